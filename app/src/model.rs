@@ -1,0 +1,102 @@
+//! What pages and API answers show of invoices, credit notes and links. Shared by server and
+//! browser; the balance conversions feed the domain's link rules.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{
+    CreditNoteBalance, CreditNoteStatus, Currency, InvoiceBalance, InvoiceStatus,
+};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AllocationView {
+    pub id: i64,
+    pub credit_note_id: i64,
+    pub credit_note_number: Option<String>,
+    pub invoice_id: i64,
+    pub invoice_number: String,
+    pub amount: Decimal,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoiceView {
+    pub id: i64,
+    pub number: String,
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub currency: Currency,
+    pub issue_date: NaiveDate,
+    pub due_date: Option<NaiveDate>,
+    pub status: InvoiceStatus,
+    pub total: Decimal,
+    pub paid_amount: Decimal,
+    pub credited_amount: Decimal,
+    pub allocations: Vec<AllocationView>,
+}
+
+impl InvoiceView {
+    pub fn balance(&self) -> InvoiceBalance {
+        InvoiceBalance {
+            id: self.id,
+            customer_id: self.customer_id,
+            currency: self.currency,
+            status: self.status,
+            total: self.total,
+            paid: self.paid_amount,
+            credited: self.credited_amount,
+        }
+    }
+
+    pub fn outstanding(&self) -> Decimal {
+        self.balance().outstanding()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreditNoteView {
+    pub id: i64,
+    pub number: Option<String>,
+    pub customer_id: i64,
+    pub currency: Currency,
+    pub date: NaiveDate,
+    pub status: CreditNoteStatus,
+    pub reason: Option<String>,
+    pub total: Decimal,
+    pub allocated_amount: Decimal,
+    pub refunded_amount: Decimal,
+}
+
+impl CreditNoteView {
+    pub fn balance(&self) -> CreditNoteBalance {
+        CreditNoteBalance {
+            id: self.id,
+            customer_id: self.customer_id,
+            currency: self.currency,
+            status: self.status,
+            total: self.total,
+            allocated: self.allocated_amount,
+            refunded: self.refunded_amount,
+        }
+    }
+
+    pub fn remaining_amount(&self) -> Decimal {
+        self.balance().remaining()
+    }
+
+    /// The number once finalized, else a placeholder naming the draft.
+    pub fn display_number(&self) -> String {
+        self.number
+            .clone()
+            .unwrap_or_else(|| format!("Draft #{}", self.id))
+    }
+}
+
+/// Everything the invoice page needs: the invoice and the customer's available credit notes
+/// (the candidates of the link dialog).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoicePage {
+    pub invoice: InvoiceView,
+    pub candidates: Vec<CreditNoteView>,
+}

@@ -1,0 +1,103 @@
+use leptos::prelude::*;
+use leptos_router::components::{A, Form};
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use super::link_dialog::LinkDialog;
+use super::{InvoiceStatusBadge, ProblemMessage};
+use crate::domain::InvoiceStatus;
+use crate::model::InvoicePage;
+use crate::problem::Problem;
+use crate::rpc::{LinkCreditNotes, load_invoice_page};
+
+#[component]
+pub fn InvoiceDetailPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let link_action = ServerAction::<LinkCreditNotes>::new();
+    let invoice_id = move || params.read().get("id").and_then(|id| id.parse::<i64>().ok());
+    let page = Resource::new(
+        move || (invoice_id(), link_action.version().get()),
+        |(invoice_id, _)| async move {
+            match invoice_id {
+                Some(id) => load_invoice_page(id).await,
+                None => Err(Problem::not_found("The invoice")),
+            }
+        },
+    );
+    // The dialog's open state lives in the URL, so it opens with or without JavaScript.
+    let dialog_open = Memo::new(move |_| query.read().get("link").is_some());
+
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading invoice…"</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Err(problem) => view! { <ProblemMessage problem/> }.into_any(),
+                    Ok(page) => view! {
+                        <InvoiceDetail page=page.clone()/>
+                        <Show when=move || dialog_open.get()>
+                            <LinkDialog page=page.clone() action=link_action/>
+                        </Show>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn InvoiceDetail(page: InvoicePage) -> impl IntoView {
+    let invoice = page.invoice;
+    let currency = invoice.currency;
+    let open = invoice.status == InvoiceStatus::Pending;
+    let self_href = format!("/invoices/{}", invoice.id);
+    view! {
+        <p><A href="/invoices">"← All invoices"</A></p>
+        <h1>"Invoice " {invoice.number.clone()}</h1>
+        <dl class="facts">
+            <dt>"Customer"</dt><dd>{invoice.customer_name.clone()}</dd>
+            <dt>"Currency"</dt><dd>{currency.code()}</dd>
+            <dt>"Issued"</dt><dd>{invoice.issue_date.to_string()}</dd>
+            <dt>"Status"</dt><dd><InvoiceStatusBadge status=invoice.status/></dd>
+            <dt>"Total"</dt><dd class="num">{currency.format(invoice.total)}</dd>
+            <dt>"Paid"</dt><dd class="num">{currency.format(invoice.paid_amount)}</dd>
+            <dt>"Credited"</dt><dd class="num" data-testid="credited">{currency.format(invoice.credited_amount)}</dd>
+            <dt>"Outstanding"</dt><dd class="num" data-testid="outstanding">{currency.format(invoice.outstanding())}</dd>
+        </dl>
+        {if open {
+            view! {
+                <Form method="GET" action=self_href>
+                    <input type="hidden" name="link" value="open"/>
+                    <button type="submit" class="primary">"Link credit notes"</button>
+                </Form>
+            }.into_any()
+        } else {
+            view! { <p class="hint">"Only pending invoices take credit notes."</p> }.into_any()
+        }}
+        <h2>"Linked credit notes"</h2>
+        {if invoice.allocations.is_empty() {
+            view! { <p>"No credit note is linked to this invoice."</p> }.into_any()
+        } else {
+            view! {
+                <table class="grid">
+                    <caption class="visually-hidden">"Linked credit notes"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Credit note"</th>
+                            <th scope="col">"Linked on"</th>
+                            <th scope="col" class="num">"Amount"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {invoice.allocations.iter().map(|allocation| view! {
+                            <tr>
+                                <td>{allocation.credit_note_number.clone().unwrap_or_default()}</td>
+                                <td>{allocation.created_at.date_naive().to_string()}</td>
+                                <td class="num">{currency.format(allocation.amount)}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any()
+        }}
+    }
+}

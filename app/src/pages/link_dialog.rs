@@ -1,0 +1,176 @@
+//! The link-credit dialog: the customer's available credit notes, which of them can be picked
+//! (the domain's `linkable`), and a live preview of the new outstanding amount (the domain's
+//! `plan_allocations`, the same function the server runs again before it writes).
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::domain::{AllocationRequest, InvoiceBalance, LinkableRow, linkable, plan_allocations};
+use crate::model::{CreditNoteView, InvoicePage};
+use crate::problem::Problem;
+use crate::rpc::{LinkCreditNotes, LinkRowInput, link_requests, row_amount_field};
+
+struct RowState {
+    note: CreditNoteView,
+    row: LinkableRow,
+    selected: RwSignal<bool>,
+    amount: RwSignal<String>,
+}
+
+#[component]
+pub fn LinkDialog(page: InvoicePage, action: ServerAction<LinkCreditNotes>) -> impl IntoView {
+    let invoice = page.invoice;
+    let currency = invoice.currency;
+    let balance = invoice.balance();
+    let notes: Vec<_> = page.candidates.iter().map(CreditNoteView::balance).collect();
+    let rows: Vec<RowState> = linkable(&balance, &notes)
+        .into_iter()
+        .zip(page.candidates)
+        .map(|(row, note)| RowState {
+            note,
+            row,
+            selected: RwSignal::new(false),
+            amount: RwSignal::new(String::new()),
+        })
+        .collect();
+
+    // What the form would post right now, read from the row signals.
+    let inputs: Vec<_> = rows
+        .iter()
+        .map(|state| (state.note.id, state.selected, state.amount))
+        .collect();
+    let preview = Memo::new(move |_| {
+        let rows: Vec<LinkRowInput> = inputs
+            .iter()
+            .map(|(id, selected, amount)| LinkRowInput {
+                credit_note_id: *id,
+                selected: selected.get().then(|| "on".to_string()),
+                amount: Some(amount.get()),
+            })
+            .collect();
+        let requests: Vec<AllocationRequest> = link_requests(&rows, currency)?;
+        if requests.is_empty() {
+            return Ok(None);
+        }
+        plan_allocations(&balance, &notes, &requests)
+            .map(|plan| Some(plan.invoice.outstanding()))
+            .map_err(Problem::from)
+    });
+
+    let server_problem = move || action.value().get().and_then(Result::err);
+    let close_href = format!("/invoices/{}", invoice.id);
+    let has_rows = !rows.is_empty();
+    let reason_invoice = invoice.balance();
+
+    view! {
+        <section class="dialog" role="dialog" aria-modal="false" aria-labelledby="link-dialog-title">
+            <h2 id="link-dialog-title">"Link credit notes"</h2>
+            <p>
+                "Invoice " {invoice.number.clone()} " · outstanding "
+                <strong>{currency.format(invoice.outstanding())}</strong>
+            </p>
+            <ActionForm action=action>
+                <input type="hidden" name="invoice_id" value=invoice.id/>
+                <input type="hidden" name="currency" value=currency.code()/>
+                {if has_rows {
+                    view! {
+                        <table class="grid">
+                            <caption class="visually-hidden">"Available credit notes of this customer"</caption>
+                            <thead>
+                                <tr>
+                                    <th scope="col">"Link"</th>
+                                    <th scope="col">"Credit note"</th>
+                                    <th scope="col">"Date"</th>
+                                    <th scope="col" class="num">"Remaining"</th>
+                                    <th scope="col">"Amount to link"</th>
+                                    <th scope="col">"Note"</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {rows.into_iter().enumerate().map(|(index, state)| {
+                                    link_row(index, state, &reason_invoice, server_problem)
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any()
+                } else {
+                    view! { <p>"This customer has no available credit notes."</p> }.into_any()
+                }}
+                <p class="preview" aria-live="polite">
+                    {move || match preview.get() {
+                        Ok(None) => view! { <span>"Select credit notes to link."</span> }.into_any(),
+                        Ok(Some(outstanding)) => view! {
+                            <span>"New outstanding amount: "
+                                <strong data-testid="preview-outstanding">{currency.format(outstanding)}</strong>
+                            </span>
+                        }.into_any(),
+                        Err(problem) => view! { <span class="error">{problem.detail}</span> }.into_any(),
+                    }}
+                </p>
+                {move || server_problem().map(|problem| view! {
+                    <div class="problem" role="alert">{problem.detail}</div>
+                })}
+                <div class="actions">
+                    <button type="submit" class="primary">"Link selected"</button>
+                    <A href=close_href>"Cancel"</A>
+                </div>
+            </ActionForm>
+        </section>
+    }
+}
+
+fn link_row(
+    index: usize,
+    state: RowState,
+    invoice: &InvoiceBalance,
+    server_problem: impl Fn() -> Option<Problem> + Send + Sync + Copy + 'static,
+) -> impl IntoView {
+    let RowState {
+        note,
+        row,
+        selected,
+        amount,
+    } = state;
+    let number = note.display_number();
+    let reason = row
+        .reason
+        .map(|block| block.explain(invoice, &note.balance()));
+    let amount_field = row_amount_field(index);
+    let field_error = move || {
+        server_problem().and_then(|problem| problem.field_message(&amount_field).map(str::to_string))
+    };
+    let remaining = note.currency.format(note.remaining_amount());
+    view! {
+        <tr class:disabled=!row.selectable>
+            <td>
+                <input type="hidden" name=format!("rows[{index}][credit_note_id]") value=note.id/>
+                <input
+                    type="checkbox"
+                    name=format!("rows[{index}][selected]")
+                    value="on"
+                    aria-label=format!("Select {number}")
+                    disabled=!row.selectable
+                    prop:checked=move || selected.get()
+                    on:change=move |ev| selected.set(event_target_checked(&ev))
+                />
+            </td>
+            <td>{number.clone()}</td>
+            <td>{note.date.to_string()}</td>
+            <td class="num">{remaining.clone()}</td>
+            <td>
+                <input
+                    type="text"
+                    inputmode="decimal"
+                    name=format!("rows[{index}][amount]")
+                    aria-label=format!("Amount for {number}")
+                    placeholder=note.remaining_amount().to_string()
+                    disabled=!row.selectable
+                    prop:value=move || amount.get()
+                    on:input=move |ev| amount.set(event_target_value(&ev))
+                />
+                {move || field_error().map(|message| view! { <span class="field-error">{message}</span> })}
+            </td>
+            <td>{reason.unwrap_or_default()}</td>
+        </tr>
+    }
+}

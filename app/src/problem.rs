@@ -1,0 +1,130 @@
+//! The one error shape that leaves the server: RFC 9457 problem details with the contract's
+//! machine `code` and per-field `errors`. Server functions return it to the browser; the REST
+//! API writes it as `application/problem+json`.
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{MoneyError, RuleCode, Violation};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldProblem {
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("{detail}")]
+pub struct Problem {
+    pub status: u16,
+    pub code: String,
+    pub title: String,
+    pub detail: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldProblem>,
+}
+
+impl Problem {
+    pub fn new(status: u16, code: &str, detail: impl Into<String>) -> Self {
+        Self {
+            status,
+            code: code.to_string(),
+            title: title_for(status).to_string(),
+            detail: detail.into(),
+            errors: Vec::new(),
+        }
+    }
+
+    pub fn not_found(what: &str) -> Self {
+        Self::new(404, RuleCode::NotFound.as_str(), format!("{what} was not found"))
+    }
+
+    pub fn internal() -> Self {
+        Self::new(500, "internal_error", "Something went wrong on our side; nothing was changed")
+    }
+
+    pub fn validation(field: &str, message: impl Into<String>) -> Self {
+        let message = message.into();
+        let mut problem = Self::new(422, RuleCode::ValidationError.as_str(), message.clone());
+        problem.errors.push(FieldProblem {
+            field: field.to_string(),
+            code: RuleCode::ValidationError.as_str().to_string(),
+            message,
+        });
+        problem
+    }
+
+    pub fn invalid_amount(field: &str, error: &MoneyError) -> Self {
+        Self::validation(field, error.to_string())
+    }
+
+    /// The message for one field, to show next to it in a form.
+    pub fn field_message(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|error| error.field == field)
+            .map(|error| error.message.as_str())
+    }
+}
+
+/// Broken domain rules become one problem: the first rule's code and status, and every
+/// violation listed under `errors`.
+impl From<Vec<Violation>> for Problem {
+    fn from(violations: Vec<Violation>) -> Self {
+        let Some(first) = violations.first() else {
+            return Problem::internal();
+        };
+        let mut problem = Problem::new(
+            first.code.http_status(),
+            first.code.as_str(),
+            violations
+                .iter()
+                .map(|v| v.message.as_str())
+                .collect::<Vec<_>>()
+                .join("; "),
+        );
+        problem.errors = violations
+            .iter()
+            .map(|v| FieldProblem {
+                field: v.field.clone().unwrap_or_default(),
+                code: v.code.as_str().to_string(),
+                message: v.message.clone(),
+            })
+            .collect();
+        problem
+    }
+}
+
+fn title_for(status: u16) -> &'static str {
+    match status {
+        400 => "Bad request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not found",
+        409 => "Conflict",
+        422 => "Unprocessable content",
+        _ => "Internal server error",
+    }
+}
+
+impl FromServerFnError for Problem {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(detail)
+            | ServerFnErrorErr::MissingArg(detail)
+            | ServerFnErrorErr::Deserialization(detail) => {
+                Problem::new(400, "bad_request", format!("The form could not be read: {detail}"))
+            }
+            ServerFnErrorErr::Request(detail) => Problem::new(
+                503,
+                "unreachable",
+                format!("The server could not be reached: {detail}"),
+            ),
+            _ => Problem::internal(),
+        }
+    }
+}

@@ -1,0 +1,98 @@
+//! Demo data: a few customers in EUR and USD, invoices, and credit notes in several statuses
+//! and currencies — enough to try the link dialog.
+
+use app::domain::{Currency, InvoiceStatus, LineInput};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::services::{NewCreditNoteInput, NewCustomerInput, NewInvoiceInput, ServiceError, Services};
+
+fn currency(code: &str) -> Currency {
+    Currency::parse(code).expect("demo currencies are valid ISO codes")
+}
+
+fn date(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("demo dates are valid")
+}
+
+fn line(description: &str, quantity: i64, unit_price: &str, tax_rate: &str) -> LineInput {
+    LineInput {
+        description: description.to_string(),
+        quantity: Decimal::from(quantity),
+        unit_price: unit_price.parse().expect("demo prices are decimals"),
+        discount_percent: Decimal::ZERO,
+        tax_rate: tax_rate.parse().expect("demo rates are decimals"),
+    }
+}
+
+/// Loads the demo set once; a second run leaves the database as it is.
+pub async fn load(services: &Services) -> Result<String, ServiceError> {
+    if !services.list_invoices().await?.is_empty() {
+        return Ok("The database already holds invoices; demo data not loaded again.".to_string());
+    }
+    let eur = currency("EUR");
+    let usd = currency("USD");
+    let customer = |name: &str, email: &str, currency: Currency, region: &str| NewCustomerInput {
+        name: name.to_string(),
+        email: Some(email.to_string()),
+        currency,
+        tax_region: region.to_string(),
+    };
+    let acme = services
+        .create_customer(customer("Acme Retail GmbH", "ap@acme.example", eur, "DE"))
+        .await?;
+    let globex = services
+        .create_customer(customer("Globex Corporation", "billing@globex.example", usd, "US-NY"))
+        .await?;
+    let initech = services
+        .create_customer(customer("Initech SARL", "compta@initech.example", eur, "FR"))
+        .await?;
+
+    let invoice = |number: &str, customer_id, currency, issue: &str, lines| NewInvoiceInput {
+        number: number.to_string(),
+        customer_id,
+        currency,
+        issue_date: date(issue),
+        due_date: Some(date(issue) + chrono::Days::new(30)),
+        status: InvoiceStatus::Pending,
+        lines,
+    };
+    services
+        .create_invoice(invoice("INV-2026-0001", acme, eur, "2026-10-01", vec![line("Espresso machines", 4, "250.00", "20")]))
+        .await?;
+    services
+        .create_invoice(invoice("INV-2026-0002", acme, eur, "2026-10-15", vec![line("Service visit", 2, "85.00", "20"), line("Descaling kit", 10, "12.50", "20")]))
+        .await?;
+    services
+        .create_invoice(invoice("INV-2026-0003", globex, usd, "2026-10-20", vec![line("Annual support", 1, "1200.00", "8.875")]))
+        .await?;
+    services
+        .create_invoice(invoice("INV-2026-0004", initech, eur, "2026-11-02", vec![line("Consulting day", 3, "600.00", "20")]))
+        .await?;
+
+    let note = |customer_id, currency, day: &str, reason: &str, lines| NewCreditNoteInput {
+        customer_id,
+        currency,
+        date: date(day),
+        reason: Some(reason.to_string()),
+        related_invoice_id: None,
+        lines,
+    };
+    let finalized = [
+        note(acme, eur, "2026-10-05", "Returned machine", vec![line("Espresso machine returned", 1, "250.00", "20")]),
+        note(acme, eur, "2026-10-20", "Goodwill for late delivery", vec![line("Goodwill", 1, "50.00", "20")]),
+        note(acme, usd, "2026-10-22", "Freight refund (USD order)", vec![line("Freight", 1, "80.00", "0")]),
+        note(globex, usd, "2026-10-25", "Pricing error", vec![line("Price correction", 1, "100.00", "8.875")]),
+        note(initech, eur, "2026-11-05", "Cancelled consulting day", vec![line("Consulting day", 1, "600.00", "20")]),
+    ];
+    for input in finalized {
+        let draft = services.create_credit_note(input).await?;
+        services.finalize_credit_note(draft.id).await?;
+    }
+    // One draft that the dialog must not offer.
+    services
+        .create_credit_note(note(acme, eur, "2026-11-10", "Damaged packaging (draft)", vec![line("Packaging", 1, "30.00", "20")]))
+        .await?;
+
+    Ok("Demo data loaded: 3 customers, 4 invoices, 6 credit notes (5 available, 1 draft).".to_string())
+}

@@ -1,0 +1,38 @@
+use app::domain::Violation;
+use app::problem::Problem;
+
+use crate::storage::StorageError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error("{0} was not found")]
+    NotFound(&'static str),
+    #[error("the request breaks a rule: {0:?}")]
+    Rules(Vec<Violation>),
+    #[error("{0}")]
+    Invalid(Problem),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// The one place where service errors become what users and integrators see. Storage and
+/// internal failures are logged in full and answered without details.
+impl From<ServiceError> for Problem {
+    fn from(error: ServiceError) -> Self {
+        match error {
+            ServiceError::NotFound(what) => Problem::not_found(what),
+            ServiceError::Rules(violations) => Problem::from(violations),
+            ServiceError::Invalid(problem) => problem,
+            ServiceError::Storage(error) => {
+                tracing::error!(%error, "storage failure");
+                Problem::internal()
+            }
+            ServiceError::Internal(error) => {
+                tracing::error!(%error, "internal failure");
+                Problem::internal()
+            }
+        }
+    }
+}

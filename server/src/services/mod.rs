@@ -1,0 +1,43 @@
+//! The service layer: every operation is one transaction — load, let the domain plan, write.
+//! Server functions, the REST API and the CLI all call these.
+
+mod credit_notes;
+mod error;
+mod invoices;
+mod linking;
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+
+use crate::storage::Storage;
+
+pub use credit_notes::NewCreditNoteInput;
+pub use error::ServiceError;
+pub use invoices::{NewCustomerInput, NewInvoiceInput};
+
+#[derive(Clone)]
+pub struct Services {
+    storage: Arc<dyn Storage>,
+}
+
+impl Services {
+    pub fn new(storage: Arc<dyn Storage>) -> Self {
+        Self { storage }
+    }
+
+    pub fn storage(&self) -> &Arc<dyn Storage> {
+        &self.storage
+    }
+
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+/// Converts an amount the domain produced to the integer minor units storage keeps.
+fn minor(currency: app::domain::Currency, amount: rust_decimal::Decimal) -> Result<i64, ServiceError> {
+    currency
+        .to_minor(amount)
+        .ok_or_else(|| ServiceError::Internal(format!("{amount} {currency} is not a whole minor unit")))
+}

@@ -1,0 +1,114 @@
+//! Storage: one trait, a SQLite and a PostgreSQL implementation, picked by `DATABASE_URL`.
+//!
+//! Every service operation runs inside one [`Tx`]. A write transaction holds the rows it reads:
+//! SQLite starts it `IMMEDIATE` (one writer at a time), PostgreSQL reads with `FOR UPDATE`
+//! (invoices before credit notes, ids ascending, so two writers never wait on each other in a
+//! circle). Money is stored as integer minor units.
+
+mod postgres;
+mod records;
+mod sql;
+mod sqlite;
+
+use std::sync::Arc;
+
+use app::domain::{CreditNoteStatus, InvoiceStatus};
+use app::model::{AllocationView, CreditNoteView, InvoiceView};
+use chrono::{DateTime, Utc};
+
+pub use postgres::PostgresStorage;
+pub use records::{NewCreditNote, NewCustomer, NewEvent, NewInvoice};
+pub use sqlite::SqliteStorage;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("database migration failed: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("stored data is not valid: {0}")]
+    Corrupt(String),
+    #[error("{0}")]
+    Config(String),
+}
+
+#[async_trait::async_trait]
+pub trait Storage: Send + Sync + 'static {
+    /// A transaction for reads that see one consistent state.
+    async fn read(&self) -> Result<Box<dyn Tx>, StorageError>;
+    /// A transaction that may write; rows it reads stay locked until it ends.
+    async fn write(&self) -> Result<Box<dyn Tx>, StorageError>;
+    /// Which database this is, for logs and messages.
+    fn backend(&self) -> &'static str;
+    async fn close(&self);
+}
+
+#[async_trait::async_trait]
+pub trait Tx: Send {
+    async fn insert_customer(&mut self, customer: &NewCustomer) -> Result<i64, StorageError>;
+    async fn insert_invoice(&mut self, invoice: &NewInvoice) -> Result<i64, StorageError>;
+    async fn insert_credit_note(&mut self, note: &NewCreditNote) -> Result<i64, StorageError>;
+
+    async fn list_invoices(&mut self) -> Result<Vec<InvoiceView>, StorageError>;
+    /// One invoice with its allocations; locked in a write transaction.
+    async fn invoice(&mut self, id: i64) -> Result<Option<InvoiceView>, StorageError>;
+    /// A customer's credit notes, optionally of one status, oldest first.
+    async fn customer_credit_notes(
+        &mut self,
+        customer_id: i64,
+        status: Option<CreditNoteStatus>,
+    ) -> Result<Vec<CreditNoteView>, StorageError>;
+    /// The credit notes with these ids (missing ones are left out); locked in a write
+    /// transaction, in ascending id order.
+    async fn credit_notes(&mut self, ids: &[i64]) -> Result<Vec<CreditNoteView>, StorageError>;
+
+    async fn insert_allocation(
+        &mut self,
+        invoice_id: i64,
+        credit_note_id: i64,
+        amount_minor: i64,
+        at: DateTime<Utc>,
+    ) -> Result<AllocationView, StorageError>;
+    async fn set_invoice_balance(
+        &mut self,
+        id: i64,
+        paid_minor: i64,
+        credited_minor: i64,
+        status: InvoiceStatus,
+        at: DateTime<Utc>,
+    ) -> Result<(), StorageError>;
+    async fn set_credit_note_balance(
+        &mut self,
+        id: i64,
+        allocated_minor: i64,
+        refunded_minor: i64,
+        status: CreditNoteStatus,
+    ) -> Result<(), StorageError>;
+    /// Gives a credit note its number and makes it available.
+    async fn finalize_credit_note(
+        &mut self,
+        id: i64,
+        number: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StorageError>;
+    /// The next credit-note sequence number of `year`, gapless: it is only taken when the
+    /// transaction commits.
+    async fn next_credit_note_sequence(&mut self, year: i32) -> Result<i64, StorageError>;
+    async fn insert_event(&mut self, event: &NewEvent) -> Result<(), StorageError>;
+
+    async fn commit(self: Box<Self>) -> Result<(), StorageError>;
+}
+
+/// Opens the database named by `url` (`sqlite:…` or `postgres://…`) and brings its schema up to
+/// date.
+pub async fn connect(url: &str) -> Result<Arc<dyn Storage>, StorageError> {
+    if url.starts_with("sqlite:") {
+        Ok(Arc::new(SqliteStorage::connect(url).await?))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Arc::new(PostgresStorage::connect(url).await?))
+    } else {
+        Err(StorageError::Config(format!(
+            "DATABASE_URL must start with sqlite: or postgres:// (got `{url}`)"
+        )))
+    }
+}

@@ -1,0 +1,49 @@
+//! PostgreSQL, for several stateless creditdesk servers sharing one database.
+
+use std::time::Duration;
+
+use sqlx::Postgres;
+use sqlx::postgres::{PgPool, PgPoolOptions};
+
+use super::sql::{SqlTx, impl_sql_tx};
+use super::{Storage, StorageError, Tx};
+
+pub struct PostgresStorage {
+    pool: PgPool,
+}
+
+impl PostgresStorage {
+    pub async fn connect(url: &str) -> Result<Self, StorageError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(url)
+            .await?;
+        sqlx::migrate!("../migrations/postgres").run(&pool).await?;
+        Ok(Self { pool })
+    }
+}
+
+#[async_trait::async_trait]
+impl Storage for PostgresStorage {
+    async fn read(&self) -> Result<Box<dyn Tx>, StorageError> {
+        let tx = self.pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await?;
+        Ok(Box::new(SqlTx::<Postgres> { tx, locking: false }))
+    }
+
+    async fn write(&self) -> Result<Box<dyn Tx>, StorageError> {
+        // READ COMMITTED with row locks: every row a write depends on is read FOR UPDATE.
+        let tx = self.pool.begin().await?;
+        Ok(Box::new(SqlTx::<Postgres> { tx, locking: true }))
+    }
+
+    fn backend(&self) -> &'static str {
+        "postgres"
+    }
+
+    async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+impl_sql_tx!(Postgres, " FOR UPDATE");

@@ -5,9 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{
-    CreditNoteBalance, CreditNoteStatus, Currency, InvoiceBalance, InvoiceStatus,
-};
+use crate::domain::{CreditNoteBalance, CreditNoteStatus, Currency, InvoiceBalance, InvoiceStatus};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AllocationView {

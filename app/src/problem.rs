@@ -38,11 +38,19 @@ impl Problem {
     }
 
     pub fn not_found(what: &str) -> Self {
-        Self::new(404, RuleCode::NotFound.as_str(), format!("{what} was not found"))
+        Self::new(
+            404,
+            RuleCode::NotFound.as_str(),
+            format!("{what} was not found"),
+        )
     }
 
     pub fn internal() -> Self {
-        Self::new(500, "internal_error", "Something went wrong on our side; nothing was changed")
+        Self::new(
+            500,
+            "internal_error",
+            "Something went wrong on our side; nothing was changed",
+        )
     }
 
     pub fn validation(field: &str, message: impl Into<String>) -> Self {
@@ -116,9 +124,11 @@ impl FromServerFnError for Problem {
         match value {
             ServerFnErrorErr::Args(detail)
             | ServerFnErrorErr::MissingArg(detail)
-            | ServerFnErrorErr::Deserialization(detail) => {
-                Problem::new(400, "bad_request", format!("The form could not be read: {detail}"))
-            }
+            | ServerFnErrorErr::Deserialization(detail) => Problem::new(
+                400,
+                "bad_request",
+                format!("The form could not be read: {detail}"),
+            ),
             ServerFnErrorErr::Request(detail) => Problem::new(
                 503,
                 "unreachable",

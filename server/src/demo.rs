@@ -5,7 +5,9 @@ use app::domain::{Currency, InvoiceStatus, LineInput};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::services::{NewCreditNoteInput, NewCustomerInput, NewInvoiceInput, ServiceError, Services};
+use crate::services::{
+    NewCreditNoteInput, NewCustomerInput, NewInvoiceInput, ServiceError, Services,
+};
 
 fn currency(code: &str) -> Currency {
     Currency::parse(code).expect("demo currencies are valid ISO codes")
@@ -42,10 +44,20 @@ pub async fn load(services: &Services) -> Result<String, ServiceError> {
         .create_customer(customer("Acme Retail GmbH", "ap@acme.example", eur, "DE"))
         .await?;
     let globex = services
-        .create_customer(customer("Globex Corporation", "billing@globex.example", usd, "US-NY"))
+        .create_customer(customer(
+            "Globex Corporation",
+            "billing@globex.example",
+            usd,
+            "US-NY",
+        ))
         .await?;
     let initech = services
-        .create_customer(customer("Initech SARL", "compta@initech.example", eur, "FR"))
+        .create_customer(customer(
+            "Initech SARL",
+            "compta@initech.example",
+            eur,
+            "FR",
+        ))
         .await?;
 
     let invoice = |number: &str, customer_id, currency, issue: &str, lines| NewInvoiceInput {
@@ -58,16 +70,43 @@ pub async fn load(services: &Services) -> Result<String, ServiceError> {
         lines,
     };
     services
-        .create_invoice(invoice("INV-2026-0001", acme, eur, "2026-10-01", vec![line("Espresso machines", 4, "250.00", "20")]))
+        .create_invoice(invoice(
+            "INV-2026-0001",
+            acme,
+            eur,
+            "2026-10-01",
+            vec![line("Espresso machines", 4, "250.00", "20")],
+        ))
         .await?;
     services
-        .create_invoice(invoice("INV-2026-0002", acme, eur, "2026-10-15", vec![line("Service visit", 2, "85.00", "20"), line("Descaling kit", 10, "12.50", "20")]))
+        .create_invoice(invoice(
+            "INV-2026-0002",
+            acme,
+            eur,
+            "2026-10-15",
+            vec![
+                line("Service visit", 2, "85.00", "20"),
+                line("Descaling kit", 10, "12.50", "20"),
+            ],
+        ))
         .await?;
     services
-        .create_invoice(invoice("INV-2026-0003", globex, usd, "2026-10-20", vec![line("Annual support", 1, "1200.00", "8.875")]))
+        .create_invoice(invoice(
+            "INV-2026-0003",
+            globex,
+            usd,
+            "2026-10-20",
+            vec![line("Annual support", 1, "1200.00", "8.875")],
+        ))
         .await?;
     services
-        .create_invoice(invoice("INV-2026-0004", initech, eur, "2026-11-02", vec![line("Consulting day", 3, "600.00", "20")]))
+        .create_invoice(invoice(
+            "INV-2026-0004",
+            initech,
+            eur,
+            "2026-11-02",
+            vec![line("Consulting day", 3, "600.00", "20")],
+        ))
         .await?;
 
     let note = |customer_id, currency, day: &str, reason: &str, lines| NewCreditNoteInput {
@@ -79,11 +118,41 @@ pub async fn load(services: &Services) -> Result<String, ServiceError> {
         lines,
     };
     let finalized = [
-        note(acme, eur, "2026-10-05", "Returned machine", vec![line("Espresso machine returned", 1, "250.00", "20")]),
-        note(acme, eur, "2026-10-20", "Goodwill for late delivery", vec![line("Goodwill", 1, "50.00", "20")]),
-        note(acme, usd, "2026-10-22", "Freight refund (USD order)", vec![line("Freight", 1, "80.00", "0")]),
-        note(globex, usd, "2026-10-25", "Pricing error", vec![line("Price correction", 1, "100.00", "8.875")]),
-        note(initech, eur, "2026-11-05", "Cancelled consulting day", vec![line("Consulting day", 1, "600.00", "20")]),
+        note(
+            acme,
+            eur,
+            "2026-10-05",
+            "Returned machine",
+            vec![line("Espresso machine returned", 1, "250.00", "20")],
+        ),
+        note(
+            acme,
+            eur,
+            "2026-10-20",
+            "Goodwill for late delivery",
+            vec![line("Goodwill", 1, "50.00", "20")],
+        ),
+        note(
+            acme,
+            usd,
+            "2026-10-22",
+            "Freight refund (USD order)",
+            vec![line("Freight", 1, "80.00", "0")],
+        ),
+        note(
+            globex,
+            usd,
+            "2026-10-25",
+            "Pricing error",
+            vec![line("Price correction", 1, "100.00", "8.875")],
+        ),
+        note(
+            initech,
+            eur,
+            "2026-11-05",
+            "Cancelled consulting day",
+            vec![line("Consulting day", 1, "600.00", "20")],
+        ),
     ];
     for input in finalized {
         let draft = services.create_credit_note(input).await?;
@@ -91,8 +160,17 @@ pub async fn load(services: &Services) -> Result<String, ServiceError> {
     }
     // One draft that the dialog must not offer.
     services
-        .create_credit_note(note(acme, eur, "2026-11-10", "Damaged packaging (draft)", vec![line("Packaging", 1, "30.00", "20")]))
+        .create_credit_note(note(
+            acme,
+            eur,
+            "2026-11-10",
+            "Damaged packaging (draft)",
+            vec![line("Packaging", 1, "30.00", "20")],
+        ))
         .await?;
 
-    Ok("Demo data loaded: 3 customers, 4 invoices, 6 credit notes (5 available, 1 draft).".to_string())
+    Ok(
+        "Demo data loaded: 3 customers, 4 invoices, 6 credit notes (5 available, 1 draft)."
+            .to_string(),
+    )
 }

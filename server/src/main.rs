@@ -10,13 +10,27 @@ use server::services::Services;
 use server::{demo, storage, web};
 
 #[derive(Parser)]
-#[command(name = "creditdesk", version, about = "Customer credit notes for accounts receivable")]
+#[command(
+    name = "creditdesk",
+    version,
+    about = "Customer credit notes for accounts receivable"
+)]
 struct Cli {
     /// `sqlite:PATH` or `postgres://…`; defaults to the SQLite file creditdesk.db here.
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite:creditdesk.db", global = true)]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite:creditdesk.db",
+        global = true
+    )]
     database_url: String,
     /// Address to serve on.
-    #[arg(long = "addr", env = "LEPTOS_SITE_ADDR", default_value = "127.0.0.1:3000", global = true)]
+    #[arg(
+        long = "addr",
+        env = "LEPTOS_SITE_ADDR",
+        default_value = "127.0.0.1:3000",
+        global = true
+    )]
     site_addr: SocketAddr,
     #[command(subcommand)]
     command: Option<Command>,

@@ -81,7 +81,10 @@ pub fn router(services: Services, leptos_options: LeptosOptions) -> Router {
     let routes = generate_route_list(App);
     let page_desk = desk.clone();
     Router::new()
-        .route("/rpc/{*fn_name}", post(server_fn_handler).get(server_fn_handler))
+        .route(
+            "/rpc/{*fn_name}",
+            post(server_fn_handler).get(server_fn_handler),
+        )
         .leptos_routes_with_context(
             &state,
             routes,
@@ -95,7 +98,10 @@ pub fn router(services: Services, leptos_options: LeptosOptions) -> Router {
         .with_state(state)
 }
 
-async fn server_fn_handler(State(state): State<AppState>, request: Request<Body>) -> impl IntoResponse {
+async fn server_fn_handler(
+    State(state): State<AppState>,
+    request: Request<Body>,
+) -> impl IntoResponse {
     let desk = state.desk.clone();
     handle_server_fns_with_context(move || provide_context(desk.clone()), request).await
 }

@@ -69,7 +69,10 @@ impl LinkBlock {
     pub fn explain(self, invoice: &InvoiceBalance, note: &CreditNoteBalance) -> String {
         match self {
             LinkBlock::NotAvailable => {
-                format!("Not available: the credit note is {}", note.status.label().to_lowercase())
+                format!(
+                    "Not available: the credit note is {}",
+                    note.status.label().to_lowercase()
+                )
             }
             LinkBlock::OtherCustomer => "Belongs to another customer".to_string(),
             LinkBlock::OtherCurrency => format!(
@@ -340,8 +343,14 @@ mod tests {
         draft.status = CreditNoteStatus::Draft;
         let mut stranger = note(4, dec!(10.00));
         stranger.customer_id = 99;
-        let rows = linkable(&invoice(dec!(100.00)), &[note(1, dec!(10.00)), usd, draft, stranger]);
-        let reasons: Vec<_> = rows.iter().map(|row| (row.selectable, row.reason)).collect();
+        let rows = linkable(
+            &invoice(dec!(100.00)),
+            &[note(1, dec!(10.00)), usd, draft, stranger],
+        );
+        let reasons: Vec<_> = rows
+            .iter()
+            .map(|row| (row.selectable, row.reason))
+            .collect();
         assert_eq!(
             reasons,
             vec![
@@ -355,8 +364,8 @@ mod tests {
 
     #[test]
     fn linking_lowers_outstanding_and_uses_the_note() {
-        let plan = plan_allocations(&invoice(dec!(100.00)), &[note(1, dec!(30.00))], &[whole(1)])
-            .unwrap();
+        let plan =
+            plan_allocations(&invoice(dec!(100.00)), &[note(1, dec!(30.00))], &[whole(1)]).unwrap();
         assert_eq!(plan.invoice.credited, dec!(30.00));
         assert_eq!(plan.invoice.outstanding(), dec!(70.00));
         assert_eq!(plan.invoice.status, InvoiceStatus::Pending);
@@ -395,9 +404,16 @@ mod tests {
     #[test]
     fn every_rule_has_its_code() {
         let inv = invoice(dec!(100.00));
-        assert_eq!(codes(plan_allocations(&inv, &[], &[])), ["validation_error"]);
         assert_eq!(
-            codes(plan_allocations(&inv, &[note(1, dec!(150.00))], &[whole(1)])),
+            codes(plan_allocations(&inv, &[], &[])),
+            ["validation_error"]
+        );
+        assert_eq!(
+            codes(plan_allocations(
+                &inv,
+                &[note(1, dec!(150.00))],
+                &[whole(1)]
+            )),
             ["exceeds_outstanding"]
         );
         let mut used = note(1, dec!(10.00));
@@ -408,10 +424,16 @@ mod tests {
         );
         let mut other = note(1, dec!(10.00));
         other.customer_id = 11;
-        assert_eq!(codes(plan_allocations(&inv, &[other], &[whole(1)])), ["customer_mismatch"]);
+        assert_eq!(
+            codes(plan_allocations(&inv, &[other], &[whole(1)])),
+            ["customer_mismatch"]
+        );
         let mut usd = note(1, dec!(10.00));
         usd.currency = Currency::parse("USD").unwrap();
-        assert_eq!(codes(plan_allocations(&inv, &[usd], &[whole(1)])), ["currency_mismatch"]);
+        assert_eq!(
+            codes(plan_allocations(&inv, &[usd], &[whole(1)])),
+            ["currency_mismatch"]
+        );
         let amount = |amount| AllocationRequest {
             credit_note_id: 1,
             amount: Some(amount),
@@ -421,8 +443,14 @@ mod tests {
             codes(plan_allocations(&inv, &ten, &[amount(dec!(10.01))])),
             ["exceeds_remaining"]
         );
-        assert_eq!(codes(plan_allocations(&inv, &ten, &[amount(dec!(0))])), ["validation_error"]);
-        assert_eq!(codes(plan_allocations(&inv, &ten, &[amount(dec!(-1))])), ["validation_error"]);
+        assert_eq!(
+            codes(plan_allocations(&inv, &ten, &[amount(dec!(0))])),
+            ["validation_error"]
+        );
+        assert_eq!(
+            codes(plan_allocations(&inv, &ten, &[amount(dec!(-1))])),
+            ["validation_error"]
+        );
         assert_eq!(
             codes(plan_allocations(&inv, &ten, &[amount(dec!(1.001))])),
             ["validation_error"]
@@ -431,10 +459,16 @@ mod tests {
             codes(plan_allocations(&inv, &ten, &[whole(1), whole(1)])),
             ["validation_error"]
         );
-        assert_eq!(codes(plan_allocations(&inv, &ten, &[whole(7)])), ["not_found"]);
+        assert_eq!(
+            codes(plan_allocations(&inv, &ten, &[whole(7)])),
+            ["not_found"]
+        );
         let mut paid = inv.clone();
         paid.status = InvoiceStatus::Paid;
-        assert_eq!(codes(plan_allocations(&paid, &ten, &[whole(1)])), ["invoice_not_open"]);
+        assert_eq!(
+            codes(plan_allocations(&paid, &ten, &[whole(1)])),
+            ["invoice_not_open"]
+        );
     }
 
     #[test]
@@ -448,7 +482,10 @@ mod tests {
         );
         let violations = result.unwrap_err();
         assert_eq!(violations.len(), 1);
-        assert_eq!(violations[0].field.as_deref(), Some("allocations[1].credit_note_id"));
+        assert_eq!(
+            violations[0].field.as_deref(),
+            Some("allocations[1].credit_note_id")
+        );
     }
 
     #[test]

@@ -256,7 +256,9 @@ mod tests {
 
     #[test]
     fn bad_amount_text_is_refused_with_a_reason() {
-        for text in ["1e3", "+5", "1,000.00", "12.", ".5", "abc", "1 000", "--1", "NaN"] {
+        for text in [
+            "1e3", "+5", "1,000.00", "12.", ".5", "abc", "1 000", "--1", "NaN",
+        ] {
             assert!(
                 matches!(eur().parse_amount(text), Err(MoneyError::NotANumber(_))),
                 "{text} should be refused"
@@ -299,7 +301,10 @@ mod tests {
     fn formatting_groups_thousands() {
         assert_eq!(eur().format(dec!(1410)), "1,410.00 EUR");
         assert_eq!(eur().format(dec!(-1234567.5)), "-1,234,567.50 EUR");
-        assert_eq!(Currency::parse("JPY").unwrap().format(dec!(1500)), "1,500 JPY");
+        assert_eq!(
+            Currency::parse("JPY").unwrap().format(dec!(1500)),
+            "1,500 JPY"
+        );
     }
 
     #[test]
@@ -312,7 +317,9 @@ mod tests {
             Err(MoneyError::CurrencyMismatch("EUR", "USD"))
         ));
         assert_eq!(
-            a.checked_sub(Money::new(dec!(2.5), eur())).unwrap().to_string(),
+            a.checked_sub(Money::new(dec!(2.5), eur()))
+                .unwrap()
+                .to_string(),
             "7.50 EUR"
         );
     }

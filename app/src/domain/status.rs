@@ -77,6 +77,9 @@ mod tests {
             assert_eq!(CreditNoteStatus::parse(status.as_str()), Some(*status));
         }
         assert_eq!(CreditNoteStatus::parse("Available"), None);
-        assert_eq!(CreditNoteStatus::PendingApproval.as_str(), "pending_approval");
+        assert_eq!(
+            CreditNoteStatus::PendingApproval.as_str(),
+            "pending_approval"
+        );
     }
 }

@@ -14,7 +14,12 @@ pub fn InvoiceDetailPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let link_action = ServerAction::<LinkCreditNotes>::new();
-    let invoice_id = move || params.read().get("id").and_then(|id| id.parse::<i64>().ok());
+    let invoice_id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+    };
     let page = Resource::new(
         move || (invoice_id(), link_action.version().get()),
         |(invoice_id, _)| async move {

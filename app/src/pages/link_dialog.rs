@@ -22,7 +22,11 @@ pub fn LinkDialog(page: InvoicePage, action: ServerAction<LinkCreditNotes>) -> i
     let invoice = page.invoice;
     let currency = invoice.currency;
     let balance = invoice.balance();
-    let notes: Vec<_> = page.candidates.iter().map(CreditNoteView::balance).collect();
+    let notes: Vec<_> = page
+        .candidates
+        .iter()
+        .map(CreditNoteView::balance)
+        .collect();
     let rows: Vec<RowState> = linkable(&balance, &notes)
         .into_iter()
         .zip(page.candidates)
@@ -137,7 +141,8 @@ fn link_row(
         .map(|block| block.explain(invoice, &note.balance()));
     let amount_field = row_amount_field(index);
     let field_error = move || {
-        server_problem().and_then(|problem| problem.field_message(&amount_field).map(str::to_string))
+        server_problem()
+            .and_then(|problem| problem.field_message(&amount_field).map(str::to_string))
     };
     let remaining = note.currency.format(note.remaining_amount());
     view! {

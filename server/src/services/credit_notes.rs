@@ -48,7 +48,11 @@ impl Services {
             data: serde_json::json!({}),
         })
         .await?;
-        let note = tx.credit_notes(&[id]).await?.pop().ok_or(ServiceError::NotFound("The credit note"))?;
+        let note = tx
+            .credit_notes(&[id])
+            .await?
+            .pop()
+            .ok_or(ServiceError::NotFound("The credit note"))?;
         tx.commit().await?;
         Ok(note)
     }
@@ -62,7 +66,10 @@ impl Services {
             .await?
             .pop()
             .ok_or(ServiceError::NotFound("The credit note"))?;
-        if !matches!(note.status, CreditNoteStatus::Draft | CreditNoteStatus::PendingApproval) {
+        if !matches!(
+            note.status,
+            CreditNoteStatus::Draft | CreditNoteStatus::PendingApproval
+        ) {
             return Err(ServiceError::Invalid(app::problem::Problem::new(
                 409,
                 "credit_note_finalized",
@@ -81,7 +88,11 @@ impl Services {
             data: serde_json::json!({ "number": number }),
         })
         .await?;
-        let note = tx.credit_notes(&[id]).await?.pop().ok_or(ServiceError::NotFound("The credit note"))?;
+        let note = tx
+            .credit_notes(&[id])
+            .await?
+            .pop()
+            .ok_or(ServiceError::NotFound("The credit note"))?;
         tx.commit().await?;
         Ok(note)
     }

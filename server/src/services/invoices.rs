@@ -40,7 +40,10 @@ impl Services {
         Ok(id)
     }
 
-    pub async fn create_invoice(&self, input: NewInvoiceInput) -> Result<InvoiceView, ServiceError> {
+    pub async fn create_invoice(
+        &self,
+        input: NewInvoiceInput,
+    ) -> Result<InvoiceView, ServiceError> {
         let now = self.now();
         let mut tx = self.storage.write().await?;
         let id = tx
@@ -64,7 +67,10 @@ impl Services {
             data: serde_json::json!({}),
         })
         .await?;
-        let invoice = tx.invoice(id).await?.ok_or(ServiceError::NotFound("The invoice"))?;
+        let invoice = tx
+            .invoice(id)
+            .await?
+            .ok_or(ServiceError::NotFound("The invoice"))?;
         tx.commit().await?;
         Ok(invoice)
     }
@@ -76,16 +82,27 @@ impl Services {
 
     pub async fn invoice(&self, id: i64) -> Result<InvoiceView, ServiceError> {
         let mut tx = self.storage.read().await?;
-        tx.invoice(id).await?.ok_or(ServiceError::NotFound("The invoice"))
+        tx.invoice(id)
+            .await?
+            .ok_or(ServiceError::NotFound("The invoice"))
     }
 
     /// The invoice and the customer's available credit notes, read in one snapshot.
     pub async fn invoice_page(&self, id: i64) -> Result<InvoicePage, ServiceError> {
         let mut tx = self.storage.read().await?;
-        let invoice = tx.invoice(id).await?.ok_or(ServiceError::NotFound("The invoice"))?;
+        let invoice = tx
+            .invoice(id)
+            .await?
+            .ok_or(ServiceError::NotFound("The invoice"))?;
         let candidates = tx
-            .customer_credit_notes(invoice.customer_id, Some(app::domain::CreditNoteStatus::Available))
+            .customer_credit_notes(
+                invoice.customer_id,
+                Some(app::domain::CreditNoteStatus::Available),
+            )
             .await?;
-        Ok(InvoicePage { invoice, candidates })
+        Ok(InvoicePage {
+            invoice,
+            candidates,
+        })
     }
 }

@@ -21,8 +21,14 @@ impl Services {
             .await?
             .ok_or(ServiceError::NotFound("The invoice"))?;
         let ids: Vec<i64> = requests.iter().map(|r| r.credit_note_id).collect();
-        let notes: Vec<_> = tx.credit_notes(&ids).await?.iter().map(|n| n.balance()).collect();
-        let plan = plan_allocations(&invoice.balance(), &notes, &requests).map_err(ServiceError::Rules)?;
+        let notes: Vec<_> = tx
+            .credit_notes(&ids)
+            .await?
+            .iter()
+            .map(|n| n.balance())
+            .collect();
+        let plan =
+            plan_allocations(&invoice.balance(), &notes, &requests).map_err(ServiceError::Rules)?;
 
         let currency = invoice.currency;
         for (credit_note_id, amount) in &plan.allocations {

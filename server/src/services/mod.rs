@@ -36,8 +36,11 @@ impl Services {
 }
 
 /// Converts an amount the domain produced to the integer minor units storage keeps.
-fn minor(currency: app::domain::Currency, amount: rust_decimal::Decimal) -> Result<i64, ServiceError> {
-    currency
-        .to_minor(amount)
-        .ok_or_else(|| ServiceError::Internal(format!("{amount} {currency} is not a whole minor unit")))
+fn minor(
+    currency: app::domain::Currency,
+    amount: rust_decimal::Decimal,
+) -> Result<i64, ServiceError> {
+    currency.to_minor(amount).ok_or_else(|| {
+        ServiceError::Internal(format!("{amount} {currency} is not a whole minor unit"))
+    })
 }

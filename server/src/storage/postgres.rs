@@ -27,7 +27,10 @@ impl PostgresStorage {
 #[async_trait::async_trait]
 impl Storage for PostgresStorage {
     async fn read(&self) -> Result<Box<dyn Tx>, StorageError> {
-        let tx = self.pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await?;
+        let tx = self
+            .pool
+            .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            .await?;
         Ok(Box::new(SqlTx::<Postgres> { tx, locking: false }))
     }
 

@@ -1,0 +1,37 @@
+import { defineConfig } from '@playwright/test';
+
+const port = process.env.E2E_PORT ?? '3100';
+const baseURL = `http://127.0.0.1:${port}`;
+
+// Debian's Chromium; Playwright never downloads a browser here. The networking flags keep it
+// from calling out to hosts this machine cannot reach.
+const launchOptions = {
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: [
+    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  ],
+};
+
+export default defineConfig({
+  testDir: './tests',
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  forbidOnly: !!process.env.CI,
+  reporter: [['list']],
+  timeout: 30_000,
+  use: { baseURL, launchOptions, trace: 'off' },
+  projects: [
+    { name: 'javascript-on', testMatch: /.*\.js-on\.spec\.ts/, use: { javaScriptEnabled: true } },
+    { name: 'javascript-off', testMatch: /.*\.js-off\.spec\.ts/, use: { javaScriptEnabled: false } },
+  ],
+  // The release build on a fresh SQLite database with demo data.
+  webServer: {
+    command: 'bash ../scripts/e2e-server.sh',
+    url: `${baseURL}/invoices`,
+    env: { E2E_ADDR: `127.0.0.1:${port}`, RUST_LOG: 'warn' },
+    reuseExistingServer: false,
+    timeout: 60_000,
+  },
+});

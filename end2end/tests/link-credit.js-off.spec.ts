@@ -1,0 +1,26 @@
+import { test, expect } from './fixtures';
+
+test('the link dialog works as plain HTML forms without JavaScript', async ({ page }) => {
+  await page.goto('/invoices/4');
+  await expect(page.getByRole('heading', { name: 'Invoice INV-2026-0004' })).toBeVisible();
+  await expect(page.getByTestId('outstanding')).toHaveText('2,160.00 EUR');
+
+  await page.getByRole('button', { name: 'Link credit notes' }).click();
+  await expect(page).toHaveURL(/\/invoices\/4\?link=open$/);
+  const dialog = page.getByRole('dialog', { name: 'Link credit notes' });
+  await expect(dialog).toBeVisible();
+
+  // A bad amount comes back from the server as a message next to the field; nothing is linked.
+  await dialog.getByRole('checkbox', { name: 'Select CN-2026-00005' }).check();
+  await dialog.getByRole('textbox', { name: 'Amount for CN-2026-00005' }).fill('12.345');
+  await dialog.getByRole('button', { name: 'Link selected' }).click();
+  await expect(page.getByRole('alert')).toContainText('EUR amounts have at most 2 decimal places');
+  await expect(page.getByTestId('outstanding')).toHaveText('2,160.00 EUR');
+
+  await dialog.getByRole('checkbox', { name: 'Select CN-2026-00005' }).check();
+  await dialog.getByRole('textbox', { name: 'Amount for CN-2026-00005' }).fill('');
+  await dialog.getByRole('button', { name: 'Link selected' }).click();
+  await expect(page).toHaveURL(/\/invoices\/4$/);
+  await expect(page.getByTestId('outstanding')).toHaveText('1,440.00 EUR');
+  await expect(page.getByRole('table', { name: 'Linked credit notes' })).toContainText('CN-2026-00005');
+});

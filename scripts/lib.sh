@@ -1,0 +1,90 @@
+# Shared helpers for creditdesk's set-up and test scripts. Each install step checks first and
+# skips when the right version is already there, so a second run costs seconds.
+
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CARGO_LEPTOS_VERSION="0.3.8"
+export PATH="$HOME/.cargo/bin:$PATH"
+
+say() { printf '\n==> %s\n' "$*"; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+apt_install() {
+  local missing=()
+  for package in "$@"; do
+    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  say "installing Debian packages: ${missing[*]}"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}"
+}
+
+ensure_rust_tools() {
+  command -v cargo >/dev/null || { echo "cargo is missing: install Rust first (rustup)"; exit 1; }
+  rustup target list --installed | grep -qx wasm32-unknown-unknown \
+    || { say "adding the wasm32 target"; rustup target add wasm32-unknown-unknown; }
+
+  if ! cargo leptos --version 2>/dev/null | grep -q " $CARGO_LEPTOS_VERSION"; then
+    say "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 15 minutes on 2 cores, once)"
+    # no_downloads: cargo-leptos must never fetch tools from the internet.
+    cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads
+  fi
+
+  # The wasm-bindgen CLI must match the wasm-bindgen crate in Cargo.lock exactly.
+  local wanted
+  wanted="$(awk '$0=="name = \"wasm-bindgen\"" {getline; gsub(/version = |"/, ""); print; exit}' "$ROOT/Cargo.lock")"
+  if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wanted" ]; then
+    say "installing wasm-bindgen-cli $wanted"
+    # Not --locked: its lock file pins a crate release the registry no longer serves.
+    cargo install wasm-bindgen-cli --version "$wanted" --force
+  fi
+}
+
+# Node packages of end2end/: Playwright and Binaryen's wasm-opt (the npm build; Debian's is too
+# old and produces wasm that fails at hydration).
+ensure_node_tools() {
+  command -v npm >/dev/null || apt_install nodejs npm
+  if [ ! -x "$ROOT/end2end/node_modules/.bin/wasm-opt" ] \
+     || [ "$ROOT/end2end/package-lock.json" -nt "$ROOT/end2end/node_modules/.package-lock.json" ]; then
+    say "installing end2end node packages"
+    (cd "$ROOT/end2end" && npm ci --no-audit --no-fund)
+  fi
+  export PATH="$ROOT/end2end/node_modules/.bin:$PATH"
+}
+
+ensure_chromium() {
+  [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || apt_install chromium
+}
+
+# PostgreSQL at 127.0.0.1:5432 for the tests: start it, or install it first.
+ensure_postgres() {
+  if [ -n "${TEST_POSTGRES_URL:-}" ]; then return 0; fi
+  if ! command -v pg_isready >/dev/null; then apt_install postgresql; fi
+  if ! pg_isready -q -h 127.0.0.1; then
+    say "starting PostgreSQL"
+    [ -d /etc/postgresql ] || apt_install postgresql
+    as_root pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -n 1)" main start || true
+    for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 && break; sleep 1; done
+  fi
+  pg_isready -q -h 127.0.0.1 || { echo "PostgreSQL is not reachable at 127.0.0.1:5432"; exit 1; }
+  # Trust auth for the local postgres user, as on these machines; a fresh install needs it.
+  if ! psql -h 127.0.0.1 -U postgres -d postgres -c 'select 1' >/dev/null 2>&1; then
+    say "allowing local connections for the postgres user"
+    local hba
+    hba="$(as_root su postgres -c "psql -tAc 'show hba_file'")"
+    as_root sed -i 's/^\(host\s\+all\s\+all\s\+127\.0\.0\.1\/32\s\+\)\S\+/\1trust/' "$hba"
+    as_root su postgres -c "psql -tAc 'select pg_reload_conf()'" >/dev/null
+  fi
+  export TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:5432/postgres"
+}
+
+# The release build users get: server binary in target/release, site in target/site.
+build_release() {
+  say "release build (cargo leptos build --release)"
+  (cd "$ROOT" && cargo leptos build --release)
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs every test: formatting, lints, Rust tests on SQLite and PostgreSQL, the release build,
+# and Playwright in Debian's Chromium against that build.
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+started=$SECONDS
+
+ensure_rust_tools
+ensure_node_tools
+ensure_chromium
+ensure_postgres
+
+say "cargo fmt --check"
+cargo fmt --all -- --check
+
+say "clippy (server features, then the browser bundle)"
+cargo clippy -p app -p server --all-targets --features app/ssr -- -D warnings
+cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+say "Rust tests on SQLite and PostgreSQL ($TEST_POSTGRES_URL)"
+cargo test -p app -p server --features app/ssr
+
+build_release
+
+say "Playwright (JavaScript on and off)"
+(cd end2end && npx playwright test)
+
+say "all tests passed in $(( (SECONDS - started) / 60 )) min $(( (SECONDS - started) % 60 )) s"

@@ -1,0 +1,236 @@
+//! Test helpers: a fresh database per test on each backend, demo-like fixtures, and a TestApp
+//! that serves the real router on a free port.
+
+#![allow(dead_code)]
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use app::domain::{Currency, InvoiceStatus, LineInput};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use server::services::{NewCreditNoteInput, NewCustomerInput, NewInvoiceInput, Services};
+use server::storage::{self, Storage};
+use sqlx::Connection;
+
+#[derive(Clone, Copy, Debug)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A database that exists for one test and is removed afterwards, even when the test fails.
+pub struct TestDatabase {
+    pub url: String,
+    pub storage: Arc<dyn Storage>,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    Dir(#[allow(dead_code)] tempfile::TempDir),
+    Postgres { admin_url: String, name: String },
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+fn postgres_admin_url() -> String {
+    std::env::var("TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string())
+}
+
+impl TestDatabase {
+    pub async fn create(backend: Backend) -> TestDatabase {
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("a temporary directory");
+                let url = format!("sqlite:{}", dir.path().join("test.db").display());
+                let storage = storage::connect(&url).await.expect("open SQLite");
+                TestDatabase {
+                    url,
+                    storage,
+                    cleanup: Cleanup::Dir(dir),
+                }
+            }
+            Backend::Postgres => {
+                let admin_url = postgres_admin_url();
+                let name = format!(
+                    "creditdesk_test_{}_{}_{}",
+                    std::process::id(),
+                    COUNTER.fetch_add(1, Ordering::SeqCst),
+                    chrono::Utc::now().timestamp_micros()
+                );
+                let mut admin = sqlx::PgConnection::connect(&admin_url).await.unwrap_or_else(|e| {
+                    panic!("PostgreSQL is needed for the tests ({admin_url}): {e}; set TEST_POSTGRES_URL")
+                });
+                sqlx::query(&format!("CREATE DATABASE {name}"))
+                    .execute(&mut admin)
+                    .await
+                    .expect("create the test database");
+                let url = match admin_url.rsplit_once('/') {
+                    Some((server, _)) => format!("{server}/{name}"),
+                    None => panic!("TEST_POSTGRES_URL must name a database"),
+                };
+                let storage = storage::connect(&url).await.expect("open PostgreSQL");
+                TestDatabase {
+                    url,
+                    storage,
+                    cleanup: Cleanup::Postgres { admin_url, name },
+                }
+            }
+        }
+    }
+
+    pub fn services(&self) -> Services {
+        Services::new(self.storage.clone())
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Cleanup::Postgres { admin_url, name } = &self.cleanup {
+            let (admin_url, name) = (admin_url.clone(), name.clone());
+            // Drop runs outside async; a short-lived runtime on its own thread removes the database.
+            let _ = std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .ok()?;
+                runtime.block_on(async {
+                    let mut admin = sqlx::PgConnection::connect(&admin_url).await.ok()?;
+                    sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .execute(&mut admin)
+                        .await
+                        .ok()
+                })
+            })
+            .join();
+        }
+    }
+}
+
+/// Declares each test twice, once per backend: `name::sqlite` and `name::postgres`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($(async fn $name:ident($db:ident) $body:block)+) => {
+        $(
+            mod $name {
+                #[allow(unused_imports)]
+                use super::*;
+
+                async fn run($db: common::TestDatabase) $body
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn sqlite() {
+                    run(common::TestDatabase::create(common::Backend::Sqlite).await).await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn postgres() {
+                    run(common::TestDatabase::create(common::Backend::Postgres).await).await;
+                }
+            }
+        )+
+    };
+}
+
+pub fn currency(code: &str) -> Currency {
+    Currency::parse(code).unwrap()
+}
+
+pub fn amount(text: &str) -> Decimal {
+    text.parse().unwrap()
+}
+
+pub fn date(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+}
+
+/// One untaxed line worth `price`.
+pub fn priced(price: &str) -> Vec<LineInput> {
+    vec![LineInput {
+        description: "item".into(),
+        quantity: Decimal::ONE,
+        unit_price: amount(price),
+        discount_percent: Decimal::ZERO,
+        tax_rate: Decimal::ZERO,
+    }]
+}
+
+pub async fn customer(services: &Services, name: &str, code: &str) -> i64 {
+    services
+        .create_customer(NewCustomerInput {
+            name: name.into(),
+            email: None,
+            currency: currency(code),
+            tax_region: "DE".into(),
+        })
+        .await
+        .unwrap()
+}
+
+pub async fn invoice(
+    services: &Services,
+    number: &str,
+    customer_id: i64,
+    code: &str,
+    total: &str,
+) -> i64 {
+    services
+        .create_invoice(NewInvoiceInput {
+            number: number.into(),
+            customer_id,
+            currency: currency(code),
+            issue_date: date("2026-11-01"),
+            due_date: None,
+            status: InvoiceStatus::Pending,
+            lines: priced(total),
+        })
+        .await
+        .unwrap()
+        .id
+}
+
+/// A finalized (available) credit note worth `total`.
+pub async fn available_note(services: &Services, customer_id: i64, code: &str, total: &str) -> i64 {
+    let draft = services
+        .create_credit_note(NewCreditNoteInput {
+            customer_id,
+            currency: currency(code),
+            date: date("2026-11-02"),
+            reason: None,
+            related_invoice_id: None,
+            lines: priced(total),
+        })
+        .await
+        .unwrap();
+    services.finalize_credit_note(draft.id).await.unwrap().id
+}
+
+/// The real router on 127.0.0.1 with a free port.
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub db: TestDatabase,
+}
+
+impl TestApp {
+    pub async fn spawn(db: TestDatabase) -> TestApp {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let router = server::web::router(db.services(), server::web::leptos_options(addr));
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        TestApp {
+            address: format!("http://{addr}"),
+            client,
+            db,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+}

@@ -1,0 +1,66 @@
+//! The pages and server functions through HTTP, against the spawned app.
+
+mod common;
+
+use common::{TestApp, available_note, customer, invoice};
+
+on_both_backends! {
+    async fn the_invoice_page_renders_the_dialog_on_the_server(db) {
+        let app = TestApp::spawn(db).await;
+        let services = app.db.services();
+        let acme = customer(&services, "Acme", "EUR").await;
+        let inv = invoice(&services, "INV-7", acme, "EUR", "100.00").await;
+        available_note(&services, acme, "EUR", "25.00").await;
+        available_note(&services, acme, "USD", "5.00").await;
+
+        let html = app.client.get(app.url(&format!("/invoices/{inv}?link=open"))).send().await.unwrap().text().await.unwrap();
+        assert!(html.contains("INV-7"));
+        assert!(html.contains("role=\"dialog\""));
+        assert!(html.contains("Different currency: the credit note is in USD, the invoice in EUR"));
+        assert!(html.contains("<tbody>"));
+    }
+
+    async fn a_plain_form_post_links_and_redirects_back(db) {
+        let app = TestApp::spawn(db).await;
+        let services = app.db.services();
+        let acme = customer(&services, "Acme", "EUR").await;
+        let inv = invoice(&services, "INV-7", acme, "EUR", "100.00").await;
+        let note = available_note(&services, acme, "EUR", "25.00").await;
+
+        let response = app
+            .client
+            .post(app.url("/rpc/link_credit_notes"))
+            .header("accept", "text/html")
+            .header("referer", app.url(&format!("/invoices/{inv}?link=open")))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!("invoice_id={inv}&currency=EUR&rows[0][credit_note_id]={note}&rows[0][selected]=on&rows[0][amount]="))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 302);
+        assert_eq!(response.headers()["location"], format!("/invoices/{inv}"));
+        assert_eq!(services.invoice(inv).await.unwrap().outstanding().to_string(), "75.00");
+    }
+
+    async fn a_forged_post_for_another_currency_is_refused(db) {
+        let app = TestApp::spawn(db).await;
+        let services = app.db.services();
+        let acme = customer(&services, "Acme", "EUR").await;
+        let inv = invoice(&services, "INV-7", acme, "EUR", "100.00").await;
+        let usd = available_note(&services, acme, "USD", "25.00").await;
+
+        // The browser disables this row; a hand-made request must still be refused.
+        let response = app
+            .client
+            .post(app.url("/rpc/link_credit_notes"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!("invoice_id={inv}&currency=EUR&rows[0][credit_note_id]={usd}&rows[0][selected]=on"))
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_server_error() || response.status().is_client_error());
+        let problem: app::problem::Problem = response.json().await.unwrap();
+        assert_eq!(problem.code, "currency_mismatch");
+        assert!(services.invoice(inv).await.unwrap().allocations.is_empty());
+    }
+}

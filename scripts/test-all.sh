@@ -14,7 +14,7 @@ say "cargo fmt --check"
 cargo fmt --all -- --check
 
 say "clippy (server features, then the browser bundle)"
-cargo clippy -p app -p server --all-targets --features app/ssr -- -D warnings
+cargo clippy -p app -p server -p creditdesk-bench --all-targets --features app/ssr -- -D warnings
 cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 say "Rust tests on SQLite and PostgreSQL ($TEST_POSTGRES_URL)"

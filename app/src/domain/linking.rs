@@ -2,9 +2,14 @@
 //! link or unlink. The browser uses these functions for the dialog and its preview; the server
 //! calls them again inside the write transaction, against the stored state.
 
+use std::collections::{HashMap, HashSet};
+
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use super::lifecycle::{
+    CreditNoteAction, InvoiceAction, check_credit_note_action, check_invoice_action,
+};
 use super::money::Currency;
 use super::status::{CreditNoteStatus, InvoiceStatus};
 use super::violation::{RuleCode, Violation};
@@ -85,7 +90,7 @@ impl LinkBlock {
 
 /// Whether `note` may be linked to `invoice` at all (amounts aside).
 pub fn link_block(invoice: &InvoiceBalance, note: &CreditNoteBalance) -> Option<LinkBlock> {
-    if note.status != CreditNoteStatus::Available {
+    if check_credit_note_action(note.status, false, CreditNoteAction::Link).is_err() {
         Some(LinkBlock::NotAvailable)
     } else if note.customer_id != invoice.customer_id {
         Some(LinkBlock::OtherCustomer)
@@ -150,26 +155,17 @@ pub fn plan_allocations(
         )]);
     }
     // The invoice must be open before amounts mean anything.
-    if invoice.status != InvoiceStatus::Pending {
-        return Err(vec![Violation::new(
-            RuleCode::InvoiceNotOpen,
-            None,
-            format!(
-                "Credit notes can only be linked to a pending invoice; this one is {}",
-                invoice.status.label().to_lowercase()
-            ),
-        )]);
-    }
+    check_invoice_action(invoice.status, false, InvoiceAction::LinkCredit).map_err(|v| vec![v])?;
 
+    let by_id: HashMap<i64, &CreditNoteBalance> =
+        notes.iter().map(|note| (note.id, note)).collect();
+    let mut seen = HashSet::with_capacity(requests.len());
     let mut violations = Vec::new();
     let mut planned_notes: Vec<CreditNoteBalance> = Vec::with_capacity(requests.len());
     let mut allocations = Vec::with_capacity(requests.len());
     for (index, request) in requests.iter().enumerate() {
         let field = |name: &str| Some(format!("allocations[{index}].{name}"));
-        if requests[..index]
-            .iter()
-            .any(|earlier| earlier.credit_note_id == request.credit_note_id)
-        {
+        if !seen.insert(request.credit_note_id) {
             violations.push(Violation::new(
                 RuleCode::ValidationError,
                 field("credit_note_id"),
@@ -177,7 +173,7 @@ pub fn plan_allocations(
             ));
             continue;
         }
-        let Some(note) = notes.iter().find(|note| note.id == request.credit_note_id) else {
+        let Some(note) = by_id.get(&request.credit_note_id).copied() else {
             violations.push(Violation::new(
                 RuleCode::NotFound,
                 field("credit_note_id"),
@@ -208,11 +204,7 @@ pub fn plan_allocations(
                 violations.push(Violation::new(
                     RuleCode::ValidationError,
                     field("amount"),
-                    format!(
-                        "{} amounts have at most {} decimal places",
-                        invoice.currency,
-                        invoice.currency.scale()
-                    ),
+                    invoice.currency.too_many_decimals().to_string(),
                 ));
                 continue;
             }

@@ -1,17 +1,35 @@
 //! The credit-note domain: plain Rust, no I/O. Compiled into the browser bundle and the
 //! server, so a rule is written once and checked on both sides.
 
+pub mod credit_note;
+pub mod lifecycle;
 pub mod lines;
 pub mod linking;
 pub mod money;
+pub mod numbering;
+pub mod permissions;
+pub mod settlement;
 pub mod status;
+pub mod tax;
 pub mod violation;
 
+pub use credit_note::{
+    Charge, CreditContent, LineSelection, check_related_invoice, credit_lines_from_invoice,
+    over_credit_warning,
+};
+pub use lifecycle::{
+    CreditNoteAction, InvoiceAction, InvoiceKind, check_credit_note_action, check_invoice_action,
+    is_finalized,
+};
 pub use lines::{DocumentTotals, LineAmounts, LineInput, document_totals};
 pub use linking::{
     AllocationPlan, AllocationRequest, CreditNoteBalance, InvoiceBalance, LinkBlock, LinkableRow,
     link_block, linkable, plan_allocations, plan_unlink,
 };
 pub use money::{Currency, Money, MoneyError};
+pub use numbering::{CreditNoteNumber, NumberError};
+pub use permissions::{Permission, Role, allows};
+pub use settlement::{plan_mark_paid, plan_mark_pending, plan_payment, plan_refund};
 pub use status::{CreditNoteStatus, InvoiceStatus};
+pub use tax::{TaxRule, TaxTable};
 pub use violation::{RuleCode, Violation};

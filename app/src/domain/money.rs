@@ -81,6 +81,14 @@ impl Currency {
         i64::try_from(scaled.mantissa()).ok()
     }
 
+    /// The error for an amount with more decimals than this currency has.
+    pub fn too_many_decimals(self) -> MoneyError {
+        MoneyError::TooManyDecimals {
+            currency: self.code(),
+            scale: self.scale(),
+        }
+    }
+
     pub fn from_minor(self, minor: i64) -> Decimal {
         Decimal::new(minor, self.scale())
     }
@@ -103,10 +111,7 @@ impl Currency {
             return Err(not_a_number());
         }
         if fraction.map_or(0, str::len) > self.scale() as usize {
-            return Err(MoneyError::TooManyDecimals {
-                currency: self.code(),
-                scale: self.scale(),
-            });
+            return Err(self.too_many_decimals());
         }
         let amount = Decimal::from_str(text).map_err(|_| MoneyError::TooLarge)?;
         // Keep room for minor units in an i64 column.

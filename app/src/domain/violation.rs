@@ -13,6 +13,11 @@ pub enum RuleCode {
     ExceedsOutstanding,
     ExceedsRemaining,
     InvoiceNotOpen,
+    DateBeforeInvoice,
+    InvoiceHasAllocations,
+    CreditNoteAllocated,
+    CreditNoteFinalized,
+    InvalidStatus,
 }
 
 impl RuleCode {
@@ -26,6 +31,11 @@ impl RuleCode {
             RuleCode::ExceedsOutstanding => "exceeds_outstanding",
             RuleCode::ExceedsRemaining => "exceeds_remaining",
             RuleCode::InvoiceNotOpen => "invoice_not_open",
+            RuleCode::DateBeforeInvoice => "date_before_invoice",
+            RuleCode::InvoiceHasAllocations => "invoice_has_allocations",
+            RuleCode::CreditNoteAllocated => "credit_note_allocated",
+            RuleCode::CreditNoteFinalized => "credit_note_finalized",
+            RuleCode::InvalidStatus => "invalid_status",
         }
     }
 
@@ -33,6 +43,10 @@ impl RuleCode {
     pub fn http_status(self) -> u16 {
         match self {
             RuleCode::NotFound => 404,
+            RuleCode::InvoiceHasAllocations
+            | RuleCode::CreditNoteAllocated
+            | RuleCode::CreditNoteFinalized
+            | RuleCode::InvalidStatus => 409,
             _ => 422,
         }
     }
@@ -47,6 +61,11 @@ pub struct Violation {
 }
 
 impl Violation {
+    /// A broken rule that concerns the whole request rather than one field.
+    pub fn general(code: RuleCode, message: impl Into<String>) -> Self {
+        Self::new(code, None, message)
+    }
+
     pub fn new(code: RuleCode, field: Option<String>, message: impl Into<String>) -> Self {
         Self {
             code,

@@ -1,4 +1,7 @@
-use app::domain::{CreditNoteStatus, Currency, LineInput};
+use app::domain::{
+    CreditNoteAction, CreditNoteNumber, CreditNoteStatus, Currency, LineInput,
+    check_credit_note_action,
+};
 use app::model::CreditNoteView;
 use chrono::{Datelike, NaiveDate};
 
@@ -13,11 +16,6 @@ pub struct NewCreditNoteInput {
     pub reason: Option<String>,
     pub related_invoice_id: Option<i64>,
     pub lines: Vec<LineInput>,
-}
-
-/// `CN-YYYY-NNNNN`: the year of the note's date and its gapless sequence in that year.
-pub fn credit_note_number(year: i32, sequence: i64) -> String {
-    format!("CN-{year:04}-{sequence:05}")
 }
 
 impl Services {
@@ -66,18 +64,13 @@ impl Services {
             .await?
             .pop()
             .ok_or(ServiceError::NotFound("The credit note"))?;
-        if !matches!(
-            note.status,
-            CreditNoteStatus::Draft | CreditNoteStatus::PendingApproval
-        ) {
-            return Err(ServiceError::Invalid(app::problem::Problem::new(
-                409,
-                "credit_note_finalized",
-                "The credit note is already finalized",
-            )));
-        }
+        check_credit_note_action(note.status, false, CreditNoteAction::Finalize)
+            .map_err(|v| ServiceError::Rules(vec![v]))?;
         let year = note.date.year();
-        let number = credit_note_number(year, tx.next_credit_note_sequence(year).await?);
+        let sequence = tx.next_credit_note_sequence(year).await?;
+        let number = CreditNoteNumber::new(year, sequence)
+            .map_err(|e| ServiceError::Internal(e.to_string()))?
+            .to_string();
         tx.finalize_credit_note(id, &number, now).await?;
         tx.insert_event(&NewEvent {
             invoice_id: None,

@@ -107,8 +107,10 @@ pub async fn connect(url: &str) -> Result<Arc<dyn Storage>, StorageError> {
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         Ok(Arc::new(PostgresStorage::connect(url).await?))
     } else {
+        // Only the scheme is echoed: the rest may hold a password.
+        let scheme = url.split_once(':').map_or("none", |(scheme, _)| scheme);
         Err(StorageError::Config(format!(
-            "DATABASE_URL must start with sqlite: or postgres:// (got `{url}`)"
+            "DATABASE_URL must start with sqlite: or postgres:// (got a `{scheme}:` URL)"
         )))
     }
 }

@@ -2,8 +2,8 @@
 
 use std::time::Duration;
 
-use sqlx::Postgres;
 use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::{Connection, Postgres};
 
 use super::sql::{SqlTx, impl_sql_tx};
 use super::{Storage, StorageError, Tx};
@@ -14,6 +14,9 @@ pub struct PostgresStorage {
 
 impl PostgresStorage {
     pub async fn connect(url: &str) -> Result<Self, StorageError> {
+        // One direct attempt first: it says why (refused, unknown database, bad password)
+        // where the pool would only report a time-out.
+        sqlx::PgConnection::connect(url).await?.close().await?;
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(10))

@@ -1,0 +1,346 @@
+//! What a credit note credits: lines (possibly copied from an invoice, some of them, with
+//! reduced quantities) or a standalone charge; and how it may relate to an invoice.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::lines::{DocumentTotals, LineInput, document_totals};
+use super::money::Currency;
+use super::violation::{RuleCode, Violation};
+
+/// A standalone credit without lines: a charge code, what it is for, and its amount.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Charge {
+    pub code: String,
+    pub description: String,
+    pub amount: Decimal,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CreditContent {
+    Lines(Vec<LineInput>),
+    Charge(Charge),
+}
+
+fn invalid(field: String, message: impl Into<String>) -> Violation {
+    Violation::new(RuleCode::ValidationError, Some(field), message)
+}
+
+impl CreditContent {
+    /// Builds the content from what a request gave: lines or a charge, exactly one of them.
+    pub fn from_parts(lines: Vec<LineInput>, charge: Option<Charge>) -> Result<Self, Violation> {
+        match (lines.is_empty(), charge) {
+            (false, None) => Ok(CreditContent::Lines(lines)),
+            (true, Some(charge)) => Ok(CreditContent::Charge(charge)),
+            (false, Some(_)) => Err(invalid(
+                "charge".into(),
+                "A credit note has either lines or a charge, not both",
+            )),
+            (true, None) => Err(invalid(
+                "lines".into(),
+                "A credit note needs at least one line or a charge",
+            )),
+        }
+    }
+
+    /// Every problem with the content, each on its field.
+    pub fn validate(&self, currency: Currency) -> Vec<Violation> {
+        let mut violations = Vec::new();
+        match self {
+            CreditContent::Lines(lines) => {
+                for (i, line) in lines.iter().enumerate() {
+                    let field = |name: &str| format!("lines[{i}].{name}");
+                    if line.description.trim().is_empty() {
+                        violations.push(invalid(field("description"), "Describe what is credited"));
+                    }
+                    if line.quantity <= Decimal::ZERO {
+                        violations.push(invalid(
+                            field("quantity"),
+                            "The quantity must be greater than zero",
+                        ));
+                    }
+                    if line.unit_price < Decimal::ZERO {
+                        violations.push(invalid(
+                            field("unit_price"),
+                            "A credited price cannot be negative",
+                        ));
+                    } else if currency.to_minor(line.unit_price).is_none() {
+                        violations.push(invalid(
+                            field("unit_price"),
+                            currency.too_many_decimals().to_string(),
+                        ));
+                    }
+                    if !(Decimal::ZERO..=Decimal::ONE_HUNDRED).contains(&line.discount_percent) {
+                        violations.push(invalid(
+                            field("discount_percent"),
+                            "A discount is a percentage between 0 and 100",
+                        ));
+                    }
+                    if !(Decimal::ZERO..=Decimal::ONE_HUNDRED).contains(&line.tax_rate) {
+                        violations.push(invalid(
+                            field("tax_rate"),
+                            "A tax rate is a percentage between 0 and 100",
+                        ));
+                    }
+                }
+            }
+            CreditContent::Charge(charge) => {
+                if charge.code.trim().is_empty() {
+                    violations.push(invalid("charge.code".into(), "Give the charge a code"));
+                }
+                if charge.description.trim().is_empty() {
+                    violations.push(invalid("charge.description".into(), "Describe the charge"));
+                }
+                if charge.amount <= Decimal::ZERO {
+                    violations.push(invalid(
+                        "charge.amount".into(),
+                        "The amount must be greater than zero",
+                    ));
+                } else if currency.to_minor(charge.amount).is_none() {
+                    violations.push(invalid(
+                        "charge.amount".into(),
+                        currency.too_many_decimals().to_string(),
+                    ));
+                }
+            }
+        }
+        violations
+    }
+
+    pub fn totals(&self, currency: Currency) -> DocumentTotals {
+        match self {
+            CreditContent::Lines(lines) => document_totals(lines, currency),
+            // A charge is a gross amount without tax.
+            CreditContent::Charge(charge) => DocumentTotals {
+                subtotal: currency.round(charge.amount),
+                tax_total: currency.zero(),
+                total: currency.round(charge.amount),
+            },
+        }
+    }
+}
+
+/// The invoice a credit note refers to must be the same customer's and dated no later.
+pub fn check_related_invoice(
+    note_customer_id: i64,
+    note_date: NaiveDate,
+    invoice_customer_id: i64,
+    invoice_date: NaiveDate,
+) -> Result<(), Violation> {
+    if note_customer_id != invoice_customer_id {
+        return Err(Violation::new(
+            RuleCode::CustomerMismatch,
+            Some("related_invoice_id".into()),
+            "The related invoice belongs to another customer",
+        ));
+    }
+    if note_date < invoice_date {
+        return Err(Violation::new(
+            RuleCode::DateBeforeInvoice,
+            Some("date".into()),
+            format!("The credit note is dated before its invoice ({invoice_date})"),
+        ));
+    }
+    Ok(())
+}
+
+/// One invoice line to credit; without a quantity the whole line is credited.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineSelection {
+    pub line: usize,
+    pub quantity: Option<Decimal>,
+}
+
+/// The credit lines for a partial (or, with no selection, full) credit of an invoice.
+pub fn credit_lines_from_invoice(
+    invoice_lines: &[LineInput],
+    selection: &[LineSelection],
+) -> Result<Vec<LineInput>, Vec<Violation>> {
+    if selection.is_empty() {
+        return Ok(invoice_lines.to_vec());
+    }
+    let mut violations = Vec::new();
+    let mut lines = Vec::with_capacity(selection.len());
+    for (i, chosen) in selection.iter().enumerate() {
+        let field = |name: &str| format!("lines[{i}].{name}");
+        if selection[..i]
+            .iter()
+            .any(|earlier| earlier.line == chosen.line)
+        {
+            violations.push(invalid(
+                field("line"),
+                format!("Line {} is chosen twice", chosen.line + 1),
+            ));
+            continue;
+        }
+        let Some(original) = invoice_lines.get(chosen.line) else {
+            violations.push(invalid(
+                field("line"),
+                format!("The invoice has no line {}", chosen.line + 1),
+            ));
+            continue;
+        };
+        let quantity = chosen.quantity.unwrap_or(original.quantity);
+        if quantity <= Decimal::ZERO || quantity > original.quantity.abs() {
+            violations.push(invalid(
+                field("quantity"),
+                format!(
+                    "Credit between 0 and {} of this line",
+                    original.quantity.abs().normalize()
+                ),
+            ));
+            continue;
+        }
+        lines.push(LineInput {
+            quantity,
+            ..original.clone()
+        });
+    }
+    if violations.is_empty() {
+        Ok(lines)
+    } else {
+        Err(violations)
+    }
+}
+
+/// A warning, not a block: crediting `new_total` on an invoice that already had `credited_before`
+/// credited would credit more than the invoice's `invoice_total`.
+pub fn over_credit_warning(
+    invoice_total: Decimal,
+    credited_before: Decimal,
+    new_total: Decimal,
+    currency: Currency,
+) -> Option<String> {
+    (credited_before + new_total > invoice_total).then(|| {
+        format!(
+            "This invoice already has {} credited; with this credit note the credited amount ({}) exceeds the invoice total ({})",
+            currency.format(credited_before),
+            currency.format(credited_before + new_total),
+            currency.format(invoice_total),
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal::dec;
+
+    fn eur() -> Currency {
+        Currency::parse("EUR").unwrap()
+    }
+
+    fn line(quantity: Decimal, price: Decimal) -> LineInput {
+        LineInput {
+            description: "Chair".into(),
+            quantity,
+            unit_price: price,
+            discount_percent: dec!(0),
+            tax_rate: dec!(20),
+        }
+    }
+
+    #[test]
+    fn lines_or_a_charge_but_not_both_nor_neither() {
+        let charge = Charge {
+            code: "GW".into(),
+            description: "Goodwill".into(),
+            amount: dec!(25),
+        };
+        assert!(CreditContent::from_parts(vec![line(dec!(1), dec!(10))], None).is_ok());
+        assert!(CreditContent::from_parts(vec![], Some(charge.clone())).is_ok());
+        assert!(CreditContent::from_parts(vec![line(dec!(1), dec!(10))], Some(charge)).is_err());
+        assert!(CreditContent::from_parts(vec![], None).is_err());
+    }
+
+    #[test]
+    fn a_charge_totals_its_amount() {
+        let content = CreditContent::Charge(Charge {
+            code: "GW".into(),
+            description: "Goodwill".into(),
+            amount: dec!(25),
+        });
+        assert_eq!(content.totals(eur()).total.to_string(), "25.00");
+        assert!(content.validate(eur()).is_empty());
+    }
+
+    #[test]
+    fn invalid_content_names_each_field() {
+        let content =
+            CreditContent::Lines(vec![line(dec!(0), dec!(-1)), line(dec!(1), dec!(1.001))]);
+        let fields: Vec<_> = content
+            .validate(eur())
+            .into_iter()
+            .filter_map(|v| v.field)
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "lines[0].quantity",
+                "lines[0].unit_price",
+                "lines[1].unit_price"
+            ]
+        );
+    }
+
+    #[test]
+    fn related_invoice_rules() {
+        let day = |d| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+        assert!(check_related_invoice(1, day(5), 1, day(5)).is_ok());
+        assert_eq!(
+            check_related_invoice(1, day(5), 2, day(1))
+                .unwrap_err()
+                .code,
+            RuleCode::CustomerMismatch
+        );
+        assert_eq!(
+            check_related_invoice(1, day(1), 1, day(5))
+                .unwrap_err()
+                .code,
+            RuleCode::DateBeforeInvoice
+        );
+    }
+
+    #[test]
+    fn partial_credits_take_chosen_lines_and_reduced_quantities() {
+        let invoice = vec![line(dec!(4), dec!(250)), line(dec!(2), dec!(10))];
+        let lines = credit_lines_from_invoice(
+            &invoice,
+            &[LineSelection {
+                line: 0,
+                quantity: Some(dec!(1)),
+            }],
+        )
+        .unwrap();
+        assert_eq!(lines, vec![line(dec!(1), dec!(250))]);
+        assert_eq!(document_totals(&lines, eur()).total, dec!(300.00));
+        assert_eq!(credit_lines_from_invoice(&invoice, &[]).unwrap(), invoice);
+        let errors = credit_lines_from_invoice(
+            &invoice,
+            &[
+                LineSelection {
+                    line: 0,
+                    quantity: Some(dec!(5)),
+                },
+                LineSelection {
+                    line: 9,
+                    quantity: None,
+                },
+            ],
+        )
+        .unwrap_err();
+        assert_eq!(errors.len(), 2);
+    }
+
+    #[test]
+    fn crediting_beyond_the_invoice_total_warns_with_what_was_credited() {
+        assert_eq!(
+            over_credit_warning(dec!(100), dec!(60), dec!(40), eur()),
+            None
+        );
+        let warning = over_credit_warning(dec!(100), dec!(60), dec!(50), eur()).unwrap();
+        assert!(warning.contains("60.00 EUR credited"), "{warning}");
+    }
+}

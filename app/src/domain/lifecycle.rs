@@ -1,0 +1,432 @@
+//! What each status allows. Invoice: draft → pending → paid, and cancelled. Credit note:
+//! draft → pending_approval → available → used, and cancelled. Some actions are blocked while
+//! allocations exist, and a finalized credit note only takes comments and status actions.
+
+use serde::{Deserialize, Serialize};
+
+use super::status::{CreditNoteStatus, InvoiceStatus};
+use super::violation::{RuleCode, Violation};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InvoiceKind {
+    Standard,
+    Advance,
+    /// Carries negative amounts: −100 EUR neutralizes a 100 EUR invoice.
+    Correction,
+}
+
+impl InvoiceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InvoiceKind::Standard => "standard",
+            InvoiceKind::Advance => "advance",
+            InvoiceKind::Correction => "correction",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "standard" => Some(InvoiceKind::Standard),
+            "advance" => Some(InvoiceKind::Advance),
+            "correction" => Some(InvoiceKind::Correction),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InvoiceAction {
+    Edit,
+    Issue,
+    RecordPayment,
+    MarkPaid,
+    MarkPending,
+    LinkCredit,
+    Cancel,
+    Delete,
+}
+
+impl InvoiceAction {
+    pub const ALL: &'static [InvoiceAction] = &[
+        InvoiceAction::Edit,
+        InvoiceAction::Issue,
+        InvoiceAction::RecordPayment,
+        InvoiceAction::MarkPaid,
+        InvoiceAction::MarkPending,
+        InvoiceAction::LinkCredit,
+        InvoiceAction::Cancel,
+        InvoiceAction::Delete,
+    ];
+
+    fn blocked_by_allocations(self) -> bool {
+        matches!(
+            self,
+            InvoiceAction::Edit
+                | InvoiceAction::Cancel
+                | InvoiceAction::Delete
+                | InvoiceAction::MarkPending
+        )
+    }
+
+    fn verb(self) -> &'static str {
+        match self {
+            InvoiceAction::Edit => "edited",
+            InvoiceAction::Issue => "issued",
+            InvoiceAction::RecordPayment => "given a payment",
+            InvoiceAction::MarkPaid => "marked paid",
+            InvoiceAction::MarkPending => "marked pending",
+            InvoiceAction::LinkCredit => "given credit notes",
+            InvoiceAction::Cancel => "cancelled",
+            InvoiceAction::Delete => "deleted",
+        }
+    }
+}
+
+/// Whether an invoice in `status` takes `action` at all (allocations aside).
+pub fn invoice_status_allows(status: InvoiceStatus, action: InvoiceAction) -> bool {
+    use InvoiceAction as A;
+    use InvoiceStatus as S;
+    match action {
+        A::Edit => matches!(status, S::Draft | S::Pending),
+        A::Issue => status == S::Draft,
+        A::RecordPayment | A::MarkPaid | A::LinkCredit => status == S::Pending,
+        A::MarkPending => status == S::Paid,
+        A::Cancel => matches!(status, S::Draft | S::Pending),
+        A::Delete => matches!(status, S::Draft | S::Pending | S::Cancelled),
+    }
+}
+
+/// Checks an invoice action: first the allocations (409 `invoice_has_allocations`, so users
+/// learn to unlink first), then the status.
+pub fn check_invoice_action(
+    status: InvoiceStatus,
+    has_allocations: bool,
+    action: InvoiceAction,
+) -> Result<(), Violation> {
+    if has_allocations && action.blocked_by_allocations() {
+        return Err(Violation::general(
+            RuleCode::InvoiceHasAllocations,
+            format!(
+                "The invoice cannot be {} while credit notes are linked to it; unlink them first",
+                action.verb()
+            ),
+        ));
+    }
+    if !invoice_status_allows(status, action) {
+        let code = if action == InvoiceAction::LinkCredit {
+            RuleCode::InvoiceNotOpen
+        } else {
+            RuleCode::InvalidStatus
+        };
+        return Err(Violation::general(
+            code,
+            format!(
+                "A {} invoice cannot be {}",
+                status.label().to_lowercase(),
+                action.verb()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CreditNoteAction {
+    Edit,
+    Submit,
+    Finalize,
+    Comment,
+    Link,
+    Refund,
+    MarkAvailable,
+    Cancel,
+    Delete,
+}
+
+impl CreditNoteAction {
+    pub const ALL: &'static [CreditNoteAction] = &[
+        CreditNoteAction::Edit,
+        CreditNoteAction::Submit,
+        CreditNoteAction::Finalize,
+        CreditNoteAction::Comment,
+        CreditNoteAction::Link,
+        CreditNoteAction::Refund,
+        CreditNoteAction::MarkAvailable,
+        CreditNoteAction::Cancel,
+        CreditNoteAction::Delete,
+    ];
+
+    fn blocked_by_allocations(self) -> bool {
+        matches!(
+            self,
+            CreditNoteAction::Edit
+                | CreditNoteAction::Cancel
+                | CreditNoteAction::Delete
+                | CreditNoteAction::MarkAvailable
+        )
+    }
+
+    fn verb(self) -> &'static str {
+        match self {
+            CreditNoteAction::Edit => "edited",
+            CreditNoteAction::Submit => "submitted for approval",
+            CreditNoteAction::Finalize => "finalized",
+            CreditNoteAction::Comment => "commented",
+            CreditNoteAction::Link => "linked",
+            CreditNoteAction::Refund => "refunded",
+            CreditNoteAction::MarkAvailable => "made available again",
+            CreditNoteAction::Cancel => "cancelled",
+            CreditNoteAction::Delete => "deleted",
+        }
+    }
+}
+
+pub fn is_finalized(status: CreditNoteStatus) -> bool {
+    !matches!(
+        status,
+        CreditNoteStatus::Draft | CreditNoteStatus::PendingApproval
+    )
+}
+
+/// Checks a credit-note action: allocations first (409 `credit_note_allocated`), then the lock
+/// of finalized notes (409 `credit_note_finalized`), then the status.
+pub fn check_credit_note_action(
+    status: CreditNoteStatus,
+    has_allocations: bool,
+    action: CreditNoteAction,
+) -> Result<(), Violation> {
+    use CreditNoteAction as A;
+    use CreditNoteStatus as S;
+    if has_allocations && action.blocked_by_allocations() {
+        return Err(Violation::general(
+            RuleCode::CreditNoteAllocated,
+            format!(
+                "The credit note cannot be {} while it is linked to invoices; unlink it first",
+                action.verb()
+            ),
+        ));
+    }
+    let allowed = match action {
+        A::Comment => true,
+        A::Edit | A::Submit | A::Finalize | A::Delete if is_finalized(status) => {
+            return Err(Violation::general(
+                RuleCode::CreditNoteFinalized,
+                format!(
+                    "The credit note is finalized and cannot be {}; only comments and status actions remain",
+                    action.verb()
+                ),
+            ));
+        }
+        A::Edit | A::Finalize => true,
+        A::Submit | A::Delete => status == S::Draft,
+        A::Link => status == S::Available,
+        A::Refund => status == S::Available,
+        A::MarkAvailable => status == S::Used,
+        A::Cancel => status == S::Available,
+    };
+    if allowed {
+        Ok(())
+    } else {
+        let code = if action == A::Link {
+            RuleCode::CreditNoteNotAvailable
+        } else {
+            RuleCode::InvalidStatus
+        };
+        Err(Violation::general(
+            code,
+            format!(
+                "A credit note that is {} cannot be {}",
+                status.label().to_lowercase(),
+                action.verb()
+            ),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(result: Result<(), Violation>) -> Option<&'static str> {
+        result.err().map(|v| v.code.as_str())
+    }
+
+    #[test]
+    fn allocations_block_invoice_edits_before_anything_else() {
+        for action in [
+            InvoiceAction::Edit,
+            InvoiceAction::Cancel,
+            InvoiceAction::Delete,
+            InvoiceAction::MarkPending,
+        ] {
+            assert_eq!(
+                code(check_invoice_action(InvoiceStatus::Paid, true, action)),
+                Some("invoice_has_allocations"),
+                "{action:?}"
+            );
+        }
+        assert_eq!(
+            code(check_invoice_action(
+                InvoiceStatus::Pending,
+                true,
+                InvoiceAction::RecordPayment
+            )),
+            None
+        );
+    }
+
+    #[test]
+    fn invoice_statuses_allow_their_actions() {
+        assert_eq!(
+            code(check_invoice_action(
+                InvoiceStatus::Paid,
+                false,
+                InvoiceAction::MarkPending
+            )),
+            None
+        );
+        assert_eq!(
+            code(check_invoice_action(
+                InvoiceStatus::Pending,
+                false,
+                InvoiceAction::MarkPending
+            )),
+            Some("invalid_status")
+        );
+        assert_eq!(
+            code(check_invoice_action(
+                InvoiceStatus::Draft,
+                false,
+                InvoiceAction::LinkCredit
+            )),
+            Some("invoice_not_open")
+        );
+        assert_eq!(
+            code(check_invoice_action(
+                InvoiceStatus::Cancelled,
+                false,
+                InvoiceAction::Edit
+            )),
+            Some("invalid_status")
+        );
+        assert_eq!(
+            code(check_invoice_action(
+                InvoiceStatus::Draft,
+                false,
+                InvoiceAction::Issue
+            )),
+            None
+        );
+    }
+
+    #[test]
+    fn finalized_notes_only_take_comments_and_status_actions() {
+        for status in [
+            CreditNoteStatus::Available,
+            CreditNoteStatus::Used,
+            CreditNoteStatus::Cancelled,
+        ] {
+            for action in [
+                CreditNoteAction::Edit,
+                CreditNoteAction::Delete,
+                CreditNoteAction::Finalize,
+                CreditNoteAction::Submit,
+            ] {
+                assert_eq!(
+                    code(check_credit_note_action(status, false, action)),
+                    Some("credit_note_finalized")
+                );
+            }
+            assert_eq!(
+                code(check_credit_note_action(
+                    status,
+                    true,
+                    CreditNoteAction::Comment
+                )),
+                None
+            );
+        }
+        assert_eq!(
+            code(check_credit_note_action(
+                CreditNoteStatus::Available,
+                false,
+                CreditNoteAction::Cancel
+            )),
+            None
+        );
+    }
+
+    #[test]
+    fn allocations_block_note_changes() {
+        for action in [
+            CreditNoteAction::Edit,
+            CreditNoteAction::Cancel,
+            CreditNoteAction::Delete,
+            CreditNoteAction::MarkAvailable,
+        ] {
+            assert_eq!(
+                code(check_credit_note_action(
+                    CreditNoteStatus::Used,
+                    true,
+                    action
+                )),
+                Some("credit_note_allocated")
+            );
+        }
+    }
+
+    #[test]
+    fn drafts_move_through_approval() {
+        assert_eq!(
+            code(check_credit_note_action(
+                CreditNoteStatus::Draft,
+                false,
+                CreditNoteAction::Submit
+            )),
+            None
+        );
+        assert_eq!(
+            code(check_credit_note_action(
+                CreditNoteStatus::PendingApproval,
+                false,
+                CreditNoteAction::Submit
+            )),
+            Some("invalid_status")
+        );
+        assert_eq!(
+            code(check_credit_note_action(
+                CreditNoteStatus::PendingApproval,
+                false,
+                CreditNoteAction::Finalize
+            )),
+            None
+        );
+        assert_eq!(
+            code(check_credit_note_action(
+                CreditNoteStatus::PendingApproval,
+                false,
+                CreditNoteAction::Edit
+            )),
+            None
+        );
+        assert_eq!(
+            code(check_credit_note_action(
+                CreditNoteStatus::PendingApproval,
+                false,
+                CreditNoteAction::Delete
+            )),
+            Some("invalid_status")
+        );
+        assert_eq!(
+            code(check_credit_note_action(
+                CreditNoteStatus::Draft,
+                false,
+                CreditNoteAction::Link
+            )),
+            Some("credit_note_not_available")
+        );
+    }
+}

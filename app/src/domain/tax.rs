@@ -1,0 +1,113 @@
+//! Tax rates: the customer's tax region and the product's tax category select a rate from the
+//! tax table kept in settings; a line may override it.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::violation::{RuleCode, Violation};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaxRule {
+    pub region: String,
+    pub category: String,
+    /// Percent, e.g. 20 or 17.5.
+    pub rate: Decimal,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaxTable {
+    pub rules: Vec<TaxRule>,
+}
+
+impl TaxTable {
+    pub fn rate(&self, region: &str, category: &str) -> Option<Decimal> {
+        self.rules
+            .iter()
+            .find(|rule| rule.region == region && rule.category == category)
+            .map(|rule| rule.rate)
+    }
+
+    /// The rate of one line: its own override when given (0–100 %), else the table's rate for
+    /// the customer's region and the product's category.
+    pub fn line_rate(
+        &self,
+        region: &str,
+        category: &str,
+        override_rate: Option<Decimal>,
+        field: &str,
+    ) -> Result<Decimal, Violation> {
+        match override_rate {
+            Some(rate) if rate < Decimal::ZERO || rate > Decimal::ONE_HUNDRED => {
+                Err(Violation::new(
+                    RuleCode::ValidationError,
+                    Some(field.to_string()),
+                    "A tax rate is a percentage between 0 and 100",
+                ))
+            }
+            Some(rate) => Ok(rate),
+            None => self.rate(region, category).ok_or_else(|| {
+                Violation::new(
+                    RuleCode::ValidationError,
+                    Some(field.to_string()),
+                    format!("No tax rate is set for region {region} and category {category}"),
+                )
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal::dec;
+
+    fn table() -> TaxTable {
+        TaxTable {
+            rules: vec![
+                TaxRule {
+                    region: "DE".into(),
+                    category: "standard".into(),
+                    rate: dec!(19),
+                },
+                TaxRule {
+                    region: "DE".into(),
+                    category: "reduced".into(),
+                    rate: dec!(7),
+                },
+                TaxRule {
+                    region: "GB".into(),
+                    category: "standard".into(),
+                    rate: dec!(20),
+                },
+            ],
+        }
+    }
+
+    #[test]
+    fn region_and_category_pick_the_rate() {
+        assert_eq!(table().line_rate("DE", "reduced", None, "f"), Ok(dec!(7)));
+        assert_eq!(table().line_rate("GB", "standard", None, "f"), Ok(dec!(20)));
+    }
+
+    #[test]
+    fn a_line_may_override_the_rate() {
+        assert_eq!(
+            table().line_rate("DE", "standard", Some(dec!(17.5)), "f"),
+            Ok(dec!(17.5))
+        );
+        assert!(
+            table()
+                .line_rate("DE", "standard", Some(dec!(101)), "f")
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn a_missing_rate_is_an_error_on_the_field() {
+        let error = table()
+            .line_rate("FR", "standard", None, "lines[0].tax_rate")
+            .unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("lines[0].tax_rate"));
+        assert_eq!(error.code, RuleCode::ValidationError);
+    }
+}

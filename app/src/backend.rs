@@ -1,24 +1,34 @@
 //! The port through which server functions reach the server's service layer. The server
 //! crate implements it and provides it as Leptos context; this keeps storage and transactions
 //! on the server while the `#[server]` functions live beside the components that call them.
+//! Sessions are read here, on the server, for every server function.
 
 use std::sync::Arc;
 
 use leptos::prelude::use_context;
+use tower_sessions::Session;
 
 use crate::domain::AllocationRequest;
-use crate::model::{InvoicePage, InvoiceView};
+use crate::model::{CurrentUser, InvoicePage, InvoiceView, PortalView};
 use crate::problem::Problem;
 
 #[async_trait::async_trait]
 pub trait Desk: Send + Sync + 'static {
-    async fn list_invoices(&self) -> Result<Vec<InvoiceView>, Problem>;
-    async fn invoice_page(&self, invoice_id: i64) -> Result<InvoicePage, Problem>;
+    async fn user(&self, id: i64) -> Result<Option<CurrentUser>, Problem>;
+    async fn authenticate(&self, email: &str, password: &str) -> Result<CurrentUser, Problem>;
+    async fn list_invoices(&self, user: &CurrentUser) -> Result<Vec<InvoiceView>, Problem>;
+    async fn invoice_page(
+        &self,
+        user: &CurrentUser,
+        invoice_id: i64,
+    ) -> Result<InvoicePage, Problem>;
     async fn link_credit_notes(
         &self,
+        user: &CurrentUser,
         invoice_id: i64,
         requests: Vec<AllocationRequest>,
     ) -> Result<InvoiceView, Problem>;
+    async fn portal(&self, user: &CurrentUser) -> Result<PortalView, Problem>;
 }
 
 pub type DeskHandle = Arc<dyn Desk>;
@@ -26,4 +36,69 @@ pub type DeskHandle = Arc<dyn Desk>;
 /// The service layer of the running server.
 pub fn desk() -> Result<DeskHandle, Problem> {
     use_context::<DeskHandle>().ok_or_else(Problem::internal)
+}
+
+const USER_ID: &str = "user_id";
+const SIGNED_IN_AT: &str = "signed_in_at";
+/// A session ends this long after sign-in, however active (the idle limit is the cookie's).
+pub const ABSOLUTE_SESSION_HOURS: i64 = 12;
+
+async fn session() -> Result<Session, Problem> {
+    leptos_axum::extract::<Session>().await.map_err(|error| {
+        leptos::logging::error!("no session on the request: {error}");
+        Problem::internal()
+    })
+}
+
+fn session_problem(error: tower_sessions::session::Error) -> Problem {
+    leptos::logging::error!("session store failure: {error}");
+    Problem::internal()
+}
+
+/// The signed-in user of this request, if any.
+pub async fn current_user() -> Result<Option<CurrentUser>, Problem> {
+    let session = session().await?;
+    let Some(user_id) = session.get::<i64>(USER_ID).await.map_err(session_problem)? else {
+        return Ok(None);
+    };
+    let signed_in_at = session
+        .get::<i64>(SIGNED_IN_AT)
+        .await
+        .map_err(session_problem)?
+        .unwrap_or(0);
+    let age = chrono::Utc::now().timestamp() - signed_in_at;
+    if age > ABSOLUTE_SESSION_HOURS * 3600 {
+        session.flush().await.map_err(session_problem)?;
+        return Ok(None);
+    }
+    desk()?.user(user_id).await
+}
+
+/// The signed-in user, or 401 `unauthorized`.
+pub async fn require_user() -> Result<CurrentUser, Problem> {
+    current_user().await?.ok_or_else(|| {
+        Problem::new(
+            401,
+            "unauthorized",
+            "Your session has ended; please sign in",
+        )
+    })
+}
+
+/// Starts a session for `user` under a new session id (no fixation across sign-in).
+pub async fn sign_in(user: &CurrentUser) -> Result<(), Problem> {
+    let session = session().await?;
+    session.cycle_id().await.map_err(session_problem)?;
+    session
+        .insert(USER_ID, user.id)
+        .await
+        .map_err(session_problem)?;
+    session
+        .insert(SIGNED_IN_AT, chrono::Utc::now().timestamp())
+        .await
+        .map_err(session_problem)
+}
+
+pub async fn sign_out() -> Result<(), Problem> {
+    session().await?.flush().await.map_err(session_problem)
 }

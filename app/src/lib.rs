@@ -15,8 +15,13 @@ use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{A, Redirect, Route, Router, Routes};
 use leptos_router::{SsrMode, StaticSegment, path};
 
+use leptos_router::hooks::use_location;
+
 use pages::invoice_detail::InvoiceDetailPage;
 use pages::invoices::InvoicesPage;
+use pages::login::LoginPage;
+use pages::portal::PortalPage;
+use rpc::{Logout, whoami};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -51,20 +56,56 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="leptos" href="/pkg/creditdesk.css"/>
         <Title text="creditdesk"/>
         <Router>
-            <header class="topbar">
-                <A href="/invoices" attr:class="brand">"creditdesk"</A>
-                <nav aria-label="Main">
-                    <A href="/invoices">"Invoices"</A>
-                </nav>
-            </header>
+            <TopBar/>
             <main>
                 // Async SSR: pages arrive complete, so they read and work with JavaScript off.
                 <Routes fallback=|| view! { <p>"Page not found."</p> }>
                     <Route path=StaticSegment("") view=|| view! { <Redirect path="/invoices"/> }/>
                     <Route path=path!("/invoices") view=InvoicesPage ssr=SsrMode::Async/>
                     <Route path=path!("/invoices/:id") view=InvoiceDetailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/portal") view=PortalPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>
+    }
+}
+
+/// The top bar: where to go, and who is signed in.
+#[component]
+fn TopBar() -> impl IntoView {
+    let location = use_location();
+    let logout = ServerAction::<Logout>::new();
+    // Asked again on every navigation, so signing in or out shows at once.
+    let user = Resource::new(move || location.pathname.get(), |_| whoami());
+    view! {
+        <header class="topbar">
+            <A href="/" attr:class="brand">"creditdesk"</A>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match user.await.ok().flatten() {
+                        None => view! {
+                            <nav aria-label="Main"><A href="/login">"Sign in"</A></nav>
+                        }.into_any(),
+                        Some(user) => {
+                            let home = if user.role.is_internal() {
+                                view! { <A href="/invoices">"Invoices"</A> }.into_any()
+                            } else {
+                                view! { <A href="/portal">"Portal"</A> }.into_any()
+                            };
+                            view! {
+                                <nav aria-label="Main">{home}</nav>
+                                <div class="who">
+                                    <span>{user.email.clone()} " · " {user.role.as_str().replace('_', " ")}</span>
+                                    <ActionForm action=logout>
+                                        <button type="submit" class="link">"Sign out"</button>
+                                    </ActionForm>
+                                </div>
+                            }.into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+        </header>
     }
 }

@@ -97,4 +97,29 @@ impl CreditNoteView {
 pub struct InvoicePage {
     pub invoice: InvoiceView,
     pub candidates: Vec<CreditNoteView>,
+    /// Who is looking, so the page offers only what the permission matrix allows.
+    pub viewer: CurrentUser,
+}
+
+/// The signed-in user, as pages and services see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub id: i64,
+    pub email: String,
+    pub role: crate::domain::Role,
+    pub customer_id: Option<i64>,
+}
+
+impl CurrentUser {
+    pub fn may(&self, permission: crate::domain::Permission) -> bool {
+        crate::domain::allows(self.role, permission)
+    }
+}
+
+/// A customer's own view on the portal: its non-draft invoices and finalized credit notes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PortalView {
+    pub customer_name: String,
+    pub invoices: Vec<InvoiceView>,
+    pub credit_notes: Vec<CreditNoteView>,
 }

@@ -113,6 +113,7 @@ fn title_for(status: u16) -> &'static str {
         404 => "Not found",
         409 => "Conflict",
         422 => "Unprocessable content",
+        429 => "Too many requests",
         _ => "Internal server error",
     }
 }

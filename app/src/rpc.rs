@@ -4,17 +4,21 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{AllocationRequest, Currency};
-use crate::model::{InvoicePage, InvoiceView};
+use crate::model::{CurrentUser, InvoicePage, InvoiceView, PortalView};
 use crate::problem::Problem;
 
 #[server(prefix = "/rpc", endpoint = "list_invoices")]
 pub async fn list_invoices() -> Result<Vec<InvoiceView>, Problem> {
-    crate::backend::desk()?.list_invoices().await
+    let user = crate::backend::require_user().await?;
+    crate::backend::desk()?.list_invoices(&user).await
 }
 
 #[server(prefix = "/rpc", endpoint = "load_invoice_page")]
 pub async fn load_invoice_page(invoice_id: i64) -> Result<InvoicePage, Problem> {
-    crate::backend::desk()?.invoice_page(invoice_id).await
+    let user = crate::backend::require_user().await?;
+    crate::backend::desk()?
+        .invoice_page(&user, invoice_id)
+        .await
 }
 
 /// One row of the link form, as the browser posts it (with or without JavaScript): every row
@@ -65,13 +69,48 @@ pub async fn link_credit_notes(
     currency: String,
     #[server(default)] rows: Vec<LinkRowInput>,
 ) -> Result<(), Problem> {
+    let user = crate::backend::require_user().await?;
     let currency = Currency::parse(&currency)
         .map_err(|error| Problem::validation("currency", error.to_string()))?;
     let requests = link_requests(&rows, currency)?;
     crate::backend::desk()?
-        .link_credit_notes(invoice_id, requests)
+        .link_credit_notes(&user, invoice_id, requests)
         .await?;
     // Back to the invoice with the dialog closed (a real redirect without JavaScript).
     leptos_axum::redirect(&format!("/invoices/{invoice_id}"));
     Ok(())
+}
+
+/// Who is signed in (`None` for nobody): the header and the pages use it.
+#[server(prefix = "/rpc", endpoint = "whoami")]
+pub async fn whoami() -> Result<Option<CurrentUser>, Problem> {
+    crate::backend::current_user().await
+}
+
+#[server(prefix = "/rpc", endpoint = "login")]
+pub async fn login(email: String, password: String) -> Result<CurrentUser, Problem> {
+    let user = crate::backend::desk()?
+        .authenticate(&email, &password)
+        .await?;
+    crate::backend::sign_in(&user).await?;
+    let home = if user.role.is_internal() {
+        "/invoices"
+    } else {
+        "/portal"
+    };
+    leptos_axum::redirect(home);
+    Ok(user)
+}
+
+#[server(prefix = "/rpc", endpoint = "logout")]
+pub async fn logout() -> Result<(), Problem> {
+    crate::backend::sign_out().await?;
+    leptos_axum::redirect("/login");
+    Ok(())
+}
+
+#[server(prefix = "/rpc", endpoint = "portal_overview")]
+pub async fn portal_overview() -> Result<PortalView, Problem> {
+    let user = crate::backend::require_user().await?;
+    crate::backend::desk()?.portal(&user).await
 }

@@ -1,6 +1,7 @@
-import { test, expect } from './fixtures';
+import { test, expect, signIn } from './fixtures';
 
 test('the link dialog works as plain HTML forms without JavaScript', async ({ page }) => {
+  await signIn(page, 'admin@creditdesk.example');
   await page.goto('/invoices/4');
   await expect(page.getByRole('heading', { name: 'Invoice INV-2026-0004' })).toBeVisible();
   await expect(page.getByTestId('outstanding')).toHaveText('2,160.00 EUR');

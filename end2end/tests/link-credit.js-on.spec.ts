@@ -1,7 +1,8 @@
-import { test, expect, waitForHydration } from './fixtures';
+import { test, expect, waitForHydration, signIn } from './fixtures';
 
 test('links a credit note in the hydrated dialog and previews the new outstanding amount', async ({ page }) => {
-  await page.goto('/invoices');
+  await signIn(page, 'credit.manager@creditdesk.example');
+  await expect(page).toHaveURL(/\/invoices$/);
   await page.getByRole('link', { name: 'INV-2026-0001' }).click();
   await expect(page.getByRole('heading', { name: 'Invoice INV-2026-0001' })).toBeVisible();
   await waitForHydration(page);

@@ -1,12 +1,13 @@
 //! Demo data: a few customers in EUR and USD, invoices, and credit notes in several statuses
-//! and currencies — enough to try the link dialog.
+//! and currencies — enough to try the link dialog — and one user per role.
 
-use app::domain::{Currency, InvoiceStatus, LineInput};
+use app::domain::{Currency, InvoiceStatus, LineInput, Role};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::services::{
-    NewCreditNoteInput, NewCustomerInput, NewInvoiceInput, ServiceError, Services,
+    Caller, NewCreditNoteInput, NewCustomerInput, NewInvoiceInput, NewUserInput, ServiceError,
+    Services,
 };
 
 fn currency(code: &str) -> Currency {
@@ -27,9 +28,19 @@ fn line(description: &str, quantity: i64, unit_price: &str, tax_rate: &str) -> L
     }
 }
 
+/// The password of every demo user.
+pub const DEMO_PASSWORD: &str = "creditdesk-demo";
+
 /// Loads the demo set once; a second run leaves the database as it is.
 pub async fn load(services: &Services) -> Result<String, ServiceError> {
-    if !services.list_invoices().await?.is_empty() {
+    if !services
+        .storage()
+        .read()
+        .await?
+        .list_invoices()
+        .await?
+        .is_empty()
+    {
         return Ok("The database already holds invoices; demo data not loaded again.".to_string());
     }
     let eur = currency("EUR");
@@ -169,8 +180,35 @@ pub async fn load(services: &Services) -> Result<String, ServiceError> {
         ))
         .await?;
 
-    Ok(
-        "Demo data loaded: 3 customers, 4 invoices, 6 credit notes (5 available, 1 draft)."
-            .to_string(),
-    )
+    let mut logins = String::new();
+    for (email, role, customer_id) in [
+        ("admin@creditdesk.example", Role::Administrator, None),
+        (
+            "credit.manager@creditdesk.example",
+            Role::CreditManager,
+            None,
+        ),
+        ("sales.manager@creditdesk.example", Role::SalesManager, None),
+        ("sales@creditdesk.example", Role::Sales, None),
+        ("viewer@creditdesk.example", Role::Viewer, None),
+        ("portal@acme.example", Role::Customer, Some(acme)),
+    ] {
+        services
+            .create_user(
+                Caller::CommandLine,
+                NewUserInput {
+                    email: email.to_string(),
+                    password: DEMO_PASSWORD.to_string(),
+                    role,
+                    customer_id,
+                },
+            )
+            .await?;
+        logins.push_str(&format!("\n  {:<16} {email}", role.as_str()));
+    }
+
+    Ok(format!(
+        "Demo data loaded: 3 customers, 4 invoices, 6 credit notes (5 available, 1 draft).\n\
+         Sign in at /login with the password `{DEMO_PASSWORD}` as:{logins}"
+    ))
 }

@@ -1,5 +1,6 @@
 //! creditdesk's server: storage, the service layer, the HTTP doors and demo data.
 
+pub mod api;
 pub mod demo;
 pub mod services;
 pub mod storage;

@@ -6,7 +6,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
-use server::services::Services;
+use app::domain::Role;
+use server::services::{Caller, NewUserInput, Services};
 use server::{demo, storage, web};
 
 #[derive(Parser)]
@@ -32,6 +33,14 @@ struct Cli {
         global = true
     )]
     site_addr: SocketAddr,
+    /// Mark the session cookie `Secure` (set when users reach the site over HTTPS).
+    #[arg(
+        long,
+        env = "CREDITDESK_SECURE_COOKIES",
+        default_value_t = false,
+        global = true
+    )]
+    secure_cookies: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -42,8 +51,37 @@ enum Command {
     Serve,
     /// Bring the database schema up to date, then exit.
     Migrate,
-    /// Load demo customers, invoices and credit notes.
+    /// Load demo customers, invoices, credit notes and one user per role.
     Demo,
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user who can sign in to the web app and ask for API tokens.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        password: String,
+        /// administrator, credit_manager, sales_manager, sales, viewer or customer.
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// The customer a `customer` (portal) user belongs to.
+        #[arg(long)]
+        customer_id: Option<i64>,
+    },
+}
+
+fn parse_role(name: &str) -> Result<Role, String> {
+    Role::parse(name).ok_or_else(|| {
+        let roles: Vec<_> = Role::ALL.iter().map(|role| role.as_str()).collect();
+        format!("unknown role `{name}`; use one of {}", roles.join(", "))
+    })
 }
 
 #[tokio::main]
@@ -77,22 +115,73 @@ async fn run(cli: Cli) -> Result<(), String> {
             .await
             .map(|summary| println!("{summary}"))
             .map_err(|error| format!("cannot load the demo data: {error}")),
-        Command::Serve => serve(services, cli.site_addr).await,
+        Command::User {
+            command:
+                UserCommand::Create {
+                    email,
+                    password,
+                    role,
+                    customer_id,
+                },
+        } => services
+            .create_user(
+                Caller::CommandLine,
+                NewUserInput {
+                    email,
+                    password,
+                    role,
+                    customer_id,
+                },
+            )
+            .await
+            .map(|user| {
+                println!(
+                    "Created {} user {} (id {}).",
+                    user.role, user.email, user.id
+                )
+            })
+            .map_err(|error| {
+                let problem = app::problem::Problem::from(error);
+                let fields: Vec<_> = problem
+                    .errors
+                    .iter()
+                    .map(|e| format!("{}: {}", e.field, e.message))
+                    .collect();
+                if fields.is_empty() {
+                    problem.detail
+                } else {
+                    fields.join("; ")
+                }
+            }),
+        Command::Serve => {
+            let cookies = web::CookiePolicy {
+                secure: cli.secure_cookies,
+            };
+            serve(services, cli.site_addr, cookies).await
+        }
     };
     storage.close().await;
     outcome
 }
 
-async fn serve(services: Services, addr: SocketAddr) -> Result<(), String> {
+async fn serve(
+    services: Services,
+    addr: SocketAddr,
+    cookies: web::CookiePolicy,
+) -> Result<(), String> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|error| format!("cannot listen on {addr}: {error}"))?;
-    let app = web::router(services, web::leptos_options(addr));
+    let app = web::router(services, web::leptos_options(addr), cookies);
     tracing::info!("creditdesk listening on http://{addr}");
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|error| format!("the server stopped: {error}"))
+    // Peer addresses feed the per-address login rate limit.
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|error| format!("the server stopped: {error}"))
 }
 
 /// Resolves on SIGINT or SIGTERM; in-flight requests then finish before the process exits.

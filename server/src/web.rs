@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use app::backend::{Desk, DeskHandle};
 use app::domain::AllocationRequest;
-use app::model::{InvoicePage, InvoiceView};
+use app::model::{CurrentUser, InvoicePage, InvoiceView, PortalView};
 use app::problem::Problem;
 use app::{App, shell};
 use axum::Router;
@@ -18,25 +18,48 @@ use leptos::config::{Env, LeptosOptions};
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
 
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
 use crate::services::Services;
+
+/// A browser session ends after this long without a request.
+pub const IDLE_SESSION_MINUTES: i64 = 60;
 
 /// The service layer seen through the port the server functions use.
 #[async_trait::async_trait]
 impl Desk for Services {
-    async fn list_invoices(&self) -> Result<Vec<InvoiceView>, Problem> {
-        Ok(Services::list_invoices(self).await?)
+    async fn user(&self, id: i64) -> Result<Option<CurrentUser>, Problem> {
+        Ok(Services::user(self, id).await?)
     }
 
-    async fn invoice_page(&self, invoice_id: i64) -> Result<InvoicePage, Problem> {
-        Ok(Services::invoice_page(self, invoice_id).await?)
+    async fn authenticate(&self, email: &str, password: &str) -> Result<CurrentUser, Problem> {
+        Ok(Services::authenticate(self, email, password).await?)
+    }
+
+    async fn list_invoices(&self, user: &CurrentUser) -> Result<Vec<InvoiceView>, Problem> {
+        Ok(Services::list_invoices(self, user).await?)
+    }
+
+    async fn invoice_page(
+        &self,
+        user: &CurrentUser,
+        invoice_id: i64,
+    ) -> Result<InvoicePage, Problem> {
+        Ok(Services::invoice_page(self, user, invoice_id).await?)
     }
 
     async fn link_credit_notes(
         &self,
+        user: &CurrentUser,
         invoice_id: i64,
         requests: Vec<AllocationRequest>,
     ) -> Result<InvoiceView, Problem> {
-        Ok(Services::link_credit_notes(self, invoice_id, requests, None).await?)
+        Ok(Services::link_credit_notes(self, invoice_id, requests, user).await?)
+    }
+
+    async fn portal(&self, user: &CurrentUser) -> Result<PortalView, Problem> {
+        Ok(Services::portal(self, user).await?)
     }
 }
 
@@ -72,7 +95,24 @@ pub fn leptos_options(addr: SocketAddr) -> LeptosOptions {
         .build()
 }
 
-pub fn router(services: Services, leptos_options: LeptosOptions) -> Router {
+/// How the session cookie is sent: `Secure` only when the site is served over TLS (set
+/// `CREDITDESK_SECURE_COOKIES=true` behind an HTTPS proxy).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CookiePolicy {
+    pub secure: bool,
+}
+
+pub fn router(services: Services, leptos_options: LeptosOptions, cookies: CookiePolicy) -> Router {
+    let sessions = SessionManagerLayer::new(services.storage().session_store())
+        .with_name("creditdesk_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Strict)
+        .with_secure(cookies.secure)
+        // Idle timeout; the absolute one is checked against the sign-in time.
+        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(
+            IDLE_SESSION_MINUTES,
+        )));
+    let api = crate::api::router(services.clone());
     let desk: DeskHandle = Arc::new(services);
     let state = AppState {
         leptos_options: leptos_options.clone(),
@@ -96,6 +136,8 @@ pub fn router(services: Services, leptos_options: LeptosOptions) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .with_state(state)
+        .layer(sessions)
+        .nest("/api/v1", api)
 }
 
 async fn server_fn_handler(

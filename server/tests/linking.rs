@@ -2,9 +2,10 @@
 
 mod common;
 
+use app::domain::Role;
 use app::domain::{AllocationRequest, CreditNoteStatus, InvoiceStatus};
 use app::problem::Problem;
-use common::{amount, available_note, customer, invoice};
+use common::{amount, available_note, customer, invoice, staff};
 
 fn whole(credit_note_id: i64) -> AllocationRequest {
     AllocationRequest {
@@ -21,16 +22,16 @@ on_both_backends! {
         let a = available_note(&services, acme, "EUR", "30.00").await;
         let b = available_note(&services, acme, "EUR", "70.00").await;
 
-        let after = services.link_credit_notes(inv, vec![whole(a)], None).await.unwrap();
+        let after = services.link_credit_notes(inv, vec![whole(a)], &staff(Role::CreditManager)).await.unwrap();
         assert_eq!(after.credited_amount, amount("30.00"));
         assert_eq!(after.outstanding(), amount("70.00"));
         assert_eq!(after.status, InvoiceStatus::Pending);
         assert_eq!(after.allocations.len(), 1);
 
-        let after = services.link_credit_notes(inv, vec![whole(b)], None).await.unwrap();
+        let after = services.link_credit_notes(inv, vec![whole(b)], &staff(Role::CreditManager)).await.unwrap();
         assert_eq!(after.outstanding().to_string(), "0.00");
         assert_eq!(after.status, InvoiceStatus::Paid);
-        let page = services.invoice_page(inv).await.unwrap();
+        let page = services.invoice_page(&staff(Role::Viewer), inv).await.unwrap();
         assert!(page.candidates.is_empty(), "used notes are no longer offered");
     }
 
@@ -45,22 +46,22 @@ on_both_backends! {
 
         for (bad, code) in [(usd, "currency_mismatch"), (foreign, "customer_mismatch")] {
             let problem = Problem::from(
-                services.link_credit_notes(inv, vec![whole(good), whole(bad)], None).await.unwrap_err(),
+                services.link_credit_notes(inv, vec![whole(good), whole(bad)], &staff(Role::CreditManager)).await.unwrap_err(),
             );
             assert_eq!(problem.status, 422);
             assert_eq!(problem.code, code);
         }
         let problem = Problem::from(
-            services.link_credit_notes(inv, vec![whole(good), whole(999)], None).await.unwrap_err(),
+            services.link_credit_notes(inv, vec![whole(good), whole(999)], &staff(Role::CreditManager)).await.unwrap_err(),
         );
         assert_eq!(problem.code, "not_found");
-        let problem = Problem::from(services.link_credit_notes(404, vec![whole(good)], None).await.unwrap_err());
+        let problem = Problem::from(services.link_credit_notes(404, vec![whole(good)], &staff(Role::CreditManager)).await.unwrap_err());
         assert_eq!((problem.status, problem.code.as_str()), (404, "not_found"));
 
-        let unchanged = services.invoice(inv).await.unwrap();
+        let unchanged = services.invoice(&staff(Role::Viewer), inv).await.unwrap();
         assert_eq!(unchanged.credited_amount, amount("0.00"));
         assert!(unchanged.allocations.is_empty());
-        let page = services.invoice_page(inv).await.unwrap();
+        let page = services.invoice_page(&staff(Role::Viewer), inv).await.unwrap();
         let good_note = page.candidates.iter().find(|n| n.id == good).unwrap();
         assert_eq!(good_note.allocated_amount, amount("0.00"));
     }
@@ -71,14 +72,14 @@ on_both_backends! {
         let inv = invoice(&services, "INV-1", acme, "EUR", "100.00").await;
         let big = available_note(&services, acme, "EUR", "150.00").await;
 
-        let problem = Problem::from(services.link_credit_notes(inv, vec![whole(big)], None).await.unwrap_err());
+        let problem = Problem::from(services.link_credit_notes(inv, vec![whole(big)], &staff(Role::CreditManager)).await.unwrap_err());
         assert_eq!(problem.code, "exceeds_outstanding");
 
         let request = AllocationRequest { credit_note_id: big, amount: Some(amount("100.00")) };
-        let after = services.link_credit_notes(inv, vec![request], None).await.unwrap();
+        let after = services.link_credit_notes(inv, vec![request], &staff(Role::CreditManager)).await.unwrap();
         assert_eq!(after.status, InvoiceStatus::Paid);
         let other = invoice(&services, "INV-2", acme, "EUR", "80.00").await;
-        let page = services.invoice_page(other).await.unwrap();
+        let page = services.invoice_page(&staff(Role::Viewer), other).await.unwrap();
         let note = page.candidates.iter().find(|n| n.id == big).unwrap();
         assert_eq!(note.remaining_amount(), amount("50.00"));
         assert_eq!(note.status, CreditNoteStatus::Available);
@@ -90,7 +91,7 @@ on_both_backends! {
         let first = available_note(&services, acme, "EUR", "1.00").await;
         let second = available_note(&services, acme, "EUR", "2.00").await;
         let inv = invoice(&services, "INV-1", acme, "EUR", "100.00").await;
-        let page = services.invoice_page(inv).await.unwrap();
+        let page = services.invoice_page(&staff(Role::Viewer), inv).await.unwrap();
         let numbers: Vec<_> = page
             .candidates
             .iter()
@@ -110,7 +111,7 @@ on_both_backends! {
         }
         let attempts = invoices.iter().map(|&inv| {
             let services = services.clone();
-            tokio::spawn(async move { services.link_credit_notes(inv, vec![whole(note)], None).await })
+            tokio::spawn(async move { services.link_credit_notes(inv, vec![whole(note)], &staff(Role::CreditManager)).await })
         });
         let results = futures::future::join_all(attempts).await;
         let mut won = 0;
@@ -124,7 +125,7 @@ on_both_backends! {
         let credited: rust_decimal::Decimal = {
             let mut sum = rust_decimal::Decimal::ZERO;
             for inv in &invoices {
-                sum += services.invoice(*inv).await.unwrap().credited_amount;
+                sum += services.invoice(&staff(Role::Viewer), *inv).await.unwrap().credited_amount;
             }
             sum
         };
@@ -141,12 +142,12 @@ on_both_backends! {
         }
         let attempts = notes.iter().map(|&note| {
             let services = services.clone();
-            tokio::spawn(async move { services.link_credit_notes(inv, vec![whole(note)], None).await })
+            tokio::spawn(async move { services.link_credit_notes(inv, vec![whole(note)], &staff(Role::CreditManager)).await })
         });
         let results = futures::future::join_all(attempts).await;
         let won = results.into_iter().filter(|r| matches!(r, Ok(Ok(_)))).count();
         assert_eq!(won, 10);
-        let after = services.invoice(inv).await.unwrap();
+        let after = services.invoice(&staff(Role::Viewer), inv).await.unwrap();
         assert_eq!(after.credited_amount, amount("100.00"));
         assert_eq!(after.status, InvoiceStatus::Paid);
     }

@@ -2,7 +2,8 @@
 
 mod common;
 
-use common::{TestApp, available_note, customer, invoice};
+use app::domain::Role;
+use common::{TestApp, available_note, customer, invoice, staff, user};
 
 on_both_backends! {
     async fn the_invoice_page_renders_the_dialog_on_the_server(db) {
@@ -13,11 +14,30 @@ on_both_backends! {
         available_note(&services, acme, "EUR", "25.00").await;
         available_note(&services, acme, "USD", "5.00").await;
 
-        let html = app.client.get(app.url(&format!("/invoices/{inv}?link=open"))).send().await.unwrap().text().await.unwrap();
+        user(&services, "cm@test.example", Role::CreditManager, None).await;
+        let browser = app.signed_in("cm@test.example").await;
+        let html = browser.get(app.url(&format!("/invoices/{inv}?link=open"))).send().await.unwrap().text().await.unwrap();
         assert!(html.contains("INV-7"));
         assert!(html.contains("role=\"dialog\""));
         assert!(html.contains("Different currency: the credit note is in USD, the invoice in EUR"));
         assert!(html.contains("<tbody>"));
+
+        // A viewer sees the invoice but is offered neither the button nor the dialog.
+        user(&services, "viewer@test.example", Role::Viewer, None).await;
+        let viewer = app.signed_in("viewer@test.example").await;
+        let html = viewer.get(app.url(&format!("/invoices/{inv}?link=open"))).send().await.unwrap().text().await.unwrap();
+        assert!(html.contains("INV-7"));
+        assert!(!html.contains("Link credit notes"));
+        assert!(!html.contains("role=\"dialog\""));
+    }
+
+    async fn pages_without_a_session_send_people_to_sign_in(db) {
+        let app = TestApp::spawn(db).await;
+        let response = app.client.get(app.url("/invoices")).header("accept", "text/html").send().await.unwrap();
+        assert_eq!(response.status(), 302);
+        assert_eq!(response.headers()["location"], "/login");
+        let login = app.client.get(app.url("/login")).send().await.unwrap().text().await.unwrap();
+        assert!(login.contains("Sign in"));
     }
 
     async fn a_plain_form_post_links_and_redirects_back(db) {
@@ -26,9 +46,10 @@ on_both_backends! {
         let acme = customer(&services, "Acme", "EUR").await;
         let inv = invoice(&services, "INV-7", acme, "EUR", "100.00").await;
         let note = available_note(&services, acme, "EUR", "25.00").await;
+        user(&services, "cm@test.example", Role::CreditManager, None).await;
+        let browser = app.signed_in("cm@test.example").await;
 
-        let response = app
-            .client
+        let response = browser
             .post(app.url("/rpc/link_credit_notes"))
             .header("accept", "text/html")
             .header("referer", app.url(&format!("/invoices/{inv}?link=open")))
@@ -39,7 +60,7 @@ on_both_backends! {
             .unwrap();
         assert_eq!(response.status(), 302);
         assert_eq!(response.headers()["location"], format!("/invoices/{inv}"));
-        assert_eq!(services.invoice(inv).await.unwrap().outstanding().to_string(), "75.00");
+        assert_eq!(services.invoice(&staff(Role::Viewer), inv).await.unwrap().outstanding().to_string(), "75.00");
     }
 
     async fn a_forged_post_for_another_currency_is_refused(db) {
@@ -48,10 +69,11 @@ on_both_backends! {
         let acme = customer(&services, "Acme", "EUR").await;
         let inv = invoice(&services, "INV-7", acme, "EUR", "100.00").await;
         let usd = available_note(&services, acme, "USD", "25.00").await;
+        user(&services, "cm@test.example", Role::CreditManager, None).await;
+        let browser = app.signed_in("cm@test.example").await;
 
         // The browser disables this row; a hand-made request must still be refused.
-        let response = app
-            .client
+        let response = browser
             .post(app.url("/rpc/link_credit_notes"))
             .header("content-type", "application/x-www-form-urlencoded")
             .body(format!("invoice_id={inv}&currency=EUR&rows[0][credit_note_id]={usd}&rows[0][selected]=on"))
@@ -61,6 +83,6 @@ on_both_backends! {
         assert!(response.status().is_server_error() || response.status().is_client_error());
         let problem: app::problem::Problem = response.json().await.unwrap();
         assert_eq!(problem.code, "currency_mismatch");
-        assert!(services.invoice(inv).await.unwrap().allocations.is_empty());
+        assert!(services.invoice(&staff(Role::Viewer), inv).await.unwrap().allocations.is_empty());
     }
 }

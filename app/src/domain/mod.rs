@@ -28,7 +28,9 @@ pub use linking::{
 };
 pub use money::{Currency, Money, MoneyError};
 pub use numbering::{CreditNoteNumber, NumberError};
-pub use permissions::{Permission, Role, allows};
+pub use permissions::{
+    Email, MIN_PASSWORD_LENGTH, Permission, Role, allows, check_password, check_role_customer,
+};
 pub use settlement::{plan_mark_paid, plan_mark_pending, plan_payment, plan_refund};
 pub use status::{CreditNoteStatus, InvoiceStatus};
 pub use tax::{TaxRule, TaxTable};

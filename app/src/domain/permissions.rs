@@ -156,3 +156,99 @@ mod tests {
         assert_eq!(Role::parse("admin"), None);
     }
 }
+
+/// An email address as users type it, checked and lower-cased, so `Ann@Example.com` and
+/// `ann@example.com` are one account.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(text: &str) -> Result<Email, super::Violation> {
+        let email = text.trim().to_lowercase();
+        let valid = email.len() <= 254
+            && !email.chars().any(char::is_whitespace)
+            && email.split_once('@').is_some_and(|(local, domain)| {
+                !local.is_empty()
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+            });
+        if valid {
+            Ok(Email(email))
+        } else {
+            Err(super::Violation::new(
+                super::RuleCode::ValidationError,
+                Some("email".into()),
+                "Enter an email address like name@example.com",
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Passwords are at least this long; there is no other composition rule.
+pub const MIN_PASSWORD_LENGTH: usize = 10;
+
+pub fn check_password(password: &str) -> Result<(), super::Violation> {
+    if password.chars().count() < MIN_PASSWORD_LENGTH {
+        return Err(super::Violation::new(
+            super::RuleCode::ValidationError,
+            Some("password".into()),
+            format!("Use at least {MIN_PASSWORD_LENGTH} characters"),
+        ));
+    }
+    Ok(())
+}
+
+/// A customer user must name its customer; staff must not.
+pub fn check_role_customer(role: Role, customer_id: Option<i64>) -> Result<(), super::Violation> {
+    match (role, customer_id) {
+        (Role::Customer, None) => Err(super::Violation::new(
+            super::RuleCode::ValidationError,
+            Some("customer_id".into()),
+            "A customer user needs the customer it belongs to",
+        )),
+        (role, Some(_)) if role.is_internal() => Err(super::Violation::new(
+            super::RuleCode::ValidationError,
+            Some("customer_id".into()),
+            "Only customer users belong to a customer",
+        )),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod user_tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_trimmed_and_lower_cased() {
+        assert_eq!(
+            Email::parse("  Ann@Example.COM ").unwrap().as_str(),
+            "ann@example.com"
+        );
+        for bad in [
+            "",
+            "ann",
+            "ann@",
+            "@example.com",
+            "ann@example",
+            "a nn@example.com",
+            "ann@.com",
+        ] {
+            assert!(Email::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn passwords_and_customers_are_checked() {
+        assert!(check_password("short").is_err());
+        assert!(check_password("long enough!").is_ok());
+        assert!(check_role_customer(Role::Customer, None).is_err());
+        assert!(check_role_customer(Role::Viewer, Some(1)).is_err());
+        assert!(check_role_customer(Role::Customer, Some(1)).is_ok());
+    }
+}

@@ -4,7 +4,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::link_dialog::LinkDialog;
 use super::{InvoiceStatusBadge, ProblemMessage};
-use crate::domain::InvoiceStatus;
+use crate::domain::{InvoiceStatus, Permission};
 use crate::model::InvoicePage;
 use crate::problem::Problem;
 use crate::rpc::{LinkCreditNotes, load_invoice_page};
@@ -37,12 +37,15 @@ pub fn InvoiceDetailPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match page.await {
                     Err(problem) => view! { <ProblemMessage problem/> }.into_any(),
-                    Ok(page) => view! {
+                    Ok(page) => {
+                        let may_link = page.viewer.may(Permission::LinkCreditNotes);
+                        view! {
                         <InvoiceDetail page=page.clone()/>
-                        <Show when=move || dialog_open.get()>
+                        <Show when=move || dialog_open.get() && may_link>
                             <LinkDialog page=page.clone() action=link_action/>
                         </Show>
-                    }.into_any(),
+                    }.into_any()
+                    }
                 }
             })}
         </Suspense>
@@ -54,6 +57,8 @@ fn InvoiceDetail(page: InvoicePage) -> impl IntoView {
     let invoice = page.invoice;
     let currency = invoice.currency;
     let open = invoice.status == InvoiceStatus::Pending;
+    // The server checks again; this only spares users a button they may not use.
+    let may_link = page.viewer.may(Permission::LinkCreditNotes);
     let self_href = format!("/invoices/{}", invoice.id);
     view! {
         <p><A href="/invoices">"← All invoices"</A></p>
@@ -68,15 +73,17 @@ fn InvoiceDetail(page: InvoicePage) -> impl IntoView {
             <dt>"Credited"</dt><dd class="num" data-testid="credited">{currency.format(invoice.credited_amount)}</dd>
             <dt>"Outstanding"</dt><dd class="num" data-testid="outstanding">{currency.format(invoice.outstanding())}</dd>
         </dl>
-        {if open {
+        {if open && may_link {
             view! {
                 <Form method="GET" action=self_href>
                     <input type="hidden" name="link" value="open"/>
                     <button type="submit" class="primary">"Link credit notes"</button>
                 </Form>
             }.into_any()
-        } else {
+        } else if may_link {
             view! { <p class="hint">"Only pending invoices take credit notes."</p> }.into_any()
+        } else {
+            ().into_any()
         }}
         <h2>"Linked credit notes"</h2>
         {if invoice.allocations.is_empty() {

@@ -1,6 +1,8 @@
 pub mod invoice_detail;
 pub mod invoices;
 pub mod link_dialog;
+pub mod login;
+pub mod portal;
 
 use leptos::prelude::*;
 
@@ -18,13 +20,25 @@ pub fn CreditNoteStatusBadge(status: CreditNoteStatus) -> impl IntoView {
     view! { <span class=format!("badge badge-{}", status.as_str())>{status.label()}</span> }
 }
 
-/// A failed load, said plainly.
+/// A failed load, said plainly; without a session, the way to the sign-in page.
 #[component]
 pub fn ProblemMessage(problem: Problem) -> impl IntoView {
+    if problem.status == 401 {
+        return view! { <leptos_router::components::Redirect path="/login"/> }.into_any();
+    }
+    // The page says what went wrong, and so does its HTTP status.
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(
+            http::StatusCode::from_u16(problem.status)
+                .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
+        );
+    }
     view! {
         <div class="problem" role="alert">
             <strong>{problem.title.clone()}</strong>
             <p>{problem.detail.clone()}</p>
         </div>
     }
+    .into_any()
 }

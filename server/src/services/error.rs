@@ -11,6 +11,12 @@ pub enum ServiceError {
     Rules(Vec<Violation>),
     #[error("{0}")]
     Invalid(Problem),
+    #[error("not signed in, or wrong credentials")]
+    Unauthorized,
+    #[error("the role does not allow this")]
+    Forbidden,
+    #[error("too many failed attempts")]
+    Throttled { retry_after_seconds: i64 },
     #[error(transparent)]
     Storage(#[from] StorageError),
     #[error("internal error: {0}")]
@@ -25,6 +31,24 @@ impl From<ServiceError> for Problem {
             ServiceError::NotFound(what) => Problem::not_found(what),
             ServiceError::Rules(violations) => Problem::from(violations),
             ServiceError::Invalid(problem) => problem,
+            ServiceError::Unauthorized => Problem::new(
+                401,
+                "unauthorized",
+                "Sign in with a valid email and password, or a valid token",
+            ),
+            ServiceError::Forbidden => {
+                Problem::new(403, "forbidden", "Your role does not allow this")
+            }
+            ServiceError::Throttled {
+                retry_after_seconds,
+            } => Problem::new(
+                429,
+                "too_many_requests",
+                format!("Too many failed attempts; try again in {retry_after_seconds} seconds"),
+            ),
+            ServiceError::Storage(StorageError::Duplicate(what)) => {
+                Problem::new(409, "conflict", format!("{what} already exists"))
+            }
             ServiceError::Storage(error) => {
                 tracing::error!(%error, "storage failure");
                 Problem::internal()

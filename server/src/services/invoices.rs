@@ -1,5 +1,6 @@
+use app::domain::{CreditNoteStatus, Permission, Role};
 use app::domain::{Currency, InvoiceStatus, LineInput};
-use app::model::{InvoicePage, InvoiceView};
+use app::model::{CurrentUser, InvoicePage, InvoiceView, PortalView};
 use chrono::NaiveDate;
 
 use super::{ServiceError, Services};
@@ -75,34 +76,92 @@ impl Services {
         Ok(invoice)
     }
 
-    pub async fn list_invoices(&self) -> Result<Vec<InvoiceView>, ServiceError> {
+    /// Invoices the user may see: all for staff; a customer's own non-draft ones for a
+    /// portal user.
+    pub async fn list_invoices(
+        &self,
+        user: &CurrentUser,
+    ) -> Result<Vec<InvoiceView>, ServiceError> {
+        self.authorize(user, Permission::ReadInvoices)?;
         let mut tx = self.storage.read().await?;
-        Ok(tx.list_invoices().await?)
+        match (user.role, user.customer_id) {
+            (Role::Customer, Some(customer_id)) => Ok(tx.customer_invoices(customer_id).await?),
+            (Role::Customer, None) => Ok(Vec::new()),
+            _ => Ok(tx.list_invoices().await?),
+        }
     }
 
-    pub async fn invoice(&self, id: i64) -> Result<InvoiceView, ServiceError> {
-        let mut tx = self.storage.read().await?;
-        tx.invoice(id)
-            .await?
-            .ok_or(ServiceError::NotFound("The invoice"))
-    }
-
-    /// The invoice and the customer's available credit notes, read in one snapshot.
-    pub async fn invoice_page(&self, id: i64) -> Result<InvoicePage, ServiceError> {
+    /// One invoice; a portal user gets 404 for anything not its own or still a draft, so ids
+    /// cannot be probed.
+    pub async fn invoice(&self, user: &CurrentUser, id: i64) -> Result<InvoiceView, ServiceError> {
+        self.authorize(user, Permission::ReadInvoices)?;
         let mut tx = self.storage.read().await?;
         let invoice = tx
             .invoice(id)
             .await?
             .ok_or(ServiceError::NotFound("The invoice"))?;
-        let candidates = tx
-            .customer_credit_notes(
-                invoice.customer_id,
-                Some(app::domain::CreditNoteStatus::Available),
-            )
-            .await?;
+        visible_to(user, invoice)
+    }
+
+    /// The invoice and the customer's available credit notes, read in one snapshot.
+    pub async fn invoice_page(
+        &self,
+        user: &CurrentUser,
+        id: i64,
+    ) -> Result<InvoicePage, ServiceError> {
+        self.authorize(user, Permission::ReadInvoices)?;
+        let mut tx = self.storage.read().await?;
+        let invoice = tx
+            .invoice(id)
+            .await?
+            .ok_or(ServiceError::NotFound("The invoice"))?;
+        let invoice = visible_to(user, invoice)?;
+        let candidates = if user.role.is_internal() {
+            tx.customer_credit_notes(invoice.customer_id, Some(CreditNoteStatus::Available))
+                .await?
+        } else {
+            Vec::new()
+        };
         Ok(InvoicePage {
             invoice,
             candidates,
+            viewer: user.clone(),
         })
+    }
+
+    /// The portal: a customer user's own invoices (not drafts) and finalized credit notes.
+    pub async fn portal(&self, user: &CurrentUser) -> Result<PortalView, ServiceError> {
+        let (Role::Customer, Some(customer_id)) = (user.role, user.customer_id) else {
+            return Err(ServiceError::Forbidden);
+        };
+        let mut tx = self.storage.read().await?;
+        let customer_name = tx
+            .customer_name(customer_id)
+            .await?
+            .ok_or(ServiceError::NotFound("The customer"))?;
+        let invoices = tx.customer_invoices(customer_id).await?;
+        let credit_notes = tx
+            .customer_credit_notes(customer_id, None)
+            .await?
+            .into_iter()
+            .filter(|note| app::domain::is_finalized(note.status))
+            .collect();
+        Ok(PortalView {
+            customer_name,
+            invoices,
+            credit_notes,
+        })
+    }
+}
+
+/// Staff see every invoice; a customer user only its own customer's non-draft invoices.
+fn visible_to(user: &CurrentUser, invoice: InvoiceView) -> Result<InvoiceView, ServiceError> {
+    let visible = user.role.is_internal()
+        || (user.customer_id == Some(invoice.customer_id)
+            && invoice.status != app::domain::InvoiceStatus::Draft);
+    if visible {
+        Ok(invoice)
+    } else {
+        Err(ServiceError::NotFound("The invoice"))
     }
 }

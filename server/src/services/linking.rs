@@ -1,5 +1,5 @@
-use app::domain::{AllocationRequest, plan_allocations};
-use app::model::InvoiceView;
+use app::domain::{AllocationRequest, Permission, plan_allocations};
+use app::model::{CurrentUser, InvoiceView};
 
 use super::{ServiceError, Services, minor};
 use crate::storage::NewEvent;
@@ -11,8 +11,10 @@ impl Services {
         &self,
         invoice_id: i64,
         requests: Vec<AllocationRequest>,
-        actor: Option<String>,
+        user: &CurrentUser,
     ) -> Result<InvoiceView, ServiceError> {
+        self.authorize(user, Permission::LinkCreditNotes)?;
+        let actor = Some(user.email.clone());
         let now = self.now();
         let mut tx = self.storage.write().await?;
         // Lock order: the invoice first, then the notes by ascending id.

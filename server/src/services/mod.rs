@@ -1,6 +1,7 @@
 //! The service layer: every operation is one transaction — load, let the domain plan, write.
 //! Server functions, the REST API and the CLI all call these.
 
+mod auth;
 mod credit_notes;
 mod error;
 mod invoices;
@@ -12,6 +13,7 @@ use chrono::{DateTime, Utc};
 
 use crate::storage::Storage;
 
+pub use auth::{Caller, NewUserInput, TOKEN_LIFETIME_DAYS};
 pub use credit_notes::NewCreditNoteInput;
 pub use error::ServiceError;
 pub use invoices::{NewCustomerInput, NewInvoiceInput};

@@ -7,6 +7,7 @@
 
 mod postgres;
 mod records;
+mod sessions;
 mod sql;
 mod sqlite;
 
@@ -17,7 +18,11 @@ use app::model::{AllocationView, CreditNoteView, InvoiceView};
 use chrono::{DateTime, Utc};
 
 pub use postgres::PostgresStorage;
-pub use records::{NewCreditNote, NewCustomer, NewEvent, NewInvoice};
+pub use records::{
+    NewCreditNote, NewCustomer, NewEvent, NewInvoice, NewUser, ThrottleRecord, TokenRecord,
+    UserRecord,
+};
+pub use sessions::SessionBackend;
 pub use sqlite::SqliteStorage;
 
 #[derive(Debug, thiserror::Error)]
@@ -30,6 +35,8 @@ pub enum StorageError {
     Corrupt(String),
     #[error("{0}")]
     Config(String),
+    #[error("{0} already exists")]
+    Duplicate(&'static str),
 }
 
 #[async_trait::async_trait]
@@ -38,6 +45,8 @@ pub trait Storage: Send + Sync + 'static {
     async fn read(&self) -> Result<Box<dyn Tx>, StorageError>;
     /// A transaction that may write; rows it reads stay locked until it ends.
     async fn write(&self) -> Result<Box<dyn Tx>, StorageError>;
+    /// The session store in the same database.
+    fn session_store(&self) -> SessionBackend;
     /// Which database this is, for logs and messages.
     fn backend(&self) -> &'static str;
     async fn close(&self);
@@ -95,6 +104,34 @@ pub trait Tx: Send {
     /// transaction commits.
     async fn next_credit_note_sequence(&mut self, year: i32) -> Result<i64, StorageError>;
     async fn insert_event(&mut self, event: &NewEvent) -> Result<(), StorageError>;
+
+    async fn customer_exists(&mut self, id: i64) -> Result<bool, StorageError>;
+    /// The customer's invoices that are not drafts, newest first.
+    async fn customer_invoices(
+        &mut self,
+        customer_id: i64,
+    ) -> Result<Vec<InvoiceView>, StorageError>;
+    async fn customer_name(&mut self, id: i64) -> Result<Option<String>, StorageError>;
+
+    /// Fails with [`StorageError::Duplicate`] when the email is taken.
+    async fn insert_user(&mut self, user: &NewUser) -> Result<i64, StorageError>;
+    async fn user_by_email(&mut self, email: &str) -> Result<Option<UserRecord>, StorageError>;
+    async fn user_by_id(&mut self, id: i64) -> Result<Option<UserRecord>, StorageError>;
+    async fn insert_api_token(
+        &mut self,
+        user_id: i64,
+        token_hash: &str,
+        created_at: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<(), StorageError>;
+    async fn api_token(&mut self, token_hash: &str) -> Result<Option<TokenRecord>, StorageError>;
+    async fn login_throttle(&mut self, email: &str)
+    -> Result<Option<ThrottleRecord>, StorageError>;
+    async fn set_login_throttle(
+        &mut self,
+        email: &str,
+        throttle: Option<&ThrottleRecord>,
+    ) -> Result<(), StorageError>;
 
     async fn commit(self: Box<Self>) -> Result<(), StorageError>;
 }

@@ -23,7 +23,9 @@ impl PostgresStorage {
             .connect(url)
             .await?;
         sqlx::migrate!("../migrations/postgres").run(&pool).await?;
-        Ok(Self { pool })
+        let storage = Self { pool };
+        storage.session_store().migrate().await?;
+        Ok(storage)
     }
 }
 
@@ -41,6 +43,12 @@ impl Storage for PostgresStorage {
         // READ COMMITTED with row locks: every row a write depends on is read FOR UPDATE.
         let tx = self.pool.begin().await?;
         Ok(Box::new(SqlTx::<Postgres> { tx, locking: true }))
+    }
+
+    fn session_store(&self) -> super::SessionBackend {
+        super::SessionBackend::Postgres(tower_sessions_sqlx_store::PostgresStore::new(
+            self.pool.clone(),
+        ))
     }
 
     fn backend(&self) -> &'static str {

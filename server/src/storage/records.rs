@@ -46,3 +46,36 @@ pub struct NewEvent {
     pub kind: &'static str,
     pub data: serde_json::Value,
 }
+
+#[derive(Clone, Debug)]
+pub struct NewUser {
+    pub email: String,
+    pub password_hash: String,
+    pub role: app::domain::Role,
+    pub customer_id: Option<i64>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A user row as stored, with its password hash (never leaves the server).
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct UserRecord {
+    pub id: i64,
+    pub email: String,
+    pub password_hash: String,
+    pub role: String,
+    pub customer_id: Option<i64>,
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct TokenRecord {
+    pub user_id: i64,
+    pub expires_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ThrottleRecord {
+    pub failures: i64,
+    pub first_failed_at: DateTime<Utc>,
+    pub locked_until: Option<DateTime<Utc>>,
+}

@@ -511,6 +511,159 @@ macro_rules! impl_sql_tx {
                 Ok(())
             }
 
+            async fn customer_exists(&mut self, id: i64) -> Result<bool, crate::storage::StorageError> {
+                let found: Option<i64> = sqlx::query_scalar("SELECT id FROM customers WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *self.tx)
+                    .await?;
+                Ok(found.is_some())
+            }
+
+            async fn customer_invoices(
+                &mut self,
+                customer_id: i64,
+            ) -> Result<Vec<app::model::InvoiceView>, crate::storage::StorageError> {
+                let sql = format!(
+                    "{} WHERE i.customer_id = $1 AND i.status <> 'draft' ORDER BY i.issue_date DESC, i.id DESC",
+                    crate::storage::sql::INVOICE_COLUMNS
+                );
+                sqlx::query_as::<_, crate::storage::sql::InvoiceRow>(&sql)
+                    .bind(customer_id)
+                    .fetch_all(&mut *self.tx)
+                    .await?
+                    .into_iter()
+                    .map(|row| row.into_view(Vec::new()))
+                    .collect()
+            }
+
+            async fn customer_name(&mut self, id: i64) -> Result<Option<String>, crate::storage::StorageError> {
+                Ok(sqlx::query_scalar("SELECT name FROM customers WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *self.tx)
+                    .await?)
+            }
+
+            async fn insert_user(
+                &mut self,
+                user: &crate::storage::NewUser,
+            ) -> Result<i64, crate::storage::StorageError> {
+                let inserted = sqlx::query_scalar(
+                    "INSERT INTO users (email, password_hash, role, customer_id, created_at) \
+                     VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                )
+                .bind(&user.email)
+                .bind(&user.password_hash)
+                .bind(user.role.as_str())
+                .bind(user.customer_id)
+                .bind(user.created_at)
+                .fetch_one(&mut *self.tx)
+                .await;
+                match inserted {
+                    Ok(id) => Ok(id),
+                    Err(sqlx::Error::Database(error)) if error.is_unique_violation() => {
+                        Err(crate::storage::StorageError::Duplicate("A user with this email"))
+                    }
+                    Err(error) => Err(error.into()),
+                }
+            }
+
+            async fn user_by_email(
+                &mut self,
+                email: &str,
+            ) -> Result<Option<crate::storage::UserRecord>, crate::storage::StorageError> {
+                Ok(sqlx::query_as(
+                    "SELECT id, email, password_hash, role, customer_id FROM users WHERE email = $1",
+                )
+                .bind(email)
+                .fetch_optional(&mut *self.tx)
+                .await?)
+            }
+
+            async fn user_by_id(
+                &mut self,
+                id: i64,
+            ) -> Result<Option<crate::storage::UserRecord>, crate::storage::StorageError> {
+                Ok(sqlx::query_as(
+                    "SELECT id, email, password_hash, role, customer_id FROM users WHERE id = $1",
+                )
+                .bind(id)
+                .fetch_optional(&mut *self.tx)
+                .await?)
+            }
+
+            async fn insert_api_token(
+                &mut self,
+                user_id: i64,
+                token_hash: &str,
+                created_at: chrono::DateTime<chrono::Utc>,
+                expires_at: chrono::DateTime<chrono::Utc>,
+            ) -> Result<(), crate::storage::StorageError> {
+                sqlx::query(
+                    "INSERT INTO api_tokens (user_id, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+                )
+                .bind(user_id)
+                .bind(token_hash)
+                .bind(created_at)
+                .bind(expires_at)
+                .execute(&mut *self.tx)
+                .await?;
+                Ok(())
+            }
+
+            async fn api_token(
+                &mut self,
+                token_hash: &str,
+            ) -> Result<Option<crate::storage::TokenRecord>, crate::storage::StorageError> {
+                Ok(sqlx::query_as(
+                    "SELECT user_id, expires_at, revoked_at FROM api_tokens WHERE token_hash = $1",
+                )
+                .bind(token_hash)
+                .fetch_optional(&mut *self.tx)
+                .await?)
+            }
+
+            async fn login_throttle(
+                &mut self,
+                email: &str,
+            ) -> Result<Option<crate::storage::ThrottleRecord>, crate::storage::StorageError> {
+                Ok(sqlx::query_as(
+                    "SELECT failures, first_failed_at, locked_until FROM login_throttle WHERE email = $1",
+                )
+                .bind(email)
+                .fetch_optional(&mut *self.tx)
+                .await?)
+            }
+
+            async fn set_login_throttle(
+                &mut self,
+                email: &str,
+                throttle: Option<&crate::storage::ThrottleRecord>,
+            ) -> Result<(), crate::storage::StorageError> {
+                match throttle {
+                    None => {
+                        sqlx::query("DELETE FROM login_throttle WHERE email = $1")
+                            .bind(email)
+                            .execute(&mut *self.tx)
+                            .await?;
+                    }
+                    Some(throttle) => {
+                        sqlx::query(
+                            "INSERT INTO login_throttle (email, failures, first_failed_at, locked_until) \
+                             VALUES ($1, $2, $3, $4) ON CONFLICT (email) DO UPDATE SET \
+                             failures = excluded.failures, first_failed_at = excluded.first_failed_at, \
+                             locked_until = excluded.locked_until",
+                        )
+                        .bind(email)
+                        .bind(throttle.failures)
+                        .bind(throttle.first_failed_at)
+                        .bind(throttle.locked_until)
+                        .execute(&mut *self.tx)
+                        .await?;
+                    }
+                }
+                Ok(())
+            }
+
             async fn commit(self: Box<Self>) -> Result<(), crate::storage::StorageError> {
                 self.tx.commit().await?;
                 Ok(())

@@ -30,7 +30,9 @@ impl SqliteStorage {
             .connect_with(options)
             .await?;
         sqlx::migrate!("../migrations/sqlite").run(&pool).await?;
-        Ok(Self { pool })
+        let storage = Self { pool };
+        storage.session_store().migrate().await?;
+        Ok(storage)
     }
 }
 
@@ -46,6 +48,12 @@ impl Storage for SqliteStorage {
         // under it, and it never fails to upgrade a read lock half way.
         let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         Ok(Box::new(SqlTx::<Sqlite> { tx, locking: true }))
+    }
+
+    fn session_store(&self) -> super::SessionBackend {
+        super::SessionBackend::Sqlite(tower_sessions_sqlx_store::SqliteStore::new(
+            self.pool.clone(),
+        ))
     }
 
     fn backend(&self) -> &'static str {

@@ -6,10 +6,14 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
+use app::domain::Role;
 use app::domain::{Currency, InvoiceStatus, LineInput};
+use app::model::CurrentUser;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use server::services::{NewCreditNoteInput, NewCustomerInput, NewInvoiceInput, Services};
+use server::services::{
+    Caller, NewCreditNoteInput, NewCustomerInput, NewInvoiceInput, NewUserInput, Services,
+};
 use server::storage::{self, Storage};
 use sqlx::Connection;
 
@@ -206,31 +210,109 @@ pub async fn available_note(services: &Services, customer_id: i64, code: &str, t
     services.finalize_credit_note(draft.id).await.unwrap().id
 }
 
+/// A staff member as the services see one, for service tests that are not about sign-in.
+pub fn staff(role: Role) -> CurrentUser {
+    CurrentUser {
+        id: 0,
+        email: format!("{}@test.example", role.as_str()),
+        role,
+        customer_id: None,
+    }
+}
+
+pub const PASSWORD: &str = "correct horse battery";
+
+pub async fn user(
+    services: &Services,
+    email: &str,
+    role: Role,
+    customer_id: Option<i64>,
+) -> CurrentUser {
+    services
+        .create_user(
+            Caller::CommandLine,
+            NewUserInput {
+                email: email.into(),
+                password: PASSWORD.into(),
+                role,
+                customer_id,
+            },
+        )
+        .await
+        .unwrap()
+}
+
 /// The real router on 127.0.0.1 with a free port.
 pub struct TestApp {
     pub address: String,
+    /// A browser without a session (it keeps cookies and does not follow redirects).
     pub client: reqwest::Client,
     pub db: TestDatabase,
+}
+
+pub fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .unwrap()
 }
 
 impl TestApp {
     pub async fn spawn(db: TestDatabase) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let router = server::web::router(db.services(), server::web::leptos_options(addr));
-        tokio::spawn(async move { axum::serve(listener, router).await });
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
+        let router = server::web::router(
+            db.services(),
+            server::web::leptos_options(addr),
+            server::web::CookiePolicy::default(),
+        );
+        tokio::spawn(async move {
+            axum::serve(
+                listener,
+                router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+            )
+            .await
+        });
         TestApp {
             address: format!("http://{addr}"),
-            client,
+            client: browser(),
             db,
         }
     }
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
+    }
+
+    /// A browser signed in through the login server function.
+    pub async fn signed_in(&self, email: &str) -> reqwest::Client {
+        let client = browser();
+        let response = client
+            .post(self.url("/rpc/login"))
+            .form(&[("email", email), ("password", PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            response.status().is_success(),
+            "sign-in of {email} failed: {}",
+            response.status()
+        );
+        client
+    }
+
+    /// An API token for the user.
+    pub async fn token(&self, email: &str) -> String {
+        let response = self
+            .client
+            .post(self.url("/api/v1/auth/token"))
+            .json(&serde_json::json!({ "email": email, "password": PASSWORD }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201, "token for {email}");
+        let body: serde_json::Value = response.json().await.unwrap();
+        body["token"].as_str().unwrap().to_string()
     }
 }

@@ -1,0 +1,70 @@
+use app::domain::Role;
+use app::model::CurrentUser;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use serde::{Deserialize, Serialize};
+
+use super::{ApiError, ApiJson, ApiUser};
+use crate::services::{Caller, NewUserInput, Services};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenRequest {
+    email: String,
+    password: String,
+}
+
+#[derive(Serialize)]
+pub struct TokenResponse {
+    token: String,
+    role: Role,
+}
+
+/// `POST /auth/token`: a bearer token for a valid email and password.
+pub async fn create_token(
+    State(services): State<Services>,
+    ApiJson(request): ApiJson<TokenRequest>,
+) -> Result<impl IntoResponse, ApiError> {
+    let user = services
+        .authenticate(&request.email, &request.password)
+        .await?;
+    let token = services.issue_token(&user).await?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(TokenResponse {
+            token,
+            role: user.role,
+        }),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserRequest {
+    email: String,
+    password: String,
+    role: Role,
+    #[serde(default)]
+    customer_id: Option<i64>,
+}
+
+/// `POST /users` (administrators): a new user.
+pub async fn create_user(
+    State(services): State<Services>,
+    ApiUser(caller): ApiUser,
+    ApiJson(request): ApiJson<UserRequest>,
+) -> Result<impl IntoResponse, ApiError> {
+    let user: CurrentUser = services
+        .create_user(
+            Caller::User(&caller),
+            NewUserInput {
+                email: request.email,
+                password: request.password,
+                role: request.role,
+                customer_id: request.customer_id,
+            },
+        )
+        .await?;
+    Ok((StatusCode::CREATED, axum::Json(user)))
+}

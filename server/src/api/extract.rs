@@ -1,0 +1,127 @@
+//! What every API handler shares: problem+json errors, a JSON body extractor whose rejections
+//! are problems too, and the bearer-token user.
+
+use app::model::CurrentUser;
+use app::problem::Problem;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::de::DeserializeOwned;
+
+use crate::services::{ServiceError, Services};
+
+/// An API failure, answered as RFC 9457 problem details.
+#[derive(Debug)]
+pub struct ApiError(pub Problem);
+
+impl From<Problem> for ApiError {
+    fn from(problem: Problem) -> Self {
+        ApiError(problem)
+    }
+}
+
+impl From<ServiceError> for ApiError {
+    fn from(error: ServiceError) -> Self {
+        let retry_after = match &error {
+            ServiceError::Throttled {
+                retry_after_seconds,
+            } => Some(*retry_after_seconds),
+            _ => None,
+        };
+        let mut problem = Problem::from(error);
+        if let Some(seconds) = retry_after {
+            problem.detail = format!("{} (Retry-After: {seconds})", problem.detail);
+        }
+        ApiError(problem)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let problem = self.0;
+        let status =
+            StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut body = serde_json::json!({
+            "type": format!("https://creditdesk.invalid/problems/{}", problem.code),
+            "title": problem.title,
+            "status": problem.status,
+            "detail": problem.detail,
+            "code": problem.code,
+        });
+        if !problem.errors.is_empty() {
+            body["errors"] = serde_json::to_value(&problem.errors).unwrap_or_default();
+        }
+        let mut response = (status, body.to_string()).into_response();
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        if status == StatusCode::UNAUTHORIZED {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}
+
+/// A JSON body; malformed JSON is 400, a body of the wrong shape (unknown or missing fields,
+/// wrong types) 422, both as problems.
+pub struct ApiJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for ApiJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(request, state).await {
+            Ok(axum::Json(value)) => Ok(ApiJson(value)),
+            Err(rejection) => Err(ApiError(json_problem(&rejection))),
+        }
+    }
+}
+
+fn json_problem(rejection: &JsonRejection) -> Problem {
+    match rejection {
+        JsonRejection::JsonDataError(error) => {
+            Problem::new(422, "validation_error", error.body_text())
+        }
+        JsonRejection::MissingJsonContentType(_) => Problem::new(
+            415,
+            "unsupported_media_type",
+            "Send the body as application/json",
+        ),
+        other => Problem::new(400, "bad_request", other.body_text()),
+    }
+}
+
+/// The user of a valid `Authorization: Bearer` token; 401 `unauthorized` otherwise.
+pub struct ApiUser(pub CurrentUser);
+
+impl FromRequestParts<Services> for ApiUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        services: &Services,
+    ) -> Result<Self, Self::Rejection> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|token| !token.is_empty())
+            .ok_or(ServiceError::Unauthorized)?;
+        let user = services
+            .user_for_token(token)
+            .await?
+            .ok_or(ServiceError::Unauthorized)?;
+        Ok(ApiUser(user))
+    }
+}

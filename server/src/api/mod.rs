@@ -1,0 +1,44 @@
+//! REST API v1 under `/api/v1`: a thin door onto the service layer. Errors leave as
+//! `application/problem+json`, mapped in one place ([`ApiError`]).
+
+mod auth;
+mod extract;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::routing::post;
+use governor::clock::QuantaInstant;
+use governor::middleware::NoOpMiddleware;
+use tower_governor::GovernorLayer;
+use tower_governor::governor::GovernorConfigBuilder;
+use tower_governor::key_extractor::PeerIpKeyExtractor;
+
+pub use extract::{ApiError, ApiJson, ApiUser};
+
+use crate::services::Services;
+
+pub fn router(services: Services) -> Router {
+    Router::new()
+        .route(
+            "/auth/token",
+            post(auth::create_token).layer(login_rate_limit()),
+        )
+        .route("/users", post(auth::create_user))
+        .fallback(|| async { ApiError::from(app::problem::Problem::not_found("This API path")) })
+        .with_state(services)
+}
+
+/// Slows password guessing from one address: a burst of 20 attempts, then one every 3 s.
+/// (Per-account throttling lives in the service, so it holds across servers.)
+pub fn login_rate_limit() -> GovernorLayer<PeerIpKeyExtractor, NoOpMiddleware<QuantaInstant>, Body>
+{
+    let config = GovernorConfigBuilder::default()
+        .period(Duration::from_secs(3))
+        .burst_size(20)
+        .finish()
+        .expect("a valid rate limit");
+    GovernorLayer::new(Arc::new(config))
+}

@@ -1,0 +1,135 @@
+//! Signing in: sessions in the browser, bearer tokens on the API, and what failures reveal.
+
+mod common;
+
+use app::domain::Role;
+use common::{PASSWORD, TestApp, browser, user};
+
+on_both_backends! {
+    async fn signing_in_sets_a_strict_http_only_cookie_and_rotates_it(db) {
+        let app = TestApp::spawn(db).await;
+        user(&app.db.services(), "ann@test.example", Role::Viewer, None).await;
+        let client = browser();
+        // A session that exists before sign-in (fixation attempt) must not survive it.
+        let before = client.get(app.url("/login")).send().await.unwrap();
+        let before_cookie = before.headers().get("set-cookie").map(|v| v.to_str().unwrap().to_string());
+        let response = client
+            .post(app.url("/rpc/login"))
+            .header("accept", "text/html")
+            .header("referer", app.url("/login"))
+            .form(&[("email", "ANN@test.example "), ("password", PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 302);
+        assert_eq!(response.headers()["location"], "/invoices");
+        let cookie = response.headers()["set-cookie"].to_str().unwrap().to_string();
+        assert!(cookie.starts_with("creditdesk_session="), "{cookie}");
+        assert!(cookie.contains("HttpOnly"), "{cookie}");
+        assert!(cookie.contains("SameSite=Strict"), "{cookie}");
+        assert!(!cookie.contains("Secure"), "plain HTTP in tests: {cookie}");
+        assert_ne!(Some(cookie.clone()), before_cookie);
+
+        let html = client.get(app.url("/invoices")).send().await.unwrap().text().await.unwrap();
+        assert!(html.contains("ann@test.example"));
+
+        client.post(app.url("/rpc/logout")).send().await.unwrap();
+        let response = client.get(app.url("/invoices")).header("accept", "text/html").send().await.unwrap();
+        assert_eq!(response.status(), 302, "signed out");
+    }
+
+    async fn wrong_credentials_say_nothing_about_the_email(db) {
+        let app = TestApp::spawn(db).await;
+        user(&app.db.services(), "ann@test.example", Role::Viewer, None).await;
+        let attempt = |email: &'static str| {
+            let request = app
+                .client
+                .post(app.url("/api/v1/auth/token"))
+                .json(&serde_json::json!({ "email": email, "password": "wrong password!" }));
+            async move {
+                let response = request.send().await.unwrap();
+                let status = response.status().as_u16();
+                let content_type = response.headers()["content-type"].to_str().unwrap().to_string();
+                let body: serde_json::Value = response.json().await.unwrap();
+                (status, content_type, body["code"].clone(), body["detail"].clone())
+            }
+        };
+        let known = attempt("ann@test.example").await;
+        let unknown = attempt("nobody@test.example").await;
+        assert_eq!(known.0, 401);
+        assert_eq!(known.1, "application/problem+json");
+        assert_eq!(known.2, "unauthorized");
+        assert_eq!(known, unknown);
+    }
+
+    async fn repeated_failures_for_one_email_are_throttled(db) {
+        let app = TestApp::spawn(db).await;
+        user(&app.db.services(), "ann@test.example", Role::Viewer, None).await;
+        let mut statuses = Vec::new();
+        for _ in 0..7 {
+            let response = app
+                .client
+                .post(app.url("/api/v1/auth/token"))
+                .json(&serde_json::json!({ "email": "ann@test.example", "password": "guess guess guess" }))
+                .send()
+                .await
+                .unwrap();
+            statuses.push(response.status().as_u16());
+        }
+        assert_eq!(statuses, [401, 401, 401, 401, 401, 401, 429]);
+        // Even the right password waits until the lock ends.
+        let response = app
+            .client
+            .post(app.url("/api/v1/auth/token"))
+            .json(&serde_json::json!({ "email": "ann@test.example", "password": PASSWORD }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 429);
+    }
+
+    async fn api_tokens_authenticate_and_bad_ones_do_not(db) {
+        let app = TestApp::spawn(db).await;
+        user(&app.db.services(), "root@test.example", Role::Administrator, None).await;
+        let token = app.token("root@test.example").await;
+        let create = |auth: Option<String>, body: serde_json::Value| {
+            let mut request = app.client.post(app.url("/api/v1/users")).json(&body);
+            if let Some(token) = auth {
+                request = request.bearer_auth(token);
+            }
+            request.send()
+        };
+        let body = serde_json::json!({ "email": "Bob@Test.example", "password": "a long password", "role": "sales" });
+        let response = create(Some(token.clone()), body.clone()).await.unwrap();
+        assert_eq!(response.status(), 201);
+        let created: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(created["email"], "bob@test.example");
+        assert_eq!(created["role"], "sales");
+        assert!(created.get("password_hash").is_none());
+
+        assert_eq!(create(Some(token.clone()), body).await.unwrap().status(), 409, "email taken");
+        assert_eq!(create(Some("not-a-token".into()), serde_json::json!({})).await.unwrap().status(), 401);
+        let response = create(Some(token.clone()), serde_json::json!({ "email": "x@test.example", "password": "short", "role": "customer" }))
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 422);
+        let problem: serde_json::Value = response.json().await.unwrap();
+        let fields: Vec<_> = problem["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap().to_string()).collect();
+        assert_eq!(fields, ["password", "customer_id"]);
+        let response = create(Some(token.clone()), serde_json::json!({ "email": "x@test.example", "password": "a long password", "role": "viewer", "admin": true }))
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 422, "unknown fields are refused");
+        let response = app
+            .client
+            .post(app.url("/api/v1/users"))
+            .bearer_auth(token)
+            .header("content-type", "application/json")
+            .body("{not json")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 400);
+        assert_eq!(response.headers()["content-type"], "application/problem+json");
+    }
+}

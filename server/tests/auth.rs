@@ -132,4 +132,35 @@ on_both_backends! {
         assert_eq!(response.status(), 400);
         assert_eq!(response.headers()["content-type"], "application/problem+json");
     }
+
+    async fn one_address_guessing_many_emails_is_slowed(db) {
+        let app = TestApp::spawn(db).await;
+        let mut statuses = Vec::new();
+        for i in 0..25 {
+            let response = app
+                .client
+                .post(app.url("/api/v1/auth/token"))
+                .json(&serde_json::json!({ "email": format!("guess{i}@test.example"), "password": "guess guess guess" }))
+                .send()
+                .await
+                .unwrap();
+            statuses.push(response.status().as_u16());
+            if response.status() == 429 {
+                assert_eq!(response.headers()["content-type"], "application/problem+json");
+                break;
+            }
+        }
+        assert_eq!(statuses.iter().filter(|s| **s == 401).count(), 20, "a burst of 20, then slowed: {statuses:?}");
+        assert_eq!(statuses.last(), Some(&429));
+    }
+
+    async fn a_revoked_token_stops_working(db) {
+        let app = TestApp::spawn(db).await;
+        user(&app.db.services(), "root@test.example", Role::Administrator, None).await;
+        let token = app.token("root@test.example").await;
+        let revoke = app.client.delete(app.url("/api/v1/auth/token")).bearer_auth(&token).send().await.unwrap();
+        assert_eq!(revoke.status(), 204);
+        let again = app.client.delete(app.url("/api/v1/auth/token")).bearer_auth(&token).send().await.unwrap();
+        assert_eq!(again.status(), 401);
+    }
 }

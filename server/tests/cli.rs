@@ -96,3 +96,81 @@ fn sigterm_stops_the_server_cleanly() {
     let status = child.wait().unwrap();
     assert!(status.success(), "exit status after SIGTERM: {status}");
 }
+
+#[test]
+fn demo_loads_once_and_user_create_checks_its_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("demo.db").display());
+    let run = |args: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_creditdesk"))
+            .args(["--database-url", &url])
+            .args(args)
+            .env("RUST_LOG", "off")
+            .output()
+            .unwrap();
+        (
+            output.status.success(),
+            String::from_utf8_lossy(&output.stdout).to_string(),
+            String::from_utf8_lossy(&output.stderr).to_string(),
+        )
+    };
+    let (ok, stdout, _) = run(&["demo"]);
+    assert!(ok);
+    assert!(stdout.contains("admin@creditdesk.example"), "{stdout}");
+    let (ok, stdout, _) = run(&["demo"]);
+    assert!(ok);
+    assert!(stdout.contains("not loaded again"), "{stdout}");
+
+    let (ok, stdout, stderr) = run(&[
+        "user",
+        "create",
+        "--email",
+        "New@Example.com",
+        "--password",
+        "long enough pw",
+        "--role",
+        "viewer",
+    ]);
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("new@example.com"), "{stdout}");
+    let (ok, _, stderr) = run(&[
+        "user",
+        "create",
+        "--email",
+        "new@example.com",
+        "--password",
+        "long enough pw",
+        "--role",
+        "viewer",
+    ]);
+    assert!(!ok);
+    assert!(stderr.contains("already exists"), "{stderr}");
+    let (ok, _, stderr) = run(&[
+        "user",
+        "create",
+        "--email",
+        "c@example.com",
+        "--password",
+        "short",
+        "--role",
+        "customer",
+    ]);
+    assert!(!ok);
+    assert!(
+        stderr.contains("password: Use at least 10 characters"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("customer_id:"), "{stderr}");
+    let (ok, _, stderr) = run(&[
+        "user",
+        "create",
+        "--email",
+        "c@example.com",
+        "--password",
+        "long enough pw",
+        "--role",
+        "boss",
+    ]);
+    assert!(!ok);
+    assert!(stderr.contains("unknown role `boss`"), "{stderr}");
+}

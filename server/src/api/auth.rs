@@ -68,3 +68,15 @@ pub async fn create_user(
         .await?;
     Ok((StatusCode::CREATED, axum::Json(user)))
 }
+
+/// `DELETE /auth/token`: revokes the token the request carries.
+pub async fn revoke_token(
+    State(services): State<Services>,
+    ApiUser(_): ApiUser,
+    parts: axum::http::request::Parts,
+) -> Result<StatusCode, ApiError> {
+    if let Some(token) = super::extract::bearer_token(&parts) {
+        services.revoke_token(token).await?;
+    }
+    Ok(StatusCode::NO_CONTENT)
+}

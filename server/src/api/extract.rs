@@ -103,6 +103,17 @@ fn json_problem(rejection: &JsonRejection) -> Problem {
 /// The user of a valid `Authorization: Bearer` token; 401 `unauthorized` otherwise.
 pub struct ApiUser(pub CurrentUser);
 
+/// The bearer token of the request, if it has one.
+pub fn bearer_token(parts: &Parts) -> Option<&str> {
+    parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|token| !token.is_empty())
+}
+
 impl FromRequestParts<Services> for ApiUser {
     type Rejection = ApiError;
 
@@ -110,14 +121,7 @@ impl FromRequestParts<Services> for ApiUser {
         parts: &mut Parts,
         services: &Services,
     ) -> Result<Self, Self::Rejection> {
-        let token = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.strip_prefix("Bearer "))
-            .map(str::trim)
-            .filter(|token| !token.is_empty())
-            .ok_or(ServiceError::Unauthorized)?;
+        let token = bearer_token(parts).ok_or(ServiceError::Unauthorized)?;
         let user = services
             .user_for_token(token)
             .await?

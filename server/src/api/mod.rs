@@ -7,8 +7,10 @@ mod extract;
 use std::sync::Arc;
 use std::time::Duration;
 
+use app::problem::Problem;
 use axum::Router;
 use axum::body::Body;
+use axum::response::IntoResponse;
 use axum::routing::post;
 use governor::clock::QuantaInstant;
 use governor::middleware::NoOpMiddleware;
@@ -24,7 +26,9 @@ pub fn router(services: Services) -> Router {
     Router::new()
         .route(
             "/auth/token",
-            post(auth::create_token).layer(login_rate_limit()),
+            post(auth::create_token)
+                .layer(login_rate_limit())
+                .delete(auth::revoke_token),
         )
         .route("/users", post(auth::create_user))
         .fallback(|| async { ApiError::from(app::problem::Problem::not_found("This API path")) })
@@ -40,5 +44,15 @@ pub fn login_rate_limit() -> GovernorLayer<PeerIpKeyExtractor, NoOpMiddleware<Qu
         .burst_size(20)
         .finish()
         .expect("a valid rate limit");
-    GovernorLayer::new(Arc::new(config))
+    GovernorLayer::new(Arc::new(config)).error_handler(|error| {
+        let problem = match error {
+            tower_governor::GovernorError::TooManyRequests { wait_time, .. } => Problem::new(
+                429,
+                "too_many_requests",
+                format!("Too many sign-in attempts from this address; wait {wait_time} s"),
+            ),
+            _ => Problem::internal(),
+        };
+        ApiError(problem).into_response()
+    })
 }

@@ -238,6 +238,14 @@ impl Services {
             .transpose()
     }
 
+    /// Revokes a bearer token at once (it stays stored, marked revoked).
+    pub async fn revoke_token(&self, token: &str) -> Result<(), ServiceError> {
+        let mut tx = self.storage.write().await?;
+        tx.revoke_api_token(&token_hash(token), self.now()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     pub async fn user(&self, id: i64) -> Result<Option<CurrentUser>, ServiceError> {
         let mut tx = self.storage.read().await?;
         tx.user_by_id(id).await?.map(current_user).transpose()

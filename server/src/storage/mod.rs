@@ -124,6 +124,11 @@ pub trait Tx: Send {
         created_at: DateTime<Utc>,
         expires_at: DateTime<Utc>,
     ) -> Result<(), StorageError>;
+    async fn revoke_api_token(
+        &mut self,
+        token_hash: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StorageError>;
     async fn api_token(&mut self, token_hash: &str) -> Result<Option<TokenRecord>, StorageError>;
     async fn login_throttle(&mut self, email: &str)
     -> Result<Option<ThrottleRecord>, StorageError>;

@@ -610,6 +610,21 @@ macro_rules! impl_sql_tx {
                 Ok(())
             }
 
+            async fn revoke_api_token(
+                &mut self,
+                token_hash: &str,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> Result<(), crate::storage::StorageError> {
+                sqlx::query(
+                    "UPDATE api_tokens SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL",
+                )
+                .bind(token_hash)
+                .bind(at)
+                .execute(&mut *self.tx)
+                .await?;
+                Ok(())
+            }
+
             async fn api_token(
                 &mut self,
                 token_hash: &str,

@@ -5,7 +5,57 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{CreditNoteBalance, CreditNoteStatus, Currency, InvoiceBalance, InvoiceStatus};
+use crate::domain::{
+    Charge, CreditNoteBalance, CreditNoteStatus, Currency, InvoiceBalance, InvoiceKind,
+    InvoiceStatus, LineInput,
+};
+
+/// A document line as shown and answered: what was entered and what it computes to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineView {
+    pub description: String,
+    pub quantity: Decimal,
+    pub unit_price: Decimal,
+    pub discount_percent: Decimal,
+    pub tax_rate: Decimal,
+    pub net: Decimal,
+    pub tax: Decimal,
+    pub total: Decimal,
+}
+
+impl LineView {
+    pub fn new(line: &LineInput, currency: Currency) -> Self {
+        let amounts = line.amounts(currency);
+        LineView {
+            description: line.description.clone(),
+            quantity: line.quantity.normalize(),
+            unit_price: currency.round(line.unit_price),
+            discount_percent: line.discount_percent.normalize(),
+            tax_rate: line.tax_rate.normalize(),
+            net: amounts.net,
+            tax: amounts.tax,
+            total: amounts.total,
+        }
+    }
+
+    pub fn input(&self) -> LineInput {
+        LineInput {
+            description: self.description.clone(),
+            quantity: self.quantity,
+            unit_price: self.unit_price,
+            discount_percent: self.discount_percent,
+            tax_rate: self.tax_rate,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommentView {
+    pub id: i64,
+    pub author: Option<String>,
+    pub text: String,
+    pub created_at: DateTime<Utc>,
+}
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AllocationView {
@@ -27,11 +77,19 @@ pub struct InvoiceView {
     pub currency: Currency,
     pub issue_date: NaiveDate,
     pub due_date: Option<NaiveDate>,
+    pub kind: InvoiceKind,
     pub status: InvoiceStatus,
+    pub lines: Vec<LineView>,
+    pub subtotal: Decimal,
+    pub tax_total: Decimal,
     pub total: Decimal,
     pub paid_amount: Decimal,
     pub credited_amount: Decimal,
+    pub related_invoice_id: Option<i64>,
+    pub project: Option<String>,
     pub allocations: Vec<AllocationView>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 
 impl InvoiceView {
@@ -61,9 +119,18 @@ pub struct CreditNoteView {
     pub date: NaiveDate,
     pub status: CreditNoteStatus,
     pub reason: Option<String>,
+    pub related_invoice_id: Option<i64>,
+    pub lines: Vec<LineView>,
+    pub charge: Option<Charge>,
+    pub subtotal: Decimal,
+    pub tax_total: Decimal,
     pub total: Decimal,
     pub allocated_amount: Decimal,
     pub refunded_amount: Decimal,
+    pub allocations: Vec<AllocationView>,
+    pub comments: Vec<CommentView>,
+    pub created_at: DateTime<Utc>,
+    pub finalized_at: Option<DateTime<Utc>>,
 }
 
 impl CreditNoteView {

@@ -52,27 +52,26 @@ pub async fn load(services: &Services) -> Result<String, ServiceError> {
         tax_region: region.to_string(),
     };
     let acme = services
-        .create_customer(customer("Acme Retail GmbH", "ap@acme.example", eur, "DE"))
+        .create_customer(
+            Caller::CommandLine,
+            customer("Acme Retail GmbH", "ap@acme.example", eur, "DE"),
+        )
         .await?;
     let globex = services
-        .create_customer(customer(
-            "Globex Corporation",
-            "billing@globex.example",
-            usd,
-            "US-NY",
-        ))
+        .create_customer(
+            Caller::CommandLine,
+            customer("Globex Corporation", "billing@globex.example", usd, "US-NY"),
+        )
         .await?;
     let initech = services
-        .create_customer(customer(
-            "Initech SARL",
-            "compta@initech.example",
-            eur,
-            "FR",
-        ))
+        .create_customer(
+            Caller::CommandLine,
+            customer("Initech SARL", "compta@initech.example", eur, "FR"),
+        )
         .await?;
 
     let invoice = |number: &str, customer_id, currency, issue: &str, lines| NewInvoiceInput {
-        number: number.to_string(),
+        number: Some(number.to_string()),
         customer_id,
         currency,
         issue_date: date(issue),
@@ -81,43 +80,55 @@ pub async fn load(services: &Services) -> Result<String, ServiceError> {
         lines,
     };
     services
-        .create_invoice(invoice(
-            "INV-2026-0001",
-            acme,
-            eur,
-            "2026-10-01",
-            vec![line("Espresso machines", 4, "250.00", "20")],
-        ))
+        .create_invoice(
+            Caller::CommandLine,
+            invoice(
+                "INV-2026-0001",
+                acme,
+                eur,
+                "2026-10-01",
+                vec![line("Espresso machines", 4, "250.00", "20")],
+            ),
+        )
         .await?;
     services
-        .create_invoice(invoice(
-            "INV-2026-0002",
-            acme,
-            eur,
-            "2026-10-15",
-            vec![
-                line("Service visit", 2, "85.00", "20"),
-                line("Descaling kit", 10, "12.50", "20"),
-            ],
-        ))
+        .create_invoice(
+            Caller::CommandLine,
+            invoice(
+                "INV-2026-0002",
+                acme,
+                eur,
+                "2026-10-15",
+                vec![
+                    line("Service visit", 2, "85.00", "20"),
+                    line("Descaling kit", 10, "12.50", "20"),
+                ],
+            ),
+        )
         .await?;
     services
-        .create_invoice(invoice(
-            "INV-2026-0003",
-            globex,
-            usd,
-            "2026-10-20",
-            vec![line("Annual support", 1, "1200.00", "8.875")],
-        ))
+        .create_invoice(
+            Caller::CommandLine,
+            invoice(
+                "INV-2026-0003",
+                globex,
+                usd,
+                "2026-10-20",
+                vec![line("Annual support", 1, "1200.00", "8.875")],
+            ),
+        )
         .await?;
     services
-        .create_invoice(invoice(
-            "INV-2026-0004",
-            initech,
-            eur,
-            "2026-11-02",
-            vec![line("Consulting day", 3, "600.00", "20")],
-        ))
+        .create_invoice(
+            Caller::CommandLine,
+            invoice(
+                "INV-2026-0004",
+                initech,
+                eur,
+                "2026-11-02",
+                vec![line("Consulting day", 3, "600.00", "20")],
+            ),
+        )
         .await?;
 
     let note = |customer_id, currency, day: &str, reason: &str, lines| NewCreditNoteInput {
@@ -127,6 +138,7 @@ pub async fn load(services: &Services) -> Result<String, ServiceError> {
         reason: Some(reason.to_string()),
         related_invoice_id: None,
         lines,
+        charge: None,
     };
     let finalized = [
         note(
@@ -166,18 +178,26 @@ pub async fn load(services: &Services) -> Result<String, ServiceError> {
         ),
     ];
     for input in finalized {
-        let draft = services.create_credit_note(input).await?;
-        services.finalize_credit_note(draft.id).await?;
+        let draft = services
+            .create_credit_note(Caller::CommandLine, input)
+            .await?
+            .note;
+        services
+            .finalize_credit_note(Caller::CommandLine, draft.id)
+            .await?;
     }
     // One draft that the dialog must not offer.
     services
-        .create_credit_note(note(
-            acme,
-            eur,
-            "2026-11-10",
-            "Damaged packaging (draft)",
-            vec![line("Packaging", 1, "30.00", "20")],
-        ))
+        .create_credit_note(
+            Caller::CommandLine,
+            note(
+                acme,
+                eur,
+                "2026-11-10",
+                "Damaged packaging (draft)",
+                vec![line("Packaging", 1, "30.00", "20")],
+            ),
+        )
         .await?;
 
     let mut logins = String::new();

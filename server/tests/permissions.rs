@@ -58,8 +58,8 @@ on_both_backends! {
         let acme_invoice = invoice(&services, "INV-A", acme, "EUR", "1000.00").await;
         let globex_invoice = invoice(&services, "INV-G", globex, "EUR", "1000.00").await;
         let acme_draft = services
-            .create_invoice(NewInvoiceInput {
-                number: "INV-DRAFT".into(),
+            .create_invoice(server::services::Caller::CommandLine, NewInvoiceInput {
+                number: Some("INV-DRAFT".into()),
                 customer_id: acme,
                 currency: currency("EUR"),
                 issue_date: date("2026-11-01"),
@@ -131,13 +131,14 @@ on_both_backends! {
         available_note(&services, acme, "EUR", "10.00").await;
         available_note(&services, globex, "EUR", "20.00").await;
         services
-            .create_credit_note(server::services::NewCreditNoteInput {
+            .create_credit_note(server::services::Caller::CommandLine, server::services::NewCreditNoteInput {
                 customer_id: acme,
                 currency: currency("EUR"),
                 date: date("2026-11-03"),
                 reason: Some("still a draft".into()),
                 related_invoice_id: None,
                 lines: priced("5.00"),
+                charge: None,
             })
             .await
             .unwrap();

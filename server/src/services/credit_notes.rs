@@ -1,12 +1,13 @@
 use app::domain::{
-    CreditNoteAction, CreditNoteNumber, CreditNoteStatus, Currency, LineInput,
-    check_credit_note_action,
+    Charge, CreditContent, CreditNoteAction, CreditNoteNumber, CreditNoteStatus, Currency,
+    LineInput, Permission, RuleCode, Violation, check_credit_note_action, check_related_invoice,
+    is_finalized, over_credit_warning,
 };
-use app::model::CreditNoteView;
+use app::model::{CreditNoteView, CurrentUser};
 use chrono::{Datelike, NaiveDate};
 
-use super::{ServiceError, Services};
-use crate::storage::{NewCreditNote, NewEvent};
+use super::{Caller, ServiceError, Services};
+use crate::storage::{CreditNoteFilter, NewCreditNote, NewEvent, Page, Tx};
 
 #[derive(Clone, Debug)]
 pub struct NewCreditNoteInput {
@@ -16,15 +17,118 @@ pub struct NewCreditNoteInput {
     pub reason: Option<String>,
     pub related_invoice_id: Option<i64>,
     pub lines: Vec<LineInput>,
+    pub charge: Option<Charge>,
+}
+
+/// A created credit note and the warnings that did not block it.
+#[derive(Clone, Debug)]
+pub struct CreatedCreditNote {
+    pub note: CreditNoteView,
+    pub warnings: Vec<String>,
+}
+
+fn rule(code: RuleCode, field: &str, message: impl Into<String>) -> ServiceError {
+    ServiceError::Rules(vec![Violation::new(code, Some(field.to_string()), message)])
+}
+
+/// Staff see every credit note; a customer user only its own customer's finalized ones.
+fn visible_to(user: &CurrentUser, note: CreditNoteView) -> Result<CreditNoteView, ServiceError> {
+    let visible = user.role.is_internal()
+        || (user.customer_id == Some(note.customer_id) && is_finalized(note.status));
+    if visible {
+        Ok(note)
+    } else {
+        Err(ServiceError::NotFound("The credit note"))
+    }
+}
+
+async fn load_note(tx: &mut Box<dyn Tx>, id: i64) -> Result<CreditNoteView, ServiceError> {
+    tx.credit_notes(&[id])
+        .await?
+        .pop()
+        .ok_or(ServiceError::NotFound("The credit note"))
+}
+
+fn actor(caller: Caller<'_>) -> Option<String> {
+    match caller {
+        Caller::User(user) => Some(user.email.clone()),
+        Caller::CommandLine => None,
+    }
 }
 
 impl Services {
+    /// A new draft credit note: lines or a standalone charge, optionally for an invoice of
+    /// the same customer dated no later than the note. Crediting more than the invoice's total
+    /// across its notes is allowed, with a warning naming what was credited before.
     pub async fn create_credit_note(
         &self,
+        caller: Caller<'_>,
         input: NewCreditNoteInput,
-    ) -> Result<CreditNoteView, ServiceError> {
+    ) -> Result<CreatedCreditNote, ServiceError> {
+        self.authorize_caller(caller, Permission::WriteCreditNotes)?;
+        let content = CreditContent::from_parts(input.lines, input.charge)
+            .map_err(|v| ServiceError::Rules(vec![v]))?;
+        let violations = content.validate(input.currency);
+        if !violations.is_empty() {
+            return Err(ServiceError::Rules(violations));
+        }
         let now = self.now();
         let mut tx = self.storage.write().await?;
+        if !tx.customer_exists(input.customer_id).await? {
+            return Err(rule(
+                RuleCode::ValidationError,
+                "customer_id",
+                format!("There is no customer {}", input.customer_id),
+            ));
+        }
+        let mut warnings = Vec::new();
+        if let Some(invoice_id) = input.related_invoice_id {
+            let invoice = tx.invoice(invoice_id).await?.ok_or_else(|| {
+                rule(
+                    RuleCode::ValidationError,
+                    "related_invoice_id",
+                    format!("There is no invoice {invoice_id}"),
+                )
+            })?;
+            check_related_invoice(
+                input.customer_id,
+                input.date,
+                invoice.customer_id,
+                invoice.issue_date,
+            )
+            .map_err(|v| ServiceError::Rules(vec![v]))?;
+            if invoice.currency != input.currency {
+                return Err(rule(
+                    RuleCode::CurrencyMismatch,
+                    "currency",
+                    format!("The related invoice is in {}", invoice.currency),
+                ));
+            }
+            let earlier = tx
+                .find_credit_notes(
+                    &CreditNoteFilter {
+                        related_invoice_id: Some(invoice_id),
+                        ..Default::default()
+                    },
+                    Page {
+                        after: 0,
+                        limit: i64::MAX,
+                    },
+                )
+                .await?;
+            let credited_before = earlier
+                .iter()
+                .filter(|note| note.status != CreditNoteStatus::Cancelled)
+                .map(|note| note.total)
+                .sum::<rust_decimal::Decimal>();
+            let total = content.totals(input.currency).total;
+            warnings.extend(over_credit_warning(
+                invoice.total,
+                credited_before,
+                total,
+                input.currency,
+            ));
+        }
         let id = tx
             .insert_credit_note(&NewCreditNote {
                 customer_id: input.customer_id,
@@ -33,37 +137,94 @@ impl Services {
                 status: CreditNoteStatus::Draft,
                 reason: input.reason,
                 related_invoice_id: input.related_invoice_id,
-                lines: input.lines,
+                content,
                 created_at: now,
             })
+            .await?;
+        tx.insert_event(&NewEvent {
+            invoice_id: input.related_invoice_id,
+            credit_note_id: Some(id),
+            at: now,
+            actor: actor(caller),
+            kind: "credit_note_created",
+            data: serde_json::json!({ "warnings": warnings }),
+        })
+        .await?;
+        let note = load_note(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(CreatedCreditNote { note, warnings })
+    }
+
+    pub async fn credit_note(
+        &self,
+        user: &CurrentUser,
+        id: i64,
+    ) -> Result<CreditNoteView, ServiceError> {
+        self.authorize(user, Permission::ReadCreditNotes)?;
+        let mut tx = self.storage.read().await?;
+        visible_to(user, load_note(&mut tx, id).await?)
+    }
+
+    /// Credit notes matching `filter`, one page; a customer user sees only its own finalized
+    /// notes, whatever the filter says.
+    pub async fn list_credit_notes(
+        &self,
+        user: &CurrentUser,
+        mut filter: CreditNoteFilter,
+        page: Page,
+    ) -> Result<Vec<CreditNoteView>, ServiceError> {
+        self.authorize(user, Permission::ReadCreditNotes)?;
+        if !user.role.is_internal() {
+            filter.customer_id = Some(user.customer_id.unwrap_or(-1));
+            filter.finalized_only = true;
+        }
+        let mut tx = self.storage.read().await?;
+        Ok(tx.find_credit_notes(&filter, page).await?)
+    }
+
+    /// draft → pending_approval.
+    pub async fn submit_credit_note(
+        &self,
+        user: &CurrentUser,
+        id: i64,
+    ) -> Result<CreditNoteView, ServiceError> {
+        self.authorize(user, Permission::WriteCreditNotes)?;
+        let now = self.now();
+        let mut tx = self.storage.write().await?;
+        let note = load_note(&mut tx, id).await?;
+        check_credit_note_action(
+            note.status,
+            !note.allocations.is_empty(),
+            CreditNoteAction::Submit,
+        )
+        .map_err(|v| ServiceError::Rules(vec![v]))?;
+        tx.set_credit_note_status(id, CreditNoteStatus::PendingApproval)
             .await?;
         tx.insert_event(&NewEvent {
             invoice_id: None,
             credit_note_id: Some(id),
             at: now,
-            actor: None,
-            kind: "credit_note_created",
-            data: serde_json::json!({}),
+            actor: Some(user.email.clone()),
+            kind: "status_changed",
+            data: serde_json::json!({ "from": note.status, "to": CreditNoteStatus::PendingApproval }),
         })
         .await?;
-        let note = tx
-            .credit_notes(&[id])
-            .await?
-            .pop()
-            .ok_or(ServiceError::NotFound("The credit note"))?;
+        let note = load_note(&mut tx, id).await?;
         tx.commit().await?;
         Ok(note)
     }
 
-    /// Numbers a draft (or pending) credit note and makes it available.
-    pub async fn finalize_credit_note(&self, id: i64) -> Result<CreditNoteView, ServiceError> {
+    /// Numbers a draft (or pending) credit note with the next gapless `CN-YYYY-NNNNN` of its
+    /// date's year and makes it available; from then on it is locked.
+    pub async fn finalize_credit_note(
+        &self,
+        caller: Caller<'_>,
+        id: i64,
+    ) -> Result<CreditNoteView, ServiceError> {
+        self.authorize_caller(caller, Permission::FinalizeCreditNotes)?;
         let now = self.now();
         let mut tx = self.storage.write().await?;
-        let note = tx
-            .credit_notes(&[id])
-            .await?
-            .pop()
-            .ok_or(ServiceError::NotFound("The credit note"))?;
+        let note = load_note(&mut tx, id).await?;
         check_credit_note_action(note.status, false, CreditNoteAction::Finalize)
             .map_err(|v| ServiceError::Rules(vec![v]))?;
         let year = note.date.year();
@@ -73,19 +234,47 @@ impl Services {
             .to_string();
         tx.finalize_credit_note(id, &number, now).await?;
         tx.insert_event(&NewEvent {
-            invoice_id: None,
+            invoice_id: note.related_invoice_id,
             credit_note_id: Some(id),
             at: now,
-            actor: None,
+            actor: actor(caller),
             kind: "credit_note_finalized",
             data: serde_json::json!({ "number": number }),
         })
         .await?;
-        let note = tx
-            .credit_notes(&[id])
-            .await?
-            .pop()
-            .ok_or(ServiceError::NotFound("The credit note"))?;
+        let note = load_note(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(note)
+    }
+
+    /// Comments are allowed in every status.
+    pub async fn comment_credit_note(
+        &self,
+        user: &CurrentUser,
+        id: i64,
+        text: &str,
+    ) -> Result<CreditNoteView, ServiceError> {
+        self.authorize(user, Permission::WriteCreditNotes)?;
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(rule(RuleCode::ValidationError, "text", "Write the comment"));
+        }
+        let now = self.now();
+        let mut tx = self.storage.write().await?;
+        let note = load_note(&mut tx, id).await?;
+        check_credit_note_action(note.status, false, CreditNoteAction::Comment)
+            .map_err(|v| ServiceError::Rules(vec![v]))?;
+        tx.insert_comment(id, Some(&user.email), text, now).await?;
+        tx.insert_event(&NewEvent {
+            invoice_id: None,
+            credit_note_id: Some(id),
+            at: now,
+            actor: Some(user.email.clone()),
+            kind: "comment",
+            data: serde_json::json!({ "text": text }),
+        })
+        .await?;
+        let note = load_note(&mut tx, id).await?;
         tx.commit().await?;
         Ok(note)
     }

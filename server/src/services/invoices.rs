@@ -1,9 +1,11 @@
-use app::domain::{CreditNoteStatus, Permission, Role};
+use app::domain::{CreditNoteStatus, Permission, Role, RuleCode, Violation};
 use app::domain::{Currency, InvoiceStatus, LineInput};
 use app::model::{CurrentUser, InvoicePage, InvoiceView, PortalView};
 use chrono::NaiveDate;
 
-use super::{ServiceError, Services};
+use chrono::Datelike;
+
+use super::{Caller, ServiceError, Services};
 use crate::storage::{NewCustomer, NewEvent, NewInvoice};
 
 #[derive(Clone, Debug)]
@@ -16,7 +18,8 @@ pub struct NewCustomerInput {
 
 #[derive(Clone, Debug)]
 pub struct NewInvoiceInput {
-    pub number: String,
+    /// Generated (`INV-YYYY-NNNNN`) when absent.
+    pub number: Option<String>,
     pub customer_id: i64,
     pub currency: Currency,
     pub issue_date: NaiveDate,
@@ -26,7 +29,19 @@ pub struct NewInvoiceInput {
 }
 
 impl Services {
-    pub async fn create_customer(&self, input: NewCustomerInput) -> Result<i64, ServiceError> {
+    pub async fn create_customer(
+        &self,
+        caller: Caller<'_>,
+        input: NewCustomerInput,
+    ) -> Result<i64, ServiceError> {
+        self.authorize_caller(caller, Permission::CreateCustomer)?;
+        if input.name.trim().is_empty() {
+            return Err(ServiceError::Rules(vec![Violation::new(
+                RuleCode::ValidationError,
+                Some("name".into()),
+                "Give the customer a name",
+            )]));
+        }
         let mut tx = self.storage.write().await?;
         let id = tx
             .insert_customer(&NewCustomer {
@@ -43,13 +58,33 @@ impl Services {
 
     pub async fn create_invoice(
         &self,
+        caller: Caller<'_>,
         input: NewInvoiceInput,
     ) -> Result<InvoiceView, ServiceError> {
+        self.authorize_caller(caller, Permission::WriteInvoices)?;
+        let violations = invoice_line_violations(&input.lines, input.currency);
+        if !violations.is_empty() {
+            return Err(ServiceError::Rules(violations));
+        }
         let now = self.now();
         let mut tx = self.storage.write().await?;
+        if !tx.customer_exists(input.customer_id).await? {
+            return Err(ServiceError::Rules(vec![Violation::new(
+                RuleCode::ValidationError,
+                Some("customer_id".into()),
+                format!("There is no customer {}", input.customer_id),
+            )]));
+        }
+        let number = match input.number {
+            Some(number) if !number.trim().is_empty() => number.trim().to_string(),
+            _ => {
+                let year = input.issue_date.year();
+                format!("INV-{year:04}-{:05}", tx.next_invoice_sequence(year).await?)
+            }
+        };
         let id = tx
             .insert_invoice(&NewInvoice {
-                number: input.number,
+                number,
                 customer_id: input.customer_id,
                 currency: input.currency,
                 issue_date: input.issue_date,
@@ -163,5 +198,96 @@ fn visible_to(user: &CurrentUser, invoice: InvoiceView) -> Result<InvoiceView, S
         Ok(invoice)
     } else {
         Err(ServiceError::NotFound("The invoice"))
+    }
+}
+
+/// What makes invoice lines unusable, each on its field. (Correction invoices carry negative
+/// quantities, so signs are not checked here.)
+fn invoice_line_violations(lines: &[LineInput], currency: Currency) -> Vec<Violation> {
+    let invalid = |field: String, message: String| {
+        Violation::new(RuleCode::ValidationError, Some(field), message)
+    };
+    if lines.is_empty() {
+        return vec![invalid(
+            "lines".into(),
+            "An invoice needs at least one line".into(),
+        )];
+    }
+    let mut violations = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        if line.description.trim().is_empty() {
+            violations.push(invalid(
+                format!("lines[{i}].description"),
+                "Describe the line".into(),
+            ));
+        }
+        if currency.to_minor(line.unit_price).is_none() {
+            violations.push(invalid(
+                format!("lines[{i}].unit_price"),
+                currency.too_many_decimals().to_string(),
+            ));
+        }
+        if line.quantity.is_zero() {
+            violations.push(invalid(
+                format!("lines[{i}].quantity"),
+                "The quantity cannot be zero".into(),
+            ));
+        }
+    }
+    violations
+}
+
+/// A timeline entry as answered.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct TimelineEvent {
+    pub id: i64,
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub actor: Option<String>,
+    pub kind: String,
+    pub data: serde_json::Value,
+}
+
+impl Services {
+    /// Invoices matching `filter`, one page; a customer user sees only its own non-draft
+    /// invoices, whatever the filter says.
+    pub async fn find_invoices(
+        &self,
+        user: &CurrentUser,
+        mut filter: crate::storage::InvoiceFilter,
+        page: crate::storage::Page,
+    ) -> Result<Vec<InvoiceView>, ServiceError> {
+        self.authorize(user, Permission::ReadInvoices)?;
+        if !user.role.is_internal() {
+            filter.customer_id = Some(user.customer_id.unwrap_or(-1));
+            filter.exclude_drafts = true;
+        }
+        let mut tx = self.storage.read().await?;
+        Ok(tx.find_invoices(&filter, page).await?)
+    }
+
+    /// The events of an invoice, oldest first (staff only).
+    pub async fn invoice_timeline(
+        &self,
+        user: &CurrentUser,
+        id: i64,
+    ) -> Result<Vec<TimelineEvent>, ServiceError> {
+        if !user.role.is_internal() {
+            return Err(ServiceError::Forbidden);
+        }
+        let mut tx = self.storage.read().await?;
+        tx.invoice(id)
+            .await?
+            .ok_or(ServiceError::NotFound("The invoice"))?;
+        let events = tx.events("invoice_id", id).await?;
+        Ok(events
+            .into_iter()
+            .map(|event| TimelineEvent {
+                id: event.id,
+                at: event.at,
+                actor: event.actor,
+                kind: event.kind,
+                data: serde_json::from_str(&event.data).unwrap_or(serde_json::Value::Null),
+            })
+            .collect())
     }
 }

@@ -88,3 +88,107 @@ impl Services {
         Ok(updated)
     }
 }
+
+/// One row of the link dialog as the API answers it: the note and whether it can be picked.
+#[derive(Clone, Debug)]
+pub struct LinkableNote {
+    pub note: app::model::CreditNoteView,
+    pub row: app::domain::LinkableRow,
+}
+
+impl Services {
+    /// What the link dialog lists: the customer's available credit notes, each selectable or
+    /// not, with the reason.
+    pub async fn linkable_credit_notes(
+        &self,
+        user: &CurrentUser,
+        invoice_id: i64,
+    ) -> Result<Vec<LinkableNote>, ServiceError> {
+        let page = self.invoice_page(user, invoice_id).await?;
+        let balances: Vec<_> = page.candidates.iter().map(|n| n.balance()).collect();
+        let rows = app::domain::linkable(&page.invoice.balance(), &balances);
+        Ok(page
+            .candidates
+            .into_iter()
+            .zip(rows)
+            .map(|(note, row)| LinkableNote { note, row })
+            .collect())
+    }
+
+    /// Removes one allocation and reverses its effects: the invoice's credited amount falls
+    /// (a paid invoice with money outstanding again is pending), the note's remaining rises
+    /// (a used note is available again).
+    pub async fn unlink_credit_note(
+        &self,
+        user: &CurrentUser,
+        invoice_id: i64,
+        allocation_id: i64,
+    ) -> Result<InvoiceView, ServiceError> {
+        self.authorize(user, Permission::LinkCreditNotes)?;
+        let now = self.now();
+        let mut tx = self.storage.write().await?;
+        let invoice = tx
+            .invoice(invoice_id)
+            .await?
+            .ok_or(ServiceError::NotFound("The invoice"))?;
+        let allocation = tx
+            .allocation(allocation_id)
+            .await?
+            .filter(|a| a.invoice_id == invoice_id)
+            .ok_or(ServiceError::NotFound("The allocation"))?;
+        let note = tx
+            .credit_notes(&[allocation.credit_note_id])
+            .await?
+            .pop()
+            .ok_or(ServiceError::NotFound("The credit note"))?;
+        let (planned_invoice, planned_note) =
+            app::domain::plan_unlink(&invoice.balance(), &note.balance(), allocation.amount);
+        let currency = invoice.currency;
+        tx.delete_allocation(allocation_id).await?;
+        tx.set_credit_note_balance(
+            note.id,
+            minor(currency, planned_note.allocated)?,
+            minor(currency, planned_note.refunded)?,
+            planned_note.status,
+        )
+        .await?;
+        tx.set_invoice_balance(
+            invoice_id,
+            minor(currency, planned_invoice.paid)?,
+            minor(currency, planned_invoice.credited)?,
+            planned_invoice.status,
+            now,
+        )
+        .await?;
+        tx.insert_event(&NewEvent {
+            invoice_id: Some(invoice_id),
+            credit_note_id: Some(note.id),
+            at: now,
+            actor: Some(user.email.clone()),
+            kind: "credit_note_unlinked",
+            data: serde_json::json!({
+                "allocation_id": allocation_id,
+                "credit_note_number": note.number,
+                "amount": allocation.amount.to_string(),
+            }),
+        })
+        .await?;
+        if planned_invoice.status != invoice.status {
+            tx.insert_event(&NewEvent {
+                invoice_id: Some(invoice_id),
+                credit_note_id: None,
+                at: now,
+                actor: Some(user.email.clone()),
+                kind: "status_changed",
+                data: serde_json::json!({ "from": invoice.status, "to": planned_invoice.status }),
+            })
+            .await?;
+        }
+        let updated = tx
+            .invoice(invoice_id)
+            .await?
+            .ok_or(ServiceError::NotFound("The invoice"))?;
+        tx.commit().await?;
+        Ok(updated)
+    }
+}

@@ -14,9 +14,10 @@ use chrono::{DateTime, Utc};
 use crate::storage::Storage;
 
 pub use auth::{Caller, NewUserInput, TOKEN_LIFETIME_DAYS};
-pub use credit_notes::NewCreditNoteInput;
+pub use credit_notes::{CreatedCreditNote, NewCreditNoteInput};
 pub use error::ServiceError;
-pub use invoices::{NewCustomerInput, NewInvoiceInput};
+pub use invoices::{NewCustomerInput, NewInvoiceInput, TimelineEvent};
+pub use linking::LinkableNote;
 
 #[derive(Clone)]
 pub struct Services {

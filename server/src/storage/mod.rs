@@ -19,8 +19,8 @@ use chrono::{DateTime, Utc};
 
 pub use postgres::PostgresStorage;
 pub use records::{
-    NewCreditNote, NewCustomer, NewEvent, NewInvoice, NewUser, ThrottleRecord, TokenRecord,
-    UserRecord,
+    CreditNoteFilter, EventRecord, InvoiceFilter, NewCreditNote, NewCustomer, NewEvent, NewInvoice,
+    NewUser, Page, StoredResponse, ThrottleRecord, TokenRecord, UserRecord,
 };
 pub use sessions::SessionBackend;
 pub use sqlite::SqliteStorage;
@@ -136,6 +136,51 @@ pub trait Tx: Send {
         &mut self,
         email: &str,
         throttle: Option<&ThrottleRecord>,
+    ) -> Result<(), StorageError>;
+
+    async fn find_invoices(
+        &mut self,
+        filter: &InvoiceFilter,
+        page: Page,
+    ) -> Result<Vec<InvoiceView>, StorageError>;
+    async fn find_credit_notes(
+        &mut self,
+        filter: &CreditNoteFilter,
+        page: Page,
+    ) -> Result<Vec<CreditNoteView>, StorageError>;
+    /// The next invoice sequence number of `year` (for generated `INV-YYYY-NNNNN` numbers).
+    async fn next_invoice_sequence(&mut self, year: i32) -> Result<i64, StorageError>;
+    async fn set_credit_note_status(
+        &mut self,
+        id: i64,
+        status: CreditNoteStatus,
+    ) -> Result<(), StorageError>;
+    async fn insert_comment(
+        &mut self,
+        credit_note_id: i64,
+        author: Option<&str>,
+        text: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StorageError>;
+    async fn allocation(&mut self, id: i64) -> Result<Option<AllocationView>, StorageError>;
+    async fn delete_allocation(&mut self, id: i64) -> Result<(), StorageError>;
+    /// Timeline events of an invoice or a credit note (`column` is `invoice_id` or
+    /// `credit_note_id`), oldest first.
+    async fn events(
+        &mut self,
+        column: &'static str,
+        id: i64,
+    ) -> Result<Vec<EventRecord>, StorageError>;
+    async fn stored_response(
+        &mut self,
+        user_id: i64,
+        key: &str,
+    ) -> Result<Option<StoredResponse>, StorageError>;
+    async fn store_response(
+        &mut self,
+        user_id: i64,
+        key: &str,
+        response: &StoredResponse,
     ) -> Result<(), StorageError>;
 
     async fn commit(self: Box<Self>) -> Result<(), StorageError>;

@@ -1,6 +1,6 @@
 //! What services hand to storage to insert.
 
-use app::domain::{CreditNoteStatus, Currency, InvoiceStatus, LineInput};
+use app::domain::{CreditContent, CreditNoteStatus, Currency, InvoiceStatus, LineInput};
 use chrono::{DateTime, NaiveDate, Utc};
 
 #[derive(Clone, Debug)]
@@ -32,7 +32,7 @@ pub struct NewCreditNote {
     pub status: CreditNoteStatus,
     pub reason: Option<String>,
     pub related_invoice_id: Option<i64>,
-    pub lines: Vec<LineInput>,
+    pub content: CreditContent,
     pub created_at: DateTime<Utc>,
 }
 
@@ -78,4 +78,53 @@ pub struct ThrottleRecord {
     pub failures: i64,
     pub first_failed_at: DateTime<Utc>,
     pub locked_until: Option<DateTime<Utc>>,
+}
+
+/// Filters of the invoice list; `None` means any.
+#[derive(Clone, Debug, Default)]
+pub struct InvoiceFilter {
+    pub customer_id: Option<i64>,
+    pub status: Option<InvoiceStatus>,
+    pub currency: Option<Currency>,
+    pub number: Option<String>,
+    /// Leave drafts out (the portal's view).
+    pub exclude_drafts: bool,
+}
+
+/// Filters of the credit-note list; `None` means any. Dates include both bounds.
+#[derive(Clone, Debug, Default)]
+pub struct CreditNoteFilter {
+    pub customer_id: Option<i64>,
+    pub status: Option<CreditNoteStatus>,
+    pub currency: Option<Currency>,
+    pub number: Option<String>,
+    pub date_from: Option<NaiveDate>,
+    pub date_to: Option<NaiveDate>,
+    pub related_invoice_id: Option<i64>,
+    /// Only numbered (finalized) notes: the portal's view.
+    pub finalized_only: bool,
+}
+
+/// Keyset paging: items with an id above `after`, at most `limit` of them.
+#[derive(Clone, Copy, Debug)]
+pub struct Page {
+    pub after: i64,
+    pub limit: i64,
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct EventRecord {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub actor: Option<String>,
+    pub kind: String,
+    pub data: String,
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct StoredResponse {
+    pub request_hash: String,
+    pub status: i32,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
 }

@@ -3,8 +3,10 @@
 //! `lock` argument: `FOR UPDATE` on PostgreSQL, nothing on SQLite (whose write transactions
 //! already hold the database).
 
-use app::domain::{CreditNoteStatus, Currency, InvoiceStatus, LineInput, document_totals};
-use app::model::{AllocationView, CreditNoteView, InvoiceView};
+use app::domain::{
+    Charge, CreditNoteStatus, Currency, InvoiceKind, InvoiceStatus, LineInput, document_totals,
+};
+use app::model::{AllocationView, CommentView, CreditNoteView, InvoiceView, LineView};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{Database, Transaction};
 
@@ -17,11 +19,16 @@ pub struct SqlTx<DB: Database> {
 }
 
 pub const INVOICE_COLUMNS: &str = "SELECT i.id, i.number, i.customer_id, c.name AS customer_name, \
-     i.currency, i.issue_date, i.due_date, i.status, i.total_minor, i.paid_minor, i.credited_minor \
-     FROM invoices i JOIN customers c ON c.id = i.customer_id";
+     i.currency, i.issue_date, i.due_date, i.kind, i.status, i.subtotal_minor, i.tax_total_minor, \
+     i.total_minor, i.paid_minor, i.credited_minor, i.related_invoice_id, i.project, i.created_at, \
+     i.updated_at FROM invoices i JOIN customers c ON c.id = i.customer_id";
 
 pub const CREDIT_NOTE_COLUMNS: &str = "SELECT id, number, customer_id, currency, date, status, reason, \
-     total_minor, allocated_minor, refunded_minor FROM credit_notes";
+     related_invoice_id, charge_code, charge_description, subtotal_minor, tax_total_minor, \
+     total_minor, allocated_minor, refunded_minor, created_at, finalized_at FROM credit_notes";
+
+pub const LINE_COLUMNS: &str =
+    "SELECT description, quantity, unit_price_minor, discount_percent, tax_rate FROM";
 
 pub const ALLOCATION_COLUMNS: &str = "SELECT a.id, a.credit_note_id, n.number AS credit_note_number, \
      a.invoice_id, i.number AS invoice_number, a.amount_minor, a.created_at, i.currency \
@@ -30,51 +37,102 @@ pub const ALLOCATION_COLUMNS: &str = "SELECT a.id, a.credit_note_id, n.number AS
 
 #[derive(sqlx::FromRow)]
 pub struct InvoiceRow {
-    id: i64,
-    number: String,
-    customer_id: i64,
-    customer_name: String,
-    currency: String,
-    issue_date: NaiveDate,
-    due_date: Option<NaiveDate>,
-    status: String,
-    total_minor: i64,
-    paid_minor: i64,
-    credited_minor: i64,
+    pub id: i64,
+    pub number: String,
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub currency: String,
+    pub issue_date: NaiveDate,
+    pub due_date: Option<NaiveDate>,
+    pub kind: String,
+    pub status: String,
+    pub subtotal_minor: i64,
+    pub tax_total_minor: i64,
+    pub total_minor: i64,
+    pub paid_minor: i64,
+    pub credited_minor: i64,
+    pub related_invoice_id: Option<i64>,
+    pub project: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 
 #[derive(sqlx::FromRow)]
 pub struct CreditNoteRow {
-    id: i64,
-    number: Option<String>,
-    customer_id: i64,
-    currency: String,
-    date: NaiveDate,
-    status: String,
-    reason: Option<String>,
-    total_minor: i64,
-    allocated_minor: i64,
-    refunded_minor: i64,
+    pub id: i64,
+    pub number: Option<String>,
+    pub customer_id: i64,
+    pub currency: String,
+    pub date: NaiveDate,
+    pub status: String,
+    pub reason: Option<String>,
+    pub related_invoice_id: Option<i64>,
+    pub charge_code: Option<String>,
+    pub charge_description: Option<String>,
+    pub subtotal_minor: i64,
+    pub tax_total_minor: i64,
+    pub total_minor: i64,
+    pub allocated_minor: i64,
+    pub refunded_minor: i64,
+    pub created_at: DateTime<Utc>,
+    pub finalized_at: Option<DateTime<Utc>>,
+}
+
+#[derive(sqlx::FromRow)]
+pub struct LineRow {
+    pub description: String,
+    pub quantity: String,
+    pub unit_price_minor: i64,
+    pub discount_percent: String,
+    pub tax_rate: String,
+}
+
+impl LineRow {
+    pub fn into_input(self, currency: Currency) -> Result<LineInput, StorageError> {
+        let decimal = |text: &str| {
+            text.parse::<rust_decimal::Decimal>()
+                .map_err(|e| StorageError::Corrupt(format!("line decimal {text}: {e}")))
+        };
+        Ok(LineInput {
+            description: self.description,
+            quantity: decimal(&self.quantity)?,
+            unit_price: currency.from_minor(self.unit_price_minor),
+            discount_percent: decimal(&self.discount_percent)?,
+            tax_rate: decimal(&self.tax_rate)?,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct CommentRow {
+    pub id: i64,
+    pub author: Option<String>,
+    pub text: String,
+    pub created_at: DateTime<Utc>,
 }
 
 #[derive(sqlx::FromRow)]
 pub struct AllocationRow {
-    id: i64,
-    credit_note_id: i64,
-    credit_note_number: Option<String>,
-    invoice_id: i64,
-    invoice_number: String,
-    amount_minor: i64,
-    created_at: DateTime<Utc>,
-    currency: String,
+    pub id: i64,
+    pub credit_note_id: i64,
+    pub credit_note_number: Option<String>,
+    pub invoice_id: i64,
+    pub invoice_number: String,
+    pub amount_minor: i64,
+    pub created_at: DateTime<Utc>,
+    pub currency: String,
 }
 
-fn currency(code: &str) -> Result<Currency, StorageError> {
+pub fn currency(code: &str) -> Result<Currency, StorageError> {
     Currency::parse(code).map_err(|e| StorageError::Corrupt(e.to_string()))
 }
 
 impl InvoiceRow {
-    pub fn into_view(self, allocations: Vec<AllocationView>) -> Result<InvoiceView, StorageError> {
+    pub fn into_view(
+        self,
+        lines: Vec<LineInput>,
+        allocations: Vec<AllocationView>,
+    ) -> Result<InvoiceView, StorageError> {
         let currency = currency(&self.currency)?;
         Ok(InvoiceView {
             id: self.id,
@@ -84,19 +142,45 @@ impl InvoiceRow {
             currency,
             issue_date: self.issue_date,
             due_date: self.due_date,
+            kind: InvoiceKind::parse(&self.kind)
+                .ok_or_else(|| StorageError::Corrupt(format!("invoice kind {}", self.kind)))?,
             status: InvoiceStatus::parse(&self.status)
                 .ok_or_else(|| StorageError::Corrupt(format!("invoice status {}", self.status)))?,
+            lines: lines
+                .iter()
+                .map(|line| LineView::new(line, currency))
+                .collect(),
+            subtotal: currency.from_minor(self.subtotal_minor),
+            tax_total: currency.from_minor(self.tax_total_minor),
             total: currency.from_minor(self.total_minor),
             paid_amount: currency.from_minor(self.paid_minor),
             credited_amount: currency.from_minor(self.credited_minor),
+            related_invoice_id: self.related_invoice_id,
+            project: self.project,
             allocations,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
         })
     }
 }
 
 impl CreditNoteRow {
-    pub fn into_view(self) -> Result<CreditNoteView, StorageError> {
+    pub fn into_view(
+        self,
+        lines: Vec<LineInput>,
+        allocations: Vec<AllocationView>,
+        comments: Vec<CommentRow>,
+    ) -> Result<CreditNoteView, StorageError> {
         let currency = currency(&self.currency)?;
+        let total = currency.from_minor(self.total_minor);
+        let charge = match (self.charge_code, self.charge_description) {
+            (Some(code), Some(description)) => Some(Charge {
+                code,
+                description,
+                amount: total,
+            }),
+            _ => None,
+        };
         Ok(CreditNoteView {
             id: self.id,
             number: self.number,
@@ -107,9 +191,29 @@ impl CreditNoteRow {
                 StorageError::Corrupt(format!("credit note status {}", self.status))
             })?,
             reason: self.reason,
-            total: currency.from_minor(self.total_minor),
+            related_invoice_id: self.related_invoice_id,
+            lines: lines
+                .iter()
+                .map(|line| LineView::new(line, currency))
+                .collect(),
+            charge,
+            subtotal: currency.from_minor(self.subtotal_minor),
+            tax_total: currency.from_minor(self.tax_total_minor),
+            total,
             allocated_amount: currency.from_minor(self.allocated_minor),
             refunded_amount: currency.from_minor(self.refunded_minor),
+            allocations,
+            comments: comments
+                .into_iter()
+                .map(|c| CommentView {
+                    id: c.id,
+                    author: c.author,
+                    text: c.text,
+                    created_at: c.created_at,
+                })
+                .collect(),
+            created_at: self.created_at,
+            finalized_at: self.finalized_at,
         })
     }
 }
@@ -189,21 +293,93 @@ macro_rules! impl_sql_tx {
                 if self.locking { $lock } else { "" }
             }
 
-            async fn allocations_of_invoice(
+            /// The allocations of an invoice or a credit note (`column` names which).
+            async fn allocations_by(
                 &mut self,
-                invoice_id: i64,
+                column: &str,
+                id: i64,
             ) -> Result<Vec<app::model::AllocationView>, crate::storage::StorageError> {
                 let sql = format!(
-                    "{} WHERE a.invoice_id = $1 ORDER BY a.id",
+                    "{} WHERE a.{column} = $1 ORDER BY a.id",
                     crate::storage::sql::ALLOCATION_COLUMNS
                 );
                 sqlx::query_as::<_, crate::storage::sql::AllocationRow>(&sql)
-                    .bind(invoice_id)
+                    .bind(id)
                     .fetch_all(&mut *self.tx)
                     .await?
                     .into_iter()
                     .map(crate::storage::sql::AllocationRow::into_view)
                     .collect()
+            }
+
+            async fn lines(
+                &mut self,
+                table: &str,
+                owner_column: &str,
+                owner_id: i64,
+                currency: app::domain::Currency,
+            ) -> Result<Vec<app::domain::LineInput>, crate::storage::StorageError> {
+                let sql = format!(
+                    "{} {table} WHERE {owner_column} = $1 ORDER BY position",
+                    crate::storage::sql::LINE_COLUMNS
+                );
+                sqlx::query_as::<_, crate::storage::sql::LineRow>(&sql)
+                    .bind(owner_id)
+                    .fetch_all(&mut *self.tx)
+                    .await?
+                    .into_iter()
+                    .map(|row| row.into_input(currency))
+                    .collect()
+            }
+
+            /// An invoice row with its lines and allocations.
+            async fn complete_invoice(
+                &mut self,
+                row: crate::storage::sql::InvoiceRow,
+            ) -> Result<app::model::InvoiceView, crate::storage::StorageError> {
+                let currency = crate::storage::sql::currency(&row.currency)?;
+                let lines = self.lines("invoice_lines", "invoice_id", row.id, currency).await?;
+                let allocations = self.allocations_by("invoice_id", row.id).await?;
+                row.into_view(lines, allocations)
+            }
+
+            /// A credit-note row with its lines, allocations and comments.
+            async fn complete_note(
+                &mut self,
+                row: crate::storage::sql::CreditNoteRow,
+            ) -> Result<app::model::CreditNoteView, crate::storage::StorageError> {
+                let currency = crate::storage::sql::currency(&row.currency)?;
+                let lines = self.lines("credit_note_lines", "credit_note_id", row.id, currency).await?;
+                let allocations = self.allocations_by("credit_note_id", row.id).await?;
+                let comments = sqlx::query_as::<_, crate::storage::sql::CommentRow>(
+                    "SELECT id, author, text, created_at FROM comments WHERE credit_note_id = $1 ORDER BY id",
+                )
+                .bind(row.id)
+                .fetch_all(&mut *self.tx)
+                .await?;
+                row.into_view(lines, allocations, comments)
+            }
+
+            async fn complete_invoices(
+                &mut self,
+                rows: Vec<crate::storage::sql::InvoiceRow>,
+            ) -> Result<Vec<app::model::InvoiceView>, crate::storage::StorageError> {
+                let mut invoices = Vec::with_capacity(rows.len());
+                for row in rows {
+                    invoices.push(self.complete_invoice(row).await?);
+                }
+                Ok(invoices)
+            }
+
+            async fn complete_notes(
+                &mut self,
+                rows: Vec<crate::storage::sql::CreditNoteRow>,
+            ) -> Result<Vec<app::model::CreditNoteView>, crate::storage::StorageError> {
+                let mut notes = Vec::with_capacity(rows.len());
+                for row in rows {
+                    notes.push(self.complete_note(row).await?);
+                }
+                Ok(notes)
             }
 
             async fn insert_lines(
@@ -288,12 +464,24 @@ macro_rules! impl_sql_tx {
                 &mut self,
                 note: &crate::storage::NewCreditNote,
             ) -> Result<i64, crate::storage::StorageError> {
-                let ([subtotal, tax_total, total], lines) =
-                    crate::storage::sql::line_records(&note.lines, note.currency)?;
+                let (lines, charge) = match &note.content {
+                    app::domain::CreditContent::Lines(lines) => (lines.as_slice(), None),
+                    app::domain::CreditContent::Charge(charge) => (&[][..], Some(charge)),
+                };
+                let (_, lines) = crate::storage::sql::line_records(lines, note.currency)?;
+                let totals = note.content.totals(note.currency);
+                let minor = |amount| {
+                    note.currency.to_minor(amount).ok_or_else(|| {
+                        crate::storage::StorageError::Corrupt(format!("amount {amount} does not fit"))
+                    })
+                };
+                let (subtotal, tax_total, total) =
+                    (minor(totals.subtotal)?, minor(totals.tax_total)?, minor(totals.total)?);
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO credit_notes (customer_id, currency, date, status, reason, \
-                     related_invoice_id, subtotal_minor, tax_total_minor, total_minor, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                     related_invoice_id, subtotal_minor, tax_total_minor, total_minor, created_at, \
+                     charge_code, charge_description) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
                 )
                 .bind(note.customer_id)
                 .bind(note.currency.code())
@@ -305,6 +493,8 @@ macro_rules! impl_sql_tx {
                 .bind(tax_total)
                 .bind(total)
                 .bind(note.created_at)
+                .bind(charge.map(|c| c.code.clone()))
+                .bind(charge.map(|c| c.description.clone()))
                 .fetch_one(&mut *self.tx)
                 .await?;
                 self.insert_lines("credit_note_lines", "credit_note_id", id, lines).await?;
@@ -318,12 +508,10 @@ macro_rules! impl_sql_tx {
                     "{} ORDER BY i.issue_date DESC, i.id DESC",
                     crate::storage::sql::INVOICE_COLUMNS
                 );
-                sqlx::query_as::<_, crate::storage::sql::InvoiceRow>(&sql)
+                let rows = sqlx::query_as::<_, crate::storage::sql::InvoiceRow>(&sql)
                     .fetch_all(&mut *self.tx)
-                    .await?
-                    .into_iter()
-                    .map(|row| row.into_view(Vec::new()))
-                    .collect()
+                    .await?;
+                self.complete_invoices(rows).await
             }
 
             async fn invoice(
@@ -342,8 +530,7 @@ macro_rules! impl_sql_tx {
                 else {
                     return Ok(None);
                 };
-                let allocations = self.allocations_of_invoice(id).await?;
-                row.into_view(allocations).map(Some)
+                self.complete_invoice(row).await.map(Some)
             }
 
             async fn customer_credit_notes(
@@ -355,14 +542,12 @@ macro_rules! impl_sql_tx {
                     "{} WHERE customer_id = $1 AND ($2 IS NULL OR status = $2) ORDER BY date, id",
                     crate::storage::sql::CREDIT_NOTE_COLUMNS
                 );
-                sqlx::query_as::<_, crate::storage::sql::CreditNoteRow>(&sql)
+                let rows = sqlx::query_as::<_, crate::storage::sql::CreditNoteRow>(&sql)
                     .bind(customer_id)
                     .bind(status.map(|s| s.as_str()))
                     .fetch_all(&mut *self.tx)
-                    .await?
-                    .into_iter()
-                    .map(crate::storage::sql::CreditNoteRow::into_view)
-                    .collect()
+                    .await?;
+                self.complete_notes(rows).await
             }
 
             async fn credit_notes(
@@ -385,7 +570,7 @@ macro_rules! impl_sql_tx {
                         .fetch_optional(&mut *self.tx)
                         .await?
                     {
-                        notes.push(row.into_view()?);
+                        notes.push(self.complete_note(row).await?);
                     }
                 }
                 Ok(notes)
@@ -527,13 +712,11 @@ macro_rules! impl_sql_tx {
                     "{} WHERE i.customer_id = $1 AND i.status <> 'draft' ORDER BY i.issue_date DESC, i.id DESC",
                     crate::storage::sql::INVOICE_COLUMNS
                 );
-                sqlx::query_as::<_, crate::storage::sql::InvoiceRow>(&sql)
+                let rows = sqlx::query_as::<_, crate::storage::sql::InvoiceRow>(&sql)
                     .bind(customer_id)
                     .fetch_all(&mut *self.tx)
-                    .await?
-                    .into_iter()
-                    .map(|row| row.into_view(Vec::new()))
-                    .collect()
+                    .await?;
+                self.complete_invoices(rows).await
             }
 
             async fn customer_name(&mut self, id: i64) -> Result<Option<String>, crate::storage::StorageError> {
@@ -676,6 +859,176 @@ macro_rules! impl_sql_tx {
                         .await?;
                     }
                 }
+                Ok(())
+            }
+
+            async fn find_invoices(
+                &mut self,
+                filter: &crate::storage::InvoiceFilter,
+                page: crate::storage::Page,
+            ) -> Result<Vec<app::model::InvoiceView>, crate::storage::StorageError> {
+                let sql = format!(
+                    "{} WHERE i.id > $1 AND ($2 IS NULL OR i.customer_id = $2) \
+                     AND ($3 IS NULL OR i.status = $3) AND ($4 IS NULL OR i.currency = $4) \
+                     AND ($5 IS NULL OR i.number = $5) AND ($6 = FALSE OR i.status <> 'draft') \
+                     ORDER BY i.id LIMIT $7",
+                    crate::storage::sql::INVOICE_COLUMNS
+                );
+                let rows = sqlx::query_as::<_, crate::storage::sql::InvoiceRow>(&sql)
+                    .bind(page.after)
+                    .bind(filter.customer_id)
+                    .bind(filter.status.map(|s| s.as_str()))
+                    .bind(filter.currency.map(|c| c.code()))
+                    .bind(filter.number.as_deref())
+                    .bind(filter.exclude_drafts)
+                    .bind(page.limit)
+                    .fetch_all(&mut *self.tx)
+                    .await?;
+                self.complete_invoices(rows).await
+            }
+
+            async fn find_credit_notes(
+                &mut self,
+                filter: &crate::storage::CreditNoteFilter,
+                page: crate::storage::Page,
+            ) -> Result<Vec<app::model::CreditNoteView>, crate::storage::StorageError> {
+                let sql = format!(
+                    "{} WHERE id > $1 AND ($2 IS NULL OR customer_id = $2) \
+                     AND ($3 IS NULL OR status = $3) AND ($4 IS NULL OR currency = $4) \
+                     AND ($5 IS NULL OR number = $5) AND ($6 IS NULL OR date >= $6) \
+                     AND ($7 IS NULL OR date <= $7) AND ($8 IS NULL OR related_invoice_id = $8) \
+                     AND ($9 = FALSE OR number IS NOT NULL) ORDER BY id LIMIT $10",
+                    crate::storage::sql::CREDIT_NOTE_COLUMNS
+                );
+                let rows = sqlx::query_as::<_, crate::storage::sql::CreditNoteRow>(&sql)
+                    .bind(page.after)
+                    .bind(filter.customer_id)
+                    .bind(filter.status.map(|s| s.as_str()))
+                    .bind(filter.currency.map(|c| c.code()))
+                    .bind(filter.number.as_deref())
+                    .bind(filter.date_from)
+                    .bind(filter.date_to)
+                    .bind(filter.related_invoice_id)
+                    .bind(filter.finalized_only)
+                    .bind(page.limit)
+                    .fetch_all(&mut *self.tx)
+                    .await?;
+                self.complete_notes(rows).await
+            }
+
+            async fn next_invoice_sequence(
+                &mut self,
+                year: i32,
+            ) -> Result<i64, crate::storage::StorageError> {
+                Ok(sqlx::query_scalar(
+                    "INSERT INTO invoice_counters (year, last_number) VALUES ($1, 1) \
+                     ON CONFLICT (year) DO UPDATE SET last_number = invoice_counters.last_number + 1 \
+                     RETURNING last_number",
+                )
+                .bind(year)
+                .fetch_one(&mut *self.tx)
+                .await?)
+            }
+
+            async fn set_credit_note_status(
+                &mut self,
+                id: i64,
+                status: app::domain::CreditNoteStatus,
+            ) -> Result<(), crate::storage::StorageError> {
+                sqlx::query("UPDATE credit_notes SET status = $2 WHERE id = $1")
+                    .bind(id)
+                    .bind(status.as_str())
+                    .execute(&mut *self.tx)
+                    .await?;
+                Ok(())
+            }
+
+            async fn insert_comment(
+                &mut self,
+                credit_note_id: i64,
+                author: Option<&str>,
+                text: &str,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> Result<(), crate::storage::StorageError> {
+                sqlx::query(
+                    "INSERT INTO comments (credit_note_id, author, text, created_at) VALUES ($1, $2, $3, $4)",
+                )
+                .bind(credit_note_id)
+                .bind(author)
+                .bind(text)
+                .bind(at)
+                .execute(&mut *self.tx)
+                .await?;
+                Ok(())
+            }
+
+            async fn allocation(
+                &mut self,
+                id: i64,
+            ) -> Result<Option<app::model::AllocationView>, crate::storage::StorageError> {
+                let sql = format!("{} WHERE a.id = $1", crate::storage::sql::ALLOCATION_COLUMNS);
+                sqlx::query_as::<_, crate::storage::sql::AllocationRow>(&sql)
+                    .bind(id)
+                    .fetch_optional(&mut *self.tx)
+                    .await?
+                    .map(crate::storage::sql::AllocationRow::into_view)
+                    .transpose()
+            }
+
+            async fn delete_allocation(&mut self, id: i64) -> Result<(), crate::storage::StorageError> {
+                sqlx::query("DELETE FROM allocations WHERE id = $1")
+                    .bind(id)
+                    .execute(&mut *self.tx)
+                    .await?;
+                Ok(())
+            }
+
+            async fn events(
+                &mut self,
+                column: &'static str,
+                id: i64,
+            ) -> Result<Vec<crate::storage::EventRecord>, crate::storage::StorageError> {
+                let sql = format!(
+                    "SELECT id, at, actor, kind, data FROM timeline_events WHERE {column} = $1 ORDER BY id"
+                );
+                Ok(sqlx::query_as(&sql).bind(id).fetch_all(&mut *self.tx).await?)
+            }
+
+            async fn stored_response(
+                &mut self,
+                user_id: i64,
+                key: &str,
+            ) -> Result<Option<crate::storage::StoredResponse>, crate::storage::StorageError> {
+                Ok(sqlx::query_as(
+                    "SELECT request_hash, status, body, created_at FROM idempotency_keys \
+                     WHERE user_id = $1 AND key = $2",
+                )
+                .bind(user_id)
+                .bind(key)
+                .fetch_optional(&mut *self.tx)
+                .await?)
+            }
+
+            async fn store_response(
+                &mut self,
+                user_id: i64,
+                key: &str,
+                response: &crate::storage::StoredResponse,
+            ) -> Result<(), crate::storage::StorageError> {
+                sqlx::query(
+                    "INSERT INTO idempotency_keys (user_id, key, request_hash, status, body, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (user_id, key) DO UPDATE SET \
+                     request_hash = excluded.request_hash, status = excluded.status, \
+                     body = excluded.body, created_at = excluded.created_at",
+                )
+                .bind(user_id)
+                .bind(key)
+                .bind(&response.request_hash)
+                .bind(response.status)
+                .bind(&response.body)
+                .bind(response.created_at)
+                .execute(&mut *self.tx)
+                .await?;
                 Ok(())
             }
 

@@ -162,12 +162,15 @@ pub fn priced(price: &str) -> Vec<LineInput> {
 
 pub async fn customer(services: &Services, name: &str, code: &str) -> i64 {
     services
-        .create_customer(NewCustomerInput {
-            name: name.into(),
-            email: None,
-            currency: currency(code),
-            tax_region: "DE".into(),
-        })
+        .create_customer(
+            Caller::CommandLine,
+            NewCustomerInput {
+                name: name.into(),
+                email: None,
+                currency: currency(code),
+                tax_region: "DE".into(),
+            },
+        )
         .await
         .unwrap()
 }
@@ -180,15 +183,18 @@ pub async fn invoice(
     total: &str,
 ) -> i64 {
     services
-        .create_invoice(NewInvoiceInput {
-            number: number.into(),
-            customer_id,
-            currency: currency(code),
-            issue_date: date("2026-11-01"),
-            due_date: None,
-            status: InvoiceStatus::Pending,
-            lines: priced(total),
-        })
+        .create_invoice(
+            Caller::CommandLine,
+            NewInvoiceInput {
+                number: Some(number.into()),
+                customer_id,
+                currency: currency(code),
+                issue_date: date("2026-11-01"),
+                due_date: None,
+                status: InvoiceStatus::Pending,
+                lines: priced(total),
+            },
+        )
         .await
         .unwrap()
         .id
@@ -197,17 +203,26 @@ pub async fn invoice(
 /// A finalized (available) credit note worth `total`.
 pub async fn available_note(services: &Services, customer_id: i64, code: &str, total: &str) -> i64 {
     let draft = services
-        .create_credit_note(NewCreditNoteInput {
-            customer_id,
-            currency: currency(code),
-            date: date("2026-11-02"),
-            reason: None,
-            related_invoice_id: None,
-            lines: priced(total),
-        })
+        .create_credit_note(
+            Caller::CommandLine,
+            NewCreditNoteInput {
+                customer_id,
+                currency: currency(code),
+                date: date("2026-11-02"),
+                reason: None,
+                related_invoice_id: None,
+                lines: priced(total),
+                charge: None,
+            },
+        )
         .await
-        .unwrap();
-    services.finalize_credit_note(draft.id).await.unwrap().id
+        .unwrap()
+        .note;
+    services
+        .finalize_credit_note(Caller::CommandLine, draft.id)
+        .await
+        .unwrap()
+        .id
 }
 
 /// A staff member as the services see one, for service tests that are not about sign-in.

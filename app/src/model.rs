@@ -190,3 +190,26 @@ pub struct PortalView {
     pub invoices: Vec<InvoiceView>,
     pub credit_notes: Vec<CreditNoteView>,
 }
+
+/// A postal address.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Address {
+    pub line1: String,
+    #[serde(default)]
+    pub line2: Option<String>,
+    pub city: String,
+    pub postal_code: String,
+    pub country: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerView {
+    pub id: i64,
+    pub name: String,
+    pub email: Option<String>,
+    pub currency: Currency,
+    pub tax_region: String,
+    pub billing_address: Address,
+    pub shipping_address: Address,
+    pub created_at: DateTime<Utc>,
+}

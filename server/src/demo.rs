@@ -45,11 +45,22 @@ pub async fn load(services: &Services) -> Result<String, ServiceError> {
     }
     let eur = currency("EUR");
     let usd = currency("USD");
-    let customer = |name: &str, email: &str, currency: Currency, region: &str| NewCustomerInput {
-        name: name.to_string(),
-        email: Some(email.to_string()),
-        currency,
-        tax_region: region.to_string(),
+    let customer = |name: &str, email: &str, currency: Currency, region: &str| {
+        let address = app::model::Address {
+            line1: format!("{name}, Accounts payable"),
+            line2: None,
+            city: "Springfield".to_string(),
+            postal_code: "10001".to_string(),
+            country: region.chars().take(2).collect(),
+        };
+        NewCustomerInput {
+            name: name.to_string(),
+            email: Some(email.to_string()),
+            currency,
+            tax_region: region.to_string(),
+            billing_address: address.clone(),
+            shipping_address: address,
+        }
     };
     let acme = services
         .create_customer(

@@ -152,3 +152,45 @@ on_both_backends! {
         assert_eq!(after.status, InvoiceStatus::Paid);
     }
 }
+
+on_both_backends! {
+    async fn two_hundred_concurrent_finalizations_number_without_gaps(db) {
+        let services = db.services();
+        let acme = customer(&services, "Acme", "EUR").await;
+        let mut drafts = Vec::new();
+        for _ in 0..200 {
+            let draft = services
+                .create_credit_note(
+                    server::services::Caller::CommandLine,
+                    server::services::NewCreditNoteInput {
+                        customer_id: acme,
+                        currency: common::currency("EUR"),
+                        date: common::date("2026-11-02"),
+                        reason: None,
+                        related_invoice_id: None,
+                        lines: common::priced("1.00"),
+                        charge: None,
+                    },
+                )
+                .await
+                .unwrap();
+            drafts.push(draft.note.id);
+        }
+        let started = std::time::Instant::now();
+        let finalizations = drafts.into_iter().map(|id| {
+            let services = services.clone();
+            tokio::spawn(async move {
+                services.finalize_credit_note(server::services::Caller::CommandLine, id).await
+            })
+        });
+        let mut numbers: Vec<String> = futures::future::join_all(finalizations)
+            .await
+            .into_iter()
+            .map(|joined| joined.unwrap().unwrap().number.unwrap())
+            .collect();
+        println!("200 concurrent finalizations took {:?}", started.elapsed());
+        numbers.sort();
+        let expected: Vec<String> = (1..=200).map(|n| format!("CN-2026-{n:05}")).collect();
+        assert_eq!(numbers, expected);
+    }
+}

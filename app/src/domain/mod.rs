@@ -26,7 +26,7 @@ pub use linking::{
     AllocationPlan, AllocationRequest, CreditNoteBalance, InvoiceBalance, LinkBlock, LinkableRow,
     link_block, linkable, plan_allocations, plan_unlink,
 };
-pub use money::{Currency, Money, MoneyError};
+pub use money::{Currency, Money, MoneyError, parse_decimal};
 pub use numbering::{CreditNoteNumber, NumberError};
 pub use permissions::{
     Email, MIN_PASSWORD_LENGTH, Permission, Role, allows, check_password, check_role_customer,

@@ -96,24 +96,10 @@ impl Currency {
     /// Parses user or API text into an amount of this currency. Accepts `123`, `123.4`,
     /// `-5.00`; refuses exponents, `+`, separators, spaces inside and too many decimals.
     pub fn parse_amount(self, text: &str) -> Result<Decimal, MoneyError> {
-        let text = text.trim();
-        if text.is_empty() {
-            return Err(MoneyError::Empty);
-        }
-        let not_a_number = || MoneyError::NotANumber(text.to_string());
-        let unsigned = text.strip_prefix('-').unwrap_or(text);
-        let (whole, fraction) = match unsigned.split_once('.') {
-            Some((whole, fraction)) => (whole, Some(fraction)),
-            None => (unsigned, None),
-        };
-        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-        if !digits(whole) || fraction.is_some_and(|f| !digits(f)) {
-            return Err(not_a_number());
-        }
-        if fraction.map_or(0, str::len) > self.scale() as usize {
+        let amount = parse_decimal(text)?;
+        if amount.scale() > self.scale() {
             return Err(self.too_many_decimals());
         }
-        let amount = Decimal::from_str(text).map_err(|_| MoneyError::TooLarge)?;
         // Keep room for minor units in an i64 column.
         self.to_minor(amount).ok_or(MoneyError::TooLarge)?;
         Ok(self.round(amount))
@@ -156,6 +142,27 @@ impl Currency {
             None => format!("{sign}{grouped} {}", self.code()),
         }
     }
+}
+
+/// Parses a plain decimal as people and the API write it (`2`, `17.5`, `-1`): digits with an
+/// optional point and sign; no exponent, `+`, separators or inner spaces. Quantities, rates and
+/// (through [`Currency::parse_amount`]) amounts all go through here.
+pub fn parse_decimal(text: &str) -> Result<Decimal, MoneyError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(MoneyError::Empty);
+    }
+    let not_a_number = || MoneyError::NotANumber(text.to_string());
+    let unsigned = text.strip_prefix('-').unwrap_or(text);
+    let (whole, fraction) = match unsigned.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (unsigned, None),
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(whole) || fraction.is_some_and(|f| !digits(f)) {
+        return Err(not_a_number());
+    }
+    Decimal::from_str(text).map_err(|_| MoneyError::TooLarge)
 }
 
 impl fmt::Display for Currency {

@@ -129,3 +129,51 @@ impl FromRequestParts<Services> for ApiUser {
         Ok(ApiUser(user))
     }
 }
+
+/// Path parameters; an id that is not a number names nothing, so it is 404 `not_found`.
+pub struct ApiPath<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for ApiPath<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(value)) => Ok(ApiPath(value)),
+            Err(_) => Err(ApiError(Problem::not_found("That resource"))),
+        }
+    }
+}
+
+/// The query string as name → value; the handlers parse each value with field errors.
+pub struct ApiQuery(pub std::collections::HashMap<String, String>);
+
+impl<S> FromRequestParts<S> for ApiQuery
+where
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(map)) => Ok(ApiQuery(map)),
+            Err(rejection) => Err(ApiError(Problem::new(
+                400,
+                "bad_request",
+                rejection.body_text(),
+            ))),
+        }
+    }
+}
+
+impl ApiQuery {
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .get(name)
+            .map(String::as_str)
+            .filter(|value| !value.is_empty())
+    }
+}

@@ -2,7 +2,14 @@
 //! `application/problem+json`, mapped in one place ([`ApiError`]).
 
 mod auth;
+mod credit_notes;
+mod customers;
 mod extract;
+mod idempotency;
+mod input;
+mod invoices;
+mod pagination;
+mod resources;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,14 +18,14 @@ use app::problem::Problem;
 use axum::Router;
 use axum::body::Body;
 use axum::response::IntoResponse;
-use axum::routing::post;
+use axum::routing::{delete, get, post};
 use governor::clock::QuantaInstant;
 use governor::middleware::NoOpMiddleware;
 use tower_governor::GovernorLayer;
 use tower_governor::governor::GovernorConfigBuilder;
 use tower_governor::key_extractor::PeerIpKeyExtractor;
 
-pub use extract::{ApiError, ApiJson, ApiUser};
+pub use extract::{ApiError, ApiJson, ApiPath, ApiQuery, ApiUser};
 
 use crate::services::Services;
 
@@ -31,7 +38,34 @@ pub fn router(services: Services) -> Router {
                 .delete(auth::revoke_token),
         )
         .route("/users", post(auth::create_user))
+        .route("/customers", post(customers::create).get(customers::list))
+        .route("/customers/{id}", get(customers::read))
+        .route("/customers/{id}/credit-notes", get(customers::credit_notes))
+        .route("/invoices", post(invoices::create).get(invoices::list))
+        .route("/invoices/{id}", get(invoices::read))
+        .route("/invoices/{id}/timeline", get(invoices::timeline))
+        .route(
+            "/invoices/{id}/linkable-credit-notes",
+            get(invoices::linkable),
+        )
+        .route("/invoices/{id}/allocations", post(invoices::link))
+        .route(
+            "/invoices/{id}/allocations/{allocation_id}",
+            delete(invoices::unlink),
+        )
+        .route(
+            "/credit-notes",
+            post(credit_notes::create).get(credit_notes::list),
+        )
+        .route("/credit-notes/{id}", get(credit_notes::read))
+        .route("/credit-notes/{id}/submit", post(credit_notes::submit))
+        .route("/credit-notes/{id}/finalize", post(credit_notes::finalize))
+        .route("/credit-notes/{id}/comments", post(credit_notes::comment))
         .fallback(|| async { ApiError::from(app::problem::Problem::not_found("This API path")) })
+        .layer(axum::middleware::from_fn_with_state(
+            services.clone(),
+            idempotency::layer,
+        ))
         .with_state(services)
 }
 

@@ -14,6 +14,8 @@ pub struct NewCustomerInput {
     pub email: Option<String>,
     pub currency: Currency,
     pub tax_region: String,
+    pub billing_address: app::model::Address,
+    pub shipping_address: app::model::Address,
 }
 
 #[derive(Clone, Debug)]
@@ -49,6 +51,8 @@ impl Services {
                 email: input.email,
                 currency: input.currency,
                 tax_region: input.tax_region,
+                billing_address: input.billing_address,
+                shipping_address: input.shipping_address,
                 created_at: self.now(),
             })
             .await?;
@@ -289,5 +293,29 @@ impl Services {
                 data: serde_json::from_str(&event.data).unwrap_or(serde_json::Value::Null),
             })
             .collect())
+    }
+}
+
+impl Services {
+    pub async fn customer(
+        &self,
+        user: &CurrentUser,
+        id: i64,
+    ) -> Result<app::model::CustomerView, ServiceError> {
+        self.authorize(user, Permission::ReadCustomers)?;
+        let mut tx = self.storage.read().await?;
+        tx.customer(id)
+            .await?
+            .ok_or(ServiceError::NotFound("The customer"))
+    }
+
+    pub async fn list_customers(
+        &self,
+        user: &CurrentUser,
+        page: crate::storage::Page,
+    ) -> Result<Vec<app::model::CustomerView>, ServiceError> {
+        self.authorize(user, Permission::ReadCustomers)?;
+        let mut tx = self.storage.read().await?;
+        Ok(tx.find_customers(page).await?)
     }
 }

@@ -14,7 +14,7 @@ mod sqlite;
 use std::sync::Arc;
 
 use app::domain::{CreditNoteStatus, InvoiceStatus};
-use app::model::{AllocationView, CreditNoteView, InvoiceView};
+use app::model::{AllocationView, CreditNoteView, CustomerView, InvoiceView};
 use chrono::{DateTime, Utc};
 
 pub use postgres::PostgresStorage;
@@ -105,6 +105,8 @@ pub trait Tx: Send {
     async fn next_credit_note_sequence(&mut self, year: i32) -> Result<i64, StorageError>;
     async fn insert_event(&mut self, event: &NewEvent) -> Result<(), StorageError>;
 
+    async fn customer(&mut self, id: i64) -> Result<Option<CustomerView>, StorageError>;
+    async fn find_customers(&mut self, page: Page) -> Result<Vec<CustomerView>, StorageError>;
     async fn customer_exists(&mut self, id: i64) -> Result<bool, StorageError>;
     /// The customer's invoices that are not drafts, newest first.
     async fn customer_invoices(
@@ -176,6 +178,13 @@ pub trait Tx: Send {
         user_id: i64,
         key: &str,
     ) -> Result<Option<StoredResponse>, StorageError>;
+    /// Records `response` for a key not yet used; `false` when another request has it.
+    async fn claim_response(
+        &mut self,
+        user_id: i64,
+        key: &str,
+        response: &StoredResponse,
+    ) -> Result<bool, StorageError>;
     async fn store_response(
         &mut self,
         user_id: i64,

@@ -9,6 +9,8 @@ pub struct NewCustomer {
     pub email: Option<String>,
     pub currency: Currency,
     pub tax_region: String,
+    pub billing_address: app::model::Address,
+    pub shipping_address: app::model::Address,
     pub created_at: DateTime<Utc>,
 }
 

@@ -27,6 +27,38 @@ pub const CREDIT_NOTE_COLUMNS: &str = "SELECT id, number, customer_id, currency,
      related_invoice_id, charge_code, charge_description, subtotal_minor, tax_total_minor, \
      total_minor, allocated_minor, refunded_minor, created_at, finalized_at FROM credit_notes";
 
+pub const CUSTOMER_COLUMNS: &str = "SELECT id, name, email, currency, tax_region, billing_address, \
+     shipping_address, created_at FROM customers";
+
+#[derive(sqlx::FromRow)]
+pub struct CustomerRow {
+    id: i64,
+    name: String,
+    email: Option<String>,
+    currency: String,
+    tax_region: String,
+    billing_address: String,
+    shipping_address: String,
+    created_at: DateTime<Utc>,
+}
+
+impl CustomerRow {
+    pub fn into_view(self) -> Result<app::model::CustomerView, StorageError> {
+        // Customers created before addresses were required hold `{}`: read it as empty.
+        let address = |json: &str| serde_json::from_str(json).unwrap_or_default();
+        Ok(app::model::CustomerView {
+            id: self.id,
+            name: self.name,
+            email: self.email,
+            currency: currency(&self.currency)?,
+            tax_region: self.tax_region,
+            billing_address: address(&self.billing_address),
+            shipping_address: address(&self.shipping_address),
+            created_at: self.created_at,
+        })
+    }
+}
+
 pub const LINE_COLUMNS: &str =
     "SELECT description, quantity, unit_price_minor, discount_percent, tax_rate FROM";
 
@@ -419,14 +451,17 @@ macro_rules! impl_sql_tx {
                 &mut self,
                 customer: &crate::storage::NewCustomer,
             ) -> Result<i64, crate::storage::StorageError> {
+                let address = |a: &app::model::Address| serde_json::to_string(a).unwrap_or_default();
                 let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO customers (name, email, currency, tax_region, created_at) \
-                     VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                    "INSERT INTO customers (name, email, currency, tax_region, billing_address, \
+                     shipping_address, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
                 )
                 .bind(&customer.name)
                 .bind(&customer.email)
                 .bind(customer.currency.code())
                 .bind(&customer.tax_region)
+                .bind(address(&customer.billing_address))
+                .bind(address(&customer.shipping_address))
                 .bind(customer.created_at)
                 .fetch_one(&mut *self.tx)
                 .await?;
@@ -694,6 +729,34 @@ macro_rules! impl_sql_tx {
                 .execute(&mut *self.tx)
                 .await?;
                 Ok(())
+            }
+
+            async fn customer(
+                &mut self,
+                id: i64,
+            ) -> Result<Option<app::model::CustomerView>, crate::storage::StorageError> {
+                let sql = format!("{} WHERE id = $1", crate::storage::sql::CUSTOMER_COLUMNS);
+                sqlx::query_as::<_, crate::storage::sql::CustomerRow>(&sql)
+                    .bind(id)
+                    .fetch_optional(&mut *self.tx)
+                    .await?
+                    .map(crate::storage::sql::CustomerRow::into_view)
+                    .transpose()
+            }
+
+            async fn find_customers(
+                &mut self,
+                page: crate::storage::Page,
+            ) -> Result<Vec<app::model::CustomerView>, crate::storage::StorageError> {
+                let sql = format!("{} WHERE id > $1 ORDER BY id LIMIT $2", crate::storage::sql::CUSTOMER_COLUMNS);
+                sqlx::query_as::<_, crate::storage::sql::CustomerRow>(&sql)
+                    .bind(page.after)
+                    .bind(page.limit)
+                    .fetch_all(&mut *self.tx)
+                    .await?
+                    .into_iter()
+                    .map(crate::storage::sql::CustomerRow::into_view)
+                    .collect()
             }
 
             async fn customer_exists(&mut self, id: i64) -> Result<bool, crate::storage::StorageError> {
@@ -1007,6 +1070,27 @@ macro_rules! impl_sql_tx {
                 .bind(key)
                 .fetch_optional(&mut *self.tx)
                 .await?)
+            }
+
+            async fn claim_response(
+                &mut self,
+                user_id: i64,
+                key: &str,
+                response: &crate::storage::StoredResponse,
+            ) -> Result<bool, crate::storage::StorageError> {
+                let inserted = sqlx::query(
+                    "INSERT INTO idempotency_keys (user_id, key, request_hash, status, body, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (user_id, key) DO NOTHING",
+                )
+                .bind(user_id)
+                .bind(key)
+                .bind(&response.request_hash)
+                .bind(response.status)
+                .bind(&response.body)
+                .bind(response.created_at)
+                .execute(&mut *self.tx)
+                .await?;
+                Ok(inserted.rows_affected() == 1)
             }
 
             async fn store_response(

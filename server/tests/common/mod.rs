@@ -169,6 +169,8 @@ pub async fn customer(services: &Services, name: &str, code: &str) -> i64 {
                 email: None,
                 currency: currency(code),
                 tax_region: "DE".into(),
+                billing_address: Default::default(),
+                shipping_address: Default::default(),
             },
         )
         .await

@@ -1,0 +1,175 @@
+use app::domain::{Charge, CreditNoteStatus};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use serde::Deserialize;
+
+use super::input::{Fields, LineRequest};
+use super::pagination::{List, page};
+use super::resources::CreditNoteResource;
+use super::{ApiError, ApiJson, ApiPath, ApiQuery, ApiUser};
+use crate::services::{Caller, NewCreditNoteInput, Services};
+use crate::storage::CreditNoteFilter;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChargeRequest {
+    code: String,
+    description: String,
+    amount: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreditNoteRequest {
+    customer_id: i64,
+    currency: String,
+    date: String,
+    #[serde(default)]
+    related_invoice_id: Option<i64>,
+    #[serde(default)]
+    reason: Option<String>,
+    #[serde(default)]
+    lines: Vec<LineRequest>,
+    #[serde(default)]
+    charge: Option<ChargeRequest>,
+}
+
+pub async fn create(
+    State(services): State<Services>,
+    ApiUser(user): ApiUser,
+    ApiJson(request): ApiJson<CreditNoteRequest>,
+) -> Result<impl IntoResponse, ApiError> {
+    let mut fields = Fields::default();
+    let currency = fields.currency("currency", &request.currency);
+    let date = fields.date("date", &request.date);
+    let lines = fields.lines(&request.lines, currency);
+    let charge = request.charge.as_ref().map(|charge| {
+        let amount = fields.amount("charge.amount", &charge.amount, currency);
+        (charge, amount)
+    });
+    let input = fields.finish(|| {
+        let charge = match charge {
+            Some((charge, amount)) => Some(Charge {
+                code: charge.code.clone(),
+                description: charge.description.clone(),
+                amount: amount?,
+            }),
+            None => None,
+        };
+        Some(NewCreditNoteInput {
+            customer_id: request.customer_id,
+            currency: currency?,
+            date: date?,
+            reason: request.reason.filter(|r| !r.trim().is_empty()),
+            related_invoice_id: request.related_invoice_id,
+            lines,
+            charge,
+        })
+    })?;
+    let created = services
+        .create_credit_note(Caller::User(&user), input)
+        .await?;
+    let mut resource = CreditNoteResource::from(created.note);
+    resource.warnings = created.warnings;
+    Ok((StatusCode::CREATED, axum::Json(resource)))
+}
+
+pub async fn list(
+    State(services): State<Services>,
+    ApiUser(user): ApiUser,
+    query: ApiQuery,
+) -> Result<axum::Json<List<CreditNoteResource>>, ApiError> {
+    let mut fields = Fields::default();
+    let page = page(&mut fields, query.get("limit"), query.get("cursor"));
+    let customer_id = query
+        .get("customer_id")
+        .map(|v| fields.id("customer_id", v));
+    let related_invoice_id = query
+        .get("related_invoice_id")
+        .map(|v| fields.id("related_invoice_id", v));
+    let status = query.get("status").map(|v| {
+        CreditNoteStatus::parse(v).or_else(|| {
+            fields.error(
+                "status",
+                "Use draft, pending_approval, available, used or cancelled",
+            );
+            None
+        })
+    });
+    let currency = query
+        .get("currency")
+        .map(|v| fields.currency("currency", v));
+    let date_from = query.get("date_from").map(|v| fields.date("date_from", v));
+    let date_to = query.get("date_to").map(|v| fields.date("date_to", v));
+    let filter = fields.finish(|| {
+        Some(CreditNoteFilter {
+            customer_id: customer_id.flatten(),
+            status: status.flatten(),
+            currency: currency.flatten(),
+            number: query.get("number").map(str::to_string),
+            date_from: date_from.flatten(),
+            date_to: date_to.flatten(),
+            related_invoice_id: related_invoice_id.flatten(),
+            finalized_only: false,
+        })
+    })?;
+    let items = services.list_credit_notes(&user, filter, page).await?;
+    Ok(axum::Json(List::new(
+        items.into_iter().map(CreditNoteResource::from).collect(),
+        page,
+        |n| n.note.id,
+    )))
+}
+
+pub async fn read(
+    State(services): State<Services>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<axum::Json<CreditNoteResource>, ApiError> {
+    Ok(axum::Json(services.credit_note(&user, id).await?.into()))
+}
+
+pub async fn submit(
+    State(services): State<Services>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<axum::Json<CreditNoteResource>, ApiError> {
+    Ok(axum::Json(
+        services.submit_credit_note(&user, id).await?.into(),
+    ))
+}
+
+pub async fn finalize(
+    State(services): State<Services>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<axum::Json<CreditNoteResource>, ApiError> {
+    Ok(axum::Json(
+        services
+            .finalize_credit_note(Caller::User(&user), id)
+            .await?
+            .into(),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommentRequest {
+    text: String,
+}
+
+pub async fn comment(
+    State(services): State<Services>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(request): ApiJson<CommentRequest>,
+) -> Result<impl IntoResponse, ApiError> {
+    let note = services
+        .comment_credit_note(&user, id, &request.text)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(CreditNoteResource::from(note)),
+    ))
+}

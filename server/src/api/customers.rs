@@ -1,0 +1,97 @@
+use app::model::{Address, CustomerView};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use serde::Deserialize;
+
+use super::input::Fields;
+use super::pagination::{List, page};
+use super::resources::CreditNoteResource;
+use super::{ApiError, ApiJson, ApiPath, ApiQuery, ApiUser};
+use crate::services::{Caller, NewCustomerInput, ServiceError, Services};
+use crate::storage::CreditNoteFilter;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomerRequest {
+    name: String,
+    #[serde(default)]
+    email: Option<String>,
+    currency: String,
+    tax_region: String,
+    billing_address: Address,
+    #[serde(default)]
+    shipping_address: Option<Address>,
+}
+
+pub async fn create(
+    State(services): State<Services>,
+    ApiUser(user): ApiUser,
+    ApiJson(request): ApiJson<CustomerRequest>,
+) -> Result<impl IntoResponse, ApiError> {
+    let mut fields = Fields::default();
+    let currency = fields.currency("currency", &request.currency);
+    if request.tax_region.trim().is_empty() {
+        fields.error("tax_region", "Give the customer's tax region");
+    }
+    let input = fields.finish(|| {
+        Some(NewCustomerInput {
+            name: request.name.trim().to_string(),
+            email: request.email.filter(|e| !e.trim().is_empty()),
+            currency: currency?,
+            tax_region: request.tax_region.trim().to_string(),
+            shipping_address: request
+                .shipping_address
+                .unwrap_or_else(|| request.billing_address.clone()),
+            billing_address: request.billing_address,
+        })
+    })?;
+    let id = services.create_customer(Caller::User(&user), input).await?;
+    let customer = services.customer(&user, id).await?;
+    Ok((StatusCode::CREATED, axum::Json(customer)))
+}
+
+pub async fn list(
+    State(services): State<Services>,
+    ApiUser(user): ApiUser,
+    query: ApiQuery,
+) -> Result<axum::Json<List<CustomerView>>, ApiError> {
+    let mut fields = Fields::default();
+    let page = page(&mut fields, query.get("limit"), query.get("cursor"));
+    fields.finish(|| Some(()))?;
+    let items = services.list_customers(&user, page).await?;
+    Ok(axum::Json(List::new(items, page, |c| c.id)))
+}
+
+pub async fn read(
+    State(services): State<Services>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<axum::Json<CustomerView>, ApiError> {
+    Ok(axum::Json(services.customer(&user, id).await?))
+}
+
+pub async fn credit_notes(
+    State(services): State<Services>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    query: ApiQuery,
+) -> Result<axum::Json<List<CreditNoteResource>>, ApiError> {
+    if !user.role.is_internal() {
+        return Err(ServiceError::Forbidden.into());
+    }
+    services.customer(&user, id).await?;
+    let mut fields = Fields::default();
+    let page = page(&mut fields, query.get("limit"), query.get("cursor"));
+    fields.finish(|| Some(()))?;
+    let filter = CreditNoteFilter {
+        customer_id: Some(id),
+        ..Default::default()
+    };
+    let items = services.list_credit_notes(&user, filter, page).await?;
+    Ok(axum::Json(List::new(
+        items.into_iter().map(CreditNoteResource::from).collect(),
+        page,
+        |n| n.note.id,
+    )))
+}

@@ -1,0 +1,209 @@
+use app::domain::{AllocationRequest, InvoiceStatus};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use serde::Deserialize;
+
+use super::input::{Fields, LineRequest};
+use super::pagination::{List, page};
+use super::resources::{CreditNoteResource, InvoiceResource, LinkableResource};
+use super::{ApiError, ApiJson, ApiPath, ApiQuery, ApiUser};
+use crate::services::{Caller, NewInvoiceInput, Services, TimelineEvent};
+use crate::storage::InvoiceFilter;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InvoiceRequest {
+    customer_id: i64,
+    currency: String,
+    issue_date: String,
+    #[serde(default)]
+    due_date: Option<String>,
+    #[serde(default)]
+    number: Option<String>,
+    #[serde(default)]
+    kind: Option<String>,
+    #[serde(default)]
+    status: Option<String>,
+    lines: Vec<LineRequest>,
+}
+
+pub async fn create(
+    State(services): State<Services>,
+    ApiUser(user): ApiUser,
+    ApiJson(request): ApiJson<InvoiceRequest>,
+) -> Result<impl IntoResponse, ApiError> {
+    let mut fields = Fields::default();
+    let currency = fields.currency("currency", &request.currency);
+    let issue_date = fields.date("issue_date", &request.issue_date);
+    let due_date = request
+        .due_date
+        .as_deref()
+        .map(|d| fields.date("due_date", d));
+    let status = match request.status.as_deref() {
+        None | Some("pending") => Some(InvoiceStatus::Pending),
+        Some("draft") => Some(InvoiceStatus::Draft),
+        Some(_) => {
+            fields.error("status", "A new invoice is \"pending\" or \"draft\"");
+            None
+        }
+    };
+    if let Some(kind) = request.kind.as_deref()
+        && app::domain::InvoiceKind::parse(kind) != Some(app::domain::InvoiceKind::Standard)
+    {
+        fields.error(
+            "kind",
+            "Only \"standard\" invoices can be created here so far",
+        );
+    }
+    let lines = fields.lines(&request.lines, currency);
+    let input = fields.finish(|| {
+        Some(NewInvoiceInput {
+            number: request.number,
+            customer_id: request.customer_id,
+            currency: currency?,
+            issue_date: issue_date?,
+            due_date: match due_date {
+                Some(parsed) => Some(parsed?),
+                None => None,
+            },
+            status: status?,
+            lines,
+        })
+    })?;
+    let invoice = services.create_invoice(Caller::User(&user), input).await?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(InvoiceResource::from(invoice)),
+    ))
+}
+
+pub async fn list(
+    State(services): State<Services>,
+    ApiUser(user): ApiUser,
+    query: ApiQuery,
+) -> Result<axum::Json<List<InvoiceResource>>, ApiError> {
+    let mut fields = Fields::default();
+    let page = page(&mut fields, query.get("limit"), query.get("cursor"));
+    let customer_id = query
+        .get("customer_id")
+        .map(|v| fields.id("customer_id", v));
+    let status = query.get("status").map(|v| {
+        InvoiceStatus::parse(v).or_else(|| {
+            fields.error("status", "Use draft, pending, paid or cancelled");
+            None
+        })
+    });
+    let currency = query
+        .get("currency")
+        .map(|v| fields.currency("currency", v));
+    let filter = fields.finish(|| {
+        Some(InvoiceFilter {
+            customer_id: customer_id.flatten(),
+            status: status.flatten(),
+            currency: currency.flatten(),
+            number: query.get("number").map(str::to_string),
+            exclude_drafts: false,
+        })
+    })?;
+    let items = services.find_invoices(&user, filter, page).await?;
+    Ok(axum::Json(List::new(
+        items.into_iter().map(InvoiceResource::from).collect(),
+        page,
+        |i| i.invoice.id,
+    )))
+}
+
+pub async fn read(
+    State(services): State<Services>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<axum::Json<InvoiceResource>, ApiError> {
+    Ok(axum::Json(services.invoice(&user, id).await?.into()))
+}
+
+pub async fn timeline(
+    State(services): State<Services>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<axum::Json<List<TimelineEvent>>, ApiError> {
+    let events = services.invoice_timeline(&user, id).await?;
+    Ok(axum::Json(List {
+        items: events,
+        next_cursor: None,
+    }))
+}
+
+pub async fn linkable(
+    State(services): State<Services>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<axum::Json<List<LinkableResource>>, ApiError> {
+    let rows = services.linkable_credit_notes(&user, id).await?;
+    let items = rows
+        .into_iter()
+        .map(|linkable| LinkableResource {
+            note: CreditNoteResource::from(linkable.note),
+            selectable: linkable.row.selectable,
+            reason: linkable.row.reason.map(|block| block.code().as_str()),
+        })
+        .collect();
+    Ok(axum::Json(List {
+        items,
+        next_cursor: None,
+    }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AllocationsRequest {
+    allocations: Vec<AllocationItem>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AllocationItem {
+    credit_note_id: i64,
+    #[serde(default)]
+    amount: Option<String>,
+}
+
+/// Amounts are read as plain decimals here; the domain then checks them against the
+/// invoice's currency inside the transaction.
+pub async fn link(
+    State(services): State<Services>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(request): ApiJson<AllocationsRequest>,
+) -> Result<impl IntoResponse, ApiError> {
+    let mut fields = Fields::default();
+    let requests: Vec<_> = request
+        .allocations
+        .iter()
+        .enumerate()
+        .map(|(i, item)| AllocationRequest {
+            credit_note_id: item.credit_note_id,
+            amount: item
+                .amount
+                .as_deref()
+                .and_then(|text| fields.decimal(&format!("allocations[{i}].amount"), text)),
+        })
+        .collect();
+    let requests = fields.finish(|| Some(requests))?;
+    let invoice = services.link_credit_notes(id, requests, &user).await?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(InvoiceResource::from(invoice)),
+    ))
+}
+
+pub async fn unlink(
+    State(services): State<Services>,
+    ApiUser(user): ApiUser,
+    ApiPath((id, allocation_id)): ApiPath<(i64, i64)>,
+) -> Result<StatusCode, ApiError> {
+    services
+        .unlink_credit_note(&user, id, allocation_id)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,52 @@
+//! What the API answers: the shared views plus the derived fields the contract names.
+
+use app::model::{CreditNoteView, InvoiceView};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+#[derive(Serialize)]
+pub struct InvoiceResource {
+    #[serde(flatten)]
+    pub invoice: InvoiceView,
+    pub outstanding: Decimal,
+}
+
+impl From<InvoiceView> for InvoiceResource {
+    fn from(invoice: InvoiceView) -> Self {
+        let outstanding = invoice.outstanding();
+        InvoiceResource {
+            invoice,
+            outstanding,
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct CreditNoteResource {
+    #[serde(flatten)]
+    pub note: CreditNoteView,
+    pub remaining_amount: Decimal,
+    /// Allowed but worth a look, e.g. crediting more than the invoice's total.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+}
+
+impl From<CreditNoteView> for CreditNoteResource {
+    fn from(note: CreditNoteView) -> Self {
+        let remaining_amount = note.remaining_amount();
+        CreditNoteResource {
+            note,
+            remaining_amount,
+            warnings: Vec::new(),
+        }
+    }
+}
+
+/// A row of `GET /invoices/{id}/linkable-credit-notes`.
+#[derive(Serialize)]
+pub struct LinkableResource {
+    #[serde(flatten)]
+    pub note: CreditNoteResource,
+    pub selectable: bool,
+    pub reason: Option<&'static str>,
+}

@@ -411,4 +411,108 @@ on_both_backends! {
         let (status, body) = portal.post(&format!("/credit-notes/{}/submit", draft["id"]), json!({})).await;
         assert_eq!((status, code(&body)), (403, "forbidden"));
     }
+
+    async fn payments_mark_paid_and_the_actions_linked_notes_block(db) {
+        let app = TestApp::spawn(db).await;
+        let api = Api::new(&app, Role::Administrator).await;
+        let acme = api.customer("Acme", "EUR").await;
+        let invoice = api.invoice(acme, "EUR", "100.00").await;
+        let id = invoice["id"].as_i64().unwrap();
+
+        let (status, paid) = api.post(&format!("/invoices/{id}/payments"), json!({"amount": "30.00", "date": "2026-11-10", "method": "transfer"})).await;
+        assert_eq!(status, 201, "{paid}");
+        assert_eq!(paid["paid_amount"], "30.00");
+        assert_eq!(paid["outstanding"], "70.00");
+        let (status, body) = api.post(&format!("/invoices/{id}/payments"), json!({"amount": "70.01", "date": "2026-11-10"})).await;
+        assert_eq!((status, code(&body)), (422, "exceeds_outstanding"));
+
+        let note = api.note(acme, "EUR", "20.00").await;
+        let (status, linked) = api.post(&format!("/invoices/{id}/allocations"), json!({"allocations": [{"credit_note_id": note["id"]}]})).await;
+        assert_eq!(status, 201);
+        assert_eq!(linked["outstanding"], "50.00");
+
+        let (status, body) = api.send(app.client.patch(app.url(&format!("/api/v1/invoices/{id}"))).json(&json!({"due_date": "2026-12-31"}))).await;
+        assert_eq!((status, code(&body)), (409, "invoice_has_allocations"));
+        let (status, body) = api.post(&format!("/invoices/{id}/cancel"), json!({})).await;
+        assert_eq!((status, code(&body)), (409, "invoice_has_allocations"));
+        let (status, body) = api.delete(&format!("/invoices/{id}")).await;
+        assert_eq!((status, code(&body)), (409, "invoice_has_allocations"));
+        let (status, body) = api.post(&format!("/credit-notes/{}/cancel", note["id"]), json!({})).await;
+        assert_eq!((status, code(&body)), (409, "credit_note_allocated"));
+
+        let (status, paid) = api.post(&format!("/invoices/{id}/mark-paid"), json!({})).await;
+        assert_eq!(status, 200);
+        assert_eq!(paid["status"], "paid");
+        assert_eq!(paid["paid_amount"], "80.00", "a payment equal to the outstanding after credits");
+        let (status, body) = api.post(&format!("/invoices/{id}/mark-pending"), json!({})).await;
+        assert_eq!((status, code(&body)), (409, "invoice_has_allocations"));
+
+        let allocation = paid["allocations"][0]["id"].as_i64().unwrap();
+        let (status, _) = api.delete(&format!("/invoices/{id}/allocations/{allocation}")).await;
+        assert_eq!(status, 204);
+        let (_, unlinked) = api.get(&format!("/invoices/{id}")).await;
+        assert_eq!(unlinked["status"], "pending", "money is outstanding again");
+        assert_eq!(unlinked["outstanding"], "20.00");
+        let (_, paid) = api.post(&format!("/invoices/{id}/mark-paid"), json!({})).await;
+        let (status, pending) = api.post(&format!("/invoices/{id}/mark-pending"), json!({})).await;
+        assert_eq!(status, 200, "{pending}");
+        assert_eq!(pending["status"], "pending");
+        assert_eq!(pending["paid_amount"], "30.00", "only mark-paid payments are taken back");
+        assert_ne!(paid, pending);
+
+        let (status, edited) = api
+            .send(app.client.patch(app.url(&format!("/api/v1/invoices/{id}"))).json(&json!({
+                "lines": [{"description": "Less", "quantity": "1", "unit_price": "20.00", "tax_rate": "0"}]
+            })))
+            .await;
+        assert_eq!((status, code(&edited)), (422, "validation_error"), "below what was paid: {edited}");
+        let (status, edited) = api
+            .send(app.client.patch(app.url(&format!("/api/v1/invoices/{id}"))).json(&json!({"due_date": "2026-12-31"})))
+            .await;
+        assert_eq!(status, 200, "{edited}");
+        assert_eq!(edited["due_date"], "2026-12-31");
+        assert_eq!(edited["total"], "100.00", "fields not given stay");
+    }
+
+    async fn refunds_edits_cancellations_and_deletions_of_credit_notes(db) {
+        let app = TestApp::spawn(db).await;
+        let api = Api::new(&app, Role::CreditManager).await;
+        let acme = api.customer("Acme", "EUR").await;
+        let note = api.note(acme, "EUR", "50.00").await;
+        let id = note["id"].as_i64().unwrap();
+
+        let (status, refunded) = api.post(&format!("/credit-notes/{id}/refunds"), json!({"amount": "20.00", "date": "2026-11-10"})).await;
+        assert_eq!(status, 201, "{refunded}");
+        assert_eq!(refunded["refunded_amount"], "20.00");
+        assert_eq!(refunded["remaining_amount"], "30.00");
+        let (status, body) = api.post(&format!("/credit-notes/{id}/refunds"), json!({"amount": "30.01", "date": "2026-11-10"})).await;
+        assert_eq!((status, code(&body)), (422, "exceeds_remaining"));
+
+        let (status, body) = api.send(app.client.patch(app.url(&format!("/api/v1/credit-notes/{id}"))).json(&json!({"reason": "changed"}))).await;
+        assert_eq!((status, code(&body)), (409, "credit_note_finalized"));
+        let (status, body) = api.delete(&format!("/credit-notes/{id}")).await;
+        assert_eq!((status, code(&body)), (409, "credit_note_finalized"));
+        let (status, cancelled) = api.post(&format!("/credit-notes/{id}/cancel"), json!({})).await;
+        assert_eq!((status, cancelled["status"].as_str()), (200, Some("cancelled")));
+        let (status, body) = api.post(&format!("/credit-notes/{id}/comments"), json!({"text": "still possible"})).await;
+        assert_eq!(status, 201, "comments in any status: {body}");
+
+        let (_, draft) = api
+            .post("/credit-notes", json!({"customer_id": acme, "currency": "EUR", "date": "2026-11-05",
+                "lines": [{"description": "A", "quantity": "2", "unit_price": "10.00", "tax_rate": "0"}]}))
+            .await;
+        let draft_id = draft["id"].as_i64().unwrap();
+        let (status, edited) = api
+            .send(app.client.patch(app.url(&format!("/api/v1/credit-notes/{draft_id}"))).json(&json!({
+                "charge": {"code": "GW", "description": "Goodwill", "amount": "7.50"}
+            })))
+            .await;
+        assert_eq!(status, 200, "{edited}");
+        assert_eq!(edited["total"], "7.50");
+        assert_eq!(edited["lines"], json!([]), "given content replaces the lines");
+        let (status, _) = api.delete(&format!("/credit-notes/{draft_id}")).await;
+        assert_eq!(status, 204);
+        let (status, body) = api.get(&format!("/credit-notes/{draft_id}")).await;
+        assert_eq!((status, code(&body)), (404, "not_found"));
+    }
 }

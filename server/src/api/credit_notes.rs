@@ -8,7 +8,7 @@ use super::input::{Fields, LineRequest};
 use super::pagination::{List, page};
 use super::resources::CreditNoteResource;
 use super::{ApiError, ApiJson, ApiPath, ApiQuery, ApiUser};
-use crate::services::{Caller, NewCreditNoteInput, Services};
+use crate::services::{Caller, CreditNoteChanges, NewCreditNoteInput, PaymentInput, Services};
 use crate::storage::CreditNoteFilter;
 
 #[derive(Deserialize)]
@@ -172,4 +172,111 @@ pub async fn comment(
         StatusCode::CREATED,
         axum::Json(CreditNoteResource::from(note)),
     ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreditNotePatch {
+    #[serde(default)]
+    date: Option<String>,
+    #[serde(default, deserialize_with = "super::input::present")]
+    reason: Option<Option<String>>,
+    #[serde(default)]
+    lines: Option<Vec<LineRequest>>,
+    #[serde(default)]
+    charge: Option<ChargeRequest>,
+}
+
+pub async fn edit(
+    State(services): State<Services>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(patch): ApiJson<CreditNotePatch>,
+) -> Result<axum::Json<CreditNoteResource>, ApiError> {
+    let current = services.credit_note(&user, id).await?;
+    let currency = Some(current.currency);
+    let mut fields = Fields::default();
+    let date = patch.date.as_deref().map(|d| fields.date("date", d));
+    let lines = patch
+        .lines
+        .as_ref()
+        .map(|lines| fields.lines(lines, currency));
+    let charge = patch
+        .charge
+        .as_ref()
+        .map(|c| (c, fields.amount("charge.amount", &c.amount, currency)));
+    let changes = fields.finish(|| {
+        Some(CreditNoteChanges {
+            date: match date {
+                Some(parsed) => Some(parsed?),
+                None => None,
+            },
+            reason: patch.reason,
+            lines,
+            charge: match charge {
+                Some((c, amount)) => Some(Charge {
+                    code: c.code.clone(),
+                    description: c.description.clone(),
+                    amount: amount?,
+                }),
+                None => None,
+            },
+        })
+    })?;
+    Ok(axum::Json(
+        services.edit_credit_note(&user, id, changes).await?.into(),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RefundRequest {
+    amount: String,
+    date: String,
+    #[serde(default)]
+    method: Option<String>,
+}
+
+pub async fn refund(
+    State(services): State<Services>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(request): ApiJson<RefundRequest>,
+) -> Result<impl IntoResponse, ApiError> {
+    let note = services.credit_note(&user, id).await?;
+    let mut fields = Fields::default();
+    let amount = fields.amount("amount", &request.amount, Some(note.currency));
+    let date = fields.date("date", &request.date);
+    let refund = fields.finish(|| {
+        Some(PaymentInput {
+            amount: amount?,
+            date: date?,
+            method: request.method,
+            reference: None,
+        })
+    })?;
+    let note = services.refund_credit_note(&user, id, refund).await?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(CreditNoteResource::from(note)),
+    ))
+}
+
+pub async fn cancel(
+    State(services): State<Services>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<axum::Json<CreditNoteResource>, ApiError> {
+    Ok(axum::Json(
+        services.cancel_credit_note(&user, id).await?.into(),
+    ))
+}
+
+pub async fn remove(
+    State(services): State<Services>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<StatusCode, ApiError> {
+    services.delete_credit_note(&user, id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

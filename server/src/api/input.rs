@@ -118,3 +118,13 @@ pub struct LineRequest {
     pub discount_percent: Option<String>,
     pub tax_rate: String,
 }
+
+/// For `PATCH` fields that may be set to null: absent stays `None`, `null` becomes
+/// `Some(None)`.
+pub fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}

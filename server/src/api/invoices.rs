@@ -8,7 +8,9 @@ use super::input::{Fields, LineRequest};
 use super::pagination::{List, page};
 use super::resources::{CreditNoteResource, InvoiceResource, LinkableResource};
 use super::{ApiError, ApiJson, ApiPath, ApiQuery, ApiUser};
-use crate::services::{Caller, NewInvoiceInput, Services, TimelineEvent};
+use crate::services::{
+    Caller, InvoiceChanges, NewInvoiceInput, PaymentInput, Services, TimelineEvent,
+};
 use crate::storage::InvoiceFilter;
 
 #[derive(Deserialize)]
@@ -205,5 +207,127 @@ pub async fn unlink(
     services
         .unlink_credit_note(&user, id, allocation_id)
         .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InvoicePatch {
+    #[serde(default)]
+    customer_id: Option<i64>,
+    #[serde(default)]
+    currency: Option<String>,
+    #[serde(default, deserialize_with = "super::input::present")]
+    due_date: Option<Option<String>>,
+    #[serde(default)]
+    lines: Option<Vec<LineRequest>>,
+}
+
+pub async fn edit(
+    State(services): State<Services>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(patch): ApiJson<InvoicePatch>,
+) -> Result<axum::Json<InvoiceResource>, ApiError> {
+    let current = services.invoice(&user, id).await?;
+    let mut fields = Fields::default();
+    let currency = patch
+        .currency
+        .as_deref()
+        .map(|c| fields.currency("currency", c));
+    let line_currency = currency.flatten().or(Some(current.currency));
+    let lines = patch
+        .lines
+        .as_ref()
+        .map(|lines| fields.lines(lines, line_currency));
+    let due_date = patch
+        .due_date
+        .map(|d| d.map(|text| fields.date("due_date", &text)));
+    let changes = fields.finish(|| {
+        Some(InvoiceChanges {
+            customer_id: patch.customer_id,
+            currency: match currency {
+                Some(parsed) => Some(parsed?),
+                None => None,
+            },
+            due_date: match due_date {
+                Some(Some(parsed)) => Some(Some(parsed?)),
+                Some(None) => Some(None),
+                None => None,
+            },
+            lines,
+        })
+    })?;
+    Ok(axum::Json(
+        services.edit_invoice(&user, id, changes).await?.into(),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentRequest {
+    amount: String,
+    date: String,
+    #[serde(default)]
+    method: Option<String>,
+    #[serde(default)]
+    reference: Option<String>,
+}
+
+pub async fn pay(
+    State(services): State<Services>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(request): ApiJson<PaymentRequest>,
+) -> Result<impl IntoResponse, ApiError> {
+    let invoice = services.invoice(&user, id).await?;
+    let mut fields = Fields::default();
+    let amount = fields.amount("amount", &request.amount, Some(invoice.currency));
+    let date = fields.date("date", &request.date);
+    let payment = fields.finish(|| {
+        Some(PaymentInput {
+            amount: amount?,
+            date: date?,
+            method: request.method,
+            reference: request.reference,
+        })
+    })?;
+    let invoice = services.record_payment(&user, id, payment).await?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(InvoiceResource::from(invoice)),
+    ))
+}
+
+pub async fn mark_paid(
+    State(services): State<Services>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<axum::Json<InvoiceResource>, ApiError> {
+    Ok(axum::Json(services.mark_paid(&user, id).await?.into()))
+}
+
+pub async fn mark_pending(
+    State(services): State<Services>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<axum::Json<InvoiceResource>, ApiError> {
+    Ok(axum::Json(services.mark_pending(&user, id).await?.into()))
+}
+
+pub async fn cancel(
+    State(services): State<Services>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<axum::Json<InvoiceResource>, ApiError> {
+    Ok(axum::Json(services.cancel_invoice(&user, id).await?.into()))
+}
+
+pub async fn remove(
+    State(services): State<Services>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<StatusCode, ApiError> {
+    services.delete_invoice(&user, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

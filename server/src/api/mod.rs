@@ -42,7 +42,16 @@ pub fn router(services: Services) -> Router {
         .route("/customers/{id}", get(customers::read))
         .route("/customers/{id}/credit-notes", get(customers::credit_notes))
         .route("/invoices", post(invoices::create).get(invoices::list))
-        .route("/invoices/{id}", get(invoices::read))
+        .route(
+            "/invoices/{id}",
+            get(invoices::read)
+                .patch(invoices::edit)
+                .delete(invoices::remove),
+        )
+        .route("/invoices/{id}/payments", post(invoices::pay))
+        .route("/invoices/{id}/mark-paid", post(invoices::mark_paid))
+        .route("/invoices/{id}/mark-pending", post(invoices::mark_pending))
+        .route("/invoices/{id}/cancel", post(invoices::cancel))
         .route("/invoices/{id}/timeline", get(invoices::timeline))
         .route(
             "/invoices/{id}/linkable-credit-notes",
@@ -57,7 +66,14 @@ pub fn router(services: Services) -> Router {
             "/credit-notes",
             post(credit_notes::create).get(credit_notes::list),
         )
-        .route("/credit-notes/{id}", get(credit_notes::read))
+        .route(
+            "/credit-notes/{id}",
+            get(credit_notes::read)
+                .patch(credit_notes::edit)
+                .delete(credit_notes::remove),
+        )
+        .route("/credit-notes/{id}/refunds", post(credit_notes::refund))
+        .route("/credit-notes/{id}/cancel", post(credit_notes::cancel))
         .route("/credit-notes/{id}/submit", post(credit_notes::submit))
         .route("/credit-notes/{id}/finalize", post(credit_notes::finalize))
         .route("/credit-notes/{id}/comments", post(credit_notes::comment))

@@ -6,6 +6,7 @@ mod credit_notes;
 mod error;
 mod invoices;
 mod linking;
+mod settlement;
 
 use std::sync::Arc;
 
@@ -18,6 +19,7 @@ pub use credit_notes::{CreatedCreditNote, NewCreditNoteInput};
 pub use error::ServiceError;
 pub use invoices::{NewCustomerInput, NewInvoiceInput, TimelineEvent};
 pub use linking::LinkableNote;
+pub use settlement::{CreditNoteChanges, InvoiceChanges, PaymentInput};
 
 #[derive(Clone)]
 pub struct Services {

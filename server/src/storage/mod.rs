@@ -192,6 +192,50 @@ pub trait Tx: Send {
         response: &StoredResponse,
     ) -> Result<(), StorageError>;
 
+    #[allow(clippy::too_many_arguments)]
+    async fn insert_payment(
+        &mut self,
+        invoice_id: i64,
+        amount_minor: i64,
+        date: chrono::NaiveDate,
+        method: Option<&str>,
+        reference: Option<&str>,
+        from_mark_paid: bool,
+        at: DateTime<Utc>,
+    ) -> Result<(), StorageError>;
+    /// Removes the payments "mark paid" added and answers their sum in minor units.
+    async fn remove_mark_paid_payments(&mut self, invoice_id: i64) -> Result<i64, StorageError>;
+    /// The sum of the payments "mark paid" added, in minor units.
+    async fn mark_paid_payments(&mut self, invoice_id: i64) -> Result<i64, StorageError>;
+    async fn insert_refund(
+        &mut self,
+        credit_note_id: i64,
+        amount_minor: i64,
+        date: chrono::NaiveDate,
+        method: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> Result<(), StorageError>;
+    /// Replaces what an invoice says: customer, currency, due date and all lines (with totals).
+    async fn update_invoice(
+        &mut self,
+        id: i64,
+        customer_id: i64,
+        currency: app::domain::Currency,
+        due_date: Option<chrono::NaiveDate>,
+        lines: &[app::domain::LineInput],
+        at: DateTime<Utc>,
+    ) -> Result<(), StorageError>;
+    /// Replaces what a draft credit note says: date, reason and content (with totals).
+    async fn update_credit_note(
+        &mut self,
+        id: i64,
+        date: chrono::NaiveDate,
+        reason: Option<&str>,
+        content: &app::domain::CreditContent,
+    ) -> Result<(), StorageError>;
+    async fn delete_invoice(&mut self, id: i64) -> Result<(), StorageError>;
+    async fn delete_credit_note(&mut self, id: i64) -> Result<(), StorageError>;
+
     async fn commit(self: Box<Self>) -> Result<(), StorageError>;
 }
 

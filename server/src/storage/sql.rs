@@ -1116,6 +1116,157 @@ macro_rules! impl_sql_tx {
                 Ok(())
             }
 
+            async fn insert_payment(
+                &mut self,
+                invoice_id: i64,
+                amount_minor: i64,
+                date: chrono::NaiveDate,
+                method: Option<&str>,
+                reference: Option<&str>,
+                from_mark_paid: bool,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> Result<(), crate::storage::StorageError> {
+                sqlx::query(
+                    "INSERT INTO payments (invoice_id, amount_minor, date, method, reference, from_mark_paid, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(invoice_id)
+                .bind(amount_minor)
+                .bind(date)
+                .bind(method)
+                .bind(reference)
+                .bind(from_mark_paid)
+                .bind(at)
+                .execute(&mut *self.tx)
+                .await?;
+                Ok(())
+            }
+
+            async fn mark_paid_payments(&mut self, invoice_id: i64) -> Result<i64, crate::storage::StorageError> {
+                let sum: Option<i64> = sqlx::query_scalar(
+                    "SELECT CAST(SUM(amount_minor) AS BIGINT) FROM payments WHERE invoice_id = $1 AND from_mark_paid = TRUE",
+                )
+                .bind(invoice_id)
+                .fetch_one(&mut *self.tx)
+                .await?;
+                Ok(sum.unwrap_or(0))
+            }
+
+            async fn remove_mark_paid_payments(&mut self, invoice_id: i64) -> Result<i64, crate::storage::StorageError> {
+                let sum = self.mark_paid_payments(invoice_id).await?;
+                sqlx::query("DELETE FROM payments WHERE invoice_id = $1 AND from_mark_paid = TRUE")
+                    .bind(invoice_id)
+                    .execute(&mut *self.tx)
+                    .await?;
+                Ok(sum)
+            }
+
+            async fn insert_refund(
+                &mut self,
+                credit_note_id: i64,
+                amount_minor: i64,
+                date: chrono::NaiveDate,
+                method: Option<&str>,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> Result<(), crate::storage::StorageError> {
+                sqlx::query(
+                    "INSERT INTO refunds (credit_note_id, amount_minor, date, method, created_at) VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(credit_note_id)
+                .bind(amount_minor)
+                .bind(date)
+                .bind(method)
+                .bind(at)
+                .execute(&mut *self.tx)
+                .await?;
+                Ok(())
+            }
+
+            async fn update_invoice(
+                &mut self,
+                id: i64,
+                customer_id: i64,
+                currency: app::domain::Currency,
+                due_date: Option<chrono::NaiveDate>,
+                lines: &[app::domain::LineInput],
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> Result<(), crate::storage::StorageError> {
+                let ([subtotal, tax_total, total], records) = crate::storage::sql::line_records(lines, currency)?;
+                sqlx::query(
+                    "UPDATE invoices SET customer_id = $2, currency = $3, due_date = $4, subtotal_minor = $5, \
+                     tax_total_minor = $6, total_minor = $7, updated_at = $8 WHERE id = $1",
+                )
+                .bind(id)
+                .bind(customer_id)
+                .bind(currency.code())
+                .bind(due_date)
+                .bind(subtotal)
+                .bind(tax_total)
+                .bind(total)
+                .bind(at)
+                .execute(&mut *self.tx)
+                .await?;
+                sqlx::query("DELETE FROM invoice_lines WHERE invoice_id = $1")
+                    .bind(id)
+                    .execute(&mut *self.tx)
+                    .await?;
+                self.insert_lines("invoice_lines", "invoice_id", id, records).await
+            }
+
+            async fn update_credit_note(
+                &mut self,
+                id: i64,
+                date: chrono::NaiveDate,
+                reason: Option<&str>,
+                content: &app::domain::CreditContent,
+            ) -> Result<(), crate::storage::StorageError> {
+                let currency: String = sqlx::query_scalar("SELECT currency FROM credit_notes WHERE id = $1")
+                    .bind(id)
+                    .fetch_one(&mut *self.tx)
+                    .await?;
+                let currency = crate::storage::sql::currency(&currency)?;
+                let (lines, charge) = match content {
+                    app::domain::CreditContent::Lines(lines) => (lines.as_slice(), None),
+                    app::domain::CreditContent::Charge(charge) => (&[][..], Some(charge)),
+                };
+                let (_, records) = crate::storage::sql::line_records(lines, currency)?;
+                let totals = content.totals(currency);
+                let minor = |amount| {
+                    currency.to_minor(amount).ok_or_else(|| {
+                        crate::storage::StorageError::Corrupt(format!("amount {amount} does not fit"))
+                    })
+                };
+                sqlx::query(
+                    "UPDATE credit_notes SET date = $2, reason = $3, subtotal_minor = $4, tax_total_minor = $5, \
+                     total_minor = $6, charge_code = $7, charge_description = $8 WHERE id = $1",
+                )
+                .bind(id)
+                .bind(date)
+                .bind(reason)
+                .bind(minor(totals.subtotal)?)
+                .bind(minor(totals.tax_total)?)
+                .bind(minor(totals.total)?)
+                .bind(charge.map(|c| c.code.clone()))
+                .bind(charge.map(|c| c.description.clone()))
+                .execute(&mut *self.tx)
+                .await?;
+                sqlx::query("DELETE FROM credit_note_lines WHERE credit_note_id = $1")
+                    .bind(id)
+                    .execute(&mut *self.tx)
+                    .await?;
+                self.insert_lines("credit_note_lines", "credit_note_id", id, records).await
+            }
+
+            async fn delete_invoice(&mut self, id: i64) -> Result<(), crate::storage::StorageError> {
+                sqlx::query("DELETE FROM invoices WHERE id = $1").bind(id).execute(&mut *self.tx).await?;
+                Ok(())
+            }
+
+            async fn delete_credit_note(&mut self, id: i64) -> Result<(), crate::storage::StorageError> {
+                sqlx::query("DELETE FROM credit_notes WHERE id = $1").bind(id).execute(&mut *self.tx).await?;
+                Ok(())
+            }
+
             async fn commit(self: Box<Self>) -> Result<(), crate::storage::StorageError> {
                 self.tx.commit().await?;
                 Ok(())

@@ -11,6 +11,7 @@ use crate::domain::{
 };
 
 /// A document line as shown and answered: what was entered and what it computes to.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LineView {
     pub description: String,
@@ -49,6 +50,7 @@ impl LineView {
     }
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CommentView {
     pub id: i64,
@@ -57,6 +59,7 @@ pub struct CommentView {
     pub created_at: DateTime<Utc>,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AllocationView {
     pub id: i64,
@@ -68,12 +71,14 @@ pub struct AllocationView {
     pub created_at: DateTime<Utc>,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InvoiceView {
     pub id: i64,
     pub number: String,
     pub customer_id: i64,
     pub customer_name: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = String, example = "EUR"))]
     pub currency: Currency,
     pub issue_date: NaiveDate,
     pub due_date: Option<NaiveDate>,
@@ -110,11 +115,13 @@ impl InvoiceView {
     }
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreditNoteView {
     pub id: i64,
     pub number: Option<String>,
     pub customer_id: i64,
+    #[cfg_attr(feature = "ssr", schema(value_type = String, example = "EUR"))]
     pub currency: Currency,
     pub date: NaiveDate,
     pub status: CreditNoteStatus,
@@ -169,6 +176,7 @@ pub struct InvoicePage {
 }
 
 /// The signed-in user, as pages and services see it.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CurrentUser {
     pub id: i64,
@@ -192,6 +200,7 @@ pub struct PortalView {
 }
 
 /// A postal address.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Address {
     pub line1: String,
@@ -202,11 +211,13 @@ pub struct Address {
     pub country: String,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustomerView {
     pub id: i64,
     pub name: String,
     pub email: Option<String>,
+    #[cfg_attr(feature = "ssr", schema(value_type = String, example = "EUR"))]
     pub currency: Currency,
     pub tax_region: String,
     pub billing_address: Address,

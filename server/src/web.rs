@@ -138,6 +138,10 @@ pub fn router(services: Services, leptos_options: LeptosOptions, cookies: Cookie
         .with_state(state)
         .layer(sessions)
         .nest("/api/v1", api)
+        .merge(utoipa_swagger_ui::SwaggerUi::new("/api/v1/docs").url(
+            "/api/v1/docs/openapi.json",
+            <crate::api::openapi::ApiDoc as utoipa::OpenApi>::openapi(),
+        ))
 }
 
 async fn server_fn_handler(

@@ -10,6 +10,7 @@ use super::money::Currency;
 use super::violation::{RuleCode, Violation};
 
 /// A standalone credit without lines: a charge code, what it is for, and its amount.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Charge {
     pub code: String,

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::status::{CreditNoteStatus, InvoiceStatus};
 use super::violation::{RuleCode, Violation};
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum InvoiceKind {

@@ -8,19 +8,27 @@ use serde::{Deserialize, Serialize};
 use super::{ApiError, ApiJson, ApiUser};
 use crate::services::{Caller, NewUserInput, Services};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TokenRequest {
     email: String,
     password: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct TokenResponse {
     token: String,
     role: Role,
 }
 
+#[utoipa::path(
+    post,
+    path = "/auth/token",
+    tag = "auth",
+    request_body = TokenRequest,
+    responses((status = 201, body = TokenResponse), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    security(())
+)]
 /// `POST /auth/token`: a bearer token for a valid email and password.
 pub async fn create_token(
     State(services): State<Services>,
@@ -39,7 +47,7 @@ pub async fn create_token(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserRequest {
     email: String,
@@ -49,6 +57,14 @@ pub struct UserRequest {
     customer_id: Option<i64>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/users",
+    tag = "users",
+    request_body = UserRequest,
+    responses((status = 201, body = app::model::CurrentUser), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    security(("bearer" = []))
+)]
 /// `POST /users` (administrators): a new user.
 pub async fn create_user(
     State(services): State<Services>,
@@ -69,10 +85,17 @@ pub async fn create_user(
     Ok((StatusCode::CREATED, axum::Json(user)))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/auth/token",
+    tag = "auth",
+    responses((status = 204, description = "Revoked"), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    security(("bearer" = []))
+)]
 /// `DELETE /auth/token`: revokes the token the request carries.
 pub async fn revoke_token(
     State(services): State<Services>,
-    ApiUser(_): ApiUser,
+    ApiUser(_user): ApiUser,
     parts: axum::http::request::Parts,
 ) -> Result<StatusCode, ApiError> {
     if let Some(token) = super::extract::bearer_token(&parts) {

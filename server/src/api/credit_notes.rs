@@ -11,7 +11,7 @@ use super::{ApiError, ApiJson, ApiPath, ApiQuery, ApiUser};
 use crate::services::{Caller, CreditNoteChanges, NewCreditNoteInput, PaymentInput, Services};
 use crate::storage::CreditNoteFilter;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChargeRequest {
     code: String,
@@ -19,7 +19,7 @@ pub struct ChargeRequest {
     amount: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreditNoteRequest {
     customer_id: i64,
@@ -35,6 +35,14 @@ pub struct CreditNoteRequest {
     charge: Option<ChargeRequest>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/credit-notes",
+    tag = "credit notes",
+    request_body = CreditNoteRequest,
+    responses((status = 201, body = CreditNoteResource), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    security(("bearer" = []))
+)]
 pub async fn create(
     State(services): State<Services>,
     ApiUser(user): ApiUser,
@@ -75,6 +83,13 @@ pub async fn create(
     Ok((StatusCode::CREATED, axum::Json(resource)))
 }
 
+#[utoipa::path(
+    get,
+    path = "/credit-notes",
+    tag = "credit notes",
+    responses((status = 200, body = List<CreditNoteResource>), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    security(("bearer" = []))
+)]
 pub async fn list(
     State(services): State<Services>,
     ApiUser(user): ApiUser,
@@ -122,6 +137,14 @@ pub async fn list(
     )))
 }
 
+#[utoipa::path(
+    get,
+    path = "/credit-notes/{id}",
+    tag = "credit notes",
+    params(("id" = i64, Path, description = "The id")),
+    responses((status = 200, body = CreditNoteResource), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    security(("bearer" = []))
+)]
 pub async fn read(
     State(services): State<Services>,
     ApiUser(user): ApiUser,
@@ -130,6 +153,14 @@ pub async fn read(
     Ok(axum::Json(services.credit_note(&user, id).await?.into()))
 }
 
+#[utoipa::path(
+    post,
+    path = "/credit-notes/{id}/submit",
+    tag = "credit notes",
+    params(("id" = i64, Path, description = "The id")),
+    responses((status = 200, body = CreditNoteResource), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    security(("bearer" = []))
+)]
 pub async fn submit(
     State(services): State<Services>,
     ApiUser(user): ApiUser,
@@ -140,6 +171,14 @@ pub async fn submit(
     ))
 }
 
+#[utoipa::path(
+    post,
+    path = "/credit-notes/{id}/finalize",
+    tag = "credit notes",
+    params(("id" = i64, Path, description = "The id")),
+    responses((status = 200, body = CreditNoteResource), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    security(("bearer" = []))
+)]
 pub async fn finalize(
     State(services): State<Services>,
     ApiUser(user): ApiUser,
@@ -153,12 +192,21 @@ pub async fn finalize(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CommentRequest {
     text: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/credit-notes/{id}/comments",
+    tag = "credit notes",
+    params(("id" = i64, Path, description = "The id")),
+    request_body = CommentRequest,
+    responses((status = 201, body = CreditNoteResource), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    security(("bearer" = []))
+)]
 pub async fn comment(
     State(services): State<Services>,
     ApiUser(user): ApiUser,
@@ -174,7 +222,7 @@ pub async fn comment(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreditNotePatch {
     #[serde(default)]
@@ -187,6 +235,15 @@ pub struct CreditNotePatch {
     charge: Option<ChargeRequest>,
 }
 
+#[utoipa::path(
+    patch,
+    path = "/credit-notes/{id}",
+    tag = "credit notes",
+    params(("id" = i64, Path, description = "The id")),
+    request_body = CreditNotePatch,
+    responses((status = 200, body = CreditNoteResource), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    security(("bearer" = []))
+)]
 pub async fn edit(
     State(services): State<Services>,
     ApiUser(user): ApiUser,
@@ -228,7 +285,7 @@ pub async fn edit(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RefundRequest {
     amount: String,
@@ -237,6 +294,15 @@ pub struct RefundRequest {
     method: Option<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/credit-notes/{id}/refunds",
+    tag = "credit notes",
+    params(("id" = i64, Path, description = "The id")),
+    request_body = RefundRequest,
+    responses((status = 201, body = CreditNoteResource), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    security(("bearer" = []))
+)]
 pub async fn refund(
     State(services): State<Services>,
     ApiUser(user): ApiUser,
@@ -262,6 +328,14 @@ pub async fn refund(
     ))
 }
 
+#[utoipa::path(
+    post,
+    path = "/credit-notes/{id}/cancel",
+    tag = "credit notes",
+    params(("id" = i64, Path, description = "The id")),
+    responses((status = 200, body = CreditNoteResource), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    security(("bearer" = []))
+)]
 pub async fn cancel(
     State(services): State<Services>,
     ApiUser(user): ApiUser,
@@ -272,6 +346,14 @@ pub async fn cancel(
     ))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/credit-notes/{id}",
+    tag = "credit notes",
+    params(("id" = i64, Path, description = "The id")),
+    responses((status = 204, description = "Deleted"), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    security(("bearer" = []))
+)]
 pub async fn remove(
     State(services): State<Services>,
     ApiUser(user): ApiUser,

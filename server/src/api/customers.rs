@@ -11,7 +11,7 @@ use super::{ApiError, ApiJson, ApiPath, ApiQuery, ApiUser};
 use crate::services::{Caller, NewCustomerInput, ServiceError, Services};
 use crate::storage::CreditNoteFilter;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CustomerRequest {
     name: String,
@@ -24,6 +24,14 @@ pub struct CustomerRequest {
     shipping_address: Option<Address>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/customers",
+    tag = "customers",
+    request_body = CustomerRequest,
+    responses((status = 201, body = app::model::CustomerView), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    security(("bearer" = []))
+)]
 pub async fn create(
     State(services): State<Services>,
     ApiUser(user): ApiUser,
@@ -51,6 +59,13 @@ pub async fn create(
     Ok((StatusCode::CREATED, axum::Json(customer)))
 }
 
+#[utoipa::path(
+    get,
+    path = "/customers",
+    tag = "customers",
+    responses((status = 200, body = List<CustomerView>), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    security(("bearer" = []))
+)]
 pub async fn list(
     State(services): State<Services>,
     ApiUser(user): ApiUser,
@@ -63,6 +78,14 @@ pub async fn list(
     Ok(axum::Json(List::new(items, page, |c| c.id)))
 }
 
+#[utoipa::path(
+    get,
+    path = "/customers/{id}",
+    tag = "customers",
+    params(("id" = i64, Path, description = "The id")),
+    responses((status = 200, body = CustomerView), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    security(("bearer" = []))
+)]
 pub async fn read(
     State(services): State<Services>,
     ApiUser(user): ApiUser,
@@ -71,6 +94,14 @@ pub async fn read(
     Ok(axum::Json(services.customer(&user, id).await?))
 }
 
+#[utoipa::path(
+    get,
+    path = "/customers/{id}/credit-notes",
+    tag = "customers",
+    params(("id" = i64, Path, description = "The id")),
+    responses((status = 200, body = List<CreditNoteResource>), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    security(("bearer" = []))
+)]
 pub async fn credit_notes(
     State(services): State<Services>,
     ApiUser(user): ApiUser,

@@ -177,3 +177,25 @@ impl ApiQuery {
             .filter(|value| !value.is_empty())
     }
 }
+
+/// How every API error looks (RFC 9457), for the OpenAPI document.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct ProblemDetails {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// The machine code, e.g. `currency_mismatch`.
+    pub code: String,
+    pub errors: Option<Vec<FieldError>>,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct FieldError {
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}

@@ -108,7 +108,7 @@ impl Fields {
 }
 
 /// A line as the API takes it: decimals as strings.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LineRequest {
     pub description: String,

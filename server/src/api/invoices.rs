@@ -13,7 +13,7 @@ use crate::services::{
 };
 use crate::storage::InvoiceFilter;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InvoiceRequest {
     customer_id: i64,
@@ -30,6 +30,14 @@ pub struct InvoiceRequest {
     lines: Vec<LineRequest>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/invoices",
+    tag = "invoices",
+    request_body = InvoiceRequest,
+    responses((status = 201, body = InvoiceResource), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    security(("bearer" = []))
+)]
 pub async fn create(
     State(services): State<Services>,
     ApiUser(user): ApiUser,
@@ -80,6 +88,13 @@ pub async fn create(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/invoices",
+    tag = "invoices",
+    responses((status = 200, body = List<InvoiceResource>), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    security(("bearer" = []))
+)]
 pub async fn list(
     State(services): State<Services>,
     ApiUser(user): ApiUser,
@@ -116,6 +131,14 @@ pub async fn list(
     )))
 }
 
+#[utoipa::path(
+    get,
+    path = "/invoices/{id}",
+    tag = "invoices",
+    params(("id" = i64, Path, description = "The id")),
+    responses((status = 200, body = InvoiceResource), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    security(("bearer" = []))
+)]
 pub async fn read(
     State(services): State<Services>,
     ApiUser(user): ApiUser,
@@ -124,6 +147,14 @@ pub async fn read(
     Ok(axum::Json(services.invoice(&user, id).await?.into()))
 }
 
+#[utoipa::path(
+    get,
+    path = "/invoices/{id}/timeline",
+    tag = "invoices",
+    params(("id" = i64, Path, description = "The id")),
+    responses((status = 200, body = List<TimelineEvent>), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    security(("bearer" = []))
+)]
 pub async fn timeline(
     State(services): State<Services>,
     ApiUser(user): ApiUser,
@@ -136,6 +167,14 @@ pub async fn timeline(
     }))
 }
 
+#[utoipa::path(
+    get,
+    path = "/invoices/{id}/linkable-credit-notes",
+    tag = "invoices",
+    params(("id" = i64, Path, description = "The id")),
+    responses((status = 200, body = List<LinkableResource>), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    security(("bearer" = []))
+)]
 pub async fn linkable(
     State(services): State<Services>,
     ApiUser(user): ApiUser,
@@ -156,13 +195,13 @@ pub async fn linkable(
     }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AllocationsRequest {
     allocations: Vec<AllocationItem>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AllocationItem {
     credit_note_id: i64,
@@ -170,6 +209,15 @@ pub struct AllocationItem {
     amount: Option<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/invoices/{id}/allocations",
+    tag = "allocations",
+    params(("id" = i64, Path, description = "The id")),
+    request_body = AllocationsRequest,
+    responses((status = 201, body = InvoiceResource), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    security(("bearer" = []))
+)]
 /// Amounts are read as plain decimals here; the domain then checks them against the
 /// invoice's currency inside the transaction.
 pub async fn link(
@@ -199,6 +247,14 @@ pub async fn link(
     ))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/invoices/{id}/allocations/{allocation_id}",
+    tag = "allocations",
+    params(("id" = i64, Path, description = "The id"), ("allocation_id" = i64, Path, description = "The allocation")),
+    responses((status = 204, description = "Unlinked"), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    security(("bearer" = []))
+)]
 pub async fn unlink(
     State(services): State<Services>,
     ApiUser(user): ApiUser,
@@ -210,7 +266,7 @@ pub async fn unlink(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InvoicePatch {
     #[serde(default)]
@@ -223,6 +279,15 @@ pub struct InvoicePatch {
     lines: Option<Vec<LineRequest>>,
 }
 
+#[utoipa::path(
+    patch,
+    path = "/invoices/{id}",
+    tag = "invoices",
+    params(("id" = i64, Path, description = "The id")),
+    request_body = InvoicePatch,
+    responses((status = 200, body = InvoiceResource), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    security(("bearer" = []))
+)]
 pub async fn edit(
     State(services): State<Services>,
     ApiUser(user): ApiUser,
@@ -263,7 +328,7 @@ pub async fn edit(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PaymentRequest {
     amount: String,
@@ -274,6 +339,15 @@ pub struct PaymentRequest {
     reference: Option<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/invoices/{id}/payments",
+    tag = "invoices",
+    params(("id" = i64, Path, description = "The id")),
+    request_body = PaymentRequest,
+    responses((status = 201, body = InvoiceResource), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    security(("bearer" = []))
+)]
 pub async fn pay(
     State(services): State<Services>,
     ApiUser(user): ApiUser,
@@ -299,6 +373,14 @@ pub async fn pay(
     ))
 }
 
+#[utoipa::path(
+    post,
+    path = "/invoices/{id}/mark-paid",
+    tag = "invoices",
+    params(("id" = i64, Path, description = "The id")),
+    responses((status = 200, body = InvoiceResource), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    security(("bearer" = []))
+)]
 pub async fn mark_paid(
     State(services): State<Services>,
     ApiUser(user): ApiUser,
@@ -307,6 +389,14 @@ pub async fn mark_paid(
     Ok(axum::Json(services.mark_paid(&user, id).await?.into()))
 }
 
+#[utoipa::path(
+    post,
+    path = "/invoices/{id}/mark-pending",
+    tag = "invoices",
+    params(("id" = i64, Path, description = "The id")),
+    responses((status = 200, body = InvoiceResource), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    security(("bearer" = []))
+)]
 pub async fn mark_pending(
     State(services): State<Services>,
     ApiUser(user): ApiUser,
@@ -315,6 +405,14 @@ pub async fn mark_pending(
     Ok(axum::Json(services.mark_pending(&user, id).await?.into()))
 }
 
+#[utoipa::path(
+    post,
+    path = "/invoices/{id}/cancel",
+    tag = "invoices",
+    params(("id" = i64, Path, description = "The id")),
+    responses((status = 200, body = InvoiceResource), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    security(("bearer" = []))
+)]
 pub async fn cancel(
     State(services): State<Services>,
     ApiUser(user): ApiUser,
@@ -323,6 +421,14 @@ pub async fn cancel(
     Ok(axum::Json(services.cancel_invoice(&user, id).await?.into()))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/invoices/{id}",
+    tag = "invoices",
+    params(("id" = i64, Path, description = "The id")),
+    responses((status = 204, description = "Deleted"), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    security(("bearer" = []))
+)]
 pub async fn remove(
     State(services): State<Services>,
     ApiUser(user): ApiUser,

@@ -8,6 +8,7 @@ mod extract;
 mod idempotency;
 mod input;
 mod invoices;
+pub mod openapi;
 mod pagination;
 mod resources;
 
@@ -38,6 +39,10 @@ pub fn router(services: Services) -> Router {
                 .delete(auth::revoke_token),
         )
         .route("/users", post(auth::create_user))
+        .route(
+            "/openapi.json",
+            get(|| async { axum::Json(<openapi::ApiDoc as utoipa::OpenApi>::openapi()) }),
+        )
         .route("/customers", post(customers::create).get(customers::list))
         .route("/customers/{id}", get(customers::read))
         .route("/customers/{id}/credit-notes", get(customers::credit_notes))

@@ -34,7 +34,7 @@ pub fn page(fields: &mut Fields, limit: Option<&str>, cursor: Option<&str>) -> P
     Page { after, limit }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct List<T> {
     pub items: Vec<T>,
     pub next_cursor: Option<String>,

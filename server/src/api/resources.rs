@@ -4,10 +4,11 @@ use app::model::{CreditNoteView, InvoiceView};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct InvoiceResource {
     #[serde(flatten)]
     pub invoice: InvoiceView,
+    #[schema(value_type = String, example = "70.00")]
     pub outstanding: Decimal,
 }
 
@@ -21,10 +22,11 @@ impl From<InvoiceView> for InvoiceResource {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct CreditNoteResource {
     #[serde(flatten)]
     pub note: CreditNoteView,
+    #[schema(value_type = String, example = "30.00")]
     pub remaining_amount: Decimal,
     /// Allowed but worth a look, e.g. crediting more than the invoice's total.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -43,10 +45,11 @@ impl From<CreditNoteView> for CreditNoteResource {
 }
 
 /// A row of `GET /invoices/{id}/linkable-credit-notes`.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct LinkableResource {
     #[serde(flatten)]
     pub note: CreditNoteResource,
     pub selectable: bool,
+    #[schema(value_type = Option<String>, example = "currency_mismatch")]
     pub reason: Option<&'static str>,
 }

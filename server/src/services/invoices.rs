@@ -242,12 +242,13 @@ fn invoice_line_violations(lines: &[LineInput], currency: Currency) -> Vec<Viola
 }
 
 /// A timeline entry as answered.
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct TimelineEvent {
     pub id: i64,
     pub at: chrono::DateTime<chrono::Utc>,
     pub actor: Option<String>,
     pub kind: String,
+    #[schema(value_type = Object)]
     pub data: serde_json::Value,
 }
 

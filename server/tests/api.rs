@@ -515,4 +515,46 @@ on_both_backends! {
         let (status, body) = api.get(&format!("/credit-notes/{draft_id}")).await;
         assert_eq!((status, code(&body)), (404, "not_found"));
     }
+
+    async fn an_invoice_is_credited_in_full_or_in_part(db) {
+        let app = TestApp::spawn(db).await;
+        let api = Api::new(&app, Role::SalesManager).await;
+        let admin = Api::new(&app, Role::Administrator).await;
+        let acme = admin.customer("Acme", "EUR").await;
+        let (_, invoice) = admin
+            .post("/invoices", json!({"customer_id": acme, "currency": "EUR", "issue_date": "2026-11-01", "lines": [
+                {"description": "Espresso machine", "quantity": "4", "unit_price": "250.00", "tax_rate": "20"},
+                {"description": "Descaling kit", "quantity": "10", "unit_price": "12.50", "tax_rate": "20"}
+            ]}))
+            .await;
+        let id = invoice["id"].as_i64().unwrap();
+
+        let (status, partial) = api
+            .post(&format!("/invoices/{id}/credit-notes"), json!({"date": "2026-11-05", "reason": "One machine back",
+                "lines": [{"line": 0, "quantity": "1"}]}))
+            .await;
+        assert_eq!(status, 201, "{partial}");
+        assert_eq!(partial["customer_id"], acme);
+        assert_eq!(partial["currency"], "EUR");
+        assert_eq!(partial["related_invoice_id"], id);
+        assert_eq!(partial["lines"].as_array().unwrap().len(), 1);
+        assert_eq!(partial["total"], "300.00");
+        assert!(partial.get("warnings").is_none());
+
+        let (status, full) = api.post(&format!("/invoices/{id}/credit-notes"), json!({"date": "2026-11-06"})).await;
+        assert_eq!(status, 201);
+        assert_eq!(full["total"], "1350.00");
+        let warning = full["warnings"][0].as_str().unwrap();
+        assert!(warning.contains("300.00 EUR credited"), "names what was credited before: {warning}");
+
+        let (status, body) = api
+            .post(&format!("/invoices/{id}/credit-notes"), json!({"lines": [{"line": 0, "quantity": "5"}, {"line": 7}]}))
+            .await;
+        assert_eq!((status, code(&body)), (422, "validation_error"));
+        assert_eq!(body["errors"].as_array().unwrap().len(), 2);
+
+        let (status, timeline) = api.get(&format!("/credit-notes/{}/timeline", partial["id"])).await;
+        assert_eq!(status, 200);
+        assert_eq!(timeline["items"][0]["kind"], "credit_note_created");
+    }
 }

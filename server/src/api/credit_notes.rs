@@ -362,3 +362,26 @@ pub async fn remove(
     services.delete_credit_note(&user, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+#[utoipa::path(
+    get,
+    path = "/credit-notes/{id}/timeline",
+    tag = "credit notes",
+    params(("id" = i64, Path, description = "The id")),
+    responses(
+        (status = 200, body = List<crate::services::TimelineEvent>),
+        (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")
+    ),
+    security(("bearer" = []))
+)]
+pub async fn timeline(
+    State(services): State<Services>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<axum::Json<List<crate::services::TimelineEvent>>, ApiError> {
+    let events = services.credit_note_timeline(&user, id).await?;
+    Ok(axum::Json(List {
+        items: events,
+        next_cursor: None,
+    }))
+}

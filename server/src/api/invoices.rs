@@ -437,3 +437,77 @@ pub async fn remove(
     services.delete_invoice(&user, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreditInvoiceRequest {
+    /// Defaults to today (never before the invoice).
+    #[serde(default)]
+    date: Option<String>,
+    #[serde(default)]
+    reason: Option<String>,
+    /// The invoice lines to credit (0-based), each with an optional reduced quantity; all lines
+    /// when absent or empty.
+    #[serde(default)]
+    lines: Vec<CreditLineRequest>,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreditLineRequest {
+    line: usize,
+    #[serde(default)]
+    quantity: Option<String>,
+}
+
+#[utoipa::path(
+    post,
+    path = "/invoices/{id}/credit-notes",
+    tag = "credit notes",
+    params(("id" = i64, Path, description = "The invoice to credit")),
+    request_body = CreditInvoiceRequest,
+    responses(
+        (status = 201, body = CreditNoteResource),
+        (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid input", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")
+    ),
+    security(("bearer" = []))
+)]
+/// A draft credit note copied from an invoice: all lines, or chosen lines and quantities.
+pub async fn credit(
+    State(services): State<Services>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(request): ApiJson<CreditInvoiceRequest>,
+) -> Result<impl IntoResponse, ApiError> {
+    let mut fields = Fields::default();
+    let date = request.date.as_deref().map(|d| fields.date("date", d));
+    let selection: Vec<_> = request
+        .lines
+        .iter()
+        .enumerate()
+        .map(|(i, line)| app::domain::LineSelection {
+            line: line.line,
+            quantity: line
+                .quantity
+                .as_deref()
+                .and_then(|q| fields.decimal(&format!("lines[{i}].quantity"), q)),
+        })
+        .collect();
+    let (date, selection) = fields.finish(|| {
+        let date = match date {
+            Some(parsed) => Some(parsed?),
+            None => None,
+        };
+        Some((date, selection))
+    })?;
+    let reason = request.reason.filter(|r| !r.trim().is_empty());
+    let created = services
+        .credit_invoice(&user, id, date, reason, selection)
+        .await?;
+    let mut resource = CreditNoteResource::from(created.note);
+    resource.warnings = created.warnings;
+    Ok((StatusCode::CREATED, axum::Json(resource)))
+}

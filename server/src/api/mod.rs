@@ -57,6 +57,7 @@ pub fn router(services: Services) -> Router {
         .route("/invoices/{id}/mark-paid", post(invoices::mark_paid))
         .route("/invoices/{id}/mark-pending", post(invoices::mark_pending))
         .route("/invoices/{id}/cancel", post(invoices::cancel))
+        .route("/invoices/{id}/credit-notes", post(invoices::credit))
         .route("/invoices/{id}/timeline", get(invoices::timeline))
         .route(
             "/invoices/{id}/linkable-credit-notes",
@@ -79,6 +80,7 @@ pub fn router(services: Services) -> Router {
         )
         .route("/credit-notes/{id}/refunds", post(credit_notes::refund))
         .route("/credit-notes/{id}/cancel", post(credit_notes::cancel))
+        .route("/credit-notes/{id}/timeline", get(credit_notes::timeline))
         .route("/credit-notes/{id}/submit", post(credit_notes::submit))
         .route("/credit-notes/{id}/finalize", post(credit_notes::finalize))
         .route("/credit-notes/{id}/comments", post(credit_notes::comment))

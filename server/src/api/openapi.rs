@@ -18,10 +18,10 @@ use super::{auth, credit_notes, customers, invoices};
         customers::create, customers::list, customers::read, customers::credit_notes,
         invoices::create, invoices::list, invoices::read, invoices::edit, invoices::remove,
         invoices::pay, invoices::mark_paid, invoices::mark_pending, invoices::cancel,
-        invoices::timeline, invoices::linkable, invoices::link, invoices::unlink,
+        invoices::timeline, invoices::linkable, invoices::link, invoices::unlink, invoices::credit,
         credit_notes::create, credit_notes::list, credit_notes::read, credit_notes::edit,
         credit_notes::remove, credit_notes::submit, credit_notes::finalize, credit_notes::comment,
-        credit_notes::refund, credit_notes::cancel,
+        credit_notes::refund, credit_notes::cancel, credit_notes::timeline,
     ),
     modifiers(&BearerAuth)
 )]

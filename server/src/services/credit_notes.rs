@@ -279,3 +279,51 @@ impl Services {
         Ok(note)
     }
 }
+
+impl Services {
+    /// A draft credit note for an invoice: all its lines, or the chosen lines with reduced
+    /// quantities, in the invoice's customer and currency, referring to it.
+    pub async fn credit_invoice(
+        &self,
+        user: &CurrentUser,
+        invoice_id: i64,
+        date: Option<NaiveDate>,
+        reason: Option<String>,
+        selection: Vec<app::domain::LineSelection>,
+    ) -> Result<CreatedCreditNote, ServiceError> {
+        self.authorize(user, Permission::WriteCreditNotes)?;
+        let invoice = self.invoice(user, invoice_id).await?;
+        let invoice_lines: Vec<LineInput> = invoice.lines.iter().map(|line| line.input()).collect();
+        let lines = app::domain::credit_lines_from_invoice(&invoice_lines, &selection)
+            .map_err(ServiceError::Rules)?;
+        let date = date.unwrap_or_else(|| chrono::Utc::now().date_naive().max(invoice.issue_date));
+        self.create_credit_note(
+            Caller::User(user),
+            NewCreditNoteInput {
+                customer_id: invoice.customer_id,
+                currency: invoice.currency,
+                date,
+                reason,
+                related_invoice_id: Some(invoice_id),
+                lines,
+                charge: None,
+            },
+        )
+        .await
+    }
+
+    /// The events of a credit note, oldest first (staff only).
+    pub async fn credit_note_timeline(
+        &self,
+        user: &CurrentUser,
+        id: i64,
+    ) -> Result<Vec<super::TimelineEvent>, ServiceError> {
+        if !user.role.is_internal() {
+            return Err(ServiceError::Forbidden);
+        }
+        let mut tx = self.storage.read().await?;
+        load_note(&mut tx, id).await?;
+        let events = tx.events("credit_note_id", id).await?;
+        Ok(events.into_iter().map(super::TimelineEvent::from).collect())
+    }
+}

@@ -284,16 +284,7 @@ impl Services {
             .await?
             .ok_or(ServiceError::NotFound("The invoice"))?;
         let events = tx.events("invoice_id", id).await?;
-        Ok(events
-            .into_iter()
-            .map(|event| TimelineEvent {
-                id: event.id,
-                at: event.at,
-                actor: event.actor,
-                kind: event.kind,
-                data: serde_json::from_str(&event.data).unwrap_or(serde_json::Value::Null),
-            })
-            .collect())
+        Ok(events.into_iter().map(TimelineEvent::from).collect())
     }
 }
 
@@ -318,5 +309,17 @@ impl Services {
         self.authorize(user, Permission::ReadCustomers)?;
         let mut tx = self.storage.read().await?;
         Ok(tx.find_customers(page).await?)
+    }
+}
+
+impl From<crate::storage::EventRecord> for TimelineEvent {
+    fn from(event: crate::storage::EventRecord) -> Self {
+        TimelineEvent {
+            id: event.id,
+            at: event.at,
+            actor: event.actor,
+            kind: event.kind,
+            data: serde_json::from_str(&event.data).unwrap_or(serde_json::Value::Null),
+        }
     }
 }

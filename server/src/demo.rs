@@ -87,7 +87,10 @@ pub async fn load(services: &Services) -> Result<String, ServiceError> {
         currency,
         issue_date: date(issue),
         due_date: Some(date(issue) + chrono::Days::new(30)),
+        kind: app::domain::InvoiceKind::Standard,
         status: InvoiceStatus::Pending,
+        related_invoice_id: None,
+        project: None,
         lines,
     };
     services

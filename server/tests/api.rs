@@ -557,4 +557,35 @@ on_both_backends! {
         assert_eq!(status, 200);
         assert_eq!(timeline["items"][0]["kind"], "credit_note_created");
     }
+
+    async fn correction_invoices_carry_negative_amounts(db) {
+        let app = TestApp::spawn(db).await;
+        let api = Api::new(&app, Role::CreditManager).await;
+        let acme = api.customer("Acme", "EUR").await;
+        let globex = api.customer("Globex", "EUR").await;
+        let original = api.invoice(acme, "EUR", "100.00").await;
+        let correction = |customer: i64, related: Value, quantity: &str| json!({
+            "customer_id": customer, "currency": "EUR", "issue_date": "2026-11-03", "kind": "correction",
+            "related_invoice_id": related, "project": "P-7",
+            "lines": [{"description": "Correction", "quantity": quantity, "unit_price": "100.00", "tax_rate": "0"}]
+        });
+        let (status, body) = api.post("/invoices", correction(acme, original["id"].clone(), "-1")).await;
+        assert_eq!(status, 201, "{body}");
+        assert_eq!(body["kind"], "correction");
+        assert_eq!(body["total"], "-100.00", "neutralizes the 100.00 invoice");
+        assert_eq!(body["outstanding"], "0.00", "never below zero");
+        assert_eq!(body["related_invoice_id"], original["id"]);
+        assert_eq!(body["project"], "P-7");
+
+        let (status, body) = api.post("/invoices", correction(acme, Value::Null, "-1")).await;
+        assert_eq!((status, body["errors"][0]["field"].as_str()), (422, Some("related_invoice_id")));
+        let (status, body) = api.post("/invoices", correction(acme, original["id"].clone(), "1")).await;
+        assert_eq!((status, code(&body)), (422, "validation_error"));
+        let (status, body) = api.post("/invoices", correction(globex, original["id"].clone(), "-1")).await;
+        assert_eq!((status, code(&body)), (422, "customer_mismatch"));
+        let mut negative_standard = correction(acme, Value::Null, "-1");
+        negative_standard["kind"] = json!("standard");
+        let (status, body) = api.post("/invoices", negative_standard).await;
+        assert_eq!((status, code(&body)), (422, "validation_error"));
+    }
 }

@@ -64,7 +64,10 @@ on_both_backends! {
                 currency: currency("EUR"),
                 issue_date: date("2026-11-01"),
                 due_date: None,
+                kind: app::domain::InvoiceKind::Standard,
                 status: InvoiceStatus::Draft,
+                related_invoice_id: None,
+                project: None,
                 lines: priced("10.00"),
             })
             .await

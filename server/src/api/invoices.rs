@@ -26,6 +26,10 @@ pub struct InvoiceRequest {
     #[serde(default)]
     kind: Option<String>,
     #[serde(default)]
+    related_invoice_id: Option<i64>,
+    #[serde(default)]
+    project: Option<String>,
+    #[serde(default)]
     status: Option<String>,
     lines: Vec<LineRequest>,
 }
@@ -58,14 +62,13 @@ pub async fn create(
             None
         }
     };
-    if let Some(kind) = request.kind.as_deref()
-        && app::domain::InvoiceKind::parse(kind) != Some(app::domain::InvoiceKind::Standard)
-    {
-        fields.error(
-            "kind",
-            "Only \"standard\" invoices can be created here so far",
-        );
-    }
+    let kind = match request.kind.as_deref() {
+        None => Some(app::domain::InvoiceKind::Standard),
+        Some(name) => app::domain::InvoiceKind::parse(name).or_else(|| {
+            fields.error("kind", "Use standard, advance or correction");
+            None
+        }),
+    };
     let lines = fields.lines(&request.lines, currency);
     let input = fields.finish(|| {
         Some(NewInvoiceInput {
@@ -77,7 +80,10 @@ pub async fn create(
                 Some(parsed) => Some(parsed?),
                 None => None,
             },
+            kind: kind?,
             status: status?,
+            related_invoice_id: request.related_invoice_id,
+            project: request.project.filter(|p| !p.trim().is_empty()),
             lines,
         })
     })?;

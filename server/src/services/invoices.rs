@@ -26,7 +26,11 @@ pub struct NewInvoiceInput {
     pub currency: Currency,
     pub issue_date: NaiveDate,
     pub due_date: Option<NaiveDate>,
+    pub kind: app::domain::InvoiceKind,
     pub status: InvoiceStatus,
+    /// The invoice a correction invoice corrects.
+    pub related_invoice_id: Option<i64>,
+    pub project: Option<String>,
     pub lines: Vec<LineInput>,
 }
 
@@ -79,6 +83,7 @@ impl Services {
                 format!("There is no customer {}", input.customer_id),
             )]));
         }
+        check_kind(&mut tx, &input).await?;
         let number = match input.number {
             Some(number) if !number.trim().is_empty() => number.trim().to_string(),
             _ => {
@@ -93,7 +98,10 @@ impl Services {
                 currency: input.currency,
                 issue_date: input.issue_date,
                 due_date: input.due_date,
+                kind: input.kind,
                 status: input.status,
+                related_invoice_id: input.related_invoice_id,
+                project: input.project,
                 lines: input.lines,
                 created_at: now,
             })
@@ -322,4 +330,67 @@ impl From<crate::storage::EventRecord> for TimelineEvent {
             data: serde_json::from_str(&event.data).unwrap_or(serde_json::Value::Null),
         }
     }
+}
+
+/// Standard and advance invoices are worth something; a correction invoice carries negative
+/// amounts and names the invoice of the same customer and currency it corrects (−100 EUR
+/// neutralizes a 100 EUR invoice).
+async fn check_kind(
+    tx: &mut Box<dyn crate::storage::Tx>,
+    input: &NewInvoiceInput,
+) -> Result<(), ServiceError> {
+    use app::domain::InvoiceKind;
+    let invalid = |field: &str, message: String| {
+        ServiceError::Rules(vec![Violation::new(
+            RuleCode::ValidationError,
+            Some(field.into()),
+            message,
+        )])
+    };
+    let total = app::domain::document_totals(&input.lines, input.currency).total;
+    match input.kind {
+        InvoiceKind::Correction => {
+            let Some(related_id) = input.related_invoice_id else {
+                return Err(invalid(
+                    "related_invoice_id",
+                    "A correction invoice names the invoice it corrects".into(),
+                ));
+            };
+            let related = tx.invoice(related_id).await?.ok_or_else(|| {
+                invalid(
+                    "related_invoice_id",
+                    format!("There is no invoice {related_id}"),
+                )
+            })?;
+            if related.customer_id != input.customer_id {
+                return Err(ServiceError::Rules(vec![Violation::new(
+                    RuleCode::CustomerMismatch,
+                    Some("related_invoice_id".into()),
+                    "The corrected invoice belongs to another customer",
+                )]));
+            }
+            if related.currency != input.currency {
+                return Err(ServiceError::Rules(vec![Violation::new(
+                    RuleCode::CurrencyMismatch,
+                    Some("currency".into()),
+                    format!("The corrected invoice is in {}", related.currency),
+                )]));
+            }
+            if total >= rust_decimal::Decimal::ZERO {
+                return Err(invalid(
+                    "lines",
+                    "A correction invoice carries negative amounts".into(),
+                ));
+            }
+        }
+        InvoiceKind::Standard | InvoiceKind::Advance => {
+            if total < rust_decimal::Decimal::ZERO {
+                return Err(invalid(
+                    "lines",
+                    "The total is negative; use a correction invoice".into(),
+                ));
+            }
+        }
+    }
+    Ok(())
 }

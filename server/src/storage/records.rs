@@ -21,7 +21,10 @@ pub struct NewInvoice {
     pub currency: Currency,
     pub issue_date: NaiveDate,
     pub due_date: Option<NaiveDate>,
+    pub kind: app::domain::InvoiceKind,
     pub status: InvoiceStatus,
+    pub related_invoice_id: Option<i64>,
+    pub project: Option<String>,
     pub lines: Vec<LineInput>,
     pub created_at: DateTime<Utc>,
 }

@@ -476,8 +476,9 @@ macro_rules! impl_sql_tx {
                     crate::storage::sql::line_records(&invoice.lines, invoice.currency)?;
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO invoices (number, customer_id, currency, issue_date, due_date, \
-                     status, subtotal_minor, tax_total_minor, total_minor, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+                     status, subtotal_minor, tax_total_minor, total_minor, created_at, updated_at, \
+                     kind, related_invoice_id, project) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13) RETURNING id",
                 )
                 .bind(&invoice.number)
                 .bind(invoice.customer_id)
@@ -489,6 +490,9 @@ macro_rules! impl_sql_tx {
                 .bind(tax_total)
                 .bind(total)
                 .bind(invoice.created_at)
+                .bind(invoice.kind.as_str())
+                .bind(invoice.related_invoice_id)
+                .bind(&invoice.project)
                 .fetch_one(&mut *self.tx)
                 .await?;
                 self.insert_lines("invoice_lines", "invoice_id", id, lines).await?;

@@ -193,7 +193,10 @@ pub async fn invoice(
                 currency: currency(code),
                 issue_date: date("2026-11-01"),
                 due_date: None,
+                kind: app::domain::InvoiceKind::Standard,
                 status: InvoiceStatus::Pending,
+                related_invoice_id: None,
+                project: None,
                 lines: priced(total),
             },
         )

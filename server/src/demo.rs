@@ -214,6 +214,25 @@ pub async fn load(services: &Services) -> Result<String, ServiceError> {
         )
         .await?;
 
+    // A small tax table: rates by the customers' regions.
+    let rule = |region: &str, category: &str, rate: &str| app::domain::TaxRule {
+        region: region.to_string(),
+        category: category.to_string(),
+        rate: rate.parse().expect("demo rates are decimals"),
+    };
+    let table = app::domain::TaxTable {
+        rules: vec![
+            rule("DE", "standard", "19"),
+            rule("DE", "reduced", "7"),
+            rule("FR", "standard", "20"),
+            rule("FR", "reduced", "5.5"),
+            rule("US-NY", "standard", "8.875"),
+        ],
+    };
+    let mut tx = services.storage().write().await?;
+    tx.replace_tax_table(&table).await?;
+    tx.commit().await?;
+
     let mut logins = String::new();
     for (email, role, customer_id) in [
         ("admin@creditdesk.example", Role::Administrator, None),

@@ -588,4 +588,43 @@ on_both_backends! {
         let (status, body) = api.post("/invoices", negative_standard).await;
         assert_eq!((status, code(&body)), (422, "validation_error"));
     }
+
+    async fn lines_without_a_rate_take_the_tax_table(db) {
+        let app = TestApp::spawn(db).await;
+        let admin = Api::new(&app, Role::Administrator).await;
+        let manager = Api::new(&app, Role::CreditManager).await;
+        let table = json!({"rules": [
+            {"region": "DE", "category": "standard", "rate": "19"},
+            {"region": "DE", "category": "reduced", "rate": "7"}
+        ]});
+        let url = app.url("/api/v1/tax-rules");
+        let (status, body) = manager.send(app.client.put(&url).json(&table)).await;
+        assert_eq!((status, code(&body)), (403, "forbidden"));
+        let (status, body) = admin
+            .send(app.client.put(&url).json(&json!({"rules": [{"region": "DE", "category": "x", "rate": "120"}]})))
+            .await;
+        assert_eq!((status, body["errors"][0]["field"].as_str()), (422, Some("rules[0].rate")));
+        let (status, saved) = admin.send(app.client.put(&url).json(&table)).await;
+        assert_eq!(status, 200, "{saved}");
+        let (_, read) = manager.get("/tax-rules").await;
+        assert_eq!(read, saved);
+
+        let acme = admin.customer("Acme", "EUR").await;
+        let (status, invoice) = manager
+            .post("/invoices", json!({"customer_id": acme, "currency": "EUR", "issue_date": "2026-11-01", "lines": [
+                {"description": "Machine", "quantity": "1", "unit_price": "100.00"},
+                {"description": "Book", "quantity": "1", "unit_price": "100.00", "tax_category": "reduced"},
+                {"description": "Export", "quantity": "1", "unit_price": "100.00", "tax_rate": "0"}
+            ]}))
+            .await;
+        assert_eq!(status, 201, "{invoice}");
+        let taxes: Vec<_> = invoice["lines"].as_array().unwrap().iter().map(|l| l["tax"].as_str().unwrap()).collect();
+        assert_eq!(taxes, ["19.00", "7.00", "0.00"]);
+        let (status, body) = manager
+            .post("/invoices", json!({"customer_id": acme, "currency": "EUR", "issue_date": "2026-11-01", "lines": [
+                {"description": "Wine", "quantity": "1", "unit_price": "10.00", "tax_category": "alcohol"}
+            ]}))
+            .await;
+        assert_eq!((status, body["errors"][0]["field"].as_str()), (422, Some("lines[0].tax_rate")));
+    }
 }

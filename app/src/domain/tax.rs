@@ -20,6 +20,50 @@ pub struct TaxTable {
 }
 
 impl TaxTable {
+    /// What makes a table unusable: blank names, rates outside 0–100 %, a region and
+    /// category given twice. Each on its field (`rules[2].rate`).
+    pub fn violations(&self) -> Vec<Violation> {
+        let mut violations = Vec::new();
+        for (i, rule) in self.rules.iter().enumerate() {
+            let field = |name: &str| Some(format!("rules[{i}].{name}"));
+            if rule.region.trim().is_empty() {
+                violations.push(Violation::new(
+                    RuleCode::ValidationError,
+                    field("region"),
+                    "Name the tax region",
+                ));
+            }
+            if rule.category.trim().is_empty() {
+                violations.push(Violation::new(
+                    RuleCode::ValidationError,
+                    field("category"),
+                    "Name the tax category",
+                ));
+            }
+            if rule.rate < Decimal::ZERO || rule.rate > Decimal::ONE_HUNDRED {
+                violations.push(Violation::new(
+                    RuleCode::ValidationError,
+                    field("rate"),
+                    "A tax rate is a percentage between 0 and 100",
+                ));
+            }
+            if self.rules[..i]
+                .iter()
+                .any(|r| r.region == rule.region && r.category == rule.category)
+            {
+                violations.push(Violation::new(
+                    RuleCode::ValidationError,
+                    field("category"),
+                    format!(
+                        "Region {} has category {} twice",
+                        rule.region, rule.category
+                    ),
+                ));
+            }
+        }
+        violations
+    }
+
     pub fn rate(&self, region: &str, category: &str) -> Option<Decimal> {
         self.rules
             .iter()

@@ -4,7 +4,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use serde::Deserialize;
 
-use super::input::{Fields, LineRequest};
+use super::input::{Fields, LineRequest, TaxContext};
 use super::pagination::{List, page};
 use super::resources::CreditNoteResource;
 use super::{ApiError, ApiJson, ApiPath, ApiQuery, ApiUser};
@@ -51,7 +51,8 @@ pub async fn create(
     let mut fields = Fields::default();
     let currency = fields.currency("currency", &request.currency);
     let date = fields.date("date", &request.date);
-    let lines = fields.lines(&request.lines, currency);
+    let tax = TaxContext::for_lines(&services, &user, request.customer_id, &request.lines).await?;
+    let lines = fields.lines(&request.lines, currency, tax.as_ref());
     let charge = request.charge.as_ref().map(|charge| {
         let amount = fields.amount("charge.amount", &charge.amount, currency);
         (charge, amount)
@@ -254,10 +255,14 @@ pub async fn edit(
     let currency = Some(current.currency);
     let mut fields = Fields::default();
     let date = patch.date.as_deref().map(|d| fields.date("date", d));
+    let tax = match &patch.lines {
+        Some(lines) => TaxContext::for_lines(&services, &user, current.customer_id, lines).await?,
+        None => None,
+    };
     let lines = patch
         .lines
         .as_ref()
-        .map(|lines| fields.lines(lines, currency));
+        .map(|lines| fields.lines(lines, currency, tax.as_ref()));
     let charge = patch
         .charge
         .as_ref()

@@ -62,7 +62,14 @@ impl Fields {
         })
     }
 
-    pub fn lines(&mut self, lines: &[LineRequest], currency: Option<Currency>) -> Vec<LineInput> {
+    /// Reads lines; a line without `tax_rate` takes the tax table's rate for the customer's
+    /// region and the line's `tax_category` (default `standard`).
+    pub fn lines(
+        &mut self,
+        lines: &[LineRequest],
+        currency: Option<Currency>,
+        tax: Option<&TaxContext>,
+    ) -> Vec<LineInput> {
         lines
             .iter()
             .enumerate()
@@ -74,7 +81,23 @@ impl Fields {
                     &field("discount_percent"),
                     line.discount_percent.as_deref().unwrap_or("0"),
                 );
-                let tax_rate = self.decimal(&field("tax_rate"), &line.tax_rate);
+                let tax_rate = match (&line.tax_rate, tax) {
+                    (Some(rate), _) => self.decimal(&field("tax_rate"), rate),
+                    (None, Some(tax)) => {
+                        let category = line.tax_category.as_deref().unwrap_or("standard");
+                        tax.table
+                            .line_rate(&tax.region, category, None, &field("tax_rate"))
+                            .map_err(|v| self.error(&field("tax_rate"), v.message))
+                            .ok()
+                    }
+                    (None, None) => {
+                        self.error(
+                            &field("tax_rate"),
+                            "Give a tax_rate, or a customer whose region has rates",
+                        );
+                        None
+                    }
+                };
                 Some(LineInput {
                     description: line.description.clone(),
                     quantity: quantity?,
@@ -116,7 +139,41 @@ pub struct LineRequest {
     pub unit_price: String,
     #[serde(default)]
     pub discount_percent: Option<String>,
-    pub tax_rate: String,
+    /// Percent; taken from the tax table when absent.
+    #[serde(default)]
+    pub tax_rate: Option<String>,
+    /// The product's tax category for the tax table (`standard` when absent).
+    #[serde(default)]
+    pub tax_category: Option<String>,
+}
+
+/// What a line without its own rate needs: the tax table and the customer's region.
+pub struct TaxContext {
+    pub table: app::domain::TaxTable,
+    pub region: String,
+}
+
+impl TaxContext {
+    /// Loaded only when some line lacks a rate; `None` when the customer is unknown (the
+    /// service then reports the customer).
+    pub async fn for_lines(
+        services: &crate::services::Services,
+        user: &app::model::CurrentUser,
+        customer_id: i64,
+        lines: &[LineRequest],
+    ) -> Result<Option<TaxContext>, ApiError> {
+        if lines.iter().all(|line| line.tax_rate.is_some()) {
+            return Ok(None);
+        }
+        let Ok(customer) = services.customer(user, customer_id).await else {
+            return Ok(None);
+        };
+        let table = services.tax_table(user).await?;
+        Ok(Some(TaxContext {
+            table,
+            region: customer.tax_region,
+        }))
+    }
 }
 
 /// For `PATCH` fields that may be set to null: absent stays `None`, `null` becomes

@@ -4,7 +4,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use serde::Deserialize;
 
-use super::input::{Fields, LineRequest};
+use super::input::{Fields, LineRequest, TaxContext};
 use super::pagination::{List, page};
 use super::resources::{CreditNoteResource, InvoiceResource, LinkableResource};
 use super::{ApiError, ApiJson, ApiPath, ApiQuery, ApiUser};
@@ -69,7 +69,8 @@ pub async fn create(
             None
         }),
     };
-    let lines = fields.lines(&request.lines, currency);
+    let tax = TaxContext::for_lines(&services, &user, request.customer_id, &request.lines).await?;
+    let lines = fields.lines(&request.lines, currency, tax.as_ref());
     let input = fields.finish(|| {
         Some(NewInvoiceInput {
             number: request.number,
@@ -307,10 +308,15 @@ pub async fn edit(
         .as_deref()
         .map(|c| fields.currency("currency", c));
     let line_currency = currency.flatten().or(Some(current.currency));
+    let customer_id = patch.customer_id.unwrap_or(current.customer_id);
+    let tax = match &patch.lines {
+        Some(lines) => TaxContext::for_lines(&services, &user, customer_id, lines).await?,
+        None => None,
+    };
     let lines = patch
         .lines
         .as_ref()
-        .map(|lines| fields.lines(lines, line_currency));
+        .map(|lines| fields.lines(lines, line_currency, tax.as_ref()));
     let due_date = patch
         .due_date
         .map(|d| d.map(|text| fields.date("due_date", &text)));

@@ -11,6 +11,7 @@ mod invoices;
 pub mod openapi;
 mod pagination;
 mod resources;
+mod tax;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -43,6 +44,7 @@ pub fn router(services: Services) -> Router {
             "/openapi.json",
             get(|| async { axum::Json(<openapi::ApiDoc as utoipa::OpenApi>::openapi()) }),
         )
+        .route("/tax-rules", get(tax::read).put(tax::replace))
         .route("/customers", post(customers::create).get(customers::list))
         .route("/customers/{id}", get(customers::read))
         .route("/customers/{id}/credit-notes", get(customers::credit_notes))

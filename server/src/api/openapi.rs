@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{auth, credit_notes, customers, invoices};
+use super::{auth, credit_notes, customers, invoices, tax};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -14,7 +14,7 @@ use super::{auth, credit_notes, customers, invoices};
     ),
     servers((url = "/api/v1")),
     paths(
-        auth::create_token, auth::revoke_token, auth::create_user,
+        auth::create_token, auth::revoke_token, auth::create_user, tax::read, tax::replace,
         customers::create, customers::list, customers::read, customers::credit_notes,
         invoices::create, invoices::list, invoices::read, invoices::edit, invoices::remove,
         invoices::pay, invoices::mark_paid, invoices::mark_pending, invoices::cancel,

@@ -394,3 +394,33 @@ async fn check_kind(
     }
     Ok(())
 }
+
+impl Services {
+    /// The tax table (staff).
+    pub async fn tax_table(
+        &self,
+        user: &CurrentUser,
+    ) -> Result<app::domain::TaxTable, ServiceError> {
+        self.authorize(user, Permission::ReadCustomers)?;
+        let mut tx = self.storage.read().await?;
+        Ok(tx.tax_table().await?)
+    }
+
+    /// Replaces the tax table (administrators). Each region and category once; rates 0–100 %.
+    pub async fn set_tax_table(
+        &self,
+        user: &CurrentUser,
+        table: app::domain::TaxTable,
+    ) -> Result<app::domain::TaxTable, ServiceError> {
+        self.authorize(user, Permission::ManageUsers)?;
+        let violations = table.violations();
+        if !violations.is_empty() {
+            return Err(ServiceError::Rules(violations));
+        }
+        let mut tx = self.storage.write().await?;
+        tx.replace_tax_table(&table).await?;
+        let saved = tx.tax_table().await?;
+        tx.commit().await?;
+        Ok(saved)
+    }
+}

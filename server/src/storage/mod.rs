@@ -236,6 +236,12 @@ pub trait Tx: Send {
     async fn delete_invoice(&mut self, id: i64) -> Result<(), StorageError>;
     async fn delete_credit_note(&mut self, id: i64) -> Result<(), StorageError>;
 
+    async fn tax_table(&mut self) -> Result<app::domain::TaxTable, StorageError>;
+    async fn replace_tax_table(
+        &mut self,
+        table: &app::domain::TaxTable,
+    ) -> Result<(), StorageError>;
+
     async fn commit(self: Box<Self>) -> Result<(), StorageError>;
 }
 

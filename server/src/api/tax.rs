@@ -1,0 +1,98 @@
+use app::domain::{TaxRule, TaxTable};
+use axum::extract::State;
+use serde::{Deserialize, Serialize};
+
+use super::input::Fields;
+use super::{ApiError, ApiJson, ApiUser};
+use crate::services::Services;
+
+#[derive(Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TaxRuleBody {
+    #[schema(example = "DE")]
+    region: String,
+    #[schema(example = "standard")]
+    category: String,
+    #[schema(example = "19")]
+    rate: String,
+}
+
+#[derive(Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TaxTableBody {
+    rules: Vec<TaxRuleBody>,
+}
+
+fn body(table: TaxTable) -> TaxTableBody {
+    TaxTableBody {
+        rules: table
+            .rules
+            .into_iter()
+            .map(|rule| TaxRuleBody {
+                region: rule.region,
+                category: rule.category,
+                rate: rule.rate.normalize().to_string(),
+            })
+            .collect(),
+    }
+}
+
+#[utoipa::path(
+    get,
+    path = "/tax-rules",
+    tag = "settings",
+    responses((status = 200, body = TaxTableBody)),
+    security(("bearer" = []))
+)]
+/// The tax table: a rate per customer tax region and product tax category.
+pub async fn read(
+    State(services): State<Services>,
+    ApiUser(user): ApiUser,
+) -> Result<axum::Json<TaxTableBody>, ApiError> {
+    Ok(axum::Json(body(services.tax_table(&user).await?)))
+}
+
+#[utoipa::path(
+    put,
+    path = "/tax-rules",
+    tag = "settings",
+    request_body = TaxTableBody,
+    responses(
+        (status = 200, body = TaxTableBody),
+        (status = 422, description = "Invalid rules", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")
+    ),
+    security(("bearer" = []))
+)]
+/// Replaces the tax table (administrators).
+pub async fn replace(
+    State(services): State<Services>,
+    ApiUser(user): ApiUser,
+    ApiJson(request): ApiJson<TaxTableBody>,
+) -> Result<axum::Json<TaxTableBody>, ApiError> {
+    let mut fields = Fields::default();
+    let rules: Vec<_> = request
+        .rules
+        .into_iter()
+        .enumerate()
+        .map(|(i, rule)| {
+            let rate = fields.decimal(&format!("rules[{i}].rate"), &rule.rate);
+            (rule, rate)
+        })
+        .collect();
+    let table = fields.finish(|| {
+        let rules = rules
+            .into_iter()
+            .map(|(rule, rate)| {
+                Some(TaxRule {
+                    region: rule.region,
+                    category: rule.category,
+                    rate: rate?,
+                })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(TaxTable { rules })
+    })?;
+    Ok(axum::Json(body(
+        services.set_tax_table(&user, table).await?,
+    )))
+}

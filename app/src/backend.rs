@@ -28,6 +28,12 @@ pub trait Desk: Send + Sync + 'static {
         invoice_id: i64,
         requests: Vec<AllocationRequest>,
     ) -> Result<InvoiceView, Problem>;
+    async fn unlink_credit_note(
+        &self,
+        user: &CurrentUser,
+        invoice_id: i64,
+        allocation_id: i64,
+    ) -> Result<InvoiceView, Problem>;
     async fn portal(&self, user: &CurrentUser) -> Result<PortalView, Problem>;
 }
 

@@ -173,6 +173,8 @@ pub struct InvoicePage {
     pub candidates: Vec<CreditNoteView>,
     /// Who is looking, so the page offers only what the permission matrix allows.
     pub viewer: CurrentUser,
+    /// The invoice's events, oldest first (staff only; empty for portal users).
+    pub timeline: Vec<TimelineEvent>,
 }
 
 /// The signed-in user, as pages and services see it.
@@ -223,4 +225,51 @@ pub struct CustomerView {
     pub billing_address: Address,
     pub shipping_address: Address,
     pub created_at: DateTime<Utc>,
+}
+
+/// One entry of an invoice's or a credit note's timeline.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineEvent {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub actor: Option<String>,
+    /// `invoice_created`, `credit_note_linked`, `payment_recorded`, `status_changed`, …
+    pub kind: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    pub data: serde_json::Value,
+}
+
+impl TimelineEvent {
+    /// A sentence for people ("Credit note CN-2026-00001 linked: 300.00").
+    pub fn describe(&self) -> String {
+        let text = |key: &str| {
+            self.data
+                .get(key)
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+        };
+        let number = text("credit_note_number").unwrap_or_default();
+        let amount = text("amount").unwrap_or_default();
+        match self.kind.as_str() {
+            "invoice_created" => "Invoice created".to_string(),
+            "invoice_edited" => "Invoice edited".to_string(),
+            "credit_note_created" => "Credit note created".to_string(),
+            "credit_note_finalized" => format!(
+                "Credit note {} finalized",
+                text("number").unwrap_or_default()
+            ),
+            "credit_note_linked" => format!("Credit note {number} linked: {amount}"),
+            "credit_note_unlinked" => format!("Credit note {number} unlinked: {amount}"),
+            "payment_recorded" => format!("Payment recorded: {amount}"),
+            "refund_recorded" => format!("Refund paid out: {amount}"),
+            "comment" => format!("Comment: {}", text("text").unwrap_or_default()),
+            "status_changed" => format!(
+                "Status changed from {} to {}",
+                text("from").unwrap_or_default(),
+                text("to").unwrap_or_default()
+            ),
+            other => other.replace('_', " "),
+        }
+    }
 }

@@ -114,3 +114,13 @@ pub async fn portal_overview() -> Result<PortalView, Problem> {
     let user = crate::backend::require_user().await?;
     crate::backend::desk()?.portal(&user).await
 }
+
+#[server(prefix = "/rpc", endpoint = "unlink_credit_note")]
+pub async fn unlink_credit_note(invoice_id: i64, allocation_id: i64) -> Result<(), Problem> {
+    let user = crate::backend::require_user().await?;
+    crate::backend::desk()?
+        .unlink_credit_note(&user, invoice_id, allocation_id)
+        .await?;
+    leptos_axum::redirect(&format!("/invoices/{invoice_id}"));
+    Ok(())
+}

@@ -39,10 +39,20 @@ test('links a credit note in the hydrated dialog and previews the new outstandin
   const linked = page.getByRole('table', { name: 'Linked credit notes' });
   await expect(linked.getByRole('row', { name: /CN-2026-00001/ })).toContainText('300.00 EUR');
   await expect(linked.getByRole('row', { name: /CN-2026-00002/ })).toContainText('10.00 EUR');
+  await expect(page.getByRole('list', { name: 'Invoice timeline' })).toContainText(
+    'Credit note CN-2026-00001 linked: 300.00',
+  );
   expect(await page.evaluate(() => (window as any).__noReload)).toBe(true);
 
   // The fully used note is no longer offered; the partly used one shows what remains.
   await page.getByRole('button', { name: 'Link credit notes' }).click();
   await expect(dialog.getByRole('row', { name: /CN-2026-00001/ })).toHaveCount(0);
   await expect(dialog.getByRole('row', { name: /CN-2026-00002/ })).toContainText('50.00 EUR');
+
+  // Unlinking in the hydrated page, again without a reload.
+  await page.getByRole('link', { name: 'Cancel' }).click();
+  await page.getByRole('button', { name: 'Unlink CN-2026-00002' }).click();
+  await expect(page.getByTestId('outstanding')).toHaveText('900.00 EUR');
+  await expect(linked.getByRole('row', { name: /CN-2026-00002/ })).toHaveCount(0);
+  expect(await page.evaluate(() => (window as any).__noReload)).toBe(true);
 });

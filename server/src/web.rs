@@ -58,6 +58,15 @@ impl Desk for Services {
         Ok(Services::link_credit_notes(self, invoice_id, requests, user).await?)
     }
 
+    async fn unlink_credit_note(
+        &self,
+        user: &CurrentUser,
+        invoice_id: i64,
+        allocation_id: i64,
+    ) -> Result<InvoiceView, Problem> {
+        Ok(Services::unlink_credit_note(self, user, invoice_id, allocation_id).await?)
+    }
+
     async fn portal(&self, user: &CurrentUser) -> Result<PortalView, Problem> {
         Ok(Services::portal(self, user).await?)
     }

@@ -7,13 +7,14 @@ use super::{InvoiceStatusBadge, ProblemMessage};
 use crate::domain::{InvoiceStatus, Permission};
 use crate::model::InvoicePage;
 use crate::problem::Problem;
-use crate::rpc::{LinkCreditNotes, load_invoice_page};
+use crate::rpc::{LinkCreditNotes, UnlinkCreditNote, load_invoice_page};
 
 #[component]
 pub fn InvoiceDetailPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let link_action = ServerAction::<LinkCreditNotes>::new();
+    let unlink_action = ServerAction::<UnlinkCreditNote>::new();
     let invoice_id = move || {
         params
             .read()
@@ -21,8 +22,14 @@ pub fn InvoiceDetailPage() -> impl IntoView {
             .and_then(|id| id.parse::<i64>().ok())
     };
     let page = Resource::new(
-        move || (invoice_id(), link_action.version().get()),
-        |(invoice_id, _)| async move {
+        move || {
+            (
+                invoice_id(),
+                link_action.version().get(),
+                unlink_action.version().get(),
+            )
+        },
+        |(invoice_id, _, _)| async move {
             match invoice_id {
                 Some(id) => load_invoice_page(id).await,
                 None => Err(Problem::not_found("The invoice")),
@@ -40,7 +47,7 @@ pub fn InvoiceDetailPage() -> impl IntoView {
                     Ok(page) => {
                         let may_link = page.viewer.may(Permission::LinkCreditNotes);
                         view! {
-                        <InvoiceDetail page=page.clone()/>
+                        <InvoiceDetail page=page.clone() unlink=unlink_action/>
                         <Show when=move || dialog_open.get() && may_link>
                             <LinkDialog page=page.clone() action=link_action/>
                         </Show>
@@ -53,7 +60,8 @@ pub fn InvoiceDetailPage() -> impl IntoView {
 }
 
 #[component]
-fn InvoiceDetail(page: InvoicePage) -> impl IntoView {
+fn InvoiceDetail(page: InvoicePage, unlink: ServerAction<UnlinkCreditNote>) -> impl IntoView {
+    let timeline = page.timeline;
     let invoice = page.invoice;
     let currency = invoice.currency;
     let open = invoice.status == InvoiceStatus::Pending;
@@ -97,19 +105,46 @@ fn InvoiceDetail(page: InvoicePage) -> impl IntoView {
                             <th scope="col">"Credit note"</th>
                             <th scope="col">"Linked on"</th>
                             <th scope="col" class="num">"Amount"</th>
+                            {may_link.then(|| view! { <th scope="col">"Action"</th> })}
                         </tr>
                     </thead>
                     <tbody>
-                        {invoice.allocations.iter().map(|allocation| view! {
-                            <tr>
-                                <td>{allocation.credit_note_number.clone().unwrap_or_default()}</td>
-                                <td>{allocation.created_at.date_naive().to_string()}</td>
-                                <td class="num">{currency.format(allocation.amount)}</td>
-                            </tr>
+                        {invoice.allocations.iter().map(|allocation| {
+                            let number = allocation.credit_note_number.clone().unwrap_or_default();
+                            let label = format!("Unlink {number}");
+                            let (invoice_id, allocation_id) = (allocation.invoice_id, allocation.id);
+                            view! {
+                                <tr>
+                                    <td>{number}</td>
+                                    <td>{allocation.created_at.date_naive().to_string()}</td>
+                                    <td class="num">{currency.format(allocation.amount)}</td>
+                                    {may_link.then(|| view! {
+                                        <td>
+                                            <ActionForm action=unlink>
+                                                <input type="hidden" name="invoice_id" value=invoice_id/>
+                                                <input type="hidden" name="allocation_id" value=allocation_id/>
+                                                <button type="submit" aria-label=label.clone()>"Unlink"</button>
+                                            </ActionForm>
+                                        </td>
+                                    })}
+                                </tr>
+                            }
                         }).collect_view()}
                     </tbody>
                 </table>
             }.into_any()
         }}
+        {(!timeline.is_empty()).then(|| view! {
+            <h2>"Timeline"</h2>
+            <ol class="timeline" aria-label="Invoice timeline">
+                {timeline.iter().map(|event| view! {
+                    <li>
+                        <time datetime=event.at.to_rfc3339()>{event.at.format("%Y-%m-%d %H:%M UTC").to_string()}</time>
+                        " · " {event.describe()}
+                        {event.actor.clone().map(|actor| view! { <span class="hint">" · " {actor}</span> })}
+                    </li>
+                }).collect_view()}
+            </ol>
+        })}
     }
 }

@@ -324,6 +324,9 @@ impl Services {
         let mut tx = self.storage.read().await?;
         load_note(&mut tx, id).await?;
         let events = tx.events("credit_note_id", id).await?;
-        Ok(events.into_iter().map(super::TimelineEvent::from).collect())
+        Ok(events
+            .into_iter()
+            .map(super::invoices::timeline_event)
+            .collect())
     }
 }

@@ -169,10 +169,20 @@ impl Services {
         } else {
             Vec::new()
         };
+        let timeline = if user.role.is_internal() {
+            tx.events("invoice_id", id)
+                .await?
+                .into_iter()
+                .map(timeline_event)
+                .collect()
+        } else {
+            Vec::new()
+        };
         Ok(InvoicePage {
             invoice,
             candidates,
             viewer: user.clone(),
+            timeline,
         })
     }
 
@@ -249,16 +259,7 @@ fn invoice_line_violations(lines: &[LineInput], currency: Currency) -> Vec<Viola
     violations
 }
 
-/// A timeline entry as answered.
-#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
-pub struct TimelineEvent {
-    pub id: i64,
-    pub at: chrono::DateTime<chrono::Utc>,
-    pub actor: Option<String>,
-    pub kind: String,
-    #[schema(value_type = Object)]
-    pub data: serde_json::Value,
-}
+pub use app::model::TimelineEvent;
 
 impl Services {
     /// Invoices matching `filter`, one page; a customer user sees only its own non-draft
@@ -292,7 +293,7 @@ impl Services {
             .await?
             .ok_or(ServiceError::NotFound("The invoice"))?;
         let events = tx.events("invoice_id", id).await?;
-        Ok(events.into_iter().map(TimelineEvent::from).collect())
+        Ok(events.into_iter().map(timeline_event).collect())
     }
 }
 
@@ -320,8 +321,9 @@ impl Services {
     }
 }
 
-impl From<crate::storage::EventRecord> for TimelineEvent {
-    fn from(event: crate::storage::EventRecord) -> Self {
+/// Events are stored with their data as JSON text.
+pub fn timeline_event(event: crate::storage::EventRecord) -> TimelineEvent {
+    {
         TimelineEvent {
             id: event.id,
             at: event.at,

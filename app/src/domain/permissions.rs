@@ -58,6 +58,8 @@ impl std::fmt::Display for Role {
 #[serde(rename_all = "snake_case")]
 pub enum Permission {
     ReadCustomers,
+    /// Timelines and the link dialog's candidates: staff only.
+    ReadInternalDetails,
     CreateCustomer,
     ReadInvoices,
     WriteInvoices,
@@ -75,6 +77,7 @@ pub enum Permission {
 impl Permission {
     pub const ALL: &'static [Permission] = &[
         Permission::ReadCustomers,
+        Permission::ReadInternalDetails,
         Permission::CreateCustomer,
         Permission::ReadInvoices,
         Permission::WriteInvoices,
@@ -96,7 +99,7 @@ pub fn allows(role: Role, permission: Permission) -> bool {
     use Permission as P;
     use Role as R;
     match permission {
-        P::ReadCustomers => role.is_internal(),
+        P::ReadCustomers | P::ReadInternalDetails => role.is_internal(),
         P::ReadInvoices | P::ReadCreditNotes | P::DownloadCreditNotePdf => true,
         P::CreateCustomer
         | P::WriteInvoices

@@ -318,9 +318,7 @@ impl Services {
         user: &CurrentUser,
         id: i64,
     ) -> Result<Vec<super::TimelineEvent>, ServiceError> {
-        if !user.role.is_internal() {
-            return Err(ServiceError::Forbidden);
-        }
+        self.authorize(user, Permission::ReadInternalDetails)?;
         let mut tx = self.storage.read().await?;
         load_note(&mut tx, id).await?;
         let events = tx.events("credit_note_id", id).await?;

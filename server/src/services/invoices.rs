@@ -163,13 +163,13 @@ impl Services {
             .await?
             .ok_or(ServiceError::NotFound("The invoice"))?;
         let invoice = visible_to(user, invoice)?;
-        let candidates = if user.role.is_internal() {
+        let candidates = if user.may(Permission::ReadInternalDetails) {
             tx.customer_credit_notes(invoice.customer_id, Some(CreditNoteStatus::Available))
                 .await?
         } else {
             Vec::new()
         };
-        let timeline = if user.role.is_internal() {
+        let timeline = if user.may(Permission::ReadInternalDetails) {
             tx.events("invoice_id", id)
                 .await?
                 .into_iter()
@@ -285,9 +285,7 @@ impl Services {
         user: &CurrentUser,
         id: i64,
     ) -> Result<Vec<TimelineEvent>, ServiceError> {
-        if !user.role.is_internal() {
-            return Err(ServiceError::Forbidden);
-        }
+        self.authorize(user, Permission::ReadInternalDetails)?;
         let mut tx = self.storage.read().await?;
         tx.invoice(id)
             .await?

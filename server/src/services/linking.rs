@@ -104,6 +104,7 @@ impl Services {
         user: &CurrentUser,
         invoice_id: i64,
     ) -> Result<Vec<LinkableNote>, ServiceError> {
+        self.authorize(user, Permission::ReadInternalDetails)?;
         let page = self.invoice_page(user, invoice_id).await?;
         let balances: Vec<_> = page.candidates.iter().map(|n| n.balance()).collect();
         let rows = app::domain::linkable(&page.invoice.balance(), &balances);

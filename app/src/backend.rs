@@ -61,9 +61,9 @@ fn session_problem(error: tower_sessions::session::Error) -> Problem {
     Problem::internal()
 }
 
-/// The signed-in user of this request, if any.
-pub async fn current_user() -> Result<Option<CurrentUser>, Problem> {
-    let session = session().await?;
+/// The id of the user signed in to `session`, once its absolute lifetime is checked (an expired
+/// session is emptied). Pages, server functions and plain routes all read sessions here.
+pub async fn session_user_id(session: &Session) -> Result<Option<i64>, Problem> {
     let Some(user_id) = session.get::<i64>(USER_ID).await.map_err(session_problem)? else {
         return Ok(None);
     };
@@ -77,7 +77,16 @@ pub async fn current_user() -> Result<Option<CurrentUser>, Problem> {
         session.flush().await.map_err(session_problem)?;
         return Ok(None);
     }
-    desk()?.user(user_id).await
+    Ok(Some(user_id))
+}
+
+/// The signed-in user of this request, if any.
+pub async fn current_user() -> Result<Option<CurrentUser>, Problem> {
+    let session = session().await?;
+    match session_user_id(&session).await? {
+        Some(user_id) => desk()?.user(user_id).await,
+        None => Ok(None),
+    }
 }
 
 /// The signed-in user, or 401 `unauthorized`.

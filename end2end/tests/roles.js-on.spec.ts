@@ -31,6 +31,12 @@ test('the portal shows a customer only its own finalized documents', async ({ pa
   const invoices = page.getByRole('table', { name: 'Your invoices' });
   await expect(invoices).toContainText('INV-2026-0001');
   await expect(invoices).not.toContainText('INV-2026-0003'); // Globex's invoice
+  // Its credit notes download as PDF with the browser session.
+  const pdfLink = notes.getByRole('link', { name: 'PDF of CN-2026-00001' });
+  const pdf = await page.request.get((await pdfLink.getAttribute('href'))!);
+  expect(pdf.status()).toBe(200);
+  expect(pdf.headers()['content-type']).toBe('application/pdf');
+  expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
   // Another customer's invoice is not found, so ids cannot be probed.
   const response = await page.request.get('/invoices/3');
   expect(response.status()).toBe(404);

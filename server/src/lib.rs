@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod demo;
+pub mod pdf;
 pub mod services;
 pub mod storage;
 pub mod web;

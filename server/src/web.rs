@@ -10,13 +10,11 @@ use app::model::{CurrentUser, InvoicePage, InvoiceView, PortalView};
 use app::problem::Problem;
 use app::{App, shell};
 use axum::Router;
-use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::State;
 use axum::response::IntoResponse;
-use axum::routing::post;
 use leptos::config::{Env, LeptosOptions};
 use leptos::prelude::provide_context;
-use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
+use leptos_axum::{LeptosRoutes, generate_route_list};
 
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
@@ -76,6 +74,7 @@ impl Desk for Services {
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub desk: DeskHandle,
+    pub services: Services,
 }
 
 /// Where the built site (wasm, js, css) lives: `LEPTOS_SITE_ROOT`, else `site/` beside the
@@ -122,17 +121,18 @@ pub fn router(services: Services, leptos_options: LeptosOptions, cookies: Cookie
             IDLE_SESSION_MINUTES,
         )));
     let api = crate::api::router(services.clone());
-    let desk: DeskHandle = Arc::new(services);
+    let desk: DeskHandle = Arc::new(services.clone());
     let state = AppState {
         leptos_options: leptos_options.clone(),
         desk: desk.clone(),
+        services,
     };
     let routes = generate_route_list(App);
     let page_desk = desk.clone();
     Router::new()
         .route(
-            "/rpc/{*fn_name}",
-            post(server_fn_handler).get(server_fn_handler),
+            "/credit-notes/{id}/pdf",
+            axum::routing::get(credit_note_pdf),
         )
         .leptos_routes_with_context(
             &state,
@@ -147,16 +147,33 @@ pub fn router(services: Services, leptos_options: LeptosOptions, cookies: Cookie
         .with_state(state)
         .layer(sessions)
         .nest("/api/v1", api)
+        // Sign-in attempts from one address are slowed on both doors.
+        .layer(axum::middleware::from_fn_with_state(
+            crate::api::sign_in_limit::SignInLimit::default(),
+            crate::api::sign_in_limit::layer,
+        ))
         .merge(utoipa_swagger_ui::SwaggerUi::new("/api/v1/docs").url(
             "/api/v1/docs/openapi.json",
             <crate::api::openapi::ApiDoc as utoipa::OpenApi>::openapi(),
         ))
 }
 
-async fn server_fn_handler(
+/// The PDF download of the browser pages (session, not bearer token).
+async fn credit_note_pdf(
     State(state): State<AppState>,
-    request: Request<Body>,
-) -> impl IntoResponse {
-    let desk = state.desk.clone();
-    handle_server_fns_with_context(move || provide_context(desk.clone()), request).await
+    session: tower_sessions::Session,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+) -> axum::response::Response {
+    let user_id = app::backend::session_user_id(&session).await.ok().flatten();
+    let user = match user_id {
+        Some(id) => state.services.user(id).await.ok().flatten(),
+        None => None,
+    };
+    let Some(user) = user else {
+        return axum::response::Redirect::to("/login").into_response();
+    };
+    match state.services.credit_note_pdf(&user, id).await {
+        Ok(pdf) => crate::api::pdf_response(pdf),
+        Err(error) => crate::api::ApiError::from(error).into_response(),
+    }
 }

@@ -627,4 +627,50 @@ on_both_backends! {
             .await;
         assert_eq!((status, body["errors"][0]["field"].as_str()), (422, Some("lines[0].tax_rate")));
     }
+
+    async fn credit_notes_download_as_pdf(db) {
+        let app = TestApp::spawn(db).await;
+        let admin = Api::new(&app, Role::Administrator).await;
+        let acme = admin.customer("Acme Zürich AG", "EUR").await;
+        let globex = admin.customer("Globex", "EUR").await;
+        let note = admin.note(acme, "EUR", "1250.00").await;
+        let other = admin.note(globex, "EUR", "1.00").await;
+        let (_, draft) = admin
+            .post("/credit-notes", json!({"customer_id": acme, "currency": "EUR", "date": "2026-11-05",
+                "charge": {"code": "GW", "description": "Goodwill", "amount": "5.00"}}))
+            .await;
+        let download = |token: &str, id: &Value| {
+            app.client.get(app.url(&format!("/api/v1/credit-notes/{id}/pdf"))).bearer_auth(token.to_string()).send()
+        };
+        let response = download(&admin.token, &note["id"]).await.unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.headers()["content-type"], "application/pdf");
+        assert_eq!(response.headers()["content-disposition"], "attachment; filename=\"CN-2026-00001.pdf\"");
+        let bytes = response.bytes().await.unwrap();
+        assert!(bytes.starts_with(b"%PDF-"));
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(text.contains("(Credit note CN-2026-00001)"), "the title is on the page");
+        assert!(text.contains("(1,250.00 EUR)"), "the total is on the page");
+        // Non-ASCII text is written as a hex string of WinAnsi bytes: ü is FC.
+        let name: String = b"Acme Z\xfcrich AG".iter().map(|b| format!("{b:02x}")).collect();
+        assert!(text.to_lowercase().contains(&format!("<{name}>")), "Latin-1 names keep their letters");
+        let response = download(&admin.token, &draft["id"]).await.unwrap();
+        assert!(String::from_utf8_lossy(&response.bytes().await.unwrap()).contains("(Draft credit note #"));
+
+        user(&app.db.services(), "portal@acme.example", Role::Customer, Some(acme)).await;
+        let portal = app.token("portal@acme.example").await;
+        assert_eq!(download(&portal, &note["id"]).await.unwrap().status(), 200);
+        assert_eq!(download(&portal, &other["id"]).await.unwrap().status(), 404);
+        assert_eq!(download(&portal, &draft["id"]).await.unwrap().status(), 404);
+
+        // The portal page downloads with the browser session.
+        let browser = app.signed_in("portal@acme.example").await;
+        let page = browser.get(app.url("/portal")).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains(&format!("/credit-notes/{}/pdf", note["id"])));
+        let response = browser.get(app.url(&format!("/credit-notes/{}/pdf", note["id"]))).send().await.unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.headers()["content-type"], "application/pdf");
+        let response = browser.get(app.url(&format!("/credit-notes/{}/pdf", other["id"]))).send().await.unwrap();
+        assert_eq!(response.status(), 404);
+    }
 }

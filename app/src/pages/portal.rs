@@ -26,6 +26,7 @@ pub fn PortalPage() -> impl IntoView {
                                     <th scope="col">"Status"</th>
                                     <th scope="col" class="num">"Total"</th>
                                     <th scope="col" class="num">"Remaining"</th>
+                                    <th scope="col">"Document"</th>
                                 </tr>
                             </thead>
                             <tbody>
@@ -36,6 +37,12 @@ pub fn PortalPage() -> impl IntoView {
                                         <td><CreditNoteStatusBadge status=note.status/></td>
                                         <td class="num">{note.currency.format(note.total)}</td>
                                         <td class="num">{note.currency.format(note.remaining_amount())}</td>
+                                        <td>
+                                            // A file, not a page: the router must let the browser fetch it.
+                                            <a href=format!("/credit-notes/{}/pdf", note.id) rel="external" download>
+                                                "PDF" <span class="visually-hidden">" of " {note.display_number()}</span>
+                                            </a>
+                                        </td>
                                     </tr>
                                 }).collect_view()}
                             </tbody>

@@ -390,3 +390,38 @@ pub async fn timeline(
         next_cursor: None,
     }))
 }
+
+#[utoipa::path(
+    get,
+    path = "/credit-notes/{id}/pdf",
+    tag = "credit notes",
+    params(("id" = i64, Path, description = "The id")),
+    responses(
+        (status = 200, description = "The credit note as a PDF", content_type = "application/pdf", body = Vec<u8>),
+        (status = 404, description = "Unknown id, or not the caller's", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")
+    ),
+    security(("bearer" = []))
+)]
+pub async fn pdf(
+    State(services): State<Services>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<axum::response::Response, ApiError> {
+    Ok(pdf_response(services.credit_note_pdf(&user, id).await?))
+}
+
+/// A PDF download.
+pub fn pdf_response(pdf: crate::services::CreditNotePdf) -> axum::response::Response {
+    use axum::http::header;
+    (
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}\"", pdf.file_name),
+            ),
+        ],
+        pdf.bytes,
+    )
+        .into_response()
+}

@@ -11,22 +11,13 @@ mod invoices;
 pub mod openapi;
 mod pagination;
 mod resources;
+pub mod sign_in_limit;
 mod tax;
 
-use std::sync::Arc;
-use std::time::Duration;
-
-use app::problem::Problem;
 use axum::Router;
-use axum::body::Body;
-use axum::response::IntoResponse;
 use axum::routing::{delete, get, post};
-use governor::clock::QuantaInstant;
-use governor::middleware::NoOpMiddleware;
-use tower_governor::GovernorLayer;
-use tower_governor::governor::GovernorConfigBuilder;
-use tower_governor::key_extractor::PeerIpKeyExtractor;
 
+pub use credit_notes::pdf_response;
 pub use extract::{ApiError, ApiJson, ApiPath, ApiQuery, ApiUser};
 
 use crate::services::Services;
@@ -35,9 +26,7 @@ pub fn router(services: Services) -> Router {
     Router::new()
         .route(
             "/auth/token",
-            post(auth::create_token)
-                .layer(login_rate_limit())
-                .delete(auth::revoke_token),
+            post(auth::create_token).delete(auth::revoke_token),
         )
         .route("/users", post(auth::create_user))
         .route(
@@ -83,6 +72,7 @@ pub fn router(services: Services) -> Router {
         .route("/credit-notes/{id}/refunds", post(credit_notes::refund))
         .route("/credit-notes/{id}/cancel", post(credit_notes::cancel))
         .route("/credit-notes/{id}/timeline", get(credit_notes::timeline))
+        .route("/credit-notes/{id}/pdf", get(credit_notes::pdf))
         .route("/credit-notes/{id}/submit", post(credit_notes::submit))
         .route("/credit-notes/{id}/finalize", post(credit_notes::finalize))
         .route("/credit-notes/{id}/comments", post(credit_notes::comment))
@@ -92,26 +82,4 @@ pub fn router(services: Services) -> Router {
             idempotency::layer,
         ))
         .with_state(services)
-}
-
-/// Slows password guessing from one address: a burst of 20 attempts, then one every 3 s.
-/// (Per-account throttling lives in the service, so it holds across servers.)
-pub fn login_rate_limit() -> GovernorLayer<PeerIpKeyExtractor, NoOpMiddleware<QuantaInstant>, Body>
-{
-    let config = GovernorConfigBuilder::default()
-        .period(Duration::from_secs(3))
-        .burst_size(20)
-        .finish()
-        .expect("a valid rate limit");
-    GovernorLayer::new(Arc::new(config)).error_handler(|error| {
-        let problem = match error {
-            tower_governor::GovernorError::TooManyRequests { wait_time, .. } => Problem::new(
-                429,
-                "too_many_requests",
-                format!("Too many sign-in attempts from this address; wait {wait_time} s"),
-            ),
-            _ => Problem::internal(),
-        };
-        ApiError(problem).into_response()
-    })
 }

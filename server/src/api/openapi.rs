@@ -21,7 +21,7 @@ use super::{auth, credit_notes, customers, invoices, tax};
         invoices::timeline, invoices::linkable, invoices::link, invoices::unlink, invoices::credit,
         credit_notes::create, credit_notes::list, credit_notes::read, credit_notes::edit,
         credit_notes::remove, credit_notes::submit, credit_notes::finalize, credit_notes::comment,
-        credit_notes::refund, credit_notes::cancel, credit_notes::timeline,
+        credit_notes::refund, credit_notes::cancel, credit_notes::timeline, credit_notes::pdf,
     ),
     modifiers(&BearerAuth)
 )]

@@ -15,7 +15,7 @@ use chrono::{DateTime, Utc};
 use crate::storage::Storage;
 
 pub use auth::{Caller, NewUserInput, TOKEN_LIFETIME_DAYS};
-pub use credit_notes::{CreatedCreditNote, NewCreditNoteInput};
+pub use credit_notes::{CreatedCreditNote, CreditNotePdf, NewCreditNoteInput};
 pub use error::ServiceError;
 pub use invoices::{NewCustomerInput, NewInvoiceInput, TimelineEvent};
 pub use linking::LinkableNote;

@@ -26,7 +26,7 @@ pub struct TokenResponse {
     path = "/auth/token",
     tag = "auth",
     request_body = TokenRequest,
-    responses((status = 201, body = TokenResponse), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    responses((status = 201, body = TokenResponse), crate::api::extract::Problems),
     security(())
 )]
 /// `POST /auth/token`: a bearer token for a valid email and password.
@@ -62,7 +62,7 @@ pub struct UserRequest {
     path = "/users",
     tag = "users",
     request_body = UserRequest,
-    responses((status = 201, body = app::model::CurrentUser), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    responses((status = 201, body = app::model::CurrentUser), crate::api::extract::Problems),
     security(("bearer" = []))
 )]
 /// `POST /users` (administrators): a new user.
@@ -89,7 +89,7 @@ pub async fn create_user(
     delete,
     path = "/auth/token",
     tag = "auth",
-    responses((status = 204, description = "Revoked"), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    responses((status = 204, description = "Revoked"), crate::api::extract::Problems),
     security(("bearer" = []))
 )]
 /// `DELETE /auth/token`: revokes the token the request carries.

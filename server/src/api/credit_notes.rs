@@ -40,7 +40,7 @@ pub struct CreditNoteRequest {
     path = "/credit-notes",
     tag = "credit notes",
     request_body = CreditNoteRequest,
-    responses((status = 201, body = CreditNoteResource), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    responses((status = 201, body = CreditNoteResource), crate::api::extract::Problems),
     security(("bearer" = []))
 )]
 pub async fn create(
@@ -88,7 +88,7 @@ pub async fn create(
     get,
     path = "/credit-notes",
     tag = "credit notes",
-    responses((status = 200, body = List<CreditNoteResource>), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    responses((status = 200, body = List<CreditNoteResource>), crate::api::extract::Problems),
     security(("bearer" = []))
 )]
 pub async fn list(
@@ -143,7 +143,7 @@ pub async fn list(
     path = "/credit-notes/{id}",
     tag = "credit notes",
     params(("id" = i64, Path, description = "The id")),
-    responses((status = 200, body = CreditNoteResource), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    responses((status = 200, body = CreditNoteResource), crate::api::extract::Problems),
     security(("bearer" = []))
 )]
 pub async fn read(
@@ -159,7 +159,7 @@ pub async fn read(
     path = "/credit-notes/{id}/submit",
     tag = "credit notes",
     params(("id" = i64, Path, description = "The id")),
-    responses((status = 200, body = CreditNoteResource), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    responses((status = 200, body = CreditNoteResource), crate::api::extract::Problems),
     security(("bearer" = []))
 )]
 pub async fn submit(
@@ -177,7 +177,7 @@ pub async fn submit(
     path = "/credit-notes/{id}/finalize",
     tag = "credit notes",
     params(("id" = i64, Path, description = "The id")),
-    responses((status = 200, body = CreditNoteResource), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    responses((status = 200, body = CreditNoteResource), crate::api::extract::Problems),
     security(("bearer" = []))
 )]
 pub async fn finalize(
@@ -205,7 +205,7 @@ pub struct CommentRequest {
     tag = "credit notes",
     params(("id" = i64, Path, description = "The id")),
     request_body = CommentRequest,
-    responses((status = 201, body = CreditNoteResource), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    responses((status = 201, body = CreditNoteResource), crate::api::extract::Problems),
     security(("bearer" = []))
 )]
 pub async fn comment(
@@ -242,7 +242,7 @@ pub struct CreditNotePatch {
     tag = "credit notes",
     params(("id" = i64, Path, description = "The id")),
     request_body = CreditNotePatch,
-    responses((status = 200, body = CreditNoteResource), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    responses((status = 200, body = CreditNoteResource), crate::api::extract::Problems),
     security(("bearer" = []))
 )]
 pub async fn edit(
@@ -305,7 +305,7 @@ pub struct RefundRequest {
     tag = "credit notes",
     params(("id" = i64, Path, description = "The id")),
     request_body = RefundRequest,
-    responses((status = 201, body = CreditNoteResource), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    responses((status = 201, body = CreditNoteResource), crate::api::extract::Problems),
     security(("bearer" = []))
 )]
 pub async fn refund(
@@ -338,7 +338,7 @@ pub async fn refund(
     path = "/credit-notes/{id}/cancel",
     tag = "credit notes",
     params(("id" = i64, Path, description = "The id")),
-    responses((status = 200, body = CreditNoteResource), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    responses((status = 200, body = CreditNoteResource), crate::api::extract::Problems),
     security(("bearer" = []))
 )]
 pub async fn cancel(
@@ -356,7 +356,7 @@ pub async fn cancel(
     path = "/credit-notes/{id}",
     tag = "credit notes",
     params(("id" = i64, Path, description = "The id")),
-    responses((status = 204, description = "Deleted"), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    responses((status = 204, description = "Deleted"), crate::api::extract::Problems),
     security(("bearer" = []))
 )]
 pub async fn remove(

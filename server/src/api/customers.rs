@@ -29,7 +29,7 @@ pub struct CustomerRequest {
     path = "/customers",
     tag = "customers",
     request_body = CustomerRequest,
-    responses((status = 201, body = app::model::CustomerView), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    responses((status = 201, body = app::model::CustomerView), crate::api::extract::Problems),
     security(("bearer" = []))
 )]
 pub async fn create(
@@ -63,7 +63,7 @@ pub async fn create(
     get,
     path = "/customers",
     tag = "customers",
-    responses((status = 200, body = List<CustomerView>), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    responses((status = 200, body = List<CustomerView>), crate::api::extract::Problems),
     security(("bearer" = []))
 )]
 pub async fn list(
@@ -83,7 +83,7 @@ pub async fn list(
     path = "/customers/{id}",
     tag = "customers",
     params(("id" = i64, Path, description = "The id")),
-    responses((status = 200, body = CustomerView), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    responses((status = 200, body = CustomerView), crate::api::extract::Problems),
     security(("bearer" = []))
 )]
 pub async fn read(
@@ -99,7 +99,7 @@ pub async fn read(
     path = "/customers/{id}/credit-notes",
     tag = "customers",
     params(("id" = i64, Path, description = "The id")),
-    responses((status = 200, body = List<CreditNoteResource>), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    responses((status = 200, body = List<CreditNoteResource>), crate::api::extract::Problems),
     security(("bearer" = []))
 )]
 pub async fn credit_notes(

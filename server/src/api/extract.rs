@@ -199,3 +199,33 @@ pub struct FieldError {
     pub code: String,
     pub message: String,
 }
+
+/// The errors every authenticated endpoint may answer, for the OpenAPI document.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub enum Problems {
+    #[response(
+        status = 401,
+        description = "No or an invalid token",
+        content_type = "application/problem+json"
+    )]
+    Unauthorized(ProblemDetails),
+    #[response(
+        status = 403,
+        description = "The role does not allow this",
+        content_type = "application/problem+json"
+    )]
+    Forbidden(ProblemDetails),
+    #[response(
+        status = 404,
+        description = "Unknown id",
+        content_type = "application/problem+json"
+    )]
+    NotFound(ProblemDetails),
+    #[response(
+        status = 422,
+        description = "Invalid input or a broken rule",
+        content_type = "application/problem+json"
+    )]
+    Invalid(ProblemDetails),
+}

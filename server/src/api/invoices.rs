@@ -39,7 +39,7 @@ pub struct InvoiceRequest {
     path = "/invoices",
     tag = "invoices",
     request_body = InvoiceRequest,
-    responses((status = 201, body = InvoiceResource), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    responses((status = 201, body = InvoiceResource), crate::api::extract::Problems),
     security(("bearer" = []))
 )]
 pub async fn create(
@@ -99,7 +99,7 @@ pub async fn create(
     get,
     path = "/invoices",
     tag = "invoices",
-    responses((status = 200, body = List<InvoiceResource>), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    responses((status = 200, body = List<InvoiceResource>), crate::api::extract::Problems),
     security(("bearer" = []))
 )]
 pub async fn list(
@@ -143,7 +143,7 @@ pub async fn list(
     path = "/invoices/{id}",
     tag = "invoices",
     params(("id" = i64, Path, description = "The id")),
-    responses((status = 200, body = InvoiceResource), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    responses((status = 200, body = InvoiceResource), crate::api::extract::Problems),
     security(("bearer" = []))
 )]
 pub async fn read(
@@ -159,7 +159,7 @@ pub async fn read(
     path = "/invoices/{id}/timeline",
     tag = "invoices",
     params(("id" = i64, Path, description = "The id")),
-    responses((status = 200, body = List<TimelineEvent>), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    responses((status = 200, body = List<TimelineEvent>), crate::api::extract::Problems),
     security(("bearer" = []))
 )]
 pub async fn timeline(
@@ -179,7 +179,7 @@ pub async fn timeline(
     path = "/invoices/{id}/linkable-credit-notes",
     tag = "invoices",
     params(("id" = i64, Path, description = "The id")),
-    responses((status = 200, body = List<LinkableResource>), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    responses((status = 200, body = List<LinkableResource>), crate::api::extract::Problems),
     security(("bearer" = []))
 )]
 pub async fn linkable(
@@ -222,7 +222,7 @@ pub struct AllocationItem {
     tag = "allocations",
     params(("id" = i64, Path, description = "The id")),
     request_body = AllocationsRequest,
-    responses((status = 201, body = InvoiceResource), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    responses((status = 201, body = InvoiceResource), crate::api::extract::Problems),
     security(("bearer" = []))
 )]
 /// Amounts are read as plain decimals here; the domain then checks them against the
@@ -259,7 +259,7 @@ pub async fn link(
     path = "/invoices/{id}/allocations/{allocation_id}",
     tag = "allocations",
     params(("id" = i64, Path, description = "The id"), ("allocation_id" = i64, Path, description = "The allocation")),
-    responses((status = 204, description = "Unlinked"), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    responses((status = 204, description = "Unlinked"), crate::api::extract::Problems),
     security(("bearer" = []))
 )]
 pub async fn unlink(
@@ -292,7 +292,7 @@ pub struct InvoicePatch {
     tag = "invoices",
     params(("id" = i64, Path, description = "The id")),
     request_body = InvoicePatch,
-    responses((status = 200, body = InvoiceResource), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    responses((status = 200, body = InvoiceResource), crate::api::extract::Problems),
     security(("bearer" = []))
 )]
 pub async fn edit(
@@ -357,7 +357,7 @@ pub struct PaymentRequest {
     tag = "invoices",
     params(("id" = i64, Path, description = "The id")),
     request_body = PaymentRequest,
-    responses((status = 201, body = InvoiceResource), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    responses((status = 201, body = InvoiceResource), crate::api::extract::Problems),
     security(("bearer" = []))
 )]
 pub async fn pay(
@@ -390,7 +390,7 @@ pub async fn pay(
     path = "/invoices/{id}/mark-paid",
     tag = "invoices",
     params(("id" = i64, Path, description = "The id")),
-    responses((status = 200, body = InvoiceResource), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    responses((status = 200, body = InvoiceResource), crate::api::extract::Problems),
     security(("bearer" = []))
 )]
 pub async fn mark_paid(
@@ -406,7 +406,7 @@ pub async fn mark_paid(
     path = "/invoices/{id}/mark-pending",
     tag = "invoices",
     params(("id" = i64, Path, description = "The id")),
-    responses((status = 200, body = InvoiceResource), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    responses((status = 200, body = InvoiceResource), crate::api::extract::Problems),
     security(("bearer" = []))
 )]
 pub async fn mark_pending(
@@ -422,7 +422,7 @@ pub async fn mark_pending(
     path = "/invoices/{id}/cancel",
     tag = "invoices",
     params(("id" = i64, Path, description = "The id")),
-    responses((status = 200, body = InvoiceResource), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    responses((status = 200, body = InvoiceResource), crate::api::extract::Problems),
     security(("bearer" = []))
 )]
 pub async fn cancel(
@@ -438,7 +438,7 @@ pub async fn cancel(
     path = "/invoices/{id}",
     tag = "invoices",
     params(("id" = i64, Path, description = "The id")),
-    responses((status = 204, description = "Deleted"), (status = 401, description = "No or an invalid token", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "The role does not allow this", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "Invalid input or a broken rule", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")),
+    responses((status = 204, description = "Deleted"), crate::api::extract::Problems),
     security(("bearer" = []))
 )]
 pub async fn remove(

@@ -11,5 +11,6 @@ export DATABASE_URL
 say "loading demo data into $DATABASE_URL"
 "$ROOT/target/release/creditdesk" demo
 say "creditdesk is starting at http://127.0.0.1:3000 (Ctrl-C stops it)"
-echo "No login is needed yet: open http://127.0.0.1:3000/invoices"
+echo "Sign in at http://127.0.0.1:3000/login, e.g. credit.manager@creditdesk.example / creditdesk-demo"
+echo "API docs: http://127.0.0.1:3000/api/v1/docs/"
 exec "$ROOT/target/release/creditdesk" serve

@@ -60,26 +60,8 @@ impl Services {
             )
             .await?;
         }
-        let planned = &plan.invoice;
-        tx.set_invoice_balance(
-            invoice_id,
-            minor(currency, planned.paid)?,
-            minor(currency, planned.credited)?,
-            planned.status,
-            now,
-        )
-        .await?;
-        if planned.status != invoice.status {
-            tx.insert_event(&NewEvent {
-                invoice_id: Some(invoice_id),
-                credit_note_id: None,
-                at: now,
-                actor,
-                kind: "status_changed",
-                data: serde_json::json!({ "from": invoice.status, "to": planned.status }),
-            })
+        self.write_invoice_balance(&mut tx, &invoice, &plan.invoice, user)
             .await?;
-        }
         let updated = tx
             .invoice(invoice_id)
             .await?
@@ -153,14 +135,6 @@ impl Services {
             planned_note.status,
         )
         .await?;
-        tx.set_invoice_balance(
-            invoice_id,
-            minor(currency, planned_invoice.paid)?,
-            minor(currency, planned_invoice.credited)?,
-            planned_invoice.status,
-            now,
-        )
-        .await?;
         tx.insert_event(&NewEvent {
             invoice_id: Some(invoice_id),
             credit_note_id: Some(note.id),
@@ -174,17 +148,8 @@ impl Services {
             }),
         })
         .await?;
-        if planned_invoice.status != invoice.status {
-            tx.insert_event(&NewEvent {
-                invoice_id: Some(invoice_id),
-                credit_note_id: None,
-                at: now,
-                actor: Some(user.email.clone()),
-                kind: "status_changed",
-                data: serde_json::json!({ "from": invoice.status, "to": planned_invoice.status }),
-            })
+        self.write_invoice_balance(&mut tx, &invoice, &planned_invoice, user)
             .await?;
-        }
         let updated = tx
             .invoice(invoice_id)
             .await?

@@ -74,7 +74,9 @@ pub struct CreditNoteChanges {
 }
 
 impl Services {
-    async fn write_invoice_balance(
+    /// Stores an invoice's new paid and credited amounts and status, and records a status
+    /// change on its timeline.
+    pub(super) async fn write_invoice_balance(
         &self,
         tx: &mut Box<dyn Tx>,
         before: &InvoiceView,

@@ -39,3 +39,12 @@ export async function signIn(page: Page, email: string) {
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByText(email)).toBeVisible();
 }
+
+/// The value shown for a labelled figure of a page ("Outstanding", "Credited"): the
+/// definition that follows its term.
+export function figure(page: Page, label: string) {
+  return page
+    .getByRole('term')
+    .filter({ hasText: new RegExp(`^${label}$`) })
+    .locator('xpath=following-sibling::dd[1]');
+}

@@ -78,8 +78,8 @@ fn InvoiceDetail(page: InvoicePage, unlink: ServerAction<UnlinkCreditNote>) -> i
             <dt>"Status"</dt><dd><InvoiceStatusBadge status=invoice.status/></dd>
             <dt>"Total"</dt><dd class="num">{currency.format(invoice.total)}</dd>
             <dt>"Paid"</dt><dd class="num">{currency.format(invoice.paid_amount)}</dd>
-            <dt>"Credited"</dt><dd class="num" data-testid="credited">{currency.format(invoice.credited_amount)}</dd>
-            <dt>"Outstanding"</dt><dd class="num" data-testid="outstanding">{currency.format(invoice.outstanding())}</dd>
+            <dt>"Credited"</dt><dd class="num">{currency.format(invoice.credited_amount)}</dd>
+            <dt>"Outstanding"</dt><dd class="num">{currency.format(invoice.outstanding())}</dd>
         </dl>
         {if open && may_link {
             view! {

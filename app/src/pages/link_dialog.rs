@@ -105,7 +105,7 @@ pub fn LinkDialog(page: InvoicePage, action: ServerAction<LinkCreditNotes>) -> i
                         Ok(None) => view! { <span>"Select credit notes to link."</span> }.into_any(),
                         Ok(Some(outstanding)) => view! {
                             <span>"New outstanding amount: "
-                                <strong data-testid="preview-outstanding">{currency.format(outstanding)}</strong>
+                                <output aria-label="New outstanding amount">{currency.format(outstanding)}</output>
                             </span>
                         }.into_any(),
                         Err(problem) => view! { <span class="error">{problem.detail}</span> }.into_any(),

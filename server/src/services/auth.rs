@@ -142,14 +142,8 @@ impl Services {
         };
         let password_hash = hash_password(input.password).await?;
         let mut tx = self.storage.write().await?;
-        if let Some(customer_id) = input.customer_id
-            && !tx.customer_exists(customer_id).await?
-        {
-            return Err(ServiceError::Rules(vec![Violation::new(
-                app::domain::RuleCode::ValidationError,
-                Some("customer_id".into()),
-                format!("There is no customer {customer_id}"),
-            )]));
+        if let Some(customer_id) = input.customer_id {
+            super::require_customer(&mut tx, customer_id).await?;
         }
         let id = tx
             .insert_user(&NewUser {

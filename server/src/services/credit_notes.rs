@@ -6,8 +6,8 @@ use app::domain::{
 use app::model::{CreditNoteView, CurrentUser};
 use chrono::{Datelike, NaiveDate};
 
-use super::{Caller, ServiceError, Services};
-use crate::storage::{CreditNoteFilter, NewCreditNote, NewEvent, Page, Tx};
+use super::{Caller, ServiceError, Services, load_note, require_customer};
+use crate::storage::{CreditNoteFilter, NewCreditNote, NewEvent, Page};
 
 #[derive(Clone, Debug)]
 pub struct NewCreditNoteInput {
@@ -42,13 +42,6 @@ fn visible_to(user: &CurrentUser, note: CreditNoteView) -> Result<CreditNoteView
     }
 }
 
-async fn load_note(tx: &mut Box<dyn Tx>, id: i64) -> Result<CreditNoteView, ServiceError> {
-    tx.credit_notes(&[id])
-        .await?
-        .pop()
-        .ok_or(ServiceError::NotFound("The credit note"))
-}
-
 fn actor(caller: Caller<'_>) -> Option<String> {
     match caller {
         Caller::User(user) => Some(user.email.clone()),
@@ -74,13 +67,7 @@ impl Services {
         }
         let now = self.now();
         let mut tx = self.storage.write().await?;
-        if !tx.customer_exists(input.customer_id).await? {
-            return Err(rule(
-                RuleCode::ValidationError,
-                "customer_id",
-                format!("There is no customer {}", input.customer_id),
-            ));
-        }
+        require_customer(&mut tx, input.customer_id).await?;
         let mut warnings = Vec::new();
         if let Some(invoice_id) = input.related_invoice_id {
             let invoice = tx.invoice(invoice_id).await?.ok_or_else(|| {

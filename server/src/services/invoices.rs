@@ -76,13 +76,7 @@ impl Services {
         }
         let now = self.now();
         let mut tx = self.storage.write().await?;
-        if !tx.customer_exists(input.customer_id).await? {
-            return Err(ServiceError::Rules(vec![Violation::new(
-                RuleCode::ValidationError,
-                Some("customer_id".into()),
-                format!("There is no customer {}", input.customer_id),
-            )]));
-        }
+        super::require_customer(&mut tx, input.customer_id).await?;
         check_kind(&mut tx, &input).await?;
         let number = match input.number {
             Some(number) if !number.trim().is_empty() => number.trim().to_string(),

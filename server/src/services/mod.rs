@@ -49,3 +49,40 @@ fn minor(
         ServiceError::Internal(format!("{amount} {currency} is not a whole minor unit"))
     })
 }
+
+/// The invoice with this id, or 404.
+async fn load_invoice(
+    tx: &mut Box<dyn crate::storage::Tx>,
+    id: i64,
+) -> Result<app::model::InvoiceView, ServiceError> {
+    tx.invoice(id)
+        .await?
+        .ok_or(ServiceError::NotFound("The invoice"))
+}
+
+/// The credit note with this id, or 404.
+async fn load_note(
+    tx: &mut Box<dyn crate::storage::Tx>,
+    id: i64,
+) -> Result<app::model::CreditNoteView, ServiceError> {
+    tx.credit_notes(&[id])
+        .await?
+        .pop()
+        .ok_or(ServiceError::NotFound("The credit note"))
+}
+
+/// A customer named in a request must exist (422 on `customer_id` otherwise).
+async fn require_customer(
+    tx: &mut Box<dyn crate::storage::Tx>,
+    customer_id: i64,
+) -> Result<(), ServiceError> {
+    if tx.customer_exists(customer_id).await? {
+        Ok(())
+    } else {
+        Err(ServiceError::Rules(vec![app::domain::Violation::new(
+            app::domain::RuleCode::ValidationError,
+            Some("customer_id".into()),
+            format!("There is no customer {customer_id}"),
+        )]))
+    }
+}

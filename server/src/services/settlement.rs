@@ -10,24 +10,11 @@ use app::model::{CreditNoteView, CurrentUser, InvoiceView};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::{ServiceError, Services, minor};
+use super::{ServiceError, Services, load_invoice, load_note, minor, require_customer};
 use crate::storage::{CreditNoteFilter, NewEvent, Page, Tx};
 
 fn rules(violation: Violation) -> ServiceError {
     ServiceError::Rules(vec![violation])
-}
-
-async fn load_invoice(tx: &mut Box<dyn Tx>, id: i64) -> Result<InvoiceView, ServiceError> {
-    tx.invoice(id)
-        .await?
-        .ok_or(ServiceError::NotFound("The invoice"))
-}
-
-async fn load_note(tx: &mut Box<dyn Tx>, id: i64) -> Result<CreditNoteView, ServiceError> {
-    tx.credit_notes(&[id])
-        .await?
-        .pop()
-        .ok_or(ServiceError::NotFound("The credit note"))
 }
 
 fn event(
@@ -271,13 +258,7 @@ impl Services {
         )
         .map_err(rules)?;
         let customer_id = changes.customer_id.unwrap_or(invoice.customer_id);
-        if !tx.customer_exists(customer_id).await? {
-            return Err(rules(Violation::new(
-                RuleCode::ValidationError,
-                Some("customer_id".into()),
-                format!("There is no customer {customer_id}"),
-            )));
-        }
+        require_customer(&mut tx, customer_id).await?;
         let currency = changes.currency.unwrap_or(invoice.currency);
         let lines = changes
             .lines

@@ -11,6 +11,7 @@ use app::domain::{Currency, InvoiceStatus, LineInput};
 use app::model::CurrentUser;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use serde_json::{Value, json};
 use server::services::{
     Caller, NewCreditNoteInput, NewCustomerInput, NewInvoiceInput, NewUserInput, Services,
 };
@@ -42,6 +43,65 @@ fn postgres_admin_url() -> String {
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string())
 }
 
+async fn admin_connection(admin_url: &str) -> sqlx::PgConnection {
+    sqlx::PgConnection::connect(admin_url)
+        .await
+        .unwrap_or_else(|e| {
+            panic!("PostgreSQL is needed for the tests ({admin_url}): {e}; set TEST_POSTGRES_URL")
+        })
+}
+
+fn database_url(admin_url: &str, name: &str) -> String {
+    match admin_url.rsplit_once('/') {
+        Some((server, _)) => format!("{server}/{name}"),
+        None => panic!("TEST_POSTGRES_URL must name a database"),
+    }
+}
+
+static TEMPLATE: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+
+/// A database migrated once per test run; each test's database is a copy of it, which is much
+/// faster than running the migrations again. Templates left by earlier runs whose process is
+/// gone are dropped first.
+async fn postgres_template(admin_url: &str) -> &'static str {
+    TEMPLATE
+        .get_or_init(|| async {
+            let mut admin = admin_connection(admin_url).await;
+            let stale: Vec<String> = sqlx::query_scalar(
+                "SELECT datname FROM pg_database WHERE datname LIKE 'creditdesk\\_test\\_%' \
+                 OR datname LIKE 'creditdesk\\_template\\_%'",
+            )
+            .fetch_all(&mut admin)
+            .await
+            .expect("list databases");
+            for name in stale {
+                let pid = name
+                    .split('_')
+                    .nth(2)
+                    .and_then(|pid| pid.parse::<u32>().ok());
+                let alive =
+                    pid.is_some_and(|pid| std::path::Path::new(&format!("/proc/{pid}")).exists());
+                if !alive {
+                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .execute(&mut admin)
+                        .await;
+                }
+            }
+            let name = format!("creditdesk_template_{}", std::process::id());
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut admin)
+                .await
+                .expect("create the template database");
+            // Migrate it, then close every connection: a template must have none.
+            let storage = storage::connect(&database_url(admin_url, &name))
+                .await
+                .expect("migrate the template database");
+            storage.close().await;
+            name
+        })
+        .await
+}
+
 impl TestDatabase {
     pub async fn create(backend: Backend) -> TestDatabase {
         match backend {
@@ -57,23 +117,18 @@ impl TestDatabase {
             }
             Backend::Postgres => {
                 let admin_url = postgres_admin_url();
+                let template = postgres_template(&admin_url).await;
                 let name = format!(
-                    "creditdesk_test_{}_{}_{}",
+                    "creditdesk_test_{}_{}",
                     std::process::id(),
-                    COUNTER.fetch_add(1, Ordering::SeqCst),
-                    chrono::Utc::now().timestamp_micros()
+                    COUNTER.fetch_add(1, Ordering::SeqCst)
                 );
-                let mut admin = sqlx::PgConnection::connect(&admin_url).await.unwrap_or_else(|e| {
-                    panic!("PostgreSQL is needed for the tests ({admin_url}): {e}; set TEST_POSTGRES_URL")
-                });
-                sqlx::query(&format!("CREATE DATABASE {name}"))
+                let mut admin = admin_connection(&admin_url).await;
+                sqlx::query(&format!("CREATE DATABASE {name} TEMPLATE {template}"))
                     .execute(&mut admin)
                     .await
-                    .expect("create the test database");
-                let url = match admin_url.rsplit_once('/') {
-                    Some((server, _)) => format!("{server}/{name}"),
-                    None => panic!("TEST_POSTGRES_URL must name a database"),
-                };
+                    .expect("create the test database from the template");
+                let url = database_url(&admin_url, &name);
                 let storage = storage::connect(&url).await.expect("open PostgreSQL");
                 TestDatabase {
                     url,
@@ -113,7 +168,6 @@ impl Drop for TestDatabase {
 }
 
 /// Declares each test twice, once per backend: `name::sqlite` and `name::postgres`.
-#[macro_export]
 macro_rules! on_both_backends {
     ($(async fn $name:ident($db:ident) $body:block)+) => {
         $(
@@ -121,16 +175,16 @@ macro_rules! on_both_backends {
                 #[allow(unused_imports)]
                 use super::*;
 
-                async fn run($db: common::TestDatabase) $body
+                async fn run($db: $crate::common::TestDatabase) $body
 
                 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
                 async fn sqlite() {
-                    run(common::TestDatabase::create(common::Backend::Sqlite).await).await;
+                    run($crate::common::TestDatabase::create($crate::common::Backend::Sqlite).await).await;
                 }
 
                 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
                 async fn postgres() {
-                    run(common::TestDatabase::create(common::Backend::Postgres).await).await;
+                    run($crate::common::TestDatabase::create($crate::common::Backend::Postgres).await).await;
                 }
             }
         )+
@@ -334,5 +388,174 @@ impl TestApp {
         assert_eq!(response.status(), 201, "token for {email}");
         let body: serde_json::Value = response.json().await.unwrap();
         body["token"].as_str().unwrap().to_string()
+    }
+}
+
+/// A REST API caller: anonymous, or an integrator with a bearer token.
+pub struct ApiClient<'a> {
+    pub app: &'a TestApp,
+    pub token: Option<String>,
+}
+
+impl<'a> ApiClient<'a> {
+    /// A caller without credentials.
+    pub fn anonymous(app: &'a TestApp) -> ApiClient<'a> {
+        ApiClient { app, token: None }
+    }
+
+    /// A new user of `role` holding a fresh token.
+    pub async fn new(app: &'a TestApp, role: Role) -> ApiClient<'a> {
+        let email = format!("{}@api.example", role.as_str());
+        user(&app.db.services(), &email, role, None).await;
+        ApiClient {
+            token: Some(app.token(&email).await),
+            app,
+        }
+    }
+
+    pub async fn send(&self, request: reqwest::RequestBuilder) -> (u16, Value) {
+        let request = match &self.token {
+            Some(token) => request.bearer_auth(token),
+            None => request,
+        };
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap();
+        (
+            status,
+            if text.is_empty() {
+                Value::Null
+            } else {
+                serde_json::from_str(&text).unwrap()
+            },
+        )
+    }
+
+    pub async fn get(&self, path: &str) -> (u16, Value) {
+        self.send(self.app.client.get(self.app.url(&format!("/api/v1{path}"))))
+            .await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
+        self.send(
+            self.app
+                .client
+                .post(self.app.url(&format!("/api/v1{path}")))
+                .json(&body),
+        )
+        .await
+    }
+
+    pub async fn patch(&self, path: &str, body: Value) -> (u16, Value) {
+        self.send(
+            self.app
+                .client
+                .patch(self.app.url(&format!("/api/v1{path}")))
+                .json(&body),
+        )
+        .await
+    }
+
+    pub async fn delete(&self, path: &str) -> (u16, Value) {
+        self.send(
+            self.app
+                .client
+                .delete(self.app.url(&format!("/api/v1{path}"))),
+        )
+        .await
+    }
+
+    pub async fn customer(&self, name: &str, currency: &str) -> i64 {
+        let (status, body) = self
+            .post(
+                "/customers",
+                json!({
+                    "name": name, "currency": currency, "tax_region": "DE",
+                    "billing_address": {"line1": "1 Main St", "city": "Berlin", "postal_code": "10115", "country": "DE"}
+                }),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+        body["id"].as_i64().unwrap()
+    }
+
+    pub async fn invoice(&self, customer_id: i64, currency: &str, price: &str) -> Value {
+        let (status, body) = self
+            .post(
+                "/invoices",
+                json!({
+                    "customer_id": customer_id, "currency": currency, "issue_date": "2026-11-01",
+                    "lines": [{"description": "Service", "quantity": "1", "unit_price": price, "tax_rate": "0"}]
+                }),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+        body
+    }
+
+    /// A finalized credit note worth `price`.
+    pub async fn note(&self, customer_id: i64, currency: &str, price: &str) -> Value {
+        let (status, draft) = self
+            .post(
+                "/credit-notes",
+                json!({
+                    "customer_id": customer_id, "currency": currency, "date": "2026-11-05",
+                    "lines": [{"description": "Return", "quantity": "1", "unit_price": price, "tax_rate": "0"}]
+                }),
+            )
+            .await;
+        assert_eq!(status, 201, "{draft}");
+        let (status, note) = self
+            .post(
+                &format!("/credit-notes/{}/finalize", draft["id"]),
+                json!({}),
+            )
+            .await;
+        assert_eq!(status, 200, "{note}");
+        note
+    }
+}
+
+/// A signed-in browser: pages and server functions with its session cookie.
+pub struct SessionClient<'a> {
+    pub app: &'a TestApp,
+    pub browser: reqwest::Client,
+}
+
+impl SessionClient<'_> {
+    /// A page: its status and HTML.
+    pub async fn page(&self, path: &str) -> (u16, String) {
+        let response = self.browser.get(self.app.url(path)).send().await.unwrap();
+        (response.status().as_u16(), response.text().await.unwrap())
+    }
+
+    /// A server function called as a form post: its status and JSON body (a problem on
+    /// failure).
+    pub async fn rpc(&self, name: &str, form: &[(&str, &str)]) -> (u16, Value) {
+        let response = self
+            .browser
+            .post(self.app.url(&format!("/rpc/{name}")))
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+}
+
+impl TestApp {
+    /// A browser signed in as a new user of `role`.
+    pub async fn session(&self, role: Role) -> SessionClient<'_> {
+        let email = format!("{}@session.example", role.as_str());
+        user(&self.db.services(), &email, role, None).await;
+        SessionClient {
+            app: self,
+            browser: self.signed_in(&email).await,
+        }
     }
 }

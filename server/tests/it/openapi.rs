@@ -1,6 +1,6 @@
 //! The OpenAPI document is generated from the code and must describe the contract's API.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use serde_json::Value;

@@ -3,7 +3,7 @@
 //! may not gets 403; without a token, 401; a portal user asking for another customer's
 //! document, 404.
 
-mod common;
+use crate::common;
 
 use app::domain::Role;
 use common::{TestApp, user};

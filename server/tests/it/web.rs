@@ -1,6 +1,6 @@
 //! The pages and server functions through HTTP, against the spawned app.
 
-mod common;
+use crate::common;
 
 use app::domain::Role;
 use common::{TestApp, available_note, customer, invoice, staff, user};

@@ -1,6 +1,6 @@
 //! Signing in: sessions in the browser, bearer tokens on the API, and what failures reveal.
 
-mod common;
+use crate::common;
 
 use app::domain::Role;
 use common::{PASSWORD, TestApp, browser, user};

@@ -1,7 +1,7 @@
 //! Every door × every role, against the real app: allowed, or 401 / 403 / 404 as the API
 //! contract says. Server functions carry the problem's status in their JSON body.
 
-mod common;
+use crate::common;
 
 use app::domain::{InvoiceStatus, Role};
 use common::{TestApp, available_note, browser, currency, customer, date, invoice, priced, user};

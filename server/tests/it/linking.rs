@@ -1,6 +1,6 @@
 //! Linking credit notes to invoices through the service layer, on SQLite and PostgreSQL.
 
-mod common;
+use crate::common;
 
 use app::domain::Role;
 use app::domain::{AllocationRequest, CreditNoteStatus, InvoiceStatus};

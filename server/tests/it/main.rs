@@ -1,0 +1,14 @@
+//! The server's integration tests, in one binary so the server is linked once: services,
+//! REST API, server functions, pages and the CLI, each service test on SQLite and PostgreSQL.
+
+#[macro_use]
+mod common;
+
+mod api;
+mod api_permissions;
+mod auth;
+mod cli;
+mod linking;
+mod openapi;
+mod permissions;
+mod web;

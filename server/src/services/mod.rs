@@ -21,22 +21,69 @@ pub use invoices::{NewCustomerInput, NewInvoiceInput, TimelineEvent};
 pub use linking::LinkableNote;
 pub use settlement::{CreditNoteChanges, InvoiceChanges, PaymentInput};
 
+/// Where services read the time. Tests move a [`ManualClock`] to cross time limits (session
+/// lifetimes, key expiry) without waiting.
+pub trait Clock: Send + Sync + 'static {
+    fn now(&self) -> DateTime<Utc>;
+}
+
+/// The system's wall clock.
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+/// A clock that stands still until moved.
+pub struct ManualClock(std::sync::Mutex<DateTime<Utc>>);
+
+impl ManualClock {
+    pub fn new(at: DateTime<Utc>) -> Self {
+        Self(std::sync::Mutex::new(at))
+    }
+
+    pub fn advance(&self, by: chrono::Duration) {
+        let mut now = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        *now += by;
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
 #[derive(Clone)]
 pub struct Services {
     storage: Arc<dyn Storage>,
+    clock: Arc<dyn Clock>,
 }
 
 impl Services {
     pub fn new(storage: Arc<dyn Storage>) -> Self {
-        Self { storage }
+        Self::with_clock(storage, Arc::new(SystemClock))
+    }
+
+    pub fn with_clock(storage: Arc<dyn Storage>, clock: Arc<dyn Clock>) -> Self {
+        Self { storage, clock }
     }
 
     pub fn storage(&self) -> &Arc<dyn Storage> {
         &self.storage
     }
 
-    fn now(&self) -> DateTime<Utc> {
-        Utc::now()
+    /// The current time, from the clock these services were given.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
     }
 }
 

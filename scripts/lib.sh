@@ -61,7 +61,13 @@ ensure_chromium() {
   [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || apt_install chromium
 }
 
-# PostgreSQL at 127.0.0.1:5432 for the tests: start it, or install it first.
+# PostgreSQL at 127.0.0.1:5432 for the tests: start it, or install it first. The server's
+# authentication settings (pg_hba.conf) are never changed: when the postgres user cannot connect
+# over TCP without a password, the tests get a role of their own, with a password, created
+# through the postgres account's local (peer) login.
+TEST_ROLE="creditdesk_test"
+TEST_ROLE_PASSWORD_FILE="$HOME/.config/creditdesk/test-postgres-password"
+
 ensure_postgres() {
   if [ -n "${TEST_POSTGRES_URL:-}" ]; then return 0; fi
   if ! command -v pg_isready >/dev/null; then apt_install postgresql; fi
@@ -72,15 +78,40 @@ ensure_postgres() {
     for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 && break; sleep 1; done
   fi
   pg_isready -q -h 127.0.0.1 || { echo "PostgreSQL is not reachable at 127.0.0.1:5432"; exit 1; }
-  # Trust auth for the local postgres user, as on these machines; a fresh install needs it.
-  if ! psql -h 127.0.0.1 -U postgres -d postgres -c 'select 1' >/dev/null 2>&1; then
-    say "allowing local connections for the postgres user"
-    local hba
-    hba="$(as_root su postgres -c "psql -tAc 'show hba_file'")"
-    as_root sed -i 's/^\(host\s\+all\s\+all\s\+127\.0\.0\.1\/32\s\+\)\S\+/\1trust/' "$hba"
-    as_root su postgres -c "psql -tAc 'select pg_reload_conf()'" >/dev/null
+  if psql -h 127.0.0.1 -U postgres -d postgres -w -c 'select 1' >/dev/null 2>&1; then
+    export TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:5432/postgres"
+    return 0
   fi
-  export TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:5432/postgres"
+  ensure_postgres_test_role
+}
+
+# A password-protected role that may create databases (the tests copy a template database),
+# and nothing more; its random password is kept in a file only this user can read.
+ensure_postgres_test_role() {
+  local password
+  if [ -s "$TEST_ROLE_PASSWORD_FILE" ]; then
+    password="$(cat "$TEST_ROLE_PASSWORD_FILE")"
+  else
+    password="$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')"
+    mkdir -p "$(dirname "$TEST_ROLE_PASSWORD_FILE")"
+    (umask 077 && printf '%s' "$password" > "$TEST_ROLE_PASSWORD_FILE")
+  fi
+  say "using the PostgreSQL role $TEST_ROLE for the tests"
+  # Hex only, so the password needs no quoting inside SQL.
+  as_root su postgres -c "cd / && psql -q -v ON_ERROR_STOP=1 -d postgres" >/dev/null <<SQL
+DO \$\$
+BEGIN
+  IF EXISTS (SELECT FROM pg_roles WHERE rolname = '$TEST_ROLE') THEN
+    ALTER ROLE $TEST_ROLE WITH LOGIN CREATEDB NOSUPERUSER NOCREATEROLE PASSWORD '$password';
+  ELSE
+    CREATE ROLE $TEST_ROLE WITH LOGIN CREATEDB NOSUPERUSER NOCREATEROLE PASSWORD '$password';
+  END IF;
+END
+\$\$;
+SQL
+  export TEST_POSTGRES_URL="postgres://$TEST_ROLE:$password@127.0.0.1:5432/postgres"
+  PGPASSWORD="$password" psql -h 127.0.0.1 -U "$TEST_ROLE" -d postgres -w -c 'select 1' >/dev/null \
+    || { echo "PostgreSQL refuses the role $TEST_ROLE at 127.0.0.1:5432 (password login)"; exit 1; }
 }
 
 # The release build users get: server binary in target/release, site in target/site.

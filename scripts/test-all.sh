@@ -17,7 +17,8 @@ say "clippy (server features, then the browser bundle)"
 cargo clippy -p app -p server -p creditdesk-bench --all-targets --features app/ssr -- -D warnings
 cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
-say "Rust tests on SQLite and PostgreSQL ($TEST_POSTGRES_URL)"
+# The URL may hold the test role's password: show it without.
+say "Rust tests on SQLite and PostgreSQL ($(printf '%s' "$TEST_POSTGRES_URL" | sed -E 's#(//[^:/@]+):[^@]*@#\1@#'))"
 cargo test -p app -p server --features app/ssr
 
 build_release

@@ -3,8 +3,10 @@
 //! on the server while the `#[server]` functions live beside the components that call them.
 //! Sessions are read here, on the server, for every server function.
 
+use std::net::IpAddr;
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
 use leptos::prelude::use_context;
 use tower_sessions::Session;
 
@@ -12,10 +14,22 @@ use crate::domain::AllocationRequest;
 use crate::model::{CurrentUser, InvoicePage, InvoiceView, PortalView};
 use crate::problem::Problem;
 
+/// The client's address as the server resolved it (through trusted proxies only); the server
+/// puts it on every request, and sign-in throttling counts by it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClientIp(pub IpAddr);
+
 #[async_trait::async_trait]
 pub trait Desk: Send + Sync + 'static {
+    /// The services' clock, so session lifetimes follow the same time as everything else.
+    fn now(&self) -> DateTime<Utc>;
     async fn user(&self, id: i64) -> Result<Option<CurrentUser>, Problem>;
-    async fn authenticate(&self, email: &str, password: &str) -> Result<CurrentUser, Problem>;
+    async fn authenticate(
+        &self,
+        email: &str,
+        password: &str,
+        client: Option<IpAddr>,
+    ) -> Result<CurrentUser, Problem>;
     async fn list_invoices(&self, user: &CurrentUser) -> Result<Vec<InvoiceView>, Problem>;
     async fn invoice_page(
         &self,
@@ -61,9 +75,13 @@ fn session_problem(error: tower_sessions::session::Error) -> Problem {
     Problem::internal()
 }
 
-/// The id of the user signed in to `session`, once its absolute lifetime is checked (an expired
-/// session is emptied). Pages, server functions and plain routes all read sessions here.
-pub async fn session_user_id(session: &Session) -> Result<Option<i64>, Problem> {
+/// The id of the user signed in to `session`, once its absolute lifetime is checked against
+/// `now` (an expired session is emptied). Pages, server functions and plain routes all read
+/// sessions here.
+pub async fn session_user_id(
+    session: &Session,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>, Problem> {
     let Some(user_id) = session.get::<i64>(USER_ID).await.map_err(session_problem)? else {
         return Ok(None);
     };
@@ -72,7 +90,7 @@ pub async fn session_user_id(session: &Session) -> Result<Option<i64>, Problem> 
         .await
         .map_err(session_problem)?
         .unwrap_or(0);
-    let age = chrono::Utc::now().timestamp() - signed_in_at;
+    let age = now.timestamp() - signed_in_at;
     if age > ABSOLUTE_SESSION_HOURS * 3600 {
         session.flush().await.map_err(session_problem)?;
         return Ok(None);
@@ -83,8 +101,9 @@ pub async fn session_user_id(session: &Session) -> Result<Option<i64>, Problem> 
 /// The signed-in user of this request, if any.
 pub async fn current_user() -> Result<Option<CurrentUser>, Problem> {
     let session = session().await?;
-    match session_user_id(&session).await? {
-        Some(user_id) => desk()?.user(user_id).await,
+    let desk = desk()?;
+    match session_user_id(&session, desk.now()).await? {
+        Some(user_id) => desk.user(user_id).await,
         None => Ok(None),
     }
 }
@@ -109,9 +128,16 @@ pub async fn sign_in(user: &CurrentUser) -> Result<(), Problem> {
         .await
         .map_err(session_problem)?;
     session
-        .insert(SIGNED_IN_AT, chrono::Utc::now().timestamp())
+        .insert(SIGNED_IN_AT, desk()?.now().timestamp())
         .await
         .map_err(session_problem)
+}
+
+/// The client's address of the request being served, if the server resolved one.
+pub fn client_ip() -> Option<IpAddr> {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<ClientIp>().copied())
+        .map(|ClientIp(ip)| ip)
 }
 
 pub async fn sign_out() -> Result<(), Problem> {

@@ -90,7 +90,7 @@ pub async fn whoami() -> Result<Option<CurrentUser>, Problem> {
 #[server(prefix = "/rpc", endpoint = "login")]
 pub async fn login(email: String, password: String) -> Result<CurrentUser, Problem> {
     let user = crate::backend::desk()?
-        .authenticate(&email, &password)
+        .authenticate(&email, &password, crate::backend::client_ip())
         .await?;
     crate::backend::sign_in(&user).await?;
     let home = if user.role.is_internal() {

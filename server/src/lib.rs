@@ -1,7 +1,10 @@
 //! creditdesk's server: storage, the service layer, the HTTP doors and demo data.
 
 pub mod api;
+pub mod csrf;
 pub mod demo;
+pub mod housekeeping;
+pub mod net;
 pub mod pdf;
 pub mod services;
 pub mod storage;

@@ -3,12 +3,13 @@
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{ArgAction, Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
 use app::domain::Role;
+use server::net::TrustedProxies;
 use server::services::{Caller, NewUserInput, Services};
-use server::{demo, storage, web};
+use server::{demo, housekeeping, storage, web};
 
 #[derive(Parser)]
 #[command(
@@ -18,10 +19,12 @@ use server::{demo, storage, web};
 )]
 struct Cli {
     /// `sqlite:PATH` or `postgres://…`; defaults to the SQLite file creditdesk.db here.
+    // The value may hold a password: `--help` names the variable, never its value.
     #[arg(
         long,
         env = "DATABASE_URL",
         default_value = "sqlite:creditdesk.db",
+        hide_env_values = true,
         global = true
     )]
     database_url: String,
@@ -33,14 +36,32 @@ struct Cli {
         global = true
     )]
     site_addr: SocketAddr,
-    /// Mark the session cookie `Secure` (set when users reach the site over HTTPS).
+    /// Mark the session cookie `Secure` (sent over HTTPS only). Default: on, unless the site
+    /// listens on a loopback address; `--secure-cookies=false` for plain HTTP on a network.
     #[arg(
         long,
         env = "CREDITDESK_SECURE_COOKIES",
-        default_value_t = false,
+        value_name = "BOOL",
+        num_args = 0..=1,
+        default_missing_value = "true",
+        value_parser = clap::builder::BoolishValueParser::new(),
+        hide_env_values = true,
         global = true
     )]
-    secure_cookies: bool,
+    secure_cookies: Option<bool>,
+    /// A reverse proxy's address or network (CIDR) whose X-Forwarded-For names the client;
+    /// repeat it or separate with commas. Without it the header is ignored.
+    #[arg(
+        long = "trusted-proxy",
+        env = "CREDITDESK_TRUSTED_PROXY",
+        value_name = "CIDR",
+        value_delimiter = ',',
+        action = ArgAction::Append,
+        value_parser = parse_network,
+        hide_env_values = true,
+        global = true
+    )]
+    trusted_proxies: Vec<ipnet::IpNet>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -53,6 +74,9 @@ enum Command {
     Migrate,
     /// Load demo customers, invoices, credit notes and one user per role.
     Demo,
+    /// Remove expired sessions, API tokens, idempotency keys and sign-in throttle rows (the
+    /// server also does this every 15 minutes).
+    Purge,
     /// Manage users.
     User {
         #[command(subcommand)]
@@ -62,12 +86,15 @@ enum Command {
 
 #[derive(Subcommand)]
 enum UserCommand {
-    /// Create a user who can sign in to the web app and ask for API tokens.
+    /// Create a user who can sign in to the web app and ask for API tokens. The password is
+    /// asked for without echo, or read from the first line of standard input with
+    /// `--password-stdin`; it never goes on the command line, where others could read it.
     Create {
         #[arg(long)]
         email: String,
+        /// Read the password from the first line of standard input.
         #[arg(long)]
-        password: String,
+        password_stdin: bool,
         /// administrator, credit_manager, sales_manager, sales, viewer or customer.
         #[arg(long, value_parser = parse_role)]
         role: Role,
@@ -75,6 +102,42 @@ enum UserCommand {
         #[arg(long)]
         customer_id: Option<i64>,
     },
+}
+
+fn parse_network(text: &str) -> Result<ipnet::IpNet, String> {
+    TrustedProxies::parse_network(text).map_err(|error| error.to_string())
+}
+
+/// The new user's password: from standard input, or asked twice on the terminal without echo.
+fn read_password(from_stdin: bool) -> Result<String, String> {
+    use std::io::{BufRead, IsTerminal};
+    let stdin = std::io::stdin();
+    if from_stdin {
+        let mut line = String::new();
+        stdin
+            .lock()
+            .read_line(&mut line)
+            .map_err(|error| format!("cannot read the password from standard input: {error}"))?;
+        let password = line.trim_end_matches(['\r', '\n']).to_string();
+        if password.is_empty() {
+            return Err("no password on standard input".to_string());
+        }
+        return Ok(password);
+    }
+    if !stdin.is_terminal() {
+        return Err(
+            "standard input is not a terminal: pipe the password with --password-stdin".to_string(),
+        );
+    }
+    let ask = |prompt: &str| {
+        rpassword::prompt_password(prompt)
+            .map_err(|error| format!("cannot read the password: {error}"))
+    };
+    let password = ask("Password: ")?;
+    if ask("Password again: ")? != password {
+        return Err("the two passwords differ".to_string());
+    }
+    Ok(password)
 }
 
 fn parse_role(name: &str) -> Result<Role, String> {
@@ -115,74 +178,89 @@ async fn run(cli: Cli) -> Result<(), String> {
             .await
             .map(|summary| println!("{summary}"))
             .map_err(|error| format!("cannot load the demo data: {error}")),
+        Command::Purge => services
+            .purge_expired()
+            .await
+            .map(|purged| println!("Purge: {purged}."))
+            .map_err(|error| format!("cannot purge: {error}")),
         Command::User {
             command:
                 UserCommand::Create {
                     email,
-                    password,
+                    password_stdin,
                     role,
                     customer_id,
                 },
-        } => services
-            .create_user(
-                Caller::CommandLine,
-                NewUserInput {
-                    email,
-                    password,
-                    role,
-                    customer_id,
-                },
-            )
-            .await
-            .map(|user| {
-                println!(
-                    "Created {} user {} (id {}).",
-                    user.role, user.email, user.id
+        } => match read_password(password_stdin) {
+            Err(message) => Err(message),
+            Ok(password) => services
+                .create_user(
+                    Caller::CommandLine,
+                    NewUserInput {
+                        email,
+                        password,
+                        role,
+                        customer_id,
+                    },
                 )
-            })
-            .map_err(|error| {
-                let problem = app::problem::Problem::from(error);
-                let fields: Vec<_> = problem
-                    .errors
-                    .iter()
-                    .map(|e| format!("{}: {}", e.field, e.message))
-                    .collect();
-                if fields.is_empty() {
-                    problem.detail
-                } else {
-                    fields.join("; ")
-                }
-            }),
+                .await
+                .map(|user| {
+                    println!(
+                        "Created {} user {} (id {}).",
+                        user.role, user.email, user.id
+                    )
+                })
+                .map_err(|error| {
+                    let problem = app::problem::Problem::from(error);
+                    let fields: Vec<_> = problem
+                        .errors
+                        .iter()
+                        .map(|e| format!("{}: {}", e.field, e.message))
+                        .collect();
+                    if fields.is_empty() {
+                        problem.detail
+                    } else {
+                        fields.join("; ")
+                    }
+                }),
+        },
         Command::Serve => {
-            let cookies = web::CookiePolicy {
-                secure: cli.secure_cookies,
+            let config = web::WebConfig {
+                // Browsers drop Secure cookies on plain HTTP, which a loopback address is
+                // (the demo, development); anywhere else HTTPS is expected.
+                secure_cookies: cli
+                    .secure_cookies
+                    .unwrap_or(!cli.site_addr.ip().is_loopback()),
+                trusted_proxies: TrustedProxies::new(cli.trusted_proxies),
             };
-            serve(services, cli.site_addr, cookies).await
+            serve(services, cli.site_addr, config).await
         }
     };
     storage.close().await;
     outcome
 }
 
-async fn serve(
-    services: Services,
-    addr: SocketAddr,
-    cookies: web::CookiePolicy,
-) -> Result<(), String> {
+async fn serve(services: Services, addr: SocketAddr, config: web::WebConfig) -> Result<(), String> {
     let shutdown = shutdown_signal()?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|error| format!("cannot listen on {addr}: {error}"))?;
-    let app = web::router(services, web::leptos_options(addr), cookies);
+    if !config.secure_cookies && !addr.ip().is_loopback() {
+        tracing::warn!("session cookies are not marked Secure (--secure-cookies=false)");
+    }
+    let housekeeping = housekeeping::spawn_periodic(services.clone());
+    let app = web::router(services, web::leptos_options(addr), config);
     tracing::info!("creditdesk listening on http://{addr}");
     // Peer addresses feed the per-address login rate limit.
-    axum::serve(
+    let served = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
     .await
-    .map_err(|error| format!("the server stopped: {error}"))
+    .map_err(|error| format!("the server stopped: {error}"));
+    housekeeping.abort();
+    served
 }
 
 /// Resolves on SIGINT or SIGTERM; in-flight requests then finish before the process exits.

@@ -31,8 +31,17 @@ impl Desk for Services {
         Ok(Services::user(self, id).await?)
     }
 
-    async fn authenticate(&self, email: &str, password: &str) -> Result<CurrentUser, Problem> {
-        Ok(Services::authenticate(self, email, password).await?)
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        Services::now(self)
+    }
+
+    async fn authenticate(
+        &self,
+        email: &str,
+        password: &str,
+        client: Option<std::net::IpAddr>,
+    ) -> Result<CurrentUser, Problem> {
+        Ok(Services::authenticate(self, email, password, client).await?)
     }
 
     async fn list_invoices(&self, user: &CurrentUser) -> Result<Vec<InvoiceView>, Problem> {
@@ -103,19 +112,22 @@ pub fn leptos_options(addr: SocketAddr) -> LeptosOptions {
         .build()
 }
 
-/// How the session cookie is sent: `Secure` only when the site is served over TLS (set
-/// `CREDITDESK_SECURE_COOKIES=true` behind an HTTPS proxy).
-#[derive(Clone, Copy, Debug, Default)]
-pub struct CookiePolicy {
-    pub secure: bool,
+/// How the server meets the network.
+#[derive(Clone, Debug, Default)]
+pub struct WebConfig {
+    /// Mark the session cookie `Secure` (browsers then send it over HTTPS only). The command
+    /// line turns it on unless the site listens on a loopback address.
+    pub secure_cookies: bool,
+    /// Reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: crate::net::TrustedProxies,
 }
 
-pub fn router(services: Services, leptos_options: LeptosOptions, cookies: CookiePolicy) -> Router {
+pub fn router(services: Services, leptos_options: LeptosOptions, config: WebConfig) -> Router {
     let sessions = SessionManagerLayer::new(services.storage().session_store())
         .with_name("creditdesk_session")
         .with_http_only(true)
         .with_same_site(SameSite::Strict)
-        .with_secure(cookies.secure)
+        .with_secure(config.secure_cookies)
         // Idle timeout; the absolute one is checked against the sign-in time.
         .with_expiry(Expiry::OnInactivity(time::Duration::minutes(
             IDLE_SESSION_MINUTES,
@@ -146,6 +158,8 @@ pub fn router(services: Services, leptos_options: LeptosOptions, cookies: Cookie
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .with_state(state)
         .layer(sessions)
+        // Pages, server functions and forms are cookie-authenticated: same origin only.
+        .layer(axum::middleware::from_fn(crate::csrf::layer))
         .nest("/api/v1", api)
         // Sign-in attempts from one address are slowed on both doors.
         .layer(axum::middleware::from_fn_with_state(
@@ -156,6 +170,11 @@ pub fn router(services: Services, leptos_options: LeptosOptions, cookies: Cookie
             "/api/v1/docs/openapi.json",
             <crate::api::openapi::ApiDoc as utoipa::OpenApi>::openapi(),
         ))
+        // Outermost: every layer above sees the resolved client address.
+        .layer(axum::middleware::from_fn_with_state(
+            config.trusted_proxies,
+            crate::net::layer,
+        ))
 }
 
 /// The PDF download of the browser pages (session, not bearer token).
@@ -164,7 +183,10 @@ async fn credit_note_pdf(
     session: tower_sessions::Session,
     axum::extract::Path(id): axum::extract::Path<i64>,
 ) -> axum::response::Response {
-    let user_id = app::backend::session_user_id(&session).await.ok().flatten();
+    let user_id = app::backend::session_user_id(&session, state.services.now())
+        .await
+        .ok()
+        .flatten();
     let user = match user_id {
         Some(id) => state.services.user(id).await.ok().flatten(),
         None => None,

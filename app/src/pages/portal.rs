@@ -2,8 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::invoices::InvoiceTable;
-use super::{CreditNoteStatusBadge, ProblemMessage};
+use super::{CreditNoteStatusBadge, InvoiceStatusBadge, ProblemMessage};
 use crate::rpc::portal_overview;
 
 #[component]
@@ -36,7 +35,7 @@ pub fn PortalPage() -> impl IntoView {
                                         <td>{note.date.to_string()}</td>
                                         <td><CreditNoteStatusBadge status=note.status/></td>
                                         <td class="num">{note.currency.format(note.total)}</td>
-                                        <td class="num">{note.currency.format(note.remaining_amount())}</td>
+                                        <td class="num">{note.currency.format(note.remaining_amount)}</td>
                                         <td>
                                             // A file, not a page: the router must let the browser fetch it.
                                             <a href=format!("/credit-notes/{}/pdf", note.id) rel="external" download>
@@ -48,7 +47,29 @@ pub fn PortalPage() -> impl IntoView {
                             </tbody>
                         </table>
                         <h2>"Your invoices"</h2>
-                        <InvoiceTable invoices=portal.invoices.clone() caption="Your invoices" staff=false/>
+                        <table class="grid">
+                            <caption class="visually-hidden">"Your invoices"</caption>
+                            <thead>
+                                <tr>
+                                    <th scope="col">"Number"</th>
+                                    <th scope="col">"Issued"</th>
+                                    <th scope="col">"Status"</th>
+                                    <th scope="col" class="num">"Total"</th>
+                                    <th scope="col" class="num">"Outstanding"</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {portal.invoices.iter().map(|invoice| view! {
+                                    <tr>
+                                        <td>{invoice.number.clone()}</td>
+                                        <td>{invoice.issue_date.to_string()}</td>
+                                        <td><InvoiceStatusBadge status=invoice.status/></td>
+                                        <td class="num">{invoice.currency.format(invoice.total)}</td>
+                                        <td class="num">{invoice.currency.format(invoice.outstanding)}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
                     }.into_any(),
                 }
             })}

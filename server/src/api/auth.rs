@@ -32,10 +32,12 @@ pub struct TokenResponse {
 /// `POST /auth/token`: a bearer token for a valid email and password.
 pub async fn create_token(
     State(services): State<Services>,
+    client: Option<axum::Extension<crate::net::ClientIp>>,
     ApiJson(request): ApiJson<TokenRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
+    let client = client.map(|axum::Extension(crate::net::ClientIp(ip))| ip);
     let user = services
-        .authenticate(&request.email, &request.password)
+        .authenticate(&request.email, &request.password, client)
         .await?;
     let token = services.issue_token(&user).await?;
     Ok((

@@ -44,6 +44,28 @@ impl From<CreditNoteView> for CreditNoteResource {
     }
 }
 
+/// A credit note as the caller may read it: staff get the full resource, a customer's token the
+/// portal view (no comments, no staff e-mail addresses).
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum SeenCreditNoteResource {
+    Staff(CreditNoteResource),
+    Customer(app::model::PortalCreditNote),
+}
+
+impl From<crate::services::SeenCreditNote> for SeenCreditNoteResource {
+    fn from(note: crate::services::SeenCreditNote) -> Self {
+        match note {
+            crate::services::SeenCreditNote::Staff(note) => {
+                SeenCreditNoteResource::Staff(note.into())
+            }
+            crate::services::SeenCreditNote::Customer(note) => {
+                SeenCreditNoteResource::Customer(note)
+            }
+        }
+    }
+}
+
 /// A row of `GET /invoices/{id}/linkable-credit-notes`.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct LinkableResource {

@@ -14,10 +14,53 @@ use crate::storage::{NewUser, StorageError, ThrottleRecord, UserRecord};
 
 /// How long an API token stays valid.
 pub const TOKEN_LIFETIME_DAYS: i64 = 30;
-/// Failures within this window count together.
-const FAILURE_WINDOW_MINUTES: i64 = 15;
-/// Failures allowed before an email is locked for a while.
-const FREE_FAILURES: i64 = 5;
+/// The longest email address (RFC 5321's path limit); longer ones are refused before anything
+/// is stored or logged.
+pub const MAX_EMAIL_BYTES: usize = 254;
+
+/// How sign-in attempts under one throttle key are counted.
+#[derive(Clone, Copy, Debug)]
+struct ThrottlePolicy {
+    /// Attempts within this window count together.
+    window: Duration,
+    /// Attempts allowed in a window before the key is locked.
+    free: i64,
+    /// The first lock; each further attempt doubles it, up to `max_lock`.
+    first_lock: Duration,
+    max_lock: Duration,
+}
+
+/// One email from one client address (IPv6: its /64): five attempts, then a minute's lock that
+/// doubles. Only this pair is locked, so a stranger guessing cannot lock the owner out.
+const PAIR: ThrottlePolicy = ThrottlePolicy {
+    window: Duration::minutes(15),
+    free: 5,
+    first_lock: Duration::minutes(1),
+    max_lock: Duration::minutes(15),
+};
+
+/// One email from all addresses together: a slow ceiling for guessing spread over many
+/// addresses. One address alone cannot reach it (its pair lock allows about 24 an hour).
+const CEILING: ThrottlePolicy = ThrottlePolicy {
+    window: Duration::hours(1),
+    free: 50,
+    first_lock: Duration::minutes(15),
+    max_lock: Duration::minutes(15),
+};
+
+/// The longest any throttle row matters: older unlocked rows are purged.
+pub const THROTTLE_RETENTION: Duration = Duration::hours(1);
+
+/// The throttle keys of one email from one client: the pair's, then the email's ceiling.
+/// Storage locks them in this order in every transaction, so they never deadlock.
+pub fn throttle_keys(email: &str, client: Option<std::net::IpAddr>) -> [String; 2] {
+    let email = email.trim().to_lowercase();
+    let client = client.map_or_else(
+        || "unknown".to_string(),
+        |ip| crate::net::address_group(ip).to_string(),
+    );
+    [format!("pair:{client}:{email}"), format!("email:{email}")]
+}
 
 #[derive(Clone, Debug)]
 pub struct NewUserInput {
@@ -71,26 +114,51 @@ async fn password_matches(password: String, hash: String) -> Result<bool, Servic
         .map_err(|e| ServiceError::Internal(e.to_string()))
 }
 
-/// The throttle after one more failure at `now`: past the free failures, the email is locked
-/// for a minute, doubling with each further failure, up to the window's length.
-fn after_failure(previous: Option<ThrottleRecord>, now: DateTime<Utc>) -> ThrottleRecord {
-    let fresh = ThrottleRecord {
-        failures: 0,
-        first_failed_at: now,
-        locked_until: None,
-    };
-    let mut throttle = previous
-        .filter(|t| now - t.first_failed_at < Duration::minutes(FAILURE_WINDOW_MINUTES))
-        .unwrap_or(fresh);
-    throttle.failures += 1;
-    if throttle.failures > FREE_FAILURES {
-        let extra = u32::try_from(throttle.failures - FREE_FAILURES - 1)
-            .unwrap_or(u32::MAX)
-            .min(4);
-        let minutes = (1i64 << extra).min(FAILURE_WINDOW_MINUTES);
-        throttle.locked_until = Some(now + Duration::minutes(minutes));
+/// What an attempt at `now` finds under one key.
+#[derive(Debug, PartialEq, Eq)]
+enum Verdict {
+    /// Go ahead; the attempt is counted (and may lock the key for the next ones).
+    Counted(ThrottleRecord),
+    /// Locked until then.
+    Locked(DateTime<Utc>),
+}
+
+impl ThrottlePolicy {
+    /// Counts one attempt at `now`. A window that ended (and holds no running lock) starts
+    /// again; past the free attempts the key locks, longer with every further attempt.
+    fn count(&self, current: ThrottleRecord, now: DateTime<Utc>) -> Verdict {
+        if let Some(until) = current.locked_until.filter(|until| *until > now) {
+            return Verdict::Locked(until);
+        }
+        let mut throttle = if now - current.window_started_at >= self.window {
+            ThrottleRecord {
+                attempts: 0,
+                window_started_at: now,
+                locked_until: None,
+            }
+        } else {
+            current
+        };
+        throttle.attempts = throttle.attempts.saturating_add(1);
+        if throttle.attempts > self.free {
+            let doublings = u32::try_from(throttle.attempts - self.free - 1)
+                .unwrap_or(u32::MAX)
+                .min(16);
+            let lock = self
+                .first_lock
+                .checked_mul(1 << doublings)
+                .unwrap_or(self.max_lock)
+                .min(self.max_lock);
+            throttle.locked_until = Some(now + lock);
+        }
+        Verdict::Counted(throttle)
     }
-    throttle
+}
+
+fn throttled(until: DateTime<Utc>, now: DateTime<Utc>) -> ServiceError {
+    ServiceError::Throttled {
+        retry_after_seconds: (until - now).num_seconds().max(1),
+    }
 }
 
 impl Services {
@@ -163,49 +231,76 @@ impl Services {
         })
     }
 
-    /// Checks an email and password. Every failure answers the same `unauthorized`, whether
-    /// the email exists or not; repeated failures for one email are throttled.
+    /// Checks an email and password from `client`. Every failure answers the same
+    /// `unauthorized`, whether the email exists or not. The attempt is counted before the
+    /// password is checked, in one transaction that holds the throttle rows, so concurrent
+    /// guesses take turns and none goes uncounted; a correct password then takes its count back.
     pub async fn authenticate(
         &self,
         email: &str,
         password: &str,
+        client: Option<std::net::IpAddr>,
     ) -> Result<CurrentUser, ServiceError> {
-        let key = email.trim().to_lowercase();
-        let now = self.now();
-        let (user, throttle) = {
-            let mut tx = self.storage.read().await?;
-            (
-                tx.user_by_email(&key).await?,
-                tx.login_throttle(&key).await?,
-            )
-        };
-        if let Some(until) = throttle
-            .as_ref()
-            .and_then(|t| t.locked_until)
-            .filter(|until| *until > now)
-        {
-            tracing::warn!(email = %key, "login refused: too many failed attempts");
-            return Err(ServiceError::Throttled {
-                retry_after_seconds: (until - now).num_seconds().max(1),
-            });
+        if email.trim().len() > MAX_EMAIL_BYTES {
+            return Err(ServiceError::Invalid(app::problem::Problem::validation(
+                "email",
+                format!("An email address has at most {MAX_EMAIL_BYTES} characters"),
+            )));
         }
+        let key = email.trim().to_lowercase();
+        let [pair_key, email_key] = throttle_keys(&key, client);
+        let now = self.now();
+        let (user, attempts) = {
+            let mut tx = self.storage.write().await?;
+            let pair = tx.lock_sign_in_throttle(&pair_key, now).await?;
+            let counted = match PAIR.count(pair.clone(), now) {
+                Verdict::Locked(until) => {
+                    // Refused attempts count too (the count is what was tried), without
+                    // moving the running lock.
+                    let mut pair = pair;
+                    pair.attempts = pair.attempts.saturating_add(1);
+                    tx.set_sign_in_throttle(&pair_key, &pair).await?;
+                    tx.commit().await?;
+                    tracing::warn!(email = %key, ?client, "sign-in refused: too many attempts from this address");
+                    return Err(throttled(until, now));
+                }
+                Verdict::Counted(pair) => pair,
+            };
+            tx.set_sign_in_throttle(&pair_key, &counted).await?;
+            let ceiling = tx.lock_sign_in_throttle(&email_key, now).await?;
+            match CEILING.count(ceiling, now) {
+                Verdict::Locked(until) => {
+                    tx.commit().await?;
+                    tracing::warn!(email = %key, "sign-in refused: too many attempts on this email");
+                    return Err(throttled(until, now));
+                }
+                Verdict::Counted(ceiling) => {
+                    tx.set_sign_in_throttle(&email_key, &ceiling).await?;
+                }
+            }
+            let user = tx.user_by_email(&key).await?;
+            tx.commit().await?;
+            (user, counted.attempts)
+        };
         let hash = user
             .as_ref()
             .map_or_else(|| dummy_hash().to_string(), |u| u.password_hash.clone());
         let matches = password_matches(password.to_string(), hash).await?;
-        let mut tx = self.storage.write().await?;
         match user {
             Some(user) if matches => {
-                tx.set_login_throttle(&key, None).await?;
+                let mut tx = self.storage.write().await?;
+                tx.delete_sign_in_throttle(&pair_key).await?;
+                let mut ceiling = tx.lock_sign_in_throttle(&email_key, now).await?;
+                ceiling.attempts = (ceiling.attempts - 1).max(0);
+                if ceiling.attempts <= CEILING.free {
+                    ceiling.locked_until = None;
+                }
+                tx.set_sign_in_throttle(&email_key, &ceiling).await?;
                 tx.commit().await?;
                 current_user(user)
             }
             _ => {
-                let previous = tx.login_throttle(&key).await?;
-                let throttle = after_failure(previous, now);
-                tracing::warn!(email = %key, failures = throttle.failures, "failed login");
-                tx.set_login_throttle(&key, Some(&throttle)).await?;
-                tx.commit().await?;
+                tracing::warn!(email = %key, ?client, attempts, "failed sign-in");
                 Err(ServiceError::Unauthorized)
             }
         }
@@ -262,29 +357,82 @@ impl Services {
 mod tests {
     use super::*;
 
-    #[test]
-    fn five_failures_are_free_then_locks_grow() {
-        let now = Utc::now();
-        let mut throttle = None;
-        for _ in 0..5 {
-            let next = after_failure(throttle, now);
-            assert!(next.locked_until.is_none());
-            throttle = Some(next);
+    fn fresh(now: DateTime<Utc>) -> ThrottleRecord {
+        ThrottleRecord {
+            attempts: 0,
+            window_started_at: now,
+            locked_until: None,
         }
-        let sixth = after_failure(throttle, now);
-        assert_eq!(sixth.locked_until, Some(now + Duration::minutes(1)));
-        let seventh = after_failure(Some(sixth), now);
-        assert_eq!(seventh.locked_until, Some(now + Duration::minutes(2)));
+    }
+
+    fn counted(verdict: Verdict) -> ThrottleRecord {
+        match verdict {
+            Verdict::Counted(throttle) => throttle,
+            Verdict::Locked(until) => panic!("locked until {until}"),
+        }
     }
 
     #[test]
-    fn old_failures_are_forgotten() {
+    fn five_attempts_are_free_then_locks_grow() {
+        let now = Utc::now();
+        let mut throttle = fresh(now);
+        for _ in 0..5 {
+            throttle = counted(PAIR.count(throttle, now));
+            assert!(throttle.locked_until.is_none());
+        }
+        // The sixth attempt still runs, and locks the pair for the next one.
+        let sixth = counted(PAIR.count(throttle, now));
+        assert_eq!(sixth.locked_until, Some(now + Duration::minutes(1)));
+        assert_eq!(
+            PAIR.count(sixth.clone(), now),
+            Verdict::Locked(now + Duration::minutes(1))
+        );
+        let later = now + Duration::minutes(1);
+        let seventh = counted(PAIR.count(sixth, later));
+        assert_eq!(seventh.locked_until, Some(later + Duration::minutes(2)));
+    }
+
+    #[test]
+    fn old_attempts_are_forgotten_but_not_a_running_lock() {
         let now = Utc::now();
         let old = ThrottleRecord {
-            failures: 9,
-            first_failed_at: now - Duration::hours(1),
+            attempts: 9,
+            window_started_at: now - Duration::hours(1),
             locked_until: None,
         };
-        assert_eq!(after_failure(Some(old), now).failures, 1);
+        assert_eq!(counted(PAIR.count(old.clone(), now)).attempts, 1);
+        let locked = ThrottleRecord {
+            locked_until: Some(now + Duration::minutes(3)),
+            ..old
+        };
+        assert!(matches!(PAIR.count(locked, now), Verdict::Locked(_)));
+    }
+
+    #[test]
+    fn locks_stop_growing_at_their_maximum() {
+        let now = Utc::now();
+        let many = ThrottleRecord {
+            attempts: 1_000,
+            window_started_at: now,
+            locked_until: None,
+        };
+        assert_eq!(
+            counted(PAIR.count(many.clone(), now)).locked_until,
+            Some(now + Duration::minutes(15))
+        );
+        assert_eq!(
+            counted(CEILING.count(many, now)).locked_until,
+            Some(now + Duration::minutes(15))
+        );
+    }
+
+    #[test]
+    fn keys_group_ipv6_clients_by_their_64() {
+        let a = throttle_keys(" Ann@Example.com", "2001:db8:1:2::1".parse().ok());
+        let b = throttle_keys("ann@example.com", "2001:db8:1:2:ffff::2".parse().ok());
+        let c = throttle_keys("ann@example.com", "2001:db8:1:3::1".parse().ok());
+        assert_eq!(a, b);
+        assert_ne!(a[0], c[0]);
+        assert_eq!(a[1], c[1], "one ceiling per email");
     }
 }

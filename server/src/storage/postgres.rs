@@ -55,6 +55,42 @@ impl Storage for PostgresStorage {
         "postgres"
     }
 
+    async fn purge(&self, cutoffs: &super::PurgeCutoffs) -> Result<super::Purged, StorageError> {
+        let mut tx = self.pool.begin().await?;
+        let sessions = sqlx::query("DELETE FROM tower_sessions.session WHERE expiry_date < $1")
+            .bind(cutoffs.now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        let api_tokens =
+            sqlx::query("DELETE FROM api_tokens WHERE expires_at < $1 OR revoked_at < $1")
+                .bind(cutoffs.now)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        let idempotency_keys = sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1")
+            .bind(cutoffs.idempotency_before)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        let throttle_rows = sqlx::query(
+            "DELETE FROM sign_in_throttle WHERE window_started_at < $1 \
+             AND (locked_until IS NULL OR locked_until < $2)",
+        )
+        .bind(cutoffs.throttle_before)
+        .bind(cutoffs.now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        Ok(super::Purged {
+            sessions,
+            api_tokens,
+            idempotency_keys,
+            throttle_rows,
+        })
+    }
+
     async fn close(&self) {
         self.pool.close().await;
     }

@@ -60,6 +60,47 @@ impl Storage for SqliteStorage {
         "sqlite"
     }
 
+    async fn purge(&self, cutoffs: &super::PurgeCutoffs) -> Result<super::Purged, StorageError> {
+        // Times are stored as text; julianday() compares them as instants.
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let sessions =
+            sqlx::query("DELETE FROM tower_sessions WHERE julianday(expiry_date) < julianday($1)")
+                .bind(cutoffs.now)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        let api_tokens = sqlx::query(
+            "DELETE FROM api_tokens WHERE julianday(expires_at) < julianday($1) \
+             OR julianday(revoked_at) < julianday($1)",
+        )
+        .bind(cutoffs.now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        let idempotency_keys =
+            sqlx::query("DELETE FROM idempotency_keys WHERE julianday(created_at) < julianday($1)")
+                .bind(cutoffs.idempotency_before)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        let throttle_rows = sqlx::query(
+            "DELETE FROM sign_in_throttle WHERE julianday(window_started_at) < julianday($1) \
+             AND (locked_until IS NULL OR julianday(locked_until) < julianday($2))",
+        )
+        .bind(cutoffs.throttle_before)
+        .bind(cutoffs.now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        Ok(super::Purged {
+            sessions,
+            api_tokens,
+            idempotency_keys,
+            throttle_rows,
+        })
+    }
+
     async fn close(&self) {
         self.pool.close().await;
     }

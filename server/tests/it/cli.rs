@@ -1,6 +1,6 @@
 //! The `creditdesk` binary fails with one clear line, not a panic, when it cannot start.
 
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 fn creditdesk(args: &[&str]) -> (bool, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_creditdesk"))
@@ -97,80 +97,257 @@ fn sigterm_stops_the_server_cleanly() {
     assert!(status.success(), "exit status after SIGTERM: {status}");
 }
 
+/// Runs `creditdesk --database-url URL ARGS` with `stdin` piped in (`None`: nothing, closed).
+fn run_with(url: &str, args: &[&str], stdin: Option<&str>) -> (bool, String, String) {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_creditdesk"))
+        .args(["--database-url", url])
+        .args(args)
+        .env("RUST_LOG", "off")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    if let Some(text) = stdin {
+        input.write_all(text.as_bytes()).unwrap();
+    }
+    drop(input);
+    let output = child.wait_with_output().unwrap();
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).to_string(),
+        String::from_utf8_lossy(&output.stderr).to_string(),
+    )
+}
+
 #[test]
 fn demo_loads_once_and_user_create_checks_its_input() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite:{}", dir.path().join("demo.db").display());
-    let run = |args: &[&str]| {
-        let output = Command::new(env!("CARGO_BIN_EXE_creditdesk"))
-            .args(["--database-url", &url])
-            .args(args)
-            .env("RUST_LOG", "off")
-            .output()
-            .unwrap();
-        (
-            output.status.success(),
-            String::from_utf8_lossy(&output.stdout).to_string(),
-            String::from_utf8_lossy(&output.stderr).to_string(),
-        )
-    };
-    let (ok, stdout, _) = run(&["demo"]);
+    let run = |args: &[&str], stdin: Option<&str>| run_with(&url, args, stdin);
+    let (ok, stdout, _) = run(&["demo"], None);
     assert!(ok);
     assert!(stdout.contains("admin@creditdesk.example"), "{stdout}");
-    let (ok, stdout, _) = run(&["demo"]);
+    let (ok, stdout, _) = run(&["demo"], None);
     assert!(ok);
     assert!(stdout.contains("not loaded again"), "{stdout}");
 
-    let (ok, stdout, stderr) = run(&[
-        "user",
-        "create",
-        "--email",
-        "New@Example.com",
-        "--password",
-        "long enough pw",
-        "--role",
-        "viewer",
-    ]);
+    let create = |email: &str, role: &str, password: &str| {
+        run(
+            &[
+                "user",
+                "create",
+                "--email",
+                email,
+                "--role",
+                role,
+                "--password-stdin",
+            ],
+            Some(password),
+        )
+    };
+    let (ok, stdout, stderr) = create("New@Example.com", "viewer", "long enough pw\n");
     assert!(ok, "{stderr}");
     assert!(stdout.contains("new@example.com"), "{stdout}");
-    let (ok, _, stderr) = run(&[
-        "user",
-        "create",
-        "--email",
-        "new@example.com",
-        "--password",
-        "long enough pw",
-        "--role",
-        "viewer",
-    ]);
+    let (ok, _, stderr) = create("new@example.com", "viewer", "long enough pw\n");
     assert!(!ok);
     assert!(stderr.contains("already exists"), "{stderr}");
-    let (ok, _, stderr) = run(&[
-        "user",
-        "create",
-        "--email",
-        "c@example.com",
-        "--password",
-        "short",
-        "--role",
-        "customer",
-    ]);
+    let (ok, _, stderr) = create("c@example.com", "customer", "short\n");
     assert!(!ok);
     assert!(
         stderr.contains("password: Use at least 10 characters"),
         "{stderr}"
     );
     assert!(stderr.contains("customer_id:"), "{stderr}");
-    let (ok, _, stderr) = run(&[
-        "user",
-        "create",
-        "--email",
-        "c@example.com",
-        "--password",
-        "long enough pw",
-        "--role",
-        "boss",
-    ]);
+    let (ok, _, stderr) = create("c@example.com", "boss", "long enough pw\n");
     assert!(!ok);
     assert!(stderr.contains("unknown role `boss`"), "{stderr}");
+}
+
+#[test]
+fn passwords_never_go_on_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("users.db").display());
+    // The old flag is gone: a password in the argument list is visible to every local user.
+    let (ok, _, stderr) = run_with(
+        &url,
+        &[
+            "user",
+            "create",
+            "--email",
+            "a@example.com",
+            "--password",
+            "long enough pw",
+            "--role",
+            "viewer",
+        ],
+        None,
+    );
+    assert!(!ok);
+    assert!(stderr.contains("--password"), "{stderr}");
+    // Without a terminal and without --password-stdin it says what to do.
+    let (ok, _, stderr) = run_with(
+        &url,
+        &[
+            "user",
+            "create",
+            "--email",
+            "a@example.com",
+            "--role",
+            "viewer",
+        ],
+        Some("long enough pw\n"),
+    );
+    assert!(!ok);
+    assert_one_line_error(stderr.trim(), "--password-stdin");
+    let (ok, _, stderr) = run_with(
+        &url,
+        &[
+            "user",
+            "create",
+            "--email",
+            "a@example.com",
+            "--role",
+            "viewer",
+            "--password-stdin",
+        ],
+        None,
+    );
+    assert!(!ok);
+    assert_one_line_error(stderr.trim(), "no password on standard input");
+    // The password is the whole first line, spaces included.
+    let (ok, _, stderr) = run_with(
+        &url,
+        &[
+            "user",
+            "create",
+            "--email",
+            "a@example.com",
+            "--role",
+            "viewer",
+            "--password-stdin",
+        ],
+        Some(" spaced password \r\nsecond line\n"),
+    );
+    assert!(ok, "{stderr}");
+}
+
+#[test]
+fn help_does_not_print_the_database_url() {
+    let output = Command::new(env!("CARGO_BIN_EXE_creditdesk"))
+        .arg("--help")
+        .env(
+            "DATABASE_URL",
+            "postgres://creditdesk:hunter2@db.example/creditdesk",
+        )
+        .env("CREDITDESK_TRUSTED_PROXY", "10.0.0.0/8")
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let help = String::from_utf8_lossy(&output.stdout);
+    assert!(help.contains("DATABASE_URL"), "{help}");
+    assert!(!help.contains("hunter2"), "{help}");
+    assert!(help.contains("--trusted-proxy"), "{help}");
+    assert!(!help.contains("--password <"), "{help}");
+}
+
+#[test]
+fn purge_says_what_it_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("purge.db").display());
+    let (ok, stdout, stderr) = run_with(&url, &["purge"], None);
+    assert!(ok, "{stderr}");
+    assert!(
+        stdout.contains("removed 0 expired sessions, 0 expired or revoked API tokens"),
+        "{stdout}"
+    );
+}
+
+/// Serves on `addr` with `extra` flags, signs a user in and answers the session cookie.
+fn session_cookie_when_serving(addr: &str, extra: &[&str]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("cookies.db").display());
+    let (ok, _, stderr) = run_with(
+        &url,
+        &[
+            "user",
+            "create",
+            "--email",
+            "ann@example.com",
+            "--role",
+            "viewer",
+            "--password-stdin",
+        ],
+        Some("long enough pw\n"),
+    );
+    assert!(ok, "{stderr}");
+    let port = addr.rsplit_once(':').unwrap().1;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_creditdesk"))
+        .args(["--database-url", &url, "--addr", addr])
+        .args(extra)
+        .env("RUST_LOG", "off")
+        .env_remove("CREDITDESK_SECURE_COOKIES")
+        .spawn()
+        .expect("start creditdesk");
+    let local = format!("127.0.0.1:{port}");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while std::net::TcpStream::connect(&local).is_err() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the server did not start"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let cookie = runtime.block_on(async {
+        let response = reqwest::Client::new()
+            .post(format!("http://{local}/rpc/login"))
+            .form(&[("email", "ann@example.com"), ("password", "long enough pw")])
+            .send()
+            .await
+            .unwrap();
+        response
+            .headers()
+            .get("set-cookie")
+            .map(|value| value.to_str().unwrap().to_string())
+            .unwrap_or_default()
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    cookie
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[test]
+fn session_cookies_are_secure_unless_the_site_is_on_loopback() {
+    let everywhere = session_cookie_when_serving(&format!("0.0.0.0:{}", free_port()), &[]);
+    assert!(
+        everywhere.starts_with("creditdesk_session="),
+        "{everywhere}"
+    );
+    assert!(everywhere.contains("Secure"), "{everywhere}");
+    let overridden = session_cookie_when_serving(
+        &format!("0.0.0.0:{}", free_port()),
+        &["--secure-cookies=false"],
+    );
+    assert!(
+        overridden.starts_with("creditdesk_session="),
+        "{overridden}"
+    );
+    assert!(!overridden.contains("Secure"), "{overridden}");
+    let loopback = session_cookie_when_serving(&format!("127.0.0.1:{}", free_port()), &[]);
+    assert!(loopback.starts_with("creditdesk_session="), "{loopback}");
+    assert!(!loopback.contains("Secure"), "{loopback}");
 }

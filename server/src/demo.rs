@@ -1,13 +1,13 @@
 //! Demo data: a few customers in EUR and USD, invoices, and credit notes in several statuses
 //! and currencies — enough to try the link dialog — and one user per role.
 
-use app::domain::{Currency, InvoiceStatus, LineInput, Role};
+use app::domain::{Currency, InvoiceStatus, Role};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::services::{
-    Caller, NewCreditNoteInput, NewCustomerInput, NewInvoiceInput, NewUserInput, ServiceError,
-    Services,
+    Caller, LineDraft, NewCreditNoteInput, NewCustomerInput, NewInvoiceInput, NewUserInput,
+    ServiceError, Services,
 };
 
 fn currency(code: &str) -> Currency {
@@ -18,13 +18,14 @@ fn date(text: &str) -> NaiveDate {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("demo dates are valid")
 }
 
-fn line(description: &str, quantity: i64, unit_price: &str, tax_rate: &str) -> LineInput {
-    LineInput {
+fn line(description: &str, quantity: i64, unit_price: &str, tax_rate: &str) -> LineDraft {
+    LineDraft {
         description: description.to_string(),
         quantity: Decimal::from(quantity),
         unit_price: unit_price.parse().expect("demo prices are decimals"),
         discount_percent: Decimal::ZERO,
-        tax_rate: tax_rate.parse().expect("demo rates are decimals"),
+        tax_rate: Some(tax_rate.parse().expect("demo rates are decimals")),
+        tax_category: None,
     }
 }
 

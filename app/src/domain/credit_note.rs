@@ -123,25 +123,61 @@ impl CreditContent {
     }
 }
 
-/// The invoice a credit note refers to must be the same customer's and dated no later.
+/// The invoice a credit note relates to, as its rules see it.
+#[derive(Clone, Copy, Debug)]
+pub struct RelatedInvoice {
+    pub customer_id: i64,
+    pub currency: Currency,
+    pub issue_date: NaiveDate,
+    pub status: super::status::InvoiceStatus,
+    pub kind: super::lifecycle::InvoiceKind,
+}
+
+/// A credit note may relate only to an issued (pending or paid) standard or advance invoice of
+/// its own customer and currency, dated no later than the note (the same day is allowed).
 pub fn check_related_invoice(
     note_customer_id: i64,
+    note_currency: Currency,
     note_date: NaiveDate,
-    invoice_customer_id: i64,
-    invoice_date: NaiveDate,
+    invoice: &RelatedInvoice,
 ) -> Result<(), Violation> {
-    if note_customer_id != invoice_customer_id {
+    use super::lifecycle::InvoiceKind;
+    use super::status::InvoiceStatus;
+    if note_customer_id != invoice.customer_id {
         return Err(Violation::new(
             RuleCode::CustomerMismatch,
             Some("related_invoice_id".into()),
             "The related invoice belongs to another customer",
         ));
     }
-    if note_date < invoice_date {
+    let issued = matches!(invoice.status, InvoiceStatus::Pending | InvoiceStatus::Paid);
+    if !issued || invoice.kind == InvoiceKind::Correction {
+        let what = if invoice.kind == InvoiceKind::Correction {
+            "a correction invoice".to_string()
+        } else {
+            format!("a {} invoice", invoice.status.label().to_lowercase())
+        };
+        return Err(Violation::new(
+            RuleCode::RelatedInvoiceNotIssued,
+            Some("related_invoice_id".into()),
+            format!("A credit note relates to an issued invoice (pending or paid), not {what}"),
+        ));
+    }
+    if note_currency != invoice.currency {
+        return Err(Violation::new(
+            RuleCode::CurrencyMismatch,
+            Some("currency".into()),
+            format!("The related invoice is in {}", invoice.currency),
+        ));
+    }
+    if note_date < invoice.issue_date {
         return Err(Violation::new(
             RuleCode::DateBeforeInvoice,
             Some("date".into()),
-            format!("The credit note is dated before its invoice ({invoice_date})"),
+            format!(
+                "The credit note is dated before its invoice ({})",
+                invoice.issue_date
+            ),
         ));
     }
     Ok(())
@@ -288,19 +324,57 @@ mod tests {
 
     #[test]
     fn related_invoice_rules() {
+        use crate::domain::{InvoiceKind, InvoiceStatus};
         let day = |d| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
-        assert!(check_related_invoice(1, day(5), 1, day(5)).is_ok());
+        let eur = Currency::parse("EUR").unwrap();
+        let invoice = RelatedInvoice {
+            customer_id: 1,
+            currency: eur,
+            issue_date: day(5),
+            status: InvoiceStatus::Pending,
+            kind: InvoiceKind::Standard,
+        };
+        let code = |customer, currency, date, invoice: RelatedInvoice| {
+            check_related_invoice(customer, currency, date, &invoice).map_err(|v| v.code)
+        };
         assert_eq!(
-            check_related_invoice(1, day(5), 2, day(1))
-                .unwrap_err()
-                .code,
-            RuleCode::CustomerMismatch
+            code(1, eur, day(5), invoice),
+            Ok(()),
+            "the same day is allowed"
+        );
+        let paid_advance = RelatedInvoice {
+            status: InvoiceStatus::Paid,
+            kind: InvoiceKind::Advance,
+            ..invoice
+        };
+        assert_eq!(code(1, eur, day(6), paid_advance), Ok(()));
+        assert_eq!(
+            code(2, eur, day(5), invoice),
+            Err(RuleCode::CustomerMismatch)
         );
         assert_eq!(
-            check_related_invoice(1, day(1), 1, day(5))
-                .unwrap_err()
-                .code,
-            RuleCode::DateBeforeInvoice
+            code(1, eur, day(1), invoice),
+            Err(RuleCode::DateBeforeInvoice)
+        );
+        let usd = Currency::parse("USD").unwrap();
+        assert_eq!(
+            code(1, usd, day(5), invoice),
+            Err(RuleCode::CurrencyMismatch)
+        );
+        for status in [InvoiceStatus::Draft, InvoiceStatus::Cancelled] {
+            let unissued = RelatedInvoice { status, ..invoice };
+            assert_eq!(
+                code(1, eur, day(5), unissued),
+                Err(RuleCode::RelatedInvoiceNotIssued)
+            );
+        }
+        let correction = RelatedInvoice {
+            kind: InvoiceKind::Correction,
+            ..invoice
+        };
+        assert_eq!(
+            code(1, eur, day(5), correction),
+            Err(RuleCode::RelatedInvoiceNotIssued)
         );
     }
 

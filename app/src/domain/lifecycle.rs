@@ -138,6 +138,8 @@ pub fn check_invoice_action(
 pub enum CreditNoteAction {
     Edit,
     Submit,
+    /// pending approval → draft, with a reason.
+    Reject,
     Finalize,
     Comment,
     Link,
@@ -151,6 +153,7 @@ impl CreditNoteAction {
     pub const ALL: &'static [CreditNoteAction] = &[
         CreditNoteAction::Edit,
         CreditNoteAction::Submit,
+        CreditNoteAction::Reject,
         CreditNoteAction::Finalize,
         CreditNoteAction::Comment,
         CreditNoteAction::Link,
@@ -174,6 +177,7 @@ impl CreditNoteAction {
         match self {
             CreditNoteAction::Edit => "edited",
             CreditNoteAction::Submit => "submitted for approval",
+            CreditNoteAction::Reject => "rejected",
             CreditNoteAction::Finalize => "finalized",
             CreditNoteAction::Comment => "commented",
             CreditNoteAction::Link => "linked",
@@ -212,7 +216,7 @@ pub fn check_credit_note_action(
     }
     let allowed = match action {
         A::Comment => true,
-        A::Edit | A::Submit | A::Finalize | A::Delete if is_finalized(status) => {
+        A::Edit | A::Submit | A::Reject | A::Finalize | A::Delete if is_finalized(status) => {
             return Err(Violation::general(
                 RuleCode::CreditNoteFinalized,
                 format!(
@@ -223,6 +227,7 @@ pub fn check_credit_note_action(
         }
         A::Edit | A::Finalize => true,
         A::Submit | A::Delete => status == S::Draft,
+        A::Reject => status == S::PendingApproval,
         A::Link => status == S::Available,
         A::Refund => status == S::Available,
         A::MarkAvailable => status == S::Used,

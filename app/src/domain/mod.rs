@@ -14,8 +14,8 @@ pub mod tax;
 pub mod violation;
 
 pub use credit_note::{
-    Charge, CreditContent, LineSelection, check_related_invoice, credit_lines_from_invoice,
-    over_credit_warning,
+    Charge, CreditContent, LineSelection, RelatedInvoice, check_related_invoice,
+    credit_lines_from_invoice, over_credit_warning,
 };
 pub use lifecycle::{
     CreditNoteAction, InvoiceAction, InvoiceKind, check_credit_note_action, check_invoice_action,

@@ -18,6 +18,16 @@ pub enum RuleCode {
     CreditNoteAllocated,
     CreditNoteFinalized,
     InvalidStatus,
+    /// A document number that another document already carries.
+    NumberTaken,
+    /// An invoice's customer or currency cannot change once money or credit notes refer to it.
+    InvoiceTermsLocked,
+    /// An invoice with payments is cancelled, never deleted.
+    InvoiceHasPayments,
+    /// Credit notes refer to the invoice.
+    InvoiceHasCreditNotes,
+    /// A credit note may only relate to an issued standard or advance invoice.
+    RelatedInvoiceNotIssued,
 }
 
 impl RuleCode {
@@ -36,6 +46,11 @@ impl RuleCode {
             RuleCode::CreditNoteAllocated => "credit_note_allocated",
             RuleCode::CreditNoteFinalized => "credit_note_finalized",
             RuleCode::InvalidStatus => "invalid_status",
+            RuleCode::NumberTaken => "number_taken",
+            RuleCode::InvoiceTermsLocked => "invoice_terms_locked",
+            RuleCode::InvoiceHasPayments => "invoice_has_payments",
+            RuleCode::InvoiceHasCreditNotes => "invoice_has_credit_notes",
+            RuleCode::RelatedInvoiceNotIssued => "related_invoice_not_issued",
         }
     }
 
@@ -46,7 +61,11 @@ impl RuleCode {
             RuleCode::InvoiceHasAllocations
             | RuleCode::CreditNoteAllocated
             | RuleCode::CreditNoteFinalized
-            | RuleCode::InvalidStatus => 409,
+            | RuleCode::InvalidStatus
+            | RuleCode::NumberTaken
+            | RuleCode::InvoiceTermsLocked
+            | RuleCode::InvoiceHasPayments
+            | RuleCode::InvoiceHasCreditNotes => 409,
             _ => 422,
         }
     }

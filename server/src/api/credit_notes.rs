@@ -4,12 +4,12 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use serde::Deserialize;
 
-use super::input::{Fields, LineRequest, TaxContext};
+use super::input::{Fields, LineRequest};
 use super::pagination::{List, page};
 use super::resources::CreditNoteResource;
 use super::{ApiError, ApiJson, ApiPath, ApiQuery, ApiUser};
+use crate::services::CreditNoteFilter;
 use crate::services::{Caller, CreditNoteChanges, NewCreditNoteInput, PaymentInput, Services};
-use crate::storage::CreditNoteFilter;
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -51,10 +51,9 @@ pub async fn create(
     let mut fields = Fields::default();
     let currency = fields.currency("currency", &request.currency);
     let date = fields.date("date", &request.date);
-    let tax = TaxContext::for_lines(&services, &user, request.customer_id, &request.lines).await?;
-    let lines = fields.lines(&request.lines, currency, tax.as_ref());
+    let lines = fields.lines(&request.lines, currency);
     let charge = request.charge.as_ref().map(|charge| {
-        let amount = fields.amount("charge.amount", &charge.amount, currency);
+        let amount = fields.decimal("charge.amount", &charge.amount);
         (charge, amount)
     });
     let input = fields.finish(|| {
@@ -88,14 +87,14 @@ pub async fn create(
     get,
     path = "/credit-notes",
     tag = "credit notes",
-    responses((status = 200, body = List<CreditNoteResource>), crate::api::extract::Problems),
+    responses((status = 200, body = List<super::resources::SeenCreditNoteResource>), crate::api::extract::Problems),
     security(("bearer" = []))
 )]
 pub async fn list(
     State(services): State<Services>,
     ApiUser(user): ApiUser,
     query: ApiQuery,
-) -> Result<axum::Json<List<CreditNoteResource>>, ApiError> {
+) -> Result<axum::Json<List<super::resources::SeenCreditNoteResource>>, ApiError> {
     let mut fields = Fields::default();
     let page = page(&mut fields, query.get("limit"), query.get("cursor"));
     let customer_id = query
@@ -130,12 +129,13 @@ pub async fn list(
             finalized_only: false,
         })
     })?;
-    let items = services.list_credit_notes(&user, filter, page).await?;
-    Ok(axum::Json(List::new(
-        items.into_iter().map(CreditNoteResource::from).collect(),
-        page,
-        |n| n.note.id,
-    )))
+    // A customer's token gets the portal view of each note.
+    let items = services.credit_notes_as_seen(&user, filter, page).await?;
+    let next = List::new(items, page, |n| n.id());
+    Ok(axum::Json(List {
+        items: next.items.into_iter().map(Into::into).collect(),
+        next_cursor: next.next_cursor,
+    }))
 }
 
 #[utoipa::path(
@@ -143,15 +143,17 @@ pub async fn list(
     path = "/credit-notes/{id}",
     tag = "credit notes",
     params(("id" = i64, Path, description = "The id")),
-    responses((status = 200, body = CreditNoteResource), crate::api::extract::Problems),
+    responses((status = 200, body = super::resources::SeenCreditNoteResource), crate::api::extract::Problems),
     security(("bearer" = []))
 )]
 pub async fn read(
     State(services): State<Services>,
     ApiUser(user): ApiUser,
     ApiPath(id): ApiPath<i64>,
-) -> Result<axum::Json<CreditNoteResource>, ApiError> {
-    Ok(axum::Json(services.credit_note(&user, id).await?.into()))
+) -> Result<axum::Json<super::resources::SeenCreditNoteResource>, ApiError> {
+    Ok(axum::Json(
+        services.credit_note_as_seen(&user, id).await?.into(),
+    ))
 }
 
 #[utoipa::path(
@@ -169,6 +171,39 @@ pub async fn submit(
 ) -> Result<axum::Json<CreditNoteResource>, ApiError> {
     Ok(axum::Json(
         services.submit_credit_note(&user, id).await?.into(),
+    ))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RejectRequest {
+    /// Why the approver sends the note back.
+    reason: String,
+}
+
+#[utoipa::path(
+    post,
+    path = "/credit-notes/{id}/reject",
+    tag = "credit notes",
+    params(("id" = i64, Path, description = "The id")),
+    request_body = RejectRequest,
+    responses(
+        (status = 200, description = "pending_approval → draft, the reason on the timeline", body = CreditNoteResource),
+        crate::api::extract::Problems
+    ),
+    security(("bearer" = []))
+)]
+pub async fn reject(
+    State(services): State<Services>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(request): ApiJson<RejectRequest>,
+) -> Result<axum::Json<CreditNoteResource>, ApiError> {
+    Ok(axum::Json(
+        services
+            .reject_credit_note(&user, id, &request.reason)
+            .await?
+            .into(),
     ))
 }
 
@@ -227,6 +262,12 @@ pub async fn comment(
 #[serde(deny_unknown_fields)]
 pub struct CreditNotePatch {
     #[serde(default)]
+    customer_id: Option<i64>,
+    #[serde(default)]
+    currency: Option<String>,
+    #[serde(default, deserialize_with = "super::input::present")]
+    related_invoice_id: Option<Option<i64>>,
+    #[serde(default)]
     date: Option<String>,
     #[serde(default, deserialize_with = "super::input::present")]
     reason: Option<Option<String>>,
@@ -251,24 +292,28 @@ pub async fn edit(
     ApiPath(id): ApiPath<i64>,
     ApiJson(patch): ApiJson<CreditNotePatch>,
 ) -> Result<axum::Json<CreditNoteResource>, ApiError> {
-    let current = services.credit_note(&user, id).await?;
-    let currency = Some(current.currency);
     let mut fields = Fields::default();
+    let currency = patch
+        .currency
+        .as_deref()
+        .map(|c| fields.currency("currency", c));
     let date = patch.date.as_deref().map(|d| fields.date("date", d));
-    let tax = match &patch.lines {
-        Some(lines) => TaxContext::for_lines(&services, &user, current.customer_id, lines).await?,
-        None => None,
-    };
     let lines = patch
         .lines
         .as_ref()
-        .map(|lines| fields.lines(lines, currency, tax.as_ref()));
+        .map(|lines| fields.lines(lines, currency.flatten()));
     let charge = patch
         .charge
         .as_ref()
-        .map(|c| (c, fields.amount("charge.amount", &c.amount, currency)));
+        .map(|c| (c, fields.decimal("charge.amount", &c.amount)));
     let changes = fields.finish(|| {
         Some(CreditNoteChanges {
+            customer_id: patch.customer_id,
+            currency: match currency {
+                Some(parsed) => Some(parsed?),
+                None => None,
+            },
+            related_invoice_id: patch.related_invoice_id,
             date: match date {
                 Some(parsed) => Some(parsed?),
                 None => None,
@@ -284,7 +329,15 @@ pub async fn edit(
                 None => None,
             },
         })
-    })?;
+    });
+    // A finalized or linked note answers its 409 before any field is looked at.
+    let changes = match changes {
+        Ok(changes) => changes,
+        Err(field_errors) => {
+            services.check_credit_note_editable(&user, id).await?;
+            return Err(field_errors);
+        }
+    };
     Ok(axum::Json(
         services.edit_credit_note(&user, id, changes).await?.into(),
     ))
@@ -314,9 +367,8 @@ pub async fn refund(
     ApiPath(id): ApiPath<i64>,
     ApiJson(request): ApiJson<RefundRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let note = services.credit_note(&user, id).await?;
     let mut fields = Fields::default();
-    let amount = fields.amount("amount", &request.amount, Some(note.currency));
+    let amount = fields.decimal("amount", &request.amount);
     let date = fields.date("date", &request.date);
     let refund = fields.finish(|| {
         Some(PaymentInput {
@@ -383,12 +435,13 @@ pub async fn timeline(
     State(services): State<Services>,
     ApiUser(user): ApiUser,
     ApiPath(id): ApiPath<i64>,
+    query: ApiQuery,
 ) -> Result<axum::Json<List<crate::services::TimelineEvent>>, ApiError> {
-    let events = services.credit_note_timeline(&user, id).await?;
-    Ok(axum::Json(List {
-        items: events,
-        next_cursor: None,
-    }))
+    let mut fields = Fields::default();
+    let page = page(&mut fields, query.get("limit"), query.get("cursor"));
+    fields.finish(|| Some(()))?;
+    let events = services.credit_note_timeline(&user, id, page).await?;
+    Ok(axum::Json(List::new(events, page, |event| event.id)))
 }
 
 #[utoipa::path(

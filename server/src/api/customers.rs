@@ -8,8 +8,8 @@ use super::input::Fields;
 use super::pagination::{List, page};
 use super::resources::CreditNoteResource;
 use super::{ApiError, ApiJson, ApiPath, ApiQuery, ApiUser};
+use crate::services::CreditNoteFilter;
 use crate::services::{Caller, NewCustomerInput, Services};
-use crate::storage::CreditNoteFilter;
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -187,7 +187,13 @@ pub struct ProblemDetails {
     pub title: String,
     pub status: u16,
     pub detail: String,
-    /// The machine code, e.g. `currency_mismatch`.
+    /// The machine code. Rules: `validation_error`, `customer_mismatch`, `currency_mismatch`,
+    /// `credit_note_not_available`, `exceeds_outstanding`, `exceeds_remaining`,
+    /// `invoice_not_open`, `date_before_invoice`, `related_invoice_not_issued` (422);
+    /// `invoice_has_allocations`, `invoice_has_payments`, `invoice_has_credit_notes`,
+    /// `invoice_terms_locked`, `credit_note_allocated`, `credit_note_finalized`,
+    /// `invalid_status`, `number_taken`, `conflict`, `request_in_progress` (409); and
+    /// `unauthorized`, `forbidden`, `not_found`, `too_many_requests`, `idempotency_key_reused`.
     pub code: String,
     pub errors: Option<Vec<FieldError>>,
 }
@@ -222,6 +228,12 @@ pub enum Problems {
         content_type = "application/problem+json"
     )]
     NotFound(ProblemDetails),
+    #[response(
+        status = 409,
+        description = "The document's state does not allow this, or another request changed it first",
+        content_type = "application/problem+json"
+    )]
+    Conflict(ProblemDetails),
     #[response(
         status = 422,
         description = "Invalid input or a broken rule",

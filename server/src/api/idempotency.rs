@@ -8,19 +8,16 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use chrono::Duration;
 use sha2::{Digest, Sha256};
 
 use super::ApiError;
-use crate::services::Services;
-use crate::storage::StoredResponse;
+use crate::services::{KeyClaim, Services, StoredAnswer};
 
 const HEADER: &str = "idempotency-key";
-const KEEP_HOURS: i64 = 24;
+/// Endpoints whose answers carry secrets.
+const SECRET_PATHS: &[&str] = &["/auth/token"];
 /// Bodies larger than this are refused anyway by the JSON extractor's default limit.
 const MAX_BODY: usize = 2 * 1024 * 1024;
-/// Marks a key whose first request is still running.
-const IN_FLIGHT: i32 = 0;
 
 pub async fn layer(State(services): State<Services>, request: Request, next: Next) -> Response {
     let key = request
@@ -28,7 +25,11 @@ pub async fn layer(State(services): State<Services>, request: Request, next: Nex
         .get(HEADER)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
-    let (Some(key), true) = (key, request.method() == Method::POST) else {
+    // Answers that hold a secret (a new API token) are never stored, so never replayed.
+    let holds_secret = SECRET_PATHS
+        .iter()
+        .any(|path| request.uri().path().ends_with(path));
+    let (Some(key), true, false) = (key, request.method() == Method::POST, holds_secret) else {
         return next.run(request).await;
     };
     match replay_or_run(&services, key, request, next).await {
@@ -79,55 +80,28 @@ async fn replay_or_run(
         .map(|b| format!("{b:02x}"))
         .collect();
 
-    let storage = services.storage();
-    let now = chrono::Utc::now();
-    let internal = |_| fail(Problem::internal());
+    let internal = |error: crate::services::ServiceError| fail(Problem::from(error));
+    match services
+        .claim_idempotency_key(user.id, &key, &request_hash)
+        .await
+        .map_err(internal)?
     {
-        let mut tx = storage.write().await.map_err(internal)?;
-        let existing = tx.stored_response(user.id, &key).await.map_err(internal)?;
-        let stale = existing
-            .as_ref()
-            .is_some_and(|s| now - s.created_at >= Duration::hours(KEEP_HOURS));
-        if let Some(stored) = existing.filter(|_| !stale) {
-            if stored.request_hash != request_hash {
-                return Err(fail(Problem::new(
-                    422,
-                    "idempotency_key_reused",
-                    "This Idempotency-Key was used with another request body",
-                )));
-            }
-            if stored.status == IN_FLIGHT {
-                return Err(fail(Problem::new(
-                    409,
-                    "request_in_progress",
-                    "The first request with this Idempotency-Key is still running",
-                )));
-            }
-            return Ok(replay(&stored));
+        KeyClaim::Run => {}
+        KeyClaim::Replay(stored) => return Ok(replay(&stored)),
+        KeyClaim::Reused => {
+            return Err(fail(Problem::new(
+                422,
+                "idempotency_key_reused",
+                "This Idempotency-Key was used with another request body",
+            )));
         }
-        let claim = StoredResponse {
-            request_hash: request_hash.clone(),
-            status: IN_FLIGHT,
-            body: String::new(),
-            created_at: now,
-        };
-        if stale {
-            tx.store_response(user.id, &key, &claim)
-                .await
-                .map_err(internal)?;
-        } else if !tx
-            .claim_response(user.id, &key, &claim)
-            .await
-            .map_err(internal)?
-        {
-            // Another request with this key got there first (PostgreSQL: it waited on our row).
+        KeyClaim::InProgress => {
             return Err(fail(Problem::new(
                 409,
                 "request_in_progress",
-                "Another request with this Idempotency-Key is running",
+                "The first request with this Idempotency-Key is still running",
             )));
         }
-        tx.commit().await.map_err(internal)?;
     }
 
     let response = next
@@ -135,40 +109,21 @@ async fn replay_or_run(
         .await;
     let (parts, body) = response.into_parts();
     let bytes = to_bytes(body, MAX_BODY).await.unwrap_or_default();
-    let stored = StoredResponse {
-        request_hash,
-        status: i32::from(parts.status.as_u16()),
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-        created_at: now,
-    };
-    // Server errors are not kept: a retry may then succeed.
-    let keep = !parts.status.is_server_error();
-    let mut tx = storage.write().await.map_err(internal)?;
-    if keep {
-        tx.store_response(user.id, &key, &stored)
-            .await
-            .map_err(internal)?;
-    } else {
-        tx.store_response(
+    services
+        .finish_idempotent_request(
             user.id,
             &key,
-            &StoredResponse {
-                created_at: now - Duration::hours(KEEP_HOURS),
-                ..stored
-            },
+            &request_hash,
+            parts.status.as_u16(),
+            String::from_utf8_lossy(&bytes).into_owned(),
         )
         .await
         .map_err(internal)?;
-    }
-    tx.commit().await.map_err(internal)?;
     Ok(Response::from_parts(parts, Body::from(bytes)))
 }
 
-fn replay(stored: &StoredResponse) -> Response {
-    let status = u16::try_from(stored.status)
-        .ok()
-        .and_then(|s| StatusCode::from_u16(s).ok())
-        .unwrap_or(StatusCode::OK);
+fn replay(stored: &StoredAnswer) -> Response {
+    let status = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let content_type = if status.is_success() {
         "application/json"
     } else {

@@ -1,13 +1,14 @@
 //! Reading request bodies and query strings: every text field is parsed with the domain's
 //! rules, and every problem is reported on its field at once (422 `validation_error`).
 
-use app::domain::{Currency, LineInput, parse_decimal};
+use app::domain::{Currency, parse_decimal};
 use app::problem::{FieldProblem, Problem};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use super::ApiError;
+use crate::services::LineDraft;
 
 /// Collects field errors while a request is read.
 #[derive(Default)]
@@ -26,19 +27,6 @@ impl Fields {
 
     pub fn currency(&mut self, field: &str, code: &str) -> Option<Currency> {
         Currency::parse(code)
-            .map_err(|e| self.error(field, e.to_string()))
-            .ok()
-    }
-
-    pub fn amount(
-        &mut self,
-        field: &str,
-        text: &str,
-        currency: Option<Currency>,
-    ) -> Option<Decimal> {
-        let currency = currency?;
-        currency
-            .parse_amount(text)
             .map_err(|e| self.error(field, e.to_string()))
             .ok()
     }
@@ -62,48 +50,39 @@ impl Fields {
         })
     }
 
-    /// Reads lines; a line without `tax_rate` takes the tax table's rate for the customer's
-    /// region and the line's `tax_category` (default `standard`).
-    pub fn lines(
-        &mut self,
-        lines: &[LineRequest],
-        currency: Option<Currency>,
-        tax: Option<&TaxContext>,
-    ) -> Vec<LineInput> {
+    /// Reads lines as decimals; a unit price with more decimals than `currency` has (when the
+    /// request names it) is reported with the other fields. The service checks the lines again
+    /// against the document's currency and gives a line without `tax_rate` the tax table's
+    /// rate, inside its transaction.
+    pub fn lines(&mut self, lines: &[LineRequest], currency: Option<Currency>) -> Vec<LineDraft> {
         lines
             .iter()
             .enumerate()
             .filter_map(|(i, line)| {
                 let field = |name: &str| format!("lines[{i}].{name}");
                 let quantity = self.decimal(&field("quantity"), &line.quantity);
-                let unit_price = self.amount(&field("unit_price"), &line.unit_price, currency);
+                let unit_price = match currency {
+                    Some(currency) => currency
+                        .parse_amount(&line.unit_price)
+                        .map_err(|e| self.error(&field("unit_price"), e.to_string()))
+                        .ok(),
+                    None => self.decimal(&field("unit_price"), &line.unit_price),
+                };
                 let discount = self.decimal(
                     &field("discount_percent"),
                     line.discount_percent.as_deref().unwrap_or("0"),
                 );
-                let tax_rate = match (&line.tax_rate, tax) {
-                    (Some(rate), _) => self.decimal(&field("tax_rate"), rate),
-                    (None, Some(tax)) => {
-                        let category = line.tax_category.as_deref().unwrap_or("standard");
-                        tax.table
-                            .line_rate(&tax.region, category, None, &field("tax_rate"))
-                            .map_err(|v| self.error(&field("tax_rate"), v.message))
-                            .ok()
-                    }
-                    (None, None) => {
-                        self.error(
-                            &field("tax_rate"),
-                            "Give a tax_rate, or a customer whose region has rates",
-                        );
-                        None
-                    }
+                let tax_rate = match &line.tax_rate {
+                    Some(rate) => Some(self.decimal(&field("tax_rate"), rate)?),
+                    None => None,
                 };
-                Some(LineInput {
+                Some(LineDraft {
                     description: line.description.clone(),
                     quantity: quantity?,
                     unit_price: unit_price?,
                     discount_percent: discount?,
-                    tax_rate: tax_rate?,
+                    tax_rate,
+                    tax_category: line.tax_category.clone(),
                 })
             })
             .collect()
@@ -145,35 +124,6 @@ pub struct LineRequest {
     /// The product's tax category for the tax table (`standard` when absent).
     #[serde(default)]
     pub tax_category: Option<String>,
-}
-
-/// What a line without its own rate needs: the tax table and the customer's region.
-pub struct TaxContext {
-    pub table: app::domain::TaxTable,
-    pub region: String,
-}
-
-impl TaxContext {
-    /// Loaded only when some line lacks a rate; `None` when the customer is unknown (the
-    /// service then reports the customer).
-    pub async fn for_lines(
-        services: &crate::services::Services,
-        user: &app::model::CurrentUser,
-        customer_id: i64,
-        lines: &[LineRequest],
-    ) -> Result<Option<TaxContext>, ApiError> {
-        if lines.iter().all(|line| line.tax_rate.is_some()) {
-            return Ok(None);
-        }
-        let Ok(customer) = services.customer(user, customer_id).await else {
-            return Ok(None);
-        };
-        let table = services.tax_table(user).await?;
-        Ok(Some(TaxContext {
-            table,
-            region: customer.tax_region,
-        }))
-    }
 }
 
 /// For `PATCH` fields that may be set to null: absent stays `None`, `null` becomes

@@ -1,17 +1,17 @@
-use app::domain::{AllocationRequest, InvoiceStatus};
+use app::domain::{AllocationRequest, InvoiceAction, InvoiceStatus};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use serde::Deserialize;
 
-use super::input::{Fields, LineRequest, TaxContext};
+use super::input::{Fields, LineRequest};
 use super::pagination::{List, page};
 use super::resources::{CreditNoteResource, InvoiceResource, LinkableResource};
 use super::{ApiError, ApiJson, ApiPath, ApiQuery, ApiUser};
+use crate::services::InvoiceFilter;
 use crate::services::{
     Caller, InvoiceChanges, NewInvoiceInput, PaymentInput, Services, TimelineEvent,
 };
-use crate::storage::InvoiceFilter;
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -54,13 +54,13 @@ pub async fn create(
         .due_date
         .as_deref()
         .map(|d| fields.date("due_date", d));
+    // Which statuses a new invoice may take is the service's rule; here only the name.
     let status = match request.status.as_deref() {
-        None | Some("pending") => Some(InvoiceStatus::Pending),
-        Some("draft") => Some(InvoiceStatus::Draft),
-        Some(_) => {
+        None => Some(InvoiceStatus::Pending),
+        Some(name) => InvoiceStatus::parse(name).or_else(|| {
             fields.error("status", "A new invoice is \"pending\" or \"draft\"");
             None
-        }
+        }),
     };
     let kind = match request.kind.as_deref() {
         None => Some(app::domain::InvoiceKind::Standard),
@@ -69,8 +69,7 @@ pub async fn create(
             None
         }),
     };
-    let tax = TaxContext::for_lines(&services, &user, request.customer_id, &request.lines).await?;
-    let lines = fields.lines(&request.lines, currency, tax.as_ref());
+    let lines = fields.lines(&request.lines, currency);
     let input = fields.finish(|| {
         Some(NewInvoiceInput {
             number: request.number,
@@ -166,12 +165,13 @@ pub async fn timeline(
     State(services): State<Services>,
     ApiUser(user): ApiUser,
     ApiPath(id): ApiPath<i64>,
+    query: ApiQuery,
 ) -> Result<axum::Json<List<TimelineEvent>>, ApiError> {
-    let events = services.invoice_timeline(&user, id).await?;
-    Ok(axum::Json(List {
-        items: events,
-        next_cursor: None,
-    }))
+    let mut fields = Fields::default();
+    let page = page(&mut fields, query.get("limit"), query.get("cursor"));
+    fields.finish(|| Some(()))?;
+    let events = services.invoice_timeline(&user, id, page).await?;
+    Ok(axum::Json(List::new(events, page, |event| event.id)))
 }
 
 #[utoipa::path(
@@ -186,8 +186,12 @@ pub async fn linkable(
     State(services): State<Services>,
     ApiUser(user): ApiUser,
     ApiPath(id): ApiPath<i64>,
+    query: ApiQuery,
 ) -> Result<axum::Json<List<LinkableResource>>, ApiError> {
-    let rows = services.linkable_credit_notes(&user, id).await?;
+    let mut fields = Fields::default();
+    let page = page(&mut fields, query.get("limit"), query.get("cursor"));
+    fields.finish(|| Some(()))?;
+    let rows = services.linkable_credit_notes(&user, id, page).await?;
     let items = rows
         .into_iter()
         .map(|linkable| LinkableResource {
@@ -196,10 +200,7 @@ pub async fn linkable(
             reason: linkable.row.reason.map(|block| block.code().as_str()),
         })
         .collect();
-    Ok(axum::Json(List {
-        items,
-        next_cursor: None,
-    }))
+    Ok(axum::Json(List::new(items, page, |item| item.note.note.id)))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -246,7 +247,16 @@ pub async fn link(
                 .and_then(|text| fields.decimal(&format!("allocations[{i}].amount"), text)),
         })
         .collect();
-    let requests = fields.finish(|| Some(requests))?;
+    let requests = match fields.finish(|| Some(requests)) {
+        Ok(requests) => requests,
+        // The contract names an invoice that is not open before any amount.
+        Err(field_errors) => {
+            services
+                .check_invoice_action(&user, id, InvoiceAction::LinkCredit)
+                .await?;
+            return Err(field_errors);
+        }
+    };
     let invoice = services.link_credit_notes(id, requests, &user).await?;
     Ok((
         StatusCode::CREATED,
@@ -301,22 +311,15 @@ pub async fn edit(
     ApiPath(id): ApiPath<i64>,
     ApiJson(patch): ApiJson<InvoicePatch>,
 ) -> Result<axum::Json<InvoiceResource>, ApiError> {
-    let current = services.invoice(&user, id).await?;
     let mut fields = Fields::default();
     let currency = patch
         .currency
         .as_deref()
         .map(|c| fields.currency("currency", c));
-    let line_currency = currency.flatten().or(Some(current.currency));
-    let customer_id = patch.customer_id.unwrap_or(current.customer_id);
-    let tax = match &patch.lines {
-        Some(lines) => TaxContext::for_lines(&services, &user, customer_id, lines).await?,
-        None => None,
-    };
     let lines = patch
         .lines
         .as_ref()
-        .map(|lines| fields.lines(lines, line_currency, tax.as_ref()));
+        .map(|lines| fields.lines(lines, currency.flatten()));
     let due_date = patch
         .due_date
         .map(|d| d.map(|text| fields.date("due_date", &text)));
@@ -366,9 +369,8 @@ pub async fn pay(
     ApiPath(id): ApiPath<i64>,
     ApiJson(request): ApiJson<PaymentRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let invoice = services.invoice(&user, id).await?;
     let mut fields = Fields::default();
-    let amount = fields.amount("amount", &request.amount, Some(invoice.currency));
+    let amount = fields.decimal("amount", &request.amount);
     let date = fields.date("date", &request.date);
     let payment = fields.finish(|| {
         Some(PaymentInput {
@@ -377,12 +379,41 @@ pub async fn pay(
             method: request.method,
             reference: request.reference,
         })
-    })?;
+    });
+    // The contract checks that the invoice is open before it looks at amounts.
+    let payment = match payment {
+        Ok(payment) => payment,
+        Err(field_errors) => {
+            services
+                .check_invoice_action(&user, id, InvoiceAction::RecordPayment)
+                .await?;
+            return Err(field_errors);
+        }
+    };
     let invoice = services.record_payment(&user, id, payment).await?;
     Ok((
         StatusCode::CREATED,
         axum::Json(InvoiceResource::from(invoice)),
     ))
+}
+
+#[utoipa::path(
+    post,
+    path = "/invoices/{id}/issue",
+    tag = "invoices",
+    params(("id" = i64, Path, description = "The id")),
+    responses(
+        (status = 200, description = "draft → pending; numbered now when the draft had no number of its own", body = InvoiceResource),
+        crate::api::extract::Problems
+    ),
+    security(("bearer" = []))
+)]
+pub async fn issue(
+    State(services): State<Services>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<axum::Json<InvoiceResource>, ApiError> {
+    Ok(axum::Json(services.issue_invoice(&user, id).await?.into()))
 }
 
 #[utoipa::path(

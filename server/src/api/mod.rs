@@ -45,6 +45,7 @@ pub fn router(services: Services) -> Router {
                 .delete(invoices::remove),
         )
         .route("/invoices/{id}/payments", post(invoices::pay))
+        .route("/invoices/{id}/issue", post(invoices::issue))
         .route("/invoices/{id}/mark-paid", post(invoices::mark_paid))
         .route("/invoices/{id}/mark-pending", post(invoices::mark_pending))
         .route("/invoices/{id}/cancel", post(invoices::cancel))
@@ -74,6 +75,7 @@ pub fn router(services: Services) -> Router {
         .route("/credit-notes/{id}/timeline", get(credit_notes::timeline))
         .route("/credit-notes/{id}/pdf", get(credit_notes::pdf))
         .route("/credit-notes/{id}/submit", post(credit_notes::submit))
+        .route("/credit-notes/{id}/reject", post(credit_notes::reject))
         .route("/credit-notes/{id}/finalize", post(credit_notes::finalize))
         .route("/credit-notes/{id}/comments", post(credit_notes::comment))
         .fallback(|| async { ApiError::from(app::problem::Problem::not_found("This API path")) })

@@ -17,10 +17,10 @@ use super::{auth, credit_notes, customers, invoices, tax};
         auth::create_token, auth::revoke_token, auth::create_user, tax::read, tax::replace,
         customers::create, customers::list, customers::read, customers::credit_notes,
         invoices::create, invoices::list, invoices::read, invoices::edit, invoices::remove,
-        invoices::pay, invoices::mark_paid, invoices::mark_pending, invoices::cancel,
+        invoices::pay, invoices::issue, invoices::mark_paid, invoices::mark_pending, invoices::cancel,
         invoices::timeline, invoices::linkable, invoices::link, invoices::unlink, invoices::credit,
         credit_notes::create, credit_notes::list, credit_notes::read, credit_notes::edit,
-        credit_notes::remove, credit_notes::submit, credit_notes::finalize, credit_notes::comment,
+        credit_notes::remove, credit_notes::submit, credit_notes::reject, credit_notes::finalize, credit_notes::comment,
         credit_notes::refund, credit_notes::cancel, credit_notes::timeline, credit_notes::pdf,
     ),
     modifiers(&BearerAuth)

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::input::Fields;
-use crate::storage::Page;
+use crate::services::Page;
 
 pub const DEFAULT_LIMIT: i64 = 50;
 pub const MAX_LIMIT: i64 = 500;

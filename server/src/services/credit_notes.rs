@@ -1,13 +1,17 @@
 use app::domain::{
     Charge, CreditContent, CreditNoteAction, CreditNoteNumber, CreditNoteStatus, Currency,
-    LineInput, Permission, RuleCode, Violation, check_credit_note_action, check_related_invoice,
-    is_finalized, over_credit_warning,
+    LineInput, Permission, RelatedInvoice, RuleCode, check_credit_note_action,
+    check_related_invoice, is_finalized, over_credit_warning,
 };
-use app::model::{CreditNoteView, CurrentUser};
+use app::model::{CreditNoteView, CurrentUser, InvoiceView};
 use chrono::{Datelike, NaiveDate};
+use serde_json::json;
 
-use super::{Caller, ServiceError, Services, load_note, require_customer};
-use crate::storage::{CreditNoteFilter, NewCreditNote, NewEvent, Page};
+use super::lines::{LineDraft, resolve_lines};
+use super::{
+    Caller, Event, ServiceError, Services, load_note, load_note_for, require_customer, rule,
+};
+use crate::storage::{CreditNoteFilter, EventKind, NewCreditNote, Page};
 
 #[derive(Clone, Debug)]
 pub struct NewCreditNoteInput {
@@ -16,7 +20,7 @@ pub struct NewCreditNoteInput {
     pub date: NaiveDate,
     pub reason: Option<String>,
     pub related_invoice_id: Option<i64>,
-    pub lines: Vec<LineInput>,
+    pub lines: Vec<LineDraft>,
     pub charge: Option<Charge>,
 }
 
@@ -27,8 +31,15 @@ pub struct CreatedCreditNote {
     pub warnings: Vec<String>,
 }
 
-fn rule(code: RuleCode, field: &str, message: impl Into<String>) -> ServiceError {
-    ServiceError::Rules(vec![Violation::new(code, Some(field.to_string()), message)])
+/// What the credit-note rules need to know of a related invoice.
+pub(super) fn related(invoice: &InvoiceView) -> RelatedInvoice {
+    RelatedInvoice {
+        customer_id: invoice.customer_id,
+        currency: invoice.currency,
+        issue_date: invoice.issue_date,
+        status: invoice.status,
+        kind: invoice.kind,
+    }
 }
 
 /// Staff see every credit note; a customer user only its own customer's finalized ones.
@@ -42,13 +53,6 @@ fn visible_to(user: &CurrentUser, note: CreditNoteView) -> Result<CreditNoteView
     }
 }
 
-fn actor(caller: Caller<'_>) -> Option<String> {
-    match caller {
-        Caller::User(user) => Some(user.email.clone()),
-        Caller::CommandLine => None,
-    }
-}
-
 impl Services {
     /// A new draft credit note: lines or a standalone charge, optionally for an invoice of
     /// the same customer dated no later than the note. Crediting more than the invoice's total
@@ -59,42 +63,37 @@ impl Services {
         input: NewCreditNoteInput,
     ) -> Result<CreatedCreditNote, ServiceError> {
         self.authorize_caller(caller, Permission::WriteCreditNotes)?;
-        let content = CreditContent::from_parts(input.lines, input.charge)
-            .map_err(|v| ServiceError::Rules(vec![v]))?;
-        let violations = content.validate(input.currency);
-        if !violations.is_empty() {
-            return Err(ServiceError::Rules(violations));
-        }
-        let now = self.now();
         let mut tx = self.storage.write().await?;
-        require_customer(&mut tx, input.customer_id).await?;
-        let mut warnings = Vec::new();
-        if let Some(invoice_id) = input.related_invoice_id {
-            let invoice = tx.invoice(invoice_id).await?.ok_or_else(|| {
+        // Lock order: the related invoice (an invoice) before anything else.
+        let invoice = match input.related_invoice_id {
+            Some(invoice_id) => Some(tx.invoice(invoice_id).await?.ok_or_else(|| {
                 rule(
                     RuleCode::ValidationError,
                     "related_invoice_id",
                     format!("There is no invoice {invoice_id}"),
                 )
-            })?;
+            })?),
+            None => None,
+        };
+        require_customer(&mut tx, input.customer_id).await?;
+        let lines = resolve_lines(&mut tx, input.customer_id, input.lines).await?;
+        let content = CreditContent::from_parts(lines, input.charge)?;
+        let violations = content.validate(input.currency);
+        if !violations.is_empty() {
+            return Err(violations.into());
+        }
+        let mut warnings = Vec::new();
+        if let Some(invoice) = &invoice {
             check_related_invoice(
                 input.customer_id,
+                input.currency,
                 input.date,
-                invoice.customer_id,
-                invoice.issue_date,
-            )
-            .map_err(|v| ServiceError::Rules(vec![v]))?;
-            if invoice.currency != input.currency {
-                return Err(rule(
-                    RuleCode::CurrencyMismatch,
-                    "currency",
-                    format!("The related invoice is in {}", invoice.currency),
-                ));
-            }
+                &related(invoice),
+            )?;
             let earlier = tx
                 .find_credit_notes(
                     &CreditNoteFilter {
-                        related_invoice_id: Some(invoice_id),
+                        related_invoice_id: Some(invoice.id),
                         ..Default::default()
                     },
                     Page {
@@ -125,17 +124,19 @@ impl Services {
                 reason: input.reason,
                 related_invoice_id: input.related_invoice_id,
                 content,
-                created_at: now,
+                created_at: self.now(),
             })
             .await?;
-        tx.insert_event(&NewEvent {
-            invoice_id: input.related_invoice_id,
-            credit_note_id: Some(id),
-            at: now,
-            actor: actor(caller),
-            kind: "credit_note_created",
-            data: serde_json::json!({ "warnings": warnings }),
-        })
+        self.record(
+            &mut tx,
+            caller,
+            Event::both(
+                input.related_invoice_id,
+                id,
+                EventKind::CreditNoteCreated,
+                json!({ "warnings": warnings }),
+            ),
+        )
         .await?;
         let note = load_note(&mut tx, id).await?;
         tx.commit().await?;
@@ -176,25 +177,50 @@ impl Services {
         id: i64,
     ) -> Result<CreditNoteView, ServiceError> {
         self.authorize(user, Permission::WriteCreditNotes)?;
-        let now = self.now();
         let mut tx = self.storage.write().await?;
-        let note = load_note(&mut tx, id).await?;
-        check_credit_note_action(
-            note.status,
-            !note.allocations.is_empty(),
-            CreditNoteAction::Submit,
+        let note = load_note_for(&mut tx, id, CreditNoteAction::Submit).await?;
+        self.change_note_status(
+            &mut tx,
+            Caller::User(user),
+            &note,
+            CreditNoteStatus::PendingApproval,
+            None,
         )
-        .map_err(|v| ServiceError::Rules(vec![v]))?;
-        tx.set_credit_note_status(id, CreditNoteStatus::PendingApproval)
+        .await?;
+        let note = load_note(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(note)
+    }
+
+    /// pending_approval → draft, with the approver's reason (on the note's timeline).
+    pub async fn reject_credit_note(
+        &self,
+        user: &CurrentUser,
+        id: i64,
+        reason: &str,
+    ) -> Result<CreditNoteView, ServiceError> {
+        self.authorize(user, Permission::FinalizeCreditNotes)?;
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(rule(
+                RuleCode::ValidationError,
+                "reason",
+                "Say why the credit note is rejected",
+            ));
+        }
+        let mut tx = self.storage.write().await?;
+        let note = load_note_for(&mut tx, id, CreditNoteAction::Reject).await?;
+        tx.set_credit_note_status(id, CreditNoteStatus::Draft)
             .await?;
-        tx.insert_event(&NewEvent {
-            invoice_id: None,
-            credit_note_id: Some(id),
-            at: now,
-            actor: Some(user.email.clone()),
-            kind: "status_changed",
-            data: serde_json::json!({ "from": note.status, "to": CreditNoteStatus::PendingApproval }),
-        })
+        self.record(
+            &mut tx,
+            Caller::User(user),
+            Event::note(
+                id,
+                EventKind::CreditNoteRejected,
+                json!({ "from": note.status, "to": CreditNoteStatus::Draft, "reason": reason }),
+            ),
+        )
         .await?;
         let note = load_note(&mut tx, id).await?;
         tx.commit().await?;
@@ -209,25 +235,25 @@ impl Services {
         id: i64,
     ) -> Result<CreditNoteView, ServiceError> {
         self.authorize_caller(caller, Permission::FinalizeCreditNotes)?;
-        let now = self.now();
         let mut tx = self.storage.write().await?;
         let note = load_note(&mut tx, id).await?;
-        check_credit_note_action(note.status, false, CreditNoteAction::Finalize)
-            .map_err(|v| ServiceError::Rules(vec![v]))?;
+        check_credit_note_action(note.status, false, CreditNoteAction::Finalize)?;
         let year = note.date.year();
         let sequence = tx.next_credit_note_sequence(year).await?;
         let number = CreditNoteNumber::new(year, sequence)
             .map_err(|e| ServiceError::Internal(e.to_string()))?
             .to_string();
-        tx.finalize_credit_note(id, &number, now).await?;
-        tx.insert_event(&NewEvent {
-            invoice_id: note.related_invoice_id,
-            credit_note_id: Some(id),
-            at: now,
-            actor: actor(caller),
-            kind: "credit_note_finalized",
-            data: serde_json::json!({ "number": number }),
-        })
+        tx.finalize_credit_note(id, &number, self.now()).await?;
+        self.record(
+            &mut tx,
+            caller,
+            Event::both(
+                note.related_invoice_id,
+                id,
+                EventKind::CreditNoteFinalized,
+                json!({ "number": number }),
+            ),
+        )
         .await?;
         let note = load_note(&mut tx, id).await?;
         tx.commit().await?;
@@ -246,20 +272,16 @@ impl Services {
         if text.is_empty() {
             return Err(rule(RuleCode::ValidationError, "text", "Write the comment"));
         }
-        let now = self.now();
         let mut tx = self.storage.write().await?;
         let note = load_note(&mut tx, id).await?;
-        check_credit_note_action(note.status, false, CreditNoteAction::Comment)
-            .map_err(|v| ServiceError::Rules(vec![v]))?;
-        tx.insert_comment(id, Some(&user.email), text, now).await?;
-        tx.insert_event(&NewEvent {
-            invoice_id: None,
-            credit_note_id: Some(id),
-            at: now,
-            actor: Some(user.email.clone()),
-            kind: "comment",
-            data: serde_json::json!({ "text": text }),
-        })
+        check_credit_note_action(note.status, false, CreditNoteAction::Comment)?;
+        tx.insert_comment(id, Some(&user.email), text, self.now())
+            .await?;
+        self.record(
+            &mut tx,
+            Caller::User(user),
+            Event::note(id, EventKind::Comment, json!({ "text": text })),
+        )
         .await?;
         let note = load_note(&mut tx, id).await?;
         tx.commit().await?;
@@ -281,9 +303,8 @@ impl Services {
         self.authorize(user, Permission::WriteCreditNotes)?;
         let invoice = self.invoice(user, invoice_id).await?;
         let invoice_lines: Vec<LineInput> = invoice.lines.iter().map(|line| line.input()).collect();
-        let lines = app::domain::credit_lines_from_invoice(&invoice_lines, &selection)
-            .map_err(ServiceError::Rules)?;
-        let date = date.unwrap_or_else(|| chrono::Utc::now().date_naive().max(invoice.issue_date));
+        let lines = app::domain::credit_lines_from_invoice(&invoice_lines, &selection)?;
+        let date = date.unwrap_or_else(|| self.now().date_naive().max(invoice.issue_date));
         self.create_credit_note(
             Caller::User(user),
             NewCreditNoteInput {
@@ -292,23 +313,24 @@ impl Services {
                 date,
                 reason,
                 related_invoice_id: Some(invoice_id),
-                lines,
+                lines: lines.into_iter().map(LineDraft::from).collect(),
                 charge: None,
             },
         )
         .await
     }
 
-    /// The events of a credit note, oldest first (staff only).
+    /// One page of a credit note's events, oldest first (staff only).
     pub async fn credit_note_timeline(
         &self,
         user: &CurrentUser,
         id: i64,
+        page: Page,
     ) -> Result<Vec<super::TimelineEvent>, ServiceError> {
         self.authorize(user, Permission::ReadInternalDetails)?;
         let mut tx = self.storage.read().await?;
         load_note(&mut tx, id).await?;
-        let events = tx.events("credit_note_id", id).await?;
+        let events = tx.events("credit_note_id", id, page).await?;
         Ok(events
             .into_iter()
             .map(super::invoices::timeline_event)

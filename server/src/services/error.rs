@@ -49,6 +49,10 @@ impl From<ServiceError> for Problem {
             ServiceError::Storage(StorageError::Duplicate(what)) => {
                 Problem::new(409, "conflict", format!("{what} already exists"))
             }
+            ServiceError::Storage(StorageError::Constraint { kind, detail }) => {
+                tracing::warn!(?kind, %detail, "a constraint refused a write");
+                constraint_problem(kind, &detail)
+            }
             ServiceError::Storage(error) => {
                 tracing::error!(%error, "storage failure");
                 Problem::internal()
@@ -57,6 +61,33 @@ impl From<ServiceError> for Problem {
                 tracing::error!(%error, "internal failure");
                 Problem::internal()
             }
+        }
+    }
+}
+
+/// A write the database refused. Services check every rule first, so this is a request that
+/// raced another one: answer what it is, never a 500.
+fn constraint_problem(kind: crate::storage::ConstraintKind, detail: &str) -> Problem {
+    use crate::storage::ConstraintKind;
+    match kind {
+        ConstraintKind::Unique if detail.contains("number") => Problem::new(
+            409,
+            app::domain::RuleCode::NumberTaken.as_str(),
+            "Another document already has this number",
+        ),
+        ConstraintKind::Unique => Problem::new(409, "conflict", "This already exists"),
+        ConstraintKind::Check => Problem::new(
+            409,
+            "conflict",
+            "Another request changed these amounts first; reload and try again",
+        ),
+        ConstraintKind::ForeignKey => Problem::new(
+            409,
+            "conflict",
+            "Other records refer to this one, or the record it refers to is gone",
+        ),
+        ConstraintKind::NotNull => {
+            Problem::new(422, "validation_error", "A required value is missing")
         }
     }
 }

@@ -5,8 +5,9 @@ use chrono::NaiveDate;
 
 use chrono::Datelike;
 
-use super::{Caller, ServiceError, Services};
-use crate::storage::{NewCustomer, NewEvent, NewInvoice};
+use super::lines::{LineDraft, resolve_lines};
+use super::{Caller, Event, ServiceError, Services, rule};
+use crate::storage::{EventKind, NewCustomer, NewInvoice, Page, Tx};
 
 #[derive(Clone, Debug)]
 pub struct NewCustomerInput {
@@ -31,7 +32,7 @@ pub struct NewInvoiceInput {
     /// The invoice a correction invoice corrects.
     pub related_invoice_id: Option<i64>,
     pub project: Option<String>,
-    pub lines: Vec<LineInput>,
+    pub lines: Vec<LineDraft>,
 }
 
 impl Services {
@@ -64,30 +65,47 @@ impl Services {
         Ok(id)
     }
 
+    /// A new invoice, `pending` or `draft`. A draft without a chosen number is numbered when
+    /// it is issued, so drafts never use up numbers of the series.
     pub async fn create_invoice(
         &self,
         caller: Caller<'_>,
         input: NewInvoiceInput,
     ) -> Result<InvoiceView, ServiceError> {
         self.authorize_caller(caller, Permission::WriteInvoices)?;
-        let violations = invoice_line_violations(&input.lines, input.currency);
-        if !violations.is_empty() {
-            return Err(ServiceError::Rules(violations));
+        if !matches!(input.status, InvoiceStatus::Pending | InvoiceStatus::Draft) {
+            return Err(rule(
+                RuleCode::ValidationError,
+                "status",
+                "A new invoice is \"pending\" or \"draft\"",
+            ));
         }
-        let now = self.now();
         let mut tx = self.storage.write().await?;
         super::require_customer(&mut tx, input.customer_id).await?;
-        check_kind(&mut tx, &input).await?;
-        let number = match input.number {
-            Some(number) if !number.trim().is_empty() => number.trim().to_string(),
-            _ => {
-                let year = input.issue_date.year();
-                format!("INV-{year:04}-{:05}", tx.next_invoice_sequence(year).await?)
+        let lines = resolve_lines(&mut tx, input.customer_id, input.lines).await?;
+        let terms = InvoiceTerms {
+            customer_id: input.customer_id,
+            currency: input.currency,
+            kind: input.kind,
+            related_invoice_id: input.related_invoice_id,
+            lines: &lines,
+        };
+        check_invoice_content(&mut tx, &terms).await?;
+        let chosen = input
+            .number
+            .map(|number| number.trim().to_string())
+            .filter(|number| !number.is_empty());
+        let number = match chosen {
+            Some(number) => {
+                check_chosen_number(&mut tx, &number).await?;
+                number
             }
+            None if input.status == InvoiceStatus::Draft => draft_placeholder(),
+            None => next_free_invoice_number(&mut tx, input.issue_date.year()).await?,
         };
         let id = tx
             .insert_invoice(&NewInvoice {
-                number,
+                number: number.clone(),
                 customer_id: input.customer_id,
                 currency: input.currency,
                 issue_date: input.issue_date,
@@ -96,25 +114,56 @@ impl Services {
                 status: input.status,
                 related_invoice_id: input.related_invoice_id,
                 project: input.project,
-                lines: input.lines,
-                created_at: now,
+                lines,
+                created_at: self.now(),
             })
             .await?;
-        tx.insert_event(&NewEvent {
-            invoice_id: Some(id),
-            credit_note_id: None,
-            at: now,
-            actor: None,
-            kind: "invoice_created",
-            data: serde_json::json!({}),
-        })
+        if number.starts_with(DRAFT_PREFIX) {
+            tx.set_invoice_number(id, &format!("{DRAFT_PREFIX}{id}"))
+                .await?;
+        }
+        self.record(
+            &mut tx,
+            caller,
+            Event::invoice(id, EventKind::InvoiceCreated, serde_json::json!({})),
+        )
         .await?;
-        let invoice = tx
-            .invoice(id)
-            .await?
-            .ok_or(ServiceError::NotFound("The invoice"))?;
+        let invoice = super::load_invoice(&mut tx, id).await?;
         tx.commit().await?;
         Ok(invoice)
+    }
+
+    /// draft → pending; a draft without a number of its own takes the next one of its year.
+    pub async fn issue_invoice(
+        &self,
+        user: &CurrentUser,
+        id: i64,
+    ) -> Result<InvoiceView, ServiceError> {
+        self.authorize(user, Permission::WriteInvoices)?;
+        let mut tx = self.storage.write().await?;
+        let invoice =
+            super::load_invoice_for(&mut tx, id, app::domain::InvoiceAction::Issue).await?;
+        if invoice.number.starts_with(DRAFT_PREFIX) {
+            let number = next_free_invoice_number(&mut tx, invoice.issue_date.year()).await?;
+            tx.set_invoice_number(id, &number).await?;
+        }
+        let mut balance = invoice.balance();
+        balance.status = InvoiceStatus::Pending;
+        self.write_invoice_balance(&mut tx, &invoice, &balance, Caller::User(user))
+            .await?;
+        let issued = super::load_invoice(&mut tx, id).await?;
+        self.record(
+            &mut tx,
+            Caller::User(user),
+            Event::invoice(
+                id,
+                EventKind::InvoiceIssued,
+                serde_json::json!({ "number": issued.number }),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(issued)
     }
 
     /// Invoices the user may see: all for staff; a customer's own non-draft ones for a
@@ -158,13 +207,17 @@ impl Services {
             .ok_or(ServiceError::NotFound("The invoice"))?;
         let invoice = visible_to(user, invoice)?;
         let candidates = if user.may(Permission::ReadInternalDetails) {
-            tx.customer_credit_notes(invoice.customer_id, Some(CreditNoteStatus::Available))
-                .await?
+            tx.customer_credit_notes(
+                invoice.customer_id,
+                Some(CreditNoteStatus::Available),
+                Page::ALL,
+            )
+            .await?
         } else {
             Vec::new()
         };
         let timeline = if user.may(Permission::ReadInternalDetails) {
-            tx.events("invoice_id", id)
+            tx.events("invoice_id", id, Page::ALL)
                 .await?
                 .into_iter()
                 .map(timeline_event)
@@ -190,12 +243,19 @@ impl Services {
             .customer_name(customer_id)
             .await?
             .ok_or(ServiceError::NotFound("The customer"))?;
-        let invoices = tx.customer_invoices(customer_id).await?;
+        // Portal types only: staff comments and internal fields never reach a customer.
+        let invoices = tx
+            .customer_invoices(customer_id)
+            .await?
+            .into_iter()
+            .map(app::model::PortalInvoice::from)
+            .collect();
         let credit_notes = tx
-            .customer_credit_notes(customer_id, None)
+            .customer_credit_notes(customer_id, None, Page::ALL)
             .await?
             .into_iter()
             .filter(|note| app::domain::is_finalized(note.status))
+            .map(app::model::PortalCreditNote::from)
             .collect();
         Ok(PortalView {
             customer_name,
@@ -273,18 +333,19 @@ impl Services {
         Ok(tx.find_invoices(&filter, page).await?)
     }
 
-    /// The events of an invoice, oldest first (staff only).
+    /// One page of an invoice's events, oldest first (staff only).
     pub async fn invoice_timeline(
         &self,
         user: &CurrentUser,
         id: i64,
+        page: Page,
     ) -> Result<Vec<TimelineEvent>, ServiceError> {
         self.authorize(user, Permission::ReadInternalDetails)?;
         let mut tx = self.storage.read().await?;
         tx.invoice(id)
             .await?
             .ok_or(ServiceError::NotFound("The invoice"))?;
-        let events = tx.events("invoice_id", id).await?;
+        let events = tx.events("invoice_id", id, page).await?;
         Ok(events.into_iter().map(timeline_event).collect())
     }
 }
@@ -326,67 +387,124 @@ pub fn timeline_event(event: crate::storage::EventRecord) -> TimelineEvent {
     }
 }
 
-/// Standard and advance invoices are worth something; a correction invoice carries negative
-/// amounts and names the invoice of the same customer and currency it corrects (−100 EUR
-/// neutralizes a 100 EUR invoice).
-async fn check_kind(
-    tx: &mut Box<dyn crate::storage::Tx>,
-    input: &NewInvoiceInput,
+/// What an invoice says that its checks look at, on create and on every edit.
+pub(super) struct InvoiceTerms<'a> {
+    pub customer_id: i64,
+    pub currency: Currency,
+    pub kind: app::domain::InvoiceKind,
+    pub related_invoice_id: Option<i64>,
+    pub lines: &'a [LineInput],
+}
+
+/// The create-time checks, run again on every edit: usable lines, and a sign that fits the
+/// kind. Standard and advance invoices are worth something; a correction invoice carries
+/// negative amounts and names the invoice of the same customer and currency it corrects
+/// (−100 EUR neutralizes a 100 EUR invoice).
+pub(super) async fn check_invoice_content(
+    tx: &mut Box<dyn Tx>,
+    terms: &InvoiceTerms<'_>,
 ) -> Result<(), ServiceError> {
     use app::domain::InvoiceKind;
-    let invalid = |field: &str, message: String| {
-        ServiceError::Rules(vec![Violation::new(
-            RuleCode::ValidationError,
-            Some(field.into()),
-            message,
-        )])
-    };
-    let total = app::domain::document_totals(&input.lines, input.currency).total;
-    match input.kind {
+    let violations = invoice_line_violations(terms.lines, terms.currency);
+    if !violations.is_empty() {
+        return Err(violations.into());
+    }
+    let total = app::domain::document_totals(terms.lines, terms.currency).total;
+    match terms.kind {
         InvoiceKind::Correction => {
-            let Some(related_id) = input.related_invoice_id else {
-                return Err(invalid(
+            let Some(related_id) = terms.related_invoice_id else {
+                return Err(rule(
+                    RuleCode::ValidationError,
                     "related_invoice_id",
-                    "A correction invoice names the invoice it corrects".into(),
+                    "A correction invoice names the invoice it corrects",
                 ));
             };
             let related = tx.invoice(related_id).await?.ok_or_else(|| {
-                invalid(
+                rule(
+                    RuleCode::ValidationError,
                     "related_invoice_id",
                     format!("There is no invoice {related_id}"),
                 )
             })?;
-            if related.customer_id != input.customer_id {
-                return Err(ServiceError::Rules(vec![Violation::new(
+            if related.customer_id != terms.customer_id {
+                return Err(rule(
                     RuleCode::CustomerMismatch,
-                    Some("related_invoice_id".into()),
+                    "related_invoice_id",
                     "The corrected invoice belongs to another customer",
-                )]));
+                ));
             }
-            if related.currency != input.currency {
-                return Err(ServiceError::Rules(vec![Violation::new(
+            if related.currency != terms.currency {
+                return Err(rule(
                     RuleCode::CurrencyMismatch,
-                    Some("currency".into()),
+                    "currency",
                     format!("The corrected invoice is in {}", related.currency),
-                )]));
+                ));
             }
             if total >= rust_decimal::Decimal::ZERO {
-                return Err(invalid(
+                return Err(rule(
+                    RuleCode::ValidationError,
                     "lines",
-                    "A correction invoice carries negative amounts".into(),
+                    "A correction invoice carries negative amounts",
                 ));
             }
         }
         InvoiceKind::Standard | InvoiceKind::Advance => {
             if total < rust_decimal::Decimal::ZERO {
-                return Err(invalid(
+                return Err(rule(
+                    RuleCode::ValidationError,
                     "lines",
-                    "The total is negative; use a correction invoice".into(),
+                    "The total is negative; use a correction invoice",
                 ));
             }
         }
     }
     Ok(())
+}
+
+/// Drafts created without a number carry `DRAFT-<id>` until they are issued; the prefix is
+/// reserved.
+const DRAFT_PREFIX: &str = "DRAFT-";
+
+fn draft_placeholder() -> String {
+    // Replaced by `DRAFT-<id>` in the same transaction, once the id is known.
+    format!("{DRAFT_PREFIX}new-{}", rand::random::<u64>())
+}
+
+/// A number chosen by hand: not the reserved draft prefix, not taken (409 `number_taken`).
+async fn check_chosen_number(tx: &mut Box<dyn Tx>, number: &str) -> Result<(), ServiceError> {
+    if number.len() > 64 {
+        return Err(rule(
+            RuleCode::ValidationError,
+            "number",
+            "An invoice number has at most 64 characters",
+        ));
+    }
+    if number.to_ascii_uppercase().starts_with(DRAFT_PREFIX) {
+        return Err(rule(
+            RuleCode::ValidationError,
+            "number",
+            format!("Numbers starting with {DRAFT_PREFIX} are kept for drafts"),
+        ));
+    }
+    if tx.invoice_number_taken(number).await? {
+        return Err(rule(
+            RuleCode::NumberTaken,
+            "number",
+            format!("Invoice {number} already exists"),
+        ));
+    }
+    Ok(())
+}
+
+/// The next generated `INV-YYYY-NNNNN` that no invoice carries yet: numbers chosen by hand
+/// inside the series are skipped, never collided with.
+async fn next_free_invoice_number(tx: &mut Box<dyn Tx>, year: i32) -> Result<String, ServiceError> {
+    loop {
+        let number = format!("INV-{year:04}-{:05}", tx.next_invoice_sequence(year).await?);
+        if !tx.invoice_number_taken(&number).await? {
+            return Ok(number);
+        }
+    }
 }
 
 impl Services {

@@ -1,8 +1,8 @@
 use app::domain::{AllocationRequest, Permission, plan_allocations};
 use app::model::{CurrentUser, InvoiceView};
 
-use super::{ServiceError, Services, minor};
-use crate::storage::NewEvent;
+use super::{Caller, Event, ServiceError, Services, minor};
+use crate::storage::EventKind;
 
 impl Services {
     /// Links credit notes to an invoice, all or nothing. The domain's plan runs again here,
@@ -14,8 +14,6 @@ impl Services {
         user: &CurrentUser,
     ) -> Result<InvoiceView, ServiceError> {
         self.authorize(user, Permission::LinkCreditNotes)?;
-        let actor = Some(user.email.clone());
-        let now = self.now();
         let mut tx = self.storage.write().await?;
         // Lock order: the invoice first, then the notes by ascending id.
         let invoice = tx
@@ -29,26 +27,32 @@ impl Services {
             .iter()
             .map(|n| n.balance())
             .collect();
-        let plan =
-            plan_allocations(&invoice.balance(), &notes, &requests).map_err(ServiceError::Rules)?;
+        let plan = plan_allocations(&invoice.balance(), &notes, &requests)?;
 
         let currency = invoice.currency;
         for (credit_note_id, amount) in &plan.allocations {
             let allocation = tx
-                .insert_allocation(invoice_id, *credit_note_id, minor(currency, *amount)?, now)
+                .insert_allocation(
+                    invoice_id,
+                    *credit_note_id,
+                    minor(currency, *amount)?,
+                    self.now(),
+                )
                 .await?;
-            tx.insert_event(&NewEvent {
-                invoice_id: Some(invoice_id),
-                credit_note_id: Some(*credit_note_id),
-                at: now,
-                actor: actor.clone(),
-                kind: "credit_note_linked",
-                data: serde_json::json!({
-                    "allocation_id": allocation.id,
-                    "credit_note_number": allocation.credit_note_number,
-                    "amount": amount.to_string(),
-                }),
-            })
+            self.record(
+                &mut tx,
+                Caller::User(user),
+                Event::both(
+                    Some(invoice_id),
+                    *credit_note_id,
+                    EventKind::CreditNoteLinked,
+                    serde_json::json!({
+                        "allocation_id": allocation.id,
+                        "credit_note_number": allocation.credit_note_number,
+                        "amount": amount.to_string(),
+                    }),
+                ),
+            )
             .await?;
         }
         for note in &plan.notes {
@@ -60,7 +64,7 @@ impl Services {
             )
             .await?;
         }
-        self.write_invoice_balance(&mut tx, &invoice, &plan.invoice, user)
+        self.write_invoice_balance(&mut tx, &invoice, &plan.invoice, Caller::User(user))
             .await?;
         let updated = tx
             .invoice(invoice_id)
@@ -79,19 +83,27 @@ pub struct LinkableNote {
 }
 
 impl Services {
-    /// What the link dialog lists: the customer's available credit notes, each selectable or
-    /// not, with the reason.
+    /// What the link dialog lists, one page: the customer's available credit notes (oldest
+    /// first), each selectable or not, with the reason.
     pub async fn linkable_credit_notes(
         &self,
         user: &CurrentUser,
         invoice_id: i64,
+        page: crate::storage::Page,
     ) -> Result<Vec<LinkableNote>, ServiceError> {
         self.authorize(user, Permission::ReadInternalDetails)?;
-        let page = self.invoice_page(user, invoice_id).await?;
-        let balances: Vec<_> = page.candidates.iter().map(|n| n.balance()).collect();
-        let rows = app::domain::linkable(&page.invoice.balance(), &balances);
-        Ok(page
-            .candidates
+        let mut tx = self.storage.read().await?;
+        let invoice = super::load_invoice(&mut tx, invoice_id).await?;
+        let candidates = tx
+            .customer_credit_notes(
+                invoice.customer_id,
+                Some(app::domain::CreditNoteStatus::Available),
+                page,
+            )
+            .await?;
+        let balances: Vec<_> = candidates.iter().map(|n| n.balance()).collect();
+        let rows = app::domain::linkable(&invoice.balance(), &balances);
+        Ok(candidates
             .into_iter()
             .zip(rows)
             .map(|(note, row)| LinkableNote { note, row })
@@ -108,7 +120,6 @@ impl Services {
         allocation_id: i64,
     ) -> Result<InvoiceView, ServiceError> {
         self.authorize(user, Permission::LinkCreditNotes)?;
-        let now = self.now();
         let mut tx = self.storage.write().await?;
         let invoice = tx
             .invoice(invoice_id)
@@ -135,20 +146,22 @@ impl Services {
             planned_note.status,
         )
         .await?;
-        tx.insert_event(&NewEvent {
-            invoice_id: Some(invoice_id),
-            credit_note_id: Some(note.id),
-            at: now,
-            actor: Some(user.email.clone()),
-            kind: "credit_note_unlinked",
-            data: serde_json::json!({
-                "allocation_id": allocation_id,
-                "credit_note_number": note.number,
-                "amount": allocation.amount.to_string(),
-            }),
-        })
+        self.record(
+            &mut tx,
+            Caller::User(user),
+            Event::both(
+                Some(invoice_id),
+                note.id,
+                EventKind::CreditNoteUnlinked,
+                serde_json::json!({
+                    "allocation_id": allocation_id,
+                    "credit_note_number": note.number,
+                    "amount": allocation.amount.to_string(),
+                }),
+            ),
+        )
         .await?;
-        self.write_invoice_balance(&mut tx, &invoice, &planned_invoice, user)
+        self.write_invoice_balance(&mut tx, &invoice, &planned_invoice, Caller::User(user))
             .await?;
         let updated = tx
             .invoice(invoice_id)

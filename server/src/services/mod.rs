@@ -4,21 +4,31 @@
 mod auth;
 mod credit_notes;
 mod error;
+mod idempotency;
 mod invoices;
+mod lines;
 mod linking;
+mod portal;
 mod settlement;
 
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-use crate::storage::Storage;
+use crate::storage::{EventKind, Storage};
 
-pub use auth::{Caller, NewUserInput, TOKEN_LIFETIME_DAYS};
+/// What list requests filter and page by (the doors build these; storage reads them).
+pub use crate::storage::{CreditNoteFilter, InvoiceFilter, Page};
+pub use auth::{
+    Caller, MAX_EMAIL_BYTES, NewUserInput, THROTTLE_RETENTION, TOKEN_LIFETIME_DAYS, throttle_keys,
+};
 pub use credit_notes::{CreatedCreditNote, CreditNotePdf, NewCreditNoteInput};
 pub use error::ServiceError;
+pub use idempotency::{KEEP_HOURS as IDEMPOTENCY_KEEP_HOURS, KeyClaim, StoredAnswer};
 pub use invoices::{NewCustomerInput, NewInvoiceInput, TimelineEvent};
+pub use lines::LineDraft;
 pub use linking::LinkableNote;
+pub use portal::SeenCreditNote;
 pub use settlement::{CreditNoteChanges, InvoiceChanges, PaymentInput};
 
 /// Where services read the time. Tests move a [`ManualClock`] to cross time limits (session
@@ -87,6 +97,98 @@ impl Services {
     }
 }
 
+impl Caller<'_> {
+    /// Who the timeline names: the user's e-mail, or nobody for the command line.
+    pub fn actor(self) -> Option<String> {
+        match self {
+            Caller::User(user) => Some(user.email.clone()),
+            Caller::CommandLine => None,
+        }
+    }
+}
+
+/// The one way a broken rule becomes a service error.
+impl From<app::domain::Violation> for ServiceError {
+    fn from(violation: app::domain::Violation) -> Self {
+        ServiceError::Rules(vec![violation])
+    }
+}
+
+impl From<Vec<app::domain::Violation>> for ServiceError {
+    fn from(violations: Vec<app::domain::Violation>) -> Self {
+        ServiceError::Rules(violations)
+    }
+}
+
+/// A broken rule on one field.
+fn rule(code: app::domain::RuleCode, field: &str, message: impl Into<String>) -> ServiceError {
+    app::domain::Violation::new(code, Some(field.into()), message).into()
+}
+
+/// What is about to be written, on the timelines of an invoice and/or a credit note.
+pub(crate) struct Event {
+    pub invoice_id: Option<i64>,
+    pub credit_note_id: Option<i64>,
+    pub kind: EventKind,
+    pub data: serde_json::Value,
+}
+
+impl Event {
+    pub fn invoice(id: i64, kind: EventKind, data: serde_json::Value) -> Self {
+        Self {
+            invoice_id: Some(id),
+            credit_note_id: None,
+            kind,
+            data,
+        }
+    }
+
+    pub fn note(id: i64, kind: EventKind, data: serde_json::Value) -> Self {
+        Self {
+            invoice_id: None,
+            credit_note_id: Some(id),
+            kind,
+            data,
+        }
+    }
+
+    pub fn both(
+        invoice_id: Option<i64>,
+        note_id: i64,
+        kind: EventKind,
+        data: serde_json::Value,
+    ) -> Self {
+        Self {
+            invoice_id,
+            credit_note_id: Some(note_id),
+            kind,
+            data,
+        }
+    }
+}
+
+impl Services {
+    /// The one way services write a timeline event: stamped now, which is after the
+    /// transaction took its locks, so a timeline's order is the order of its writes.
+    pub(crate) async fn record(
+        &self,
+        tx: &mut Box<dyn crate::storage::Tx>,
+        caller: Caller<'_>,
+        event: Event,
+    ) -> Result<(), ServiceError> {
+        tx.insert_event(&crate::storage::NewEvent {
+            invoice_id: event.invoice_id,
+            credit_note_id: event.credit_note_id,
+            at: self.now(),
+            actor: caller.actor(),
+            kind: event.kind,
+            data: event.data,
+        })
+        .await?;
+        Ok(())
+    }
+}
+
 /// Converts an amount the domain produced to the integer minor units storage keeps.
 fn minor(
     currency: app::domain::Currency,
@@ -118,6 +220,28 @@ async fn load_note(
         .ok_or(ServiceError::NotFound("The credit note"))
 }
 
+/// The invoice with this id, once its status (and links) allow `action`.
+async fn load_invoice_for(
+    tx: &mut Box<dyn crate::storage::Tx>,
+    id: i64,
+    action: app::domain::InvoiceAction,
+) -> Result<app::model::InvoiceView, ServiceError> {
+    let invoice = load_invoice(tx, id).await?;
+    app::domain::check_invoice_action(invoice.status, !invoice.allocations.is_empty(), action)?;
+    Ok(invoice)
+}
+
+/// The credit note with this id, once its status (and links) allow `action`.
+async fn load_note_for(
+    tx: &mut Box<dyn crate::storage::Tx>,
+    id: i64,
+    action: app::domain::CreditNoteAction,
+) -> Result<app::model::CreditNoteView, ServiceError> {
+    let note = load_note(tx, id).await?;
+    app::domain::check_credit_note_action(note.status, !note.allocations.is_empty(), action)?;
+    Ok(note)
+}
+
 /// A customer named in a request must exist (422 on `customer_id` otherwise).
 async fn require_customer(
     tx: &mut Box<dyn crate::storage::Tx>,
@@ -126,10 +250,10 @@ async fn require_customer(
     if tx.customer_exists(customer_id).await? {
         Ok(())
     } else {
-        Err(ServiceError::Rules(vec![app::domain::Violation::new(
+        Err(rule(
             app::domain::RuleCode::ValidationError,
-            Some("customer_id".into()),
+            "customer_id",
             format!("There is no customer {customer_id}"),
-        )]))
+        ))
     }
 }

@@ -3,36 +3,21 @@
 
 use app::domain::{
     Charge, CreditContent, CreditNoteAction, CreditNoteStatus, Currency, InvoiceAction,
-    InvoiceStatus, LineInput, Permission, RuleCode, Violation, check_credit_note_action,
-    check_invoice_action, plan_mark_paid, plan_mark_pending, plan_payment, plan_refund,
+    InvoiceKind, InvoiceStatus, Permission, RuleCode, check_invoice_action, plan_mark_paid,
+    plan_mark_pending, plan_payment, plan_refund,
 };
 use app::model::{CreditNoteView, CurrentUser, InvoiceView};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use serde_json::json;
 
-use super::{ServiceError, Services, load_invoice, load_note, minor, require_customer};
-use crate::storage::{CreditNoteFilter, NewEvent, Page, Tx};
-
-fn rules(violation: Violation) -> ServiceError {
-    ServiceError::Rules(vec![violation])
-}
-
-fn event(
-    user: &CurrentUser,
-    invoice_id: Option<i64>,
-    credit_note_id: Option<i64>,
-    kind: &'static str,
-    data: serde_json::Value,
-) -> NewEvent {
-    NewEvent {
-        invoice_id,
-        credit_note_id,
-        at: chrono::Utc::now(),
-        actor: Some(user.email.clone()),
-        kind,
-        data,
-    }
-}
+use super::invoices::{InvoiceTerms, check_invoice_content};
+use super::lines::{LineDraft, resolve_lines};
+use super::{
+    Caller, Event, ServiceError, Services, load_invoice, load_invoice_for, load_note,
+    load_note_for, minor, require_customer, rule,
+};
+use crate::storage::{EventKind, Tx};
 
 #[derive(Clone, Debug)]
 pub struct PaymentInput {
@@ -48,15 +33,18 @@ pub struct InvoiceChanges {
     pub customer_id: Option<i64>,
     pub currency: Option<Currency>,
     pub due_date: Option<Option<NaiveDate>>,
-    pub lines: Option<Vec<LineInput>>,
+    pub lines: Option<Vec<LineDraft>>,
 }
 
-/// A `PATCH` of a draft or pending credit note.
+/// A `PATCH` of a draft or pending credit note: every field of a new note may change.
 #[derive(Clone, Debug, Default)]
 pub struct CreditNoteChanges {
+    pub customer_id: Option<i64>,
+    pub currency: Option<Currency>,
+    pub related_invoice_id: Option<Option<i64>>,
     pub date: Option<NaiveDate>,
     pub reason: Option<Option<String>>,
-    pub lines: Option<Vec<LineInput>>,
+    pub lines: Option<Vec<LineDraft>>,
     pub charge: Option<Charge>,
 }
 
@@ -68,7 +56,7 @@ impl Services {
         tx: &mut Box<dyn Tx>,
         before: &InvoiceView,
         after: &app::domain::InvoiceBalance,
-        user: &CurrentUser,
+        caller: Caller<'_>,
     ) -> Result<(), ServiceError> {
         let currency = before.currency;
         tx.set_invoice_balance(
@@ -80,13 +68,15 @@ impl Services {
         )
         .await?;
         if after.status != before.status {
-            tx.insert_event(&event(
-                user,
-                Some(before.id),
-                None,
-                "status_changed",
-                serde_json::json!({ "from": before.status, "to": after.status }),
-            ))
+            self.record(
+                tx,
+                caller,
+                Event::invoice(
+                    before.id,
+                    EventKind::StatusChanged,
+                    json!({ "from": before.status, "to": after.status }),
+                ),
+            )
             .await?;
         }
         Ok(())
@@ -101,7 +91,8 @@ impl Services {
         self.authorize(user, Permission::WriteInvoices)?;
         let mut tx = self.storage.write().await?;
         let invoice = load_invoice(&mut tx, id).await?;
-        let planned = plan_payment(&invoice.balance(), payment.amount).map_err(rules)?;
+        // The invoice's status first, then the amount in its currency (the domain's order).
+        let planned = plan_payment(&invoice.balance(), payment.amount)?;
         let amount_minor = minor(invoice.currency, payment.amount)?;
         tx.insert_payment(
             id,
@@ -113,9 +104,18 @@ impl Services {
             self.now(),
         )
         .await?;
-        tx.insert_event(&event(user, Some(id), None, "payment_recorded", serde_json::json!({ "amount": invoice.currency.round(payment.amount).to_string(), "date": payment.date })))
-            .await?;
-        self.write_invoice_balance(&mut tx, &invoice, &planned, user)
+        let amount = invoice.currency.round(payment.amount).to_string();
+        self.record(
+            &mut tx,
+            Caller::User(user),
+            Event::invoice(
+                id,
+                EventKind::PaymentRecorded,
+                json!({ "amount": amount, "date": payment.date }),
+            ),
+        )
+        .await?;
+        self.write_invoice_balance(&mut tx, &invoice, &planned, Caller::User(user))
             .await?;
         let invoice = load_invoice(&mut tx, id).await?;
         tx.commit().await?;
@@ -131,28 +131,30 @@ impl Services {
         self.authorize(user, Permission::WriteInvoices)?;
         let mut tx = self.storage.write().await?;
         let invoice = load_invoice(&mut tx, id).await?;
-        let (planned, payment) = plan_mark_paid(&invoice.balance()).map_err(rules)?;
+        let (planned, payment) = plan_mark_paid(&invoice.balance())?;
         if !payment.is_zero() {
             tx.insert_payment(
                 id,
                 minor(invoice.currency, payment)?,
-                chrono::Utc::now().date_naive(),
+                self.now().date_naive(),
                 None,
                 None,
                 true,
                 self.now(),
             )
             .await?;
-            tx.insert_event(&event(
-                user,
-                Some(id),
-                None,
-                "payment_recorded",
-                serde_json::json!({ "amount": payment.to_string(), "mark_paid": true }),
-            ))
+            self.record(
+                &mut tx,
+                Caller::User(user),
+                Event::invoice(
+                    id,
+                    EventKind::PaymentRecorded,
+                    json!({ "amount": payment.to_string(), "mark_paid": true }),
+                ),
+            )
             .await?;
         }
-        self.write_invoice_balance(&mut tx, &invoice, &planned, user)
+        self.write_invoice_balance(&mut tx, &invoice, &planned, Caller::User(user))
             .await?;
         let invoice = load_invoice(&mut tx, id).await?;
         tx.commit().await?;
@@ -176,16 +178,16 @@ impl Services {
             &invoice.balance(),
             !invoice.allocations.is_empty(),
             mark_paid,
-        )
-        .map_err(rules)?;
+        )?;
         tx.remove_mark_paid_payments(id).await?;
-        self.write_invoice_balance(&mut tx, &invoice, &planned, user)
+        self.write_invoice_balance(&mut tx, &invoice, &planned, Caller::User(user))
             .await?;
         let invoice = load_invoice(&mut tx, id).await?;
         tx.commit().await?;
         Ok(invoice)
     }
 
+    /// Cancels an invoice; its payments stay on record.
     pub async fn cancel_invoice(
         &self,
         user: &CurrentUser,
@@ -193,55 +195,46 @@ impl Services {
     ) -> Result<InvoiceView, ServiceError> {
         self.authorize(user, Permission::CancelOrDeleteInvoice)?;
         let mut tx = self.storage.write().await?;
-        let invoice = load_invoice(&mut tx, id).await?;
-        check_invoice_action(
-            invoice.status,
-            !invoice.allocations.is_empty(),
-            InvoiceAction::Cancel,
-        )
-        .map_err(rules)?;
+        let invoice = load_invoice_for(&mut tx, id, InvoiceAction::Cancel).await?;
         let mut planned = invoice.balance();
         planned.status = InvoiceStatus::Cancelled;
-        self.write_invoice_balance(&mut tx, &invoice, &planned, user)
+        self.write_invoice_balance(&mut tx, &invoice, &planned, Caller::User(user))
             .await?;
         let invoice = load_invoice(&mut tx, id).await?;
         tx.commit().await?;
         Ok(invoice)
     }
 
+    /// Deletes an invoice that no money and no credit note refers to. Linked credit notes
+    /// answer first (409 `invoice_has_allocations`, as the contract says), then payments (409
+    /// `invoice_has_payments`: cancel it instead, which keeps them), then related credit notes.
     pub async fn delete_invoice(&self, user: &CurrentUser, id: i64) -> Result<(), ServiceError> {
         self.authorize(user, Permission::CancelOrDeleteInvoice)?;
         let mut tx = self.storage.write().await?;
-        let invoice = load_invoice(&mut tx, id).await?;
-        check_invoice_action(
-            invoice.status,
-            !invoice.allocations.is_empty(),
-            InvoiceAction::Delete,
-        )
-        .map_err(rules)?;
-        let related = tx
-            .find_credit_notes(
-                &CreditNoteFilter {
-                    related_invoice_id: Some(id),
-                    ..Default::default()
-                },
-                Page { after: 0, limit: 1 },
+        load_invoice_for(&mut tx, id, InvoiceAction::Delete).await?;
+        if tx.payment_count(id).await? > 0 {
+            return Err(app::domain::Violation::general(
+                RuleCode::InvoiceHasPayments,
+                "Payments are recorded on this invoice; cancel it instead, which keeps them",
             )
-            .await?;
-        if !related.is_empty() {
-            return Err(ServiceError::Invalid(app::problem::Problem::new(
-                409,
-                "invoice_has_credit_notes",
+            .into());
+        }
+        if tx.related_credit_note_count(id).await? > 0 {
+            return Err(app::domain::Violation::general(
+                RuleCode::InvoiceHasCreditNotes,
                 "Credit notes refer to this invoice; cancel the invoice instead",
-            )));
+            )
+            .into());
         }
         tx.delete_invoice(id).await?;
         tx.commit().await?;
         Ok(())
     }
 
-    /// Changes what an invoice says. Refused while credit notes are linked, and when the new
-    /// total would fall below what was already paid.
+    /// Changes what an invoice says, under the same checks as a new invoice. Refused while
+    /// credit notes are linked; its customer and currency stay once payments or credit notes
+    /// refer to it (their amounts are in its currency, for its customer); and the new total may
+    /// not fall below what was already paid and credited.
     pub async fn edit_invoice(
         &self,
         user: &CurrentUser,
@@ -250,48 +243,80 @@ impl Services {
     ) -> Result<InvoiceView, ServiceError> {
         self.authorize(user, Permission::WriteInvoices)?;
         let mut tx = self.storage.write().await?;
-        let invoice = load_invoice(&mut tx, id).await?;
-        check_invoice_action(
-            invoice.status,
-            !invoice.allocations.is_empty(),
-            InvoiceAction::Edit,
-        )
-        .map_err(rules)?;
+        let invoice = load_invoice_for(&mut tx, id, InvoiceAction::Edit).await?;
         let customer_id = changes.customer_id.unwrap_or(invoice.customer_id);
-        require_customer(&mut tx, customer_id).await?;
         let currency = changes.currency.unwrap_or(invoice.currency);
-        let lines = changes
-            .lines
-            .unwrap_or_else(|| invoice.lines.iter().map(|l| l.input()).collect());
+        let moved = customer_id != invoice.customer_id;
+        if moved || currency != invoice.currency {
+            let payments = tx.payment_count(id).await?;
+            let notes = tx.related_credit_note_count(id).await?;
+            if payments > 0 || notes > 0 {
+                let (field, what) = if moved {
+                    ("customer_id", "customer")
+                } else {
+                    ("currency", "currency")
+                };
+                return Err(rule(
+                    RuleCode::InvoiceTermsLocked,
+                    field,
+                    format!(
+                        "The {what} of an invoice with payments or credit notes cannot change \
+                         ({payments} payments, {notes} credit notes refer to it)"
+                    ),
+                ));
+            }
+            require_customer(&mut tx, customer_id).await?;
+        }
+        let lines = match changes.lines {
+            Some(drafts) => resolve_lines(&mut tx, customer_id, drafts).await?,
+            None => invoice.lines.iter().map(|l| l.input()).collect(),
+        };
+        check_invoice_content(
+            &mut tx,
+            &InvoiceTerms {
+                customer_id,
+                currency,
+                kind: invoice.kind,
+                related_invoice_id: invoice.related_invoice_id,
+                lines: &lines,
+            },
+        )
+        .await?;
         let totals = app::domain::document_totals(&lines, currency);
-        if totals.total < invoice.paid_amount + invoice.credited_amount {
-            return Err(rules(Violation::new(
+        let settled = invoice.paid_amount + invoice.credited_amount;
+        if invoice.kind != InvoiceKind::Correction && totals.total < settled {
+            return Err(rule(
                 RuleCode::ValidationError,
-                Some("lines".into()),
+                "lines",
                 format!(
-                    "The new total {} is below the {} already paid",
+                    "The new total {} is below the {} already paid and credited",
                     currency.format(totals.total),
-                    currency.format(invoice.paid_amount)
+                    currency.format(settled)
                 ),
-            )));
+            ));
         }
         let due_date = changes.due_date.unwrap_or(invoice.due_date);
         tx.update_invoice(id, customer_id, currency, due_date, &lines, self.now())
             .await?;
-        tx.insert_event(&event(
-            user,
-            Some(id),
-            None,
-            "invoice_edited",
-            serde_json::json!({ "total": totals.total.to_string() }),
-        ))
+        self.record(
+            &mut tx,
+            Caller::User(user),
+            Event::invoice(
+                id,
+                EventKind::InvoiceEdited,
+                json!({ "total": totals.total.to_string() }),
+            ),
+        )
         .await?;
         let updated = load_invoice(&mut tx, id).await?;
-        // A new total equal to what was paid settles the invoice.
-        if updated.status == InvoiceStatus::Pending && updated.outstanding().is_zero() {
+        // A new total equal to what was paid and credited settles the invoice.
+        if updated.status == InvoiceStatus::Pending
+            && updated.outstanding().is_zero()
+            && !settled.is_zero()
+        {
             let mut balance = updated.balance();
             balance.status = InvoiceStatus::Paid;
-            self.write_invoice_balance(&mut tx, &updated, &balance, user)
+            self.write_invoice_balance(&mut tx, &updated, &balance, Caller::User(user))
                 .await?;
         }
         let updated = load_invoice(&mut tx, id).await?;
@@ -309,7 +334,7 @@ impl Services {
         self.authorize(user, Permission::RefundCreditNotes)?;
         let mut tx = self.storage.write().await?;
         let note = load_note(&mut tx, id).await?;
-        let planned = plan_refund(&note.balance(), refund.amount).map_err(rules)?;
+        let planned = plan_refund(&note.balance(), refund.amount)?;
         let currency = note.currency;
         tx.insert_refund(
             id,
@@ -326,8 +351,17 @@ impl Services {
             planned.status,
         )
         .await?;
-        tx.insert_event(&event(user, None, Some(id), "refund_recorded", serde_json::json!({ "amount": currency.round(refund.amount).to_string(), "date": refund.date })))
-            .await?;
+        let amount = currency.round(refund.amount).to_string();
+        self.record(
+            &mut tx,
+            Caller::User(user),
+            Event::note(
+                id,
+                EventKind::RefundRecorded,
+                json!({ "amount": amount, "date": refund.date }),
+            ),
+        )
+        .await?;
         let note = load_note(&mut tx, id).await?;
         tx.commit().await?;
         Ok(note)
@@ -341,22 +375,14 @@ impl Services {
     ) -> Result<CreditNoteView, ServiceError> {
         self.authorize(user, Permission::CancelOrDeleteCreditNote)?;
         let mut tx = self.storage.write().await?;
-        let note = load_note(&mut tx, id).await?;
-        check_credit_note_action(
-            note.status,
-            !note.allocations.is_empty(),
-            CreditNoteAction::Cancel,
-        )
-        .map_err(rules)?;
-        tx.set_credit_note_status(id, CreditNoteStatus::Cancelled)
-            .await?;
-        tx.insert_event(&event(
-            user,
+        let note = load_note_for(&mut tx, id, CreditNoteAction::Cancel).await?;
+        self.change_note_status(
+            &mut tx,
+            Caller::User(user),
+            &note,
+            CreditNoteStatus::Cancelled,
             None,
-            Some(id),
-            "status_changed",
-            serde_json::json!({ "from": note.status, "to": CreditNoteStatus::Cancelled }),
-        ))
+        )
         .await?;
         let note = load_note(&mut tx, id).await?;
         tx.commit().await?;
@@ -371,19 +397,44 @@ impl Services {
     ) -> Result<(), ServiceError> {
         self.authorize(user, Permission::CancelOrDeleteCreditNote)?;
         let mut tx = self.storage.write().await?;
-        let note = load_note(&mut tx, id).await?;
-        check_credit_note_action(
-            note.status,
-            !note.allocations.is_empty(),
-            CreditNoteAction::Delete,
-        )
-        .map_err(rules)?;
+        load_note_for(&mut tx, id, CreditNoteAction::Delete).await?;
         tx.delete_credit_note(id).await?;
         tx.commit().await?;
         Ok(())
     }
 
-    /// Changes a draft or pending credit note; a finalized one is locked (409).
+    /// Whether an invoice's status allows `action` (409/422 as the domain says), for doors that
+    /// must answer that before they report malformed fields.
+    pub async fn check_invoice_action(
+        &self,
+        user: &CurrentUser,
+        id: i64,
+        action: InvoiceAction,
+    ) -> Result<(), ServiceError> {
+        let invoice = self.invoice(user, id).await?;
+        check_invoice_action(invoice.status, !invoice.allocations.is_empty(), action)?;
+        Ok(())
+    }
+
+    /// Whether a credit note may be edited at all (409 when finalized or linked), before any
+    /// field of the edit is looked at.
+    pub async fn check_credit_note_editable(
+        &self,
+        user: &CurrentUser,
+        id: i64,
+    ) -> Result<(), ServiceError> {
+        self.authorize(user, Permission::WriteCreditNotes)?;
+        let mut tx = self.storage.read().await?;
+        load_note_for(&mut tx, id, CreditNoteAction::Edit).await?;
+        Ok(())
+    }
+
+    /// Changes a draft or pending credit note; a finalized or linked one answers 409 before
+    /// anything else is looked at. An edit of a note pending approval sends it back to draft:
+    /// the approver only ever finalizes what was submitted.
+    ///
+    /// Lock order (as in every transaction): invoices first, then credit notes. The related
+    /// invoice is locked before the note, like linking does, so the two never deadlock.
     pub async fn edit_credit_note(
         &self,
         user: &CurrentUser,
@@ -392,50 +443,114 @@ impl Services {
     ) -> Result<CreditNoteView, ServiceError> {
         self.authorize(user, Permission::WriteCreditNotes)?;
         let mut tx = self.storage.write().await?;
-        let note = load_note(&mut tx, id).await?;
-        check_credit_note_action(
-            note.status,
-            !note.allocations.is_empty(),
-            CreditNoteAction::Edit,
-        )
-        .map_err(rules)?;
+        let current_related = tx
+            .credit_note_related_invoice(id)
+            .await?
+            .ok_or(ServiceError::NotFound("The credit note"))?;
+        let related_invoice_id = changes.related_invoice_id.unwrap_or(current_related);
+        let related = match related_invoice_id {
+            Some(invoice_id) => Some(tx.invoice(invoice_id).await?.ok_or_else(|| {
+                rule(
+                    RuleCode::ValidationError,
+                    "related_invoice_id",
+                    format!("There is no invoice {invoice_id}"),
+                )
+            })?),
+            None => None,
+        };
+        let note = load_note_for(&mut tx, id, CreditNoteAction::Edit).await?;
+        if note.related_invoice_id != current_related {
+            return Err(ServiceError::Invalid(app::problem::Problem::new(
+                409,
+                "conflict",
+                "The credit note changed while this edit was prepared; try again",
+            )));
+        }
+        let customer_id = changes.customer_id.unwrap_or(note.customer_id);
+        if customer_id != note.customer_id {
+            require_customer(&mut tx, customer_id).await?;
+        }
+        let currency = changes.currency.unwrap_or(note.currency);
         let content = match (changes.lines, changes.charge) {
             (None, None) => match &note.charge {
                 Some(charge) => CreditContent::Charge(charge.clone()),
                 None => CreditContent::Lines(note.lines.iter().map(|l| l.input()).collect()),
             },
             (lines, charge) => {
-                CreditContent::from_parts(lines.unwrap_or_default(), charge).map_err(rules)?
+                let lines = resolve_lines(&mut tx, customer_id, lines.unwrap_or_default()).await?;
+                CreditContent::from_parts(lines, charge)?
             }
         };
-        let violations = content.validate(note.currency);
+        let violations = content.validate(currency);
         if !violations.is_empty() {
-            return Err(ServiceError::Rules(violations));
+            return Err(violations.into());
         }
         let date = changes.date.unwrap_or(note.date);
-        if let Some(invoice_id) = note.related_invoice_id {
-            let invoice = load_invoice(&mut tx, invoice_id).await?;
+        if let Some(invoice) = &related {
             app::domain::check_related_invoice(
-                note.customer_id,
+                customer_id,
+                currency,
                 date,
-                invoice.customer_id,
-                invoice.issue_date,
-            )
-            .map_err(rules)?;
+                &super::credit_notes::related(invoice),
+            )?;
         }
         let reason = changes.reason.unwrap_or(note.reason.clone());
-        tx.update_credit_note(id, date, reason.as_deref(), &content)
-            .await?;
-        tx.insert_event(&event(
-            user,
-            None,
-            Some(id),
-            "credit_note_edited",
-            serde_json::json!({}),
-        ))
+        tx.update_credit_note(&crate::storage::CreditNoteUpdate {
+            id,
+            customer_id,
+            currency,
+            related_invoice_id,
+            date,
+            reason: reason.as_deref(),
+            content: &content,
+        })
         .await?;
+        self.record(
+            &mut tx,
+            Caller::User(user),
+            Event::both(
+                related_invoice_id,
+                id,
+                EventKind::CreditNoteEdited,
+                json!({}),
+            ),
+        )
+        .await?;
+        if note.status == CreditNoteStatus::PendingApproval {
+            let reason = "edited after it was submitted";
+            self.change_note_status(
+                &mut tx,
+                Caller::User(user),
+                &note,
+                CreditNoteStatus::Draft,
+                Some(reason),
+            )
+            .await?;
+        }
         let note = load_note(&mut tx, id).await?;
         tx.commit().await?;
         Ok(note)
+    }
+
+    /// Sets a credit note's status (no amounts change) and puts it on the note's timeline.
+    pub(super) async fn change_note_status(
+        &self,
+        tx: &mut Box<dyn Tx>,
+        caller: Caller<'_>,
+        note: &CreditNoteView,
+        to: CreditNoteStatus,
+        reason: Option<&str>,
+    ) -> Result<(), ServiceError> {
+        tx.set_credit_note_status(note.id, to).await?;
+        let mut data = json!({ "from": note.status, "to": to });
+        if let Some(reason) = reason {
+            data["reason"] = json!(reason);
+        }
+        self.record(
+            tx,
+            caller,
+            Event::note(note.id, EventKind::StatusChanged, data),
+        )
+        .await
     }
 }

@@ -5,6 +5,7 @@
 //! (invoices before credit notes, ids ascending, so two writers never wait on each other in a
 //! circle). Money is stored as integer minor units.
 
+mod housekeeping;
 mod postgres;
 mod records;
 mod sessions;
@@ -17,10 +18,12 @@ use app::domain::{CreditNoteStatus, InvoiceStatus};
 use app::model::{AllocationView, CreditNoteView, CustomerView, InvoiceView};
 use chrono::{DateTime, Utc};
 
+pub use housekeeping::{PurgeCutoffs, Purged};
 pub use postgres::PostgresStorage;
 pub use records::{
-    CreditNoteFilter, EventRecord, InvoiceFilter, NewCreditNote, NewCustomer, NewEvent, NewInvoice,
-    NewUser, Page, StoredResponse, ThrottleRecord, TokenRecord, UserRecord,
+    CreditNoteFilter, CreditNoteUpdate, EventKind, EventRecord, InvoiceFilter, NewCreditNote,
+    NewCustomer, NewEvent, NewInvoice, NewUser, Page, StoredResponse, ThrottleRecord, TokenRecord,
+    UserRecord,
 };
 pub use sessions::SessionBackend;
 pub use sqlite::SqliteStorage;
@@ -28,7 +31,14 @@ pub use sqlite::SqliteStorage;
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
     #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
+    /// A unique or CHECK or foreign-key constraint refused a write: a rule the services check
+    /// first, met here only by a request that raced another.
+    #[error("a database constraint refused the write: {kind:?} {detail}")]
+    Constraint {
+        kind: ConstraintKind,
+        detail: String,
+    },
     #[error("database migration failed: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
     #[error("stored data is not valid: {0}")]
@@ -37,6 +47,37 @@ pub enum StorageError {
     Config(String),
     #[error("{0} already exists")]
     Duplicate(&'static str),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConstraintKind {
+    Unique,
+    Check,
+    ForeignKey,
+    NotNull,
+}
+
+impl From<sqlx::Error> for StorageError {
+    fn from(error: sqlx::Error) -> Self {
+        use sqlx::error::ErrorKind;
+        if let sqlx::Error::Database(db) = &error {
+            let kind = match db.kind() {
+                ErrorKind::UniqueViolation => Some(ConstraintKind::Unique),
+                ErrorKind::CheckViolation => Some(ConstraintKind::Check),
+                ErrorKind::ForeignKeyViolation => Some(ConstraintKind::ForeignKey),
+                ErrorKind::NotNullViolation => Some(ConstraintKind::NotNull),
+                _ => None,
+            };
+            if let Some(kind) = kind {
+                // PostgreSQL names the constraint; SQLite says it in the message.
+                let detail = db
+                    .constraint()
+                    .map_or_else(|| db.message().to_string(), str::to_string);
+                return StorageError::Constraint { kind, detail };
+            }
+        }
+        StorageError::Database(error)
+    }
 }
 
 #[async_trait::async_trait]
@@ -49,6 +90,8 @@ pub trait Storage: Send + Sync + 'static {
     fn session_store(&self) -> SessionBackend;
     /// Which database this is, for logs and messages.
     fn backend(&self) -> &'static str;
+    /// Deletes expired sessions, tokens, idempotency keys and throttle rows, in one transaction.
+    async fn purge(&self, cutoffs: &PurgeCutoffs) -> Result<Purged, StorageError>;
     async fn close(&self);
 }
 
@@ -61,11 +104,12 @@ pub trait Tx: Send {
     async fn list_invoices(&mut self) -> Result<Vec<InvoiceView>, StorageError>;
     /// One invoice with its allocations; locked in a write transaction.
     async fn invoice(&mut self, id: i64) -> Result<Option<InvoiceView>, StorageError>;
-    /// A customer's credit notes, optionally of one status, oldest first.
+    /// A customer's credit notes, optionally of one status, oldest first (date, then id).
     async fn customer_credit_notes(
         &mut self,
         customer_id: i64,
         status: Option<CreditNoteStatus>,
+        page: Page,
     ) -> Result<Vec<CreditNoteView>, StorageError>;
     /// The credit notes with these ids (missing ones are left out); locked in a write
     /// transaction, in ascending id order.
@@ -132,13 +176,22 @@ pub trait Tx: Send {
         at: DateTime<Utc>,
     ) -> Result<(), StorageError>;
     async fn api_token(&mut self, token_hash: &str) -> Result<Option<TokenRecord>, StorageError>;
-    async fn login_throttle(&mut self, email: &str)
-    -> Result<Option<ThrottleRecord>, StorageError>;
-    async fn set_login_throttle(
+    /// The sign-in throttle row of `key`, created empty (no attempts, window from `now`) when
+    /// missing, and locked until the transaction ends: concurrent attempts take turns.
+    async fn lock_sign_in_throttle(
         &mut self,
-        email: &str,
-        throttle: Option<&ThrottleRecord>,
+        key: &str,
+        now: DateTime<Utc>,
+    ) -> Result<ThrottleRecord, StorageError>;
+    async fn set_sign_in_throttle(
+        &mut self,
+        key: &str,
+        throttle: &ThrottleRecord,
     ) -> Result<(), StorageError>;
+    async fn delete_sign_in_throttle(&mut self, key: &str) -> Result<(), StorageError>;
+    /// The sign-in throttle row of `key`, read without a lock.
+    async fn sign_in_throttle(&mut self, key: &str)
+    -> Result<Option<ThrottleRecord>, StorageError>;
 
     async fn find_invoices(
         &mut self,
@@ -150,6 +203,12 @@ pub trait Tx: Send {
         filter: &CreditNoteFilter,
         page: Page,
     ) -> Result<Vec<CreditNoteView>, StorageError>;
+    async fn invoice_number_taken(&mut self, number: &str) -> Result<bool, StorageError>;
+    async fn set_invoice_number(&mut self, id: i64, number: &str) -> Result<(), StorageError>;
+    /// How many payments an invoice has on record.
+    async fn payment_count(&mut self, invoice_id: i64) -> Result<i64, StorageError>;
+    /// How many credit notes name this invoice as their related invoice.
+    async fn related_credit_note_count(&mut self, invoice_id: i64) -> Result<i64, StorageError>;
     /// The next invoice sequence number of `year` (for generated `INV-YYYY-NNNNN` numbers).
     async fn next_invoice_sequence(&mut self, year: i32) -> Result<i64, StorageError>;
     async fn set_credit_note_status(
@@ -167,11 +226,12 @@ pub trait Tx: Send {
     async fn allocation(&mut self, id: i64) -> Result<Option<AllocationView>, StorageError>;
     async fn delete_allocation(&mut self, id: i64) -> Result<(), StorageError>;
     /// Timeline events of an invoice or a credit note (`column` is `invoice_id` or
-    /// `credit_note_id`), oldest first.
+    /// `credit_note_id`), oldest first (time, then id).
     async fn events(
         &mut self,
         column: &'static str,
         id: i64,
+        page: Page,
     ) -> Result<Vec<EventRecord>, StorageError>;
     async fn stored_response(
         &mut self,
@@ -184,6 +244,17 @@ pub trait Tx: Send {
         user_id: i64,
         key: &str,
         response: &StoredResponse,
+    ) -> Result<bool, StorageError>;
+    /// Takes over a key whose answer is older than `expired_before`, was a server error, or
+    /// whose request started before `abandoned_before` and never finished; `false` when the
+    /// key is live (one conditional update, so concurrent retries cannot both take it).
+    async fn reclaim_response(
+        &mut self,
+        user_id: i64,
+        key: &str,
+        response: &StoredResponse,
+        expired_before: DateTime<Utc>,
+        abandoned_before: DateTime<Utc>,
     ) -> Result<bool, StorageError>;
     async fn store_response(
         &mut self,
@@ -225,14 +296,18 @@ pub trait Tx: Send {
         lines: &[app::domain::LineInput],
         at: DateTime<Utc>,
     ) -> Result<(), StorageError>;
-    /// Replaces what a draft credit note says: date, reason and content (with totals).
+    /// Replaces what a draft credit note says: customer, currency, related invoice, date,
+    /// reason and content (with totals).
     async fn update_credit_note(
         &mut self,
-        id: i64,
-        date: chrono::NaiveDate,
-        reason: Option<&str>,
-        content: &app::domain::CreditContent,
+        update: &CreditNoteUpdate<'_>,
     ) -> Result<(), StorageError>;
+    /// A credit note's related invoice, read without a lock (to lock that invoice first);
+    /// `None` when the note does not exist.
+    async fn credit_note_related_invoice(
+        &mut self,
+        id: i64,
+    ) -> Result<Option<Option<i64>>, StorageError>;
     async fn delete_invoice(&mut self, id: i64) -> Result<(), StorageError>;
     async fn delete_credit_note(&mut self, id: i64) -> Result<(), StorageError>;
 

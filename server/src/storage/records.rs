@@ -41,6 +41,55 @@ pub struct NewCreditNote {
     pub created_at: DateTime<Utc>,
 }
 
+/// The new content of a draft or pending credit note.
+pub struct CreditNoteUpdate<'a> {
+    pub id: i64,
+    pub customer_id: i64,
+    pub currency: Currency,
+    pub related_invoice_id: Option<i64>,
+    pub date: NaiveDate,
+    pub reason: Option<&'a str>,
+    pub content: &'a CreditContent,
+}
+
+/// What happened, as timelines name it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventKind {
+    InvoiceCreated,
+    InvoiceIssued,
+    InvoiceEdited,
+    CreditNoteCreated,
+    CreditNoteEdited,
+    CreditNoteFinalized,
+    CreditNoteRejected,
+    StatusChanged,
+    Comment,
+    PaymentRecorded,
+    RefundRecorded,
+    CreditNoteLinked,
+    CreditNoteUnlinked,
+}
+
+impl EventKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::InvoiceCreated => "invoice_created",
+            EventKind::InvoiceIssued => "invoice_issued",
+            EventKind::InvoiceEdited => "invoice_edited",
+            EventKind::CreditNoteCreated => "credit_note_created",
+            EventKind::CreditNoteEdited => "credit_note_edited",
+            EventKind::CreditNoteFinalized => "credit_note_finalized",
+            EventKind::CreditNoteRejected => "credit_note_rejected",
+            EventKind::StatusChanged => "status_changed",
+            EventKind::Comment => "comment",
+            EventKind::PaymentRecorded => "payment_recorded",
+            EventKind::RefundRecorded => "refund_recorded",
+            EventKind::CreditNoteLinked => "credit_note_linked",
+            EventKind::CreditNoteUnlinked => "credit_note_unlinked",
+        }
+    }
+}
+
 /// A timeline entry of an invoice and/or a credit note.
 #[derive(Clone, Debug)]
 pub struct NewEvent {
@@ -48,7 +97,7 @@ pub struct NewEvent {
     pub credit_note_id: Option<i64>,
     pub at: DateTime<Utc>,
     pub actor: Option<String>,
-    pub kind: &'static str,
+    pub kind: EventKind,
     pub data: serde_json::Value,
 }
 
@@ -78,10 +127,11 @@ pub struct TokenRecord {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+/// Sign-in attempts counted under one key since `window_started_at`.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct ThrottleRecord {
-    pub failures: i64,
-    pub first_failed_at: DateTime<Utc>,
+    pub attempts: i64,
+    pub window_started_at: DateTime<Utc>,
     pub locked_until: Option<DateTime<Utc>>,
 }
 
@@ -115,6 +165,14 @@ pub struct CreditNoteFilter {
 pub struct Page {
     pub after: i64,
     pub limit: i64,
+}
+
+impl Page {
+    /// Everything, for screens that show a whole list at once.
+    pub const ALL: Page = Page {
+        after: 0,
+        limit: i64::MAX,
+    };
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]

@@ -59,8 +59,21 @@ impl CustomerRow {
     }
 }
 
-pub const LINE_COLUMNS: &str =
-    "SELECT description, quantity, unit_price_minor, discount_percent, tax_rate FROM";
+/// The columns of a document line, with its owner's id as `owner_id`.
+pub fn line_columns(owner_column: &str) -> String {
+    format!(
+        "SELECT {owner_column} AS owner_id, description, quantity, unit_price_minor, \
+         discount_percent, tax_rate FROM"
+    )
+}
+
+/// `$1, $2, …, $n`: the parameters of an `IN (…)` list.
+pub fn placeholders(count: usize) -> String {
+    (1..=count)
+        .map(|n| format!("${n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 pub const ALLOCATION_COLUMNS: &str = "SELECT a.id, a.credit_note_id, n.number AS credit_note_number, \
      a.invoice_id, i.number AS invoice_number, a.amount_minor, a.created_at, i.currency \
@@ -112,6 +125,7 @@ pub struct CreditNoteRow {
 
 #[derive(sqlx::FromRow)]
 pub struct LineRow {
+    pub owner_id: i64,
     pub description: String,
     pub quantity: String,
     pub unit_price_minor: i64,
@@ -138,6 +152,7 @@ impl LineRow {
 #[derive(sqlx::FromRow)]
 pub struct CommentRow {
     pub id: i64,
+    pub credit_note_id: i64,
     pub author: Option<String>,
     pub text: String,
     pub created_at: DateTime<Utc>,
@@ -325,93 +340,132 @@ macro_rules! impl_sql_tx {
                 if self.locking { $lock } else { "" }
             }
 
-            /// The allocations of an invoice or a credit note (`column` names which).
-            async fn allocations_by(
+            /// The allocations of these invoices or credit notes (`column` names which), by
+            /// owner: one query for a whole page.
+            async fn allocations_of(
                 &mut self,
                 column: &str,
-                id: i64,
-            ) -> Result<Vec<app::model::AllocationView>, crate::storage::StorageError> {
+                ids: &[i64],
+            ) -> Result<std::collections::HashMap<i64, Vec<app::model::AllocationView>>, crate::storage::StorageError> {
+                let mut by_owner: std::collections::HashMap<i64, Vec<app::model::AllocationView>> =
+                    std::collections::HashMap::new();
+                if ids.is_empty() {
+                    return Ok(by_owner);
+                }
                 let sql = format!(
-                    "{} WHERE a.{column} = $1 ORDER BY a.id",
-                    crate::storage::sql::ALLOCATION_COLUMNS
+                    "{} WHERE a.{column} IN ({}) ORDER BY a.id",
+                    crate::storage::sql::ALLOCATION_COLUMNS,
+                    crate::storage::sql::placeholders(ids.len())
                 );
-                sqlx::query_as::<_, crate::storage::sql::AllocationRow>(&sql)
-                    .bind(id)
-                    .fetch_all(&mut *self.tx)
-                    .await?
-                    .into_iter()
-                    .map(crate::storage::sql::AllocationRow::into_view)
-                    .collect()
+                let mut query = sqlx::query_as::<_, crate::storage::sql::AllocationRow>(&sql);
+                for id in ids {
+                    query = query.bind(*id);
+                }
+                for row in query.fetch_all(&mut *self.tx).await? {
+                    let owner = if column == "invoice_id" { row.invoice_id } else { row.credit_note_id };
+                    by_owner.entry(owner).or_default().push(row.into_view()?);
+                }
+                Ok(by_owner)
             }
 
-            async fn lines(
+            /// The lines of these documents, by owner, in position order: one query.
+            async fn lines_of(
                 &mut self,
                 table: &str,
                 owner_column: &str,
-                owner_id: i64,
-                currency: app::domain::Currency,
-            ) -> Result<Vec<app::domain::LineInput>, crate::storage::StorageError> {
+                ids: &[i64],
+            ) -> Result<std::collections::HashMap<i64, Vec<crate::storage::sql::LineRow>>, crate::storage::StorageError> {
+                let mut by_owner: std::collections::HashMap<i64, Vec<crate::storage::sql::LineRow>> =
+                    std::collections::HashMap::new();
+                if ids.is_empty() {
+                    return Ok(by_owner);
+                }
                 let sql = format!(
-                    "{} {table} WHERE {owner_column} = $1 ORDER BY position",
-                    crate::storage::sql::LINE_COLUMNS
+                    "{} {table} WHERE {owner_column} IN ({}) ORDER BY {owner_column}, position",
+                    crate::storage::sql::line_columns(owner_column),
+                    crate::storage::sql::placeholders(ids.len())
                 );
-                sqlx::query_as::<_, crate::storage::sql::LineRow>(&sql)
-                    .bind(owner_id)
-                    .fetch_all(&mut *self.tx)
-                    .await?
-                    .into_iter()
-                    .map(|row| row.into_input(currency))
-                    .collect()
+                let mut query = sqlx::query_as::<_, crate::storage::sql::LineRow>(&sql);
+                for id in ids {
+                    query = query.bind(*id);
+                }
+                for row in query.fetch_all(&mut *self.tx).await? {
+                    by_owner.entry(row.owner_id).or_default().push(row);
+                }
+                Ok(by_owner)
             }
 
-            /// An invoice row with its lines and allocations.
-            async fn complete_invoice(
-                &mut self,
-                row: crate::storage::sql::InvoiceRow,
-            ) -> Result<app::model::InvoiceView, crate::storage::StorageError> {
-                let currency = crate::storage::sql::currency(&row.currency)?;
-                let lines = self.lines("invoice_lines", "invoice_id", row.id, currency).await?;
-                let allocations = self.allocations_by("invoice_id", row.id).await?;
-                row.into_view(lines, allocations)
-            }
-
-            /// A credit-note row with its lines, allocations and comments.
-            async fn complete_note(
-                &mut self,
-                row: crate::storage::sql::CreditNoteRow,
-            ) -> Result<app::model::CreditNoteView, crate::storage::StorageError> {
-                let currency = crate::storage::sql::currency(&row.currency)?;
-                let lines = self.lines("credit_note_lines", "credit_note_id", row.id, currency).await?;
-                let allocations = self.allocations_by("credit_note_id", row.id).await?;
-                let comments = sqlx::query_as::<_, crate::storage::sql::CommentRow>(
-                    "SELECT id, author, text, created_at FROM comments WHERE credit_note_id = $1 ORDER BY id",
-                )
-                .bind(row.id)
-                .fetch_all(&mut *self.tx)
-                .await?;
-                row.into_view(lines, allocations, comments)
-            }
-
+            /// Invoice rows with their lines and allocations: one query per table.
             async fn complete_invoices(
                 &mut self,
                 rows: Vec<crate::storage::sql::InvoiceRow>,
             ) -> Result<Vec<app::model::InvoiceView>, crate::storage::StorageError> {
-                let mut invoices = Vec::with_capacity(rows.len());
-                for row in rows {
-                    invoices.push(self.complete_invoice(row).await?);
-                }
-                Ok(invoices)
+                let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
+                let mut lines = self.lines_of("invoice_lines", "invoice_id", &ids).await?;
+                let mut allocations = self.allocations_of("invoice_id", &ids).await?;
+                rows.into_iter()
+                    .map(|row| {
+                        let currency = crate::storage::sql::currency(&row.currency)?;
+                        let lines = lines
+                            .remove(&row.id)
+                            .unwrap_or_default()
+                            .into_iter()
+                            .map(|line| line.into_input(currency))
+                            .collect::<Result<Vec<_>, _>>()?;
+                        let allocations = allocations.remove(&row.id).unwrap_or_default();
+                        row.into_view(lines, allocations)
+                    })
+                    .collect()
             }
 
+            /// Credit-note rows with their lines, allocations and comments: one query per table.
             async fn complete_notes(
                 &mut self,
                 rows: Vec<crate::storage::sql::CreditNoteRow>,
             ) -> Result<Vec<app::model::CreditNoteView>, crate::storage::StorageError> {
-                let mut notes = Vec::with_capacity(rows.len());
-                for row in rows {
-                    notes.push(self.complete_note(row).await?);
+                let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
+                let mut lines = self.lines_of("credit_note_lines", "credit_note_id", &ids).await?;
+                let mut allocations = self.allocations_of("credit_note_id", &ids).await?;
+                let mut comments: std::collections::HashMap<i64, Vec<crate::storage::sql::CommentRow>> =
+                    std::collections::HashMap::new();
+                if !ids.is_empty() {
+                    let sql = format!(
+                        "SELECT id, credit_note_id, author, text, created_at FROM comments \
+                         WHERE credit_note_id IN ({}) ORDER BY id",
+                        crate::storage::sql::placeholders(ids.len())
+                    );
+                    let mut query = sqlx::query_as::<_, crate::storage::sql::CommentRow>(&sql);
+                    for id in &ids {
+                        query = query.bind(*id);
+                    }
+                    for row in query.fetch_all(&mut *self.tx).await? {
+                        comments.entry(row.credit_note_id).or_default().push(row);
+                    }
                 }
-                Ok(notes)
+                rows.into_iter()
+                    .map(|row| {
+                        let currency = crate::storage::sql::currency(&row.currency)?;
+                        let lines = lines
+                            .remove(&row.id)
+                            .unwrap_or_default()
+                            .into_iter()
+                            .map(|line| line.into_input(currency))
+                            .collect::<Result<Vec<_>, _>>()?;
+                        let allocations = allocations.remove(&row.id).unwrap_or_default();
+                        let comments = comments.remove(&row.id).unwrap_or_default();
+                        row.into_view(lines, allocations, comments)
+                    })
+                    .collect()
+            }
+
+            async fn complete_invoice(
+                &mut self,
+                row: crate::storage::sql::InvoiceRow,
+            ) -> Result<app::model::InvoiceView, crate::storage::StorageError> {
+                self.complete_invoices(vec![row])
+                    .await?
+                    .pop()
+                    .ok_or_else(|| crate::storage::StorageError::Corrupt("an invoice vanished".into()))
             }
 
             async fn insert_lines(
@@ -576,14 +630,20 @@ macro_rules! impl_sql_tx {
                 &mut self,
                 customer_id: i64,
                 status: Option<app::domain::CreditNoteStatus>,
+                page: crate::storage::Page,
             ) -> Result<Vec<app::model::CreditNoteView>, crate::storage::StorageError> {
+                // Oldest first by date, then id; the cursor is the last note's id.
                 let sql = format!(
-                    "{} WHERE customer_id = $1 AND ($2 IS NULL OR status = $2) ORDER BY date, id",
+                    "{} WHERE customer_id = $1 AND ($2 IS NULL OR status = $2) \
+                     AND ($3 = 0 OR (date, id) > (SELECT date, id FROM credit_notes WHERE id = $3)) \
+                     ORDER BY date, id LIMIT $4",
                     crate::storage::sql::CREDIT_NOTE_COLUMNS
                 );
                 let rows = sqlx::query_as::<_, crate::storage::sql::CreditNoteRow>(&sql)
                     .bind(customer_id)
                     .bind(status.map(|s| s.as_str()))
+                    .bind(page.after)
+                    .bind(page.limit)
                     .fetch_all(&mut *self.tx)
                     .await?;
                 self.complete_notes(rows).await
@@ -601,7 +661,7 @@ macro_rules! impl_sql_tx {
                     crate::storage::sql::CREDIT_NOTE_COLUMNS,
                     self.lock()
                 );
-                let mut notes = Vec::with_capacity(ids.len());
+                let mut rows = Vec::with_capacity(ids.len());
                 // One id at a time, ascending: locks are always taken in the same order.
                 for id in ids {
                     if let Some(row) = sqlx::query_as::<_, crate::storage::sql::CreditNoteRow>(&sql)
@@ -609,10 +669,10 @@ macro_rules! impl_sql_tx {
                         .fetch_optional(&mut *self.tx)
                         .await?
                     {
-                        notes.push(self.complete_note(row).await?);
+                        rows.push(row);
                     }
                 }
-                Ok(notes)
+                self.complete_notes(rows).await
             }
 
             async fn insert_allocation(
@@ -728,7 +788,7 @@ macro_rules! impl_sql_tx {
                 .bind(event.credit_note_id)
                 .bind(event.at)
                 .bind(&event.actor)
-                .bind(event.kind)
+                .bind(event.kind.as_str())
                 .bind(event.data.to_string())
                 .execute(&mut *self.tx)
                 .await?;
@@ -887,46 +947,64 @@ macro_rules! impl_sql_tx {
                 .await?)
             }
 
-            async fn login_throttle(
+            async fn lock_sign_in_throttle(
                 &mut self,
-                email: &str,
-            ) -> Result<Option<crate::storage::ThrottleRecord>, crate::storage::StorageError> {
+                key: &str,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> Result<crate::storage::ThrottleRecord, crate::storage::StorageError> {
+                // One statement inserts the row or takes the existing one's lock (the no-op
+                // update locks it on PostgreSQL; SQLite's IMMEDIATE transaction holds all).
                 Ok(sqlx::query_as(
-                    "SELECT failures, first_failed_at, locked_until FROM login_throttle WHERE email = $1",
+                    "INSERT INTO sign_in_throttle (key, attempts, window_started_at, locked_until) \
+                     VALUES ($1, 0, $2, NULL) ON CONFLICT (key) DO UPDATE SET \
+                     attempts = sign_in_throttle.attempts \
+                     RETURNING attempts, window_started_at, locked_until",
                 )
-                .bind(email)
-                .fetch_optional(&mut *self.tx)
+                .bind(key)
+                .bind(now)
+                .fetch_one(&mut *self.tx)
                 .await?)
             }
 
-            async fn set_login_throttle(
+            async fn set_sign_in_throttle(
                 &mut self,
-                email: &str,
-                throttle: Option<&crate::storage::ThrottleRecord>,
+                key: &str,
+                throttle: &crate::storage::ThrottleRecord,
             ) -> Result<(), crate::storage::StorageError> {
-                match throttle {
-                    None => {
-                        sqlx::query("DELETE FROM login_throttle WHERE email = $1")
-                            .bind(email)
-                            .execute(&mut *self.tx)
-                            .await?;
-                    }
-                    Some(throttle) => {
-                        sqlx::query(
-                            "INSERT INTO login_throttle (email, failures, first_failed_at, locked_until) \
-                             VALUES ($1, $2, $3, $4) ON CONFLICT (email) DO UPDATE SET \
-                             failures = excluded.failures, first_failed_at = excluded.first_failed_at, \
-                             locked_until = excluded.locked_until",
-                        )
-                        .bind(email)
-                        .bind(throttle.failures)
-                        .bind(throttle.first_failed_at)
-                        .bind(throttle.locked_until)
-                        .execute(&mut *self.tx)
-                        .await?;
-                    }
-                }
+                sqlx::query(
+                    "UPDATE sign_in_throttle SET attempts = $2, window_started_at = $3, \
+                     locked_until = $4 WHERE key = $1",
+                )
+                .bind(key)
+                .bind(throttle.attempts)
+                .bind(throttle.window_started_at)
+                .bind(throttle.locked_until)
+                .execute(&mut *self.tx)
+                .await?;
                 Ok(())
+            }
+
+            async fn delete_sign_in_throttle(
+                &mut self,
+                key: &str,
+            ) -> Result<(), crate::storage::StorageError> {
+                sqlx::query("DELETE FROM sign_in_throttle WHERE key = $1")
+                    .bind(key)
+                    .execute(&mut *self.tx)
+                    .await?;
+                Ok(())
+            }
+
+            async fn sign_in_throttle(
+                &mut self,
+                key: &str,
+            ) -> Result<Option<crate::storage::ThrottleRecord>, crate::storage::StorageError> {
+                Ok(sqlx::query_as(
+                    "SELECT attempts, window_started_at, locked_until FROM sign_in_throttle WHERE key = $1",
+                )
+                .bind(key)
+                .fetch_optional(&mut *self.tx)
+                .await?)
             }
 
             async fn find_invoices(
@@ -981,6 +1059,37 @@ macro_rules! impl_sql_tx {
                     .fetch_all(&mut *self.tx)
                     .await?;
                 self.complete_notes(rows).await
+            }
+
+            async fn invoice_number_taken(&mut self, number: &str) -> Result<bool, crate::storage::StorageError> {
+                let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM invoices WHERE number = $1")
+                    .bind(number)
+                    .fetch_one(&mut *self.tx)
+                    .await?;
+                Ok(count > 0)
+            }
+
+            async fn set_invoice_number(&mut self, id: i64, number: &str) -> Result<(), crate::storage::StorageError> {
+                sqlx::query("UPDATE invoices SET number = $2 WHERE id = $1")
+                    .bind(id)
+                    .bind(number)
+                    .execute(&mut *self.tx)
+                    .await?;
+                Ok(())
+            }
+
+            async fn payment_count(&mut self, invoice_id: i64) -> Result<i64, crate::storage::StorageError> {
+                Ok(sqlx::query_scalar("SELECT COUNT(*) FROM payments WHERE invoice_id = $1")
+                    .bind(invoice_id)
+                    .fetch_one(&mut *self.tx)
+                    .await?)
+            }
+
+            async fn related_credit_note_count(&mut self, invoice_id: i64) -> Result<i64, crate::storage::StorageError> {
+                Ok(sqlx::query_scalar("SELECT COUNT(*) FROM credit_notes WHERE related_invoice_id = $1")
+                    .bind(invoice_id)
+                    .fetch_one(&mut *self.tx)
+                    .await?)
             }
 
             async fn next_invoice_sequence(
@@ -1054,11 +1163,20 @@ macro_rules! impl_sql_tx {
                 &mut self,
                 column: &'static str,
                 id: i64,
+                page: crate::storage::Page,
             ) -> Result<Vec<crate::storage::EventRecord>, crate::storage::StorageError> {
+                // Oldest first by time, then id; the cursor is the last event's id.
                 let sql = format!(
-                    "SELECT id, at, actor, kind, data FROM timeline_events WHERE {column} = $1 ORDER BY id"
+                    "SELECT id, at, actor, kind, data FROM timeline_events WHERE {column} = $1 \
+                     AND ($2 = 0 OR (at, id) > (SELECT at, id FROM timeline_events WHERE id = $2)) \
+                     ORDER BY at, id LIMIT $3"
                 );
-                Ok(sqlx::query_as(&sql).bind(id).fetch_all(&mut *self.tx).await?)
+                Ok(sqlx::query_as(&sql)
+                    .bind(id)
+                    .bind(page.after)
+                    .bind(page.limit)
+                    .fetch_all(&mut *self.tx)
+                    .await?)
             }
 
             async fn stored_response(
@@ -1095,6 +1213,32 @@ macro_rules! impl_sql_tx {
                 .execute(&mut *self.tx)
                 .await?;
                 Ok(inserted.rows_affected() == 1)
+            }
+
+            async fn reclaim_response(
+                &mut self,
+                user_id: i64,
+                key: &str,
+                response: &crate::storage::StoredResponse,
+                expired_before: chrono::DateTime<chrono::Utc>,
+                abandoned_before: chrono::DateTime<chrono::Utc>,
+            ) -> Result<bool, crate::storage::StorageError> {
+                let updated = sqlx::query(
+                    "UPDATE idempotency_keys SET request_hash = $3, status = $4, body = $5, created_at = $6 \
+                     WHERE user_id = $1 AND key = $2 \
+                     AND (created_at < $7 OR status >= 500 OR (status = 0 AND created_at < $8))",
+                )
+                .bind(user_id)
+                .bind(key)
+                .bind(&response.request_hash)
+                .bind(response.status)
+                .bind(&response.body)
+                .bind(response.created_at)
+                .bind(expired_before)
+                .bind(abandoned_before)
+                .execute(&mut *self.tx)
+                .await?;
+                Ok(updated.rows_affected() == 1)
             }
 
             async fn store_response(
@@ -1219,22 +1363,15 @@ macro_rules! impl_sql_tx {
 
             async fn update_credit_note(
                 &mut self,
-                id: i64,
-                date: chrono::NaiveDate,
-                reason: Option<&str>,
-                content: &app::domain::CreditContent,
+                update: &crate::storage::CreditNoteUpdate<'_>,
             ) -> Result<(), crate::storage::StorageError> {
-                let currency: String = sqlx::query_scalar("SELECT currency FROM credit_notes WHERE id = $1")
-                    .bind(id)
-                    .fetch_one(&mut *self.tx)
-                    .await?;
-                let currency = crate::storage::sql::currency(&currency)?;
-                let (lines, charge) = match content {
+                let currency = update.currency;
+                let (lines, charge) = match update.content {
                     app::domain::CreditContent::Lines(lines) => (lines.as_slice(), None),
                     app::domain::CreditContent::Charge(charge) => (&[][..], Some(charge)),
                 };
                 let (_, records) = crate::storage::sql::line_records(lines, currency)?;
-                let totals = content.totals(currency);
+                let totals = update.content.totals(currency);
                 let minor = |amount| {
                     currency.to_minor(amount).ok_or_else(|| {
                         crate::storage::StorageError::Corrupt(format!("amount {amount} does not fit"))
@@ -1242,23 +1379,37 @@ macro_rules! impl_sql_tx {
                 };
                 sqlx::query(
                     "UPDATE credit_notes SET date = $2, reason = $3, subtotal_minor = $4, tax_total_minor = $5, \
-                     total_minor = $6, charge_code = $7, charge_description = $8 WHERE id = $1",
+                     total_minor = $6, charge_code = $7, charge_description = $8, customer_id = $9, \
+                     currency = $10, related_invoice_id = $11 WHERE id = $1",
                 )
-                .bind(id)
-                .bind(date)
-                .bind(reason)
+                .bind(update.id)
+                .bind(update.date)
+                .bind(update.reason)
                 .bind(minor(totals.subtotal)?)
                 .bind(minor(totals.tax_total)?)
                 .bind(minor(totals.total)?)
                 .bind(charge.map(|c| c.code.clone()))
                 .bind(charge.map(|c| c.description.clone()))
+                .bind(update.customer_id)
+                .bind(currency.code())
+                .bind(update.related_invoice_id)
                 .execute(&mut *self.tx)
                 .await?;
                 sqlx::query("DELETE FROM credit_note_lines WHERE credit_note_id = $1")
-                    .bind(id)
+                    .bind(update.id)
                     .execute(&mut *self.tx)
                     .await?;
-                self.insert_lines("credit_note_lines", "credit_note_id", id, records).await
+                self.insert_lines("credit_note_lines", "credit_note_id", update.id, records).await
+            }
+
+            async fn credit_note_related_invoice(
+                &mut self,
+                id: i64,
+            ) -> Result<Option<Option<i64>>, crate::storage::StorageError> {
+                Ok(sqlx::query_scalar("SELECT related_invoice_id FROM credit_notes WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *self.tx)
+                    .await?)
             }
 
             async fn delete_invoice(&mut self, id: i64) -> Result<(), crate::storage::StorageError> {

@@ -276,7 +276,7 @@ on_both_backends! {
             .await;
         assert_eq!((status, code(&body)), (422, "validation_error"));
         let fields: Vec<_> = body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
-        assert_eq!(fields, ["currency", "issue_date"]);
+        assert_eq!(fields, ["currency", "issue_date", "lines[0].unit_price"]);
     }
 
     async fn a_customer_user_sees_only_its_finalized_documents(db) {

@@ -13,7 +13,8 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 use server::services::{
-    Caller, NewCreditNoteInput, NewCustomerInput, NewInvoiceInput, NewUserInput, Services,
+    Caller, LineDraft, NewCreditNoteInput, NewCustomerInput, NewInvoiceInput, NewUserInput,
+    Services,
 };
 use server::storage::{self, Storage};
 use sqlx::Connection;
@@ -204,14 +205,14 @@ pub fn date(text: &str) -> NaiveDate {
 }
 
 /// One untaxed line worth `price`.
-pub fn priced(price: &str) -> Vec<LineInput> {
-    vec![LineInput {
+pub fn priced(price: &str) -> Vec<LineDraft> {
+    vec![LineDraft::from(LineInput {
         description: "item".into(),
         quantity: Decimal::ONE,
         unit_price: amount(price),
         discount_percent: Decimal::ZERO,
         tax_rate: Decimal::ZERO,
-    }]
+    })]
 }
 
 pub async fn customer(services: &Services, name: &str, code: &str) -> i64 {
@@ -334,13 +335,32 @@ pub fn browser() -> reqwest::Client {
 
 impl TestApp {
     pub async fn spawn(db: TestDatabase) -> TestApp {
+        let services = db.services();
+        Self::spawn_with(db, services).await
+    }
+
+    /// The app with services that read the time from `clock`.
+    pub async fn spawn_with_clock(
+        db: TestDatabase,
+        clock: Arc<dyn server::services::Clock>,
+    ) -> TestApp {
+        let services = Services::with_clock(db.storage.clone(), clock);
+        Self::spawn_with(db, services).await
+    }
+
+    async fn spawn_with(db: TestDatabase, services: Services) -> TestApp {
+        Self::spawn_configured(db, services, server::web::WebConfig::default()).await
+    }
+
+    /// The app with another network configuration (trusted proxies, secure cookies).
+    pub async fn spawn_configured(
+        db: TestDatabase,
+        services: Services,
+        config: server::web::WebConfig,
+    ) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let router = server::web::router(
-            db.services(),
-            server::web::leptos_options(addr),
-            server::web::CookiePolicy::default(),
-        );
+        let router = server::web::router(services, server::web::leptos_options(addr), config);
         tokio::spawn(async move {
             axum::serve(
                 listener,

@@ -1,0 +1,43 @@
+//! Users, API tokens and the sign-in throttle.
+
+use chrono::{DateTime, Utc};
+
+use super::{NewUser, StorageError, ThrottleRecord, TokenRecord, UserRecord};
+
+/// Users, API tokens and the sign-in throttle.
+#[async_trait::async_trait]
+pub trait AuthTx: Send {
+    /// Fails with [`StorageError::Duplicate`] when the email is taken.
+    async fn insert_user(&mut self, user: &NewUser) -> Result<i64, StorageError>;
+    async fn user_by_email(&mut self, email: &str) -> Result<Option<UserRecord>, StorageError>;
+    async fn user_by_id(&mut self, id: i64) -> Result<Option<UserRecord>, StorageError>;
+    async fn insert_api_token(
+        &mut self,
+        user_id: i64,
+        token_hash: &str,
+        created_at: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<(), StorageError>;
+    async fn revoke_api_token(
+        &mut self,
+        token_hash: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StorageError>;
+    async fn api_token(&mut self, token_hash: &str) -> Result<Option<TokenRecord>, StorageError>;
+    /// The sign-in throttle row of `key`, created empty (no attempts, window from `now`) when
+    /// missing, and locked until the transaction ends: concurrent attempts take turns.
+    async fn lock_sign_in_throttle(
+        &mut self,
+        key: &str,
+        now: DateTime<Utc>,
+    ) -> Result<ThrottleRecord, StorageError>;
+    async fn set_sign_in_throttle(
+        &mut self,
+        key: &str,
+        throttle: &ThrottleRecord,
+    ) -> Result<(), StorageError>;
+    async fn delete_sign_in_throttle(&mut self, key: &str) -> Result<(), StorageError>;
+    /// The sign-in throttle row of `key`, read without a lock.
+    async fn sign_in_throttle(&mut self, key: &str)
+    -> Result<Option<ThrottleRecord>, StorageError>;
+}

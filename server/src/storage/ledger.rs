@@ -1,0 +1,160 @@
+//! Customers, invoices, credit notes, allocations, payments, refunds and timelines.
+
+use app::domain::{CreditNoteStatus, InvoiceStatus};
+use app::model::{AllocationView, CreditNoteView, CustomerView, InvoiceView};
+use chrono::{DateTime, Utc};
+
+use super::{
+    CreditNoteFilter, CreditNoteUpdate, EventRecord, InvoiceFilter, NewCreditNote, NewCustomer,
+    NewEvent, NewInvoice, Page, StorageError,
+};
+
+/// Customers, invoices, credit notes, allocations, payments, refunds and timelines.
+#[async_trait::async_trait]
+pub trait LedgerTx: Send {
+    async fn insert_customer(&mut self, customer: &NewCustomer) -> Result<i64, StorageError>;
+    async fn insert_invoice(&mut self, invoice: &NewInvoice) -> Result<i64, StorageError>;
+    async fn insert_credit_note(&mut self, note: &NewCreditNote) -> Result<i64, StorageError>;
+    async fn list_invoices(&mut self) -> Result<Vec<InvoiceView>, StorageError>;
+    /// One invoice with its allocations; locked in a write transaction.
+    async fn invoice(&mut self, id: i64) -> Result<Option<InvoiceView>, StorageError>;
+    /// A customer's credit notes, optionally of one status, oldest first (date, then id).
+    async fn customer_credit_notes(
+        &mut self,
+        customer_id: i64,
+        status: Option<CreditNoteStatus>,
+        page: Page,
+    ) -> Result<Vec<CreditNoteView>, StorageError>;
+    /// The credit notes with these ids (missing ones are left out); locked in a write
+    /// transaction, in ascending id order.
+    async fn credit_notes(&mut self, ids: &[i64]) -> Result<Vec<CreditNoteView>, StorageError>;
+    async fn insert_allocation(
+        &mut self,
+        invoice_id: i64,
+        credit_note_id: i64,
+        amount_minor: i64,
+        at: DateTime<Utc>,
+    ) -> Result<AllocationView, StorageError>;
+    async fn set_invoice_balance(
+        &mut self,
+        id: i64,
+        paid_minor: i64,
+        credited_minor: i64,
+        status: InvoiceStatus,
+        at: DateTime<Utc>,
+    ) -> Result<(), StorageError>;
+    async fn set_credit_note_balance(
+        &mut self,
+        id: i64,
+        allocated_minor: i64,
+        refunded_minor: i64,
+        status: CreditNoteStatus,
+    ) -> Result<(), StorageError>;
+    /// Gives a credit note its number and makes it available.
+    async fn finalize_credit_note(
+        &mut self,
+        id: i64,
+        number: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StorageError>;
+    /// The next credit-note sequence number of `year`, gapless: it is only taken when the
+    /// transaction commits.
+    async fn next_credit_note_sequence(&mut self, year: i32) -> Result<i64, StorageError>;
+    async fn insert_event(&mut self, event: &NewEvent) -> Result<(), StorageError>;
+    async fn customer(&mut self, id: i64) -> Result<Option<CustomerView>, StorageError>;
+    async fn find_customers(&mut self, page: Page) -> Result<Vec<CustomerView>, StorageError>;
+    async fn customer_exists(&mut self, id: i64) -> Result<bool, StorageError>;
+    /// The customer's invoices that are not drafts, newest first.
+    async fn customer_invoices(
+        &mut self,
+        customer_id: i64,
+    ) -> Result<Vec<InvoiceView>, StorageError>;
+    async fn customer_name(&mut self, id: i64) -> Result<Option<String>, StorageError>;
+    async fn find_invoices(
+        &mut self,
+        filter: &InvoiceFilter,
+        page: Page,
+    ) -> Result<Vec<InvoiceView>, StorageError>;
+    async fn find_credit_notes(
+        &mut self,
+        filter: &CreditNoteFilter,
+        page: Page,
+    ) -> Result<Vec<CreditNoteView>, StorageError>;
+    async fn invoice_number_taken(&mut self, number: &str) -> Result<bool, StorageError>;
+    async fn set_invoice_number(&mut self, id: i64, number: &str) -> Result<(), StorageError>;
+    /// How many payments an invoice has on record.
+    async fn payment_count(&mut self, invoice_id: i64) -> Result<i64, StorageError>;
+    /// How many credit notes name this invoice as their related invoice.
+    async fn related_credit_note_count(&mut self, invoice_id: i64) -> Result<i64, StorageError>;
+    /// The next invoice sequence number of `year` (for generated `INV-YYYY-NNNNN` numbers).
+    async fn next_invoice_sequence(&mut self, year: i32) -> Result<i64, StorageError>;
+    async fn set_credit_note_status(
+        &mut self,
+        id: i64,
+        status: CreditNoteStatus,
+    ) -> Result<(), StorageError>;
+    async fn insert_comment(
+        &mut self,
+        credit_note_id: i64,
+        author: Option<&str>,
+        text: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StorageError>;
+    async fn allocation(&mut self, id: i64) -> Result<Option<AllocationView>, StorageError>;
+    async fn delete_allocation(&mut self, id: i64) -> Result<(), StorageError>;
+    /// Timeline events of an invoice or a credit note (`column` is `invoice_id` or
+    /// `credit_note_id`), oldest first (time, then id).
+    async fn events(
+        &mut self,
+        column: &'static str,
+        id: i64,
+        page: Page,
+    ) -> Result<Vec<EventRecord>, StorageError>;
+    #[allow(clippy::too_many_arguments)]
+    async fn insert_payment(
+        &mut self,
+        invoice_id: i64,
+        amount_minor: i64,
+        date: chrono::NaiveDate,
+        method: Option<&str>,
+        reference: Option<&str>,
+        from_mark_paid: bool,
+        at: DateTime<Utc>,
+    ) -> Result<(), StorageError>;
+    /// Removes the payments "mark paid" added and answers their sum in minor units.
+    async fn remove_mark_paid_payments(&mut self, invoice_id: i64) -> Result<i64, StorageError>;
+    /// The sum of the payments "mark paid" added, in minor units.
+    async fn mark_paid_payments(&mut self, invoice_id: i64) -> Result<i64, StorageError>;
+    async fn insert_refund(
+        &mut self,
+        credit_note_id: i64,
+        amount_minor: i64,
+        date: chrono::NaiveDate,
+        method: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> Result<(), StorageError>;
+    /// Replaces what an invoice says: customer, currency, due date and all lines (with totals).
+    async fn update_invoice(
+        &mut self,
+        id: i64,
+        customer_id: i64,
+        currency: app::domain::Currency,
+        due_date: Option<chrono::NaiveDate>,
+        lines: &[app::domain::LineInput],
+        at: DateTime<Utc>,
+    ) -> Result<(), StorageError>;
+    /// Replaces what a draft credit note says: customer, currency, related invoice, date,
+    /// reason and content (with totals).
+    async fn update_credit_note(
+        &mut self,
+        update: &CreditNoteUpdate<'_>,
+    ) -> Result<(), StorageError>;
+    /// A credit note's related invoice, read without a lock (to lock that invoice first);
+    /// `None` when the note does not exist.
+    async fn credit_note_related_invoice(
+        &mut self,
+        id: i64,
+    ) -> Result<Option<Option<i64>>, StorageError>;
+    async fn delete_invoice(&mut self, id: i64) -> Result<(), StorageError>;
+    async fn delete_credit_note(&mut self, id: i64) -> Result<(), StorageError>;
+}

@@ -1,0 +1,693 @@
+//! The ledger queries of [`crate::storage::LedgerTx`], for both backends.
+
+/// Implements [`crate::storage::LedgerTx`] for `SqlTx<$db>`.
+macro_rules! impl_ledger_tx {
+    ($db:ty) => {
+        #[async_trait::async_trait]
+        impl crate::storage::LedgerTx for crate::storage::sql::SqlTx<$db> {
+            async fn insert_customer(
+                &mut self,
+                customer: &crate::storage::NewCustomer,
+            ) -> Result<i64, crate::storage::StorageError> {
+                let address = |a: &app::model::Address| serde_json::to_string(a).unwrap_or_default();
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO customers (name, email, currency, tax_region, billing_address, \
+                     shipping_address, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                )
+                .bind(&customer.name)
+                .bind(&customer.email)
+                .bind(customer.currency.code())
+                .bind(&customer.tax_region)
+                .bind(address(&customer.billing_address))
+                .bind(address(&customer.shipping_address))
+                .bind(customer.created_at)
+                .fetch_one(&mut *self.tx)
+                .await?;
+                Ok(id)
+            }
+
+            async fn insert_invoice(
+                &mut self,
+                invoice: &crate::storage::NewInvoice,
+            ) -> Result<i64, crate::storage::StorageError> {
+                let ([subtotal, tax_total, total], lines) =
+                    crate::storage::sql::line_records(&invoice.lines, invoice.currency)?;
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO invoices (number, customer_id, currency, issue_date, due_date, \
+                     status, subtotal_minor, tax_total_minor, total_minor, created_at, updated_at, \
+                     kind, related_invoice_id, project) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13) RETURNING id",
+                )
+                .bind(&invoice.number)
+                .bind(invoice.customer_id)
+                .bind(invoice.currency.code())
+                .bind(invoice.issue_date)
+                .bind(invoice.due_date)
+                .bind(invoice.status.as_str())
+                .bind(subtotal)
+                .bind(tax_total)
+                .bind(total)
+                .bind(invoice.created_at)
+                .bind(invoice.kind.as_str())
+                .bind(invoice.related_invoice_id)
+                .bind(&invoice.project)
+                .fetch_one(&mut *self.tx)
+                .await?;
+                self.insert_lines("invoice_lines", "invoice_id", id, lines).await?;
+                Ok(id)
+            }
+
+            async fn insert_credit_note(
+                &mut self,
+                note: &crate::storage::NewCreditNote,
+            ) -> Result<i64, crate::storage::StorageError> {
+                let (lines, charge) = match &note.content {
+                    app::domain::CreditContent::Lines(lines) => (lines.as_slice(), None),
+                    app::domain::CreditContent::Charge(charge) => (&[][..], Some(charge)),
+                };
+                let (_, lines) = crate::storage::sql::line_records(lines, note.currency)?;
+                let totals = note.content.totals(note.currency);
+                let minor = |amount| {
+                    note.currency.to_minor(amount).ok_or_else(|| {
+                        crate::storage::StorageError::Corrupt(format!("amount {amount} does not fit"))
+                    })
+                };
+                let (subtotal, tax_total, total) =
+                    (minor(totals.subtotal)?, minor(totals.tax_total)?, minor(totals.total)?);
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO credit_notes (customer_id, currency, date, status, reason, \
+                     related_invoice_id, subtotal_minor, tax_total_minor, total_minor, created_at, \
+                     charge_code, charge_description) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+                )
+                .bind(note.customer_id)
+                .bind(note.currency.code())
+                .bind(note.date)
+                .bind(note.status.as_str())
+                .bind(&note.reason)
+                .bind(note.related_invoice_id)
+                .bind(subtotal)
+                .bind(tax_total)
+                .bind(total)
+                .bind(note.created_at)
+                .bind(charge.map(|c| c.code.clone()))
+                .bind(charge.map(|c| c.description.clone()))
+                .fetch_one(&mut *self.tx)
+                .await?;
+                self.insert_lines("credit_note_lines", "credit_note_id", id, lines).await?;
+                Ok(id)
+            }
+
+            async fn list_invoices(
+                &mut self,
+            ) -> Result<Vec<app::model::InvoiceView>, crate::storage::StorageError> {
+                let sql = format!(
+                    "{} ORDER BY i.issue_date DESC, i.id DESC",
+                    crate::storage::sql::INVOICE_COLUMNS
+                );
+                let rows = sqlx::query_as::<_, crate::storage::sql::InvoiceRow>(&sql)
+                    .fetch_all(&mut *self.tx)
+                    .await?;
+                self.complete_invoices(rows).await
+            }
+
+            async fn invoice(
+                &mut self,
+                id: i64,
+            ) -> Result<Option<app::model::InvoiceView>, crate::storage::StorageError> {
+                if self.locking {
+                    let sql = format!("SELECT id FROM invoices WHERE id = $1{}", self.lock());
+                    sqlx::query(&sql).bind(id).fetch_optional(&mut *self.tx).await?;
+                }
+                let sql = format!("{} WHERE i.id = $1", crate::storage::sql::INVOICE_COLUMNS);
+                let Some(row) = sqlx::query_as::<_, crate::storage::sql::InvoiceRow>(&sql)
+                    .bind(id)
+                    .fetch_optional(&mut *self.tx)
+                    .await?
+                else {
+                    return Ok(None);
+                };
+                self.complete_invoice(row).await.map(Some)
+            }
+
+            async fn customer_credit_notes(
+                &mut self,
+                customer_id: i64,
+                status: Option<app::domain::CreditNoteStatus>,
+                page: crate::storage::Page,
+            ) -> Result<Vec<app::model::CreditNoteView>, crate::storage::StorageError> {
+                // Oldest first by date, then id; the cursor is the last note's id.
+                let sql = format!(
+                    "{} WHERE customer_id = $1 AND ($2 IS NULL OR status = $2) \
+                     AND ($3 = 0 OR (date, id) > (SELECT date, id FROM credit_notes WHERE id = $3)) \
+                     ORDER BY date, id LIMIT $4",
+                    crate::storage::sql::CREDIT_NOTE_COLUMNS
+                );
+                let rows = sqlx::query_as::<_, crate::storage::sql::CreditNoteRow>(&sql)
+                    .bind(customer_id)
+                    .bind(status.map(|s| s.as_str()))
+                    .bind(page.after)
+                    .bind(page.limit)
+                    .fetch_all(&mut *self.tx)
+                    .await?;
+                self.complete_notes(rows).await
+            }
+
+            async fn credit_notes(
+                &mut self,
+                ids: &[i64],
+            ) -> Result<Vec<app::model::CreditNoteView>, crate::storage::StorageError> {
+                let mut ids = ids.to_vec();
+                ids.sort_unstable();
+                ids.dedup();
+                let sql = format!(
+                    "{} WHERE id = $1{}",
+                    crate::storage::sql::CREDIT_NOTE_COLUMNS,
+                    self.lock()
+                );
+                let mut rows = Vec::with_capacity(ids.len());
+                // One id at a time, ascending: locks are always taken in the same order.
+                for id in ids {
+                    if let Some(row) = sqlx::query_as::<_, crate::storage::sql::CreditNoteRow>(&sql)
+                        .bind(id)
+                        .fetch_optional(&mut *self.tx)
+                        .await?
+                    {
+                        rows.push(row);
+                    }
+                }
+                self.complete_notes(rows).await
+            }
+
+            async fn insert_allocation(
+                &mut self,
+                invoice_id: i64,
+                credit_note_id: i64,
+                amount_minor: i64,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> Result<app::model::AllocationView, crate::storage::StorageError> {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO allocations (credit_note_id, invoice_id, amount_minor, created_at) \
+                     VALUES ($1, $2, $3, $4) RETURNING id",
+                )
+                .bind(credit_note_id)
+                .bind(invoice_id)
+                .bind(amount_minor)
+                .bind(at)
+                .fetch_one(&mut *self.tx)
+                .await?;
+                let sql = format!("{} WHERE a.id = $1", crate::storage::sql::ALLOCATION_COLUMNS);
+                sqlx::query_as::<_, crate::storage::sql::AllocationRow>(&sql)
+                    .bind(id)
+                    .fetch_one(&mut *self.tx)
+                    .await?
+                    .into_view()
+            }
+
+            async fn set_invoice_balance(
+                &mut self,
+                id: i64,
+                paid_minor: i64,
+                credited_minor: i64,
+                status: app::domain::InvoiceStatus,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> Result<(), crate::storage::StorageError> {
+                sqlx::query(
+                    "UPDATE invoices SET paid_minor = $2, credited_minor = $3, status = $4, \
+                     updated_at = $5 WHERE id = $1",
+                )
+                .bind(id)
+                .bind(paid_minor)
+                .bind(credited_minor)
+                .bind(status.as_str())
+                .bind(at)
+                .execute(&mut *self.tx)
+                .await?;
+                Ok(())
+            }
+
+            async fn set_credit_note_balance(
+                &mut self,
+                id: i64,
+                allocated_minor: i64,
+                refunded_minor: i64,
+                status: app::domain::CreditNoteStatus,
+            ) -> Result<(), crate::storage::StorageError> {
+                sqlx::query(
+                    "UPDATE credit_notes SET allocated_minor = $2, refunded_minor = $3, status = $4 \
+                     WHERE id = $1",
+                )
+                .bind(id)
+                .bind(allocated_minor)
+                .bind(refunded_minor)
+                .bind(status.as_str())
+                .execute(&mut *self.tx)
+                .await?;
+                Ok(())
+            }
+
+            async fn finalize_credit_note(
+                &mut self,
+                id: i64,
+                number: &str,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> Result<(), crate::storage::StorageError> {
+                sqlx::query(
+                    "UPDATE credit_notes SET number = $2, status = 'available', finalized_at = $3 \
+                     WHERE id = $1",
+                )
+                .bind(id)
+                .bind(number)
+                .bind(at)
+                .execute(&mut *self.tx)
+                .await?;
+                Ok(())
+            }
+
+            async fn next_credit_note_sequence(
+                &mut self,
+                year: i32,
+            ) -> Result<i64, crate::storage::StorageError> {
+                let next: i64 = sqlx::query_scalar(
+                    "INSERT INTO credit_note_counters (year, last_number) VALUES ($1, 1) \
+                     ON CONFLICT (year) DO UPDATE \
+                     SET last_number = credit_note_counters.last_number + 1 \
+                     RETURNING last_number",
+                )
+                .bind(year)
+                .fetch_one(&mut *self.tx)
+                .await?;
+                Ok(next)
+            }
+
+            async fn insert_event(
+                &mut self,
+                event: &crate::storage::NewEvent,
+            ) -> Result<(), crate::storage::StorageError> {
+                sqlx::query(
+                    "INSERT INTO timeline_events (invoice_id, credit_note_id, at, actor, kind, data) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(event.invoice_id)
+                .bind(event.credit_note_id)
+                .bind(event.at)
+                .bind(&event.actor)
+                .bind(event.kind.as_str())
+                .bind(event.data.to_string())
+                .execute(&mut *self.tx)
+                .await?;
+                Ok(())
+            }
+
+            async fn customer(
+                &mut self,
+                id: i64,
+            ) -> Result<Option<app::model::CustomerView>, crate::storage::StorageError> {
+                let sql = format!("{} WHERE id = $1", crate::storage::sql::CUSTOMER_COLUMNS);
+                sqlx::query_as::<_, crate::storage::sql::CustomerRow>(&sql)
+                    .bind(id)
+                    .fetch_optional(&mut *self.tx)
+                    .await?
+                    .map(crate::storage::sql::CustomerRow::into_view)
+                    .transpose()
+            }
+
+            async fn find_customers(
+                &mut self,
+                page: crate::storage::Page,
+            ) -> Result<Vec<app::model::CustomerView>, crate::storage::StorageError> {
+                let sql = format!("{} WHERE id > $1 ORDER BY id LIMIT $2", crate::storage::sql::CUSTOMER_COLUMNS);
+                sqlx::query_as::<_, crate::storage::sql::CustomerRow>(&sql)
+                    .bind(page.after)
+                    .bind(page.limit)
+                    .fetch_all(&mut *self.tx)
+                    .await?
+                    .into_iter()
+                    .map(crate::storage::sql::CustomerRow::into_view)
+                    .collect()
+            }
+
+            async fn customer_exists(&mut self, id: i64) -> Result<bool, crate::storage::StorageError> {
+                let found: Option<i64> = sqlx::query_scalar("SELECT id FROM customers WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *self.tx)
+                    .await?;
+                Ok(found.is_some())
+            }
+
+            async fn customer_invoices(
+                &mut self,
+                customer_id: i64,
+            ) -> Result<Vec<app::model::InvoiceView>, crate::storage::StorageError> {
+                let sql = format!(
+                    "{} WHERE i.customer_id = $1 AND i.status <> 'draft' ORDER BY i.issue_date DESC, i.id DESC",
+                    crate::storage::sql::INVOICE_COLUMNS
+                );
+                let rows = sqlx::query_as::<_, crate::storage::sql::InvoiceRow>(&sql)
+                    .bind(customer_id)
+                    .fetch_all(&mut *self.tx)
+                    .await?;
+                self.complete_invoices(rows).await
+            }
+
+            async fn customer_name(&mut self, id: i64) -> Result<Option<String>, crate::storage::StorageError> {
+                Ok(sqlx::query_scalar("SELECT name FROM customers WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *self.tx)
+                    .await?)
+            }
+
+            async fn find_invoices(
+                &mut self,
+                filter: &crate::storage::InvoiceFilter,
+                page: crate::storage::Page,
+            ) -> Result<Vec<app::model::InvoiceView>, crate::storage::StorageError> {
+                let sql = format!(
+                    "{} WHERE i.id > $1 AND ($2 IS NULL OR i.customer_id = $2) \
+                     AND ($3 IS NULL OR i.status = $3) AND ($4 IS NULL OR i.currency = $4) \
+                     AND ($5 IS NULL OR i.number = $5) AND ($6 = FALSE OR i.status <> 'draft') \
+                     ORDER BY i.id LIMIT $7",
+                    crate::storage::sql::INVOICE_COLUMNS
+                );
+                let rows = sqlx::query_as::<_, crate::storage::sql::InvoiceRow>(&sql)
+                    .bind(page.after)
+                    .bind(filter.customer_id)
+                    .bind(filter.status.map(|s| s.as_str()))
+                    .bind(filter.currency.map(|c| c.code()))
+                    .bind(filter.number.as_deref())
+                    .bind(filter.exclude_drafts)
+                    .bind(page.limit)
+                    .fetch_all(&mut *self.tx)
+                    .await?;
+                self.complete_invoices(rows).await
+            }
+
+            async fn find_credit_notes(
+                &mut self,
+                filter: &crate::storage::CreditNoteFilter,
+                page: crate::storage::Page,
+            ) -> Result<Vec<app::model::CreditNoteView>, crate::storage::StorageError> {
+                let sql = format!(
+                    "{} WHERE id > $1 AND ($2 IS NULL OR customer_id = $2) \
+                     AND ($3 IS NULL OR status = $3) AND ($4 IS NULL OR currency = $4) \
+                     AND ($5 IS NULL OR number = $5) AND ($6 IS NULL OR date >= $6) \
+                     AND ($7 IS NULL OR date <= $7) AND ($8 IS NULL OR related_invoice_id = $8) \
+                     AND ($9 = FALSE OR number IS NOT NULL) ORDER BY id LIMIT $10",
+                    crate::storage::sql::CREDIT_NOTE_COLUMNS
+                );
+                let rows = sqlx::query_as::<_, crate::storage::sql::CreditNoteRow>(&sql)
+                    .bind(page.after)
+                    .bind(filter.customer_id)
+                    .bind(filter.status.map(|s| s.as_str()))
+                    .bind(filter.currency.map(|c| c.code()))
+                    .bind(filter.number.as_deref())
+                    .bind(filter.date_from)
+                    .bind(filter.date_to)
+                    .bind(filter.related_invoice_id)
+                    .bind(filter.finalized_only)
+                    .bind(page.limit)
+                    .fetch_all(&mut *self.tx)
+                    .await?;
+                self.complete_notes(rows).await
+            }
+
+            async fn invoice_number_taken(&mut self, number: &str) -> Result<bool, crate::storage::StorageError> {
+                let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM invoices WHERE number = $1")
+                    .bind(number)
+                    .fetch_one(&mut *self.tx)
+                    .await?;
+                Ok(count > 0)
+            }
+
+            async fn set_invoice_number(&mut self, id: i64, number: &str) -> Result<(), crate::storage::StorageError> {
+                sqlx::query("UPDATE invoices SET number = $2 WHERE id = $1")
+                    .bind(id)
+                    .bind(number)
+                    .execute(&mut *self.tx)
+                    .await?;
+                Ok(())
+            }
+
+            async fn payment_count(&mut self, invoice_id: i64) -> Result<i64, crate::storage::StorageError> {
+                Ok(sqlx::query_scalar("SELECT COUNT(*) FROM payments WHERE invoice_id = $1")
+                    .bind(invoice_id)
+                    .fetch_one(&mut *self.tx)
+                    .await?)
+            }
+
+            async fn related_credit_note_count(&mut self, invoice_id: i64) -> Result<i64, crate::storage::StorageError> {
+                Ok(sqlx::query_scalar("SELECT COUNT(*) FROM credit_notes WHERE related_invoice_id = $1")
+                    .bind(invoice_id)
+                    .fetch_one(&mut *self.tx)
+                    .await?)
+            }
+
+            async fn next_invoice_sequence(
+                &mut self,
+                year: i32,
+            ) -> Result<i64, crate::storage::StorageError> {
+                Ok(sqlx::query_scalar(
+                    "INSERT INTO invoice_counters (year, last_number) VALUES ($1, 1) \
+                     ON CONFLICT (year) DO UPDATE SET last_number = invoice_counters.last_number + 1 \
+                     RETURNING last_number",
+                )
+                .bind(year)
+                .fetch_one(&mut *self.tx)
+                .await?)
+            }
+
+            async fn set_credit_note_status(
+                &mut self,
+                id: i64,
+                status: app::domain::CreditNoteStatus,
+            ) -> Result<(), crate::storage::StorageError> {
+                sqlx::query("UPDATE credit_notes SET status = $2 WHERE id = $1")
+                    .bind(id)
+                    .bind(status.as_str())
+                    .execute(&mut *self.tx)
+                    .await?;
+                Ok(())
+            }
+
+            async fn insert_comment(
+                &mut self,
+                credit_note_id: i64,
+                author: Option<&str>,
+                text: &str,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> Result<(), crate::storage::StorageError> {
+                sqlx::query(
+                    "INSERT INTO comments (credit_note_id, author, text, created_at) VALUES ($1, $2, $3, $4)",
+                )
+                .bind(credit_note_id)
+                .bind(author)
+                .bind(text)
+                .bind(at)
+                .execute(&mut *self.tx)
+                .await?;
+                Ok(())
+            }
+
+            async fn allocation(
+                &mut self,
+                id: i64,
+            ) -> Result<Option<app::model::AllocationView>, crate::storage::StorageError> {
+                let sql = format!("{} WHERE a.id = $1", crate::storage::sql::ALLOCATION_COLUMNS);
+                sqlx::query_as::<_, crate::storage::sql::AllocationRow>(&sql)
+                    .bind(id)
+                    .fetch_optional(&mut *self.tx)
+                    .await?
+                    .map(crate::storage::sql::AllocationRow::into_view)
+                    .transpose()
+            }
+
+            async fn delete_allocation(&mut self, id: i64) -> Result<(), crate::storage::StorageError> {
+                sqlx::query("DELETE FROM allocations WHERE id = $1")
+                    .bind(id)
+                    .execute(&mut *self.tx)
+                    .await?;
+                Ok(())
+            }
+
+            async fn events(
+                &mut self,
+                column: &'static str,
+                id: i64,
+                page: crate::storage::Page,
+            ) -> Result<Vec<crate::storage::EventRecord>, crate::storage::StorageError> {
+                // Oldest first by time, then id; the cursor is the last event's id.
+                let sql = format!(
+                    "SELECT id, at, actor, kind, data FROM timeline_events WHERE {column} = $1 \
+                     AND ($2 = 0 OR (at, id) > (SELECT at, id FROM timeline_events WHERE id = $2)) \
+                     ORDER BY at, id LIMIT $3"
+                );
+                Ok(sqlx::query_as(&sql)
+                    .bind(id)
+                    .bind(page.after)
+                    .bind(page.limit)
+                    .fetch_all(&mut *self.tx)
+                    .await?)
+            }
+
+            async fn insert_payment(
+                &mut self,
+                invoice_id: i64,
+                amount_minor: i64,
+                date: chrono::NaiveDate,
+                method: Option<&str>,
+                reference: Option<&str>,
+                from_mark_paid: bool,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> Result<(), crate::storage::StorageError> {
+                sqlx::query(
+                    "INSERT INTO payments (invoice_id, amount_minor, date, method, reference, from_mark_paid, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(invoice_id)
+                .bind(amount_minor)
+                .bind(date)
+                .bind(method)
+                .bind(reference)
+                .bind(from_mark_paid)
+                .bind(at)
+                .execute(&mut *self.tx)
+                .await?;
+                Ok(())
+            }
+
+            async fn mark_paid_payments(&mut self, invoice_id: i64) -> Result<i64, crate::storage::StorageError> {
+                let sum: Option<i64> = sqlx::query_scalar(
+                    "SELECT CAST(SUM(amount_minor) AS BIGINT) FROM payments WHERE invoice_id = $1 AND from_mark_paid = TRUE",
+                )
+                .bind(invoice_id)
+                .fetch_one(&mut *self.tx)
+                .await?;
+                Ok(sum.unwrap_or(0))
+            }
+
+            async fn remove_mark_paid_payments(&mut self, invoice_id: i64) -> Result<i64, crate::storage::StorageError> {
+                let sum = self.mark_paid_payments(invoice_id).await?;
+                sqlx::query("DELETE FROM payments WHERE invoice_id = $1 AND from_mark_paid = TRUE")
+                    .bind(invoice_id)
+                    .execute(&mut *self.tx)
+                    .await?;
+                Ok(sum)
+            }
+
+            async fn insert_refund(
+                &mut self,
+                credit_note_id: i64,
+                amount_minor: i64,
+                date: chrono::NaiveDate,
+                method: Option<&str>,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> Result<(), crate::storage::StorageError> {
+                sqlx::query(
+                    "INSERT INTO refunds (credit_note_id, amount_minor, date, method, created_at) VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(credit_note_id)
+                .bind(amount_minor)
+                .bind(date)
+                .bind(method)
+                .bind(at)
+                .execute(&mut *self.tx)
+                .await?;
+                Ok(())
+            }
+
+            async fn update_invoice(
+                &mut self,
+                id: i64,
+                customer_id: i64,
+                currency: app::domain::Currency,
+                due_date: Option<chrono::NaiveDate>,
+                lines: &[app::domain::LineInput],
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> Result<(), crate::storage::StorageError> {
+                let ([subtotal, tax_total, total], records) = crate::storage::sql::line_records(lines, currency)?;
+                sqlx::query(
+                    "UPDATE invoices SET customer_id = $2, currency = $3, due_date = $4, subtotal_minor = $5, \
+                     tax_total_minor = $6, total_minor = $7, updated_at = $8 WHERE id = $1",
+                )
+                .bind(id)
+                .bind(customer_id)
+                .bind(currency.code())
+                .bind(due_date)
+                .bind(subtotal)
+                .bind(tax_total)
+                .bind(total)
+                .bind(at)
+                .execute(&mut *self.tx)
+                .await?;
+                sqlx::query("DELETE FROM invoice_lines WHERE invoice_id = $1")
+                    .bind(id)
+                    .execute(&mut *self.tx)
+                    .await?;
+                self.insert_lines("invoice_lines", "invoice_id", id, records).await
+            }
+
+            async fn update_credit_note(
+                &mut self,
+                update: &crate::storage::CreditNoteUpdate<'_>,
+            ) -> Result<(), crate::storage::StorageError> {
+                let currency = update.currency;
+                let (lines, charge) = match update.content {
+                    app::domain::CreditContent::Lines(lines) => (lines.as_slice(), None),
+                    app::domain::CreditContent::Charge(charge) => (&[][..], Some(charge)),
+                };
+                let (_, records) = crate::storage::sql::line_records(lines, currency)?;
+                let totals = update.content.totals(currency);
+                let minor = |amount| {
+                    currency.to_minor(amount).ok_or_else(|| {
+                        crate::storage::StorageError::Corrupt(format!("amount {amount} does not fit"))
+                    })
+                };
+                sqlx::query(
+                    "UPDATE credit_notes SET date = $2, reason = $3, subtotal_minor = $4, tax_total_minor = $5, \
+                     total_minor = $6, charge_code = $7, charge_description = $8, customer_id = $9, \
+                     currency = $10, related_invoice_id = $11 WHERE id = $1",
+                )
+                .bind(update.id)
+                .bind(update.date)
+                .bind(update.reason)
+                .bind(minor(totals.subtotal)?)
+                .bind(minor(totals.tax_total)?)
+                .bind(minor(totals.total)?)
+                .bind(charge.map(|c| c.code.clone()))
+                .bind(charge.map(|c| c.description.clone()))
+                .bind(update.customer_id)
+                .bind(currency.code())
+                .bind(update.related_invoice_id)
+                .execute(&mut *self.tx)
+                .await?;
+                sqlx::query("DELETE FROM credit_note_lines WHERE credit_note_id = $1")
+                    .bind(update.id)
+                    .execute(&mut *self.tx)
+                    .await?;
+                self.insert_lines("credit_note_lines", "credit_note_id", update.id, records).await
+            }
+
+            async fn credit_note_related_invoice(
+                &mut self,
+                id: i64,
+            ) -> Result<Option<Option<i64>>, crate::storage::StorageError> {
+                Ok(sqlx::query_scalar("SELECT related_invoice_id FROM credit_notes WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *self.tx)
+                    .await?)
+            }
+
+            async fn delete_invoice(&mut self, id: i64) -> Result<(), crate::storage::StorageError> {
+                sqlx::query("DELETE FROM invoices WHERE id = $1").bind(id).execute(&mut *self.tx).await?;
+                Ok(())
+            }
+
+            async fn delete_credit_note(&mut self, id: i64) -> Result<(), crate::storage::StorageError> {
+                sqlx::query("DELETE FROM credit_notes WHERE id = $1").bind(id).execute(&mut *self.tx).await?;
+                Ok(())
+            }
+        }
+    };
+}
+
+pub(crate) use impl_ledger_tx;

@@ -62,7 +62,7 @@ ensure_chromium() {
 }
 
 # PostgreSQL at 127.0.0.1:5432 for the tests: start it, or install it first. The server's
-# authentication settings (pg_hba.conf) are never changed: when the postgres user cannot connect
+# client authentication settings are never changed: when the postgres user cannot connect
 # over TCP without a password, the tests get a role of their own, with a password, created
 # through the postgres account's local (peer) login.
 TEST_ROLE="creditdesk_test"

@@ -6,10 +6,12 @@ use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{MoneyError, RuleCode, Violation};
+use crate::domain::{FieldPath, MoneyError, RuleCode, Violation};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldProblem {
+    /// The field's path in the API's notation (`allocations[1].amount`); [`FieldPath`] reads it
+    /// back without loss.
     pub field: String,
     pub code: String,
     pub message: String,
@@ -75,6 +77,29 @@ impl Problem {
             .find(|error| error.field == field)
             .map(|error| error.message.as_str())
     }
+
+    /// The messages on any field of item `index` of `list` (`rows[3].amount`, `rows[3]`…), to
+    /// show next to that item.
+    pub fn item_messages(&self, list: &str, index: usize) -> Vec<&str> {
+        self.errors
+            .iter()
+            .filter(|error| {
+                FieldPath::from(error.field.as_str())
+                    .item_of(list)
+                    .is_some_and(|(item, _)| item == index)
+            })
+            .map(|error| error.message.as_str())
+            .collect()
+    }
+
+    /// The same problem with each field's path passed through `map`: a door renaming the
+    /// domain's positions into its own (requests into the form rows they came from).
+    pub fn map_fields(mut self, map: impl Fn(FieldPath) -> FieldPath) -> Self {
+        for error in &mut self.errors {
+            error.field = map(FieldPath::from(error.field.as_str())).to_string();
+        }
+        self
+    }
 }
 
 /// Broken domain rules become one problem: the first rule's code and status, and every
@@ -96,7 +121,11 @@ impl From<Vec<Violation>> for Problem {
         problem.errors = violations
             .iter()
             .map(|v| FieldProblem {
-                field: v.field.clone().unwrap_or_default(),
+                field: v
+                    .field
+                    .as_ref()
+                    .map(FieldPath::to_string)
+                    .unwrap_or_default(),
                 code: v.code.as_str().to_string(),
                 message: v.message.clone(),
             })

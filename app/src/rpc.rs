@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{AllocationRequest, Currency};
+use crate::domain::{AllocationRequest, Currency, FieldPath};
 use crate::model::{CurrentUser, InvoicePage, InvoiceView, PortalView};
 use crate::problem::Problem;
 
@@ -32,9 +32,53 @@ pub struct LinkRowInput {
     pub amount: Option<String>,
 }
 
-/// The field name of a row's amount input, so errors land next to the right input.
-pub fn row_amount_field(index: usize) -> String {
-    format!("rows[{index}].amount")
+impl LinkRowInput {
+    pub fn is_selected(&self) -> bool {
+        self.selected.is_some()
+    }
+}
+
+/// The dialog names a problem with one credit note by the note's id (`credit_notes[42].amount`),
+/// not by its row's position, so a message still finds its row when the list has changed by
+/// the time it is shown (a note used up meanwhile drops out of it).
+const NOTES: &str = "credit_notes";
+
+/// The position the dialog's notation gives a note's id; `None` for an id no row can have.
+fn note_key(credit_note_id: i64) -> Option<usize> {
+    usize::try_from(credit_note_id).ok()
+}
+
+/// The field of a credit note's row in the dialog's notation (`credit_notes[42].amount`).
+pub fn note_field(credit_note_id: i64, field: &str) -> Option<FieldPath> {
+    Some(FieldPath::item(NOTES, note_key(credit_note_id)?, field))
+}
+
+/// The messages of `problem` for the row of credit note `credit_note_id`.
+pub fn note_messages(problem: &Problem, credit_note_id: i64) -> Vec<String> {
+    note_key(credit_note_id)
+        .map(|key| problem.item_messages(NOTES, key))
+        .unwrap_or_default()
+        .into_iter()
+        .map(str::to_string)
+        .collect()
+}
+
+/// Renders the domain's paths in the dialog's notation. The domain numbers the requests, that
+/// is the *selected* rows only (`allocations[1].amount`); each becomes the field of the note
+/// that request named (`credit_notes[42].amount`), so the refusal shows in that note's row.
+pub fn on_notes(problem: Problem, rows: &[LinkRowInput]) -> Problem {
+    let selected: Vec<i64> = rows
+        .iter()
+        .filter(|row| row.is_selected())
+        .map(|row| row.credit_note_id)
+        .collect();
+    problem.map_fields(|path| {
+        let renamed = path.item_of("allocations").and_then(|(request, within)| {
+            let key = note_key(*selected.get(request)?)?;
+            Some(within.within(NOTES, key))
+        });
+        renamed.unwrap_or(path)
+    })
 }
 
 /// Turns the posted rows into allocation requests, parsing amounts in the invoice currency.
@@ -44,16 +88,16 @@ pub fn link_requests(
 ) -> Result<Vec<AllocationRequest>, Problem> {
     let mut requests = Vec::new();
     for (index, row) in rows.iter().enumerate() {
-        if row.selected.is_none() {
+        if !row.is_selected() {
             continue;
         }
         let amount = match row.amount.as_deref().map(str::trim) {
             None | Some("") => None,
-            Some(text) => Some(
-                currency
-                    .parse_positive_amount(text)
-                    .map_err(|error| Problem::invalid_amount(&row_amount_field(index), &error))?,
-            ),
+            Some(text) => Some(currency.parse_positive_amount(text).map_err(|error| {
+                let field = note_field(row.credit_note_id, "amount")
+                    .map_or_else(|| format!("rows[{index}].amount"), |f| f.to_string());
+                Problem::invalid_amount(&field, &error)
+            })?),
         };
         requests.push(AllocationRequest {
             credit_note_id: row.credit_note_id,
@@ -75,7 +119,8 @@ pub async fn link_credit_notes(
     let requests = link_requests(&rows, currency)?;
     crate::backend::desk()?
         .link_credit_notes(&user, invoice_id, requests)
-        .await?;
+        .await
+        .map_err(|problem| on_notes(problem, &rows))?;
     // Back to the invoice with the dialog closed (a real redirect without JavaScript).
     leptos_axum::redirect(&format!("/invoices/{invoice_id}"));
     Ok(())
@@ -123,4 +168,38 @@ pub async fn unlink_credit_note(invoice_id: i64, allocation_id: i64) -> Result<(
         .await?;
     leptos_axum::redirect(&format!("/invoices/{invoice_id}"));
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{RuleCode, Violation};
+
+    fn row(credit_note_id: i64, selected: bool) -> LinkRowInput {
+        LinkRowInput {
+            credit_note_id,
+            selected: selected.then(|| "on".to_string()),
+            amount: None,
+        }
+    }
+
+    #[test]
+    fn a_refused_request_is_named_by_the_note_of_its_row() {
+        let refused = Violation::new(
+            RuleCode::ExceedsRemaining,
+            Some(FieldPath::item("allocations", 1, "amount")),
+            "Only 20.00 EUR remain on this credit note",
+        );
+        let whole = Violation::new(RuleCode::ExceedsOutstanding, Some("allocations".into()), "");
+        let rows = [row(7, true), row(8, false), row(9, true)];
+        let problem = on_notes(Problem::from(vec![refused, whole]), &rows);
+        let fields: Vec<_> = problem.errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["credit_notes[9].amount", "allocations"]);
+        assert_eq!(
+            note_messages(&problem, 9),
+            ["Only 20.00 EUR remain on this credit note"]
+        );
+        assert!(note_messages(&problem, 8).is_empty());
+        assert!(note_messages(&problem, -1).is_empty());
+    }
 }

@@ -1,4 +1,4 @@
-import { test as base, expect, Page } from '@playwright/test';
+import { test as base, expect, APIRequestContext, Page } from '@playwright/test';
 
 /// Every test fails on an uncaught page error or a console error: a wasm bundle can load and
 /// still die during hydration, leaving a page that looks right and does nothing.
@@ -47,4 +47,54 @@ export function figure(page: Page, label: string) {
     .getByRole('term')
     .filter({ hasText: new RegExp(`^${label}$`) })
     .locator('xpath=following-sibling::dd[1]');
+}
+
+/// Posts to the REST API as a demo user: test data of a test's own, and changes made "by
+/// someone else" while a page is open. Fails the test on any refusal.
+export async function apiAs(request: APIRequestContext, email: string) {
+  const signIn = await request.post('/api/v1/auth/token', { data: { email, password: DEMO_PASSWORD } });
+  expect(signIn.status(), await signIn.text()).toBe(201);
+  const { token } = await signIn.json();
+  return async (path: string, data: unknown = {}) => {
+    const response = await request.post(`/api/v1${path}`, {
+      data,
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(response.ok(), `POST ${path}: ${await response.text()}`).toBe(true);
+    return response.json();
+  };
+}
+
+/// A new EUR customer with a pending invoice of `invoiceTotal` and finalized credit notes of
+/// `noteTotals` (untaxed): data no other test touches.
+export async function customerWithNotes(
+  post: Awaited<ReturnType<typeof apiAs>>,
+  name: string,
+  invoiceTotal: string,
+  noteTotals: string[],
+) {
+  const customer = await post('/customers', {
+    name,
+    currency: 'EUR',
+    tax_region: 'DE',
+    billing_address: { line1: '1 Main St', city: 'Berlin', postal_code: '10115', country: 'DE' },
+  });
+  const line = (price: string) => [{ description: 'Item', quantity: '1', unit_price: price, tax_rate: '0' }];
+  const invoice = await post('/invoices', {
+    customer_id: customer.id,
+    currency: 'EUR',
+    issue_date: '2026-11-01',
+    lines: line(invoiceTotal),
+  });
+  const notes = [];
+  for (const total of noteTotals) {
+    const draft = await post('/credit-notes', {
+      customer_id: customer.id,
+      currency: 'EUR',
+      date: '2026-11-05',
+      lines: line(total),
+    });
+    notes.push(await post(`/credit-notes/${draft.id}/finalize`));
+  }
+  return { customer, invoice, notes };
 }

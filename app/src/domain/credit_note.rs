@@ -5,9 +5,9 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::lines::{DocumentTotals, LineInput, document_totals};
+use super::lines::{DocumentTotals, LineInput, LineSigns, document_totals, line_violations};
 use super::money::Currency;
-use super::violation::{RuleCode, Violation};
+use super::violation::{FieldPath, RuleCode, Violation};
 
 /// A standalone credit without lines: a charge code, what it is for, and its amount.
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -25,8 +25,8 @@ pub enum CreditContent {
     Charge(Charge),
 }
 
-fn invalid(field: String, message: impl Into<String>) -> Violation {
-    Violation::new(RuleCode::ValidationError, Some(field), message)
+fn invalid(field: impl Into<FieldPath>, message: impl Into<String>) -> Violation {
+    Violation::new(RuleCode::ValidationError, Some(field.into()), message)
 }
 
 impl CreditContent {
@@ -36,11 +36,11 @@ impl CreditContent {
             (false, None) => Ok(CreditContent::Lines(lines)),
             (true, Some(charge)) => Ok(CreditContent::Charge(charge)),
             (false, Some(_)) => Err(invalid(
-                "charge".into(),
+                "charge",
                 "A credit note has either lines or a charge, not both",
             )),
             (true, None) => Err(invalid(
-                "lines".into(),
+                "lines",
                 "A credit note needs at least one line or a charge",
             )),
         }
@@ -48,66 +48,30 @@ impl CreditContent {
 
     /// Every problem with the content, each on its field.
     pub fn validate(&self, currency: Currency) -> Vec<Violation> {
-        let mut violations = Vec::new();
         match self {
-            CreditContent::Lines(lines) => {
-                for (i, line) in lines.iter().enumerate() {
-                    let field = |name: &str| format!("lines[{i}].{name}");
-                    if line.description.trim().is_empty() {
-                        violations.push(invalid(field("description"), "Describe what is credited"));
-                    }
-                    if line.quantity <= Decimal::ZERO {
-                        violations.push(invalid(
-                            field("quantity"),
-                            "The quantity must be greater than zero",
-                        ));
-                    }
-                    if line.unit_price < Decimal::ZERO {
-                        violations.push(invalid(
-                            field("unit_price"),
-                            "A credited price cannot be negative",
-                        ));
-                    } else if currency.to_minor(line.unit_price).is_none() {
-                        violations.push(invalid(
-                            field("unit_price"),
-                            currency.too_many_decimals().to_string(),
-                        ));
-                    }
-                    if !(Decimal::ZERO..=Decimal::ONE_HUNDRED).contains(&line.discount_percent) {
-                        violations.push(invalid(
-                            field("discount_percent"),
-                            "A discount is a percentage between 0 and 100",
-                        ));
-                    }
-                    if !(Decimal::ZERO..=Decimal::ONE_HUNDRED).contains(&line.tax_rate) {
-                        violations.push(invalid(
-                            field("tax_rate"),
-                            "A tax rate is a percentage between 0 and 100",
-                        ));
-                    }
-                }
-            }
+            CreditContent::Lines(lines) => line_violations(lines, currency, LineSigns::Positive),
             CreditContent::Charge(charge) => {
+                let mut violations = Vec::new();
                 if charge.code.trim().is_empty() {
-                    violations.push(invalid("charge.code".into(), "Give the charge a code"));
+                    violations.push(invalid("charge.code", "Give the charge a code"));
                 }
                 if charge.description.trim().is_empty() {
-                    violations.push(invalid("charge.description".into(), "Describe the charge"));
+                    violations.push(invalid("charge.description", "Describe the charge"));
                 }
                 if charge.amount <= Decimal::ZERO {
                     violations.push(invalid(
-                        "charge.amount".into(),
+                        "charge.amount",
                         "The amount must be greater than zero",
                     ));
                 } else if currency.to_minor(charge.amount).is_none() {
                     violations.push(invalid(
-                        "charge.amount".into(),
+                        "charge.amount",
                         currency.too_many_decimals().to_string(),
                     ));
                 }
+                violations
             }
         }
-        violations
     }
 
     pub fn totals(&self, currency: Currency) -> DocumentTotals {
@@ -201,7 +165,7 @@ pub fn credit_lines_from_invoice(
     let mut violations = Vec::new();
     let mut lines = Vec::with_capacity(selection.len());
     for (i, chosen) in selection.iter().enumerate() {
-        let field = |name: &str| format!("lines[{i}].{name}");
+        let field = |name: &str| FieldPath::item("lines", i, name);
         if selection[..i]
             .iter()
             .any(|earlier| earlier.line == chosen.line)
@@ -250,11 +214,13 @@ pub fn over_credit_warning(
     new_total: Decimal,
     currency: Currency,
 ) -> Option<String> {
-    (credited_before + new_total > invoice_total).then(|| {
+    // A sum beyond what a decimal holds exceeds any invoice total.
+    let credited = credited_before.checked_add(new_total);
+    credited.is_none_or(|credited| credited > invoice_total).then(|| {
+        let credited = credited.map_or_else(|| "more".into(), |c| currency.format(c));
         format!(
-            "This invoice already has {} credited; with this credit note the credited amount ({}) exceeds the invoice total ({})",
+            "This invoice already has {} credited; with this credit note the credited amount ({credited}) exceeds the invoice total ({})",
             currency.format(credited_before),
-            currency.format(credited_before + new_total),
             currency.format(invoice_total),
         )
     })
@@ -310,7 +276,7 @@ mod tests {
         let fields: Vec<_> = content
             .validate(eur())
             .into_iter()
-            .filter_map(|v| v.field)
+            .filter_map(|v| v.field.map(|path| path.to_string()))
             .collect();
         assert_eq!(
             fields,

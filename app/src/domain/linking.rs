@@ -12,9 +12,12 @@ use super::lifecycle::{
 };
 use super::money::Currency;
 use super::status::{CreditNoteStatus, InvoiceStatus};
-use super::violation::{RuleCode, Violation};
+use super::violation::{FieldPath, RuleCode, Violation};
 
-/// The figures of an invoice that linking reads and changes.
+/// The figures of an invoice that linking reads and changes. They come from storage, in i64
+/// minor units, so sums of a few of them stay far inside `Decimal`'s range; the arithmetic on
+/// them saturates anyway, so even a malformed balance cannot panic (and a saturated figure
+/// never fits storage again).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InvoiceBalance {
     pub id: i64,
@@ -29,7 +32,10 @@ pub struct InvoiceBalance {
 impl InvoiceBalance {
     /// `total − paid − credited`, never below zero.
     pub fn outstanding(&self) -> Decimal {
-        (self.total - self.paid - self.credited).max(self.currency.zero())
+        self.total
+            .saturating_sub(self.paid)
+            .saturating_sub(self.credited)
+            .max(self.currency.zero())
     }
 }
 
@@ -48,7 +54,9 @@ pub struct CreditNoteBalance {
 impl CreditNoteBalance {
     /// `total − allocated − refunded`.
     pub fn remaining(&self) -> Decimal {
-        self.total - self.allocated - self.refunded
+        self.total
+            .saturating_sub(self.allocated)
+            .saturating_sub(self.refunded)
     }
 }
 
@@ -164,7 +172,8 @@ pub fn plan_allocations(
     let mut planned_notes: Vec<CreditNoteBalance> = Vec::with_capacity(requests.len());
     let mut allocations = Vec::with_capacity(requests.len());
     for (index, request) in requests.iter().enumerate() {
-        let field = |name: &str| Some(format!("allocations[{index}].{name}"));
+        // The request's position among the requests; the door maps it back to what it showed.
+        let field = |name: &str| Some(FieldPath::item("allocations", index, name));
         if !seen.insert(request.credit_note_id) {
             violations.push(Violation::new(
                 RuleCode::ValidationError,
@@ -222,7 +231,7 @@ pub fn plan_allocations(
             continue;
         }
         let mut planned = note.clone();
-        planned.allocated += amount;
+        planned.allocated = planned.allocated.saturating_add(amount);
         if planned.remaining().is_zero() {
             planned.status = CreditNoteStatus::Used;
         }
@@ -233,22 +242,27 @@ pub fn plan_allocations(
         return Err(violations);
     }
 
-    let linked: Decimal = allocations.iter().map(|(_, amount)| *amount).sum();
+    // Every amount fits the stored minor units, yet the list is the caller's: sum checked.
+    let linked = allocations
+        .iter()
+        .try_fold(Decimal::ZERO, |sum, (_, amount)| sum.checked_add(*amount));
     let outstanding = invoice.outstanding();
-    if linked > outstanding {
+    let Some(linked) = linked.filter(|linked| *linked <= outstanding) else {
+        let linked = linked.map_or_else(|| "more".into(), |l| invoice.currency.format(l));
         return Err(vec![Violation::new(
             RuleCode::ExceedsOutstanding,
             Some("allocations".into()),
             format!(
-                "The credit notes add up to {}, more than the {} outstanding",
-                invoice.currency.format(linked),
+                "The credit notes add up to {linked}, more than the {} outstanding",
                 invoice.currency.format(outstanding)
             ),
         )]);
-    }
+    };
 
     let mut planned_invoice = invoice.clone();
-    planned_invoice.credited = invoice.currency.round(invoice.credited + linked);
+    planned_invoice.credited = invoice
+        .currency
+        .round(invoice.credited.saturating_add(linked));
     if planned_invoice.outstanding().is_zero() {
         planned_invoice.status = InvoiceStatus::Paid;
     }
@@ -267,12 +281,12 @@ pub fn plan_unlink(
     amount: Decimal,
 ) -> (InvoiceBalance, CreditNoteBalance) {
     let mut invoice = invoice.clone();
-    invoice.credited -= amount;
+    invoice.credited = invoice.credited.saturating_sub(amount);
     if invoice.status == InvoiceStatus::Paid && !invoice.outstanding().is_zero() {
         invoice.status = InvoiceStatus::Pending;
     }
     let mut note = note.clone();
-    note.allocated -= amount;
+    note.allocated = note.allocated.saturating_sub(amount);
     if note.status == CreditNoteStatus::Used && !note.remaining().is_zero() {
         note.status = CreditNoteStatus::Available;
     }
@@ -475,8 +489,8 @@ mod tests {
         let violations = result.unwrap_err();
         assert_eq!(violations.len(), 1);
         assert_eq!(
-            violations[0].field.as_deref(),
-            Some("allocations[1].credit_note_id")
+            violations[0].field,
+            Some(FieldPath::item("allocations", 1, "credit_note_id"))
         );
     }
 

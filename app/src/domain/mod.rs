@@ -21,7 +21,10 @@ pub use lifecycle::{
     CreditNoteAction, InvoiceAction, InvoiceKind, check_credit_note_action, check_invoice_action,
     is_finalized,
 };
-pub use lines::{DocumentTotals, LineAmounts, LineInput, document_totals};
+pub use lines::{
+    DocumentTotals, LineAmounts, LineInput, LineSigns, MAX_LINES, checked_document_totals,
+    document_totals, line_violations,
+};
 pub use linking::{
     AllocationPlan, AllocationRequest, CreditNoteBalance, InvoiceBalance, LinkBlock, LinkableRow,
     link_block, linkable, plan_allocations, plan_unlink,
@@ -34,4 +37,4 @@ pub use permissions::{
 pub use settlement::{plan_mark_paid, plan_mark_pending, plan_payment, plan_refund};
 pub use status::{CreditNoteStatus, InvoiceStatus};
 pub use tax::{TaxRule, TaxTable};
-pub use violation::{RuleCode, Violation};
+pub use violation::{FieldPath, PathSegment, RuleCode, Violation};

@@ -71,13 +71,17 @@ impl Currency {
     }
 
     /// The amount in integer minor units, as stored. `None` when it is not a whole number of
-    /// minor units or does not fit.
+    /// minor units or does not fit. Never panics.
     pub fn to_minor(self, amount: Decimal) -> Option<i64> {
         if amount.normalize().scale() > self.scale() {
             return None;
         }
         let mut scaled = amount;
+        // `rescale` stops short of the scale (silently) when the digits would not fit.
         scaled.rescale(self.scale());
+        if scaled.scale() != self.scale() {
+            return None;
+        }
         i64::try_from(scaled.mantissa()).ok()
     }
 
@@ -212,12 +216,17 @@ impl Money {
 
     pub fn checked_add(self, other: Money) -> Result<Money, MoneyError> {
         self.same_currency(other)?;
-        Ok(Money::new(self.amount + other.amount, self.currency))
+        let sum = self.amount.checked_add(other.amount);
+        Ok(Money::new(sum.ok_or(MoneyError::TooLarge)?, self.currency))
     }
 
     pub fn checked_sub(self, other: Money) -> Result<Money, MoneyError> {
         self.same_currency(other)?;
-        Ok(Money::new(self.amount - other.amount, self.currency))
+        let difference = self.amount.checked_sub(other.amount);
+        Ok(Money::new(
+            difference.ok_or(MoneyError::TooLarge)?,
+            self.currency,
+        ))
     }
 
     fn same_currency(self, other: Money) -> Result<(), MoneyError> {
@@ -292,6 +301,30 @@ mod tests {
             eur().parse_amount("99999999999999999999999"),
             Err(MoneyError::TooLarge)
         );
+    }
+
+    #[test]
+    fn sums_that_overflow_are_errors() {
+        let max = Money {
+            amount: Decimal::MAX,
+            currency: eur(),
+        };
+        assert_eq!(max.checked_add(max), Err(MoneyError::TooLarge));
+        let min = Money {
+            amount: Decimal::MIN,
+            currency: eur(),
+        };
+        assert_eq!(min.checked_sub(max), Err(MoneyError::TooLarge));
+    }
+
+    #[test]
+    fn minor_units_never_panic_and_refuse_what_does_not_fit() {
+        assert_eq!(eur().to_minor(Decimal::MAX), None);
+        assert_eq!(eur().to_minor(Decimal::MIN), None);
+        assert_eq!(eur().to_minor(dec!(7922816251426433759354395033)), None);
+        assert_eq!(eur().to_minor(dec!(92233720368547758.07)), Some(i64::MAX));
+        assert_eq!(eur().to_minor(dec!(92233720368547758.08)), None);
+        assert_eq!(eur().to_minor(dec!(-92233720368547758.08)), Some(i64::MIN));
     }
 
     #[test]

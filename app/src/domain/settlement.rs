@@ -1,5 +1,7 @@
 //! Money that settles documents other than links: incoming payments on invoices (recorded, or
 //! "mark paid"), taking a mark-paid back ("mark pending"), and refunds paid out of a credit note.
+//! Amounts are checked to fit the stored minor units before any sum, and sums saturate (see
+//! [`InvoiceBalance`]), so no input panics.
 
 use rust_decimal::Decimal;
 
@@ -46,7 +48,7 @@ pub fn plan_payment(
         ));
     }
     let mut planned = invoice.clone();
-    planned.paid += amount;
+    planned.paid = planned.paid.saturating_add(amount);
     if planned.outstanding().is_zero() {
         planned.status = InvoiceStatus::Paid;
     }
@@ -59,7 +61,7 @@ pub fn plan_mark_paid(invoice: &InvoiceBalance) -> Result<(InvoiceBalance, Decim
     check_invoice_action(invoice.status, false, InvoiceAction::MarkPaid)?;
     let payment = invoice.outstanding();
     let mut planned = invoice.clone();
-    planned.paid += payment;
+    planned.paid = planned.paid.saturating_add(payment);
     planned.status = InvoiceStatus::Paid;
     Ok((planned, payment))
 }
@@ -74,7 +76,9 @@ pub fn plan_mark_pending(
 ) -> Result<InvoiceBalance, Violation> {
     check_invoice_action(invoice.status, has_allocations, InvoiceAction::MarkPending)?;
     let mut planned = invoice.clone();
-    planned.paid -= mark_paid_payments.min(planned.paid);
+    planned.paid = planned
+        .paid
+        .saturating_sub(mark_paid_payments.min(planned.paid));
     if planned.outstanding().is_zero() && !planned.total.is_zero() {
         return Err(Violation::general(
             RuleCode::InvalidStatus,
@@ -103,7 +107,7 @@ pub fn plan_refund(
         ));
     }
     let mut planned = note.clone();
-    planned.refunded += amount;
+    planned.refunded = planned.refunded.saturating_add(amount);
     if planned.remaining().is_zero() {
         planned.status = CreditNoteStatus::Used;
     }

@@ -4,7 +4,8 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::violation::{RuleCode, Violation};
+use super::lines::is_percentage;
+use super::violation::{FieldPath, RuleCode, Violation};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaxRule {
@@ -25,7 +26,7 @@ impl TaxTable {
     pub fn violations(&self) -> Vec<Violation> {
         let mut violations = Vec::new();
         for (i, rule) in self.rules.iter().enumerate() {
-            let field = |name: &str| Some(format!("rules[{i}].{name}"));
+            let field = |name: &str| Some(FieldPath::item("rules", i, name));
             if rule.region.trim().is_empty() {
                 violations.push(Violation::new(
                     RuleCode::ValidationError,
@@ -40,7 +41,7 @@ impl TaxTable {
                     "Name the tax category",
                 ));
             }
-            if rule.rate < Decimal::ZERO || rule.rate > Decimal::ONE_HUNDRED {
+            if !is_percentage(rule.rate) {
                 violations.push(Violation::new(
                     RuleCode::ValidationError,
                     field("rate"),
@@ -81,18 +82,16 @@ impl TaxTable {
         field: &str,
     ) -> Result<Decimal, Violation> {
         match override_rate {
-            Some(rate) if rate < Decimal::ZERO || rate > Decimal::ONE_HUNDRED => {
-                Err(Violation::new(
-                    RuleCode::ValidationError,
-                    Some(field.to_string()),
-                    "A tax rate is a percentage between 0 and 100",
-                ))
-            }
+            Some(rate) if !is_percentage(rate) => Err(Violation::new(
+                RuleCode::ValidationError,
+                Some(field.into()),
+                "A tax rate is a percentage between 0 and 100",
+            )),
             Some(rate) => Ok(rate),
             None => self.rate(region, category).ok_or_else(|| {
                 Violation::new(
                     RuleCode::ValidationError,
-                    Some(field.to_string()),
+                    Some(field.into()),
                     format!("No tax rate is set for region {region} and category {category}"),
                 )
             }),
@@ -151,7 +150,7 @@ mod tests {
         let error = table()
             .line_rate("FR", "standard", None, "lines[0].tax_rate")
             .unwrap_err();
-        assert_eq!(error.field.as_deref(), Some("lines[0].tax_rate"));
+        assert_eq!(error.field, Some(FieldPath::item("lines", 0, "tax_rate")));
         assert_eq!(error.code, RuleCode::ValidationError);
     }
 }

@@ -1,5 +1,7 @@
 //! A broken rule, with the machine code of the API contract and a sentence for people.
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -71,11 +73,134 @@ impl RuleCode {
     }
 }
 
+/// One step of a [`FieldPath`]: a named field, or a position in a list.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum PathSegment {
+    Key(String),
+    Index(usize),
+}
+
+/// Where in a request a problem is: `allocations`, then request 1, then `amount`. The domain
+/// names positions in *its* inputs; each door renders the path in its own notation (the REST
+/// API as `allocations[1].amount`, the link dialog as the row the request came from).
+///
+/// Text in the API's notation converts both ways, so `"lines[0].quantity".into()` is the same
+/// path as `FieldPath::item("lines", 0, "quantity")`, and a path serializes as that text.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(from = "String", into = "String")]
+pub struct FieldPath(Vec<PathSegment>);
+
+impl FieldPath {
+    /// A field of one item of a list (`lines[3].quantity`).
+    pub fn item(list: &str, index: usize, field: &str) -> Self {
+        Self::element(list, index).join(field)
+    }
+
+    /// One item of a list as a whole (`lines[3]`).
+    pub fn element(list: &str, index: usize) -> Self {
+        Self(vec![
+            PathSegment::Key(list.to_string()),
+            PathSegment::Index(index),
+        ])
+    }
+
+    /// This path, then the field `name`.
+    pub fn join(mut self, name: &str) -> Self {
+        self.0.push(PathSegment::Key(name.to_string()));
+        self
+    }
+
+    pub fn segments(&self) -> &[PathSegment] {
+        &self.0
+    }
+
+    /// When the path lies inside item `i` of `list`: `i` and the path within that item
+    /// (`allocations[2].amount` in `allocations` is `(2, amount)`).
+    pub fn item_of(&self, list: &str) -> Option<(usize, FieldPath)> {
+        match self.0.as_slice() {
+            [PathSegment::Key(name), PathSegment::Index(index), rest @ ..] if name == list => {
+                Some((*index, FieldPath(rest.to_vec())))
+            }
+            _ => None,
+        }
+    }
+
+    /// This path inside item `index` of `list` (`amount` becomes `rows[4].amount`).
+    pub fn within(self, list: &str, index: usize) -> Self {
+        let mut path = Self::element(list, index);
+        path.0.extend(self.0);
+        path
+    }
+
+    /// Reads the API notation. Text not in it (`a[`, `a..b`, `a[01]`) stays one key, so a path
+    /// always renders as the text it was read from.
+    fn parse(text: &str) -> Self {
+        let whole = || Self(vec![PathSegment::Key(text.to_string())]);
+        let mut segments = Vec::new();
+        for part in text.split('.') {
+            let split = part.find('[').unwrap_or(part.len());
+            let (name, mut indices) = part.split_at(split);
+            if name.is_empty() || name.contains(']') {
+                return whole();
+            }
+            segments.push(PathSegment::Key(name.to_string()));
+            while !indices.is_empty() {
+                let Some((index, rest)) = indices
+                    .strip_prefix('[')
+                    .and_then(|inner| inner.split_once(']'))
+                else {
+                    return whole();
+                };
+                let canonical = index.bytes().all(|b| b.is_ascii_digit())
+                    && (index == "0" || !index.starts_with('0'));
+                match index.parse::<usize>() {
+                    Ok(index) if canonical => segments.push(PathSegment::Index(index)),
+                    _ => return whole(),
+                }
+                indices = rest;
+            }
+        }
+        Self(segments)
+    }
+}
+
+/// The API's notation: `allocations[1].amount`.
+impl fmt::Display for FieldPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, segment) in self.0.iter().enumerate() {
+            match segment {
+                PathSegment::Key(name) if i == 0 => f.write_str(name)?,
+                PathSegment::Key(name) => write!(f, ".{name}")?,
+                PathSegment::Index(index) => write!(f, "[{index}]")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl From<&str> for FieldPath {
+    fn from(text: &str) -> Self {
+        Self::parse(text)
+    }
+}
+
+impl From<String> for FieldPath {
+    fn from(text: String) -> Self {
+        Self::parse(&text)
+    }
+}
+
+impl From<FieldPath> for String {
+    fn from(path: FieldPath) -> Self {
+        path.to_string()
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Violation {
     pub code: RuleCode,
-    /// The input field at fault, in the API's notation (`allocations[1].amount`).
-    pub field: Option<String>,
+    /// The input field at fault, as a path each door renders in its own notation.
+    pub field: Option<FieldPath>,
     pub message: String,
 }
 
@@ -85,11 +210,58 @@ impl Violation {
         Self::new(code, None, message)
     }
 
-    pub fn new(code: RuleCode, field: Option<String>, message: impl Into<String>) -> Self {
+    pub fn new(code: RuleCode, field: Option<FieldPath>, message: impl Into<String>) -> Self {
         Self {
             code,
             field,
             message: message.into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_render_in_the_api_notation_and_read_back() {
+        let path = FieldPath::item("allocations", 1, "amount");
+        assert_eq!(path.to_string(), "allocations[1].amount");
+        assert_eq!(FieldPath::from("allocations[1].amount"), path);
+        assert_eq!(
+            path.item_of("allocations"),
+            Some((1, FieldPath::from("amount")))
+        );
+        assert_eq!(path.item_of("lines"), None);
+        assert_eq!(
+            FieldPath::from("amount").within("rows", 4).to_string(),
+            "rows[4].amount"
+        );
+        assert_eq!(
+            FieldPath::from("rules[2][3].rate").to_string(),
+            "rules[2][3].rate"
+        );
+        assert_eq!(
+            serde_json::to_string(&path).unwrap(),
+            "\"allocations[1].amount\""
+        );
+    }
+
+    #[test]
+    fn text_outside_the_notation_stays_as_it_was() {
+        for text in [
+            "",
+            "a[",
+            "a..b",
+            "a[01]",
+            "[0]",
+            "a]b",
+            "a[x].b",
+            "a[99999999999999999999999]",
+            ".",
+            "ü[1].ß",
+        ] {
+            assert_eq!(FieldPath::from(text).to_string(), text, "{text}");
         }
     }
 }

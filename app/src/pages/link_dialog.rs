@@ -8,7 +8,7 @@ use leptos_router::components::A;
 use crate::domain::{AllocationRequest, InvoiceBalance, LinkableRow, linkable, plan_allocations};
 use crate::model::{CreditNoteView, InvoicePage};
 use crate::problem::Problem;
-use crate::rpc::{LinkCreditNotes, LinkRowInput, link_requests, row_amount_field};
+use crate::rpc::{LinkCreditNotes, LinkRowInput, link_requests, note_messages};
 
 struct RowState {
     note: CreditNoteView,
@@ -139,10 +139,12 @@ fn link_row(
     let reason = row
         .reason
         .map(|block| block.explain(invoice, &note.balance()));
-    let amount_field = row_amount_field(index);
-    let field_error = move || {
+    // The server names each refused note by its id (`credit_notes[42].amount`): its own row.
+    let note_id = note.id;
+    let row_errors = move || {
         server_problem()
-            .and_then(|problem| problem.field_message(&amount_field).map(str::to_string))
+            .map(|problem| note_messages(&problem, note_id))
+            .unwrap_or_default()
     };
     let remaining = note.currency.format(note.remaining_amount());
     view! {
@@ -173,7 +175,7 @@ fn link_row(
                     prop:value=move || amount.get()
                     on:input=move |ev| amount.set(event_target_value(&ev))
                 />
-                {move || field_error().map(|message| view! { <span class="field-error">{message}</span> })}
+                {move || row_errors().into_iter().map(|message| view! { <span class="field-error">{message}</span> }).collect_view()}
             </td>
             <td>{reason.unwrap_or_default()}</td>
         </tr>

@@ -277,40 +277,17 @@ fn visible_to(user: &CurrentUser, invoice: InvoiceView) -> Result<InvoiceView, S
     }
 }
 
-/// What makes invoice lines unusable, each on its field. (Correction invoices carry negative
-/// quantities, so signs are not checked here.)
+/// What makes invoice lines unusable, each on its field: none at all, or a line that breaks
+/// the domain's line rules. (Correction invoices carry negative amounts: any sign goes here.)
 fn invoice_line_violations(lines: &[LineInput], currency: Currency) -> Vec<Violation> {
-    let invalid = |field: String, message: String| {
-        Violation::new(RuleCode::ValidationError, Some(field), message)
-    };
     if lines.is_empty() {
-        return vec![invalid(
-            "lines".into(),
-            "An invoice needs at least one line".into(),
+        return vec![Violation::new(
+            RuleCode::ValidationError,
+            Some("lines".into()),
+            "An invoice needs at least one line",
         )];
     }
-    let mut violations = Vec::new();
-    for (i, line) in lines.iter().enumerate() {
-        if line.description.trim().is_empty() {
-            violations.push(invalid(
-                format!("lines[{i}].description"),
-                "Describe the line".into(),
-            ));
-        }
-        if currency.to_minor(line.unit_price).is_none() {
-            violations.push(invalid(
-                format!("lines[{i}].unit_price"),
-                currency.too_many_decimals().to_string(),
-            ));
-        }
-        if line.quantity.is_zero() {
-            violations.push(invalid(
-                format!("lines[{i}].quantity"),
-                "The quantity cannot be zero".into(),
-            ));
-        }
-    }
-    violations
+    app::domain::line_violations(lines, currency, app::domain::LineSigns::Any)
 }
 
 pub use app::model::TimelineEvent;

@@ -7,6 +7,7 @@ mod common;
 mod api;
 mod api_permissions;
 mod auth;
+mod bounds;
 mod cli;
 mod ledger;
 mod linking;

@@ -7,9 +7,9 @@ use app::model::{CreditNoteView, CurrentUser, InvoiceView};
 use chrono::{Datelike, NaiveDate};
 use serde_json::json;
 
-use super::lines::{LineDraft, resolve_lines};
+use super::lines::{LineDraft, credit_content_record, resolve_lines};
 use super::{
-    Caller, Event, ServiceError, Services, load_note, load_note_for, require_customer, rule,
+    Caller, Event, ServiceError, Services, load_note, load_note_for, require_customer, rule, views,
 };
 use crate::storage::{CreditNoteFilter, EventKind, NewCreditNote, Page};
 
@@ -66,13 +66,7 @@ impl Services {
         let mut tx = self.storage.write().await?;
         // Lock order: the related invoice (an invoice) before anything else.
         let invoice = match input.related_invoice_id {
-            Some(invoice_id) => Some(tx.invoice(invoice_id).await?.ok_or_else(|| {
-                rule(
-                    RuleCode::ValidationError,
-                    "related_invoice_id",
-                    format!("There is no invoice {invoice_id}"),
-                )
-            })?),
+            Some(invoice_id) => Some(super::related_invoice(&mut tx, invoice_id).await?),
             None => None,
         };
         require_customer(&mut tx, input.customer_id).await?;
@@ -102,11 +96,12 @@ impl Services {
                     },
                 )
                 .await?;
-            let credited_before = earlier
+            let credited_before_minor = earlier
                 .iter()
                 .filter(|note| note.status != CreditNoteStatus::Cancelled)
-                .map(|note| note.total)
-                .sum::<rust_decimal::Decimal>();
+                .try_fold(0i64, |sum, note| sum.checked_add(note.totals.total_minor))
+                .ok_or_else(|| ServiceError::Internal("credited total overflows".into()))?;
+            let credited_before = input.currency.from_minor(credited_before_minor);
             let total = content.totals(input.currency).total;
             warnings.extend(over_credit_warning(
                 invoice.total,
@@ -115,6 +110,7 @@ impl Services {
                 input.currency,
             ));
         }
+        let (stored_content, charge) = credit_content_record(&content, input.currency)?;
         let id = tx
             .insert_credit_note(&NewCreditNote {
                 customer_id: input.customer_id,
@@ -123,7 +119,8 @@ impl Services {
                 status: CreditNoteStatus::Draft,
                 reason: input.reason,
                 related_invoice_id: input.related_invoice_id,
-                content,
+                content: stored_content,
+                charge,
                 created_at: self.now(),
             })
             .await?;
@@ -167,7 +164,8 @@ impl Services {
             filter.finalized_only = true;
         }
         let mut tx = self.storage.read().await?;
-        Ok(tx.find_credit_notes(&filter, page).await?)
+        let notes = tx.find_credit_notes(&filter, page).await?;
+        Ok(notes.into_iter().map(views::credit_note).collect())
     }
 
     /// draft → pending_approval.
@@ -358,6 +356,7 @@ impl Services {
         let customer = tx
             .customer(note.customer_id)
             .await?
+            .map(views::customer)
             .ok_or(ServiceError::NotFound("The customer"))?;
         let invoice_number = match note.related_invoice_id {
             Some(invoice_id) => tx.invoice(invoice_id).await?.map(|invoice| invoice.number),

@@ -5,8 +5,8 @@ use chrono::NaiveDate;
 
 use chrono::Datelike;
 
-use super::lines::{LineDraft, resolve_lines};
-use super::{Caller, Event, ServiceError, Services, rule};
+use super::lines::{LineDraft, content_record, resolve_lines};
+use super::{Caller, Event, ServiceError, Services, load_invoice, rule, views};
 use crate::storage::{EventKind, NewCustomer, NewInvoice, Page, Tx};
 
 #[derive(Clone, Debug)]
@@ -114,7 +114,7 @@ impl Services {
                 status: input.status,
                 related_invoice_id: input.related_invoice_id,
                 project: input.project,
-                lines,
+                content: content_record(&lines, input.currency)?,
                 created_at: self.now(),
             })
             .await?;
@@ -175,9 +175,19 @@ impl Services {
         self.authorize(user, Permission::ReadInvoices)?;
         let mut tx = self.storage.read().await?;
         match (user.role, user.customer_id) {
-            (Role::Customer, Some(customer_id)) => Ok(tx.customer_invoices(customer_id).await?),
+            (Role::Customer, Some(customer_id)) => Ok(tx
+                .customer_invoices(customer_id)
+                .await?
+                .into_iter()
+                .map(views::invoice)
+                .collect()),
             (Role::Customer, None) => Ok(Vec::new()),
-            _ => Ok(tx.list_invoices().await?),
+            _ => Ok(tx
+                .list_invoices()
+                .await?
+                .into_iter()
+                .map(views::invoice)
+                .collect()),
         }
     }
 
@@ -186,10 +196,7 @@ impl Services {
     pub async fn invoice(&self, user: &CurrentUser, id: i64) -> Result<InvoiceView, ServiceError> {
         self.authorize(user, Permission::ReadInvoices)?;
         let mut tx = self.storage.read().await?;
-        let invoice = tx
-            .invoice(id)
-            .await?
-            .ok_or(ServiceError::NotFound("The invoice"))?;
+        let invoice = load_invoice(&mut tx, id).await?;
         visible_to(user, invoice)
     }
 
@@ -201,10 +208,7 @@ impl Services {
     ) -> Result<InvoicePage, ServiceError> {
         self.authorize(user, Permission::ReadInvoices)?;
         let mut tx = self.storage.read().await?;
-        let invoice = tx
-            .invoice(id)
-            .await?
-            .ok_or(ServiceError::NotFound("The invoice"))?;
+        let invoice = load_invoice(&mut tx, id).await?;
         let invoice = visible_to(user, invoice)?;
         let candidates = if user.may(Permission::ReadInternalDetails) {
             tx.customer_credit_notes(
@@ -213,6 +217,9 @@ impl Services {
                 Page::ALL,
             )
             .await?
+            .into_iter()
+            .map(views::credit_note)
+            .collect()
         } else {
             Vec::new()
         };
@@ -248,14 +255,14 @@ impl Services {
             .customer_invoices(customer_id)
             .await?
             .into_iter()
-            .map(app::model::PortalInvoice::from)
+            .map(|record| app::model::PortalInvoice::from(views::invoice(record)))
             .collect();
         let credit_notes = tx
             .customer_credit_notes(customer_id, None, Page::ALL)
             .await?
             .into_iter()
             .filter(|note| app::domain::is_finalized(note.status))
-            .map(app::model::PortalCreditNote::from)
+            .map(|record| app::model::PortalCreditNote::from(views::credit_note(record)))
             .collect();
         Ok(PortalView {
             customer_name,
@@ -307,7 +314,8 @@ impl Services {
             filter.exclude_drafts = true;
         }
         let mut tx = self.storage.read().await?;
-        Ok(tx.find_invoices(&filter, page).await?)
+        let invoices = tx.find_invoices(&filter, page).await?;
+        Ok(invoices.into_iter().map(views::invoice).collect())
     }
 
     /// One page of an invoice's events, oldest first (staff only).
@@ -319,9 +327,7 @@ impl Services {
     ) -> Result<Vec<TimelineEvent>, ServiceError> {
         self.authorize(user, Permission::ReadInternalDetails)?;
         let mut tx = self.storage.read().await?;
-        tx.invoice(id)
-            .await?
-            .ok_or(ServiceError::NotFound("The invoice"))?;
+        load_invoice(&mut tx, id).await?;
         let events = tx.events("invoice_id", id, page).await?;
         Ok(events.into_iter().map(timeline_event).collect())
     }
@@ -337,6 +343,7 @@ impl Services {
         let mut tx = self.storage.read().await?;
         tx.customer(id)
             .await?
+            .map(views::customer)
             .ok_or(ServiceError::NotFound("The customer"))
     }
 
@@ -347,7 +354,8 @@ impl Services {
     ) -> Result<Vec<app::model::CustomerView>, ServiceError> {
         self.authorize(user, Permission::ReadCustomers)?;
         let mut tx = self.storage.read().await?;
-        Ok(tx.find_customers(page).await?)
+        let customers = tx.find_customers(page).await?;
+        Ok(customers.into_iter().map(views::customer).collect())
     }
 }
 
@@ -396,13 +404,7 @@ pub(super) async fn check_invoice_content(
                     "A correction invoice names the invoice it corrects",
                 ));
             };
-            let related = tx.invoice(related_id).await?.ok_or_else(|| {
-                rule(
-                    RuleCode::ValidationError,
-                    "related_invoice_id",
-                    format!("There is no invoice {related_id}"),
-                )
-            })?;
+            let related = super::related_invoice(tx, related_id).await?;
             if related.customer_id != terms.customer_id {
                 return Err(rule(
                     RuleCode::CustomerMismatch,

@@ -1,10 +1,10 @@
 //! Document lines as requests give them, and the tax rates they take inside the transaction.
 
-use app::domain::{LineInput, RuleCode, Violation};
+use app::domain::{CreditContent, Currency, LineInput, RuleCode, Violation};
 use rust_decimal::Decimal;
 
-use super::ServiceError;
-use crate::storage::Tx;
+use super::{ServiceError, minor};
+use crate::storage::{ChargeRecord, ContentRecord, LineRecord, TotalsRecord, Tx};
 
 /// A line as a request gives it: its own tax rate, or a tax category whose rate the tax table
 /// gives for the customer's region.
@@ -80,5 +80,65 @@ pub(crate) async fn resolve_lines(
         Ok(lines)
     } else {
         Err(violations.into())
+    }
+}
+
+/// What checked lines store: each line with its amounts, and the document's totals, all in
+/// minor units. Computed here, once, so storage keeps exactly what the domain says.
+pub(crate) fn content_record(
+    lines: &[LineInput],
+    currency: Currency,
+) -> Result<ContentRecord, ServiceError> {
+    let overflow = |e: app::domain::MoneyError| ServiceError::Internal(e.to_string());
+    let records = lines
+        .iter()
+        .map(|line| {
+            let amounts = line.checked_amounts(currency).map_err(overflow)?;
+            Ok(LineRecord {
+                description: line.description.clone(),
+                quantity: line.quantity.normalize(),
+                unit_price_minor: minor(currency, line.unit_price)?,
+                discount_percent: line.discount_percent.normalize(),
+                tax_rate: line.tax_rate.normalize(),
+                net_minor: minor(currency, amounts.net)?,
+                tax_minor: minor(currency, amounts.tax)?,
+                total_minor: minor(currency, amounts.total)?,
+            })
+        })
+        .collect::<Result<Vec<_>, ServiceError>>()?;
+    let totals = app::domain::checked_document_totals(lines, currency).map_err(overflow)?;
+    Ok(ContentRecord {
+        lines: records,
+        totals: TotalsRecord {
+            subtotal_minor: minor(currency, totals.subtotal)?,
+            tax_total_minor: minor(currency, totals.tax_total)?,
+            total_minor: minor(currency, totals.total)?,
+        },
+    })
+}
+
+/// What a credit note's content stores: its lines and totals, or its charge.
+pub(crate) fn credit_content_record(
+    content: &CreditContent,
+    currency: Currency,
+) -> Result<(ContentRecord, Option<ChargeRecord>), ServiceError> {
+    match content {
+        CreditContent::Lines(lines) => Ok((content_record(lines, currency)?, None)),
+        CreditContent::Charge(charge) => {
+            let totals = content.totals(currency);
+            let record = ContentRecord {
+                lines: Vec::new(),
+                totals: TotalsRecord {
+                    subtotal_minor: minor(currency, totals.subtotal)?,
+                    tax_total_minor: minor(currency, totals.tax_total)?,
+                    total_minor: minor(currency, totals.total)?,
+                },
+            };
+            let charge = ChargeRecord {
+                code: charge.code.clone(),
+                description: charge.description.clone(),
+            };
+            Ok((record, Some(charge)))
+        }
     }
 }

@@ -1,7 +1,7 @@
 use app::domain::{AllocationRequest, Permission, plan_allocations};
 use app::model::{CurrentUser, InvoiceView};
 
-use super::{Caller, Event, ServiceError, Services, minor};
+use super::{Caller, Event, ServiceError, Services, minor, views};
 use crate::storage::EventKind;
 
 impl Services {
@@ -16,16 +16,13 @@ impl Services {
         self.authorize(user, Permission::LinkCreditNotes)?;
         let mut tx = self.storage.write().await?;
         // Lock order: the invoice first, then the notes by ascending id.
-        let invoice = tx
-            .invoice(invoice_id)
-            .await?
-            .ok_or(ServiceError::NotFound("The invoice"))?;
+        let invoice = super::load_invoice(&mut tx, invoice_id).await?;
         let ids: Vec<i64> = requests.iter().map(|r| r.credit_note_id).collect();
         let notes: Vec<_> = tx
             .credit_notes(&ids)
             .await?
-            .iter()
-            .map(|n| n.balance())
+            .into_iter()
+            .map(|n| views::credit_note(n).balance())
             .collect();
         let plan = plan_allocations(&invoice.balance(), &notes, &requests)?;
 
@@ -66,10 +63,7 @@ impl Services {
         }
         self.write_invoice_balance(&mut tx, &invoice, &plan.invoice, Caller::User(user))
             .await?;
-        let updated = tx
-            .invoice(invoice_id)
-            .await?
-            .ok_or(ServiceError::NotFound("The invoice"))?;
+        let updated = super::load_invoice(&mut tx, invoice_id).await?;
         tx.commit().await?;
         Ok(updated)
     }
@@ -100,7 +94,10 @@ impl Services {
                 Some(app::domain::CreditNoteStatus::Available),
                 page,
             )
-            .await?;
+            .await?
+            .into_iter()
+            .map(views::credit_note)
+            .collect::<Vec<_>>();
         let balances: Vec<_> = candidates.iter().map(|n| n.balance()).collect();
         let rows = app::domain::linkable(&invoice.balance(), &balances);
         Ok(candidates
@@ -121,20 +118,14 @@ impl Services {
     ) -> Result<InvoiceView, ServiceError> {
         self.authorize(user, Permission::LinkCreditNotes)?;
         let mut tx = self.storage.write().await?;
-        let invoice = tx
-            .invoice(invoice_id)
-            .await?
-            .ok_or(ServiceError::NotFound("The invoice"))?;
+        let invoice = super::load_invoice(&mut tx, invoice_id).await?;
         let allocation = tx
             .allocation(allocation_id)
             .await?
             .filter(|a| a.invoice_id == invoice_id)
+            .map(views::allocation)
             .ok_or(ServiceError::NotFound("The allocation"))?;
-        let note = tx
-            .credit_notes(&[allocation.credit_note_id])
-            .await?
-            .pop()
-            .ok_or(ServiceError::NotFound("The credit note"))?;
+        let note = super::load_note(&mut tx, allocation.credit_note_id).await?;
         let (planned_invoice, planned_note) =
             app::domain::plan_unlink(&invoice.balance(), &note.balance(), allocation.amount);
         let currency = invoice.currency;
@@ -163,10 +154,7 @@ impl Services {
         .await?;
         self.write_invoice_balance(&mut tx, &invoice, &planned_invoice, Caller::User(user))
             .await?;
-        let updated = tx
-            .invoice(invoice_id)
-            .await?
-            .ok_or(ServiceError::NotFound("The invoice"))?;
+        let updated = super::load_invoice(&mut tx, invoice_id).await?;
         tx.commit().await?;
         Ok(updated)
     }

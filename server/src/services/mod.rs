@@ -10,6 +10,7 @@ mod lines;
 mod linking;
 mod portal;
 mod settlement;
+mod views;
 
 use std::sync::Arc;
 
@@ -206,7 +207,22 @@ async fn load_invoice(
 ) -> Result<app::model::InvoiceView, ServiceError> {
     tx.invoice(id)
         .await?
+        .map(views::invoice)
         .ok_or(ServiceError::NotFound("The invoice"))
+}
+
+/// The invoice a request names as `related_invoice_id`, or 422 on that field.
+async fn related_invoice(
+    tx: &mut Box<dyn crate::storage::Tx>,
+    id: i64,
+) -> Result<app::model::InvoiceView, ServiceError> {
+    tx.invoice(id).await?.map(views::invoice).ok_or_else(|| {
+        rule(
+            app::domain::RuleCode::ValidationError,
+            "related_invoice_id",
+            format!("There is no invoice {id}"),
+        )
+    })
 }
 
 /// The credit note with this id, or 404.
@@ -217,6 +233,7 @@ async fn load_note(
     tx.credit_notes(&[id])
         .await?
         .pop()
+        .map(views::credit_note)
         .ok_or(ServiceError::NotFound("The credit note"))
 }
 

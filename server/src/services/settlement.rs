@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use serde_json::json;
 
 use super::invoices::{InvoiceTerms, check_invoice_content};
-use super::lines::{LineDraft, resolve_lines};
+use super::lines::{LineDraft, content_record, credit_content_record, resolve_lines};
 use super::{
     Caller, Event, ServiceError, Services, load_invoice, load_invoice_for, load_note,
     load_note_for, minor, require_customer, rule,
@@ -282,21 +282,25 @@ impl Services {
             },
         )
         .await?;
-        let totals = app::domain::document_totals(&lines, currency);
-        let settled = invoice.paid_amount + invoice.credited_amount;
-        if invoice.kind != InvoiceKind::Correction && totals.total < settled {
+        let content = content_record(&lines, currency)?;
+        let total = currency.from_minor(content.totals.total_minor);
+        let settled = invoice
+            .paid_amount
+            .checked_add(invoice.credited_amount)
+            .ok_or_else(|| ServiceError::Internal("settled amount overflows".into()))?;
+        if invoice.kind != InvoiceKind::Correction && total < settled {
             return Err(rule(
                 RuleCode::ValidationError,
                 "lines",
                 format!(
                     "The new total {} is below the {} already paid and credited",
-                    currency.format(totals.total),
+                    currency.format(total),
                     currency.format(settled)
                 ),
             ));
         }
         let due_date = changes.due_date.unwrap_or(invoice.due_date);
-        tx.update_invoice(id, customer_id, currency, due_date, &lines, self.now())
+        tx.update_invoice(id, customer_id, currency, due_date, &content, self.now())
             .await?;
         self.record(
             &mut tx,
@@ -304,7 +308,7 @@ impl Services {
             Event::invoice(
                 id,
                 EventKind::InvoiceEdited,
-                json!({ "total": totals.total.to_string() }),
+                json!({ "total": total.to_string() }),
             ),
         )
         .await?;
@@ -449,13 +453,7 @@ impl Services {
             .ok_or(ServiceError::NotFound("The credit note"))?;
         let related_invoice_id = changes.related_invoice_id.unwrap_or(current_related);
         let related = match related_invoice_id {
-            Some(invoice_id) => Some(tx.invoice(invoice_id).await?.ok_or_else(|| {
-                rule(
-                    RuleCode::ValidationError,
-                    "related_invoice_id",
-                    format!("There is no invoice {invoice_id}"),
-                )
-            })?),
+            Some(invoice_id) => Some(super::related_invoice(&mut tx, invoice_id).await?),
             None => None,
         };
         let note = load_note_for(&mut tx, id, CreditNoteAction::Edit).await?;
@@ -495,6 +493,7 @@ impl Services {
             )?;
         }
         let reason = changes.reason.unwrap_or(note.reason.clone());
+        let (content, charge) = credit_content_record(&content, currency)?;
         tx.update_credit_note(&crate::storage::CreditNoteUpdate {
             id,
             customer_id,
@@ -502,7 +501,8 @@ impl Services {
             related_invoice_id,
             date,
             reason: reason.as_deref(),
-            content: &content,
+            content,
+            charge,
         })
         .await?;
         self.record(

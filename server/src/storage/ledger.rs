@@ -1,11 +1,11 @@
 //! Customers, invoices, credit notes, allocations, payments, refunds and timelines.
 
 use app::domain::{CreditNoteStatus, InvoiceStatus};
-use app::model::{AllocationView, CreditNoteView, CustomerView, InvoiceView};
 use chrono::{DateTime, Utc};
 
 use super::{
-    CreditNoteFilter, CreditNoteUpdate, EventRecord, InvoiceFilter, NewCreditNote, NewCustomer,
+    AllocationRecord, ContentRecord, CreditNoteFilter, CreditNoteRecord, CreditNoteUpdate,
+    CustomerRecord, EventRecord, InvoiceFilter, InvoiceRecord, NewCreditNote, NewCustomer,
     NewEvent, NewInvoice, Page, StorageError,
 };
 
@@ -15,26 +15,26 @@ pub trait LedgerTx: Send {
     async fn insert_customer(&mut self, customer: &NewCustomer) -> Result<i64, StorageError>;
     async fn insert_invoice(&mut self, invoice: &NewInvoice) -> Result<i64, StorageError>;
     async fn insert_credit_note(&mut self, note: &NewCreditNote) -> Result<i64, StorageError>;
-    async fn list_invoices(&mut self) -> Result<Vec<InvoiceView>, StorageError>;
+    async fn list_invoices(&mut self) -> Result<Vec<InvoiceRecord>, StorageError>;
     /// One invoice with its allocations; locked in a write transaction.
-    async fn invoice(&mut self, id: i64) -> Result<Option<InvoiceView>, StorageError>;
+    async fn invoice(&mut self, id: i64) -> Result<Option<InvoiceRecord>, StorageError>;
     /// A customer's credit notes, optionally of one status, oldest first (date, then id).
     async fn customer_credit_notes(
         &mut self,
         customer_id: i64,
         status: Option<CreditNoteStatus>,
         page: Page,
-    ) -> Result<Vec<CreditNoteView>, StorageError>;
+    ) -> Result<Vec<CreditNoteRecord>, StorageError>;
     /// The credit notes with these ids (missing ones are left out); locked in a write
     /// transaction, in ascending id order.
-    async fn credit_notes(&mut self, ids: &[i64]) -> Result<Vec<CreditNoteView>, StorageError>;
+    async fn credit_notes(&mut self, ids: &[i64]) -> Result<Vec<CreditNoteRecord>, StorageError>;
     async fn insert_allocation(
         &mut self,
         invoice_id: i64,
         credit_note_id: i64,
         amount_minor: i64,
         at: DateTime<Utc>,
-    ) -> Result<AllocationView, StorageError>;
+    ) -> Result<AllocationRecord, StorageError>;
     async fn set_invoice_balance(
         &mut self,
         id: i64,
@@ -61,25 +61,25 @@ pub trait LedgerTx: Send {
     /// transaction commits.
     async fn next_credit_note_sequence(&mut self, year: i32) -> Result<i64, StorageError>;
     async fn insert_event(&mut self, event: &NewEvent) -> Result<(), StorageError>;
-    async fn customer(&mut self, id: i64) -> Result<Option<CustomerView>, StorageError>;
-    async fn find_customers(&mut self, page: Page) -> Result<Vec<CustomerView>, StorageError>;
+    async fn customer(&mut self, id: i64) -> Result<Option<CustomerRecord>, StorageError>;
+    async fn find_customers(&mut self, page: Page) -> Result<Vec<CustomerRecord>, StorageError>;
     async fn customer_exists(&mut self, id: i64) -> Result<bool, StorageError>;
     /// The customer's invoices that are not drafts, newest first.
     async fn customer_invoices(
         &mut self,
         customer_id: i64,
-    ) -> Result<Vec<InvoiceView>, StorageError>;
+    ) -> Result<Vec<InvoiceRecord>, StorageError>;
     async fn customer_name(&mut self, id: i64) -> Result<Option<String>, StorageError>;
     async fn find_invoices(
         &mut self,
         filter: &InvoiceFilter,
         page: Page,
-    ) -> Result<Vec<InvoiceView>, StorageError>;
+    ) -> Result<Vec<InvoiceRecord>, StorageError>;
     async fn find_credit_notes(
         &mut self,
         filter: &CreditNoteFilter,
         page: Page,
-    ) -> Result<Vec<CreditNoteView>, StorageError>;
+    ) -> Result<Vec<CreditNoteRecord>, StorageError>;
     async fn invoice_number_taken(&mut self, number: &str) -> Result<bool, StorageError>;
     async fn set_invoice_number(&mut self, id: i64, number: &str) -> Result<(), StorageError>;
     /// How many payments an invoice has on record.
@@ -100,7 +100,7 @@ pub trait LedgerTx: Send {
         text: &str,
         at: DateTime<Utc>,
     ) -> Result<(), StorageError>;
-    async fn allocation(&mut self, id: i64) -> Result<Option<AllocationView>, StorageError>;
+    async fn allocation(&mut self, id: i64) -> Result<Option<AllocationRecord>, StorageError>;
     async fn delete_allocation(&mut self, id: i64) -> Result<(), StorageError>;
     /// Timeline events of an invoice or a credit note (`column` is `invoice_id` or
     /// `credit_note_id`), oldest first (time, then id).
@@ -133,14 +133,14 @@ pub trait LedgerTx: Send {
         method: Option<&str>,
         at: DateTime<Utc>,
     ) -> Result<(), StorageError>;
-    /// Replaces what an invoice says: customer, currency, due date and all lines (with totals).
+    /// Replaces what an invoice says: customer, currency, due date, all lines and totals.
     async fn update_invoice(
         &mut self,
         id: i64,
         customer_id: i64,
         currency: app::domain::Currency,
         due_date: Option<chrono::NaiveDate>,
-        lines: &[app::domain::LineInput],
+        content: &ContentRecord,
         at: DateTime<Utc>,
     ) -> Result<(), StorageError>;
     /// Replaces what a draft credit note says: customer, currency, related invoice, date,

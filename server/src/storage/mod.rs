@@ -26,9 +26,10 @@ pub use idempotency::IdempotencyTx;
 pub use ledger::LedgerTx;
 pub use postgres::PostgresStorage;
 pub use records::{
-    CreditNoteFilter, CreditNoteUpdate, EventKind, EventRecord, InvoiceFilter, NewCreditNote,
-    NewCustomer, NewEvent, NewInvoice, NewUser, Page, StoredResponse, ThrottleRecord, TokenRecord,
-    UserRecord,
+    AllocationRecord, ChargeRecord, CommentRecord, ContentRecord, CreditNoteFilter,
+    CreditNoteRecord, CreditNoteUpdate, CustomerRecord, EventKind, EventRecord, InvoiceFilter,
+    InvoiceRecord, LineRecord, NewCreditNote, NewCustomer, NewEvent, NewInvoice, NewUser, Page,
+    StoredResponse, ThrottleRecord, TokenRecord, TotalsRecord, UserRecord,
 };
 pub use sessions::SessionBackend;
 pub use settings::SettingsTx;

@@ -1,7 +1,121 @@
-//! What services hand to storage to insert.
+//! What services hand to storage to write, and the records storage reads back: stored values
+//! only (money in integer minor units, as written). Views and totals are the services' work.
 
-use app::domain::{CreditContent, CreditNoteStatus, Currency, InvoiceStatus, LineInput};
+use app::domain::{CreditNoteStatus, Currency, InvoiceKind, InvoiceStatus};
 use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+
+/// A document line as stored: what was entered, and the amounts the services computed for it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LineRecord {
+    pub description: String,
+    pub quantity: Decimal,
+    pub unit_price_minor: i64,
+    pub discount_percent: Decimal,
+    pub tax_rate: Decimal,
+    pub net_minor: i64,
+    pub tax_minor: i64,
+    pub total_minor: i64,
+}
+
+/// A document's totals in minor units, as the services computed them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TotalsRecord {
+    pub subtotal_minor: i64,
+    pub tax_total_minor: i64,
+    pub total_minor: i64,
+}
+
+/// What a document says, ready to store: its lines (none for a charge) and its totals.
+#[derive(Clone, Debug, Default)]
+pub struct ContentRecord {
+    pub lines: Vec<LineRecord>,
+    pub totals: TotalsRecord,
+}
+
+/// A standalone credit's charge (its amount is the note's total).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChargeRecord {
+    pub code: String,
+    pub description: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct CustomerRecord {
+    pub id: i64,
+    pub name: String,
+    pub email: Option<String>,
+    pub currency: Currency,
+    pub tax_region: String,
+    pub billing_address: app::model::Address,
+    pub shipping_address: app::model::Address,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug)]
+pub struct AllocationRecord {
+    pub id: i64,
+    pub credit_note_id: i64,
+    pub credit_note_number: Option<String>,
+    pub invoice_id: i64,
+    pub invoice_number: String,
+    pub amount_minor: i64,
+    /// The invoice's currency, which is also the note's.
+    pub currency: Currency,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct CommentRecord {
+    pub id: i64,
+    pub credit_note_id: i64,
+    pub author: Option<String>,
+    pub text: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug)]
+pub struct InvoiceRecord {
+    pub id: i64,
+    pub number: String,
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub currency: Currency,
+    pub issue_date: NaiveDate,
+    pub due_date: Option<NaiveDate>,
+    pub kind: InvoiceKind,
+    pub status: InvoiceStatus,
+    pub totals: TotalsRecord,
+    pub paid_minor: i64,
+    pub credited_minor: i64,
+    pub related_invoice_id: Option<i64>,
+    pub project: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub lines: Vec<LineRecord>,
+    pub allocations: Vec<AllocationRecord>,
+}
+
+#[derive(Clone, Debug)]
+pub struct CreditNoteRecord {
+    pub id: i64,
+    pub number: Option<String>,
+    pub customer_id: i64,
+    pub currency: Currency,
+    pub date: NaiveDate,
+    pub status: CreditNoteStatus,
+    pub reason: Option<String>,
+    pub related_invoice_id: Option<i64>,
+    pub charge: Option<ChargeRecord>,
+    pub totals: TotalsRecord,
+    pub allocated_minor: i64,
+    pub refunded_minor: i64,
+    pub created_at: DateTime<Utc>,
+    pub finalized_at: Option<DateTime<Utc>>,
+    pub lines: Vec<LineRecord>,
+    pub allocations: Vec<AllocationRecord>,
+    pub comments: Vec<CommentRecord>,
+}
 
 #[derive(Clone, Debug)]
 pub struct NewCustomer {
@@ -25,7 +139,7 @@ pub struct NewInvoice {
     pub status: InvoiceStatus,
     pub related_invoice_id: Option<i64>,
     pub project: Option<String>,
-    pub lines: Vec<LineInput>,
+    pub content: ContentRecord,
     pub created_at: DateTime<Utc>,
 }
 
@@ -37,7 +151,8 @@ pub struct NewCreditNote {
     pub status: CreditNoteStatus,
     pub reason: Option<String>,
     pub related_invoice_id: Option<i64>,
-    pub content: CreditContent,
+    pub content: ContentRecord,
+    pub charge: Option<ChargeRecord>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -49,7 +164,8 @@ pub struct CreditNoteUpdate<'a> {
     pub related_invoice_id: Option<i64>,
     pub date: NaiveDate,
     pub reason: Option<&'a str>,
-    pub content: &'a CreditContent,
+    pub content: ContentRecord,
+    pub charge: Option<ChargeRecord>,
 }
 
 /// What happened, as timelines name it.

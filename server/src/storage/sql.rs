@@ -3,14 +3,16 @@
 //! `lock` argument: `FOR UPDATE` on PostgreSQL, nothing on SQLite (whose write transactions
 //! already hold the database).
 
-use app::domain::{
-    Charge, CreditNoteStatus, Currency, InvoiceKind, InvoiceStatus, LineInput, document_totals,
-};
-use app::model::{AllocationView, CommentView, CreditNoteView, InvoiceView, LineView};
+use app::domain::{CreditNoteStatus, Currency, InvoiceKind, InvoiceStatus};
 use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
 use sqlx::{Database, Transaction};
 
 use super::StorageError;
+use super::records::{
+    AllocationRecord, ChargeRecord, CommentRecord, CreditNoteRecord, CustomerRecord, InvoiceRecord,
+    LineRecord, TotalsRecord,
+};
 
 pub mod auth;
 pub mod idempotency;
@@ -48,10 +50,10 @@ pub struct CustomerRow {
 }
 
 impl CustomerRow {
-    pub fn into_view(self) -> Result<app::model::CustomerView, StorageError> {
+    pub fn into_record(self) -> Result<CustomerRecord, StorageError> {
         // Customers created before addresses were required hold `{}`: read it as empty.
         let address = |json: &str| serde_json::from_str(json).unwrap_or_default();
-        Ok(app::model::CustomerView {
+        Ok(CustomerRecord {
             id: self.id,
             name: self.name,
             email: self.email,
@@ -68,7 +70,7 @@ impl CustomerRow {
 pub fn line_columns(owner_column: &str) -> String {
     format!(
         "SELECT {owner_column} AS owner_id, description, quantity, unit_price_minor, \
-         discount_percent, tax_rate FROM"
+         discount_percent, tax_rate, net_minor, tax_minor, total_minor FROM"
     )
 }
 
@@ -128,6 +130,7 @@ pub struct CreditNoteRow {
     pub finalized_at: Option<DateTime<Utc>>,
 }
 
+/// A line row: decimals are stored as exact text (SQLite has no exact decimal type).
 #[derive(sqlx::FromRow)]
 pub struct LineRow {
     pub owner_id: i64,
@@ -136,31 +139,28 @@ pub struct LineRow {
     pub unit_price_minor: i64,
     pub discount_percent: String,
     pub tax_rate: String,
+    pub net_minor: i64,
+    pub tax_minor: i64,
+    pub total_minor: i64,
 }
 
 impl LineRow {
-    pub fn into_input(self, currency: Currency) -> Result<LineInput, StorageError> {
+    pub fn into_record(self) -> Result<LineRecord, StorageError> {
         let decimal = |text: &str| {
-            text.parse::<rust_decimal::Decimal>()
+            text.parse::<Decimal>()
                 .map_err(|e| StorageError::Corrupt(format!("line decimal {text}: {e}")))
         };
-        Ok(LineInput {
+        Ok(LineRecord {
             description: self.description,
             quantity: decimal(&self.quantity)?,
-            unit_price: currency.from_minor(self.unit_price_minor),
+            unit_price_minor: self.unit_price_minor,
             discount_percent: decimal(&self.discount_percent)?,
             tax_rate: decimal(&self.tax_rate)?,
+            net_minor: self.net_minor,
+            tax_minor: self.tax_minor,
+            total_minor: self.total_minor,
         })
     }
-}
-
-#[derive(sqlx::FromRow)]
-pub struct CommentRow {
-    pub id: i64,
-    pub credit_note_id: i64,
-    pub author: Option<String>,
-    pub text: String,
-    pub created_at: DateTime<Utc>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -175,166 +175,97 @@ pub struct AllocationRow {
     pub currency: String,
 }
 
+impl AllocationRow {
+    pub fn into_record(self) -> Result<AllocationRecord, StorageError> {
+        Ok(AllocationRecord {
+            id: self.id,
+            credit_note_id: self.credit_note_id,
+            credit_note_number: self.credit_note_number,
+            invoice_id: self.invoice_id,
+            invoice_number: self.invoice_number,
+            amount_minor: self.amount_minor,
+            currency: currency(&self.currency)?,
+            created_at: self.created_at,
+        })
+    }
+}
+
 pub fn currency(code: &str) -> Result<Currency, StorageError> {
     Currency::parse(code).map_err(|e| StorageError::Corrupt(e.to_string()))
 }
 
 impl InvoiceRow {
-    pub fn into_view(
+    pub fn into_record(
         self,
-        lines: Vec<LineInput>,
-        allocations: Vec<AllocationView>,
-    ) -> Result<InvoiceView, StorageError> {
-        let currency = currency(&self.currency)?;
-        Ok(InvoiceView {
+        lines: Vec<LineRecord>,
+        allocations: Vec<AllocationRecord>,
+    ) -> Result<InvoiceRecord, StorageError> {
+        Ok(InvoiceRecord {
             id: self.id,
             number: self.number,
             customer_id: self.customer_id,
             customer_name: self.customer_name,
-            currency,
+            currency: currency(&self.currency)?,
             issue_date: self.issue_date,
             due_date: self.due_date,
             kind: InvoiceKind::parse(&self.kind)
                 .ok_or_else(|| StorageError::Corrupt(format!("invoice kind {}", self.kind)))?,
             status: InvoiceStatus::parse(&self.status)
                 .ok_or_else(|| StorageError::Corrupt(format!("invoice status {}", self.status)))?,
-            lines: lines
-                .iter()
-                .map(|line| LineView::new(line, currency))
-                .collect(),
-            subtotal: currency.from_minor(self.subtotal_minor),
-            tax_total: currency.from_minor(self.tax_total_minor),
-            total: currency.from_minor(self.total_minor),
-            paid_amount: currency.from_minor(self.paid_minor),
-            credited_amount: currency.from_minor(self.credited_minor),
+            totals: TotalsRecord {
+                subtotal_minor: self.subtotal_minor,
+                tax_total_minor: self.tax_total_minor,
+                total_minor: self.total_minor,
+            },
+            paid_minor: self.paid_minor,
+            credited_minor: self.credited_minor,
             related_invoice_id: self.related_invoice_id,
             project: self.project,
-            allocations,
             created_at: self.created_at,
             updated_at: self.updated_at,
+            lines,
+            allocations,
         })
     }
 }
 
 impl CreditNoteRow {
-    pub fn into_view(
+    pub fn into_record(
         self,
-        lines: Vec<LineInput>,
-        allocations: Vec<AllocationView>,
-        comments: Vec<CommentRow>,
-    ) -> Result<CreditNoteView, StorageError> {
-        let currency = currency(&self.currency)?;
-        let total = currency.from_minor(self.total_minor);
+        lines: Vec<LineRecord>,
+        allocations: Vec<AllocationRecord>,
+        comments: Vec<CommentRecord>,
+    ) -> Result<CreditNoteRecord, StorageError> {
         let charge = match (self.charge_code, self.charge_description) {
-            (Some(code), Some(description)) => Some(Charge {
-                code,
-                description,
-                amount: total,
-            }),
+            (Some(code), Some(description)) => Some(ChargeRecord { code, description }),
             _ => None,
         };
-        Ok(CreditNoteView {
+        Ok(CreditNoteRecord {
             id: self.id,
             number: self.number,
             customer_id: self.customer_id,
-            currency,
+            currency: currency(&self.currency)?,
             date: self.date,
             status: CreditNoteStatus::parse(&self.status).ok_or_else(|| {
                 StorageError::Corrupt(format!("credit note status {}", self.status))
             })?,
             reason: self.reason,
             related_invoice_id: self.related_invoice_id,
-            lines: lines
-                .iter()
-                .map(|line| LineView::new(line, currency))
-                .collect(),
             charge,
-            subtotal: currency.from_minor(self.subtotal_minor),
-            tax_total: currency.from_minor(self.tax_total_minor),
-            total,
-            allocated_amount: currency.from_minor(self.allocated_minor),
-            refunded_amount: currency.from_minor(self.refunded_minor),
-            allocations,
-            comments: comments
-                .into_iter()
-                .map(|c| CommentView {
-                    id: c.id,
-                    author: c.author,
-                    text: c.text,
-                    created_at: c.created_at,
-                })
-                .collect(),
+            totals: TotalsRecord {
+                subtotal_minor: self.subtotal_minor,
+                tax_total_minor: self.tax_total_minor,
+                total_minor: self.total_minor,
+            },
+            allocated_minor: self.allocated_minor,
+            refunded_minor: self.refunded_minor,
             created_at: self.created_at,
             finalized_at: self.finalized_at,
+            lines,
+            allocations,
+            comments,
         })
     }
-}
-
-impl AllocationRow {
-    pub fn into_view(self) -> Result<AllocationView, StorageError> {
-        let currency = currency(&self.currency)?;
-        Ok(AllocationView {
-            id: self.id,
-            credit_note_id: self.credit_note_id,
-            credit_note_number: self.credit_note_number,
-            invoice_id: self.invoice_id,
-            invoice_number: self.invoice_number,
-            amount: currency.from_minor(self.amount_minor),
-            created_at: self.created_at,
-        })
-    }
-}
-
-/// A line as stored: decimals as exact text, money in minor units.
-pub struct LineRecord {
-    pub position: i64,
-    pub description: String,
-    pub quantity: String,
-    pub unit_price_minor: i64,
-    pub discount_percent: String,
-    pub tax_rate: String,
-    pub net_minor: i64,
-    pub tax_minor: i64,
-    pub total_minor: i64,
-}
-
-/// Document totals in minor units, and the lines to store.
-pub fn line_records(
-    lines: &[LineInput],
-    currency: Currency,
-) -> Result<([i64; 3], Vec<LineRecord>), StorageError> {
-    let minor = |amount| {
-        currency
-            .to_minor(amount)
-            .ok_or_else(|| StorageError::Corrupt(format!("amount {amount} does not fit")))
-    };
-    let totals = document_totals(lines, currency);
-    let records = lines
-        .iter()
-        .enumerate()
-        .map(|(position, line)| {
-            let amounts = line.amounts(currency);
-            Ok(LineRecord {
-                position: position as i64,
-                description: line.description.clone(),
-                quantity: line.quantity.normalize().to_string(),
-                unit_price_minor: minor(line.unit_price)?,
-                discount_percent: line.discount_percent.normalize().to_string(),
-                tax_rate: line.tax_rate.normalize().to_string(),
-                net_minor: minor(amounts.net)?,
-                tax_minor: minor(amounts.tax)?,
-                total_minor: minor(amounts.total)?,
-            })
-        })
-        .collect::<Result<Vec<_>, StorageError>>()?;
-    Ok((
-        [
-            minor(totals.subtotal)?,
-            minor(totals.tax_total)?,
-            minor(totals.total)?,
-        ],
-        records,
-    ))
 }
 
 /// Implements [`super::Tx`] for `SqlTx<$db>`; `$lock` is appended to reads that must lock.
@@ -351,8 +282,8 @@ macro_rules! impl_sql_tx {
                 &mut self,
                 column: &str,
                 ids: &[i64],
-            ) -> Result<std::collections::HashMap<i64, Vec<app::model::AllocationView>>, crate::storage::StorageError> {
-                let mut by_owner: std::collections::HashMap<i64, Vec<app::model::AllocationView>> =
+            ) -> Result<std::collections::HashMap<i64, Vec<crate::storage::AllocationRecord>>, crate::storage::StorageError> {
+                let mut by_owner: std::collections::HashMap<i64, Vec<crate::storage::AllocationRecord>> =
                     std::collections::HashMap::new();
                 if ids.is_empty() {
                     return Ok(by_owner);
@@ -368,7 +299,7 @@ macro_rules! impl_sql_tx {
                 }
                 for row in query.fetch_all(&mut *self.tx).await? {
                     let owner = if column == "invoice_id" { row.invoice_id } else { row.credit_note_id };
-                    by_owner.entry(owner).or_default().push(row.into_view()?);
+                    by_owner.entry(owner).or_default().push(row.into_record()?);
                 }
                 Ok(by_owner)
             }
@@ -404,21 +335,20 @@ macro_rules! impl_sql_tx {
             async fn complete_invoices(
                 &mut self,
                 rows: Vec<crate::storage::sql::InvoiceRow>,
-            ) -> Result<Vec<app::model::InvoiceView>, crate::storage::StorageError> {
+            ) -> Result<Vec<crate::storage::InvoiceRecord>, crate::storage::StorageError> {
                 let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
                 let mut lines = self.lines_of("invoice_lines", "invoice_id", &ids).await?;
                 let mut allocations = self.allocations_of("invoice_id", &ids).await?;
                 rows.into_iter()
                     .map(|row| {
-                        let currency = crate::storage::sql::currency(&row.currency)?;
                         let lines = lines
                             .remove(&row.id)
                             .unwrap_or_default()
                             .into_iter()
-                            .map(|line| line.into_input(currency))
+                            .map(crate::storage::sql::LineRow::into_record)
                             .collect::<Result<Vec<_>, _>>()?;
                         let allocations = allocations.remove(&row.id).unwrap_or_default();
-                        row.into_view(lines, allocations)
+                        row.into_record(lines, allocations)
                     })
                     .collect()
             }
@@ -427,11 +357,11 @@ macro_rules! impl_sql_tx {
             async fn complete_notes(
                 &mut self,
                 rows: Vec<crate::storage::sql::CreditNoteRow>,
-            ) -> Result<Vec<app::model::CreditNoteView>, crate::storage::StorageError> {
+            ) -> Result<Vec<crate::storage::CreditNoteRecord>, crate::storage::StorageError> {
                 let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
                 let mut lines = self.lines_of("credit_note_lines", "credit_note_id", &ids).await?;
                 let mut allocations = self.allocations_of("credit_note_id", &ids).await?;
-                let mut comments: std::collections::HashMap<i64, Vec<crate::storage::sql::CommentRow>> =
+                let mut comments: std::collections::HashMap<i64, Vec<crate::storage::CommentRecord>> =
                     std::collections::HashMap::new();
                 if !ids.is_empty() {
                     let sql = format!(
@@ -439,7 +369,7 @@ macro_rules! impl_sql_tx {
                          WHERE credit_note_id IN ({}) ORDER BY id",
                         crate::storage::sql::placeholders(ids.len())
                     );
-                    let mut query = sqlx::query_as::<_, crate::storage::sql::CommentRow>(&sql);
+                    let mut query = sqlx::query_as::<_, crate::storage::CommentRecord>(&sql);
                     for id in &ids {
                         query = query.bind(*id);
                     }
@@ -449,16 +379,15 @@ macro_rules! impl_sql_tx {
                 }
                 rows.into_iter()
                     .map(|row| {
-                        let currency = crate::storage::sql::currency(&row.currency)?;
                         let lines = lines
                             .remove(&row.id)
                             .unwrap_or_default()
                             .into_iter()
-                            .map(|line| line.into_input(currency))
+                            .map(crate::storage::sql::LineRow::into_record)
                             .collect::<Result<Vec<_>, _>>()?;
                         let allocations = allocations.remove(&row.id).unwrap_or_default();
                         let comments = comments.remove(&row.id).unwrap_or_default();
-                        row.into_view(lines, allocations, comments)
+                        row.into_record(lines, allocations, comments)
                     })
                     .collect()
             }
@@ -466,7 +395,7 @@ macro_rules! impl_sql_tx {
             async fn complete_invoice(
                 &mut self,
                 row: crate::storage::sql::InvoiceRow,
-            ) -> Result<app::model::InvoiceView, crate::storage::StorageError> {
+            ) -> Result<crate::storage::InvoiceRecord, crate::storage::StorageError> {
                 self.complete_invoices(vec![row])
                     .await?
                     .pop()
@@ -478,22 +407,22 @@ macro_rules! impl_sql_tx {
                 table: &str,
                 owner_column: &str,
                 owner_id: i64,
-                lines: Vec<crate::storage::sql::LineRecord>,
+                lines: &[crate::storage::LineRecord],
             ) -> Result<(), crate::storage::StorageError> {
                 let sql = format!(
                     "INSERT INTO {table} ({owner_column}, position, description, quantity, \
                      unit_price_minor, discount_percent, tax_rate, net_minor, tax_minor, total_minor) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
                 );
-                for line in lines {
+                for (position, line) in lines.iter().enumerate() {
                     sqlx::query(&sql)
                         .bind(owner_id)
-                        .bind(line.position)
-                        .bind(line.description)
-                        .bind(line.quantity)
+                        .bind(position as i64)
+                        .bind(&line.description)
+                        .bind(line.quantity.normalize().to_string())
                         .bind(line.unit_price_minor)
-                        .bind(line.discount_percent)
-                        .bind(line.tax_rate)
+                        .bind(line.discount_percent.normalize().to_string())
+                        .bind(line.tax_rate.normalize().to_string())
                         .bind(line.net_minor)
                         .bind(line.tax_minor)
                         .bind(line.total_minor)

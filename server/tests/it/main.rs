@@ -14,4 +14,5 @@ mod linking;
 mod openapi;
 mod permissions;
 mod security;
+mod storage;
 mod web;

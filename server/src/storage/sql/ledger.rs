@@ -30,8 +30,7 @@ macro_rules! impl_ledger_tx {
                 &mut self,
                 invoice: &crate::storage::NewInvoice,
             ) -> Result<i64, crate::storage::StorageError> {
-                let ([subtotal, tax_total, total], lines) =
-                    crate::storage::sql::line_records(&invoice.lines, invoice.currency)?;
+                let totals = invoice.content.totals;
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO invoices (number, customer_id, currency, issue_date, due_date, \
                      status, subtotal_minor, tax_total_minor, total_minor, created_at, updated_at, \
@@ -44,16 +43,16 @@ macro_rules! impl_ledger_tx {
                 .bind(invoice.issue_date)
                 .bind(invoice.due_date)
                 .bind(invoice.status.as_str())
-                .bind(subtotal)
-                .bind(tax_total)
-                .bind(total)
+                .bind(totals.subtotal_minor)
+                .bind(totals.tax_total_minor)
+                .bind(totals.total_minor)
                 .bind(invoice.created_at)
                 .bind(invoice.kind.as_str())
                 .bind(invoice.related_invoice_id)
                 .bind(&invoice.project)
                 .fetch_one(&mut *self.tx)
                 .await?;
-                self.insert_lines("invoice_lines", "invoice_id", id, lines).await?;
+                self.insert_lines("invoice_lines", "invoice_id", id, &invoice.content.lines).await?;
                 Ok(id)
             }
 
@@ -61,19 +60,8 @@ macro_rules! impl_ledger_tx {
                 &mut self,
                 note: &crate::storage::NewCreditNote,
             ) -> Result<i64, crate::storage::StorageError> {
-                let (lines, charge) = match &note.content {
-                    app::domain::CreditContent::Lines(lines) => (lines.as_slice(), None),
-                    app::domain::CreditContent::Charge(charge) => (&[][..], Some(charge)),
-                };
-                let (_, lines) = crate::storage::sql::line_records(lines, note.currency)?;
-                let totals = note.content.totals(note.currency);
-                let minor = |amount| {
-                    note.currency.to_minor(amount).ok_or_else(|| {
-                        crate::storage::StorageError::Corrupt(format!("amount {amount} does not fit"))
-                    })
-                };
-                let (subtotal, tax_total, total) =
-                    (minor(totals.subtotal)?, minor(totals.tax_total)?, minor(totals.total)?);
+                let totals = note.content.totals;
+                let charge = note.charge.as_ref();
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO credit_notes (customer_id, currency, date, status, reason, \
                      related_invoice_id, subtotal_minor, tax_total_minor, total_minor, created_at, \
@@ -86,21 +74,21 @@ macro_rules! impl_ledger_tx {
                 .bind(note.status.as_str())
                 .bind(&note.reason)
                 .bind(note.related_invoice_id)
-                .bind(subtotal)
-                .bind(tax_total)
-                .bind(total)
+                .bind(totals.subtotal_minor)
+                .bind(totals.tax_total_minor)
+                .bind(totals.total_minor)
                 .bind(note.created_at)
                 .bind(charge.map(|c| c.code.clone()))
                 .bind(charge.map(|c| c.description.clone()))
                 .fetch_one(&mut *self.tx)
                 .await?;
-                self.insert_lines("credit_note_lines", "credit_note_id", id, lines).await?;
+                self.insert_lines("credit_note_lines", "credit_note_id", id, &note.content.lines).await?;
                 Ok(id)
             }
 
             async fn list_invoices(
                 &mut self,
-            ) -> Result<Vec<app::model::InvoiceView>, crate::storage::StorageError> {
+            ) -> Result<Vec<crate::storage::InvoiceRecord>, crate::storage::StorageError> {
                 let sql = format!(
                     "{} ORDER BY i.issue_date DESC, i.id DESC",
                     crate::storage::sql::INVOICE_COLUMNS
@@ -114,7 +102,7 @@ macro_rules! impl_ledger_tx {
             async fn invoice(
                 &mut self,
                 id: i64,
-            ) -> Result<Option<app::model::InvoiceView>, crate::storage::StorageError> {
+            ) -> Result<Option<crate::storage::InvoiceRecord>, crate::storage::StorageError> {
                 if self.locking {
                     let sql = format!("SELECT id FROM invoices WHERE id = $1{}", self.lock());
                     sqlx::query(&sql).bind(id).fetch_optional(&mut *self.tx).await?;
@@ -135,7 +123,7 @@ macro_rules! impl_ledger_tx {
                 customer_id: i64,
                 status: Option<app::domain::CreditNoteStatus>,
                 page: crate::storage::Page,
-            ) -> Result<Vec<app::model::CreditNoteView>, crate::storage::StorageError> {
+            ) -> Result<Vec<crate::storage::CreditNoteRecord>, crate::storage::StorageError> {
                 // Oldest first by date, then id; the cursor is the last note's id.
                 let sql = format!(
                     "{} WHERE customer_id = $1 AND ($2 IS NULL OR status = $2) \
@@ -156,7 +144,7 @@ macro_rules! impl_ledger_tx {
             async fn credit_notes(
                 &mut self,
                 ids: &[i64],
-            ) -> Result<Vec<app::model::CreditNoteView>, crate::storage::StorageError> {
+            ) -> Result<Vec<crate::storage::CreditNoteRecord>, crate::storage::StorageError> {
                 let mut ids = ids.to_vec();
                 ids.sort_unstable();
                 ids.dedup();
@@ -185,7 +173,7 @@ macro_rules! impl_ledger_tx {
                 credit_note_id: i64,
                 amount_minor: i64,
                 at: chrono::DateTime<chrono::Utc>,
-            ) -> Result<app::model::AllocationView, crate::storage::StorageError> {
+            ) -> Result<crate::storage::AllocationRecord, crate::storage::StorageError> {
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO allocations (credit_note_id, invoice_id, amount_minor, created_at) \
                      VALUES ($1, $2, $3, $4) RETURNING id",
@@ -201,7 +189,7 @@ macro_rules! impl_ledger_tx {
                     .bind(id)
                     .fetch_one(&mut *self.tx)
                     .await?
-                    .into_view()
+                    .into_record()
             }
 
             async fn set_invoice_balance(
@@ -302,20 +290,20 @@ macro_rules! impl_ledger_tx {
             async fn customer(
                 &mut self,
                 id: i64,
-            ) -> Result<Option<app::model::CustomerView>, crate::storage::StorageError> {
+            ) -> Result<Option<crate::storage::CustomerRecord>, crate::storage::StorageError> {
                 let sql = format!("{} WHERE id = $1", crate::storage::sql::CUSTOMER_COLUMNS);
                 sqlx::query_as::<_, crate::storage::sql::CustomerRow>(&sql)
                     .bind(id)
                     .fetch_optional(&mut *self.tx)
                     .await?
-                    .map(crate::storage::sql::CustomerRow::into_view)
+                    .map(crate::storage::sql::CustomerRow::into_record)
                     .transpose()
             }
 
             async fn find_customers(
                 &mut self,
                 page: crate::storage::Page,
-            ) -> Result<Vec<app::model::CustomerView>, crate::storage::StorageError> {
+            ) -> Result<Vec<crate::storage::CustomerRecord>, crate::storage::StorageError> {
                 let sql = format!("{} WHERE id > $1 ORDER BY id LIMIT $2", crate::storage::sql::CUSTOMER_COLUMNS);
                 sqlx::query_as::<_, crate::storage::sql::CustomerRow>(&sql)
                     .bind(page.after)
@@ -323,7 +311,7 @@ macro_rules! impl_ledger_tx {
                     .fetch_all(&mut *self.tx)
                     .await?
                     .into_iter()
-                    .map(crate::storage::sql::CustomerRow::into_view)
+                    .map(crate::storage::sql::CustomerRow::into_record)
                     .collect()
             }
 
@@ -338,7 +326,7 @@ macro_rules! impl_ledger_tx {
             async fn customer_invoices(
                 &mut self,
                 customer_id: i64,
-            ) -> Result<Vec<app::model::InvoiceView>, crate::storage::StorageError> {
+            ) -> Result<Vec<crate::storage::InvoiceRecord>, crate::storage::StorageError> {
                 let sql = format!(
                     "{} WHERE i.customer_id = $1 AND i.status <> 'draft' ORDER BY i.issue_date DESC, i.id DESC",
                     crate::storage::sql::INVOICE_COLUMNS
@@ -361,7 +349,7 @@ macro_rules! impl_ledger_tx {
                 &mut self,
                 filter: &crate::storage::InvoiceFilter,
                 page: crate::storage::Page,
-            ) -> Result<Vec<app::model::InvoiceView>, crate::storage::StorageError> {
+            ) -> Result<Vec<crate::storage::InvoiceRecord>, crate::storage::StorageError> {
                 let sql = format!(
                     "{} WHERE i.id > $1 AND ($2 IS NULL OR i.customer_id = $2) \
                      AND ($3 IS NULL OR i.status = $3) AND ($4 IS NULL OR i.currency = $4) \
@@ -386,7 +374,7 @@ macro_rules! impl_ledger_tx {
                 &mut self,
                 filter: &crate::storage::CreditNoteFilter,
                 page: crate::storage::Page,
-            ) -> Result<Vec<app::model::CreditNoteView>, crate::storage::StorageError> {
+            ) -> Result<Vec<crate::storage::CreditNoteRecord>, crate::storage::StorageError> {
                 let sql = format!(
                     "{} WHERE id > $1 AND ($2 IS NULL OR customer_id = $2) \
                      AND ($3 IS NULL OR status = $3) AND ($4 IS NULL OR currency = $4) \
@@ -491,13 +479,13 @@ macro_rules! impl_ledger_tx {
             async fn allocation(
                 &mut self,
                 id: i64,
-            ) -> Result<Option<app::model::AllocationView>, crate::storage::StorageError> {
+            ) -> Result<Option<crate::storage::AllocationRecord>, crate::storage::StorageError> {
                 let sql = format!("{} WHERE a.id = $1", crate::storage::sql::ALLOCATION_COLUMNS);
                 sqlx::query_as::<_, crate::storage::sql::AllocationRow>(&sql)
                     .bind(id)
                     .fetch_optional(&mut *self.tx)
                     .await?
-                    .map(crate::storage::sql::AllocationRow::into_view)
+                    .map(crate::storage::sql::AllocationRow::into_record)
                     .transpose()
             }
 
@@ -601,10 +589,9 @@ macro_rules! impl_ledger_tx {
                 customer_id: i64,
                 currency: app::domain::Currency,
                 due_date: Option<chrono::NaiveDate>,
-                lines: &[app::domain::LineInput],
+                content: &crate::storage::ContentRecord,
                 at: chrono::DateTime<chrono::Utc>,
             ) -> Result<(), crate::storage::StorageError> {
-                let ([subtotal, tax_total, total], records) = crate::storage::sql::line_records(lines, currency)?;
                 sqlx::query(
                     "UPDATE invoices SET customer_id = $2, currency = $3, due_date = $4, subtotal_minor = $5, \
                      tax_total_minor = $6, total_minor = $7, updated_at = $8 WHERE id = $1",
@@ -613,9 +600,9 @@ macro_rules! impl_ledger_tx {
                 .bind(customer_id)
                 .bind(currency.code())
                 .bind(due_date)
-                .bind(subtotal)
-                .bind(tax_total)
-                .bind(total)
+                .bind(content.totals.subtotal_minor)
+                .bind(content.totals.tax_total_minor)
+                .bind(content.totals.total_minor)
                 .bind(at)
                 .execute(&mut *self.tx)
                 .await?;
@@ -623,25 +610,15 @@ macro_rules! impl_ledger_tx {
                     .bind(id)
                     .execute(&mut *self.tx)
                     .await?;
-                self.insert_lines("invoice_lines", "invoice_id", id, records).await
+                self.insert_lines("invoice_lines", "invoice_id", id, &content.lines).await
             }
 
             async fn update_credit_note(
                 &mut self,
                 update: &crate::storage::CreditNoteUpdate<'_>,
             ) -> Result<(), crate::storage::StorageError> {
-                let currency = update.currency;
-                let (lines, charge) = match update.content {
-                    app::domain::CreditContent::Lines(lines) => (lines.as_slice(), None),
-                    app::domain::CreditContent::Charge(charge) => (&[][..], Some(charge)),
-                };
-                let (_, records) = crate::storage::sql::line_records(lines, currency)?;
-                let totals = update.content.totals(currency);
-                let minor = |amount| {
-                    currency.to_minor(amount).ok_or_else(|| {
-                        crate::storage::StorageError::Corrupt(format!("amount {amount} does not fit"))
-                    })
-                };
+                let totals = update.content.totals;
+                let charge = update.charge.as_ref();
                 sqlx::query(
                     "UPDATE credit_notes SET date = $2, reason = $3, subtotal_minor = $4, tax_total_minor = $5, \
                      total_minor = $6, charge_code = $7, charge_description = $8, customer_id = $9, \
@@ -650,13 +627,13 @@ macro_rules! impl_ledger_tx {
                 .bind(update.id)
                 .bind(update.date)
                 .bind(update.reason)
-                .bind(minor(totals.subtotal)?)
-                .bind(minor(totals.tax_total)?)
-                .bind(minor(totals.total)?)
+                .bind(totals.subtotal_minor)
+                .bind(totals.tax_total_minor)
+                .bind(totals.total_minor)
                 .bind(charge.map(|c| c.code.clone()))
                 .bind(charge.map(|c| c.description.clone()))
                 .bind(update.customer_id)
-                .bind(currency.code())
+                .bind(update.currency.code())
                 .bind(update.related_invoice_id)
                 .execute(&mut *self.tx)
                 .await?;
@@ -664,7 +641,7 @@ macro_rules! impl_ledger_tx {
                     .bind(update.id)
                     .execute(&mut *self.tx)
                     .await?;
-                self.insert_lines("credit_note_lines", "credit_note_id", update.id, records).await
+                self.insert_lines("credit_note_lines", "credit_note_id", update.id, &update.content.lines).await
             }
 
             async fn credit_note_related_invoice(

@@ -11,7 +11,10 @@ use leptos::prelude::use_context;
 use tower_sessions::Session;
 
 use crate::domain::AllocationRequest;
-use crate::model::{CurrentUser, InvoicePage, InvoiceView, PortalView};
+use crate::model::{
+    CreditNoteListPage, CreditNotePage, CreditNoteQuery, CurrentUser, InvoicePage, InvoiceView,
+    PortalView,
+};
 use crate::problem::Problem;
 
 /// The client's address as the server resolved it (through trusted proxies only); the server
@@ -49,6 +52,43 @@ pub trait Desk: Send + Sync + 'static {
         allocation_id: i64,
     ) -> Result<InvoiceView, Problem>;
     async fn portal(&self, user: &CurrentUser) -> Result<PortalView, Problem>;
+    async fn credit_note_list_page(
+        &self,
+        user: &CurrentUser,
+        query: CreditNoteQuery,
+    ) -> Result<CreditNoteListPage, Problem>;
+    async fn credit_note_page(
+        &self,
+        user: &CurrentUser,
+        credit_note_id: i64,
+    ) -> Result<CreditNotePage, Problem>;
+    async fn credit_note_command(
+        &self,
+        user: &CurrentUser,
+        credit_note_id: i64,
+        command: NoteCommand,
+    ) -> Result<(), Problem>;
+}
+
+/// What a form on the credit-note page asks of the services.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NoteCommand {
+    Submit,
+    Reject {
+        reason: String,
+    },
+    Finalize,
+    Cancel,
+    Delete,
+    Comment {
+        text: String,
+    },
+    /// The amount as typed: it is read in the note's currency.
+    Refund {
+        amount: String,
+        date: chrono::NaiveDate,
+        method: Option<String>,
+    },
 }
 
 pub type DeskHandle = Arc<dyn Desk>;

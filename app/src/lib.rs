@@ -17,6 +17,8 @@ use leptos_router::{SsrMode, StaticSegment, path};
 
 use leptos_router::hooks::use_location;
 
+use pages::credit_note_detail::CreditNoteDetailPage;
+use pages::credit_notes::CreditNotesPage;
 use pages::invoice_detail::InvoiceDetailPage;
 use pages::invoices::InvoicesPage;
 use pages::login::LoginPage;
@@ -63,6 +65,8 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("") view=|| view! { <Redirect path="/invoices"/> }/>
                     <Route path=path!("/invoices") view=InvoicesPage ssr=SsrMode::Async/>
                     <Route path=path!("/invoices/:id") view=InvoiceDetailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/credit-notes") view=CreditNotesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/credit-notes/:id") view=CreditNoteDetailPage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/portal") view=PortalPage ssr=SsrMode::Async/>
                 </Routes>
@@ -88,8 +92,12 @@ fn TopBar() -> impl IntoView {
                             <nav aria-label="Main"><A href="/login">"Sign in"</A></nav>
                         }.into_any(),
                         Some(user) => {
+                            // Only what the role may open: staff screens, or the portal.
                             let home = if user.role.is_internal() {
-                                view! { <A href="/invoices">"Invoices"</A> }.into_any()
+                                view! {
+                                    <A href="/invoices">"Invoices"</A>
+                                    <A href="/credit-notes">"Credit notes"</A>
+                                }.into_any()
                             } else {
                                 view! { <A href="/portal">"Portal"</A> }.into_any()
                             };

@@ -121,6 +121,7 @@ pub struct CreditNoteView {
     pub id: i64,
     pub number: Option<String>,
     pub customer_id: i64,
+    pub customer_name: String,
     #[cfg_attr(feature = "ssr", schema(value_type = String, example = "EUR"))]
     pub currency: Currency,
     pub date: NaiveDate,
@@ -175,6 +176,47 @@ pub struct InvoicePage {
     pub viewer: CurrentUser,
     /// The invoice's events, oldest first (staff only; empty for portal users).
     pub timeline: Vec<TimelineEvent>,
+}
+
+/// Everything the credit-note page needs, read in one snapshot.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreditNotePage {
+    pub note: CreditNoteView,
+    /// The number of the invoice the note relates to, if any.
+    pub related_invoice_number: Option<String>,
+    pub viewer: CurrentUser,
+    /// The note's events, oldest first.
+    pub timeline: Vec<TimelineEvent>,
+    /// Today on the server's clock: what date forms propose.
+    pub today: NaiveDate,
+}
+
+/// The filters of the credit-note list, as its URL holds them (typed once parsed).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreditNoteQuery {
+    /// `None` lists every status.
+    pub status: Option<CreditNoteStatus>,
+    /// Numbers starting with this.
+    pub number_prefix: Option<String>,
+    pub customer_id: Option<i64>,
+    pub currency: Option<Currency>,
+    pub date_from: Option<NaiveDate>,
+    pub date_to: Option<NaiveDate>,
+    /// The related invoice, by its number.
+    pub related_invoice_number: Option<String>,
+    /// Keyset paging: notes with an id above this.
+    pub after: i64,
+}
+
+/// One page of the credit-note list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreditNoteListPage {
+    pub notes: Vec<CreditNoteView>,
+    /// The cursor of the next page, when there is one.
+    pub next_after: Option<i64>,
+    /// The customers a filter can name: id and name.
+    pub customers: Vec<(i64, String)>,
+    pub viewer: CurrentUser,
 }
 
 /// The signed-in user, as pages and services see it.

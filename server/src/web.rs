@@ -4,9 +4,12 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use app::backend::{Desk, DeskHandle};
+use app::backend::{Desk, DeskHandle, NoteCommand};
 use app::domain::AllocationRequest;
-use app::model::{CurrentUser, InvoicePage, InvoiceView, PortalView};
+use app::model::{
+    CreditNoteListPage, CreditNotePage, CreditNoteQuery, CurrentUser, InvoicePage, InvoiceView,
+    PortalView,
+};
 use app::problem::Problem;
 use app::{App, shell};
 use axum::Router;
@@ -76,6 +79,60 @@ impl Desk for Services {
 
     async fn portal(&self, user: &CurrentUser) -> Result<PortalView, Problem> {
         Ok(Services::portal(self, user).await?)
+    }
+
+    async fn credit_note_list_page(
+        &self,
+        user: &CurrentUser,
+        query: CreditNoteQuery,
+    ) -> Result<CreditNoteListPage, Problem> {
+        Ok(Services::credit_note_list_page(self, user, query).await?)
+    }
+
+    async fn credit_note_page(
+        &self,
+        user: &CurrentUser,
+        credit_note_id: i64,
+    ) -> Result<CreditNotePage, Problem> {
+        Ok(Services::credit_note_page(self, user, credit_note_id).await?)
+    }
+
+    async fn credit_note_command(
+        &self,
+        user: &CurrentUser,
+        id: i64,
+        command: NoteCommand,
+    ) -> Result<(), Problem> {
+        use crate::services::{Caller, PaymentInput};
+        match command {
+            NoteCommand::Submit => drop(self.submit_credit_note(user, id).await?),
+            NoteCommand::Reject { reason } => {
+                drop(self.reject_credit_note(user, id, &reason).await?)
+            }
+            NoteCommand::Finalize => drop(self.finalize_credit_note(Caller::User(user), id).await?),
+            NoteCommand::Cancel => drop(self.cancel_credit_note(user, id).await?),
+            NoteCommand::Delete => self.delete_credit_note(user, id).await?,
+            NoteCommand::Comment { text } => drop(self.comment_credit_note(user, id, &text).await?),
+            NoteCommand::Refund {
+                amount,
+                date,
+                method,
+            } => {
+                // The amount means something only in the note's own currency.
+                let currency = self.credit_note(user, id).await?.currency;
+                let amount = currency
+                    .parse_positive_amount(amount.trim())
+                    .map_err(|error| Problem::invalid_amount("amount", &error))?;
+                let refund = PaymentInput {
+                    amount,
+                    date,
+                    method,
+                    reference: None,
+                };
+                drop(self.refund_credit_note(user, id, refund).await?)
+            }
+        }
+        Ok(())
     }
 }
 

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::permissions::{Permission, Role, allows};
 use super::status::{CreditNoteStatus, InvoiceStatus};
 use super::violation::{RuleCode, Violation};
 
@@ -186,6 +187,56 @@ impl CreditNoteAction {
             CreditNoteAction::Cancel => "cancelled",
             CreditNoteAction::Delete => "deleted",
         }
+    }
+}
+
+impl CreditNoteAction {
+    /// What a user's role must allow to take this action.
+    pub fn permission(self) -> Permission {
+        match self {
+            CreditNoteAction::Edit | CreditNoteAction::Submit | CreditNoteAction::Comment => {
+                Permission::WriteCreditNotes
+            }
+            CreditNoteAction::Reject | CreditNoteAction::Finalize => {
+                Permission::FinalizeCreditNotes
+            }
+            CreditNoteAction::Link | CreditNoteAction::MarkAvailable => Permission::LinkCreditNotes,
+            CreditNoteAction::Refund => Permission::RefundCreditNotes,
+            CreditNoteAction::Cancel | CreditNoteAction::Delete => {
+                Permission::CancelOrDeleteCreditNote
+            }
+        }
+    }
+}
+
+/// How an action shows on a credit note's page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ActionState {
+    /// The user may take it now.
+    Enabled,
+    /// Shown but blocked, with the reason (links keep it from happening).
+    Disabled(String),
+    /// Not offered: the role may not, or the status makes it meaningless.
+    Absent,
+}
+
+/// Whether `role` may take `action` on a note of `status` now: the same checks the server
+/// runs, so a page offers only what the server will accept.
+pub fn credit_note_action_state(
+    role: Role,
+    status: CreditNoteStatus,
+    has_allocations: bool,
+    action: CreditNoteAction,
+) -> ActionState {
+    if !allows(role, action.permission()) {
+        return ActionState::Absent;
+    }
+    match check_credit_note_action(status, has_allocations, action) {
+        Ok(()) => ActionState::Enabled,
+        Err(violation) if violation.code == RuleCode::CreditNoteAllocated => {
+            ActionState::Disabled(violation.message)
+        }
+        Err(_) => ActionState::Absent,
     }
 }
 
@@ -433,6 +484,46 @@ mod tests {
                 CreditNoteAction::Link
             )),
             Some("credit_note_not_available")
+        );
+    }
+
+    #[test]
+    fn a_page_offers_what_the_role_and_status_allow_and_says_why_links_block() {
+        use CreditNoteAction as A;
+        use CreditNoteStatus as S;
+        let state =
+            |role, status, linked, action| credit_note_action_state(role, status, linked, action);
+        // Sales submit their drafts but never approve them.
+        assert_eq!(
+            state(Role::Sales, S::Draft, false, A::Submit),
+            ActionState::Enabled
+        );
+        assert_eq!(
+            state(Role::Sales, S::PendingApproval, false, A::Finalize),
+            ActionState::Absent
+        );
+        assert_eq!(
+            state(Role::CreditManager, S::PendingApproval, false, A::Reject),
+            ActionState::Enabled
+        );
+        assert_eq!(
+            state(Role::CreditManager, S::Draft, false, A::Reject),
+            ActionState::Absent
+        );
+        // A linked note cannot be cancelled: shown, disabled, with the reason.
+        match state(Role::CreditManager, S::Available, true, A::Cancel) {
+            ActionState::Disabled(reason) => {
+                assert!(reason.contains("unlink it first"), "{reason}")
+            }
+            other => panic!("expected a disabled cancel, got {other:?}"),
+        }
+        assert_eq!(
+            state(Role::CreditManager, S::Available, true, A::Refund),
+            ActionState::Enabled
+        );
+        assert_eq!(
+            state(Role::Viewer, S::Available, false, A::Refund),
+            ActionState::Absent
         );
     }
 }

@@ -18,8 +18,8 @@ pub use credit_note::{
     credit_lines_from_invoice, over_credit_warning,
 };
 pub use lifecycle::{
-    CreditNoteAction, InvoiceAction, InvoiceKind, check_credit_note_action, check_invoice_action,
-    is_finalized,
+    ActionState, CreditNoteAction, InvoiceAction, InvoiceKind, check_credit_note_action,
+    check_invoice_action, credit_note_action_state, is_finalized,
 };
 pub use lines::{
     DocumentTotals, LineAmounts, LineInput, LineSigns, MAX_LINES, checked_document_totals,

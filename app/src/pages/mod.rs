@@ -1,3 +1,5 @@
+pub mod credit_note_detail;
+pub mod credit_notes;
 pub mod invoice_detail;
 pub mod invoices;
 pub mod link_dialog;

@@ -126,7 +126,7 @@ pub async fn list(
             date_from: date_from.flatten(),
             date_to: date_to.flatten(),
             related_invoice_id: related_invoice_id.flatten(),
-            finalized_only: false,
+            ..Default::default()
         })
     })?;
     // A customer's token gets the portal view of each note.

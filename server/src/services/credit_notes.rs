@@ -3,7 +3,9 @@ use app::domain::{
     LineInput, Permission, RelatedInvoice, RuleCode, check_credit_note_action,
     check_related_invoice, is_finalized, over_credit_warning,
 };
-use app::model::{CreditNoteView, CurrentUser, InvoiceView};
+use app::model::{
+    CreditNoteListPage, CreditNotePage, CreditNoteQuery, CreditNoteView, CurrentUser, InvoiceView,
+};
 use chrono::{Datelike, NaiveDate};
 use serde_json::json;
 
@@ -174,7 +176,7 @@ impl Services {
         user: &CurrentUser,
         id: i64,
     ) -> Result<CreditNoteView, ServiceError> {
-        self.authorize(user, Permission::WriteCreditNotes)?;
+        self.authorize(user, CreditNoteAction::Submit.permission())?;
         let mut tx = self.storage.write().await?;
         let note = load_note_for(&mut tx, id, CreditNoteAction::Submit).await?;
         self.change_note_status(
@@ -197,7 +199,7 @@ impl Services {
         id: i64,
         reason: &str,
     ) -> Result<CreditNoteView, ServiceError> {
-        self.authorize(user, Permission::FinalizeCreditNotes)?;
+        self.authorize(user, CreditNoteAction::Reject.permission())?;
         let reason = reason.trim();
         if reason.is_empty() {
             return Err(rule(
@@ -232,7 +234,7 @@ impl Services {
         caller: Caller<'_>,
         id: i64,
     ) -> Result<CreditNoteView, ServiceError> {
-        self.authorize_caller(caller, Permission::FinalizeCreditNotes)?;
+        self.authorize_caller(caller, CreditNoteAction::Finalize.permission())?;
         let mut tx = self.storage.write().await?;
         let note = load_note(&mut tx, id).await?;
         check_credit_note_action(note.status, false, CreditNoteAction::Finalize)?;
@@ -265,7 +267,7 @@ impl Services {
         id: i64,
         text: &str,
     ) -> Result<CreditNoteView, ServiceError> {
-        self.authorize(user, Permission::WriteCreditNotes)?;
+        self.authorize(user, CreditNoteAction::Comment.permission())?;
         let text = text.trim();
         if text.is_empty() {
             return Err(rule(RuleCode::ValidationError, "text", "Write the comment"));
@@ -333,6 +335,88 @@ impl Services {
             .into_iter()
             .map(super::invoices::timeline_event)
             .collect())
+    }
+}
+
+/// How many notes one page of the credit-note screen shows.
+pub const LIST_PAGE_SIZE: i64 = 50;
+
+impl Services {
+    /// The credit-note page: the note, its related invoice's number and its timeline, read in
+    /// one snapshot (staff only: the portal has its own view).
+    pub async fn credit_note_page(
+        &self,
+        user: &CurrentUser,
+        id: i64,
+    ) -> Result<CreditNotePage, ServiceError> {
+        self.authorize(user, Permission::ReadInternalDetails)?;
+        let mut tx = self.storage.read().await?;
+        let note = load_note(&mut tx, id).await?;
+        let related_invoice_number = match note.related_invoice_id {
+            Some(invoice_id) => tx.invoice(invoice_id).await?.map(|invoice| invoice.number),
+            None => None,
+        };
+        let timeline = tx
+            .events("credit_note_id", id, Page::ALL)
+            .await?
+            .into_iter()
+            .map(super::invoices::timeline_event)
+            .collect();
+        Ok(CreditNotePage {
+            note,
+            related_invoice_number,
+            viewer: user.clone(),
+            timeline,
+            today: self.now().date_naive(),
+        })
+    }
+
+    /// One page of the credit-note screen (staff only), and the customers its filter offers.
+    pub async fn credit_note_list_page(
+        &self,
+        user: &CurrentUser,
+        query: CreditNoteQuery,
+    ) -> Result<CreditNoteListPage, ServiceError> {
+        self.authorize(user, Permission::ReadInternalDetails)?;
+        let filter = CreditNoteFilter {
+            customer_id: query.customer_id,
+            status: query.status,
+            currency: query.currency,
+            date_from: query.date_from,
+            date_to: query.date_to,
+            number_prefix: query.number_prefix,
+            related_invoice_number: query.related_invoice_number,
+            ..Default::default()
+        };
+        let mut tx = self.storage.read().await?;
+        // One more than a page tells whether a next page exists.
+        let mut notes = tx
+            .find_credit_notes(
+                &filter,
+                Page {
+                    after: query.after,
+                    limit: LIST_PAGE_SIZE + 1,
+                },
+            )
+            .await?;
+        let next_after = if notes.len() as i64 > LIST_PAGE_SIZE {
+            notes.truncate(LIST_PAGE_SIZE as usize);
+            notes.last().map(|note| note.id)
+        } else {
+            None
+        };
+        let customers = tx
+            .find_customers(Page::ALL)
+            .await?
+            .into_iter()
+            .map(|customer| (customer.id, customer.name))
+            .collect();
+        Ok(CreditNoteListPage {
+            notes: notes.into_iter().map(views::credit_note).collect(),
+            next_after,
+            customers,
+            viewer: user.clone(),
+        })
     }
 }
 

@@ -335,7 +335,7 @@ impl Services {
         id: i64,
         refund: PaymentInput,
     ) -> Result<CreditNoteView, ServiceError> {
-        self.authorize(user, Permission::RefundCreditNotes)?;
+        self.authorize(user, CreditNoteAction::Refund.permission())?;
         let mut tx = self.storage.write().await?;
         let note = load_note(&mut tx, id).await?;
         let planned = plan_refund(&note.balance(), refund.amount)?;
@@ -377,7 +377,7 @@ impl Services {
         user: &CurrentUser,
         id: i64,
     ) -> Result<CreditNoteView, ServiceError> {
-        self.authorize(user, Permission::CancelOrDeleteCreditNote)?;
+        self.authorize(user, CreditNoteAction::Cancel.permission())?;
         let mut tx = self.storage.write().await?;
         let note = load_note_for(&mut tx, id, CreditNoteAction::Cancel).await?;
         self.change_note_status(
@@ -399,7 +399,7 @@ impl Services {
         user: &CurrentUser,
         id: i64,
     ) -> Result<(), ServiceError> {
-        self.authorize(user, Permission::CancelOrDeleteCreditNote)?;
+        self.authorize(user, CreditNoteAction::Delete.permission())?;
         let mut tx = self.storage.write().await?;
         load_note_for(&mut tx, id, CreditNoteAction::Delete).await?;
         tx.delete_credit_note(id).await?;
@@ -427,7 +427,7 @@ impl Services {
         user: &CurrentUser,
         id: i64,
     ) -> Result<(), ServiceError> {
-        self.authorize(user, Permission::WriteCreditNotes)?;
+        self.authorize(user, CreditNoteAction::Edit.permission())?;
         let mut tx = self.storage.read().await?;
         load_note_for(&mut tx, id, CreditNoteAction::Edit).await?;
         Ok(())
@@ -445,7 +445,7 @@ impl Services {
         id: i64,
         changes: CreditNoteChanges,
     ) -> Result<CreditNoteView, ServiceError> {
-        self.authorize(user, Permission::WriteCreditNotes)?;
+        self.authorize(user, CreditNoteAction::Edit.permission())?;
         let mut tx = self.storage.write().await?;
         let current_related = tx
             .credit_note_related_invoice(id)

@@ -70,6 +70,7 @@ pub(crate) fn credit_note(record: CreditNoteRecord) -> CreditNoteView {
         id: record.id,
         number: record.number,
         customer_id: record.customer_id,
+        customer_name: record.customer_name,
         currency,
         date: record.date,
         status: record.status,

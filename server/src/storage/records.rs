@@ -101,6 +101,7 @@ pub struct CreditNoteRecord {
     pub id: i64,
     pub number: Option<String>,
     pub customer_id: i64,
+    pub customer_name: String,
     pub currency: Currency,
     pub date: NaiveDate,
     pub status: CreditNoteStatus,
@@ -272,6 +273,10 @@ pub struct CreditNoteFilter {
     pub date_from: Option<NaiveDate>,
     pub date_to: Option<NaiveDate>,
     pub related_invoice_id: Option<i64>,
+    /// Numbers that start with this.
+    pub number_prefix: Option<String>,
+    /// Notes related to the invoice of this number.
+    pub related_invoice_number: Option<String>,
     /// Only numbered (finalized) notes: the portal's view.
     pub finalized_only: bool,
 }

@@ -30,7 +30,9 @@ pub const INVOICE_COLUMNS: &str = "SELECT i.id, i.number, i.customer_id, c.name 
      i.total_minor, i.paid_minor, i.credited_minor, i.related_invoice_id, i.project, i.created_at, \
      i.updated_at FROM invoices i JOIN customers c ON c.id = i.customer_id";
 
-pub const CREDIT_NOTE_COLUMNS: &str = "SELECT id, number, customer_id, currency, date, status, reason, \
+pub const CREDIT_NOTE_COLUMNS: &str = "SELECT id, number, customer_id, \
+     (SELECT c.name FROM customers c WHERE c.id = credit_notes.customer_id) AS customer_name, \
+     currency, date, status, reason, \
      related_invoice_id, charge_code, charge_description, subtotal_minor, tax_total_minor, \
      total_minor, allocated_minor, refunded_minor, created_at, finalized_at FROM credit_notes";
 
@@ -114,6 +116,7 @@ pub struct CreditNoteRow {
     pub id: i64,
     pub number: Option<String>,
     pub customer_id: i64,
+    pub customer_name: String,
     pub currency: String,
     pub date: NaiveDate,
     pub status: String,
@@ -244,6 +247,7 @@ impl CreditNoteRow {
             id: self.id,
             number: self.number,
             customer_id: self.customer_id,
+            customer_name: self.customer_name,
             currency: currency(&self.currency)?,
             date: self.date,
             status: CreditNoteStatus::parse(&self.status).ok_or_else(|| {

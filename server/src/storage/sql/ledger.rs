@@ -380,7 +380,10 @@ macro_rules! impl_ledger_tx {
                      AND ($3 IS NULL OR status = $3) AND ($4 IS NULL OR currency = $4) \
                      AND ($5 IS NULL OR number = $5) AND ($6 IS NULL OR date >= $6) \
                      AND ($7 IS NULL OR date <= $7) AND ($8 IS NULL OR related_invoice_id = $8) \
-                     AND ($9 = FALSE OR number IS NOT NULL) ORDER BY id LIMIT $10",
+                     AND ($9 = FALSE OR number IS NOT NULL) \
+                     AND ($11 IS NULL OR number LIKE $11 ESCAPE '\\') \
+                     AND ($12 IS NULL OR related_invoice_id IN (SELECT id FROM invoices WHERE number = $12)) \
+                     ORDER BY id LIMIT $10",
                     crate::storage::sql::CREDIT_NOTE_COLUMNS
                 );
                 let rows = sqlx::query_as::<_, crate::storage::sql::CreditNoteRow>(&sql)
@@ -394,6 +397,19 @@ macro_rules! impl_ledger_tx {
                     .bind(filter.related_invoice_id)
                     .bind(filter.finalized_only)
                     .bind(page.limit)
+                    .bind(filter.number_prefix.as_deref().map(|prefix| {
+                        // The prefix is matched literally: `%`, `_` and `\` are escaped.
+                        let mut pattern = String::with_capacity(prefix.len() + 1);
+                        for c in prefix.chars() {
+                            if matches!(c, '%' | '_' | '\\') {
+                                pattern.push('\\');
+                            }
+                            pattern.push(c);
+                        }
+                        pattern.push('%');
+                        pattern
+                    }))
+                    .bind(filter.related_invoice_number.as_deref())
                     .fetch_all(&mut *self.tx)
                     .await?;
                 self.complete_notes(rows).await

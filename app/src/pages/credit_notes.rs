@@ -1,0 +1,233 @@
+//! The credit-note list: available notes by default, filters held in the URL (shareable, the
+//! back button works), keyset paging. The filter form is a plain GET form, so it works the
+//! same with JavaScript off.
+
+use leptos::prelude::*;
+use leptos_router::components::{A, Form};
+use leptos_router::hooks::use_query_map;
+
+use super::{CreditNoteStatusBadge, ProblemMessage};
+use crate::domain::CreditNoteStatus;
+use crate::model::{CreditNoteListPage, CreditNoteView};
+use crate::rpc::credit_notes::{
+    ALL_STATUSES, CreditNoteFilters, DEFAULT_STATUS, load_credit_note_list,
+};
+
+/// The URL parameters of the filters, in the order the form has them.
+const FILTER_KEYS: [&str; 7] = [
+    "status",
+    "number",
+    "customer_id",
+    "currency",
+    "date_from",
+    "date_to",
+    "invoice",
+];
+
+#[component]
+pub fn CreditNotesPage() -> impl IntoView {
+    let query = use_query_map();
+    let filters = move || {
+        let query = query.read();
+        let get = |key: &str| query.get(key);
+        CreditNoteFilters {
+            status: get("status"),
+            number: get("number"),
+            customer_id: get("customer_id"),
+            currency: get("currency"),
+            date_from: get("date_from"),
+            date_to: get("date_to"),
+            invoice: get("invoice"),
+            after: get("after"),
+        }
+    };
+    let page = Resource::new(filters, load_credit_note_list);
+    view! {
+        <h1>"Credit notes"</h1>
+        <Suspense fallback=|| view! { <p>"Loading credit notes…"</p> }>
+            {move || Suspend::new(async move {
+                let filters = filters();
+                match page.await {
+                    // A bad filter is said next to its field; the form stays usable.
+                    Err(problem) if problem.status == 422 => view! {
+                        <FilterForm filters customers=Vec::new() problem=Some(problem)/>
+                    }.into_any(),
+                    Err(problem) => view! { <ProblemMessage problem/> }.into_any(),
+                    Ok(page) => view! {
+                        <FilterForm filters=filters.clone() customers=page.customers.clone() problem=None/>
+                        <CreditNoteList page filters/>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn FilterForm(
+    filters: CreditNoteFilters,
+    customers: Vec<(i64, String)>,
+    problem: Option<crate::problem::Problem>,
+) -> impl IntoView {
+    let status = filters
+        .status
+        .clone()
+        .unwrap_or_else(|| DEFAULT_STATUS.as_str().to_string());
+    let customer = filters.customer_id.clone().unwrap_or_default();
+    let error = move |field: &str| {
+        problem.as_ref().and_then(|p| p.field_message(field)).map(
+            |message| view! { <span class="field-error" role="alert">{message.to_string()}</span> },
+        )
+    };
+    let text = |value: &Option<String>| value.clone().unwrap_or_default();
+    view! {
+        <Form method="GET" action="/credit-notes" attr:class="filters" attr:aria-label="Filter credit notes">
+            <label>"Status"
+                <select name="status">
+                    <option value=ALL_STATUSES selected=status == ALL_STATUSES>"Every status"</option>
+                    {CreditNoteStatus::ALL.iter().map(|s| view! {
+                        <option value=s.as_str() selected=status == s.as_str()>{s.label()}</option>
+                    }).collect_view()}
+                </select>
+                {error("status")}
+            </label>
+            <label>"Number starts with"
+                <input type="search" name="number" value=text(&filters.number)/>
+            </label>
+            <label>"Customer"
+                <select name="customer_id">
+                    <option value="" selected=customer.is_empty()>"Every customer"</option>
+                    {customers.into_iter().map(|(id, name)| {
+                        let value = id.to_string();
+                        let selected = value == customer;
+                        view! { <option value=value selected=selected>{name}</option> }
+                    }).collect_view()}
+                </select>
+                {error("customer_id")}
+            </label>
+            <label>"Currency"
+                <input type="text" name="currency" size="4" maxlength="3" value=text(&filters.currency)/>
+                {error("currency")}
+            </label>
+            <label>"From"
+                <input type="date" name="date_from" value=text(&filters.date_from)/>
+                {error("date_from")}
+            </label>
+            <label>"To"
+                <input type="date" name="date_to" value=text(&filters.date_to)/>
+                {error("date_to")}
+            </label>
+            <label>"Related invoice"
+                <input type="search" name="invoice" placeholder="INV-2026-00001" value=text(&filters.invoice)/>
+            </label>
+            <button type="submit">"Filter"</button>
+        </Form>
+    }
+}
+
+/// The current filters as a query string, with `after` for the page to show.
+fn page_href(filters: &CreditNoteFilters, after: Option<i64>) -> String {
+    let values = [
+        &filters.status,
+        &filters.number,
+        &filters.customer_id,
+        &filters.currency,
+        &filters.date_from,
+        &filters.date_to,
+        &filters.invoice,
+    ];
+    let after = after.map(|after| after.to_string());
+    let pairs: Vec<(&str, &str)> = FILTER_KEYS
+        .iter()
+        .zip(values)
+        .filter_map(|(key, value)| Some((*key, value.as_deref().filter(|v| !v.is_empty())?)))
+        .chain(after.as_deref().map(|after| ("after", after)))
+        .collect();
+    match serde_urlencoded::to_string(&pairs) {
+        Ok(query) if !query.is_empty() => format!("/credit-notes?{query}"),
+        _ => "/credit-notes".to_string(),
+    }
+}
+
+#[component]
+fn CreditNoteList(page: CreditNoteListPage, filters: CreditNoteFilters) -> impl IntoView {
+    let first_page = filters
+        .after
+        .as_deref()
+        .is_some_and(|after| !after.is_empty() && after != "0");
+    let first_href = page_href(&filters, None);
+    let next_href = page
+        .next_after
+        .map(|after| page_href(&filters, Some(after)));
+    view! {
+        {if page.notes.is_empty() {
+            view! { <p>"No credit note matches these filters."</p> }.into_any()
+        } else {
+            view! { <CreditNoteTable notes=page.notes/> }.into_any()
+        }}
+        <nav class="paging" aria-label="Pages">
+            {first_page.then(|| view! { <A href=first_href>"First page"</A> })}
+            {next_href.map(|href| view! { <A href=href>"Next page"</A> })}
+        </nav>
+    }
+}
+
+#[component]
+fn CreditNoteTable(notes: Vec<CreditNoteView>) -> impl IntoView {
+    view! {
+        <table class="grid">
+            <caption class="visually-hidden">"Credit notes"</caption>
+            <thead>
+                <tr>
+                    <th scope="col">"Number"</th>
+                    <th scope="col">"Customer"</th>
+                    <th scope="col">"Date"</th>
+                    <th scope="col">"Status"</th>
+                    <th scope="col" class="num">"Total"</th>
+                    <th scope="col" class="num">"Remaining"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {notes.into_iter().map(|note| {
+                    let href = format!("/credit-notes/{}", note.id);
+                    let currency = note.currency;
+                    let remaining = currency.format(note.remaining_amount());
+                    let number = note.display_number();
+                    view! {
+                        <tr>
+                            <td><A href=href>{number}</A></td>
+                            <td>{note.customer_name.clone()}</td>
+                            <td>{note.date.to_string()}</td>
+                            <td><CreditNoteStatusBadge status=note.status/></td>
+                            <td class="num">{currency.format(note.total)}</td>
+                            <td class="num">{remaining}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paging_keeps_the_filters_in_the_url() {
+        let filters = CreditNoteFilters {
+            status: Some("all".into()),
+            number: Some("CN 2026&x".into()),
+            after: Some("40".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            page_href(&filters, Some(90)),
+            "/credit-notes?status=all&number=CN+2026%26x&after=90"
+        );
+        assert_eq!(
+            page_href(&CreditNoteFilters::default(), None),
+            "/credit-notes"
+        );
+    }
+}

@@ -424,6 +424,11 @@ impl TimelineEvent {
                 "Credit note {} finalized",
                 text("number").unwrap_or_default()
             ),
+            "credit_note_edited" => "Credit note edited".to_string(),
+            "credit_note_rejected" => {
+                format!("Sent back to draft: {}", text("reason").unwrap_or_default())
+            }
+            "invoice_issued" => "Invoice issued".to_string(),
             "credit_note_linked" => format!("Credit note {number} linked: {amount}"),
             "credit_note_unlinked" => format!("Credit note {number} unlinked: {amount}"),
             "payment_recorded" => format!("Payment recorded: {amount}"),

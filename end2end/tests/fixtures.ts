@@ -65,6 +65,30 @@ export async function apiAs(request: APIRequestContext, email: string) {
   };
 }
 
+/// One untaxed line of `price`.
+export const line = (price: string) => [{ description: 'Item', quantity: '1', unit_price: price, tax_rate: '0' }];
+
+/// A new EUR customer with a pending invoice of `invoiceTotal`: data no other test touches.
+export async function customerWithInvoice(
+  post: Awaited<ReturnType<typeof apiAs>>,
+  name: string,
+  invoiceTotal: string,
+) {
+  const customer = await post('/customers', {
+    name,
+    currency: 'EUR',
+    tax_region: 'DE',
+    billing_address: { line1: '1 Main St', city: 'Berlin', postal_code: '10115', country: 'DE' },
+  });
+  const invoice = await post('/invoices', {
+    customer_id: customer.id,
+    currency: 'EUR',
+    issue_date: '2026-11-01',
+    lines: line(invoiceTotal),
+  });
+  return { customer, invoice };
+}
+
 /// A new EUR customer with a pending invoice of `invoiceTotal` and finalized credit notes of
 /// `noteTotals` (untaxed): data no other test touches.
 export async function customerWithNotes(
@@ -73,19 +97,7 @@ export async function customerWithNotes(
   invoiceTotal: string,
   noteTotals: string[],
 ) {
-  const customer = await post('/customers', {
-    name,
-    currency: 'EUR',
-    tax_region: 'DE',
-    billing_address: { line1: '1 Main St', city: 'Berlin', postal_code: '10115', country: 'DE' },
-  });
-  const line = (price: string) => [{ description: 'Item', quantity: '1', unit_price: price, tax_rate: '0' }];
-  const invoice = await post('/invoices', {
-    customer_id: customer.id,
-    currency: 'EUR',
-    issue_date: '2026-11-01',
-    lines: line(invoiceTotal),
-  });
+  const { customer, invoice } = await customerWithInvoice(post, name, invoiceTotal);
   const notes = [];
   for (const total of noteTotals) {
     const draft = await post('/credit-notes', {

@@ -214,6 +214,7 @@ pub fn router(services: Services, leptos_options: LeptosOptions, config: WebConf
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .with_state(state)
+        .layer(axum::middleware::from_fn(problem_status))
         .layer(sessions)
         // Pages, server functions and forms are cookie-authenticated: same origin only.
         .layer(axum::middleware::from_fn(crate::csrf::layer))
@@ -255,4 +256,32 @@ async fn credit_note_pdf(
         Ok(pdf) => crate::api::pdf_response(pdf),
         Err(error) => crate::api::ApiError::from(error).into_response(),
     }
+}
+
+/// Server functions answer every error with 500; a refusal carries its real status (401,
+/// 403, 404, 409, 422) in the problem it returns. This gives the response that status, so
+/// clients and logs tell a refused request from a server failure. Plain form posts are
+/// redirects and pass untouched.
+async fn problem_status(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let is_rpc = request.uri().path().starts_with("/rpc/");
+    let response = next.run(request).await;
+    if !is_rpc || response.status() != axum::http::StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    // Problems are small; anything larger is not one.
+    let bytes = match axum::body::to_bytes(body, 64 * 1024).await {
+        Ok(bytes) => bytes,
+        Err(_) => return axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    if let Ok(problem) = serde_json::from_slice::<Problem>(&bytes)
+        && let Ok(status) = axum::http::StatusCode::from_u16(problem.status)
+        && (status.is_client_error() || status.is_server_error())
+    {
+        parts.status = status;
+    }
+    axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
 }

@@ -231,12 +231,13 @@ pub fn credit_note_action_state(
     if !allows(role, action.permission()) {
         return ActionState::Absent;
     }
+    // The status first: what the status rules out is absent, linked or not.
+    if check_credit_note_action(status, false, action).is_err() {
+        return ActionState::Absent;
+    }
     match check_credit_note_action(status, has_allocations, action) {
         Ok(()) => ActionState::Enabled,
-        Err(violation) if violation.code == RuleCode::CreditNoteAllocated => {
-            ActionState::Disabled(violation.message)
-        }
-        Err(_) => ActionState::Absent,
+        Err(violation) => ActionState::Disabled(violation.message),
     }
 }
 

@@ -222,7 +222,7 @@ fn CreditNoteDetail(page: CreditNotePage, actions: Actions) -> impl IntoView {
             }).collect_view()}
         </ul>
         {(state(CreditNoteAction::Comment) == ActionState::Enabled).then(|| view! {
-            <ActionForm action=actions.comment>
+            <ActionForm action=actions.comment attr:class="comment-form">
                 <input type="hidden" name="credit_note_id" value=id/>
                 <label>"New comment" <textarea name="text" required rows="2"></textarea></label>
                 {move || problem_view(refusal(actions.comment), "text")}

@@ -95,7 +95,8 @@ impl CreditNoteFilters {
 
 #[server(prefix = "/rpc", endpoint = "load_credit_note_list")]
 pub async fn load_credit_note_list(
-    filters: CreditNoteFilters,
+    // No filter at all encodes as nothing: absent means the defaults.
+    #[server(default)] filters: CreditNoteFilters,
 ) -> Result<CreditNoteListPage, Problem> {
     let user = crate::backend::require_user().await?;
     let query = filters.parse()?;

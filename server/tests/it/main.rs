@@ -9,6 +9,7 @@ mod api_permissions;
 mod auth;
 mod bounds;
 mod cli;
+mod credit_note_pages;
 mod ledger;
 mod linking;
 mod openapi;

@@ -1,0 +1,101 @@
+//! The credit-note screens through HTTP: the list's filters (number prefix, related invoice,
+//! paging) and the page's actions as server functions, on SQLite and PostgreSQL.
+
+use crate::common;
+
+use app::domain::Role;
+use common::{ApiClient as Api, TestApp};
+use serde_json::Value;
+
+fn id(body: &Value) -> i64 {
+    body["id"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("no id in {body}"))
+}
+
+on_both_backends! {
+    async fn the_list_filters_by_number_prefix_related_invoice_and_pages(db) {
+        let app = TestApp::spawn(db).await;
+        let api = Api::new(&app, Role::Administrator).await;
+        let acme = api.customer("Acme 100% _Tools_", "EUR").await;
+        let invoice = api.invoice(acme, "EUR", "500.00").await;
+        let mut numbers = Vec::new();
+        for _ in 0..3 {
+            numbers.push(api.note(acme, "EUR", "10.00").await["number"].as_str().unwrap().to_string());
+        }
+        let session = app.session(Role::CreditManager).await;
+
+        // The whole number, and its start typed in lower case, find the note.
+        let prefix = &numbers[1][..numbers[1].len() - 1].to_lowercase();
+        let (status, html) = session.page(&format!("/credit-notes?number={prefix}")).await;
+        assert_eq!(status, 200);
+        assert!(numbers.iter().all(|n| html.contains(n.as_str())), "{prefix} finds all three");
+        let (_, html) = session.page(&format!("/credit-notes?number={}", numbers[2])).await;
+        assert!(html.contains(&numbers[2]) && !html.contains(&numbers[0]));
+        // `%` and `_` are literal characters, never wildcards.
+        let (_, html) = session.page("/credit-notes?number=CN-%25").await;
+        assert!(!html.contains(&numbers[0]), "a % finds nothing");
+        assert!(html.contains("No credit note matches these filters."));
+
+        // By the related invoice's number: none relates to it yet.
+        let (_, html) = session.page(&format!("/credit-notes?status=all&invoice={}", invoice["number"].as_str().unwrap())).await;
+        assert!(html.contains("No credit note matches these filters."));
+
+        // A bad date is said on its field, with a 422.
+        let (status, html) = session.page("/credit-notes?date_from=28/11/2026").await;
+        assert_eq!(status, 200, "the form stays usable");
+        assert!(html.contains("28/11/2026 is not a date (YYYY-MM-DD)"));
+    }
+
+    async fn the_page_offers_only_allowed_actions_and_forms_change_the_note(db) {
+        let app = TestApp::spawn(db).await;
+        let api = Api::new(&app, Role::Administrator).await;
+        let acme = api.customer("Acme", "EUR").await;
+        let (status, draft) = api
+            .post("/credit-notes", serde_json::json!({
+                "customer_id": acme, "currency": "EUR", "date": "2026-11-05",
+                "lines": [{"description": "Return", "quantity": "1", "unit_price": "40.00", "tax_rate": "0"}]
+            }))
+            .await;
+        assert_eq!(status, 201, "{draft}");
+        let note = id(&draft);
+        let note_text = note.to_string();
+
+        let sales = app.session(Role::Sales).await;
+        let (status, html) = sales.page(&format!("/credit-notes/{note}")).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("Submit for approval"));
+        assert!(!html.contains("Approve &amp; finalize"), "sales never approve");
+        // Sales cannot finalize through the server function either.
+        let (status, _) = sales.rpc("finalize_credit_note", &[("credit_note_id", &note_text), ("confirm", "yes")]).await;
+        assert_eq!(status, 403);
+        let (status, body) = sales.rpc("submit_credit_note", &[("credit_note_id", &note_text)]).await;
+        assert!(status < 400, "{status} {body}");
+
+        let manager = app.session(Role::CreditManager).await;
+        // Finalizing without the confirmation writes nothing.
+        let (status, body) = manager.rpc("finalize_credit_note", &[("credit_note_id", &note_text)]).await;
+        assert_ne!(status / 100, 2, "{body}");
+        assert_eq!(body["errors"][0]["field"], "confirm");
+        let (_, html) = manager.page(&format!("/credit-notes/{note}")).await;
+        assert!(html.contains("Pending approval"));
+        assert!(html.contains("Approve &amp; finalize"));
+
+        let (status, body) = manager.rpc("finalize_credit_note", &[("credit_note_id", &note_text), ("confirm", "yes")]).await;
+        assert!(status < 400, "{status} {body}");
+        // A refund beyond what remains is refused on its field; a bad amount too.
+        for amount in ["40.01", "12.345", "-1"] {
+            let (status, body) = manager
+                .rpc("refund_credit_note", &[("credit_note_id", &note_text), ("amount", amount), ("date", "2026-11-20"), ("method", "")])
+                .await;
+            assert_ne!(status / 100, 2, "{amount}: {body}");
+        }
+        let (status, body) = manager
+            .rpc("refund_credit_note", &[("credit_note_id", &note_text), ("amount", "15.00"), ("date", "2026-11-20"), ("method", "bank")])
+            .await;
+        assert!(status < 400, "{status} {body}");
+        let (_, html) = manager.page(&format!("/credit-notes/{note}")).await;
+        assert!(html.contains("25.00 EUR"), "25.00 remain");
+        assert!(!html.contains(">Delete<"), "a finalized note is never deleted");
+    }
+}

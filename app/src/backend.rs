@@ -12,8 +12,8 @@ use tower_sessions::Session;
 
 use crate::domain::AllocationRequest;
 use crate::model::{
-    CreditNoteListPage, CreditNotePage, CreditNoteQuery, CurrentUser, InvoicePage, InvoiceView,
-    PortalView,
+    CreditFromInvoicePage, CreditNoteListPage, CreditNotePage, CreditNoteQuery, CurrentUser,
+    InvoicePage, InvoiceView, PortalView,
 };
 use crate::problem::Problem;
 
@@ -62,6 +62,20 @@ pub trait Desk: Send + Sync + 'static {
         user: &CurrentUser,
         credit_note_id: i64,
     ) -> Result<CreditNotePage, Problem>;
+    async fn credit_from_invoice_page(
+        &self,
+        user: &CurrentUser,
+        invoice_id: i64,
+    ) -> Result<CreditFromInvoicePage, Problem>;
+    /// A draft credit note of the chosen invoice lines; answers its id.
+    async fn credit_invoice(
+        &self,
+        user: &CurrentUser,
+        invoice_id: i64,
+        date: chrono::NaiveDate,
+        reason: Option<String>,
+        selection: Vec<crate::domain::LineSelection>,
+    ) -> Result<i64, Problem>;
     async fn credit_note_command(
         &self,
         user: &CurrentUser,

@@ -17,6 +17,7 @@ use leptos_router::{SsrMode, StaticSegment, path};
 
 use leptos_router::hooks::use_location;
 
+use pages::credit_from_invoice::CreditFromInvoicePage;
 use pages::credit_note_detail::CreditNoteDetailPage;
 use pages::credit_notes::CreditNotesPage;
 use pages::invoice_detail::InvoiceDetailPage;
@@ -65,6 +66,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("") view=|| view! { <Redirect path="/invoices"/> }/>
                     <Route path=path!("/invoices") view=InvoicesPage ssr=SsrMode::Async/>
                     <Route path=path!("/invoices/:id") view=InvoiceDetailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/invoices/:id/credit") view=CreditFromInvoicePage ssr=SsrMode::Async/>
                     <Route path=path!("/credit-notes") view=CreditNotesPage ssr=SsrMode::Async/>
                     <Route path=path!("/credit-notes/:id") view=CreditNoteDetailPage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>

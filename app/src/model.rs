@@ -191,6 +191,26 @@ pub struct CreditNotePage {
     pub today: NaiveDate,
 }
 
+/// What "credit this invoice" shows: the invoice's lines and every note already related to it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreditFromInvoicePage {
+    pub invoice: InvoiceView,
+    /// Earlier credit notes of this invoice, in every status.
+    pub earlier: Vec<CreditNoteView>,
+    /// Today on the server's clock: the date the form proposes.
+    pub today: NaiveDate,
+}
+
+impl CreditFromInvoicePage {
+    /// What the earlier notes credit, cancelled ones left out; `None` past what a decimal holds.
+    pub fn credited_before(&self) -> Option<Decimal> {
+        self.earlier
+            .iter()
+            .filter(|note| note.status != CreditNoteStatus::Cancelled)
+            .try_fold(Decimal::ZERO, |sum, note| sum.checked_add(note.total))
+    }
+}
+
 /// The filters of the credit-note list, as its URL holds them (typed once parsed).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreditNoteQuery {

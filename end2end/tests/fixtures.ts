@@ -68,18 +68,23 @@ export async function apiAs(request: APIRequestContext, email: string) {
 /// One untaxed line of `price`.
 export const line = (price: string) => [{ description: 'Item', quantity: '1', unit_price: price, tax_rate: '0' }];
 
+/// A new EUR customer in Berlin: data no other test touches.
+export async function newCustomer(post: Awaited<ReturnType<typeof apiAs>>, name: string) {
+  return post('/customers', {
+    name,
+    currency: 'EUR',
+    tax_region: 'DE',
+    billing_address: { line1: '1 Main St', city: 'Berlin', postal_code: '10115', country: 'DE' },
+  });
+}
+
 /// A new EUR customer with a pending invoice of `invoiceTotal`: data no other test touches.
 export async function customerWithInvoice(
   post: Awaited<ReturnType<typeof apiAs>>,
   name: string,
   invoiceTotal: string,
 ) {
-  const customer = await post('/customers', {
-    name,
-    currency: 'EUR',
-    tax_region: 'DE',
-    billing_address: { line1: '1 Main St', city: 'Berlin', postal_code: '10115', country: 'DE' },
-  });
+  const customer = await newCustomer(post, name);
   const invoice = await post('/invoices', {
     customer_id: customer.id,
     currency: 'EUR',

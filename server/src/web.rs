@@ -7,8 +7,8 @@ use std::sync::Arc;
 use app::backend::{Desk, DeskHandle, NoteCommand};
 use app::domain::AllocationRequest;
 use app::model::{
-    CreditNoteListPage, CreditNotePage, CreditNoteQuery, CurrentUser, InvoicePage, InvoiceView,
-    PortalView,
+    CreditFromInvoicePage, CreditNoteListPage, CreditNotePage, CreditNoteQuery, CurrentUser,
+    InvoicePage, InvoiceView, PortalView,
 };
 use app::problem::Problem;
 use app::{App, shell};
@@ -95,6 +95,27 @@ impl Desk for Services {
         credit_note_id: i64,
     ) -> Result<CreditNotePage, Problem> {
         Ok(Services::credit_note_page(self, user, credit_note_id).await?)
+    }
+
+    async fn credit_from_invoice_page(
+        &self,
+        user: &CurrentUser,
+        invoice_id: i64,
+    ) -> Result<CreditFromInvoicePage, Problem> {
+        Ok(Services::credit_from_invoice_page(self, user, invoice_id).await?)
+    }
+
+    async fn credit_invoice(
+        &self,
+        user: &CurrentUser,
+        invoice_id: i64,
+        date: chrono::NaiveDate,
+        reason: Option<String>,
+        selection: Vec<app::domain::LineSelection>,
+    ) -> Result<i64, Problem> {
+        let created =
+            Services::credit_invoice(self, user, invoice_id, Some(date), reason, selection).await?;
+        Ok(created.note.id)
     }
 
     async fn credit_note_command(

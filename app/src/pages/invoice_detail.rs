@@ -4,7 +4,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::link_dialog::LinkDialog;
 use super::{InvoiceStatusBadge, ProblemMessage};
-use crate::domain::{InvoiceStatus, Permission};
+use crate::domain::{InvoiceKind, InvoiceStatus, Permission};
 use crate::model::InvoicePage;
 use crate::problem::Problem;
 use crate::rpc::{LinkCreditNotes, UnlinkCreditNote, load_invoice_page};
@@ -68,6 +68,8 @@ fn InvoiceDetail(page: InvoicePage, unlink: ServerAction<UnlinkCreditNote>) -> i
     // The server checks again; this only spares users a button they may not use.
     let may_link = page.viewer.may(Permission::LinkCreditNotes);
     let self_href = format!("/invoices/{}", invoice.id);
+    let may_credit = page.viewer.may(Permission::WriteCreditNotes);
+    let credit_href = format!("/invoices/{}/credit", invoice.id);
     view! {
         <p><A href="/invoices">"← All invoices"</A></p>
         <h1>"Invoice " {invoice.number.clone()}</h1>
@@ -81,6 +83,12 @@ fn InvoiceDetail(page: InvoicePage, unlink: ServerAction<UnlinkCreditNote>) -> i
             <dt>"Credited"</dt><dd class="num">{currency.format(invoice.credited_amount)}</dd>
             <dt>"Outstanding"</dt><dd class="num">{currency.format(invoice.outstanding())}</dd>
         </dl>
+        // Credit notes relate to issued invoices only: pending or paid, not corrections.
+        {(may_credit
+            && invoice.kind != InvoiceKind::Correction
+            && matches!(invoice.status, InvoiceStatus::Pending | InvoiceStatus::Paid)).then(|| view! {
+            <p><A href=credit_href>"Credit this invoice"</A></p>
+        })}
         {if open && may_link {
             view! {
                 <Form method="GET" action=self_href>

@@ -1,3 +1,4 @@
+pub mod credit_from_invoice;
 pub mod credit_note_detail;
 pub mod credit_notes;
 pub mod invoice_detail;

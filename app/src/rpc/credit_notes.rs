@@ -5,8 +5,8 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{CreditNoteStatus, Currency};
-use crate::model::{CreditNoteListPage, CreditNotePage, CreditNoteQuery};
+use crate::domain::{CreditNoteStatus, Currency, FieldPath, LineSelection, parse_decimal};
+use crate::model::{CreditFromInvoicePage, CreditNoteListPage, CreditNotePage, CreditNoteQuery};
 use crate::problem::Problem;
 
 /// The list's filters as the URL carries them: text, parsed by [`CreditNoteFilters::parse`].
@@ -212,6 +212,90 @@ pub async fn refund_credit_note(
     .await
 }
 
+/// One invoice line of the "credit this invoice" form: every line is posted, so positions
+/// stay dense; `selected` is the checkbox, `quantity` the text typed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreditRowInput {
+    pub line: usize,
+    #[serde(default)]
+    pub selected: Option<String>,
+    #[serde(default)]
+    pub quantity: Option<String>,
+}
+
+/// The field of an invoice line in the form (`lines[2].quantity`).
+pub fn line_field(line: usize, field: &str) -> FieldPath {
+    FieldPath::item("lines", line, field)
+}
+
+/// The chosen lines as the domain takes them; a quantity that is not a number is named on its
+/// own line.
+pub fn credit_selection(rows: &[CreditRowInput]) -> Result<Vec<LineSelection>, Problem> {
+    let mut selection = Vec::new();
+    for row in rows.iter().filter(|row| row.selected.is_some()) {
+        let quantity = match row.quantity.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(text) => Some(parse_decimal(text).map_err(|_| {
+                Problem::validation(
+                    &line_field(row.line, "quantity").to_string(),
+                    format!("{text} is not a quantity"),
+                )
+            })?),
+        };
+        selection.push(LineSelection {
+            line: row.line,
+            quantity,
+        });
+    }
+    if selection.is_empty() {
+        return Err(Problem::validation(
+            "lines",
+            "Pick at least one line to credit",
+        ));
+    }
+    Ok(selection)
+}
+
+/// The domain numbers its findings over the chosen lines; the form shows each on the invoice
+/// line it came from.
+pub fn on_invoice_lines(problem: Problem, selection: &[LineSelection]) -> Problem {
+    problem.map_fields(|path| {
+        let renamed = path
+            .item_of("lines")
+            .and_then(|(chosen, within)| Some(within.within("lines", selection.get(chosen)?.line)));
+        renamed.unwrap_or(path)
+    })
+}
+
+#[server(prefix = "/rpc", endpoint = "load_credit_from_invoice")]
+pub async fn load_credit_from_invoice(invoice_id: i64) -> Result<CreditFromInvoicePage, Problem> {
+    let user = crate::backend::require_user().await?;
+    crate::backend::desk()?
+        .credit_from_invoice_page(&user, invoice_id)
+        .await
+}
+
+/// Creates a draft credit note of the chosen lines and opens it.
+#[server(prefix = "/rpc", endpoint = "credit_invoice")]
+pub async fn credit_invoice(
+    invoice_id: i64,
+    #[server(default)] date: String,
+    #[server(default)] reason: String,
+    #[server(default)] rows: Vec<CreditRowInput>,
+) -> Result<(), Problem> {
+    let user = crate::backend::require_user().await?;
+    let date = chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
+        .map_err(|_| Problem::validation("date", "Give the credit note's date (YYYY-MM-DD)"))?;
+    let selection = credit_selection(&rows)?;
+    let reason = Some(reason.trim().to_string()).filter(|r| !r.is_empty());
+    let note_id = crate::backend::desk()?
+        .credit_invoice(&user, invoice_id, date, reason, selection.clone())
+        .await
+        .map_err(|problem| on_invoice_lines(problem, &selection))?;
+    leptos_axum::redirect(&format!("/credit-notes/{note_id}"));
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -239,5 +323,50 @@ mod tests {
         let problem = filters.parse().unwrap_err();
         assert_eq!(problem.status, 422);
         assert!(problem.field_message("date_from").is_some(), "{problem:?}");
+    }
+
+    #[test]
+    fn a_refused_quantity_is_named_on_its_invoice_line() {
+        let rows = [
+            CreditRowInput {
+                line: 0,
+                selected: None,
+                quantity: Some("1".into()),
+            },
+            CreditRowInput {
+                line: 1,
+                selected: Some("on".into()),
+                quantity: Some("9".into()),
+            },
+        ];
+        let selection = credit_selection(&rows).unwrap();
+        assert_eq!(
+            selection,
+            [LineSelection {
+                line: 1,
+                quantity: Some(9.into())
+            }]
+        );
+        let refused = crate::domain::Violation::new(
+            crate::domain::RuleCode::ValidationError,
+            Some(line_field(0, "quantity")),
+            "Credit between 0 and 2 of this line",
+        );
+        let problem = on_invoice_lines(Problem::from(vec![refused]), &selection);
+        assert_eq!(
+            problem.item_messages("lines", 1),
+            ["Credit between 0 and 2 of this line"]
+        );
+        let none = [CreditRowInput {
+            line: 0,
+            selected: None,
+            quantity: None,
+        }];
+        assert!(
+            credit_selection(&none)
+                .unwrap_err()
+                .field_message("lines")
+                .is_some()
+        );
     }
 }

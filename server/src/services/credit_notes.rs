@@ -4,7 +4,8 @@ use app::domain::{
     check_related_invoice, is_finalized, over_credit_warning,
 };
 use app::model::{
-    CreditNoteListPage, CreditNotePage, CreditNoteQuery, CreditNoteView, CurrentUser, InvoiceView,
+    CreditFromInvoicePage, CreditNoteListPage, CreditNotePage, CreditNoteQuery, CreditNoteView,
+    CurrentUser, InvoiceView,
 };
 use chrono::{Datelike, NaiveDate};
 use serde_json::json;
@@ -367,6 +368,33 @@ impl Services {
             related_invoice_number,
             viewer: user.clone(),
             timeline,
+            today: self.now().date_naive(),
+        })
+    }
+
+    /// What "credit this invoice" shows: the invoice and the notes already related to it
+    /// (for people who may write credit notes).
+    pub async fn credit_from_invoice_page(
+        &self,
+        user: &CurrentUser,
+        invoice_id: i64,
+    ) -> Result<CreditFromInvoicePage, ServiceError> {
+        self.authorize(user, Permission::WriteCreditNotes)?;
+        let mut tx = self.storage.read().await?;
+        let invoice = super::load_invoice(&mut tx, invoice_id).await?;
+        let filter = CreditNoteFilter {
+            related_invoice_id: Some(invoice_id),
+            ..Default::default()
+        };
+        let earlier = tx
+            .find_credit_notes(&filter, Page::ALL)
+            .await?
+            .into_iter()
+            .map(views::credit_note)
+            .collect();
+        Ok(CreditFromInvoicePage {
+            invoice,
+            earlier,
             today: self.now().date_naive(),
         })
     }

@@ -13,6 +13,19 @@ fn id(body: &Value) -> i64 {
         .unwrap_or_else(|| panic!("no id in {body}"))
 }
 
+/// A server function posted with owned form values.
+async fn rpc(
+    session: &common::SessionClient<'_>,
+    name: &str,
+    form: &[(&str, String)],
+) -> (u16, Value) {
+    let borrowed: Vec<(&str, &str)> = form
+        .iter()
+        .map(|(key, value)| (*key, value.as_str()))
+        .collect();
+    session.rpc(name, &borrowed).await
+}
+
 on_both_backends! {
     async fn the_list_filters_by_number_prefix_related_invoice_and_pages(db) {
         let app = TestApp::spawn(db).await;
@@ -97,5 +110,46 @@ on_both_backends! {
         let (_, html) = manager.page(&format!("/credit-notes/{note}")).await;
         assert!(html.contains("25.00 EUR"), "25.00 remain");
         assert!(!html.contains(">Delete<"), "a finalized note is never deleted");
+    }
+
+    async fn crediting_part_of_an_invoice_names_refusals_by_invoice_line(db) {
+        let app = TestApp::spawn(db).await;
+        let api = Api::new(&app, Role::Administrator).await;
+        let acme = api.customer("Acme", "EUR").await;
+        let (status, invoice) = api
+            .post("/invoices", serde_json::json!({
+                "customer_id": acme, "currency": "EUR", "issue_date": "2026-11-01",
+                "lines": [
+                    {"description": "Chair", "quantity": "4", "unit_price": "25.00", "tax_rate": "0"},
+                    {"description": "Desk", "quantity": "1", "unit_price": "200.00", "tax_rate": "0"}
+                ]
+            }))
+            .await;
+        assert_eq!(status, 201, "{invoice}");
+        let invoice_id = id(&invoice).to_string();
+        let sales = app.session(Role::Sales).await;
+        let (status, html) = sales.page(&format!("/invoices/{invoice_id}/credit")).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("Lines to credit") && html.contains("Desk"));
+
+        // Only the desk (invoice line 1), with more than was invoiced: named on line 1.
+        let form = |quantity: &'static str| {
+            vec![
+                ("invoice_id", invoice_id.clone()), ("date", "2026-11-20".to_string()), ("reason", String::new()),
+                ("rows[0][line]", "0".to_string()), ("rows[0][quantity]", "1".to_string()),
+                ("rows[1][line]", "1".to_string()), ("rows[1][selected]", "on".to_string()),
+                ("rows[1][quantity]", quantity.to_string()),
+            ]
+        };
+        let (status, body) = rpc(&sales, "credit_invoice", &form("2")).await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(body["errors"][0]["field"], "lines[1].quantity");
+        let (status, body) = rpc(&sales, "credit_invoice", &form("0.5")).await;
+        assert!(status < 400, "{status} {body}");
+        let (_, list) = api.get(&format!("/credit-notes?related_invoice_id={invoice_id}")).await;
+        let notes = list["items"].as_array().expect("a list");
+        assert_eq!(notes.len(), 1, "the refused post wrote nothing: {list}");
+        assert_eq!(notes[0]["total"], "100.00");
+        assert_eq!(notes[0]["status"], "draft");
     }
 }

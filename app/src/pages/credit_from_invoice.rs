@@ -1,0 +1,207 @@
+//! "Credit this invoice": pick lines, reduce quantities, see what was credited on the invoice
+//! before, and a warning (not a block) when the new credit takes the total above the invoice.
+//! The preview is the shared domain's (`credit_lines_from_invoice`, `document_totals`,
+//! `over_credit_warning`); the server runs the same rules when the form posts.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use super::{CreditNoteStatusBadge, ProblemMessage};
+use crate::domain::{credit_lines_from_invoice, document_totals, over_credit_warning};
+use crate::model::CreditFromInvoicePage;
+use crate::problem::Problem;
+use crate::rpc::credit_notes::{
+    CreditInvoice, CreditRowInput, credit_selection, load_credit_from_invoice,
+};
+
+#[component]
+pub fn CreditFromInvoicePage() -> impl IntoView {
+    let params = use_params_map();
+    let action = ServerAction::<CreditInvoice>::new();
+    let invoice_id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+    };
+    let page = Resource::new(invoice_id, |invoice_id| async move {
+        match invoice_id {
+            Some(id) => load_credit_from_invoice(id).await,
+            None => Err(Problem::not_found("The invoice")),
+        }
+    });
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading invoice…"</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Err(problem) => view! { <ProblemMessage problem/> }.into_any(),
+                    Ok(page) => view! { <CreditForm page action/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn CreditForm(page: CreditFromInvoicePage, action: ServerAction<CreditInvoice>) -> impl IntoView {
+    let credited_before = page.credited_before();
+    let invoice = page.invoice;
+    let currency = invoice.currency;
+    let invoice_lines: Vec<_> = invoice.lines.iter().map(|line| line.input()).collect();
+    // Every line starts chosen in full: a partial credit unticks or reduces.
+    let rows: Vec<(RwSignal<bool>, RwSignal<String>)> = invoice
+        .lines
+        .iter()
+        .map(|line| {
+            (
+                RwSignal::new(true),
+                RwSignal::new(line.quantity.to_string()),
+            )
+        })
+        .collect();
+    let inputs = rows.clone();
+    let invoice_total = invoice.total;
+    // The new note's total and the over-credit warning, as the server will compute them.
+    let preview = Memo::new(move |_| {
+        let posted: Vec<CreditRowInput> = inputs
+            .iter()
+            .enumerate()
+            .map(|(line, (selected, quantity))| CreditRowInput {
+                line,
+                selected: selected.get().then(|| "on".to_string()),
+                quantity: Some(quantity.get()),
+            })
+            .collect();
+        let selection = credit_selection(&posted)?;
+        let lines = credit_lines_from_invoice(&invoice_lines, &selection).map_err(Problem::from)?;
+        let total = document_totals(&lines, currency).total;
+        let warning = match credited_before {
+            Some(before) => over_credit_warning(invoice_total, before, total, currency),
+            None => Some("The invoice's credited amount is beyond reckoning".to_string()),
+        };
+        Ok::<_, Problem>((total, warning))
+    });
+    let server_problem = move || action.value().get().and_then(Result::err);
+    let back = format!("/invoices/{}", invoice.id);
+    let number = invoice.number.clone();
+    view! {
+        <p><A href=back.clone()>"← Invoice " {number}</A></p>
+        <h1>"Credit invoice " {invoice.number.clone()}</h1>
+        <dl class="facts">
+            <dt>"Customer"</dt><dd>{invoice.customer_name.clone()}</dd>
+            <dt>"Invoice total"</dt><dd class="num">{currency.format(invoice.total)}</dd>
+            <dt>"Credited before"</dt>
+            <dd class="num">{credited_before.map(|c| currency.format(c)).unwrap_or_default()}</dd>
+        </dl>
+        <h2>"Credited before"</h2>
+        {if page.earlier.is_empty() {
+            view! { <p>"No credit note relates to this invoice yet."</p> }.into_any()
+        } else {
+            view! {
+                <table class="grid">
+                    <caption class="visually-hidden">"Earlier credit notes of this invoice"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Credit note"</th>
+                            <th scope="col">"Status"</th>
+                            <th scope="col" class="num">"Amount"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {page.earlier.into_iter().map(|note| {
+                            let href = format!("/credit-notes/{}", note.id);
+                            let number = note.display_number();
+                            view! {
+                                <tr>
+                                    <td><A href=href>{number}</A></td>
+                                    <td><CreditNoteStatusBadge status=note.status/></td>
+                                    <td class="num">{currency.format(note.total)}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any()
+        }}
+        <ActionForm action=action attr:aria-label="Credit these lines">
+            <input type="hidden" name="invoice_id" value=invoice.id/>
+            <table class="grid">
+                <caption class="visually-hidden">"Lines to credit"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Credit"</th>
+                        <th scope="col">"Description"</th>
+                        <th scope="col" class="num">"Invoiced"</th>
+                        <th scope="col" class="num">"Unit price"</th>
+                        <th scope="col">"Quantity to credit"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {invoice.lines.iter().zip(rows).enumerate().map(|(index, (line, (selected, quantity)))| {
+                        let messages = move || {
+                            server_problem()
+                                .map(|p| p.item_messages("lines", index).into_iter().map(str::to_string).collect::<Vec<_>>())
+                                .unwrap_or_default()
+                        };
+                        let description = line.description.clone();
+                        // Attributes for the first render (and for browsers without
+                        // JavaScript); the properties follow the signals afterwards.
+                        let initial_quantity = quantity.get_untracked();
+                        view! {
+                            <tr>
+                                <td>
+                                    <input type="hidden" name=format!("rows[{index}][line]") value=index/>
+                                    <input
+                                        type="checkbox"
+                                        name=format!("rows[{index}][selected]")
+                                        value="on"
+                                        aria-label=format!("Credit {description}")
+                                        checked=true
+                                        prop:checked=move || selected.get()
+                                        on:change=move |ev| selected.set(event_target_checked(&ev))
+                                    />
+                                </td>
+                                <td>{line.description.clone()}</td>
+                                <td class="num">{line.quantity.to_string()}</td>
+                                <td class="num">{currency.format(line.unit_price)}</td>
+                                <td>
+                                    <input
+                                        type="text"
+                                        inputmode="decimal"
+                                        name=format!("rows[{index}][quantity]")
+                                        aria-label=format!("Quantity of {description}")
+                                        value=initial_quantity
+                                        prop:value=move || quantity.get()
+                                        on:input=move |ev| quantity.set(event_target_value(&ev))
+                                    />
+                                    {move || messages().into_iter().map(|m| view! { <span class="field-error">{m}</span> }).collect_view()}
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <p class="preview" aria-live="polite">
+                {move || match preview.get() {
+                    Ok((total, warning)) => view! {
+                        <span>"Credit note total: "
+                            <output aria-label="Credit note total">{currency.format(total)}</output>
+                        </span>
+                        {warning.map(|w| view! { <span class="warning" role="status">{w}</span> })}
+                    }.into_any(),
+                    Err(problem) => view! { <span class="error">{problem.detail}</span> }.into_any(),
+                }}
+            </p>
+            <label>"Credit note date" <input type="date" name="date" value=page.today.to_string() required/></label>
+            <label>"Reason" <input type="text" name="reason"/></label>
+            {move || server_problem().map(|problem| view! {
+                <div class="problem" role="alert">{problem.detail}</div>
+            })}
+            <div class="actions">
+                <button type="submit" class="primary">"Create draft credit note"</button>
+                <A href=back>"Cancel"</A>
+            </div>
+        </ActionForm>
+    }
+}

@@ -13,7 +13,7 @@ use tower_sessions::Session;
 use crate::domain::AllocationRequest;
 use crate::model::{
     CreditFromInvoicePage, CreditNoteListPage, CreditNotePage, CreditNoteQuery, CurrentUser,
-    InvoicePage, InvoiceView, PortalView,
+    InvoicePage, InvoiceView, NewCreditNotePage, PortalView,
 };
 use crate::problem::Problem;
 
@@ -75,6 +75,13 @@ pub trait Desk: Send + Sync + 'static {
         date: chrono::NaiveDate,
         reason: Option<String>,
         selection: Vec<crate::domain::LineSelection>,
+    ) -> Result<i64, Problem>;
+    async fn new_credit_note_page(&self, user: &CurrentUser) -> Result<NewCreditNotePage, Problem>;
+    /// A draft credit note from the form; answers its id.
+    async fn create_credit_note(
+        &self,
+        user: &CurrentUser,
+        form: crate::rpc::new_credit_note::NewCreditNoteForm,
     ) -> Result<i64, Problem>;
     async fn credit_note_command(
         &self,

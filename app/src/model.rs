@@ -191,6 +191,16 @@ pub struct CreditNotePage {
     pub today: NaiveDate,
 }
 
+/// What the new-credit-note form offers: the customers (with their currency and tax region)
+/// and the tax table that proposes each line's rate.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewCreditNotePage {
+    pub customers: Vec<CustomerView>,
+    pub tax_table: crate::domain::TaxTable,
+    /// Today on the server's clock: the date the form proposes.
+    pub today: NaiveDate,
+}
+
 /// What "credit this invoice" shows: the invoice's lines and every note already related to it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreditFromInvoicePage {

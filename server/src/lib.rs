@@ -5,6 +5,7 @@ pub mod csrf;
 pub mod demo;
 pub mod housekeeping;
 pub mod net;
+pub mod note_form;
 pub mod pdf;
 pub mod services;
 pub mod storage;

@@ -8,7 +8,7 @@ use app::backend::{Desk, DeskHandle, NoteCommand};
 use app::domain::AllocationRequest;
 use app::model::{
     CreditFromInvoicePage, CreditNoteListPage, CreditNotePage, CreditNoteQuery, CurrentUser,
-    InvoicePage, InvoiceView, PortalView,
+    InvoicePage, InvoiceView, NewCreditNotePage, PortalView,
 };
 use app::problem::Problem;
 use app::{App, shell};
@@ -116,6 +116,18 @@ impl Desk for Services {
         let created =
             Services::credit_invoice(self, user, invoice_id, Some(date), reason, selection).await?;
         Ok(created.note.id)
+    }
+
+    async fn new_credit_note_page(&self, user: &CurrentUser) -> Result<NewCreditNotePage, Problem> {
+        Ok(Services::new_credit_note_page(self, user).await?)
+    }
+
+    async fn create_credit_note(
+        &self,
+        user: &CurrentUser,
+        form: app::rpc::new_credit_note::NewCreditNoteForm,
+    ) -> Result<i64, Problem> {
+        Ok(crate::note_form::create_from_form(self, user, form).await?)
     }
 
     async fn credit_note_command(

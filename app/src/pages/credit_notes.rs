@@ -7,7 +7,7 @@ use leptos_router::components::{A, Form};
 use leptos_router::hooks::use_query_map;
 
 use super::{CreditNoteStatusBadge, ProblemMessage};
-use crate::domain::CreditNoteStatus;
+use crate::domain::{CreditNoteStatus, Permission};
 use crate::model::{CreditNoteListPage, CreditNoteView};
 use crate::rpc::credit_notes::{
     ALL_STATUSES, CreditNoteFilters, DEFAULT_STATUS, load_credit_note_list,
@@ -54,6 +54,9 @@ pub fn CreditNotesPage() -> impl IntoView {
                     }.into_any(),
                     Err(problem) => view! { <ProblemMessage problem/> }.into_any(),
                     Ok(page) => view! {
+                        {page.viewer.may(Permission::WriteCreditNotes).then(|| view! {
+                            <p><A href="/credit-notes/new">"New credit note"</A></p>
+                        })}
                         <FilterForm filters=filters.clone() customers=page.customers.clone() problem=None/>
                         <CreditNoteList page filters/>
                     }.into_any(),

@@ -5,6 +5,7 @@ pub mod invoice_detail;
 pub mod invoices;
 pub mod link_dialog;
 pub mod login;
+pub mod new_credit_note;
 pub mod portal;
 
 use leptos::prelude::*;

@@ -1,6 +1,7 @@
 //! Server functions: thin doors from the browser onto the service layer, under `/rpc`.
 
 pub mod credit_notes;
+pub mod new_credit_note;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};

@@ -5,7 +5,7 @@ use app::domain::{
 };
 use app::model::{
     CreditFromInvoicePage, CreditNoteListPage, CreditNotePage, CreditNoteQuery, CreditNoteView,
-    CurrentUser, InvoiceView,
+    CurrentUser, InvoiceView, NewCreditNotePage,
 };
 use chrono::{Datelike, NaiveDate};
 use serde_json::json;
@@ -368,6 +368,26 @@ impl Services {
             related_invoice_number,
             viewer: user.clone(),
             timeline,
+            today: self.now().date_naive(),
+        })
+    }
+
+    /// What the new-credit-note form offers: customers and the tax table.
+    pub async fn new_credit_note_page(
+        &self,
+        user: &CurrentUser,
+    ) -> Result<NewCreditNotePage, ServiceError> {
+        self.authorize(user, Permission::WriteCreditNotes)?;
+        let mut tx = self.storage.read().await?;
+        let customers = tx
+            .find_customers(Page::ALL)
+            .await?
+            .into_iter()
+            .map(views::customer)
+            .collect();
+        Ok(NewCreditNotePage {
+            customers,
+            tax_table: tx.tax_table().await?,
             today: self.now().date_naive(),
         })
     }

@@ -152,4 +152,58 @@ on_both_backends! {
         assert_eq!(notes[0]["total"], "100.00");
         assert_eq!(notes[0]["status"], "draft");
     }
+
+    async fn the_new_note_form_takes_table_rates_and_names_faults_on_their_row(db) {
+        let app = TestApp::spawn(db).await;
+        let admin = Api::new(&app, Role::Administrator).await;
+        let acme = admin.customer("Acme", "EUR").await;
+        let table = serde_json::json!({"rules": [{"region": "DE", "category": "standard", "rate": "19"}]});
+        let (status, body) = admin.send(app.client.put(app.url("/api/v1/tax-rules")).json(&table)).await;
+        assert!(status < 300, "{body}");
+        let sales = app.session(Role::Sales).await;
+        let (status, html) = sales.page("/credit-notes/new").await;
+        assert_eq!(status, 200);
+        assert!(html.contains("Acme (EUR)"));
+
+        let acme_text = acme.to_string();
+        let form = |price: &'static str| {
+            vec![
+                ("form[kind]", "lines".to_string()), ("form[customer_id]", acme_text.clone()),
+                ("form[date]", "2026-11-20".to_string()), ("form[reason]", "Return".to_string()),
+                ("form[related_invoice]", String::new()),
+                // A blank first row is skipped; the second names its faults as row 1.
+                ("form[lines][0][description]", String::new()), ("form[lines][0][unit_price]", String::new()),
+                ("form[lines][1][description]", "Chair".to_string()), ("form[lines][1][quantity]", "2".to_string()),
+                ("form[lines][1][unit_price]", price.to_string()), ("form[lines][1][tax_rate]", String::new()),
+            ]
+        };
+        let (status, body) = rpc(&sales, "create_credit_note", &form("25.001")).await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(body["errors"][0]["field"], "lines[1].unit_price");
+        let (status, body) = rpc(&sales, "create_credit_note", &form("25.00")).await;
+        assert!(status < 400, "{status} {body}");
+        let (_, list) = admin.get(&format!("/credit-notes?customer_id={acme}")).await;
+        let notes = list["items"].as_array().expect("a list");
+        assert_eq!(notes.len(), 1, "the refused post wrote nothing: {list}");
+        // 2 × 25.00 and the table's 19 %.
+        assert_eq!(notes[0]["total"], "59.50");
+
+        // A standalone charge, and an unknown related invoice refused on its field.
+        let charge = |invoice: &'static str| {
+            vec![
+                ("form[kind]", "charge".to_string()), ("form[customer_id]", acme_text.clone()),
+                ("form[date]", "2026-11-20".to_string()), ("form[related_invoice]", invoice.to_string()),
+                ("form[charge_code]", "GOODWILL".to_string()), ("form[charge_description]", "Late delivery".to_string()),
+                ("form[charge_amount]", "15.00".to_string()),
+            ]
+        };
+        let (status, body) = rpc(&sales, "create_credit_note", &charge("INV-NOPE")).await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(body["errors"][0]["field"], "related_invoice");
+        let (status, body) = rpc(&sales, "create_credit_note", &charge("")).await;
+        assert!(status < 400, "{status} {body}");
+        let (_, list) = admin.get(&format!("/credit-notes?customer_id={acme}")).await;
+        assert_eq!(list["items"][1]["total"], "15.00");
+        assert_eq!(list["items"][1]["charge"]["code"], "GOODWILL");
+    }
 }

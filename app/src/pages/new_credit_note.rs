@@ -1,0 +1,214 @@
+//! A new credit note: with lines (net, tax and total previewed live by the shared domain, each
+//! line's rate proposed from the tax table), or standalone with a charge. The tab is in the
+//! URL (`?kind=charge`) and the form posts as plain HTML, so both work without JavaScript.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+
+use super::ProblemMessage;
+use crate::model::NewCreditNotePage;
+use crate::problem::Problem;
+use crate::rpc::new_credit_note::{
+    CreateCreditNote, LineRowInput, STANDARD_CATEGORY, load_new_credit_note, parse_rows,
+    preview_total,
+};
+
+/// How many line rows the form offers; blank ones are ignored.
+const LINE_ROWS: usize = 5;
+
+#[component]
+pub fn NewCreditNotePage() -> impl IntoView {
+    let query = use_query_map();
+    let action = ServerAction::<CreateCreditNote>::new();
+    let page = Resource::new(|| (), |_| load_new_credit_note());
+    let charge = Memo::new(move |_| query.read().get("kind").as_deref() == Some("charge"));
+    view! {
+        <h1>"New credit note"</h1>
+        <nav class="tabs" aria-label="Kind of credit note">
+            <A href="/credit-notes/new">"With lines"</A>
+            <A href="/credit-notes/new?kind=charge">"Standalone charge"</A>
+        </nav>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Err(problem) => view! { <ProblemMessage problem/> }.into_any(),
+                    Ok(page) => view! { <NoteForm page action charge=charge.get()/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn NoteForm(
+    page: NewCreditNotePage,
+    action: ServerAction<CreateCreditNote>,
+    charge: bool,
+) -> impl IntoView {
+    let problem = move || action.value().get().and_then(Result::err);
+    let on = move |field: &'static str| {
+        move || {
+            problem()
+                .and_then(|p| p.field_message(field).map(str::to_string))
+                .map(|message| view! { <span class="field-error" role="alert">{message}</span> })
+        }
+    };
+    let customer = RwSignal::new(None::<i64>);
+    let rows: Vec<RwSignal<LineRowInput>> = (0..LINE_ROWS)
+        .map(|_| RwSignal::new(LineRowInput::default()))
+        .collect();
+    let customers = page.customers.clone();
+    let table = page.tax_table.clone();
+    let preview_rows = rows.clone();
+    // The total as the server will compute it, once a customer gives the currency and region.
+    let preview = Memo::new(move |_| {
+        let chosen = customer.get()?;
+        let customer = customers.iter().find(|c| c.id == chosen)?;
+        let inputs: Vec<LineRowInput> = preview_rows.iter().map(|row| row.get()).collect();
+        let lines = parse_rows(&inputs, customer.currency).ok()?;
+        if lines.is_empty() {
+            return None;
+        }
+        let total = preview_total(&lines, customer.currency, &table, &customer.tax_region)?;
+        Some(customer.currency.format(total))
+    });
+    let proposed_customers = page.customers.clone();
+    let proposed_table = page.tax_table.clone();
+    // The rate the table proposes for the chosen customer, shown where no rate is typed.
+    let proposed_rate = move || {
+        let chosen = customer.get()?;
+        let customer = proposed_customers.iter().find(|c| c.id == chosen)?;
+        proposed_table
+            .rate(&customer.tax_region, STANDARD_CATEGORY)
+            .map(|rate| format!("{rate} (table)"))
+    };
+    view! {
+        <ActionForm action=action attr:class="editor" attr:aria-label="New credit note">
+            <input type="hidden" name="form[kind]" value=if charge { "charge" } else { "lines" }/>
+            <div class="fields">
+                <label>"Customer"
+                    <select name="form[customer_id]" required on:change=move |ev| {
+                        customer.set(event_target_value(&ev).parse().ok());
+                    }>
+                        <option value="">"Choose…"</option>
+                        {page.customers.iter().map(|c| view! {
+                            <option value=c.id.to_string()>{format!("{} ({})", c.name, c.currency.code())}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                {on("customer_id")}
+                <label>"Date" <input type="date" name="form[date]" value=page.today.to_string() required/></label>
+                {on("date")}
+                <label>"Related invoice" <input type="text" name="form[related_invoice]" placeholder="INV-2026-00001"/></label>
+                {on("related_invoice")}
+                <label>"Reason" <input type="text" name="form[reason]"/></label>
+            </div>
+            {if charge {
+                view! {
+                    <fieldset>
+                        <legend>"Standalone charge"</legend>
+                        <label>"Charge code" <input type="text" name="form[charge_code]" required/></label>
+                        {on("charge.code")}
+                        <label>"Charge description" <input type="text" name="form[charge_description]" required/></label>
+                        {on("charge.description")}
+                        <label>"Charge amount" <input type="text" inputmode="decimal" name="form[charge_amount]" required/></label>
+                        {on("charge.amount")}
+                    </fieldset>
+                }.into_any()
+            } else {
+                view! {
+                    <table class="grid">
+                        <caption class="visually-hidden">"Credit note lines"</caption>
+                        <thead>
+                            <tr>
+                                <th scope="col">"Description"</th>
+                                <th scope="col">"Quantity"</th>
+                                <th scope="col">"Unit price"</th>
+                                <th scope="col">"Discount %"</th>
+                                <th scope="col">"Tax %"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {rows.into_iter().enumerate().map(|(index, row)| {
+                                line_row(index, row, problem, proposed_rate.clone())
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                    {on("lines")}
+                    <p class="preview" aria-live="polite">
+                        {move || preview.get().map(|total| view! {
+                            <span>"Credit note total: " <output aria-label="Credit note total">{total}</output></span>
+                        })}
+                    </p>
+                }.into_any()
+            }}
+            {move || problem().filter(|p| p.errors.is_empty()).map(|p| view! {
+                <div class="problem" role="alert">{p.detail}</div>
+            })}
+            <div class="actions">
+                <button type="submit" class="primary">"Create draft"</button>
+                <A href="/credit-notes">"Cancel"</A>
+            </div>
+        </ActionForm>
+    }
+}
+
+fn line_row(
+    index: usize,
+    row: RwSignal<LineRowInput>,
+    problem: impl Fn() -> Option<Problem> + Copy + Send + Sync + 'static,
+    proposed_rate: impl Fn() -> Option<String> + Send + Sync + 'static,
+) -> impl IntoView {
+    let name = move |field: &str| format!("form[lines][{index}][{field}]");
+    let label = move |field: &str| format!("{field} of line {}", index + 1);
+    let messages = move || {
+        problem()
+            .map(|p| {
+                p.item_messages("lines", index)
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    };
+    // Each input writes its own field of the row's signal.
+    let input = move |field: &'static str, set: fn(&mut LineRowInput, String)| {
+        view! {
+            <input
+                type="text"
+                name=name(field)
+                aria-label=label(field_label(field))
+                on:input=move |ev| row.update(|r| set(r, event_target_value(&ev)))
+            />
+        }
+    };
+    view! {
+        <tr>
+            <td>{input("description", |r, v| r.description = v)}</td>
+            <td>{input("quantity", |r, v| r.quantity = v)}</td>
+            <td>{input("unit_price", |r, v| r.unit_price = v)}</td>
+            <td>{input("discount", |r, v| r.discount = v)}</td>
+            <td>
+                <input
+                    type="text"
+                    name=name("tax_rate")
+                    aria-label=label("Tax %")
+                    placeholder=move || proposed_rate().unwrap_or_default()
+                    on:input=move |ev| row.update(|r| r.tax_rate = event_target_value(&ev))
+                />
+                {move || messages().into_iter().map(|m| view! { <span class="field-error">{m}</span> }).collect_view()}
+            </td>
+        </tr>
+    }
+}
+
+fn field_label(field: &str) -> &'static str {
+    match field {
+        "description" => "Description",
+        "quantity" => "Quantity",
+        "unit_price" => "Unit price",
+        "discount" => "Discount %",
+        _ => "Tax %",
+    }
+}

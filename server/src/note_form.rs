@@ -1,0 +1,83 @@
+//! The browser's new-credit-note form, read into the service's input: the customer's currency
+//! gives the amounts their meaning, the related invoice is named by its number, and every
+//! refusal comes back on the form row it concerns.
+
+use app::domain::Charge;
+use app::model::CurrentUser;
+use app::problem::Problem;
+use app::rpc::new_credit_note::{NewCreditNoteForm, on_rows, parse_rows};
+
+use crate::services::{Caller, InvoiceFilter, LineDraft, NewCreditNoteInput, Page, Services};
+
+/// Creates the draft the form describes; answers its id.
+pub async fn create_from_form(
+    services: &Services,
+    user: &CurrentUser,
+    form: NewCreditNoteForm,
+) -> Result<i64, Problem> {
+    let customer_id = form
+        .customer_id
+        .trim()
+        .parse::<i64>()
+        .map_err(|_| Problem::validation("customer_id", "Choose a customer"))?;
+    let customer = services
+        .customer(user, customer_id)
+        .await
+        .map_err(|_| Problem::validation("customer_id", "Choose a customer"))?;
+    let currency = customer.currency;
+    let date = chrono::NaiveDate::parse_from_str(form.date.trim(), "%Y-%m-%d")
+        .map_err(|_| Problem::validation("date", "Give the credit note's date (YYYY-MM-DD)"))?;
+    let related_invoice_id = match form.related_invoice.trim() {
+        "" => None,
+        number => {
+            let filter = InvoiceFilter {
+                number: Some(number.to_string()),
+                ..Default::default()
+            };
+            let found = services.find_invoices(user, filter, Page::ALL).await?;
+            let invoice = found.first().ok_or_else(|| {
+                Problem::validation("related_invoice", format!("There is no invoice {number}"))
+            })?;
+            Some(invoice.id)
+        }
+    };
+    let reason = Some(form.reason.trim().to_string()).filter(|r| !r.is_empty());
+    let (lines, charge) = if form.kind == "charge" {
+        let amount = currency
+            .parse_positive_amount(form.charge_amount.trim())
+            .map_err(|error| Problem::invalid_amount("charge.amount", &error))?;
+        let charge = Charge {
+            code: form.charge_code.trim().to_string(),
+            description: form.charge_description.trim().to_string(),
+            amount,
+        };
+        (Vec::new(), Some(charge))
+    } else {
+        (parse_rows(&form.lines, currency)?, None)
+    };
+    let drafts = lines
+        .iter()
+        .map(|line| LineDraft {
+            description: line.description.clone(),
+            quantity: line.quantity,
+            unit_price: line.unit_price,
+            discount_percent: line.discount_percent,
+            tax_rate: line.tax_rate,
+            tax_category: None,
+        })
+        .collect();
+    let input = NewCreditNoteInput {
+        customer_id,
+        currency,
+        date,
+        reason,
+        related_invoice_id,
+        lines: drafts,
+        charge,
+    };
+    let created = services
+        .create_credit_note(Caller::User(user), input)
+        .await
+        .map_err(|error| on_rows(Problem::from(error), &lines))?;
+    Ok(created.note.id)
+}

@@ -126,6 +126,8 @@ pub struct CreditNoteView {
     pub currency: Currency,
     pub date: NaiveDate,
     pub status: CreditNoteStatus,
+    /// The number of the related invoice, if any.
+    pub related_invoice_number: Option<String>,
     pub reason: Option<String>,
     pub related_invoice_id: Option<i64>,
     pub lines: Vec<LineView>,
@@ -182,8 +184,6 @@ pub struct InvoicePage {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreditNotePage {
     pub note: CreditNoteView,
-    /// The number of the invoice the note relates to, if any.
-    pub related_invoice_number: Option<String>,
     pub viewer: CurrentUser,
     /// The note's events, oldest first.
     pub timeline: Vec<TimelineEvent>,

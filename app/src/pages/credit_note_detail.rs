@@ -109,7 +109,7 @@ fn CreditNoteDetail(page: CreditNotePage, actions: Actions) -> impl IntoView {
     let note = page.note;
     let currency = note.currency;
     let money = move |amount| currency.format(amount);
-    let related = match (note.related_invoice_id, page.related_invoice_number) {
+    let related = match (note.related_invoice_id, note.related_invoice_number.clone()) {
         (Some(id), Some(number)) => {
             view! { <A href=format!("/invoices/{id}")>{number}</A> }.into_any()
         }

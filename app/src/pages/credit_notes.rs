@@ -10,11 +10,11 @@ use super::{CreditNoteStatusBadge, ProblemMessage};
 use crate::domain::{CreditNoteStatus, Permission};
 use crate::model::{CreditNoteListPage, CreditNoteView};
 use crate::rpc::credit_notes::{
-    ALL_STATUSES, CreditNoteFilters, DEFAULT_STATUS, load_credit_note_list,
+    ALL_STATUSES, BY_INVOICE, CreditNoteFilters, DEFAULT_STATUS, load_credit_note_list,
 };
 
 /// The URL parameters of the filters, in the order the form has them.
-const FILTER_KEYS: [&str; 7] = [
+const FILTER_KEYS: [&str; 8] = [
     "status",
     "number",
     "customer_id",
@@ -22,6 +22,7 @@ const FILTER_KEYS: [&str; 7] = [
     "date_from",
     "date_to",
     "invoice",
+    "view",
 ];
 
 #[component]
@@ -39,6 +40,7 @@ pub fn CreditNotesPage() -> impl IntoView {
             date_to: get("date_to"),
             invoice: get("invoice"),
             after: get("after"),
+            view: get("view"),
         }
     };
     let page = Resource::new(filters, load_credit_note_list);
@@ -123,6 +125,8 @@ fn FilterForm(
             <label>"Related invoice"
                 <input type="search" name="invoice" placeholder="INV-2026-00001" value=text(&filters.invoice)/>
             </label>
+            // The chosen view stays when filters change.
+            {filters.view.clone().map(|view| view! { <input type="hidden" name="view" value=view/> })}
             <button type="submit">"Filter"</button>
         </Form>
     }
@@ -138,6 +142,7 @@ fn page_href(filters: &CreditNoteFilters, after: Option<i64>) -> String {
         &filters.date_from,
         &filters.date_to,
         &filters.invoice,
+        &filters.view,
     ];
     let after = after.map(|after| after.to_string());
     let pairs: Vec<(&str, &str)> = FILTER_KEYS
@@ -162,9 +167,32 @@ fn CreditNoteList(page: CreditNoteListPage, filters: CreditNoteFilters) -> impl 
     let next_href = page
         .next_after
         .map(|after| page_href(&filters, Some(after)));
+    let grouped = filters.view.as_deref() == Some(BY_INVOICE);
+    let list_href = page_href(
+        &CreditNoteFilters {
+            view: None,
+            after: None,
+            ..filters.clone()
+        },
+        None,
+    );
+    let grouped_href = page_href(
+        &CreditNoteFilters {
+            view: Some(BY_INVOICE.into()),
+            after: None,
+            ..filters.clone()
+        },
+        None,
+    );
     view! {
+        <nav class="tabs" aria-label="Views">
+            <A href=list_href>"List"</A>
+            <A href=grouped_href>"Grouped by invoice"</A>
+        </nav>
         {if page.notes.is_empty() {
             view! { <p>"No credit note matches these filters."</p> }.into_any()
+        } else if grouped {
+            view! { <GroupedByInvoice notes=page.notes/> }.into_any()
         } else {
             view! { <CreditNoteTable notes=page.notes/> }.into_any()
         }}
@@ -186,6 +214,7 @@ fn CreditNoteTable(notes: Vec<CreditNoteView>) -> impl IntoView {
                     <th scope="col">"Customer"</th>
                     <th scope="col">"Date"</th>
                     <th scope="col">"Status"</th>
+                    <th scope="col">"Related invoice"</th>
                     <th scope="col" class="num">"Total"</th>
                     <th scope="col" class="num">"Remaining"</th>
                 </tr>
@@ -202,6 +231,7 @@ fn CreditNoteTable(notes: Vec<CreditNoteView>) -> impl IntoView {
                             <td>{note.customer_name.clone()}</td>
                             <td>{note.date.to_string()}</td>
                             <td><CreditNoteStatusBadge status=note.status/></td>
+                            <td>{note.related_invoice_number.clone().unwrap_or_default()}</td>
                             <td class="num">{currency.format(note.total)}</td>
                             <td class="num">{remaining}</td>
                         </tr>
@@ -210,6 +240,87 @@ fn CreditNoteTable(notes: Vec<CreditNoteView>) -> impl IntoView {
             </tbody>
         </table>
     }
+}
+
+/// The notes of one related invoice (or of none), in the order the page lists them.
+struct InvoiceGroup {
+    invoice: Option<(i64, String)>,
+    notes: Vec<CreditNoteView>,
+}
+
+impl InvoiceGroup {
+    /// What the group's notes credit, cancelled ones left out: one currency per invoice, so
+    /// only groups under an invoice have a total.
+    fn credited(&self) -> Option<String> {
+        self.invoice.as_ref()?;
+        let currency = self.notes.first()?.currency;
+        self.notes
+            .iter()
+            .filter(|note| note.status != CreditNoteStatus::Cancelled)
+            .try_fold(rust_decimal::Decimal::ZERO, |sum, note| {
+                sum.checked_add(note.total)
+            })
+            .map(|sum| currency.format(sum))
+    }
+}
+
+fn group_by_invoice(notes: Vec<CreditNoteView>) -> Vec<InvoiceGroup> {
+    let mut groups: Vec<InvoiceGroup> = Vec::new();
+    for note in notes {
+        let key = note
+            .related_invoice_id
+            .zip(note.related_invoice_number.clone());
+        match groups.iter_mut().find(|group| group.invoice == key) {
+            Some(group) => group.notes.push(note),
+            None => groups.push(InvoiceGroup {
+                invoice: key,
+                notes: vec![note],
+            }),
+        }
+    }
+    groups
+}
+
+/// Each related invoice with its credit notes (status and amount) and its credited total.
+#[component]
+fn GroupedByInvoice(notes: Vec<CreditNoteView>) -> impl IntoView {
+    group_by_invoice(notes)
+        .into_iter()
+        .map(|group| {
+            let credited = group.credited();
+            let title = match &group.invoice {
+                Some((id, number)) => view! {
+                    <A href=format!("/invoices/{id}")>{format!("Invoice {number}")}</A>
+                }
+                .into_any(),
+                None => "No related invoice".into_any(),
+            };
+            let label = match &group.invoice {
+                Some((_, number)) => format!("Credit notes of invoice {number}"),
+                None => "Credit notes without a related invoice".to_string(),
+            };
+            view! {
+                <section class="group" aria-label=label>
+                    <h2>{title}</h2>
+                    {credited.map(|total| view! { <p>"Credited total: " <strong>{total}</strong></p> })}
+                    <ul class="group-notes">
+                        {group.notes.into_iter().map(|note| {
+                            let href = format!("/credit-notes/{}", note.id);
+                            let number = note.display_number();
+                            let amount = note.currency.format(note.total);
+                            view! {
+                                <li>
+                                    <A href=href>{number}</A> " "
+                                    <CreditNoteStatusBadge status=note.status/> " "
+                                    <span class="num">{amount}</span>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </section>
+            }
+        })
+        .collect_view()
 }
 
 #[cfg(test)]

@@ -28,7 +28,13 @@ pub struct CreditNoteFilters {
     pub invoice: Option<String>,
     #[serde(default)]
     pub after: Option<String>,
+    /// `by-invoice` groups the page under the related invoices; not a filter.
+    #[serde(default)]
+    pub view: Option<String>,
 }
+
+/// The list's `view` value that groups notes under their related invoice.
+pub const BY_INVOICE: &str = "by-invoice";
 
 /// The status the list shows when the URL names none: what can still be used.
 pub const DEFAULT_STATUS: CreditNoteStatus = CreditNoteStatus::Available;

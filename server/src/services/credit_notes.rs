@@ -353,10 +353,6 @@ impl Services {
         self.authorize(user, Permission::ReadInternalDetails)?;
         let mut tx = self.storage.read().await?;
         let note = load_note(&mut tx, id).await?;
-        let related_invoice_number = match note.related_invoice_id {
-            Some(invoice_id) => tx.invoice(invoice_id).await?.map(|invoice| invoice.number),
-            None => None,
-        };
         let timeline = tx
             .events("credit_note_id", id, Page::ALL)
             .await?
@@ -365,7 +361,6 @@ impl Services {
             .collect();
         Ok(CreditNotePage {
             note,
-            related_invoice_number,
             viewer: user.clone(),
             timeline,
             today: self.now().date_naive(),
@@ -490,11 +485,8 @@ impl Services {
             .await?
             .map(views::customer)
             .ok_or(ServiceError::NotFound("The customer"))?;
-        let invoice_number = match note.related_invoice_id {
-            Some(invoice_id) => tx.invoice(invoice_id).await?.map(|invoice| invoice.number),
-            None => None,
-        };
-        let bytes = crate::pdf::credit_note_pdf(&note, &customer, invoice_number.as_deref());
+        let bytes =
+            crate::pdf::credit_note_pdf(&note, &customer, note.related_invoice_number.as_deref());
         let file_name = format!(
             "{}.pdf",
             note.number

@@ -76,6 +76,7 @@ pub(crate) fn credit_note(record: CreditNoteRecord) -> CreditNoteView {
         status: record.status,
         reason: record.reason,
         related_invoice_id: record.related_invoice_id,
+        related_invoice_number: record.related_invoice_number,
         lines: record.lines.iter().map(|l| line(l, currency)).collect(),
         // A charge is the note's whole (untaxed) amount.
         charge: record.charge.map(|charge| Charge {

@@ -107,6 +107,7 @@ pub struct CreditNoteRecord {
     pub status: CreditNoteStatus,
     pub reason: Option<String>,
     pub related_invoice_id: Option<i64>,
+    pub related_invoice_number: Option<String>,
     pub charge: Option<ChargeRecord>,
     pub totals: TotalsRecord,
     pub allocated_minor: i64,

@@ -32,6 +32,8 @@ pub const INVOICE_COLUMNS: &str = "SELECT i.id, i.number, i.customer_id, c.name 
 
 pub const CREDIT_NOTE_COLUMNS: &str = "SELECT id, number, customer_id, \
      (SELECT c.name FROM customers c WHERE c.id = credit_notes.customer_id) AS customer_name, \
+     (SELECT i.number FROM invoices i WHERE i.id = credit_notes.related_invoice_id) \
+     AS related_invoice_number, \
      currency, date, status, reason, \
      related_invoice_id, charge_code, charge_description, subtotal_minor, tax_total_minor, \
      total_minor, allocated_minor, refunded_minor, created_at, finalized_at FROM credit_notes";
@@ -122,6 +124,7 @@ pub struct CreditNoteRow {
     pub status: String,
     pub reason: Option<String>,
     pub related_invoice_id: Option<i64>,
+    pub related_invoice_number: Option<String>,
     pub charge_code: Option<String>,
     pub charge_description: Option<String>,
     pub subtotal_minor: i64,
@@ -255,6 +258,7 @@ impl CreditNoteRow {
             })?,
             reason: self.reason,
             related_invoice_id: self.related_invoice_id,
+            related_invoice_number: self.related_invoice_number,
             charge,
             totals: TotalsRecord {
                 subtotal_minor: self.subtotal_minor,

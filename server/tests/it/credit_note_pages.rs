@@ -206,4 +206,36 @@ on_both_backends! {
         assert_eq!(list["items"][1]["total"], "15.00");
         assert_eq!(list["items"][1]["charge"]["code"], "GOODWILL");
     }
+
+    async fn the_grouped_view_totals_each_invoice_without_cancelled_notes(db) {
+        let app = TestApp::spawn(db).await;
+        let api = Api::new(&app, Role::Administrator).await;
+        let acme = api.customer("Acme", "EUR").await;
+        let invoice = api.invoice(acme, "EUR", "500.00").await;
+        let number = invoice["number"].as_str().unwrap().to_string();
+        let mut ids = Vec::new();
+        for price in ["30.00", "12.50", "100.00"] {
+            let (status, draft) = api
+                .post("/credit-notes", serde_json::json!({
+                    "customer_id": acme, "currency": "EUR", "date": "2026-11-05",
+                    "related_invoice_id": invoice["id"],
+                    "lines": [{"description": "Return", "quantity": "1", "unit_price": price, "tax_rate": "0"}]
+                }))
+                .await;
+            assert_eq!(status, 201, "{draft}");
+            let (status, note) = api.post(&format!("/credit-notes/{}/finalize", id(&draft)), serde_json::json!({})).await;
+            assert_eq!(status, 200, "{note}");
+            ids.push(id(&note));
+        }
+        let (status, body) = api.post(&format!("/credit-notes/{}/cancel", ids[2]), serde_json::json!({})).await;
+        assert_eq!(status, 200, "{body}");
+        let session = app.session(Role::Viewer).await;
+        let (status, html) = session.page("/credit-notes?status=all&view=by-invoice").await;
+        assert_eq!(status, 200);
+        assert!(html.contains(&format!("Credit notes of invoice {number}")), "{html}");
+        assert!(html.contains("Credited total: <strong>42.50 EUR</strong>"), "{html}");
+        // The flat list names the related invoice on each row.
+        let (_, html) = session.page(&format!("/credit-notes?invoice={number}")).await;
+        assert_eq!(html.matches(&format!("<td>{number}</td>")).count(), 2, "two available notes");
+    }
 }

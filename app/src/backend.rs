@@ -77,10 +77,11 @@ pub trait Desk: Send + Sync + 'static {
         selection: Vec<crate::domain::LineSelection>,
     ) -> Result<i64, Problem>;
     async fn new_credit_note_page(&self, user: &CurrentUser) -> Result<NewCreditNotePage, Problem>;
-    /// A draft credit note from the form; answers its id.
-    async fn create_credit_note(
+    /// A new draft credit note from the form, or the edit of note `id`; answers its id.
+    async fn save_credit_note(
         &self,
         user: &CurrentUser,
+        id: Option<i64>,
         form: crate::rpc::new_credit_note::NewCreditNoteForm,
     ) -> Result<i64, Problem>;
     async fn credit_note_command(

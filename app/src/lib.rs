@@ -23,7 +23,7 @@ use pages::credit_notes::CreditNotesPage;
 use pages::invoice_detail::InvoiceDetailPage;
 use pages::invoices::InvoicesPage;
 use pages::login::LoginPage;
-use pages::new_credit_note::NewCreditNotePage;
+use pages::new_credit_note::{EditCreditNotePage, NewCreditNotePage};
 use pages::portal::PortalPage;
 use rpc::{Logout, whoami};
 
@@ -71,6 +71,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/credit-notes") view=CreditNotesPage ssr=SsrMode::Async/>
                     <Route path=path!("/credit-notes/new") view=NewCreditNotePage ssr=SsrMode::Async/>
                     <Route path=path!("/credit-notes/:id") view=CreditNoteDetailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/credit-notes/:id/edit") view=EditCreditNotePage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/portal") view=PortalPage ssr=SsrMode::Async/>
                 </Routes>

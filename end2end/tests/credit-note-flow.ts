@@ -23,7 +23,7 @@ export async function switchUser(page: Page, email: string) {
 }
 
 /// The whole life of a credit note in the browser: found in the list, submitted by sales,
-/// rejected and finalized by a credit manager, refunded (and over-refunded), commented.
+/// rejected, corrected in the editor and finalized by a credit manager, refunded (and over-refunded), commented.
 /// With `js`, each step first waits for the client app to take over the page.
 export async function creditNoteLife(page: Page, request: APIRequestContext, name: string, js: boolean) {
   const ready = async () => {
@@ -65,6 +65,17 @@ export async function creditNoteLife(page: Page, request: APIRequestContext, nam
     'Sent back to draft: Quantity was one, not two',
   );
 
+  // The draft is corrected in the editor, filled with what it says.
+  await ready();
+  await page.getByRole('link', { name: 'Edit', exact: true }).click();
+  await expect(page.getByRole('heading', { name: `Edit credit note Draft #${note.id}` })).toBeVisible();
+  await ready();
+  await expect(page.getByLabel('Description of line 1')).toHaveValue('Item');
+  await page.getByLabel('Unit price of line 1').fill('35.00');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await expect(page.getByRole('heading', { name: `Credit note Draft #${note.id}` })).toBeVisible();
+  await expect(figure(page, 'Total')).toHaveText('35.00 EUR');
+
   await ready();
   await page.getByLabel(/I confirm/).check();
   await page.getByRole('button', { name: 'Approve & finalize' }).click();
@@ -80,14 +91,14 @@ export async function creditNoteLife(page: Page, request: APIRequestContext, nam
   await page.getByLabel('Method').fill('bank transfer');
   await page.getByRole('button', { name: 'Record refund' }).click();
   await expect(figure(page, 'Refunded')).toHaveText('10.00 EUR');
-  await expect(figure(page, 'Remaining')).toHaveText('30.00 EUR');
+  await expect(figure(page, 'Remaining')).toHaveText('25.00 EUR');
 
   // More than what remains is refused, said on the page, and nothing changes.
   await ready();
-  await page.getByLabel('Refund amount').fill('31.00');
+  await page.getByLabel('Refund amount').fill('26.00');
   await page.getByRole('button', { name: 'Record refund' }).click();
   await expect(page.getByRole('alert')).toBeVisible();
-  await expect(figure(page, 'Remaining')).toHaveText('30.00 EUR');
+  await expect(figure(page, 'Remaining')).toHaveText('25.00 EUR');
 
   await ready();
   await page.getByLabel('New comment').fill('Customer called about the chair');

@@ -7,12 +7,15 @@ use app::model::CurrentUser;
 use app::problem::Problem;
 use app::rpc::new_credit_note::{NewCreditNoteForm, on_rows, parse_rows};
 
-use crate::services::{Caller, InvoiceFilter, LineDraft, NewCreditNoteInput, Page, Services};
+use crate::services::{
+    Caller, CreditNoteChanges, InvoiceFilter, LineDraft, NewCreditNoteInput, Page, Services,
+};
 
-/// Creates the draft the form describes; answers its id.
-pub async fn create_from_form(
+/// Creates the draft the form describes, or makes note `id` say it; answers the note's id.
+pub async fn save_from_form(
     services: &Services,
     user: &CurrentUser,
+    id: Option<i64>,
     form: NewCreditNoteForm,
 ) -> Result<i64, Problem> {
     let customer_id = form
@@ -66,18 +69,38 @@ pub async fn create_from_form(
             tax_category: None,
         })
         .collect();
-    let input = NewCreditNoteInput {
-        customer_id,
-        currency,
-        date,
-        reason,
-        related_invoice_id,
-        lines: drafts,
-        charge,
+    let saved = match id {
+        Some(id) => {
+            let is_charge = charge.is_some();
+            let changes = CreditNoteChanges {
+                customer_id: Some(customer_id),
+                currency: Some(currency),
+                related_invoice_id: Some(related_invoice_id),
+                date: Some(date),
+                reason: Some(reason),
+                lines: (!is_charge).then_some(drafts),
+                charge,
+            };
+            services
+                .edit_credit_note(user, id, changes)
+                .await
+                .map(|note| note.id)
+        }
+        None => {
+            let input = NewCreditNoteInput {
+                customer_id,
+                currency,
+                date,
+                reason,
+                related_invoice_id,
+                lines: drafts,
+                charge,
+            };
+            services
+                .create_credit_note(Caller::User(user), input)
+                .await
+                .map(|created| created.note.id)
+        }
     };
-    let created = services
-        .create_credit_note(Caller::User(user), input)
-        .await
-        .map_err(|error| on_rows(Problem::from(error), &lines))?;
-    Ok(created.note.id)
+    saved.map_err(|error| on_rows(Problem::from(error), &lines))
 }

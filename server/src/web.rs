@@ -122,12 +122,13 @@ impl Desk for Services {
         Ok(Services::new_credit_note_page(self, user).await?)
     }
 
-    async fn create_credit_note(
+    async fn save_credit_note(
         &self,
         user: &CurrentUser,
+        id: Option<i64>,
         form: app::rpc::new_credit_note::NewCreditNoteForm,
     ) -> Result<i64, Problem> {
-        Ok(crate::note_form::create_from_form(self, user, form).await?)
+        crate::note_form::save_from_form(self, user, id, form).await
     }
 
     async fn credit_note_command(

@@ -137,6 +137,13 @@ fn CreditNoteDetail(page: CreditNotePage, actions: Actions) -> impl IntoView {
 
         <section aria-labelledby="actions-title" class="actions-panel">
             <h2 id="actions-title">"Actions"</h2>
+            {match state(CreditNoteAction::Edit) {
+                ActionState::Enabled => view! {
+                    <p><A href=format!("/credit-notes/{id}/edit")>"Edit"</A></p>
+                }.into_any(),
+                ActionState::Disabled(reason) => view! { <p class="hint">{reason}</p> }.into_any(),
+                ActionState::Absent => ().into_any(),
+            }}
             <StatusActions id state=state actions/>
             {(state(CreditNoteAction::Refund) == ActionState::Enabled).then(|| view! {
                 <RefundForm id today=page.today.to_string() action=actions.refund/>

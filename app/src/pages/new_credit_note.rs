@@ -4,14 +4,15 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::ProblemMessage;
 use crate::model::NewCreditNotePage;
 use crate::problem::Problem;
+use crate::rpc::credit_notes::load_credit_note_page;
 use crate::rpc::new_credit_note::{
-    CreateCreditNote, LineRowInput, STANDARD_CATEGORY, load_new_credit_note, parse_rows,
-    preview_total,
+    LineRowInput, NewCreditNoteForm, STANDARD_CATEGORY, SaveCreditNote, load_new_credit_note,
+    parse_rows, preview_total,
 };
 
 /// How many line rows the form offers; blank ones are ignored.
@@ -20,7 +21,7 @@ const LINE_ROWS: usize = 5;
 #[component]
 pub fn NewCreditNotePage() -> impl IntoView {
     let query = use_query_map();
-    let action = ServerAction::<CreateCreditNote>::new();
+    let action = ServerAction::<SaveCreditNote>::new();
     let page = Resource::new(|| (), |_| load_new_credit_note());
     let charge = Memo::new(move |_| query.read().get("kind").as_deref() == Some("charge"));
     view! {
@@ -33,7 +34,51 @@ pub fn NewCreditNotePage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match page.await {
                     Err(problem) => view! { <ProblemMessage problem/> }.into_any(),
-                    Ok(page) => view! { <NoteForm page action charge=charge.get()/> }.into_any(),
+                    Ok(page) => view! {
+                        <NoteForm page action charge=charge.get() initial=NewCreditNoteForm::default() note_id=None/>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// Editing a draft or pending note: the same form, filled with what the note says.
+#[component]
+pub fn EditCreditNotePage() -> impl IntoView {
+    let params = use_params_map();
+    let action = ServerAction::<SaveCreditNote>::new();
+    let note_id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+    };
+    let page = Resource::new(note_id, |note_id| async move {
+        let Some(id) = note_id else {
+            return Err(Problem::not_found("The credit note"));
+        };
+        Ok((
+            load_new_credit_note().await?,
+            load_credit_note_page(id).await?.note,
+        ))
+    });
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Err(problem) => view! { <ProblemMessage problem/> }.into_any(),
+                    Ok((page, note)) => {
+                        let initial = NewCreditNoteForm::from_note(&note);
+                        let charge = initial.kind == "charge";
+                        view! {
+                            <h1>"Edit credit note " {note.display_number()}</h1>
+                            {(note.status == crate::domain::CreditNoteStatus::PendingApproval).then(|| view! {
+                                <p class="hint">"Saving sends it back to draft: it is submitted again for approval."</p>
+                            })}
+                            <NoteForm page action charge initial note_id=Some(note.id)/>
+                        }.into_any()
+                    }
                 }
             })}
         </Suspense>
@@ -43,8 +88,10 @@ pub fn NewCreditNotePage() -> impl IntoView {
 #[component]
 fn NoteForm(
     page: NewCreditNotePage,
-    action: ServerAction<CreateCreditNote>,
+    action: ServerAction<SaveCreditNote>,
     charge: bool,
+    initial: NewCreditNoteForm,
+    note_id: Option<i64>,
 ) -> impl IntoView {
     let problem = move || action.value().get().and_then(Result::err);
     let on = move |field: &'static str| {
@@ -54,10 +101,17 @@ fn NoteForm(
                 .map(|message| view! { <span class="field-error" role="alert">{message}</span> })
         }
     };
-    let customer = RwSignal::new(None::<i64>);
-    let rows: Vec<RwSignal<LineRowInput>> = (0..LINE_ROWS)
-        .map(|_| RwSignal::new(LineRowInput::default()))
+    let customer = RwSignal::new(initial.customer_id.parse::<i64>().ok());
+    // The note's lines and a few blank rows to add more.
+    let rows: Vec<RwSignal<LineRowInput>> = initial
+        .lines
+        .iter()
+        .cloned()
+        .chain(std::iter::repeat_with(LineRowInput::default))
+        .take(LINE_ROWS.max(initial.lines.len() + 2))
+        .map(RwSignal::new)
         .collect();
+    let chosen_customer = initial.customer_id.clone();
     let customers = page.customers.clone();
     let table = page.tax_table.clone();
     let preview_rows = rows.clone();
@@ -85,6 +139,7 @@ fn NoteForm(
     };
     view! {
         <ActionForm action=action attr:class="editor" attr:aria-label="New credit note">
+            {note_id.map(|id| view! { <input type="hidden" name="credit_note_id" value=id/> })}
             <input type="hidden" name="form[kind]" value=if charge { "charge" } else { "lines" }/>
             <div class="fields">
                 <label>"Customer"
@@ -92,27 +147,31 @@ fn NoteForm(
                         customer.set(event_target_value(&ev).parse().ok());
                     }>
                         <option value="">"Choose…"</option>
-                        {page.customers.iter().map(|c| view! {
-                            <option value=c.id.to_string()>{format!("{} ({})", c.name, c.currency.code())}</option>
+                        {page.customers.iter().map(|c| {
+                            let value = c.id.to_string();
+                            let selected = value == chosen_customer;
+                            view! {
+                                <option value=value selected=selected>{format!("{} ({})", c.name, c.currency.code())}</option>
+                            }
                         }).collect_view()}
                     </select>
                 </label>
                 {on("customer_id")}
-                <label>"Date" <input type="date" name="form[date]" value=page.today.to_string() required/></label>
+                <label>"Date" <input type="date" name="form[date]" value=if initial.date.is_empty() { page.today.to_string() } else { initial.date.clone() } required/></label>
                 {on("date")}
-                <label>"Related invoice" <input type="text" name="form[related_invoice]" placeholder="INV-2026-00001"/></label>
+                <label>"Related invoice" <input type="text" name="form[related_invoice]" placeholder="INV-2026-00001" value=initial.related_invoice.clone()/></label>
                 {on("related_invoice")}
-                <label>"Reason" <input type="text" name="form[reason]"/></label>
+                <label>"Reason" <input type="text" name="form[reason]" value=initial.reason.clone()/></label>
             </div>
             {if charge {
                 view! {
                     <fieldset>
                         <legend>"Standalone charge"</legend>
-                        <label>"Charge code" <input type="text" name="form[charge_code]" required/></label>
+                        <label>"Charge code" <input type="text" name="form[charge_code]" required value=initial.charge_code.clone()/></label>
                         {on("charge.code")}
-                        <label>"Charge description" <input type="text" name="form[charge_description]" required/></label>
+                        <label>"Charge description" <input type="text" name="form[charge_description]" required value=initial.charge_description.clone()/></label>
                         {on("charge.description")}
-                        <label>"Charge amount" <input type="text" inputmode="decimal" name="form[charge_amount]" required/></label>
+                        <label>"Charge amount" <input type="text" inputmode="decimal" name="form[charge_amount]" required value=initial.charge_amount.clone()/></label>
                         {on("charge.amount")}
                     </fieldset>
                 }.into_any()
@@ -147,7 +206,7 @@ fn NoteForm(
                 <div class="problem" role="alert">{p.detail}</div>
             })}
             <div class="actions">
-                <button type="submit" class="primary">"Create draft"</button>
+                <button type="submit" class="primary">{if note_id.is_some() { "Save changes" } else { "Create draft" }}</button>
                 <A href="/credit-notes">"Cancel"</A>
             </div>
         </ActionForm>
@@ -173,11 +232,13 @@ fn line_row(
             .unwrap_or_default()
     };
     // Each input writes its own field of the row's signal.
-    let input = move |field: &'static str, set: fn(&mut LineRowInput, String)| {
+    let start = row.get_untracked();
+    let input = move |field: &'static str, initial: String, set: fn(&mut LineRowInput, String)| {
         view! {
             <input
                 type="text"
                 name=name(field)
+                value=initial
                 aria-label=label(field_label(field))
                 on:input=move |ev| row.update(|r| set(r, event_target_value(&ev)))
             />
@@ -185,14 +246,15 @@ fn line_row(
     };
     view! {
         <tr>
-            <td>{input("description", |r, v| r.description = v)}</td>
-            <td>{input("quantity", |r, v| r.quantity = v)}</td>
-            <td>{input("unit_price", |r, v| r.unit_price = v)}</td>
-            <td>{input("discount", |r, v| r.discount = v)}</td>
+            <td>{input("description", start.description.clone(), |r, v| r.description = v)}</td>
+            <td>{input("quantity", start.quantity.clone(), |r, v| r.quantity = v)}</td>
+            <td>{input("unit_price", start.unit_price.clone(), |r, v| r.unit_price = v)}</td>
+            <td>{input("discount", start.discount.clone(), |r, v| r.discount = v)}</td>
             <td>
                 <input
                     type="text"
                     name=name("tax_rate")
+                    value=start.tax_rate.clone()
                     aria-label=label("Tax %")
                     placeholder=move || proposed_rate().unwrap_or_default()
                     on:input=move |ev| row.update(|r| r.tax_rate = event_target_value(&ev))

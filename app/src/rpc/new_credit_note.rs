@@ -176,12 +176,49 @@ pub async fn load_new_credit_note() -> Result<NewCreditNotePage, Problem> {
     crate::backend::desk()?.new_credit_note_page(&user).await
 }
 
-/// Creates a draft credit note and opens it.
-#[server(prefix = "/rpc", endpoint = "create_credit_note")]
-pub async fn create_credit_note(#[server(default)] form: NewCreditNoteForm) -> Result<(), Problem> {
+impl NewCreditNoteForm {
+    /// The form filled with what a note says, to edit it.
+    pub fn from_note(note: &crate::model::CreditNoteView) -> Self {
+        let text = |value: Decimal| value.normalize().to_string();
+        let money = |value: Decimal| note.currency.round(value).to_string();
+        let (kind, charge) = match &note.charge {
+            Some(charge) => ("charge", Some(charge)),
+            None => ("lines", None),
+        };
+        NewCreditNoteForm {
+            customer_id: note.customer_id.to_string(),
+            date: note.date.to_string(),
+            reason: note.reason.clone().unwrap_or_default(),
+            related_invoice: note.related_invoice_number.clone().unwrap_or_default(),
+            kind: kind.to_string(),
+            lines: note
+                .lines
+                .iter()
+                .map(|line| LineRowInput {
+                    description: line.description.clone(),
+                    quantity: text(line.quantity),
+                    unit_price: money(line.unit_price),
+                    discount: text(line.discount_percent),
+                    tax_rate: text(line.tax_rate),
+                })
+                .collect(),
+            charge_code: charge.map(|c| c.code.clone()).unwrap_or_default(),
+            charge_description: charge.map(|c| c.description.clone()).unwrap_or_default(),
+            charge_amount: charge.map(|c| money(c.amount)).unwrap_or_default(),
+        }
+    }
+}
+
+/// Saves the form: a new draft credit note, or the changes of the note being edited (a
+/// pending note goes back to draft). Then opens it.
+#[server(prefix = "/rpc", endpoint = "save_credit_note")]
+pub async fn save_credit_note(
+    #[server(default)] credit_note_id: Option<i64>,
+    #[server(default)] form: NewCreditNoteForm,
+) -> Result<(), Problem> {
     let user = crate::backend::require_user().await?;
     let note_id = crate::backend::desk()?
-        .create_credit_note(&user, form)
+        .save_credit_note(&user, credit_note_id, form)
         .await?;
     leptos_axum::redirect(&format!("/credit-notes/{note_id}"));
     Ok(())

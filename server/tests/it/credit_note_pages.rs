@@ -177,10 +177,10 @@ on_both_backends! {
                 ("form[lines][1][unit_price]", price.to_string()), ("form[lines][1][tax_rate]", String::new()),
             ]
         };
-        let (status, body) = rpc(&sales, "create_credit_note", &form("25.001")).await;
+        let (status, body) = rpc(&sales, "save_credit_note", &form("25.001")).await;
         assert_eq!(status, 422, "{body}");
         assert_eq!(body["errors"][0]["field"], "lines[1].unit_price");
-        let (status, body) = rpc(&sales, "create_credit_note", &form("25.00")).await;
+        let (status, body) = rpc(&sales, "save_credit_note", &form("25.00")).await;
         assert!(status < 400, "{status} {body}");
         let (_, list) = admin.get(&format!("/credit-notes?customer_id={acme}")).await;
         let notes = list["items"].as_array().expect("a list");
@@ -197,10 +197,10 @@ on_both_backends! {
                 ("form[charge_amount]", "15.00".to_string()),
             ]
         };
-        let (status, body) = rpc(&sales, "create_credit_note", &charge("INV-NOPE")).await;
+        let (status, body) = rpc(&sales, "save_credit_note", &charge("INV-NOPE")).await;
         assert_eq!(status, 422, "{body}");
         assert_eq!(body["errors"][0]["field"], "related_invoice");
-        let (status, body) = rpc(&sales, "create_credit_note", &charge("")).await;
+        let (status, body) = rpc(&sales, "save_credit_note", &charge("")).await;
         assert!(status < 400, "{status} {body}");
         let (_, list) = admin.get(&format!("/credit-notes?customer_id={acme}")).await;
         assert_eq!(list["items"][1]["total"], "15.00");
@@ -237,5 +237,44 @@ on_both_backends! {
         // The flat list names the related invoice on each row.
         let (_, html) = session.page(&format!("/credit-notes?invoice={number}")).await;
         assert_eq!(html.matches(&format!("<td>{number}</td>")).count(), 2, "two available notes");
+    }
+
+    async fn the_editor_saves_a_pending_note_back_to_draft_and_never_a_finalized_one(db) {
+        let app = TestApp::spawn(db).await;
+        let api = Api::new(&app, Role::Administrator).await;
+        let acme = api.customer("Acme", "EUR").await;
+        let (status, draft) = api
+            .post("/credit-notes", serde_json::json!({
+                "customer_id": acme, "currency": "EUR", "date": "2026-11-05",
+                "lines": [{"description": "Lamp", "quantity": "1", "unit_price": "40.00", "tax_rate": "0"}]
+            }))
+            .await;
+        assert_eq!(status, 201, "{draft}");
+        let note = id(&draft);
+        let (status, body) = api.post(&format!("/credit-notes/{note}/submit"), serde_json::json!({})).await;
+        assert_eq!(status, 200, "{body}");
+        let sales = app.session(Role::Sales).await;
+        let (status, html) = sales.page(&format!("/credit-notes/{note}/edit")).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("value=\"Lamp\""), "the editor is filled in");
+        let form = |price: &'static str| {
+            vec![
+                ("credit_note_id", note.to_string()), ("form[kind]", "lines".to_string()),
+                ("form[customer_id]", acme.to_string()), ("form[date]", "2026-11-05".to_string()),
+                ("form[lines][0][description]", "Lamp".to_string()), ("form[lines][0][quantity]", "1".to_string()),
+                ("form[lines][0][unit_price]", price.to_string()), ("form[lines][0][tax_rate]", "0".to_string()),
+            ]
+        };
+        let (status, body) = rpc(&sales, "save_credit_note", &form("35.00")).await;
+        assert!(status < 400, "{status} {body}");
+        let (_, saved) = api.get(&format!("/credit-notes/{note}")).await;
+        assert_eq!((saved["status"].as_str(), saved["total"].as_str()), (Some("draft"), Some("35.00")));
+
+        let (status, body) = api.post(&format!("/credit-notes/{note}/finalize"), serde_json::json!({})).await;
+        assert_eq!(status, 200, "{body}");
+        let (status, body) = rpc(&sales, "save_credit_note", &form("1.00")).await;
+        assert_eq!(status, 409, "{body}");
+        let (_, kept) = api.get(&format!("/credit-notes/{note}")).await;
+        assert_eq!(kept["total"], "35.00");
     }
 }

@@ -26,6 +26,18 @@ async fn rpc(
     session.rpc(name, &borrowed).await
 }
 
+/// A draft credit note of one untaxed line, made through the API; answers its id.
+async fn draft(api: &Api<'_>, customer_id: i64, description: &str, price: &str) -> i64 {
+    let (status, draft) = api
+        .post("/credit-notes", serde_json::json!({
+            "customer_id": customer_id, "currency": "EUR", "date": "2026-11-05",
+            "lines": [{"description": description, "quantity": "1", "unit_price": price, "tax_rate": "0"}]
+        }))
+        .await;
+    assert_eq!(status, 201, "{draft}");
+    id(&draft)
+}
+
 on_both_backends! {
     async fn the_list_filters_by_number_prefix_related_invoice_and_pages(db) {
         let app = TestApp::spawn(db).await;
@@ -64,14 +76,7 @@ on_both_backends! {
         let app = TestApp::spawn(db).await;
         let api = Api::new(&app, Role::Administrator).await;
         let acme = api.customer("Acme", "EUR").await;
-        let (status, draft) = api
-            .post("/credit-notes", serde_json::json!({
-                "customer_id": acme, "currency": "EUR", "date": "2026-11-05",
-                "lines": [{"description": "Return", "quantity": "1", "unit_price": "40.00", "tax_rate": "0"}]
-            }))
-            .await;
-        assert_eq!(status, 201, "{draft}");
-        let note = id(&draft);
+        let note = draft(&api, acme, "Return", "40.00").await;
         let note_text = note.to_string();
 
         let sales = app.session(Role::Sales).await;
@@ -243,14 +248,7 @@ on_both_backends! {
         let app = TestApp::spawn(db).await;
         let api = Api::new(&app, Role::Administrator).await;
         let acme = api.customer("Acme", "EUR").await;
-        let (status, draft) = api
-            .post("/credit-notes", serde_json::json!({
-                "customer_id": acme, "currency": "EUR", "date": "2026-11-05",
-                "lines": [{"description": "Lamp", "quantity": "1", "unit_price": "40.00", "tax_rate": "0"}]
-            }))
-            .await;
-        assert_eq!(status, 201, "{draft}");
-        let note = id(&draft);
+        let note = draft(&api, acme, "Lamp", "40.00").await;
         let (status, body) = api.post(&format!("/credit-notes/{note}/submit"), serde_json::json!({})).await;
         assert_eq!(status, 200, "{body}");
         let sales = app.session(Role::Sales).await;

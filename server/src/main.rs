@@ -62,6 +62,15 @@ struct Cli {
         global = true
     )]
     trusted_proxies: Vec<ipnet::IpNet>,
+    /// Sign-in attempts one address may make at once before each further one waits 3 s
+    /// (default 20); raise it when many people sign in from behind one address.
+    #[arg(
+        long,
+        env = "CREDITDESK_SIGN_IN_BURST",
+        value_name = "N",
+        global = true
+    )]
+    sign_in_burst: Option<std::num::NonZeroU32>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -232,6 +241,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                     .secure_cookies
                     .unwrap_or(!cli.site_addr.ip().is_loopback()),
                 trusted_proxies: TrustedProxies::new(cli.trusted_proxies),
+                sign_in_burst: cli.sign_in_burst,
             };
             serve(services, cli.site_addr, config).await
         }

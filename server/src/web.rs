@@ -211,6 +211,8 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// Reverse proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: crate::net::TrustedProxies,
+    /// Sign-in attempts one address may make at once (`None`: the default, 20).
+    pub sign_in_burst: Option<std::num::NonZeroU32>,
 }
 
 pub fn router(services: Services, leptos_options: LeptosOptions, config: WebConfig) -> Router {
@@ -255,7 +257,11 @@ pub fn router(services: Services, leptos_options: LeptosOptions, config: WebConf
         .nest("/api/v1", api)
         // Sign-in attempts from one address are slowed on both doors.
         .layer(axum::middleware::from_fn_with_state(
-            crate::api::sign_in_limit::SignInLimit::default(),
+            crate::api::sign_in_limit::SignInLimit::new(
+                config
+                    .sign_in_burst
+                    .unwrap_or(crate::api::sign_in_limit::DEFAULT_BURST),
+            ),
             crate::api::sign_in_limit::layer,
         ))
         .merge(utoipa_swagger_ui::SwaggerUi::new("/api/v1/docs").url(

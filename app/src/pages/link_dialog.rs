@@ -3,6 +3,7 @@
 //! `plan_allocations`, the same function the server runs again before it writes).
 
 use leptos::prelude::*;
+use leptos::wasm_bindgen::JsCast;
 use leptos_router::components::A;
 
 use crate::domain::{AllocationRequest, InvoiceBalance, LinkableRow, linkable, plan_allocations};
@@ -66,8 +67,68 @@ pub fn LinkDialog(page: InvoicePage, action: ServerAction<LinkCreditNotes>) -> i
     let has_rows = !rows.is_empty();
     let reason_invoice = invoice.balance();
 
+    // Keyboard use: focus starts inside, Tab and Shift+Tab stay inside, Escape closes, Enter
+    // on a checkbox submits (Enter in a text field submits as in any form).
+    let dialog = NodeRef::<leptos::html::Section>::new();
+    Effect::new(move |_| {
+        if let Some(first) = dialog.get().and_then(|d| focusables(&d).into_iter().next()) {
+            let _ = first.focus();
+        }
+    });
+    let navigate = leptos_router::hooks::use_navigate();
+    let close = close_href.clone();
+    let on_keydown = move |ev: leptos::web_sys::KeyboardEvent| {
+        let Some(dialog) = dialog.get() else {
+            return;
+        };
+        match ev.key().as_str() {
+            "Escape" => {
+                ev.prevent_default();
+                navigate(&close, Default::default());
+            }
+            "Tab" => {
+                let items = focusables(&dialog);
+                let (Some(first), Some(last)) = (items.first(), items.last()) else {
+                    return;
+                };
+                let active = document().active_element();
+                let is_active = |item: &leptos::web_sys::HtmlElement| {
+                    active.as_ref().is_some_and(|a| {
+                        let item: &leptos::web_sys::Element = item;
+                        a == item
+                    })
+                };
+                if ev.shift_key() && is_active(first) {
+                    ev.prevent_default();
+                    let _ = last.focus();
+                } else if !ev.shift_key() && is_active(last) {
+                    ev.prevent_default();
+                    let _ = first.focus();
+                }
+            }
+            "Enter" => {
+                let on_checkbox = document()
+                    .active_element()
+                    .is_some_and(|a| a.get_attribute("type").as_deref() == Some("checkbox"));
+                if on_checkbox {
+                    ev.prevent_default();
+                    let submit = dialog
+                        .query_selector("button[type=submit]")
+                        .ok()
+                        .flatten()
+                        .and_then(|b| b.dyn_into::<leptos::web_sys::HtmlElement>().ok());
+                    if let Some(submit) = submit {
+                        submit.click();
+                    }
+                }
+            }
+            _ => {}
+        }
+    };
+
     view! {
-        <section class="dialog" role="dialog" aria-modal="false" aria-labelledby="link-dialog-title">
+        <section class="dialog" role="dialog" aria-modal="true" aria-labelledby="link-dialog-title"
+            node_ref=dialog on:keydown=on_keydown>
             <h2 id="link-dialog-title">"Link credit notes"</h2>
             <p>
                 "Invoice " {invoice.number.clone()} " · outstanding "
@@ -121,6 +182,22 @@ pub fn LinkDialog(page: InvoicePage, action: ServerAction<LinkCreditNotes>) -> i
             </ActionForm>
         </section>
     }
+}
+
+/// What can take focus inside the dialog, in document order.
+fn focusables(dialog: &leptos::web_sys::HtmlElement) -> Vec<leptos::web_sys::HtmlElement> {
+    let Ok(list) = dialog.query_selector_all(
+        "input:not([disabled]):not([type=hidden]), button:not([disabled]), a[href]",
+    ) else {
+        return Vec::new();
+    };
+    (0..list.length())
+        .filter_map(|i| {
+            list.item(i)?
+                .dyn_into::<leptos::web_sys::HtmlElement>()
+                .ok()
+        })
+        .collect()
 }
 
 fn link_row(

@@ -1,6 +1,6 @@
 //! Slows password guessing from one address, whichever door it uses (the browser's sign-in
-//! server function or `POST /api/v1/auth/token`): a burst of 20 attempts, then one every
-//! 3 seconds. The address is the resolved client ([`crate::net`]: behind a trusted proxy, the
+//! server function or `POST /api/v1/auth/token`): a burst of 20 attempts (configurable: an
+//! office behind one address may need more), then one every 3 seconds. The address is the resolved client ([`crate::net`]: behind a trusted proxy, the
 //! forwarded one), IPv6 by its /64. Per-account throttling lives in the service, so it holds
 //! across servers.
 
@@ -38,21 +38,38 @@ pub struct SignInLimit<C: Clock = DefaultClock> {
     last_pruned: Arc<Mutex<C::Instant>>,
 }
 
-fn quota() -> Quota {
+/// Sign-in attempts one address may make at once before it is slowed down.
+pub const DEFAULT_BURST: NonZeroU32 = NonZeroU32::new(20).unwrap();
+
+fn quota(burst: NonZeroU32) -> Quota {
     Quota::with_period(Duration::from_secs(3))
         .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
-        .allow_burst(NonZeroU32::new(20).unwrap_or(NonZeroU32::MIN))
+        .allow_burst(burst)
 }
 
 impl Default for SignInLimit {
     fn default() -> Self {
-        Self::with_clock(DefaultClock::default())
+        Self::new(DEFAULT_BURST)
+    }
+}
+
+impl SignInLimit {
+    pub fn new(burst: NonZeroU32) -> Self {
+        Self::with_clock_and_burst(DefaultClock::default(), burst)
     }
 }
 
 impl<C: Clock + Clone> SignInLimit<C> {
     pub fn with_clock(clock: C) -> Self {
-        let limiter = RateLimiter::new(quota(), DefaultKeyedStateStore::default(), clock.clone());
+        Self::with_clock_and_burst(clock, DEFAULT_BURST)
+    }
+
+    pub fn with_clock_and_burst(clock: C, burst: NonZeroU32) -> Self {
+        let limiter = RateLimiter::new(
+            quota(burst),
+            DefaultKeyedStateStore::default(),
+            clock.clone(),
+        );
         SignInLimit {
             limiter: Arc::new(limiter),
             last_pruned: Arc::new(Mutex::new(clock.now())),

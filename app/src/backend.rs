@@ -33,7 +33,11 @@ pub trait Desk: Send + Sync + 'static {
         password: &str,
         client: Option<IpAddr>,
     ) -> Result<CurrentUser, Problem>;
-    async fn list_invoices(&self, user: &CurrentUser) -> Result<Vec<InvoiceView>, Problem>;
+    async fn invoice_list_page(
+        &self,
+        user: &CurrentUser,
+        query: crate::model::InvoiceQuery,
+    ) -> Result<crate::model::InvoiceListPage, Problem>;
     async fn invoice_page(
         &self,
         user: &CurrentUser,

@@ -238,6 +238,29 @@ pub struct CreditNoteQuery {
     pub after: i64,
 }
 
+/// The filters of the invoice list, typed once parsed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoiceQuery {
+    /// `None` lists every status.
+    pub status: Option<InvoiceStatus>,
+    /// Numbers starting with this.
+    pub number_prefix: Option<String>,
+    pub customer_id: Option<i64>,
+    pub currency: Option<Currency>,
+    /// Keyset paging: invoices with an id above this.
+    pub after: i64,
+}
+
+/// One page of the invoice list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoiceListPage {
+    pub invoices: Vec<InvoiceView>,
+    /// The cursor of the next page, when there is one.
+    pub next_after: Option<i64>,
+    /// The customers a filter can name: id and name.
+    pub customers: Vec<(i64, String)>,
+}
+
 /// One page of the credit-note list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreditNoteListPage {

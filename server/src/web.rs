@@ -47,8 +47,12 @@ impl Desk for Services {
         Ok(Services::authenticate(self, email, password, client).await?)
     }
 
-    async fn list_invoices(&self, user: &CurrentUser) -> Result<Vec<InvoiceView>, Problem> {
-        Ok(Services::list_invoices(self, user).await?)
+    async fn invoice_list_page(
+        &self,
+        user: &CurrentUser,
+        query: app::model::InvoiceQuery,
+    ) -> Result<app::model::InvoiceListPage, Problem> {
+        Ok(Services::invoice_list_page(self, user, query).await?)
     }
 
     async fn invoice_page(

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_router::components::{A, Form};
 use leptos_router::hooks::use_query_map;
 
-use super::{CreditNoteStatusBadge, ProblemMessage};
+use super::{CreditNoteStatusBadge, CustomerFilter, ProblemMessage};
 use crate::domain::{CreditNoteStatus, Permission};
 use crate::model::{CreditNoteListPage, CreditNoteView};
 use crate::rpc::credit_notes::{
@@ -99,17 +99,8 @@ fn FilterForm(
             <label>"Number starts with"
                 <input type="search" name="number" value=text(&filters.number)/>
             </label>
-            <label>"Customer"
-                <select name="customer_id">
-                    <option value="" selected=customer.is_empty()>"Every customer"</option>
-                    {customers.into_iter().map(|(id, name)| {
-                        let value = id.to_string();
-                        let selected = value == customer;
-                        view! { <option value=value selected=selected>{name}</option> }
-                    }).collect_view()}
-                </select>
-                {error("customer_id")}
-            </label>
+            <CustomerFilter customers chosen=customer/>
+            {error("customer_id")}
             <label>"Currency"
                 <input type="text" name="currency" size="4" maxlength="3" value=text(&filters.currency)/>
                 {error("currency")}
@@ -144,17 +135,7 @@ fn page_href(filters: &CreditNoteFilters, after: Option<i64>) -> String {
         &filters.invoice,
         &filters.view,
     ];
-    let after = after.map(|after| after.to_string());
-    let pairs: Vec<(&str, &str)> = FILTER_KEYS
-        .iter()
-        .zip(values)
-        .filter_map(|(key, value)| Some((*key, value.as_deref().filter(|v| !v.is_empty())?)))
-        .chain(after.as_deref().map(|after| ("after", after)))
-        .collect();
-    match serde_urlencoded::to_string(&pairs) {
-        Ok(query) if !query.is_empty() => format!("/credit-notes?{query}"),
-        _ => "/credit-notes".to_string(),
-    }
+    super::list_href("/credit-notes", &FILTER_KEYS, &values, after)
 }
 
 #[component]

@@ -46,3 +46,42 @@ pub fn ProblemMessage(problem: Problem) -> impl IntoView {
     }
     .into_any()
 }
+
+/// A list's address: its filters (`keys` with their `values`, blank ones left out) and the
+/// keyset cursor `after` of the page to show, so links keep what the user chose.
+pub fn list_href(
+    path: &str,
+    keys: &[&str],
+    values: &[&Option<String>],
+    after: Option<i64>,
+) -> String {
+    let after = after.map(|after| after.to_string());
+    let pairs: Vec<(&str, &str)> = keys
+        .iter()
+        .zip(values)
+        .filter_map(|(key, value)| Some((*key, value.as_deref().filter(|v| !v.is_empty())?)))
+        .chain(after.as_deref().map(|after| ("after", after)))
+        .collect();
+    match serde_urlencoded::to_string(&pairs) {
+        Ok(query) if !query.is_empty() => format!("{path}?{query}"),
+        _ => path.to_string(),
+    }
+}
+
+/// A list filter's customer choice: every customer, or one (`chosen` is the id as the URL
+/// holds it).
+#[component]
+pub fn CustomerFilter(customers: Vec<(i64, String)>, chosen: String) -> impl IntoView {
+    view! {
+        <label>"Customer"
+            <select name="customer_id">
+                <option value="" selected=chosen.is_empty()>"Every customer"</option>
+                {customers.into_iter().map(|(id, name)| {
+                    let value = id.to_string();
+                    let selected = value == chosen;
+                    view! { <option value=value selected=selected>{name}</option> }
+                }).collect_view()}
+            </select>
+        </label>
+    }
+}

@@ -5,7 +5,8 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{CreditNoteStatus, Currency, FieldPath, LineSelection, parse_decimal};
+use super::filters::{FilterReader, given};
+use crate::domain::{CreditNoteStatus, FieldPath, LineSelection, parse_decimal};
 use crate::model::{CreditFromInvoicePage, CreditNoteListPage, CreditNotePage, CreditNoteQuery};
 use crate::problem::Problem;
 
@@ -41,51 +42,24 @@ pub const DEFAULT_STATUS: CreditNoteStatus = CreditNoteStatus::Available;
 /// The status filter's value for "every status".
 pub const ALL_STATUSES: &str = "all";
 
-fn given(value: &Option<String>) -> Option<&str> {
-    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
-}
-
 impl CreditNoteFilters {
     /// Parses every filter; each one at fault is named on its field.
     pub fn parse(&self) -> Result<CreditNoteQuery, Problem> {
-        let mut errors: Vec<(&str, String)> = Vec::new();
+        let mut read = FilterReader::default();
         let status = match given(&self.status) {
             None => Some(DEFAULT_STATUS),
             Some(ALL_STATUSES) => None,
             Some(name) => CreditNoteStatus::parse(name).or_else(|| {
-                errors.push(("status", format!("There is no status {name}")));
+                read.fail("status", format!("There is no status {name}"));
                 None
             }),
         };
-        let mut id = |field: &'static str, value: &Option<String>| {
-            given(value).and_then(|text| match text.parse::<i64>() {
-                Ok(id) if id >= 0 => Some(id),
-                _ => {
-                    errors.push((field, format!("{text} is not an id")));
-                    None
-                }
-            })
-        };
-        let customer_id = id("customer_id", &self.customer_id);
-        let after = id("after", &self.after).unwrap_or(0);
-        let currency = given(&self.currency).and_then(|code| {
-            Currency::parse(&code.to_uppercase())
-                .map_err(|e| errors.push(("currency", e.to_string())))
-                .ok()
-        });
-        let mut date = |field: &'static str, value: &Option<String>| {
-            given(value).and_then(|text| {
-                chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                    .map_err(|_| errors.push((field, format!("{text} is not a date (YYYY-MM-DD)"))))
-                    .ok()
-            })
-        };
-        let date_from = date("date_from", &self.date_from);
-        let date_to = date("date_to", &self.date_to);
-        if let Some((field, message)) = errors.into_iter().next() {
-            return Err(Problem::validation(field, message));
-        }
-        Ok(CreditNoteQuery {
+        let customer_id = read.id("customer_id", &self.customer_id);
+        let after = read.id("after", &self.after).unwrap_or(0);
+        let currency = read.currency("currency", &self.currency);
+        let date_from = read.date("date_from", &self.date_from);
+        let date_to = read.date("date_to", &self.date_to);
+        read.finish(CreditNoteQuery {
             status,
             // Numbers are upper case (`CN-2026-00001`); `cn-2026` finds them on every database.
             number_prefix: given(&self.number).map(str::to_uppercase),

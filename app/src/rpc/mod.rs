@@ -1,20 +1,16 @@
 //! Server functions: thin doors from the browser onto the service layer, under `/rpc`.
 
 pub mod credit_notes;
+pub mod filters;
+pub mod invoices;
 pub mod new_credit_note;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{AllocationRequest, Currency, FieldPath};
-use crate::model::{CurrentUser, InvoicePage, InvoiceView, PortalView};
+use crate::model::{CurrentUser, InvoicePage, PortalView};
 use crate::problem::Problem;
-
-#[server(prefix = "/rpc", endpoint = "list_invoices")]
-pub async fn list_invoices() -> Result<Vec<InvoiceView>, Problem> {
-    let user = crate::backend::require_user().await?;
-    crate::backend::desk()?.list_invoices(&user).await
-}
 
 #[server(prefix = "/rpc", endpoint = "load_invoice_page")]
 pub async fn load_invoice_page(invoice_id: i64) -> Result<InvoicePage, Problem> {

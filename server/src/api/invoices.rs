@@ -126,7 +126,7 @@ pub async fn list(
             status: status.flatten(),
             currency: currency.flatten(),
             number: query.get("number").map(str::to_string),
-            exclude_drafts: false,
+            ..Default::default()
         })
     })?;
     let items = services.find_invoices(&user, filter, page).await?;

@@ -339,9 +339,6 @@ impl Services {
     }
 }
 
-/// How many notes one page of the credit-note screen shows.
-pub const LIST_PAGE_SIZE: i64 = 50;
-
 impl Services {
     /// The credit-note page: the note, its related invoice's number and its timeline, read in
     /// one snapshot (staff only: the portal has its own view).
@@ -432,28 +429,11 @@ impl Services {
             ..Default::default()
         };
         let mut tx = self.storage.read().await?;
-        // One more than a page tells whether a next page exists.
         let mut notes = tx
-            .find_credit_notes(
-                &filter,
-                Page {
-                    after: query.after,
-                    limit: LIST_PAGE_SIZE + 1,
-                },
-            )
+            .find_credit_notes(&filter, super::list_page(query.after))
             .await?;
-        let next_after = if notes.len() as i64 > LIST_PAGE_SIZE {
-            notes.truncate(LIST_PAGE_SIZE as usize);
-            notes.last().map(|note| note.id)
-        } else {
-            None
-        };
-        let customers = tx
-            .find_customers(Page::ALL)
-            .await?
-            .into_iter()
-            .map(|customer| (customer.id, customer.name))
-            .collect();
+        let next_after = super::next_cursor(&mut notes, |note| note.id);
+        let customers = super::customer_choices(&mut tx).await?;
         Ok(CreditNoteListPage {
             notes: notes.into_iter().map(views::credit_note).collect(),
             next_after,

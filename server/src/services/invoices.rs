@@ -318,6 +318,33 @@ impl Services {
         Ok(invoices.into_iter().map(views::invoice).collect())
     }
 
+    /// One page of the invoice list (staff), and the customers its filter offers.
+    pub async fn invoice_list_page(
+        &self,
+        user: &CurrentUser,
+        query: app::model::InvoiceQuery,
+    ) -> Result<app::model::InvoiceListPage, ServiceError> {
+        self.authorize(user, Permission::ReadInternalDetails)?;
+        let filter = crate::storage::InvoiceFilter {
+            customer_id: query.customer_id,
+            status: query.status,
+            currency: query.currency,
+            number_prefix: query.number_prefix,
+            ..Default::default()
+        };
+        let mut tx = self.storage.read().await?;
+        let mut invoices = tx
+            .find_invoices(&filter, super::list_page(query.after))
+            .await?;
+        let next_after = super::next_cursor(&mut invoices, |invoice| invoice.id);
+        let customers = super::customer_choices(&mut tx).await?;
+        Ok(app::model::InvoiceListPage {
+            invoices: invoices.into_iter().map(views::invoice).collect(),
+            next_after,
+            customers,
+        })
+    }
+
     /// One page of an invoice's events, oldest first (staff only).
     pub async fn invoice_timeline(
         &self,

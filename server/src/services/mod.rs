@@ -211,6 +211,40 @@ async fn load_invoice(
         .ok_or(ServiceError::NotFound("The invoice"))
 }
 
+/// How many rows one page of a list screen shows.
+pub const LIST_PAGE_SIZE: i64 = 50;
+
+/// What a list screen asks storage for: one more than a page, which tells whether a next
+/// page exists.
+fn list_page(after: i64) -> crate::storage::Page {
+    crate::storage::Page {
+        after,
+        limit: LIST_PAGE_SIZE + 1,
+    }
+}
+
+/// Cuts what [`list_page`] read down to a page; answers the next page's cursor, if any.
+fn next_cursor<T>(items: &mut Vec<T>, id: impl Fn(&T) -> i64) -> Option<i64> {
+    if items.len() as i64 > LIST_PAGE_SIZE {
+        items.truncate(LIST_PAGE_SIZE as usize);
+        items.last().map(id)
+    } else {
+        None
+    }
+}
+
+/// The customers a list's filter offers: id and name.
+async fn customer_choices(
+    tx: &mut Box<dyn crate::storage::Tx>,
+) -> Result<Vec<(i64, String)>, ServiceError> {
+    Ok(tx
+        .find_customers(crate::storage::Page::ALL)
+        .await?
+        .into_iter()
+        .map(|customer| (customer.id, customer.name))
+        .collect())
+}
+
 /// The invoice a request names as `related_invoice_id`, or 422 on that field.
 async fn related_invoice(
     tx: &mut Box<dyn crate::storage::Tx>,

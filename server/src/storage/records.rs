@@ -260,6 +260,8 @@ pub struct InvoiceFilter {
     pub status: Option<InvoiceStatus>,
     pub currency: Option<Currency>,
     pub number: Option<String>,
+    /// Numbers that start with this.
+    pub number_prefix: Option<String>,
     /// Leave drafts out (the portal's view).
     pub exclude_drafts: bool,
 }

@@ -196,6 +196,20 @@ impl AllocationRow {
     }
 }
 
+/// A `LIKE` pattern (used with `ESCAPE '\'`) for values starting with `prefix`, matched
+/// literally: `%`, `_` and `\` are escaped.
+pub fn like_prefix(prefix: &str) -> String {
+    let mut pattern = String::with_capacity(prefix.len() + 1);
+    for c in prefix.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
 pub fn currency(code: &str) -> Result<Currency, StorageError> {
     Currency::parse(code).map_err(|e| StorageError::Corrupt(e.to_string()))
 }

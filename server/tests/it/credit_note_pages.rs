@@ -1,5 +1,6 @@
-//! The credit-note screens through HTTP: the list's filters (number prefix, related invoice,
-//! paging) and the page's actions as server functions, on SQLite and PostgreSQL.
+//! The credit-note and invoice screens through HTTP: the lists' filters (number prefix,
+//! related invoice, status) and paging, and the pages' actions as server functions, on SQLite
+//! and PostgreSQL.
 
 use crate::common;
 
@@ -274,5 +275,37 @@ on_both_backends! {
         assert_eq!(status, 409, "{body}");
         let (_, kept) = api.get(&format!("/credit-notes/{note}")).await;
         assert_eq!(kept["total"], "35.00");
+    }
+
+    async fn the_invoice_list_filters_by_status_and_number_and_pages(db) {
+        let app = TestApp::spawn(db).await;
+        let api = Api::new(&app, Role::Administrator).await;
+        let acme = api.customer("Acme", "EUR").await;
+        let mut numbers = Vec::new();
+        for _ in 0..51 {
+            numbers.push(api.invoice(acme, "EUR", "10.00").await["number"].as_str().unwrap().to_string());
+        }
+        let (status, body) = api.post(&format!("/invoices/{}/mark-paid", id(&api.get(&format!("/invoices?number={}", numbers[0])).await.1["items"][0])), serde_json::json!({})).await;
+        assert!(status < 300, "{body}");
+        let session = app.session(Role::Viewer).await;
+
+        // Fifty a page; the next page holds the 51st and keeps the filters.
+        let (status, html) = session.page("/invoices?currency=eur").await;
+        assert_eq!(status, 200);
+        assert!(html.contains(&numbers[49]) && !html.contains(&numbers[50]));
+        let after = html.split("after=").nth(1).and_then(|rest| rest.split('"').next()).expect("a next page link").to_string();
+        assert!(html.contains("currency=eur"), "the next page keeps the filter");
+        let (_, html) = session.page(&format!("/invoices?currency=eur&after={after}")).await;
+        assert!(html.contains(&numbers[50]) && !html.contains(&numbers[0]));
+
+        // By status, and by the start of the number typed in lower case.
+        let (_, html) = session.page("/invoices?status=paid").await;
+        assert!(html.contains(&numbers[0]) && !html.contains(&numbers[1]));
+        let prefix = numbers[50][..numbers[50].len() - 1].to_lowercase();
+        let (_, html) = session.page(&format!("/invoices?number={prefix}")).await;
+        assert!(html.contains(&numbers[50]) && !html.contains(&numbers[0]));
+        let (status, html) = session.page("/invoices?status=open").await;
+        assert_eq!(status, 200, "the form stays usable");
+        assert!(html.contains("There is no status open"));
     }
 }

@@ -92,8 +92,11 @@ on_both_backends! {
             let or_401 = |status: u16| if signed_in { status } else { 401 };
             let linker = matches!(who, Who::Staff(Role::Administrator | Role::CreditManager));
 
-            let cases: [(&str, String, u16); 6] = [
-                ("list_invoices", String::new(), or_401(200)),
+            let cases: [(&str, String, u16); 8] = [
+                // The staff lists; customers have the portal.
+                ("load_invoice_list", String::new(), or_401(if staff { 200 } else { 403 })),
+                ("load_credit_note_list", String::new(), or_401(if staff { 200 } else { 403 })),
+                ("load_credit_note_page", format!("credit_note_id={note}"), or_401(if staff { 200 } else { 403 })),
                 ("load_invoice_page", format!("invoice_id={acme_invoice}"), or_401(200)),
                 ("load_invoice_page", format!("invoice_id={globex_invoice}"), or_401(if staff { 200 } else { 404 })),
                 ("load_invoice_page", format!("invoice_id={acme_draft}"), or_401(if staff { 200 } else { 404 })),

@@ -354,6 +354,7 @@ macro_rules! impl_ledger_tx {
                     "{} WHERE i.id > $1 AND ($2 IS NULL OR i.customer_id = $2) \
                      AND ($3 IS NULL OR i.status = $3) AND ($4 IS NULL OR i.currency = $4) \
                      AND ($5 IS NULL OR i.number = $5) AND ($6 = FALSE OR i.status <> 'draft') \
+                     AND ($8 IS NULL OR i.number LIKE $8 ESCAPE '\\') \
                      ORDER BY i.id LIMIT $7",
                     crate::storage::sql::INVOICE_COLUMNS
                 );
@@ -365,6 +366,7 @@ macro_rules! impl_ledger_tx {
                     .bind(filter.number.as_deref())
                     .bind(filter.exclude_drafts)
                     .bind(page.limit)
+                    .bind(filter.number_prefix.as_deref().map(crate::storage::sql::like_prefix))
                     .fetch_all(&mut *self.tx)
                     .await?;
                 self.complete_invoices(rows).await
@@ -397,18 +399,7 @@ macro_rules! impl_ledger_tx {
                     .bind(filter.related_invoice_id)
                     .bind(filter.finalized_only)
                     .bind(page.limit)
-                    .bind(filter.number_prefix.as_deref().map(|prefix| {
-                        // The prefix is matched literally: `%`, `_` and `\` are escaped.
-                        let mut pattern = String::with_capacity(prefix.len() + 1);
-                        for c in prefix.chars() {
-                            if matches!(c, '%' | '_' | '\\') {
-                                pattern.push('\\');
-                            }
-                            pattern.push(c);
-                        }
-                        pattern.push('%');
-                        pattern
-                    }))
+                    .bind(filter.number_prefix.as_deref().map(crate::storage::sql::like_prefix))
                     .bind(filter.related_invoice_number.as_deref())
                     .fetch_all(&mut *self.tx)
                     .await?;

@@ -25,20 +25,6 @@ pub struct LineView {
 }
 
 impl LineView {
-    pub fn new(line: &LineInput, currency: Currency) -> Self {
-        let amounts = line.amounts(currency);
-        LineView {
-            description: line.description.clone(),
-            quantity: line.quantity.normalize(),
-            unit_price: currency.round(line.unit_price),
-            discount_percent: line.discount_percent.normalize(),
-            tax_rate: line.tax_rate.normalize(),
-            net: amounts.net,
-            tax: amounts.tax,
-            total: amounts.total,
-        }
-    }
-
     pub fn input(&self) -> LineInput {
         LineInput {
             description: self.description.clone(),

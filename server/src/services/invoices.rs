@@ -166,31 +166,6 @@ impl Services {
         Ok(issued)
     }
 
-    /// Invoices the user may see: all for staff; a customer's own non-draft ones for a
-    /// portal user.
-    pub async fn list_invoices(
-        &self,
-        user: &CurrentUser,
-    ) -> Result<Vec<InvoiceView>, ServiceError> {
-        self.authorize(user, Permission::ReadInvoices)?;
-        let mut tx = self.storage.read().await?;
-        match (user.role, user.customer_id) {
-            (Role::Customer, Some(customer_id)) => Ok(tx
-                .customer_invoices(customer_id)
-                .await?
-                .into_iter()
-                .map(views::invoice)
-                .collect()),
-            (Role::Customer, None) => Ok(Vec::new()),
-            _ => Ok(tx
-                .list_invoices()
-                .await?
-                .into_iter()
-                .map(views::invoice)
-                .collect()),
-        }
-    }
-
     /// One invoice; a portal user gets 404 for anything not its own or still a draft, so ids
     /// cannot be probed.
     pub async fn invoice(&self, user: &CurrentUser, id: i64) -> Result<InvoiceView, ServiceError> {

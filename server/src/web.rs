@@ -219,6 +219,28 @@ pub struct WebConfig {
     pub sign_in_burst: Option<std::num::NonZeroU32>,
 }
 
+/// The pages' routes, read from the app once per process.
+///
+/// Listing the routes renders the app once with reactive state kept per thread. Done on a
+/// runtime's worker thread while that runtime renders pages, it could leave a page's render
+/// waiting forever, so it runs once, on a thread of its own.
+fn page_routes() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES
+        .get_or_init(|| {
+            // The render may start tasks: they go to the caller's runtime.
+            let runtime = tokio::runtime::Handle::try_current().ok();
+            std::thread::spawn(move || {
+                let _in_runtime = runtime.as_ref().map(|runtime| runtime.enter());
+                generate_route_list(App)
+            })
+            .join()
+            .expect("the app's routes can be listed")
+        })
+        .clone()
+}
+
 pub fn router(services: Services, leptos_options: LeptosOptions, config: WebConfig) -> Router {
     let sessions = SessionManagerLayer::new(services.storage().session_store())
         .with_name("creditdesk_session")
@@ -236,7 +258,7 @@ pub fn router(services: Services, leptos_options: LeptosOptions, config: WebConf
         desk: desk.clone(),
         services,
     };
-    let routes = generate_route_list(App);
+    let routes = page_routes();
     let page_desk = desk.clone();
     Router::new()
         .route(

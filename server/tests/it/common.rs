@@ -329,6 +329,8 @@ pub fn browser() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .cookie_store(true)
+        // A request that never answers fails the test, naming the request, instead of hanging it.
+        .timeout(std::time::Duration::from_secs(20))
         .build()
         .unwrap()
 }
@@ -545,8 +547,18 @@ pub struct SessionClient<'a> {
 impl SessionClient<'_> {
     /// A page: its status and HTML.
     pub async fn page(&self, path: &str) -> (u16, String) {
-        let response = self.browser.get(self.app.url(path)).send().await.unwrap();
-        (response.status().as_u16(), response.text().await.unwrap())
+        let response = self
+            .browser
+            .get(self.app.url(path))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("GET {path}: no answer: {e}"));
+        let status = response.status().as_u16();
+        let body = response
+            .text()
+            .await
+            .unwrap_or_else(|e| panic!("GET {path}: {status}, the page never finished: {e}"));
+        (status, body)
     }
 
     /// A server function called as a form post: its status and JSON body (a problem on

@@ -94,6 +94,28 @@ pub trait Desk: Send + Sync + 'static {
         credit_note_id: i64,
         command: NoteCommand,
     ) -> Result<(), Problem>;
+    async fn invoice_command(
+        &self,
+        user: &CurrentUser,
+        invoice_id: i64,
+        command: InvoiceCommand,
+    ) -> Result<(), Problem>;
+}
+
+/// What a form on the invoice page asks of the services.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InvoiceCommand {
+    /// The amount as typed: it is read in the invoice's currency.
+    Payment {
+        amount: String,
+        date: chrono::NaiveDate,
+        method: Option<String>,
+        reference: Option<String>,
+    },
+    MarkPaid,
+    MarkPending,
+    Cancel,
+    Delete,
 }
 
 /// What a form on the credit-note page asks of the services.

@@ -164,6 +164,8 @@ pub struct InvoicePage {
     pub viewer: CurrentUser,
     /// The invoice's events, oldest first (staff only; empty for portal users).
     pub timeline: Vec<TimelineEvent>,
+    /// Today on the server's clock: what date forms propose.
+    pub today: NaiveDate,
 }
 
 /// Everything the credit-note page needs, read in one snapshot.

@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use app::backend::{Desk, DeskHandle, NoteCommand};
+use app::backend::{Desk, DeskHandle, InvoiceCommand, NoteCommand};
 use app::domain::AllocationRequest;
 use app::model::{
     CreditFromInvoicePage, CreditNoteListPage, CreditNotePage, CreditNoteQuery, CurrentUser,
@@ -169,6 +169,40 @@ impl Desk for Services {
                 };
                 drop(self.refund_credit_note(user, id, refund).await?)
             }
+        }
+        Ok(())
+    }
+
+    async fn invoice_command(
+        &self,
+        user: &CurrentUser,
+        id: i64,
+        command: InvoiceCommand,
+    ) -> Result<(), Problem> {
+        match command {
+            InvoiceCommand::Payment {
+                amount,
+                date,
+                method,
+                reference,
+            } => {
+                // The amount means something only in the invoice's own currency.
+                let currency = self.invoice(user, id).await?.currency;
+                let amount = currency
+                    .parse_positive_amount(amount.trim())
+                    .map_err(|error| Problem::invalid_amount("amount", &error))?;
+                let payment = crate::services::PaymentInput {
+                    amount,
+                    date,
+                    method,
+                    reference,
+                };
+                drop(self.record_payment(user, id, payment).await?)
+            }
+            InvoiceCommand::MarkPaid => drop(self.mark_paid(user, id).await?),
+            InvoiceCommand::MarkPending => drop(self.mark_pending(user, id).await?),
+            InvoiceCommand::Cancel => drop(self.cancel_invoice(user, id).await?),
+            InvoiceCommand::Delete => self.delete_invoice(user, id).await?,
         }
         Ok(())
     }

@@ -100,6 +100,38 @@ pub fn invoice_status_allows(status: InvoiceStatus, action: InvoiceAction) -> bo
     }
 }
 
+impl InvoiceAction {
+    /// What a user's role must allow to take this action.
+    pub fn permission(self) -> Permission {
+        match self {
+            InvoiceAction::Edit
+            | InvoiceAction::Issue
+            | InvoiceAction::RecordPayment
+            | InvoiceAction::MarkPaid
+            | InvoiceAction::MarkPending => Permission::WriteInvoices,
+            InvoiceAction::LinkCredit => Permission::LinkCreditNotes,
+            InvoiceAction::Cancel | InvoiceAction::Delete => Permission::CancelOrDeleteInvoice,
+        }
+    }
+}
+
+/// How `action` shows on an invoice's page for `role`: absent when the role may not or the
+/// status rules it out, disabled with the reason while linked credit notes block it.
+pub fn invoice_action_state(
+    role: Role,
+    status: InvoiceStatus,
+    has_allocations: bool,
+    action: InvoiceAction,
+) -> ActionState {
+    if !allows(role, action.permission()) || !invoice_status_allows(status, action) {
+        return ActionState::Absent;
+    }
+    match check_invoice_action(status, has_allocations, action) {
+        Ok(()) => ActionState::Enabled,
+        Err(violation) => ActionState::Disabled(violation.message),
+    }
+}
+
 /// Checks an invoice action: first the allocations (409 `invoice_has_allocations`, so users
 /// learn to unlink first), then the status.
 pub fn check_invoice_action(

@@ -7,7 +7,10 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-use super::{CreditNoteStatusBadge, ProblemMessage};
+use super::{
+    CreditNoteStatusBadge, DisabledAction, MoneyFields, ProblemMessage, Timeline, problem_view,
+    refusal,
+};
 use crate::domain::{ActionState, CreditNoteAction, credit_note_action_state};
 use crate::model::CreditNotePage;
 use crate::problem::Problem;
@@ -52,25 +55,6 @@ impl Actions {
             self.refund.version().get(),
         ]
     }
-}
-
-/// The refusal a form got back, if any (with or without JavaScript).
-fn refusal<A>(action: ServerAction<A>) -> Option<Problem>
-where
-    A: leptos::server_fn::ServerFn<Output = (), Error = Problem> + Clone + Send + Sync + 'static,
-{
-    action.value().get().and_then(Result::err)
-}
-
-/// A refusal said next to the form: on its field when it names one, else as a whole.
-fn problem_view(problem: Option<Problem>, field: &str) -> impl IntoView + use<> {
-    problem.map(|problem| {
-        let message = problem
-            .field_message(field)
-            .map(str::to_string)
-            .unwrap_or(problem.detail.clone());
-        view! { <p class="field-error" role="alert">{message}</p> }
-    })
 }
 
 #[component]
@@ -237,18 +221,7 @@ fn CreditNoteDetail(page: CreditNotePage, actions: Actions) -> impl IntoView {
             </ActionForm>
         })}
 
-        {(!page.timeline.is_empty()).then(|| view! {
-            <h2>"Timeline"</h2>
-            <ol class="timeline" aria-label="Credit note timeline">
-                {page.timeline.iter().map(|event| view! {
-                    <li>
-                        <time datetime=event.at.to_rfc3339()>{event.at.format("%Y-%m-%d %H:%M UTC").to_string()}</time>
-                        " · " {event.describe()}
-                        {event.actor.clone().map(|actor| view! { <span class="hint">" · " {actor}</span> })}
-                    </li>
-                }).collect_view()}
-            </ol>
-        })}
+        <Timeline events=page.timeline.clone() label="Credit note timeline"/>
     }
 }
 
@@ -260,18 +233,10 @@ fn StatusActions(
     state: impl Fn(CreditNoteAction) -> ActionState + 'static,
     actions: Actions,
 ) -> impl IntoView {
-    let disabled = |label: &'static str, reason: String| {
-        view! {
-            <div class="action">
-                <button type="button" disabled aria-describedby=format!("why-{}", label.to_lowercase())>{label}</button>
-                <span class="hint" id=format!("why-{}", label.to_lowercase())>{reason}</span>
-            </div>
-        }
-    };
     let simple = |action: CreditNoteAction, label: &'static str| -> AnyView {
         match state(action) {
             ActionState::Absent => ().into_any(),
-            ActionState::Disabled(reason) => disabled(label, reason).into_any(),
+            ActionState::Disabled(reason) => view! { <DisabledAction label reason/> }.into_any(),
             ActionState::Enabled => match action {
                 CreditNoteAction::Submit => view! {
                     <ActionForm action=actions.submit attr:class="action">
@@ -341,29 +306,11 @@ fn StatusActions(
 
 #[component]
 fn RefundForm(id: i64, today: String, action: ServerAction<RefundCreditNote>) -> impl IntoView {
-    let problem = move || refusal(action);
-    let on = move |field: &'static str| {
-        move || {
-            problem()
-                .and_then(|p| p.field_message(field).map(str::to_string))
-                .map(|message| view! { <span class="field-error" role="alert">{message}</span> })
-        }
-    };
-    let general = move || {
-        problem()
-            .filter(|p| p.field_message("amount").is_none() && p.field_message("date").is_none())
-            .map(|p| view! { <p class="problem" role="alert">{p.detail}</p> })
-    };
     view! {
         <ActionForm action=action attr:class="refund" attr:aria-label="Record a refund">
             <h3>"Record a refund"</h3>
             <input type="hidden" name="credit_note_id" value=id/>
-            <label>"Refund amount" <input type="text" inputmode="decimal" name="amount" required/></label>
-            {on("amount")}
-            <label>"Refund date" <input type="date" name="date" value=today required/></label>
-            {on("date")}
-            <label>"Method" <input type="text" name="method" placeholder="bank transfer"/></label>
-            {general}
+            <MoneyFields noun="Refund" today problem=Signal::derive(move || refusal(action))/>
             <button type="submit">"Record refund"</button>
         </ActionForm>
     }

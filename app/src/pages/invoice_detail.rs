@@ -3,18 +3,63 @@ use leptos_router::components::{A, Form};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::link_dialog::LinkDialog;
-use super::{InvoiceStatusBadge, ProblemMessage};
-use crate::domain::{InvoiceKind, InvoiceStatus, Permission};
+use super::{
+    DisabledAction, InvoiceStatusBadge, MoneyFields, ProblemMessage, Timeline, problem_view,
+    refusal,
+};
+use crate::domain::{
+    ActionState, InvoiceAction, InvoiceKind, InvoiceStatus, Permission, invoice_action_state,
+};
 use crate::model::InvoicePage;
 use crate::problem::Problem;
+use crate::rpc::invoices::{
+    CancelInvoice, DeleteInvoice, MarkInvoicePaid, MarkInvoicePending, RecordPayment,
+};
 use crate::rpc::{LinkCreditNotes, UnlinkCreditNote, load_invoice_page};
+
+/// The page's forms; their versions reload the page after each post.
+#[derive(Clone, Copy)]
+struct Actions {
+    link: ServerAction<LinkCreditNotes>,
+    unlink: ServerAction<UnlinkCreditNote>,
+    payment: ServerAction<RecordPayment>,
+    mark_paid: ServerAction<MarkInvoicePaid>,
+    mark_pending: ServerAction<MarkInvoicePending>,
+    cancel: ServerAction<CancelInvoice>,
+    delete: ServerAction<DeleteInvoice>,
+}
+
+impl Actions {
+    fn new() -> Self {
+        Self {
+            link: ServerAction::new(),
+            unlink: ServerAction::new(),
+            payment: ServerAction::new(),
+            mark_paid: ServerAction::new(),
+            mark_pending: ServerAction::new(),
+            cancel: ServerAction::new(),
+            delete: ServerAction::new(),
+        }
+    }
+
+    fn versions(&self) -> [usize; 7] {
+        [
+            self.link.version().get(),
+            self.unlink.version().get(),
+            self.payment.version().get(),
+            self.mark_paid.version().get(),
+            self.mark_pending.version().get(),
+            self.cancel.version().get(),
+            self.delete.version().get(),
+        ]
+    }
+}
 
 #[component]
 pub fn InvoiceDetailPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
-    let link_action = ServerAction::<LinkCreditNotes>::new();
-    let unlink_action = ServerAction::<UnlinkCreditNote>::new();
+    let actions = Actions::new();
     let invoice_id = move || {
         params
             .read()
@@ -22,14 +67,8 @@ pub fn InvoiceDetailPage() -> impl IntoView {
             .and_then(|id| id.parse::<i64>().ok())
     };
     let page = Resource::new(
-        move || {
-            (
-                invoice_id(),
-                link_action.version().get(),
-                unlink_action.version().get(),
-            )
-        },
-        |(invoice_id, _, _)| async move {
+        move || (invoice_id(), actions.versions()),
+        |(invoice_id, _)| async move {
             match invoice_id {
                 Some(id) => load_invoice_page(id).await,
                 None => Err(Problem::not_found("The invoice")),
@@ -47,9 +86,9 @@ pub fn InvoiceDetailPage() -> impl IntoView {
                     Ok(page) => {
                         let may_link = page.viewer.may(Permission::LinkCreditNotes);
                         view! {
-                        <InvoiceDetail page=page.clone() unlink=unlink_action/>
+                        <InvoiceDetail page=page.clone() actions/>
                         <Show when=move || dialog_open.get() && may_link>
-                            <LinkDialog page=page.clone() action=link_action/>
+                            <LinkDialog page=page.clone() action=actions.link/>
                         </Show>
                     }.into_any()
                     }
@@ -60,7 +99,9 @@ pub fn InvoiceDetailPage() -> impl IntoView {
 }
 
 #[component]
-fn InvoiceDetail(page: InvoicePage, unlink: ServerAction<UnlinkCreditNote>) -> impl IntoView {
+fn InvoiceDetail(page: InvoicePage, actions: Actions) -> impl IntoView {
+    let unlink = actions.unlink;
+    let page_for_actions = page.clone();
     let timeline = page.timeline;
     let invoice = page.invoice;
     let currency = invoice.currency;
@@ -89,6 +130,7 @@ fn InvoiceDetail(page: InvoicePage, unlink: ServerAction<UnlinkCreditNote>) -> i
             && matches!(invoice.status, InvoiceStatus::Pending | InvoiceStatus::Paid)).then(|| view! {
             <p><A href=credit_href>"Credit this invoice"</A></p>
         })}
+        <InvoiceActions page=page_for_actions actions/>
         {if open && may_link {
             view! {
                 <Form method="GET" action=self_href>
@@ -142,17 +184,84 @@ fn InvoiceDetail(page: InvoicePage, unlink: ServerAction<UnlinkCreditNote>) -> i
                 </table>
             }.into_any()
         }}
-        {(!timeline.is_empty()).then(|| view! {
-            <h2>"Timeline"</h2>
-            <ol class="timeline" aria-label="Invoice timeline">
-                {timeline.iter().map(|event| view! {
-                    <li>
-                        <time datetime=event.at.to_rfc3339()>{event.at.format("%Y-%m-%d %H:%M UTC").to_string()}</time>
-                        " · " {event.describe()}
-                        {event.actor.clone().map(|actor| view! { <span class="hint">" · " {actor}</span> })}
-                    </li>
-                }).collect_view()}
-            </ol>
-        })}
+        <Timeline events=timeline label="Invoice timeline"/>
+    }
+}
+
+/// Record a payment, mark paid, mark pending, cancel and delete: each shown when the role may
+/// and the status allows (the domain's `invoice_action_state`, as the server checks), disabled
+/// with the reason while linked credit notes block it.
+#[component]
+fn InvoiceActions(page: InvoicePage, actions: Actions) -> impl IntoView {
+    let invoice = &page.invoice;
+    let (id, status, linked) = (invoice.id, invoice.status, !invoice.allocations.is_empty());
+    let role = page.viewer.role;
+    let state = move |action| invoice_action_state(role, status, linked, action);
+    let button = move |action: InvoiceAction, label: &'static str| -> AnyView {
+        let form = match action {
+            InvoiceAction::MarkPaid => view! {
+                <ActionForm action=actions.mark_paid attr:class="action">
+                    <input type="hidden" name="invoice_id" value=id/>
+                    <button type="submit">{label}</button>
+                    {move || problem_view(refusal(actions.mark_paid), "")}
+                </ActionForm>
+            }
+            .into_any(),
+            InvoiceAction::MarkPending => view! {
+                <ActionForm action=actions.mark_pending attr:class="action">
+                    <input type="hidden" name="invoice_id" value=id/>
+                    <button type="submit">{label}</button>
+                    {move || problem_view(refusal(actions.mark_pending), "")}
+                </ActionForm>
+            }
+            .into_any(),
+            InvoiceAction::Cancel => view! {
+                <ActionForm action=actions.cancel attr:class="action">
+                    <input type="hidden" name="invoice_id" value=id/>
+                    <button type="submit">{label}</button>
+                    {move || problem_view(refusal(actions.cancel), "")}
+                </ActionForm>
+            }
+            .into_any(),
+            InvoiceAction::Delete => view! {
+                <ActionForm action=actions.delete attr:class="action">
+                    <input type="hidden" name="invoice_id" value=id/>
+                    <button type="submit" class="danger">{label}</button>
+                    {move || problem_view(refusal(actions.delete), "")}
+                </ActionForm>
+            }
+            .into_any(),
+            _ => ().into_any(),
+        };
+        match state(action) {
+            ActionState::Absent => ().into_any(),
+            ActionState::Disabled(reason) => view! { <DisabledAction label reason/> }.into_any(),
+            ActionState::Enabled => form,
+        }
+    };
+    let payment = (state(InvoiceAction::RecordPayment) == ActionState::Enabled).then(|| {
+        let today = page.today.to_string();
+        view! { <PaymentForm id today action=actions.payment/> }
+    });
+    view! {
+        <div class="action-list">
+            {button(InvoiceAction::MarkPaid, "Mark paid")}
+            {button(InvoiceAction::MarkPending, "Mark pending")}
+            {button(InvoiceAction::Cancel, "Cancel invoice")}
+            {button(InvoiceAction::Delete, "Delete invoice")}
+        </div>
+        {payment}
+    }
+}
+
+#[component]
+fn PaymentForm(id: i64, today: String, action: ServerAction<RecordPayment>) -> impl IntoView {
+    view! {
+        <ActionForm action=action attr:class="refund" attr:aria-label="Record a payment">
+            <h3>"Record a payment"</h3>
+            <input type="hidden" name="invoice_id" value=id/>
+            <MoneyFields noun="Payment" today problem=Signal::derive(move || refusal(action)) with_reference=true/>
+            <button type="submit">"Record payment"</button>
+        </ActionForm>
     }
 }

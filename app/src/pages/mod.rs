@@ -11,6 +11,7 @@ pub mod portal;
 use leptos::prelude::*;
 
 use crate::domain::{CreditNoteStatus, InvoiceStatus};
+use crate::model::TimelineEvent;
 use crate::problem::Problem;
 
 /// A status shown as a labelled badge.
@@ -83,5 +84,89 @@ pub fn CustomerFilter(customers: Vec<(i64, String)>, chosen: String) -> impl Int
                 }).collect_view()}
             </select>
         </label>
+    }
+}
+
+/// The refusal a form got back, if any (with or without JavaScript).
+pub fn refusal<A>(action: ServerAction<A>) -> Option<Problem>
+where
+    A: leptos::server_fn::ServerFn<Output = (), Error = Problem> + Clone + Send + Sync + 'static,
+{
+    action.value().get().and_then(Result::err)
+}
+
+/// A refusal said next to the form: on its field when it names one, else as a whole.
+pub fn problem_view(problem: Option<Problem>, field: &str) -> impl IntoView + use<> {
+    problem.map(|problem| {
+        let message = problem
+            .field_message(field)
+            .map(str::to_string)
+            .unwrap_or(problem.detail.clone());
+        view! { <p class="field-error" role="alert">{message}</p> }
+    })
+}
+
+/// A document's events, oldest first; nothing when there are none.
+#[component]
+pub fn Timeline(events: Vec<TimelineEvent>, label: &'static str) -> impl IntoView {
+    (!events.is_empty()).then(|| {
+        view! {
+            <h2>"Timeline"</h2>
+            <ol class="timeline" aria-label=label>
+                {events.into_iter().map(|event| view! {
+                    <li>
+                        <time datetime=event.at.to_rfc3339()>{event.at.format("%Y-%m-%d %H:%M UTC").to_string()}</time>
+                        " · " {event.describe()}
+                        {event.actor.clone().map(|actor| view! { <span class="hint">" · " {actor}</span> })}
+                    </li>
+                }).collect_view()}
+            </ol>
+        }
+    })
+}
+
+/// An action the page shows but blocks, with the reason beside it.
+#[component]
+pub fn DisabledAction(label: &'static str, reason: String) -> impl IntoView {
+    let why = format!("why-{}", label.to_lowercase().replace(' ', "-"));
+    view! {
+        <div class="action">
+            <button type="button" disabled aria-describedby=why.clone()>{label}</button>
+            <span class="hint" id=why>{reason}</span>
+        </div>
+    }
+}
+
+/// The fields of a payment or a refund (`noun`): amount, date, method and, for payments, a
+/// reference; a refusal shows on the field it names, else under the fields.
+#[component]
+pub fn MoneyFields(
+    noun: &'static str,
+    today: String,
+    #[prop(into)] problem: Signal<Option<Problem>>,
+    #[prop(optional)] with_reference: bool,
+) -> impl IntoView {
+    let on = move |field: &'static str| {
+        move || {
+            problem
+                .get()
+                .and_then(|p| p.field_message(field).map(str::to_string))
+                .map(|message| view! { <span class="field-error" role="alert">{message}</span> })
+        }
+    };
+    let general = move || {
+        problem
+            .get()
+            .filter(|p| p.field_message("amount").is_none() && p.field_message("date").is_none())
+            .map(|p| view! { <p class="problem" role="alert">{p.detail}</p> })
+    };
+    view! {
+        <label>{format!("{noun} amount")} <input type="text" inputmode="decimal" name="amount" required/></label>
+        {on("amount")}
+        <label>{format!("{noun} date")} <input type="date" name="date" value=today required/></label>
+        {on("date")}
+        <label>"Method" <input type="text" name="method" placeholder="bank transfer"/></label>
+        {with_reference.then(|| view! { <label>"Reference" <input type="text" name="reference"/></label> })}
+        {general}
     }
 }

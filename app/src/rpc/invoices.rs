@@ -1,4 +1,5 @@
-//! Server functions of the invoice list.
+//! Server functions of the invoice list and of the invoice page's actions (payments, mark paid
+//! or pending, cancel, delete); each action is a form post that also works without JavaScript.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -56,6 +57,77 @@ pub async fn load_invoice_list(
     crate::backend::desk()?
         .invoice_list_page(&user, query)
         .await
+}
+
+/// Runs one action on an invoice, then sends the browser back to its page (or `to`).
+#[cfg(feature = "ssr")]
+async fn act(
+    invoice_id: i64,
+    command: crate::backend::InvoiceCommand,
+    to: Option<&str>,
+) -> Result<(), Problem> {
+    let user = crate::backend::require_user().await?;
+    crate::backend::desk()?
+        .invoice_command(&user, invoice_id, command)
+        .await?;
+    let page = format!("/invoices/{invoice_id}");
+    leptos_axum::redirect(to.unwrap_or(&page));
+    Ok(())
+}
+
+/// Optional text of a form: blank means none.
+#[cfg(feature = "ssr")]
+fn optional(text: String) -> Option<String> {
+    Some(text.trim().to_string()).filter(|text| !text.is_empty())
+}
+
+#[server(prefix = "/rpc", endpoint = "record_payment")]
+pub async fn record_payment(
+    invoice_id: i64,
+    #[server(default)] amount: String,
+    #[server(default)] date: String,
+    #[server(default)] method: String,
+    #[server(default)] reference: String,
+) -> Result<(), Problem> {
+    let date = chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
+        .map_err(|_| Problem::validation("date", "Give the payment's date (YYYY-MM-DD)"))?;
+    let command = crate::backend::InvoiceCommand::Payment {
+        amount,
+        date,
+        method: optional(method),
+        reference: optional(reference),
+    };
+    act(invoice_id, command, None).await
+}
+
+#[server(prefix = "/rpc", endpoint = "mark_invoice_paid")]
+pub async fn mark_invoice_paid(invoice_id: i64) -> Result<(), Problem> {
+    act(invoice_id, crate::backend::InvoiceCommand::MarkPaid, None).await
+}
+
+#[server(prefix = "/rpc", endpoint = "mark_invoice_pending")]
+pub async fn mark_invoice_pending(invoice_id: i64) -> Result<(), Problem> {
+    act(
+        invoice_id,
+        crate::backend::InvoiceCommand::MarkPending,
+        None,
+    )
+    .await
+}
+
+#[server(prefix = "/rpc", endpoint = "cancel_invoice")]
+pub async fn cancel_invoice(invoice_id: i64) -> Result<(), Problem> {
+    act(invoice_id, crate::backend::InvoiceCommand::Cancel, None).await
+}
+
+#[server(prefix = "/rpc", endpoint = "delete_invoice")]
+pub async fn delete_invoice(invoice_id: i64) -> Result<(), Problem> {
+    act(
+        invoice_id,
+        crate::backend::InvoiceCommand::Delete,
+        Some("/invoices"),
+    )
+    .await
 }
 
 #[cfg(test)]

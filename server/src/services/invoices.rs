@@ -139,7 +139,7 @@ impl Services {
         user: &CurrentUser,
         id: i64,
     ) -> Result<InvoiceView, ServiceError> {
-        self.authorize(user, Permission::WriteInvoices)?;
+        self.authorize(user, app::domain::InvoiceAction::Issue.permission())?;
         let mut tx = self.storage.write().await?;
         let invoice =
             super::load_invoice_for(&mut tx, id, app::domain::InvoiceAction::Issue).await?;
@@ -212,6 +212,7 @@ impl Services {
             candidates,
             viewer: user.clone(),
             timeline,
+            today: self.now().date_naive(),
         })
     }
 

@@ -3,8 +3,8 @@
 
 use app::domain::{
     Charge, CreditContent, CreditNoteAction, CreditNoteStatus, Currency, InvoiceAction,
-    InvoiceKind, InvoiceStatus, Permission, RuleCode, check_invoice_action, plan_mark_paid,
-    plan_mark_pending, plan_payment, plan_refund,
+    InvoiceKind, InvoiceStatus, RuleCode, check_invoice_action, plan_mark_paid, plan_mark_pending,
+    plan_payment, plan_refund,
 };
 use app::model::{CreditNoteView, CurrentUser, InvoiceView};
 use chrono::NaiveDate;
@@ -88,7 +88,7 @@ impl Services {
         id: i64,
         payment: PaymentInput,
     ) -> Result<InvoiceView, ServiceError> {
-        self.authorize(user, Permission::WriteInvoices)?;
+        self.authorize(user, InvoiceAction::RecordPayment.permission())?;
         let mut tx = self.storage.write().await?;
         let invoice = load_invoice(&mut tx, id).await?;
         // The invoice's status first, then the amount in its currency (the domain's order).
@@ -128,7 +128,7 @@ impl Services {
         user: &CurrentUser,
         id: i64,
     ) -> Result<InvoiceView, ServiceError> {
-        self.authorize(user, Permission::WriteInvoices)?;
+        self.authorize(user, InvoiceAction::MarkPaid.permission())?;
         let mut tx = self.storage.write().await?;
         let invoice = load_invoice(&mut tx, id).await?;
         let (planned, payment) = plan_mark_paid(&invoice.balance())?;
@@ -168,7 +168,7 @@ impl Services {
         user: &CurrentUser,
         id: i64,
     ) -> Result<InvoiceView, ServiceError> {
-        self.authorize(user, Permission::WriteInvoices)?;
+        self.authorize(user, InvoiceAction::MarkPending.permission())?;
         let mut tx = self.storage.write().await?;
         let invoice = load_invoice(&mut tx, id).await?;
         let mark_paid = invoice
@@ -193,7 +193,7 @@ impl Services {
         user: &CurrentUser,
         id: i64,
     ) -> Result<InvoiceView, ServiceError> {
-        self.authorize(user, Permission::CancelOrDeleteInvoice)?;
+        self.authorize(user, InvoiceAction::Cancel.permission())?;
         let mut tx = self.storage.write().await?;
         let invoice = load_invoice_for(&mut tx, id, InvoiceAction::Cancel).await?;
         let mut planned = invoice.balance();
@@ -209,7 +209,7 @@ impl Services {
     /// answer first (409 `invoice_has_allocations`, as the contract says), then payments (409
     /// `invoice_has_payments`: cancel it instead, which keeps them), then related credit notes.
     pub async fn delete_invoice(&self, user: &CurrentUser, id: i64) -> Result<(), ServiceError> {
-        self.authorize(user, Permission::CancelOrDeleteInvoice)?;
+        self.authorize(user, InvoiceAction::Delete.permission())?;
         let mut tx = self.storage.write().await?;
         load_invoice_for(&mut tx, id, InvoiceAction::Delete).await?;
         if tx.payment_count(id).await? > 0 {
@@ -241,7 +241,7 @@ impl Services {
         id: i64,
         changes: InvoiceChanges,
     ) -> Result<InvoiceView, ServiceError> {
-        self.authorize(user, Permission::WriteInvoices)?;
+        self.authorize(user, InvoiceAction::Edit.permission())?;
         let mut tx = self.storage.write().await?;
         let invoice = load_invoice_for(&mut tx, id, InvoiceAction::Edit).await?;
         let customer_id = changes.customer_id.unwrap_or(invoice.customer_id);

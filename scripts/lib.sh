@@ -116,6 +116,6 @@ SQL
 
 # The release build users get: server binary in target/release, site in target/site.
 build_release() {
-  say "release build (cargo leptos build --release)"
-  (cd "$ROOT" && cargo leptos build --release)
+  say "release build (cargo leptos build --release --split)"
+  (cd "$ROOT" && cargo leptos build --release --split)
 }

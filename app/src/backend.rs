@@ -94,6 +94,24 @@ pub trait Desk: Send + Sync + 'static {
         credit_note_id: i64,
         command: NoteCommand,
     ) -> Result<(), Problem>;
+    async fn customer_list_page(
+        &self,
+        user: &CurrentUser,
+        after: i64,
+    ) -> Result<crate::model::CustomerListPage, Problem>;
+    async fn customer_page(
+        &self,
+        user: &CurrentUser,
+        customer_id: i64,
+        tab: crate::model::CustomerTab,
+        after: i64,
+    ) -> Result<crate::model::CustomerPage, Problem>;
+    /// A new customer from the form; answers its id.
+    async fn create_customer(
+        &self,
+        user: &CurrentUser,
+        form: crate::rpc::customers::CustomerForm,
+    ) -> Result<i64, Problem>;
     async fn invoice_command(
         &self,
         user: &CurrentUser,

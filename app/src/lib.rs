@@ -5,6 +5,7 @@ pub mod domain;
 pub mod model;
 pub mod pages;
 pub mod problem;
+pub mod routes;
 pub mod rpc;
 
 #[cfg(feature = "ssr")]
@@ -17,14 +18,8 @@ use leptos_router::{SsrMode, StaticSegment, path};
 
 use leptos_router::hooks::use_location;
 
-use pages::credit_from_invoice::CreditFromInvoicePage;
-use pages::credit_note_detail::CreditNoteDetailPage;
-use pages::credit_notes::CreditNotesPage;
-use pages::invoice_detail::InvoiceDetailPage;
-use pages::invoices::InvoicesPage;
-use pages::login::LoginPage;
-use pages::new_credit_note::{EditCreditNotePage, NewCreditNotePage};
-use pages::portal::PortalPage;
+use leptos_router::Lazy;
+use routes::*;
 use rpc::{Logout, whoami};
 
 /// The HTML document around the app, rendered on the server.
@@ -65,15 +60,17 @@ pub fn App() -> impl IntoView {
                 // Async SSR: pages arrive complete, so they read and work with JavaScript off.
                 <Routes fallback=|| view! { <p>"Page not found."</p> }>
                     <Route path=StaticSegment("") view=|| view! { <Redirect path="/invoices"/> }/>
-                    <Route path=path!("/invoices") view=InvoicesPage ssr=SsrMode::Async/>
-                    <Route path=path!("/invoices/:id") view=InvoiceDetailPage ssr=SsrMode::Async/>
-                    <Route path=path!("/invoices/:id/credit") view=CreditFromInvoicePage ssr=SsrMode::Async/>
-                    <Route path=path!("/credit-notes") view=CreditNotesPage ssr=SsrMode::Async/>
-                    <Route path=path!("/credit-notes/new") view=NewCreditNotePage ssr=SsrMode::Async/>
-                    <Route path=path!("/credit-notes/:id") view=CreditNoteDetailPage ssr=SsrMode::Async/>
-                    <Route path=path!("/credit-notes/:id/edit") view=EditCreditNotePage ssr=SsrMode::Async/>
-                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
-                    <Route path=path!("/portal") view=PortalPage ssr=SsrMode::Async/>
+                    <Route path=path!("/invoices") view={Lazy::<InvoicesRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/invoices/:id") view={Lazy::<InvoiceRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/invoices/:id/credit") view={Lazy::<CreditInvoiceRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/credit-notes") view={Lazy::<CreditNotesRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/credit-notes/new") view={Lazy::<NewCreditNoteRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/credit-notes/:id") view={Lazy::<CreditNoteRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/credit-notes/:id/edit") view={Lazy::<EditCreditNoteRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/customers") view={Lazy::<CustomersRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/customers/:id") view={Lazy::<CustomerRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/portal") view={Lazy::<PortalRoute>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>
@@ -102,6 +99,7 @@ fn TopBar() -> impl IntoView {
                                 view! {
                                     <A href="/invoices">"Invoices"</A>
                                     <A href="/credit-notes">"Credit notes"</A>
+                                    <A href="/customers">"Customers"</A>
                                 }.into_any()
                             } else {
                                 view! { <A href="/portal">"Portal"</A> }.into_any()

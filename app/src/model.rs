@@ -239,6 +239,53 @@ pub struct InvoiceQuery {
     pub after: i64,
 }
 
+/// One page of the customer list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerListPage {
+    pub customers: Vec<CustomerView>,
+    /// The cursor of the next page, when there is one.
+    pub next_after: Option<i64>,
+    pub viewer: CurrentUser,
+}
+
+/// The tabs of a customer's page.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CustomerTab {
+    #[default]
+    Credits,
+    Invoices,
+}
+
+impl CustomerTab {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CustomerTab::Credits => "credits",
+            CustomerTab::Invoices => "invoices",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<CustomerTab> {
+        [CustomerTab::Credits, CustomerTab::Invoices]
+            .into_iter()
+            .find(|tab| tab.as_str() == text)
+    }
+}
+
+/// A customer's page: what remains of its available credit notes per currency, and one
+/// page of the open tab's documents (its credit notes, or its invoices).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerPage {
+    pub customer: CustomerView,
+    /// Per currency, the sum of what the customer's available notes have left to use.
+    pub remaining: Vec<(Currency, Decimal)>,
+    pub tab: CustomerTab,
+    pub notes: Vec<CreditNoteView>,
+    pub invoices: Vec<InvoiceView>,
+    pub next_after: Option<i64>,
+    pub viewer: CurrentUser,
+}
+
 /// One page of the invoice list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InvoiceListPage {

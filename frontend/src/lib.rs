@@ -3,5 +3,6 @@
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // Lazy routes: each page's code arrives as its own chunk before that page hydrates.
+    leptos::mount::hydrate_lazy(app::App);
 }

@@ -173,6 +173,43 @@ impl Desk for Services {
         Ok(())
     }
 
+    async fn customer_list_page(
+        &self,
+        user: &CurrentUser,
+        after: i64,
+    ) -> Result<app::model::CustomerListPage, Problem> {
+        Ok(Services::customer_list_page(self, user, after).await?)
+    }
+
+    async fn customer_page(
+        &self,
+        user: &CurrentUser,
+        customer_id: i64,
+        tab: app::model::CustomerTab,
+        after: i64,
+    ) -> Result<app::model::CustomerPage, Problem> {
+        Ok(Services::customer_page(self, user, customer_id, tab, after).await?)
+    }
+
+    async fn create_customer(
+        &self,
+        user: &CurrentUser,
+        form: app::rpc::customers::CustomerForm,
+    ) -> Result<i64, Problem> {
+        let currency = app::domain::Currency::parse(&form.currency.trim().to_uppercase())
+            .map_err(|error| Problem::validation("currency", error.to_string()))?;
+        let email = Some(form.email.trim().to_string()).filter(|email| !email.is_empty());
+        let input = crate::services::NewCustomerInput {
+            name: form.name.trim().to_string(),
+            email,
+            currency,
+            tax_region: form.tax_region.trim().to_string(),
+            billing_address: form.billing_address(),
+            shipping_address: form.shipping_address(),
+        };
+        Ok(Services::create_customer(self, crate::services::Caller::User(user), input).await?)
+    }
+
     async fn invoice_command(
         &self,
         user: &CurrentUser,

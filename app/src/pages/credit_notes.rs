@@ -185,7 +185,7 @@ fn CreditNoteList(page: CreditNoteListPage, filters: CreditNoteFilters) -> impl 
 }
 
 #[component]
-fn CreditNoteTable(notes: Vec<CreditNoteView>) -> impl IntoView {
+pub fn CreditNoteTable(notes: Vec<CreditNoteView>) -> impl IntoView {
     view! {
         <table class="grid">
             <caption class="visually-hidden">"Credit notes"</caption>

@@ -1,6 +1,7 @@
 pub mod credit_from_invoice;
 pub mod credit_note_detail;
 pub mod credit_notes;
+pub mod customers;
 pub mod invoice_detail;
 pub mod invoices;
 pub mod link_dialog;

@@ -1,6 +1,7 @@
 //! Server functions: thin doors from the browser onto the service layer, under `/rpc`.
 
 pub mod credit_notes;
+pub mod customers;
 pub mod filters;
 pub mod invoices;
 pub mod new_credit_note;

@@ -39,9 +39,6 @@ pub async fn create(
 ) -> Result<impl IntoResponse, ApiError> {
     let mut fields = Fields::default();
     let currency = fields.currency("currency", &request.currency);
-    if request.tax_region.trim().is_empty() {
-        fields.error("tax_region", "Give the customer's tax region");
-    }
     let input = fields.finish(|| {
         Some(NewCustomerInput {
             name: request.name.trim().to_string(),

@@ -42,12 +42,22 @@ impl Services {
         input: NewCustomerInput,
     ) -> Result<i64, ServiceError> {
         self.authorize_caller(caller, Permission::CreateCustomer)?;
+        let mut violations = Vec::new();
         if input.name.trim().is_empty() {
-            return Err(ServiceError::Rules(vec![Violation::new(
-                RuleCode::ValidationError,
-                Some("name".into()),
-                "Give the customer a name",
-            )]));
+            violations.push(("name", "Give the customer a name"));
+        }
+        if input.tax_region.trim().is_empty() {
+            violations.push(("tax_region", "Give the customer's tax region"));
+        }
+        if !violations.is_empty() {
+            return Err(ServiceError::Rules(
+                violations
+                    .into_iter()
+                    .map(|(field, message)| {
+                        Violation::new(RuleCode::ValidationError, Some(field.into()), message)
+                    })
+                    .collect(),
+            ));
         }
         let mut tx = self.storage.write().await?;
         let id = tx

@@ -3,6 +3,7 @@
 
 mod auth;
 mod credit_notes;
+mod customers;
 mod error;
 mod idempotency;
 mod invoices;

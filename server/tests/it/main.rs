@@ -10,6 +10,7 @@ mod auth;
 mod bounds;
 mod cli;
 mod credit_note_pages;
+mod customer_pages;
 mod invoice_pages;
 mod ledger;
 mod linking;

@@ -1,0 +1,224 @@
+//! The customers: a list with keyset paging and a form for a new customer, and each
+//! customer's page with a Credits tab (its notes and what remains of them to use) and an
+//! Invoices tab. Tabs and pages live in the URL, so they work the same with JavaScript off.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use super::credit_notes::CreditNoteTable;
+use super::invoices::InvoiceTable;
+use super::{ProblemMessage, refusal};
+use crate::domain::Permission;
+use crate::model::{CustomerListPage, CustomerPage, CustomerTab};
+use crate::problem::Problem;
+use crate::rpc::customers::{CreateCustomer, load_customer_list, load_customer_page};
+
+#[component]
+pub fn CustomersPage() -> impl IntoView {
+    let query = use_query_map();
+    let create = ServerAction::<CreateCustomer>::new();
+    let after = move || query.read().get("after");
+    let page = Resource::new(after, load_customer_list);
+    view! {
+        <h1>"Customers"</h1>
+        <Suspense fallback=|| view! { <p>"Loading customers…"</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Err(problem) => view! { <ProblemMessage problem/> }.into_any(),
+                    Ok(page) => view! { <CustomerList page create/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn CustomerList(page: CustomerListPage, create: ServerAction<CreateCustomer>) -> impl IntoView {
+    let may_create = page.viewer.may(Permission::CreateCustomer);
+    let next = page
+        .next_after
+        .map(|after| format!("/customers?after={after}"));
+    view! {
+        {if page.customers.is_empty() {
+            view! { <p>"No customer yet."</p> }.into_any()
+        } else {
+            view! {
+                <table class="grid">
+                    <caption class="visually-hidden">"Customers"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Name"</th>
+                            <th scope="col">"E-mail"</th>
+                            <th scope="col">"Currency"</th>
+                            <th scope="col">"Tax region"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {page.customers.into_iter().map(|customer| view! {
+                            <tr>
+                                <td><A href=format!("/customers/{}", customer.id)>{customer.name.clone()}</A></td>
+                                <td>{customer.email.clone().unwrap_or_default()}</td>
+                                <td>{customer.currency.code()}</td>
+                                <td>{customer.tax_region.clone()}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any()
+        }}
+        <nav class="paging" aria-label="Pages">
+            {next.map(|href| view! { <A href=href>"Next page"</A> })}
+        </nav>
+        {may_create.then(|| view! { <NewCustomerForm action=create/> })}
+    }
+}
+
+/// A new customer: name, currency, tax region and addresses; blank shipping fields ship to
+/// the billing address. A refusal shows on its field.
+#[component]
+fn NewCustomerForm(action: ServerAction<CreateCustomer>) -> impl IntoView {
+    let on = move |field: &'static str| {
+        move || {
+            refusal(action)
+                .and_then(|p| p.field_message(field).map(str::to_string))
+                .map(|message| view! { <span class="field-error" role="alert">{message}</span> })
+        }
+    };
+    let general = move || {
+        refusal(action)
+            .filter(|p| p.errors.is_empty())
+            .map(|p| view! { <p class="problem" role="alert">{p.detail}</p> })
+    };
+    let address = |prefix: &'static str, legend: &'static str, required: bool| {
+        let name = move |field: &str| format!("form[{prefix}_{field}]");
+        view! {
+            <fieldset>
+                <legend>{legend}</legend>
+                <label>"Street" <input type="text" name=name("line1") required=required/></label>
+                <label>"Street, second line" <input type="text" name=name("line2")/></label>
+                <label>"Postal code" <input type="text" name=name("postal_code") required=required/></label>
+                <label>"City" <input type="text" name=name("city") required=required/></label>
+                <label>"Country" <input type="text" name=name("country") required=required/></label>
+            </fieldset>
+        }
+    };
+    view! {
+        <ActionForm action attr:class="customer-form" attr:aria-label="New customer">
+            <h2>"New customer"</h2>
+            <label>"Name" <input type="text" name="form[name]" required/></label>
+            {on("name")}
+            <label>"E-mail" <input type="email" name="form[email]"/></label>
+            <label>"Currency" <input type="text" name="form[currency]" size="4" maxlength="3" required/></label>
+            {on("currency")}
+            <label>"Tax region" <input type="text" name="form[tax_region]" placeholder="FR" required/></label>
+            {on("tax_region")}
+            {address("billing", "Billing address", true)}
+            {address("shipping", "Shipping address (blank: the billing address)", false)}
+            {general}
+            <button type="submit" class="primary">"Create customer"</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+pub fn CustomerDetailPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let request = move || {
+        let query = query.read();
+        (
+            params
+                .read()
+                .get("id")
+                .and_then(|id| id.parse::<i64>().ok()),
+            query.get("tab"),
+            query.get("after"),
+        )
+    };
+    let page = Resource::new(request, |(id, tab, after)| async move {
+        match id {
+            Some(id) => load_customer_page(id, tab, after).await,
+            None => Err(Problem::not_found("The customer")),
+        }
+    });
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading customer…"</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Err(problem) => view! { <ProblemMessage problem/> }.into_any(),
+                    Ok(page) => view! { <CustomerDetail page/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn CustomerDetail(page: CustomerPage) -> impl IntoView {
+    let customer = page.customer;
+    let base = format!("/customers/{}", customer.id);
+    let tab_link = |tab: CustomerTab, label: &'static str| {
+        let current = (page.tab == tab).then_some("page");
+        let href = format!("{base}?tab={}", tab.as_str());
+        view! { <A href=href attr:aria-current=current>{label}</A> }
+    };
+    let remaining = if page.remaining.is_empty() {
+        view! { <dd>"None"</dd> }.into_any()
+    } else {
+        page.remaining
+            .iter()
+            .map(|(currency, amount)| view! { <dd class="num">{currency.format(*amount)}</dd> })
+            .collect_view()
+            .into_any()
+    };
+    let next = page
+        .next_after
+        .map(|after| format!("{base}?tab={}&after={after}", page.tab.as_str()));
+    let address = |a: &crate::model::Address| {
+        [
+            Some(a.line1.clone()),
+            a.line2.clone(),
+            Some(format!("{} {}", a.postal_code, a.city)),
+            Some(a.country.clone()),
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|line| !line.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join(", ")
+    };
+    let list = match page.tab {
+        CustomerTab::Credits if page.notes.is_empty() => {
+            view! { <p>"This customer has no credit note."</p> }.into_any()
+        }
+        CustomerTab::Credits => view! { <CreditNoteTable notes=page.notes/> }.into_any(),
+        CustomerTab::Invoices if page.invoices.is_empty() => {
+            view! { <p>"This customer has no invoice."</p> }.into_any()
+        }
+        CustomerTab::Invoices => {
+            view! { <InvoiceTable invoices=page.invoices caption="Invoices" staff=true/> }
+                .into_any()
+        }
+    };
+    view! {
+        <p><A href="/customers">"← All customers"</A></p>
+        <h1>{customer.name.clone()}</h1>
+        <dl class="facts">
+            <dt>"E-mail"</dt><dd>{customer.email.clone().unwrap_or_default()}</dd>
+            <dt>"Currency"</dt><dd>{customer.currency.code()}</dd>
+            <dt>"Tax region"</dt><dd>{customer.tax_region.clone()}</dd>
+            <dt>"Billing address"</dt><dd>{address(&customer.billing_address)}</dd>
+            <dt>"Shipping address"</dt><dd>{address(&customer.shipping_address)}</dd>
+            <dt>"Credit remaining"</dt>{remaining}
+        </dl>
+        <nav class="tabs" aria-label="Customer">
+            {tab_link(CustomerTab::Credits, "Credits")}
+            {tab_link(CustomerTab::Invoices, "Invoices")}
+        </nav>
+        {list}
+        <nav class="paging" aria-label="Pages">
+            {next.map(|href| view! { <A href=href>"Next page"</A> })}
+        </nav>
+    }
+}

@@ -1,0 +1,42 @@
+//! The pages as lazy routes: in the browser each page's code is a chunk of its own, loaded
+//! when the page is first shown (`cargo leptos build --split`), so the first page loads only
+//! the shell and itself. On the server they render at once, like any route.
+
+use leptos::prelude::*;
+use leptos_router::{LazyRoute, lazy_route};
+
+use crate::pages;
+
+/// Declares a lazy route per page component.
+macro_rules! lazy_pages {
+    ($($route:ident => $page:path),+ $(,)?) => {
+        $(
+            pub struct $route;
+
+            #[lazy_route]
+            impl LazyRoute for $route {
+                fn data() -> Self {
+                    $route
+                }
+
+                fn view(_this: Self) -> AnyView {
+                    view! { <$page/> }.into_any()
+                }
+            }
+        )+
+    };
+}
+
+lazy_pages! {
+    InvoicesRoute => pages::invoices::InvoicesPage,
+    InvoiceRoute => pages::invoice_detail::InvoiceDetailPage,
+    CreditInvoiceRoute => pages::credit_from_invoice::CreditFromInvoicePage,
+    CreditNotesRoute => pages::credit_notes::CreditNotesPage,
+    NewCreditNoteRoute => pages::new_credit_note::NewCreditNotePage,
+    CreditNoteRoute => pages::credit_note_detail::CreditNoteDetailPage,
+    EditCreditNoteRoute => pages::new_credit_note::EditCreditNotePage,
+    CustomersRoute => pages::customers::CustomersPage,
+    CustomerRoute => pages::customers::CustomerDetailPage,
+    LoginRoute => pages::login::LoginPage,
+    PortalRoute => pages::portal::PortalPage,
+}

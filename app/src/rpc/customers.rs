@@ -1,0 +1,143 @@
+//! Server functions of the customer screens: the list, a customer's page and its tabs, and
+//! the new-customer form (a plain form post that also works without JavaScript).
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use super::filters::FilterReader;
+#[cfg(feature = "ssr")]
+use crate::model::CustomerTab;
+use crate::model::{CustomerListPage, CustomerPage};
+use crate::problem::Problem;
+
+/// The new-customer form as posted: text, read on the server.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CustomerForm {
+    pub name: String,
+    pub email: String,
+    pub currency: String,
+    pub tax_region: String,
+    pub billing_line1: String,
+    pub billing_line2: String,
+    pub billing_city: String,
+    pub billing_postal_code: String,
+    pub billing_country: String,
+    /// Blank shipping fields mean "ship to the billing address".
+    pub shipping_line1: String,
+    pub shipping_line2: String,
+    pub shipping_city: String,
+    pub shipping_postal_code: String,
+    pub shipping_country: String,
+}
+
+impl CustomerForm {
+    fn address(
+        line1: &str,
+        line2: &str,
+        city: &str,
+        postal: &str,
+        country: &str,
+    ) -> crate::model::Address {
+        crate::model::Address {
+            line1: line1.trim().to_string(),
+            line2: Some(line2.trim().to_string()).filter(|line| !line.is_empty()),
+            city: city.trim().to_string(),
+            postal_code: postal.trim().to_string(),
+            country: country.trim().to_string(),
+        }
+    }
+
+    pub fn billing_address(&self) -> crate::model::Address {
+        Self::address(
+            &self.billing_line1,
+            &self.billing_line2,
+            &self.billing_city,
+            &self.billing_postal_code,
+            &self.billing_country,
+        )
+    }
+
+    /// The shipping address, or the billing address when the shipping fields are blank.
+    pub fn shipping_address(&self) -> crate::model::Address {
+        if self.shipping_line1.trim().is_empty() {
+            return self.billing_address();
+        }
+        Self::address(
+            &self.shipping_line1,
+            &self.shipping_line2,
+            &self.shipping_city,
+            &self.shipping_postal_code,
+            &self.shipping_country,
+        )
+    }
+}
+
+#[server(prefix = "/rpc", endpoint = "load_customer_list")]
+pub async fn load_customer_list(
+    #[server(default)] after: Option<String>,
+) -> Result<CustomerListPage, Problem> {
+    let user = crate::backend::require_user().await?;
+    let mut read = FilterReader::default();
+    let after = read.id("after", &after).unwrap_or(0);
+    read.finish(())?;
+    crate::backend::desk()?
+        .customer_list_page(&user, after)
+        .await
+}
+
+#[server(prefix = "/rpc", endpoint = "load_customer_page")]
+pub async fn load_customer_page(
+    customer_id: i64,
+    #[server(default)] tab: Option<String>,
+    #[server(default)] after: Option<String>,
+) -> Result<CustomerPage, Problem> {
+    let user = crate::backend::require_user().await?;
+    let mut read = FilterReader::default();
+    let tab = match tab.as_deref().map(str::trim).filter(|tab| !tab.is_empty()) {
+        None => CustomerTab::default(),
+        Some(name) => CustomerTab::parse(name).unwrap_or_else(|| {
+            read.fail("tab", format!("There is no tab {name}"));
+            CustomerTab::default()
+        }),
+    };
+    let after = read.id("after", &after).unwrap_or(0);
+    read.finish(())?;
+    crate::backend::desk()?
+        .customer_page(&user, customer_id, tab, after)
+        .await
+}
+
+/// Creates the customer and opens its page.
+#[server(prefix = "/rpc", endpoint = "create_customer")]
+pub async fn create_customer(#[server(default)] form: CustomerForm) -> Result<(), Problem> {
+    let user = crate::backend::require_user().await?;
+    let id = crate::backend::desk()?.create_customer(&user, form).await?;
+    leptos_axum::redirect(&format!("/customers/{id}"));
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blank_shipping_fields_ship_to_the_billing_address() {
+        let form = CustomerForm {
+            billing_line1: " 1 Main St ".into(),
+            billing_city: "Lyon".into(),
+            billing_postal_code: "69001".into(),
+            billing_country: "FR".into(),
+            ..Default::default()
+        };
+        assert_eq!(form.shipping_address(), form.billing_address());
+        assert_eq!(form.billing_address().line1, "1 Main St");
+        let elsewhere = CustomerForm {
+            shipping_line1: "Dock 4".into(),
+            shipping_city: "Le Havre".into(),
+            ..form.clone()
+        };
+        assert_eq!(elsewhere.shipping_address().city, "Le Havre");
+    }
+}

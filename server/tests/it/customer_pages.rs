@@ -1,0 +1,102 @@
+//! The customer screens through HTTP: the new-customer form (refusals on their fields,
+//! nothing written), the list, and a customer's Credits and Invoices tabs with the credit it
+//! has left per currency, on SQLite and PostgreSQL.
+
+use crate::common;
+
+use app::domain::Role;
+use common::{ApiClient as Api, TestApp};
+use serde_json::json;
+
+/// The new-customer form as a browser posts it.
+fn form<'a>(name: &'a str, currency: &'a str, region: &'a str) -> Vec<(&'static str, &'a str)> {
+    vec![
+        ("form[name]", name),
+        ("form[email]", "ap@lodz.example"),
+        ("form[currency]", currency),
+        ("form[tax_region]", region),
+        ("form[billing_line1]", "ul. Piotrkowska 1"),
+        ("form[billing_postal_code]", "90-001"),
+        ("form[billing_city]", "Łódź"),
+        ("form[billing_country]", "PL"),
+        ("form[shipping_line1]", ""),
+    ]
+}
+
+on_both_backends! {
+    async fn the_form_creates_a_customer_and_names_what_is_missing(db) {
+        let app = TestApp::spawn(db).await;
+        let manager = app.session(Role::CreditManager).await;
+        let (_, html) = manager.page("/customers").await;
+        assert!(html.contains("No customer yet.") && html.contains("New customer"));
+
+        // Blank name and region, an unknown currency: each said on its field, nothing written.
+        let (status, body) = manager.rpc("create_customer", &form(" ", "EUR", "")).await;
+        assert_eq!(status, 422, "{body}");
+        let fields: Vec<&str> = body["errors"].as_array().unwrap().iter().filter_map(|e| e["field"].as_str()).collect();
+        assert_eq!(fields, ["name", "tax_region"]);
+        let (status, body) = manager.rpc("create_customer", &form("Łódź Tools", "EURO", "PL")).await;
+        assert_eq!(status, 422);
+        assert_eq!(body["errors"][0]["field"], "currency");
+        let (_, html) = manager.page("/customers").await;
+        assert!(html.contains("No customer yet."), "refused forms write nothing");
+
+        // Sales may read customers but not create them.
+        let sales = app.session(Role::Sales).await;
+        let (status, _) = sales.rpc("create_customer", &form("Łódź Tools", "PLN", "PL")).await;
+        assert_eq!(status, 403);
+
+        let response = manager
+            .browser
+            .post(app.url("/rpc/create_customer"))
+            .header("accept", "text/html")
+            .header("referer", app.url("/customers"))
+            .form(&form("Łódź Tools", "pln", "PL"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 302);
+        let page = response.headers()["location"].to_str().unwrap().to_string();
+        assert!(page.starts_with("/customers/"), "{page}");
+        let (status, html) = manager.page(&page).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("Łódź Tools") && html.contains("PLN"));
+        assert!(html.contains("ul. Piotrkowska 1, 90-001 Łódź, PL"), "blank shipping ships to billing");
+        let (_, html) = sales.page("/customers").await;
+        assert!(html.contains("Łódź Tools") && !html.contains("Create customer"));
+    }
+
+    async fn the_credits_tab_sums_what_remains_per_currency(db) {
+        let app = TestApp::spawn(db).await;
+        let api = Api::new(&app, Role::Administrator).await;
+        let acme = api.customer("Acme", "EUR").await;
+        let invoice = api.invoice(acme, "EUR", "100.00").await;
+        let first = api.note(acme, "EUR", "10.00").await;
+        api.note(acme, "EUR", "25.00").await;
+        api.note(acme, "USD", "5.00").await;
+        // 4.00 of the first note goes to the invoice: 6.00 + 25.00 remain in EUR.
+        let (status, body) = api
+            .post(
+                &format!("/invoices/{}/allocations", invoice["id"]),
+                json!({"allocations": [{"credit_note_id": first["id"], "amount": "4.00"}]}),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+
+        let manager = app.session(Role::CreditManager).await;
+        let (status, html) = manager.page(&format!("/customers/{acme}")).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("31.00 EUR") && html.contains("5.00 USD"), "remaining per currency");
+        assert!(html.contains(first["number"].as_str().unwrap()) && html.contains(">Credit notes</caption>"));
+        let (_, html) = manager.page(&format!("/customers/{acme}?tab=invoices")).await;
+        assert!(html.contains(invoice["number"].as_str().unwrap()));
+        assert!(html.contains(">Invoices</caption>") && !html.contains(">Credit notes</caption>"), "the invoices tab lists invoices");
+        let (status, html) = manager.page(&format!("/customers/{acme}?tab=notes")).await;
+        assert_eq!(status, 422);
+        assert!(html.contains("There is no tab notes"));
+
+        // Customers never open the staff's customer screens.
+        let (status, _) = manager.page("/customers/999999").await;
+        assert_eq!(status, 404);
+    }
+}

@@ -112,6 +112,15 @@ pub trait Desk: Send + Sync + 'static {
         user: &CurrentUser,
         form: crate::rpc::customers::CustomerForm,
     ) -> Result<i64, Problem>;
+    async fn settings_page(
+        &self,
+        user: &CurrentUser,
+    ) -> Result<crate::model::SettingsPage, Problem>;
+    async fn save_tax_table(
+        &self,
+        user: &CurrentUser,
+        table: crate::domain::TaxTable,
+    ) -> Result<(), Problem>;
     async fn invoice_command(
         &self,
         user: &CurrentUser,

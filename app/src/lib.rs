@@ -18,6 +18,7 @@ use leptos_router::{SsrMode, StaticSegment, path};
 
 use leptos_router::hooks::use_location;
 
+use domain::Permission;
 use leptos_router::Lazy;
 use routes::*;
 use rpc::{Logout, whoami};
@@ -70,6 +71,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/customers") view={Lazy::<CustomersRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/customers/:id") view={Lazy::<CustomerRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/portal") view={Lazy::<PortalRoute>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </main>
@@ -100,6 +102,7 @@ fn TopBar() -> impl IntoView {
                                     <A href="/invoices">"Invoices"</A>
                                     <A href="/credit-notes">"Credit notes"</A>
                                     <A href="/customers">"Customers"</A>
+                                    {user.may(Permission::ManageUsers).then(|| view! { <A href="/settings">"Settings"</A> })}
                                 }.into_any()
                             } else {
                                 view! { <A href="/portal">"Portal"</A> }.into_any()

@@ -239,6 +239,12 @@ pub struct InvoiceQuery {
     pub after: i64,
 }
 
+/// The settings screen: the tax table.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingsPage {
+    pub tax_table: crate::domain::TaxTable,
+}
+
 /// One page of the customer list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustomerListPage {

@@ -39,4 +39,5 @@ lazy_pages! {
     CustomerRoute => pages::customers::CustomerDetailPage,
     LoginRoute => pages::login::LoginPage,
     PortalRoute => pages::portal::PortalPage,
+    SettingsRoute => pages::settings::SettingsPage,
 }

@@ -210,6 +210,19 @@ impl Desk for Services {
         Ok(Services::create_customer(self, crate::services::Caller::User(user), input).await?)
     }
 
+    async fn settings_page(&self, user: &CurrentUser) -> Result<app::model::SettingsPage, Problem> {
+        Ok(Services::settings_page(self, user).await?)
+    }
+
+    async fn save_tax_table(
+        &self,
+        user: &CurrentUser,
+        table: app::domain::TaxTable,
+    ) -> Result<(), Problem> {
+        Services::set_tax_table(self, user, table).await?;
+        Ok(())
+    }
+
     async fn invoice_command(
         &self,
         user: &CurrentUser,

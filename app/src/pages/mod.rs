@@ -8,6 +8,7 @@ pub mod link_dialog;
 pub mod login;
 pub mod new_credit_note;
 pub mod portal;
+pub mod settings;
 
 use leptos::prelude::*;
 

@@ -5,6 +5,7 @@ pub mod customers;
 pub mod filters;
 pub mod invoices;
 pub mod new_credit_note;
+pub mod settings;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};

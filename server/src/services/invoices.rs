@@ -510,6 +510,18 @@ impl Services {
         Ok(tx.tax_table().await?)
     }
 
+    /// The settings screen (administrators).
+    pub async fn settings_page(
+        &self,
+        user: &CurrentUser,
+    ) -> Result<app::model::SettingsPage, ServiceError> {
+        self.authorize(user, Permission::ManageUsers)?;
+        let mut tx = self.storage.read().await?;
+        Ok(app::model::SettingsPage {
+            tax_table: tx.tax_table().await?,
+        })
+    }
+
     /// Replaces the tax table (administrators). Each region and category once; rates 0–100 %.
     pub async fn set_tax_table(
         &self,

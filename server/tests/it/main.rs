@@ -17,5 +17,6 @@ mod linking;
 mod openapi;
 mod permissions;
 mod security;
+mod settings_pages;
 mod storage;
 mod web;

@@ -1,0 +1,116 @@
+//! Server functions of the settings screen (administrators): the tax table that proposes
+//! each line's rate. The table is posted whole, as a plain form.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{FieldPath, TaxRule, TaxTable, parse_decimal};
+use crate::model::SettingsPage;
+use crate::problem::Problem;
+
+/// One row of the tax-table form as typed. Rows left wholly blank are not rules: that is how
+/// a rule is removed, and how the spare rows for new rules are ignored.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TaxRowInput {
+    pub region: String,
+    pub category: String,
+    pub rate: String,
+}
+
+impl TaxRowInput {
+    fn is_blank(&self) -> bool {
+        [&self.region, &self.category, &self.rate]
+            .iter()
+            .all(|text| text.trim().is_empty())
+    }
+}
+
+/// The field of a row of the form (`rules[2].rate`).
+pub fn rule_field(row: usize, field: &str) -> FieldPath {
+    FieldPath::item("rules", row, field)
+}
+
+/// The table the rows describe, and for each of its rules the form row it came from. A rate
+/// that is not a number is named on its row.
+pub fn tax_table_from_rows(rows: &[TaxRowInput]) -> Result<(TaxTable, Vec<usize>), Problem> {
+    let mut table = TaxTable::default();
+    let mut origin = Vec::new();
+    for (row, input) in rows
+        .iter()
+        .enumerate()
+        .filter(|(_, input)| !input.is_blank())
+    {
+        let rate = parse_decimal(input.rate.trim()).map_err(|_| {
+            Problem::validation(
+                &rule_field(row, "rate").to_string(),
+                format!("{} is not a rate in percent", input.rate.trim()),
+            )
+        })?;
+        table.rules.push(TaxRule {
+            region: input.region.trim().to_string(),
+            category: input.category.trim().to_string(),
+            rate,
+        });
+        origin.push(row);
+    }
+    Ok((table, origin))
+}
+
+/// The domain numbers its findings over the kept rules; the form shows each on its own row.
+pub fn on_form_rows(problem: Problem, origin: &[usize]) -> Problem {
+    problem.map_fields(|path| {
+        let renamed = path
+            .item_of("rules")
+            .and_then(|(rule, within)| Some(within.within("rules", *origin.get(rule)?)));
+        renamed.unwrap_or(path)
+    })
+}
+
+#[server(prefix = "/rpc", endpoint = "load_settings")]
+pub async fn load_settings() -> Result<SettingsPage, Problem> {
+    let user = crate::backend::require_user().await?;
+    crate::backend::desk()?.settings_page(&user).await
+}
+
+#[server(prefix = "/rpc", endpoint = "save_tax_table")]
+pub async fn save_tax_table(#[server(default)] rules: Vec<TaxRowInput>) -> Result<(), Problem> {
+    let user = crate::backend::require_user().await?;
+    let (table, origin) = tax_table_from_rows(&rules)?;
+    crate::backend::desk()?
+        .save_tax_table(&user, table)
+        .await
+        .map_err(|problem| on_form_rows(problem, &origin))?;
+    leptos_axum::redirect("/settings");
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(region: &str, category: &str, rate: &str) -> TaxRowInput {
+        TaxRowInput {
+            region: region.into(),
+            category: category.into(),
+            rate: rate.into(),
+        }
+    }
+
+    #[test]
+    fn blank_rows_are_left_out_and_refusals_land_on_their_form_row() {
+        let rows = [
+            row("FR", "standard", "20"),
+            row("", "", " "),
+            row("FR", "standard", "5.5"),
+        ];
+        let (table, origin) = tax_table_from_rows(&rows).unwrap();
+        assert_eq!(table.rules.len(), 2);
+        assert_eq!(origin, [0, 2]);
+        // The domain finds the second rule a duplicate: the form shows it on row 2.
+        let problem = on_form_rows(Problem::from(table.violations()), &origin);
+        assert_eq!(problem.item_messages("rules", 2).len(), 1, "{problem:?}");
+        let bad = tax_table_from_rows(&[row("FR", "reduced", "ten")]).unwrap_err();
+        assert!(bad.field_message("rules[0].rate").is_some(), "{bad:?}");
+    }
+}

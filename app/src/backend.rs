@@ -121,12 +121,31 @@ pub trait Desk: Send + Sync + 'static {
         user: &CurrentUser,
         table: crate::domain::TaxTable,
     ) -> Result<(), Problem>;
+    async fn user_command(&self, user: &CurrentUser, command: UserCommand) -> Result<(), Problem>;
     async fn invoice_command(
         &self,
         user: &CurrentUser,
         invoice_id: i64,
         command: InvoiceCommand,
     ) -> Result<(), Problem>;
+}
+
+/// What the users section of the settings screen asks of the services.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UserCommand {
+    Create {
+        email: String,
+        password: String,
+        role: crate::domain::Role,
+        customer_id: Option<i64>,
+    },
+    ChangeRole {
+        user_id: i64,
+        role: crate::domain::Role,
+    },
+    Deactivate {
+        user_id: i64,
+    },
 }
 
 /// What a form on the invoice page asks of the services.

@@ -239,10 +239,25 @@ pub struct InvoiceQuery {
     pub after: i64,
 }
 
-/// The settings screen: the tax table.
+/// The settings screen: the tax table and the users.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SettingsPage {
     pub tax_table: crate::domain::TaxTable,
+    pub users: Vec<UserSummary>,
+    /// Customers a new customer user can belong to: id and name.
+    pub customers: Vec<(i64, String)>,
+    pub viewer: CurrentUser,
+}
+
+/// A user as administrators see them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserSummary {
+    pub id: i64,
+    pub email: String,
+    pub role: crate::domain::Role,
+    pub customer_id: Option<i64>,
+    pub created_at: DateTime<Utc>,
+    pub deactivated_at: Option<DateTime<Utc>>,
 }
 
 /// One page of the customer list.

@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use app::backend::{Desk, DeskHandle, InvoiceCommand, NoteCommand};
+use app::backend::{Desk, DeskHandle, InvoiceCommand, NoteCommand, UserCommand};
 use app::domain::AllocationRequest;
 use app::model::{
     CreditFromInvoicePage, CreditNoteListPage, CreditNotePage, CreditNoteQuery, CurrentUser,
@@ -220,6 +220,33 @@ impl Desk for Services {
         table: app::domain::TaxTable,
     ) -> Result<(), Problem> {
         Services::set_tax_table(self, user, table).await?;
+        Ok(())
+    }
+
+    async fn user_command(&self, user: &CurrentUser, command: UserCommand) -> Result<(), Problem> {
+        match command {
+            UserCommand::Create {
+                email,
+                password,
+                role,
+                customer_id,
+            } => {
+                let input = crate::services::NewUserInput {
+                    email,
+                    password,
+                    role,
+                    customer_id,
+                };
+                drop(
+                    self.create_user(crate::services::Caller::User(user), input)
+                        .await?,
+                )
+            }
+            UserCommand::ChangeRole { user_id, role } => {
+                self.change_role(user, user_id, role).await?
+            }
+            UserCommand::Deactivate { user_id } => self.deactivate_user(user, user_id).await?,
+        }
         Ok(())
     }
 

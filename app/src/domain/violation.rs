@@ -30,6 +30,9 @@ pub enum RuleCode {
     InvoiceHasCreditNotes,
     /// A credit note may only relate to an issued standard or advance invoice.
     RelatedInvoiceNotIssued,
+    /// Administrators never change their own role or deactivate themselves: the desk would
+    /// lose its last administrator.
+    OwnAccount,
 }
 
 impl RuleCode {
@@ -53,6 +56,7 @@ impl RuleCode {
             RuleCode::InvoiceHasPayments => "invoice_has_payments",
             RuleCode::InvoiceHasCreditNotes => "invoice_has_credit_notes",
             RuleCode::RelatedInvoiceNotIssued => "related_invoice_not_issued",
+            RuleCode::OwnAccount => "own_account",
         }
     }
 
@@ -67,7 +71,8 @@ impl RuleCode {
             | RuleCode::NumberTaken
             | RuleCode::InvoiceTermsLocked
             | RuleCode::InvoiceHasPayments
-            | RuleCode::InvoiceHasCreditNotes => 409,
+            | RuleCode::InvoiceHasCreditNotes
+            | RuleCode::OwnAccount => 409,
             _ => 422,
         }
     }

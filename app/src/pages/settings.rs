@@ -1,27 +1,57 @@
 //! Settings (administrators): the tax table, region × category → rate, which proposes the rate
-//! of each new line. The whole table is one form; blank a row to remove its rule, fill a spare
-//! row to add one. Refusals show on their row.
+//! of each new line (one form; blank a row to remove its rule, fill a spare row to add one;
+//! refusals show on their row), and the users: create, change a staff role, deactivate.
 
 use leptos::prelude::*;
 
-use super::{ProblemMessage, refusal};
-use crate::model::SettingsPage;
-use crate::rpc::settings::{SaveTaxTable, load_settings, rule_field};
+use super::{ProblemMessage, problem_view, refusal};
+use crate::domain::Role;
+use crate::model::{SettingsPage, UserSummary};
+use crate::rpc::settings::{
+    ChangeUserRole, CreateUser, DeactivateUser, SaveTaxTable, load_settings, rule_field,
+};
+
+/// The page's forms; their versions reload the page after each post.
+#[derive(Clone, Copy)]
+struct Actions {
+    save: ServerAction<SaveTaxTable>,
+    create_user: ServerAction<CreateUser>,
+    change_role: ServerAction<ChangeUserRole>,
+    deactivate: ServerAction<DeactivateUser>,
+}
 
 /// Blank rows offered under the table for new rules.
 const SPARE_ROWS: usize = 3;
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
-    let save = ServerAction::<SaveTaxTable>::new();
-    let page = Resource::new(move || save.version().get(), |_| load_settings());
+    let actions = Actions {
+        save: ServerAction::new(),
+        create_user: ServerAction::new(),
+        change_role: ServerAction::new(),
+        deactivate: ServerAction::new(),
+    };
+    let page = Resource::new(
+        move || {
+            [
+                actions.save.version().get(),
+                actions.create_user.version().get(),
+                actions.change_role.version().get(),
+                actions.deactivate.version().get(),
+            ]
+        },
+        |_| load_settings(),
+    );
     view! {
         <h1>"Settings"</h1>
         <Suspense fallback=|| view! { <p>"Loading settings…"</p> }>
             {move || Suspend::new(async move {
                 match page.await {
                     Err(problem) => view! { <ProblemMessage problem/> }.into_any(),
-                    Ok(page) => view! { <TaxTableForm page save/> }.into_any(),
+                    Ok(page) => view! {
+                        <TaxTableForm rules=page.tax_table.rules.clone() save=actions.save/>
+                        <Users page actions/>
+                    }.into_any(),
                 }
             })}
         </Suspense>
@@ -29,8 +59,10 @@ pub fn SettingsPage() -> impl IntoView {
 }
 
 #[component]
-fn TaxTableForm(page: SettingsPage, save: ServerAction<SaveTaxTable>) -> impl IntoView {
-    let rules = page.tax_table.rules;
+fn TaxTableForm(
+    rules: Vec<crate::domain::TaxRule>,
+    save: ServerAction<SaveTaxTable>,
+) -> impl IntoView {
     let rows = rules.len() + SPARE_ROWS;
     let error = move |row: usize, field: &'static str| {
         move || {
@@ -87,6 +119,127 @@ fn TaxTableForm(page: SettingsPage, save: ServerAction<SaveTaxTable>) -> impl In
             </table>
             {general}
             <button type="submit" class="primary">"Save tax table"</button>
+        </ActionForm>
+    }
+}
+
+/// The users: each with its role and status; staff roles change in place, and anyone but the
+/// viewer themself can be deactivated. A new user gets a role, and customer users a customer.
+#[component]
+fn Users(page: SettingsPage, actions: Actions) -> impl IntoView {
+    let me = page.viewer.id;
+    let customers = page.customers.clone();
+    let customer_name = move |id: Option<i64>| {
+        id.and_then(|id| {
+            customers
+                .iter()
+                .find(|(c, _)| *c == id)
+                .map(|(_, name)| name.clone())
+        })
+        .unwrap_or_default()
+    };
+    let row = move |user: UserSummary| {
+        let active = user.deactivated_at.is_none();
+        let editable = active && user.id != me;
+        let status = match user.deactivated_at {
+            Some(at) => format!("Deactivated {}", at.date_naive()),
+            None => "Active".to_string(),
+        };
+        let role_cell = if editable && user.role.is_internal() {
+            let label = format!("Role of {}", user.email);
+            view! {
+                <ActionForm action=actions.change_role attr:class="inline">
+                    <input type="hidden" name="user_id" value=user.id/>
+                    <select name="role" aria-label=label>
+                        {Role::ALL.iter().filter(|r| r.is_internal()).map(|r| view! {
+                            <option value=r.as_str() selected=*r == user.role>{r.as_str().replace('_', " ")}</option>
+                        }).collect_view()}
+                    </select>
+                    <button type="submit">"Change role"</button>
+                </ActionForm>
+            }
+            .into_any()
+        } else {
+            user.role.as_str().replace('_', " ").into_any()
+        };
+        let deactivate = editable.then(|| {
+            let label = format!("Deactivate {}", user.email);
+            view! {
+                <ActionForm action=actions.deactivate attr:class="inline">
+                    <input type="hidden" name="user_id" value=user.id/>
+                    <button type="submit" class="danger" aria-label=label>"Deactivate"</button>
+                </ActionForm>
+            }
+        });
+        view! {
+            <tr>
+                <td>{user.email.clone()}</td>
+                <td>{role_cell}</td>
+                <td>{customer_name(user.customer_id)}</td>
+                <td>{status}</td>
+                <td>{deactivate}</td>
+            </tr>
+        }
+    };
+    let problem = move || refusal(actions.change_role).or_else(|| refusal(actions.deactivate));
+    view! {
+        <h2>"Users"</h2>
+        {move || problem_view(problem(), "")}
+        <table class="grid">
+            <caption class="visually-hidden">"Users"</caption>
+            <thead>
+                <tr>
+                    <th scope="col">"E-mail"</th>
+                    <th scope="col">"Role"</th>
+                    <th scope="col">"Customer"</th>
+                    <th scope="col">"Status"</th>
+                    <th scope="col">"Action"</th>
+                </tr>
+            </thead>
+            <tbody>{page.users.into_iter().map(row).collect_view()}</tbody>
+        </table>
+        <NewUserForm customers=page.customers action=actions.create_user/>
+    }
+}
+
+#[component]
+fn NewUserForm(customers: Vec<(i64, String)>, action: ServerAction<CreateUser>) -> impl IntoView {
+    let on = move |field: &'static str| {
+        move || {
+            refusal(action)
+                .and_then(|p| p.field_message(field).map(str::to_string))
+                .map(|message| view! { <span class="field-error" role="alert">{message}</span> })
+        }
+    };
+    let general = move || {
+        refusal(action)
+            .filter(|p| p.errors.is_empty())
+            .map(|p| view! { <p class="problem" role="alert">{p.detail}</p> })
+    };
+    view! {
+        <ActionForm action attr:class="customer-form" attr:aria-label="New user">
+            <h3>"New user"</h3>
+            <label>"E-mail" <input type="email" name="email" required/></label>
+            {on("email")}
+            <label>"Password" <input type="password" name="password" autocomplete="new-password" required/></label>
+            {on("password")}
+            <label>"Role"
+                <select name="role">
+                    {Role::ALL.iter().map(|r| view! {
+                        <option value=r.as_str() selected=*r == Role::Viewer>{r.as_str().replace('_', " ")}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+            {on("role")}
+            <label>"Customer (customer users only)"
+                <select name="customer_id">
+                    <option value="">"None"</option>
+                    {customers.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                </select>
+            </label>
+            {on("customer_id")}
+            {general}
+            <button type="submit" class="primary">"Create user"</button>
         </ActionForm>
     }
 }

@@ -85,6 +85,59 @@ pub async fn save_tax_table(#[server(default)] rules: Vec<TaxRowInput>) -> Resul
     Ok(())
 }
 
+/// A role as the form names it; an unknown one is named on the field.
+#[cfg(feature = "ssr")]
+fn role(name: &str) -> Result<crate::domain::Role, Problem> {
+    crate::domain::Role::parse(name.trim())
+        .ok_or_else(|| Problem::validation("role", format!("There is no role {name}")))
+}
+
+/// Runs one users command, then shows the settings again.
+#[cfg(feature = "ssr")]
+async fn on_users(command: crate::backend::UserCommand) -> Result<(), Problem> {
+    let user = crate::backend::require_user().await?;
+    crate::backend::desk()?.user_command(&user, command).await?;
+    leptos_axum::redirect("/settings");
+    Ok(())
+}
+
+#[server(prefix = "/rpc", endpoint = "create_user")]
+pub async fn create_user(
+    #[server(default)] email: String,
+    #[server(default)] password: String,
+    #[server(default)] role: String,
+    #[server(default)] customer_id: String,
+) -> Result<(), Problem> {
+    let role = self::role(&role)?;
+    let customer_id = match customer_id.trim() {
+        "" => None,
+        text => Some(text.parse::<i64>().map_err(|_| {
+            Problem::validation("customer_id", format!("{text} is not a customer"))
+        })?),
+    };
+    on_users(crate::backend::UserCommand::Create {
+        email,
+        password,
+        role,
+        customer_id,
+    })
+    .await
+}
+
+#[server(prefix = "/rpc", endpoint = "change_user_role")]
+pub async fn change_user_role(
+    user_id: i64,
+    #[server(default)] role: String,
+) -> Result<(), Problem> {
+    let role = self::role(&role)?;
+    on_users(crate::backend::UserCommand::ChangeRole { user_id, role }).await
+}
+
+#[server(prefix = "/rpc", endpoint = "deactivate_user")]
+pub async fn deactivate_user(user_id: i64) -> Result<(), Problem> {
+    on_users(crate::backend::UserCommand::Deactivate { user_id }).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,14 +2,16 @@
 
 use std::sync::OnceLock;
 
-use app::domain::{Email, Permission, Role, Violation, check_password, check_role_customer};
-use app::model::CurrentUser;
+use app::domain::{
+    Email, Permission, Role, RuleCode, Violation, check_password, check_role_customer,
+};
+use app::model::{CurrentUser, UserSummary};
 use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use super::{ServiceError, Services};
+use super::{ServiceError, Services, rule};
 use crate::storage::{NewUser, StorageError, ThrottleRecord, UserRecord};
 
 /// How long an API token stays valid.
@@ -187,6 +189,63 @@ impl Services {
         }
     }
 
+    /// Every user, for the administrators' settings screen.
+    pub async fn list_users(&self, user: &CurrentUser) -> Result<Vec<UserSummary>, ServiceError> {
+        self.authorize(user, Permission::ManageUsers)?;
+        let mut tx = self.storage.read().await?;
+        Ok(tx
+            .users()
+            .await?
+            .into_iter()
+            .map(|record| UserSummary {
+                id: record.id,
+                email: record.email,
+                role: Role::parse(&record.role).unwrap_or(Role::Viewer),
+                customer_id: record.customer_id,
+                created_at: record.created_at,
+                deactivated_at: record.deactivated_at,
+            })
+            .collect())
+    }
+
+    /// Gives a staff user another staff role; it applies from their next request. Customer
+    /// users stay customer users (they belong to a customer), and nobody changes their own role.
+    pub async fn change_role(
+        &self,
+        user: &CurrentUser,
+        id: i64,
+        role: Role,
+    ) -> Result<(), ServiceError> {
+        self.authorize(user, Permission::ManageUsers)?;
+        refuse_own_account(user, id, "change your own role")?;
+        if !role.is_internal() {
+            return Err(rule(
+                RuleCode::ValidationError,
+                "role",
+                "Customer users are created for their customer; give a staff role",
+            ));
+        }
+        let mut tx = self.storage.write().await?;
+        if !tx.set_staff_role(id, role.as_str()).await? {
+            return Err(ServiceError::NotFound("An active staff user"));
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Deactivates a user: they can no longer sign in, and their sessions and API tokens stop
+    /// working at once. The user stays on record, so timelines keep their name.
+    pub async fn deactivate_user(&self, user: &CurrentUser, id: i64) -> Result<(), ServiceError> {
+        self.authorize(user, Permission::ManageUsers)?;
+        refuse_own_account(user, id, "deactivate yourself")?;
+        let mut tx = self.storage.write().await?;
+        if !tx.deactivate_user(id, self.now()).await? {
+            return Err(ServiceError::NotFound("An active user"));
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     pub async fn create_user(
         &self,
         caller: Caller<'_>,
@@ -351,6 +410,17 @@ impl Services {
         let mut tx = self.storage.read().await?;
         tx.user_by_id(id).await?.map(current_user).transpose()
     }
+}
+
+fn refuse_own_account(user: &CurrentUser, id: i64, what: &str) -> Result<(), ServiceError> {
+    if user.id == id {
+        return Err(Violation::general(
+            RuleCode::OwnAccount,
+            format!("You cannot {what}; another administrator can"),
+        )
+        .into());
+    }
+    Ok(())
 }
 
 #[cfg(test)]

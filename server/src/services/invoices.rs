@@ -516,9 +516,13 @@ impl Services {
         user: &CurrentUser,
     ) -> Result<app::model::SettingsPage, ServiceError> {
         self.authorize(user, Permission::ManageUsers)?;
+        let users = self.list_users(user).await?;
         let mut tx = self.storage.read().await?;
         Ok(app::model::SettingsPage {
             tax_table: tx.tax_table().await?,
+            users,
+            customers: super::customer_choices(&mut tx).await?,
+            viewer: user.clone(),
         })
     }
 

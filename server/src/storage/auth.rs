@@ -2,15 +2,24 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{NewUser, StorageError, ThrottleRecord, TokenRecord, UserRecord};
+use super::{NewUser, StorageError, ThrottleRecord, TokenRecord, UserListRecord, UserRecord};
 
 /// Users, API tokens and the sign-in throttle.
 #[async_trait::async_trait]
 pub trait AuthTx: Send {
     /// Fails with [`StorageError::Duplicate`] when the email is taken.
     async fn insert_user(&mut self, user: &NewUser) -> Result<i64, StorageError>;
+    /// An active user (deactivated users are not found: they cannot sign in).
     async fn user_by_email(&mut self, email: &str) -> Result<Option<UserRecord>, StorageError>;
+    /// An active user (a deactivated user's sessions and tokens find no one).
     async fn user_by_id(&mut self, id: i64) -> Result<Option<UserRecord>, StorageError>;
+    /// Every user, deactivated ones too, by email.
+    async fn users(&mut self) -> Result<Vec<UserListRecord>, StorageError>;
+    /// Gives an active staff user another staff role; false when there is no such user.
+    async fn set_staff_role(&mut self, id: i64, role: &str) -> Result<bool, StorageError>;
+    /// Deactivates an active user and revokes their API tokens; false when there is no
+    /// such user.
+    async fn deactivate_user(&mut self, id: i64, at: DateTime<Utc>) -> Result<bool, StorageError>;
     async fn insert_api_token(
         &mut self,
         user_id: i64,

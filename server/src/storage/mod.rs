@@ -29,7 +29,7 @@ pub use records::{
     AllocationRecord, ChargeRecord, CommentRecord, ContentRecord, CreditNoteFilter,
     CreditNoteRecord, CreditNoteUpdate, CustomerRecord, EventKind, EventRecord, InvoiceFilter,
     InvoiceRecord, LineRecord, NewCreditNote, NewCustomer, NewEvent, NewInvoice, NewUser, Page,
-    StoredResponse, ThrottleRecord, TokenRecord, TotalsRecord, UserRecord,
+    StoredResponse, ThrottleRecord, TokenRecord, TotalsRecord, UserListRecord, UserRecord,
 };
 pub use sessions::SessionBackend;
 pub use settings::SettingsTx;

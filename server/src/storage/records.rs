@@ -238,6 +238,17 @@ pub struct UserRecord {
     pub customer_id: Option<i64>,
 }
 
+/// A user as the settings screen lists them.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct UserListRecord {
+    pub id: i64,
+    pub email: String,
+    pub role: String,
+    pub customer_id: Option<i64>,
+    pub created_at: DateTime<Utc>,
+    pub deactivated_at: Option<DateTime<Utc>>,
+}
+
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct TokenRecord {
     pub user_id: i64,

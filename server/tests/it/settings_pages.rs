@@ -65,3 +65,80 @@ on_both_backends! {
         assert!(html.contains(r#"value="5.5""#) && html.contains(r#"value="reduced""#));
     }
 }
+
+on_both_backends! {
+    async fn administrators_create_users_change_roles_and_deactivate(db) {
+        let app = TestApp::spawn(db).await;
+        let admin = app.session(Role::Administrator).await;
+        let password = common::PASSWORD;
+
+        // Each fault on its field; nothing is created.
+        for (email, pass, role, field) in [
+            ("not-an-email", password, "sales", "email"),
+            ("kim@desk.example", "short", "sales", "password"),
+            ("kim@desk.example", password, "customer", "customer_id"),
+            ("kim@desk.example", password, "boss", "role"),
+        ] {
+            let (status, body) = admin
+                .rpc("create_user", &[("email", email), ("password", pass), ("role", role), ("customer_id", "")])
+                .await;
+            assert_eq!(status, 422, "{email} {role}: {body}");
+            assert_eq!(body["errors"][0]["field"], field, "{body}");
+        }
+        let (status, body) = admin
+            .rpc("create_user", &[("email", "kim@desk.example"), ("password", password), ("role", "credit_manager"), ("customer_id", "")])
+            .await;
+        assert!(status < 400, "{status} {body}");
+        let (_, html) = admin.page("/settings").await;
+        assert!(html.contains("kim@desk.example") && html.contains("Role of kim@desk.example"));
+
+        // The new role applies from the user's next request, in the session they already have.
+        let kim = app.signed_in("kim@desk.example").await;
+        let create = |client: &reqwest::Client| {
+            client
+                .post(app.url("/rpc/create_customer"))
+                .form(&[("form[name]", "Acme"), ("form[currency]", "EUR"), ("form[tax_region]", "FR")])
+                .send()
+        };
+        assert!(create(&kim).await.unwrap().status().is_success());
+        let kim_id = user_id(&app, "kim@desk.example").await.to_string();
+        let (status, body) = admin.rpc("change_user_role", &[("user_id", &kim_id), ("role", "viewer")]).await;
+        assert!(status < 400, "{status} {body}");
+        assert_eq!(create(&kim).await.unwrap().status(), 403, "a viewer now");
+
+        // Nobody changes their own role or deactivates themself.
+        let me = user_id(&app, "administrator@session.example").await.to_string();
+        let (status, body) = admin.rpc("change_user_role", &[("user_id", &me), ("role", "viewer")]).await;
+        assert_eq!((status, body["code"].as_str()), (409, Some("own_account")), "{body}");
+        let (status, _) = admin.rpc("deactivate_user", &[("user_id", &me)]).await;
+        assert_eq!(status, 409);
+
+        // Deactivated: the open session, the API token and a new sign-in all stop working.
+        let token = app.token("kim@desk.example").await;
+        let (status, body) = admin.rpc("deactivate_user", &[("user_id", &kim_id)]).await;
+        assert!(status < 400, "{status} {body}");
+        let response = kim.get(app.url("/invoices")).header("accept", "text/html").send().await.unwrap();
+        assert_eq!(response.status(), 302, "the session is over");
+        let response = app.client.get(app.url("/api/v1/invoices")).bearer_auth(&token).send().await.unwrap();
+        assert_eq!(response.status(), 401);
+        let response = app
+            .client
+            .post(app.url("/api/v1/auth/token"))
+            .json(&serde_json::json!({ "email": "kim@desk.example", "password": password }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 401);
+        let (_, html) = admin.page("/settings").await;
+        assert!(html.contains("Deactivated "), "still listed, marked deactivated");
+    }
+}
+
+async fn user_id(app: &TestApp, email: &str) -> i64 {
+    let services = app.db.services();
+    let admin = services
+        .authenticate(email, common::PASSWORD, None)
+        .await
+        .unwrap_or_else(|e| panic!("{email}: {e}"));
+    admin.id
+}

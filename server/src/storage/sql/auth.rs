@@ -34,7 +34,8 @@ macro_rules! impl_auth_tx {
                 email: &str,
             ) -> Result<Option<crate::storage::UserRecord>, crate::storage::StorageError> {
                 Ok(sqlx::query_as(
-                    "SELECT id, email, password_hash, role, customer_id FROM users WHERE email = $1",
+                    "SELECT id, email, password_hash, role, customer_id FROM users \
+                     WHERE email = $1 AND deactivated_at IS NULL",
                 )
                 .bind(email)
                 .fetch_optional(&mut *self.tx)
@@ -46,11 +47,61 @@ macro_rules! impl_auth_tx {
                 id: i64,
             ) -> Result<Option<crate::storage::UserRecord>, crate::storage::StorageError> {
                 Ok(sqlx::query_as(
-                    "SELECT id, email, password_hash, role, customer_id FROM users WHERE id = $1",
+                    "SELECT id, email, password_hash, role, customer_id FROM users \
+                     WHERE id = $1 AND deactivated_at IS NULL",
                 )
                 .bind(id)
                 .fetch_optional(&mut *self.tx)
                 .await?)
+            }
+
+            async fn users(
+                &mut self,
+            ) -> Result<Vec<crate::storage::UserListRecord>, crate::storage::StorageError> {
+                Ok(sqlx::query_as(
+                    "SELECT id, email, role, customer_id, created_at, deactivated_at FROM users \
+                     ORDER BY email",
+                )
+                .fetch_all(&mut *self.tx)
+                .await?)
+            }
+
+            async fn set_staff_role(
+                &mut self,
+                id: i64,
+                role: &str,
+            ) -> Result<bool, crate::storage::StorageError> {
+                let done = sqlx::query(
+                    "UPDATE users SET role = $2 \
+                     WHERE id = $1 AND role <> 'customer' AND deactivated_at IS NULL",
+                )
+                .bind(id)
+                .bind(role)
+                .execute(&mut *self.tx)
+                .await?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn deactivate_user(
+                &mut self,
+                id: i64,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> Result<bool, crate::storage::StorageError> {
+                let done = sqlx::query(
+                    "UPDATE users SET deactivated_at = $2 WHERE id = $1 AND deactivated_at IS NULL",
+                )
+                .bind(id)
+                .bind(at)
+                .execute(&mut *self.tx)
+                .await?;
+                sqlx::query(
+                    "UPDATE api_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
+                )
+                .bind(id)
+                .bind(at)
+                .execute(&mut *self.tx)
+                .await?;
+                Ok(done.rows_affected() == 1)
             }
 
             async fn insert_api_token(

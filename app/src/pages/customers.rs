@@ -8,7 +8,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::credit_notes::CreditNoteTable;
 use super::invoices::InvoiceTable;
-use super::{ProblemMessage, refusal};
+use super::{ProblemMessage, field_error, form_error};
 use crate::domain::Permission;
 use crate::model::{CustomerListPage, CustomerPage, CustomerTab};
 use crate::problem::Problem;
@@ -78,18 +78,8 @@ fn CustomerList(page: CustomerListPage, create: ServerAction<CreateCustomer>) ->
 /// the billing address. A refusal shows on its field.
 #[component]
 fn NewCustomerForm(action: ServerAction<CreateCustomer>) -> impl IntoView {
-    let on = move |field: &'static str| {
-        move || {
-            refusal(action)
-                .and_then(|p| p.field_message(field).map(str::to_string))
-                .map(|message| view! { <span class="field-error" role="alert">{message}</span> })
-        }
-    };
-    let general = move || {
-        refusal(action)
-            .filter(|p| p.errors.is_empty())
-            .map(|p| view! { <p class="problem" role="alert">{p.detail}</p> })
-    };
+    let on = move |field: &'static str| field_error(action, field);
+    let general = form_error(action);
     let address = |prefix: &'static str, legend: &'static str, required: bool| {
         let name = move |field: &str| format!("form[{prefix}_{field}]");
         view! {

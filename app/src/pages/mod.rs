@@ -97,6 +97,32 @@ where
     action.value().get().and_then(Result::err)
 }
 
+/// What a form's refusal says about `field`, to show beside that field.
+pub fn field_error<A>(action: ServerAction<A>, field: &'static str) -> impl Fn() -> Option<AnyView>
+where
+    A: leptos::server_fn::ServerFn<Output = (), Error = Problem> + Clone + Send + Sync + 'static,
+{
+    move || {
+        refusal(action)
+            .and_then(|p| p.field_message(field).map(str::to_string))
+            .map(|message| {
+                view! { <span class="field-error" role="alert">{message}</span> }.into_any()
+            })
+    }
+}
+
+/// A form's refusal that names no field, shown under the form's fields.
+pub fn form_error<A>(action: ServerAction<A>) -> impl Fn() -> Option<AnyView>
+where
+    A: leptos::server_fn::ServerFn<Output = (), Error = Problem> + Clone + Send + Sync + 'static,
+{
+    move || {
+        refusal(action)
+            .filter(|p| p.errors.is_empty())
+            .map(|p| view! { <p class="problem" role="alert">{p.detail}</p> }.into_any())
+    }
+}
+
 /// A refusal said next to the form: on its field when it names one, else as a whole.
 pub fn problem_view(problem: Option<Problem>, field: &str) -> impl IntoView + use<> {
     problem.map(|problem| {

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use super::{ProblemMessage, problem_view, refusal};
+use super::{ProblemMessage, field_error, form_error, problem_view, refusal};
 use crate::domain::Role;
 use crate::model::{SettingsPage, UserSummary};
 use crate::rpc::settings::{
@@ -204,18 +204,8 @@ fn Users(page: SettingsPage, actions: Actions) -> impl IntoView {
 
 #[component]
 fn NewUserForm(customers: Vec<(i64, String)>, action: ServerAction<CreateUser>) -> impl IntoView {
-    let on = move |field: &'static str| {
-        move || {
-            refusal(action)
-                .and_then(|p| p.field_message(field).map(str::to_string))
-                .map(|message| view! { <span class="field-error" role="alert">{message}</span> })
-        }
-    };
-    let general = move || {
-        refusal(action)
-            .filter(|p| p.errors.is_empty())
-            .map(|p| view! { <p class="problem" role="alert">{p.detail}</p> })
-    };
+    let on = move |field: &'static str| field_error(action, field);
+    let general = form_error(action);
     view! {
         <ActionForm action attr:class="customer-form" attr:aria-label="New user">
             <h3>"New user"</h3>

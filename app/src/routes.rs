@@ -20,11 +20,23 @@ macro_rules! lazy_pages {
                 }
 
                 fn view(_this: Self) -> AnyView {
-                    view! { <$page/> }.into_any()
+                    view! { <$page/> <HydrationMark/> }.into_any()
                 }
             }
         )+
     };
+}
+
+/// Marks the document once the page's own code has taken it over. Effects run only in the
+/// browser, and this one sits inside the lazy page, so it runs after the page's chunk has
+/// loaded and hydrated, not merely the shell; browser tests wait for it before they click.
+#[component]
+fn HydrationMark() -> impl IntoView {
+    Effect::new(|_| {
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-hydrated", "true");
+        }
+    });
 }
 
 lazy_pages! {

@@ -14,7 +14,7 @@ async function expectAccessible(page: Page, screen: string) {
 
 test('every staff screen passes axe without serious or critical violations', async ({ page, request }) => {
   const post = await apiAs(request, 'admin@creditdesk.example');
-  const { invoice, notes } = await customerWithNotes(post, 'Accessible Ltd', '300.00', ['20.00']);
+  const { customer, invoice, notes } = await customerWithNotes(post, 'Accessible Ltd', '300.00', ['20.00']);
   await page.goto('/login');
   await expectAccessible(page, 'sign-in');
   await signIn(page, 'credit.manager@creditdesk.example');
@@ -27,11 +27,20 @@ test('every staff screen passes axe without serious or critical violations', asy
     ['credit note page', `/credit-notes/${notes[0].id}`],
     ['new credit note', '/credit-notes/new'],
     ['new standalone credit', '/credit-notes/new?kind=charge'],
+    ['customers', '/customers'],
+    ['customer credits', `/customers/${customer.id}`],
+    ['customer invoices', `/customers/${customer.id}?tab=invoices`],
   ];
   for (const [screen, path] of screens) {
     await page.goto(path);
     await expectAccessible(page, screen);
   }
+});
+
+test('the settings screen passes axe without serious or critical violations', async ({ page }) => {
+  await signIn(page, 'admin@creditdesk.example');
+  await page.goto('/settings');
+  await expectAccessible(page, 'settings');
 });
 
 test('the portal passes axe without serious or critical violations', async ({ page }) => {

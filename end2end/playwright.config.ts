@@ -26,11 +26,16 @@ export default defineConfig({
     { name: 'javascript-on', testMatch: /.*\.js-on\.spec\.ts/, use: { javaScriptEnabled: true } },
     { name: 'javascript-off', testMatch: /.*\.js-off\.spec\.ts/, use: { javaScriptEnabled: false } },
   ],
-  // The release build on a fresh SQLite database with demo data.
+  // The release build with demo data, on a fresh SQLite database or, when E2E_POSTGRES_URL
+  // names one, on an empty PostgreSQL database.
   webServer: {
     command: 'bash ../scripts/e2e-server.sh',
     url: `${baseURL}/invoices`,
-    env: { E2E_ADDR: `127.0.0.1:${port}`, RUST_LOG: 'warn' },
+    env: {
+      E2E_ADDR: `127.0.0.1:${port}`,
+      RUST_LOG: 'warn',
+      E2E_POSTGRES_URL: process.env.E2E_POSTGRES_URL ?? '',
+    },
     reuseExistingServer: false,
     timeout: 60_000,
   },

@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# Serves the release build on a fresh SQLite database with demo data, for Playwright.
+# Serves the release build with demo data, for Playwright: on a fresh SQLite database, or on
+# the PostgreSQL database E2E_POSTGRES_URL names (created empty by the caller).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 STATE="$ROOT/end2end/.state"
 mkdir -p "$STATE"
-rm -f "$STATE"/e2e.db*
-export DATABASE_URL="sqlite:$STATE/e2e.db"
+if [ -n "${E2E_POSTGRES_URL:-}" ]; then
+  export DATABASE_URL="$E2E_POSTGRES_URL"
+else
+  rm -f "$STATE"/e2e.db*
+  export DATABASE_URL="sqlite:$STATE/e2e.db"
+fi
 # Every browser test signs in from this one address: allow them all at once.
 export CREDITDESK_SIGN_IN_BURST=1000
 "$ROOT/target/release/creditdesk" demo

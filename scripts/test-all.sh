@@ -26,4 +26,11 @@ build_release
 say "Playwright (JavaScript on and off)"
 (cd end2end && npx playwright test)
 
+# The link flows again, against the server on PostgreSQL: an empty database of their own.
+say "Playwright link flows on PostgreSQL"
+e2e_db="creditdesk_e2e"
+psql "$TEST_POSTGRES_URL" -q -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS $e2e_db WITH (FORCE)" -c "CREATE DATABASE $e2e_db"
+(cd end2end && E2E_POSTGRES_URL="${TEST_POSTGRES_URL%/*}/$e2e_db" E2E_PORT=3101 npx playwright test tests/link-)
+psql "$TEST_POSTGRES_URL" -q -c "DROP DATABASE IF EXISTS $e2e_db WITH (FORCE)"
+
 say "all tests passed in $(( (SECONDS - started) / 60 )) min $(( (SECONDS - started) % 60 )) s"

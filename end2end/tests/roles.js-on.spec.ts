@@ -1,12 +1,16 @@
 import { test, expect, waitForHydration, signIn } from './fixtures';
 
-test('pages send visitors without a session to sign in', async ({ page }) => {
-  await page.goto('/invoices');
-  await expect(page).toHaveURL(/\/login$/);
+test('pages send visitors without a session to sign in, and back', async ({ page }) => {
+  await page.goto('/credit-notes?status=all');
+  await expect(page).toHaveURL(/\/login\?next=%2Fcredit-notes%3Fstatus%3Dall$/);
   await page.getByLabel('Email').fill('viewer@creditdesk.example');
   await page.getByLabel('Password').fill('not the password');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('alert')).toContainText('Sign in with a valid email and password');
+  await page.getByLabel('Password').fill('creditdesk-demo');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/credit-notes\?status=all$/);
+  await expect(page.getByRole('heading', { name: 'Credit notes' })).toBeVisible();
 });
 
 test('a viewer reads invoices but is not offered linking', async ({ page }) => {
@@ -48,5 +52,5 @@ test('signing out ends the session', async ({ page }) => {
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/\/login$/);
   await page.goto('/invoices');
-  await expect(page).toHaveURL(/\/login$/);
+  await expect(page).toHaveURL(/\/login\?next=%2Finvoices$/);
 });

@@ -27,11 +27,37 @@ pub fn CreditNoteStatusBadge(status: CreditNoteStatus) -> impl IntoView {
     view! { <span class=format!("badge badge-{}", status.as_str())>{status.label()}</span> }
 }
 
-/// A failed load, said plainly; without a session, the way to the sign-in page.
+/// Where sign-in may send a user back to: a page of this site only (a path, never another
+/// host or scheme), and never the sign-in page itself.
+pub fn return_path(next: &str) -> Option<&str> {
+    let local = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.chars().any(char::is_control);
+    (local && !next.starts_with("/login")).then_some(next)
+}
+
+/// The sign-in page, asked to come back to `path` afterwards.
+pub fn login_href(path: &str) -> String {
+    match serde_urlencoded::to_string([("next", path)]) {
+        Ok(query) if return_path(path).is_some() => format!("/login?{query}"),
+        _ => "/login".to_string(),
+    }
+}
+
+/// A failed load, said plainly; without a session (or once it has expired), the way to the
+/// sign-in page, which then comes back here.
 #[component]
 pub fn ProblemMessage(problem: Problem) -> impl IntoView {
     if problem.status == 401 {
-        return view! { <leptos_router::components::Redirect path="/login"/> }.into_any();
+        let location = leptos_router::hooks::use_location();
+        let search = location.search.get_untracked();
+        let search = search.trim_start_matches('?');
+        let mut here = location.pathname.get_untracked();
+        if !search.is_empty() {
+            here = format!("{here}?{search}");
+        }
+        return view! { <leptos_router::components::Redirect path=login_href(&here)/> }.into_any();
     }
     // The page says what went wrong, and so does its HTTP status.
     #[cfg(feature = "ssr")]
@@ -196,5 +222,33 @@ pub fn MoneyFields(
         <label>"Method" <input type="text" name="method" placeholder="bank transfer"/></label>
         {with_reference.then(|| view! { <label>"Reference" <input type="text" name="reference"/></label> })}
         {general}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sign_in_only_returns_to_pages_of_this_site() {
+        assert_eq!(
+            return_path("/invoices/7?link=open"),
+            Some("/invoices/7?link=open")
+        );
+        for foreign in [
+            "//evil.example/x",
+            "https://evil.example",
+            "/\\evil.example",
+            "invoices",
+            "/login?next=/x",
+            "/a\nb",
+        ] {
+            assert_eq!(return_path(foreign), None, "{foreign}");
+        }
+        assert_eq!(
+            login_href("/credit-notes?status=all"),
+            "/login?next=%2Fcredit-notes%3Fstatus%3Dall"
+        );
+        assert_eq!(login_href("//evil.example"), "/login");
     }
 }

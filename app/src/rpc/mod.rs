@@ -133,8 +133,14 @@ pub async fn whoami() -> Result<Option<CurrentUser>, Problem> {
     crate::backend::current_user().await
 }
 
+/// Signs in, then opens the page the user was sent away from (`next`, when it is a page of
+/// this site that their side of it may open), else their home page.
 #[server(prefix = "/rpc", endpoint = "login")]
-pub async fn login(email: String, password: String) -> Result<CurrentUser, Problem> {
+pub async fn login(
+    email: String,
+    password: String,
+    #[server(default)] next: Option<String>,
+) -> Result<CurrentUser, Problem> {
     let user = crate::backend::desk()?
         .authenticate(&email, &password, crate::backend::client_ip())
         .await?;
@@ -144,7 +150,11 @@ pub async fn login(email: String, password: String) -> Result<CurrentUser, Probl
     } else {
         "/portal"
     };
-    leptos_axum::redirect(home);
+    let next = next
+        .as_deref()
+        .and_then(crate::pages::return_path)
+        .filter(|path| user.role.is_internal() != path.starts_with("/portal"));
+    leptos_axum::redirect(next.unwrap_or(home));
     Ok(user)
 }
 

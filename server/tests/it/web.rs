@@ -3,7 +3,7 @@
 use crate::common;
 
 use app::domain::Role;
-use common::{TestApp, available_note, customer, invoice, staff, user};
+use common::{PASSWORD, TestApp, available_note, browser, customer, invoice, staff, user};
 
 on_both_backends! {
     async fn the_invoice_page_renders_the_dialog_on_the_server(db) {
@@ -33,11 +33,37 @@ on_both_backends! {
 
     async fn pages_without_a_session_send_people_to_sign_in(db) {
         let app = TestApp::spawn(db).await;
-        let response = app.client.get(app.url("/invoices")).header("accept", "text/html").send().await.unwrap();
+        let response = app.client.get(app.url("/invoices?status=paid")).header("accept", "text/html").send().await.unwrap();
         assert_eq!(response.status(), 302);
-        assert_eq!(response.headers()["location"], "/login");
-        let login = app.client.get(app.url("/login")).send().await.unwrap().text().await.unwrap();
+        let login_page = response.headers()["location"].to_str().unwrap().to_string();
+        assert_eq!(login_page, "/login?next=%2Finvoices%3Fstatus%3Dpaid");
+        let login = app.client.get(app.url(&login_page)).send().await.unwrap().text().await.unwrap();
         assert!(login.contains("Sign in"));
+        assert!(login.contains(r#"name="next" value="/invoices?status=paid""#), "the form carries the way back");
+
+        // Signing in comes back to that page; never to another site, and customers only to
+        // the portal.
+        let services = app.db.services();
+        user(&services, "cm@test.example", Role::CreditManager, None).await;
+        let acme = customer(&services, "Acme", "EUR").await;
+        user(&services, "ap@acme.example", Role::Customer, Some(acme)).await;
+        for (email, next, lands) in [
+            ("cm@test.example", "/invoices?status=paid", "/invoices?status=paid"),
+            ("cm@test.example", "//evil.example/login", "/invoices"),
+            ("cm@test.example", "https://evil.example", "/invoices"),
+            ("ap@acme.example", "/invoices", "/portal"),
+        ] {
+            let response = browser()
+                .post(app.url("/rpc/login"))
+                .header("accept", "text/html")
+                .header("referer", app.url(&login_page))
+                .form(&[("email", email), ("password", PASSWORD), ("next", next)])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 302, "{email} {next}");
+            assert_eq!(response.headers()["location"], lands, "{email} {next}");
+        }
     }
 
     async fn a_plain_form_post_links_and_redirects_back(db) {

@@ -71,3 +71,26 @@ export async function taxSettings(page: Page, region: string, rate: string, js: 
   await expect(row.getByRole('textbox', { name: /^Rate/ })).toHaveValue(rate);
   await expect(page.getByText('A tax rate is a percentage between 0 and 100')).toHaveCount(0);
 }
+
+/// A note that covers the whole invoice: linked through the dialog, the invoice is paid and
+/// the note used, on both pages.
+export async function linkPaysInvoice(page: Page, request: APIRequestContext, name: string, js: boolean) {
+  const ready = async () => {
+    if (js) await waitForHydration(page);
+  };
+  const post = await apiAs(request, 'admin@creditdesk.example');
+  const { invoice, notes } = await customerWithNotes(post, name, '50.00', ['50.00']);
+  await signIn(page, 'credit.manager@creditdesk.example');
+  await page.goto(`/invoices/${invoice.id}`);
+  await ready();
+  await page.getByRole('button', { name: 'Link credit notes' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Link credit notes' });
+  await dialog.getByRole('checkbox', { name: `Select ${notes[0].number}` }).check();
+  await dialog.getByRole('button', { name: 'Link selected' }).click();
+  await expect(figure(page, 'Status')).toHaveText('Paid');
+  await expect(figure(page, 'Outstanding')).toHaveText('0.00 EUR');
+  await ready();
+  await page.goto(`/credit-notes/${notes[0].id}`);
+  await expect(figure(page, 'Status')).toHaveText('Used');
+  await expect(figure(page, 'Remaining')).toHaveText('0.00 EUR');
+}

@@ -1,5 +1,5 @@
 import { test, expect, waitForHydration } from './fixtures';
-import { invoiceMoney, taxSettings } from './desk-flow';
+import { invoiceMoney, linkPaysInvoice, taxSettings } from './desk-flow';
 
 test('payments, mark paid and the customer credits tab in the browser app', async ({ page, request }) => {
   await invoiceMoney(page, request, 'Money (JS on) GmbH', true);
@@ -11,4 +11,8 @@ test('a tax rate saved in settings is the rate the editor proposes', async ({ pa
   await waitForHydration(page);
   await page.getByLabel('Customer').selectOption({ label: 'Globex Corporation (USD)' });
   await expect(page.getByLabel('Tax % of line 1')).toHaveAttribute('placeholder', /^8\.50* \(table\)$/);
+});
+
+test('a note that covers the invoice pays it and is used (JavaScript on)', async ({ page, request }) => {
+  await linkPaysInvoice(page, request, 'Paid by credit (JS on) SA', true);
 });

@@ -106,6 +106,12 @@ pub trait Desk: Send + Sync + 'static {
         tab: crate::model::CustomerTab,
         after: i64,
     ) -> Result<crate::model::CustomerPage, Problem>;
+    async fn set_customer_portal(
+        &self,
+        user: &CurrentUser,
+        customer_id: i64,
+        enabled: bool,
+    ) -> Result<(), Problem>;
     /// A new customer from the form; answers its id.
     async fn create_customer(
         &self,

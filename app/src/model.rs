@@ -498,6 +498,8 @@ pub struct CustomerView {
     pub tax_region: String,
     pub billing_address: Address,
     pub shipping_address: Address,
+    /// Whether the customer's users may use the customer portal.
+    pub portal_enabled: bool,
     pub created_at: DateTime<Utc>,
 }
 

@@ -191,6 +191,15 @@ impl Desk for Services {
         Ok(Services::customer_page(self, user, customer_id, tab, after).await?)
     }
 
+    async fn set_customer_portal(
+        &self,
+        user: &CurrentUser,
+        customer_id: i64,
+        enabled: bool,
+    ) -> Result<(), Problem> {
+        Ok(Services::set_customer_portal(self, user, customer_id, enabled).await?)
+    }
+
     async fn create_customer(
         &self,
         user: &CurrentUser,

@@ -12,7 +12,9 @@ use super::{ProblemMessage, field_error, form_error};
 use crate::domain::Permission;
 use crate::model::{CustomerListPage, CustomerPage, CustomerTab};
 use crate::problem::Problem;
-use crate::rpc::customers::{CreateCustomer, load_customer_list, load_customer_page};
+use crate::rpc::customers::{
+    CreateCustomer, SetCustomerPortal, load_customer_list, load_customer_page,
+};
 
 #[component]
 pub fn CustomersPage() -> impl IntoView {
@@ -115,6 +117,7 @@ fn NewCustomerForm(action: ServerAction<CreateCustomer>) -> impl IntoView {
 pub fn CustomerDetailPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
+    let portal = ServerAction::<SetCustomerPortal>::new();
     let request = move || {
         let query = query.read();
         (
@@ -124,9 +127,10 @@ pub fn CustomerDetailPage() -> impl IntoView {
                 .and_then(|id| id.parse::<i64>().ok()),
             query.get("tab"),
             query.get("after"),
+            portal.version().get(),
         )
     };
-    let page = Resource::new(request, |(id, tab, after)| async move {
+    let page = Resource::new(request, |(id, tab, after, _)| async move {
         match id {
             Some(id) => load_customer_page(id, tab, after).await,
             None => Err(Problem::not_found("The customer")),
@@ -137,7 +141,7 @@ pub fn CustomerDetailPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match page.await {
                     Err(problem) => view! { <ProblemMessage problem/> }.into_any(),
-                    Ok(page) => view! { <CustomerDetail page/> }.into_any(),
+                    Ok(page) => view! { <CustomerDetail page portal/> }.into_any(),
                 }
             })}
         </Suspense>
@@ -145,8 +149,24 @@ pub fn CustomerDetailPage() -> impl IntoView {
 }
 
 #[component]
-fn CustomerDetail(page: CustomerPage) -> impl IntoView {
+fn CustomerDetail(page: CustomerPage, portal: ServerAction<SetCustomerPortal>) -> impl IntoView {
     let customer = page.customer;
+    let may_switch = page.viewer.may(Permission::CreateCustomer);
+    let portal_state = if customer.portal_enabled { "On" } else { "Off" };
+    let switch = may_switch.then(|| {
+        let (value, label) = if customer.portal_enabled {
+            ("off", "Turn the portal off")
+        } else {
+            ("on", "Turn the portal on")
+        };
+        view! {
+            <ActionForm action=portal attr:class="inline">
+                <input type="hidden" name="customer_id" value=customer.id/>
+                <input type="hidden" name="enabled" value=value/>
+                <button type="submit">{label}</button>
+            </ActionForm>
+        }
+    });
     let base = format!("/customers/{}", customer.id);
     let tab_link = |tab: CustomerTab, label: &'static str| {
         let current = (page.tab == tab).then_some("page");
@@ -201,6 +221,7 @@ fn CustomerDetail(page: CustomerPage) -> impl IntoView {
             <dt>"Billing address"</dt><dd>{address(&customer.billing_address)}</dd>
             <dt>"Shipping address"</dt><dd>{address(&customer.shipping_address)}</dd>
             <dt>"Credit remaining"</dt>{remaining}
+            <dt>"Customer portal"</dt><dd>{portal_state} {switch}</dd>
         </dl>
         <nav class="tabs" aria-label="Customer">
             {tab_link(CustomerTab::Credits, "Credits")}

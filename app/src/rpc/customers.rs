@@ -109,6 +109,30 @@ pub async fn load_customer_page(
         .await
 }
 
+/// Turns the customer portal on (`enabled=on`) or off for a customer, then shows its page.
+#[server(prefix = "/rpc", endpoint = "set_customer_portal")]
+pub async fn set_customer_portal(
+    customer_id: i64,
+    #[server(default)] enabled: String,
+) -> Result<(), Problem> {
+    let user = crate::backend::require_user().await?;
+    let enabled = match enabled.as_str() {
+        "on" => true,
+        "off" => false,
+        other => {
+            return Err(Problem::validation(
+                "enabled",
+                format!("{other} is neither on nor off"),
+            ));
+        }
+    };
+    crate::backend::desk()?
+        .set_customer_portal(&user, customer_id, enabled)
+        .await?;
+    leptos_axum::redirect(&format!("/customers/{customer_id}"));
+    Ok(())
+}
+
 /// Creates the customer and opens its page.
 #[server(prefix = "/rpc", endpoint = "create_customer")]
 pub async fn create_customer(#[server(default)] form: CustomerForm) -> Result<(), Problem> {

@@ -271,6 +271,8 @@ impl Services {
         let mut tx = self.storage.write().await?;
         if let Some(customer_id) = input.customer_id {
             super::require_customer(&mut tx, customer_id).await?;
+            // A portal login is given to be used: the customer's portal goes on with it.
+            tx.set_customer_portal(customer_id, true).await?;
         }
         let id = tx
             .insert_user(&NewUser {

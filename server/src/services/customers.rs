@@ -27,6 +27,23 @@ impl Services {
         })
     }
 
+    /// Turns the customer portal on or off for a customer: off, its users can no longer sign
+    /// in, and their sessions and API tokens stop working at once.
+    pub async fn set_customer_portal(
+        &self,
+        user: &CurrentUser,
+        id: i64,
+        enabled: bool,
+    ) -> Result<(), ServiceError> {
+        self.authorize(user, Permission::CreateCustomer)?;
+        let mut tx = self.storage.write().await?;
+        if !tx.set_customer_portal(id, enabled).await? {
+            return Err(ServiceError::NotFound("The customer"));
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// A customer, the remaining credit of its available notes per currency (every note, not
     /// one page), and one page of the tab's documents.
     pub async fn customer_page(

@@ -114,6 +114,7 @@ pub(crate) fn customer(record: CustomerRecord) -> CustomerView {
         tax_region: record.tax_region,
         billing_address: record.billing_address,
         shipping_address: record.shipping_address,
+        portal_enabled: record.portal_enabled,
         created_at: record.created_at,
     }
 }

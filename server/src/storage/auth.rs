@@ -9,9 +9,11 @@ use super::{NewUser, StorageError, ThrottleRecord, TokenRecord, UserListRecord, 
 pub trait AuthTx: Send {
     /// Fails with [`StorageError::Duplicate`] when the email is taken.
     async fn insert_user(&mut self, user: &NewUser) -> Result<i64, StorageError>;
-    /// An active user (deactivated users are not found: they cannot sign in).
+    /// An active user (deactivated users are not found: they cannot sign in), and for a
+    /// customer user, one whose customer has the portal on.
     async fn user_by_email(&mut self, email: &str) -> Result<Option<UserRecord>, StorageError>;
-    /// An active user (a deactivated user's sessions and tokens find no one).
+    /// An active user, as [`AuthTx::user_by_email`] (a deactivated user's sessions and tokens
+    /// find no one, nor do a customer user's once the portal is off).
     async fn user_by_id(&mut self, id: i64) -> Result<Option<UserRecord>, StorageError>;
     /// Every user, deactivated ones too, by email.
     async fn users(&mut self) -> Result<Vec<UserListRecord>, StorageError>;

@@ -64,6 +64,8 @@ pub trait LedgerTx: Send {
     async fn customer(&mut self, id: i64) -> Result<Option<CustomerRecord>, StorageError>;
     async fn find_customers(&mut self, page: Page) -> Result<Vec<CustomerRecord>, StorageError>;
     async fn customer_exists(&mut self, id: i64) -> Result<bool, StorageError>;
+    /// Turns the customer portal on or off for a customer; false when there is no such customer.
+    async fn set_customer_portal(&mut self, id: i64, enabled: bool) -> Result<bool, StorageError>;
     /// The customer's invoices that are not drafts, newest first.
     async fn customer_invoices(
         &mut self,

@@ -49,6 +49,8 @@ pub struct CustomerRecord {
     pub tax_region: String,
     pub billing_address: app::model::Address,
     pub shipping_address: app::model::Address,
+    /// Whether the customer's users may use the portal.
+    pub portal_enabled: bool,
     pub created_at: DateTime<Utc>,
 }
 

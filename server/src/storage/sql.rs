@@ -39,7 +39,7 @@ pub const CREDIT_NOTE_COLUMNS: &str = "SELECT id, number, customer_id, \
      total_minor, allocated_minor, refunded_minor, created_at, finalized_at FROM credit_notes";
 
 pub const CUSTOMER_COLUMNS: &str = "SELECT id, name, email, currency, tax_region, billing_address, \
-     shipping_address, created_at FROM customers";
+     shipping_address, portal_enabled, created_at FROM customers";
 
 #[derive(sqlx::FromRow)]
 pub struct CustomerRow {
@@ -50,6 +50,7 @@ pub struct CustomerRow {
     tax_region: String,
     billing_address: String,
     shipping_address: String,
+    portal_enabled: bool,
     created_at: DateTime<Utc>,
 }
 
@@ -65,6 +66,7 @@ impl CustomerRow {
             tax_region: self.tax_region,
             billing_address: address(&self.billing_address),
             shipping_address: address(&self.shipping_address),
+            portal_enabled: self.portal_enabled,
             created_at: self.created_at,
         })
     }

@@ -100,3 +100,50 @@ on_both_backends! {
         assert_eq!(status, 404);
     }
 }
+
+on_both_backends! {
+    async fn the_portal_switch_lets_a_customer_in_or_keeps_it_out(db) {
+        let app = TestApp::spawn(db).await;
+        let services = app.db.services();
+        let acme = common::customer(&services, "Acme", "EUR").await;
+        let manager = app.session(Role::CreditManager).await;
+        let page = format!("/customers/{acme}");
+        let (_, html) = manager.page(&page).await;
+        assert!(html.contains("Turn the portal on"), "new customers start with the portal off");
+
+        // Creating a portal user turns the portal on.
+        common::user(&services, "ap@acme.example", Role::Customer, Some(acme)).await;
+        let (_, html) = manager.page(&page).await;
+        assert!(html.contains("Turn the portal off"));
+        let portal = app.signed_in("ap@acme.example").await;
+        let token = app.token("ap@acme.example").await;
+
+        // Off: the open session, the token and a new sign-in stop working.
+        let (status, body) = manager
+            .rpc("set_customer_portal", &[("customer_id", &acme.to_string()), ("enabled", "off")])
+            .await;
+        assert!(status < 400, "{status} {body}");
+        let response = portal.get(app.url("/portal")).header("accept", "text/html").send().await.unwrap();
+        assert_eq!(response.status(), 302, "the session is over");
+        let response = app.client.get(app.url("/api/v1/credit-notes")).bearer_auth(&token).send().await.unwrap();
+        assert_eq!(response.status(), 401);
+        let response = app
+            .client
+            .post(app.url("/api/v1/auth/token"))
+            .json(&json!({ "email": "ap@acme.example", "password": common::PASSWORD }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 401);
+
+        // Sales may not switch it; a bad value is named; on again, the customer signs in.
+        let sales = app.session(Role::Sales).await;
+        let (status, _) = sales.rpc("set_customer_portal", &[("customer_id", &acme.to_string()), ("enabled", "on")]).await;
+        assert_eq!(status, 403);
+        let (status, body) = manager.rpc("set_customer_portal", &[("customer_id", &acme.to_string()), ("enabled", "yes")]).await;
+        assert_eq!((status, body["errors"][0]["field"].as_str()), (422, Some("enabled")));
+        let (status, _) = manager.rpc("set_customer_portal", &[("customer_id", &acme.to_string()), ("enabled", "on")]).await;
+        assert!(status < 400);
+        app.token("ap@acme.example").await;
+    }
+}

@@ -307,7 +307,7 @@ on_both_backends! {
         clock.advance(Duration::minutes(2));
         let response = invoices().await.unwrap();
         assert_eq!(response.status(), 302);
-        assert_eq!(response.headers()["location"], "/login");
+        assert_eq!(response.headers()["location"], "/login?next=%2Finvoices", "to sign in, and back");
     }
 
     async fn expired_rows_are_purged(db) {

@@ -35,7 +35,8 @@ macro_rules! impl_auth_tx {
             ) -> Result<Option<crate::storage::UserRecord>, crate::storage::StorageError> {
                 Ok(sqlx::query_as(
                     "SELECT id, email, password_hash, role, customer_id FROM users \
-                     WHERE email = $1 AND deactivated_at IS NULL",
+                     WHERE email = $1 AND deactivated_at IS NULL AND (customer_id IS NULL OR \
+                     customer_id IN (SELECT id FROM customers WHERE portal_enabled))",
                 )
                 .bind(email)
                 .fetch_optional(&mut *self.tx)
@@ -48,7 +49,8 @@ macro_rules! impl_auth_tx {
             ) -> Result<Option<crate::storage::UserRecord>, crate::storage::StorageError> {
                 Ok(sqlx::query_as(
                     "SELECT id, email, password_hash, role, customer_id FROM users \
-                     WHERE id = $1 AND deactivated_at IS NULL",
+                     WHERE id = $1 AND deactivated_at IS NULL AND (customer_id IS NULL OR \
+                     customer_id IN (SELECT id FROM customers WHERE portal_enabled))",
                 )
                 .bind(id)
                 .fetch_optional(&mut *self.tx)

@@ -315,6 +315,19 @@ macro_rules! impl_ledger_tx {
                     .collect()
             }
 
+            async fn set_customer_portal(
+                &mut self,
+                id: i64,
+                enabled: bool,
+            ) -> Result<bool, crate::storage::StorageError> {
+                let done = sqlx::query("UPDATE customers SET portal_enabled = $2 WHERE id = $1")
+                    .bind(id)
+                    .bind(enabled)
+                    .execute(&mut *self.tx)
+                    .await?;
+                Ok(done.rows_affected() == 1)
+            }
+
             async fn customer_exists(&mut self, id: i64) -> Result<bool, crate::storage::StorageError> {
                 let found: Option<i64> = sqlx::query_scalar("SELECT id FROM customers WHERE id = $1")
                     .bind(id)

@@ -184,9 +184,19 @@ pub struct CreditNotePage {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewCreditNotePage {
     pub customers: Vec<CustomerView>,
+    /// The invoices a note can relate to (issued standard and advance invoices), by customer.
+    pub invoices: Vec<RelatableInvoice>,
     pub tax_table: crate::domain::TaxTable,
     /// Today on the server's clock: the date the form proposes.
     pub today: NaiveDate,
+}
+
+/// An invoice the editor offers as a credit note's related invoice.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RelatableInvoice {
+    pub customer_id: i64,
+    pub number: String,
+    pub issue_date: NaiveDate,
 }
 
 /// What "credit this invoice" shows: the invoice's lines and every note already related to it.

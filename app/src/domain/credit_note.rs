@@ -97,6 +97,17 @@ pub struct RelatedInvoice {
     pub kind: super::lifecycle::InvoiceKind,
 }
 
+/// Whether an invoice of this status and kind can be a credit note's related invoice: issued
+/// (pending or paid), and a standard or advance invoice, never a correction.
+pub fn may_be_related(
+    status: super::status::InvoiceStatus,
+    kind: super::lifecycle::InvoiceKind,
+) -> bool {
+    use super::status::InvoiceStatus;
+    matches!(status, InvoiceStatus::Pending | InvoiceStatus::Paid)
+        && kind != super::lifecycle::InvoiceKind::Correction
+}
+
 /// A credit note may relate only to an issued (pending or paid) standard or advance invoice of
 /// its own customer and currency, dated no later than the note (the same day is allowed).
 pub fn check_related_invoice(
@@ -106,7 +117,6 @@ pub fn check_related_invoice(
     invoice: &RelatedInvoice,
 ) -> Result<(), Violation> {
     use super::lifecycle::InvoiceKind;
-    use super::status::InvoiceStatus;
     if note_customer_id != invoice.customer_id {
         return Err(Violation::new(
             RuleCode::CustomerMismatch,
@@ -114,8 +124,7 @@ pub fn check_related_invoice(
             "The related invoice belongs to another customer",
         ));
     }
-    let issued = matches!(invoice.status, InvoiceStatus::Pending | InvoiceStatus::Paid);
-    if !issued || invoice.kind == InvoiceKind::Correction {
+    if !may_be_related(invoice.status, invoice.kind) {
         let what = if invoice.kind == InvoiceKind::Correction {
             "a correction invoice".to_string()
         } else {

@@ -159,7 +159,7 @@ fn NoteForm(
                 {on("customer_id")}
                 <label>"Date" <input type="date" name="form[date]" value=if initial.date.is_empty() { page.today.to_string() } else { initial.date.clone() } required/></label>
                 {on("date")}
-                <label>"Related invoice" <input type="text" name="form[related_invoice]" placeholder="INV-2026-00001" value=initial.related_invoice.clone()/></label>
+                <RelatedInvoiceChoice page=page.clone() customer chosen=initial.related_invoice.clone()/>
                 {on("related_invoice")}
                 <label>"Reason" <input type="text" name="form[reason]" value=initial.reason.clone()/></label>
             </div>
@@ -272,5 +272,49 @@ fn field_label(field: &str) -> &'static str {
         "unit_price" => "Unit price",
         "discount" => "Discount %",
         _ => "Tax %",
+    }
+}
+
+/// The related invoice: the issued invoices of the chosen customer. Every customer's invoices
+/// are in the page, grouped by customer, so the choice works without JavaScript too; with it,
+/// only the chosen customer's group shows. The server checks the choice again.
+#[component]
+fn RelatedInvoiceChoice(
+    page: NewCreditNotePage,
+    customer: RwSignal<Option<i64>>,
+    chosen: String,
+) -> impl IntoView {
+    let groups: Vec<(i64, String, Vec<String>)> = page
+        .customers
+        .iter()
+        .map(|c| {
+            let numbers = page
+                .invoices
+                .iter()
+                .filter(|invoice| invoice.customer_id == c.id)
+                .map(|invoice| invoice.number.clone())
+                .collect::<Vec<_>>();
+            (c.id, c.name.clone(), numbers)
+        })
+        .filter(|(_, _, numbers)| !numbers.is_empty())
+        .collect();
+    view! {
+        <label>"Related invoice"
+            <select name="form[related_invoice]">
+                <option value="" selected=chosen.is_empty()>"None"</option>
+                {groups.into_iter().map(|(id, name, numbers)| {
+                    let chosen = chosen.clone();
+                    view! {
+                        <optgroup label=name hidden=move || customer.get().is_some_and(|c| c != id)>
+                            {numbers.into_iter().map(|number| {
+                                let selected = number == chosen;
+                                let label = number.clone();
+                                view! { <option value=number selected=selected>{label}</option> }
+                            }).collect_view()}
+                        </optgroup>
+                    }
+                }).collect_view()}
+            </select>
+        </label>
     }
 }

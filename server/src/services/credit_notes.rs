@@ -377,8 +377,24 @@ impl Services {
             .into_iter()
             .map(views::customer)
             .collect();
+        let filter = crate::storage::InvoiceFilter {
+            exclude_drafts: true,
+            ..Default::default()
+        };
+        let invoices = tx
+            .find_invoices(&filter, Page::ALL)
+            .await?
+            .into_iter()
+            .filter(|invoice| app::domain::may_be_related(invoice.status, invoice.kind))
+            .map(|invoice| app::model::RelatableInvoice {
+                customer_id: invoice.customer_id,
+                number: invoice.number,
+                issue_date: invoice.issue_date,
+            })
+            .collect();
         Ok(NewCreditNotePage {
             customers,
+            invoices,
             tax_table: tx.tax_table().await?,
             today: self.now().date_naive(),
         })

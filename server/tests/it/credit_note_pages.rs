@@ -309,3 +309,29 @@ on_both_backends! {
         assert!(html.contains("There is no status open"));
     }
 }
+
+on_both_backends! {
+    async fn the_editor_offers_each_customers_issued_invoices_as_related(db) {
+        let app = TestApp::spawn(db).await;
+        let api = Api::new(&app, Role::Administrator).await;
+        let acme = api.customer("Acme", "EUR").await;
+        let globex = api.customer("Globex", "EUR").await;
+        let issued = api.invoice(acme, "EUR", "100.00").await;
+        let cancelled = api.invoice(acme, "EUR", "50.00").await;
+        let (status, _) = api.post(&format!("/invoices/{}/cancel", cancelled["id"]), serde_json::json!({})).await;
+        assert!(status < 300, "{status}");
+        let other = api.invoice(globex, "EUR", "70.00").await;
+
+        let manager = app.session(Role::CreditManager).await;
+        let (status, html) = manager.page("/credit-notes/new").await;
+        assert_eq!(status, 200);
+        let option = |invoice: &Value| format!(r#"<option value="{}""#, invoice["number"].as_str().unwrap());
+        assert!(html.contains(&option(&issued)) && html.contains(&option(&other)), "issued invoices are offered");
+        assert!(!html.contains(&option(&cancelled)), "a cancelled invoice is not");
+        // Grouped by customer, so the form works without JavaScript as well.
+        let acme_group = html.find(r#"<optgroup label="Acme""#).expect("Acme's group");
+        let globex_group = html.find(r#"<optgroup label="Globex""#).expect("Globex's group");
+        let issued_at = html.find(&option(&issued)).unwrap();
+        assert!(acme_group < issued_at && (issued_at < globex_group || globex_group < acme_group));
+    }
+}

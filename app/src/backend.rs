@@ -134,6 +134,17 @@ pub trait Desk: Send + Sync + 'static {
         invoice_id: i64,
         command: InvoiceCommand,
     ) -> Result<(), Problem>;
+    async fn invoice_editor_page(
+        &self,
+        user: &CurrentUser,
+    ) -> Result<crate::model::InvoiceEditorPage, Problem>;
+    /// A new invoice from the editor, or the edit of invoice `id`; answers its id.
+    async fn save_invoice(
+        &self,
+        user: &CurrentUser,
+        id: Option<i64>,
+        form: crate::rpc::invoice_editor::InvoiceForm,
+    ) -> Result<i64, Problem>;
 }
 
 /// What the users section of the settings screen asks of the services.
@@ -164,6 +175,8 @@ pub enum InvoiceCommand {
         method: Option<String>,
         reference: Option<String>,
     },
+    /// draft → pending, numbered.
+    Issue,
     MarkPaid,
     MarkPending,
     Cancel,

@@ -55,7 +55,9 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <p>"Page not found."</p> }>
                     <Route path=StaticSegment("") view=|| view! { <Redirect path="/invoices"/> }/>
                     <Route path=path!("/invoices") view={Lazy::<InvoicesRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/invoices/new") view={Lazy::<NewInvoiceRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/invoices/:id") view={Lazy::<InvoiceRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/invoices/:id/edit") view={Lazy::<EditInvoiceRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/invoices/:id/credit") view={Lazy::<CreditInvoiceRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/credit-notes") view={Lazy::<CreditNotesRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/credit-notes/new") view={Lazy::<NewCreditNoteRoute>::new()} ssr=SsrMode::Async/>

@@ -115,6 +115,11 @@ pub struct CreditNoteView {
     /// The number of the related invoice, if any.
     pub related_invoice_number: Option<String>,
     pub reason: Option<String>,
+    pub reason_category: Option<crate::domain::ReasonCategory>,
+    /// Where the note is billed: the customer's billing address when the note was made,
+    /// unless the note says otherwise.
+    pub billing_address: Address,
+    pub shipping_address: Address,
     pub related_invoice_id: Option<i64>,
     pub lines: Vec<LineView>,
     pub charge: Option<Charge>,
@@ -188,6 +193,16 @@ pub struct NewCreditNotePage {
     pub invoices: Vec<RelatableInvoice>,
     pub tax_table: crate::domain::TaxTable,
     /// Today on the server's clock: the date the form proposes.
+    pub today: NaiveDate,
+}
+
+/// What the invoice editor needs: the customers to invoice and the tax table that proposes
+/// each line's rate.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoiceEditorPage {
+    pub customers: Vec<CustomerView>,
+    pub tax_table: crate::domain::TaxTable,
+    /// Today on the server's clock: the issue date the form proposes.
     pub today: NaiveDate,
 }
 
@@ -325,6 +340,7 @@ pub struct InvoiceListPage {
     pub next_after: Option<i64>,
     /// The customers a filter can name: id and name.
     pub customers: Vec<(i64, String)>,
+    pub viewer: CurrentUser,
 }
 
 /// One page of the credit-note list.
@@ -378,6 +394,11 @@ pub struct PortalCreditNote {
     pub status: CreditNoteStatus,
     /// The reason printed on the document.
     pub reason: Option<String>,
+    pub reason_category: Option<crate::domain::ReasonCategory>,
+    /// Where the note is billed: the customer's billing address when the note was made,
+    /// unless the note says otherwise.
+    pub billing_address: Address,
+    pub shipping_address: Address,
     pub related_invoice_id: Option<i64>,
     pub lines: Vec<LineView>,
     pub charge: Option<Charge>,
@@ -424,6 +445,9 @@ impl From<CreditNoteView> for PortalCreditNote {
             date: note.date,
             status: note.status,
             reason: note.reason,
+            reason_category: note.reason_category,
+            billing_address: note.billing_address,
+            shipping_address: note.shipping_address,
             related_invoice_id: note.related_invoice_id,
             lines: note.lines,
             charge: note.charge,
@@ -495,6 +519,38 @@ pub struct Address {
     pub city: String,
     pub postal_code: String,
     pub country: String,
+}
+
+impl Address {
+    /// The address on one line (`1 Main St, 69001 Lyon, FR`); "—" when there is none.
+    pub fn one_line(&self) -> String {
+        let place = format!("{} {}", self.postal_code, self.city);
+        let parts: Vec<&str> = [
+            self.line1.as_str(),
+            self.line2.as_deref().unwrap_or(""),
+            place.trim(),
+            &self.country,
+        ]
+        .into_iter()
+        .filter(|part| !part.is_empty())
+        .collect();
+        if parts.is_empty() {
+            "—".to_string()
+        } else {
+            parts.join(", ")
+        }
+    }
+
+    /// An address as a form's fields give it: trimmed, a blank second line left out.
+    pub fn typed(line1: &str, line2: &str, city: &str, postal_code: &str, country: &str) -> Self {
+        Address {
+            line1: line1.trim().to_string(),
+            line2: Some(line2.trim().to_string()).filter(|line| !line.is_empty()),
+            city: city.trim().to_string(),
+            postal_code: postal_code.trim().to_string(),
+            country: country.trim().to_string(),
+        }
+    }
 }
 
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

@@ -42,6 +42,8 @@ fn HydrationMark() -> impl IntoView {
 lazy_pages! {
     InvoicesRoute => pages::invoices::InvoicesPage,
     InvoiceRoute => pages::invoice_detail::InvoiceDetailPage,
+    NewInvoiceRoute => pages::invoice_editor::NewInvoicePage,
+    EditInvoiceRoute => pages::invoice_editor::EditInvoicePage,
     CreditInvoiceRoute => pages::credit_from_invoice::CreditFromInvoicePage,
     CreditNotesRoute => pages::credit_notes::CreditNotesPage,
     NewCreditNoteRoute => pages::new_credit_note::NewCreditNotePage,

@@ -154,6 +154,7 @@ pub async fn load(services: &Services) -> Result<String, ServiceError> {
         related_invoice_id: None,
         lines,
         charge: None,
+        particulars: Default::default(),
     };
     let finalized = [
         note(

@@ -4,6 +4,7 @@ pub mod api;
 pub mod csrf;
 pub mod demo;
 pub mod housekeeping;
+pub mod invoice_form;
 pub mod net;
 pub mod note_form;
 pub mod pdf;

@@ -2,14 +2,41 @@
 //! gives the amounts their meaning, the related invoice is named by its number, and every
 //! refusal comes back on the form row it concerns.
 
-use app::domain::Charge;
+use app::domain::{Charge, ReasonCategory};
 use app::model::CurrentUser;
 use app::problem::Problem;
-use app::rpc::new_credit_note::{NewCreditNoteForm, on_rows, parse_rows};
+use app::rpc::new_credit_note::{FormLine, NewCreditNoteForm, on_rows, parse_rows};
 
 use crate::services::{
-    Caller, CreditNoteChanges, InvoiceFilter, LineDraft, NewCreditNoteInput, Page, Services,
+    Caller, CreditNoteChanges, InvoiceFilter, LineDraft, NewCreditNoteInput, NoteParticulars, Page,
+    Services,
 };
+
+/// The lines a form gave, as the services take them (the rate, when blank, from the table).
+pub fn line_drafts(lines: &[FormLine]) -> Vec<LineDraft> {
+    lines
+        .iter()
+        .map(|line| LineDraft {
+            description: line.description.clone(),
+            quantity: line.quantity,
+            unit_price: line.unit_price,
+            discount_percent: line.discount_percent,
+            tax_rate: line.tax_rate,
+            tax_category: None,
+        })
+        .collect()
+}
+
+/// The customer a form's `customer_id` names, or "Choose a customer" on that field.
+pub async fn chosen_customer(
+    services: &Services,
+    user: &CurrentUser,
+    id: &str,
+) -> Result<app::model::CustomerView, Problem> {
+    let choose = || Problem::validation("customer_id", "Choose a customer");
+    let id = id.trim().parse::<i64>().map_err(|_| choose())?;
+    services.customer(user, id).await.map_err(|_| choose())
+}
 
 /// Creates the draft the form describes, or makes note `id` say it; answers the note's id.
 pub async fn save_from_form(
@@ -18,15 +45,8 @@ pub async fn save_from_form(
     id: Option<i64>,
     form: NewCreditNoteForm,
 ) -> Result<i64, Problem> {
-    let customer_id = form
-        .customer_id
-        .trim()
-        .parse::<i64>()
-        .map_err(|_| Problem::validation("customer_id", "Choose a customer"))?;
-    let customer = services
-        .customer(user, customer_id)
-        .await
-        .map_err(|_| Problem::validation("customer_id", "Choose a customer"))?;
+    let customer = chosen_customer(services, user, &form.customer_id).await?;
+    let customer_id = customer.id;
     let currency = customer.currency;
     let date = chrono::NaiveDate::parse_from_str(form.date.trim(), "%Y-%m-%d")
         .map_err(|_| Problem::validation("date", "Give the credit note's date (YYYY-MM-DD)"))?;
@@ -45,6 +65,14 @@ pub async fn save_from_form(
         }
     };
     let reason = Some(form.reason.trim().to_string()).filter(|r| !r.is_empty());
+    let reason_category =
+        match form.reason_category.trim() {
+            "" => None,
+            name => Some(ReasonCategory::parse(name).ok_or_else(|| {
+                Problem::validation("reason_category", "Choose a reason category")
+            })?),
+        };
+    let (billing_address, shipping_address) = (form.billing.address(), form.shipping.address());
     let (lines, charge) = if form.kind == "charge" {
         let amount = currency
             .parse_positive_amount(form.charge_amount.trim())
@@ -58,17 +86,7 @@ pub async fn save_from_form(
     } else {
         (parse_rows(&form.lines, currency)?, None)
     };
-    let drafts = lines
-        .iter()
-        .map(|line| LineDraft {
-            description: line.description.clone(),
-            quantity: line.quantity,
-            unit_price: line.unit_price,
-            discount_percent: line.discount_percent,
-            tax_rate: line.tax_rate,
-            tax_category: None,
-        })
-        .collect();
+    let drafts = line_drafts(&lines);
     let saved = match id {
         Some(id) => {
             let is_charge = charge.is_some();
@@ -78,6 +96,9 @@ pub async fn save_from_form(
                 related_invoice_id: Some(related_invoice_id),
                 date: Some(date),
                 reason: Some(reason),
+                reason_category: Some(reason_category),
+                billing_address,
+                shipping_address,
                 lines: (!is_charge).then_some(drafts),
                 charge,
             };
@@ -95,6 +116,11 @@ pub async fn save_from_form(
                 related_invoice_id,
                 lines: drafts,
                 charge,
+                particulars: NoteParticulars {
+                    reason_category,
+                    billing_address,
+                    shipping_address,
+                },
             };
             services
                 .create_credit_note(Caller::User(user), input)

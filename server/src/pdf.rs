@@ -174,7 +174,8 @@ pub fn credit_note_pdf(
     }
     w.down(28.0);
     w.text(LEFT, BOLD, 11.0, &customer.name);
-    let address = &customer.billing_address;
+    // The note's own billing address: what it was made out to, even if the customer moved.
+    let address = &note.billing_address;
     for line in [
         Some(address.line1.clone()),
         address.line2.clone(),

@@ -285,12 +285,29 @@ impl Desk for Services {
                 };
                 drop(self.record_payment(user, id, payment).await?)
             }
+            InvoiceCommand::Issue => drop(self.issue_invoice(user, id).await?),
             InvoiceCommand::MarkPaid => drop(self.mark_paid(user, id).await?),
             InvoiceCommand::MarkPending => drop(self.mark_pending(user, id).await?),
             InvoiceCommand::Cancel => drop(self.cancel_invoice(user, id).await?),
             InvoiceCommand::Delete => self.delete_invoice(user, id).await?,
         }
         Ok(())
+    }
+
+    async fn invoice_editor_page(
+        &self,
+        user: &CurrentUser,
+    ) -> Result<app::model::InvoiceEditorPage, Problem> {
+        Ok(Services::invoice_editor_page(self, user).await?)
+    }
+
+    async fn save_invoice(
+        &self,
+        user: &CurrentUser,
+        id: Option<i64>,
+        form: app::rpc::invoice_editor::InvoiceForm,
+    ) -> Result<i64, Problem> {
+        crate::invoice_form::save_from_form(self, user, id, form).await
     }
 }
 

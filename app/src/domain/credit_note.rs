@@ -18,6 +18,54 @@ pub struct Charge {
     pub amount: Decimal,
 }
 
+/// Why a credit note is issued, for reporting; the free text `reason` says the rest.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReasonCategory {
+    /// Goods came back.
+    Return,
+    /// The invoice was wrong: price, quantity, tax.
+    InvoicingError,
+    /// A gesture towards the customer.
+    Goodwill,
+    Other,
+}
+
+impl ReasonCategory {
+    pub const ALL: [ReasonCategory; 4] = [
+        ReasonCategory::Return,
+        ReasonCategory::InvoicingError,
+        ReasonCategory::Goodwill,
+        ReasonCategory::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReasonCategory::Return => "return",
+            ReasonCategory::InvoicingError => "invoicing_error",
+            ReasonCategory::Goodwill => "goodwill",
+            ReasonCategory::Other => "other",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|category| category.as_str() == name)
+    }
+
+    /// How people read it.
+    pub fn label(self) -> &'static str {
+        match self {
+            ReasonCategory::Return => "Return",
+            ReasonCategory::InvoicingError => "Invoicing error",
+            ReasonCategory::Goodwill => "Goodwill",
+            ReasonCategory::Other => "Other",
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CreditContent {
@@ -97,8 +145,9 @@ pub struct RelatedInvoice {
     pub kind: super::lifecycle::InvoiceKind,
 }
 
-/// Whether an invoice of this status and kind can be a credit note's related invoice: issued
-/// (pending or paid), and a standard or advance invoice, never a correction.
+/// Whether an invoice of this status and kind can be a credit note's related invoice, or be
+/// corrected by a correction invoice: issued (pending or paid), and a standard or advance
+/// invoice, never a correction.
 pub fn may_be_related(
     status: super::status::InvoiceStatus,
     kind: super::lifecycle::InvoiceKind,
@@ -252,6 +301,18 @@ mod tests {
             discount_percent: dec!(0),
             tax_rate: dec!(20),
         }
+    }
+
+    #[test]
+    fn reason_categories_read_back_as_written() {
+        for category in ReasonCategory::ALL {
+            assert_eq!(ReasonCategory::parse(category.as_str()), Some(category));
+        }
+        assert_eq!(
+            ReasonCategory::parse("Return"),
+            None,
+            "names are snake_case"
+        );
     }
 
     #[test]

@@ -14,7 +14,7 @@ pub mod tax;
 pub mod violation;
 
 pub use credit_note::{
-    Charge, CreditContent, LineSelection, RelatedInvoice, check_related_invoice,
+    Charge, CreditContent, LineSelection, ReasonCategory, RelatedInvoice, check_related_invoice,
     credit_lines_from_invoice, may_be_related, over_credit_warning,
 };
 pub use lifecycle::{

@@ -5,9 +5,8 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 
-use super::{CreditNoteStatusBadge, ProblemMessage};
+use super::{CreditNoteStatusBadge, ProblemMessage, path_id};
 use crate::domain::{credit_lines_from_invoice, document_totals, over_credit_warning};
 use crate::model::CreditFromInvoicePage;
 use crate::problem::Problem;
@@ -17,14 +16,8 @@ use crate::rpc::credit_notes::{
 
 #[component]
 pub fn CreditFromInvoicePage() -> impl IntoView {
-    let params = use_params_map();
     let action = ServerAction::<CreditInvoice>::new();
-    let invoice_id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-    };
+    let invoice_id = path_id();
     let page = Resource::new(invoice_id, |invoice_id| async move {
         match invoice_id {
             Some(id) => load_credit_from_invoice(id).await,

@@ -5,11 +5,10 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 
 use super::{
-    CreditNoteStatusBadge, DisabledAction, MoneyFields, ProblemMessage, Timeline, problem_view,
-    refusal,
+    CreditNoteStatusBadge, DisabledAction, MoneyFields, ProblemMessage, Timeline, path_id,
+    problem_view, refusal,
 };
 use crate::domain::{ActionState, CreditNoteAction, credit_note_action_state};
 use crate::model::CreditNotePage;
@@ -59,14 +58,8 @@ impl Actions {
 
 #[component]
 pub fn CreditNoteDetailPage() -> impl IntoView {
-    let params = use_params_map();
     let actions = Actions::new();
-    let note_id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-    };
+    let note_id = path_id();
     let page = Resource::new(
         move || (note_id(), actions.versions()),
         |(note_id, _)| async move {
@@ -110,7 +103,10 @@ fn CreditNoteDetail(page: CreditNotePage, actions: Actions) -> impl IntoView {
             <dt>"Date"</dt><dd>{note.date.to_string()}</dd>
             <dt>"Status"</dt><dd><CreditNoteStatusBadge status=note.status/></dd>
             <dt>"Related invoice"</dt><dd>{related}</dd>
+            <dt>"Reason category"</dt><dd>{note.reason_category.map(|c| c.label()).unwrap_or("—")}</dd>
             <dt>"Reason"</dt><dd>{note.reason.clone().unwrap_or_else(|| "—".into())}</dd>
+            <dt>"Billing address"</dt><dd>{note.billing_address.one_line()}</dd>
+            <dt>"Shipping address"</dt><dd>{note.shipping_address.one_line()}</dd>
             <dt>"Subtotal"</dt><dd class="num">{money(note.subtotal)}</dd>
             <dt>"Tax"</dt><dd class="num">{money(note.tax_total)}</dd>
             <dt>"Total"</dt><dd class="num">{money(note.total)}</dd>

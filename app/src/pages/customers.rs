@@ -4,11 +4,11 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use super::credit_notes::CreditNoteTable;
 use super::invoices::InvoiceTable;
-use super::{ProblemMessage, field_error, form_error};
+use super::{ProblemMessage, field_error, form_error, path_id};
 use crate::domain::Permission;
 use crate::model::{CustomerListPage, CustomerPage, CustomerTab};
 use crate::problem::Problem;
@@ -115,16 +115,13 @@ fn NewCustomerForm(action: ServerAction<CreateCustomer>) -> impl IntoView {
 
 #[component]
 pub fn CustomerDetailPage() -> impl IntoView {
-    let params = use_params_map();
+    let id = path_id();
     let query = use_query_map();
     let portal = ServerAction::<SetCustomerPortal>::new();
     let request = move || {
         let query = query.read();
         (
-            params
-                .read()
-                .get("id")
-                .and_then(|id| id.parse::<i64>().ok()),
+            id(),
             query.get("tab"),
             query.get("after"),
             portal.version().get(),

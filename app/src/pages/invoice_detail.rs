@@ -1,11 +1,11 @@
 use leptos::prelude::*;
 use leptos_router::components::{A, Form};
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use super::link_dialog::LinkDialog;
 use super::{
-    DisabledAction, InvoiceStatusBadge, MoneyFields, ProblemMessage, Timeline, problem_view,
-    refusal,
+    DisabledAction, InvoiceStatusBadge, MoneyFields, ProblemMessage, Timeline, path_id,
+    problem_view, refusal,
 };
 use crate::domain::{
     ActionState, InvoiceAction, InvoiceKind, InvoiceStatus, Permission, invoice_action_state,
@@ -13,7 +13,7 @@ use crate::domain::{
 use crate::model::InvoicePage;
 use crate::problem::Problem;
 use crate::rpc::invoices::{
-    CancelInvoice, DeleteInvoice, MarkInvoicePaid, MarkInvoicePending, RecordPayment,
+    CancelInvoice, DeleteInvoice, IssueInvoice, MarkInvoicePaid, MarkInvoicePending, RecordPayment,
 };
 use crate::rpc::{LinkCreditNotes, UnlinkCreditNote, load_invoice_page};
 
@@ -23,6 +23,7 @@ struct Actions {
     link: ServerAction<LinkCreditNotes>,
     unlink: ServerAction<UnlinkCreditNote>,
     payment: ServerAction<RecordPayment>,
+    issue: ServerAction<IssueInvoice>,
     mark_paid: ServerAction<MarkInvoicePaid>,
     mark_pending: ServerAction<MarkInvoicePending>,
     cancel: ServerAction<CancelInvoice>,
@@ -35,6 +36,7 @@ impl Actions {
             link: ServerAction::new(),
             unlink: ServerAction::new(),
             payment: ServerAction::new(),
+            issue: ServerAction::new(),
             mark_paid: ServerAction::new(),
             mark_pending: ServerAction::new(),
             cancel: ServerAction::new(),
@@ -42,11 +44,12 @@ impl Actions {
         }
     }
 
-    fn versions(&self) -> [usize; 7] {
+    fn versions(&self) -> [usize; 8] {
         [
             self.link.version().get(),
             self.unlink.version().get(),
             self.payment.version().get(),
+            self.issue.version().get(),
             self.mark_paid.version().get(),
             self.mark_pending.version().get(),
             self.cancel.version().get(),
@@ -57,15 +60,9 @@ impl Actions {
 
 #[component]
 pub fn InvoiceDetailPage() -> impl IntoView {
-    let params = use_params_map();
     let query = use_query_map();
     let actions = Actions::new();
-    let invoice_id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-    };
+    let invoice_id = path_id();
     let page = Resource::new(
         move || (invoice_id(), actions.versions()),
         |(invoice_id, _)| async move {
@@ -199,6 +196,18 @@ fn InvoiceActions(page: InvoicePage, actions: Actions) -> impl IntoView {
     let state = move |action| invoice_action_state(role, status, linked, action);
     let button = move |action: InvoiceAction, label: &'static str| -> AnyView {
         let form = match action {
+            InvoiceAction::Issue => view! {
+                <ActionForm action=actions.issue attr:class="action">
+                    <input type="hidden" name="invoice_id" value=id/>
+                    <button type="submit" class="primary">{label}</button>
+                    {move || problem_view(refusal(actions.issue), "")}
+                </ActionForm>
+            }
+            .into_any(),
+            InvoiceAction::Edit => view! {
+                <div class="action"><A href=format!("/invoices/{id}/edit") attr:class="button">{label}</A></div>
+            }
+            .into_any(),
             InvoiceAction::MarkPaid => view! {
                 <ActionForm action=actions.mark_paid attr:class="action">
                     <input type="hidden" name="invoice_id" value=id/>
@@ -239,12 +248,20 @@ fn InvoiceActions(page: InvoicePage, actions: Actions) -> impl IntoView {
             ActionState::Enabled => form,
         }
     };
+    // A correction invoice corrects an issued standard or advance invoice (the server checks).
+    let correct = page.viewer.may(InvoiceAction::Edit.permission())
+        && crate::domain::may_be_related(status, invoice.kind);
     let payment = (state(InvoiceAction::RecordPayment) == ActionState::Enabled).then(|| {
         let today = page.today.to_string();
         view! { <PaymentForm id today action=actions.payment/> }
     });
     view! {
         <div class="action-list">
+            {button(InvoiceAction::Issue, "Issue invoice")}
+            {button(InvoiceAction::Edit, "Edit invoice")}
+            {correct.then(|| view! {
+                <div class="action"><A href=format!("/invoices/new?corrects={id}") attr:class="button">"Correction invoice"</A></div>
+            })}
             {button(InvoiceAction::MarkPaid, "Mark paid")}
             {button(InvoiceAction::MarkPending, "Mark pending")}
             {button(InvoiceAction::Cancel, "Cancel invoice")}

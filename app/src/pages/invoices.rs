@@ -6,7 +6,7 @@ use leptos_router::components::{A, Form};
 use leptos_router::hooks::use_query_map;
 
 use super::{CustomerFilter, InvoiceStatusBadge, ProblemMessage, list_href};
-use crate::domain::InvoiceStatus;
+use crate::domain::{InvoiceStatus, Permission};
 use crate::model::InvoiceView;
 use crate::problem::Problem;
 use crate::rpc::invoices::{InvoiceFilters, load_invoice_list};
@@ -54,6 +54,9 @@ pub fn InvoicesPage() -> impl IntoView {
                         let first_href = page_href(&filters, None);
                         let next_href = page.next_after.map(|after| page_href(&filters, Some(after)));
                         view! {
+                            {page.viewer.may(Permission::WriteInvoices).then(|| view! {
+                                <p><A href="/invoices/new">"New invoice"</A></p>
+                            })}
                             <InvoiceFilterForm filters=filters.clone() customers=page.customers.clone() problem=None/>
                             {if page.invoices.is_empty() {
                                 view! { <p>"No invoice matches these filters."</p> }.into_any()

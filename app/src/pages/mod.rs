@@ -1,9 +1,12 @@
 pub mod credit_from_invoice;
 pub mod credit_note_detail;
 pub mod credit_notes;
+pub mod customer_choice;
 pub mod customers;
 pub mod invoice_detail;
+pub mod invoice_editor;
 pub mod invoices;
+pub mod line_table;
 pub mod link_dialog;
 pub mod login;
 pub mod new_credit_note;
@@ -112,6 +115,18 @@ pub fn CustomerFilter(customers: Vec<(i64, String)>, chosen: String) -> impl Int
                 }).collect_view()}
             </select>
         </label>
+    }
+}
+
+/// The id the page's path names (`/invoices/:id`): `None` when it is no number, which the
+/// pages answer as "not found".
+pub fn path_id() -> impl Fn() -> Option<i64> + Copy + Send + Sync + 'static {
+    let params = leptos_router::hooks::use_params_map();
+    move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
     }
 }
 

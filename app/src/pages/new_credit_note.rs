@@ -4,19 +4,18 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
-use super::ProblemMessage;
+use super::customer_choice::CustomerChoice;
+use super::line_table::{LineTable, Pricing, row_signals};
+use super::{ProblemMessage, field_error, form_error, path_id, refusal};
+use crate::domain::ReasonCategory;
 use crate::model::NewCreditNotePage;
 use crate::problem::Problem;
 use crate::rpc::credit_notes::load_credit_note_page;
 use crate::rpc::new_credit_note::{
-    LineRowInput, NewCreditNoteForm, STANDARD_CATEGORY, SaveCreditNote, load_new_credit_note,
-    parse_rows, preview_total,
+    AddressInput, NewCreditNoteForm, SaveCreditNote, load_new_credit_note,
 };
-
-/// How many line rows the form offers; blank ones are ignored.
-const LINE_ROWS: usize = 5;
 
 #[component]
 pub fn NewCreditNotePage() -> impl IntoView {
@@ -46,14 +45,8 @@ pub fn NewCreditNotePage() -> impl IntoView {
 /// Editing a draft or pending note: the same form, filled with what the note says.
 #[component]
 pub fn EditCreditNotePage() -> impl IntoView {
-    let params = use_params_map();
     let action = ServerAction::<SaveCreditNote>::new();
-    let note_id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-    };
+    let note_id = path_id();
     let page = Resource::new(note_id, |note_id| async move {
         let Some(id) = note_id else {
             return Err(Problem::not_found("The credit note"));
@@ -93,75 +86,62 @@ fn NoteForm(
     initial: NewCreditNoteForm,
     note_id: Option<i64>,
 ) -> impl IntoView {
-    let problem = move || action.value().get().and_then(Result::err);
-    let on = move |field: &'static str| {
-        move || {
-            problem()
-                .and_then(|p| p.field_message(field).map(str::to_string))
-                .map(|message| view! { <span class="field-error" role="alert">{message}</span> })
-        }
-    };
+    let on = move |field: &'static str| field_error(action, field);
     let customer = RwSignal::new(initial.customer_id.parse::<i64>().ok());
-    // The note's lines and a few blank rows to add more.
-    let rows: Vec<RwSignal<LineRowInput>> = initial
-        .lines
-        .iter()
-        .cloned()
-        .chain(std::iter::repeat_with(LineRowInput::default))
-        .take(LINE_ROWS.max(initial.lines.len() + 2))
-        .map(RwSignal::new)
-        .collect();
+    let rows = row_signals(&initial.lines);
     let chosen_customer = initial.customer_id.clone();
     let customers = page.customers.clone();
-    let table = page.tax_table.clone();
-    let preview_rows = rows.clone();
-    // The total as the server will compute it, once a customer gives the currency and region.
-    let preview = Memo::new(move |_| {
+    let pricing = Signal::derive(move || {
         let chosen = customer.get()?;
-        let customer = customers.iter().find(|c| c.id == chosen)?;
-        let inputs: Vec<LineRowInput> = preview_rows.iter().map(|row| row.get()).collect();
-        let lines = parse_rows(&inputs, customer.currency).ok()?;
-        if lines.is_empty() {
-            return None;
-        }
-        let total = preview_total(&lines, customer.currency, &table, &customer.tax_region)?;
-        Some(customer.currency.format(total))
+        customers.iter().find(|c| c.id == chosen).map(|c| Pricing {
+            currency: c.currency,
+            tax_region: c.tax_region.clone(),
+        })
     });
-    let proposed_customers = page.customers.clone();
-    let proposed_table = page.tax_table.clone();
-    // The rate the table proposes for the chosen customer, shown where no rate is typed.
-    let proposed_rate = move || {
-        let chosen = customer.get()?;
-        let customer = proposed_customers.iter().find(|c| c.id == chosen)?;
-        proposed_table
-            .rate(&customer.tax_region, STANDARD_CATEGORY)
-            .map(|rate| format!("{rate} (table)"))
-    };
+    let problem = Signal::derive(move || refusal(action));
+    let billing = RwSignal::new(initial.billing.clone());
+    let shipping = RwSignal::new(initial.shipping.clone());
+    let address_book = page.customers.clone();
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
     view! {
         <ActionForm action=action attr:class="editor" attr:aria-label="New credit note">
             {note_id.map(|id| view! { <input type="hidden" name="credit_note_id" value=id/> })}
             <input type="hidden" name="form[kind]" value=if charge { "charge" } else { "lines" }/>
             <div class="fields">
-                <label>"Customer"
-                    <select name="form[customer_id]" required on:change=move |ev| {
-                        customer.set(event_target_value(&ev).parse().ok());
-                    }>
-                        <option value="">"Choose…"</option>
-                        {page.customers.iter().map(|c| {
-                            let value = c.id.to_string();
-                            let selected = value == chosen_customer;
-                            view! {
-                                <option value=value selected=selected>{format!("{} ({})", c.name, c.currency.code())}</option>
-                            }
-                        }).collect_view()}
-                    </select>
-                </label>
+                <CustomerChoice customers=page.customers.clone() chosen=chosen_customer.clone() on_choose=Callback::new(move |chosen: Option<i64>| {
+                    customer.set(chosen);
+                    // A customer's addresses are the note's until edited on the note.
+                    if let Some(c) = chosen.and_then(|id| address_book.iter().find(|c| c.id == id)) {
+                        billing.set(AddressInput::from_address(&c.billing_address));
+                        shipping.set(AddressInput::from_address(&c.shipping_address));
+                    }
+                })/>
                 {on("customer_id")}
                 <label>"Date" <input type="date" name="form[date]" value=if initial.date.is_empty() { page.today.to_string() } else { initial.date.clone() } required/></label>
                 {on("date")}
                 <RelatedInvoiceChoice page=page.clone() customer chosen=initial.related_invoice.clone()/>
                 {on("related_invoice")}
+                <label>"Reason category"
+                    <select name="form[reason_category]">
+                        <option value="" selected=initial.reason_category.is_empty()>"Not given"</option>
+                        {ReasonCategory::ALL.into_iter().map(|category| {
+                            let selected = initial.reason_category == category.as_str();
+                            view! { <option value=category.as_str() selected=selected>{category.label()}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+                {on("reason_category")}
                 <label>"Reason" <input type="text" name="form[reason]" value=initial.reason.clone()/></label>
+            </div>
+            <div class="addresses">
+                <AddressFields legend="Billing address" prefix="billing" address=billing initial=initial.billing.clone()/>
+                <AddressFields legend="Shipping address" prefix="shipping" address=shipping initial=initial.shipping.clone()/>
+            </div>
+            // Copying needs the page's code; without it, blank fields take the customer's.
+            <div class="actions" hidden=move || !hydrated.get()>
+                <button type="button" on:click=move |_| shipping.set(billing.get_untracked())>"Copy billing → shipping"</button>
+                <button type="button" on:click=move |_| billing.set(shipping.get_untracked())>"Copy shipping → billing"</button>
             </div>
             {if charge {
                 view! {
@@ -177,34 +157,10 @@ fn NoteForm(
                 }.into_any()
             } else {
                 view! {
-                    <table class="grid">
-                        <caption class="visually-hidden">"Credit note lines"</caption>
-                        <thead>
-                            <tr>
-                                <th scope="col">"Description"</th>
-                                <th scope="col">"Quantity"</th>
-                                <th scope="col">"Unit price"</th>
-                                <th scope="col">"Discount %"</th>
-                                <th scope="col">"Tax %"</th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            {rows.into_iter().enumerate().map(|(index, row)| {
-                                line_row(index, row, problem, proposed_rate.clone())
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                    {on("lines")}
-                    <p class="preview" aria-live="polite">
-                        {move || preview.get().map(|total| view! {
-                            <span>"Credit note total: " <output aria-label="Credit note total">{total}</output></span>
-                        })}
-                    </p>
+                    <LineTable noun="Credit note" rows=rows.clone() problem pricing table=page.tax_table.clone()/>
                 }.into_any()
             }}
-            {move || problem().filter(|p| p.errors.is_empty()).map(|p| view! {
-                <div class="problem" role="alert">{p.detail}</div>
-            })}
+            {form_error(action)}
             <div class="actions">
                 <button type="submit" class="primary">{if note_id.is_some() { "Save changes" } else { "Create draft" }}</button>
                 <A href="/credit-notes">"Cancel"</A>
@@ -213,65 +169,37 @@ fn NoteForm(
     }
 }
 
-fn line_row(
-    index: usize,
-    row: RwSignal<LineRowInput>,
-    problem: impl Fn() -> Option<Problem> + Copy + Send + Sync + 'static,
-    proposed_rate: impl Fn() -> Option<String> + Send + Sync + 'static,
+/// An address of the note: blank fields take the customer's when the note is saved.
+#[component]
+fn AddressFields(
+    legend: &'static str,
+    prefix: &'static str,
+    address: RwSignal<AddressInput>,
+    initial: AddressInput,
 ) -> impl IntoView {
-    let name = move |field: &str| format!("form[lines][{index}][{field}]");
-    let label = move |field: &str| format!("{field} of line {}", index + 1);
-    let messages = move || {
-        problem()
-            .map(|p| {
-                p.item_messages("lines", index)
-                    .into_iter()
-                    .map(str::to_string)
-                    .collect::<Vec<_>>()
-            })
-            .unwrap_or_default()
-    };
-    // Each input writes its own field of the row's signal.
-    let start = row.get_untracked();
-    let input = move |field: &'static str, initial: String, set: fn(&mut LineRowInput, String)| {
+    let field = move |label: &'static str,
+                      name: &'static str,
+                      start: String,
+                      get: fn(&AddressInput) -> String,
+                      set: fn(&mut AddressInput, String)| {
         view! {
-            <input
-                type="text"
-                name=name(field)
-                value=initial
-                aria-label=label(field_label(field))
-                on:input=move |ev| row.update(|r| set(r, event_target_value(&ev)))
-            />
+            <label>{label}
+                <input type="text" name=format!("form[{prefix}][{name}]") value=start
+                    placeholder="the customer's"
+                    prop:value=move || address.with(get)
+                    on:input=move |ev| address.update(|a| set(a, event_target_value(&ev)))/>
+            </label>
         }
     };
     view! {
-        <tr>
-            <td>{input("description", start.description.clone(), |r, v| r.description = v)}</td>
-            <td>{input("quantity", start.quantity.clone(), |r, v| r.quantity = v)}</td>
-            <td>{input("unit_price", start.unit_price.clone(), |r, v| r.unit_price = v)}</td>
-            <td>{input("discount", start.discount.clone(), |r, v| r.discount = v)}</td>
-            <td>
-                <input
-                    type="text"
-                    name=name("tax_rate")
-                    value=start.tax_rate.clone()
-                    aria-label=label("Tax %")
-                    placeholder=move || proposed_rate().unwrap_or_default()
-                    on:input=move |ev| row.update(|r| r.tax_rate = event_target_value(&ev))
-                />
-                {move || messages().into_iter().map(|m| view! { <span class="field-error">{m}</span> }).collect_view()}
-            </td>
-        </tr>
-    }
-}
-
-fn field_label(field: &str) -> &'static str {
-    match field {
-        "description" => "Description",
-        "quantity" => "Quantity",
-        "unit_price" => "Unit price",
-        "discount" => "Discount %",
-        _ => "Tax %",
+        <fieldset aria-label=legend>
+            <legend>{legend}</legend>
+            {field("Street", "line1", initial.line1, |a| a.line1.clone(), |a, v| a.line1 = v)}
+            {field("Street, second line", "line2", initial.line2, |a| a.line2.clone(), |a, v| a.line2 = v)}
+            {field("City", "city", initial.city, |a| a.city.clone(), |a, v| a.city = v)}
+            {field("Postal code", "postal_code", initial.postal_code, |a| a.postal_code.clone(), |a, v| a.postal_code = v)}
+            {field("Country", "country", initial.country, |a| a.country.clone(), |a, v| a.country = v)}
+        </fieldset>
     }
 }
 

@@ -33,24 +33,8 @@ pub struct CustomerForm {
 }
 
 impl CustomerForm {
-    fn address(
-        line1: &str,
-        line2: &str,
-        city: &str,
-        postal: &str,
-        country: &str,
-    ) -> crate::model::Address {
-        crate::model::Address {
-            line1: line1.trim().to_string(),
-            line2: Some(line2.trim().to_string()).filter(|line| !line.is_empty()),
-            city: city.trim().to_string(),
-            postal_code: postal.trim().to_string(),
-            country: country.trim().to_string(),
-        }
-    }
-
     pub fn billing_address(&self) -> crate::model::Address {
-        Self::address(
+        crate::model::Address::typed(
             &self.billing_line1,
             &self.billing_line2,
             &self.billing_city,
@@ -64,7 +48,7 @@ impl CustomerForm {
         if self.shipping_line1.trim().is_empty() {
             return self.billing_address();
         }
-        Self::address(
+        crate::model::Address::typed(
             &self.shipping_line1,
             &self.shipping_line2,
             &self.shipping_city,

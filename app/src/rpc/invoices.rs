@@ -100,6 +100,11 @@ pub async fn record_payment(
     act(invoice_id, command, None).await
 }
 
+#[server(prefix = "/rpc", endpoint = "issue_invoice")]
+pub async fn issue_invoice(invoice_id: i64) -> Result<(), Problem> {
+    act(invoice_id, crate::backend::InvoiceCommand::Issue, None).await
+}
+
 #[server(prefix = "/rpc", endpoint = "mark_invoice_paid")]
 pub async fn mark_invoice_paid(invoice_id: i64) -> Result<(), Problem> {
     act(invoice_id, crate::backend::InvoiceCommand::MarkPaid, None).await

@@ -145,6 +145,41 @@ pub fn preview_total(
     Some(document_totals(&inputs, currency).total)
 }
 
+/// An address as the form posts it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AddressInput {
+    pub line1: String,
+    pub line2: String,
+    pub city: String,
+    pub postal_code: String,
+    pub country: String,
+}
+
+impl AddressInput {
+    pub fn from_address(address: &crate::model::Address) -> Self {
+        AddressInput {
+            line1: address.line1.clone(),
+            line2: address.line2.clone().unwrap_or_default(),
+            city: address.city.clone(),
+            postal_code: address.postal_code.clone(),
+            country: address.country.clone(),
+        }
+    }
+
+    /// The address typed; `None` when every field is blank (the customer's then applies).
+    pub fn address(&self) -> Option<crate::model::Address> {
+        let typed = crate::model::Address::typed(
+            &self.line1,
+            &self.line2,
+            &self.city,
+            &self.postal_code,
+            &self.country,
+        );
+        (typed != crate::model::Address::default()).then_some(typed)
+    }
+}
+
 /// The whole form as posted.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewCreditNoteForm {
@@ -154,6 +189,15 @@ pub struct NewCreditNoteForm {
     pub date: String,
     #[serde(default)]
     pub reason: String,
+    /// A [`crate::domain::ReasonCategory`] name, or blank.
+    #[serde(default)]
+    pub reason_category: String,
+    /// Blank: the customer's.
+    #[serde(default)]
+    pub billing: AddressInput,
+    /// Blank: the customer's.
+    #[serde(default)]
+    pub shipping: AddressInput,
     /// The related invoice's number, if any.
     #[serde(default)]
     pub related_invoice: String,
@@ -189,6 +233,12 @@ impl NewCreditNoteForm {
             customer_id: note.customer_id.to_string(),
             date: note.date.to_string(),
             reason: note.reason.clone().unwrap_or_default(),
+            reason_category: note
+                .reason_category
+                .map(|category| category.as_str().to_string())
+                .unwrap_or_default(),
+            billing: AddressInput::from_address(&note.billing_address),
+            shipping: AddressInput::from_address(&note.shipping_address),
             related_invoice: note.related_invoice_number.clone().unwrap_or_default(),
             kind: kind.to_string(),
             lines: note

@@ -1,4 +1,5 @@
-use app::domain::{Charge, CreditNoteStatus};
+use app::domain::{Charge, CreditNoteStatus, ReasonCategory};
+use app::model::Address;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
@@ -9,7 +10,9 @@ use super::pagination::{List, page};
 use super::resources::CreditNoteResource;
 use super::{ApiError, ApiJson, ApiPath, ApiQuery, ApiUser};
 use crate::services::CreditNoteFilter;
-use crate::services::{Caller, CreditNoteChanges, NewCreditNoteInput, PaymentInput, Services};
+use crate::services::{
+    Caller, CreditNoteChanges, NewCreditNoteInput, NoteParticulars, PaymentInput, Services,
+};
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -29,6 +32,14 @@ pub struct CreditNoteRequest {
     related_invoice_id: Option<i64>,
     #[serde(default)]
     reason: Option<String>,
+    #[serde(default)]
+    reason_category: Option<ReasonCategory>,
+    /// Blank: the customer's billing address.
+    #[serde(default)]
+    billing_address: Option<Address>,
+    /// Blank: the customer's shipping address.
+    #[serde(default)]
+    shipping_address: Option<Address>,
     #[serde(default)]
     lines: Vec<LineRequest>,
     #[serde(default)]
@@ -73,6 +84,11 @@ pub async fn create(
             related_invoice_id: request.related_invoice_id,
             lines,
             charge,
+            particulars: NoteParticulars {
+                reason_category: request.reason_category,
+                billing_address: request.billing_address,
+                shipping_address: request.shipping_address,
+            },
         })
     })?;
     let created = services
@@ -271,6 +287,12 @@ pub struct CreditNotePatch {
     date: Option<String>,
     #[serde(default, deserialize_with = "super::input::present")]
     reason: Option<Option<String>>,
+    #[serde(default, deserialize_with = "super::input::present")]
+    reason_category: Option<Option<ReasonCategory>>,
+    #[serde(default)]
+    billing_address: Option<Address>,
+    #[serde(default)]
+    shipping_address: Option<Address>,
     #[serde(default)]
     lines: Option<Vec<LineRequest>>,
     #[serde(default)]
@@ -319,6 +341,9 @@ pub async fn edit(
                 None => None,
             },
             reason: patch.reason,
+            reason_category: patch.reason_category,
+            billing_address: patch.billing_address,
+            shipping_address: patch.shipping_address,
             lines,
             charge: match charge {
                 Some((c, amount)) => Some(Charge {

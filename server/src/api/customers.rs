@@ -121,3 +121,33 @@ pub async fn credit_notes(
         |n| n.note.id,
     )))
 }
+
+/// Whether the customer's users may use the customer portal.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PortalSwitch {
+    enabled: bool,
+}
+
+/// Turns the customer portal on or off for this customer. Off, the customer's users cannot
+/// sign in, and their open sessions and API tokens stop at once.
+#[utoipa::path(
+    put,
+    path = "/customers/{id}/portal",
+    tag = "customers",
+    params(("id" = i64, Path, description = "The id")),
+    request_body = PortalSwitch,
+    responses((status = 200, body = CustomerView), crate::api::extract::Problems),
+    security(("bearer" = []))
+)]
+pub async fn set_portal(
+    State(services): State<Services>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(switch): ApiJson<PortalSwitch>,
+) -> Result<axum::Json<CustomerView>, ApiError> {
+    services
+        .set_customer_portal(&user, id, switch.enabled)
+        .await?;
+    Ok(axum::Json(services.customer(&user, id).await?))
+}

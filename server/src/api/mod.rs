@@ -15,7 +15,7 @@ pub mod sign_in_limit;
 mod tax;
 
 use axum::Router;
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, post, put};
 
 pub use credit_notes::pdf_response;
 pub use extract::{ApiError, ApiJson, ApiPath, ApiQuery, ApiUser};
@@ -37,6 +37,7 @@ pub fn router(services: Services) -> Router {
         .route("/customers", post(customers::create).get(customers::list))
         .route("/customers/{id}", get(customers::read))
         .route("/customers/{id}/credit-notes", get(customers::credit_notes))
+        .route("/customers/{id}/portal", put(customers::set_portal))
         .route("/invoices", post(invoices::create).get(invoices::list))
         .route(
             "/invoices/{id}",

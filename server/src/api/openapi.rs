@@ -16,6 +16,7 @@ use super::{auth, credit_notes, customers, invoices, tax};
     paths(
         auth::create_token, auth::revoke_token, auth::create_user, tax::read, tax::replace,
         customers::create, customers::list, customers::read, customers::credit_notes,
+        customers::set_portal,
         invoices::create, invoices::list, invoices::read, invoices::edit, invoices::remove,
         invoices::pay, invoices::issue, invoices::mark_paid, invoices::mark_pending, invoices::cancel,
         invoices::timeline, invoices::linkable, invoices::link, invoices::unlink, invoices::credit,

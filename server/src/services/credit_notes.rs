@@ -4,16 +4,14 @@ use app::domain::{
     check_related_invoice, is_finalized, over_credit_warning,
 };
 use app::model::{
-    CreditFromInvoicePage, CreditNoteListPage, CreditNotePage, CreditNoteQuery, CreditNoteView,
-    CurrentUser, InvoiceView, NewCreditNotePage,
+    Address, CreditFromInvoicePage, CreditNoteListPage, CreditNotePage, CreditNoteQuery,
+    CreditNoteView, CurrentUser, InvoiceView, NewCreditNotePage,
 };
 use chrono::{Datelike, NaiveDate};
 use serde_json::json;
 
 use super::lines::{LineDraft, credit_content_record, resolve_lines};
-use super::{
-    Caller, Event, ServiceError, Services, load_note, load_note_for, require_customer, rule, views,
-};
+use super::{Caller, Event, ServiceError, Services, load_note, load_note_for, rule, views};
 use crate::storage::{CreditNoteFilter, EventKind, NewCreditNote, Page};
 
 #[derive(Clone, Debug)]
@@ -25,6 +23,16 @@ pub struct NewCreditNoteInput {
     pub related_invoice_id: Option<i64>,
     pub lines: Vec<LineDraft>,
     pub charge: Option<Charge>,
+    pub particulars: NoteParticulars,
+}
+
+/// What a credit note says beside its amounts: why (a category) and where it goes. An address
+/// left out is the customer's.
+#[derive(Clone, Debug, Default)]
+pub struct NoteParticulars {
+    pub reason_category: Option<app::domain::ReasonCategory>,
+    pub billing_address: Option<Address>,
+    pub shipping_address: Option<Address>,
 }
 
 /// A created credit note and the warnings that did not block it.
@@ -72,7 +80,7 @@ impl Services {
             Some(invoice_id) => Some(super::related_invoice(&mut tx, invoice_id).await?),
             None => None,
         };
-        require_customer(&mut tx, input.customer_id).await?;
+        let customer = super::load_customer(&mut tx, input.customer_id).await?;
         let lines = resolve_lines(&mut tx, input.customer_id, input.lines).await?;
         let content = CreditContent::from_parts(lines, input.charge)?;
         let violations = content.validate(input.currency);
@@ -121,6 +129,15 @@ impl Services {
                 date: input.date,
                 status: CreditNoteStatus::Draft,
                 reason: input.reason,
+                reason_category: input.particulars.reason_category,
+                billing_address: input
+                    .particulars
+                    .billing_address
+                    .unwrap_or(customer.billing_address),
+                shipping_address: input
+                    .particulars
+                    .shipping_address
+                    .unwrap_or(customer.shipping_address),
                 related_invoice_id: input.related_invoice_id,
                 content: stored_content,
                 charge,
@@ -316,6 +333,7 @@ impl Services {
                 related_invoice_id: Some(invoice_id),
                 lines: lines.into_iter().map(LineDraft::from).collect(),
                 charge: None,
+                particulars: NoteParticulars::default(),
             },
         )
         .await
@@ -371,12 +389,7 @@ impl Services {
     ) -> Result<NewCreditNotePage, ServiceError> {
         self.authorize(user, Permission::WriteCreditNotes)?;
         let mut tx = self.storage.read().await?;
-        let customers = tx
-            .find_customers(Page::ALL)
-            .await?
-            .into_iter()
-            .map(views::customer)
-            .collect();
+        let customers = super::all_customers(&mut tx).await?;
         let filter = crate::storage::InvoiceFilter {
             exclude_drafts: true,
             ..Default::default()

@@ -143,6 +143,21 @@ impl Services {
         Ok(invoice)
     }
 
+    /// What the invoice editor offers: every customer and the tax table.
+    pub async fn invoice_editor_page(
+        &self,
+        user: &CurrentUser,
+    ) -> Result<app::model::InvoiceEditorPage, ServiceError> {
+        self.authorize(user, Permission::WriteInvoices)?;
+        let mut tx = self.storage.read().await?;
+        let customers = super::all_customers(&mut tx).await?;
+        Ok(app::model::InvoiceEditorPage {
+            customers,
+            tax_table: tx.tax_table().await?,
+            today: self.now().date_naive(),
+        })
+    }
+
     /// draft → pending; a draft without a number of its own takes the next one of its year.
     pub async fn issue_invoice(
         &self,
@@ -328,6 +343,7 @@ impl Services {
             invoices: invoices.into_iter().map(views::invoice).collect(),
             next_after,
             customers,
+            viewer: user.clone(),
         })
     }
 
@@ -418,6 +434,17 @@ pub(super) async fn check_invoice_content(
                 ));
             };
             let related = super::related_invoice(tx, related_id).await?;
+            if !app::domain::may_be_related(related.status, related.kind) {
+                return Err(rule(
+                    RuleCode::ValidationError,
+                    "related_invoice_id",
+                    format!(
+                        "Invoice {} cannot be corrected: only issued standard and advance \
+                         invoices can",
+                        related.number
+                    ),
+                ));
+            }
             if related.customer_id != terms.customer_id {
                 return Err(rule(
                     RuleCode::CustomerMismatch,

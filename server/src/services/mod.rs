@@ -24,7 +24,7 @@ pub use crate::storage::{CreditNoteFilter, InvoiceFilter, Page};
 pub use auth::{
     Caller, MAX_EMAIL_BYTES, NewUserInput, THROTTLE_RETENTION, TOKEN_LIFETIME_DAYS, throttle_keys,
 };
-pub use credit_notes::{CreatedCreditNote, CreditNotePdf, NewCreditNoteInput};
+pub use credit_notes::{CreatedCreditNote, CreditNotePdf, NewCreditNoteInput, NoteParticulars};
 pub use error::ServiceError;
 pub use idempotency::{KEEP_HOURS as IDEMPOTENCY_KEEP_HOURS, KeyClaim, StoredAnswer};
 pub use invoices::{NewCustomerInput, NewInvoiceInput, TimelineEvent};
@@ -295,6 +295,32 @@ async fn load_note_for(
 }
 
 /// A customer named in a request must exist (422 on `customer_id` otherwise).
+/// Every customer, as editors offer them.
+async fn all_customers(
+    tx: &mut Box<dyn crate::storage::Tx>,
+) -> Result<Vec<app::model::CustomerView>, ServiceError> {
+    Ok(tx
+        .find_customers(crate::storage::Page::ALL)
+        .await?
+        .into_iter()
+        .map(views::customer)
+        .collect())
+}
+
+/// The customer with this id, or 422 on `customer_id`.
+async fn load_customer(
+    tx: &mut Box<dyn crate::storage::Tx>,
+    customer_id: i64,
+) -> Result<crate::storage::CustomerRecord, ServiceError> {
+    tx.customer(customer_id).await?.ok_or_else(|| {
+        rule(
+            app::domain::RuleCode::ValidationError,
+            "customer_id",
+            format!("There is no customer {customer_id}"),
+        )
+    })
+}
+
 async fn require_customer(
     tx: &mut Box<dyn crate::storage::Tx>,
     customer_id: i64,

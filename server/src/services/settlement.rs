@@ -44,6 +44,10 @@ pub struct CreditNoteChanges {
     pub related_invoice_id: Option<Option<i64>>,
     pub date: Option<NaiveDate>,
     pub reason: Option<Option<String>>,
+    pub reason_category: Option<Option<app::domain::ReasonCategory>>,
+    /// Left out: the note's own, or the new customer's when the customer changes.
+    pub billing_address: Option<app::model::Address>,
+    pub shipping_address: Option<app::model::Address>,
     pub lines: Option<Vec<LineDraft>>,
     pub charge: Option<Charge>,
 }
@@ -465,9 +469,16 @@ impl Services {
             )));
         }
         let customer_id = changes.customer_id.unwrap_or(note.customer_id);
+        // Another customer brings its own addresses, unless the edit gives them.
+        let (mut billing_address, mut shipping_address) =
+            (note.billing_address.clone(), note.shipping_address.clone());
         if customer_id != note.customer_id {
-            require_customer(&mut tx, customer_id).await?;
+            let customer = super::load_customer(&mut tx, customer_id).await?;
+            (billing_address, shipping_address) =
+                (customer.billing_address, customer.shipping_address);
         }
+        let billing_address = changes.billing_address.unwrap_or(billing_address);
+        let shipping_address = changes.shipping_address.unwrap_or(shipping_address);
         let currency = changes.currency.unwrap_or(note.currency);
         let content = match (changes.lines, changes.charge) {
             (None, None) => match &note.charge {
@@ -501,6 +512,9 @@ impl Services {
             related_invoice_id,
             date,
             reason: reason.as_deref(),
+            reason_category: changes.reason_category.unwrap_or(note.reason_category),
+            billing_address: &billing_address,
+            shipping_address: &shipping_address,
             content,
             charge,
         })

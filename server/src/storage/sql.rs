@@ -34,9 +34,20 @@ pub const CREDIT_NOTE_COLUMNS: &str = "SELECT id, number, customer_id, \
      (SELECT c.name FROM customers c WHERE c.id = credit_notes.customer_id) AS customer_name, \
      (SELECT i.number FROM invoices i WHERE i.id = credit_notes.related_invoice_id) \
      AS related_invoice_number, \
-     currency, date, status, reason, \
+     currency, date, status, reason, reason_category, billing_address, shipping_address, \
      related_invoice_id, charge_code, charge_description, subtotal_minor, tax_total_minor, \
      total_minor, allocated_minor, refunded_minor, created_at, finalized_at FROM credit_notes";
+
+/// An address column: JSON. Customers created before addresses were required hold `{}`: read
+/// it as empty.
+fn address(json: &str) -> app::model::Address {
+    serde_json::from_str(json).unwrap_or_default()
+}
+
+/// An address as its column holds it.
+pub fn address_json(address: &app::model::Address) -> String {
+    serde_json::to_string(address).unwrap_or_default()
+}
 
 pub const CUSTOMER_COLUMNS: &str = "SELECT id, name, email, currency, tax_region, billing_address, \
      shipping_address, portal_enabled, created_at FROM customers";
@@ -56,8 +67,6 @@ pub struct CustomerRow {
 
 impl CustomerRow {
     pub fn into_record(self) -> Result<CustomerRecord, StorageError> {
-        // Customers created before addresses were required hold `{}`: read it as empty.
-        let address = |json: &str| serde_json::from_str(json).unwrap_or_default();
         Ok(CustomerRecord {
             id: self.id,
             name: self.name,
@@ -125,6 +134,9 @@ pub struct CreditNoteRow {
     pub date: NaiveDate,
     pub status: String,
     pub reason: Option<String>,
+    pub reason_category: Option<String>,
+    pub billing_address: String,
+    pub shipping_address: String,
     pub related_invoice_id: Option<i64>,
     pub related_invoice_number: Option<String>,
     pub charge_code: Option<String>,
@@ -273,6 +285,14 @@ impl CreditNoteRow {
                 StorageError::Corrupt(format!("credit note status {}", self.status))
             })?,
             reason: self.reason,
+            reason_category: match self.reason_category.as_deref() {
+                None => None,
+                Some(name) => Some(app::domain::ReasonCategory::parse(name).ok_or_else(|| {
+                    StorageError::Corrupt(format!("credit note reason category {name}"))
+                })?),
+            },
+            billing_address: address(&self.billing_address),
+            shipping_address: address(&self.shipping_address),
             related_invoice_id: self.related_invoice_id,
             related_invoice_number: self.related_invoice_number,
             charge,

@@ -63,6 +63,7 @@ on_both_backends! {
                 "billing_address": {"line1": "1", "city": "B", "postal_code": "1", "country": "DE"}}), write),
             (Method::GET, format!("/customers/{acme}"), Value::Null, internal),
             (Method::GET, format!("/customers/{acme}/credit-notes"), Value::Null, internal),
+            (Method::PUT, format!("/customers/{globex}/portal"), json!({"enabled": true}), write),
             (Method::GET, "/tax-rules".into(), Value::Null, internal),
             (Method::PUT, "/tax-rules".into(), json!({"rules": []}), admin),
             (Method::POST, "/users".into(), json!({"email": "u@matrix.example", "password": "long enough pw", "role": "viewer"}), admin),

@@ -273,6 +273,7 @@ pub async fn available_note(services: &Services, customer_id: i64, code: &str, t
                 related_invoice_id: None,
                 lines: priced(total),
                 charge: None,
+                particulars: Default::default(),
             },
         )
         .await
@@ -478,6 +479,16 @@ impl<'a> ApiClient<'a> {
         .await
     }
 
+    pub async fn put(&self, path: &str, body: Value) -> (u16, Value) {
+        self.send(
+            self.app
+                .client
+                .put(self.app.url(&format!("/api/v1{path}")))
+                .json(&body),
+        )
+        .await
+    }
+
     pub async fn delete(&self, path: &str) -> (u16, Value) {
         self.send(
             self.app
@@ -563,6 +574,15 @@ impl SessionClient<'_> {
 
     /// A server function called as a form post: its status and JSON body (a problem on
     /// failure).
+    /// [`Self::rpc`] with owned values, as tests build longer forms.
+    pub async fn rpc_form(&self, name: &str, form: &[(&str, String)]) -> (u16, Value) {
+        let borrowed: Vec<(&str, &str)> = form
+            .iter()
+            .map(|(key, value)| (*key, value.as_str()))
+            .collect();
+        self.rpc(name, &borrowed).await
+    }
+
     pub async fn rpc(&self, name: &str, form: &[(&str, &str)]) -> (u16, Value) {
         let response = self
             .browser

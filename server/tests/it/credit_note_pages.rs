@@ -14,19 +14,6 @@ fn id(body: &Value) -> i64 {
         .unwrap_or_else(|| panic!("no id in {body}"))
 }
 
-/// A server function posted with owned form values.
-async fn rpc(
-    session: &common::SessionClient<'_>,
-    name: &str,
-    form: &[(&str, String)],
-) -> (u16, Value) {
-    let borrowed: Vec<(&str, &str)> = form
-        .iter()
-        .map(|(key, value)| (*key, value.as_str()))
-        .collect();
-    session.rpc(name, &borrowed).await
-}
-
 /// A draft credit note of one untaxed line, made through the API; answers its id.
 async fn draft(api: &Api<'_>, customer_id: i64, description: &str, price: &str) -> i64 {
     let (status, draft) = api
@@ -147,10 +134,10 @@ on_both_backends! {
                 ("rows[1][quantity]", quantity.to_string()),
             ]
         };
-        let (status, body) = rpc(&sales, "credit_invoice", &form("2")).await;
+        let (status, body) = sales.rpc_form("credit_invoice", &form("2")).await;
         assert_eq!(status, 422, "{body}");
         assert_eq!(body["errors"][0]["field"], "lines[1].quantity");
-        let (status, body) = rpc(&sales, "credit_invoice", &form("0.5")).await;
+        let (status, body) = sales.rpc_form("credit_invoice", &form("0.5")).await;
         assert!(status < 400, "{status} {body}");
         let (_, list) = api.get(&format!("/credit-notes?related_invoice_id={invoice_id}")).await;
         let notes = list["items"].as_array().expect("a list");
@@ -183,10 +170,10 @@ on_both_backends! {
                 ("form[lines][1][unit_price]", price.to_string()), ("form[lines][1][tax_rate]", String::new()),
             ]
         };
-        let (status, body) = rpc(&sales, "save_credit_note", &form("25.001")).await;
+        let (status, body) = sales.rpc_form("save_credit_note", &form("25.001")).await;
         assert_eq!(status, 422, "{body}");
         assert_eq!(body["errors"][0]["field"], "lines[1].unit_price");
-        let (status, body) = rpc(&sales, "save_credit_note", &form("25.00")).await;
+        let (status, body) = sales.rpc_form("save_credit_note", &form("25.00")).await;
         assert!(status < 400, "{status} {body}");
         let (_, list) = admin.get(&format!("/credit-notes?customer_id={acme}")).await;
         let notes = list["items"].as_array().expect("a list");
@@ -203,10 +190,10 @@ on_both_backends! {
                 ("form[charge_amount]", "15.00".to_string()),
             ]
         };
-        let (status, body) = rpc(&sales, "save_credit_note", &charge("INV-NOPE")).await;
+        let (status, body) = sales.rpc_form("save_credit_note", &charge("INV-NOPE")).await;
         assert_eq!(status, 422, "{body}");
         assert_eq!(body["errors"][0]["field"], "related_invoice");
-        let (status, body) = rpc(&sales, "save_credit_note", &charge("")).await;
+        let (status, body) = sales.rpc_form("save_credit_note", &charge("")).await;
         assert!(status < 400, "{status} {body}");
         let (_, list) = admin.get(&format!("/credit-notes?customer_id={acme}")).await;
         assert_eq!(list["items"][1]["total"], "15.00");
@@ -264,14 +251,14 @@ on_both_backends! {
                 ("form[lines][0][unit_price]", price.to_string()), ("form[lines][0][tax_rate]", "0".to_string()),
             ]
         };
-        let (status, body) = rpc(&sales, "save_credit_note", &form("35.00")).await;
+        let (status, body) = sales.rpc_form("save_credit_note", &form("35.00")).await;
         assert!(status < 400, "{status} {body}");
         let (_, saved) = api.get(&format!("/credit-notes/{note}")).await;
         assert_eq!((saved["status"].as_str(), saved["total"].as_str()), (Some("draft"), Some("35.00")));
 
         let (status, body) = api.post(&format!("/credit-notes/{note}/finalize"), serde_json::json!({})).await;
         assert_eq!(status, 200, "{body}");
-        let (status, body) = rpc(&sales, "save_credit_note", &form("1.00")).await;
+        let (status, body) = sales.rpc_form("save_credit_note", &form("1.00")).await;
         assert_eq!(status, 409, "{body}");
         let (_, kept) = api.get(&format!("/credit-notes/{note}")).await;
         assert_eq!(kept["total"], "35.00");
@@ -333,5 +320,72 @@ on_both_backends! {
         let globex_group = html.find(r#"<optgroup label="Globex""#).expect("Globex's group");
         let issued_at = html.find(&option(&issued)).unwrap();
         assert!(acme_group < issued_at && (issued_at < globex_group || globex_group < acme_group));
+    }
+}
+
+on_both_backends! {
+    async fn a_note_carries_its_own_addresses_and_reason_category(db) {
+        let app = TestApp::spawn(db).await;
+        let api = Api::new(&app, Role::Administrator).await;
+        let acme = api.customer("Acme", "EUR").await;
+        let lines = serde_json::json!([{"description": "Return", "quantity": "1", "unit_price": "10.00", "tax_rate": "0"}]);
+
+        // Left out, the addresses are the customer's; the category is kept as given.
+        let (status, note) = api
+            .post("/credit-notes", serde_json::json!({
+                "customer_id": acme, "currency": "EUR", "date": "2026-11-05",
+                "reason_category": "return", "lines": lines,
+            }))
+            .await;
+        assert_eq!(status, 201, "{note}");
+        assert_eq!(note["reason_category"], "return");
+        assert_eq!(note["billing_address"]["city"], "Berlin");
+        assert_eq!(note["shipping_address"]["line1"], "1 Main St", "the customer ships to its billing address");
+
+        // An unknown category is refused and writes nothing.
+        let (status, body) = api
+            .post("/credit-notes", serde_json::json!({
+                "customer_id": acme, "currency": "EUR", "date": "2026-11-05",
+                "reason_category": "mood", "lines": lines,
+            }))
+            .await;
+        assert_eq!(status, 422, "{body}");
+
+        // Edited on the note, the address is the note's; the customer's stays as it was.
+        let id = note["id"].as_i64().expect("an id");
+        let (status, edited) = api
+            .patch(&format!("/credit-notes/{id}"), serde_json::json!({
+                "shipping_address": {"line1": "Dock 4", "city": "Hamburg", "postal_code": "20457", "country": "DE"},
+                "reason_category": null,
+            }))
+            .await;
+        assert_eq!(status, 200, "{edited}");
+        assert_eq!((edited["shipping_address"]["city"].as_str(), edited["billing_address"]["city"].as_str()), (Some("Hamburg"), Some("Berlin")));
+        assert_eq!(edited["reason_category"], serde_json::Value::Null);
+        let (_, customer) = api.get(&format!("/customers/{acme}")).await;
+        assert_eq!(customer["shipping_address"]["city"], "Berlin");
+
+        // The browser form: typed addresses and a category, shown on the note's page.
+        let sales = app.session(Role::Sales).await;
+        let form = vec![
+            ("form[kind]", "lines".to_string()), ("form[customer_id]", acme.to_string()),
+            ("form[date]", "2026-11-20".to_string()), ("form[reason_category]", "goodwill".to_string()),
+            ("form[billing][line1]", "9 Quai".to_string()), ("form[billing][city]", "Lyon".to_string()),
+            ("form[billing][postal_code]", "69001".to_string()), ("form[billing][country]", "FR".to_string()),
+            ("form[lines][0][description]", "Chair".to_string()), ("form[lines][0][unit_price]", "5.00".to_string()),
+            ("form[lines][0][tax_rate]", "0".to_string()),
+        ];
+        let (status, body) = sales.rpc_form("save_credit_note", &form).await;
+        assert!(status < 400, "{status} {body}");
+        let (_, list) = api.get(&format!("/credit-notes?customer_id={acme}")).await;
+        let made = list["items"].as_array().and_then(|items| items.iter().find(|n| n["reason_category"] == "goodwill")).cloned().expect("the note");
+        assert_eq!((made["billing_address"]["city"].as_str(), made["shipping_address"]["city"].as_str()), (Some("Lyon"), Some("Berlin")));
+        let (_, html) = sales.page(&format!("/credit-notes/{}", made["id"])).await;
+        assert!(html.contains("9 Quai, 69001 Lyon, FR") && html.contains("Goodwill"), "{html}");
+        let mut bad = form.clone();
+        bad[3].1 = "mood".to_string();
+        let (status, body) = sales.rpc_form("save_credit_note", &bad).await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(body["errors"][0]["field"], "reason_category");
     }
 }

@@ -117,6 +117,16 @@ on_both_backends! {
         assert!(html.contains("Turn the portal off"));
         let portal = app.signed_in("ap@acme.example").await;
         let token = app.token("ap@acme.example").await;
+        let sign_in = || async {
+            let response = app
+                .client
+                .post(app.url("/api/v1/auth/token"))
+                .json(&json!({ "email": "ap@acme.example", "password": common::PASSWORD }))
+                .send()
+                .await
+                .unwrap();
+            response.status().as_u16()
+        };
 
         // Off: the open session, the token and a new sign-in stop working.
         let (status, body) = manager
@@ -127,14 +137,7 @@ on_both_backends! {
         assert_eq!(response.status(), 302, "the session is over");
         let response = app.client.get(app.url("/api/v1/credit-notes")).bearer_auth(&token).send().await.unwrap();
         assert_eq!(response.status(), 401);
-        let response = app
-            .client
-            .post(app.url("/api/v1/auth/token"))
-            .json(&json!({ "email": "ap@acme.example", "password": common::PASSWORD }))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 401);
+        assert_eq!(sign_in().await, 401);
 
         // Sales may not switch it; a bad value is named; on again, the customer signs in.
         let sales = app.session(Role::Sales).await;
@@ -145,5 +148,18 @@ on_both_backends! {
         let (status, _) = manager.rpc("set_customer_portal", &[("customer_id", &acme.to_string()), ("enabled", "on")]).await;
         assert!(status < 400);
         app.token("ap@acme.example").await;
+
+        // The API's switch: sales are refused, a credit manager turns it off, unknown ids 404.
+        let api_sales = common::ApiClient::new(&app, Role::Sales).await;
+        let (status, _) = api_sales.put(&format!("/customers/{acme}/portal"), json!({"enabled": false})).await;
+        assert_eq!(status, 403);
+        let api = common::ApiClient::new(&app, Role::CreditManager).await;
+        let (status, body) = api.put(&format!("/customers/{acme}/portal"), json!({"enabled": false})).await;
+        assert_eq!((status, body["portal_enabled"].as_bool()), (200, Some(false)), "{body}");
+        let (status, body) = api.put(&format!("/customers/{acme}/portal"), json!({"enabled": "no"})).await;
+        assert_eq!(status, 422, "{body}");
+        let (status, _) = api.put("/customers/999999/portal", json!({"enabled": true})).await;
+        assert_eq!(status, 404);
+        assert_eq!(sign_in().await, 401, "off through the API keeps the customer out too");
     }
 }

@@ -293,7 +293,7 @@ on_both_backends! {
         let invoice = common::invoice(&services, "INV-1", acme, "EUR", "1000.00").await;
         let draft = services.create_credit_note(Caller::CommandLine, server::services::NewCreditNoteInput {
             customer_id: acme, currency: common::currency("EUR"), date: common::date("2026-11-02"), reason: None,
-            related_invoice_id: Some(invoice), lines: common::priced("5.00"), charge: None,
+            related_invoice_id: Some(invoice), lines: common::priced("5.00"), charge: None, particulars: Default::default(),
         }).await.unwrap().note.id;
         for round in 0..25 {
             let edit = services.edit_credit_note(&user, draft, server::services::CreditNoteChanges {

@@ -170,6 +170,7 @@ on_both_backends! {
                         related_invoice_id: None,
                         lines: common::priced("1.00"),
                         charge: None,
+                        particulars: Default::default(),
                     },
                 )
                 .await

@@ -11,6 +11,7 @@ mod bounds;
 mod cli;
 mod credit_note_pages;
 mod customer_pages;
+mod invoice_editor;
 mod invoice_pages;
 mod ledger;
 mod linking;

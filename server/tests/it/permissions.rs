@@ -145,6 +145,7 @@ on_both_backends! {
                 related_invoice_id: None,
                 lines: priced("5.00"),
                 charge: None,
+                particulars: Default::default(),
             })
             .await
             .unwrap();

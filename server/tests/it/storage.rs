@@ -70,6 +70,9 @@ on_both_backends! {
                 date: now.date_naive(),
                 status: CreditNoteStatus::Draft,
                 reason: None,
+                reason_category: Some(app::domain::ReasonCategory::InvoicingError),
+                billing_address: app::model::Address::typed("ul. Piotrkowska 1", "", "Łódź", "90-001", "PL"),
+                shipping_address: app::model::Address::default(),
                 related_invoice_id: Some(invoice_id),
                 content: ContentRecord {
                     lines: Vec::new(),
@@ -92,5 +95,8 @@ on_both_backends! {
         assert!(note.lines.is_empty());
         assert_eq!(note.totals.total_minor, 500);
         assert_eq!(note.charge, Some(ChargeRecord { code: "GOODWILL".into(), description: "Late delivery".into() }));
+        assert_eq!(note.reason_category, Some(app::domain::ReasonCategory::InvoicingError));
+        assert_eq!((note.billing_address.city.as_str(), note.billing_address.line2.as_deref()), ("Łódź", None));
+        assert_eq!(note.shipping_address, app::model::Address::default());
     }
 }

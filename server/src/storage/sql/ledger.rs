@@ -9,7 +9,7 @@ macro_rules! impl_ledger_tx {
                 &mut self,
                 customer: &crate::storage::NewCustomer,
             ) -> Result<i64, crate::storage::StorageError> {
-                let address = |a: &app::model::Address| serde_json::to_string(a).unwrap_or_default();
+                let address = crate::storage::sql::address_json;
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO customers (name, email, currency, tax_region, billing_address, \
                      shipping_address, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -65,8 +65,10 @@ macro_rules! impl_ledger_tx {
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO credit_notes (customer_id, currency, date, status, reason, \
                      related_invoice_id, subtotal_minor, tax_total_minor, total_minor, created_at, \
-                     charge_code, charge_description) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+                     charge_code, charge_description, reason_category, billing_address, \
+                     shipping_address) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
+                     RETURNING id",
                 )
                 .bind(note.customer_id)
                 .bind(note.currency.code())
@@ -80,6 +82,9 @@ macro_rules! impl_ledger_tx {
                 .bind(note.created_at)
                 .bind(charge.map(|c| c.code.clone()))
                 .bind(charge.map(|c| c.description.clone()))
+                .bind(note.reason_category.map(|c| c.as_str()))
+                .bind(crate::storage::sql::address_json(&note.billing_address))
+                .bind(crate::storage::sql::address_json(&note.shipping_address))
                 .fetch_one(&mut *self.tx)
                 .await?;
                 self.insert_lines("credit_note_lines", "credit_note_id", id, &note.content.lines).await?;
@@ -642,7 +647,8 @@ macro_rules! impl_ledger_tx {
                 sqlx::query(
                     "UPDATE credit_notes SET date = $2, reason = $3, subtotal_minor = $4, tax_total_minor = $5, \
                      total_minor = $6, charge_code = $7, charge_description = $8, customer_id = $9, \
-                     currency = $10, related_invoice_id = $11 WHERE id = $1",
+                     currency = $10, related_invoice_id = $11, reason_category = $12, \
+                     billing_address = $13, shipping_address = $14 WHERE id = $1",
                 )
                 .bind(update.id)
                 .bind(update.date)
@@ -655,6 +661,9 @@ macro_rules! impl_ledger_tx {
                 .bind(update.customer_id)
                 .bind(update.currency.code())
                 .bind(update.related_invoice_id)
+                .bind(update.reason_category.map(|c| c.as_str()))
+                .bind(crate::storage::sql::address_json(update.billing_address))
+                .bind(crate::storage::sql::address_json(update.shipping_address))
                 .execute(&mut *self.tx)
                 .await?;
                 sqlx::query("DELETE FROM credit_note_lines WHERE credit_note_id = $1")

@@ -1,0 +1,205 @@
+//! The invoice editor: a new invoice (saved as a draft, or issued at once), the edit of a
+//! draft or pending invoice, and a correction invoice (`/invoices/new?corrects=7`), which
+//! starts as the corrected invoice with every quantity negated. Lines are previewed live by
+//! the shared domain; the form posts as plain HTML, so it works without JavaScript too.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+
+use super::customer_choice::CustomerChoice;
+use super::line_table::{LineTable, Pricing, row_signals};
+use super::{ProblemMessage, field_error, form_error, path_id, refusal};
+use crate::domain::{Currency, InvoiceKind, InvoiceStatus};
+use crate::model::{InvoiceEditorPage, InvoiceView};
+use crate::problem::Problem;
+use crate::rpc::invoice_editor::{InvoiceForm, SaveInvoice, load_invoice_editor};
+use crate::rpc::load_invoice_page;
+
+/// What the editor is for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Purpose {
+    New,
+    /// A correction invoice.
+    Correct,
+    /// The edit of this invoice.
+    Edit(i64),
+}
+
+#[component]
+pub fn NewInvoicePage() -> impl IntoView {
+    let query = use_query_map();
+    let action = ServerAction::<SaveInvoice>::new();
+    // `?corrects=7`: the invoice to correct (`Some(None)` when the id is no number).
+    let corrects = move || {
+        query
+            .read()
+            .get("corrects")
+            .map(|id| id.parse::<i64>().ok())
+    };
+    let page = Resource::new(corrects, |corrects| async move {
+        let editor = load_invoice_editor().await?;
+        let corrected = match corrects {
+            None => None,
+            Some(None) => return Err(Problem::not_found("The corrected invoice")),
+            Some(Some(id)) => Some(load_invoice_page(id).await?.invoice),
+        };
+        Ok::<_, Problem>((editor, corrected))
+    });
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Err(problem) => view! { <ProblemMessage problem/> }.into_any(),
+                    Ok((page, None)) => view! {
+                        <h1>"New invoice"</h1>
+                        <InvoiceEditor page action initial=InvoiceForm::default() purpose=Purpose::New/>
+                    }.into_any(),
+                    Ok((page, Some(corrected))) => {
+                        let initial = InvoiceForm::correction_of(&corrected);
+                        let purpose = Purpose::Correct;
+                        view! {
+                            <h1>"Correction invoice for " {corrected.number.clone()}</h1>
+                            <p class="hint">"A correction invoice carries negative amounts: keep the lines that are corrected, with their quantities negative."</p>
+                            <InvoiceEditor page action initial purpose/>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// Editing a draft or pending invoice: the same form, filled with what the invoice says.
+#[component]
+pub fn EditInvoicePage() -> impl IntoView {
+    let action = ServerAction::<SaveInvoice>::new();
+    let invoice_id = path_id();
+    let page = Resource::new(invoice_id, |invoice_id| async move {
+        let Some(id) = invoice_id else {
+            return Err(Problem::not_found("The invoice"));
+        };
+        Ok((
+            load_invoice_editor().await?,
+            load_invoice_page(id).await?.invoice,
+        ))
+    });
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Err(problem) => view! { <ProblemMessage problem/> }.into_any(),
+                    Ok((page, invoice)) => view! {
+                        <h1>"Edit invoice " {invoice.number.clone()}</h1>
+                        <Facts invoice=invoice.clone()/>
+                        <InvoiceEditor page action initial=InvoiceForm::from_invoice(&invoice) purpose=Purpose::Edit(invoice.id)/>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// What an edit keeps: the number, kind and issue date are set when the invoice is made.
+#[component]
+fn Facts(invoice: InvoiceView) -> impl IntoView {
+    view! {
+        <dl class="facts">
+            <dt>"Kind"</dt><dd>{invoice.kind.as_str()}</dd>
+            <dt>"Issued"</dt><dd>{invoice.issue_date.to_string()}</dd>
+            <dt>"Status"</dt><dd>{invoice.status.as_str()}</dd>
+        </dl>
+    }
+}
+
+#[component]
+fn InvoiceEditor(
+    page: InvoiceEditorPage,
+    action: ServerAction<SaveInvoice>,
+    initial: InvoiceForm,
+    purpose: Purpose,
+) -> impl IntoView {
+    let on = move |field: &'static str| field_error(action, field);
+    let problem = Signal::derive(move || refusal(action));
+    let customer = RwSignal::new(initial.customer_id.parse::<i64>().ok());
+    let currency = RwSignal::new(initial.currency.clone());
+    let rows = row_signals(&initial.lines);
+    let customers = page.customers.clone();
+    // The typed currency, else the chosen customer's: the one the server will read amounts in.
+    let pricing = Signal::derive(move || {
+        let chosen = customer.get()?;
+        let customer = customers.iter().find(|c| c.id == chosen)?;
+        let currency = Currency::parse(currency.get().trim()).unwrap_or(customer.currency);
+        Some(Pricing {
+            currency,
+            tax_region: customer.tax_region.clone(),
+        })
+    });
+    let chosen_customer = initial.customer_id.clone();
+    let correcting = purpose == Purpose::Correct;
+    let (invoice_id, cancel_href) = match &purpose {
+        Purpose::Edit(id) => (Some(*id), format!("/invoices/{id}")),
+        _ => (None, "/invoices".to_string()),
+    };
+    let creating = invoice_id.is_none();
+    let issue_date = if initial.issue_date.is_empty() {
+        page.today.to_string()
+    } else {
+        initial.issue_date.clone()
+    };
+    let draft = initial.status == InvoiceStatus::Draft.as_str();
+    view! {
+        <ActionForm action=action attr:class="editor" attr:aria-label="Invoice">
+            {invoice_id.map(|id| view! { <input type="hidden" name="invoice_id" value=id/> })}
+            <div class="fields">
+                <CustomerChoice customers=page.customers.clone() chosen=chosen_customer.clone()
+                    on_choose=Callback::new(move |chosen| customer.set(chosen))/>
+                {on("customer_id")}
+                <label>"Currency"
+                    <input type="text" name="form[currency]" value=initial.currency.clone() maxlength="3"
+                        placeholder="the customer's" readonly=correcting
+                        on:input=move |ev| currency.set(event_target_value(&ev))/>
+                </label>
+                {on("currency")}
+                {creating.then(|| view! {
+                    <label>"Issue date" <input type="date" name="form[issue_date]" value=issue_date.clone() required/></label>
+                })}
+                {on("issue_date")}
+                <label>"Due date" <input type="date" name="form[due_date]" value=initial.due_date.clone()/></label>
+                {on("due_date")}
+                {(creating && !correcting).then(|| view! {
+                    <label>"Kind"
+                        <select name="form[kind]">
+                            <option value="standard" selected=initial.kind != "advance">"Standard"</option>
+                            <option value="advance" selected=initial.kind == "advance">"Advance"</option>
+                        </select>
+                    </label>
+                })}
+                {correcting.then(|| view! {
+                    <input type="hidden" name="form[kind]" value=InvoiceKind::Correction.as_str()/>
+                    <input type="hidden" name="form[corrects]" value=initial.corrects.clone()/>
+                })}
+                {on("related_invoice_id")}
+                {creating.then(|| view! {
+                    <label>"Number" <input type="text" name="form[number]" value=initial.number.clone() placeholder="next of the series"/></label>
+                    <label>"Project" <input type="text" name="form[project]" value=initial.project.clone()/></label>
+                })}
+                {on("number")}
+            </div>
+            <LineTable noun="Invoice" rows problem pricing table=page.tax_table.clone()/>
+            {creating.then(|| view! {
+                <fieldset class="choice">
+                    <legend>"Save as"</legend>
+                    <label><input type="radio" name="form[status]" value="pending" checked=!draft/>" Issued (numbered now)"</label>
+                    <label><input type="radio" name="form[status]" value="draft" checked=draft/>" Draft (numbered when issued)"</label>
+                </fieldset>
+            })}
+            {on("status")}
+            {form_error(action)}
+            <div class="actions">
+                <button type="submit" class="primary">{if creating { "Save invoice" } else { "Save changes" }}</button>
+                <A href=cancel_href>"Cancel"</A>
+            </div>
+        </ActionForm>
+    }
+}

@@ -1,0 +1,160 @@
+//! The line rows of a document editor (credit note or invoice): description, quantity, unit
+//! price, discount and tax rate, posted as `form[lines][i][field]`, each refusal on its row,
+//! and the document total previewed live by the shared domain, as the server will compute it.
+
+use leptos::prelude::*;
+
+use crate::domain::{Currency, TaxTable};
+use crate::problem::Problem;
+use crate::rpc::new_credit_note::{LineRowInput, STANDARD_CATEGORY, parse_rows, preview_total};
+
+/// How many line rows an editor offers beyond the document's own; blank ones are ignored.
+const SPARE_ROWS: usize = 2;
+/// The fewest rows an editor shows.
+const MIN_ROWS: usize = 5;
+
+/// One signal per row: the document's lines, then blank rows to add more.
+pub fn row_signals(lines: &[LineRowInput]) -> Vec<RwSignal<LineRowInput>> {
+    lines
+        .iter()
+        .cloned()
+        .chain(std::iter::repeat_with(LineRowInput::default))
+        .take(MIN_ROWS.max(lines.len() + SPARE_ROWS))
+        .map(RwSignal::new)
+        .collect()
+}
+
+/// What the preview and the proposed rate need to know of the chosen customer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pricing {
+    pub currency: Currency,
+    pub tax_region: String,
+}
+
+/// The rows as a table, the refusals on their rows, and the live total (`noun` names the
+/// document: "Credit note", "Invoice").
+#[component]
+pub fn LineTable(
+    noun: &'static str,
+    rows: Vec<RwSignal<LineRowInput>>,
+    #[prop(into)] problem: Signal<Option<Problem>>,
+    #[prop(into)] pricing: Signal<Option<Pricing>>,
+    table: TaxTable,
+) -> impl IntoView {
+    let preview_rows = rows.clone();
+    let preview_table = table.clone();
+    let preview = Memo::new(move |_| {
+        let pricing = pricing.get()?;
+        let inputs: Vec<LineRowInput> = preview_rows.iter().map(|row| row.get()).collect();
+        let lines = parse_rows(&inputs, pricing.currency).ok()?;
+        if lines.is_empty() {
+            return None;
+        }
+        let total = preview_total(
+            &lines,
+            pricing.currency,
+            &preview_table,
+            &pricing.tax_region,
+        )?;
+        Some(pricing.currency.format(total))
+    });
+    // The rate the table proposes for the customer, shown where no rate is typed.
+    let proposed_rate = Signal::derive(move || {
+        let pricing = pricing.get()?;
+        table
+            .rate(&pricing.tax_region, STANDARD_CATEGORY)
+            .map(|rate| format!("{rate} (table)"))
+    });
+    let caption = format!("{noun} lines");
+    let total_label = format!("{noun} total");
+    view! {
+        <table class="grid">
+            <caption class="visually-hidden">{caption}</caption>
+            <thead>
+                <tr>
+                    <th scope="col">"Description"</th>
+                    <th scope="col">"Quantity"</th>
+                    <th scope="col">"Unit price"</th>
+                    <th scope="col">"Discount %"</th>
+                    <th scope="col">"Tax %"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {rows.into_iter().enumerate().map(|(index, row)| {
+                    line_row(index, row, problem, proposed_rate)
+                }).collect_view()}
+            </tbody>
+        </table>
+        {move || problem.get().and_then(|p| p.field_message("lines").map(str::to_string)).map(|message| view! {
+            <span class="field-error" role="alert">{message}</span>
+        })}
+        <p class="preview" aria-live="polite">
+            {move || preview.get().map(|total| view! {
+                <span>{format!("{total_label}: ")} <output aria-label=total_label.clone()>{total}</output></span>
+            })}
+        </p>
+    }
+}
+
+fn line_row(
+    index: usize,
+    row: RwSignal<LineRowInput>,
+    problem: Signal<Option<Problem>>,
+    proposed_rate: Signal<Option<String>>,
+) -> impl IntoView {
+    let name = move |field: &str| format!("form[lines][{index}][{field}]");
+    let label = move |field: &str| format!("{field} of line {}", index + 1);
+    let messages = move || {
+        problem
+            .get()
+            .map(|p| {
+                p.item_messages("lines", index)
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    };
+    // Each input writes its own field of the row's signal.
+    let start = row.get_untracked();
+    let input = move |field: &'static str, initial: String, set: fn(&mut LineRowInput, String)| {
+        view! {
+            <input
+                type="text"
+                name=name(field)
+                value=initial
+                aria-label=label(field_label(field))
+                on:input=move |ev| row.update(|r| set(r, event_target_value(&ev)))
+            />
+        }
+    };
+    view! {
+        <tr>
+            <td>{input("description", start.description.clone(), |r, v| r.description = v)}</td>
+            <td>{input("quantity", start.quantity.clone(), |r, v| r.quantity = v)}</td>
+            <td>{input("unit_price", start.unit_price.clone(), |r, v| r.unit_price = v)}</td>
+            <td>{input("discount", start.discount.clone(), |r, v| r.discount = v)}</td>
+            <td>
+                <input
+                    type="text"
+                    name=name("tax_rate")
+                    value=start.tax_rate.clone()
+                    aria-label=label("Tax %")
+                    placeholder=move || proposed_rate.get().unwrap_or_default()
+                    on:input=move |ev| row.update(|r| r.tax_rate = event_target_value(&ev))
+                />
+                {move || messages().into_iter().map(|m| view! { <span class="field-error">{m}</span> }).collect_view()}
+            </td>
+        </tr>
+    }
+}
+
+fn field_label(field: &str) -> &'static str {
+    match field {
+        "description" => "Description",
+        "quantity" => "Quantity",
+        "unit_price" => "Unit price",
+        "discount" => "Discount %",
+        _ => "Tax %",
+    }
+}

@@ -10,24 +10,14 @@
 //   node bench/bundle-size.mjs            # prints the table
 //   node bench/bundle-size.mjs --write    # and rewrites it in BENCHMARKS.md
 //
-// Playwright comes from end2end/ (npm ci there first).
+// Playwright comes from end2end/ (npm ci there first); the server from end2end/demo-server.mjs.
 
-import { spawn, execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { brotliCompressSync, constants } from 'node:zlib';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const require = createRequire(join(root, 'end2end', 'package.json'));
-const { chromium } = require('playwright');
+import { root, site, launchChromium, withDemoServer, signInCookies } from '../end2end/demo-server.mjs';
 
-const site = join(root, 'target', 'site');
-const binary = join(root, 'target', 'release', 'creditdesk');
-const password = 'creditdesk-demo';
 const staff = 'credit.manager@creditdesk.example';
 const admin = 'admin@creditdesk.example';
 const customer = 'portal@acme.example';
@@ -40,6 +30,7 @@ const screens = [
   ['Credit notes list', staff, '/credit-notes'],
   ['Credit note page', staff, '/credit-notes/1'],
   ['New credit note', staff, '/credit-notes/new'],
+  ['New invoice', staff, '/invoices/new'],
   ['Customers', staff, '/customers'],
   ['Customer page', staff, '/customers/1'],
   ['Settings', admin, '/settings'],
@@ -61,31 +52,8 @@ function brotliSize(name) {
 
 const isCode = (name) => name.endsWith('.wasm') || name.endsWith('.js');
 
-function freePort() {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitUntilUp(base) {
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(`${base}/login`)).ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('the server did not start');
-}
-
 async function measure(base) {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu'],
-  });
+  const browser = await launchChromium();
   const rows = [];
   try {
     for (const [screen, email, path] of screens) {
@@ -114,22 +82,6 @@ async function measure(base) {
   return { rows, whole, count: everything.length };
 }
 
-/// A session cookie from the login server function, so the measured page is the first one the
-/// browser opens in its context.
-async function signInCookies(base, email) {
-  const response = await fetch(`${base}/rpc/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base, accept: 'application/json' },
-    body: new URLSearchParams({ email, password }),
-  });
-  const url = new URL(base);
-  return response.headers.getSetCookie().map((header) => {
-    const [pair] = header.split(';');
-    const [name, ...value] = pair.split('=');
-    return { name, value: value.join('='), domain: url.hostname, path: '/' };
-  });
-}
-
 function table({ rows, whole, count }) {
   const kb = (n) => n.toLocaleString('en-US');
   const lines = [
@@ -145,25 +97,7 @@ function table({ rows, whole, count }) {
 
 async function main() {
   const write = process.argv.includes('--write');
-  const state = mkdtempSync(join(tmpdir(), 'creditdesk-bundle-'));
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const env = {
-    ...process.env,
-    DATABASE_URL: `sqlite:${join(state, 'bundle.db')}`,
-    CREDITDESK_SIGN_IN_BURST: '100',
-    LEPTOS_SITE_ROOT: site,
-  };
-  execFileSync(binary, ['demo'], { env, stdio: 'ignore' });
-  const server = spawn(binary, ['serve', '--addr', `127.0.0.1:${port}`], { env, stdio: 'ignore' });
-  let result;
-  try {
-    await waitUntilUp(base);
-    result = await measure(base);
-  } finally {
-    server.kill();
-    rmSync(state, { recursive: true, force: true });
-  }
+  const result = await withDemoServer(measure);
   const text = table(result);
   console.log(text);
   if (write) {

@@ -27,6 +27,8 @@ test('every staff screen passes axe without serious or critical violations', asy
     ['credit note page', `/credit-notes/${notes[0].id}`],
     ['new credit note', '/credit-notes/new'],
     ['new standalone credit', '/credit-notes/new?kind=charge'],
+    ['new invoice', '/invoices/new'],
+    ['correction invoice', `/invoices/new?corrects=${invoice.id}`],
     ['customers', '/customers'],
     ['customer credits', `/customers/${customer.id}`],
     ['customer invoices', `/customers/${customer.id}?tab=invoices`],

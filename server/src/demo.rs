@@ -146,22 +146,28 @@ pub async fn load(services: &Services) -> Result<String, ServiceError> {
         )
         .await?;
 
-    let note = |customer_id, currency, day: &str, reason: &str, lines| NewCreditNoteInput {
-        customer_id,
-        currency,
-        date: date(day),
-        reason: Some(reason.to_string()),
-        related_invoice_id: None,
-        lines,
-        charge: None,
-        particulars: Default::default(),
-    };
+    use app::domain::ReasonCategory::{Goodwill, InvoicingError, Return};
+    let note =
+        |customer_id, currency, day: &str, reason: &str, category, lines| NewCreditNoteInput {
+            customer_id,
+            currency,
+            date: date(day),
+            reason: Some(reason.to_string()),
+            related_invoice_id: None,
+            lines,
+            charge: None,
+            particulars: crate::services::NoteParticulars {
+                reason_category: Some(category),
+                ..Default::default()
+            },
+        };
     let finalized = [
         note(
             acme,
             eur,
             "2026-10-05",
             "Returned machine",
+            Return,
             vec![line("Espresso machine returned", 1, "250.00", "20")],
         ),
         note(
@@ -169,6 +175,7 @@ pub async fn load(services: &Services) -> Result<String, ServiceError> {
             eur,
             "2026-10-20",
             "Goodwill for late delivery",
+            Goodwill,
             vec![line("Goodwill", 1, "50.00", "20")],
         ),
         note(
@@ -176,6 +183,7 @@ pub async fn load(services: &Services) -> Result<String, ServiceError> {
             usd,
             "2026-10-22",
             "Freight refund (USD order)",
+            InvoicingError,
             vec![line("Freight", 1, "80.00", "0")],
         ),
         note(
@@ -183,6 +191,7 @@ pub async fn load(services: &Services) -> Result<String, ServiceError> {
             usd,
             "2026-10-25",
             "Pricing error",
+            InvoicingError,
             vec![line("Price correction", 1, "100.00", "8.875")],
         ),
         note(
@@ -190,6 +199,7 @@ pub async fn load(services: &Services) -> Result<String, ServiceError> {
             eur,
             "2026-11-05",
             "Cancelled consulting day",
+            InvoicingError,
             vec![line("Consulting day", 1, "600.00", "20")],
         ),
     ];
@@ -211,6 +221,7 @@ pub async fn load(services: &Services) -> Result<String, ServiceError> {
                 eur,
                 "2026-11-10",
                 "Damaged packaging (draft)",
+                Return,
                 vec![line("Packaging", 1, "30.00", "20")],
             ),
         )

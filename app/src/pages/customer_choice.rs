@@ -33,8 +33,8 @@ pub fn CustomerChoice(
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
     view! {
-        <label hidden=move || !hydrated.get()>"Search customers"
-            <input type="search" placeholder="name, currency or region"
+        <label hidden=move || !hydrated.get()>"Search by name, currency or region"
+            <input type="search"
                 on:input=move |ev| typed.set(event_target_value(&ev))/>
         </label>
         <label>"Customer"

@@ -9,7 +9,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::customer_choice::CustomerChoice;
 use super::line_table::{LineTable, Pricing, row_signals};
-use super::{ProblemMessage, field_error, form_error, path_id, refusal};
+use super::{InvoiceStatusBadge, ProblemMessage, field_error, form_error, path_id, refusal};
 use crate::domain::{Currency, InvoiceKind, InvoiceStatus};
 use crate::model::{InvoiceEditorPage, InvoiceView};
 use crate::problem::Problem;
@@ -107,7 +107,7 @@ fn Facts(invoice: InvoiceView) -> impl IntoView {
         <dl class="facts">
             <dt>"Kind"</dt><dd>{invoice.kind.as_str()}</dd>
             <dt>"Issued"</dt><dd>{invoice.issue_date.to_string()}</dd>
-            <dt>"Status"</dt><dd>{invoice.status.as_str()}</dd>
+            <dt>"Status"</dt><dd><InvoiceStatusBadge status=invoice.status/></dd>
         </dl>
     }
 }
@@ -152,8 +152,19 @@ fn InvoiceEditor(
         <ActionForm action=action attr:class="editor" attr:aria-label="Invoice">
             {invoice_id.map(|id| view! { <input type="hidden" name="invoice_id" value=id/> })}
             <div class="fields">
-                <CustomerChoice customers=page.customers.clone() chosen=chosen_customer.clone()
-                    on_choose=Callback::new(move |chosen| customer.set(chosen))/>
+                // A correction is for the corrected invoice's customer: shown, not chosen.
+                {if correcting {
+                    let name = page.customers.iter().find(|c| c.id.to_string() == chosen_customer).map(|c| c.name.clone()).unwrap_or_default();
+                    view! {
+                        <p>"Customer: " {name}</p>
+                        <input type="hidden" name="form[customer_id]" value=chosen_customer.clone()/>
+                    }.into_any()
+                } else {
+                    view! {
+                        <CustomerChoice customers=page.customers.clone() chosen=chosen_customer.clone()
+                            on_choose=Callback::new(move |chosen| customer.set(chosen))/>
+                    }.into_any()
+                }}
                 {on("customer_id")}
                 <label>"Currency"
                     <input type="text" name="form[currency]" value=initial.currency.clone() maxlength="3"

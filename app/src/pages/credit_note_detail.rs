@@ -234,30 +234,15 @@ fn StatusActions(
             ActionState::Absent => ().into_any(),
             ActionState::Disabled(reason) => view! { <DisabledAction label reason/> }.into_any(),
             ActionState::Enabled => match action {
-                CreditNoteAction::Submit => view! {
-                    <ActionForm action=actions.submit attr:class="action">
-                        <input type="hidden" name="credit_note_id" value=id/>
-                        <button type="submit">{label}</button>
-                        {move || problem_view(refusal(actions.submit), "")}
-                    </ActionForm>
+                CreditNoteAction::Submit => {
+                    id_action_form!(actions.submit, "credit_note_id", id, label, "")
                 }
-                .into_any(),
-                CreditNoteAction::Cancel => view! {
-                    <ActionForm action=actions.cancel attr:class="action">
-                        <input type="hidden" name="credit_note_id" value=id/>
-                        <button type="submit">{label}</button>
-                        {move || problem_view(refusal(actions.cancel), "")}
-                    </ActionForm>
+                CreditNoteAction::Cancel => {
+                    id_action_form!(actions.cancel, "credit_note_id", id, label, "")
                 }
-                .into_any(),
-                CreditNoteAction::Delete => view! {
-                    <ActionForm action=actions.delete attr:class="action">
-                        <input type="hidden" name="credit_note_id" value=id/>
-                        <button type="submit" class="danger">{label}</button>
-                        {move || problem_view(refusal(actions.delete), "")}
-                    </ActionForm>
+                CreditNoteAction::Delete => {
+                    id_action_form!(actions.delete, "credit_note_id", id, label, "danger")
                 }
-                .into_any(),
                 _ => ().into_any(),
             },
         }

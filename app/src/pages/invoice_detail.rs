@@ -4,8 +4,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::link_dialog::LinkDialog;
 use super::{
-    DisabledAction, InvoiceStatusBadge, MoneyFields, ProblemMessage, Timeline, path_id,
-    problem_view, refusal,
+    DisabledAction, InvoiceStatusBadge, MoneyFields, ProblemMessage, Timeline, path_id, refusal,
 };
 use crate::domain::{
     ActionState, InvoiceAction, InvoiceKind, InvoiceStatus, Permission, invoice_action_state,
@@ -196,50 +195,15 @@ fn InvoiceActions(page: InvoicePage, actions: Actions) -> impl IntoView {
     let state = move |action| invoice_action_state(role, status, linked, action);
     let button = move |action: InvoiceAction, label: &'static str| -> AnyView {
         let form = match action {
-            InvoiceAction::Issue => view! {
-                <ActionForm action=actions.issue attr:class="action">
-                    <input type="hidden" name="invoice_id" value=id/>
-                    <button type="submit" class="primary">{label}</button>
-                    {move || problem_view(refusal(actions.issue), "")}
-                </ActionForm>
-            }
-            .into_any(),
+            InvoiceAction::Issue => id_action_form!(actions.issue, "invoice_id", id, label, "primary"),
             InvoiceAction::Edit => view! {
                 <div class="action"><A href=format!("/invoices/{id}/edit") attr:class="button">{label}</A></div>
             }
             .into_any(),
-            InvoiceAction::MarkPaid => view! {
-                <ActionForm action=actions.mark_paid attr:class="action">
-                    <input type="hidden" name="invoice_id" value=id/>
-                    <button type="submit">{label}</button>
-                    {move || problem_view(refusal(actions.mark_paid), "")}
-                </ActionForm>
-            }
-            .into_any(),
-            InvoiceAction::MarkPending => view! {
-                <ActionForm action=actions.mark_pending attr:class="action">
-                    <input type="hidden" name="invoice_id" value=id/>
-                    <button type="submit">{label}</button>
-                    {move || problem_view(refusal(actions.mark_pending), "")}
-                </ActionForm>
-            }
-            .into_any(),
-            InvoiceAction::Cancel => view! {
-                <ActionForm action=actions.cancel attr:class="action">
-                    <input type="hidden" name="invoice_id" value=id/>
-                    <button type="submit">{label}</button>
-                    {move || problem_view(refusal(actions.cancel), "")}
-                </ActionForm>
-            }
-            .into_any(),
-            InvoiceAction::Delete => view! {
-                <ActionForm action=actions.delete attr:class="action">
-                    <input type="hidden" name="invoice_id" value=id/>
-                    <button type="submit" class="danger">{label}</button>
-                    {move || problem_view(refusal(actions.delete), "")}
-                </ActionForm>
-            }
-            .into_any(),
+            InvoiceAction::MarkPaid => id_action_form!(actions.mark_paid, "invoice_id", id, label, ""),
+            InvoiceAction::MarkPending => id_action_form!(actions.mark_pending, "invoice_id", id, label, ""),
+            InvoiceAction::Cancel => id_action_form!(actions.cancel, "invoice_id", id, label, ""),
+            InvoiceAction::Delete => id_action_form!(actions.delete, "invoice_id", id, label, "danger"),
             _ => ().into_any(),
         };
         match state(action) {

@@ -1,3 +1,21 @@
+/// A one-button form that posts a document's id (`$field`, e.g. `"invoice_id"`) to a server
+/// action, with the action's refusal beside it: the shape of every simple action on the
+/// invoice and credit-note pages. A macro, since `ActionForm`'s bounds do not fit a generic
+/// component.
+macro_rules! id_action_form {
+    ($action:expr, $field:literal, $id:expr, $label:expr, $class:literal) => {{
+        let action = $action;
+        view! {
+            <ActionForm action=action attr:class="action">
+                <input type="hidden" name=$field value=$id/>
+                <button type="submit" class=$class>{$label}</button>
+                {move || $crate::pages::problem_view($crate::pages::refusal(action), "")}
+            </ActionForm>
+        }
+        .into_any()
+    }};
+}
+
 pub mod credit_from_invoice;
 pub mod credit_note_detail;
 pub mod credit_notes;

@@ -1,4 +1,8 @@
-//! Fixtures for the benchmarks: a customer with thousands of credit notes.
+//! Fixtures for the benchmarks (a customer with thousands of credit notes), and the drivers of
+//! the load, stress and crash runs: an API client and random operations with a journal.
+
+pub mod api;
+pub mod stress;
 
 use app::domain::{
     AllocationRequest, CreditNoteBalance, CreditNoteStatus, Currency, InvoiceBalance, InvoiceStatus,

@@ -86,6 +86,9 @@ enum Command {
     /// Remove expired sessions, API tokens, idempotency keys and sign-in throttle rows (the
     /// server also does this every 15 minutes).
     Purge,
+    /// Check the ledger: stored amounts equal their allocations, payments and refunds, statuses
+    /// agree with amounts, credit-note numbers are gapless. Exits 1 when anything is wrong.
+    Audit,
     /// Manage users.
     User {
         #[command(subcommand)]
@@ -192,6 +195,29 @@ async fn run(cli: Cli) -> Result<(), String> {
             .await
             .map(|purged| println!("Purge: {purged}."))
             .map_err(|error| format!("cannot purge: {error}")),
+        Command::Audit => match services.audit_ledger().await {
+            Err(error) => Err(format!("cannot audit: {error}")),
+            Ok(report) => {
+                for finding in &report.findings {
+                    println!(
+                        "{}: {} ({})",
+                        finding.document, finding.rule, finding.detail
+                    );
+                }
+                println!(
+                    "Audited {} invoices, {} credit notes, {} allocations: {} violations",
+                    report.invoices,
+                    report.credit_notes,
+                    report.allocations,
+                    report.findings.len()
+                );
+                if report.findings.is_empty() {
+                    Ok(())
+                } else {
+                    Err(format!("{} violations", report.findings.len()))
+                }
+            }
+        },
         Command::User {
             command:
                 UserCommand::Create {

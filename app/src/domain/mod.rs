@@ -1,6 +1,7 @@
 //! The credit-note domain: plain Rust, no I/O. Compiled into the browser bundle and the
 //! server, so a rule is written once and checked on both sides.
 
+pub mod audit;
 pub mod credit_note;
 pub mod lifecycle;
 pub mod lines;

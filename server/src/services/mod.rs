@@ -1,6 +1,7 @@
 //! The service layer: every operation is one transaction — load, let the domain plan, write.
 //! Server functions, the REST API and the CLI all call these.
 
+mod audit;
 mod auth;
 mod credit_notes;
 mod customers;

@@ -1,12 +1,13 @@
 //! Storage: one trait, a SQLite and a PostgreSQL implementation, picked by `DATABASE_URL`.
 //!
-//! Every service operation runs inside one [`Tx`], whose role traits ([`LedgerTx`], [`AuthTx`],
+//! Every service operation runs inside one [`Tx`], whose role traits ([`LedgerTx`], [`AuditTx`], [`AuthTx`],
 //! [`IdempotencyTx`], [`SettingsTx`]) each live in a file of their own, as do their queries
 //! under `sql/`. A write transaction holds the rows it reads:
 //! SQLite starts it `IMMEDIATE` (one writer at a time), PostgreSQL reads with `FOR UPDATE`
 //! (invoices before credit notes, ids ascending, so two writers never wait on each other in a
 //! circle). Money is stored as integer minor units.
 
+mod audit;
 mod auth;
 mod housekeeping;
 mod idempotency;
@@ -20,6 +21,7 @@ mod sqlite;
 
 use std::sync::Arc;
 
+pub use audit::AuditTx;
 pub use auth::AuthTx;
 pub use housekeeping::{PurgeCutoffs, Purged};
 pub use idempotency::IdempotencyTx;
@@ -104,7 +106,7 @@ pub trait Storage: Send + Sync + 'static {
 
 /// One transaction: the role traits hold what it can read and write.
 #[async_trait::async_trait]
-pub trait Tx: LedgerTx + AuthTx + IdempotencyTx + SettingsTx + Send {
+pub trait Tx: LedgerTx + AuditTx + AuthTx + IdempotencyTx + SettingsTx + Send {
     async fn commit(self: Box<Self>) -> Result<(), StorageError>;
 }
 

@@ -14,6 +14,7 @@ use super::records::{
     LineRecord, TotalsRecord,
 };
 
+pub mod audit;
 pub mod auth;
 pub mod idempotency;
 pub mod ledger;
@@ -477,6 +478,7 @@ macro_rules! impl_sql_tx {
             }
         }
 
+        crate::storage::sql::audit::impl_audit_tx!($db);
         crate::storage::sql::auth::impl_auth_tx!($db);
         crate::storage::sql::idempotency::impl_idempotency_tx!($db);
         crate::storage::sql::ledger::impl_ledger_tx!($db);

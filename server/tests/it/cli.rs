@@ -351,3 +351,33 @@ fn session_cookies_are_secure_unless_the_site_is_on_loopback() {
     assert!(loopback.starts_with("creditdesk_session="), "{loopback}");
     assert!(!loopback.contains("Secure"), "{loopback}");
 }
+
+#[tokio::test]
+async fn audit_passes_on_the_demo_and_names_a_tampered_figure() {
+    use sqlx::Connection;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("audit.db").display());
+    assert!(run_with(&url, &["demo"], None).0);
+    let (ok, stdout, stderr) = run_with(&url, &["audit"], None);
+    assert!(ok, "{stdout}{stderr}");
+    assert!(stdout.trim_end().ends_with(": 0 violations"), "{stdout}");
+
+    // A refund that no refund row explains: what a half-applied write would leave.
+    let mut db = sqlx::SqliteConnection::connect(&url).await.unwrap();
+    sqlx::query(
+        "UPDATE credit_notes SET refunded_minor = refunded_minor + 1 \
+         WHERE id = (SELECT MIN(id) FROM credit_notes WHERE status = 'available')",
+    )
+    .execute(&mut db)
+    .await
+    .unwrap();
+    db.close().await.unwrap();
+    let (ok, stdout, stderr) = run_with(&url, &["audit"], None);
+    assert!(!ok);
+    assert!(
+        stdout.contains(": refunded_equals_refunds (refunded "),
+        "{stdout}"
+    );
+    assert!(stdout.contains(": 1 violations"), "{stdout}");
+    assert_eq!(stderr.trim(), "creditdesk: 1 violations");
+}

@@ -318,6 +318,21 @@ pub async fn user(
         .unwrap()
 }
 
+/// The real router on 127.0.0.1 with a free port; returns its address.
+async fn serve(services: Services, config: server::web::WebConfig) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let router = server::web::router(services, server::web::leptos_options(addr), config);
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+    });
+    format!("http://{addr}")
+}
+
 /// The real router on 127.0.0.1 with a free port.
 pub struct TestApp {
     pub address: String,
@@ -361,21 +376,18 @@ impl TestApp {
         services: Services,
         config: server::web::WebConfig,
     ) -> TestApp {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let router = server::web::router(services, server::web::leptos_options(addr), config);
-        tokio::spawn(async move {
-            axum::serve(
-                listener,
-                router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-            )
-            .await
-        });
         TestApp {
-            address: format!("http://{addr}"),
+            address: serve(services, config).await,
             client: browser(),
             db,
         }
+    }
+
+    /// Another server on the same database with its own connections, as a second stateless
+    /// process on one PostgreSQL would be. Returns its address.
+    pub async fn second_server(&self) -> String {
+        let storage = storage::connect(&self.db.url).await.unwrap();
+        serve(Services::new(storage), server::web::WebConfig::default()).await
     }
 
     pub fn url(&self, path: &str) -> String {

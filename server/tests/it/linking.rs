@@ -85,6 +85,20 @@ on_both_backends! {
         assert_eq!(note.status, CreditNoteStatus::Available);
     }
 
+    async fn an_unlinked_allocation_id_is_never_given_again(db) {
+        let services = db.services();
+        let acme = customer(&services, "Acme", "EUR").await;
+        let inv = invoice(&services, "INV-1", acme, "EUR", "100.00").await;
+        let note = available_note(&services, acme, "EUR", "30.00").await;
+        let manager = staff(Role::CreditManager);
+
+        let linked = services.link_credit_notes(inv, vec![whole(note)], &manager).await.unwrap();
+        let first = linked.allocations[0].id;
+        services.unlink_credit_note(&manager, inv, first).await.unwrap();
+        let again = services.link_credit_notes(inv, vec![whole(note)], &manager).await.unwrap();
+        assert!(again.allocations[0].id > first, "the newest allocation's id stays retired");
+    }
+
     async fn finalizing_numbers_notes_gaplessly_per_year(db) {
         let services = db.services();
         let acme = customer(&services, "Acme", "EUR").await;

@@ -20,4 +20,5 @@ mod permissions;
 mod security;
 mod settings_pages;
 mod storage;
+mod stress;
 mod web;

@@ -119,3 +119,20 @@ build_release() {
   say "release build (cargo leptos build --release --split)"
   (cd "$ROOT" && cargo leptos build --release --split)
 }
+
+# schemathesis from PyPI, in a virtual environment under target/ (hostile-input tests).
+SCHEMATHESIS_VERSION="4.32.5"
+SCHEMATHESIS_VENV="$ROOT/target/tools/schemathesis"
+ensure_schemathesis() {
+  if [ "$("$SCHEMATHESIS_VENV/bin/st" --version 2>/dev/null | awk '{print $3}')" != "$SCHEMATHESIS_VERSION" ]; then
+    say "installing schemathesis $SCHEMATHESIS_VERSION"
+    command -v python3 >/dev/null || apt_install python3
+    python3 -m venv "$SCHEMATHESIS_VENV" 2>/dev/null || { apt_install python3-venv; python3 -m venv "$SCHEMATHESIS_VENV"; }
+    "$SCHEMATHESIS_VENV/bin/pip" install -q "schemathesis==$SCHEMATHESIS_VERSION"
+  fi
+}
+
+# A free TCP port on loopback.
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}

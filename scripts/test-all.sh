@@ -9,6 +9,7 @@ ensure_rust_tools
 ensure_node_tools
 ensure_chromium
 ensure_postgres
+ensure_schemathesis
 
 say "cargo fmt --check"
 cargo fmt --all -- --check
@@ -22,6 +23,9 @@ say "Rust tests on SQLite and PostgreSQL ($(printf '%s' "$TEST_POSTGRES_URL" | s
 cargo test -p app -p server --features app/ssr
 
 build_release
+
+say "hostile API input: schemathesis on SQLite and PostgreSQL, every role"
+bash scripts/api-fuzz.sh
 
 say "Playwright (JavaScript on and off)"
 (cd end2end && npx playwright test)

@@ -384,6 +384,9 @@ pub struct PortalView {
 /// internal bookkeeping are not part of this type, so no answer to a customer can carry them.
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+// Also `additionalProperties: false` in the OpenAPI document, which tells it from the staff
+// resource (a superset) in the API's `oneOf`.
+#[serde(deny_unknown_fields)]
 pub struct PortalCreditNote {
     pub id: i64,
     pub number: Option<String>,

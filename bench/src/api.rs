@@ -49,6 +49,10 @@ impl Api {
         }
     }
 
+    pub fn token(&self) -> &str {
+        &self.token
+    }
+
     /// Another client with the same token and its own connections.
     pub fn fresh(&self) -> Api {
         Api::new(&self.base, &self.token)

@@ -2,6 +2,9 @@
 //! the load, stress and crash runs: an API client and random operations with a journal.
 
 pub mod api;
+pub mod crash;
+pub mod load;
+pub mod server;
 pub mod stress;
 
 use app::domain::{

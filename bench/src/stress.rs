@@ -40,6 +40,11 @@ pub struct WorldSize {
 
 const DATE: &str = "2026-11-20";
 
+/// A billing address every made-up customer shares.
+pub fn address() -> Value {
+    json!({"line1": "1 rue de la Paix", "city": "Paris", "postal_code": "75002", "country": "FR"})
+}
+
 fn lines(price: &str) -> Value {
     json!([{"description": "Goods", "quantity": "1", "unit_price": price, "tax_rate": "20"}])
 }
@@ -55,8 +60,7 @@ pub async fn build_world(api: &Api, size: WorldSize, tag: &str) -> Result<World,
                 "/customers",
                 Some(json!({
                     "name": format!("Stress {tag} {c}"), "currency": "EUR", "tax_region": "FR",
-                    "billing_address": {"line1": "1 rue de la Paix", "city": "Paris",
-                                        "postal_code": "75002", "country": "FR"}
+                    "billing_address": address()
                 })),
             )
             .await?;

@@ -103,6 +103,7 @@ pub async fn create(
     get,
     path = "/credit-notes",
     tag = "credit notes",
+    params(crate::api::pagination::PageParams, crate::api::pagination::CreditNoteListParams),
     responses((status = 200, body = List<super::resources::SeenCreditNoteResource>), crate::api::extract::Problems),
     security(("bearer" = []))
 )]
@@ -158,7 +159,7 @@ pub async fn list(
     get,
     path = "/credit-notes/{id}",
     tag = "credit notes",
-    params(("id" = i64, Path, description = "The id")),
+    params(("id" = i64, Path, description = "The id", example = 1)),
     responses((status = 200, body = super::resources::SeenCreditNoteResource), crate::api::extract::Problems),
     security(("bearer" = []))
 )]
@@ -176,7 +177,7 @@ pub async fn read(
     post,
     path = "/credit-notes/{id}/submit",
     tag = "credit notes",
-    params(("id" = i64, Path, description = "The id")),
+    params(("id" = i64, Path, description = "The id", example = 1)),
     responses((status = 200, body = CreditNoteResource), crate::api::extract::Problems),
     security(("bearer" = []))
 )]
@@ -201,7 +202,7 @@ pub struct RejectRequest {
     post,
     path = "/credit-notes/{id}/reject",
     tag = "credit notes",
-    params(("id" = i64, Path, description = "The id")),
+    params(("id" = i64, Path, description = "The id", example = 1)),
     request_body = RejectRequest,
     responses(
         (status = 200, description = "pending_approval → draft, the reason on the timeline", body = CreditNoteResource),
@@ -227,7 +228,7 @@ pub async fn reject(
     post,
     path = "/credit-notes/{id}/finalize",
     tag = "credit notes",
-    params(("id" = i64, Path, description = "The id")),
+    params(("id" = i64, Path, description = "The id", example = 1)),
     responses((status = 200, body = CreditNoteResource), crate::api::extract::Problems),
     security(("bearer" = []))
 )]
@@ -254,7 +255,7 @@ pub struct CommentRequest {
     post,
     path = "/credit-notes/{id}/comments",
     tag = "credit notes",
-    params(("id" = i64, Path, description = "The id")),
+    params(("id" = i64, Path, description = "The id", example = 1)),
     request_body = CommentRequest,
     responses((status = 201, body = CreditNoteResource), crate::api::extract::Problems),
     security(("bearer" = []))
@@ -303,7 +304,7 @@ pub struct CreditNotePatch {
     patch,
     path = "/credit-notes/{id}",
     tag = "credit notes",
-    params(("id" = i64, Path, description = "The id")),
+    params(("id" = i64, Path, description = "The id", example = 1)),
     request_body = CreditNotePatch,
     responses((status = 200, body = CreditNoteResource), crate::api::extract::Problems),
     security(("bearer" = []))
@@ -381,7 +382,7 @@ pub struct RefundRequest {
     post,
     path = "/credit-notes/{id}/refunds",
     tag = "credit notes",
-    params(("id" = i64, Path, description = "The id")),
+    params(("id" = i64, Path, description = "The id", example = 1)),
     request_body = RefundRequest,
     responses((status = 201, body = CreditNoteResource), crate::api::extract::Problems),
     security(("bearer" = []))
@@ -414,7 +415,7 @@ pub async fn refund(
     post,
     path = "/credit-notes/{id}/cancel",
     tag = "credit notes",
-    params(("id" = i64, Path, description = "The id")),
+    params(("id" = i64, Path, description = "The id", example = 1)),
     responses((status = 200, body = CreditNoteResource), crate::api::extract::Problems),
     security(("bearer" = []))
 )]
@@ -432,7 +433,7 @@ pub async fn cancel(
     delete,
     path = "/credit-notes/{id}",
     tag = "credit notes",
-    params(("id" = i64, Path, description = "The id")),
+    params(("id" = i64, Path, description = "The id", example = 1)),
     responses((status = 204, description = "Deleted"), crate::api::extract::Problems),
     security(("bearer" = []))
 )]
@@ -449,7 +450,7 @@ pub async fn remove(
     get,
     path = "/credit-notes/{id}/timeline",
     tag = "credit notes",
-    params(("id" = i64, Path, description = "The id")),
+    params(("id" = i64, Path, description = "The id", example = 1), crate::api::pagination::PageParams),
     responses(
         (status = 200, body = List<crate::services::TimelineEvent>),
         (status = 404, description = "Unknown id", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")
@@ -473,7 +474,7 @@ pub async fn timeline(
     get,
     path = "/credit-notes/{id}/pdf",
     tag = "credit notes",
-    params(("id" = i64, Path, description = "The id")),
+    params(("id" = i64, Path, description = "The id", example = 1)),
     responses(
         (status = 200, description = "The credit note as a PDF", content_type = "application/pdf", body = Vec<u8>),
         (status = 404, description = "Unknown id, or not the caller's", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")

@@ -60,6 +60,7 @@ pub async fn create(
     get,
     path = "/customers",
     tag = "customers",
+    params(crate::api::pagination::PageParams),
     responses((status = 200, body = List<CustomerView>), crate::api::extract::Problems),
     security(("bearer" = []))
 )]
@@ -79,7 +80,7 @@ pub async fn list(
     get,
     path = "/customers/{id}",
     tag = "customers",
-    params(("id" = i64, Path, description = "The id")),
+    params(("id" = i64, Path, description = "The id", example = 1)),
     responses((status = 200, body = CustomerView), crate::api::extract::Problems),
     security(("bearer" = []))
 )]
@@ -95,7 +96,7 @@ pub async fn read(
     get,
     path = "/customers/{id}/credit-notes",
     tag = "customers",
-    params(("id" = i64, Path, description = "The id")),
+    params(("id" = i64, Path, description = "The id", example = 1), crate::api::pagination::PageParams),
     responses((status = 200, body = List<CreditNoteResource>), crate::api::extract::Problems),
     security(("bearer" = []))
 )]
@@ -135,7 +136,7 @@ pub struct PortalSwitch {
     put,
     path = "/customers/{id}/portal",
     tag = "customers",
-    params(("id" = i64, Path, description = "The id")),
+    params(("id" = i64, Path, description = "The id", example = 1)),
     request_body = PortalSwitch,
     responses((status = 200, body = CustomerView), crate::api::extract::Problems),
     security(("bearer" = []))

@@ -98,6 +98,7 @@ pub async fn create(
     get,
     path = "/invoices",
     tag = "invoices",
+    params(crate::api::pagination::PageParams, crate::api::pagination::InvoiceListParams),
     responses((status = 200, body = List<InvoiceResource>), crate::api::extract::Problems),
     security(("bearer" = []))
 )]
@@ -141,7 +142,7 @@ pub async fn list(
     get,
     path = "/invoices/{id}",
     tag = "invoices",
-    params(("id" = i64, Path, description = "The id")),
+    params(("id" = i64, Path, description = "The id", example = 1)),
     responses((status = 200, body = InvoiceResource), crate::api::extract::Problems),
     security(("bearer" = []))
 )]
@@ -157,7 +158,7 @@ pub async fn read(
     get,
     path = "/invoices/{id}/timeline",
     tag = "invoices",
-    params(("id" = i64, Path, description = "The id")),
+    params(("id" = i64, Path, description = "The id", example = 1), crate::api::pagination::PageParams),
     responses((status = 200, body = List<TimelineEvent>), crate::api::extract::Problems),
     security(("bearer" = []))
 )]
@@ -178,7 +179,7 @@ pub async fn timeline(
     get,
     path = "/invoices/{id}/linkable-credit-notes",
     tag = "invoices",
-    params(("id" = i64, Path, description = "The id")),
+    params(("id" = i64, Path, description = "The id", example = 1), crate::api::pagination::PageParams),
     responses((status = 200, body = List<LinkableResource>), crate::api::extract::Problems),
     security(("bearer" = []))
 )]
@@ -221,7 +222,7 @@ pub struct AllocationItem {
     post,
     path = "/invoices/{id}/allocations",
     tag = "allocations",
-    params(("id" = i64, Path, description = "The id")),
+    params(("id" = i64, Path, description = "The id", example = 1)),
     request_body = AllocationsRequest,
     responses((status = 201, body = InvoiceResource), crate::api::extract::Problems),
     security(("bearer" = []))
@@ -268,7 +269,7 @@ pub async fn link(
     delete,
     path = "/invoices/{id}/allocations/{allocation_id}",
     tag = "allocations",
-    params(("id" = i64, Path, description = "The id"), ("allocation_id" = i64, Path, description = "The allocation")),
+    params(("id" = i64, Path, description = "The id", example = 1), ("allocation_id" = i64, Path, description = "The allocation", example = 1)),
     responses((status = 204, description = "Unlinked"), crate::api::extract::Problems),
     security(("bearer" = []))
 )]
@@ -300,7 +301,7 @@ pub struct InvoicePatch {
     patch,
     path = "/invoices/{id}",
     tag = "invoices",
-    params(("id" = i64, Path, description = "The id")),
+    params(("id" = i64, Path, description = "The id", example = 1)),
     request_body = InvoicePatch,
     responses((status = 200, body = InvoiceResource), crate::api::extract::Problems),
     security(("bearer" = []))
@@ -358,7 +359,7 @@ pub struct PaymentRequest {
     post,
     path = "/invoices/{id}/payments",
     tag = "invoices",
-    params(("id" = i64, Path, description = "The id")),
+    params(("id" = i64, Path, description = "The id", example = 1)),
     request_body = PaymentRequest,
     responses((status = 201, body = InvoiceResource), crate::api::extract::Problems),
     security(("bearer" = []))
@@ -401,7 +402,7 @@ pub async fn pay(
     post,
     path = "/invoices/{id}/issue",
     tag = "invoices",
-    params(("id" = i64, Path, description = "The id")),
+    params(("id" = i64, Path, description = "The id", example = 1)),
     responses(
         (status = 200, description = "draft → pending; numbered now when the draft had no number of its own", body = InvoiceResource),
         crate::api::extract::Problems
@@ -420,7 +421,7 @@ pub async fn issue(
     post,
     path = "/invoices/{id}/mark-paid",
     tag = "invoices",
-    params(("id" = i64, Path, description = "The id")),
+    params(("id" = i64, Path, description = "The id", example = 1)),
     responses((status = 200, body = InvoiceResource), crate::api::extract::Problems),
     security(("bearer" = []))
 )]
@@ -436,7 +437,7 @@ pub async fn mark_paid(
     post,
     path = "/invoices/{id}/mark-pending",
     tag = "invoices",
-    params(("id" = i64, Path, description = "The id")),
+    params(("id" = i64, Path, description = "The id", example = 1)),
     responses((status = 200, body = InvoiceResource), crate::api::extract::Problems),
     security(("bearer" = []))
 )]
@@ -452,7 +453,7 @@ pub async fn mark_pending(
     post,
     path = "/invoices/{id}/cancel",
     tag = "invoices",
-    params(("id" = i64, Path, description = "The id")),
+    params(("id" = i64, Path, description = "The id", example = 1)),
     responses((status = 200, body = InvoiceResource), crate::api::extract::Problems),
     security(("bearer" = []))
 )]
@@ -468,7 +469,7 @@ pub async fn cancel(
     delete,
     path = "/invoices/{id}",
     tag = "invoices",
-    params(("id" = i64, Path, description = "The id")),
+    params(("id" = i64, Path, description = "The id", example = 1)),
     responses((status = 204, description = "Deleted"), crate::api::extract::Problems),
     security(("bearer" = []))
 )]

@@ -24,7 +24,7 @@ use super::{auth, credit_notes, customers, invoices, tax};
         credit_notes::remove, credit_notes::submit, credit_notes::reject, credit_notes::finalize, credit_notes::comment,
         credit_notes::refund, credit_notes::cancel, credit_notes::timeline, credit_notes::pdf,
     ),
-    modifiers(&BearerAuth)
+    modifiers(&BearerAuth, &EveryProblem)
 )]
 pub struct ApiDoc;
 
@@ -37,5 +37,67 @@ impl Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+    }
+}
+
+/// Adds to every operation the problems any request of its kind can meet, so the document
+/// names every status the server really sends: 401 and 403 wherever a token is needed; 400
+/// (malformed JSON or query), 413 (body too large), 415 (not JSON) and 422 (invalid values)
+/// wherever a body or a query string is read; 429 on sign-in (the throttle).
+struct EveryProblem;
+
+impl Modify for EveryProblem {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let problem = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/problem+json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("ProblemDetails")))
+                        .build(),
+                )
+                .build()
+        };
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for operation in operations.into_iter().flatten() {
+                let responses = &mut operation.responses.responses;
+                let mut add = |status: &str, description: &str| {
+                    responses
+                        .entry(status.to_string())
+                        .or_insert_with(|| problem(description).into());
+                };
+                let secured = operation.security.as_ref().is_some_and(|s| !s.is_empty());
+                if secured {
+                    add("401", "No or an invalid token");
+                    add("403", "The role does not allow this");
+                }
+                let reads_query = operation.parameters.as_ref().is_some_and(|parameters| {
+                    parameters.iter().any(|p| {
+                        matches!(p.parameter_in, utoipa::openapi::path::ParameterIn::Query)
+                    })
+                });
+                if operation.request_body.is_some() {
+                    add("400", "The body is not JSON");
+                    add("413", "The body is too large");
+                    add("415", "The body is not sent as application/json");
+                    add("422", "Invalid input or a broken rule");
+                } else if reads_query {
+                    add("400", "The query string cannot be read");
+                    add("422", "A query parameter is invalid");
+                }
+                if path == "/auth/token" {
+                    add("429", "Too many failed sign-ins: wait and try again");
+                }
+            }
+        }
     }
 }

@@ -49,3 +49,48 @@ impl<T> List<T> {
         List { items, next_cursor }
     }
 }
+
+/// The paging parameters, for the OpenAPI document (handlers read them with [`page`]).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct PageParams {
+    /// Rows per page, from 1 to 500; 50 when absent.
+    #[param(minimum = 1, maximum = 500)]
+    limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+/// The filters of `GET /credit-notes`, for the OpenAPI document.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct CreditNoteListParams {
+    /// draft, pending_approval, available, used or cancelled; every status when absent.
+    status: Option<String>,
+    customer_id: Option<i64>,
+    /// Numbers starting with this text.
+    number: Option<String>,
+    /// From this date (YYYY-MM-DD), included.
+    date_from: Option<chrono::NaiveDate>,
+    /// Up to this date (YYYY-MM-DD), included.
+    date_to: Option<chrono::NaiveDate>,
+    related_invoice_id: Option<i64>,
+    /// An ISO 4217 code.
+    currency: Option<String>,
+}
+
+/// The filters of `GET /invoices`, for the OpenAPI document.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct InvoiceListParams {
+    /// draft, pending, paid or cancelled; every status when absent.
+    status: Option<String>,
+    customer_id: Option<i64>,
+    /// Numbers starting with this text.
+    number: Option<String>,
+    /// An ISO 4217 code.
+    currency: Option<String>,
+}

@@ -387,17 +387,13 @@ impl Services {
 
     /// The user a bearer token belongs to, if it is known, unexpired and not revoked.
     pub async fn user_for_token(&self, token: &str) -> Result<Option<CurrentUser>, ServiceError> {
-        let mut tx = self.storage.read().await?;
-        let Some(record) = tx.api_token(&token_hash(token)).await? else {
+        let Some(found) = self.storage.token_user(&token_hash(token)).await? else {
             return Ok(None);
         };
-        if record.revoked_at.is_some() || record.expires_at <= self.now() {
+        if found.revoked_at.is_some() || found.expires_at <= self.now() {
             return Ok(None);
         }
-        tx.user_by_id(record.user_id)
-            .await?
-            .map(current_user)
-            .transpose()
+        current_user(found.user).map(Some)
     }
 
     /// Revokes a bearer token at once (it stays stored, marked revoked).

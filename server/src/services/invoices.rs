@@ -174,7 +174,7 @@ impl Services {
         }
         let mut balance = invoice.balance();
         balance.status = InvoiceStatus::Pending;
-        self.write_invoice_balance(&mut tx, &invoice, &balance, Caller::User(user))
+        self.write_invoice_balance(&mut tx, &invoice.balance(), &balance, Caller::User(user))
             .await?;
         let issued = super::load_invoice(&mut tx, id).await?;
         self.record(

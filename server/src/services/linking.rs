@@ -15,20 +15,17 @@ impl Services {
     ) -> Result<InvoiceView, ServiceError> {
         self.authorize(user, Permission::LinkCreditNotes)?;
         let mut tx = self.storage.write().await?;
-        // Lock order: the invoice first, then the notes by ascending id.
-        let invoice = super::load_invoice(&mut tx, invoice_id).await?;
+        // Lock order: the invoice first, then the notes by ascending id. Only balances are
+        // read while the write lock is held; the full invoice is read once, for the answer.
+        let invoice = invoice_balance(&mut tx, invoice_id).await?;
         let ids: Vec<i64> = requests.iter().map(|r| r.credit_note_id).collect();
-        let notes: Vec<_> = tx
-            .credit_notes(&ids)
-            .await?
-            .into_iter()
-            .map(|n| views::credit_note(n).balance())
-            .collect();
-        let plan = plan_allocations(&invoice.balance(), &notes, &requests)?;
+        let notes = tx.credit_note_balances(&ids).await?;
+        let balances: Vec<_> = notes.iter().map(|n| n.balance.clone()).collect();
+        let plan = plan_allocations(&invoice, &balances, &requests)?;
 
         let currency = invoice.currency;
         for (credit_note_id, amount) in &plan.allocations {
-            let allocation = tx
+            let allocation_id = tx
                 .insert_allocation(
                     invoice_id,
                     *credit_note_id,
@@ -36,6 +33,10 @@ impl Services {
                     self.now(),
                 )
                 .await?;
+            let number = notes
+                .iter()
+                .find(|n| n.balance.id == *credit_note_id)
+                .and_then(|n| n.number.clone());
             self.record(
                 &mut tx,
                 Caller::User(user),
@@ -44,8 +45,8 @@ impl Services {
                     *credit_note_id,
                     EventKind::CreditNoteLinked,
                     serde_json::json!({
-                        "allocation_id": allocation.id,
-                        "credit_note_number": allocation.credit_note_number,
+                        "allocation_id": allocation_id,
+                        "credit_note_number": number,
                         "amount": amount.to_string(),
                     }),
                 ),
@@ -67,6 +68,16 @@ impl Services {
         tx.commit().await?;
         Ok(updated)
     }
+}
+
+/// The invoice's balance, locked, or 404.
+async fn invoice_balance(
+    tx: &mut Box<dyn crate::storage::Tx>,
+    invoice_id: i64,
+) -> Result<app::domain::InvoiceBalance, ServiceError> {
+    tx.invoice_balance(invoice_id)
+        .await?
+        .ok_or(ServiceError::NotFound("The invoice"))
 }
 
 /// One row of the link dialog as the API answers it: the note and whether it can be picked.
@@ -118,20 +129,24 @@ impl Services {
     ) -> Result<InvoiceView, ServiceError> {
         self.authorize(user, Permission::LinkCreditNotes)?;
         let mut tx = self.storage.write().await?;
-        let invoice = super::load_invoice(&mut tx, invoice_id).await?;
+        let invoice = invoice_balance(&mut tx, invoice_id).await?;
         let allocation = tx
             .allocation(allocation_id)
             .await?
             .filter(|a| a.invoice_id == invoice_id)
             .map(views::allocation)
             .ok_or(ServiceError::NotFound("The allocation"))?;
-        let note = super::load_note(&mut tx, allocation.credit_note_id).await?;
+        let note = tx
+            .credit_note_balances(&[allocation.credit_note_id])
+            .await?
+            .pop()
+            .ok_or(ServiceError::NotFound("The credit note"))?;
         let (planned_invoice, planned_note) =
-            app::domain::plan_unlink(&invoice.balance(), &note.balance(), allocation.amount);
+            app::domain::plan_unlink(&invoice, &note.balance, allocation.amount);
         let currency = invoice.currency;
         tx.delete_allocation(allocation_id).await?;
         tx.set_credit_note_balance(
-            note.id,
+            note.balance.id,
             minor(currency, planned_note.allocated)?,
             minor(currency, planned_note.refunded)?,
             planned_note.status,
@@ -142,7 +157,7 @@ impl Services {
             Caller::User(user),
             Event::both(
                 Some(invoice_id),
-                note.id,
+                note.balance.id,
                 EventKind::CreditNoteUnlinked,
                 serde_json::json!({
                     "allocation_id": allocation_id,

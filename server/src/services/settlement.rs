@@ -58,7 +58,7 @@ impl Services {
     pub(super) async fn write_invoice_balance(
         &self,
         tx: &mut Box<dyn Tx>,
-        before: &InvoiceView,
+        before: &app::domain::InvoiceBalance,
         after: &app::domain::InvoiceBalance,
         caller: Caller<'_>,
     ) -> Result<(), ServiceError> {
@@ -119,7 +119,7 @@ impl Services {
             ),
         )
         .await?;
-        self.write_invoice_balance(&mut tx, &invoice, &planned, Caller::User(user))
+        self.write_invoice_balance(&mut tx, &invoice.balance(), &planned, Caller::User(user))
             .await?;
         let invoice = load_invoice(&mut tx, id).await?;
         tx.commit().await?;
@@ -158,7 +158,7 @@ impl Services {
             )
             .await?;
         }
-        self.write_invoice_balance(&mut tx, &invoice, &planned, Caller::User(user))
+        self.write_invoice_balance(&mut tx, &invoice.balance(), &planned, Caller::User(user))
             .await?;
         let invoice = load_invoice(&mut tx, id).await?;
         tx.commit().await?;
@@ -184,7 +184,7 @@ impl Services {
             mark_paid,
         )?;
         tx.remove_mark_paid_payments(id).await?;
-        self.write_invoice_balance(&mut tx, &invoice, &planned, Caller::User(user))
+        self.write_invoice_balance(&mut tx, &invoice.balance(), &planned, Caller::User(user))
             .await?;
         let invoice = load_invoice(&mut tx, id).await?;
         tx.commit().await?;
@@ -202,7 +202,7 @@ impl Services {
         let invoice = load_invoice_for(&mut tx, id, InvoiceAction::Cancel).await?;
         let mut planned = invoice.balance();
         planned.status = InvoiceStatus::Cancelled;
-        self.write_invoice_balance(&mut tx, &invoice, &planned, Caller::User(user))
+        self.write_invoice_balance(&mut tx, &invoice.balance(), &planned, Caller::User(user))
             .await?;
         let invoice = load_invoice(&mut tx, id).await?;
         tx.commit().await?;
@@ -324,7 +324,7 @@ impl Services {
         {
             let mut balance = updated.balance();
             balance.status = InvoiceStatus::Paid;
-            self.write_invoice_balance(&mut tx, &updated, &balance, Caller::User(user))
+            self.write_invoice_balance(&mut tx, &updated.balance(), &balance, Caller::User(user))
                 .await?;
         }
         let updated = load_invoice(&mut tx, id).await?;

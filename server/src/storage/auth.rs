@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{NewUser, StorageError, ThrottleRecord, TokenRecord, UserListRecord, UserRecord};
+use super::{NewUser, StorageError, ThrottleRecord, UserListRecord, UserRecord};
 
 /// Users, API tokens and the sign-in throttle.
 #[async_trait::async_trait]
@@ -34,7 +34,6 @@ pub trait AuthTx: Send {
         token_hash: &str,
         at: DateTime<Utc>,
     ) -> Result<(), StorageError>;
-    async fn api_token(&mut self, token_hash: &str) -> Result<Option<TokenRecord>, StorageError>;
     /// The sign-in throttle row of `key`, created empty (no attempts, window from `now`) when
     /// missing, and locked until the transaction ends: concurrent attempts take turns.
     async fn lock_sign_in_throttle(

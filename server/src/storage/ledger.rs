@@ -4,9 +4,9 @@ use app::domain::{CreditNoteStatus, InvoiceStatus};
 use chrono::{DateTime, Utc};
 
 use super::{
-    AllocationRecord, ContentRecord, CreditNoteFilter, CreditNoteRecord, CreditNoteUpdate,
-    CustomerRecord, EventRecord, InvoiceFilter, InvoiceRecord, NewCreditNote, NewCustomer,
-    NewEvent, NewInvoice, Page, StorageError,
+    AllocationRecord, ContentRecord, CreditNoteBalanceRecord, CreditNoteFilter, CreditNoteRecord,
+    CreditNoteUpdate, CustomerRecord, EventRecord, InvoiceFilter, InvoiceRecord, NewCreditNote,
+    NewCustomer, NewEvent, NewInvoice, Page, StorageError,
 };
 
 /// Customers, invoices, credit notes, allocations, payments, refunds and timelines.
@@ -28,13 +28,26 @@ pub trait LedgerTx: Send {
     /// The credit notes with these ids (missing ones are left out); locked in a write
     /// transaction, in ascending id order.
     async fn credit_notes(&mut self, ids: &[i64]) -> Result<Vec<CreditNoteRecord>, StorageError>;
+    /// What linking reads of an invoice: its balance alone, one row, locked in a write
+    /// transaction (the full record is three more queries, inside the write lock).
+    async fn invoice_balance(
+        &mut self,
+        id: i64,
+    ) -> Result<Option<app::domain::InvoiceBalance>, StorageError>;
+    /// What linking reads of credit notes: balance and number, one row each, locked in a write
+    /// transaction in ascending id order; missing ids are left out.
+    async fn credit_note_balances(
+        &mut self,
+        ids: &[i64],
+    ) -> Result<Vec<CreditNoteBalanceRecord>, StorageError>;
+    /// Inserts an allocation; returns its id.
     async fn insert_allocation(
         &mut self,
         invoice_id: i64,
         credit_note_id: i64,
         amount_minor: i64,
         at: DateTime<Utc>,
-    ) -> Result<AllocationRecord, StorageError>;
+    ) -> Result<i64, StorageError>;
     async fn set_invoice_balance(
         &mut self,
         id: i64,

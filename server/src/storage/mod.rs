@@ -28,10 +28,11 @@ pub use idempotency::IdempotencyTx;
 pub use ledger::LedgerTx;
 pub use postgres::PostgresStorage;
 pub use records::{
-    AllocationRecord, ChargeRecord, CommentRecord, ContentRecord, CreditNoteFilter,
-    CreditNoteRecord, CreditNoteUpdate, CustomerRecord, EventKind, EventRecord, InvoiceFilter,
-    InvoiceRecord, LineRecord, NewCreditNote, NewCustomer, NewEvent, NewInvoice, NewUser, Page,
-    StoredResponse, ThrottleRecord, TokenRecord, TotalsRecord, UserListRecord, UserRecord,
+    AllocationRecord, ChargeRecord, CommentRecord, ContentRecord, CreditNoteBalanceRecord,
+    CreditNoteFilter, CreditNoteRecord, CreditNoteUpdate, CustomerRecord, EventKind, EventRecord,
+    InvoiceFilter, InvoiceRecord, LineRecord, NewCreditNote, NewCustomer, NewEvent, NewInvoice,
+    NewUser, Page, StoredResponse, ThrottleRecord, TokenUserRecord, TotalsRecord, UserListRecord,
+    UserRecord,
 };
 pub use sessions::SessionBackend;
 pub use settings::SettingsTx;
@@ -95,6 +96,8 @@ pub trait Storage: Send + Sync + 'static {
     async fn read(&self) -> Result<Box<dyn Tx>, StorageError>;
     /// A transaction that may write; rows it reads stay locked until it ends.
     async fn write(&self) -> Result<Box<dyn Tx>, StorageError>;
+    /// The user of the API token with this hash, in one statement outside any transaction.
+    async fn token_user(&self, token_hash: &str) -> Result<Option<TokenUserRecord>, StorageError>;
     /// The session store in the same database.
     fn session_store(&self) -> SessionBackend;
     /// Which database this is, for logs and messages.

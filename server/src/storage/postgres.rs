@@ -36,13 +36,23 @@ impl Storage for PostgresStorage {
             .pool
             .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             .await?;
-        Ok(Box::new(SqlTx::<Postgres> { tx, locking: false }))
+        Ok(Box::new(SqlTx::<Postgres>::new(tx, false)))
     }
 
     async fn write(&self) -> Result<Box<dyn Tx>, StorageError> {
         // READ COMMITTED with row locks: every row a write depends on is read FOR UPDATE.
         let tx = self.pool.begin().await?;
-        Ok(Box::new(SqlTx::<Postgres> { tx, locking: true }))
+        Ok(Box::new(SqlTx::<Postgres>::new(tx, true)))
+    }
+
+    async fn token_user(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<super::TokenUserRecord>, StorageError> {
+        Ok(sqlx::query_as(super::sql::auth::TOKEN_USER)
+            .bind(token_hash)
+            .fetch_optional(&self.pool)
+            .await?)
     }
 
     fn session_store(&self) -> super::SessionBackend {

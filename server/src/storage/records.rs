@@ -54,6 +54,13 @@ pub struct CustomerRecord {
     pub created_at: DateTime<Utc>,
 }
 
+/// A credit note's balance and number, as linking reads them.
+#[derive(Clone, Debug)]
+pub struct CreditNoteBalanceRecord {
+    pub balance: app::domain::CreditNoteBalance,
+    pub number: Option<String>,
+}
+
 #[derive(Clone, Debug)]
 pub struct AllocationRecord {
     pub id: i64,
@@ -260,9 +267,11 @@ pub struct UserListRecord {
     pub deactivated_at: Option<DateTime<Utc>>,
 }
 
+/// A token's user (active, and allowed in if a portal user) with the token's validity.
 #[derive(Clone, Debug, sqlx::FromRow)]
-pub struct TokenRecord {
-    pub user_id: i64,
+pub struct TokenUserRecord {
+    #[sqlx(flatten)]
+    pub user: UserRecord,
     pub expires_at: DateTime<Utc>,
     pub revoked_at: Option<DateTime<Utc>>,
 }

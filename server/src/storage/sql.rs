@@ -24,6 +24,19 @@ pub mod settings;
 pub struct SqlTx<DB: Database> {
     pub tx: Transaction<'static, DB>,
     pub locking: bool,
+    /// SQLite's writer turn (see [`super::SqliteStorage`]), held until the transaction ends;
+    /// declared after `tx` so the transaction is closed first.
+    pub writer_turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl<DB: Database> SqlTx<DB> {
+    pub fn new(tx: Transaction<'static, DB>, locking: bool) -> Self {
+        SqlTx {
+            tx,
+            locking,
+            writer_turn: None,
+        }
+    }
 }
 
 pub const INVOICE_COLUMNS: &str = "SELECT i.id, i.number, i.customer_id, c.name AS customer_name, \
@@ -207,6 +220,65 @@ impl AllocationRow {
             amount_minor: self.amount_minor,
             currency: currency(&self.currency)?,
             created_at: self.created_at,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct InvoiceBalanceRow {
+    id: i64,
+    customer_id: i64,
+    currency: String,
+    status: String,
+    total_minor: i64,
+    paid_minor: i64,
+    credited_minor: i64,
+}
+
+impl InvoiceBalanceRow {
+    pub fn into_balance(self) -> Result<app::domain::InvoiceBalance, StorageError> {
+        let currency = currency(&self.currency)?;
+        Ok(app::domain::InvoiceBalance {
+            id: self.id,
+            customer_id: self.customer_id,
+            currency,
+            status: InvoiceStatus::parse(&self.status)
+                .ok_or_else(|| StorageError::Corrupt(format!("invoice status {}", self.status)))?,
+            total: currency.from_minor(self.total_minor),
+            paid: currency.from_minor(self.paid_minor),
+            credited: currency.from_minor(self.credited_minor),
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct CreditNoteBalanceRow {
+    id: i64,
+    number: Option<String>,
+    customer_id: i64,
+    currency: String,
+    status: String,
+    total_minor: i64,
+    allocated_minor: i64,
+    refunded_minor: i64,
+}
+
+impl CreditNoteBalanceRow {
+    pub fn into_record(self) -> Result<super::CreditNoteBalanceRecord, StorageError> {
+        let currency = currency(&self.currency)?;
+        Ok(super::CreditNoteBalanceRecord {
+            balance: app::domain::CreditNoteBalance {
+                id: self.id,
+                customer_id: self.customer_id,
+                currency,
+                status: CreditNoteStatus::parse(&self.status).ok_or_else(|| {
+                    StorageError::Corrupt(format!("credit note status {}", self.status))
+                })?,
+                total: currency.from_minor(self.total_minor),
+                allocated: currency.from_minor(self.allocated_minor),
+                refunded: currency.from_minor(self.refunded_minor),
+            },
+            number: self.number,
         })
     }
 }
@@ -487,7 +559,10 @@ macro_rules! impl_sql_tx {
         #[async_trait::async_trait]
         impl crate::storage::Tx for crate::storage::sql::SqlTx<$db> {
             async fn commit(self: Box<Self>) -> Result<(), crate::storage::StorageError> {
-                self.tx.commit().await?;
+                let this = *self;
+                this.tx.commit().await?;
+                // The next writer's turn begins only once this one has committed.
+                drop(this.writer_turn);
                 Ok(())
             }
         }

@@ -9,6 +9,7 @@ mod api_permissions;
 mod auth;
 mod bounds;
 mod cli;
+mod crash;
 mod credit_note_pages;
 mod customer_pages;
 mod invoice_editor;

@@ -1,14 +1,12 @@
 //! The audit query of [`crate::storage::AuditTx`], for both backends. Sums are cast to BIGINT:
 //! PostgreSQL's `SUM(bigint)` is `numeric`.
 
+use app::domain::InvoiceKind;
 use app::domain::audit::{AllocationFigures, CreditNoteFigures, InvoiceFigures};
-use app::domain::{
-    CreditNoteBalance, CreditNoteStatus, InvoiceBalance, InvoiceKind, InvoiceStatus,
-};
 use chrono::{Datelike, NaiveDate};
 
 use crate::storage::StorageError;
-use crate::storage::sql::currency;
+use crate::storage::sql::{CreditNoteBalanceRow, InvoiceBalanceRow, currency};
 
 pub const INVOICES: &str = "SELECT i.id, i.number, i.customer_id, i.currency, i.kind, i.status, \
      i.total_minor, i.paid_minor, i.credited_minor, \
@@ -34,37 +32,23 @@ pub const COUNTERS: &str =
 
 #[derive(sqlx::FromRow)]
 pub struct InvoiceRow {
-    id: i64,
+    #[sqlx(flatten)]
+    balance: InvoiceBalanceRow,
     number: String,
-    customer_id: i64,
-    currency: String,
     kind: String,
-    status: String,
-    total_minor: i64,
-    paid_minor: i64,
-    credited_minor: i64,
     payments_minor: i64,
     allocations_minor: i64,
 }
 
 impl InvoiceRow {
     pub fn into_figures(self) -> Result<InvoiceFigures, StorageError> {
-        let currency = currency(&self.currency)?;
+        let balance = self.balance.into_balance()?;
+        let currency = balance.currency;
         Ok(InvoiceFigures {
             number: self.number,
             kind: InvoiceKind::parse(&self.kind)
                 .ok_or_else(|| StorageError::Corrupt(format!("invoice kind {}", self.kind)))?,
-            balance: InvoiceBalance {
-                id: self.id,
-                customer_id: self.customer_id,
-                currency,
-                status: InvoiceStatus::parse(&self.status).ok_or_else(|| {
-                    StorageError::Corrupt(format!("invoice status {}", self.status))
-                })?,
-                total: currency.from_minor(self.total_minor),
-                paid: currency.from_minor(self.paid_minor),
-                credited: currency.from_minor(self.credited_minor),
-            },
+            balance,
             payments: currency.from_minor(self.payments_minor),
             allocations: currency.from_minor(self.allocations_minor),
         })
@@ -73,36 +57,21 @@ impl InvoiceRow {
 
 #[derive(sqlx::FromRow)]
 pub struct CreditNoteRow {
-    id: i64,
-    number: Option<String>,
-    customer_id: i64,
-    currency: String,
+    #[sqlx(flatten)]
+    note: CreditNoteBalanceRow,
     date: NaiveDate,
-    status: String,
-    total_minor: i64,
-    allocated_minor: i64,
-    refunded_minor: i64,
     allocations_minor: i64,
     refunds_minor: i64,
 }
 
 impl CreditNoteRow {
     pub fn into_figures(self) -> Result<CreditNoteFigures, StorageError> {
-        let currency = currency(&self.currency)?;
+        let note = self.note.into_record()?;
+        let currency = note.balance.currency;
         Ok(CreditNoteFigures {
-            number: self.number,
+            number: note.number,
             year: self.date.year(),
-            balance: CreditNoteBalance {
-                id: self.id,
-                customer_id: self.customer_id,
-                currency,
-                status: CreditNoteStatus::parse(&self.status).ok_or_else(|| {
-                    StorageError::Corrupt(format!("credit note status {}", self.status))
-                })?,
-                total: currency.from_minor(self.total_minor),
-                allocated: currency.from_minor(self.allocated_minor),
-                refunded: currency.from_minor(self.refunded_minor),
-            },
+            balance: note.balance,
             allocations: currency.from_minor(self.allocations_minor),
             refunds: currency.from_minor(self.refunds_minor),
         })

@@ -172,14 +172,58 @@ macro_rules! impl_ledger_tx {
                 self.complete_notes(rows).await
             }
 
+            async fn invoice_balance(
+                &mut self,
+                id: i64,
+            ) -> Result<Option<app::domain::InvoiceBalance>, crate::storage::StorageError> {
+                let sql = format!(
+                    "SELECT id, customer_id, currency, status, total_minor, paid_minor, \
+                     credited_minor FROM invoices WHERE id = $1{}",
+                    self.lock()
+                );
+                sqlx::query_as::<_, crate::storage::sql::InvoiceBalanceRow>(&sql)
+                    .bind(id)
+                    .fetch_optional(&mut *self.tx)
+                    .await?
+                    .map(crate::storage::sql::InvoiceBalanceRow::into_balance)
+                    .transpose()
+            }
+
+            async fn credit_note_balances(
+                &mut self,
+                ids: &[i64],
+            ) -> Result<Vec<crate::storage::CreditNoteBalanceRecord>, crate::storage::StorageError> {
+                let mut ids = ids.to_vec();
+                ids.sort_unstable();
+                ids.dedup();
+                let sql = format!(
+                    "SELECT id, number, customer_id, currency, status, total_minor, \
+                     allocated_minor, refunded_minor FROM credit_notes WHERE id = $1{}",
+                    self.lock()
+                );
+                let mut notes = Vec::with_capacity(ids.len());
+                // One id at a time, ascending: locks are always taken in the same order.
+                for id in ids {
+                    if let Some(row) =
+                        sqlx::query_as::<_, crate::storage::sql::CreditNoteBalanceRow>(&sql)
+                            .bind(id)
+                            .fetch_optional(&mut *self.tx)
+                            .await?
+                    {
+                        notes.push(row.into_record()?);
+                    }
+                }
+                Ok(notes)
+            }
+
             async fn insert_allocation(
                 &mut self,
                 invoice_id: i64,
                 credit_note_id: i64,
                 amount_minor: i64,
                 at: chrono::DateTime<chrono::Utc>,
-            ) -> Result<crate::storage::AllocationRecord, crate::storage::StorageError> {
-                let id: i64 = sqlx::query_scalar(
+            ) -> Result<i64, crate::storage::StorageError> {
+                Ok(sqlx::query_scalar(
                     "INSERT INTO allocations (credit_note_id, invoice_id, amount_minor, created_at) \
                      VALUES ($1, $2, $3, $4) RETURNING id",
                 )
@@ -188,13 +232,7 @@ macro_rules! impl_ledger_tx {
                 .bind(amount_minor)
                 .bind(at)
                 .fetch_one(&mut *self.tx)
-                .await?;
-                let sql = format!("{} WHERE a.id = $1", crate::storage::sql::ALLOCATION_COLUMNS);
-                sqlx::query_as::<_, crate::storage::sql::AllocationRow>(&sql)
-                    .bind(id)
-                    .fetch_one(&mut *self.tx)
-                    .await?
-                    .into_record()
+                .await?)
             }
 
             async fn set_invoice_balance(

@@ -214,10 +214,11 @@ async fn run(cli: &Cli, backend: Backend, scratch: &Scratch) -> Result<(), Strin
             let pairs = load::link_pairs(&api, most * 2, "links").await?;
             let (api_pairs, raw_pairs) = pairs.split_at(most);
             let duration = Duration::from_secs(*seconds);
-            println!(
-                "\n{} (synchronous FULL for SQLite), {seconds} s per row\n",
-                backend.name()
-            );
+            let durability = match backend {
+                Backend::Sqlite => " (WAL, synchronous FULL)",
+                Backend::Postgres => "",
+            };
+            println!("\n{}{durability}, {seconds} s per row\n", backend.name());
             println!(
                 "| clients | API req/s | API p50 | API p99 | raw sqlx tx/s | raw p50 | raw p99 | API / raw |"
             );

@@ -36,6 +36,28 @@ pub enum RuleCode {
 }
 
 impl RuleCode {
+    pub const ALL: &'static [RuleCode] = &[
+        RuleCode::ValidationError,
+        RuleCode::NotFound,
+        RuleCode::CreditNoteNotAvailable,
+        RuleCode::CustomerMismatch,
+        RuleCode::CurrencyMismatch,
+        RuleCode::ExceedsOutstanding,
+        RuleCode::ExceedsRemaining,
+        RuleCode::InvoiceNotOpen,
+        RuleCode::DateBeforeInvoice,
+        RuleCode::InvoiceHasAllocations,
+        RuleCode::CreditNoteAllocated,
+        RuleCode::CreditNoteFinalized,
+        RuleCode::InvalidStatus,
+        RuleCode::NumberTaken,
+        RuleCode::InvoiceTermsLocked,
+        RuleCode::InvoiceHasPayments,
+        RuleCode::InvoiceHasCreditNotes,
+        RuleCode::RelatedInvoiceNotIssued,
+        RuleCode::OwnAccount,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             RuleCode::ValidationError => "validation_error",

@@ -187,15 +187,50 @@ pub struct ProblemDetails {
     pub title: String,
     pub status: u16,
     pub detail: String,
-    /// The machine code. Rules: `validation_error`, `customer_mismatch`, `currency_mismatch`,
-    /// `credit_note_not_available`, `exceeds_outstanding`, `exceeds_remaining`,
-    /// `invoice_not_open`, `date_before_invoice`, `related_invoice_not_issued` (422);
-    /// `invoice_has_allocations`, `invoice_has_payments`, `invoice_has_credit_notes`,
-    /// `invoice_terms_locked`, `credit_note_allocated`, `credit_note_finalized`,
-    /// `invalid_status`, `number_taken`, `conflict`, `request_in_progress` (409); and
-    /// `unauthorized`, `forbidden`, `not_found`, `too_many_requests`, `idempotency_key_reused`.
+    /// The machine code: a broken rule (422, 409), or what went wrong with the request.
+    #[schema(value_type = ProblemCode)]
     pub code: String,
     pub errors: Option<Vec<FieldError>>,
+}
+
+/// Every problem `code` the API answers with, for the OpenAPI document: answers are checked
+/// against it (schemathesis), and `openapi::every_rule_code_is_documented` checks that each
+/// domain rule is here.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum ProblemCode {
+    // Broken rules (the domain's `RuleCode`).
+    ValidationError,
+    NotFound,
+    CreditNoteNotAvailable,
+    CustomerMismatch,
+    CurrencyMismatch,
+    ExceedsOutstanding,
+    ExceedsRemaining,
+    InvoiceNotOpen,
+    DateBeforeInvoice,
+    InvoiceHasAllocations,
+    CreditNoteAllocated,
+    CreditNoteFinalized,
+    InvalidStatus,
+    NumberTaken,
+    InvoiceTermsLocked,
+    InvoiceHasPayments,
+    InvoiceHasCreditNotes,
+    RelatedInvoiceNotIssued,
+    OwnAccount,
+    // The request itself.
+    BadRequest,
+    Unauthorized,
+    Forbidden,
+    Conflict,
+    RequestInProgress,
+    IdempotencyKeyReused,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    TooManyRequests,
+    InternalError,
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]

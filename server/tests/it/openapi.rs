@@ -74,3 +74,26 @@ fn the_document_is_stable() {
     insta::assert_json_snapshot!("operations", operations(&doc));
     insta::assert_json_snapshot!("schemas", doc["components"]["schemas"]);
 }
+
+#[test]
+fn every_rule_code_is_documented() {
+    let doc =
+        serde_json::to_value(<server::api::openapi::ApiDoc as utoipa::OpenApi>::openapi()).unwrap();
+    let codes: Vec<&str> = doc["components"]["schemas"]["ProblemCode"]["enum"]
+        .as_array()
+        .expect("ProblemCode lists the codes")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    for rule in app::domain::RuleCode::ALL {
+        assert!(
+            codes.contains(&rule.as_str()),
+            "{} is not documented",
+            rule.as_str()
+        );
+    }
+    assert_eq!(
+        doc["components"]["schemas"]["ProblemDetails"]["properties"]["code"]["$ref"],
+        "#/components/schemas/ProblemCode"
+    );
+}

@@ -7,6 +7,7 @@ pub mod housekeeping;
 pub mod invoice_form;
 pub mod net;
 pub mod note_form;
+pub mod nul_guard;
 pub mod pdf;
 pub mod services;
 pub mod storage;

@@ -414,6 +414,7 @@ pub fn router(services: Services, leptos_options: LeptosOptions, config: WebConf
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .with_state(state)
         .layer(axum::middleware::from_fn(problem_status))
+        .layer(axum::middleware::from_fn(crate::nul_guard::layer))
         .layer(sessions)
         // Pages, server functions and forms are cookie-authenticated: same origin only.
         .layer(axum::middleware::from_fn(crate::csrf::layer))

@@ -12,6 +12,7 @@ pub mod permissions;
 pub mod settlement;
 pub mod status;
 pub mod tax;
+pub mod text;
 pub mod violation;
 
 pub use credit_note::{

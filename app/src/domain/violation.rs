@@ -137,6 +137,12 @@ impl FieldPath {
         self
     }
 
+    /// This path (a list), then its item `index`.
+    pub fn at(mut self, index: usize) -> Self {
+        self.0.push(PathSegment::Index(index));
+        self
+    }
+
     pub fn segments(&self) -> &[PathSegment] {
         &self.0
     }

@@ -1,6 +1,7 @@
 //! What every API handler shares: problem+json errors, a JSON body extractor whose rejections
 //! are problems too, and the bearer-token user.
 
+use app::domain::{FieldPath, text};
 use app::model::CurrentUser;
 use app::problem::Problem;
 use axum::extract::rejection::JsonRejection;
@@ -68,7 +69,7 @@ impl IntoResponse for ApiError {
 }
 
 /// A JSON body; malformed JSON is 400, a body of the wrong shape (unknown or missing fields,
-/// wrong types) 422, both as problems.
+/// wrong types) or a text holding NUL 422, all as problems.
 pub struct ApiJson<T>(pub T);
 
 impl<S, T> FromRequest<S> for ApiJson<T>
@@ -79,10 +80,40 @@ where
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(request, state).await {
-            Ok(axum::Json(value)) => Ok(ApiJson(value)),
-            Err(rejection) => Err(ApiError(json_problem(&rejection))),
+        let axum::Json(body) = axum::Json::<serde_json::Value>::from_request(request, state)
+            .await
+            .map_err(|rejection| ApiError(json_problem(&rejection)))?;
+        if let Some(field) = text_holding_nul(&body, FieldPath::default()) {
+            return Err(ApiError(Problem::from(vec![text::nul_violation(field)])));
         }
+        serde_path_to_error::deserialize(body)
+            .map(ApiJson)
+            .map_err(|error| {
+                ApiError(Problem::new(
+                    422,
+                    "validation_error",
+                    format!("Failed to deserialize the JSON body into the target type: {error}"),
+                ))
+            })
+    }
+}
+
+/// Where in a JSON document a key or a string holds NUL, if anywhere.
+fn text_holding_nul(value: &serde_json::Value, path: FieldPath) -> Option<FieldPath> {
+    match value {
+        serde_json::Value::String(text) => text::holds_nul(text).then_some(path),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(index, item)| text_holding_nul(item, path.clone().at(index))),
+        serde_json::Value::Object(fields) => fields.iter().find_map(|(name, item)| {
+            if text::holds_nul(name) {
+                Some(path.clone().join(&name.replace('\0', "")))
+            } else {
+                text_holding_nul(item, path.clone().join(name))
+            }
+        }),
+        _ => None,
     }
 }
 
@@ -159,7 +190,17 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         match axum::extract::Query::from_request_parts(parts, state).await {
-            Ok(axum::extract::Query(map)) => Ok(ApiQuery(map)),
+            Ok(axum::extract::Query::<std::collections::HashMap<String, String>>(map)) => {
+                let holding_nul = map
+                    .iter()
+                    .find(|(name, value)| text::holds_nul(name) || text::holds_nul(value));
+                match holding_nul {
+                    Some((name, _)) => Err(ApiError(Problem::from(vec![text::nul_violation(
+                        name.replace('\0', ""),
+                    )]))),
+                    None => Ok(ApiQuery(map)),
+                }
+            }
             Err(rejection) => Err(ApiError(Problem::new(
                 400,
                 "bad_request",

@@ -53,6 +53,10 @@ impl From<ServiceError> for Problem {
                 tracing::warn!(?kind, %detail, "a constraint refused a write");
                 constraint_problem(kind, &detail)
             }
+            ServiceError::Storage(StorageError::UnstorableText(detail)) => {
+                tracing::warn!(%detail, "the database refused a text");
+                Problem::new(422, "validation_error", app::domain::text::NUL_REFUSED)
+            }
             ServiceError::Storage(error) => {
                 tracing::error!(%error, "storage failure");
                 Problem::internal()

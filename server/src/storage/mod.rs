@@ -57,6 +57,10 @@ pub enum StorageError {
     Config(String),
     #[error("{0} already exists")]
     Duplicate(&'static str),
+    /// PostgreSQL cannot store this text (a NUL character). The doors refuse NUL first; this
+    /// keeps a door that forgot from answering 500.
+    #[error("the database cannot store this text: {0}")]
+    UnstorableText(String),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -71,6 +75,10 @@ impl From<sqlx::Error> for StorageError {
     fn from(error: sqlx::Error) -> Self {
         use sqlx::error::ErrorKind;
         if let sqlx::Error::Database(db) = &error {
+            // character_not_in_repertoire, untranslatable_character
+            if matches!(db.code().as_deref(), Some("22021" | "22P05")) {
+                return StorageError::UnstorableText(db.message().to_string());
+            }
             let kind = match db.kind() {
                 ErrorKind::UniqueViolation => Some(ConstraintKind::Unique),
                 ErrorKind::CheckViolation => Some(ConstraintKind::Check),

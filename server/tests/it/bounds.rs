@@ -189,4 +189,39 @@ on_both_backends! {
 
         assert!(services.invoice(&staff(Role::Viewer), inv).await.unwrap().allocations.is_empty());
     }
+
+    async fn a_nul_character_is_refused_on_its_field_by_every_door(db) {
+        // PostgreSQL cannot store U+0000 in text; SQLite could. Both refuse it alike.
+        let app = TestApp::spawn(db).await;
+        let api = ApiClient::new(&app, Role::Administrator).await;
+        let (status, body) = api
+            .post("/customers", json!({"name": "Acme", "currency": "EUR", "tax_region": "\u{0}"}))
+            .await;
+        assert_eq!((status, body["code"].as_str()), (422, Some("validation_error")), "{body}");
+        assert_eq!(fields(&body), ["tax_region"]);
+
+        let acme = api.customer("Acme", "EUR").await;
+        let mut lines = vec![line("1", "10.00", "0", "20"); 2];
+        lines[1]["description"] = json!("Widget\u{0}");
+        let invoice = json!({"customer_id": acme, "currency": "EUR", "issue_date": "2026-11-01", "lines": lines});
+        let (status, body) = api.post("/invoices", invoice).await;
+        assert_eq!((status, fields(&body)), (422, vec!["lines[1].description".to_string()]), "{body}");
+        let (status, body) = api.get("/credit-notes?number=CN%00").await;
+        assert_eq!((status, fields(&body)), (422, vec!["number".to_string()]), "{body}");
+        // Text that merely shows an escape is text.
+        let shown = api.customer("Acme \\u0000 %00", "EUR").await;
+        let (_, body) = api.get(&format!("/customers/{shown}")).await;
+        assert_eq!(body["name"], "Acme \\u0000 %00");
+
+        let manager = app.session(Role::CreditManager).await;
+        let form = [("form[name]", "Globex\0"), ("form[currency]", "EUR"), ("form[tax_region]", "FR")];
+        let (status, body) = manager.rpc("create_customer", &form).await;
+        assert_eq!((status, body["code"].as_str()), (422, Some("validation_error")), "{body}");
+        let (status, _) = manager.page("/credit-notes?number=CN%00").await;
+        assert_eq!(status, 422);
+
+        let (_, customers) = api.get("/customers").await;
+        let names: Vec<&str> = customers["items"].as_array().unwrap().iter().filter_map(|c| c["name"].as_str()).collect();
+        assert_eq!(names, ["Acme", "Acme \\u0000 %00"], "nothing else written");
+    }
 }

@@ -99,4 +99,29 @@ on_both_backends! {
         assert_eq!((note.billing_address.city.as_str(), note.billing_address.line2.as_deref()), ("Łódź", None));
         assert_eq!(note.shipping_address, app::model::Address::default());
     }
+
+    async fn a_text_postgresql_cannot_hold_is_a_422_not_a_database_failure(db) {
+        // The doors refuse NUL before storage sees it; this is the net under a door that forgot.
+        let mut tx = db.storage.write().await.unwrap();
+        let written = tx
+            .insert_customer(&NewCustomer {
+                name: "Acme\0".into(),
+                email: None,
+                currency: common::currency("EUR"),
+                tax_region: "FR".into(),
+                billing_address: Default::default(),
+                shipping_address: Default::default(),
+                created_at: chrono::Utc::now(),
+            })
+            .await;
+        if db.storage.backend() == "postgres" {
+            let error = written.expect_err("PostgreSQL cannot store NUL");
+            assert!(matches!(error, server::storage::StorageError::UnstorableText(_)), "{error:?}");
+            let problem = app::problem::Problem::from(server::services::ServiceError::from(error));
+            assert_eq!((problem.status, problem.code.as_str()), (422, "validation_error"));
+        } else {
+            written.expect("SQLite stores any text, which is why the doors refuse NUL");
+        }
+    }
 }
+

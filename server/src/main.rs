@@ -82,7 +82,12 @@ enum Command {
     /// Bring the database schema up to date, then exit.
     Migrate,
     /// Load demo customers, invoices, credit notes and one user per role.
-    Demo,
+    Demo {
+        /// Also add this many synthetic credit notes (with customers, invoices, allocations and
+        /// payments) for the scale benchmark, in set-based statements.
+        #[arg(long, value_name = "CREDIT_NOTES")]
+        scale: Option<i64>,
+    },
     /// Remove expired sessions, API tokens, idempotency keys and sign-in throttle rows (the
     /// server also does this every 15 minutes).
     Purge,
@@ -186,10 +191,23 @@ async fn run(cli: Cli) -> Result<(), String> {
             println!("The {} database is up to date.", storage.backend());
             Ok(())
         }
-        Command::Demo => demo::load(&services)
-            .await
-            .map(|summary| println!("{summary}"))
-            .map_err(|error| format!("cannot load the demo data: {error}")),
+        Command::Demo { scale } => {
+            let summary = demo::load(&services)
+                .await
+                .map_err(|error| format!("cannot load the demo data: {error}"))?;
+            println!("{summary}");
+            if let Some(credit_notes) = scale {
+                let plan = storage::scale::ScalePlan::new(credit_notes)?;
+                let started = std::time::Instant::now();
+                let seeded = services
+                    .storage()
+                    .seed_scale(&plan)
+                    .await
+                    .map_err(|error| format!("cannot add the scale data: {error}"))?;
+                println!("{seeded} in {:.1} s", started.elapsed().as_secs_f64());
+            }
+            Ok(())
+        }
         Command::Purge => services
             .purge_expired()
             .await

@@ -139,7 +139,7 @@ pub async fn list(
             customer_id: customer_id.flatten(),
             status: status.flatten(),
             currency: currency.flatten(),
-            number: query.get("number").map(str::to_string),
+            number_prefix: query.get("number").map(str::to_string),
             date_from: date_from.flatten(),
             date_to: date_to.flatten(),
             related_invoice_id: related_invoice_id.flatten(),

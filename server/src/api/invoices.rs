@@ -126,7 +126,7 @@ pub async fn list(
             customer_id: customer_id.flatten(),
             status: status.flatten(),
             currency: currency.flatten(),
-            number: query.get("number").map(str::to_string),
+            number_prefix: query.get("number").map(str::to_string),
             ..Default::default()
         })
     })?;

@@ -14,6 +14,7 @@ mod idempotency;
 mod ledger;
 mod postgres;
 mod records;
+pub mod scale;
 mod sessions;
 mod settings;
 mod sql;
@@ -113,6 +114,10 @@ pub trait Storage: Send + Sync + 'static {
     /// Deletes expired sessions, tokens, idempotency keys and throttle rows, in one transaction.
     async fn purge(&self, cutoffs: &PurgeCutoffs) -> Result<Purged, StorageError>;
     async fn close(&self);
+    /// Adds the scale benchmark's data (see [`scale`]) in one transaction, then refreshes the
+    /// planner's statistics.
+    async fn seed_scale(&self, plan: &scale::ScalePlan)
+    -> Result<scale::ScaleSeeded, StorageError>;
 }
 
 /// One transaction: the role traits hold what it can read and write.

@@ -61,6 +61,29 @@ impl Storage for PostgresStorage {
         ))
     }
 
+    async fn seed_scale(
+        &self,
+        plan: &super::scale::ScalePlan,
+    ) -> Result<super::scale::ScaleSeeded, StorageError> {
+        let mut tx = self.pool.begin().await?;
+        // No other server writes documents while the ids above the bases are taken.
+        sqlx::query(
+            "LOCK TABLE customers, invoices, credit_notes, allocations, payments, \
+             credit_note_counters IN EXCLUSIVE MODE",
+        )
+        .execute(&mut *tx)
+        .await?;
+        let seeded = super::scale::seed_in!(
+            tx,
+            plan,
+            super::scale::Dialect::Postgres,
+            super::scale::POSTGRES_BASES,
+            sqlx::PgConnection
+        );
+        sqlx::query("ANALYZE").execute(&self.pool).await?;
+        Ok(seeded)
+    }
+
     fn backend(&self) -> &'static str {
         "postgres"
     }

@@ -89,6 +89,23 @@ impl Storage for SqliteStorage {
         ))
     }
 
+    async fn seed_scale(
+        &self,
+        plan: &super::scale::ScalePlan,
+    ) -> Result<super::scale::ScaleSeeded, StorageError> {
+        let _turn = self.writer_turn.lock().await;
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        let seeded = super::scale::seed_in!(
+            tx,
+            plan,
+            super::scale::Dialect::Sqlite,
+            super::scale::SQLITE_BASES,
+            sqlx::SqliteConnection
+        );
+        sqlx::query("ANALYZE").execute(&self.writer).await?;
+        Ok(seeded)
+    }
+
     fn backend(&self) -> &'static str {
         "sqlite"
     }

@@ -18,6 +18,7 @@ mod ledger;
 mod linking;
 mod openapi;
 mod permissions;
+mod scale;
 mod security;
 mod settings_pages;
 mod storage;

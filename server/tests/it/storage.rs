@@ -124,4 +124,3 @@ on_both_backends! {
         }
     }
 }
-

@@ -1,0 +1,97 @@
+-- Scale data for SQLite, in set-based statements. {NAME} placeholders are integers the
+-- server computes (see scale.rs); ids start above the bases, so existing rows stay untouched.
+CREATE TEMP TABLE scale_notes AS
+WITH RECURSIVE series(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM series WHERE k + 1 < {NOTES})
+SELECT k,
+       k / 4 AS g,
+       CASE WHEN k < {BIG} THEN 0 ELSE 1 + ((k / 4 - {BIG} / 4) % ({CUSTOMERS} - 1)) END AS c,
+       k % 20 AS s,
+       1000 + (k % 97) * 100 AS sub,
+       date('{FIRST_YEAR}-01-01', '+' || (k * {DAYS} / {NOTES}) || ' days') AS d
+FROM series;
+
+INSERT INTO customers (id, name, email, currency, tax_region, billing_address, shipping_address,
+                       created_at, portal_enabled)
+WITH RECURSIVE series(c) AS (SELECT 0 UNION ALL SELECT c + 1 FROM series WHERE c + 1 < {CUSTOMERS})
+SELECT {CUSTOMER_BASE} + c + 1,
+       'Scale customer ' || printf('%06d', c + 1),
+       'ap' || (c + 1) || '@scale.example',
+       CASE WHEN c % 10 = 9 THEN 'USD' ELSE 'EUR' END,
+       'FR',
+       '{"line1":"1 rue de la Paix","line2":null,"city":"Paris","postal_code":"75002","country":"FR"}',
+       '{}',
+       '{FIRST_YEAR}-01-01T00:00:00+00:00',
+       FALSE
+FROM series;
+
+INSERT INTO invoices (id, number, customer_id, currency, issue_date, due_date, kind, status,
+                      subtotal_minor, tax_total_minor, total_minor, created_at, updated_at)
+SELECT {INVOICE_BASE} + g + 1,
+       'SCALE-' || printf('%07d', {INVOICE_BASE} + g + 1),
+       {CUSTOMER_BASE} + c + 1,
+       CASE WHEN c % 10 = 9 THEN 'USD' ELSE 'EUR' END,
+       d, date(d, '+30 days'), 'standard', 'pending',
+       60000 + (g % 50) * 100, (60000 + (g % 50) * 100) / 5, (60000 + (g % 50) * 100) * 6 / 5,
+       d || 'T08:00:00+00:00', d || 'T08:00:00+00:00'
+FROM scale_notes WHERE k % 4 = 0;
+
+INSERT INTO invoice_lines (invoice_id, position, description, quantity, unit_price_minor,
+                           discount_percent, tax_rate, net_minor, tax_minor, total_minor)
+SELECT id, 0, 'Goods', '1', subtotal_minor, '0', '20', subtotal_minor, tax_total_minor, total_minor
+FROM invoices WHERE id > {INVOICE_BASE};
+
+INSERT INTO credit_notes (id, number, customer_id, currency, date, status, reason, reason_category,
+                          related_invoice_id, subtotal_minor, tax_total_minor, total_minor,
+                          allocated_minor, created_at, finalized_at, billing_address)
+SELECT {NOTE_BASE} + k + 1,
+       CASE WHEN s >= 3 THEN 'CN-' || substr(d, 1, 4) || '-' || printf('%05d',
+           COALESCE(counter.last_number, 0)
+           + ROW_NUMBER() OVER (PARTITION BY s >= 3, substr(d, 1, 4) ORDER BY k))
+       END,
+       {CUSTOMER_BASE} + c + 1,
+       CASE WHEN c % 10 = 9 THEN 'USD' ELSE 'EUR' END,
+       d,
+       CASE WHEN s < 2 THEN 'draft' WHEN s = 2 THEN 'pending_approval' WHEN s = 3 THEN 'cancelled'
+            WHEN s < 12 THEN 'available' ELSE 'used' END,
+       'Returned goods', 'return',
+       {INVOICE_BASE} + g + 1,
+       sub, sub / 5, sub * 6 / 5,
+       CASE WHEN s >= 12 THEN sub * 6 / 5 WHEN s BETWEEN 4 AND 7 THEN sub * 3 / 5 ELSE 0 END,
+       d || 'T09:00:00+00:00',
+       CASE WHEN s >= 3 THEN d || 'T12:00:00+00:00' END,
+       '{"line1":"1 rue de la Paix","line2":null,"city":"Paris","postal_code":"75002","country":"FR"}'
+FROM scale_notes
+LEFT JOIN credit_note_counters AS counter ON counter.year = CAST(substr(d, 1, 4) AS INTEGER);
+
+INSERT INTO credit_note_lines (credit_note_id, position, description, quantity, unit_price_minor,
+                               discount_percent, tax_rate, net_minor, tax_minor, total_minor)
+SELECT {NOTE_BASE} + k + 1, 0, 'Returned goods', '1', sub, '0', '20', sub, sub / 5, sub * 6 / 5
+FROM scale_notes;
+
+INSERT INTO allocations (id, credit_note_id, invoice_id, amount_minor, created_at)
+SELECT {ALLOCATION_BASE} + k + 1, {NOTE_BASE} + k + 1, {INVOICE_BASE} + g + 1,
+       CASE WHEN s >= 12 THEN sub * 6 / 5 ELSE sub * 3 / 5 END,
+       d || 'T13:00:00+00:00'
+FROM scale_notes WHERE s >= 12 OR s BETWEEN 4 AND 7;
+
+UPDATE invoices SET credited_minor = linked.amount
+FROM (SELECT invoice_id, SUM(amount_minor) AS amount FROM allocations
+      WHERE invoice_id > {INVOICE_BASE} GROUP BY invoice_id) AS linked
+WHERE invoices.id = linked.invoice_id;
+
+-- Every third invoice is paid in full by a transfer.
+INSERT INTO payments (id, invoice_id, amount_minor, date, method, reference, created_at)
+SELECT {PAYMENT_BASE} + (id - {INVOICE_BASE}), id, total_minor - credited_minor,
+       date(issue_date, '+20 days'), 'bank_transfer', 'SCALE-' || id,
+       date(issue_date, '+20 days') || 'T10:00:00+00:00'
+FROM invoices WHERE id > {INVOICE_BASE} AND (id - {INVOICE_BASE} - 1) % 3 = 0;
+
+UPDATE invoices SET paid_minor = total_minor - credited_minor, status = 'paid'
+WHERE id > {INVOICE_BASE} AND (id - {INVOICE_BASE} - 1) % 3 = 0;
+
+INSERT INTO credit_note_counters (year, last_number)
+SELECT CAST(substr(date, 1, 4) AS INTEGER), COUNT(*) FROM credit_notes
+WHERE id > {NOTE_BASE} AND number IS NOT NULL GROUP BY 1
+ON CONFLICT (year) DO UPDATE SET last_number = credit_note_counters.last_number + excluded.last_number;
+
+DROP TABLE scale_notes;

@@ -5,7 +5,7 @@ const baseURL = `http://127.0.0.1:${port}`;
 
 // Debian's Chromium; Playwright never downloads a browser here. The networking flags keep it
 // from calling out to hosts this machine cannot reach.
-const launchOptions = {
+export const launchOptions = {
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   args: [
     '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',

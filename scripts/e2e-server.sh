@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Serves the release build with demo data, for Playwright: on a fresh SQLite database, or on
+# Serves the release build with demo data (and scale data when E2E_SCALE is set), for Playwright: on a fresh SQLite database, or on
 # the PostgreSQL database E2E_POSTGRES_URL names (created empty by the caller).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -13,5 +13,10 @@ else
 fi
 # Every browser test signs in from this one address: allow them all at once.
 export CREDITDESK_SIGN_IN_BURST=1000
-"$ROOT/target/release/creditdesk" demo
+# E2E_SCALE adds that many synthetic credit notes (the link dialog's 5,000-note customer).
+if [ -n "${E2E_SCALE:-}" ]; then
+  "$ROOT/target/release/creditdesk" demo --scale "$E2E_SCALE"
+else
+  "$ROOT/target/release/creditdesk" demo
+fi
 exec "$ROOT/target/release/creditdesk" serve --addr "${E2E_ADDR:-127.0.0.1:3100}"

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod crash;
 pub mod load;
+pub mod scale;
 pub mod server;
 pub mod stress;
 

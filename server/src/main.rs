@@ -94,6 +94,26 @@ enum Command {
     /// Check the ledger: stored amounts equal their allocations, payments and refunds, statuses
     /// agree with amounts, credit-note numbers are gapless. Exits 1 when anything is wrong.
     Audit,
+    /// Print the credit-note list query for these filters and how the database runs it
+    /// (PostgreSQL runs it: EXPLAIN ANALYZE), to check the indexes on real data.
+    Explain {
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long)]
+        customer_id: Option<i64>,
+        /// Numbers starting with this.
+        #[arg(long)]
+        number: Option<String>,
+        #[arg(long)]
+        date_from: Option<chrono::NaiveDate>,
+        #[arg(long)]
+        date_to: Option<chrono::NaiveDate>,
+        /// The keyset cursor: ids above this.
+        #[arg(long, default_value_t = 0)]
+        after: i64,
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+    },
     /// Manage users.
     User {
         #[command(subcommand)]
@@ -213,6 +233,41 @@ async fn run(cli: Cli) -> Result<(), String> {
             .await
             .map(|purged| println!("Purge: {purged}."))
             .map_err(|error| format!("cannot purge: {error}")),
+        Command::Explain {
+            status,
+            customer_id,
+            number,
+            date_from,
+            date_to,
+            after,
+            limit,
+        } => {
+            let status = match status.as_deref() {
+                None => None,
+                Some(name) => Some(
+                    app::domain::CreditNoteStatus::parse(name)
+                        .ok_or_else(|| format!("there is no status {name}"))?,
+                ),
+            };
+            let filter = storage::CreditNoteFilter {
+                status,
+                customer_id,
+                number_prefix: number,
+                date_from,
+                date_to,
+                ..Default::default()
+            };
+            let explained = services
+                .storage()
+                .explain_credit_note_list(&filter, storage::Page { after, limit })
+                .await
+                .map_err(|error| format!("cannot explain: {error}"))?;
+            println!("{}\n", explained.sql);
+            for step in explained.plan {
+                println!("  {step}");
+            }
+            Ok(())
+        }
         Command::Audit => match services.audit_ledger().await {
             Err(error) => Err(format!("cannot audit: {error}")),
             Ok(report) => {

@@ -4,6 +4,8 @@
 //!   to the same transactions done directly with sqlx (the baseline), on SQLite and PostgreSQL.
 //! - `proof stress`: 32 clients × 500 random operations, then `creditdesk audit`.
 //! - `proof crash`: the stress run while the server is killed with SIGKILL and restarted.
+//! - `proof scale`: a million credit notes (`creditdesk demo --scale`), then list pages, the
+//!   invoice page and the link dialog of a customer with 5,000 notes, timed.
 //!
 //! Each makes its own database (a temporary SQLite file; a PostgreSQL database created on the
 //! server named by `TEST_POSTGRES_URL`, dropped afterwards) and prints Markdown tables.
@@ -15,6 +17,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use creditdesk_bench::api::Api;
 use creditdesk_bench::crash::{self, CrashConfig};
 use creditdesk_bench::load::{self, Throughput};
+use creditdesk_bench::scale::{self, ScaleConfig};
 use creditdesk_bench::server::{ServerProcess, free_addr};
 use creditdesk_bench::stress::{self, StressConfig, WorldSize};
 
@@ -71,6 +74,14 @@ enum Command {
         interval: u64,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+    },
+    /// Lists and pages on a database of many credit notes.
+    Scale {
+        #[arg(long, default_value_t = 1_000_000)]
+        credit_notes: i64,
+        /// Timed requests per list case (a quarter of that for the big pages).
+        #[arg(long, default_value_t = 200)]
+        rounds: usize,
     },
 }
 
@@ -330,7 +341,50 @@ async fn run(cli: &Cli, backend: Backend, scratch: &Scratch) -> Result<(), Strin
             }
             Ok(())
         }
+        Command::Scale {
+            credit_notes,
+            rounds,
+        } => {
+            scale_run(
+                cli,
+                backend,
+                scratch,
+                ScaleConfig {
+                    credit_notes: *credit_notes,
+                    rounds: *rounds,
+                },
+            )
+            .await
+        }
     }
+}
+
+async fn scale_run(
+    cli: &Cli,
+    backend: Backend,
+    scratch: &Scratch,
+    config: ScaleConfig,
+) -> Result<(), String> {
+    let (mut server, api) = server_and_api(&cli.binary, scratch).await?;
+    let seeded = scale::seed(&server, config.credit_notes).await?;
+    let report = scale::measure(&server, &api, (EMAIL, PASSWORD), seeded, config).await;
+    server.kill().await;
+    let report = report?;
+    println!(
+        "\n{}: `creditdesk demo --scale {}` took {:.1} s\n\n{}\n\n{} sequential requests per case (a quarter for the whole pages)\n",
+        backend.name(),
+        config.credit_notes,
+        report.seeded.seconds,
+        report.seeded.summary,
+        config.rounds,
+    );
+    println!("{}", report.table());
+    println!(
+        "<details><summary>Query plans ({})</summary>\n\n```\n{}```\n</details>",
+        backend.name(),
+        report.plans()
+    );
+    Ok(())
 }
 
 fn long_world() -> WorldSize {

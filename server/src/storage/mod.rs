@@ -118,6 +118,20 @@ pub trait Storage: Send + Sync + 'static {
     /// planner's statistics.
     async fn seed_scale(&self, plan: &scale::ScalePlan)
     -> Result<scale::ScaleSeeded, StorageError>;
+    /// The credit-note list query for `filter` and how the database runs it (PostgreSQL runs
+    /// it: `EXPLAIN ANALYZE`), for `creditdesk explain`.
+    async fn explain_credit_note_list(
+        &self,
+        filter: &CreditNoteFilter,
+        page: Page,
+    ) -> Result<ExplainedQuery, StorageError>;
+}
+
+/// A query's SQL and its plan, one line per step.
+#[derive(Clone, Debug)]
+pub struct ExplainedQuery {
+    pub sql: String,
+    pub plan: Vec<String>,
 }
 
 /// One transaction: the role traits hold what it can read and write.

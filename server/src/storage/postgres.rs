@@ -84,6 +84,25 @@ impl Storage for PostgresStorage {
         Ok(seeded)
     }
 
+    async fn explain_credit_note_list(
+        &self,
+        filter: &super::CreditNoteFilter,
+        page: super::Page,
+    ) -> Result<super::ExplainedQuery, StorageError> {
+        let list = super::sql::lists::credit_notes(filter, page);
+        let explain = format!("EXPLAIN (ANALYZE, COSTS OFF) {}", list.sql);
+        let plan: Vec<String> = super::sql::lists::bind_list_args!(
+            sqlx::query_scalar::<_, String>(&explain),
+            list.args
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(super::ExplainedQuery {
+            sql: list.sql,
+            plan,
+        })
+    }
+
     fn backend(&self) -> &'static str {
         "postgres"
     }

@@ -1,5 +1,5 @@
 //! Scale data for the benchmarks (`creditdesk demo --scale N`): N credit notes over N / 100
-//! customers (one of them holds 5,000 notes), an invoice for every four notes, allocations,
+//! customers (one of them holds 12,500 notes, 5,000 of them available, a tenth in USD), an invoice for every four notes, allocations,
 //! payments and gapless numbers, written by a handful of set-based statements per backend
 //! rather than N service calls, so a million notes take a minute, not hours. The data keep
 //! every ledger invariant: `creditdesk audit` passes on them.
@@ -11,8 +11,9 @@
 
 use std::fmt;
 
-/// The most notes one customer gets: the link dialog's worst case.
-pub const BIG_CUSTOMER_NOTES: i64 = 5_000;
+/// The most notes one customer gets: 12,500, of which 5,000 are available, the link dialog's
+/// worst case.
+pub const BIG_CUSTOMER_NOTES: i64 = 12_500;
 const NOTES_PER_CUSTOMER: i64 = 100;
 const NOTES_PER_YEAR: i64 = 100_000;
 const LAST_YEAR: i64 = 2025;
@@ -231,7 +232,7 @@ mod tests {
         }
         assert_eq!(
             (plan.customers(), plan.big_customer_notes()),
-            (10_000, 5_000)
+            (10_000, 12_500)
         );
         assert_eq!(ScalePlan::new(10).unwrap().big_customer_notes(), 4);
         assert!(ScalePlan::new(0).is_err());

@@ -18,6 +18,7 @@ pub mod audit;
 pub mod auth;
 pub mod idempotency;
 pub mod ledger;
+pub mod lists;
 pub mod settings;
 
 /// A transaction on database `DB`; `locking` is set for write transactions.

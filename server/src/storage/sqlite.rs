@@ -106,6 +106,25 @@ impl Storage for SqliteStorage {
         Ok(seeded)
     }
 
+    async fn explain_credit_note_list(
+        &self,
+        filter: &super::CreditNoteFilter,
+        page: super::Page,
+    ) -> Result<super::ExplainedQuery, StorageError> {
+        let list = super::sql::lists::credit_notes(filter, page);
+        let explain = format!("EXPLAIN QUERY PLAN {}", list.sql);
+        let steps: Vec<(i64, i64, i64, String)> = super::sql::lists::bind_list_args!(
+            sqlx::query_as::<_, (i64, i64, i64, String)>(&explain),
+            list.args
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(super::ExplainedQuery {
+            sql: list.sql,
+            plan: steps.into_iter().map(|(_, _, _, detail)| detail).collect(),
+        })
+    }
+
     fn backend(&self) -> &'static str {
         "sqlite"
     }

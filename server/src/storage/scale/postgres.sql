@@ -5,6 +5,11 @@ SELECT k,
        k / 4 AS g,
        CASE WHEN k < {BIG} THEN 0 ELSE 1 + ((k / 4 - {BIG} / 4) % ({CUSTOMERS} - 1)) END AS c,
        k % 20 AS s,
+       -- The big customer's every tenth invoice and its notes are in USD: the link dialog
+       -- shows them disabled.
+       CASE WHEN k < {BIG} THEN CASE WHEN (k / 4) % 10 = 9 THEN 'USD' ELSE 'EUR' END
+            WHEN (1 + ((k / 4 - {BIG} / 4) % ({CUSTOMERS} - 1))) % 10 = 9 THEN 'USD'
+            ELSE 'EUR' END AS cur,
        1000 + (k % 97) * 100 AS sub,
        DATE '{FIRST_YEAR}-01-01' + (k * {DAYS} / {NOTES})::int AS d
 FROM generate_series(0::bigint, {NOTES} - 1) AS k;
@@ -29,7 +34,7 @@ OVERRIDING SYSTEM VALUE
 SELECT {INVOICE_BASE} + g + 1,
        'SCALE-' || lpad(({INVOICE_BASE} + g + 1)::text, 7, '0'),
        {CUSTOMER_BASE} + c + 1,
-       CASE WHEN c % 10 = 9 THEN 'USD' ELSE 'EUR' END,
+       cur,
        d, d + 30, 'standard', 'pending',
        60000 + (g % 50) * 100, (60000 + (g % 50) * 100) / 5, (60000 + (g % 50) * 100) * 6 / 5,
        (d + TIME '08:00') AT TIME ZONE 'UTC', (d + TIME '08:00') AT TIME ZONE 'UTC'
@@ -50,7 +55,7 @@ SELECT {NOTE_BASE} + k + 1,
            + ROW_NUMBER() OVER (PARTITION BY s >= 3, extract(year FROM d) ORDER BY k))::text, 5, '0')
        END,
        {CUSTOMER_BASE} + c + 1,
-       CASE WHEN c % 10 = 9 THEN 'USD' ELSE 'EUR' END,
+       cur,
        d,
        CASE WHEN s < 2 THEN 'draft' WHEN s = 2 THEN 'pending_approval' WHEN s = 3 THEN 'cancelled'
             WHEN s < 12 THEN 'available' ELSE 'used' END,

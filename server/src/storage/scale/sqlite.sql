@@ -6,6 +6,11 @@ SELECT k,
        k / 4 AS g,
        CASE WHEN k < {BIG} THEN 0 ELSE 1 + ((k / 4 - {BIG} / 4) % ({CUSTOMERS} - 1)) END AS c,
        k % 20 AS s,
+       -- The big customer's every tenth invoice and its notes are in USD: the link dialog
+       -- shows them disabled.
+       CASE WHEN k < {BIG} THEN CASE WHEN (k / 4) % 10 = 9 THEN 'USD' ELSE 'EUR' END
+            WHEN (1 + ((k / 4 - {BIG} / 4) % ({CUSTOMERS} - 1))) % 10 = 9 THEN 'USD'
+            ELSE 'EUR' END AS cur,
        1000 + (k % 97) * 100 AS sub,
        date('{FIRST_YEAR}-01-01', '+' || (k * {DAYS} / {NOTES}) || ' days') AS d
 FROM series;
@@ -29,7 +34,7 @@ INSERT INTO invoices (id, number, customer_id, currency, issue_date, due_date, k
 SELECT {INVOICE_BASE} + g + 1,
        'SCALE-' || printf('%07d', {INVOICE_BASE} + g + 1),
        {CUSTOMER_BASE} + c + 1,
-       CASE WHEN c % 10 = 9 THEN 'USD' ELSE 'EUR' END,
+       cur,
        d, date(d, '+30 days'), 'standard', 'pending',
        60000 + (g % 50) * 100, (60000 + (g % 50) * 100) / 5, (60000 + (g % 50) * 100) * 6 / 5,
        d || 'T08:00:00+00:00', d || 'T08:00:00+00:00'
@@ -49,7 +54,7 @@ SELECT {NOTE_BASE} + k + 1,
            + ROW_NUMBER() OVER (PARTITION BY s >= 3, substr(d, 1, 4) ORDER BY k))
        END,
        {CUSTOMER_BASE} + c + 1,
-       CASE WHEN c % 10 = 9 THEN 'USD' ELSE 'EUR' END,
+       cur,
        d,
        CASE WHEN s < 2 THEN 'draft' WHEN s = 2 THEN 'pending_approval' WHEN s = 3 THEN 'cancelled'
             WHEN s < 12 THEN 'available' ELSE 'used' END,

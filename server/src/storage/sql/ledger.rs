@@ -406,25 +406,13 @@ macro_rules! impl_ledger_tx {
                 filter: &crate::storage::InvoiceFilter,
                 page: crate::storage::Page,
             ) -> Result<Vec<crate::storage::InvoiceRecord>, crate::storage::StorageError> {
-                let sql = format!(
-                    "{} WHERE i.id > $1 AND ($2 IS NULL OR i.customer_id = $2) \
-                     AND ($3 IS NULL OR i.status = $3) AND ($4 IS NULL OR i.currency = $4) \
-                     AND ($5 IS NULL OR i.number = $5) AND ($6 = FALSE OR i.status <> 'draft') \
-                     AND ($8 IS NULL OR i.number LIKE $8 ESCAPE '\\') \
-                     ORDER BY i.id LIMIT $7",
-                    crate::storage::sql::INVOICE_COLUMNS
-                );
-                let rows = sqlx::query_as::<_, crate::storage::sql::InvoiceRow>(&sql)
-                    .bind(page.after)
-                    .bind(filter.customer_id)
-                    .bind(filter.status.map(|s| s.as_str()))
-                    .bind(filter.currency.map(|c| c.code()))
-                    .bind(filter.number.as_deref())
-                    .bind(filter.exclude_drafts)
-                    .bind(page.limit)
-                    .bind(filter.number_prefix.as_deref().map(crate::storage::sql::like_prefix))
-                    .fetch_all(&mut *self.tx)
-                    .await?;
+                let list = crate::storage::sql::lists::invoices(filter, page);
+                let rows = crate::storage::sql::lists::bind_list_args!(
+                    sqlx::query_as::<_, crate::storage::sql::InvoiceRow>(&list.sql),
+                    list.args
+                )
+                .fetch_all(&mut *self.tx)
+                .await?;
                 self.complete_invoices(rows).await
             }
 
@@ -433,32 +421,13 @@ macro_rules! impl_ledger_tx {
                 filter: &crate::storage::CreditNoteFilter,
                 page: crate::storage::Page,
             ) -> Result<Vec<crate::storage::CreditNoteRecord>, crate::storage::StorageError> {
-                let sql = format!(
-                    "{} WHERE id > $1 AND ($2 IS NULL OR customer_id = $2) \
-                     AND ($3 IS NULL OR status = $3) AND ($4 IS NULL OR currency = $4) \
-                     AND ($5 IS NULL OR number = $5) AND ($6 IS NULL OR date >= $6) \
-                     AND ($7 IS NULL OR date <= $7) AND ($8 IS NULL OR related_invoice_id = $8) \
-                     AND ($9 = FALSE OR number IS NOT NULL) \
-                     AND ($11 IS NULL OR number LIKE $11 ESCAPE '\\') \
-                     AND ($12 IS NULL OR related_invoice_id IN (SELECT id FROM invoices WHERE number = $12)) \
-                     ORDER BY id LIMIT $10",
-                    crate::storage::sql::CREDIT_NOTE_COLUMNS
-                );
-                let rows = sqlx::query_as::<_, crate::storage::sql::CreditNoteRow>(&sql)
-                    .bind(page.after)
-                    .bind(filter.customer_id)
-                    .bind(filter.status.map(|s| s.as_str()))
-                    .bind(filter.currency.map(|c| c.code()))
-                    .bind(filter.number.as_deref())
-                    .bind(filter.date_from)
-                    .bind(filter.date_to)
-                    .bind(filter.related_invoice_id)
-                    .bind(filter.finalized_only)
-                    .bind(page.limit)
-                    .bind(filter.number_prefix.as_deref().map(crate::storage::sql::like_prefix))
-                    .bind(filter.related_invoice_number.as_deref())
-                    .fetch_all(&mut *self.tx)
-                    .await?;
+                let list = crate::storage::sql::lists::credit_notes(filter, page);
+                let rows = crate::storage::sql::lists::bind_list_args!(
+                    sqlx::query_as::<_, crate::storage::sql::CreditNoteRow>(&list.sql),
+                    list.args
+                )
+                .fetch_all(&mut *self.tx)
+                .await?;
                 self.complete_notes(rows).await
             }
 

@@ -38,10 +38,13 @@ pub trait Desk: Send + Sync + 'static {
         user: &CurrentUser,
         query: crate::model::InvoiceQuery,
     ) -> Result<crate::model::InvoiceListPage, Problem>;
+    /// The invoice page; the link dialog's candidates only `with_candidates` (a customer may
+    /// hold thousands of notes: the page without the dialog does not carry them).
     async fn invoice_page(
         &self,
         user: &CurrentUser,
         invoice_id: i64,
+        with_candidates: bool,
     ) -> Result<InvoicePage, Problem>;
     async fn link_credit_notes(
         &self,

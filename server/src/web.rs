@@ -59,8 +59,9 @@ impl Desk for Services {
         &self,
         user: &CurrentUser,
         invoice_id: i64,
+        with_candidates: bool,
     ) -> Result<InvoicePage, Problem> {
-        Ok(Services::invoice_page(self, user, invoice_id).await?)
+        Ok(Services::invoice_page(self, user, invoice_id, with_candidates).await?)
     }
 
     async fn link_credit_notes(

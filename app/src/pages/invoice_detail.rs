@@ -62,20 +62,21 @@ pub fn InvoiceDetailPage() -> impl IntoView {
     let query = use_query_map();
     let actions = Actions::new();
     let invoice_id = path_id();
+    // The dialog's open state lives in the URL, so it opens with or without JavaScript; the
+    // page loads the customer's notes only while it is open.
+    let dialog_open = Memo::new(move |_| query.read().get("link").is_some());
     let page = Resource::new(
-        move || (invoice_id(), actions.versions()),
-        |(invoice_id, _)| async move {
+        move || (invoice_id(), dialog_open.get(), actions.versions()),
+        |(invoice_id, link, _)| async move {
             match invoice_id {
-                Some(id) => load_invoice_page(id).await,
+                Some(id) => load_invoice_page(id, link).await,
                 None => Err(Problem::not_found("The invoice")),
             }
         },
     );
-    // The dialog's open state lives in the URL, so it opens with or without JavaScript.
-    let dialog_open = Memo::new(move |_| query.read().get("link").is_some());
 
     view! {
-        <Suspense fallback=|| view! { <p>"Loading invoice…"</p> }>
+        <Transition fallback=|| view! { <p>"Loading invoice…"</p> }>
             {move || Suspend::new(async move {
                 match page.await {
                     Err(problem) => view! { <ProblemMessage problem/> }.into_any(),
@@ -90,7 +91,7 @@ pub fn InvoiceDetailPage() -> impl IntoView {
                     }
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 

@@ -42,7 +42,7 @@ pub fn NewInvoicePage() -> impl IntoView {
         let corrected = match corrects {
             None => None,
             Some(None) => return Err(Problem::not_found("The corrected invoice")),
-            Some(Some(id)) => Some(load_invoice_page(id).await?.invoice),
+            Some(Some(id)) => Some(load_invoice_page(id, false).await?.invoice),
         };
         Ok::<_, Problem>((editor, corrected))
     });
@@ -81,7 +81,7 @@ pub fn EditInvoicePage() -> impl IntoView {
         };
         Ok((
             load_invoice_editor().await?,
-            load_invoice_page(id).await?.invoice,
+            load_invoice_page(id, false).await?.invoice,
         ))
     });
     view! {

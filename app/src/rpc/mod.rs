@@ -16,10 +16,15 @@ use crate::model::{CurrentUser, InvoicePage, PortalView};
 use crate::problem::Problem;
 
 #[server(prefix = "/rpc", endpoint = "load_invoice_page")]
-pub async fn load_invoice_page(invoice_id: i64) -> Result<InvoicePage, Problem> {
+pub async fn load_invoice_page(
+    invoice_id: i64,
+    /// With the link dialog's candidates (the dialog is open).
+    #[server(default)]
+    link: bool,
+) -> Result<InvoicePage, Problem> {
     let user = crate::backend::require_user().await?;
     crate::backend::desk()?
-        .invoice_page(&user, invoice_id)
+        .invoice_page(&user, invoice_id, link)
         .await
 }
 

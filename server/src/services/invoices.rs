@@ -205,12 +205,13 @@ impl Services {
         &self,
         user: &CurrentUser,
         id: i64,
+        with_candidates: bool,
     ) -> Result<InvoicePage, ServiceError> {
         self.authorize(user, Permission::ReadInvoices)?;
         let mut tx = self.storage.read().await?;
         let invoice = load_invoice(&mut tx, id).await?;
         let invoice = visible_to(user, invoice)?;
-        let candidates = if user.may(Permission::ReadInternalDetails) {
+        let candidates = if with_candidates && user.may(Permission::ReadInternalDetails) {
             tx.customer_credit_notes(
                 invoice.customer_id,
                 Some(CreditNoteStatus::Available),

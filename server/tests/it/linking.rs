@@ -31,7 +31,7 @@ on_both_backends! {
         let after = services.link_credit_notes(inv, vec![whole(b)], &staff(Role::CreditManager)).await.unwrap();
         assert_eq!(after.outstanding().to_string(), "0.00");
         assert_eq!(after.status, InvoiceStatus::Paid);
-        let page = services.invoice_page(&staff(Role::Viewer), inv).await.unwrap();
+        let page = services.invoice_page(&staff(Role::Viewer), inv, true).await.unwrap();
         assert!(page.candidates.is_empty(), "used notes are no longer offered");
     }
 
@@ -61,9 +61,12 @@ on_both_backends! {
         let unchanged = services.invoice(&staff(Role::Viewer), inv).await.unwrap();
         assert_eq!(unchanged.credited_amount, amount("0.00"));
         assert!(unchanged.allocations.is_empty());
-        let page = services.invoice_page(&staff(Role::Viewer), inv).await.unwrap();
+        let page = services.invoice_page(&staff(Role::Viewer), inv, true).await.unwrap();
         let good_note = page.candidates.iter().find(|n| n.id == good).unwrap();
         assert_eq!(good_note.allocated_amount, amount("0.00"));
+        // Without the dialog the page does not carry the customer's notes.
+        let without = services.invoice_page(&staff(Role::Viewer), inv, false).await.unwrap();
+        assert!(without.candidates.is_empty() && without.invoice.id == inv);
     }
 
     async fn a_partial_amount_keeps_the_note_available(db) {
@@ -79,7 +82,7 @@ on_both_backends! {
         let after = services.link_credit_notes(inv, vec![request], &staff(Role::CreditManager)).await.unwrap();
         assert_eq!(after.status, InvoiceStatus::Paid);
         let other = invoice(&services, "INV-2", acme, "EUR", "80.00").await;
-        let page = services.invoice_page(&staff(Role::Viewer), other).await.unwrap();
+        let page = services.invoice_page(&staff(Role::Viewer), other, true).await.unwrap();
         let note = page.candidates.iter().find(|n| n.id == big).unwrap();
         assert_eq!(note.remaining_amount(), amount("50.00"));
         assert_eq!(note.status, CreditNoteStatus::Available);
@@ -105,7 +108,7 @@ on_both_backends! {
         let first = available_note(&services, acme, "EUR", "1.00").await;
         let second = available_note(&services, acme, "EUR", "2.00").await;
         let inv = invoice(&services, "INV-1", acme, "EUR", "100.00").await;
-        let page = services.invoice_page(&staff(Role::Viewer), inv).await.unwrap();
+        let page = services.invoice_page(&staff(Role::Viewer), inv, true).await.unwrap();
         let numbers: Vec<_> = page
             .candidates
             .iter()

@@ -68,10 +68,11 @@ pub fn InvoiceDetailPage() -> impl IntoView {
     let page = Resource::new(
         move || (invoice_id(), dialog_open.get(), actions.versions()),
         |(invoice_id, link, _)| async move {
-            match invoice_id {
+            let page = match invoice_id {
                 Some(id) => load_invoice_page(id, link).await,
                 None => Err(Problem::not_found("The invoice")),
-            }
+            };
+            (link, page)
         },
     );
 
@@ -79,9 +80,10 @@ pub fn InvoiceDetailPage() -> impl IntoView {
         <Transition fallback=|| view! { <p>"Loading invoice…"</p> }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Err(problem) => view! { <ProblemMessage problem/> }.into_any(),
-                    Ok(page) => {
-                        let may_link = page.viewer.may(Permission::LinkCreditNotes);
+                    (_, Err(problem)) => view! { <ProblemMessage problem/> }.into_any(),
+                    (with_notes, Ok(page)) => {
+                        // The dialog shows once the page holds its notes, never empty meanwhile.
+                        let may_link = page.viewer.may(Permission::LinkCreditNotes) && with_notes;
                         view! {
                         <InvoiceDetail page=page.clone() actions/>
                         <Show when=move || dialog_open.get() && may_link>

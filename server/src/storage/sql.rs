@@ -105,6 +105,10 @@ pub fn line_columns(owner_column: &str) -> String {
 }
 
 /// `$1, $2, …, $n`: the parameters of an `IN (…)` list.
+/// The most ids one `IN (…)` binds: a customer's every note can be tens of thousands, beyond
+/// SQLite's 32,766 and PostgreSQL's 65,535 parameters, so longer lists go in several queries.
+pub const IDS_PER_QUERY: usize = 1000;
+
 pub fn placeholders(count: usize) -> String {
     (1..=count)
         .map(|n| format!("${n}"))
@@ -406,18 +410,20 @@ macro_rules! impl_sql_tx {
                 if ids.is_empty() {
                     return Ok(by_owner);
                 }
-                let sql = format!(
-                    "{} WHERE a.{column} IN ({}) ORDER BY a.id",
-                    crate::storage::sql::ALLOCATION_COLUMNS,
-                    crate::storage::sql::placeholders(ids.len())
-                );
-                let mut query = sqlx::query_as::<_, crate::storage::sql::AllocationRow>(&sql);
-                for id in ids {
-                    query = query.bind(*id);
-                }
-                for row in query.fetch_all(&mut *self.tx).await? {
-                    let owner = if column == "invoice_id" { row.invoice_id } else { row.credit_note_id };
-                    by_owner.entry(owner).or_default().push(row.into_record()?);
+                for ids in ids.chunks(crate::storage::sql::IDS_PER_QUERY) {
+                    let sql = format!(
+                        "{} WHERE a.{column} IN ({}) ORDER BY a.id",
+                        crate::storage::sql::ALLOCATION_COLUMNS,
+                        crate::storage::sql::placeholders(ids.len())
+                    );
+                    let mut query = sqlx::query_as::<_, crate::storage::sql::AllocationRow>(&sql);
+                    for id in ids {
+                        query = query.bind(*id);
+                    }
+                    for row in query.fetch_all(&mut *self.tx).await? {
+                        let owner = if column == "invoice_id" { row.invoice_id } else { row.credit_note_id };
+                        by_owner.entry(owner).or_default().push(row.into_record()?);
+                    }
                 }
                 Ok(by_owner)
             }
@@ -434,17 +440,19 @@ macro_rules! impl_sql_tx {
                 if ids.is_empty() {
                     return Ok(by_owner);
                 }
-                let sql = format!(
-                    "{} {table} WHERE {owner_column} IN ({}) ORDER BY {owner_column}, position",
-                    crate::storage::sql::line_columns(owner_column),
-                    crate::storage::sql::placeholders(ids.len())
-                );
-                let mut query = sqlx::query_as::<_, crate::storage::sql::LineRow>(&sql);
-                for id in ids {
-                    query = query.bind(*id);
-                }
-                for row in query.fetch_all(&mut *self.tx).await? {
-                    by_owner.entry(row.owner_id).or_default().push(row);
+                for ids in ids.chunks(crate::storage::sql::IDS_PER_QUERY) {
+                    let sql = format!(
+                        "{} {table} WHERE {owner_column} IN ({}) ORDER BY {owner_column}, position",
+                        crate::storage::sql::line_columns(owner_column),
+                        crate::storage::sql::placeholders(ids.len())
+                    );
+                    let mut query = sqlx::query_as::<_, crate::storage::sql::LineRow>(&sql);
+                    for id in ids {
+                        query = query.bind(*id);
+                    }
+                    for row in query.fetch_all(&mut *self.tx).await? {
+                        by_owner.entry(row.owner_id).or_default().push(row);
+                    }
                 }
                 Ok(by_owner)
             }
@@ -481,14 +489,14 @@ macro_rules! impl_sql_tx {
                 let mut allocations = self.allocations_of("credit_note_id", &ids).await?;
                 let mut comments: std::collections::HashMap<i64, Vec<crate::storage::CommentRecord>> =
                     std::collections::HashMap::new();
-                if !ids.is_empty() {
+                for ids in ids.chunks(crate::storage::sql::IDS_PER_QUERY) {
                     let sql = format!(
                         "SELECT id, credit_note_id, author, text, created_at FROM comments \
                          WHERE credit_note_id IN ({}) ORDER BY id",
                         crate::storage::sql::placeholders(ids.len())
                     );
                     let mut query = sqlx::query_as::<_, crate::storage::CommentRecord>(&sql);
-                    for id in &ids {
+                    for id in ids {
                         query = query.bind(*id);
                     }
                     for row in query.fetch_all(&mut *self.tx).await? {

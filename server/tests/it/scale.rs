@@ -23,14 +23,14 @@ on_both_backends! {
     async fn scale_data_keep_every_ledger_rule_and_the_services_build_on_them(db) {
         let app = TestApp::spawn(db).await;
         let api = ApiClient::new(&app, Role::CreditManager).await;
-        let plan = ScalePlan::new(2_000).unwrap();
+        let plan = ScalePlan::new(6_000).unwrap();
         let seeded = app.db.storage.seed_scale(&plan).await.unwrap();
         assert_eq!(
             (seeded.customers, seeded.invoices, seeded.credit_notes),
-            (20, 500, 2_000)
+            (60, 1_500, 6_000)
         );
         let report = app.db.services().audit_ledger().await.unwrap();
-        assert_eq!(report.credit_notes, 2_000);
+        assert_eq!(report.credit_notes, 6_000);
         assert!(report.findings.is_empty(), "{:?}", report.findings);
 
         // The big customer's available notes, 50 to a page, then the next page.
@@ -46,8 +46,15 @@ on_both_backends! {
         let (_, by_prefix) = api.get("/credit-notes?number=CN-2025-0001&limit=50").await;
         assert_eq!(by_prefix["items"].as_array().unwrap().len(), 10, "CN-2025-00010 … 00019: {by_prefix}");
 
-        // Linking a whole scale note to the big customer's open invoice.
+        // The big customer's 3,000 notes hold 1,200 available ones: the link dialog gets them
+        // all, each with its line, past the 1,000 ids one query binds.
         let invoice = seeded.big_customer_invoice_id;
+        let viewer = common::staff(Role::Viewer);
+        let page = app.db.services().invoice_page(&viewer, invoice, true).await.unwrap();
+        assert_eq!(page.candidates.len(), 1_200);
+        assert!(page.candidates.iter().all(|note| note.lines.len() == 1));
+
+        // Linking a whole scale note to the big customer's open invoice.
         let (_, before) = api.get(&format!("/invoices/{invoice}")).await;
         let untouched = first["items"].as_array().unwrap().iter()
             .find(|n| n["allocated_amount"] == "0.00")
@@ -67,11 +74,11 @@ on_both_backends! {
             .await;
         let (status, note) = api.post(&format!("/credit-notes/{}/finalize", draft["id"]), json!({})).await;
         assert_eq!(status, 200, "{note}");
-        assert_eq!(note["number"], "CN-2025-01701", "1,700 of the 2,000 scale notes are numbered");
+        assert_eq!(note["number"], "CN-2025-05101", "5,100 of the 6,000 scale notes are numbered");
         let again = app.db.storage.seed_scale(&plan).await.unwrap();
-        assert_eq!(again.big_customer_id, big + 20);
+        assert_eq!(again.big_customer_id, big + 60);
         let report = app.db.services().audit_ledger().await.unwrap();
-        assert_eq!(report.credit_notes, 4_001);
+        assert_eq!(report.credit_notes, 12_001);
         assert!(report.findings.is_empty(), "{:?}", report.findings);
     }
 }

@@ -65,10 +65,18 @@ impl ScaleReport {
         table
     }
 
+    /// Each case's query (its column list shortened) and plan.
     pub fn plans(&self) -> String {
+        let shorten = |line: &str| match (line.starts_with("SELECT "), line.find(" WHERE id IN ")) {
+            (true, Some(at)) => format!("SELECT … FROM credit_notes{}", &line[at..]),
+            _ => line.to_string(),
+        };
         self.plans
             .iter()
-            .map(|(case, plan)| format!("{case}:\n{}\n", plan.trim_end()))
+            .map(|(case, plan)| {
+                let plan: Vec<String> = plan.trim_end().lines().map(shorten).collect();
+                format!("{case}:\n{}\n", plan.join("\n"))
+            })
             .collect::<Vec<_>>()
             .join("\n")
     }

@@ -17,8 +17,11 @@ write=false
 [ "$what" = "--write" ] && what=all
 
 ensure_postgres
-say "building the release server and the proof driver"
-cargo build --release -p server --bin creditdesk -p creditdesk-bench --bin proof
+# PROOF_NO_BUILD=1 runs the binaries already in target/release.
+if [ -z "${PROOF_NO_BUILD:-}" ]; then
+  say "building the release server and the proof driver"
+  cargo build --release -p server --bin creditdesk -p creditdesk-bench --bin proof
+fi
 
 machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1), $(date -u +%Y-%m-%d)"
 
@@ -56,7 +59,7 @@ case "$what" in
   chromium|all)
     ensure_node_tools
     ensure_chromium
-    build_release >&2
+    [ -n "${PROOF_NO_BUILD:-}" ] || build_release >&2
     # Only the table the spec prints goes into BENCHMARKS.md.
     part chromium bash -c 'cd end2end && npx playwright test -c playwright.perf.config.ts | sed -n "/^| step/,/^| preview after a tick, slowest/p"' ;;&
   links|stress|crash|fuzz|scale|chromium|all) ;;

@@ -7,12 +7,12 @@ use leptos::wasm_bindgen::JsCast;
 use leptos_router::components::A;
 
 use crate::domain::{AllocationRequest, InvoiceBalance, LinkableRow, linkable, plan_allocations};
-use crate::model::{CreditNoteView, InvoicePage};
+use crate::model::{InvoicePage, LinkCandidate};
 use crate::problem::Problem;
 use crate::rpc::{LinkCreditNotes, LinkRowInput, link_requests, note_messages};
 
 struct RowState {
-    note: CreditNoteView,
+    note: LinkCandidate,
     row: LinkableRow,
     selected: RwSignal<bool>,
     amount: RwSignal<String>,
@@ -23,11 +23,7 @@ pub fn LinkDialog(page: InvoicePage, action: ServerAction<LinkCreditNotes>) -> i
     let invoice = page.invoice;
     let currency = invoice.currency;
     let balance = invoice.balance();
-    let notes: Vec<_> = page
-        .candidates
-        .iter()
-        .map(CreditNoteView::balance)
-        .collect();
+    let notes: Vec<_> = page.candidates.iter().map(LinkCandidate::balance).collect();
     let rows: Vec<RowState> = linkable(&balance, &notes)
         .into_iter()
         .zip(page.candidates)

@@ -219,7 +219,7 @@ impl Services {
             )
             .await?
             .into_iter()
-            .map(views::credit_note)
+            .map(|record| app::model::LinkCandidate::from(&views::credit_note(record)))
             .collect()
         } else {
             Vec::new()

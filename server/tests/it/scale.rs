@@ -47,12 +47,20 @@ on_both_backends! {
         assert_eq!(by_prefix["items"].as_array().unwrap().len(), 10, "CN-2025-00010 … 00019: {by_prefix}");
 
         // The big customer's 3,000 notes hold 1,200 available ones: the link dialog gets them
-        // all, each with its line, past the 1,000 ids one query binds.
+        // all, past the 1,000 ids one query binds.
         let invoice = seeded.big_customer_invoice_id;
         let viewer = common::staff(Role::Viewer);
         let page = app.db.services().invoice_page(&viewer, invoice, true).await.unwrap();
         assert_eq!(page.candidates.len(), 1_200);
-        assert!(page.candidates.iter().all(|note| note.lines.len() == 1));
+        assert!(page.candidates.iter().all(|note| note.customer_id == big));
+        let mut tx = app.db.storage.read().await.unwrap();
+        let notes = tx
+            .customer_credit_notes(big, Some(app::domain::CreditNoteStatus::Available), server::storage::Page::ALL)
+            .await
+            .unwrap();
+        assert_eq!(notes.len(), 1_200);
+        assert!(notes.iter().all(|note| note.lines.len() == 1), "each note's line, in every chunk of ids");
+        drop(tx);
 
         // Linking a whole scale note to the big customer's open invoice.
         let (_, before) = api.get(&format!("/invoices/{invoice}")).await;

@@ -32,7 +32,7 @@ part() {
   local output
   output="$("$@" | tee /dev/stderr)"
   if $write; then
-    MARK="$name" BODY="$(printf 'Measured on %s.\n%s' "$machine" "$output")" python3 - <<'PY'
+    MARK="$name" BODY="$(printf 'Measured on %s.\n\n%s' "$machine" "$output")" python3 - <<'PY'
 import os, re
 path = "BENCHMARKS.md"
 text = open(path).read()

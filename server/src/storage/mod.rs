@@ -9,6 +9,7 @@
 
 mod audit;
 mod auth;
+mod group_commit;
 mod housekeeping;
 mod idempotency;
 mod ledger;
@@ -62,6 +63,9 @@ pub enum StorageError {
     /// keeps a door that forgot from answering 500.
     #[error("the database cannot store this text: {0}")]
     UnstorableText(String),
+    /// The transaction this write shared with others (SQLite's group commit) did not commit.
+    #[error("the write was not committed: {0}")]
+    CommitFailed(String),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

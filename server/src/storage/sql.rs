@@ -23,19 +23,67 @@ pub mod settings;
 
 /// A transaction on database `DB`; `locking` is set for write transactions.
 pub struct SqlTx<DB: Database> {
-    pub tx: Transaction<'static, DB>,
+    pub tx: TxConnection<DB>,
     pub locking: bool,
-    /// SQLite's writer turn (see [`super::SqliteStorage`]), held until the transaction ends;
-    /// declared after `tx` so the transaction is closed first.
-    pub writer_turn: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
 
 impl<DB: Database> SqlTx<DB> {
+    /// A transaction of its own.
     pub fn new(tx: Transaction<'static, DB>, locking: bool) -> Self {
         SqlTx {
-            tx,
+            tx: TxConnection::Own(tx),
             locking,
-            writer_turn: None,
+        }
+    }
+
+    /// A share of a transaction others also write in (SQLite's group commit).
+    pub fn shared(share: Box<dyn SharedTransaction<DB>>) -> Self {
+        SqlTx {
+            tx: TxConnection::Shared(share),
+            locking: true,
+        }
+    }
+}
+
+/// Where a [`SqlTx`] runs its queries: `&mut *tx` is the connection either way.
+pub enum TxConnection<DB: Database> {
+    Own(Transaction<'static, DB>),
+    Shared(Box<dyn SharedTransaction<DB>>),
+}
+
+/// A part of a transaction that several requests share (see `super::group_commit`): its queries
+/// run on the shared connection, and committing it means the whole transaction is durable.
+#[async_trait::async_trait]
+pub trait SharedTransaction<DB: Database>: Send {
+    fn connection(&mut self) -> &mut DB::Connection;
+    fn connection_ref(&self) -> &DB::Connection;
+    async fn commit(self: Box<Self>) -> Result<(), StorageError>;
+}
+
+impl<DB: Database> TxConnection<DB> {
+    pub async fn commit(self) -> Result<(), StorageError> {
+        match self {
+            TxConnection::Own(tx) => Ok(tx.commit().await?),
+            TxConnection::Shared(share) => share.commit().await,
+        }
+    }
+}
+
+impl<DB: Database> std::ops::Deref for TxConnection<DB> {
+    type Target = DB::Connection;
+    fn deref(&self) -> &DB::Connection {
+        match self {
+            TxConnection::Own(tx) => tx,
+            TxConnection::Shared(share) => share.connection_ref(),
+        }
+    }
+}
+
+impl<DB: Database> std::ops::DerefMut for TxConnection<DB> {
+    fn deref_mut(&mut self) -> &mut DB::Connection {
+        match self {
+            TxConnection::Own(tx) => tx,
+            TxConnection::Shared(share) => share.connection(),
         }
     }
 }
@@ -568,11 +616,7 @@ macro_rules! impl_sql_tx {
         #[async_trait::async_trait]
         impl crate::storage::Tx for crate::storage::sql::SqlTx<$db> {
             async fn commit(self: Box<Self>) -> Result<(), crate::storage::StorageError> {
-                let this = *self;
-                this.tx.commit().await?;
-                // The next writer's turn begins only once this one has committed.
-                drop(this.writer_turn);
-                Ok(())
+                self.tx.commit().await
             }
         }
     };

@@ -2,30 +2,28 @@
 //! was acknowledged is lost.
 
 use std::str::FromStr;
-use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::Sqlite;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+use sqlx::{ConnectOptions, Connection, Executor, Sqlite};
+
+use super::group_commit::GroupCommit;
 use super::sql::{SqlTx, impl_sql_tx};
 use super::{Storage, StorageError, Tx};
 
-/// Writers take turns in this process before they ask SQLite for its write lock. Without the
-/// turn, concurrent writers collide on `BEGIN IMMEDIATE` and all but one land in SQLite's busy
-/// handler, which sleeps (1, 2, 5 … 100 ms) and polls: throughput stays flat and the tail
-/// latency grows with the number of clients. A fair async queue hands the lock over at once,
-/// in arrival order. Other processes on the same file (the CLI) still meet the busy timeout.
-///
-/// Writes go through one connection of their own: a connection must drop its page cache
-/// whenever another one has written, so the only writer keeps its cache warm. Reads use the
-/// other pool; in WAL mode they never wait for the writer.
+/// Writes go through one connection of their own, with group commit (see
+/// [`super::group_commit`]): writers queue in this process, in arrival order, instead of
+/// colliding on `BEGIN IMMEDIATE` and sleeping in SQLite's busy handler (1, 2, 5 … 100 ms
+/// between polls), and the queued writers share one COMMIT. One connection also keeps its page
+/// cache warm: a connection drops it whenever another one has written. Reads use the pool; in
+/// WAL mode they never wait for the writer. Other processes on the same file (the CLI) still
+/// meet the busy timeout.
 pub struct SqliteStorage {
     pool: SqlitePool,
-    writer: SqlitePool,
-    writer_turn: Arc<tokio::sync::Mutex<()>>,
+    writer: GroupCommit,
 }
 
 impl SqliteStorage {
@@ -42,15 +40,8 @@ impl SqliteStorage {
             .connect_with(options.clone())
             .await?;
         sqlx::migrate!("../migrations/sqlite").run(&pool).await?;
-        let writer = SqlitePoolOptions::new()
-            .max_connections(1)
-            .connect_with(options)
-            .await?;
-        let storage = Self {
-            pool,
-            writer,
-            writer_turn: Arc::new(tokio::sync::Mutex::new(())),
-        };
+        let writer = GroupCommit::new(options.connect().await?);
+        let storage = Self { pool, writer };
         storage.session_store().migrate().await?;
         Ok(storage)
     }
@@ -64,13 +55,8 @@ impl Storage for SqliteStorage {
     }
 
     async fn write(&self) -> Result<Box<dyn Tx>, StorageError> {
-        // IMMEDIATE takes the write lock up front: what this transaction reads cannot change
-        // under it, and it never fails to upgrade a read lock half way.
-        let turn = self.writer_turn.clone().lock_owned().await;
-        let tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
-        let mut tx = SqlTx::<Sqlite>::new(tx, true);
-        tx.writer_turn = Some(turn);
-        Ok(Box::new(tx))
+        let member = self.writer.join().await?;
+        Ok(Box::new(SqlTx::<Sqlite>::shared(Box::new(member))))
     }
 
     async fn token_user(
@@ -93,8 +79,8 @@ impl Storage for SqliteStorage {
         &self,
         plan: &super::scale::ScalePlan,
     ) -> Result<super::scale::ScaleSeeded, StorageError> {
-        let _turn = self.writer_turn.lock().await;
-        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        let mut writer = self.writer.exclusive().await;
+        let mut tx = writer.begin_with("BEGIN IMMEDIATE").await?;
         let seeded = super::scale::seed_in!(
             tx,
             plan,
@@ -102,7 +88,7 @@ impl Storage for SqliteStorage {
             super::scale::SQLITE_BASES,
             sqlx::SqliteConnection
         );
-        sqlx::query("ANALYZE").execute(&self.writer).await?;
+        writer.execute("ANALYZE").await?;
         Ok(seeded)
     }
 
@@ -131,8 +117,8 @@ impl Storage for SqliteStorage {
 
     async fn purge(&self, cutoffs: &super::PurgeCutoffs) -> Result<super::Purged, StorageError> {
         // Times are stored as text; julianday() compares them as instants.
-        let _turn = self.writer_turn.lock().await;
-        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        let mut writer = self.writer.exclusive().await;
+        let mut tx = writer.begin_with("BEGIN IMMEDIATE").await?;
         let sessions =
             sqlx::query("DELETE FROM tower_sessions WHERE julianday(expiry_date) < julianday($1)")
                 .bind(cutoffs.now)
@@ -172,7 +158,7 @@ impl Storage for SqliteStorage {
     }
 
     async fn close(&self) {
-        self.writer.close().await;
+        self.writer.flush().await;
         self.pool.close().await;
     }
 }

@@ -22,20 +22,25 @@ fn line(description: &str, quantity: &str, price: i64, net: i64, tax: i64) -> Li
     }
 }
 
+/// A EUR customer in France, without addresses.
+fn new_customer(name: &str) -> NewCustomer {
+    NewCustomer {
+        name: name.into(),
+        email: None,
+        currency: common::currency("EUR"),
+        tax_region: "FR".into(),
+        billing_address: Default::default(),
+        shipping_address: Default::default(),
+        created_at: chrono::Utc::now(),
+    }
+}
+
 on_both_backends! {
     async fn records_read_back_exactly_as_written(db) {
         let now = chrono::Utc::now();
         let mut tx = db.storage.write().await.unwrap();
         let customer_id = tx
-            .insert_customer(&NewCustomer {
-                name: "Łódź Trading".into(),
-                email: None,
-                currency: common::currency("EUR"),
-                tax_region: "FR".into(),
-                billing_address: Default::default(),
-                shipping_address: Default::default(),
-                created_at: now,
-            })
+            .insert_customer(&new_customer("Łódź Trading"))
             .await
             .unwrap();
         // Amounts that the lines alone would not give (storage must not recompute them), and
@@ -104,15 +109,7 @@ on_both_backends! {
         // The doors refuse NUL before storage sees it; this is the net under a door that forgot.
         let mut tx = db.storage.write().await.unwrap();
         let written = tx
-            .insert_customer(&NewCustomer {
-                name: "Acme\0".into(),
-                email: None,
-                currency: common::currency("EUR"),
-                tax_region: "FR".into(),
-                billing_address: Default::default(),
-                shipping_address: Default::default(),
-                created_at: chrono::Utc::now(),
-            })
+            .insert_customer(&new_customer("Acme\0"))
             .await;
         if db.storage.backend() == "postgres" {
             let error = written.expect_err("PostgreSQL cannot store NUL");
@@ -121,6 +118,66 @@ on_both_backends! {
             assert_eq!((problem.status, problem.code.as_str()), (422, "validation_error"));
         } else {
             written.expect("SQLite stores any text, which is why the doors refuse NUL");
+        }
+    }
+
+    async fn writers_at_once_keep_their_own_work_and_only_theirs(db) {
+        // 24 writers at once: a third commit, a third give up, a third fail on a constraint
+        // and give up. On SQLite they share transactions (group commit): what one writer
+        // rolls back must not take the others' work with it, and every commit that returned
+        // must be there.
+        let writers: Vec<_> = (0..24)
+            .map(|i| tokio::spawn(one_writer(db.storage.clone(), i)))
+            .collect();
+        let mut committed = Vec::new();
+        for writer in writers {
+            committed.extend(writer.await.unwrap().unwrap());
+        }
+        let mut tx = db.storage.read().await.unwrap();
+        let mut stored: Vec<String> = tx
+            .find_customers(server::storage::Page::ALL)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|c| c.name)
+            .collect();
+        stored.sort();
+        committed.sort();
+        assert_eq!(committed.len(), 8);
+        assert_eq!(stored, committed);
+    }
+}
+
+/// One writer of the test above: adds a customer, then commits (its name), gives up, or fails
+/// on a foreign key and gives up (nothing).
+async fn one_writer(
+    storage: std::sync::Arc<dyn server::storage::Storage>,
+    i: usize,
+) -> Result<Option<String>, server::storage::StorageError> {
+    let name = format!("Writer {i:02}");
+    let mut tx = storage.write().await?;
+    let customer_id = tx.insert_customer(&new_customer(&name)).await?;
+    match i % 3 {
+        0 => tx.commit().await.map(|()| Some(name)),
+        1 => Ok(None),
+        _ => {
+            let orphan = tx
+                .insert_invoice(&NewInvoice {
+                    number: format!("ORPHAN-{i}"),
+                    customer_id: customer_id + 1_000_000,
+                    currency: common::currency("EUR"),
+                    issue_date: chrono::Utc::now().date_naive(),
+                    due_date: None,
+                    kind: InvoiceKind::Standard,
+                    status: InvoiceStatus::Pending,
+                    related_invoice_id: None,
+                    project: None,
+                    content: ContentRecord::default(),
+                    created_at: chrono::Utc::now(),
+                })
+                .await;
+            assert!(orphan.is_err(), "an invoice of no customer is refused");
+            Ok(None)
         }
     }
 }

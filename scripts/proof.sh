@@ -42,7 +42,8 @@ if begin not in text:
     raise SystemExit(f"{path} has no {begin} marker")
 head, rest = text.split(begin, 1)
 _, tail = rest.split(end, 1)
-open(path, "w").write(f"{head}{begin}\n{os.environ['BODY'].strip()}\n{end}{tail}")
+body = re.sub(r"\n{3,}", "\n\n", os.environ["BODY"].strip())
+open(path, "w").write(f"{head}{begin}\n{body}\n{end}{tail}")
 PY
   fi
 }

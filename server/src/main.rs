@@ -186,12 +186,18 @@ fn parse_role(name: &str) -> Result<Role, String> {
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    // The scale data goes in with statements of several seconds on purpose: sqlx's warning
+    // about slow statements would print each one's whole SQL.
+    let default_filter = match cli.command {
+        Some(Command::Demo { scale: Some(_) }) => "info,sqlx=error",
+        _ => "info,sqlx=warn",
+    };
     tracing_subscriber::fmt()
         .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter)),
         )
         .init();
-    let cli = Cli::parse();
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {

@@ -89,6 +89,19 @@ impl Storage for SqliteStorage {
             sqlx::SqliteConnection
         );
         writer.execute("ANALYZE").await?;
+        // Keep the per-index row counts (sqlite_stat1), drop the STAT4 samples: with samples,
+        // SQLite re-plans a statement each time a value bound to an indexed column changes
+        // (a page's cursor, its `IN` list of ids), which was 15% of a list request's time
+        // here; stat1 alone picks the same indexes.
+        let samples: Option<i64> =
+            sqlx::query_scalar("SELECT 1 FROM sqlite_schema WHERE name = 'sqlite_stat4'")
+                .fetch_optional(&mut *writer)
+                .await?;
+        if samples.is_some() {
+            writer.execute("DELETE FROM sqlite_stat4").await?;
+            // Reloads the statistics.
+            writer.execute("ANALYZE sqlite_schema").await?;
+        }
         Ok(seeded)
     }
 

@@ -1,5 +1,6 @@
 //! Keyset paging: `?limit=` (default 50, at most 500) and `?cursor=` (the `next_cursor` of the
-//! previous page). Items come in id order, so pages stay stable while rows are added.
+//! previous page). Items come in id order (credit notes filtered by a date range: by date, then
+//! id), so pages stay stable while rows are added.
 
 use serde::Serialize;
 
@@ -72,7 +73,8 @@ pub struct CreditNoteListParams {
     customer_id: Option<i64>,
     /// Numbers starting with this text.
     number: Option<String>,
-    /// From this date (YYYY-MM-DD), included.
+    /// From this date (YYYY-MM-DD), included. With a date range the list comes by date, then
+    /// id.
     date_from: Option<chrono::NaiveDate>,
     /// Up to this date (YYYY-MM-DD), included.
     date_to: Option<chrono::NaiveDate>,

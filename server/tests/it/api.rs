@@ -253,6 +253,40 @@ on_both_backends! {
         assert_eq!(both_bounds["items"].as_array().unwrap().len(), 1);
     }
 
+    async fn a_date_range_pages_by_date_then_id_and_shows_every_note_once(db) {
+        let app = TestApp::spawn(db).await;
+        let api = Api::new(&app, Role::Administrator).await;
+        let acme = api.customer("Acme", "EUR").await;
+        // Created in an order their dates do not follow; one before the range.
+        let mut expected = Vec::new();
+        for date in ["2026-11-05", "2026-11-03", "2026-11-05", "2026-11-04", "2026-10-30", "2026-11-03"] {
+            let (status, note) = api
+                .post("/credit-notes", json!({"customer_id": acme, "currency": "EUR", "date": date,
+                    "reason": "paging", "lines": [{"description": "x", "quantity": "1",
+                    "unit_price": "1.00", "tax_rate": "20"}]}))
+                .await;
+            assert_eq!(status, 201, "{note}");
+            if date >= "2026-11-01" {
+                expected.push((date.to_string(), note["id"].as_i64().unwrap()));
+            }
+        }
+        expected.sort();
+        let mut seen = Vec::new();
+        let mut path = "/credit-notes?date_from=2026-11-01&limit=2".to_string();
+        loop {
+            let (status, page) = api.get(&path).await;
+            assert_eq!(status, 200, "{page}");
+            for note in page["items"].as_array().unwrap() {
+                seen.push((note["date"].as_str().unwrap().to_string(), note["id"].as_i64().unwrap()));
+            }
+            match page["next_cursor"].as_str() {
+                Some(cursor) => path = format!("/credit-notes?date_from=2026-11-01&limit=2&cursor={cursor}"),
+                None => break,
+            }
+        }
+        assert_eq!(seen, expected);
+    }
+
     async fn bad_requests_are_problems_never_crashes(db) {
         let app = TestApp::spawn(db).await;
         let api = Api::new(&app, Role::Administrator).await;

@@ -212,15 +212,11 @@ impl Services {
         let invoice = load_invoice(&mut tx, id).await?;
         let invoice = visible_to(user, invoice)?;
         let candidates = if with_candidates && user.may(Permission::ReadInternalDetails) {
-            tx.customer_credit_notes(
-                invoice.customer_id,
-                Some(CreditNoteStatus::Available),
-                Page::ALL,
-            )
-            .await?
-            .into_iter()
-            .map(|record| app::model::LinkCandidate::from(&views::credit_note(record)))
-            .collect()
+            tx.customer_credit_note_balances(invoice.customer_id, CreditNoteStatus::Available)
+                .await?
+                .into_iter()
+                .map(views::link_candidate)
+                .collect()
         } else {
             Vec::new()
         };

@@ -3,11 +3,12 @@
 
 use app::domain::{Charge, Currency};
 use app::model::{
-    AllocationView, CommentView, CreditNoteView, CustomerView, InvoiceView, LineView,
+    AllocationView, CommentView, CreditNoteView, CustomerView, InvoiceView, LineView, LinkCandidate,
 };
 
 use crate::storage::{
-    AllocationRecord, CreditNoteRecord, CustomerRecord, InvoiceRecord, LineRecord,
+    AllocationRecord, CreditNoteBalanceRecord, CreditNoteRecord, CustomerRecord, InvoiceRecord,
+    LineRecord,
 };
 
 pub(crate) fn line(record: &LineRecord, currency: Currency) -> LineView {
@@ -59,6 +60,22 @@ pub(crate) fn invoice(record: InvoiceRecord) -> InvoiceView {
         allocations: record.allocations.into_iter().map(allocation).collect(),
         created_at: record.created_at,
         updated_at: record.updated_at,
+    }
+}
+
+/// A row of the link dialog, from a note's amounts alone.
+pub(crate) fn link_candidate(record: CreditNoteBalanceRecord) -> LinkCandidate {
+    let balance = record.balance;
+    LinkCandidate {
+        id: balance.id,
+        number: record.number,
+        customer_id: balance.customer_id,
+        currency: balance.currency,
+        date: record.date,
+        status: balance.status,
+        total: balance.total,
+        allocated_amount: balance.allocated,
+        refunded_amount: balance.refunded,
     }
 }
 

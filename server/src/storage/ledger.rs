@@ -25,6 +25,13 @@ pub trait LedgerTx: Send {
         status: Option<CreditNoteStatus>,
         page: Page,
     ) -> Result<Vec<CreditNoteRecord>, StorageError>;
+    /// A customer's credit notes in one status, amounts only (no lines, allocations or
+    /// comments), oldest first by date, then id: what the link dialog lists.
+    async fn customer_credit_note_balances(
+        &mut self,
+        customer_id: i64,
+        status: CreditNoteStatus,
+    ) -> Result<Vec<CreditNoteBalanceRecord>, StorageError>;
     /// The credit notes with these ids (missing ones are left out); locked in a write
     /// transaction, in ascending id order.
     async fn credit_notes(&mut self, ids: &[i64]) -> Result<Vec<CreditNoteRecord>, StorageError>;

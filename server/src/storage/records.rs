@@ -59,6 +59,7 @@ pub struct CustomerRecord {
 pub struct CreditNoteBalanceRecord {
     pub balance: app::domain::CreditNoteBalance,
     pub number: Option<String>,
+    pub date: NaiveDate,
 }
 
 #[derive(Clone, Debug)]

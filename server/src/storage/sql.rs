@@ -311,10 +311,15 @@ pub struct CreditNoteBalanceRow {
     customer_id: i64,
     currency: String,
     status: String,
+    date: NaiveDate,
     total_minor: i64,
     allocated_minor: i64,
     refunded_minor: i64,
 }
+
+/// The columns of a [`CreditNoteBalanceRow`].
+pub const CREDIT_NOTE_BALANCE_COLUMNS: &str = "SELECT id, number, customer_id, currency, status, \
+     date, total_minor, allocated_minor, refunded_minor FROM credit_notes";
 
 impl CreditNoteBalanceRow {
     pub fn into_record(self) -> Result<super::CreditNoteBalanceRecord, StorageError> {
@@ -332,6 +337,7 @@ impl CreditNoteBalanceRow {
                 refunded: currency.from_minor(self.refunded_minor),
             },
             number: self.number,
+            date: self.date,
         })
     }
 }

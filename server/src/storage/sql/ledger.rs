@@ -146,6 +146,25 @@ macro_rules! impl_ledger_tx {
                 self.complete_notes(rows).await
             }
 
+            async fn customer_credit_note_balances(
+                &mut self,
+                customer_id: i64,
+                status: app::domain::CreditNoteStatus,
+            ) -> Result<Vec<crate::storage::CreditNoteBalanceRecord>, crate::storage::StorageError> {
+                let sql = format!(
+                    "{} WHERE customer_id = $1 AND status = $2 ORDER BY date, id",
+                    crate::storage::sql::CREDIT_NOTE_BALANCE_COLUMNS
+                );
+                sqlx::query_as::<_, crate::storage::sql::CreditNoteBalanceRow>(&sql)
+                    .bind(customer_id)
+                    .bind(status.as_str())
+                    .fetch_all(&mut *self.tx)
+                    .await?
+                    .into_iter()
+                    .map(crate::storage::sql::CreditNoteBalanceRow::into_record)
+                    .collect()
+            }
+
             async fn credit_notes(
                 &mut self,
                 ids: &[i64],
@@ -197,8 +216,8 @@ macro_rules! impl_ledger_tx {
                 ids.sort_unstable();
                 ids.dedup();
                 let sql = format!(
-                    "SELECT id, number, customer_id, currency, status, total_minor, \
-                     allocated_minor, refunded_minor FROM credit_notes WHERE id = $1{}",
+                    "{} WHERE id = $1{}",
+                    crate::storage::sql::CREDIT_NOTE_BALANCE_COLUMNS,
                     self.lock()
                 );
                 let mut notes = Vec::with_capacity(ids.len());

@@ -68,6 +68,21 @@ ensure_chromium() {
 TEST_ROLE="creditdesk_test"
 TEST_ROLE_PASSWORD_FILE="$HOME/.config/creditdesk/test-postgres-password"
 
+# Tools the Rust tests call: pdftotext (the PDF tests read back what a document says) and
+# Python's aiosmtpd in a virtual environment under target/ (a real SMTP server for the e-mail
+# tests; they find it at target/tools/smtpd).
+AIOSMTPD_VERSION="1.4.6"
+AIOSMTPD_VENV="$ROOT/target/tools/smtpd"
+ensure_test_tools() {
+  command -v pdftotext >/dev/null || apt_install poppler-utils
+  if ! "$AIOSMTPD_VENV/bin/python" -c "import aiosmtpd, sys; sys.exit(aiosmtpd.__version__ != '$AIOSMTPD_VERSION')" 2>/dev/null; then
+    say "installing aiosmtpd $AIOSMTPD_VERSION"
+    command -v python3 >/dev/null || apt_install python3
+    python3 -m venv "$AIOSMTPD_VENV" 2>/dev/null || { apt_install python3-venv; python3 -m venv "$AIOSMTPD_VENV"; }
+    "$AIOSMTPD_VENV/bin/pip" install -q "aiosmtpd==$AIOSMTPD_VERSION"
+  fi
+}
+
 ensure_postgres() {
   if [ -n "${TEST_POSTGRES_URL:-}" ]; then return 0; fi
   if ! command -v pg_isready >/dev/null; then apt_install postgresql; fi

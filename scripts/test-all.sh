@@ -10,6 +10,7 @@ ensure_node_tools
 ensure_chromium
 ensure_postgres
 ensure_schemathesis
+ensure_test_tools
 
 say "cargo fmt --check"
 cargo fmt --all -- --check

@@ -131,6 +131,11 @@ pub trait Desk: Send + Sync + 'static {
         table: crate::domain::TaxTable,
     ) -> Result<(), Problem>;
     async fn user_command(&self, user: &CurrentUser, command: UserCommand) -> Result<(), Problem>;
+    async fn document_settings(
+        &self,
+        user: &CurrentUser,
+        command: DocumentSettingsCommand,
+    ) -> Result<(), Problem>;
     async fn invoice_command(
         &self,
         user: &CurrentUser,
@@ -166,6 +171,18 @@ pub enum UserCommand {
     Deactivate {
         user_id: i64,
     },
+}
+
+/// What the documents section of the settings screen asks of the services.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DocumentSettingsCommand {
+    SaveSeller(crate::model::SellerProfile),
+    SaveTemplate {
+        kind: crate::model::DocumentKind,
+        source: String,
+    },
+    /// Back to the built-in template.
+    ResetTemplate(crate::model::DocumentKind),
 }
 
 /// What a form on the invoice page asks of the services.
@@ -204,6 +221,12 @@ pub enum NoteCommand {
         amount: String,
         date: chrono::NaiveDate,
         method: Option<String>,
+    },
+    /// E-mail the note; no `to` means the customer's address.
+    Send {
+        to: Vec<String>,
+        cc: Vec<String>,
+        message: Option<String>,
     },
 }
 

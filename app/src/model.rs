@@ -313,10 +313,65 @@ pub struct InvoiceQuery {
     pub after: i64,
 }
 
+/// What a PDF is made for: each kind has its own template.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentKind {
+    CreditNote,
+    Invoice,
+}
+
+impl DocumentKind {
+    pub const ALL: [DocumentKind; 2] = [DocumentKind::CreditNote, DocumentKind::Invoice];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocumentKind::CreditNote => "credit_note",
+            DocumentKind::Invoice => "invoice",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.as_str() == name)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            DocumentKind::CreditNote => "Credit note",
+            DocumentKind::Invoice => "Invoice",
+        }
+    }
+}
+
+/// The seller as its documents name it (EU VAT Directive art. 226: name, address, VAT id).
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SellerProfile {
+    pub name: String,
+    pub address: Address,
+    pub vat_id: Option<String>,
+    /// Where customers pay to, printed under the totals.
+    pub iban: Option<String>,
+    pub email: Option<String>,
+}
+
+/// The PDF template that applies to a kind of document.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TemplateSetting {
+    pub kind: DocumentKind,
+    pub source: String,
+    /// Saved in Settings (else the built-in or templates-directory one).
+    pub custom: bool,
+}
+
 /// The settings screen: the tax table and the users.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SettingsPage {
     pub tax_table: crate::domain::TaxTable,
+    pub seller: SellerProfile,
+    /// The PDF template of each kind of document.
+    pub templates: Vec<TemplateSetting>,
     pub users: Vec<UserSummary>,
     /// Customers a new customer user can belong to: id and name.
     pub customers: Vec<(i64, String)>,
@@ -612,6 +667,8 @@ pub struct CustomerView {
     #[cfg_attr(feature = "ssr", schema(value_type = String, example = "EUR"))]
     pub currency: Currency,
     pub tax_region: String,
+    /// The customer's VAT identification number, printed on its documents.
+    pub vat_id: Option<String>,
     pub billing_address: Address,
     pub shipping_address: Address,
     /// Whether the customer's users may use the customer portal.
@@ -630,6 +687,17 @@ pub struct TimelineEvent {
     pub kind: String,
     #[cfg_attr(feature = "ssr", schema(value_type = Object))]
     pub data: serde_json::Value,
+}
+
+/// An e-mail event's recipients, `to` then `cc`, comma-separated.
+fn recipients(data: &serde_json::Value) -> String {
+    ["to", "cc"]
+        .iter()
+        .filter_map(|key| data.get(key).and_then(|list| list.as_array()))
+        .flatten()
+        .filter_map(|address| address.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl TimelineEvent {
@@ -661,6 +729,19 @@ impl TimelineEvent {
             "payment_recorded" => format!("Payment recorded: {amount}"),
             "refund_recorded" => format!("Refund paid out: {amount}"),
             "comment" => format!("Comment: {}", text("text").unwrap_or_default()),
+            "email_queued" => format!("E-mail to {} queued", recipients(&self.data)),
+            "email_sent" => format!("E-mail sent to {}", recipients(&self.data)),
+            "email_delayed" => format!(
+                "E-mail to {} not sent yet ({}); trying again at {}",
+                recipients(&self.data),
+                text("error").unwrap_or_default(),
+                text("next_attempt_at").unwrap_or_default()
+            ),
+            "email_failed" => format!(
+                "E-mail to {} failed: {}",
+                recipients(&self.data),
+                text("error").unwrap_or_default()
+            ),
             "status_changed" => format!(
                 "Status changed from {} to {}",
                 text("from").unwrap_or_default(),

@@ -46,7 +46,7 @@ pub async fn load(services: &Services) -> Result<String, ServiceError> {
     }
     let eur = currency("EUR");
     let usd = currency("USD");
-    let customer = |name: &str, email: &str, currency: Currency, region: &str| {
+    let customer = |name: &str, email: &str, currency: Currency, region: &str, vat_id: &str| {
         let address = app::model::Address {
             line1: format!("{name}, Accounts payable"),
             line2: None,
@@ -59,6 +59,7 @@ pub async fn load(services: &Services) -> Result<String, ServiceError> {
             email: Some(email.to_string()),
             currency,
             tax_region: region.to_string(),
+            vat_id: Some(vat_id.to_string()).filter(|id| !id.is_empty()),
             billing_address: address.clone(),
             shipping_address: address,
         }
@@ -66,19 +67,37 @@ pub async fn load(services: &Services) -> Result<String, ServiceError> {
     let acme = services
         .create_customer(
             Caller::CommandLine,
-            customer("Acme Retail GmbH", "ap@acme.example", eur, "DE"),
+            customer(
+                "Acme Retail GmbH",
+                "ap@acme.example",
+                eur,
+                "DE",
+                "DE811234567",
+            ),
         )
         .await?;
     let globex = services
         .create_customer(
             Caller::CommandLine,
-            customer("Globex Corporation", "billing@globex.example", usd, "US-NY"),
+            customer(
+                "Globex Corporation",
+                "billing@globex.example",
+                usd,
+                "US-NY",
+                "",
+            ),
         )
         .await?;
     let initech = services
         .create_customer(
             Caller::CommandLine,
-            customer("Initech SARL", "compta@initech.example", eur, "FR"),
+            customer(
+                "Initech SARL",
+                "compta@initech.example",
+                eur,
+                "FR",
+                "FR40303265045",
+            ),
         )
         .await?;
 
@@ -242,8 +261,22 @@ pub async fn load(services: &Services) -> Result<String, ServiceError> {
             rule("US-NY", "standard", "8.875"),
         ],
     };
+    let seller = app::model::SellerProfile {
+        name: "Creditdesk Demo SAS".to_string(),
+        address: app::model::Address {
+            line1: "12 rue de la Paix".to_string(),
+            line2: None,
+            city: "Paris".to_string(),
+            postal_code: "75002".to_string(),
+            country: "FR".to_string(),
+        },
+        vat_id: Some("FR32123456789".to_string()),
+        iban: Some("FR76 3000 6000 0112 3456 7890 189".to_string()),
+        email: Some("billing@creditdesk.example".to_string()),
+    };
     let mut tx = services.storage().write().await?;
     tx.replace_tax_table(&table).await?;
+    tx.save_seller(&seller, services.now()).await?;
     tx.commit().await?;
 
     let mut logins = String::new();

@@ -5,6 +5,7 @@ pub mod csrf;
 pub mod demo;
 pub mod housekeeping;
 pub mod invoice_form;
+pub mod mail;
 pub mod net;
 pub mod note_form;
 pub mod nul_guard;

@@ -71,6 +71,22 @@ struct Cli {
         global = true
     )]
     sign_in_burst: Option<std::num::NonZeroU32>,
+    /// A directory whose `credit-note.typ`, `invoice.typ` or `layout.typ` replace the built-in
+    /// PDF templates (a template saved in Settings still comes first). Each is rendered
+    /// against sample documents at start-up: a broken one stops the server with Typst's error.
+    #[arg(long, env = "CREDITDESK_TEMPLATES", value_name = "DIR", global = true)]
+    templates: Option<std::path::PathBuf>,
+    /// The SMTP server e-mail leaves through, e.g. `smtp://user:password@mail.example:587?tls=required`
+    /// or `smtps://mail.example`. Without it, messages wait in the outbox until a server that
+    /// has one sends them.
+    #[arg(
+        long,
+        env = "SMTP_URL",
+        value_name = "URL",
+        hide_env_values = true,
+        global = true
+    )]
+    smtp_url: Option<String>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -211,7 +227,9 @@ async fn run(cli: Cli) -> Result<(), String> {
     let storage = storage::connect(&cli.database_url)
         .await
         .map_err(|error| format!("cannot open the database: {error}"))?;
-    let services = Services::new(storage.clone());
+    let printer = server::pdf::Printer::new(cli.templates.as_deref())
+        .map_err(|error| format!("cannot use the PDF templates: {error}"))?;
+    let services = Services::new(storage.clone()).with_printer(printer);
     let outcome = match cli.command.unwrap_or(Command::Serve) {
         Command::Migrate => {
             println!("The {} database is up to date.", storage.backend());
@@ -348,14 +366,26 @@ async fn run(cli: Cli) -> Result<(), String> {
                 trusted_proxies: TrustedProxies::new(cli.trusted_proxies),
                 sign_in_burst: cli.sign_in_burst,
             };
-            serve(services, cli.site_addr, config).await
+            let mail = match &cli.smtp_url {
+                Some(url) => Some(server::mail::Smtp::from_url(url)?),
+                None => {
+                    tracing::warn!("SMTP_URL is not set: e-mail waits in the outbox");
+                    None
+                }
+            };
+            serve(services, cli.site_addr, config, mail).await
         }
     };
     storage.close().await;
     outcome
 }
 
-async fn serve(services: Services, addr: SocketAddr, config: web::WebConfig) -> Result<(), String> {
+async fn serve(
+    services: Services,
+    addr: SocketAddr,
+    config: web::WebConfig,
+    mail: Option<server::mail::Smtp>,
+) -> Result<(), String> {
     let shutdown = shutdown_signal()?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -364,6 +394,8 @@ async fn serve(services: Services, addr: SocketAddr, config: web::WebConfig) -> 
         tracing::warn!("session cookies are not marked Secure (--secure-cookies=false)");
     }
     let housekeeping = housekeeping::spawn_periodic(services.clone());
+    let mail_worker =
+        mail.map(|smtp| server::mail::spawn_worker(services.clone(), std::sync::Arc::new(smtp)));
     let app = web::router(services, web::leptos_options(addr), config);
     tracing::info!("creditdesk listening on http://{addr}");
     // Peer addresses feed the per-address login rate limit.
@@ -375,6 +407,9 @@ async fn serve(services: Services, addr: SocketAddr, config: web::WebConfig) -> 
     .await
     .map_err(|error| format!("the server stopped: {error}"));
     housekeeping.abort();
+    if let Some(worker) = mail_worker {
+        worker.abort();
+    }
     served
 }
 

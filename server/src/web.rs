@@ -4,11 +4,13 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use app::backend::{Desk, DeskHandle, InvoiceCommand, NoteCommand, UserCommand};
+use app::backend::{
+    Desk, DeskHandle, DocumentSettingsCommand, InvoiceCommand, NoteCommand, UserCommand,
+};
 use app::domain::AllocationRequest;
 use app::model::{
     CreditFromInvoicePage, CreditNoteListPage, CreditNotePage, CreditNoteQuery, CurrentUser,
-    InvoicePage, InvoiceView, NewCreditNotePage, PortalView,
+    DocumentKind, InvoicePage, InvoiceView, NewCreditNotePage, PortalView,
 };
 use app::problem::Problem;
 use app::{App, shell};
@@ -170,6 +172,10 @@ impl Desk for Services {
                 };
                 drop(self.refund_credit_note(user, id, refund).await?)
             }
+            NoteCommand::Send { to, cc, message } => {
+                let request = crate::services::SendRequest { to, cc, message };
+                drop(self.send_credit_note(user, id, request).await?)
+            }
         }
         Ok(())
     }
@@ -214,6 +220,7 @@ impl Desk for Services {
             email,
             currency,
             tax_region: form.tax_region.trim().to_string(),
+            vat_id: Some(form.vat_id.trim().to_string()).filter(|id| !id.is_empty()),
             billing_address: form.billing_address(),
             shipping_address: form.shipping_address(),
         };
@@ -230,6 +237,25 @@ impl Desk for Services {
         table: app::domain::TaxTable,
     ) -> Result<(), Problem> {
         Services::set_tax_table(self, user, table).await?;
+        Ok(())
+    }
+
+    async fn document_settings(
+        &self,
+        user: &CurrentUser,
+        command: DocumentSettingsCommand,
+    ) -> Result<(), Problem> {
+        match command {
+            DocumentSettingsCommand::SaveSeller(seller) => {
+                drop(self.set_seller(user, seller).await?)
+            }
+            DocumentSettingsCommand::SaveTemplate { kind, source } => {
+                self.save_document_template(user, kind, source).await?
+            }
+            DocumentSettingsCommand::ResetTemplate(kind) => {
+                self.reset_document_template(user, kind).await?
+            }
+        }
         Ok(())
     }
 
@@ -401,7 +427,19 @@ pub fn router(services: Services, leptos_options: LeptosOptions, config: WebConf
     Router::new()
         .route(
             "/credit-notes/{id}/pdf",
-            axum::routing::get(credit_note_pdf),
+            axum::routing::get(
+                |state: State<AppState>, session, id: axum::extract::Path<i64>| {
+                    browser_pdf(state, session, id, DocumentKind::CreditNote)
+                },
+            ),
+        )
+        .route(
+            "/invoices/{id}/pdf",
+            axum::routing::get(
+                |state: State<AppState>, session, id: axum::extract::Path<i64>| {
+                    browser_pdf(state, session, id, DocumentKind::Invoice)
+                },
+            ),
         )
         .leptos_routes_with_context(
             &state,
@@ -440,11 +478,12 @@ pub fn router(services: Services, leptos_options: LeptosOptions, config: WebConf
         ))
 }
 
-/// The PDF download of the browser pages (session, not bearer token).
-async fn credit_note_pdf(
+/// The PDF downloads of the browser pages (session, not bearer token).
+async fn browser_pdf(
     State(state): State<AppState>,
     session: tower_sessions::Session,
     axum::extract::Path(id): axum::extract::Path<i64>,
+    kind: DocumentKind,
 ) -> axum::response::Response {
     let user_id = app::backend::session_user_id(&session, state.services.now())
         .await
@@ -457,7 +496,11 @@ async fn credit_note_pdf(
     let Some(user) = user else {
         return axum::response::Redirect::to("/login").into_response();
     };
-    match state.services.credit_note_pdf(&user, id).await {
+    let rendered = match kind {
+        DocumentKind::CreditNote => state.services.credit_note_pdf(&user, id).await,
+        DocumentKind::Invoice => state.services.invoice_pdf(&user, id).await,
+    };
+    match rendered {
         Ok(pdf) => crate::api::pdf_response(pdf),
         Err(error) => crate::api::ApiError::from(error).into_response(),
     }

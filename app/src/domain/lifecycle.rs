@@ -180,6 +180,8 @@ pub enum CreditNoteAction {
     MarkAvailable,
     Cancel,
     Delete,
+    /// E-mail the finalized note to the customer.
+    Send,
 }
 
 impl CreditNoteAction {
@@ -194,6 +196,7 @@ impl CreditNoteAction {
         CreditNoteAction::MarkAvailable,
         CreditNoteAction::Cancel,
         CreditNoteAction::Delete,
+        CreditNoteAction::Send,
     ];
 
     fn blocked_by_allocations(self) -> bool {
@@ -218,6 +221,7 @@ impl CreditNoteAction {
             CreditNoteAction::MarkAvailable => "made available again",
             CreditNoteAction::Cancel => "cancelled",
             CreditNoteAction::Delete => "deleted",
+            CreditNoteAction::Send => "sent",
         }
     }
 }
@@ -226,9 +230,10 @@ impl CreditNoteAction {
     /// What a user's role must allow to take this action.
     pub fn permission(self) -> Permission {
         match self {
-            CreditNoteAction::Edit | CreditNoteAction::Submit | CreditNoteAction::Comment => {
-                Permission::WriteCreditNotes
-            }
+            CreditNoteAction::Edit
+            | CreditNoteAction::Submit
+            | CreditNoteAction::Comment
+            | CreditNoteAction::Send => Permission::WriteCreditNotes,
             CreditNoteAction::Reject | CreditNoteAction::Finalize => {
                 Permission::FinalizeCreditNotes
             }
@@ -316,6 +321,8 @@ pub fn check_credit_note_action(
         A::Refund => status == S::Available,
         A::MarkAvailable => status == S::Used,
         A::Cancel => status == S::Available,
+        // What the customer receives must be final and still stand.
+        A::Send => matches!(status, S::Available | S::Used),
     };
     if allowed {
         Ok(())

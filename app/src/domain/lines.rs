@@ -128,6 +128,49 @@ pub fn document_totals(lines: &[LineInput], currency: Currency) -> DocumentTotal
     })
 }
 
+/// The taxable amount and the tax of every rate a document uses, lowest rate first: what an
+/// invoice or credit note must state per rate (EU VAT Directive art. 226). Sums of the lines'
+/// own rounded values, so the rows add up to the document's totals.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RateTotals {
+    pub rate: Decimal,
+    pub net: Decimal,
+    pub tax: Decimal,
+}
+
+pub fn totals_by_rate(
+    lines: &[LineInput],
+    currency: Currency,
+) -> Result<Vec<RateTotals>, MoneyError> {
+    let mut rates: Vec<RateTotals> = Vec::new();
+    for line in lines {
+        let amounts = line.checked_amounts(currency)?;
+        let rate = line.tax_rate.normalize();
+        let index = match rates.iter().position(|row| row.rate == rate) {
+            Some(index) => index,
+            None => {
+                rates.push(RateTotals {
+                    rate,
+                    net: currency.zero(),
+                    tax: currency.zero(),
+                });
+                rates.len() - 1
+            }
+        };
+        let row = &mut rates[index];
+        row.net = row
+            .net
+            .checked_add(amounts.net)
+            .ok_or(MoneyError::TooLarge)?;
+        row.tax = row
+            .tax
+            .checked_add(amounts.tax)
+            .ok_or(MoneyError::TooLarge)?;
+    }
+    rates.sort_by_key(|row| row.rate);
+    Ok(rates)
+}
+
 /// Whether a percentage (a discount, a tax rate) lies within 0–100.
 pub fn is_percentage(value: Decimal) -> bool {
     (Decimal::ZERO..=HUNDRED).contains(&value)
@@ -287,6 +330,35 @@ mod tests {
     fn fractional_tax_rates() {
         let totals = document_totals(&[line(dec!(1), dec!(1200.00), dec!(0), dec!(17.5))], eur());
         assert_eq!(totals.total, dec!(1410.00));
+    }
+
+    #[test]
+    fn totals_by_rate_add_up_to_the_document_and_merge_equal_rates() {
+        let lines = [
+            line(dec!(1), dec!(100.00), dec!(0), dec!(20)),
+            line(dec!(3), dec!(10.00), dec!(0), dec!(5.5)),
+            line(dec!(1), dec!(33.33), dec!(0), dec!(20.0)),
+        ];
+        let rates = totals_by_rate(&lines, eur()).unwrap();
+        assert_eq!(
+            rates,
+            vec![
+                RateTotals {
+                    rate: dec!(5.5),
+                    net: dec!(30.00),
+                    tax: dec!(1.65)
+                },
+                RateTotals {
+                    rate: dec!(20),
+                    net: dec!(133.33),
+                    tax: dec!(26.67)
+                },
+            ]
+        );
+        let totals = document_totals(&lines, eur());
+        let net: Decimal = rates.iter().map(|row| row.net).sum();
+        let tax: Decimal = rates.iter().map(|row| row.tax).sum();
+        assert_eq!((net, tax), (totals.subtotal, totals.tax_total));
     }
 
     fn fields(lines: &[LineInput], currency: Currency, signs: LineSigns) -> Vec<String> {

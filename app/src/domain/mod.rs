@@ -24,8 +24,8 @@ pub use lifecycle::{
     check_invoice_action, credit_note_action_state, invoice_action_state, is_finalized,
 };
 pub use lines::{
-    DocumentTotals, LineAmounts, LineInput, LineSigns, MAX_LINES, checked_document_totals,
-    document_totals, line_violations,
+    DocumentTotals, LineAmounts, LineInput, LineSigns, MAX_LINES, RateTotals,
+    checked_document_totals, document_totals, line_violations, totals_by_rate,
 };
 pub use linking::{
     AllocationPlan, AllocationRequest, CreditNoteBalance, InvoiceBalance, LinkBlock, LinkableRow,

@@ -123,6 +123,11 @@ impl Currency {
 
     /// Formats an amount for people: "1,410.00 EUR".
     pub fn format(self, amount: Decimal) -> String {
+        format!("{} {}", self.figure(amount), self.code())
+    }
+
+    /// An amount as a column of figures shows it, without the currency: "1,410.00".
+    pub fn figure(self, amount: Decimal) -> String {
         let rounded = self.round(amount);
         let text = rounded.abs().to_string();
         let (whole, fraction) = match text.split_once('.') {
@@ -142,8 +147,8 @@ impl Currency {
             ""
         };
         match fraction {
-            Some(fraction) => format!("{sign}{grouped}.{fraction} {}", self.code()),
-            None => format!("{sign}{grouped} {}", self.code()),
+            Some(fraction) => format!("{sign}{grouped}.{fraction}"),
+            None => format!("{sign}{grouped}"),
         }
     }
 }

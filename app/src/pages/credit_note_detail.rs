@@ -15,7 +15,7 @@ use crate::model::CreditNotePage;
 use crate::problem::Problem;
 use crate::rpc::credit_notes::{
     CancelCreditNote, CommentCreditNote, DeleteCreditNote, FinalizeCreditNote, RefundCreditNote,
-    RejectCreditNote, SubmitCreditNote, load_credit_note_page,
+    RejectCreditNote, SendCreditNote, SubmitCreditNote, load_credit_note_page,
 };
 
 /// The page's forms; their versions reload the page after each post.
@@ -28,6 +28,7 @@ struct Actions {
     delete: ServerAction<DeleteCreditNote>,
     comment: ServerAction<CommentCreditNote>,
     refund: ServerAction<RefundCreditNote>,
+    send: ServerAction<SendCreditNote>,
 }
 
 impl Actions {
@@ -40,10 +41,11 @@ impl Actions {
             delete: ServerAction::new(),
             comment: ServerAction::new(),
             refund: ServerAction::new(),
+            send: ServerAction::new(),
         }
     }
 
-    fn versions(&self) -> [usize; 7] {
+    fn versions(&self) -> [usize; 8] {
         [
             self.submit.version().get(),
             self.reject.version().get(),
@@ -52,6 +54,7 @@ impl Actions {
             self.delete.version().get(),
             self.comment.version().get(),
             self.refund.version().get(),
+            self.send.version().get(),
         ]
     }
 }
@@ -98,6 +101,8 @@ fn CreditNoteDetail(page: CreditNotePage, actions: Actions) -> impl IntoView {
     view! {
         <p><A href="/credit-notes">"← Credit notes"</A></p>
         <h1>"Credit note " {note.display_number()}</h1>
+        // A download, not a page of the app: the router must let the browser have it.
+        <p><a class="button" href=format!("/credit-notes/{id}/pdf") rel="external" download>"Export PDF"</a></p>
         <dl class="facts">
             <dt>"Customer"</dt><dd>{note.customer_name.clone()}</dd>
             <dt>"Date"</dt><dd>{note.date.to_string()}</dd>
@@ -127,6 +132,9 @@ fn CreditNoteDetail(page: CreditNotePage, actions: Actions) -> impl IntoView {
             <StatusActions id state=state actions/>
             {(state(CreditNoteAction::Refund) == ActionState::Enabled).then(|| view! {
                 <RefundForm id today=page.today.to_string() action=actions.refund/>
+            })}
+            {(state(CreditNoteAction::Send) == ActionState::Enabled).then(|| view! {
+                <SendForm id action=actions.send/>
             })}
         </section>
 
@@ -293,6 +301,52 @@ fn RefundForm(id: i64, today: String, action: ServerAction<RefundCreditNote>) ->
             <input type="hidden" name="credit_note_id" value=id/>
             <MoneyFields noun="Refund" today problem=Signal::derive(move || refusal(action))/>
             <button type="submit">"Record refund"</button>
+        </ActionForm>
+    }
+}
+
+/// "Send by e-mail": the PDF goes to the customer's address unless others are given; the
+/// message waits in the outbox and the timeline shows when it left.
+#[component]
+fn SendForm(id: i64, action: ServerAction<SendCreditNote>) -> impl IntoView {
+    let on = move |field: &'static str| {
+        move || {
+            refusal(action).and_then(|p| {
+                p.errors
+                    .iter()
+                    .find(|error| error.field == field || error.field.starts_with(&format!("{field}[")))
+                    .map(|error| view! { <span class="field-error" role="alert">{error.message.clone()}</span> })
+            })
+        }
+    };
+    let general = move || {
+        refusal(action)
+            .filter(|p| {
+                p.errors.iter().all(|e| {
+                    !["to", "cc", "message"]
+                        .iter()
+                        .any(|f| e.field.starts_with(f))
+                })
+            })
+            .map(|p| view! { <p class="problem" role="alert">{p.detail}</p> })
+    };
+    let queued = move || {
+        (action.version().get() > 0 && refusal(action).is_none() && !action.pending().get())
+            .then(|| view! { <p class="notice" role="status">"Queued for sending: the timeline shows when it has left."</p> })
+    };
+    view! {
+        <ActionForm action attr:class="send" attr:aria-label="Send by e-mail">
+            <h3>"Send by e-mail"</h3>
+            <input type="hidden" name="credit_note_id" value=id/>
+            <label>"To" <input type="text" name="to" placeholder="the customer's e-mail address"/></label>
+            {on("to")}
+            <label>"Cc" <input type="text" name="cc"/></label>
+            {on("cc")}
+            <label>"Message" <textarea name="message" rows="3" placeholder="a standard message naming the note"></textarea></label>
+            {on("message")}
+            {general}
+            {queued}
+            <button type="submit">"Send by e-mail"</button>
         </ActionForm>
     }
 }

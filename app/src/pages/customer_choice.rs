@@ -68,6 +68,7 @@ mod tests {
             email: None,
             currency: crate::domain::Currency::parse("PLN").unwrap(),
             tax_region: "PL".into(),
+            vat_id: None,
             billing_address: Default::default(),
             shipping_address: Default::default(),
             portal_enabled: false,

@@ -105,6 +105,8 @@ fn NewCustomerForm(action: ServerAction<CreateCustomer>) -> impl IntoView {
             {on("currency")}
             <label>"Tax region" <input type="text" name="form[tax_region]" placeholder="FR" required/></label>
             {on("tax_region")}
+            <label>"VAT id" <input type="text" name="form[vat_id]" placeholder="FR40303265045" maxlength="40"/></label>
+            {on("vat_id")}
             {address("billing", "Billing address", true)}
             {address("shipping", "Shipping address (blank: the billing address)", false)}
             {general}
@@ -215,6 +217,7 @@ fn CustomerDetail(page: CustomerPage, portal: ServerAction<SetCustomerPortal>) -
             <dt>"E-mail"</dt><dd>{customer.email.clone().unwrap_or_default()}</dd>
             <dt>"Currency"</dt><dd>{customer.currency.code()}</dd>
             <dt>"Tax region"</dt><dd>{customer.tax_region.clone()}</dd>
+            <dt>"VAT id"</dt><dd>{customer.vat_id.clone().unwrap_or_default()}</dd>
             <dt>"Billing address"</dt><dd>{address(&customer.billing_address)}</dd>
             <dt>"Shipping address"</dt><dd>{address(&customer.shipping_address)}</dd>
             <dt>"Credit remaining"</dt>{remaining}

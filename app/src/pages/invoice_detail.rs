@@ -113,6 +113,8 @@ fn InvoiceDetail(page: InvoicePage, actions: Actions) -> impl IntoView {
     view! {
         <p><A href="/invoices">"← All invoices"</A></p>
         <h1>"Invoice " {invoice.number.clone()}</h1>
+        // A download, not a page of the app: the router must let the browser have it.
+        <p><a class="button" href=format!("/invoices/{}/pdf", invoice.id) rel="external" download>"Export PDF"</a></p>
         <dl class="facts">
             <dt>"Customer"</dt><dd>{invoice.customer_name.clone()}</dd>
             <dt>"Currency"</dt><dd>{currency.code()}</dd>

@@ -1,14 +1,16 @@
 //! Settings (administrators): the tax table, region × category → rate, which proposes the rate
 //! of each new line (one form; blank a row to remove its rule, fill a spare row to add one;
-//! refusals show on their row), and the users: create, change a staff role, deactivate.
+//! refusals show on their row); the seller's details and the PDF templates that documents
+//! print with; and the users: create, change a staff role, deactivate.
 
 use leptos::prelude::*;
 
 use super::{ProblemMessage, field_error, form_error, problem_view, refusal};
 use crate::domain::Role;
-use crate::model::{SettingsPage, UserSummary};
+use crate::model::{SellerProfile, SettingsPage, TemplateSetting, UserSummary};
 use crate::rpc::settings::{
-    ChangeUserRole, CreateUser, DeactivateUser, SaveTaxTable, load_settings, rule_field,
+    ChangeUserRole, CreateUser, DeactivateUser, ResetTemplate, SaveSeller, SaveTaxTable,
+    SaveTemplate, load_settings, rule_field, template_field,
 };
 
 /// The page's forms; their versions reload the page after each post.
@@ -18,6 +20,9 @@ struct Actions {
     create_user: ServerAction<CreateUser>,
     change_role: ServerAction<ChangeUserRole>,
     deactivate: ServerAction<DeactivateUser>,
+    save_seller: ServerAction<SaveSeller>,
+    save_template: ServerAction<SaveTemplate>,
+    reset_template: ServerAction<ResetTemplate>,
 }
 
 /// Blank rows offered under the table for new rules.
@@ -30,6 +35,9 @@ pub fn SettingsPage() -> impl IntoView {
         create_user: ServerAction::new(),
         change_role: ServerAction::new(),
         deactivate: ServerAction::new(),
+        save_seller: ServerAction::new(),
+        save_template: ServerAction::new(),
+        reset_template: ServerAction::new(),
     };
     let page = Resource::new(
         move || {
@@ -38,6 +46,9 @@ pub fn SettingsPage() -> impl IntoView {
                 actions.create_user.version().get(),
                 actions.change_role.version().get(),
                 actions.deactivate.version().get(),
+                actions.save_seller.version().get(),
+                actions.save_template.version().get(),
+                actions.reset_template.version().get(),
             ]
         },
         |_| load_settings(),
@@ -50,6 +61,8 @@ pub fn SettingsPage() -> impl IntoView {
                     Err(problem) => view! { <ProblemMessage problem/> }.into_any(),
                     Ok(page) => view! {
                         <TaxTableForm rules=page.tax_table.rules.clone() save=actions.save/>
+                        <SellerForm seller=page.seller.clone() action=actions.save_seller/>
+                        <Templates templates=page.templates.clone() actions/>
                         <Users page actions/>
                     }.into_any(),
                 }
@@ -231,5 +244,85 @@ fn NewUserForm(customers: Vec<(i64, String)>, action: ServerAction<CreateUser>) 
             {general}
             <button type="submit" class="primary">"Create user"</button>
         </ActionForm>
+    }
+}
+
+/// The seller's details, printed on every document (EU VAT Directive art. 226).
+#[component]
+fn SellerForm(seller: SellerProfile, action: ServerAction<SaveSeller>) -> impl IntoView {
+    let on = move |field: &'static str| field_error(action, field);
+    let general = form_error(action);
+    let address = seller.address.clone();
+    let text = |value: Option<String>| value.unwrap_or_default();
+    view! {
+        <h2>"Seller"</h2>
+        <p class="hint">"Who issues the documents: printed on every PDF."</p>
+        <ActionForm action attr:class="customer-form" attr:aria-label="Seller">
+            <label>"Name" <input type="text" name="form[name]" value=seller.name.clone() required/></label>
+            {on("name")}
+            <label>"Address" <input type="text" name="form[line1]" value=address.line1.clone()/></label>
+            {on("address.line1")}
+            <label>"Address, second line" <input type="text" name="form[line2]" value=text(address.line2.clone())/></label>
+            {on("address.line2")}
+            <label>"Postal code" <input type="text" name="form[postal_code]" value=address.postal_code.clone()/></label>
+            {on("address.postal_code")}
+            <label>"City" <input type="text" name="form[city]" value=address.city.clone()/></label>
+            {on("address.city")}
+            <label>"Country" <input type="text" name="form[country]" value=address.country.clone()/></label>
+            {on("address.country")}
+            <label>"VAT id" <input type="text" name="form[vat_id]" value=text(seller.vat_id.clone())/></label>
+            {on("vat_id")}
+            <label>"IBAN" <input type="text" name="form[iban]" value=text(seller.iban.clone())/></label>
+            {on("iban")}
+            <label>"E-mail" <input type="email" name="form[email]" value=text(seller.email.clone())/></label>
+            {on("email")}
+            {general}
+            <button type="submit" class="primary">"Save seller"</button>
+        </ActionForm>
+    }
+}
+
+/// The PDF templates (Typst): edit one, or go back to the built-in one. A template that does
+/// not render is refused with Typst's error next to it.
+#[component]
+fn Templates(templates: Vec<TemplateSetting>, actions: Actions) -> impl IntoView {
+    let save = actions.save_template;
+    let reset = actions.reset_template;
+    view! {
+        <h2>"PDF templates"</h2>
+        <p class="hint">"Typst templates; the document arrives as JSON in " <code>"sys.inputs.data"</code> ". A template is tried on sample documents before it is saved."</p>
+        {templates.into_iter().map(|template| {
+            let kind = template.kind.as_str();
+            let title = format!("{} template", template.kind.label());
+            let field_id = format!("template-{kind}");
+            let state = if template.custom { "Edited in Settings" } else { "Built-in" };
+            let save_label = format!("Save the {}", title.to_lowercase());
+            let field_label = title.clone();
+            let heading = title.clone();
+            let field = template_field(template.kind);
+            let refused = move || {
+                refusal(save)
+                    .and_then(|p| p.field_message(&field).map(str::to_string))
+                    .map(|message| view! { <p class="field-error" role="alert">{message}</p> })
+            };
+            view! {
+                <section class="template" aria-label=title>
+                    <h3>{heading} " " <small class="hint">{state}</small></h3>
+                    <ActionForm action=save attr:aria-label=save_label>
+                        <input type="hidden" name="kind" value=kind/>
+                        <label for=field_id.clone() class="visually-hidden">{field_label}</label>
+                        <textarea id=field_id name="source" rows="16" spellcheck="false" class="code">{template.source.clone()}</textarea>
+                        {refused}
+                        <button type="submit" class="primary">"Save template"</button>
+                    </ActionForm>
+                    {template.custom.then(|| view! {
+                        <ActionForm action=reset attr:class="inline">
+                            <input type="hidden" name="kind" value=kind/>
+                            <button type="submit">"Back to the built-in template"</button>
+                        </ActionForm>
+                    })}
+                </section>
+            }
+        }).collect_view()}
     }
 }

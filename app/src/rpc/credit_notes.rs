@@ -192,6 +192,35 @@ pub async fn refund_credit_note(
     .await
 }
 
+/// Addresses as a form field holds them: separated by commas, semicolons or spaces.
+pub fn address_list(text: &str) -> Vec<String> {
+    text.split([',', ';', ' ', '\n'])
+        .map(str::trim)
+        .filter(|address| !address.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+#[server(prefix = "/rpc", endpoint = "send_credit_note")]
+pub async fn send_credit_note(
+    credit_note_id: i64,
+    #[server(default)] to: String,
+    #[server(default)] cc: String,
+    #[server(default)] message: String,
+) -> Result<(), Problem> {
+    let message = Some(message).filter(|text| !text.trim().is_empty());
+    act(
+        credit_note_id,
+        crate::backend::NoteCommand::Send {
+            to: address_list(&to),
+            cc: address_list(&cc),
+            message,
+        },
+        None,
+    )
+    .await
+}
+
 /// One invoice line of the "credit this invoice" form: every line is posted, so positions
 /// stay dense; `selected` is the checkbox, `quantity` the text typed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

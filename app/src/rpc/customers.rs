@@ -19,6 +19,7 @@ pub struct CustomerForm {
     pub email: String,
     pub currency: String,
     pub tax_region: String,
+    pub vat_id: String,
     pub billing_line1: String,
     pub billing_line2: String,
     pub billing_city: String,

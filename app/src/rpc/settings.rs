@@ -138,6 +138,96 @@ pub async fn deactivate_user(user_id: i64) -> Result<(), Problem> {
     on_users(crate::backend::UserCommand::Deactivate { user_id }).await
 }
 
+/// The seller form as posted.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SellerForm {
+    pub name: String,
+    pub line1: String,
+    pub line2: String,
+    pub city: String,
+    pub postal_code: String,
+    pub country: String,
+    pub vat_id: String,
+    pub iban: String,
+    pub email: String,
+}
+
+impl SellerForm {
+    pub fn profile(&self) -> crate::model::SellerProfile {
+        let optional = |text: &str| Some(text.trim().to_string()).filter(|text| !text.is_empty());
+        crate::model::SellerProfile {
+            name: self.name.trim().to_string(),
+            address: crate::model::Address::typed(
+                &self.line1,
+                &self.line2,
+                &self.city,
+                &self.postal_code,
+                &self.country,
+            ),
+            vat_id: optional(&self.vat_id),
+            iban: optional(&self.iban),
+            email: optional(&self.email),
+        }
+    }
+}
+
+/// The kind a template form names; an unknown one is named on the field.
+#[cfg(feature = "ssr")]
+fn document_kind(name: &str) -> Result<crate::model::DocumentKind, Problem> {
+    crate::model::DocumentKind::parse(name.trim())
+        .ok_or_else(|| Problem::validation("kind", format!("There is no document kind {name}")))
+}
+
+/// Runs one documents command, then shows the settings again.
+#[cfg(feature = "ssr")]
+async fn on_documents(command: crate::backend::DocumentSettingsCommand) -> Result<(), Problem> {
+    let user = crate::backend::require_user().await?;
+    crate::backend::desk()?
+        .document_settings(&user, command)
+        .await?;
+    leptos_axum::redirect("/settings");
+    Ok(())
+}
+
+#[server(prefix = "/rpc", endpoint = "save_seller")]
+pub async fn save_seller(form: SellerForm) -> Result<(), Problem> {
+    on_documents(crate::backend::DocumentSettingsCommand::SaveSeller(
+        form.profile(),
+    ))
+    .await
+}
+
+#[server(prefix = "/rpc", endpoint = "save_template")]
+pub async fn save_template(
+    #[server(default)] kind: String,
+    #[server(default)] source: String,
+) -> Result<(), Problem> {
+    let kind = document_kind(&kind)?;
+    on_documents(crate::backend::DocumentSettingsCommand::SaveTemplate { kind, source })
+        .await
+        .map_err(|mut problem| {
+            // Each kind has its own form on the page: the refusal goes beside the right one.
+            for error in &mut problem.errors {
+                if error.field == "source" {
+                    error.field = template_field(kind);
+                }
+            }
+            problem
+        })
+}
+
+/// The field of a kind's template on the settings page (`credit_note.source`).
+pub fn template_field(kind: crate::model::DocumentKind) -> String {
+    format!("{}.source", kind.as_str())
+}
+
+#[server(prefix = "/rpc", endpoint = "reset_template")]
+pub async fn reset_template(#[server(default)] kind: String) -> Result<(), Problem> {
+    let kind = document_kind(&kind)?;
+    on_documents(crate::backend::DocumentSettingsCommand::ResetTemplate(kind)).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

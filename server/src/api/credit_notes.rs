@@ -490,7 +490,7 @@ pub async fn pdf(
 }
 
 /// A PDF download.
-pub fn pdf_response(pdf: crate::services::CreditNotePdf) -> axum::response::Response {
+pub fn pdf_response(pdf: crate::services::RenderedPdf) -> axum::response::Response {
     use axum::http::header;
     (
         [

@@ -19,6 +19,10 @@ pub struct CustomerRequest {
     email: Option<String>,
     currency: String,
     tax_region: String,
+    /// The customer's VAT identification number (printed on its documents).
+    #[serde(default)]
+    #[schema(example = "FR40303265045")]
+    vat_id: Option<String>,
     billing_address: Address,
     #[serde(default)]
     shipping_address: Option<Address>,
@@ -45,6 +49,10 @@ pub async fn create(
             email: request.email.filter(|e| !e.trim().is_empty()),
             currency: currency?,
             tax_region: request.tax_region.trim().to_string(),
+            vat_id: request
+                .vat_id
+                .map(|id| id.trim().to_string())
+                .filter(|id| !id.is_empty()),
             shipping_address: request
                 .shipping_address
                 .unwrap_or_else(|| request.billing_address.clone()),

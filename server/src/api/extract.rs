@@ -250,6 +250,7 @@ const REQUEST_CODES: &[&str] = &[
     "payload_too_large",
     "unsupported_media_type",
     "too_many_requests",
+    "template_error",
     "internal_error",
 ];
 

@@ -4,6 +4,7 @@
 mod auth;
 mod credit_notes;
 mod customers;
+mod documents;
 mod extract;
 mod idempotency;
 mod input;
@@ -34,6 +35,16 @@ pub fn router(services: Services) -> Router {
             get(|| async { axum::Json(<openapi::ApiDoc as utoipa::OpenApi>::openapi()) }),
         )
         .route("/tax-rules", get(tax::read).put(tax::replace))
+        .route(
+            "/settings/seller",
+            get(documents::seller).put(documents::set_seller),
+        )
+        .route(
+            "/settings/templates/{kind}",
+            get(documents::template)
+                .put(documents::save_template)
+                .delete(documents::reset_template),
+        )
         .route("/customers", post(customers::create).get(customers::list))
         .route("/customers/{id}", get(customers::read))
         .route("/customers/{id}/credit-notes", get(customers::credit_notes))
@@ -52,6 +63,7 @@ pub fn router(services: Services) -> Router {
         .route("/invoices/{id}/cancel", post(invoices::cancel))
         .route("/invoices/{id}/credit-notes", post(invoices::credit))
         .route("/invoices/{id}/timeline", get(invoices::timeline))
+        .route("/invoices/{id}/pdf", get(documents::invoice_pdf))
         .route(
             "/invoices/{id}/linkable-credit-notes",
             get(invoices::linkable),
@@ -75,6 +87,7 @@ pub fn router(services: Services) -> Router {
         .route("/credit-notes/{id}/cancel", post(credit_notes::cancel))
         .route("/credit-notes/{id}/timeline", get(credit_notes::timeline))
         .route("/credit-notes/{id}/pdf", get(credit_notes::pdf))
+        .route("/credit-notes/{id}/send", post(documents::send))
         .route("/credit-notes/{id}/submit", post(credit_notes::submit))
         .route("/credit-notes/{id}/reject", post(credit_notes::reject))
         .route("/credit-notes/{id}/finalize", post(credit_notes::finalize))

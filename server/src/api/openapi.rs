@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{auth, credit_notes, customers, invoices, tax};
+use super::{auth, credit_notes, customers, documents, invoices, tax};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -23,6 +23,8 @@ use super::{auth, credit_notes, customers, invoices, tax};
         credit_notes::create, credit_notes::list, credit_notes::read, credit_notes::edit,
         credit_notes::remove, credit_notes::submit, credit_notes::reject, credit_notes::finalize, credit_notes::comment,
         credit_notes::refund, credit_notes::cancel, credit_notes::timeline, credit_notes::pdf,
+        documents::invoice_pdf, documents::seller, documents::set_seller, documents::template,
+        documents::save_template, documents::reset_template, documents::send,
     ),
     modifiers(&BearerAuth, &EveryProblem)
 )]

@@ -471,37 +471,3 @@ impl Services {
         })
     }
 }
-
-/// A rendered credit note: its file name and the PDF bytes.
-pub struct CreditNotePdf {
-    pub file_name: String,
-    pub bytes: Vec<u8>,
-}
-
-impl Services {
-    /// The credit note as a PDF, for whoever may read it (a portal user: its own finalized
-    /// notes only; others answer 404).
-    pub async fn credit_note_pdf(
-        &self,
-        user: &CurrentUser,
-        id: i64,
-    ) -> Result<CreditNotePdf, ServiceError> {
-        self.authorize(user, Permission::DownloadCreditNotePdf)?;
-        let note = self.credit_note(user, id).await?;
-        let mut tx = self.storage.read().await?;
-        let customer = tx
-            .customer(note.customer_id)
-            .await?
-            .map(views::customer)
-            .ok_or(ServiceError::NotFound("The customer"))?;
-        let bytes =
-            crate::pdf::credit_note_pdf(&note, &customer, note.related_invoice_number.as_deref());
-        let file_name = format!(
-            "{}.pdf",
-            note.number
-                .clone()
-                .unwrap_or_else(|| format!("draft-credit-note-{}", note.id))
-        );
-        Ok(CreditNotePdf { file_name, bytes })
-    }
-}

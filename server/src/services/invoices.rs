@@ -9,12 +9,16 @@ use super::lines::{LineDraft, content_record, resolve_lines};
 use super::{Caller, Event, ServiceError, Services, load_invoice, rule, views};
 use crate::storage::{EventKind, NewCustomer, NewInvoice, Page, Tx};
 
+/// VAT identification numbers are at most 14 characters in the EU; other tax ids run longer.
+const MAX_VAT_ID_CHARS: usize = 40;
+
 #[derive(Clone, Debug)]
 pub struct NewCustomerInput {
     pub name: String,
     pub email: Option<String>,
     pub currency: Currency,
     pub tax_region: String,
+    pub vat_id: Option<String>,
     pub billing_address: app::model::Address,
     pub shipping_address: app::model::Address,
 }
@@ -49,6 +53,13 @@ impl Services {
         if input.tax_region.trim().is_empty() {
             violations.push(("tax_region", "Give the customer's tax region"));
         }
+        if input
+            .vat_id
+            .as_ref()
+            .is_some_and(|id| id.chars().count() > MAX_VAT_ID_CHARS)
+        {
+            violations.push(("vat_id", "A VAT id has at most 40 characters"));
+        }
         if !violations.is_empty() {
             return Err(ServiceError::Rules(
                 violations
@@ -66,6 +77,7 @@ impl Services {
                 email: input.email,
                 currency: input.currency,
                 tax_region: input.tax_region,
+                vat_id: input.vat_id,
                 billing_address: input.billing_address,
                 shipping_address: input.shipping_address,
                 created_at: self.now(),
@@ -541,9 +553,20 @@ impl Services {
     ) -> Result<app::model::SettingsPage, ServiceError> {
         self.authorize(user, Permission::ManageUsers)?;
         let users = self.list_users(user).await?;
+        let mut templates = Vec::new();
+        for kind in app::model::DocumentKind::ALL {
+            let (source, custom) = self.document_template(user, kind).await?;
+            templates.push(app::model::TemplateSetting {
+                kind,
+                source,
+                custom,
+            });
+        }
         let mut tx = self.storage.read().await?;
         Ok(app::model::SettingsPage {
             tax_table: tx.tax_table().await?,
+            seller: tx.seller().await?.unwrap_or_default(),
+            templates,
             users,
             customers: super::customer_choices(&mut tx).await?,
             viewer: user.clone(),

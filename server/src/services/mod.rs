@@ -5,11 +5,13 @@ mod audit;
 mod auth;
 mod credit_notes;
 mod customers;
+mod documents;
 mod error;
 mod idempotency;
 mod invoices;
 mod lines;
 mod linking;
+mod outbox;
 mod portal;
 mod settlement;
 mod views;
@@ -25,12 +27,14 @@ pub use crate::storage::{CreditNoteFilter, InvoiceFilter, Page};
 pub use auth::{
     Caller, MAX_EMAIL_BYTES, NewUserInput, THROTTLE_RETENTION, TOKEN_LIFETIME_DAYS, throttle_keys,
 };
-pub use credit_notes::{CreatedCreditNote, CreditNotePdf, NewCreditNoteInput, NoteParticulars};
+pub use credit_notes::{CreatedCreditNote, NewCreditNoteInput, NoteParticulars};
+pub use documents::RenderedPdf;
 pub use error::ServiceError;
 pub use idempotency::{KEEP_HOURS as IDEMPOTENCY_KEEP_HOURS, KeyClaim, StoredAnswer};
 pub use invoices::{NewCustomerInput, NewInvoiceInput, TimelineEvent};
 pub use lines::LineDraft;
 pub use linking::LinkableNote;
+pub use outbox::{MAX_ATTEMPTS, MailTransport, QueuedMessage, SendRequest};
 pub use portal::SeenCreditNote;
 pub use settlement::{CreditNoteChanges, InvoiceChanges, PaymentInput};
 
@@ -79,6 +83,9 @@ impl Clock for ManualClock {
 pub struct Services {
     storage: Arc<dyn Storage>,
     clock: Arc<dyn Clock>,
+    printer: Arc<crate::pdf::Printer>,
+    /// Wakes the outbox worker when a request queues a message.
+    outbox_queued: Arc<tokio::sync::Notify>,
 }
 
 impl Services {
@@ -87,7 +94,20 @@ impl Services {
     }
 
     pub fn with_clock(storage: Arc<dyn Storage>, clock: Arc<dyn Clock>) -> Self {
-        Self { storage, clock }
+        Self {
+            storage,
+            clock,
+            printer: Arc::default(),
+            outbox_queued: Arc::default(),
+        }
+    }
+
+    /// These services, printing with `printer` (templates from a directory).
+    pub fn with_printer(self, printer: crate::pdf::Printer) -> Self {
+        Self {
+            printer: Arc::new(printer),
+            ..self
+        }
     }
 
     pub fn storage(&self) -> &Arc<dyn Storage> {

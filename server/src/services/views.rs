@@ -132,6 +132,7 @@ pub(crate) fn customer(record: CustomerRecord) -> CustomerView {
         email: record.email,
         currency: record.currency,
         tax_region: record.tax_region,
+        vat_id: record.vat_id,
         billing_address: record.billing_address,
         shipping_address: record.shipping_address,
         portal_enabled: record.portal_enabled,

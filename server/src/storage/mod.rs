@@ -13,6 +13,7 @@ mod group_commit;
 mod housekeeping;
 mod idempotency;
 mod ledger;
+mod outbox;
 mod postgres;
 mod records;
 pub mod scale;
@@ -28,6 +29,7 @@ pub use auth::AuthTx;
 pub use housekeeping::{PurgeCutoffs, Purged};
 pub use idempotency::IdempotencyTx;
 pub use ledger::LedgerTx;
+pub use outbox::{MessageContent, MessageRecord, NewMessage, OutboxTx};
 pub use postgres::PostgresStorage;
 pub use records::{
     AllocationRecord, ChargeRecord, CommentRecord, ContentRecord, CreditNoteBalanceRecord,
@@ -37,7 +39,7 @@ pub use records::{
     UserRecord,
 };
 pub use sessions::SessionBackend;
-pub use settings::SettingsTx;
+pub use settings::{SettingsTx, TemplateRecord};
 pub use sqlite::SqliteStorage;
 
 #[derive(Debug, thiserror::Error)]
@@ -140,7 +142,7 @@ pub struct ExplainedQuery {
 
 /// One transaction: the role traits hold what it can read and write.
 #[async_trait::async_trait]
-pub trait Tx: LedgerTx + AuditTx + AuthTx + IdempotencyTx + SettingsTx + Send {
+pub trait Tx: LedgerTx + AuditTx + AuthTx + IdempotencyTx + SettingsTx + OutboxTx + Send {
     async fn commit(self: Box<Self>) -> Result<(), StorageError>;
 }
 

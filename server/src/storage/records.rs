@@ -47,6 +47,7 @@ pub struct CustomerRecord {
     pub email: Option<String>,
     pub currency: Currency,
     pub tax_region: String,
+    pub vat_id: Option<String>,
     pub billing_address: app::model::Address,
     pub shipping_address: app::model::Address,
     /// Whether the customer's users may use the portal.
@@ -138,6 +139,7 @@ pub struct NewCustomer {
     pub email: Option<String>,
     pub currency: Currency,
     pub tax_region: String,
+    pub vat_id: Option<String>,
     pub billing_address: app::model::Address,
     pub shipping_address: app::model::Address,
     pub created_at: DateTime<Utc>,
@@ -205,6 +207,12 @@ pub enum EventKind {
     RefundRecorded,
     CreditNoteLinked,
     CreditNoteUnlinked,
+    EmailQueued,
+    EmailSent,
+    /// An attempt failed; the message is tried again later.
+    EmailDelayed,
+    /// The last attempt failed.
+    EmailFailed,
 }
 
 impl EventKind {
@@ -223,6 +231,10 @@ impl EventKind {
             EventKind::RefundRecorded => "refund_recorded",
             EventKind::CreditNoteLinked => "credit_note_linked",
             EventKind::CreditNoteUnlinked => "credit_note_unlinked",
+            EventKind::EmailQueued => "email_queued",
+            EventKind::EmailSent => "email_sent",
+            EventKind::EmailDelayed => "email_delayed",
+            EventKind::EmailFailed => "email_failed",
         }
     }
 }

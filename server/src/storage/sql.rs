@@ -19,6 +19,7 @@ pub mod auth;
 pub mod idempotency;
 pub mod ledger;
 pub mod lists;
+pub mod outbox;
 pub mod settings;
 
 /// A transaction on database `DB`; `locking` is set for write transactions.
@@ -103,7 +104,7 @@ pub const CREDIT_NOTE_COLUMNS: &str = "SELECT id, number, customer_id, \
 
 /// An address column: JSON. Customers created before addresses were required hold `{}`: read
 /// it as empty.
-fn address(json: &str) -> app::model::Address {
+pub fn address(json: &str) -> app::model::Address {
     serde_json::from_str(json).unwrap_or_default()
 }
 
@@ -112,8 +113,8 @@ pub fn address_json(address: &app::model::Address) -> String {
     serde_json::to_string(address).unwrap_or_default()
 }
 
-pub const CUSTOMER_COLUMNS: &str = "SELECT id, name, email, currency, tax_region, billing_address, \
-     shipping_address, portal_enabled, created_at FROM customers";
+pub const CUSTOMER_COLUMNS: &str = "SELECT id, name, email, currency, tax_region, vat_id, \
+     billing_address, shipping_address, portal_enabled, created_at FROM customers";
 
 #[derive(sqlx::FromRow)]
 pub struct CustomerRow {
@@ -122,6 +123,7 @@ pub struct CustomerRow {
     email: Option<String>,
     currency: String,
     tax_region: String,
+    vat_id: Option<String>,
     billing_address: String,
     shipping_address: String,
     portal_enabled: bool,
@@ -136,6 +138,7 @@ impl CustomerRow {
             email: self.email,
             currency: currency(&self.currency)?,
             tax_region: self.tax_region,
+            vat_id: self.vat_id,
             billing_address: address(&self.billing_address),
             shipping_address: address(&self.shipping_address),
             portal_enabled: self.portal_enabled,
@@ -618,6 +621,7 @@ macro_rules! impl_sql_tx {
         crate::storage::sql::idempotency::impl_idempotency_tx!($db);
         crate::storage::sql::ledger::impl_ledger_tx!($db);
         crate::storage::sql::settings::impl_settings_tx!($db);
+        crate::storage::sql::outbox::impl_outbox_tx!($db);
 
         #[async_trait::async_trait]
         impl crate::storage::Tx for crate::storage::sql::SqlTx<$db> {

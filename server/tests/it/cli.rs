@@ -2,6 +2,8 @@
 
 use std::process::{Command, Stdio};
 
+use crate::common::free_port;
+
 fn creditdesk(args: &[&str]) -> (bool, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_creditdesk"))
         .args(args)
@@ -320,14 +322,6 @@ fn session_cookie_when_serving(addr: &str, extra: &[&str]) -> String {
     let _ = child.kill();
     let _ = child.wait();
     cookie
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 #[test]

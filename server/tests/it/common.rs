@@ -224,6 +224,7 @@ pub async fn customer(services: &Services, name: &str, code: &str) -> i64 {
                 email: None,
                 currency: currency(code),
                 tax_region: "DE".into(),
+                vat_id: None,
                 billing_address: Default::default(),
                 shipping_address: Default::default(),
             },
@@ -622,4 +623,28 @@ impl TestApp {
             browser: self.signed_in(&email).await,
         }
     }
+}
+
+/// A TCP port on loopback that nothing listens on (yet).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The text of a PDF, as `pdftotext` (Debian's poppler-utils) reads it, columns kept.
+pub fn pdf_text(bytes: &[u8]) -> String {
+    use std::io::Write;
+    let mut child = std::process::Command::new("pdftotext")
+        .args(["-layout", "-enc", "UTF-8", "-", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("pdftotext runs (scripts/lib.sh ensure_test_tools installs poppler-utils)");
+    child.stdin.take().unwrap().write_all(bytes).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "pdftotext read the PDF");
+    String::from_utf8(output.stdout).unwrap()
 }

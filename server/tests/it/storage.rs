@@ -29,6 +29,7 @@ fn new_customer(name: &str) -> NewCustomer {
         email: None,
         currency: common::currency("EUR"),
         tax_region: "FR".into(),
+        vat_id: None,
         billing_address: Default::default(),
         shipping_address: Default::default(),
         created_at: chrono::Utc::now(),

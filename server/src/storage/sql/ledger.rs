@@ -11,13 +11,14 @@ macro_rules! impl_ledger_tx {
             ) -> Result<i64, crate::storage::StorageError> {
                 let address = crate::storage::sql::address_json;
                 let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO customers (name, email, currency, tax_region, billing_address, \
-                     shipping_address, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                    "INSERT INTO customers (name, email, currency, tax_region, vat_id, billing_address, \
+                     shipping_address, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
                 )
                 .bind(&customer.name)
                 .bind(&customer.email)
                 .bind(customer.currency.code())
                 .bind(&customer.tax_region)
+                .bind(&customer.vat_id)
                 .bind(address(&customer.billing_address))
                 .bind(address(&customer.shipping_address))
                 .bind(customer.created_at)

@@ -48,6 +48,95 @@ macro_rules! impl_settings_tx {
                 }
                 Ok(())
             }
+
+            async fn seller(
+                &mut self,
+            ) -> Result<Option<app::model::SellerProfile>, crate::storage::StorageError> {
+                let row: Option<(String, String, Option<String>, Option<String>, Option<String>)> =
+                    sqlx::query_as(
+                        "SELECT name, address, vat_id, iban, email FROM seller_profile WHERE id = 1",
+                    )
+                    .fetch_optional(&mut *self.tx)
+                    .await?;
+                Ok(row.map(|(name, address, vat_id, iban, email)| app::model::SellerProfile {
+                    name,
+                    address: crate::storage::sql::address(&address),
+                    vat_id,
+                    iban,
+                    email,
+                }))
+            }
+
+            async fn save_seller(
+                &mut self,
+                seller: &app::model::SellerProfile,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> Result<(), crate::storage::StorageError> {
+                sqlx::query(
+                    "INSERT INTO seller_profile (id, name, address, vat_id, iban, email, updated_at) \
+                     VALUES (1, $1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO UPDATE SET \
+                     name = excluded.name, address = excluded.address, vat_id = excluded.vat_id, \
+                     iban = excluded.iban, email = excluded.email, updated_at = excluded.updated_at",
+                )
+                .bind(&seller.name)
+                .bind(crate::storage::sql::address_json(&seller.address))
+                .bind(&seller.vat_id)
+                .bind(&seller.iban)
+                .bind(&seller.email)
+                .bind(at)
+                .execute(&mut *self.tx)
+                .await?;
+                Ok(())
+            }
+
+            async fn document_template(
+                &mut self,
+                kind: app::model::DocumentKind,
+            ) -> Result<Option<crate::storage::TemplateRecord>, crate::storage::StorageError> {
+                let row: Option<(String, chrono::DateTime<chrono::Utc>)> = sqlx::query_as(
+                    "SELECT source, updated_at FROM document_templates WHERE kind = $1",
+                )
+                .bind(kind.as_str())
+                .fetch_optional(&mut *self.tx)
+                .await?;
+                Ok(row.map(|(source, updated_at)| crate::storage::TemplateRecord {
+                    source,
+                    updated_at,
+                }))
+            }
+
+            async fn save_document_template(
+                &mut self,
+                kind: app::model::DocumentKind,
+                source: &str,
+                at: chrono::DateTime<chrono::Utc>,
+                by: i64,
+            ) -> Result<(), crate::storage::StorageError> {
+                sqlx::query(
+                    "INSERT INTO document_templates (kind, source, updated_at, updated_by) \
+                     VALUES ($1, $2, $3, $4) ON CONFLICT (kind) DO UPDATE SET \
+                     source = excluded.source, updated_at = excluded.updated_at, \
+                     updated_by = excluded.updated_by",
+                )
+                .bind(kind.as_str())
+                .bind(source)
+                .bind(at)
+                .bind(by)
+                .execute(&mut *self.tx)
+                .await?;
+                Ok(())
+            }
+
+            async fn remove_document_template(
+                &mut self,
+                kind: app::model::DocumentKind,
+            ) -> Result<bool, crate::storage::StorageError> {
+                let done = sqlx::query("DELETE FROM document_templates WHERE kind = $1")
+                    .bind(kind.as_str())
+                    .execute(&mut *self.tx)
+                    .await?;
+                Ok(done.rows_affected() > 0)
+            }
         }
     };
 }

@@ -1,0 +1,212 @@
+//! PDFs of credit notes and invoices: Typst templates compiled in-process with the fonts
+//! embedded in the binary (`server/fonts`), so nothing is looked up or downloaded to render.
+//!
+//! Each kind of document has a template (`credit-note.typ`, `invoice.typ`) that imports the
+//! shared `layout.typ`. Which template applies, most specific first: the one saved in Settings
+//! (checked when saved), the one in the `CREDITDESK_TEMPLATES` directory (checked at start-up),
+//! the built-in one (`server/templates`). A template reads the document as JSON from
+//! `sys.inputs.data`; [`print::PrintData`] is that JSON.
+
+pub mod print;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::LazyLock;
+
+use app::model::DocumentKind;
+use typst::diag::SourceDiagnostic;
+use typst::foundations::{Dict, IntoValue};
+use typst::syntax::DiagSpanKind;
+use typst::text::Font;
+use typst_as_lib::{TypstAsLibError, TypstEngine};
+use typst_layout::PagedDocument;
+
+pub use print::PrintData;
+
+/// The shared layout's file name; templates import it.
+const LAYOUT: &str = "layout.typ";
+
+const BUILT_IN: [(&str, &str); 3] = [
+    (LAYOUT, include_str!("../../templates/layout.typ")),
+    (
+        "credit-note.typ",
+        include_str!("../../templates/credit-note.typ"),
+    ),
+    ("invoice.typ", include_str!("../../templates/invoice.typ")),
+];
+
+/// Every face the templates may name, parsed once.
+static FONTS: LazyLock<Vec<Font>> = LazyLock::new(|| {
+    [
+        &include_bytes!("../../fonts/NotoSans-Regular.ttf")[..],
+        &include_bytes!("../../fonts/NotoSans-Bold.ttf")[..],
+        &include_bytes!("../../fonts/NotoSans-Italic.ttf")[..],
+        &include_bytes!("../../fonts/DroidSansFallbackFull.ttf")[..],
+    ]
+    .into_iter()
+    .flat_map(|bytes| Font::iter(typst::foundations::Bytes::new(bytes)))
+    .collect()
+});
+
+/// Templates are text files of modest size.
+const MAX_TEMPLATE_BYTES: usize = 256 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum PrintError {
+    /// The template does not compile, or fails on this document: what Typst said.
+    #[error("{0}")]
+    Template(String),
+    #[error("the templates directory {path}: {reason}")]
+    Directory { path: String, reason: String },
+}
+
+/// The template file of a kind of document.
+pub fn template_file(kind: DocumentKind) -> &'static str {
+    match kind {
+        DocumentKind::CreditNote => "credit-note.typ",
+        DocumentKind::Invoice => "invoice.typ",
+    }
+}
+
+/// The built-in template of a kind, as shipped.
+pub fn built_in_template(kind: DocumentKind) -> &'static str {
+    built_in(template_file(kind)).unwrap_or_default()
+}
+
+fn built_in(file: &str) -> Option<&'static str> {
+    BUILT_IN
+        .iter()
+        .find(|(name, _)| *name == file)
+        .map(|(_, source)| *source)
+}
+
+/// Renders documents; holds the templates of the templates directory, if one was given.
+#[derive(Debug, Default)]
+pub struct Printer {
+    directory: BTreeMap<&'static str, String>,
+}
+
+impl Printer {
+    /// A printer with the built-in templates, overridden by those of `directory` that exist
+    /// there. Each kind is rendered against sample documents, so a broken template stops the
+    /// server at start-up rather than a PDF later.
+    pub fn new(directory: Option<&Path>) -> Result<Self, PrintError> {
+        let mut printer = Printer::default();
+        if let Some(directory) = directory {
+            let fail = |reason: String| PrintError::Directory {
+                path: directory.display().to_string(),
+                reason,
+            };
+            if !directory.is_dir() {
+                return Err(fail("not a directory".into()));
+            }
+            for (file, _) in BUILT_IN {
+                let path = directory.join(file);
+                if path.exists() {
+                    let source = std::fs::read_to_string(&path)
+                        .map_err(|error| fail(format!("{file}: {error}")))?;
+                    printer.directory.insert(file, source);
+                }
+            }
+            for kind in DocumentKind::ALL {
+                printer
+                    .check(kind, None)
+                    .map_err(|error| fail(format!("{}: {error}", template_file(kind))))?;
+            }
+        }
+        Ok(printer)
+    }
+
+    /// The template that applies to `kind` when none is saved in Settings.
+    pub fn default_template(&self, kind: DocumentKind) -> &str {
+        self.source(template_file(kind))
+    }
+
+    fn source(&self, file: &str) -> &str {
+        self.directory
+            .get(file)
+            .map(String::as_str)
+            .or_else(|| built_in(file))
+            .unwrap_or_default()
+    }
+
+    /// Refuses a template that does not render every sample document of its kind.
+    pub fn check(&self, kind: DocumentKind, saved: Option<&str>) -> Result<(), PrintError> {
+        if saved.is_some_and(|source| source.len() > MAX_TEMPLATE_BYTES) {
+            return Err(PrintError::Template(format!(
+                "A template has at most {} KiB",
+                MAX_TEMPLATE_BYTES / 1024
+            )));
+        }
+        for sample in print::samples(kind) {
+            self.render(kind, saved, &sample)?;
+        }
+        Ok(())
+    }
+
+    /// The document as a PDF, from the template saved in Settings if any. CPU-bound (tens of
+    /// milliseconds): async callers run it on a blocking thread.
+    pub fn render(
+        &self,
+        kind: DocumentKind,
+        saved: Option<&str>,
+        data: &PrintData,
+    ) -> Result<Vec<u8>, PrintError> {
+        let main = template_file(kind);
+        let main_source = saved.unwrap_or_else(|| self.source(main));
+        let sources = [(main, main_source), (LAYOUT, self.source(LAYOUT))];
+        let engine = TypstEngine::builder()
+            .fonts(FONTS.iter().cloned())
+            .with_static_source_file_resolver(sources)
+            .build();
+        let json = serde_json::to_string(data)
+            .map_err(|error| PrintError::Template(format!("document data: {error}")))?;
+        let mut inputs = Dict::new();
+        inputs.insert("data".into(), json.into_value());
+        let document: PagedDocument = engine
+            .compile_with_input(main, inputs)
+            .output
+            .map_err(|error| PrintError::Template(describe(error, &sources)))?;
+        typst_pdf::pdf(&document, &typst_pdf::PdfOptions::default())
+            .map_err(|errors| PrintError::Template(diagnostics(&errors, &sources)))
+    }
+}
+
+fn describe(error: TypstAsLibError, sources: &[(&str, &str)]) -> String {
+    match error {
+        TypstAsLibError::TypstSource(errors) => diagnostics(&errors, sources),
+        other => other.to_string(),
+    }
+}
+
+/// Typst's errors as a template's author needs them: file, line, message, hints.
+fn diagnostics(errors: &[SourceDiagnostic], sources: &[(&str, &str)]) -> String {
+    errors
+        .iter()
+        .map(|error| {
+            let place = || {
+                let (id, start) = match error.span.get() {
+                    DiagSpanKind::Number { id, num, sub_range } => {
+                        let file = id.vpath().get_without_slash();
+                        let text = sources.iter().find(|(name, _)| *name == file)?.1;
+                        // Spans number the nodes of a parse: the same text parses the same.
+                        let source = typst::syntax::Source::new(id, text.to_string());
+                        (id, source.range(num, sub_range)?.start)
+                    }
+                    DiagSpanKind::Range { id, range } => (id, range.start),
+                    DiagSpanKind::Detached => return None,
+                };
+                let file = id.vpath().get_without_slash();
+                let text = sources.iter().find(|(name, _)| *name == file)?.1;
+                let line = text.get(..start)?.matches('\n').count() + 1;
+                Some(format!("{file}, line {line}: "))
+            };
+            let mut message = format!("{}{}", place().unwrap_or_default(), error.message);
+            for hint in &error.hints {
+                message.push_str(&format!(" (hint: {})", hint.v));
+            }
+            message
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}

@@ -1,0 +1,383 @@
+//! What a template receives: the document as JSON (`sys.inputs.data`), with every amount
+//! already formatted, so templates do no arithmetic and cannot round differently.
+
+use app::domain::{Currency, LineInput, totals_by_rate};
+use app::model::{Address, CreditNoteView, CustomerView, DocumentKind, InvoiceView, SellerProfile};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PrintData {
+    /// `credit_note` or `invoice`.
+    pub kind: DocumentKind,
+    /// "Credit note", "Invoice".
+    pub title: String,
+    /// A draft prints with a "DRAFT — not valid" mark and no number.
+    pub draft: bool,
+    pub number: Option<String>,
+    pub date: String,
+    pub due_date: Option<String>,
+    pub currency: String,
+    pub seller: Party,
+    pub customer: Party,
+    /// The invoice a credit note credits, or a correction invoice corrects.
+    pub related_invoice: Option<InvoiceReference>,
+    /// The invoices a credit note was applied to.
+    pub linked_invoices: Vec<String>,
+    pub reason: Option<String>,
+    pub lines: Vec<PrintLine>,
+    /// A standalone credit's charge (then there are no lines).
+    pub charge: Option<PrintCharge>,
+    /// Taxable amount and tax per rate, lowest rate first.
+    pub taxes: Vec<PrintRate>,
+    pub subtotal: String,
+    pub tax_total: String,
+    pub total: String,
+    /// Rows under the total: an invoice's credits, payments and the amount due.
+    pub extra_totals: Vec<PrintTotal>,
+    /// Free text at the foot of the document.
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Party {
+    pub name: String,
+    pub address_lines: Vec<String>,
+    pub vat_id: Option<String>,
+    pub email: Option<String>,
+    pub iban: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct InvoiceReference {
+    pub number: String,
+    pub date: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PrintLine {
+    pub description: String,
+    pub quantity: String,
+    pub unit_price: String,
+    pub discount_percent: String,
+    pub tax_rate: String,
+    pub net: String,
+    pub tax: String,
+    pub total: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PrintCharge {
+    pub code: String,
+    pub description: String,
+    pub amount: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PrintRate {
+    pub rate: String,
+    pub net: String,
+    pub tax: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PrintTotal {
+    pub label: String,
+    pub amount: String,
+}
+
+fn date(day: NaiveDate) -> String {
+    day.format("%Y-%m-%d").to_string()
+}
+
+fn address_lines(address: &Address) -> Vec<String> {
+    let place = format!("{} {}", address.postal_code, address.city);
+    [
+        address.line1.as_str(),
+        address.line2.as_deref().unwrap_or(""),
+        place.trim(),
+        address.country.as_str(),
+    ]
+    .into_iter()
+    .filter(|line| !line.is_empty())
+    .map(str::to_string)
+    .collect()
+}
+
+fn seller(profile: &SellerProfile) -> Party {
+    Party {
+        name: profile.name.clone(),
+        address_lines: address_lines(&profile.address),
+        vat_id: profile.vat_id.clone(),
+        email: profile.email.clone(),
+        iban: profile.iban.clone(),
+    }
+}
+
+fn customer(customer: &CustomerView, address: &Address) -> Party {
+    Party {
+        name: customer.name.clone(),
+        address_lines: address_lines(address),
+        vat_id: customer.vat_id.clone(),
+        email: customer.email.clone(),
+        iban: None,
+    }
+}
+
+fn percent(value: Decimal) -> String {
+    value.normalize().to_string()
+}
+
+/// Lines, per-rate taxes and totals, formatted in the document's currency.
+struct Figures {
+    lines: Vec<PrintLine>,
+    taxes: Vec<PrintRate>,
+    subtotal: String,
+    tax_total: String,
+    total: String,
+}
+
+fn figures(
+    currency: Currency,
+    lines: &[app::model::LineView],
+    totals: (Decimal, Decimal, Decimal),
+) -> Figures {
+    let inputs: Vec<LineInput> = lines.iter().map(|line| line.input()).collect();
+    // Stored lines always fit (they were checked when written).
+    let taxes = totals_by_rate(&inputs, currency).unwrap_or_default();
+    Figures {
+        lines: lines
+            .iter()
+            .map(|line| PrintLine {
+                description: line.description.clone(),
+                quantity: line.quantity.normalize().to_string(),
+                unit_price: currency.figure(line.unit_price),
+                discount_percent: percent(line.discount_percent),
+                tax_rate: percent(line.tax_rate),
+                net: currency.figure(line.net),
+                tax: currency.figure(line.tax),
+                total: currency.figure(line.total),
+            })
+            .collect(),
+        taxes: taxes
+            .into_iter()
+            .map(|rate| PrintRate {
+                rate: percent(rate.rate),
+                net: currency.figure(rate.net),
+                tax: currency.figure(rate.tax),
+            })
+            .collect(),
+        subtotal: currency.figure(totals.0),
+        tax_total: currency.figure(totals.1),
+        total: currency.figure(totals.2),
+    }
+}
+
+/// A credit note as its template sees it. `related` is the credited invoice's number and date.
+pub fn credit_note(
+    note: &CreditNoteView,
+    buyer: &CustomerView,
+    profile: &SellerProfile,
+    related: Option<(String, NaiveDate)>,
+) -> PrintData {
+    let currency = note.currency;
+    let mut figures = figures(
+        currency,
+        &note.lines,
+        (note.subtotal, note.tax_total, note.total),
+    );
+    let charge = note.charge.as_ref().map(|charge| PrintCharge {
+        code: charge.code.clone(),
+        description: charge.description.clone(),
+        amount: currency.figure(charge.amount),
+    });
+    if charge.is_some() {
+        // A charge carries no tax: it shows as taxable at 0 %.
+        figures.taxes = vec![PrintRate {
+            rate: "0".into(),
+            net: figures.subtotal.clone(),
+            tax: currency.figure(Decimal::ZERO),
+        }];
+    }
+    let mut linked_invoices: Vec<String> = Vec::new();
+    for allocation in &note.allocations {
+        if !linked_invoices.contains(&allocation.invoice_number) {
+            linked_invoices.push(allocation.invoice_number.clone());
+        }
+    }
+    PrintData {
+        kind: DocumentKind::CreditNote,
+        title: DocumentKind::CreditNote.label().to_string(),
+        draft: note.number.is_none(),
+        number: note.number.clone(),
+        date: date(note.date),
+        due_date: None,
+        currency: currency.code().to_string(),
+        seller: seller(profile),
+        customer: customer(buyer, &note.billing_address),
+        related_invoice: related.map(|(number, day)| InvoiceReference {
+            number,
+            date: date(day),
+        }),
+        linked_invoices,
+        reason: note.reason.clone(),
+        lines: figures.lines,
+        charge,
+        taxes: figures.taxes,
+        subtotal: figures.subtotal,
+        tax_total: figures.tax_total,
+        total: figures.total,
+        extra_totals: Vec::new(),
+        note: None,
+    }
+}
+
+/// An invoice as its template sees it. `related` is the corrected invoice's number and date.
+pub fn invoice(
+    invoice: &InvoiceView,
+    buyer: &CustomerView,
+    profile: &SellerProfile,
+    related: Option<(String, NaiveDate)>,
+) -> PrintData {
+    let currency = invoice.currency;
+    let figures = figures(
+        currency,
+        &invoice.lines,
+        (invoice.subtotal, invoice.tax_total, invoice.total),
+    );
+    let mut extra_totals = Vec::new();
+    if !invoice.credited_amount.is_zero() {
+        extra_totals.push(PrintTotal {
+            label: "Credited".into(),
+            amount: currency.figure(-invoice.credited_amount),
+        });
+    }
+    if !invoice.paid_amount.is_zero() {
+        extra_totals.push(PrintTotal {
+            label: "Paid".into(),
+            amount: currency.figure(-invoice.paid_amount),
+        });
+    }
+    if !extra_totals.is_empty() {
+        extra_totals.push(PrintTotal {
+            label: "Amount due".into(),
+            amount: currency.figure(invoice.balance().outstanding()),
+        });
+    }
+    let draft = invoice.status == app::domain::InvoiceStatus::Draft;
+    PrintData {
+        kind: DocumentKind::Invoice,
+        title: DocumentKind::Invoice.label().to_string(),
+        draft,
+        number: (!draft).then(|| invoice.number.clone()),
+        date: date(invoice.issue_date),
+        due_date: invoice.due_date.map(date),
+        currency: currency.code().to_string(),
+        seller: seller(profile),
+        customer: customer(buyer, &buyer.billing_address),
+        related_invoice: related.map(|(number, day)| InvoiceReference {
+            number,
+            date: date(day),
+        }),
+        linked_invoices: Vec::new(),
+        reason: None,
+        lines: figures.lines,
+        charge: None,
+        taxes: figures.taxes,
+        subtotal: figures.subtotal,
+        tax_total: figures.tax_total,
+        total: figures.total,
+        extra_totals,
+        note: None,
+    }
+}
+
+/// Documents a template must render before it is accepted: every optional part present and
+/// absent, a draft and a final document, names in several scripts.
+pub fn samples(kind: DocumentKind) -> Vec<PrintData> {
+    let party = |name: &str, vat_id: Option<&str>| Party {
+        name: name.into(),
+        address_lines: vec![
+            "ul. Piotrkowska 1".into(),
+            "90-001 Łódź".into(),
+            "PL".into(),
+        ],
+        vat_id: vat_id.map(str::to_string),
+        email: Some("billing@example.com".into()),
+        iban: Some("DE89 3704 0044 0532 0130 00".into()),
+    };
+    let line = PrintLine {
+        description: "Κεφαλαιοποίηση — 東京 service".into(),
+        quantity: "2".into(),
+        unit_price: "50.00".into(),
+        discount_percent: "10".into(),
+        tax_rate: "20".into(),
+        net: "90.00".into(),
+        tax: "18.00".into(),
+        total: "108.00".into(),
+    };
+    let full = PrintData {
+        kind,
+        title: kind.label().into(),
+        draft: false,
+        number: Some("CN-2026-00001".into()),
+        date: "2026-01-31".into(),
+        due_date: Some("2026-02-28".into()),
+        currency: "EUR".into(),
+        seller: party("Seller GmbH", Some("DE123456789")),
+        customer: party("ООО Москва", Some("PL1234567890")),
+        related_invoice: Some(InvoiceReference {
+            number: "INV-2026-00001".into(),
+            date: "2026-01-15".into(),
+        }),
+        linked_invoices: vec!["INV-2026-00002".into(), "INV-2026-00003".into()],
+        reason: Some("Returned goods".into()),
+        lines: vec![line.clone(), line],
+        charge: None,
+        taxes: vec![PrintRate {
+            rate: "20".into(),
+            net: "180.00".into(),
+            tax: "36.00".into(),
+        }],
+        subtotal: "180.00".into(),
+        tax_total: "36.00".into(),
+        total: "216.00".into(),
+        extra_totals: vec![PrintTotal {
+            label: "Amount due".into(),
+            amount: "216.00".into(),
+        }],
+        note: Some("Thank you.".into()),
+    };
+    let bare_party = Party {
+        name: String::new(),
+        address_lines: Vec::new(),
+        vat_id: None,
+        email: None,
+        iban: None,
+    };
+    let bare = PrintData {
+        draft: true,
+        number: None,
+        due_date: None,
+        seller: bare_party.clone(),
+        customer: Party {
+            name: "東京商事".into(),
+            ..bare_party
+        },
+        related_invoice: None,
+        linked_invoices: Vec::new(),
+        reason: None,
+        lines: Vec::new(),
+        charge: Some(PrintCharge {
+            code: "GOODWILL".into(),
+            description: "Goodwill gesture".into(),
+            amount: "25.00".into(),
+        }),
+        taxes: Vec::new(),
+        extra_totals: Vec::new(),
+        note: None,
+        ..full.clone()
+    };
+    vec![full, bare]
+}

@@ -1,0 +1,287 @@
+//! Printed documents: PDFs of credit notes and invoices, the seller's details they carry, and
+//! the templates saved in Settings.
+
+use std::sync::Arc;
+
+use app::domain::{Permission, RuleCode, Violation};
+use app::model::{CurrentUser, DocumentKind, SellerProfile};
+use chrono::NaiveDate;
+
+use super::{ServiceError, Services, views};
+use crate::pdf::{PrintData, PrintError, print};
+use crate::storage::TemplateRecord;
+
+/// A rendered document: its file name and the PDF bytes.
+pub struct RenderedPdf {
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+}
+
+struct PrintContext {
+    buyer: app::model::CustomerView,
+    related: Option<(String, NaiveDate)>,
+    seller: SellerProfile,
+    saved: Option<TemplateRecord>,
+}
+
+/// Texts of the seller's details are at most this long.
+const MAX_SELLER_TEXT_CHARS: usize = 200;
+
+impl Services {
+    /// The credit note as a PDF, for whoever may read it (a portal user: its own finalized
+    /// notes only; others answer 404).
+    pub async fn credit_note_pdf(
+        &self,
+        user: &CurrentUser,
+        id: i64,
+    ) -> Result<RenderedPdf, ServiceError> {
+        self.authorize(user, Permission::DownloadCreditNotePdf)?;
+        let note = self.credit_note(user, id).await?;
+        let context = self
+            .print_context(
+                DocumentKind::CreditNote,
+                note.customer_id,
+                note.related_invoice_id,
+            )
+            .await?;
+        let data = print::credit_note(&note, &context.buyer, &context.seller, context.related);
+        let file_name = match &note.number {
+            Some(number) => format!("{number}.pdf"),
+            None => format!("draft-credit-note-{}.pdf", note.id),
+        };
+        let bytes = self
+            .render(DocumentKind::CreditNote, context.saved, data)
+            .await?;
+        Ok(RenderedPdf { file_name, bytes })
+    }
+
+    /// The invoice as a PDF, for whoever may read it (a portal user: its own customer's
+    /// non-draft invoices; others answer 404).
+    pub async fn invoice_pdf(
+        &self,
+        user: &CurrentUser,
+        id: i64,
+    ) -> Result<RenderedPdf, ServiceError> {
+        let invoice = self.invoice(user, id).await?;
+        let context = self
+            .print_context(
+                DocumentKind::Invoice,
+                invoice.customer_id,
+                invoice.related_invoice_id,
+            )
+            .await?;
+        let data = print::invoice(&invoice, &context.buyer, &context.seller, context.related);
+        let file_name = if data.draft {
+            format!("draft-invoice-{}.pdf", invoice.id)
+        } else {
+            format!("{}.pdf", invoice.number)
+        };
+        let bytes = self
+            .render(DocumentKind::Invoice, context.saved, data)
+            .await?;
+        Ok(RenderedPdf { file_name, bytes })
+    }
+
+    /// What a document prints besides itself, read in one snapshot: the customer, the related
+    /// invoice's number and date, the seller, and the template saved in Settings.
+    async fn print_context(
+        &self,
+        kind: DocumentKind,
+        customer_id: i64,
+        related_invoice_id: Option<i64>,
+    ) -> Result<PrintContext, ServiceError> {
+        let mut tx = self.storage.read().await?;
+        let buyer = tx
+            .customer(customer_id)
+            .await?
+            .map(views::customer)
+            .ok_or(ServiceError::NotFound("The customer"))?;
+        let related = match related_invoice_id {
+            Some(id) => tx
+                .invoice(id)
+                .await?
+                .map(|invoice| (invoice.number, invoice.issue_date)),
+            None => None,
+        };
+        Ok(PrintContext {
+            buyer,
+            related,
+            seller: tx.seller().await?.unwrap_or_default(),
+            saved: tx.document_template(kind).await?,
+        })
+    }
+
+    /// Renders on a blocking thread: compiling a template is CPU work.
+    async fn render(
+        &self,
+        kind: DocumentKind,
+        saved: Option<TemplateRecord>,
+        data: PrintData,
+    ) -> Result<Vec<u8>, ServiceError> {
+        let printer = Arc::clone(&self.printer);
+        let rendered = tokio::task::spawn_blocking(move || {
+            printer.render(kind, saved.as_ref().map(|t| t.source.as_str()), &data)
+        })
+        .await
+        .map_err(|error| ServiceError::Internal(format!("rendering stopped: {error}")))?;
+        rendered.map_err(|error| match error {
+            PrintError::Template(message) => ServiceError::Invalid(app::problem::Problem::new(
+                422,
+                "template_error",
+                format!(
+                    "The {} template fails on this document: {message}. An administrator can \
+                     correct it in Settings.",
+                    kind.label().to_lowercase()
+                ),
+            )),
+            other => ServiceError::Internal(other.to_string()),
+        })
+    }
+
+    /// The seller's details (administrators); empty until saved.
+    pub async fn seller(&self, user: &CurrentUser) -> Result<SellerProfile, ServiceError> {
+        self.authorize(user, Permission::ManageUsers)?;
+        let mut tx = self.storage.read().await?;
+        Ok(tx.seller().await?.unwrap_or_default())
+    }
+
+    /// Saves the seller's details (administrators). The name is required; texts are trimmed,
+    /// and blank optional ones are left out.
+    pub async fn set_seller(
+        &self,
+        user: &CurrentUser,
+        seller: SellerProfile,
+    ) -> Result<SellerProfile, ServiceError> {
+        self.authorize(user, Permission::ManageUsers)?;
+        let seller = tidy_seller(seller);
+        let violations = seller_violations(&seller);
+        if !violations.is_empty() {
+            return Err(ServiceError::Rules(violations));
+        }
+        let mut tx = self.storage.write().await?;
+        tx.save_seller(&seller, self.now()).await?;
+        tx.commit().await?;
+        Ok(seller)
+    }
+
+    /// The template that applies to `kind`, and whether it was saved in Settings.
+    pub async fn document_template(
+        &self,
+        user: &CurrentUser,
+        kind: DocumentKind,
+    ) -> Result<(String, bool), ServiceError> {
+        self.authorize(user, Permission::ManageUsers)?;
+        let mut tx = self.storage.read().await?;
+        Ok(match tx.document_template(kind).await? {
+            Some(saved) => (saved.source, true),
+            None => (self.printer.default_template(kind).to_string(), false),
+        })
+    }
+
+    /// Saves a template for `kind` (administrators) once it renders every sample document;
+    /// otherwise refuses it with what Typst said, and nothing changes.
+    pub async fn save_document_template(
+        &self,
+        user: &CurrentUser,
+        kind: DocumentKind,
+        source: String,
+    ) -> Result<(), ServiceError> {
+        self.authorize(user, Permission::ManageUsers)?;
+        if app::domain::text::holds_nul(&source) {
+            return Err(ServiceError::Rules(vec![app::domain::text::nul_violation(
+                "source",
+            )]));
+        }
+        let printer = Arc::clone(&self.printer);
+        let checked = {
+            let source = source.clone();
+            tokio::task::spawn_blocking(move || printer.check(kind, Some(&source)))
+                .await
+                .map_err(|error| ServiceError::Internal(format!("checking stopped: {error}")))?
+        };
+        if let Err(error) = checked {
+            return Err(ServiceError::Rules(vec![Violation::new(
+                RuleCode::ValidationError,
+                Some("source".into()),
+                format!("The template does not render: {error}"),
+            )]));
+        }
+        let mut tx = self.storage.write().await?;
+        tx.save_document_template(kind, &source, self.now(), user.id)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Goes back to the built-in (or templates-directory) template of `kind`.
+    pub async fn reset_document_template(
+        &self,
+        user: &CurrentUser,
+        kind: DocumentKind,
+    ) -> Result<(), ServiceError> {
+        self.authorize(user, Permission::ManageUsers)?;
+        let mut tx = self.storage.write().await?;
+        tx.remove_document_template(kind).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+fn tidy(text: Option<String>) -> Option<String> {
+    text.map(|text| text.trim().to_string())
+        .filter(|text| !text.is_empty())
+}
+
+fn tidy_seller(seller: SellerProfile) -> SellerProfile {
+    let address = seller.address;
+    SellerProfile {
+        name: seller.name.trim().to_string(),
+        address: app::model::Address::typed(
+            &address.line1,
+            address.line2.as_deref().unwrap_or(""),
+            &address.city,
+            &address.postal_code,
+            &address.country,
+        ),
+        vat_id: tidy(seller.vat_id),
+        iban: tidy(seller.iban),
+        email: tidy(seller.email),
+    }
+}
+
+fn seller_violations(seller: &SellerProfile) -> Vec<Violation> {
+    let mut violations = Vec::new();
+    let mut refuse = |field: &str, message: String| {
+        violations.push(Violation::new(
+            RuleCode::ValidationError,
+            Some(field.into()),
+            message,
+        ))
+    };
+    if seller.name.is_empty() {
+        refuse(
+            "name",
+            "Give the seller's name as documents print it".into(),
+        );
+    }
+    let texts = [
+        ("name", Some(&seller.name)),
+        ("vat_id", seller.vat_id.as_ref()),
+        ("iban", seller.iban.as_ref()),
+        ("email", seller.email.as_ref()),
+        ("address.line1", Some(&seller.address.line1)),
+        ("address.line2", seller.address.line2.as_ref()),
+        ("address.city", Some(&seller.address.city)),
+        ("address.postal_code", Some(&seller.address.postal_code)),
+        ("address.country", Some(&seller.address.country)),
+    ];
+    for (field, text) in texts {
+        let Some(text) = text else { continue };
+        if app::domain::text::holds_nul(text) {
+            refuse(field, app::domain::text::NUL_REFUSED.into());
+        } else if text.chars().count() > MAX_SELLER_TEXT_CHARS {
+            refuse(field, format!("At most {MAX_SELLER_TEXT_CHARS} characters"));
+        }
+    }
+    violations
+}

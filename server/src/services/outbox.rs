@@ -1,0 +1,284 @@
+//! E-mail through the outbox: a request queues a message in its own transaction and answers at
+//! once; a worker hands due messages to the SMTP server, retries failures with a growing delay,
+//! and writes what happened on the credit note's timeline.
+
+use std::str::FromStr;
+
+use app::domain::{CreditNoteAction, RuleCode, Violation, check_credit_note_action};
+use app::model::CurrentUser;
+use serde::Serialize;
+
+use super::{Caller, Event, ServiceError, Services};
+use crate::storage::{EventKind, MessageContent, MessageRecord, NewMessage};
+
+/// At most this many recipients (to and cc together) per message.
+const MAX_RECIPIENTS: usize = 20;
+/// A personal message is at most this long.
+const MAX_MESSAGE_CHARS: usize = 5_000;
+/// Attempts before a message counts as failed: with the delays below, about half a day of trying.
+pub const MAX_ATTEMPTS: i32 = 12;
+/// The delay after the first failed attempt; it doubles after each further one…
+const FIRST_RETRY_SECONDS: i64 = 30;
+/// …up to this.
+const LONGEST_RETRY_SECONDS: i64 = 4 * 3600;
+/// How long a worker holds the messages it claimed: longer than an SMTP exchange may last
+/// (lettre gives up after 60 s), so no other worker takes them over meanwhile.
+const HOLD_SECONDS: i64 = 300;
+/// Messages claimed at once.
+const CLAIM_BATCH: i64 = 10;
+
+/// What a "send by e-mail" request asks for; blank `to` means the customer's address.
+#[derive(Clone, Debug, Default)]
+pub struct SendRequest {
+    pub to: Vec<String>,
+    pub cc: Vec<String>,
+    pub message: Option<String>,
+}
+
+/// A queued message, as the request answers it.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct QueuedMessage {
+    pub id: i64,
+    /// `pending` until the worker has handed it to the SMTP server.
+    pub status: String,
+    pub to: Vec<String>,
+    pub cc: Vec<String>,
+}
+
+/// Where the worker hands messages: SMTP in production (`crate::mail`), anything in tests.
+#[async_trait::async_trait]
+pub trait MailTransport: Send + Sync {
+    /// Sends the message; the error says why not, for the timeline.
+    async fn send(&self, message: &MessageRecord) -> Result<(), String>;
+}
+
+/// The delay before attempt `attempts + 1`, after `attempts` failed ones.
+fn retry_delay_seconds(attempts: i32) -> i64 {
+    let doublings = u32::try_from(attempts.saturating_sub(1))
+        .unwrap_or(0)
+        .min(20);
+    FIRST_RETRY_SECONDS
+        .saturating_mul(1_i64 << doublings)
+        .min(LONGEST_RETRY_SECONDS)
+}
+
+/// Addresses as typed: trimmed, blanks dropped, each a valid address, else a violation on
+/// `field[i]`.
+fn addresses(field: &str, typed: &[String], violations: &mut Vec<Violation>) -> Vec<String> {
+    let mut kept = Vec::new();
+    for (i, address) in typed.iter().enumerate() {
+        let address = address.trim();
+        if address.is_empty() {
+            continue;
+        }
+        match lettre::Address::from_str(address) {
+            Ok(parsed) => kept.push(parsed.to_string()),
+            Err(_) => violations.push(Violation::new(
+                RuleCode::ValidationError,
+                Some(format!("{field}[{i}]").as_str().into()),
+                format!("{address} is not an e-mail address"),
+            )),
+        }
+    }
+    kept
+}
+
+fn refuse(field: &str, message: impl Into<String>) -> ServiceError {
+    ServiceError::Rules(vec![Violation::new(
+        RuleCode::ValidationError,
+        Some(field.into()),
+        message,
+    )])
+}
+
+impl Services {
+    /// Queues a finalized credit note for e-mail, its PDF attached. The message is written in
+    /// one transaction with its timeline event; the SMTP server is not contacted here.
+    pub async fn send_credit_note(
+        &self,
+        user: &CurrentUser,
+        id: i64,
+        request: SendRequest,
+    ) -> Result<QueuedMessage, ServiceError> {
+        self.authorize(user, CreditNoteAction::Send.permission())?;
+        let note = self.credit_note(user, id).await?;
+        check_credit_note_action(note.status, false, CreditNoteAction::Send)?;
+        let number = note.display_number();
+        let mut violations = Vec::new();
+        let mut to = addresses("to", &request.to, &mut violations);
+        let cc = addresses("cc", &request.cc, &mut violations);
+        let message = request
+            .message
+            .map(|text| text.trim().to_string())
+            .filter(|text| !text.is_empty());
+        if let Some(text) = &message {
+            if app::domain::text::holds_nul(text) {
+                violations.push(app::domain::text::nul_violation("message"));
+            } else if text.chars().count() > MAX_MESSAGE_CHARS {
+                violations.push(Violation::new(
+                    RuleCode::ValidationError,
+                    Some("message".into()),
+                    format!("A message has at most {MAX_MESSAGE_CHARS} characters"),
+                ));
+            }
+        }
+        if !violations.is_empty() {
+            return Err(ServiceError::Rules(violations));
+        }
+        let (customer_email, seller) = {
+            let mut tx = self.storage.read().await?;
+            let customer = tx.customer(note.customer_id).await?;
+            (
+                customer.and_then(|customer| customer.email),
+                tx.seller().await?.unwrap_or_default(),
+            )
+        };
+        if to.is_empty() {
+            match customer_email.as_deref().map(lettre::Address::from_str) {
+                Some(Ok(address)) => to.push(address.to_string()),
+                _ => {
+                    return Err(refuse(
+                        "to",
+                        "The customer has no valid e-mail address: say whom to send it to",
+                    ));
+                }
+            }
+        }
+        if to.len() + cc.len() > MAX_RECIPIENTS {
+            return Err(refuse("to", format!("At most {MAX_RECIPIENTS} recipients")));
+        }
+        let Some(sender) = seller
+            .email
+            .as_deref()
+            .and_then(|email| lettre::Address::from_str(email).ok())
+        else {
+            return Err(refuse(
+                "from",
+                "Give the seller an e-mail address in Settings: messages are sent from it",
+            ));
+        };
+        let seller_name = if seller.name.is_empty() {
+            sender.to_string()
+        } else {
+            seller.name.clone()
+        };
+        let pdf = self.credit_note_pdf(user, id).await?;
+        let body = message.unwrap_or_else(|| {
+            format!(
+                "Hello,\n\nplease find attached our credit note {number} of {} for {}.\n\n\
+                 Kind regards,\n{seller_name}\n",
+                note.date,
+                note.currency.format(note.total),
+            )
+        });
+        let new = NewMessage {
+            credit_note_id: id,
+            content: MessageContent {
+                sender: lettre::message::Mailbox::new(Some(seller_name.clone()), sender)
+                    .to_string(),
+                to: to.clone(),
+                cc: cc.clone(),
+                subject: format!("Credit note {number} from {seller_name}"),
+                body,
+                attachment_name: pdf.file_name,
+                attachment: pdf.bytes,
+            },
+            created_at: self.now(),
+            created_by: Some(user.email.clone()),
+        };
+        let mut tx = self.storage.write().await?;
+        let message_id = tx.insert_message(&new).await?;
+        let data = serde_json::json!({"message_id": message_id, "to": to, "cc": cc});
+        self.record(
+            &mut tx,
+            Caller::User(user),
+            Event::note(id, EventKind::EmailQueued, data),
+        )
+        .await?;
+        tx.commit().await?;
+        self.outbox_queued.notify_one();
+        Ok(QueuedMessage {
+            id: message_id,
+            status: "pending".into(),
+            to,
+            cc,
+        })
+    }
+
+    /// Waits until a message is queued (or `timeout` passes): the worker's nap.
+    pub async fn outbox_wait(&self, timeout: std::time::Duration) {
+        let _ = tokio::time::timeout(timeout, self.outbox_queued.notified()).await;
+    }
+
+    /// Hands the due messages to `transport`, one claimed batch; answers how many were tried.
+    /// Each outcome is written with its timeline event in one transaction.
+    pub async fn deliver_due(&self, transport: &dyn MailTransport) -> Result<usize, ServiceError> {
+        let now = self.now();
+        let now_ms = now.timestamp_millis();
+        let claimed = {
+            let mut tx = self.storage.write().await?;
+            let claimed = tx
+                .claim_messages(now_ms, now_ms + HOLD_SECONDS * 1000, CLAIM_BATCH)
+                .await?;
+            tx.commit().await?;
+            claimed
+        };
+        for message in &claimed {
+            let outcome = transport.send(message).await;
+            let attempts = message.attempts.saturating_add(1);
+            let recipients = serde_json::json!({
+                "message_id": message.id, "to": message.content.to, "cc": message.content.cc, "attempt": attempts
+            });
+            let mut tx = self.storage.write().await?;
+            let (kind, data) = match outcome {
+                Ok(()) => {
+                    tx.message_sent(message.id, self.now()).await?;
+                    (EventKind::EmailSent, recipients)
+                }
+                Err(error) if attempts >= MAX_ATTEMPTS => {
+                    tx.message_failed(message.id, attempts, &error).await?;
+                    let mut data = recipients;
+                    data["error"] = error.into();
+                    (EventKind::EmailFailed, data)
+                }
+                Err(error) => {
+                    let next =
+                        self.now() + chrono::Duration::seconds(retry_delay_seconds(attempts));
+                    tx.message_delayed(message.id, attempts, next.timestamp_millis(), &error)
+                        .await?;
+                    let mut data = recipients;
+                    data["error"] = error.into();
+                    data["next_attempt_at"] =
+                        next.format("%Y-%m-%d %H:%M:%S UTC").to_string().into();
+                    (EventKind::EmailDelayed, data)
+                }
+            };
+            self.record(
+                &mut tx,
+                Caller::CommandLine,
+                Event::note(message.credit_note_id, kind, data),
+            )
+            .await?;
+            tx.commit().await?;
+        }
+        Ok(claimed.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_wait_longer_each_time_up_to_four_hours() {
+        let delays: Vec<i64> = (1..=MAX_ATTEMPTS).map(retry_delay_seconds).collect();
+        assert_eq!(&delays[..4], &[30, 60, 120, 240]);
+        assert!(delays.windows(2).all(|pair| pair[0] <= pair[1]));
+        assert_eq!(retry_delay_seconds(i32::MAX), LONGEST_RETRY_SECONDS);
+        let total: i64 = delays[..(MAX_ATTEMPTS as usize - 1)].iter().sum();
+        assert!(
+            total > 6 * 3600,
+            "a mail server down for hours still gets the message: {total} s"
+        );
+    }
+}

@@ -1,0 +1,331 @@
+//! Printed documents on SQLite and PostgreSQL: what the PDFs of credit notes and invoices say
+//! (read back with `pdftotext`), who may download them, and templates edited in Settings.
+
+use crate::common;
+
+use app::domain::Role;
+use common::{ApiClient as Api, TestApp, pdf_text, user};
+use serde_json::{Value, json};
+
+/// Whitespace runs as one space, so assertions need not know the columns' widths.
+fn squeezed(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Downloads a PDF through the API: status, content disposition, text.
+async fn download(api: &Api<'_>, path: &str) -> (u16, String, String) {
+    let mut request = api.app.client.get(api.app.url(&format!("/api/v1{path}")));
+    if let Some(token) = &api.token {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let disposition = response
+        .headers()
+        .get("content-disposition")
+        .map(|value| value.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    let bytes = response.bytes().await.unwrap();
+    if status != 200 {
+        return (
+            status,
+            disposition,
+            String::from_utf8_lossy(&bytes).into_owned(),
+        );
+    }
+    assert!(bytes.starts_with(b"%PDF-"), "a PDF");
+    (status, disposition, squeezed(&pdf_text(&bytes)))
+}
+
+async fn seller(admin: &Api<'_>) {
+    let (status, body) = admin
+        .put(
+            "/settings/seller",
+            json!({
+                "name": "Nordlicht Handel GmbH",
+                "address": {"line1": "Hafenstraße 5", "city": "Hamburg", "postal_code": "20457", "country": "DE"},
+                "vat_id": "DE811907980", "iban": "DE89 3704 0044 0532 0130 00", "email": "billing@nordlicht.example"
+            }),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+}
+
+/// A customer with a VAT id and a name in Japanese and Polish.
+async fn tokyo_customer(admin: &Api<'_>) -> i64 {
+    let (status, body) = admin
+        .post(
+            "/customers",
+            json!({
+                "name": "東京商事 Łódź", "currency": "EUR", "tax_region": "JP", "vat_id": "PL5260250274",
+                "billing_address": {"line1": "ul. Piotrkowska 104", "city": "Łódź", "postal_code": "90-926", "country": "PL"}
+            }),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["vat_id"], "PL5260250274");
+    body["id"].as_i64().unwrap()
+}
+
+/// An invoice with lines at 20 % and 5.5 %: 120.00 + 52.75 = 172.75 EUR.
+async fn two_rate_invoice(admin: &Api<'_>, customer: i64) -> Value {
+    let (status, invoice) = admin
+        .post(
+            "/invoices",
+            json!({
+                "customer_id": customer, "currency": "EUR", "issue_date": "2026-03-02", "due_date": "2026-04-01",
+                "lines": [
+                    {"description": "Espresso machine", "quantity": "1", "unit_price": "100.00", "tax_rate": "20"},
+                    {"description": "Coffee beans", "quantity": "5", "unit_price": "10.00", "tax_rate": "5.5"}
+                ]
+            }),
+        )
+        .await;
+    assert_eq!(status, 201, "{invoice}");
+    invoice
+}
+
+on_both_backends! {
+    async fn a_credit_note_pdf_states_what_the_law_requires(db) {
+        let app = TestApp::spawn(db).await;
+        let admin = Api::new(&app, Role::Administrator).await;
+        seller(&admin).await;
+        let customer = tokyo_customer(&admin).await;
+        let invoice = two_rate_invoice(&admin, customer).await;
+        let number = invoice["number"].as_str().unwrap();
+        let (status, draft) = admin
+            .post(
+                "/credit-notes",
+                json!({
+                    "customer_id": customer, "currency": "EUR", "date": "2026-03-10",
+                    "related_invoice_id": invoice["id"], "reason": "Returned beans",
+                    "lines": [
+                        {"description": "Coffee beans", "quantity": "2", "unit_price": "10.00", "tax_rate": "5.5"},
+                        {"description": "Descaling", "quantity": "1", "unit_price": "15.00", "tax_rate": "20"}
+                    ]
+                }),
+            )
+            .await;
+        assert_eq!(status, 201, "{draft}");
+        let id = draft["id"].as_i64().unwrap();
+
+        // A draft says it is not valid, and has no number yet.
+        let (status, disposition, text) = download(&admin, &format!("/credit-notes/{id}/pdf")).await;
+        assert_eq!(status, 200);
+        assert_eq!(disposition, format!("attachment; filename=\"draft-credit-note-{id}.pdf\""));
+        assert!(text.contains("DRAFT — not valid"), "{text}");
+        assert!(!text.contains("CN-2026"), "{text}");
+
+        let (status, note) = admin.post(&format!("/credit-notes/{id}/finalize"), json!({})).await;
+        assert_eq!(status, 200, "{note}");
+        let (status, linked) = admin
+            .post(&format!("/invoices/{}/allocations", invoice["id"]), json!({"allocations": [{"credit_note_id": id, "amount": "5.00"}]}))
+            .await;
+        assert_eq!(status, 201, "{linked}");
+
+        let (status, disposition, text) = download(&admin, &format!("/credit-notes/{id}/pdf")).await;
+        assert_eq!(status, 200);
+        assert_eq!(disposition, "attachment; filename=\"CN-2026-00001.pdf\"");
+        for expected in [
+            "Credit note",
+            "CN-2026-00001",
+            "Date 2026-03-10",
+            // The invoice it credits, with its date, and the invoice it was applied to.
+            &format!("Credits invoice {number} of 2026-03-02"),
+            &format!("Applied to {number}"),
+            // Seller and customer, with addresses and VAT ids; the name in its own scripts.
+            "Nordlicht Handel GmbH",
+            "Hafenstraße 5",
+            "VAT id: DE811907980",
+            "東京商事 Łódź",
+            "ul. Piotrkowska 104",
+            "VAT id: PL5260250274",
+            // Per rate: taxable amount and tax; then the totals.
+            "5.5 % 20.00 1.10",
+            "20 % 15.00 3.00",
+            "Subtotal 35.00",
+            "VAT 4.10",
+            "Total EUR 39.10",
+            "Returned beans",
+            "DE89 3704 0044 0532 0130 00",
+        ] {
+            assert!(text.contains(expected), "the PDF says {expected:?}: {text}");
+        }
+        assert!(!text.contains("DRAFT"), "{text}");
+    }
+
+    async fn an_invoice_pdf_shows_its_credits_and_the_amount_due(db) {
+        let app = TestApp::spawn(db).await;
+        let admin = Api::new(&app, Role::Administrator).await;
+        seller(&admin).await;
+        let customer = tokyo_customer(&admin).await;
+        let invoice = two_rate_invoice(&admin, customer).await;
+        let note = admin.note(customer, "EUR", "50.00").await;
+        let (status, body) = admin
+            .post(&format!("/invoices/{}/allocations", invoice["id"]), json!({"allocations": [{"credit_note_id": note["id"]}]}))
+            .await;
+        assert_eq!(status, 201, "{body}");
+
+        let number = invoice["number"].as_str().unwrap();
+        let (status, disposition, text) = download(&admin, &format!("/invoices/{}/pdf", invoice["id"])).await;
+        assert_eq!(status, 200);
+        assert_eq!(disposition, format!("attachment; filename=\"{number}.pdf\""));
+        for expected in [
+            "Invoice",
+            number,
+            "Due 2026-04-01",
+            "東京商事 Łódź",
+            "20 % 100.00 20.00",
+            "5.5 % 50.00 2.75",
+            "Total EUR 172.75",
+            "Credited -50.00",
+            "Amount due 122.75",
+        ] {
+            assert!(text.contains(expected), "the PDF says {expected:?}: {text}");
+        }
+
+        // The invoice page offers the download, and the browser gets it with its session.
+        let browser = app.session(Role::Viewer).await;
+        let (status, page) = browser.page(&format!("/invoices/{}", invoice["id"])).await;
+        assert_eq!(status, 200);
+        assert!(page.contains(&format!("href=\"/invoices/{}/pdf\"", invoice["id"])), "{page}");
+        let response = browser.browser.get(app.url(&format!("/invoices/{}/pdf", invoice["id"]))).send().await.unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.headers()["content-type"], "application/pdf");
+        let (status, _, _) = download(&admin, "/invoices/999999/pdf").await;
+        assert_eq!(status, 404);
+    }
+
+    async fn customers_download_only_their_own_final_documents(db) {
+        let app = TestApp::spawn(db).await;
+        let admin = Api::new(&app, Role::Administrator).await;
+        let acme = admin.customer("Acme Zürich AG", "EUR").await;
+        let globex = admin.customer("Globex", "EUR").await;
+        let note = admin.note(acme, "EUR", "1250.00").await;
+        let other = admin.note(globex, "EUR", "1.00").await;
+        let invoice = admin.invoice(acme, "EUR", "10.00").await;
+        let other_invoice = admin.invoice(globex, "EUR", "10.00").await;
+        let (_, draft) = admin
+            .post("/credit-notes", json!({"customer_id": acme, "currency": "EUR", "date": "2026-11-05",
+                "charge": {"code": "GW", "description": "Goodwill", "amount": "5.00"}}))
+            .await;
+        let (_, _, text) = download(&admin, &format!("/credit-notes/{}/pdf", draft["id"])).await;
+        assert!(text.contains("GW Goodwill 5.00"), "a charge prints as its one row: {text}");
+        assert!(text.contains("Acme Zürich AG"), "{text}");
+
+        user(&app.db.services(), "portal@acme.example", Role::Customer, Some(acme)).await;
+        let portal = Api { app: &app, token: Some(app.token("portal@acme.example").await) };
+        assert_eq!(download(&portal, &format!("/credit-notes/{}/pdf", note["id"])).await.0, 200);
+        assert_eq!(download(&portal, &format!("/invoices/{}/pdf", invoice["id"])).await.0, 200);
+        for path in [
+            format!("/credit-notes/{}/pdf", other["id"]),
+            format!("/credit-notes/{}/pdf", draft["id"]),
+            format!("/invoices/{}/pdf", other_invoice["id"]),
+        ] {
+            assert_eq!(download(&portal, &path).await.0, 404, "{path}");
+        }
+
+        // The portal page downloads with the browser session.
+        let browser = app.signed_in("portal@acme.example").await;
+        let page = browser.get(app.url("/portal")).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains(&format!("/credit-notes/{}/pdf", note["id"])));
+        let response = browser.get(app.url(&format!("/credit-notes/{}/pdf", note["id"]))).send().await.unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.headers()["content-type"], "application/pdf");
+        let response = browser.get(app.url(&format!("/credit-notes/{}/pdf", other["id"]))).send().await.unwrap();
+        assert_eq!(response.status(), 404);
+    }
+
+    async fn a_template_saved_in_settings_is_checked_first_and_then_used(db) {
+        let app = TestApp::spawn(db).await;
+        let admin = Api::new(&app, Role::Administrator).await;
+        let customer = admin.customer("Acme", "EUR").await;
+        let note = admin.note(customer, "EUR", "10.00").await;
+        let pdf = format!("/credit-notes/{}/pdf", note["id"]);
+
+        let (status, built_in) = admin.get("/settings/templates/credit_note").await;
+        assert_eq!(status, 200, "{built_in}");
+        assert_eq!(built_in["custom"], false);
+        let source = built_in["source"].as_str().unwrap().to_string();
+
+        // A broken template is refused with Typst's error and its line; nothing changes.
+        let broken = format!("{source}\n#let total = data.totl\n#total\n");
+        let (status, body) = admin.put("/settings/templates/credit_note", json!({"source": broken})).await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(body["errors"][0]["field"], "source");
+        let message = body["errors"][0]["message"].as_str().unwrap();
+        assert!(message.contains("credit-note.typ, line") && message.contains("totl"), "{message}");
+        assert_eq!(admin.get("/settings/templates/credit_note").await.1["custom"], false);
+        let (status, body) = admin.put("/settings/templates/credit_note", json!({"source": "#let"})).await;
+        assert_eq!(status, 422, "a syntax error too: {body}");
+
+        // Only administrators edit templates.
+        let manager = Api::new(&app, Role::CreditManager).await;
+        let (status, _) = manager.put("/settings/templates/credit_note", json!({"source": source})).await;
+        assert_eq!(status, 403);
+        assert_eq!(admin.get("/settings/templates/receipt").await.0, 404);
+
+        // A good one is saved and used.
+        let edited = format!("{source}\n#align(center)[Thank you for your business, 谢谢]\n");
+        let (status, body) = admin.put("/settings/templates/credit_note", json!({"source": edited})).await;
+        assert_eq!((status, body["custom"].as_bool()), (200, Some(true)), "{body}");
+        let (_, _, text) = download(&admin, &pdf).await;
+        assert!(text.contains("Thank you for your business, 谢谢"), "{text}");
+
+        // Removing it brings the built-in template back.
+        assert_eq!(admin.delete("/settings/templates/credit_note").await.0, 204);
+        let (_, _, text) = download(&admin, &pdf).await;
+        assert!(!text.contains("Thank you for your business"), "{text}");
+        assert!(text.contains("CN-2026-00001"), "{text}");
+    }
+
+    async fn seller_details_are_checked_and_kept(db) {
+        let app = TestApp::spawn(db).await;
+        let admin = Api::new(&app, Role::Administrator).await;
+        let (status, body) = admin.put("/settings/seller", json!({"name": "  ", "address": {"line1": "", "city": "", "postal_code": "", "country": ""}})).await;
+        assert_eq!((status, body["errors"][0]["field"].as_str()), (422, Some("name")), "{body}");
+        let long = "x".repeat(201);
+        let (status, body) = admin
+            .put("/settings/seller", json!({"name": "Seller", "iban": long, "address": {"line1": "", "city": "", "postal_code": "", "country": ""}}))
+            .await;
+        assert_eq!((status, body["errors"][0]["field"].as_str()), (422, Some("iban")), "{body}");
+        assert_eq!(admin.get("/settings/seller").await.1["name"], "", "nothing was saved");
+        seller(&admin).await;
+        let (status, body) = admin.get("/settings/seller").await;
+        assert_eq!((status, body["vat_id"].as_str()), (200, Some("DE811907980")));
+        let viewer = Api::new(&app, Role::Viewer).await;
+        assert_eq!(viewer.get("/settings/seller").await.0, 403);
+    }
+}
+
+#[test]
+fn a_templates_directory_replaces_the_built_in_template_once_it_renders() {
+    let directory = tempfile::tempdir().unwrap();
+    std::fs::write(
+        directory.path().join("invoice.typ"),
+        "#let data = json(bytes(sys.inputs.data))\nHouse style #data.total\n",
+    )
+    .unwrap();
+    let printer = server::pdf::Printer::new(Some(directory.path())).unwrap();
+    assert!(
+        printer
+            .default_template(app::model::DocumentKind::Invoice)
+            .contains("House style")
+    );
+    assert!(
+        printer
+            .default_template(app::model::DocumentKind::CreditNote)
+            .contains("layout.typ")
+    );
+
+    std::fs::write(directory.path().join("credit-note.typ"), "#data.nothing").unwrap();
+    let error = server::pdf::Printer::new(Some(directory.path()))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("credit-note.typ") && error.contains("line 1"),
+        "{error}"
+    );
+    let missing = server::pdf::Printer::new(Some(&directory.path().join("absent"))).unwrap_err();
+    assert!(missing.to_string().contains("not a directory"));
+}

@@ -4,6 +4,7 @@
 #   scripts/proof.sh stress    32 clients × 500 random operations, then the audit
 #   scripts/proof.sh crash     the same while the server is SIGKILLed 10 times
 #   scripts/proof.sh fuzz      schemathesis with 100 examples per operation, random seed
+#   scripts/proof.sh documents credit-note and invoice PDFs through the API, against JSON
 #   scripts/proof.sh scale     a million credit notes: list pages, invoice page, link dialog
 #   scripts/proof.sh chromium  the link dialog with 5,000 notes in Chromium (SQLite)
 #   scripts/proof.sh all       each of them
@@ -56,6 +57,7 @@ case "$what" in
     part stress-two-servers "$proof" --databases postgres stress --servers 2 ;;&
   crash|all) part crash "$proof" crash ;;&
   fuzz|all) part fuzz env EXAMPLES=100 SEED=random BINARY=target/release/creditdesk bash scripts/api-fuzz.sh ;;&
+  documents|all) part documents "$proof" documents ;;&
   scale|all) part scale "$proof" scale ;;&
   chromium|all)
     ensure_node_tools
@@ -63,6 +65,6 @@ case "$what" in
     [ -n "${PROOF_NO_BUILD:-}" ] || build_release >&2
     # Only the table the spec prints goes into BENCHMARKS.md.
     part chromium bash -c 'cd end2end && npx playwright test -c playwright.perf.config.ts | sed -n "/^| step/,/^| preview after a tick, slowest/p"' ;;&
-  links|stress|crash|fuzz|scale|chromium|all) ;;
-  *) echo "usage: scripts/proof.sh links|stress|crash|fuzz|scale|chromium|all [--write]"; exit 2 ;;
+  links|stress|crash|fuzz|documents|scale|chromium|all) ;;
+  *) echo "usage: scripts/proof.sh links|stress|crash|fuzz|documents|scale|chromium|all [--write]"; exit 2 ;;
 esac

@@ -222,6 +222,18 @@ pub enum NoteCommand {
         date: chrono::NaiveDate,
         method: Option<String>,
     },
+    RemoveAttachment {
+        attachment_id: i64,
+    },
+    AddTask {
+        title: String,
+        due_date: Option<chrono::NaiveDate>,
+        assignee_id: Option<i64>,
+    },
+    SetTaskDone {
+        task_id: i64,
+        done: bool,
+    },
     /// E-mail the note; no `to` means the customer's address.
     Send {
         to: Vec<String>,

@@ -229,8 +229,48 @@ pub struct CreditNotePage {
     pub viewer: CurrentUser,
     /// The note's events, oldest first.
     pub timeline: Vec<TimelineEvent>,
+    /// Supporting files, oldest first.
+    pub attachments: Vec<AttachmentView>,
+    /// Tasks, oldest first.
+    pub tasks: Vec<TaskView>,
+    /// Whom a task can be given to: active staff, id and e-mail.
+    pub assignees: Vec<(i64, String)>,
+    /// The related invoice, for the "Related invoice" tab.
+    pub related_invoice: Option<InvoiceView>,
     /// Today on the server's clock: what date forms propose.
     pub today: NaiveDate,
+}
+
+/// A supporting file of a credit note (its content is downloaded separately).
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachmentView {
+    pub id: i64,
+    pub credit_note_id: i64,
+    pub file_name: String,
+    /// `application/pdf`, `image/png` or `image/jpeg`, as the content showed.
+    pub media_type: String,
+    pub size_bytes: i64,
+    /// SHA-256 of the content, hex.
+    pub sha256: String,
+    pub uploaded_by: Option<String>,
+    pub uploaded_at: DateTime<Utc>,
+}
+
+/// A task on a credit note.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskView {
+    pub id: i64,
+    pub credit_note_id: i64,
+    pub title: String,
+    pub due_date: Option<NaiveDate>,
+    pub assignee_id: Option<i64>,
+    pub assignee: Option<String>,
+    /// When it was marked done; none while open.
+    pub done_at: Option<DateTime<Utc>>,
+    pub created_by: Option<String>,
+    pub created_at: DateTime<Utc>,
 }
 
 /// What the new-credit-note form offers: the customers (with their currency and tax region)
@@ -729,6 +769,13 @@ impl TimelineEvent {
             "payment_recorded" => format!("Payment recorded: {amount}"),
             "refund_recorded" => format!("Refund paid out: {amount}"),
             "comment" => format!("Comment: {}", text("text").unwrap_or_default()),
+            "attachment_added" => format!("File {} added", text("file_name").unwrap_or_default()),
+            "attachment_removed" => {
+                format!("File {} removed", text("file_name").unwrap_or_default())
+            }
+            "task_added" => format!("Task added: {}", text("title").unwrap_or_default()),
+            "task_done" => format!("Task done: {}", text("title").unwrap_or_default()),
+            "task_reopened" => format!("Task reopened: {}", text("title").unwrap_or_default()),
             "email_queued" => format!("E-mail to {} queued", recipients(&self.data)),
             "email_sent" => format!("E-mail sent to {}", recipients(&self.data)),
             "email_delayed" => format!(

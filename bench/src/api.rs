@@ -81,6 +81,23 @@ impl Api {
         Ok((status, body))
     }
 
+    /// A GET of `/api/v1{path}` read to the end: its status and size in bytes.
+    pub async fn download(&self, path: &str) -> Result<(u16, usize), String> {
+        let response = self
+            .client
+            .get(format!("{}/api/v1{path}", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .map_err(|e| format!("GET {path}: {e}"))?;
+        let status = response.status().as_u16();
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| format!("GET {path}: {e}"))?;
+        Ok((status, bytes.len()))
+    }
+
     /// A request that must succeed (fixtures): any other answer is an error naming it.
     pub async fn expect(
         &self,

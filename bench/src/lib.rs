@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod crash;
+pub mod documents;
 pub mod load;
 pub mod scale;
 pub mod server;

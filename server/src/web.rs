@@ -172,6 +172,24 @@ impl Desk for Services {
                 };
                 drop(self.refund_credit_note(user, id, refund).await?)
             }
+            NoteCommand::RemoveAttachment { attachment_id } => {
+                self.remove_attachment(user, id, attachment_id).await?
+            }
+            NoteCommand::AddTask {
+                title,
+                due_date,
+                assignee_id,
+            } => {
+                let input = crate::services::NewTaskInput {
+                    title,
+                    due_date,
+                    assignee_id,
+                };
+                drop(self.add_task(user, id, input).await?)
+            }
+            NoteCommand::SetTaskDone { task_id, done } => {
+                drop(self.set_task_done(user, id, task_id, done).await?)
+            }
             NoteCommand::Send { to, cc, message } => {
                 let request = crate::services::SendRequest { to, cc, message };
                 drop(self.send_credit_note(user, id, request).await?)
@@ -434,6 +452,14 @@ pub fn router(services: Services, leptos_options: LeptosOptions, config: WebConf
             ),
         )
         .route(
+            "/credit-notes/{id}/attachments",
+            axum::routing::post(browser_upload).layer(crate::api::upload_limit()),
+        )
+        .route(
+            "/credit-notes/{id}/attachments/{attachment_id}",
+            axum::routing::get(browser_attachment),
+        )
+        .route(
             "/invoices/{id}/pdf",
             axum::routing::get(
                 |state: State<AppState>, session, id: axum::extract::Path<i64>| {
@@ -485,15 +511,7 @@ async fn browser_pdf(
     axum::extract::Path(id): axum::extract::Path<i64>,
     kind: DocumentKind,
 ) -> axum::response::Response {
-    let user_id = app::backend::session_user_id(&session, state.services.now())
-        .await
-        .ok()
-        .flatten();
-    let user = match user_id {
-        Some(id) => state.services.user(id).await.ok().flatten(),
-        None => None,
-    };
-    let Some(user) = user else {
+    let Some(user) = session_user(&state, &session).await else {
         return axum::response::Redirect::to("/login").into_response();
     };
     let rendered = match kind {
@@ -503,6 +521,73 @@ async fn browser_pdf(
     match rendered {
         Ok(pdf) => crate::api::pdf_response(pdf),
         Err(error) => crate::api::ApiError::from(error).into_response(),
+    }
+}
+
+/// The signed-in user of a browser request, if any.
+async fn session_user(state: &AppState, session: &tower_sessions::Session) -> Option<CurrentUser> {
+    let user_id = app::backend::session_user_id(session, state.services.now())
+        .await
+        .ok()
+        .flatten()?;
+    state.services.user(user_id).await.ok().flatten()
+}
+
+/// A supporting file, downloaded from the credit note's Documents tab.
+async fn browser_attachment(
+    State(state): State<AppState>,
+    session: tower_sessions::Session,
+    axum::extract::Path((id, attachment_id)): axum::extract::Path<(i64, i64)>,
+) -> axum::response::Response {
+    let Some(user) = session_user(&state, &session).await else {
+        return axum::response::Redirect::to("/login").into_response();
+    };
+    match state
+        .services
+        .attachment_file(&user, id, attachment_id)
+        .await
+    {
+        Ok(file) => crate::api::file_response(file),
+        Err(error) => crate::api::ApiError::from(error).into_response(),
+    }
+}
+
+/// The Documents tab's upload form: a plain multipart post (it works without JavaScript), then
+/// back to the tab, with the refusal in the address when there is one.
+async fn browser_upload(
+    State(state): State<AppState>,
+    session: tower_sessions::Session,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    form: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> axum::response::Response {
+    let Some(user) = session_user(&state, &session).await else {
+        return axum::response::Redirect::to("/login").into_response();
+    };
+    let tab = format!("/credit-notes/{id}?tab=documents");
+    let outcome = match form {
+        Err(rejection) => Err(rejection.body_text()),
+        Ok(form) => match crate::api::file_part(form).await {
+            Err(error) => Err(error.0.detail),
+            Ok((name, content)) => state
+                .services
+                .add_attachment(&user, id, &name, content)
+                .await
+                .map_err(|error| {
+                    let problem = Problem::from(error);
+                    problem
+                        .field_message("file")
+                        .map(str::to_string)
+                        .unwrap_or(problem.detail)
+                }),
+        },
+    };
+    match outcome {
+        Ok(_) => axum::response::Redirect::to(&tab).into_response(),
+        Err(message) => {
+            let query =
+                serde_urlencoded::to_string([("upload_error", message)]).unwrap_or_default();
+            axum::response::Redirect::to(&format!("{tab}&{query}")).into_response()
+        }
     }
 }
 

@@ -182,6 +182,8 @@ pub enum CreditNoteAction {
     Delete,
     /// E-mail the finalized note to the customer.
     Send,
+    /// Remove a supporting file: only before the note is finalized, so what backed it stays.
+    RemoveAttachment,
 }
 
 impl CreditNoteAction {
@@ -197,6 +199,7 @@ impl CreditNoteAction {
         CreditNoteAction::Cancel,
         CreditNoteAction::Delete,
         CreditNoteAction::Send,
+        CreditNoteAction::RemoveAttachment,
     ];
 
     fn blocked_by_allocations(self) -> bool {
@@ -222,6 +225,7 @@ impl CreditNoteAction {
             CreditNoteAction::Cancel => "cancelled",
             CreditNoteAction::Delete => "deleted",
             CreditNoteAction::Send => "sent",
+            CreditNoteAction::RemoveAttachment => "stripped of a supporting file",
         }
     }
 }
@@ -233,7 +237,8 @@ impl CreditNoteAction {
             CreditNoteAction::Edit
             | CreditNoteAction::Submit
             | CreditNoteAction::Comment
-            | CreditNoteAction::Send => Permission::WriteCreditNotes,
+            | CreditNoteAction::Send
+            | CreditNoteAction::RemoveAttachment => Permission::WriteCreditNotes,
             CreditNoteAction::Reject | CreditNoteAction::Finalize => {
                 Permission::FinalizeCreditNotes
             }
@@ -305,7 +310,9 @@ pub fn check_credit_note_action(
     }
     let allowed = match action {
         A::Comment => true,
-        A::Edit | A::Submit | A::Reject | A::Finalize | A::Delete if is_finalized(status) => {
+        A::Edit | A::Submit | A::Reject | A::Finalize | A::Delete | A::RemoveAttachment
+            if is_finalized(status) =>
+        {
             return Err(Violation::general(
                 RuleCode::CreditNoteFinalized,
                 format!(
@@ -314,7 +321,7 @@ pub fn check_credit_note_action(
                 ),
             ));
         }
-        A::Edit | A::Finalize => true,
+        A::Edit | A::Finalize | A::RemoveAttachment => true,
         A::Submit | A::Delete => status == S::Draft,
         A::Reject => status == S::PendingApproval,
         A::Link => status == S::Available,

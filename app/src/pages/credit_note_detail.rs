@@ -5,17 +5,19 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
 
 use super::{
     CreditNoteStatusBadge, DisabledAction, MoneyFields, ProblemMessage, Timeline, path_id,
     problem_view, refusal,
 };
 use crate::domain::{ActionState, CreditNoteAction, credit_note_action_state};
-use crate::model::CreditNotePage;
+use crate::model::{AttachmentView, CreditNotePage, InvoiceView, TaskView};
 use crate::problem::Problem;
 use crate::rpc::credit_notes::{
-    CancelCreditNote, CommentCreditNote, DeleteCreditNote, FinalizeCreditNote, RefundCreditNote,
-    RejectCreditNote, SendCreditNote, SubmitCreditNote, load_credit_note_page,
+    AddTask, CancelCreditNote, CommentCreditNote, DeleteCreditNote, FinalizeCreditNote,
+    RefundCreditNote, RejectCreditNote, RemoveAttachment, SendCreditNote, SetTaskDone,
+    SubmitCreditNote, load_credit_note_page,
 };
 
 /// The page's forms; their versions reload the page after each post.
@@ -29,6 +31,9 @@ struct Actions {
     comment: ServerAction<CommentCreditNote>,
     refund: ServerAction<RefundCreditNote>,
     send: ServerAction<SendCreditNote>,
+    remove_attachment: ServerAction<RemoveAttachment>,
+    add_task: ServerAction<AddTask>,
+    set_task_done: ServerAction<SetTaskDone>,
 }
 
 impl Actions {
@@ -42,10 +47,13 @@ impl Actions {
             comment: ServerAction::new(),
             refund: ServerAction::new(),
             send: ServerAction::new(),
+            remove_attachment: ServerAction::new(),
+            add_task: ServerAction::new(),
+            set_task_done: ServerAction::new(),
         }
     }
 
-    fn versions(&self) -> [usize; 8] {
+    fn versions(&self) -> [usize; 11] {
         [
             self.submit.version().get(),
             self.reject.version().get(),
@@ -55,6 +63,9 @@ impl Actions {
             self.comment.version().get(),
             self.refund.version().get(),
             self.send.version().get(),
+            self.remove_attachment.version().get(),
+            self.add_task.version().get(),
+            self.set_task_done.version().get(),
         ]
     }
 }
@@ -62,6 +73,7 @@ impl Actions {
 #[component]
 pub fn CreditNoteDetailPage() -> impl IntoView {
     let actions = Actions::new();
+    let query = use_query_map();
     let note_id = path_id();
     let page = Resource::new(
         move || (note_id(), actions.versions()),
@@ -77,7 +89,11 @@ pub fn CreditNoteDetailPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match page.await {
                     Err(problem) => view! { <ProblemMessage problem/> }.into_any(),
-                    Ok(page) => view! { <CreditNoteDetail page actions/> }.into_any(),
+                    Ok(page) => {
+                        let tab = query.read().get("tab").unwrap_or_default();
+                        let upload_error = query.read().get("upload_error");
+                        view! { <CreditNoteDetail page actions tab upload_error/> }.into_any()
+                    }
                 }
             })}
         </Suspense>
@@ -85,8 +101,35 @@ pub fn CreditNoteDetailPage() -> impl IntoView {
 }
 
 #[component]
-fn CreditNoteDetail(page: CreditNotePage, actions: Actions) -> impl IntoView {
+fn CreditNoteDetail(
+    page: CreditNotePage,
+    actions: Actions,
+    tab: String,
+    upload_error: Option<String>,
+) -> impl IntoView {
     let note = page.note;
+    let attachments = page.attachments.clone();
+    let tasks = page.tasks.clone();
+    let assignees = page.assignees.clone();
+    let related_invoice = page.related_invoice.clone();
+    let may_write = page.viewer.may(crate::domain::Permission::WriteCreditNotes);
+    let may_remove = credit_note_action_state(
+        page.viewer.role,
+        note.status,
+        false,
+        CreditNoteAction::RemoveAttachment,
+    ) == ActionState::Enabled;
+    let base = format!("/credit-notes/{}", note.id);
+    let current_tab = tab.clone();
+    let tab_link = move |name: &'static str, label: &'static str| {
+        let current = (current_tab == name).then_some("page");
+        let href = if name.is_empty() {
+            base.clone()
+        } else {
+            format!("{base}?tab={name}")
+        };
+        view! { <A href=href attr:aria-current=current>{label}</A> }
+    };
     let currency = note.currency;
     let money = move |amount| currency.format(amount);
     let related = match (note.related_invoice_id, note.related_invoice_number.clone()) {
@@ -138,94 +181,111 @@ fn CreditNoteDetail(page: CreditNotePage, actions: Actions) -> impl IntoView {
             })}
         </section>
 
-        <h2>"Lines"</h2>
-        {match &note.charge {
-            Some(charge) => view! {
-                <p>"Standalone credit: " {charge.code.clone()} " — " {charge.description.clone()}
-                   " · " {money(charge.amount)}</p>
+        <nav class="tabs" aria-label="Credit note">
+            {tab_link("", "Details")}
+            {tab_link("documents", "Documents")}
+            {tab_link("activities", "Activities")}
+            {tab_link("invoice", "Related invoice")}
+        </nav>
+        {match tab.as_str() {
+            "documents" => view! {
+                <DocumentsTab id files=attachments may_write=may_write may_remove=may_remove upload_error actions/>
             }.into_any(),
-            None => view! {
-                <table class="grid">
-                    <caption class="visually-hidden">"Lines"</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">"Description"</th>
-                            <th scope="col" class="num">"Quantity"</th>
-                            <th scope="col" class="num">"Unit price"</th>
-                            <th scope="col" class="num">"Discount %"</th>
-                            <th scope="col" class="num">"Tax %"</th>
-                            <th scope="col" class="num">"Net"</th>
-                            <th scope="col" class="num">"Tax"</th>
-                            <th scope="col" class="num">"Total"</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {note.lines.iter().map(|line| view! {
-                            <tr>
-                                <td>{line.description.clone()}</td>
-                                <td class="num">{line.quantity.to_string()}</td>
-                                <td class="num">{money(line.unit_price)}</td>
-                                <td class="num">{line.discount_percent.to_string()}</td>
-                                <td class="num">{line.tax_rate.to_string()}</td>
-                                <td class="num">{money(line.net)}</td>
-                                <td class="num">{money(line.tax)}</td>
-                                <td class="num">{money(line.total)}</td>
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
+            "activities" => view! {
+                <ActivitiesTab id tasks assignees may_write today=page.today.to_string() actions/>
+            }.into_any(),
+            "invoice" => view! { <RelatedInvoiceTab invoice=related_invoice/> }.into_any(),
+            _ => view! {
+                <h2>"Lines"</h2>
+                {match &note.charge {
+                    Some(charge) => view! {
+                        <p>"Standalone credit: " {charge.code.clone()} " — " {charge.description.clone()}
+                           " · " {money(charge.amount)}</p>
+                    }.into_any(),
+                    None => view! {
+                        <table class="grid">
+                            <caption class="visually-hidden">"Lines"</caption>
+                            <thead>
+                                <tr>
+                                    <th scope="col">"Description"</th>
+                                    <th scope="col" class="num">"Quantity"</th>
+                                    <th scope="col" class="num">"Unit price"</th>
+                                    <th scope="col" class="num">"Discount %"</th>
+                                    <th scope="col" class="num">"Tax %"</th>
+                                    <th scope="col" class="num">"Net"</th>
+                                    <th scope="col" class="num">"Tax"</th>
+                                    <th scope="col" class="num">"Total"</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {note.lines.iter().map(|line| view! {
+                                    <tr>
+                                        <td>{line.description.clone()}</td>
+                                        <td class="num">{line.quantity.to_string()}</td>
+                                        <td class="num">{money(line.unit_price)}</td>
+                                        <td class="num">{line.discount_percent.to_string()}</td>
+                                        <td class="num">{line.tax_rate.to_string()}</td>
+                                        <td class="num">{money(line.net)}</td>
+                                        <td class="num">{money(line.tax)}</td>
+                                        <td class="num">{money(line.total)}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any(),
+                }}
+
+                <h2>"Linked invoices"</h2>
+                {if note.allocations.is_empty() {
+                    view! { <p>"This credit note is not linked to any invoice."</p> }.into_any()
+                } else {
+                    view! {
+                        <table class="grid">
+                            <caption class="visually-hidden">"Linked invoices"</caption>
+                            <thead>
+                                <tr>
+                                    <th scope="col">"Invoice"</th>
+                                    <th scope="col">"Linked on"</th>
+                                    <th scope="col" class="num">"Amount"</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {note.allocations.clone().into_iter().map(|allocation| view! {
+                                    <tr>
+                                        <td><A href=format!("/invoices/{}", allocation.invoice_id)>{allocation.invoice_number.clone()}</A></td>
+                                        <td>{allocation.created_at.date_naive().to_string()}</td>
+                                        <td class="num">{money(allocation.amount)}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any()
+                }}
+
+                <h2>"Comments"</h2>
+                <ul class="comments" aria-label="Comments">
+                    {note.comments.iter().map(|comment| view! {
+                        <li>
+                            <p>{comment.text.clone()}</p>
+                            <span class="hint">
+                                {comment.author.clone().unwrap_or_default()} " · "
+                                {comment.created_at.format("%Y-%m-%d %H:%M UTC").to_string()}
+                            </span>
+                        </li>
+                    }).collect_view()}
+                </ul>
+                {(state(CreditNoteAction::Comment) == ActionState::Enabled).then(|| view! {
+                    <ActionForm action=actions.comment attr:class="comment-form">
+                        <input type="hidden" name="credit_note_id" value=id/>
+                        <label>"New comment" <textarea name="text" required rows="2"></textarea></label>
+                        {move || problem_view(refusal(actions.comment), "text")}
+                        <button type="submit">"Add comment"</button>
+                    </ActionForm>
+                })}
+
+                <Timeline events=page.timeline.clone() label="Credit note timeline"/>
             }.into_any(),
         }}
-
-        <h2>"Linked invoices"</h2>
-        {if note.allocations.is_empty() {
-            view! { <p>"This credit note is not linked to any invoice."</p> }.into_any()
-        } else {
-            view! {
-                <table class="grid">
-                    <caption class="visually-hidden">"Linked invoices"</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">"Invoice"</th>
-                            <th scope="col">"Linked on"</th>
-                            <th scope="col" class="num">"Amount"</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {note.allocations.clone().into_iter().map(|allocation| view! {
-                            <tr>
-                                <td><A href=format!("/invoices/{}", allocation.invoice_id)>{allocation.invoice_number.clone()}</A></td>
-                                <td>{allocation.created_at.date_naive().to_string()}</td>
-                                <td class="num">{money(allocation.amount)}</td>
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            }.into_any()
-        }}
-
-        <h2>"Comments"</h2>
-        <ul class="comments" aria-label="Comments">
-            {note.comments.iter().map(|comment| view! {
-                <li>
-                    <p>{comment.text.clone()}</p>
-                    <span class="hint">
-                        {comment.author.clone().unwrap_or_default()} " · "
-                        {comment.created_at.format("%Y-%m-%d %H:%M UTC").to_string()}
-                    </span>
-                </li>
-            }).collect_view()}
-        </ul>
-        {(state(CreditNoteAction::Comment) == ActionState::Enabled).then(|| view! {
-            <ActionForm action=actions.comment attr:class="comment-form">
-                <input type="hidden" name="credit_note_id" value=id/>
-                <label>"New comment" <textarea name="text" required rows="2"></textarea></label>
-                {move || problem_view(refusal(actions.comment), "text")}
-                <button type="submit">"Add comment"</button>
-            </ActionForm>
-        })}
-
-        <Timeline events=page.timeline.clone() label="Credit note timeline"/>
     }
 }
 
@@ -348,5 +408,178 @@ fn SendForm(id: i64, action: ServerAction<SendCreditNote>) -> impl IntoView {
             {queued}
             <button type="submit">"Send by e-mail"</button>
         </ActionForm>
+    }
+}
+
+/// Supporting files: listed with uploader and time, downloadable; added with a plain
+/// multipart form (it works without JavaScript); removable until the note is finalized.
+#[component]
+fn DocumentsTab(
+    id: i64,
+    files: Vec<AttachmentView>,
+    may_write: bool,
+    may_remove: bool,
+    upload_error: Option<String>,
+    actions: Actions,
+) -> impl IntoView {
+    let remove = actions.remove_attachment;
+    view! {
+        <h2>"Documents"</h2>
+        {if files.is_empty() {
+            view! { <p>"No supporting files yet."</p> }.into_any()
+        } else {
+            view! {
+                <table class="grid">
+                    <caption class="visually-hidden">"Supporting files"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"File"</th>
+                            <th scope="col">"Type"</th>
+                            <th scope="col" class="num">"Size"</th>
+                            <th scope="col">"Uploaded"</th>
+                            <th scope="col">"SHA-256"</th>
+                            <th scope="col">"Action"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {files.into_iter().map(|file| {
+                            let href = format!("/credit-notes/{id}/attachments/{}", file.id);
+                            let label = format!("Remove {}", file.file_name);
+                            view! {
+                                <tr>
+                                    <td><a href=href rel="external" download>{file.file_name.clone()}</a></td>
+                                    <td>{file.media_type.clone()}</td>
+                                    <td class="num">{format!("{:.1} KB", file.size_bytes as f64 / 1024.0)}</td>
+                                    <td>{file.uploaded_by.clone().unwrap_or_default()} " · " {file.uploaded_at.format("%Y-%m-%d %H:%M UTC").to_string()}</td>
+                                    <td><code title=file.sha256.clone()>{file.sha256.chars().take(12).collect::<String>()} "…"</code></td>
+                                    <td>{may_remove.then(|| view! {
+                                        <ActionForm action=remove attr:class="inline">
+                                            <input type="hidden" name="credit_note_id" value=id/>
+                                            <input type="hidden" name="attachment_id" value=file.id/>
+                                            <button type="submit" class="danger" aria-label=label>"Remove"</button>
+                                        </ActionForm>
+                                    })}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any()
+        }}
+        {move || problem_view(refusal(remove), "")}
+        {may_write.then(|| view! {
+            <form method="post" action=format!("/credit-notes/{id}/attachments") enctype="multipart/form-data" class="upload" aria-label="Add a supporting file">
+                <label>"Add a file (PDF, PNG or JPEG, at most 10 MiB)"
+                    <input type="file" name="file" accept="application/pdf,image/png,image/jpeg,.pdf,.png,.jpg,.jpeg" required/>
+                </label>
+                {upload_error.clone().map(|message| view! { <span class="field-error" role="alert">{message}</span> })}
+                <button type="submit">"Upload"</button>
+            </form>
+        })}
+    }
+}
+
+/// Tasks on the note: title, due date, assignee, done.
+#[component]
+fn ActivitiesTab(
+    id: i64,
+    tasks: Vec<TaskView>,
+    assignees: Vec<(i64, String)>,
+    may_write: bool,
+    today: String,
+    actions: Actions,
+) -> impl IntoView {
+    let (add, toggle) = (actions.add_task, actions.set_task_done);
+    let on = move |field: &'static str| move || problem_view(refusal(add), field);
+    view! {
+        <h2>"Activities"</h2>
+        {if tasks.is_empty() {
+            view! { <p>"No tasks yet."</p> }.into_any()
+        } else {
+            view! {
+                <table class="grid">
+                    <caption class="visually-hidden">"Tasks"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Task"</th>
+                            <th scope="col">"Due"</th>
+                            <th scope="col">"Assignee"</th>
+                            <th scope="col">"Status"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {tasks.into_iter().map(|task| {
+                            let done = task.done_at.is_some();
+                            let status = match task.done_at {
+                                Some(at) => format!("Done {}", at.date_naive()),
+                                None => "Open".to_string(),
+                            };
+                            let (value, label) = if done { ("false", "Reopen") } else { ("true", "Mark done") };
+                            let aria = format!("{label}: {}", task.title);
+                            view! {
+                                <tr>
+                                    <td>{task.title.clone()}</td>
+                                    <td>{task.due_date.map(|d| d.to_string()).unwrap_or_default()}</td>
+                                    <td>{task.assignee.clone().unwrap_or_default()}</td>
+                                    <td>
+                                        {status} " "
+                                        {may_write.then(|| view! {
+                                            <ActionForm action=toggle attr:class="inline">
+                                                <input type="hidden" name="credit_note_id" value=id/>
+                                                <input type="hidden" name="task_id" value=task.id/>
+                                                <input type="hidden" name="done" value=value/>
+                                                <button type="submit" aria-label=aria>{label}</button>
+                                            </ActionForm>
+                                        })}
+                                    </td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any()
+        }}
+        {may_write.then(|| view! {
+            <ActionForm action=add attr:class="task-form" attr:aria-label="New task">
+                <h3>"New task"</h3>
+                <input type="hidden" name="credit_note_id" value=id/>
+                <label>"Title" <input type="text" name="title" maxlength="200" required/></label>
+                {on("title")}
+                <label>"Due" <input type="date" name="due_date" min=today/></label>
+                {on("due_date")}
+                <label>"Assignee"
+                    <select name="assignee_id">
+                        <option value="">"Nobody"</option>
+                        {assignees.into_iter().map(|(user, email)| view! { <option value=user>{email}</option> }).collect_view()}
+                    </select>
+                </label>
+                {on("assignee_id")}
+                <button type="submit">"Add task"</button>
+            </ActionForm>
+        })}
+    }
+}
+
+/// The invoice the note credits, with a link back to it.
+#[component]
+fn RelatedInvoiceTab(invoice: Option<InvoiceView>) -> impl IntoView {
+    view! {
+        <h2>"Related invoice"</h2>
+        {match invoice {
+            None => view! { <p>"This credit note does not relate to an invoice."</p> }.into_any(),
+            Some(invoice) => {
+                let currency = invoice.currency;
+                let (href, number) = (format!("/invoices/{}", invoice.id), invoice.number.clone());
+                view! {
+                    <dl class="facts">
+                        <dt>"Invoice"</dt>
+                        <dd><A href=href>{number}</A></dd>
+                        <dt>"Issued"</dt><dd>{invoice.issue_date.to_string()}</dd>
+                        <dt>"Total"</dt><dd class="num">{currency.format(invoice.total)}</dd>
+                        <dt>"Outstanding"</dt><dd class="num">{currency.format(invoice.outstanding())}</dd>
+                    </dl>
+                }.into_any()
+            }
+        }}
     }
 }

@@ -192,6 +192,69 @@ pub async fn refund_credit_note(
     .await
 }
 
+#[server(prefix = "/rpc", endpoint = "remove_attachment")]
+pub async fn remove_attachment(credit_note_id: i64, attachment_id: i64) -> Result<(), Problem> {
+    let tab = format!("/credit-notes/{credit_note_id}?tab=documents");
+    act(
+        credit_note_id,
+        crate::backend::NoteCommand::RemoveAttachment { attachment_id },
+        Some(&tab),
+    )
+    .await
+}
+
+#[server(prefix = "/rpc", endpoint = "add_task")]
+pub async fn add_task(
+    credit_note_id: i64,
+    #[server(default)] title: String,
+    #[server(default)] due_date: String,
+    #[server(default)] assignee_id: String,
+) -> Result<(), Problem> {
+    let due_date = match due_date.trim() {
+        "" => None,
+        text => Some(
+            chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .map_err(|_| Problem::validation("due_date", "Use a date like 2026-12-01"))?,
+        ),
+    };
+    let assignee_id =
+        match assignee_id.trim() {
+            "" => None,
+            text => Some(text.parse::<i64>().map_err(|_| {
+                Problem::validation("assignee_id", "Tasks go to an active staff user")
+            })?),
+        };
+    let tab = format!("/credit-notes/{credit_note_id}?tab=activities");
+    act(
+        credit_note_id,
+        crate::backend::NoteCommand::AddTask {
+            title,
+            due_date,
+            assignee_id,
+        },
+        Some(&tab),
+    )
+    .await
+}
+
+#[server(prefix = "/rpc", endpoint = "set_task_done")]
+pub async fn set_task_done(
+    credit_note_id: i64,
+    task_id: i64,
+    #[server(default)] done: String,
+) -> Result<(), Problem> {
+    let tab = format!("/credit-notes/{credit_note_id}?tab=activities");
+    act(
+        credit_note_id,
+        crate::backend::NoteCommand::SetTaskDone {
+            task_id,
+            done: done == "true",
+        },
+        Some(&tab),
+    )
+    .await
+}
+
 /// Addresses as a form field holds them: separated by commas, semicolons or spaces.
 pub fn address_list(text: &str) -> Vec<String> {
     text.split([',', ';', ' ', '\n'])

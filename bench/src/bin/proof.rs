@@ -4,6 +4,8 @@
 //!   to the same transactions done directly with sqlx (the baseline), on SQLite and PostgreSQL.
 //! - `proof stress`: 32 clients × 500 random operations, then `creditdesk audit`.
 //! - `proof crash`: the stress run while the server is killed with SIGKILL and restarted.
+//! - `proof documents`: credit-note and invoice PDFs rendered through the API, against the
+//!   same note read as JSON.
 //! - `proof scale`: a million credit notes (`creditdesk demo --scale`), then list pages, the
 //!   invoice page and the link dialog of a customer with 5,000 notes, timed.
 //!
@@ -74,6 +76,11 @@ enum Command {
         interval: u64,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+    },
+    /// PDF downloads, one after another, against the note read as JSON.
+    Documents {
+        #[arg(long, default_value_t = 100)]
+        rounds: usize,
     },
     /// Lists and pages on a database of many credit notes.
     Scale {
@@ -339,6 +346,18 @@ async fn run(cli: &Cli, backend: Backend, scratch: &Scratch) -> Result<(), Strin
                     report.missing, report.stress.failures
                 ));
             }
+            Ok(())
+        }
+        Command::Documents { rounds } => {
+            let (mut server, api) = server_and_api(&cli.binary, scratch).await?;
+            let report = creditdesk_bench::documents::measure(&api, *rounds).await;
+            server.kill().await;
+            let report = report?;
+            println!(
+                "\n{}: {rounds} sequential downloads per request\n\n{}",
+                backend.name(),
+                report.table()
+            );
             Ok(())
         }
         Command::Scale {

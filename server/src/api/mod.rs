@@ -1,6 +1,7 @@
 //! REST API v1 under `/api/v1`: a thin door onto the service layer. Errors leave as
 //! `application/problem+json`, mapped in one place ([`ApiError`]).
 
+mod activities;
 mod auth;
 mod credit_notes;
 mod customers;
@@ -16,8 +17,9 @@ pub mod sign_in_limit;
 mod tax;
 
 use axum::Router;
-use axum::routing::{delete, get, post, put};
+use axum::routing::{delete, get, patch, post, put};
 
+pub use activities::{file_part, file_response, upload_limit};
 pub use credit_notes::pdf_response;
 pub use extract::{ApiError, ApiJson, ApiPath, ApiQuery, ApiUser};
 
@@ -88,6 +90,24 @@ pub fn router(services: Services) -> Router {
         .route("/credit-notes/{id}/timeline", get(credit_notes::timeline))
         .route("/credit-notes/{id}/pdf", get(credit_notes::pdf))
         .route("/credit-notes/{id}/send", post(documents::send))
+        .route(
+            "/credit-notes/{id}/attachments",
+            post(activities::upload)
+                .layer(activities::upload_limit())
+                .get(activities::list),
+        )
+        .route(
+            "/credit-notes/{id}/attachments/{attachment_id}",
+            get(activities::download).delete(activities::remove),
+        )
+        .route(
+            "/credit-notes/{id}/tasks",
+            get(activities::tasks).post(activities::add_task),
+        )
+        .route(
+            "/credit-notes/{id}/tasks/{task_id}",
+            patch(activities::change_task),
+        )
         .route("/credit-notes/{id}/submit", post(credit_notes::submit))
         .route("/credit-notes/{id}/reject", post(credit_notes::reject))
         .route("/credit-notes/{id}/finalize", post(credit_notes::finalize))

@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{auth, credit_notes, customers, documents, invoices, tax};
+use super::{activities, auth, credit_notes, customers, documents, invoices, tax};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -25,6 +25,8 @@ use super::{auth, credit_notes, customers, documents, invoices, tax};
         credit_notes::refund, credit_notes::cancel, credit_notes::timeline, credit_notes::pdf,
         documents::invoice_pdf, documents::seller, documents::set_seller, documents::template,
         documents::save_template, documents::reset_template, documents::send,
+        activities::upload, activities::list, activities::download, activities::remove,
+        activities::tasks, activities::add_task, activities::change_task,
     ),
     modifiers(&BearerAuth, &EveryProblem)
 )]

@@ -374,7 +374,15 @@ impl Services {
             .into_iter()
             .map(super::invoices::timeline_event)
             .collect();
+        let related_invoice = match note.related_invoice_id {
+            Some(invoice_id) => tx.invoice(invoice_id).await?.map(views::invoice),
+            None => None,
+        };
         Ok(CreditNotePage {
+            attachments: tx.attachments(id).await?,
+            tasks: tx.tasks(id).await?,
+            assignees: super::activities::staff(&mut tx).await?,
+            related_invoice,
             note,
             viewer: user.clone(),
             timeline,

@@ -1,6 +1,7 @@
 //! The service layer: every operation is one transaction — load, let the domain plan, write.
 //! Server functions, the REST API and the CLI all call these.
 
+mod activities;
 mod audit;
 mod auth;
 mod credit_notes;
@@ -24,6 +25,7 @@ use crate::storage::{EventKind, Storage};
 
 /// What list requests filter and page by (the doors build these; storage reads them).
 pub use crate::storage::{CreditNoteFilter, InvoiceFilter, Page};
+pub use activities::{MAX_ATTACHMENT_BYTES, NewTaskInput};
 pub use auth::{
     Caller, MAX_EMAIL_BYTES, NewUserInput, THROTTLE_RETENTION, TOKEN_LIFETIME_DAYS, throttle_keys,
 };

@@ -7,6 +7,7 @@
 //! (invoices before credit notes, ids ascending, so two writers never wait on each other in a
 //! circle). Money is stored as integer minor units.
 
+mod activities;
 mod audit;
 mod auth;
 mod group_commit;
@@ -24,6 +25,7 @@ mod sqlite;
 
 use std::sync::Arc;
 
+pub use activities::{ActivitiesTx, NewAttachment, NewTask};
 pub use audit::AuditTx;
 pub use auth::AuthTx;
 pub use housekeeping::{PurgeCutoffs, Purged};
@@ -142,7 +144,9 @@ pub struct ExplainedQuery {
 
 /// One transaction: the role traits hold what it can read and write.
 #[async_trait::async_trait]
-pub trait Tx: LedgerTx + AuditTx + AuthTx + IdempotencyTx + SettingsTx + OutboxTx + Send {
+pub trait Tx:
+    LedgerTx + AuditTx + AuthTx + IdempotencyTx + SettingsTx + OutboxTx + ActivitiesTx + Send
+{
     async fn commit(self: Box<Self>) -> Result<(), StorageError>;
 }
 

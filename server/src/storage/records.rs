@@ -213,6 +213,11 @@ pub enum EventKind {
     EmailDelayed,
     /// The last attempt failed.
     EmailFailed,
+    AttachmentAdded,
+    AttachmentRemoved,
+    TaskAdded,
+    TaskDone,
+    TaskReopened,
 }
 
 impl EventKind {
@@ -235,6 +240,11 @@ impl EventKind {
             EventKind::EmailSent => "email_sent",
             EventKind::EmailDelayed => "email_delayed",
             EventKind::EmailFailed => "email_failed",
+            EventKind::AttachmentAdded => "attachment_added",
+            EventKind::AttachmentRemoved => "attachment_removed",
+            EventKind::TaskAdded => "task_added",
+            EventKind::TaskDone => "task_done",
+            EventKind::TaskReopened => "task_reopened",
         }
     }
 }

@@ -14,6 +14,7 @@ use super::records::{
     LineRecord, TotalsRecord,
 };
 
+pub mod activities;
 pub mod audit;
 pub mod auth;
 pub mod idempotency;
@@ -622,6 +623,7 @@ macro_rules! impl_sql_tx {
         crate::storage::sql::ledger::impl_ledger_tx!($db);
         crate::storage::sql::settings::impl_settings_tx!($db);
         crate::storage::sql::outbox::impl_outbox_tx!($db);
+        crate::storage::sql::activities::impl_activities_tx!($db);
 
         #[async_trait::async_trait]
         impl crate::storage::Tx for crate::storage::sql::SqlTx<$db> {

@@ -4,6 +4,7 @@
 #[macro_use]
 mod common;
 
+mod activities;
 mod api;
 mod api_permissions;
 mod auth;

@@ -1,0 +1,158 @@
+//! PDF rendering through the API: a credit note and an invoice of realistic size downloaded
+//! one after another, next to the same note read as JSON (the baseline: everything but the
+//! rendering).
+
+use std::time::{Duration, Instant};
+
+use reqwest::Method;
+use serde_json::json;
+
+use crate::api::{Api, id_of};
+
+pub struct Timing {
+    pub case: String,
+    pub p50_ms: f64,
+    pub p95_ms: f64,
+    pub max_ms: f64,
+    pub bytes: usize,
+}
+
+pub struct DocumentsReport {
+    pub baseline: Timing,
+    pub documents: Vec<Timing>,
+}
+
+impl DocumentsReport {
+    pub fn table(&self) -> String {
+        let mut table = String::from(
+            "| request | size | p50 | p95 | max | p50 / baseline |\n|---|---:|---:|---:|---:|---:|\n",
+        );
+        for timing in std::iter::once(&self.baseline).chain(&self.documents) {
+            table.push_str(&format!(
+                "| {} | {} KB | {:.1} ms | {:.1} ms | {:.1} ms | {:.1} |\n",
+                timing.case,
+                timing.bytes / 1024,
+                timing.p50_ms,
+                timing.p95_ms,
+                timing.max_ms,
+                timing.p50_ms / self.baseline.p50_ms.max(f64::EPSILON)
+            ));
+        }
+        table
+    }
+}
+
+fn lines(count: usize) -> Vec<serde_json::Value> {
+    (0..count)
+        .map(|i| {
+            json!({
+                "description": format!("Article {i} — Łódź warehouse, 東京 order"),
+                "quantity": format!("{}", 1 + i % 4),
+                "unit_price": format!("{}.{:02}", 10 + i * 3, i % 100),
+                "tax_rate": if i % 3 == 0 { "5.5" } else { "20" }
+            })
+        })
+        .collect()
+}
+
+async fn time(api: &Api, case: &str, path: &str, rounds: usize) -> Result<Timing, String> {
+    let mut latencies = Vec::with_capacity(rounds);
+    let mut bytes = 0;
+    // Two unmeasured requests warm connections and caches.
+    for i in 0..rounds + 2 {
+        let started = Instant::now();
+        let (status, size) = api.download(path).await?;
+        let elapsed = started.elapsed();
+        if status != 200 {
+            return Err(format!("{case}: GET {path} answered {status}"));
+        }
+        if i >= 2 {
+            latencies.push(elapsed);
+            bytes = size;
+        }
+    }
+    latencies.sort_unstable();
+    let at = |p: f64| {
+        let index = ((latencies.len() as f64 * p).ceil() as usize).clamp(1, latencies.len());
+        latencies[index - 1].as_secs_f64() * 1000.0
+    };
+    Ok(Timing {
+        case: case.to_string(),
+        p50_ms: at(0.50),
+        p95_ms: at(0.95),
+        max_ms: latencies
+            .last()
+            .copied()
+            .unwrap_or(Duration::ZERO)
+            .as_secs_f64()
+            * 1000.0,
+        bytes,
+    })
+}
+
+/// Makes an invoice of 30 lines and a finalized credit note of 12 lines relating to it, then
+/// downloads each `rounds` times.
+pub async fn measure(api: &Api, rounds: usize) -> Result<DocumentsReport, String> {
+    let customer = api
+        .expect(
+            Method::POST,
+            "/customers",
+            Some(
+                json!({"name": "Ελληνική Εταιρεία Łódź 東京", "currency": "EUR", "tax_region": "FR",
+                        "vat_id": "EL094259216", "billing_address": crate::stress::address()}),
+            ),
+        )
+        .await?;
+    let customer = id_of(&customer)?;
+    let invoice = api
+        .expect(
+            Method::POST,
+            "/invoices",
+            Some(
+                json!({"customer_id": customer, "currency": "EUR", "issue_date": "2026-11-01",
+                        "due_date": "2026-12-01", "lines": lines(30)}),
+            ),
+        )
+        .await?;
+    let invoice = id_of(&invoice)?;
+    let note = api
+        .expect(
+            Method::POST,
+            "/credit-notes",
+            Some(json!({"customer_id": customer, "currency": "EUR", "date": "2026-11-05",
+                        "related_invoice_id": invoice, "reason": "Returned goods", "lines": lines(12)})),
+        )
+        .await?;
+    let note = id_of(&note)?;
+    api.expect(
+        Method::POST,
+        &format!("/credit-notes/{note}/finalize"),
+        Some(json!({})),
+    )
+    .await?;
+    Ok(DocumentsReport {
+        baseline: time(
+            api,
+            "credit note as JSON (baseline)",
+            &format!("/credit-notes/{note}"),
+            rounds,
+        )
+        .await?,
+        documents: vec![
+            time(
+                api,
+                "credit note PDF, 12 lines",
+                &format!("/credit-notes/{note}/pdf"),
+                rounds,
+            )
+            .await?,
+            time(
+                api,
+                "invoice PDF, 30 lines",
+                &format!("/invoices/{invoice}/pdf"),
+                rounds,
+            )
+            .await?,
+        ],
+    })
+}

@@ -113,7 +113,9 @@ pub async fn list(
         ("attachment_id" = i64, Path, description = "The file", example = 1)
     ),
     responses(
-        (status = 200, description = "The file, as uploaded", content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 200, description = "The file, as uploaded, with the type its content showed", content(
+            (Vec<u8> = "application/pdf"), (Vec<u8> = "image/png"), (Vec<u8> = "image/jpeg")
+        )),
         crate::api::extract::Problems
     ),
     security(("bearer" = []))

@@ -1,5 +1,6 @@
-//! The settings screen through HTTP: only administrators open it, and the tax table is saved
-//! whole from the form, with refusals on the row they concern, on SQLite and PostgreSQL.
+//! The settings screen through HTTP: only administrators open it, the tax table is saved
+//! whole from the form, with refusals on the row they concern, and the seller's details and the
+//! PDF templates are edited there, on SQLite and PostgreSQL.
 
 use crate::common;
 
@@ -21,6 +22,45 @@ fn rows<'a>(rules: &[(&'a str, &'a str, &'a str)]) -> Vec<(String, &'a str)> {
 }
 
 on_both_backends! {
+    async fn administrators_set_the_seller_and_the_pdf_templates(db) {
+        let app = TestApp::spawn(db).await;
+        let api = Api::new(&app, Role::Administrator).await;
+        let admin = app.session(Role::Administrator).await;
+        let (status, html) = admin.page("/settings").await;
+        assert_eq!(status, 200);
+        assert!(html.contains("Save seller") && html.contains("Credit note template"), "{html}");
+
+        let (status, body) = admin
+            .rpc("save_seller", &[("form[name]", "Ελληνικά Είδη ΑΕ"), ("form[line1]", "Ερμού 1"), ("form[city]", "Αθήνα"),
+                ("form[postal_code]", "10563"), ("form[country]", "GR"), ("form[vat_id]", " EL094259216 "), ("form[iban]", ""), ("form[email]", "")])
+            .await;
+        assert!(status < 400, "{status} {body}");
+        let (_, seller) = api.get("/settings/seller").await;
+        assert_eq!((seller["name"].as_str(), seller["vat_id"].as_str()), (Some("Ελληνικά Είδη ΑΕ"), Some("EL094259216")));
+        assert!(seller["iban"].is_null(), "blank optional fields are left out: {seller}");
+        let (status, body) = admin.rpc("save_seller", &[("form[name]", " ")]).await;
+        assert_eq!((status, body["errors"][0]["field"].as_str()), (422, Some("name")), "{body}");
+
+        // A template that does not render is refused beside its own form, and nothing changes.
+        let (status, body) = admin.rpc("save_template", &[("kind", "invoice"), ("source", "#data.nothing")]).await;
+        assert_eq!((status, body["errors"][0]["field"].as_str()), (422, Some("invoice.source")), "{body}");
+        assert_eq!(api.get("/settings/templates/invoice").await.1["custom"], false);
+        let (status, _) = admin.rpc("save_template", &[("kind", "receipt"), ("source", "x")]).await;
+        assert_eq!(status, 422);
+        let source = "#let data = json(bytes(sys.inputs.data))\nHouse invoice #data.number\n";
+        let (status, body) = admin.rpc("save_template", &[("kind", "invoice"), ("source", source)]).await;
+        assert!(status < 400, "{status} {body}");
+        let (_, html) = admin.page("/settings").await;
+        assert!(html.contains("Edited in Settings") && html.contains("House invoice"), "{html}");
+        let (status, _) = admin.rpc("reset_template", &[("kind", "invoice")]).await;
+        assert!(status < 400);
+        assert_eq!(api.get("/settings/templates/invoice").await.1["custom"], false);
+
+        let manager = app.session(Role::CreditManager).await;
+        assert_eq!(manager.rpc("save_template", &[("kind", "invoice"), ("source", source)]).await.0, 403);
+        assert_eq!(manager.rpc("save_seller", &[("form[name]", "Mallory")]).await.0, 403);
+    }
+
     async fn administrators_edit_the_tax_table_row_by_row(db) {
         let app = TestApp::spawn(db).await;
         let api = Api::new(&app, Role::Administrator).await;

@@ -176,13 +176,15 @@ pub enum UserCommand {
 /// What the documents section of the settings screen asks of the services.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DocumentSettingsCommand {
-    SaveSeller(crate::model::SellerProfile),
+    SaveSeller(Box<crate::model::SellerProfile>),
     SaveTemplate {
         kind: crate::model::DocumentKind,
         source: String,
     },
     /// Back to the built-in template.
     ResetTemplate(crate::model::DocumentKind),
+    /// Documents print without a logo again.
+    RemoveLogo,
 }
 
 /// What a form on the invoice page asks of the services.

@@ -394,6 +394,11 @@ pub struct SellerProfile {
     /// Where customers pay to, printed under the totals.
     pub iban: Option<String>,
     pub email: Option<String>,
+    /// The logo's type (`image/png` or `image/jpeg`), if one was uploaded; set through
+    /// `PUT /settings/seller/logo`, ignored when sent here.
+    #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(read_only))]
+    pub logo_media_type: Option<String>,
 }
 
 /// The PDF template that applies to a kind of document.

@@ -3,6 +3,8 @@ import { test, expect, waitForHydration, signIn } from './fixtures';
 test('pages send visitors without a session to sign in, and back', async ({ page }) => {
   await page.goto('/credit-notes?status=all');
   await expect(page).toHaveURL(/\/login\?next=%2Fcredit-notes%3Fstatus%3Dall$/);
+  // The hydrated form keeps the email after a refusal; a plain post would reload the page.
+  await waitForHydration(page);
   await page.getByLabel('Email').fill('viewer@creditdesk.example');
   await page.getByLabel('Password').fill('not the password');
   await page.getByRole('button', { name: 'Sign in' }).click();

@@ -273,6 +273,7 @@ pub async fn load(services: &Services) -> Result<String, ServiceError> {
         vat_id: Some("FR32123456789".to_string()),
         iban: Some("FR76 3000 6000 0112 3456 7890 189".to_string()),
         email: Some("billing@creditdesk.example".to_string()),
+        logo_media_type: None,
     };
     let mut tx = services.storage().write().await?;
     tx.replace_tax_table(&table).await?;

@@ -110,6 +110,10 @@ enum Command {
     /// Check the ledger: stored amounts equal their allocations, payments and refunds, statuses
     /// agree with amounts, credit-note numbers are gapless. Exits 1 when anything is wrong.
     Audit,
+    /// Walk the seals of the finalized credit notes (a SHA-256 chain per year) and name every
+    /// note that was changed, removed or re-sealed behind the server's back. Prints each year's
+    /// last seal, to keep outside the database. Exits 1 when a link is broken.
+    Verify,
     /// Print the credit-note list query for these filters and how the database runs it
     /// (PostgreSQL runs it: EXPLAIN ANALYZE), to check the indexes on real data.
     Explain {
@@ -230,6 +234,13 @@ async fn run(cli: Cli) -> Result<(), String> {
     let printer = server::pdf::Printer::new(cli.templates.as_deref())
         .map_err(|error| format!("cannot use the PDF templates: {error}"))?;
     let services = Services::new(storage.clone()).with_printer(printer);
+    let sealed = services
+        .seal_legacy_credit_notes()
+        .await
+        .map_err(|error| format!("cannot seal the earlier credit notes: {error}"))?;
+    if sealed > 0 {
+        eprintln!("Sealed {sealed} credit notes finalized before seals existed.");
+    }
     let outcome = match cli.command.unwrap_or(Command::Serve) {
         Command::Migrate => {
             println!("The {} database is up to date.", storage.backend());
@@ -312,6 +323,26 @@ async fn run(cli: Cli) -> Result<(), String> {
                     Ok(())
                 } else {
                     Err(format!("{} violations", report.findings.len()))
+                }
+            }
+        },
+        Command::Verify => match services.verify_seals().await {
+            Err(error) => Err(format!("cannot verify: {error}")),
+            Ok(report) => {
+                for link in &report.broken {
+                    println!("{}: {}", link.number, link.problem);
+                }
+                for chain in &report.chains {
+                    println!(
+                        "Credit notes {}: {} sealed, last seal {}",
+                        chain.year, chain.notes, chain.head
+                    );
+                }
+                if report.broken.is_empty() {
+                    println!("Every seal holds.");
+                    Ok(())
+                } else {
+                    Err(format!("{} broken links", report.broken.len()))
                 }
             }
         },

@@ -265,7 +265,7 @@ impl Desk for Services {
     ) -> Result<(), Problem> {
         match command {
             DocumentSettingsCommand::SaveSeller(seller) => {
-                drop(self.set_seller(user, seller).await?)
+                drop(self.set_seller(user, *seller).await?)
             }
             DocumentSettingsCommand::SaveTemplate { kind, source } => {
                 self.save_document_template(user, kind, source).await?
@@ -273,6 +273,7 @@ impl Desk for Services {
             DocumentSettingsCommand::ResetTemplate(kind) => {
                 self.reset_document_template(user, kind).await?
             }
+            DocumentSettingsCommand::RemoveLogo => drop(self.remove_seller_logo(user).await?),
         }
         Ok(())
     }
@@ -453,7 +454,13 @@ pub fn router(services: Services, leptos_options: LeptosOptions, config: WebConf
         )
         .route(
             "/credit-notes/{id}/attachments",
-            axum::routing::post(browser_upload).layer(crate::api::upload_limit()),
+            axum::routing::post(browser_upload).layer(crate::api::SUPPORTING_FILE.body_limit()),
+        )
+        .route(
+            "/settings/logo",
+            axum::routing::get(browser_logo)
+                .post(browser_logo_upload)
+                .layer(crate::api::LOGO.body_limit()),
         )
         .route(
             "/credit-notes/{id}/attachments/{attachment_id}",
@@ -563,31 +570,68 @@ async fn browser_upload(
     let Some(user) = session_user(&state, &session).await else {
         return axum::response::Redirect::to("/login").into_response();
     };
-    let tab = format!("/credit-notes/{id}?tab=documents");
-    let outcome = match form {
-        Err(rejection) => Err(rejection.body_text()),
-        Ok(form) => match crate::api::file_part(form).await {
-            Err(error) => Err(error.0.detail),
-            Ok((name, content)) => state
-                .services
-                .add_attachment(&user, id, &name, content)
-                .await
-                .map_err(|error| {
-                    let problem = Problem::from(error);
-                    problem
-                        .field_message("file")
-                        .map(str::to_string)
-                        .unwrap_or(problem.detail)
-                }),
-        },
+    let outcome = match crate::api::SUPPORTING_FILE.file(form).await {
+        Err(error) => Err(error.0),
+        Ok((name, content)) => state
+            .services
+            .add_attachment(&user, id, &name, content)
+            .await
+            .map(drop)
+            .map_err(Problem::from),
     };
+    back_after_upload(&format!("/credit-notes/{id}?tab=documents"), outcome)
+}
+
+/// Back to the page an upload form is on; a refusal goes in the address as `upload_error`,
+/// to show beside the file field.
+fn back_after_upload(page: &str, outcome: Result<(), Problem>) -> axum::response::Response {
     match outcome {
-        Ok(_) => axum::response::Redirect::to(&tab).into_response(),
-        Err(message) => {
+        Ok(()) => axum::response::Redirect::to(page).into_response(),
+        Err(problem) => {
+            let message = problem
+                .field_message("file")
+                .map(str::to_string)
+                .unwrap_or(problem.detail);
             let query =
                 serde_urlencoded::to_string([("upload_error", message)]).unwrap_or_default();
-            axum::response::Redirect::to(&format!("{tab}&{query}")).into_response()
+            let joint = if page.contains('?') { '&' } else { '?' };
+            axum::response::Redirect::to(&format!("{page}{joint}{query}")).into_response()
         }
+    }
+}
+
+/// The Settings page's logo form: a plain multipart post, then back to Settings.
+async fn browser_logo_upload(
+    State(state): State<AppState>,
+    session: tower_sessions::Session,
+    form: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> axum::response::Response {
+    let Some(user) = session_user(&state, &session).await else {
+        return axum::response::Redirect::to("/login?next=%2Fsettings").into_response();
+    };
+    let outcome = match crate::api::LOGO.file(form).await {
+        Err(error) => Err(error.0),
+        Ok((_, content)) => state
+            .services
+            .set_seller_logo(&user, content)
+            .await
+            .map(drop)
+            .map_err(Problem::from),
+    };
+    back_after_upload("/settings", outcome)
+}
+
+/// The seller's logo, for the Settings page to show.
+async fn browser_logo(
+    State(state): State<AppState>,
+    session: tower_sessions::Session,
+) -> axum::response::Response {
+    let Some(user) = session_user(&state, &session).await else {
+        return axum::http::StatusCode::UNAUTHORIZED.into_response();
+    };
+    match state.services.seller_logo(&user).await {
+        Ok(logo) => crate::api::logo_response(logo),
+        Err(error) => crate::api::ApiError::from(error).into_response(),
     }
 }
 

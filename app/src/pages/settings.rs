@@ -4,13 +4,14 @@
 //! print with; and the users: create, change a staff role, deactivate.
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 use super::{ProblemMessage, field_error, form_error, problem_view, refusal};
 use crate::domain::Role;
 use crate::model::{SellerProfile, SettingsPage, TemplateSetting, UserSummary};
 use crate::rpc::settings::{
-    ChangeUserRole, CreateUser, DeactivateUser, ResetTemplate, SaveSeller, SaveTaxTable,
-    SaveTemplate, load_settings, rule_field, template_field,
+    ChangeUserRole, CreateUser, DeactivateUser, RemoveLogo, ResetTemplate, SaveSeller,
+    SaveTaxTable, SaveTemplate, load_settings, rule_field, template_field,
 };
 
 /// The page's forms; their versions reload the page after each post.
@@ -21,6 +22,7 @@ struct Actions {
     change_role: ServerAction<ChangeUserRole>,
     deactivate: ServerAction<DeactivateUser>,
     save_seller: ServerAction<SaveSeller>,
+    remove_logo: ServerAction<RemoveLogo>,
     save_template: ServerAction<SaveTemplate>,
     reset_template: ServerAction<ResetTemplate>,
 }
@@ -36,6 +38,7 @@ pub fn SettingsPage() -> impl IntoView {
         change_role: ServerAction::new(),
         deactivate: ServerAction::new(),
         save_seller: ServerAction::new(),
+        remove_logo: ServerAction::new(),
         save_template: ServerAction::new(),
         reset_template: ServerAction::new(),
     };
@@ -47,12 +50,15 @@ pub fn SettingsPage() -> impl IntoView {
                 actions.change_role.version().get(),
                 actions.deactivate.version().get(),
                 actions.save_seller.version().get(),
+                actions.remove_logo.version().get(),
                 actions.save_template.version().get(),
                 actions.reset_template.version().get(),
             ]
         },
         |_| load_settings(),
     );
+    // A refused logo upload (a plain form post) comes back in the address.
+    let query = use_query_map();
     view! {
         <h1>"Settings"</h1>
         <Suspense fallback=|| view! { <p>"Loading settings…"</p> }>
@@ -62,6 +68,11 @@ pub fn SettingsPage() -> impl IntoView {
                     Ok(page) => view! {
                         <TaxTableForm rules=page.tax_table.rules.clone() save=actions.save/>
                         <SellerForm seller=page.seller.clone() action=actions.save_seller/>
+                        <LogoForm
+                            has_logo=page.seller.logo_media_type.is_some()
+                            upload_error=query.read().get("upload_error")
+                            remove=actions.remove_logo
+                        />
                         <Templates templates=page.templates.clone() actions/>
                         <Users page actions/>
                     }.into_any(),
@@ -279,6 +290,37 @@ fn SellerForm(seller: SellerProfile, action: ServerAction<SaveSeller>) -> impl I
             {general}
             <button type="submit" class="primary">"Save seller"</button>
         </ActionForm>
+    }
+}
+
+/// The logo printed at the head of every document: a plain multipart form (it works without
+/// JavaScript), and a way back to no logo.
+#[component]
+fn LogoForm(
+    has_logo: bool,
+    upload_error: Option<String>,
+    remove: ServerAction<RemoveLogo>,
+) -> impl IntoView {
+    view! {
+        <h3>"Logo"</h3>
+        {if has_logo {
+            view! {
+                <img class="logo-preview" src="/settings/logo" alt="The seller's logo"/>
+                <ActionForm action=remove attr:class="inline">
+                    <button type="submit" class="danger">"Remove the logo"</button>
+                </ActionForm>
+                {move || problem_view(refusal(remove), "")}
+            }.into_any()
+        } else {
+            view! { <p>"Documents print without a logo."</p> }.into_any()
+        }}
+        <form method="post" action="/settings/logo" enctype="multipart/form-data" class="upload" aria-label="Logo">
+            <label>"Logo file (PNG or JPEG, at most 1 MiB)"
+                <input type="file" name="file" accept="image/png,image/jpeg,.png,.jpg,.jpeg" required/>
+            </label>
+            {upload_error.map(|message| view! { <span class="field-error" role="alert">{message}</span> })}
+            <button type="submit">"Upload logo"</button>
+        </form>
     }
 }
 

@@ -168,6 +168,7 @@ impl SellerForm {
             vat_id: optional(&self.vat_id),
             iban: optional(&self.iban),
             email: optional(&self.email),
+            logo_media_type: None,
         }
     }
 }
@@ -193,9 +194,14 @@ async fn on_documents(command: crate::backend::DocumentSettingsCommand) -> Resul
 #[server(prefix = "/rpc", endpoint = "save_seller")]
 pub async fn save_seller(form: SellerForm) -> Result<(), Problem> {
     on_documents(crate::backend::DocumentSettingsCommand::SaveSeller(
-        form.profile(),
+        Box::new(form.profile()),
     ))
     .await
+}
+
+#[server(prefix = "/rpc", endpoint = "remove_logo")]
+pub async fn remove_logo() -> Result<(), Problem> {
+    on_documents(crate::backend::DocumentSettingsCommand::RemoveLogo).await
 }
 
 #[server(prefix = "/rpc", endpoint = "save_template")]

@@ -1,58 +1,14 @@
 //! A credit note's supporting files and tasks (staff).
 
 use app::model::{AttachmentView, TaskView};
-use app::problem::Problem;
-use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::extract::{Multipart, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use serde::Deserialize;
 
 use super::input::Fields;
 use super::{ApiError, ApiJson, ApiPath, ApiUser};
-use crate::services::{MAX_ATTACHMENT_BYTES, NewTaskInput, ServiceError, Services};
-
-/// Uploads may be as large as the largest file, plus the form around it.
-pub fn upload_limit() -> DefaultBodyLimit {
-    DefaultBodyLimit::max(MAX_ATTACHMENT_BYTES + 64 * 1024)
-}
-
-fn problem(status: u16, code: &str, detail: impl Into<String>) -> ApiError {
-    ServiceError::Invalid(Problem::new(status, code, detail)).into()
-}
-
-/// The `file` part of a multipart upload: its name and content.
-pub async fn file_part(mut form: Multipart) -> Result<(String, Vec<u8>), ApiError> {
-    let unreadable = |error: axum::extract::multipart::MultipartError| {
-        if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            problem(
-                413,
-                "payload_too_large",
-                format!(
-                    "A supporting file has at most {} MiB",
-                    MAX_ATTACHMENT_BYTES / (1024 * 1024)
-                ),
-            )
-        } else {
-            problem(
-                400,
-                "bad_request",
-                format!("The upload is not a readable form: {error}"),
-            )
-        }
-    };
-    while let Some(field) = form.next_field().await.map_err(unreadable)? {
-        if field.name() == Some("file") {
-            let name = field.file_name().unwrap_or_default().to_string();
-            let content = field.bytes().await.map_err(unreadable)?;
-            return Ok((name, content.to_vec()));
-        }
-    }
-    Err(problem(
-        422,
-        "validation_error",
-        "Send the file as the multipart field `file`",
-    ))
-}
+use crate::services::{NewTaskInput, Services};
 
 #[utoipa::path(
     post,
@@ -75,14 +31,7 @@ pub async fn upload(
     ApiPath(id): ApiPath<i64>,
     form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<(StatusCode, axum::Json<AttachmentView>), ApiError> {
-    let form = form.map_err(|rejection| {
-        problem(
-            415,
-            "unsupported_media_type",
-            format!("Send multipart/form-data: {rejection}"),
-        )
-    })?;
-    let (name, content) = file_part(form).await?;
+    let (name, content) = super::upload::SUPPORTING_FILE.file(form).await?;
     let stored = services.add_attachment(&user, id, &name, content).await?;
     Ok((StatusCode::CREATED, axum::Json(stored)))
 }

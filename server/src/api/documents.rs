@@ -59,6 +59,80 @@ pub async fn set_seller(
     Ok(axum::Json(services.set_seller(&user, seller).await?))
 }
 
+#[utoipa::path(
+    get,
+    path = "/settings/seller/logo",
+    tag = "settings",
+    responses(
+        (status = 200, description = "The logo as uploaded", content(
+            (Vec<u8> = "image/png"), (Vec<u8> = "image/jpeg")
+        )),
+        crate::api::extract::Problems
+    ),
+    security(("bearer" = []))
+)]
+/// The seller's logo (administrators); 404 when there is none.
+pub async fn logo(
+    State(services): State<Services>,
+    ApiUser(user): ApiUser,
+) -> Result<axum::response::Response, ApiError> {
+    Ok(logo_response(services.seller_logo(&user).await?))
+}
+
+/// A logo as an image: its own type (as its content showed), never sniffed.
+pub fn logo_response(logo: crate::storage::Logo) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    (
+        [
+            (header::CONTENT_TYPE, logo.media_type),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        logo.content,
+    )
+        .into_response()
+}
+
+#[utoipa::path(
+    put,
+    path = "/settings/seller/logo",
+    tag = "settings",
+    request_body(content_type = "multipart/form-data", description = "The field `file`: a PNG or JPEG of at most 1 MiB and 4000 pixels a side, recognised by its content"),
+    responses(
+        (status = 200, body = SellerProfile),
+        (status = 413, description = "Larger than 1 MiB", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"),
+        (status = 415, description = "Not a PNG or JPEG by its content", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"),
+        crate::api::extract::Problems
+    ),
+    security(("bearer" = []))
+)]
+/// Sets the logo every document prints (administrators); the seller's details come first
+/// (409 `seller_missing` before).
+pub async fn set_logo(
+    State(services): State<Services>,
+    ApiUser(user): ApiUser,
+    form: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<axum::Json<SellerProfile>, ApiError> {
+    let (_, content) = crate::api::LOGO.file(form).await?;
+    Ok(axum::Json(services.set_seller_logo(&user, content).await?))
+}
+
+#[utoipa::path(
+    delete,
+    path = "/settings/seller/logo",
+    tag = "settings",
+    responses((status = 200, body = SellerProfile), crate::api::extract::Problems),
+    security(("bearer" = []))
+)]
+/// Removes the logo: documents print without one (administrators).
+pub async fn remove_logo(
+    State(services): State<Services>,
+    ApiUser(user): ApiUser,
+) -> Result<axum::Json<SellerProfile>, ApiError> {
+    Ok(axum::Json(services.remove_seller_logo(&user).await?))
+}
+
 /// A PDF template: Typst source.
 #[derive(Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]

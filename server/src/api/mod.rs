@@ -15,13 +15,16 @@ mod pagination;
 mod resources;
 pub mod sign_in_limit;
 mod tax;
+mod upload;
 
 use axum::Router;
 use axum::routing::{delete, get, patch, post, put};
 
-pub use activities::{file_part, file_response, upload_limit};
+pub use activities::file_response;
 pub use credit_notes::pdf_response;
+pub use documents::logo_response;
 pub use extract::{ApiError, ApiJson, ApiPath, ApiQuery, ApiUser};
+pub use upload::{LOGO, SUPPORTING_FILE};
 
 use crate::services::Services;
 
@@ -40,6 +43,13 @@ pub fn router(services: Services) -> Router {
         .route(
             "/settings/seller",
             get(documents::seller).put(documents::set_seller),
+        )
+        .route(
+            "/settings/seller/logo",
+            get(documents::logo)
+                .put(documents::set_logo)
+                .layer(upload::LOGO.body_limit())
+                .delete(documents::remove_logo),
         )
         .route(
             "/settings/templates/{kind}",
@@ -93,7 +103,7 @@ pub fn router(services: Services) -> Router {
         .route(
             "/credit-notes/{id}/attachments",
             post(activities::upload)
-                .layer(activities::upload_limit())
+                .layer(upload::SUPPORTING_FILE.body_limit())
                 .get(activities::list),
         )
         .route(

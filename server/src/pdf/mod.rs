@@ -163,6 +163,9 @@ impl Printer {
             .map_err(|error| PrintError::Template(format!("document data: {error}")))?;
         let mut inputs = Dict::new();
         inputs.insert("data".into(), json.into_value());
+        if let Some(logo) = &data.logo {
+            inputs.insert("logo".into(), logo.clone().into_value());
+        }
         let document: PagedDocument = engine
             .compile_with_input(main, inputs)
             .output

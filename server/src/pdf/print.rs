@@ -6,6 +6,17 @@ use app::model::{Address, CreditNoteView, CustomerView, DocumentKind, InvoiceVie
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
+use typst::foundations::Bytes;
+
+/// A logo good enough to try templates with: 120 × 40 pixels.
+const SAMPLE_LOGO: &[u8] = include_bytes!("../../templates/sample-logo.png");
+
+fn is_present<S: serde::Serializer>(
+    logo: &Option<Bytes>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.serialize_bool(logo.is_some())
+}
 
 #[derive(Clone, Debug, Serialize)]
 pub struct PrintData {
@@ -20,6 +31,10 @@ pub struct PrintData {
     pub due_date: Option<String>,
     pub currency: String,
     pub seller: Party,
+    /// The seller's logo. The JSON says only whether there is one (`has_logo`); the image
+    /// itself is `sys.inputs.logo`.
+    #[serde(rename = "has_logo", serialize_with = "is_present")]
+    pub logo: Option<Bytes>,
     pub customer: Party,
     /// The invoice a credit note credits, or a correction invoice corrects.
     pub related_invoice: Option<InvoiceReference>,
@@ -215,6 +230,7 @@ pub fn credit_note(
         due_date: None,
         currency: currency.code().to_string(),
         seller: seller(profile),
+        logo: None,
         customer: customer(buyer, &note.billing_address),
         related_invoice: related.map(|(number, day)| InvoiceReference {
             number,
@@ -275,6 +291,7 @@ pub fn invoice(
         due_date: invoice.due_date.map(date),
         currency: currency.code().to_string(),
         seller: seller(profile),
+        logo: None,
         customer: customer(buyer, &buyer.billing_address),
         related_invoice: related.map(|(number, day)| InvoiceReference {
             number,
@@ -326,6 +343,7 @@ pub fn samples(kind: DocumentKind) -> Vec<PrintData> {
         due_date: Some("2026-02-28".into()),
         currency: "EUR".into(),
         seller: party("Seller GmbH", Some("DE123456789")),
+        logo: Some(Bytes::new(SAMPLE_LOGO)),
         customer: party("ООО Москва", Some("PL1234567890")),
         related_invoice: Some(InvoiceReference {
             number: "INV-2026-00001".into(),
@@ -361,6 +379,7 @@ pub fn samples(kind: DocumentKind) -> Vec<PrintData> {
         number: None,
         due_date: None,
         seller: bare_party.clone(),
+        logo: None,
         customer: Party {
             name: "東京商事".into(),
             ..bare_party

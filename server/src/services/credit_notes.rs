@@ -262,6 +262,7 @@ impl Services {
             .map_err(|e| ServiceError::Internal(e.to_string()))?
             .to_string();
         tx.finalize_credit_note(id, &number, self.now()).await?;
+        super::seals::seal_credit_note(&mut tx, id).await?;
         self.record(
             &mut tx,
             caller,

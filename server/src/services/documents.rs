@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 
 use super::{ServiceError, Services, views};
 use crate::pdf::{PrintData, PrintError, print};
-use crate::storage::TemplateRecord;
+use crate::storage::{Logo, TemplateRecord};
 
 /// A rendered document: its file name and the PDF bytes.
 pub struct RenderedPdf {
@@ -21,6 +21,7 @@ struct PrintContext {
     buyer: app::model::CustomerView,
     related: Option<(String, NaiveDate)>,
     seller: SellerProfile,
+    logo: Option<Logo>,
     saved: Option<TemplateRecord>,
 }
 
@@ -44,7 +45,10 @@ impl Services {
                 note.related_invoice_id,
             )
             .await?;
-        let data = print::credit_note(&note, &context.buyer, &context.seller, context.related);
+        let mut data = print::credit_note(&note, &context.buyer, &context.seller, context.related);
+        data.logo = context
+            .logo
+            .map(|logo| typst::foundations::Bytes::new(logo.content));
         let file_name = match &note.number {
             Some(number) => format!("{number}.pdf"),
             None => format!("draft-credit-note-{}.pdf", note.id),
@@ -70,7 +74,10 @@ impl Services {
                 invoice.related_invoice_id,
             )
             .await?;
-        let data = print::invoice(&invoice, &context.buyer, &context.seller, context.related);
+        let mut data = print::invoice(&invoice, &context.buyer, &context.seller, context.related);
+        data.logo = context
+            .logo
+            .map(|logo| typst::foundations::Bytes::new(logo.content));
         let file_name = if data.draft {
             format!("draft-invoice-{}.pdf", invoice.id)
         } else {
@@ -107,6 +114,7 @@ impl Services {
             buyer,
             related,
             seller: tx.seller().await?.unwrap_or_default(),
+            logo: tx.seller_logo().await?,
             saved: tx.document_template(kind).await?,
         })
     }
@@ -160,8 +168,9 @@ impl Services {
         }
         let mut tx = self.storage.write().await?;
         tx.save_seller(&seller, self.now()).await?;
+        let saved = tx.seller().await?.unwrap_or(seller);
         tx.commit().await?;
-        Ok(seller)
+        Ok(saved)
     }
 
     /// The template that applies to `kind`, and whether it was saved in Settings.
@@ -246,6 +255,8 @@ fn tidy_seller(seller: SellerProfile) -> SellerProfile {
         vat_id: tidy(seller.vat_id),
         iban: tidy(seller.iban),
         email: tidy(seller.email),
+        // The logo has its own upload; what was sent here does not count.
+        logo_media_type: None,
     }
 }
 

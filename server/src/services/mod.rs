@@ -12,8 +12,10 @@ mod idempotency;
 mod invoices;
 mod lines;
 mod linking;
+mod logo;
 mod outbox;
 mod portal;
+mod seals;
 mod settlement;
 mod views;
 
@@ -36,8 +38,10 @@ pub use idempotency::{KEEP_HOURS as IDEMPOTENCY_KEEP_HOURS, KeyClaim, StoredAnsw
 pub use invoices::{NewCustomerInput, NewInvoiceInput, TimelineEvent};
 pub use lines::LineDraft;
 pub use linking::LinkableNote;
+pub use logo::MAX_LOGO_BYTES;
 pub use outbox::{MAX_ATTEMPTS, MailTransport, QueuedMessage, SendRequest};
 pub use portal::SeenCreditNote;
+pub use seals::{BrokenLink, ChainReport, ChainSummary};
 pub use settlement::{CreditNoteChanges, InvoiceChanges, PaymentInput};
 
 /// Where services read the time. Tests move a [`ManualClock`] to cross time limits (session

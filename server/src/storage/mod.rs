@@ -18,6 +18,7 @@ mod outbox;
 mod postgres;
 mod records;
 pub mod scale;
+mod seals;
 mod sessions;
 mod settings;
 mod sql;
@@ -40,8 +41,9 @@ pub use records::{
     NewUser, Page, StoredResponse, ThrottleRecord, TokenUserRecord, TotalsRecord, UserListRecord,
     UserRecord,
 };
+pub use seals::{SealRecord, SealTx};
 pub use sessions::SessionBackend;
-pub use settings::{SettingsTx, TemplateRecord};
+pub use settings::{Logo, SettingsTx, TemplateRecord};
 pub use sqlite::SqliteStorage;
 
 #[derive(Debug, thiserror::Error)]
@@ -145,7 +147,7 @@ pub struct ExplainedQuery {
 /// One transaction: the role traits hold what it can read and write.
 #[async_trait::async_trait]
 pub trait Tx:
-    LedgerTx + AuditTx + AuthTx + IdempotencyTx + SettingsTx + OutboxTx + ActivitiesTx + Send
+    LedgerTx + AuditTx + AuthTx + IdempotencyTx + SettingsTx + OutboxTx + ActivitiesTx + SealTx + Send
 {
     async fn commit(self: Box<Self>) -> Result<(), StorageError>;
 }

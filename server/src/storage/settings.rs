@@ -5,6 +5,13 @@ use chrono::{DateTime, Utc};
 
 use super::StorageError;
 
+/// The seller's logo as uploaded; its type is what its content showed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Logo {
+    pub media_type: String,
+    pub content: Vec<u8>,
+}
+
 /// A PDF template saved in Settings.
 #[derive(Clone, Debug)]
 pub struct TemplateRecord {
@@ -26,6 +33,14 @@ pub trait SettingsTx: Send {
         seller: &SellerProfile,
         at: DateTime<Utc>,
     ) -> Result<(), StorageError>;
+    async fn seller_logo(&mut self) -> Result<Option<Logo>, StorageError>;
+    /// Sets or clears the logo; false when the seller's details were never saved (there is
+    /// no seller to give it to).
+    async fn set_seller_logo(
+        &mut self,
+        logo: Option<&Logo>,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StorageError>;
     async fn document_template(
         &mut self,
         kind: DocumentKind,

@@ -21,6 +21,7 @@ pub mod idempotency;
 pub mod ledger;
 pub mod lists;
 pub mod outbox;
+pub mod seals;
 pub mod settings;
 
 /// A transaction on database `DB`; `locking` is set for write transactions.
@@ -624,6 +625,7 @@ macro_rules! impl_sql_tx {
         crate::storage::sql::settings::impl_settings_tx!($db);
         crate::storage::sql::outbox::impl_outbox_tx!($db);
         crate::storage::sql::activities::impl_activities_tx!($db);
+        crate::storage::sql::seals::impl_seal_tx!($db);
 
         #[async_trait::async_trait]
         impl crate::storage::Tx for crate::storage::sql::SqlTx<$db> {

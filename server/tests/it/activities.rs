@@ -20,21 +20,11 @@ async fn upload(
     declared: &str,
     content: Vec<u8>,
 ) -> (u16, Value) {
-    let part = reqwest::multipart::Part::bytes(content)
-        .file_name(name.to_string())
-        .mime_str(declared)
-        .unwrap();
-    let form = reqwest::multipart::Form::new().part("file", part);
-    api.send(
-        api.app
-            .client
-            .post(
-                api.app
-                    .url(&format!("/api/v1/credit-notes/{note}/attachments")),
-            )
-            .multipart(form),
-    )
-    .await
+    let url = api
+        .app
+        .url(&format!("/api/v1/credit-notes/{note}/attachments"));
+    api.upload(api.app.client.post(url), name, declared, content)
+        .await
 }
 
 async fn draft(admin: &Api<'_>) -> i64 {

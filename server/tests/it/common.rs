@@ -145,6 +145,23 @@ impl TestDatabase {
     }
 }
 
+impl TestDatabase {
+    /// Runs `sql` on the database directly, as someone with database access would, behind
+    /// the server's back.
+    pub async fn behind_the_back(&self, sql: &str) {
+        use sqlx::Connection;
+        if self.url.starts_with("sqlite:") {
+            let mut db = sqlx::SqliteConnection::connect(&self.url).await.unwrap();
+            sqlx::raw_sql(sql).execute(&mut db).await.unwrap();
+            db.close().await.unwrap();
+        } else {
+            let mut db = sqlx::PgConnection::connect(&self.url).await.unwrap();
+            sqlx::raw_sql(sql).execute(&mut db).await.unwrap();
+            db.close().await.unwrap();
+        }
+    }
+}
+
 impl Drop for TestDatabase {
     fn drop(&mut self) {
         if let Cleanup::Postgres { admin_url, name } = &self.cleanup {
@@ -511,6 +528,22 @@ impl<'a> ApiClient<'a> {
         .await
     }
 
+    /// Sends `content` as the multipart field `file`, named `name` and declared `declared`.
+    pub async fn upload(
+        &self,
+        request: reqwest::RequestBuilder,
+        name: &str,
+        declared: &str,
+        content: Vec<u8>,
+    ) -> (u16, Value) {
+        let part = reqwest::multipart::Part::bytes(content)
+            .file_name(name.to_string())
+            .mime_str(declared)
+            .unwrap();
+        let form = reqwest::multipart::Form::new().part("file", part);
+        self.send(request.multipart(form)).await
+    }
+
     pub async fn customer(&self, name: &str, currency: &str) -> i64 {
         let (status, body) = self
             .post(
@@ -647,4 +680,31 @@ pub fn pdf_text(bytes: &[u8]) -> String {
     let output = child.wait_with_output().unwrap();
     assert!(output.status.success(), "pdftotext read the PDF");
     String::from_utf8(output.stdout).unwrap()
+}
+
+/// The images a PDF holds, as `pdfimages -list` (poppler-utils) reads them: width, height and
+/// encoding of each.
+pub fn pdf_images(bytes: &[u8]) -> Vec<(u32, u32, String)> {
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), bytes).unwrap();
+    let output = std::process::Command::new("pdfimages")
+        .arg("-list")
+        .arg(file.path())
+        .output()
+        .expect("pdfimages runs (scripts/lib.sh ensure_test_tools installs poppler-utils)");
+    assert!(output.status.success(), "pdfimages read the PDF");
+    // Two header lines, then: page num type width height color comp bpc enc …
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .skip(2)
+        .map(|line| {
+            let columns: Vec<&str> = line.split_whitespace().collect();
+            (
+                columns[3].parse().unwrap(),
+                columns[4].parse().unwrap(),
+                columns[8].to_string(),
+            )
+        })
+        .collect()
 }

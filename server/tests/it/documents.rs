@@ -4,7 +4,7 @@
 use crate::common;
 
 use app::domain::Role;
-use common::{ApiClient as Api, TestApp, pdf_text, user};
+use common::{ApiClient as Api, TestApp, pdf_images, pdf_text, user};
 use serde_json::{Value, json};
 
 /// Whitespace runs as one space, so assertions need not know the columns' widths.
@@ -85,7 +85,102 @@ async fn two_rate_invoice(admin: &Api<'_>, customer: i64) -> Value {
     invoice
 }
 
+/// An image encoded as `format`, in one colour.
+fn picture(width: u32, height: u32, format: image::ImageFormat) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    image::RgbImage::from_pixel(width, height, image::Rgb([30, 90, 160]))
+        .write_to(&mut std::io::Cursor::new(&mut bytes), format)
+        .unwrap();
+    bytes
+}
+
+/// Uploads a logo through the API as `name`, declared as `declared`.
+async fn upload_logo(api: &Api<'_>, name: &str, declared: &str, content: Vec<u8>) -> (u16, Value) {
+    let url = api.app.url("/api/v1/settings/seller/logo");
+    api.upload(api.app.client.put(url), name, declared, content)
+        .await
+}
+
+/// The PDF's bytes, downloaded through the API.
+async fn pdf_bytes(api: &Api<'_>, path: &str) -> Vec<u8> {
+    let response = api
+        .app
+        .client
+        .get(api.app.url(&format!("/api/v1{path}")))
+        .bearer_auth(api.token.as_deref().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    response.bytes().await.unwrap().to_vec()
+}
+
 on_both_backends! {
+    async fn the_sellers_logo_prints_on_every_document_once_it_passes_its_checks(db) {
+        let app = TestApp::spawn(db).await;
+        let admin = Api::new(&app, Role::Administrator).await;
+        let png = picture(300, 100, image::ImageFormat::Png);
+
+        // A logo alone names no one: the seller's details come first.
+        let (status, body) = upload_logo(&admin, "logo.png", "image/png", png.clone()).await;
+        assert_eq!((status, body["code"].as_str()), (409, Some("seller_missing")), "{body}");
+        seller(&admin).await;
+
+        // Refused by content, size and soundness; nothing is stored.
+        let (status, body) = upload_logo(&admin, "logo.png", "image/png", b"<svg onload=alert(1)>".to_vec()).await;
+        assert_eq!((status, body["code"].as_str()), (415, Some("unsupported_media_type")), "{body}");
+        let (status, body) = upload_logo(&admin, "logo.png", "image/png", vec![0; 1024 * 1024 + 1]).await;
+        assert_eq!(status, 413, "{body}");
+        let mut damaged = png.clone();
+        damaged.truncate(80);
+        let (status, body) = upload_logo(&admin, "logo.png", "image/png", damaged).await;
+        assert_eq!((status, body["errors"][0]["field"].as_str()), (422, Some("file")), "{body}");
+        let (status, body) = upload_logo(&admin, "wide.png", "image/png", picture(4001, 2, image::ImageFormat::Png)).await;
+        assert_eq!(status, 422, "{body}");
+        assert!(body["errors"][0]["message"].as_str().unwrap().contains("4001 × 2 pixels"), "{body}");
+        assert_eq!(admin.get("/settings/seller/logo").await.0, 404);
+        assert_eq!(admin.get("/settings/seller").await.1["logo_media_type"], Value::Null);
+
+        // Only administrators set it or read it.
+        let manager = Api::new(&app, Role::CreditManager).await;
+        assert_eq!(upload_logo(&manager, "logo.png", "image/png", png.clone()).await.0, 403);
+
+        let customer = admin.customer("Acme", "EUR").await;
+        let note = admin.note(customer, "EUR", "10.00").await;
+        let note_pdf = format!("/credit-notes/{}/pdf", note["id"]);
+        let invoice = two_rate_invoice(&admin, customer).await;
+        let invoice_pdf = format!("/invoices/{}/pdf", invoice["id"]);
+        assert_eq!(pdf_images(&pdf_bytes(&admin, &note_pdf).await), vec![], "no logo yet");
+
+        // A PNG, whatever its name says, is kept as a PNG and printed on both documents.
+        let (status, body) = upload_logo(&admin, "logo.pdf", "application/pdf", png.clone()).await;
+        assert_eq!((status, body["logo_media_type"].as_str()), (200, Some("image/png")), "{body}");
+        assert_eq!(body["name"], "Nordlicht Handel GmbH");
+        let response = app.client.get(app.url("/api/v1/settings/seller/logo")).bearer_auth(admin.token.as_deref().unwrap()).send().await.unwrap();
+        assert_eq!(response.headers()["content-type"], "image/png");
+        assert_eq!(response.bytes().await.unwrap().to_vec(), png, "the logo comes back as uploaded");
+        assert_eq!(manager.get("/settings/seller/logo").await.0, 403);
+        for path in [&note_pdf, &invoice_pdf] {
+            let images = pdf_images(&pdf_bytes(&admin, path).await);
+            assert_eq!(images.len(), 1, "{path}: {images:?}");
+            assert_eq!((images[0].0, images[0].1), (300, 100), "{path}");
+        }
+
+        // Saving the details again keeps the logo; a JPEG replaces it.
+        seller(&admin).await;
+        assert_eq!(admin.get("/settings/seller").await.1["logo_media_type"], "image/png");
+        let (status, body) = upload_logo(&admin, "logo.jpg", "image/jpeg", picture(200, 200, image::ImageFormat::Jpeg)).await;
+        assert_eq!((status, body["logo_media_type"].as_str()), (200, Some("image/jpeg")), "{body}");
+        let images = pdf_images(&pdf_bytes(&admin, &note_pdf).await);
+        assert_eq!(images.iter().map(|image| (image.0, image.1)).collect::<Vec<_>>(), vec![(200, 200)]);
+
+        // Removed, documents print without it again.
+        let (status, body) = admin.delete("/settings/seller/logo").await;
+        assert_eq!((status, body["logo_media_type"].clone()), (200, Value::Null), "{body}");
+        assert_eq!(pdf_images(&pdf_bytes(&admin, &note_pdf).await), vec![]);
+        assert_eq!(admin.get("/settings/seller/logo").await.0, 404);
+    }
+
     async fn a_credit_note_pdf_states_what_the_law_requires(db) {
         let app = TestApp::spawn(db).await;
         let admin = Api::new(&app, Role::Administrator).await;

@@ -22,6 +22,7 @@ mod mail;
 mod openapi;
 mod permissions;
 mod scale;
+mod seals;
 mod security;
 mod settings_pages;
 mod storage;

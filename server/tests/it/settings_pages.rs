@@ -61,6 +61,52 @@ on_both_backends! {
         assert_eq!(manager.rpc("save_seller", &[("form[name]", "Mallory")]).await.0, 403);
     }
 
+    async fn the_logo_is_uploaded_shown_and_removed_without_javascript(db) {
+        let app = TestApp::spawn(db).await;
+        let api = Api::new(&app, Role::Administrator).await;
+        let admin = app.session(Role::Administrator).await;
+        let upload = |name: &str, content: Vec<u8>| {
+            let part = reqwest::multipart::Part::bytes(content).file_name(name.to_string());
+            admin.browser.post(app.url("/settings/logo"))
+                .header("origin", app.url(""))
+                .multipart(reqwest::multipart::Form::new().part("file", part))
+                .send()
+        };
+        let mut png = Vec::new();
+        image::RgbImage::from_pixel(90, 30, image::Rgb([10, 20, 30]))
+            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap();
+
+        // Before the seller's details, the refusal shows beside the file field.
+        let response = upload("logo.png", png.clone()).await.unwrap();
+        assert_eq!(response.status(), 303);
+        let location = response.headers()["location"].to_str().unwrap().to_string();
+        assert!(location.starts_with("/settings?upload_error="), "{location}");
+        let (_, html) = admin.page(&location).await;
+        assert!(html.contains("Save the seller&#x27;s details first") || html.contains("Save the seller's details first"), "{html}");
+        assert!(html.contains("Documents print without a logo."), "{html}");
+
+        let (status, body) = admin.rpc("save_seller", &[("form[name]", "Logo GmbH")]).await;
+        assert!(status < 400, "{status} {body}");
+        let response = upload("logo.png", png.clone()).await.unwrap();
+        assert_eq!((response.status().as_u16(), response.headers()["location"].to_str().unwrap()), (303, "/settings"));
+        let (_, html) = admin.page("/settings").await;
+        assert!(html.contains(r#"src="/settings/logo""#) && html.contains("Remove the logo"), "{html}");
+        let image = admin.browser.get(app.url("/settings/logo")).send().await.unwrap();
+        assert_eq!(image.headers()["content-type"], "image/png");
+        assert_eq!(image.bytes().await.unwrap().to_vec(), png);
+
+        // A manager can neither see nor change it.
+        let manager = app.session(Role::CreditManager).await;
+        assert_eq!(manager.browser.get(app.url("/settings/logo")).send().await.unwrap().status(), 403);
+        assert_eq!(manager.rpc("remove_logo", &[]).await.0, 403);
+
+        let (status, body) = admin.rpc("remove_logo", &[]).await;
+        assert!(status < 400, "{status} {body}");
+        assert!(api.get("/settings/seller").await.1["logo_media_type"].is_null());
+        assert_eq!(admin.browser.get(app.url("/settings/logo")).send().await.unwrap().status(), 404);
+    }
+
     async fn administrators_edit_the_tax_table_row_by_row(db) {
         let app = TestApp::spawn(db).await;
         let api = Api::new(&app, Role::Administrator).await;

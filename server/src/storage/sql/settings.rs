@@ -52,19 +52,66 @@ macro_rules! impl_settings_tx {
             async fn seller(
                 &mut self,
             ) -> Result<Option<app::model::SellerProfile>, crate::storage::StorageError> {
-                let row: Option<(String, String, Option<String>, Option<String>, Option<String>)> =
-                    sqlx::query_as(
-                        "SELECT name, address, vat_id, iban, email FROM seller_profile WHERE id = 1",
-                    )
-                    .fetch_optional(&mut *self.tx)
-                    .await?;
-                Ok(row.map(|(name, address, vat_id, iban, email)| app::model::SellerProfile {
-                    name,
-                    address: crate::storage::sql::address(&address),
-                    vat_id,
-                    iban,
-                    email,
-                }))
+                type Row = (
+                    String,
+                    String,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                );
+                let row: Option<Row> = sqlx::query_as(
+                    "SELECT name, address, vat_id, iban, email, logo_media_type \
+                     FROM seller_profile WHERE id = 1",
+                )
+                .fetch_optional(&mut *self.tx)
+                .await?;
+                Ok(row.map(
+                    |(name, address, vat_id, iban, email, logo_media_type)| {
+                        app::model::SellerProfile {
+                            name,
+                            address: crate::storage::sql::address(&address),
+                            vat_id,
+                            iban,
+                            email,
+                            logo_media_type,
+                        }
+                    },
+                ))
+            }
+
+            async fn seller_logo(
+                &mut self,
+            ) -> Result<Option<crate::storage::Logo>, crate::storage::StorageError> {
+                let row: Option<(Option<String>, Option<Vec<u8>>)> = sqlx::query_as(
+                    "SELECT logo_media_type, logo FROM seller_profile WHERE id = 1",
+                )
+                .fetch_optional(&mut *self.tx)
+                .await?;
+                Ok(match row {
+                    Some((Some(media_type), Some(content))) => Some(crate::storage::Logo {
+                        media_type,
+                        content,
+                    }),
+                    _ => None,
+                })
+            }
+
+            async fn set_seller_logo(
+                &mut self,
+                logo: Option<&crate::storage::Logo>,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> Result<bool, crate::storage::StorageError> {
+                let done = sqlx::query(
+                    "UPDATE seller_profile SET logo = $1, logo_media_type = $2, updated_at = $3 \
+                     WHERE id = 1",
+                )
+                .bind(logo.map(|logo| logo.content.as_slice()))
+                .bind(logo.map(|logo| logo.media_type.as_str()))
+                .bind(at)
+                .execute(&mut *self.tx)
+                .await?;
+                Ok(done.rows_affected() > 0)
             }
 
             async fn save_seller(

@@ -1,0 +1,86 @@
+//! Multipart uploads: the `file` part of a form, within the size its kind allows.
+
+use app::problem::Problem;
+use axum::extract::multipart::{MultipartError, MultipartRejection};
+use axum::extract::{DefaultBodyLimit, Multipart};
+use axum::http::StatusCode;
+
+use super::ApiError;
+use crate::services::{MAX_ATTACHMENT_BYTES, MAX_LOGO_BYTES, ServiceError};
+
+/// What is uploaded, and how large it may be.
+#[derive(Clone, Copy, Debug)]
+pub struct Upload {
+    what: &'static str,
+    max_bytes: usize,
+}
+
+pub const SUPPORTING_FILE: Upload = Upload {
+    what: "A supporting file",
+    max_bytes: MAX_ATTACHMENT_BYTES,
+};
+
+pub const LOGO: Upload = Upload {
+    what: "A logo",
+    max_bytes: MAX_LOGO_BYTES,
+};
+
+fn problem(status: u16, code: &str, detail: impl Into<String>) -> ApiError {
+    ServiceError::Invalid(Problem::new(status, code, detail)).into()
+}
+
+impl Upload {
+    /// The request may be as large as the largest file, plus the form around it.
+    pub fn body_limit(self) -> DefaultBodyLimit {
+        DefaultBodyLimit::max(self.max_bytes + 64 * 1024)
+    }
+
+    fn too_large(self) -> ApiError {
+        problem(
+            413,
+            "payload_too_large",
+            format!(
+                "{} has at most {} MiB",
+                self.what,
+                self.max_bytes / (1024 * 1024)
+            ),
+        )
+    }
+
+    /// The `file` part of a multipart upload: its name and content.
+    pub async fn file(
+        self,
+        form: Result<Multipart, MultipartRejection>,
+    ) -> Result<(String, Vec<u8>), ApiError> {
+        let mut form = form.map_err(|rejection| {
+            problem(
+                415,
+                "unsupported_media_type",
+                format!("Send multipart/form-data: {}", rejection.body_text()),
+            )
+        })?;
+        let unreadable = |error: MultipartError| {
+            if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                self.too_large()
+            } else {
+                problem(
+                    400,
+                    "bad_request",
+                    format!("The upload is not a readable form: {error}"),
+                )
+            }
+        };
+        while let Some(field) = form.next_field().await.map_err(unreadable)? {
+            if field.name() == Some("file") {
+                let name = field.file_name().unwrap_or_default().to_string();
+                let content = field.bytes().await.map_err(unreadable)?;
+                return Ok((name, content.to_vec()));
+            }
+        }
+        Err(problem(
+            422,
+            "validation_error",
+            "Send the file as the multipart field `file`",
+        ))
+    }
+}

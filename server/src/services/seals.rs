@@ -1,0 +1,261 @@
+//! Tamper evidence. Each finalized credit note carries a seal: SHA-256 over the seal of the
+//! note numbered before it in the same year and over what the note says (number, date,
+//! customer, currency, addresses, lines, charge, totals, finalization time). Editing a sealed
+//! note behind the server's back, deleting one, or re-sealing one to hide an edit breaks the
+//! chain at that note; `creditdesk verify` walks every chain and names each broken link.
+//!
+//! What changes legitimately after finalization (allocations, refunds, status, the customer's
+//! current name) is not sealed.
+
+use app::domain::CreditNoteNumber;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::{ServiceError, Services};
+use crate::storage::{CreditNoteRecord, Tx};
+
+/// What the first note of each year chains to.
+const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// The backfill that seals notes finalized before seals existed.
+const LEGACY_SEALS: &str = "credit_note_seals";
+
+/// Notes read per query while walking a chain.
+const PAGE: i64 = 500;
+
+/// What a seal covers, in a fixed order: the note as it was finalized.
+#[derive(Serialize)]
+struct SealedContent<'a> {
+    number: &'a str,
+    date: String,
+    customer_id: i64,
+    currency: &'a str,
+    related_invoice_id: Option<i64>,
+    reason: Option<&'a str>,
+    reason_category: Option<&'a str>,
+    billing_address: &'a app::model::Address,
+    shipping_address: &'a app::model::Address,
+    charge: Option<(&'a str, &'a str)>,
+    lines: Vec<SealedLine<'a>>,
+    subtotal_minor: i64,
+    tax_total_minor: i64,
+    total_minor: i64,
+    /// Microseconds: what both databases keep.
+    finalized_at_us: Option<i64>,
+}
+
+#[derive(Serialize)]
+struct SealedLine<'a> {
+    description: &'a str,
+    quantity: String,
+    unit_price_minor: i64,
+    discount_percent: String,
+    tax_rate: String,
+    net_minor: i64,
+    tax_minor: i64,
+    total_minor: i64,
+}
+
+/// The seal of `note` after `previous`.
+fn seal(previous: &str, note: &CreditNoteRecord) -> String {
+    let content = SealedContent {
+        number: note.number.as_deref().unwrap_or_default(),
+        date: note.date.to_string(),
+        customer_id: note.customer_id,
+        currency: note.currency.code(),
+        related_invoice_id: note.related_invoice_id,
+        reason: note.reason.as_deref(),
+        reason_category: note.reason_category.map(|category| category.as_str()),
+        billing_address: &note.billing_address,
+        shipping_address: &note.shipping_address,
+        charge: note
+            .charge
+            .as_ref()
+            .map(|charge| (charge.code.as_str(), charge.description.as_str())),
+        lines: note
+            .lines
+            .iter()
+            .map(|line| SealedLine {
+                description: &line.description,
+                quantity: line.quantity.normalize().to_string(),
+                unit_price_minor: line.unit_price_minor,
+                discount_percent: line.discount_percent.normalize().to_string(),
+                tax_rate: line.tax_rate.normalize().to_string(),
+                net_minor: line.net_minor,
+                tax_minor: line.tax_minor,
+                total_minor: line.total_minor,
+            })
+            .collect(),
+        subtotal_minor: note.totals.subtotal_minor,
+        tax_total_minor: note.totals.tax_total_minor,
+        total_minor: note.totals.total_minor,
+        finalized_at_us: note.finalized_at.map(|at| at.timestamp_micros()),
+    };
+    // Serializing plain fields cannot fail; an empty text would only ever mismatch.
+    let json = serde_json::to_string(&content).unwrap_or_default();
+    let mut hasher = Sha256::new();
+    hasher.update(previous.as_bytes());
+    hasher.update(b"\n");
+    hasher.update(json.as_bytes());
+    hasher
+        .finalize()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+/// The number before `number` in its year's series, if there is one.
+fn previous_number(number: &str) -> Result<Option<String>, ServiceError> {
+    let parsed: CreditNoteNumber = number
+        .parse()
+        .map_err(|error| ServiceError::Internal(format!("credit note {number}: {error}")))?;
+    Ok(
+        CreditNoteNumber::new(parsed.year(), i64::from(parsed.sequence()) - 1)
+            .ok()
+            .map(|previous| previous.to_string()),
+    )
+}
+
+/// Seals the note `id`, just finalized in `tx`, after the note numbered before it. Finalizing
+/// holds the year's counter, so no other note of the year is sealed meanwhile.
+pub(super) async fn seal_credit_note(tx: &mut Box<dyn Tx>, id: i64) -> Result<(), ServiceError> {
+    let note = tx
+        .credit_notes(&[id])
+        .await?
+        .pop()
+        .ok_or(ServiceError::NotFound("The credit note"))?;
+    let number = note.number.as_deref().unwrap_or_default();
+    let previous = match previous_number(number)? {
+        // An unsealed predecessor is reported by `verify`; the chain goes on from the start.
+        Some(previous) => tx
+            .credit_note_seal(&previous)
+            .await?
+            .unwrap_or_else(|| GENESIS.to_string()),
+        None => GENESIS.to_string(),
+    };
+    tx.set_credit_note_seal(id, &seal(&previous, &note)).await?;
+    Ok(())
+}
+
+/// A broken link: the note where a chain stops holding, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BrokenLink {
+    pub number: String,
+    pub problem: String,
+}
+
+/// The chain of one year's credit notes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChainSummary {
+    pub year: i32,
+    pub notes: u64,
+    /// The last seal: kept outside the database, it shows later that nothing was rewritten.
+    pub head: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ChainReport {
+    pub chains: Vec<ChainSummary>,
+    pub broken: Vec<BrokenLink>,
+}
+
+impl Services {
+    /// Walks every year's chain of credit notes in number order, re-computing each seal from
+    /// the note and the stored seal before it. An operator's tool (`creditdesk verify`).
+    pub async fn verify_seals(&self) -> Result<ChainReport, ServiceError> {
+        let mut tx = self.storage.read().await?;
+        let mut report = ChainReport::default();
+        let mut after: Option<String> = None;
+        loop {
+            let page = tx.sealed_credit_notes(after.as_deref(), PAGE).await?;
+            let Some(last) = page.last() else { break };
+            after = Some(last.number.clone());
+            let ids: Vec<i64> = page.iter().map(|row| row.id).collect();
+            let notes = tx.credit_notes(&ids).await?;
+            for row in page {
+                let broken = |problem: String| BrokenLink {
+                    number: row.number.clone(),
+                    problem,
+                };
+                let Ok(number) = row.number.parse::<CreditNoteNumber>() else {
+                    report
+                        .broken
+                        .push(broken("not a credit-note number".into()));
+                    continue;
+                };
+                let chain = match report.chains.last_mut() {
+                    Some(chain) if chain.year == number.year() => chain,
+                    _ => {
+                        report.chains.push(ChainSummary {
+                            year: number.year(),
+                            notes: 0,
+                            head: GENESIS.to_string(),
+                        });
+                        report
+                            .chains
+                            .last_mut()
+                            .ok_or(ServiceError::Internal("a chain was just added".into()))?
+                    }
+                };
+                let expected = chain.notes + 1;
+                if u64::from(number.sequence()) != expected {
+                    let name = |sequence: u64| {
+                        CreditNoteNumber::new(chain.year, sequence as i64)
+                            .map(|number| number.to_string())
+                            .unwrap_or_default()
+                    };
+                    let last = u64::from(number.sequence()) - 1;
+                    report.broken.push(broken(if last == expected {
+                        format!("{} before it is missing", name(expected))
+                    } else {
+                        format!("{} to {} before it are missing", name(expected), name(last))
+                    }));
+                }
+                chain.notes = u64::from(number.sequence());
+                let Some(note) = notes.iter().find(|note| note.id == row.id) else {
+                    continue;
+                };
+                match &row.seal {
+                    None => {
+                        report.broken.push(broken("it has no seal".into()));
+                        chain.head = GENESIS.to_string();
+                    }
+                    Some(stored) => {
+                        if *stored != seal(&chain.head, note) {
+                            report.broken.push(broken(
+                                "its seal does not match what it says or the seal before it: \
+                                 it was changed after it was finalized"
+                                    .into(),
+                            ));
+                        }
+                        chain.head = stored.clone();
+                    }
+                }
+            }
+        }
+        Ok(report)
+    }
+
+    /// Seals the notes finalized before seals existed, once (the migration that added seals
+    /// asks for it; run at start-up, before any request). A seal already there is never
+    /// rewritten.
+    pub async fn seal_legacy_credit_notes(&self) -> Result<u64, ServiceError> {
+        let mut tx = self.storage.write().await?;
+        if !tx.take_pending_backfill(LEGACY_SEALS).await? {
+            return Ok(0);
+        }
+        let mut sealed = 0;
+        let mut after: Option<String> = None;
+        loop {
+            let page = tx.sealed_credit_notes(after.as_deref(), PAGE).await?;
+            let Some(last) = page.last() else { break };
+            after = Some(last.number.clone());
+            for row in page.iter().filter(|row| row.seal.is_none()) {
+                seal_credit_note(&mut tx, row.id).await?;
+                sealed += 1;
+            }
+        }
+        tx.commit().await?;
+        Ok(sealed)
+    }
+}

@@ -1,0 +1,110 @@
+//! Tamper evidence on SQLite and PostgreSQL: every finalized credit note is sealed in a chain
+//! per year, and `verify` names each note changed, removed or unsealed behind the server's back.
+
+use crate::common;
+
+use app::domain::Role;
+use common::{ApiClient as Api, TestApp};
+use serde_json::json;
+
+/// `creditdesk verify` on the test's database: whether it passed, and what it printed.
+fn verify_command(url: &str) -> (bool, String) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_creditdesk"))
+        .args(["--database-url", url, "verify"])
+        .env("RUST_LOG", "off")
+        .output()
+        .unwrap();
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    )
+}
+
+on_both_backends! {
+    async fn verify_names_each_note_changed_removed_or_unsealed_behind_the_servers_back(db) {
+        let app = TestApp::spawn(db).await;
+        let services = app.db.services();
+        // What the server does at start-up: nothing was finalized before seals existed.
+        assert_eq!(services.seal_legacy_credit_notes().await.unwrap(), 0);
+        let admin = Api::new(&app, Role::Administrator).await;
+        let customer = admin.customer("Acme", "EUR").await;
+        let (status, december) = admin
+            .post("/credit-notes", json!({"customer_id": customer, "currency": "EUR", "date": "2025-12-30",
+                "lines": [{"description": "Late return", "quantity": "1", "unit_price": "7.00", "tax_rate": "0"}]}))
+            .await;
+        assert_eq!(status, 201, "{december}");
+        let (status, _) = admin.post(&format!("/credit-notes/{}/finalize", december["id"]), json!({})).await;
+        assert_eq!(status, 200);
+        let mut notes = Vec::new();
+        for price in ["10.00", "20.00", "30.00", "40.00"] {
+            notes.push(admin.note(customer, "EUR", price).await["id"].as_i64().unwrap());
+        }
+
+        let report = services.verify_seals().await.unwrap();
+        assert_eq!(report.broken, vec![]);
+        let chains: Vec<(i32, u64)> = report.chains.iter().map(|chain| (chain.year, chain.notes)).collect();
+        assert_eq!(chains, vec![(2025, 1), (2026, 4)]);
+        assert!(report.chains.iter().all(|chain| chain.head.len() == 64));
+        let head = report.chains[1].head.clone();
+
+        // Using a note is not changing it: allocations and refunds are not sealed.
+        let (status, body) = admin.post(&format!("/credit-notes/{}/refunds", notes[0]), json!({"amount": "4.00", "date": "2026-11-06", "method": "bank_transfer"})).await;
+        assert_eq!(status, 201, "{body}");
+        let report = services.verify_seals().await.unwrap();
+        assert_eq!((report.broken.len(), report.chains[1].head.clone()), (0, head.clone()));
+        let (ok, stdout) = verify_command(&app.db.url);
+        assert!(ok, "{stdout}");
+        assert!(stdout.contains(&format!("Credit notes 2026: 4 sealed, last seal {head}")), "{stdout}");
+
+        // A price edited in the database is caught at that note, and only there.
+        app.db.behind_the_back(&format!("UPDATE credit_note_lines SET unit_price_minor = 2500 WHERE credit_note_id = {}", notes[1])).await;
+        let report = services.verify_seals().await.unwrap();
+        let broken: Vec<&str> = report.broken.iter().map(|link| link.number.as_str()).collect();
+        assert_eq!(broken, vec!["CN-2026-00002"], "{report:?}");
+        assert!(report.broken[0].problem.contains("changed after it was finalized"));
+        let (ok, stdout) = verify_command(&app.db.url);
+        assert!(!ok);
+        assert!(stdout.starts_with("CN-2026-00002: its seal does not match"), "{stdout}");
+
+        // A seal copied from elsewhere to hide it does not help: the next link breaks.
+        app.db.behind_the_back(&format!(
+            "UPDATE credit_notes SET seal = (SELECT seal FROM credit_notes WHERE id = {}) WHERE id = {}", notes[2], notes[1]
+        )).await;
+        let broken: Vec<String> = services.verify_seals().await.unwrap().broken.into_iter().map(|link| link.number).collect();
+        assert_eq!(broken, vec!["CN-2026-00002", "CN-2026-00003"]);
+
+        // A removed note and an unsealed one are named too.
+        app.db.behind_the_back(&format!(
+            "DELETE FROM refunds WHERE credit_note_id = {0}; DELETE FROM credit_notes WHERE id = {0}; \
+             UPDATE credit_notes SET seal = NULL WHERE number = 'CN-2025-00001'", notes[0]
+        )).await;
+        let report = services.verify_seals().await.unwrap();
+        let broken: Vec<(&str, &str)> = report.broken.iter().map(|link| (link.number.as_str(), link.problem.as_str())).collect();
+        assert_eq!(broken[0], ("CN-2025-00001", "it has no seal"));
+        assert_eq!(broken[1], ("CN-2026-00002", "CN-2026-00001 before it is missing"));
+        assert!(broken.len() >= 3, "{broken:?}");
+
+        // Starting the server again does not re-seal anything: the legacy backfill ran once.
+        let (ok, stdout) = verify_command(&app.db.url);
+        assert!(!ok && stdout.starts_with("CN-2025-00001: it has no seal"), "{stdout}");
+    }
+
+    async fn notes_finalized_before_seals_existed_are_sealed_once_at_start_up(db) {
+        let app = TestApp::spawn(db).await;
+        let services = app.db.services();
+        assert_eq!(services.seal_legacy_credit_notes().await.unwrap(), 0);
+        let admin = Api::new(&app, Role::Administrator).await;
+        let customer = admin.customer("Acme", "EUR").await;
+        for price in ["10.00", "20.00", "30.00"] {
+            admin.note(customer, "EUR", price).await;
+        }
+        let sealed = services.verify_seals().await.unwrap();
+        // As the database looked before the migration that added seals.
+        app.db.behind_the_back("UPDATE credit_notes SET seal = NULL; INSERT INTO pending_backfills (name) VALUES ('credit_note_seals')").await;
+        assert_eq!(services.verify_seals().await.unwrap().broken.len(), 3);
+        let (ok, stdout) = verify_command(&app.db.url);
+        assert!(ok, "the first start seals them: {stdout}");
+        let resealed = services.verify_seals().await.unwrap();
+        assert_eq!(resealed, sealed, "the same seals as when they were finalized");
+    }
+}

@@ -803,3 +803,28 @@ impl TimelineEvent {
         }
     }
 }
+
+/// A journal entry as staff read it: balanced lines, append-only, sealed after the entry
+/// before it in its journal.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JournalEntryView {
+    pub id: i64,
+    pub journal: crate::domain::journal::Journal,
+    pub date: NaiveDate,
+    /// The document it comes from (its number).
+    pub reference: String,
+    pub label: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = String, example = "EUR"))]
+    pub currency: Currency,
+    /// What wrote it: `invoice_issued`, `invoice_reversed`, `payment`, `payment_reversed`,
+    /// `credit_note_finalized`, `credit_note_reversed`, `credit_applied`, `credit_unapplied`,
+    /// `refund`.
+    pub source: String,
+    pub invoice_id: Option<i64>,
+    pub credit_note_id: Option<i64>,
+    pub created_at: DateTime<Utc>,
+    pub lines: Vec<crate::domain::journal::JournalLine>,
+    /// SHA-256 over the seal before it and what it says.
+    pub seal: String,
+}

@@ -110,9 +110,11 @@ enum Command {
     /// Check the ledger: stored amounts equal their allocations, payments and refunds, statuses
     /// agree with amounts, credit-note numbers are gapless. Exits 1 when anything is wrong.
     Audit,
-    /// Walk the seals of the finalized credit notes (a SHA-256 chain per year) and name every
-    /// note that was changed, removed or re-sealed behind the server's back. Prints each year's
-    /// last seal, to keep outside the database. Exits 1 when a link is broken.
+    /// Walk the seals of the finalized credit notes (a SHA-256 chain per year) and of the
+    /// journal entries (a chain per journal), and name every note or entry that was changed,
+    /// removed or re-sealed behind the server's back, and every entry that does not balance.
+    /// Prints each chain's last seal, to keep outside the database. Exits 1 when a link is
+    /// broken.
     Verify,
     /// Print the credit-note list query for these filters and how the database runs it
     /// (PostgreSQL runs it: EXPLAIN ANALYZE), to check the indexes on real data.
@@ -334,8 +336,8 @@ async fn run(cli: Cli) -> Result<(), String> {
                 }
                 for chain in &report.chains {
                     println!(
-                        "Credit notes {}: {} sealed, last seal {}",
-                        chain.year, chain.notes, chain.head
+                        "{}: {} sealed, last seal {}",
+                        chain.name, chain.links, chain.head
                     );
                 }
                 if report.broken.is_empty() {

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod credit_note;
+pub mod journal;
 pub mod lifecycle;
 pub mod lines;
 pub mod linking;

@@ -10,6 +10,7 @@ mod extract;
 mod idempotency;
 mod input;
 mod invoices;
+mod journal;
 pub mod openapi;
 mod pagination;
 mod resources;
@@ -40,6 +41,12 @@ pub fn router(services: Services) -> Router {
             get(|| async { axum::Json(<openapi::ApiDoc as utoipa::OpenApi>::openapi()) }),
         )
         .route("/tax-rules", get(tax::read).put(tax::replace))
+        .route("/journal", get(journal::list))
+        .route("/exports/fec", get(journal::fec))
+        .route(
+            "/settings/accounts",
+            get(journal::accounts).put(journal::set_accounts),
+        )
         .route(
             "/settings/seller",
             get(documents::seller).put(documents::set_seller),

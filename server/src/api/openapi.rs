@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{activities, auth, credit_notes, customers, documents, invoices, tax};
+use super::{activities, auth, credit_notes, customers, documents, invoices, journal, tax};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -28,6 +28,7 @@ use super::{activities, auth, credit_notes, customers, documents, invoices, tax}
         documents::save_template, documents::reset_template, documents::send,
         activities::upload, activities::list, activities::download, activities::remove,
         activities::tasks, activities::add_task, activities::change_task,
+        journal::list, journal::fec, journal::accounts, journal::set_accounts,
     ),
     modifiers(&BearerAuth, &EveryProblem)
 )]

@@ -10,6 +10,7 @@ use app::model::{
 use chrono::{Datelike, NaiveDate};
 use serde_json::json;
 
+use super::journal::Posting;
 use super::lines::{LineDraft, credit_content_record, resolve_lines};
 use super::{Caller, Event, ServiceError, Services, load_note, load_note_for, rule, views};
 use crate::storage::{CreditNoteFilter, EventKind, NewCreditNote, Page};
@@ -275,6 +276,8 @@ impl Services {
         )
         .await?;
         let note = load_note(&mut tx, id).await?;
+        self.post_credit_note(&mut tx, &note, Posting::Forward, note.date)
+            .await?;
         tx.commit().await?;
         Ok(note)
     }

@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 
 use chrono::Datelike;
 
+use super::journal::Posting;
 use super::lines::{LineDraft, content_record, resolve_lines};
 use super::{Caller, Event, ServiceError, Services, load_invoice, rule, views};
 use crate::storage::{EventKind, NewCustomer, NewInvoice, Page, Tx};
@@ -151,6 +152,10 @@ impl Services {
         )
         .await?;
         let invoice = super::load_invoice(&mut tx, id).await?;
+        if invoice.status != InvoiceStatus::Draft {
+            self.post_invoice(&mut tx, &invoice, Posting::Forward, invoice.issue_date)
+                .await?;
+        }
         tx.commit().await?;
         Ok(invoice)
     }
@@ -199,6 +204,8 @@ impl Services {
             ),
         )
         .await?;
+        self.post_invoice(&mut tx, &issued, Posting::Forward, issued.issue_date)
+            .await?;
         tx.commit().await?;
         Ok(issued)
     }

@@ -1,6 +1,7 @@
 use app::domain::{AllocationRequest, Permission, plan_allocations};
 use app::model::{CurrentUser, InvoiceView};
 
+use super::journal::Posting;
 use super::{Caller, Event, ServiceError, Services, minor, views};
 use crate::storage::EventKind;
 
@@ -65,6 +66,23 @@ impl Services {
         self.write_invoice_balance(&mut tx, &invoice, &plan.invoice, Caller::User(user))
             .await?;
         let updated = super::load_invoice(&mut tx, invoice_id).await?;
+        for (credit_note_id, amount) in &plan.allocations {
+            let number = notes
+                .iter()
+                .find(|n| n.balance.id == *credit_note_id)
+                .and_then(|n| n.number.clone())
+                .unwrap_or_default();
+            self.post_application(
+                &mut tx,
+                (*credit_note_id, &number),
+                (invoice_id, &updated.number),
+                currency,
+                *amount,
+                self.now().date_naive(),
+                Posting::Forward,
+            )
+            .await?;
+        }
         tx.commit().await?;
         Ok(updated)
     }
@@ -170,6 +188,16 @@ impl Services {
         self.write_invoice_balance(&mut tx, &invoice, &planned_invoice, Caller::User(user))
             .await?;
         let updated = super::load_invoice(&mut tx, invoice_id).await?;
+        self.post_application(
+            &mut tx,
+            (note.balance.id, note.number.as_deref().unwrap_or_default()),
+            (invoice_id, &updated.number),
+            currency,
+            allocation.amount,
+            self.now().date_naive(),
+            Posting::Reversal,
+        )
+        .await?;
         tx.commit().await?;
         Ok(updated)
     }

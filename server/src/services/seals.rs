@@ -91,8 +91,13 @@ fn seal(previous: &str, note: &CreditNoteRecord) -> String {
         total_minor: note.totals.total_minor,
         finalized_at_us: note.finalized_at.map(|at| at.timestamp_micros()),
     };
+    sha256_after(previous, &content)
+}
+
+/// SHA-256, in hex, over the seal before and the JSON of `content`.
+pub(super) fn sha256_after(previous: &str, content: &impl Serialize) -> String {
     // Serializing plain fields cannot fail; an empty text would only ever mismatch.
-    let json = serde_json::to_string(&content).unwrap_or_default();
+    let json = serde_json::to_string(content).unwrap_or_default();
     let mut hasher = Sha256::new();
     hasher.update(previous.as_bytes());
     hasher.update(b"\n");
@@ -144,11 +149,15 @@ pub struct BrokenLink {
     pub problem: String,
 }
 
-/// The chain of one year's credit notes.
+/// One chain: a year's credit notes, or a journal's entries.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ChainSummary {
+    /// "Credit notes 2026", "Journal VT".
+    pub name: String,
+    /// The credit notes' year (0 for a journal).
     pub year: i32,
-    pub notes: u64,
+    /// Credit notes: the last number's sequence; journals: the entries.
+    pub links: u64,
     /// The last seal: kept outside the database, it shows later that nothing was rewritten.
     pub head: String,
 }
@@ -187,8 +196,9 @@ impl Services {
                     Some(chain) if chain.year == number.year() => chain,
                     _ => {
                         report.chains.push(ChainSummary {
+                            name: format!("Credit notes {}", number.year()),
                             year: number.year(),
-                            notes: 0,
+                            links: 0,
                             head: GENESIS.to_string(),
                         });
                         report
@@ -197,7 +207,7 @@ impl Services {
                             .ok_or(ServiceError::Internal("a chain was just added".into()))?
                     }
                 };
-                let expected = chain.notes + 1;
+                let expected = chain.links + 1;
                 if u64::from(number.sequence()) != expected {
                     let name = |sequence: u64| {
                         CreditNoteNumber::new(chain.year, sequence as i64)
@@ -211,7 +221,7 @@ impl Services {
                         format!("{} to {} before it are missing", name(expected), name(last))
                     }));
                 }
-                chain.notes = u64::from(number.sequence());
+                chain.links = u64::from(number.sequence());
                 let Some(note) = notes.iter().find(|note| note.id == row.id) else {
                     continue;
                 };
@@ -233,7 +243,80 @@ impl Services {
                 }
             }
         }
+        self.verify_journal(&mut tx, &mut report).await?;
         Ok(report)
+    }
+
+    /// Walks each journal's entries in the order they were written: each balances, and each
+    /// seal follows from the one before.
+    async fn verify_journal(
+        &self,
+        tx: &mut Box<dyn Tx>,
+        report: &mut ChainReport,
+    ) -> Result<(), ServiceError> {
+        let mut chains: Vec<ChainSummary> = app::domain::journal::Journal::ALL
+            .iter()
+            .map(|journal| ChainSummary {
+                name: format!("Journal {}", journal.code()),
+                year: 0,
+                links: 0,
+                head: GENESIS.to_string(),
+            })
+            .collect();
+        let mut filter = crate::storage::JournalFilter {
+            limit: PAGE,
+            ..Default::default()
+        };
+        loop {
+            let page = tx.journal_entries(&filter).await?;
+            let Some(last) = page.last() else { break };
+            filter.after = last.id;
+            for entry in &page {
+                let name = format!(
+                    "journal {} entry {} ({})",
+                    entry.journal.code(),
+                    entry.id,
+                    entry.reference
+                );
+                let broken = |problem: &str| BrokenLink {
+                    number: name.clone(),
+                    problem: problem.to_string(),
+                };
+                let Some(chain) = chains
+                    .iter_mut()
+                    .find(|chain| chain.name.ends_with(entry.journal.code()))
+                else {
+                    continue;
+                };
+                let debit: i128 = entry
+                    .lines
+                    .iter()
+                    .map(|line| i128::from(line.debit_minor))
+                    .sum();
+                let credit: i128 = entry
+                    .lines
+                    .iter()
+                    .map(|line| i128::from(line.credit_minor))
+                    .sum();
+                if debit != credit || entry.lines.is_empty() {
+                    report
+                        .broken
+                        .push(broken("its debits and credits do not balance"));
+                }
+                if entry.seal != super::journal::entry_seal(&chain.head, entry) {
+                    report.broken.push(broken(
+                        "its seal does not match what it says or the seal before it: it was \
+                         changed or an entry before it was removed",
+                    ));
+                }
+                chain.head = entry.seal.clone();
+                chain.links += 1;
+            }
+        }
+        report
+            .chains
+            .extend(chains.into_iter().filter(|chain| chain.links > 0));
+        Ok(())
     }
 
     /// Seals the notes finalized before seals existed, once (the migration that added seals

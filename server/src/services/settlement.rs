@@ -12,6 +12,7 @@ use rust_decimal::Decimal;
 use serde_json::json;
 
 use super::invoices::{InvoiceTerms, check_invoice_content};
+use super::journal::Posting;
 use super::lines::{LineDraft, content_record, credit_content_record, resolve_lines};
 use super::{
     Caller, Event, ServiceError, Services, load_invoice, load_invoice_for, load_note,
@@ -108,6 +109,14 @@ impl Services {
             self.now(),
         )
         .await?;
+        self.post_payment(
+            &mut tx,
+            &invoice,
+            invoice.currency.round(payment.amount),
+            payment.date,
+            Posting::Forward,
+        )
+        .await?;
         let amount = invoice.currency.round(payment.amount).to_string();
         self.record(
             &mut tx,
@@ -157,6 +166,9 @@ impl Services {
                 ),
             )
             .await?;
+            let today = self.now().date_naive();
+            self.post_payment(&mut tx, &invoice, payment, today, Posting::Forward)
+                .await?;
         }
         self.write_invoice_balance(&mut tx, &invoice.balance(), &planned, Caller::User(user))
             .await?;
@@ -184,6 +196,11 @@ impl Services {
             mark_paid,
         )?;
         tx.remove_mark_paid_payments(id).await?;
+        if !mark_paid.is_zero() {
+            let today = self.now().date_naive();
+            self.post_payment(&mut tx, &invoice, mark_paid, today, Posting::Reversal)
+                .await?;
+        }
         self.write_invoice_balance(&mut tx, &invoice.balance(), &planned, Caller::User(user))
             .await?;
         let invoice = load_invoice(&mut tx, id).await?;
@@ -200,6 +217,11 @@ impl Services {
         self.authorize(user, InvoiceAction::Cancel.permission())?;
         let mut tx = self.storage.write().await?;
         let invoice = load_invoice_for(&mut tx, id, InvoiceAction::Cancel).await?;
+        if invoice.status != InvoiceStatus::Draft {
+            let today = self.now().date_naive();
+            self.post_invoice(&mut tx, &invoice, Posting::Reversal, today)
+                .await?;
+        }
         let mut planned = invoice.balance();
         planned.status = InvoiceStatus::Cancelled;
         self.write_invoice_balance(&mut tx, &invoice.balance(), &planned, Caller::User(user))
@@ -215,7 +237,7 @@ impl Services {
     pub async fn delete_invoice(&self, user: &CurrentUser, id: i64) -> Result<(), ServiceError> {
         self.authorize(user, InvoiceAction::Delete.permission())?;
         let mut tx = self.storage.write().await?;
-        load_invoice_for(&mut tx, id, InvoiceAction::Delete).await?;
+        let invoice = load_invoice_for(&mut tx, id, InvoiceAction::Delete).await?;
         if tx.payment_count(id).await? > 0 {
             return Err(app::domain::Violation::general(
                 RuleCode::InvoiceHasPayments,
@@ -229,6 +251,11 @@ impl Services {
                 "Credit notes refer to this invoice; cancel the invoice instead",
             )
             .into());
+        }
+        if invoice.status != InvoiceStatus::Draft {
+            let today = self.now().date_naive();
+            self.post_invoice(&mut tx, &invoice, Posting::Reversal, today)
+                .await?;
         }
         tx.delete_invoice(id).await?;
         tx.commit().await?;
@@ -317,6 +344,14 @@ impl Services {
         )
         .await?;
         let updated = load_invoice(&mut tx, id).await?;
+        if invoice.status != InvoiceStatus::Draft {
+            // What the invoice said is reversed; what it says now is posted.
+            let today = self.now().date_naive();
+            self.post_invoice(&mut tx, &invoice, Posting::Reversal, today)
+                .await?;
+            self.post_invoice(&mut tx, &updated, Posting::Forward, today)
+                .await?;
+        }
         // A new total equal to what was paid and credited settles the invoice.
         if updated.status == InvoiceStatus::Pending
             && updated.outstanding().is_zero()
@@ -359,6 +394,8 @@ impl Services {
             planned.status,
         )
         .await?;
+        self.post_refund(&mut tx, &note, currency.round(refund.amount), refund.date)
+            .await?;
         let amount = currency.round(refund.amount).to_string();
         self.record(
             &mut tx,
@@ -384,6 +421,11 @@ impl Services {
         self.authorize(user, CreditNoteAction::Cancel.permission())?;
         let mut tx = self.storage.write().await?;
         let note = load_note_for(&mut tx, id, CreditNoteAction::Cancel).await?;
+        if note.number.is_some() {
+            let today = self.now().date_naive();
+            self.post_credit_note(&mut tx, &note, Posting::Reversal, today)
+                .await?;
+        }
         self.change_note_status(
             &mut tx,
             Caller::User(user),

@@ -13,6 +13,7 @@ mod auth;
 mod group_commit;
 mod housekeeping;
 mod idempotency;
+mod journal;
 mod ledger;
 mod outbox;
 mod postgres;
@@ -31,6 +32,9 @@ pub use audit::AuditTx;
 pub use auth::AuthTx;
 pub use housekeeping::{PurgeCutoffs, Purged};
 pub use idempotency::IdempotencyTx;
+pub use journal::{
+    JournalEntryRecord, JournalFilter, JournalLineRecord, JournalTx, NewJournalEntry,
+};
 pub use ledger::LedgerTx;
 pub use outbox::{MessageContent, MessageRecord, NewMessage, OutboxTx};
 pub use postgres::PostgresStorage;
@@ -147,7 +151,16 @@ pub struct ExplainedQuery {
 /// One transaction: the role traits hold what it can read and write.
 #[async_trait::async_trait]
 pub trait Tx:
-    LedgerTx + AuditTx + AuthTx + IdempotencyTx + SettingsTx + OutboxTx + ActivitiesTx + SealTx + Send
+    LedgerTx
+    + AuditTx
+    + AuthTx
+    + IdempotencyTx
+    + SettingsTx
+    + OutboxTx
+    + ActivitiesTx
+    + SealTx
+    + JournalTx
+    + Send
 {
     async fn commit(self: Box<Self>) -> Result<(), StorageError>;
 }

@@ -18,6 +18,7 @@ pub mod activities;
 pub mod audit;
 pub mod auth;
 pub mod idempotency;
+pub mod journal;
 pub mod ledger;
 pub mod lists;
 pub mod outbox;
@@ -626,6 +627,7 @@ macro_rules! impl_sql_tx {
         crate::storage::sql::outbox::impl_outbox_tx!($db);
         crate::storage::sql::activities::impl_activities_tx!($db);
         crate::storage::sql::seals::impl_seal_tx!($db);
+        crate::storage::sql::journal::impl_journal_tx!($db);
 
         #[async_trait::async_trait]
         impl crate::storage::Tx for crate::storage::sql::SqlTx<$db> {

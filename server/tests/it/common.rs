@@ -149,16 +149,26 @@ impl TestDatabase {
     /// Runs `sql` on the database directly, as someone with database access would, behind
     /// the server's back.
     pub async fn behind_the_back(&self, sql: &str) {
+        if let Err(error) = self.try_behind_the_back(sql).await {
+            panic!("{sql}: {error}");
+        }
+    }
+
+    /// As [`Self::behind_the_back`], answering what the database said.
+    pub async fn try_behind_the_back(&self, sql: &str) -> Result<(), String> {
         use sqlx::Connection;
-        if self.url.starts_with("sqlite:") {
+        let outcome = if self.url.starts_with("sqlite:") {
             let mut db = sqlx::SqliteConnection::connect(&self.url).await.unwrap();
-            sqlx::raw_sql(sql).execute(&mut db).await.unwrap();
-            db.close().await.unwrap();
+            sqlx::raw_sql(sql).execute(&mut db).await.map(drop)
         } else {
             let mut db = sqlx::PgConnection::connect(&self.url).await.unwrap();
-            sqlx::raw_sql(sql).execute(&mut db).await.unwrap();
-            db.close().await.unwrap();
-        }
+            sqlx::raw_sql(sql).execute(&mut db).await.map(drop)
+        };
+        outcome.map_err(|error| error.to_string())
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.url.starts_with("sqlite:")
     }
 }
 
@@ -528,6 +538,26 @@ impl<'a> ApiClient<'a> {
         .await
     }
 
+    /// A file from the API: status, content disposition and bytes.
+    pub async fn file(&self, path: &str) -> (u16, String, Vec<u8>) {
+        let mut request = self.app.client.get(self.app.url(&format!("/api/v1{path}")));
+        if let Some(token) = &self.token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        let disposition = response
+            .headers()
+            .get("content-disposition")
+            .map(|value| value.to_str().unwrap().to_string())
+            .unwrap_or_default();
+        (
+            status,
+            disposition,
+            response.bytes().await.unwrap().to_vec(),
+        )
+    }
+
     /// Sends `content` as the multipart field `file`, named `name` and declared `declared`.
     pub async fn upload(
         &self,
@@ -542,6 +572,24 @@ impl<'a> ApiClient<'a> {
             .unwrap();
         let form = reqwest::multipart::Form::new().part("file", part);
         self.send(request.multipart(form)).await
+    }
+
+    /// An invoice of 2026-03-02 with lines at 20 % and 5.5 %: 120.00 + 52.75 = 172.75 EUR.
+    pub async fn two_rate_invoice(&self, customer: i64) -> Value {
+        let (status, invoice) = self
+            .post(
+                "/invoices",
+                json!({
+                    "customer_id": customer, "currency": "EUR", "issue_date": "2026-03-02", "due_date": "2026-04-01",
+                    "lines": [
+                        {"description": "Espresso machine", "quantity": "1", "unit_price": "100.00", "tax_rate": "20"},
+                        {"description": "Coffee beans", "quantity": "5", "unit_price": "10.00", "tax_rate": "5.5"}
+                    ]
+                }),
+            )
+            .await;
+        assert_eq!(status, 201, "{invoice}");
+        invoice
     }
 
     pub async fn customer(&self, name: &str, currency: &str) -> i64 {

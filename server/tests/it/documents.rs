@@ -14,18 +14,7 @@ fn squeezed(text: &str) -> String {
 
 /// Downloads a PDF through the API: status, content disposition, text.
 async fn download(api: &Api<'_>, path: &str) -> (u16, String, String) {
-    let mut request = api.app.client.get(api.app.url(&format!("/api/v1{path}")));
-    if let Some(token) = &api.token {
-        request = request.bearer_auth(token);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    let disposition = response
-        .headers()
-        .get("content-disposition")
-        .map(|value| value.to_str().unwrap().to_string())
-        .unwrap_or_default();
-    let bytes = response.bytes().await.unwrap();
+    let (status, disposition, bytes) = api.file(path).await;
     if status != 200 {
         return (
             status,
@@ -67,24 +56,6 @@ async fn tokyo_customer(admin: &Api<'_>) -> i64 {
     body["id"].as_i64().unwrap()
 }
 
-/// An invoice with lines at 20 % and 5.5 %: 120.00 + 52.75 = 172.75 EUR.
-async fn two_rate_invoice(admin: &Api<'_>, customer: i64) -> Value {
-    let (status, invoice) = admin
-        .post(
-            "/invoices",
-            json!({
-                "customer_id": customer, "currency": "EUR", "issue_date": "2026-03-02", "due_date": "2026-04-01",
-                "lines": [
-                    {"description": "Espresso machine", "quantity": "1", "unit_price": "100.00", "tax_rate": "20"},
-                    {"description": "Coffee beans", "quantity": "5", "unit_price": "10.00", "tax_rate": "5.5"}
-                ]
-            }),
-        )
-        .await;
-    assert_eq!(status, 201, "{invoice}");
-    invoice
-}
-
 /// An image encoded as `format`, in one colour.
 fn picture(width: u32, height: u32, format: image::ImageFormat) -> Vec<u8> {
     let mut bytes = Vec::new();
@@ -103,16 +74,9 @@ async fn upload_logo(api: &Api<'_>, name: &str, declared: &str, content: Vec<u8>
 
 /// The PDF's bytes, downloaded through the API.
 async fn pdf_bytes(api: &Api<'_>, path: &str) -> Vec<u8> {
-    let response = api
-        .app
-        .client
-        .get(api.app.url(&format!("/api/v1{path}")))
-        .bearer_auth(api.token.as_deref().unwrap())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    response.bytes().await.unwrap().to_vec()
+    let (status, _, bytes) = api.file(path).await;
+    assert_eq!(status, 200);
+    bytes
 }
 
 on_both_backends! {
@@ -148,7 +112,7 @@ on_both_backends! {
         let customer = admin.customer("Acme", "EUR").await;
         let note = admin.note(customer, "EUR", "10.00").await;
         let note_pdf = format!("/credit-notes/{}/pdf", note["id"]);
-        let invoice = two_rate_invoice(&admin, customer).await;
+        let invoice = admin.two_rate_invoice(customer).await;
         let invoice_pdf = format!("/invoices/{}/pdf", invoice["id"]);
         assert_eq!(pdf_images(&pdf_bytes(&admin, &note_pdf).await), vec![], "no logo yet");
 
@@ -186,7 +150,7 @@ on_both_backends! {
         let admin = Api::new(&app, Role::Administrator).await;
         seller(&admin).await;
         let customer = tokyo_customer(&admin).await;
-        let invoice = two_rate_invoice(&admin, customer).await;
+        let invoice = admin.two_rate_invoice(customer).await;
         let number = invoice["number"].as_str().unwrap();
         let (status, draft) = admin
             .post(
@@ -254,7 +218,7 @@ on_both_backends! {
         let admin = Api::new(&app, Role::Administrator).await;
         seller(&admin).await;
         let customer = tokyo_customer(&admin).await;
-        let invoice = two_rate_invoice(&admin, customer).await;
+        let invoice = admin.two_rate_invoice(customer).await;
         let note = admin.note(customer, "EUR", "50.00").await;
         let (status, body) = admin
             .post(&format!("/invoices/{}/allocations", invoice["id"]), json!({"allocations": [{"credit_note_id": note["id"]}]}))

@@ -16,6 +16,7 @@ mod customer_pages;
 mod documents;
 mod invoice_editor;
 mod invoice_pages;
+mod journal;
 mod ledger;
 mod linking;
 mod mail;

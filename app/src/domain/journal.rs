@@ -1,0 +1,569 @@
+//! The accounting entries the desk writes: each is balanced (debits equal credits) and
+//! append-only; a correction is a new entry that reverses an earlier one.
+//!
+//! The scheme, on the accounts of a [`ChartOfAccounts`]:
+//! - an invoice is issued: debit receivable (total); credit revenue (net) and VAT payable (tax),
+//!   per tax rate;
+//! - a payment is recorded: debit bank; credit receivable;
+//! - a credit note is finalized: debit revenue and VAT payable per rate; credit customer
+//!   credits (the customer's credit balance, not yet applied to an invoice);
+//! - a credit note is linked to an invoice: debit customer credits; credit receivable
+//!   (unlinking writes the reverse);
+//! - a credit note is refunded: debit customer credits; credit bank.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use super::{Currency, RateTotals};
+
+/// The journals entries are kept in, by their usual French codes.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Journal {
+    /// `VT`: invoices and credit notes.
+    #[serde(rename = "VT")]
+    Sales,
+    /// `BQ`: payments and refunds.
+    #[serde(rename = "BQ")]
+    Bank,
+    /// `OD`: credit notes applied to invoices.
+    #[serde(rename = "OD")]
+    Miscellaneous,
+}
+
+impl Journal {
+    pub const ALL: [Journal; 3] = [Journal::Sales, Journal::Bank, Journal::Miscellaneous];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Journal::Sales => "VT",
+            Journal::Bank => "BQ",
+            Journal::Miscellaneous => "OD",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Journal::Sales => "Ventes",
+            Journal::Bank => "Banque",
+            Journal::Miscellaneous => "Opérations diverses",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Journal> {
+        Journal::ALL
+            .into_iter()
+            .find(|journal| journal.code() == code)
+    }
+}
+
+/// An account of the general ledger: its number and its name.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    #[cfg_attr(feature = "ssr", schema(example = "411000"))]
+    pub code: String,
+    #[cfg_attr(feature = "ssr", schema(example = "Clients"))]
+    pub label: String,
+}
+
+impl Account {
+    fn new(code: &str, label: &str) -> Self {
+        Account {
+            code: code.into(),
+            label: label.into(),
+        }
+    }
+}
+
+/// The accounts entries are written to; a setting (a French PCG chart by default).
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChartOfAccounts {
+    pub receivable: Account,
+    pub customer_credit: Account,
+    pub revenue: Account,
+    pub vat_payable: Account,
+    pub bank: Account,
+}
+
+impl Default for ChartOfAccounts {
+    fn default() -> Self {
+        ChartOfAccounts {
+            receivable: Account::new("411000", "Clients"),
+            customer_credit: Account::new("419000", "Clients créditeurs"),
+            revenue: Account::new("706000", "Prestations de services"),
+            vat_payable: Account::new("445710", "TVA collectée"),
+            bank: Account::new("512000", "Banque"),
+        }
+    }
+}
+
+impl ChartOfAccounts {
+    /// Each account with the name of its field, in a fixed order.
+    pub fn accounts(&self) -> [(&'static str, &Account); 5] {
+        [
+            ("receivable", &self.receivable),
+            ("customer_credit", &self.customer_credit),
+            ("revenue", &self.revenue),
+            ("vat_payable", &self.vat_payable),
+            ("bank", &self.bank),
+        ]
+    }
+
+    /// What is wrong with each account, by field (`revenue.code`): FEC account numbers are
+    /// digits (at least 3) and every account has a name.
+    pub fn violations(&self) -> Vec<(String, String)> {
+        let mut found = Vec::new();
+        for (field, account) in self.accounts() {
+            let code = account.code.trim();
+            if code.len() < 3 || code.len() > 20 || !code.chars().all(|c| c.is_ascii_digit()) {
+                found.push((
+                    format!("{field}.code"),
+                    "An account number is 3 to 20 digits".to_string(),
+                ));
+            }
+            let label = account.label.trim();
+            if label.is_empty() || label.chars().count() > 100 || super::text::holds_nul(label) {
+                found.push((
+                    format!("{field}.label"),
+                    "Name the account (at most 100 characters)".to_string(),
+                ));
+            }
+        }
+        found
+    }
+}
+
+/// One side of an entry: an amount debited or credited to an account.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JournalLine {
+    pub account: Account,
+    pub label: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = String, example = "120.00"))]
+    pub debit: Decimal,
+    #[cfg_attr(feature = "ssr", schema(value_type = String, example = "0.00"))]
+    pub credit: Decimal,
+}
+
+/// A balanced entry, before it is stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JournalEntry {
+    pub journal: Journal,
+    pub date: NaiveDate,
+    /// The document the entry comes from (FEC `PieceRef`).
+    pub reference: String,
+    pub label: String,
+    pub currency: Currency,
+    pub lines: Vec<JournalLine>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+pub enum JournalError {
+    #[error("the entry for {reference} does not balance: debits {debit}, credits {credit}")]
+    Unbalanced {
+        reference: String,
+        debit: Decimal,
+        credit: Decimal,
+    },
+    #[error("the entry for {0} is too large to add up")]
+    TooLarge(String),
+    #[error("the entry for {0} moves no money")]
+    Empty(String),
+}
+
+impl JournalEntry {
+    /// The entry, if its debits equal its credits and no line is negative or both.
+    fn balanced(
+        journal: Journal,
+        date: NaiveDate,
+        reference: &str,
+        label: String,
+        currency: Currency,
+        lines: Vec<JournalLine>,
+    ) -> Result<JournalEntry, JournalError> {
+        let lines: Vec<JournalLine> = lines
+            .into_iter()
+            .filter(|line| !line.debit.is_zero() || !line.credit.is_zero())
+            .collect();
+        let sum = |side: fn(&JournalLine) -> Decimal| {
+            lines.iter().try_fold(Decimal::ZERO, |total, line| {
+                total
+                    .checked_add(side(line))
+                    .ok_or_else(|| JournalError::TooLarge(reference.to_string()))
+            })
+        };
+        let (debit, credit) = (sum(|line| line.debit)?, sum(|line| line.credit)?);
+        let one_sided = lines.iter().all(|line| {
+            line.debit >= Decimal::ZERO
+                && line.credit >= Decimal::ZERO
+                && (line.debit.is_zero() || line.credit.is_zero())
+        });
+        if lines.is_empty() {
+            return Err(JournalError::Empty(reference.to_string()));
+        }
+        if debit != credit || !one_sided {
+            return Err(JournalError::Unbalanced {
+                reference: reference.to_string(),
+                debit,
+                credit,
+            });
+        }
+        Ok(JournalEntry {
+            journal,
+            date,
+            reference: reference.to_string(),
+            label,
+            currency,
+            lines,
+        })
+    }
+
+    /// The entry that cancels this one: same accounts, sides swapped.
+    pub fn reversal(&self, date: NaiveDate, label: String) -> JournalEntry {
+        JournalEntry {
+            journal: self.journal,
+            date,
+            reference: self.reference.clone(),
+            label,
+            currency: self.currency,
+            lines: self
+                .lines
+                .iter()
+                .map(|line| JournalLine {
+                    account: line.account.clone(),
+                    label: line.label.clone(),
+                    debit: line.credit,
+                    credit: line.debit,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// `amount` on the debit side of `account`; a negative amount (a correction invoice's) goes
+/// to the credit side instead, so no line is ever negative.
+fn debit(account: &Account, label: &str, amount: Decimal) -> JournalLine {
+    let (debit, credit) = if amount.is_sign_negative() {
+        (Decimal::ZERO, -amount)
+    } else {
+        (amount, Decimal::ZERO)
+    };
+    JournalLine {
+        account: account.clone(),
+        label: label.to_string(),
+        debit,
+        credit,
+    }
+}
+
+/// `amount` on the credit side of `account` (a negative one on the debit side).
+fn credit(account: &Account, label: &str, amount: Decimal) -> JournalLine {
+    let line = debit(account, label, amount);
+    JournalLine {
+        debit: line.credit,
+        credit: line.debit,
+        ..line
+    }
+}
+
+/// What a sales document (an invoice or a credit note) moves: its total and, per tax rate,
+/// its net amount and tax.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SalesDocument<'a> {
+    pub number: &'a str,
+    pub date: NaiveDate,
+    pub currency: Currency,
+    pub customer: &'a str,
+    pub rates: &'a [RateTotals],
+    pub total: Decimal,
+}
+
+/// Revenue and VAT lines, one pair per rate, on the side `side` gives.
+fn revenue_lines(
+    chart: &ChartOfAccounts,
+    document: &SalesDocument<'_>,
+    side: fn(&Account, &str, Decimal) -> JournalLine,
+) -> Vec<JournalLine> {
+    document
+        .rates
+        .iter()
+        .flat_map(|rate| {
+            let rate_label = format!("{} {} %", document.number, rate.rate.normalize());
+            [
+                side(&chart.revenue, &rate_label, rate.net),
+                side(&chart.vat_payable, &format!("TVA {rate_label}"), rate.tax),
+            ]
+        })
+        .collect()
+}
+
+pub fn invoice_issued(
+    chart: &ChartOfAccounts,
+    invoice: &SalesDocument<'_>,
+) -> Result<JournalEntry, JournalError> {
+    let label = format!("Facture {} {}", invoice.number, invoice.customer);
+    let mut lines = vec![debit(&chart.receivable, &label, invoice.total)];
+    lines.extend(revenue_lines(chart, invoice, credit));
+    JournalEntry::balanced(
+        Journal::Sales,
+        invoice.date,
+        invoice.number,
+        label,
+        invoice.currency,
+        lines,
+    )
+}
+
+pub fn credit_note_finalized(
+    chart: &ChartOfAccounts,
+    note: &SalesDocument<'_>,
+) -> Result<JournalEntry, JournalError> {
+    let label = format!("Avoir {} {}", note.number, note.customer);
+    let mut lines = revenue_lines(chart, note, debit);
+    lines.push(credit(&chart.customer_credit, &label, note.total));
+    JournalEntry::balanced(
+        Journal::Sales,
+        note.date,
+        note.number,
+        label,
+        note.currency,
+        lines,
+    )
+}
+
+/// A two-line entry: `amount` debited to `to`, credited to `from`.
+#[allow(clippy::too_many_arguments)]
+fn transfer(
+    journal: Journal,
+    date: NaiveDate,
+    reference: &str,
+    label: String,
+    currency: Currency,
+    to: &Account,
+    from: &Account,
+    amount: Decimal,
+) -> Result<JournalEntry, JournalError> {
+    let lines = vec![debit(to, &label, amount), credit(from, &label, amount)];
+    JournalEntry::balanced(journal, date, reference, label, currency, lines)
+}
+
+/// A payment of `amount` on invoice `invoice`: the bank receives, the receivable falls.
+pub fn payment(
+    chart: &ChartOfAccounts,
+    invoice: &str,
+    date: NaiveDate,
+    currency: Currency,
+    amount: Decimal,
+) -> Result<JournalEntry, JournalError> {
+    let label = format!("Règlement {invoice}");
+    let (to, from) = (&chart.bank, &chart.receivable);
+    transfer(
+        Journal::Bank,
+        date,
+        invoice,
+        label,
+        currency,
+        to,
+        from,
+        amount,
+    )
+}
+
+/// Credit note `note` applied to invoice `invoice` for `amount`: the customer's credit pays
+/// part of the receivable.
+pub fn credit_applied(
+    chart: &ChartOfAccounts,
+    note: &str,
+    invoice: &str,
+    date: NaiveDate,
+    currency: Currency,
+    amount: Decimal,
+) -> Result<JournalEntry, JournalError> {
+    let label = format!("Imputation {note} sur {invoice}");
+    let (to, from) = (&chart.customer_credit, &chart.receivable);
+    transfer(
+        Journal::Miscellaneous,
+        date,
+        note,
+        label,
+        currency,
+        to,
+        from,
+        amount,
+    )
+}
+
+/// Credit note `note` refunded for `amount`: the customer's credit is paid out of the bank.
+pub fn refund(
+    chart: &ChartOfAccounts,
+    note: &str,
+    date: NaiveDate,
+    currency: Currency,
+    amount: Decimal,
+) -> Result<JournalEntry, JournalError> {
+    let label = format!("Remboursement {note}");
+    let (to, from) = (&chart.customer_credit, &chart.bank);
+    transfer(Journal::Bank, date, note, label, currency, to, from, amount)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn eur() -> Currency {
+        Currency::parse("EUR").unwrap()
+    }
+
+    fn amount(text: &str) -> Decimal {
+        text.parse().unwrap()
+    }
+
+    fn date() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 3, 2).unwrap()
+    }
+
+    fn sides(entry: &JournalEntry) -> Vec<(String, String, String)> {
+        entry
+            .lines
+            .iter()
+            .map(|line| {
+                (
+                    line.account.code.clone(),
+                    line.debit.to_string(),
+                    line.credit.to_string(),
+                )
+            })
+            .collect()
+    }
+
+    fn two_rates() -> Vec<RateTotals> {
+        vec![
+            RateTotals {
+                rate: amount("5.5"),
+                net: amount("50.00"),
+                tax: amount("2.75"),
+            },
+            RateTotals {
+                rate: amount("20"),
+                net: amount("100.00"),
+                tax: amount("20.00"),
+            },
+        ]
+    }
+
+    #[test]
+    fn a_credit_note_reverses_revenue_and_vat_per_rate_into_customer_credit() {
+        let rates = two_rates();
+        let note = SalesDocument {
+            number: "CN-2026-00001",
+            date: date(),
+            currency: eur(),
+            customer: "Acme",
+            rates: &rates,
+            total: amount("172.75"),
+        };
+        let entry = credit_note_finalized(&ChartOfAccounts::default(), &note).unwrap();
+        assert_eq!(entry.journal, Journal::Sales);
+        assert_eq!(
+            sides(&entry),
+            [
+                ("706000", "50.00", "0"),
+                ("445710", "2.75", "0"),
+                ("706000", "100.00", "0"),
+                ("445710", "20.00", "0"),
+                ("419000", "0", "172.75"),
+            ]
+            .map(|(a, d, c)| (a.to_string(), d.to_string(), c.to_string()))
+        );
+        // An invoice is the mirror image, on the receivable.
+        let invoice = invoice_issued(&ChartOfAccounts::default(), &note).unwrap();
+        assert_eq!(invoice.lines[0].account.code, "411000");
+        assert_eq!(invoice.lines[0].debit, amount("172.75"));
+    }
+
+    #[test]
+    fn an_entry_that_does_not_balance_is_refused() {
+        let rates = two_rates();
+        let note = SalesDocument {
+            number: "CN-2026-00001",
+            date: date(),
+            currency: eur(),
+            customer: "Acme",
+            rates: &rates,
+            total: amount("172.74"),
+        };
+        assert!(matches!(
+            credit_note_finalized(&ChartOfAccounts::default(), &note),
+            Err(JournalError::Unbalanced { .. })
+        ));
+        let chart = ChartOfAccounts::default();
+        assert!(matches!(
+            payment(&chart, "INV-1", date(), eur(), Decimal::ZERO),
+            Err(JournalError::Empty(_))
+        ));
+    }
+
+    #[test]
+    fn a_negative_amount_goes_to_the_other_side() {
+        let rates = [RateTotals {
+            rate: amount("20"),
+            net: amount("-10.00"),
+            tax: amount("-2.00"),
+        }];
+        let correction = SalesDocument {
+            number: "INV-2026-0009",
+            date: date(),
+            currency: eur(),
+            customer: "Acme",
+            rates: &rates,
+            total: amount("-12.00"),
+        };
+        let entry = invoice_issued(&ChartOfAccounts::default(), &correction).unwrap();
+        assert_eq!(
+            sides(&entry),
+            [
+                ("411000", "0", "12.00"),
+                ("706000", "10.00", "0"),
+                ("445710", "2.00", "0")
+            ]
+            .map(|(a, d, c)| (a.to_string(), d.to_string(), c.to_string()))
+        );
+    }
+
+    #[test]
+    fn a_reversal_swaps_every_side_and_still_balances() {
+        let chart = ChartOfAccounts::default();
+        let applied = credit_applied(
+            &chart,
+            "CN-2026-00001",
+            "INV-2026-0001",
+            date(),
+            eur(),
+            amount("40.00"),
+        )
+        .unwrap();
+        let reversed = applied.reversal(date(), "Annulation".into());
+        assert_eq!(
+            sides(&reversed),
+            [("419000", "0", "40.00"), ("411000", "40.00", "0")].map(|(a, d, c)| (
+                a.to_string(),
+                d.to_string(),
+                c.to_string()
+            ))
+        );
+    }
+
+    #[test]
+    fn account_numbers_are_digits_and_accounts_are_named() {
+        let mut chart = ChartOfAccounts::default();
+        assert!(chart.violations().is_empty());
+        chart.bank.code = "51A".into();
+        chart.revenue.label = " ".into();
+        let fields: Vec<String> = chart.violations().into_iter().map(|(f, _)| f).collect();
+        assert_eq!(fields, ["revenue.label", "bank.code"]);
+    }
+}

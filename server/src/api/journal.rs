@@ -1,0 +1,149 @@
+//! The accounting journal (staff), its FEC export, and the chart of accounts (administrators).
+
+use app::domain::journal::ChartOfAccounts;
+use app::model::JournalEntryView;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::IntoResponse;
+
+use super::input::Fields;
+use super::pagination::{List, page};
+use super::{ApiError, ApiJson, ApiQuery, ApiUser};
+use crate::services::Services;
+use crate::storage::JournalFilter;
+
+/// The journal's filters, for the OpenAPI document (the handler reads them from the query).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct JournalParams {
+    /// Entries dated on or after this day.
+    #[param(value_type = Option<String>, example = "2026-01-01")]
+    from: Option<String>,
+    /// Entries dated on or before this day.
+    #[param(value_type = Option<String>, example = "2026-12-31")]
+    to: Option<String>,
+}
+
+#[utoipa::path(
+    get,
+    path = "/journal",
+    tag = "journal",
+    params(JournalParams, crate::api::pagination::PageParams),
+    responses((status = 200, body = List<JournalEntryView>), crate::api::extract::Problems),
+    security(("bearer" = []))
+)]
+/// Journal entries in the order they were written, with their lines (staff).
+pub async fn list(
+    State(services): State<Services>,
+    ApiUser(user): ApiUser,
+    query: ApiQuery,
+) -> Result<axum::Json<List<JournalEntryView>>, ApiError> {
+    let mut fields = Fields::default();
+    let paging = page(&mut fields, query.get("limit"), query.get("cursor"));
+    let from = query.get("from").and_then(|text| fields.date("from", text));
+    let to = query.get("to").and_then(|text| fields.date("to", text));
+    fields.finish(|| Some(()))?;
+    let filter = JournalFilter {
+        from,
+        to,
+        after: paging.after,
+        limit: paging.limit,
+    };
+    let items = services.journal(&user, filter).await?;
+    Ok(axum::Json(List::new(items, paging, |entry| entry.id)))
+}
+
+/// The FEC's year, for the OpenAPI document.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct FecParams {
+    /// The fiscal (calendar) year.
+    #[param(example = 2026, minimum = 1, maximum = 9999)]
+    year: i32,
+}
+
+#[utoipa::path(
+    get,
+    path = "/exports/fec",
+    tag = "journal",
+    params(FecParams),
+    responses(
+        (status = 200, description = "The FEC file: 18 tab-separated columns, UTF-8", content_type = "text/tab-separated-values", body = String),
+        crate::api::extract::Problems
+    ),
+    security(("bearer" = []))
+)]
+/// Every journal entry of a year as the French FEC file (staff).
+pub async fn fec(
+    State(services): State<Services>,
+    ApiUser(user): ApiUser,
+    query: ApiQuery,
+) -> Result<axum::response::Response, ApiError> {
+    let mut fields = Fields::default();
+    let year = match query.get("year") {
+        None => {
+            fields.error("year", "Name the year, like ?year=2026");
+            None
+        }
+        Some(text) => text
+            .parse::<i32>()
+            .ok()
+            .filter(|year| (1..=9999).contains(year))
+            .or_else(|| {
+                fields.error("year", "Use a year like 2026");
+                None
+            }),
+    };
+    let year = fields.finish(|| year)?;
+    let file = services.fec(&user, year).await?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "text/tab-separated-values; charset=utf-8".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}\"", file.file_name),
+            ),
+        ],
+        file.content,
+    )
+        .into_response())
+}
+
+#[utoipa::path(
+    get,
+    path = "/settings/accounts",
+    tag = "settings",
+    responses((status = 200, body = ChartOfAccounts), crate::api::extract::Problems),
+    security(("bearer" = []))
+)]
+/// The accounts journal entries are written to (administrators).
+pub async fn accounts(
+    State(services): State<Services>,
+    ApiUser(user): ApiUser,
+) -> Result<axum::Json<ChartOfAccounts>, ApiError> {
+    Ok(axum::Json(services.chart_of_accounts(&user).await?))
+}
+
+#[utoipa::path(
+    put,
+    path = "/settings/accounts",
+    tag = "settings",
+    request_body = ChartOfAccounts,
+    responses((status = 200, body = ChartOfAccounts), crate::api::extract::Problems),
+    security(("bearer" = []))
+)]
+/// Changes the accounts later entries are written to (administrators).
+pub async fn set_accounts(
+    State(services): State<Services>,
+    ApiUser(user): ApiUser,
+    ApiJson(chart): ApiJson<ChartOfAccounts>,
+) -> Result<axum::Json<ChartOfAccounts>, ApiError> {
+    Ok(axum::Json(
+        services.set_chart_of_accounts(&user, chart).await?,
+    ))
+}

@@ -1,0 +1,371 @@
+//! The accounting journal: the services post an entry in the same transaction as the change
+//! it records ([`app::domain::journal`] says which accounts), seal it after the last entry of
+//! its journal, and read the journal back, as entries or as the French FEC file.
+//!
+//! A reversal (unlinking, cancelling, taking back "mark paid", editing an issued invoice) is
+//! computed from the document with the chart of accounts of the day, and posted as a new
+//! entry: entries are never changed.
+
+use app::domain::journal::{
+    self, ChartOfAccounts, JournalEntry, JournalError, JournalLine, SalesDocument,
+};
+use app::domain::{Currency, Permission, RateTotals, RuleCode, Violation, totals_by_rate};
+use app::model::{CreditNoteView, CurrentUser, InvoiceView, JournalEntryView};
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::{ServiceError, Services};
+use crate::storage::{JournalEntryRecord, JournalFilter, JournalLineRecord, NewJournalEntry, Tx};
+
+/// What an entry's seal covers, in a fixed order.
+#[derive(Serialize)]
+struct SealedEntry<'a> {
+    journal: &'a str,
+    date: String,
+    reference: &'a str,
+    label: &'a str,
+    currency: &'a str,
+    source: &'a str,
+    invoice_id: Option<i64>,
+    credit_note_id: Option<i64>,
+    created_at_us: i64,
+    lines: Vec<(&'a str, &'a str, &'a str, i64, i64)>,
+}
+
+/// The seal of `entry` after `previous`, the seal of its journal's entry before it.
+pub(super) fn entry_seal(previous: &str, entry: &JournalEntryRecord) -> String {
+    let sealed = SealedEntry {
+        journal: entry.journal.code(),
+        date: entry.date.to_string(),
+        reference: &entry.reference,
+        label: &entry.label,
+        currency: entry.currency.code(),
+        source: &entry.source,
+        invoice_id: entry.invoice_id,
+        credit_note_id: entry.credit_note_id,
+        created_at_us: entry.created_at.timestamp_micros(),
+        lines: entry
+            .lines
+            .iter()
+            .map(|line| {
+                (
+                    line.account.as_str(),
+                    line.account_label.as_str(),
+                    line.label.as_str(),
+                    line.debit_minor,
+                    line.credit_minor,
+                )
+            })
+            .collect(),
+    };
+    super::seals::sha256_after(previous, &sealed)
+}
+
+/// Per rate, the net amount and tax of a document's lines; a document without lines (a
+/// standalone credit's charge) is one row of its totals.
+fn rates(
+    lines: &[app::model::LineView],
+    currency: Currency,
+    subtotal: rust_decimal::Decimal,
+    tax: rust_decimal::Decimal,
+) -> Result<Vec<RateTotals>, ServiceError> {
+    if lines.is_empty() {
+        return Ok(vec![RateTotals {
+            rate: rust_decimal::Decimal::ZERO,
+            net: subtotal,
+            tax,
+        }]);
+    }
+    let inputs: Vec<_> = lines.iter().map(|line| line.input()).collect();
+    totals_by_rate(&inputs, currency).map_err(|error| ServiceError::Internal(error.to_string()))
+}
+
+fn posting_failed(error: JournalError) -> ServiceError {
+    ServiceError::Internal(format!("journal: {error}"))
+}
+
+/// The chart of accounts in force: the one saved in Settings, or the default French one.
+async fn chart(tx: &mut Box<dyn Tx>) -> Result<ChartOfAccounts, ServiceError> {
+    Ok(tx.chart_of_accounts().await?.unwrap_or_default())
+}
+
+/// Which way an entry goes: as its document says, or reversed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Posting {
+    Forward,
+    Reversal,
+}
+
+impl Services {
+    /// Seals `entry` after its journal's last entry and stores it, in `tx`.
+    async fn post(
+        &self,
+        tx: &mut Box<dyn Tx>,
+        entry: JournalEntry,
+        source: &str,
+        invoice_id: Option<i64>,
+        credit_note_id: Option<i64>,
+    ) -> Result<(), ServiceError> {
+        // Both databases keep microseconds: the seal covers what is read back.
+        let now = self.now();
+        let created_at =
+            chrono::DateTime::from_timestamp_micros(now.timestamp_micros()).unwrap_or(now);
+        let head = tx.journal_head(entry.journal).await?;
+        let minor = |amount| super::minor(entry.currency, amount);
+        let record = JournalEntryRecord {
+            id: 0,
+            journal: entry.journal,
+            date: entry.date,
+            reference: entry.reference.clone(),
+            label: entry.label.clone(),
+            currency: entry.currency,
+            source: source.to_string(),
+            invoice_id,
+            credit_note_id,
+            created_at,
+            seal: String::new(),
+            lines: entry
+                .lines
+                .iter()
+                .map(|line| {
+                    Ok(JournalLineRecord {
+                        account: line.account.code.clone(),
+                        account_label: line.account.label.clone(),
+                        label: line.label.clone(),
+                        debit_minor: minor(line.debit)?,
+                        credit_minor: minor(line.credit)?,
+                    })
+                })
+                .collect::<Result<_, ServiceError>>()?,
+        };
+        let seal = entry_seal(&head, &record);
+        tx.insert_journal_entry(&NewJournalEntry {
+            entry: &entry,
+            source,
+            invoice_id,
+            credit_note_id,
+            created_at,
+            seal: &seal,
+        })
+        .await?;
+        Ok(())
+    }
+
+    /// Posts an invoice's issue (or, reversed, its cancellation or the old side of an edit).
+    pub(super) async fn post_invoice(
+        &self,
+        tx: &mut Box<dyn Tx>,
+        invoice: &InvoiceView,
+        posting: Posting,
+        date: NaiveDate,
+    ) -> Result<(), ServiceError> {
+        let chart = chart(tx).await?;
+        let rates = rates(
+            &invoice.lines,
+            invoice.currency,
+            invoice.subtotal,
+            invoice.tax_total,
+        )?;
+        let document = SalesDocument {
+            number: &invoice.number,
+            date: invoice.issue_date,
+            currency: invoice.currency,
+            customer: &invoice.customer_name,
+            rates: &rates,
+            total: invoice.total,
+        };
+        let entry = journal::invoice_issued(&chart, &document).map_err(posting_failed)?;
+        let (entry, source) = match posting {
+            Posting::Forward => (entry, "invoice_issued"),
+            Posting::Reversal => {
+                let label = format!("Annulation facture {}", invoice.number);
+                (entry.reversal(date, label), "invoice_reversed")
+            }
+        };
+        self.post(tx, entry, source, Some(invoice.id), None).await
+    }
+
+    /// Posts a credit note's finalization (or, reversed, its cancellation).
+    pub(super) async fn post_credit_note(
+        &self,
+        tx: &mut Box<dyn Tx>,
+        note: &CreditNoteView,
+        posting: Posting,
+        date: NaiveDate,
+    ) -> Result<(), ServiceError> {
+        let chart = chart(tx).await?;
+        let rates = rates(&note.lines, note.currency, note.subtotal, note.tax_total)?;
+        let number = note.display_number();
+        let document = SalesDocument {
+            number: &number,
+            date: note.date,
+            currency: note.currency,
+            customer: &note.customer_name,
+            rates: &rates,
+            total: note.total,
+        };
+        let entry = journal::credit_note_finalized(&chart, &document).map_err(posting_failed)?;
+        let (entry, source) = match posting {
+            Posting::Forward => (entry, "credit_note_finalized"),
+            Posting::Reversal => {
+                let label = format!("Annulation avoir {number}");
+                (entry.reversal(date, label), "credit_note_reversed")
+            }
+        };
+        self.post(tx, entry, source, None, Some(note.id)).await
+    }
+
+    /// Posts a payment on an invoice (or, reversed, one taken back).
+    pub(super) async fn post_payment(
+        &self,
+        tx: &mut Box<dyn Tx>,
+        invoice: &InvoiceView,
+        amount: rust_decimal::Decimal,
+        date: NaiveDate,
+        posting: Posting,
+    ) -> Result<(), ServiceError> {
+        let chart = chart(tx).await?;
+        let entry = journal::payment(&chart, &invoice.number, date, invoice.currency, amount)
+            .map_err(posting_failed)?;
+        let (entry, source) = match posting {
+            Posting::Forward => (entry, "payment"),
+            Posting::Reversal => {
+                let label = format!("Annulation règlement {}", invoice.number);
+                (entry.reversal(date, label), "payment_reversed")
+            }
+        };
+        self.post(tx, entry, source, Some(invoice.id), None).await
+    }
+
+    /// Posts a credit note applied to an invoice (or, reversed, unlinked from it).
+    #[allow(clippy::too_many_arguments)]
+    pub(super) async fn post_application(
+        &self,
+        tx: &mut Box<dyn Tx>,
+        note: (i64, &str),
+        invoice: (i64, &str),
+        currency: Currency,
+        amount: rust_decimal::Decimal,
+        date: NaiveDate,
+        posting: Posting,
+    ) -> Result<(), ServiceError> {
+        let chart = chart(tx).await?;
+        let entry = journal::credit_applied(&chart, note.1, invoice.1, date, currency, amount)
+            .map_err(posting_failed)?;
+        let (entry, source) = match posting {
+            Posting::Forward => (entry, "credit_applied"),
+            Posting::Reversal => {
+                let label = format!("Désimputation {} de {}", note.1, invoice.1);
+                (entry.reversal(date, label), "credit_unapplied")
+            }
+        };
+        self.post(tx, entry, source, Some(invoice.0), Some(note.0))
+            .await
+    }
+
+    /// Posts a refund of a credit note.
+    pub(super) async fn post_refund(
+        &self,
+        tx: &mut Box<dyn Tx>,
+        note: &CreditNoteView,
+        amount: rust_decimal::Decimal,
+        date: NaiveDate,
+    ) -> Result<(), ServiceError> {
+        let chart = chart(tx).await?;
+        let entry = journal::refund(&chart, &note.display_number(), date, note.currency, amount)
+            .map_err(posting_failed)?;
+        self.post(tx, entry, "refund", None, Some(note.id)).await
+    }
+
+    /// Journal entries dated within `from..=to` (staff), in the order they were written,
+    /// `limit` at most after entry `after`.
+    pub async fn journal(
+        &self,
+        user: &CurrentUser,
+        filter: JournalFilter,
+    ) -> Result<Vec<JournalEntryView>, ServiceError> {
+        self.authorize(user, Permission::ReadInternalDetails)?;
+        let mut tx = self.storage.read().await?;
+        let entries = tx.journal_entries(&filter).await?;
+        Ok(entries.into_iter().map(entry_view).collect())
+    }
+
+    /// The accounts entries are written to (administrators).
+    pub async fn chart_of_accounts(
+        &self,
+        user: &CurrentUser,
+    ) -> Result<ChartOfAccounts, ServiceError> {
+        self.authorize(user, Permission::ManageUsers)?;
+        let mut tx = self.storage.read().await?;
+        chart(&mut tx).await
+    }
+
+    /// Changes the accounts later entries are written to (administrators); entries already
+    /// written keep theirs.
+    pub async fn set_chart_of_accounts(
+        &self,
+        user: &CurrentUser,
+        chart: ChartOfAccounts,
+    ) -> Result<ChartOfAccounts, ServiceError> {
+        self.authorize(user, Permission::ManageUsers)?;
+        let chart = ChartOfAccounts {
+            receivable: tidy(chart.receivable),
+            customer_credit: tidy(chart.customer_credit),
+            revenue: tidy(chart.revenue),
+            vat_payable: tidy(chart.vat_payable),
+            bank: tidy(chart.bank),
+        };
+        let violations: Vec<Violation> = chart
+            .violations()
+            .into_iter()
+            .map(|(field, message)| {
+                Violation::new(RuleCode::ValidationError, Some(field.into()), message)
+            })
+            .collect();
+        if !violations.is_empty() {
+            return Err(ServiceError::Rules(violations));
+        }
+        let mut tx = self.storage.write().await?;
+        tx.save_chart_of_accounts(&chart).await?;
+        tx.commit().await?;
+        Ok(chart)
+    }
+}
+
+fn tidy(account: journal::Account) -> journal::Account {
+    journal::Account {
+        code: account.code.trim().to_string(),
+        label: account.label.trim().to_string(),
+    }
+}
+
+/// An entry as staff read it.
+pub fn entry_view(entry: JournalEntryRecord) -> JournalEntryView {
+    let currency = entry.currency;
+    JournalEntryView {
+        id: entry.id,
+        journal: entry.journal,
+        date: entry.date,
+        reference: entry.reference,
+        label: entry.label,
+        currency,
+        source: entry.source,
+        invoice_id: entry.invoice_id,
+        credit_note_id: entry.credit_note_id,
+        created_at: entry.created_at,
+        lines: entry
+            .lines
+            .into_iter()
+            .map(|line| JournalLine {
+                account: journal::Account {
+                    code: line.account,
+                    label: line.account_label,
+                },
+                label: line.label,
+                debit: currency.from_minor(line.debit_minor),
+                credit: currency.from_minor(line.credit_minor),
+            })
+            .collect(),
+        seal: entry.seal,
+    }
+}

@@ -1,0 +1,75 @@
+//! The accounting journal: append-only entries with their lines, each journal's chain head,
+//! and the chart of accounts they are written to.
+
+use app::domain::Currency;
+use app::domain::journal::{ChartOfAccounts, Journal, JournalEntry};
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::StorageError;
+
+/// An entry ready to store: what it says, where it comes from, and its seal.
+#[derive(Clone, Debug)]
+pub struct NewJournalEntry<'a> {
+    pub entry: &'a JournalEntry,
+    /// What wrote it: `invoice_issued`, `payment`, `credit_note_finalized`, `credit_applied`,
+    /// `credit_unapplied`, `refund`.
+    pub source: &'a str,
+    pub invoice_id: Option<i64>,
+    pub credit_note_id: Option<i64>,
+    pub created_at: DateTime<Utc>,
+    pub seal: &'a str,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JournalLineRecord {
+    pub account: String,
+    pub account_label: String,
+    pub label: String,
+    pub debit_minor: i64,
+    pub credit_minor: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JournalEntryRecord {
+    pub id: i64,
+    pub journal: Journal,
+    pub date: NaiveDate,
+    pub reference: String,
+    pub label: String,
+    pub currency: Currency,
+    pub source: String,
+    pub invoice_id: Option<i64>,
+    pub credit_note_id: Option<i64>,
+    pub created_at: DateTime<Utc>,
+    pub seal: String,
+    pub lines: Vec<JournalLineRecord>,
+}
+
+/// Which entries to read: dated within `from..=to`, ids above `after`, at most `limit`, in id
+/// order.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct JournalFilter {
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub after: i64,
+    pub limit: i64,
+}
+
+#[async_trait::async_trait]
+pub trait JournalTx: Send {
+    /// The chart saved in Settings; none until saved.
+    async fn chart_of_accounts(&mut self) -> Result<Option<ChartOfAccounts>, StorageError>;
+    async fn save_chart_of_accounts(&mut self, chart: &ChartOfAccounts)
+    -> Result<(), StorageError>;
+    /// The last seal of `journal`, held (PostgreSQL: locked) until the transaction ends.
+    async fn journal_head(&mut self, journal: Journal) -> Result<String, StorageError>;
+    /// Stores the entry and makes its seal the journal's head; answers its id.
+    async fn insert_journal_entry(
+        &mut self,
+        entry: &NewJournalEntry<'_>,
+    ) -> Result<i64, StorageError>;
+    async fn journal_entries(
+        &mut self,
+        filter: &JournalFilter,
+    ) -> Result<Vec<JournalEntryRecord>, StorageError>;
+}

@@ -1,0 +1,206 @@
+//! The journal queries of [`crate::storage::JournalTx`], for both backends.
+
+/// Implements [`crate::storage::JournalTx`] for `SqlTx<$db>`.
+macro_rules! impl_journal_tx {
+    ($db:ty) => {
+        #[async_trait::async_trait]
+        impl crate::storage::JournalTx for crate::storage::sql::SqlTx<$db> {
+            async fn chart_of_accounts(
+                &mut self,
+            ) -> Result<Option<app::domain::journal::ChartOfAccounts>, crate::storage::StorageError>
+            {
+                let rows: Vec<(String, String, String)> =
+                    sqlx::query_as("SELECT role, code, label FROM chart_of_accounts")
+                        .fetch_all(&mut *self.tx)
+                        .await?;
+                if rows.is_empty() {
+                    return Ok(None);
+                }
+                let mut chart = app::domain::journal::ChartOfAccounts::default();
+                for (role, code, label) in rows {
+                    let account = app::domain::journal::Account { code, label };
+                    match role.as_str() {
+                        "receivable" => chart.receivable = account,
+                        "customer_credit" => chart.customer_credit = account,
+                        "revenue" => chart.revenue = account,
+                        "vat_payable" => chart.vat_payable = account,
+                        "bank" => chart.bank = account,
+                        other => {
+                            return Err(crate::storage::StorageError::Corrupt(format!(
+                                "account role {other}"
+                            )));
+                        }
+                    }
+                }
+                Ok(Some(chart))
+            }
+
+            async fn save_chart_of_accounts(
+                &mut self,
+                chart: &app::domain::journal::ChartOfAccounts,
+            ) -> Result<(), crate::storage::StorageError> {
+                for (role, account) in chart.accounts() {
+                    sqlx::query(
+                        "INSERT INTO chart_of_accounts (role, code, label) VALUES ($1, $2, $3) \
+                         ON CONFLICT (role) DO UPDATE SET code = excluded.code, label = excluded.label",
+                    )
+                    .bind(role)
+                    .bind(&account.code)
+                    .bind(&account.label)
+                    .execute(&mut *self.tx)
+                    .await?;
+                }
+                Ok(())
+            }
+
+            async fn journal_head(
+                &mut self,
+                journal: app::domain::journal::Journal,
+            ) -> Result<String, crate::storage::StorageError> {
+                let sql = format!(
+                    "SELECT seal FROM journal_heads WHERE journal = $1{}",
+                    self.lock()
+                );
+                let seal: String = sqlx::query_scalar(&sql)
+                    .bind(journal.code())
+                    .fetch_one(&mut *self.tx)
+                    .await?;
+                Ok(seal)
+            }
+
+            async fn insert_journal_entry(
+                &mut self,
+                new: &crate::storage::NewJournalEntry<'_>,
+            ) -> Result<i64, crate::storage::StorageError> {
+                let entry = new.entry;
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO journal_entries (journal, entry_date, reference, label, currency, \
+                     source, invoice_id, credit_note_id, created_at, seal) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                )
+                .bind(entry.journal.code())
+                .bind(entry.date)
+                .bind(&entry.reference)
+                .bind(&entry.label)
+                .bind(entry.currency.code())
+                .bind(new.source)
+                .bind(new.invoice_id)
+                .bind(new.credit_note_id)
+                .bind(new.created_at)
+                .bind(new.seal)
+                .fetch_one(&mut *self.tx)
+                .await?;
+                let minor = |amount: rust_decimal::Decimal| {
+                    entry.currency.to_minor(amount).ok_or_else(|| {
+                        crate::storage::StorageError::Corrupt(format!(
+                            "{amount} {} in the entry for {}",
+                            entry.currency.code(),
+                            entry.reference
+                        ))
+                    })
+                };
+                for (position, line) in entry.lines.iter().enumerate() {
+                    sqlx::query(
+                        "INSERT INTO journal_lines (entry_id, position, account, account_label, \
+                         label, debit_minor, credit_minor) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    )
+                    .bind(id)
+                    .bind(position as i64)
+                    .bind(&line.account.code)
+                    .bind(&line.account.label)
+                    .bind(&line.label)
+                    .bind(minor(line.debit)?)
+                    .bind(minor(line.credit)?)
+                    .execute(&mut *self.tx)
+                    .await?;
+                }
+                sqlx::query("UPDATE journal_heads SET seal = $1 WHERE journal = $2")
+                    .bind(new.seal)
+                    .bind(entry.journal.code())
+                    .execute(&mut *self.tx)
+                    .await?;
+                Ok(id)
+            }
+
+            async fn journal_entries(
+                &mut self,
+                filter: &crate::storage::JournalFilter,
+            ) -> Result<Vec<crate::storage::JournalEntryRecord>, crate::storage::StorageError>
+            {
+                type Row = (
+                    i64,
+                    String,
+                    chrono::NaiveDate,
+                    String,
+                    String,
+                    String,
+                    String,
+                    Option<i64>,
+                    Option<i64>,
+                    chrono::DateTime<chrono::Utc>,
+                    String,
+                );
+                let rows: Vec<Row> = sqlx::query_as(
+                    "SELECT id, journal, entry_date, reference, label, currency, source, \
+                     invoice_id, credit_note_id, created_at, seal FROM journal_entries \
+                     WHERE id > $1 AND ($2 IS NULL OR entry_date >= $2) \
+                     AND ($3 IS NULL OR entry_date <= $3) ORDER BY id LIMIT $4",
+                )
+                .bind(filter.after)
+                .bind(filter.from)
+                .bind(filter.to)
+                .bind(filter.limit)
+                .fetch_all(&mut *self.tx)
+                .await?;
+                let ids: Vec<i64> = rows.iter().map(|row| row.0).collect();
+                let mut lines: std::collections::HashMap<i64, Vec<crate::storage::JournalLineRecord>> =
+                    std::collections::HashMap::new();
+                for ids in ids.chunks(crate::storage::sql::IDS_PER_QUERY) {
+                    let sql = format!(
+                        "SELECT entry_id, account, account_label, label, debit_minor, credit_minor \
+                         FROM journal_lines WHERE entry_id IN ({}) ORDER BY entry_id, position",
+                        crate::storage::sql::placeholders(ids.len())
+                    );
+                    let mut query = sqlx::query_as::<_, (i64, String, String, String, i64, i64)>(&sql);
+                    for id in ids {
+                        query = query.bind(*id);
+                    }
+                    for (entry_id, account, account_label, label, debit_minor, credit_minor) in
+                        query.fetch_all(&mut *self.tx).await?
+                    {
+                        lines.entry(entry_id).or_default().push(crate::storage::JournalLineRecord {
+                            account,
+                            account_label,
+                            label,
+                            debit_minor,
+                            credit_minor,
+                        });
+                    }
+                }
+                rows.into_iter()
+                    .map(|(id, journal, date, reference, label, currency, source, invoice_id, credit_note_id, created_at, seal)| {
+                        let corrupt = |what: String| crate::storage::StorageError::Corrupt(what);
+                        Ok(crate::storage::JournalEntryRecord {
+                            id,
+                            journal: app::domain::journal::Journal::parse(&journal)
+                                .ok_or_else(|| corrupt(format!("journal {journal}")))?,
+                            date,
+                            reference,
+                            label,
+                            currency: app::domain::Currency::parse(&currency)
+                                .map_err(|error| corrupt(format!("currency {currency}: {error}")))?,
+                            source,
+                            invoice_id,
+                            credit_note_id,
+                            created_at,
+                            seal,
+                            lines: lines.remove(&id).unwrap_or_default(),
+                        })
+                    })
+                    .collect()
+            }
+        }
+    };
+}
+
+pub(crate) use impl_journal_tx;

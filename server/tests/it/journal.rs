@@ -1,0 +1,217 @@
+//! The accounting journal on SQLite and PostgreSQL: every change of money posts a balanced,
+//! append-only, sealed entry; the FEC export lists them in the format's 18 columns.
+
+use crate::common;
+
+use app::domain::Role;
+use common::{ApiClient as Api, TestApp, user};
+use serde_json::{Value, json};
+
+/// (account, debit, credit) of each line of an entry.
+fn sides(entry: &Value) -> Vec<(String, String, String)> {
+    entry["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|line| {
+            (
+                line["account"]["code"].as_str().unwrap().to_string(),
+                line["debit"].as_str().unwrap().to_string(),
+                line["credit"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn expected(rows: &[(&str, &str, &str)]) -> Vec<(String, String, String)> {
+    rows.iter()
+        .map(|(a, d, c)| (a.to_string(), d.to_string(), c.to_string()))
+        .collect()
+}
+
+async fn journal(api: &Api<'_>, query: &str) -> Vec<Value> {
+    let (status, body) = api.get(&format!("/journal{query}")).await;
+    assert_eq!(status, 200, "{body}");
+    body["items"].as_array().unwrap().clone()
+}
+
+/// The FEC of `year`: status, file name, text.
+async fn fec(api: &Api<'_>, year: &str) -> (u16, String, String) {
+    let (status, disposition, bytes) = api.file(&format!("/exports/fec?year={year}")).await;
+    (status, disposition, String::from_utf8(bytes).unwrap())
+}
+
+/// Broken links `verify` finds.
+async fn services_verify(app: &TestApp) -> usize {
+    app.db.services().verify_seals().await.unwrap().broken.len()
+}
+
+on_both_backends! {
+    async fn every_change_of_money_posts_a_balanced_entry_that_the_fec_lists(db) {
+        let app = TestApp::spawn(db).await;
+        let admin = Api::new(&app, Role::Administrator).await;
+        let (status, body) = admin
+            .put("/settings/seller", json!({"name": "Maison Dupont SAS", "vat_id": "FR32 123456789",
+                "address": {"line1": "1 rue de Rivoli", "city": "Paris", "postal_code": "75001", "country": "FR"}}))
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let customer = admin.customer("Acme", "EUR").await;
+        let invoice = admin.two_rate_invoice(customer).await;
+        let invoice_id = invoice["id"].as_i64().unwrap();
+        let (status, body) = admin.post(&format!("/invoices/{invoice_id}/payments"), json!({"amount": "50.00", "date": "2026-03-10"})).await;
+        assert_eq!(status, 201, "{body}");
+        let (status, draft) = admin
+            .post("/credit-notes", json!({
+                "customer_id": customer, "currency": "EUR", "date": "2026-03-12", "related_invoice_id": invoice_id,
+                "lines": [
+                    {"description": "Coffee beans", "quantity": "2", "unit_price": "10.00", "tax_rate": "5.5"},
+                    {"description": "Descaling", "quantity": "1", "unit_price": "15.00", "tax_rate": "20"}
+                ]
+            }))
+            .await;
+        assert_eq!(status, 201, "{draft}");
+        let note_id = draft["id"].as_i64().unwrap();
+        assert_eq!(admin.post(&format!("/credit-notes/{note_id}/finalize"), json!({})).await.0, 200);
+        let (status, linked) = admin
+            .post(&format!("/invoices/{invoice_id}/allocations"), json!({"allocations": [{"credit_note_id": note_id, "amount": "30.00"}]}))
+            .await;
+        assert_eq!(status, 201, "{linked}");
+        let allocation = linked["allocations"][0]["id"].as_i64().unwrap();
+        assert_eq!(admin.delete(&format!("/invoices/{invoice_id}/allocations/{allocation}")).await.0, 204);
+        let (status, body) = admin.post(&format!("/credit-notes/{note_id}/refunds"), json!({"amount": "5.00", "date": "2026-03-20"})).await;
+        assert_eq!(status, 201, "{body}");
+
+        let entries = journal(&admin, "").await;
+        let sources: Vec<&str> = entries.iter().map(|e| e["source"].as_str().unwrap()).collect();
+        assert_eq!(sources, ["invoice_issued", "payment", "credit_note_finalized", "credit_applied", "credit_unapplied", "refund"]);
+        assert_eq!(sides(&entries[0]), expected(&[
+            ("411000", "172.75", "0.00"), ("706000", "0.00", "50.00"), ("445710", "0.00", "2.75"),
+            ("706000", "0.00", "100.00"), ("445710", "0.00", "20.00"),
+        ]));
+        assert_eq!(sides(&entries[1]), expected(&[("512000", "50.00", "0.00"), ("411000", "0.00", "50.00")]));
+        assert_eq!(sides(&entries[2]), expected(&[
+            ("706000", "20.00", "0.00"), ("445710", "1.10", "0.00"), ("706000", "15.00", "0.00"),
+            ("445710", "3.00", "0.00"), ("419000", "0.00", "39.10"),
+        ]));
+        assert_eq!(entries[2]["reference"], "CN-2026-00001");
+        assert_eq!(sides(&entries[3]), expected(&[("419000", "30.00", "0.00"), ("411000", "0.00", "30.00")]));
+        assert_eq!(sides(&entries[4]), expected(&[("419000", "0.00", "30.00"), ("411000", "30.00", "0.00")]));
+        assert_eq!(sides(&entries[5]), expected(&[("419000", "5.00", "0.00"), ("512000", "0.00", "5.00")]));
+        let journals: Vec<&str> = entries.iter().map(|e| e["journal"].as_str().unwrap()).collect();
+        assert_eq!(journals, ["VT", "BQ", "VT", "OD", "OD", "BQ"]);
+        assert_eq!(journal(&admin, "?from=2026-03-10&to=2026-03-10").await.len(), 1, "dated the payment's day");
+        let (status, body) = admin.get("/journal?from=March").await;
+        assert_eq!((status, body["errors"][0]["field"].as_str()), (422, Some("from")), "{body}");
+
+        // Staff read it; a customer does not.
+        let viewer = Api::new(&app, Role::Viewer).await;
+        assert_eq!(journal(&viewer, "").await.len(), 6);
+        user(&app.db.services(), "portal@journal.example", Role::Customer, Some(customer)).await;
+        let portal = Api { token: Some(app.token("portal@journal.example").await), app: &app };
+        assert_eq!(portal.get("/journal").await.0, 403);
+        assert_eq!(fec(&portal, "2026").await.0, 403);
+
+        // A dollar invoice keeps its currency in the FEC's own columns.
+        let dollars = admin.customer("Yankee Doodle Inc", "USD").await;
+        let (status, body) = admin
+            .post("/invoices", json!({"customer_id": dollars, "currency": "USD", "issue_date": "2026-04-01", "due_date": "2026-05-01",
+                "lines": [{"description": "Support", "quantity": "1", "unit_price": "10.00", "tax_rate": "0"}]}))
+            .await;
+        assert_eq!(status, 201, "{body}");
+
+        let (status, disposition, text) = fec(&admin, "2026").await;
+        assert_eq!(status, 200, "{text}");
+        assert_eq!(disposition, "attachment; filename=\"123456789FEC20261231.txt\"");
+        let rows: Vec<Vec<&str>> = text.lines().map(|line| line.split('\t').collect()).collect();
+        assert_eq!(rows[0].join("|"), "JournalCode|JournalLib|EcritureNum|EcritureDate|CompteNum|CompteLib|CompAuxNum|CompAuxLib|PieceRef|PieceDate|EcritureLib|Debit|Credit|EcritureLet|DateLet|ValidDate|Montantdevise|Idevise");
+        assert!(rows.iter().all(|row| row.len() == 18), "18 columns on every line");
+        let amount = |text: &str| -> i64 {
+            let (units, cents) = text.split_once(',').unwrap_or_else(|| panic!("a decimal comma: {text}"));
+            assert_eq!(cents.len(), 2, "{text}");
+            units.parse::<i64>().unwrap() * 100 + cents.parse::<i64>().unwrap()
+        };
+        let mut balance: std::collections::BTreeMap<&str, i64> = std::collections::BTreeMap::new();
+        for row in &rows[1..] {
+            assert!(row[3].len() == 8 && row[3].chars().all(|c| c.is_ascii_digit()), "EcritureDate {}", row[3]);
+            *balance.entry(row[2]).or_default() += amount(row[11]) - amount(row[12]);
+        }
+        assert!(balance.values().all(|sum| *sum == 0), "every entry balances: {balance:?}");
+        let numbers: Vec<&str> = balance.keys().copied().collect();
+        assert_eq!(numbers, ["BQ000001", "BQ000002", "OD000001", "OD000002", "VT000001", "VT000002", "VT000003"]);
+        let note_row = rows.iter().find(|row| row[4] == "419000" && row[2] == "VT000002").unwrap();
+        assert_eq!((note_row[8], note_row[9], note_row[12]), ("CN-2026-00001", "20260312", "39,10"));
+        let dollar_row = rows.iter().find(|row| row[2] == "VT000003" && row[4] == "411000").unwrap();
+        assert_eq!((dollar_row[11], dollar_row[16], dollar_row[17]), ("10,00", "10,00", "USD"));
+        assert_eq!(rows.iter().filter(|row| row[17].is_empty()).count(), rows.len() - 3, "euro lines leave the currency columns empty");
+        let (_, _, last_year) = fec(&admin, "2025").await;
+        assert_eq!(last_year.lines().count(), 1, "only the header: {last_year}");
+        assert_eq!(fec(&admin, "twenty").await.0, 422);
+
+        // Deleting an issued invoice takes its entry back with a new one.
+        let plain = admin.invoice(customer, "EUR", "5.00").await;
+        assert_eq!(admin.delete(&format!("/invoices/{}", plain["id"])).await.0, 204);
+        let entries = journal(&admin, "").await;
+        let last_two: Vec<(&str, &str)> = entries[entries.len() - 2..].iter().map(|e| (e["source"].as_str().unwrap(), e["reference"].as_str().unwrap())).collect();
+        let number = plain["number"].as_str().unwrap();
+        assert_eq!(last_two, [("invoice_issued", number), ("invoice_reversed", number)]);
+        assert_eq!(services_verify(&app).await, 0);
+        assert_eq!(fec(&admin, "").await.0, 422);
+    }
+
+    async fn entries_are_append_only_and_verify_names_an_edited_one(db) {
+        let app = TestApp::spawn(db).await;
+        let admin = Api::new(&app, Role::Administrator).await;
+        let customer = admin.customer("Acme", "EUR").await;
+        admin.note(customer, "EUR", "10.00").await;
+        admin.note(customer, "EUR", "20.00").await;
+        let services = app.db.services();
+        assert_eq!(services.verify_seals().await.unwrap().broken, vec![]);
+        let entries = journal(&admin, "").await;
+        let first = entries[0]["id"].as_i64().unwrap();
+
+        // The database itself refuses to change or remove an entry.
+        let refused = app.db.try_behind_the_back(&format!("UPDATE journal_lines SET debit_minor = 1 WHERE entry_id = {first}")).await;
+        assert!(refused.unwrap_err().contains("append-only"));
+        let refused = app.db.try_behind_the_back(&format!("DELETE FROM journal_entries WHERE id = {first}")).await;
+        assert!(refused.unwrap_err().contains("append-only"));
+
+        // Someone who drops the guard and doubles both sides leaves it balanced, but not sealed.
+        let drop_guard = if app.db.is_sqlite() {
+            "DROP TRIGGER journal_lines_no_update"
+        } else {
+            "DROP TRIGGER journal_lines_append_only ON journal_lines"
+        };
+        app.db.behind_the_back(&format!(
+            "{drop_guard}; UPDATE journal_lines SET debit_minor = debit_minor * 2, credit_minor = credit_minor * 2 WHERE entry_id = {first}"
+        )).await;
+        let broken: Vec<String> = services.verify_seals().await.unwrap().broken.into_iter().map(|link| link.number).collect();
+        assert_eq!(broken, vec![format!("journal VT entry {first} (CN-2026-00001)")]);
+        // And one that no longer balances is named as such.
+        app.db.behind_the_back(&format!("UPDATE journal_lines SET debit_minor = debit_minor + 1 WHERE entry_id = {first} AND position = 0")).await;
+        let problems: Vec<String> = services.verify_seals().await.unwrap().broken.into_iter().map(|link| link.problem).collect();
+        assert!(problems.iter().any(|problem| problem.contains("do not balance")), "{problems:?}");
+    }
+
+    async fn the_chart_of_accounts_is_a_setting_used_by_later_entries(db) {
+        let app = TestApp::spawn(db).await;
+        let admin = Api::new(&app, Role::Administrator).await;
+        let (status, chart) = admin.get("/settings/accounts").await;
+        assert_eq!((status, chart["revenue"]["code"].as_str()), (200, Some("706000")), "{chart}");
+        let mut changed = chart.clone();
+        changed["revenue"] = json!({"code": "7A", "label": ""});
+        let (status, body) = admin.put("/settings/accounts", changed.clone()).await;
+        assert_eq!(status, 422, "{body}");
+        let fields: Vec<&str> = body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+        assert_eq!(fields, ["revenue.code", "revenue.label"]);
+        changed["revenue"] = json!({"code": " 707000 ", "label": "Ventes de marchandises"});
+        let (status, body) = admin.put("/settings/accounts", changed).await;
+        assert_eq!((status, body["revenue"]["code"].as_str()), (200, Some("707000")), "{body}");
+        let manager = Api::new(&app, Role::CreditManager).await;
+        assert_eq!(manager.get("/settings/accounts").await.0, 403);
+
+        let customer = admin.customer("Acme", "EUR").await;
+        admin.note(customer, "EUR", "10.00").await;
+        let entries = journal(&admin, "").await;
+        assert_eq!(entries[0]["lines"][0]["account"], json!({"code": "707000", "label": "Ventes de marchandises"}));
+    }
+}

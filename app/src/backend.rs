@@ -97,6 +97,14 @@ pub trait Desk: Send + Sync + 'static {
         credit_note_id: i64,
         command: NoteCommand,
     ) -> Result<(), Problem>;
+    /// Journal entries dated within `from..=to`, one page after entry `after`.
+    async fn journal_page(
+        &self,
+        user: &CurrentUser,
+        from: Option<chrono::NaiveDate>,
+        to: Option<chrono::NaiveDate>,
+        after: i64,
+    ) -> Result<crate::model::JournalPage, Problem>;
     async fn customer_list_page(
         &self,
         user: &CurrentUser,
@@ -185,6 +193,8 @@ pub enum DocumentSettingsCommand {
     ResetTemplate(crate::model::DocumentKind),
     /// Documents print without a logo again.
     RemoveLogo,
+    /// The accounts later journal entries are written to.
+    SaveAccounts(Box<crate::domain::journal::ChartOfAccounts>),
 }
 
 /// What a form on the invoice page asks of the services.

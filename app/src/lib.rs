@@ -67,6 +67,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/customers/:id") view={Lazy::<CustomerRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/journal") view={Lazy::<JournalRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/portal") view={Lazy::<PortalRoute>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </main>
@@ -97,6 +98,7 @@ fn TopBar() -> impl IntoView {
                                     <A href="/invoices">"Invoices"</A>
                                     <A href="/credit-notes">"Credit notes"</A>
                                     <A href="/customers">"Customers"</A>
+                                    <A href="/journal">"Journal"</A>
                                     {user.may(Permission::ManageUsers).then(|| view! { <A href="/settings">"Settings"</A> })}
                                 }.into_any()
                             } else {

@@ -415,6 +415,8 @@ pub struct TemplateSetting {
 pub struct SettingsPage {
     pub tax_table: crate::domain::TaxTable,
     pub seller: SellerProfile,
+    /// The accounts journal entries are written to.
+    pub accounts: crate::domain::journal::ChartOfAccounts,
     /// The PDF template of each kind of document.
     pub templates: Vec<TemplateSetting>,
     pub users: Vec<UserSummary>,
@@ -827,4 +829,14 @@ pub struct JournalEntryView {
     pub lines: Vec<crate::domain::journal::JournalLine>,
     /// SHA-256 over the seal before it and what it says.
     pub seal: String,
+}
+
+/// The journal screen: one page of entries dated within the filter, oldest written first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JournalPage {
+    pub entries: Vec<JournalEntryView>,
+    /// The cursor of the next page, when there is one.
+    pub next_after: Option<i64>,
+    /// The years the FEC can be asked for: this year and the one before.
+    pub fec_years: Vec<i32>,
 }

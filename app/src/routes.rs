@@ -54,4 +54,5 @@ lazy_pages! {
     LoginRoute => pages::login::LoginPage,
     PortalRoute => pages::portal::PortalPage,
     SettingsRoute => pages::settings::SettingsPage,
+    JournalRoute => pages::journal::JournalPage,
 }

@@ -32,6 +32,7 @@ test('every staff screen passes axe without serious or critical violations', asy
     ['customers', '/customers'],
     ['customer credits', `/customers/${customer.id}`],
     ['customer invoices', `/customers/${customer.id}?tab=invoices`],
+    ['journal', '/journal'],
   ];
   for (const [screen, path] of screens) {
     await page.goto(path);

@@ -198,6 +198,16 @@ impl Desk for Services {
         Ok(())
     }
 
+    async fn journal_page(
+        &self,
+        user: &CurrentUser,
+        from: Option<chrono::NaiveDate>,
+        to: Option<chrono::NaiveDate>,
+        after: i64,
+    ) -> Result<app::model::JournalPage, Problem> {
+        Ok(Services::journal_page(self, user, from, to, after).await?)
+    }
+
     async fn customer_list_page(
         &self,
         user: &CurrentUser,
@@ -274,6 +284,9 @@ impl Desk for Services {
                 self.reset_document_template(user, kind).await?
             }
             DocumentSettingsCommand::RemoveLogo => drop(self.remove_seller_logo(user).await?),
+            DocumentSettingsCommand::SaveAccounts(chart) => {
+                drop(self.set_chart_of_accounts(user, *chart).await?)
+            }
         }
         Ok(())
     }
@@ -456,6 +469,7 @@ pub fn router(services: Services, leptos_options: LeptosOptions, config: WebConf
             "/credit-notes/{id}/attachments",
             axum::routing::post(browser_upload).layer(crate::api::SUPPORTING_FILE.body_limit()),
         )
+        .route("/journal/fec", axum::routing::get(browser_fec))
         .route(
             "/settings/logo",
             axum::routing::get(browser_logo)
@@ -528,6 +542,21 @@ async fn browser_pdf(
     match rendered {
         Ok(pdf) => crate::api::pdf_response(pdf),
         Err(error) => crate::api::ApiError::from(error).into_response(),
+    }
+}
+
+/// The journal page's FEC download.
+async fn browser_fec(
+    State(state): State<AppState>,
+    session: tower_sessions::Session,
+    query: crate::api::ApiQuery,
+) -> axum::response::Response {
+    let Some(user) = session_user(&state, &session).await else {
+        return axum::response::Redirect::to("/login?next=%2Fjournal").into_response();
+    };
+    match crate::api::fec_download(&state.services, &user, &query).await {
+        Ok(response) => response,
+        Err(error) => error.into_response(),
     }
 }
 

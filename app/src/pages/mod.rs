@@ -24,6 +24,7 @@ pub mod customers;
 pub mod invoice_detail;
 pub mod invoice_editor;
 pub mod invoices;
+pub mod journal;
 pub mod line_table;
 pub mod link_dialog;
 pub mod login;

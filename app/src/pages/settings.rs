@@ -10,8 +10,8 @@ use super::{ProblemMessage, field_error, form_error, problem_view, refusal};
 use crate::domain::Role;
 use crate::model::{SellerProfile, SettingsPage, TemplateSetting, UserSummary};
 use crate::rpc::settings::{
-    ChangeUserRole, CreateUser, DeactivateUser, RemoveLogo, ResetTemplate, SaveSeller,
-    SaveTaxTable, SaveTemplate, load_settings, rule_field, template_field,
+    ChangeUserRole, CreateUser, DeactivateUser, RemoveLogo, ResetTemplate, SaveAccounts,
+    SaveSeller, SaveTaxTable, SaveTemplate, load_settings, rule_field, template_field,
 };
 
 /// The page's forms; their versions reload the page after each post.
@@ -23,6 +23,7 @@ struct Actions {
     deactivate: ServerAction<DeactivateUser>,
     save_seller: ServerAction<SaveSeller>,
     remove_logo: ServerAction<RemoveLogo>,
+    save_accounts: ServerAction<SaveAccounts>,
     save_template: ServerAction<SaveTemplate>,
     reset_template: ServerAction<ResetTemplate>,
 }
@@ -39,6 +40,7 @@ pub fn SettingsPage() -> impl IntoView {
         deactivate: ServerAction::new(),
         save_seller: ServerAction::new(),
         remove_logo: ServerAction::new(),
+        save_accounts: ServerAction::new(),
         save_template: ServerAction::new(),
         reset_template: ServerAction::new(),
     };
@@ -51,6 +53,7 @@ pub fn SettingsPage() -> impl IntoView {
                 actions.deactivate.version().get(),
                 actions.save_seller.version().get(),
                 actions.remove_logo.version().get(),
+                actions.save_accounts.version().get(),
                 actions.save_template.version().get(),
                 actions.reset_template.version().get(),
             ]
@@ -74,6 +77,7 @@ pub fn SettingsPage() -> impl IntoView {
                             remove=actions.remove_logo
                         />
                         <Templates templates=page.templates.clone() actions/>
+                        <AccountsForm chart=page.accounts.clone() action=actions.save_accounts/>
                         <Users page actions/>
                     }.into_any(),
                 }
@@ -321,6 +325,58 @@ fn LogoForm(
             {upload_error.map(|message| view! { <span class="field-error" role="alert">{message}</span> })}
             <button type="submit">"Upload logo"</button>
         </form>
+    }
+}
+
+/// The accounts journal entries are written to: a number and a name each.
+#[component]
+fn AccountsForm(
+    chart: crate::domain::journal::ChartOfAccounts,
+    action: ServerAction<SaveAccounts>,
+) -> impl IntoView {
+    let general = form_error(action);
+    // Each account: its form name, where a refusal of its number and its name lands, its title.
+    const FIELDS: [(&str, &str, &str, &str); 5] = [
+        (
+            "receivable",
+            "receivable.code",
+            "receivable.label",
+            "Receivable",
+        ),
+        (
+            "customer_credit",
+            "customer_credit.code",
+            "customer_credit.label",
+            "Customer credits",
+        ),
+        ("revenue", "revenue.code", "revenue.label", "Revenue"),
+        (
+            "vat_payable",
+            "vat_payable.code",
+            "vat_payable.label",
+            "VAT payable",
+        ),
+        ("bank", "bank.code", "bank.label", "Bank"),
+    ];
+    view! {
+        <h2>"Accounts"</h2>
+        <p class="hint">"The accounts journal entries are written to; entries already written keep theirs."</p>
+        <ActionForm action attr:class="customer-form" attr:aria-label="Accounts">
+            {chart.accounts().into_iter().zip(FIELDS).map(|((_, account), (name, code_field, label_field, title))| {
+                view! {
+                    <label>{format!("{title} account")}
+                        <input type="text" inputmode="numeric" name=format!("form[{name}_code]") value=account.code.clone() required/>
+                    </label>
+                    {field_error(action, code_field)}
+                    <label>{format!("{title} account name")}
+                        <input type="text" name=format!("form[{name}_label]") value=account.label.clone() required/>
+                    </label>
+                    {field_error(action, label_field)}
+                }
+            }).collect_view()}
+            {general}
+            <button type="submit" class="primary">"Save accounts"</button>
+        </ActionForm>
     }
 }
 

@@ -5,6 +5,7 @@ pub mod customers;
 pub mod filters;
 pub mod invoice_editor;
 pub mod invoices;
+pub mod journal;
 pub mod new_credit_note;
 pub mod settings;
 

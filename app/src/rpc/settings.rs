@@ -199,6 +199,46 @@ pub async fn save_seller(form: SellerForm) -> Result<(), Problem> {
     .await
 }
 
+/// The chart-of-accounts form as posted: a number and a name per account.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AccountsForm {
+    pub receivable_code: String,
+    pub receivable_label: String,
+    pub customer_credit_code: String,
+    pub customer_credit_label: String,
+    pub revenue_code: String,
+    pub revenue_label: String,
+    pub vat_payable_code: String,
+    pub vat_payable_label: String,
+    pub bank_code: String,
+    pub bank_label: String,
+}
+
+impl AccountsForm {
+    pub fn chart(&self) -> crate::domain::journal::ChartOfAccounts {
+        let account = |code: &str, label: &str| crate::domain::journal::Account {
+            code: code.to_string(),
+            label: label.to_string(),
+        };
+        crate::domain::journal::ChartOfAccounts {
+            receivable: account(&self.receivable_code, &self.receivable_label),
+            customer_credit: account(&self.customer_credit_code, &self.customer_credit_label),
+            revenue: account(&self.revenue_code, &self.revenue_label),
+            vat_payable: account(&self.vat_payable_code, &self.vat_payable_label),
+            bank: account(&self.bank_code, &self.bank_label),
+        }
+    }
+}
+
+#[server(prefix = "/rpc", endpoint = "save_accounts")]
+pub async fn save_accounts(form: AccountsForm) -> Result<(), Problem> {
+    on_documents(crate::backend::DocumentSettingsCommand::SaveAccounts(
+        Box::new(form.chart()),
+    ))
+    .await
+}
+
 #[server(prefix = "/rpc", endpoint = "remove_logo")]
 pub async fn remove_logo() -> Result<(), Problem> {
     on_documents(crate::backend::DocumentSettingsCommand::RemoveLogo).await

@@ -81,6 +81,15 @@ pub async fn fec(
     ApiUser(user): ApiUser,
     query: ApiQuery,
 ) -> Result<axum::response::Response, ApiError> {
+    fec_download(&services, &user, &query).await
+}
+
+/// The FEC of the `year` the query names, as a download (the API's and the journal page's).
+pub async fn fec_download(
+    services: &Services,
+    user: &app::model::CurrentUser,
+    query: &ApiQuery,
+) -> Result<axum::response::Response, ApiError> {
     let mut fields = Fields::default();
     let year = match query.get("year") {
         None => {
@@ -97,7 +106,7 @@ pub async fn fec(
             }),
     };
     let year = fields.finish(|| year)?;
-    let file = services.fec(&user, year).await?;
+    let file = services.fec(user, year).await?;
     Ok((
         [
             (

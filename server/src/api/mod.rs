@@ -25,6 +25,7 @@ pub use activities::file_response;
 pub use credit_notes::pdf_response;
 pub use documents::logo_response;
 pub use extract::{ApiError, ApiJson, ApiPath, ApiQuery, ApiUser};
+pub use journal::fec_download;
 pub use upload::{LOGO, SUPPORTING_FILE};
 
 use crate::services::Services;

@@ -569,10 +569,12 @@ impl Services {
                 custom,
             });
         }
+        let accounts = self.chart_of_accounts(user).await?;
         let mut tx = self.storage.read().await?;
         Ok(app::model::SettingsPage {
             tax_table: tx.tax_table().await?,
             seller: tx.seller().await?.unwrap_or_default(),
+            accounts,
             templates,
             users,
             customers: super::customer_choices(&mut tx).await?,

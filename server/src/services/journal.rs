@@ -10,7 +10,7 @@ use app::domain::journal::{
     self, ChartOfAccounts, JournalEntry, JournalError, JournalLine, SalesDocument,
 };
 use app::domain::{Currency, Permission, RateTotals, RuleCode, Violation, totals_by_rate};
-use app::model::{CreditNoteView, CurrentUser, InvoiceView, JournalEntryView};
+use app::model::{CreditNoteView, CurrentUser, InvoiceView, JournalEntryView, JournalPage};
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -288,6 +288,31 @@ impl Services {
         let mut tx = self.storage.read().await?;
         let entries = tx.journal_entries(&filter).await?;
         Ok(entries.into_iter().map(entry_view).collect())
+    }
+
+    /// The journal screen's page: entries dated within `from..=to`, after entry `after`.
+    pub async fn journal_page(
+        &self,
+        user: &CurrentUser,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+        after: i64,
+    ) -> Result<JournalPage, ServiceError> {
+        let page = super::list_page(after);
+        let filter = JournalFilter {
+            from,
+            to,
+            after: page.after,
+            limit: page.limit,
+        };
+        let mut entries = self.journal(user, filter).await?;
+        let next_after = super::next_cursor(&mut entries, |entry| entry.id);
+        let year = chrono::Datelike::year(&self.now().date_naive());
+        Ok(JournalPage {
+            entries,
+            next_after,
+            fec_years: vec![year, year - 1],
+        })
     }
 
     /// The accounts entries are written to (administrators).

@@ -214,4 +214,46 @@ on_both_backends! {
         let entries = journal(&admin, "").await;
         assert_eq!(entries[0]["lines"][0]["account"], json!({"code": "707000", "label": "Ventes de marchandises"}));
     }
+
+    async fn the_journal_page_and_the_accounts_form_work_as_plain_html(db) {
+        let app = TestApp::spawn(db).await;
+        let admin = Api::new(&app, Role::Administrator).await;
+        let customer = admin.customer("Acme", "EUR").await;
+        admin.note(customer, "EUR", "10.00").await;
+        admin.two_rate_invoice(customer).await;
+
+        let viewer = app.session(Role::Viewer).await;
+        let (status, html) = viewer.page("/journal").await;
+        assert_eq!(status, 200);
+        assert!(html.contains(r#"href="/journal""#), "staff see it in the navigation");
+        assert!(html.contains("CN-2026-00001") && html.contains("419000") && html.contains("10.00"), "{html}");
+        assert!(html.contains(r#"href="/journal/fec?year="#), "{html}");
+        // Filtered by date in the URL: the invoice of 2026-03-02 only.
+        let (_, html) = viewer.page("/journal?from=2026-03-01&to=2026-03-31").await;
+        assert!(html.contains("INV-2026") && !html.contains("CN-2026-00001"), "{html}");
+        let (_, html) = viewer.page("/journal?from=yesterday").await;
+        assert!(html.contains("yesterday is not a date"), "{html}");
+        let response = viewer.browser.get(app.url("/journal/fec?year=2026")).send().await.unwrap();
+        assert_eq!(response.status(), 200);
+        assert!(response.text().await.unwrap().starts_with("JournalCode\tJournalLib"));
+
+        let admin_session = app.session(Role::Administrator).await;
+        let (_, html) = admin_session.page("/settings").await;
+        assert!(html.contains("Save accounts") && html.contains("706000"), "{html}");
+        let form = [
+            ("form[receivable_code]", "411000"), ("form[receivable_label]", "Clients"),
+            ("form[customer_credit_code]", "419000"), ("form[customer_credit_label]", "Clients créditeurs"),
+            ("form[revenue_code]", "70A"), ("form[revenue_label]", "Ventes"),
+            ("form[vat_payable_code]", "445710"), ("form[vat_payable_label]", "TVA collectée"),
+            ("form[bank_code]", "512100"), ("form[bank_label]", "Banque 2"),
+        ];
+        let (status, body) = admin_session.rpc("save_accounts", &form).await;
+        assert_eq!((status, body["errors"][0]["field"].as_str()), (422, Some("revenue.code")), "{body}");
+        let mut form = form;
+        form[4].1 = "707000";
+        let (status, body) = admin_session.rpc("save_accounts", &form).await;
+        assert!(status < 400, "{status} {body}");
+        assert_eq!(admin.get("/settings/accounts").await.1["bank"], json!({"code": "512100", "label": "Banque 2"}));
+        assert_eq!(viewer.rpc("save_accounts", &form).await.0, 403);
+    }
 }

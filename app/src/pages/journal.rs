@@ -1,0 +1,162 @@
+//! The accounting journal (staff): entries in the order they were written, each with its
+//! balanced lines, filtered by date in the URL (a plain GET form, so it works without
+//! JavaScript), and the FEC file of a year to download.
+
+use leptos::prelude::*;
+use leptos_router::components::{A, Form};
+use leptos_router::hooks::use_query_map;
+
+use super::{ProblemMessage, list_href};
+use crate::model::{JournalEntryView, JournalPage};
+use crate::problem::Problem;
+use crate::rpc::journal::{JournalFilters, load_journal};
+
+const FILTER_KEYS: [&str; 2] = ["from", "to"];
+
+fn page_href(filters: &JournalFilters, after: Option<i64>) -> String {
+    list_href(
+        "/journal",
+        &FILTER_KEYS,
+        &[&filters.from, &filters.to],
+        after,
+    )
+}
+
+#[component]
+pub fn JournalPage() -> impl IntoView {
+    let query = use_query_map();
+    let filters = move || {
+        let query = query.read();
+        JournalFilters {
+            from: query.get("from"),
+            to: query.get("to"),
+            after: query.get("after"),
+        }
+    };
+    let page = Resource::new(filters, load_journal);
+    view! {
+        <h1>"Journal"</h1>
+        <Suspense fallback=|| view! { <p>"Loading the journal…"</p> }>
+            {move || Suspend::new(async move {
+                let filters = filters();
+                match page.await {
+                    Err(problem) if problem.status == 422 => view! {
+                        <JournalFilterForm filters problem=Some(problem)/>
+                    }.into_any(),
+                    Err(problem) => view! { <ProblemMessage problem/> }.into_any(),
+                    Ok(page) => view! { <JournalView page filters/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn JournalView(page: JournalPage, filters: JournalFilters) -> impl IntoView {
+    let next_href = page
+        .next_after
+        .map(|after| page_href(&filters, Some(after)));
+    let first_page = filters
+        .after
+        .as_deref()
+        .is_some_and(|a| !a.is_empty() && a != "0");
+    let first_href = page_href(&filters, None);
+    view! {
+        <p class="hint">
+            "FEC (French audit file): "
+            {page.fec_years.iter().map(|year| view! {
+                <a href=format!("/journal/fec?year={year}") rel="external" download>{format!("FEC {year}")}</a>
+                " "
+            }).collect_view()}
+        </p>
+        <JournalFilterForm filters problem=None/>
+        {if page.entries.is_empty() {
+            view! { <p>"No entry in these dates."</p> }.into_any()
+        } else {
+            view! { <JournalTable entries=page.entries/> }.into_any()
+        }}
+        <nav class="paging" aria-label="Pages">
+            {first_page.then(|| view! { <A href=first_href>"First page"</A> })}
+            {next_href.map(|href| view! { <A href=href>"Next page"</A> })}
+        </nav>
+    }
+}
+
+#[component]
+fn JournalFilterForm(filters: JournalFilters, problem: Option<Problem>) -> impl IntoView {
+    let error = move |field: &str| {
+        problem.as_ref().and_then(|p| p.field_message(field)).map(
+            |message| view! { <span class="field-error" role="alert">{message.to_string()}</span> },
+        )
+    };
+    let text = |value: &Option<String>| value.clone().unwrap_or_default();
+    view! {
+        <Form method="GET" action="/journal" attr:class="filters" attr:aria-label="Filter the journal">
+            <label>"From" <input type="date" name="from" value=text(&filters.from)/></label>
+            {error("from")}
+            <label>"To" <input type="date" name="to" value=text(&filters.to)/></label>
+            {error("to")}
+            <button type="submit">"Filter"</button>
+        </Form>
+    }
+}
+
+/// Each entry is a group of rows: its lines, under its date, journal and reference.
+#[component]
+fn JournalTable(entries: Vec<JournalEntryView>) -> impl IntoView {
+    view! {
+        <table class="grid journal">
+            <caption class="visually-hidden">"Journal entries"</caption>
+            <thead>
+                <tr>
+                    <th scope="col">"Date"</th>
+                    <th scope="col">"Journal"</th>
+                    <th scope="col">"Reference"</th>
+                    <th scope="col">"Account"</th>
+                    <th scope="col">"Label"</th>
+                    <th scope="col" class="num">"Debit"</th>
+                    <th scope="col" class="num">"Credit"</th>
+                </tr>
+            </thead>
+            {entries.into_iter().map(|entry| {
+                let currency = entry.currency;
+                let href = match (entry.credit_note_id, entry.invoice_id) {
+                    (Some(id), _) => Some(format!("/credit-notes/{id}")),
+                    (None, Some(id)) => Some(format!("/invoices/{id}")),
+                    (None, None) => None,
+                };
+                let reference = entry.reference.clone();
+                let date = entry.date.to_string();
+                let journal = entry.journal.code();
+                let seal = format!("Seal {}", entry.seal);
+                view! {
+                    <tbody title=seal>
+                        {entry.lines.into_iter().enumerate().map(|(index, line)| {
+                            let first = index == 0;
+                            let amount = |value: rust_decimal::Decimal| {
+                                if value.is_zero() { String::new() } else { currency.format(value) }
+                            };
+                            view! {
+                                <tr>
+                                    <td>{first.then(|| date.clone())}</td>
+                                    <td>{first.then_some(journal)}</td>
+                                    <td>{first.then(|| {
+                                        let text = reference.clone();
+                                        match href.clone() {
+                                            Some(href) => view! { <A href=href>{text}</A> }.into_any(),
+                                            None => text.into_any(),
+                                        }
+                                    })}</td>
+                                    <td>{line.account.code.clone()} " " <span class="hint">{line.account.label.clone()}</span></td>
+                                    <td>{line.label.clone()}</td>
+                                    <td class="num">{amount(line.debit)}</td>
+                                    <td class="num">{amount(line.credit)}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                }
+            }).collect_view()}
+        </table>
+    }
+}

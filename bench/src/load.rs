@@ -290,7 +290,65 @@ async fn apply_and_commit(
     .bind(kind.to_string())
     .execute(&mut *tx)
     .await?;
+    write_journal_entry(&mut tx, sqlite, pair, change, kind).await?;
     tx.commit().await
+}
+
+/// The journal entry a link or unlink writes, as the server writes it: the `OD` journal's
+/// head locked, the entry sealed after it with its two lines, the head moved on.
+async fn write_journal_entry(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    sqlite: bool,
+    pair: LinkPair,
+    change: i64,
+    kind: &str,
+) -> Result<(), sqlx::Error> {
+    use sha2::{Digest, Sha256};
+    let head: String = sqlx::query_scalar(&format!(
+        "SELECT seal FROM journal_heads WHERE journal = 'OD'{}",
+        lock(sqlite)
+    ))
+    .fetch_one(&mut **tx)
+    .await?;
+    let content = format!("{head}\n{kind} {} {} {change}", pair.note, pair.invoice);
+    let seal: String = Sha256::digest(content.as_bytes())
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    let today = if sqlite {
+        "date('now')"
+    } else {
+        "current_date"
+    };
+    let entry: i64 = sqlx::query_scalar(&format!(
+        "INSERT INTO journal_entries (journal, entry_date, reference, label, currency, source, \
+         invoice_id, credit_note_id, created_at, seal) \
+         VALUES ('OD', {today}, 'raw', 'raw', 'EUR', $1, $2, $3, {}, $4) RETURNING id",
+        now(sqlite)
+    ))
+    .bind(kind.to_string())
+    .bind(pair.invoice)
+    .bind(pair.note)
+    .bind(seal.clone())
+    .fetch_one(&mut **tx)
+    .await?;
+    for (position, debit, credit) in [(0_i64, change.abs(), 0_i64), (1, 0, change.abs())] {
+        sqlx::query(
+            "INSERT INTO journal_lines (entry_id, position, account, account_label, label, \
+             debit_minor, credit_minor) VALUES ($1, $2, '419000', 'raw', 'raw', $3, $4)",
+        )
+        .bind(entry)
+        .bind(position)
+        .bind(debit)
+        .bind(credit)
+        .execute(&mut **tx)
+        .await?;
+    }
+    sqlx::query("UPDATE journal_heads SET seal = $1 WHERE journal = 'OD'")
+        .bind(seal)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 async fn raw_link(pool: &sqlx::AnyPool, sqlite: bool, pair: LinkPair) -> Result<i64, sqlx::Error> {

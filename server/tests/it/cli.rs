@@ -355,6 +355,14 @@ async fn audit_passes_on_the_demo_and_names_a_tampered_figure() {
     let (ok, stdout, stderr) = run_with(&url, &["audit"], None);
     assert!(ok, "{stdout}{stderr}");
     assert!(stdout.trim_end().ends_with(": 0 violations"), "{stdout}");
+    // The demo's notes and entries are sealed as they were written.
+    let (ok, stdout, stderr) = run_with(&url, &["verify"], None);
+    assert!(ok, "{stdout}{stderr}");
+    assert!(
+        stdout.contains("Credit notes 2026: ") && stdout.contains("Journal VT: "),
+        "{stdout}"
+    );
+    assert!(stdout.trim_end().ends_with("Every seal holds."), "{stdout}");
 
     // A refund that no refund row explains: what a half-applied write would leave.
     let mut db = sqlx::SqliteConnection::connect(&url).await.unwrap();

@@ -22,6 +22,9 @@ pub struct LineView {
     pub net: Decimal,
     pub tax: Decimal,
     pub total: Decimal,
+    /// When the line's goods were shipped, if known.
+    #[serde(default)]
+    pub ship_date: Option<NaiveDate>,
 }
 
 impl LineView {
@@ -32,6 +35,7 @@ impl LineView {
             unit_price: self.unit_price,
             discount_percent: self.discount_percent,
             tax_rate: self.tax_rate,
+            ship_date: self.ship_date,
         }
     }
 }
@@ -121,6 +125,10 @@ pub struct CreditNoteView {
     pub billing_address: Address,
     pub shipping_address: Address,
     pub related_invoice_id: Option<i64>,
+    /// The related invoice's project, carried on.
+    pub project: Option<String>,
+    /// The latest ship date of the credited lines, when they have one.
+    pub ship_date: Option<NaiveDate>,
     pub lines: Vec<LineView>,
     pub charge: Option<Charge>,
     pub subtotal: Decimal,

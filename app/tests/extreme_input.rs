@@ -106,6 +106,7 @@ fn line() -> impl Strategy<Value = LineInput> {
             unit_price,
             discount_percent,
             tax_rate,
+            ship_date: None,
         }
     })
 }
@@ -174,6 +175,7 @@ proptest! {
                 unit_price,
                 discount_percent,
                 tax_rate,
+                ship_date: None,
             };
             let lines = vec![line; 3];
             if line_violations(&lines, currency, LineSigns::Any).is_empty() {

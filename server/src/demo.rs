@@ -26,6 +26,7 @@ fn line(description: &str, quantity: i64, unit_price: &str, tax_rate: &str) -> L
         discount_percent: Decimal::ZERO,
         tax_rate: Some(tax_rate.parse().expect("demo rates are decimals")),
         tax_category: None,
+        ship_date: None,
     }
 }
 

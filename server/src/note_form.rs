@@ -23,6 +23,7 @@ pub fn line_drafts(lines: &[FormLine]) -> Vec<LineDraft> {
             discount_percent: line.discount_percent,
             tax_rate: line.tax_rate,
             tax_category: None,
+            ship_date: line.ship_date,
         })
         .collect()
 }

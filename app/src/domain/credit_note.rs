@@ -157,6 +157,12 @@ pub fn may_be_related(
         && kind != super::lifecycle::InvoiceKind::Correction
 }
 
+/// The latest of the lines' ship dates: when the credited goods last left. None when no line
+/// has one.
+pub fn latest_ship_date(ship_dates: &[Option<chrono::NaiveDate>]) -> Option<chrono::NaiveDate> {
+    ship_dates.iter().flatten().max().copied()
+}
+
 /// A credit note may relate only to an issued (pending or paid) standard or advance invoice of
 /// its own customer and currency, dated no later than the note (the same day is allowed).
 pub fn check_related_invoice(
@@ -300,6 +306,7 @@ mod tests {
             unit_price: price,
             discount_percent: dec!(0),
             tax_rate: dec!(20),
+            ship_date: None,
         }
     }
 

@@ -15,6 +15,10 @@ pub struct LineInput {
     pub unit_price: Decimal,
     pub discount_percent: Decimal,
     pub tax_rate: Decimal,
+    /// When the goods of the line were shipped, if known: a credit that credits the line
+    /// carries it on.
+    #[serde(default)]
+    pub ship_date: Option<chrono::NaiveDate>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -301,6 +305,7 @@ mod tests {
             unit_price,
             discount_percent: discount,
             tax_rate: rate,
+            ship_date: None,
         }
     }
 

@@ -18,7 +18,7 @@ pub mod violation;
 
 pub use credit_note::{
     Charge, CreditContent, LineSelection, ReasonCategory, RelatedInvoice, check_related_invoice,
-    credit_lines_from_invoice, may_be_related, over_credit_warning,
+    credit_lines_from_invoice, latest_ship_date, may_be_related, over_credit_warning,
 };
 pub use lifecycle::{
     ActionState, CreditNoteAction, InvoiceAction, InvoiceKind, check_credit_note_action,

@@ -151,6 +151,8 @@ fn CreditNoteDetail(
             <dt>"Date"</dt><dd>{note.date.to_string()}</dd>
             <dt>"Status"</dt><dd><CreditNoteStatusBadge status=note.status/></dd>
             <dt>"Related invoice"</dt><dd>{related}</dd>
+            <dt>"Project"</dt><dd>{note.project.clone().unwrap_or_else(|| "—".into())}</dd>
+            <dt>"Latest ship date"</dt><dd>{note.ship_date.map(|date| date.to_string()).unwrap_or_else(|| "—".into())}</dd>
             <dt>"Reason category"</dt><dd>{note.reason_category.map(|c| c.label()).unwrap_or("—")}</dd>
             <dt>"Reason"</dt><dd>{note.reason.clone().unwrap_or_else(|| "—".into())}</dd>
             <dt>"Billing address"</dt><dd>{note.billing_address.one_line()}</dd>

@@ -1,5 +1,5 @@
 //! The line rows of a document editor (credit note or invoice): description, quantity, unit
-//! price, discount and tax rate, posted as `form[lines][i][field]`, each refusal on its row,
+//! price, discount, tax rate and ship date, posted as `form[lines][i][field]`, each refusal on its row,
 //! and the document total previewed live by the shared domain, as the server will compute it.
 
 use leptos::prelude::*;
@@ -77,6 +77,7 @@ pub fn LineTable(
                     <th scope="col">"Unit price"</th>
                     <th scope="col">"Discount %"</th>
                     <th scope="col">"Tax %"</th>
+                    <th scope="col">"Ship date"</th>
                 </tr>
             </thead>
             <tbody>
@@ -144,6 +145,15 @@ fn line_row(
                     on:input=move |ev| row.update(|r| r.tax_rate = event_target_value(&ev))
                 />
                 {move || messages().into_iter().map(|m| view! { <span class="field-error">{m}</span> }).collect_view()}
+            </td>
+            <td>
+                <input
+                    type="date"
+                    name=name("ship_date")
+                    value=start.ship_date.clone()
+                    aria-label=label("Ship date")
+                    on:input=move |ev| row.update(|r| r.ship_date = event_target_value(&ev))
+                />
             </td>
         </tr>
     }

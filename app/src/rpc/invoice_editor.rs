@@ -90,6 +90,7 @@ fn line_rows(invoice: &InvoiceView, sign: Decimal) -> Vec<LineRowInput> {
             unit_price: invoice.currency.round(line.unit_price).to_string(),
             discount: text(line.discount_percent),
             tax_rate: text(line.tax_rate),
+            ship_date: line.ship_date.map(|d| d.to_string()).unwrap_or_default(),
         })
         .collect()
 }
@@ -131,6 +132,7 @@ mod tests {
             net: Decimal::new(10000, 2),
             tax: Decimal::new(2000, 2),
             total: Decimal::new(12000, 2),
+            ship_date: None,
         };
         let invoice = InvoiceView {
             id: 7,

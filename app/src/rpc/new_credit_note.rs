@@ -26,6 +26,9 @@ pub struct LineRowInput {
     /// Blank: the tax table's rate for the customer's region.
     #[serde(default)]
     pub tax_rate: String,
+    /// YYYY-MM-DD, or blank.
+    #[serde(default)]
+    pub ship_date: String,
 }
 
 impl LineRowInput {
@@ -45,6 +48,7 @@ pub struct FormLine {
     pub unit_price: Decimal,
     pub discount_percent: Decimal,
     pub tax_rate: Option<Decimal>,
+    pub ship_date: Option<chrono::NaiveDate>,
 }
 
 /// The field of a form row (`lines[3].unit_price`).
@@ -90,8 +94,27 @@ pub fn parse_rows(rows: &[LineRowInput], currency: Currency) -> Result<Vec<FormL
         } else {
             number("tax_rate", &input.tax_rate, None).map(Some)
         };
-        if let (Some(quantity), Some(unit_price), Some(discount_percent), Some(tax_rate)) =
-            (quantity, unit_price, discount, tax_rate)
+        let ship_date = match input.ship_date.trim() {
+            "" => Some(None),
+            text => match chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+                Ok(date) => Some(Some(date)),
+                Err(_) => {
+                    errors.push(crate::domain::Violation::new(
+                        crate::domain::RuleCode::ValidationError,
+                        Some(FieldPath::item("lines", row, "ship_date")),
+                        format!("{text} is not a date (YYYY-MM-DD)"),
+                    ));
+                    None
+                }
+            },
+        };
+        if let (
+            Some(quantity),
+            Some(unit_price),
+            Some(discount_percent),
+            Some(tax_rate),
+            Some(ship_date),
+        ) = (quantity, unit_price, discount, tax_rate, ship_date)
         {
             lines.push(FormLine {
                 row,
@@ -100,6 +123,7 @@ pub fn parse_rows(rows: &[LineRowInput], currency: Currency) -> Result<Vec<FormL
                 unit_price,
                 discount_percent,
                 tax_rate,
+                ship_date,
             });
         }
     }
@@ -139,6 +163,7 @@ pub fn preview_total(
                 unit_price: line.unit_price,
                 discount_percent: line.discount_percent,
                 tax_rate: rate,
+                ship_date: line.ship_date,
             })
         })
         .collect::<Option<Vec<_>>>()?;
@@ -250,6 +275,7 @@ impl NewCreditNoteForm {
                     unit_price: money(line.unit_price),
                     discount: text(line.discount_percent),
                     tax_rate: text(line.tax_rate),
+                    ship_date: line.ship_date.map(|d| d.to_string()).unwrap_or_default(),
                 })
                 .collect(),
             charge_code: charge.map(|c| c.code.clone()).unwrap_or_default(),

@@ -76,6 +76,10 @@ impl Fields {
                     Some(rate) => Some(self.decimal(&field("tax_rate"), rate)?),
                     None => None,
                 };
+                let ship_date = match &line.ship_date {
+                    Some(date) => Some(self.date(&field("ship_date"), date)?),
+                    None => None,
+                };
                 Some(LineDraft {
                     description: line.description.clone(),
                     quantity: quantity?,
@@ -83,6 +87,7 @@ impl Fields {
                     discount_percent: discount?,
                     tax_rate,
                     tax_category: line.tax_category.clone(),
+                    ship_date,
                 })
             })
             .collect()
@@ -124,6 +129,10 @@ pub struct LineRequest {
     /// The product's tax category for the tax table (`standard` when absent).
     #[serde(default)]
     pub tax_category: Option<String>,
+    /// When the line's goods were shipped (YYYY-MM-DD); a credit of the line carries it.
+    #[serde(default)]
+    #[schema(example = "2026-02-27")]
+    pub ship_date: Option<String>,
 }
 
 /// For `PATCH` fields that may be set to null: absent stays `None`, `null` becomes

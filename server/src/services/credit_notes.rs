@@ -125,6 +125,8 @@ impl Services {
         let (stored_content, charge) = credit_content_record(&content, input.currency)?;
         let id = tx
             .insert_credit_note(&NewCreditNote {
+                // A credit of an invoice carries the invoice's project.
+                project: invoice.as_ref().and_then(|invoice| invoice.project.clone()),
                 customer_id: input.customer_id,
                 currency: input.currency,
                 date: input.date,

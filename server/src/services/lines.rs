@@ -17,6 +17,7 @@ pub struct LineDraft {
     pub tax_rate: Option<Decimal>,
     /// `standard` when absent.
     pub tax_category: Option<String>,
+    pub ship_date: Option<chrono::NaiveDate>,
 }
 
 impl From<LineInput> for LineDraft {
@@ -28,6 +29,7 @@ impl From<LineInput> for LineDraft {
             discount_percent: line.discount_percent,
             tax_rate: Some(line.tax_rate),
             tax_category: None,
+            ship_date: line.ship_date,
         }
     }
 }
@@ -72,6 +74,7 @@ pub(crate) async fn resolve_lines(
                 unit_price: draft.unit_price,
                 discount_percent: draft.discount_percent,
                 tax_rate,
+                ship_date: draft.ship_date,
             }),
             Err(violation) => violations.push(violation),
         }
@@ -103,6 +106,7 @@ pub(crate) fn content_record(
                 net_minor: minor(currency, amounts.net)?,
                 tax_minor: minor(currency, amounts.tax)?,
                 total_minor: minor(currency, amounts.total)?,
+                ship_date: line.ship_date,
             })
         })
         .collect::<Result<Vec<_>, ServiceError>>()?;

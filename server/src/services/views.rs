@@ -21,6 +21,7 @@ pub(crate) fn line(record: &LineRecord, currency: Currency) -> LineView {
         net: currency.from_minor(record.net_minor),
         tax: currency.from_minor(record.tax_minor),
         total: currency.from_minor(record.total_minor),
+        ship_date: record.ship_date,
     }
 }
 
@@ -97,6 +98,10 @@ pub(crate) fn credit_note(record: CreditNoteRecord) -> CreditNoteView {
         shipping_address: record.shipping_address,
         related_invoice_id: record.related_invoice_id,
         related_invoice_number: record.related_invoice_number,
+        project: record.project,
+        ship_date: app::domain::latest_ship_date(
+            &record.lines.iter().map(|l| l.ship_date).collect::<Vec<_>>(),
+        ),
         lines: record.lines.iter().map(|l| line(l, currency)).collect(),
         // A charge is the note's whole (untaxed) amount.
         charge: record.charge.map(|charge| Charge {

@@ -16,6 +16,7 @@ pub struct LineRecord {
     pub net_minor: i64,
     pub tax_minor: i64,
     pub total_minor: i64,
+    pub ship_date: Option<NaiveDate>,
 }
 
 /// A document's totals in minor units, as the services computed them.
@@ -122,6 +123,7 @@ pub struct CreditNoteRecord {
     pub shipping_address: app::model::Address,
     pub related_invoice_id: Option<i64>,
     pub related_invoice_number: Option<String>,
+    pub project: Option<String>,
     pub charge: Option<ChargeRecord>,
     pub totals: TotalsRecord,
     pub allocated_minor: i64,
@@ -171,6 +173,8 @@ pub struct NewCreditNote {
     pub billing_address: app::model::Address,
     pub shipping_address: app::model::Address,
     pub related_invoice_id: Option<i64>,
+    /// The related invoice's project, carried on.
+    pub project: Option<String>,
     pub content: ContentRecord,
     pub charge: Option<ChargeRecord>,
     pub created_at: DateTime<Utc>,

@@ -103,7 +103,8 @@ pub const CREDIT_NOTE_COLUMNS: &str = "SELECT id, number, customer_id, \
      AS related_invoice_number, \
      currency, date, status, reason, reason_category, billing_address, shipping_address, \
      related_invoice_id, charge_code, charge_description, subtotal_minor, tax_total_minor, \
-     total_minor, allocated_minor, refunded_minor, created_at, finalized_at FROM credit_notes";
+     total_minor, allocated_minor, refunded_minor, created_at, finalized_at, project \
+     FROM credit_notes";
 
 /// An address column: JSON. Customers created before addresses were required hold `{}`: read
 /// it as empty.
@@ -154,7 +155,7 @@ impl CustomerRow {
 pub fn line_columns(owner_column: &str) -> String {
     format!(
         "SELECT {owner_column} AS owner_id, description, quantity, unit_price_minor, \
-         discount_percent, tax_rate, net_minor, tax_minor, total_minor FROM"
+         discount_percent, tax_rate, net_minor, tax_minor, total_minor, ship_date FROM"
     )
 }
 
@@ -221,6 +222,7 @@ pub struct CreditNoteRow {
     pub refunded_minor: i64,
     pub created_at: DateTime<Utc>,
     pub finalized_at: Option<DateTime<Utc>>,
+    pub project: Option<String>,
 }
 
 /// A line row: decimals are stored as exact text (SQLite has no exact decimal type).
@@ -235,6 +237,7 @@ pub struct LineRow {
     pub net_minor: i64,
     pub tax_minor: i64,
     pub total_minor: i64,
+    pub ship_date: Option<NaiveDate>,
 }
 
 impl LineRow {
@@ -252,6 +255,7 @@ impl LineRow {
             net_minor: self.net_minor,
             tax_minor: self.tax_minor,
             total_minor: self.total_minor,
+            ship_date: self.ship_date,
         })
     }
 }
@@ -433,6 +437,7 @@ impl CreditNoteRow {
             shipping_address: address(&self.shipping_address),
             related_invoice_id: self.related_invoice_id,
             related_invoice_number: self.related_invoice_number,
+            project: self.project,
             charge,
             totals: TotalsRecord {
                 subtotal_minor: self.subtotal_minor,
@@ -597,8 +602,8 @@ macro_rules! impl_sql_tx {
             ) -> Result<(), crate::storage::StorageError> {
                 let sql = format!(
                     "INSERT INTO {table} ({owner_column}, position, description, quantity, \
-                     unit_price_minor, discount_percent, tax_rate, net_minor, tax_minor, total_minor) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+                     unit_price_minor, discount_percent, tax_rate, net_minor, tax_minor, total_minor, \
+                     ship_date) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
                 );
                 for (position, line) in lines.iter().enumerate() {
                     sqlx::query(&sql)
@@ -612,6 +617,7 @@ macro_rules! impl_sql_tx {
                         .bind(line.net_minor)
                         .bind(line.tax_minor)
                         .bind(line.total_minor)
+                        .bind(line.ship_date)
                         .execute(&mut *self.tx)
                         .await?;
                 }

@@ -239,6 +239,7 @@ pub fn priced(price: &str) -> Vec<LineDraft> {
         unit_price: amount(price),
         discount_percent: Decimal::ZERO,
         tax_rate: Decimal::ZERO,
+        ship_date: None,
     })]
 }
 

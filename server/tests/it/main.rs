@@ -11,6 +11,7 @@ mod auth;
 mod bounds;
 mod cli;
 mod crash;
+mod credit_context;
 mod credit_note_pages;
 mod customer_pages;
 mod documents;

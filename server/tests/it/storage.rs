@@ -19,6 +19,7 @@ fn line(description: &str, quantity: &str, price: i64, net: i64, tax: i64) -> Li
         net_minor: net,
         tax_minor: tax,
         total_minor: net + tax,
+        ship_date: None,
     }
 }
 
@@ -71,6 +72,7 @@ on_both_backends! {
             .unwrap();
         let note_id = tx
             .insert_credit_note(&NewCreditNote {
+                project: None,
                 customer_id,
                 currency: common::currency("EUR"),
                 date: now.date_naive(),

@@ -67,8 +67,8 @@ macro_rules! impl_ledger_tx {
                     "INSERT INTO credit_notes (customer_id, currency, date, status, reason, \
                      related_invoice_id, subtotal_minor, tax_total_minor, total_minor, created_at, \
                      charge_code, charge_description, reason_category, billing_address, \
-                     shipping_address) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
+                     shipping_address, project) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
                      RETURNING id",
                 )
                 .bind(note.customer_id)
@@ -86,6 +86,7 @@ macro_rules! impl_ledger_tx {
                 .bind(note.reason_category.map(|c| c.as_str()))
                 .bind(crate::storage::sql::address_json(&note.billing_address))
                 .bind(crate::storage::sql::address_json(&note.shipping_address))
+                .bind(&note.project)
                 .fetch_one(&mut *self.tx)
                 .await?;
                 self.insert_lines("credit_note_lines", "credit_note_id", id, &note.content.lines).await?;

@@ -40,6 +40,10 @@ pub struct PrintData {
     pub related_invoice: Option<InvoiceReference>,
     /// The invoices a credit note was applied to.
     pub linked_invoices: Vec<String>,
+    /// The project of the invoice (or of the invoice a credit note credits).
+    pub project: Option<String>,
+    /// A credit note's latest ship date of the credited goods.
+    pub ship_date: Option<String>,
     pub reason: Option<String>,
     pub lines: Vec<PrintLine>,
     /// A standalone credit's charge (then there are no lines).
@@ -237,6 +241,8 @@ pub fn credit_note(
             date: date(day),
         }),
         linked_invoices,
+        project: note.project.clone(),
+        ship_date: note.ship_date.map(date),
         reason: note.reason.clone(),
         lines: figures.lines,
         charge,
@@ -298,6 +304,8 @@ pub fn invoice(
             date: date(day),
         }),
         linked_invoices: Vec::new(),
+        project: invoice.project.clone(),
+        ship_date: None,
         reason: None,
         lines: figures.lines,
         charge: None,
@@ -350,6 +358,8 @@ pub fn samples(kind: DocumentKind) -> Vec<PrintData> {
             date: "2026-01-15".into(),
         }),
         linked_invoices: vec!["INV-2026-00002".into(), "INV-2026-00003".into()],
+        project: Some("Relaunch 2026".into()),
+        ship_date: Some("2026-01-20".into()),
         reason: Some("Returned goods".into()),
         lines: vec![line.clone(), line],
         charge: None,
@@ -386,6 +396,8 @@ pub fn samples(kind: DocumentKind) -> Vec<PrintData> {
         },
         related_invoice: None,
         linked_invoices: Vec::new(),
+        project: None,
+        ship_date: None,
         reason: None,
         lines: Vec::new(),
         charge: Some(PrintCharge {

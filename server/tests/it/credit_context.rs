@@ -5,7 +5,7 @@
 use crate::common;
 
 use app::domain::Role;
-use common::{ApiClient as Api, TestApp};
+use common::{ApiClient as Api, TestApp, pdf_text};
 use serde_json::{Value, json};
 
 async fn shipped_invoice(api: &Api<'_>, customer: i64, kind: &str) -> Value {
@@ -52,6 +52,13 @@ on_both_backends! {
         let browser = app.session(Role::CreditManager).await;
         let (_, html) = browser.page(&format!("/credit-notes/{}", note["id"])).await;
         assert!(html.contains("Relaunch 2026") && html.contains("2026-02-27"), "{html}");
+        // And its PDF, beside the invoice it credits.
+        let (status, _, pdf) = api.file(&format!("/credit-notes/{}/pdf", note["id"])).await;
+        assert_eq!(status, 200);
+        let text = pdf_text(&pdf).split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(text.contains("Project Relaunch 2026") && text.contains("Goods shipped 2026-02-27"), "{text}");
+        let (_, _, pdf) = api.file(&format!("/invoices/{id}/pdf")).await;
+        assert!(pdf_text(&pdf).contains("Relaunch 2026"), "the invoice prints its project too");
 
         // Only the assembly, which was never shipped: no ship date.
         let (_, note) = api.post(&format!("/invoices/{id}/credit-notes"), json!({"lines": [{"line": 2, "quantity": "1"}]})).await;

@@ -96,6 +96,23 @@ pub(super) enum Posting {
     Reversal,
 }
 
+impl Posting {
+    /// The entry to post and what wrote it (`sources`: forward, reversed): the entry itself,
+    /// or its reversal dated `date` under the label `reversal_label` gives.
+    fn apply(
+        self,
+        entry: JournalEntry,
+        date: NaiveDate,
+        sources: (&'static str, &'static str),
+        reversal_label: impl FnOnce() -> String,
+    ) -> (JournalEntry, &'static str) {
+        match self {
+            Posting::Forward => (entry, sources.0),
+            Posting::Reversal => (entry.reversal(date, reversal_label()), sources.1),
+        }
+    }
+}
+
 impl Services {
     /// Seals `entry` after its journal's last entry and stores it, in `tx`.
     async fn post(
@@ -175,13 +192,10 @@ impl Services {
             total: invoice.total,
         };
         let entry = journal::invoice_issued(&chart, &document).map_err(posting_failed)?;
-        let (entry, source) = match posting {
-            Posting::Forward => (entry, "invoice_issued"),
-            Posting::Reversal => {
-                let label = format!("Annulation facture {}", invoice.number);
-                (entry.reversal(date, label), "invoice_reversed")
-            }
-        };
+        let (entry, source) =
+            posting.apply(entry, date, ("invoice_issued", "invoice_reversed"), || {
+                format!("Annulation facture {}", invoice.number)
+            });
         self.post(tx, entry, source, Some(invoice.id), None).await
     }
 
@@ -205,13 +219,12 @@ impl Services {
             total: note.total,
         };
         let entry = journal::credit_note_finalized(&chart, &document).map_err(posting_failed)?;
-        let (entry, source) = match posting {
-            Posting::Forward => (entry, "credit_note_finalized"),
-            Posting::Reversal => {
-                let label = format!("Annulation avoir {number}");
-                (entry.reversal(date, label), "credit_note_reversed")
-            }
-        };
+        let (entry, source) = posting.apply(
+            entry,
+            date,
+            ("credit_note_finalized", "credit_note_reversed"),
+            || format!("Annulation avoir {number}"),
+        );
         self.post(tx, entry, source, None, Some(note.id)).await
     }
 
@@ -227,13 +240,9 @@ impl Services {
         let chart = chart(tx).await?;
         let entry = journal::payment(&chart, &invoice.number, date, invoice.currency, amount)
             .map_err(posting_failed)?;
-        let (entry, source) = match posting {
-            Posting::Forward => (entry, "payment"),
-            Posting::Reversal => {
-                let label = format!("Annulation règlement {}", invoice.number);
-                (entry.reversal(date, label), "payment_reversed")
-            }
-        };
+        let (entry, source) = posting.apply(entry, date, ("payment", "payment_reversed"), || {
+            format!("Annulation règlement {}", invoice.number)
+        });
         self.post(tx, entry, source, Some(invoice.id), None).await
     }
 
@@ -252,13 +261,10 @@ impl Services {
         let chart = chart(tx).await?;
         let entry = journal::credit_applied(&chart, note.1, invoice.1, date, currency, amount)
             .map_err(posting_failed)?;
-        let (entry, source) = match posting {
-            Posting::Forward => (entry, "credit_applied"),
-            Posting::Reversal => {
-                let label = format!("Désimputation {} de {}", note.1, invoice.1);
-                (entry.reversal(date, label), "credit_unapplied")
-            }
-        };
+        let (entry, source) =
+            posting.apply(entry, date, ("credit_applied", "credit_unapplied"), || {
+                format!("Désimputation {} de {}", note.1, invoice.1)
+            });
         self.post(tx, entry, source, Some(invoice.0), Some(note.0))
             .await
     }

@@ -75,6 +75,8 @@ AIOSMTPD_VERSION="1.4.6"
 AIOSMTPD_VENV="$ROOT/target/tools/smtpd"
 ensure_test_tools() {
   command -v pdftotext >/dev/null || apt_install poppler-utils
+  # Validates e-invoices against their XML schemas.
+  command -v xmllint >/dev/null || apt_install libxml2-utils
   if ! "$AIOSMTPD_VENV/bin/python" -c "import aiosmtpd, sys; sys.exit(aiosmtpd.__version__ != '$AIOSMTPD_VERSION')" 2>/dev/null; then
     say "installing aiosmtpd $AIOSMTPD_VERSION"
     command -v python3 >/dev/null || apt_install python3

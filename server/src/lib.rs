@@ -3,6 +3,7 @@
 pub mod api;
 pub mod csrf;
 pub mod demo;
+pub mod einvoice;
 pub mod housekeeping;
 pub mod invoice_form;
 pub mod mail;

@@ -24,7 +24,7 @@ use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
-use crate::services::Services;
+use crate::services::{EInvoiceFormat, Services};
 
 /// A browser session ends after this long without a request.
 pub const IDLE_SESSION_MINUTES: i64 = 60;
@@ -456,15 +456,7 @@ pub fn router(services: Services, leptos_options: LeptosOptions, config: WebConf
     };
     let routes = page_routes();
     let page_desk = desk.clone();
-    Router::new()
-        .route(
-            "/credit-notes/{id}/pdf",
-            axum::routing::get(
-                |state: State<AppState>, session, id: axum::extract::Path<i64>| {
-                    browser_pdf(state, session, id, DocumentKind::CreditNote)
-                },
-            ),
-        )
+    document_downloads(Router::new())
         .route(
             "/credit-notes/{id}/attachments",
             axum::routing::post(browser_upload).layer(crate::api::SUPPORTING_FILE.body_limit()),
@@ -479,14 +471,6 @@ pub fn router(services: Services, leptos_options: LeptosOptions, config: WebConf
         .route(
             "/credit-notes/{id}/attachments/{attachment_id}",
             axum::routing::get(browser_attachment),
-        )
-        .route(
-            "/invoices/{id}/pdf",
-            axum::routing::get(
-                |state: State<AppState>, session, id: axum::extract::Path<i64>| {
-                    browser_pdf(state, session, id, DocumentKind::Invoice)
-                },
-            ),
         )
         .leptos_routes_with_context(
             &state,
@@ -525,24 +509,56 @@ pub fn router(services: Services, leptos_options: LeptosOptions, config: WebConf
         ))
 }
 
-/// The PDF downloads of the browser pages (session, not bearer token).
-async fn browser_pdf(
+/// The document downloads of the browser pages (session, not bearer token): the PDF, or an
+/// e-invoice when `format` says which.
+async fn browser_document(
     State(state): State<AppState>,
     session: tower_sessions::Session,
     axum::extract::Path(id): axum::extract::Path<i64>,
     kind: DocumentKind,
+    format: Option<EInvoiceFormat>,
 ) -> axum::response::Response {
     let Some(user) = session_user(&state, &session).await else {
         return axum::response::Redirect::to("/login").into_response();
     };
-    let rendered = match kind {
-        DocumentKind::CreditNote => state.services.credit_note_pdf(&user, id).await,
-        DocumentKind::Invoice => state.services.invoice_pdf(&user, id).await,
+    let services = &state.services;
+    let rendered = match (kind, format) {
+        (DocumentKind::CreditNote, None) => services.credit_note_pdf(&user, id).await,
+        (DocumentKind::Invoice, None) => services.invoice_pdf(&user, id).await,
+        (DocumentKind::CreditNote, Some(format)) => {
+            services.credit_note_einvoice(&user, id, format).await
+        }
+        (DocumentKind::Invoice, Some(format)) => services.invoice_einvoice(&user, id, format).await,
     };
     match rendered {
-        Ok(pdf) => crate::api::pdf_response(pdf),
+        Ok(file) => crate::api::download_response(file),
         Err(error) => crate::api::ApiError::from(error).into_response(),
     }
+}
+
+/// The routes of a document's downloads: `/{what}/{id}/pdf`, `…/ubl` and `…/factur-x`.
+fn document_downloads(router: Router<AppState>) -> Router<AppState> {
+    let mut router = router;
+    for (prefix, kind) in [
+        ("/credit-notes", DocumentKind::CreditNote),
+        ("/invoices", DocumentKind::Invoice),
+    ] {
+        for (suffix, format) in [
+            ("pdf", None),
+            ("ubl", Some(EInvoiceFormat::Ubl)),
+            ("factur-x", Some(EInvoiceFormat::FacturX)),
+        ] {
+            router = router.route(
+                &format!("{prefix}/{{id}}/{suffix}"),
+                axum::routing::get(
+                    move |state: State<AppState>, session, id: axum::extract::Path<i64>| {
+                        browser_document(state, session, id, kind, format)
+                    },
+                ),
+            );
+        }
+    }
+    router
 }
 
 /// The journal page's FEC download.

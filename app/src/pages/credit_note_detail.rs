@@ -145,7 +145,14 @@ fn CreditNoteDetail(
         <p><A href="/credit-notes">"← Credit notes"</A></p>
         <h1>"Credit note " {note.display_number()}</h1>
         // A download, not a page of the app: the router must let the browser have it.
-        <p><a class="button" href=format!("/credit-notes/{id}/pdf") rel="external" download>"Export PDF"</a></p>
+        <p class="downloads">
+            <a class="button" href=format!("/credit-notes/{id}/pdf") rel="external" download>"Export PDF"</a>
+            // E-invoices (EN 16931) exist once the note has its number.
+            {note.number.is_some().then(|| view! {
+                " "<a class="button" href=format!("/credit-notes/{id}/factur-x") rel="external" download>"Factur-X (PDF/A-3)"</a>
+                " "<a class="button" href=format!("/credit-notes/{id}/ubl") rel="external" download>"UBL (XML)"</a>
+            })}
+        </p>
         <dl class="facts">
             <dt>"Customer"</dt><dd>{note.customer_name.clone()}</dd>
             <dt>"Date"</dt><dd>{note.date.to_string()}</dd>

@@ -114,7 +114,14 @@ fn InvoiceDetail(page: InvoicePage, actions: Actions) -> impl IntoView {
         <p><A href="/invoices">"← All invoices"</A></p>
         <h1>"Invoice " {invoice.number.clone()}</h1>
         // A download, not a page of the app: the router must let the browser have it.
-        <p><a class="button" href=format!("/invoices/{}/pdf", invoice.id) rel="external" download>"Export PDF"</a></p>
+        <p class="downloads">
+            <a class="button" href=format!("/invoices/{}/pdf", invoice.id) rel="external" download>"Export PDF"</a>
+            // E-invoices (EN 16931) exist once the invoice is issued.
+            {(invoice.status != InvoiceStatus::Draft).then(|| view! {
+                " "<a class="button" href=format!("/invoices/{}/factur-x", invoice.id) rel="external" download>"Factur-X (PDF/A-3)"</a>
+                " "<a class="button" href=format!("/invoices/{}/ubl", invoice.id) rel="external" download>"UBL (XML)"</a>
+            })}
+        </p>
         <dl class="facts">
             <dt>"Customer"</dt><dd>{invoice.customer_name.clone()}</dd>
             <dt>"Currency"</dt><dd>{currency.code()}</dd>

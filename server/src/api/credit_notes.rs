@@ -486,21 +486,23 @@ pub async fn pdf(
     ApiUser(user): ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<axum::response::Response, ApiError> {
-    Ok(pdf_response(services.credit_note_pdf(&user, id).await?))
+    Ok(download_response(
+        services.credit_note_pdf(&user, id).await?,
+    ))
 }
 
-/// A PDF download.
-pub fn pdf_response(pdf: crate::services::RenderedPdf) -> axum::response::Response {
+/// A document download (PDF, XML).
+pub fn download_response(file: crate::services::RenderedFile) -> axum::response::Response {
     use axum::http::header;
     (
         [
-            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (header::CONTENT_TYPE, file.content_type.to_string()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{}\"", pdf.file_name),
+                format!("attachment; filename=\"{}\"", file.file_name),
             ),
         ],
-        pdf.bytes,
+        file.bytes,
     )
         .into_response()
 }

@@ -24,7 +24,9 @@ pub async fn invoice_pdf(
     ApiUser(user): ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<axum::response::Response, ApiError> {
-    Ok(super::pdf_response(services.invoice_pdf(&user, id).await?))
+    Ok(super::download_response(
+        services.invoice_pdf(&user, id).await?,
+    ))
 }
 
 #[utoipa::path(

@@ -6,6 +6,7 @@ mod auth;
 mod credit_notes;
 mod customers;
 mod documents;
+mod einvoices;
 mod extract;
 mod idempotency;
 mod input;
@@ -22,7 +23,7 @@ use axum::Router;
 use axum::routing::{delete, get, patch, post, put};
 
 pub use activities::file_response;
-pub use credit_notes::pdf_response;
+pub use credit_notes::download_response;
 pub use documents::logo_response;
 pub use extract::{ApiError, ApiJson, ApiPath, ApiQuery, ApiUser};
 pub use journal::fec_download;
@@ -84,6 +85,8 @@ pub fn router(services: Services) -> Router {
         .route("/invoices/{id}/credit-notes", post(invoices::credit))
         .route("/invoices/{id}/timeline", get(invoices::timeline))
         .route("/invoices/{id}/pdf", get(documents::invoice_pdf))
+        .route("/invoices/{id}/ubl", get(einvoices::invoice_ubl))
+        .route("/invoices/{id}/factur-x", get(einvoices::invoice_facturx))
         .route(
             "/invoices/{id}/linkable-credit-notes",
             get(invoices::linkable),
@@ -107,6 +110,11 @@ pub fn router(services: Services) -> Router {
         .route("/credit-notes/{id}/cancel", post(credit_notes::cancel))
         .route("/credit-notes/{id}/timeline", get(credit_notes::timeline))
         .route("/credit-notes/{id}/pdf", get(credit_notes::pdf))
+        .route("/credit-notes/{id}/ubl", get(einvoices::credit_note_ubl))
+        .route(
+            "/credit-notes/{id}/factur-x",
+            get(einvoices::credit_note_facturx),
+        )
         .route("/credit-notes/{id}/send", post(documents::send))
         .route(
             "/credit-notes/{id}/attachments",

@@ -3,7 +3,9 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{activities, auth, credit_notes, customers, documents, invoices, journal, tax};
+use super::{
+    activities, auth, credit_notes, customers, documents, einvoices, invoices, journal, tax,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -29,6 +31,8 @@ use super::{activities, auth, credit_notes, customers, documents, invoices, jour
         activities::upload, activities::list, activities::download, activities::remove,
         activities::tasks, activities::add_task, activities::change_task,
         journal::list, journal::fec, journal::accounts, journal::set_accounts,
+        einvoices::credit_note_ubl, einvoices::credit_note_facturx, einvoices::invoice_ubl,
+        einvoices::invoice_facturx,
     ),
     modifiers(&BearerAuth, &EveryProblem)
 )]

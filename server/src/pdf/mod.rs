@@ -26,6 +26,9 @@ pub use print::PrintData;
 /// The shared layout's file name; templates import it.
 const LAYOUT: &str = "layout.typ";
 
+/// The main file of a Factur-X PDF: the document's template, and the XML attached.
+const FACTURX_MAIN: &str = "facturx.typ";
+
 const BUILT_IN: [(&str, &str); 3] = [
     (LAYOUT, include_str!("../../templates/layout.typ")),
     (
@@ -56,6 +59,9 @@ pub enum PrintError {
     /// The template does not compile, or fails on this document: what Typst said.
     #[error("{0}")]
     Template(String),
+    /// The PDF came out in a shape the Factur-X step does not know (a bug, not input).
+    #[error("{0}")]
+    Output(String),
     #[error("the templates directory {path}: {reason}")]
     Directory { path: String, reason: String },
 }
@@ -152,9 +158,47 @@ impl Printer {
         saved: Option<&str>,
         data: &PrintData,
     ) -> Result<Vec<u8>, PrintError> {
-        let main = template_file(kind);
-        let main_source = saved.unwrap_or_else(|| self.source(main));
-        let sources = [(main, main_source), (LAYOUT, self.source(LAYOUT))];
+        self.compile(kind, saved, data, None)
+    }
+
+    /// The document as a Factur-X PDF: PDF/A-3b with `cii` (the document's EN 16931 XML)
+    /// attached as `factur-x.xml`, the printed document its human-readable alternative.
+    /// Whatever template applies prints it, so a saved template needs nothing for Factur-X.
+    pub fn render_facturx(
+        &self,
+        kind: DocumentKind,
+        saved: Option<&str>,
+        data: &PrintData,
+        cii: &str,
+    ) -> Result<Vec<u8>, PrintError> {
+        self.compile(kind, saved, data, Some(cii))
+    }
+
+    fn compile(
+        &self,
+        kind: DocumentKind,
+        saved: Option<&str>,
+        data: &PrintData,
+        facturx: Option<&str>,
+    ) -> Result<Vec<u8>, PrintError> {
+        let template = template_file(kind);
+        let template_source = saved.unwrap_or_else(|| self.source(template));
+        let wrapper = format!(
+            "#include \"{template}\"\n#pdf.attach(\"{}\", bytes(sys.inputs.facturx), \
+             relationship: \"alternative\", mime-type: \"text/xml\", \
+             description: \"Factur-X: the document in EN 16931 XML\")\n",
+            crate::einvoice::FACTURX_FILE_NAME
+        );
+        let main = if facturx.is_some() {
+            FACTURX_MAIN
+        } else {
+            template
+        };
+        let sources = [
+            (template, template_source),
+            (LAYOUT, self.source(LAYOUT)),
+            (FACTURX_MAIN, wrapper.as_str()),
+        ];
         let engine = TypstEngine::builder()
             .fonts(FONTS.iter().cloned())
             .with_static_source_file_resolver(sources)
@@ -166,13 +210,39 @@ impl Printer {
         if let Some(logo) = &data.logo {
             inputs.insert("logo".into(), logo.clone().into_value());
         }
+        let mut options = typst_pdf::PdfOptions::default();
+        if let Some(cii) = facturx {
+            inputs.insert("facturx".into(), cii.into_value());
+            options.standards = typst_pdf::PdfStandards::new(&[typst_pdf::PdfStandard::A_3b])
+                .map_err(|error| PrintError::Template(error.message().to_string()))?;
+            // PDF/A with attachments needs the file's date: when it was made.
+            options.timestamp = now_timestamp();
+        }
         let document: PagedDocument = engine
             .compile_with_input(main, inputs)
             .output
             .map_err(|error| PrintError::Template(describe(error, &sources)))?;
-        typst_pdf::pdf(&document, &typst_pdf::PdfOptions::default())
-            .map_err(|errors| PrintError::Template(diagnostics(&errors, &sources)))
+        let pdf = typst_pdf::pdf(&document, &options)
+            .map_err(|errors| PrintError::Template(diagnostics(&errors, &sources)))?;
+        match facturx {
+            Some(_) => crate::einvoice::facturx::mark(pdf).map_err(PrintError::Output),
+            None => Ok(pdf),
+        }
     }
+}
+
+fn now_timestamp() -> Option<typst_pdf::Timestamp> {
+    use chrono::{Datelike, Timelike};
+    let now = chrono::Utc::now();
+    let datetime = typst::foundations::Datetime::from_ymd_hms(
+        now.year(),
+        u8::try_from(now.month()).ok()?,
+        u8::try_from(now.day()).ok()?,
+        u8::try_from(now.hour()).ok()?,
+        u8::try_from(now.minute()).ok()?,
+        u8::try_from(now.second()).ok()?,
+    )?;
+    Some(typst_pdf::Timestamp::new_utc(datetime))
 }
 
 fn describe(error: TypstAsLibError, sources: &[(&str, &str)]) -> String {

@@ -11,18 +11,51 @@ use super::{ServiceError, Services, views};
 use crate::pdf::{PrintData, PrintError, print};
 use crate::storage::{Logo, TemplateRecord};
 
-/// A rendered document: its file name and the PDF bytes.
-pub struct RenderedPdf {
+/// A rendered document to download: its file name, media type and bytes.
+pub struct RenderedFile {
     pub file_name: String,
+    pub content_type: &'static str,
     pub bytes: Vec<u8>,
 }
 
-struct PrintContext {
-    buyer: app::model::CustomerView,
-    related: Option<(String, NaiveDate)>,
-    seller: SellerProfile,
-    logo: Option<Logo>,
-    saved: Option<TemplateRecord>,
+impl RenderedFile {
+    pub fn pdf(file_name: String, bytes: Vec<u8>) -> Self {
+        RenderedFile {
+            file_name,
+            content_type: "application/pdf",
+            bytes,
+        }
+    }
+}
+
+pub(super) struct PrintContext {
+    pub buyer: app::model::CustomerView,
+    pub related: Option<(String, NaiveDate)>,
+    pub seller: SellerProfile,
+    pub logo: Option<Logo>,
+    pub saved: Option<TemplateRecord>,
+}
+
+impl PrintContext {
+    /// The credit note as its template sees it, with the seller's logo.
+    pub fn credit_note(&self, note: &app::model::CreditNoteView) -> PrintData {
+        let data = print::credit_note(note, &self.buyer, &self.seller, self.related.clone());
+        self.with_logo(data)
+    }
+
+    /// The invoice as its template sees it, with the seller's logo.
+    pub fn invoice(&self, invoice: &app::model::InvoiceView) -> PrintData {
+        let data = print::invoice(invoice, &self.buyer, &self.seller, self.related.clone());
+        self.with_logo(data)
+    }
+
+    fn with_logo(&self, mut data: PrintData) -> PrintData {
+        data.logo = self
+            .logo
+            .as_ref()
+            .map(|logo| typst::foundations::Bytes::new(logo.content.clone()));
+        data
+    }
 }
 
 /// Texts of the seller's details are at most this long.
@@ -35,7 +68,7 @@ impl Services {
         &self,
         user: &CurrentUser,
         id: i64,
-    ) -> Result<RenderedPdf, ServiceError> {
+    ) -> Result<RenderedFile, ServiceError> {
         self.authorize(user, Permission::DownloadCreditNotePdf)?;
         let note = self.credit_note(user, id).await?;
         let context = self
@@ -45,18 +78,15 @@ impl Services {
                 note.related_invoice_id,
             )
             .await?;
-        let mut data = print::credit_note(&note, &context.buyer, &context.seller, context.related);
-        data.logo = context
-            .logo
-            .map(|logo| typst::foundations::Bytes::new(logo.content));
+        let data = context.credit_note(&note);
         let file_name = match &note.number {
             Some(number) => format!("{number}.pdf"),
             None => format!("draft-credit-note-{}.pdf", note.id),
         };
         let bytes = self
-            .render(DocumentKind::CreditNote, context.saved, data)
+            .render(DocumentKind::CreditNote, context.saved, data, None)
             .await?;
-        Ok(RenderedPdf { file_name, bytes })
+        Ok(RenderedFile::pdf(file_name, bytes))
     }
 
     /// The invoice as a PDF, for whoever may read it (a portal user: its own customer's
@@ -65,7 +95,7 @@ impl Services {
         &self,
         user: &CurrentUser,
         id: i64,
-    ) -> Result<RenderedPdf, ServiceError> {
+    ) -> Result<RenderedFile, ServiceError> {
         let invoice = self.invoice(user, id).await?;
         let context = self
             .print_context(
@@ -74,24 +104,21 @@ impl Services {
                 invoice.related_invoice_id,
             )
             .await?;
-        let mut data = print::invoice(&invoice, &context.buyer, &context.seller, context.related);
-        data.logo = context
-            .logo
-            .map(|logo| typst::foundations::Bytes::new(logo.content));
+        let data = context.invoice(&invoice);
         let file_name = if data.draft {
             format!("draft-invoice-{}.pdf", invoice.id)
         } else {
             format!("{}.pdf", invoice.number)
         };
         let bytes = self
-            .render(DocumentKind::Invoice, context.saved, data)
+            .render(DocumentKind::Invoice, context.saved, data, None)
             .await?;
-        Ok(RenderedPdf { file_name, bytes })
+        Ok(RenderedFile::pdf(file_name, bytes))
     }
 
     /// What a document prints besides itself, read in one snapshot: the customer, the related
     /// invoice's number and date, the seller, and the template saved in Settings.
-    async fn print_context(
+    pub(super) async fn print_context(
         &self,
         kind: DocumentKind,
         customer_id: i64,
@@ -119,16 +146,22 @@ impl Services {
         })
     }
 
-    /// Renders on a blocking thread: compiling a template is CPU work.
-    async fn render(
+    /// Renders on a blocking thread: compiling a template is CPU work. With `facturx` (the
+    /// document's CII XML), a Factur-X PDF.
+    pub(super) async fn render(
         &self,
         kind: DocumentKind,
         saved: Option<TemplateRecord>,
         data: PrintData,
+        facturx: Option<String>,
     ) -> Result<Vec<u8>, ServiceError> {
         let printer = Arc::clone(&self.printer);
         let rendered = tokio::task::spawn_blocking(move || {
-            printer.render(kind, saved.as_ref().map(|t| t.source.as_str()), &data)
+            let saved = saved.as_ref().map(|t| t.source.as_str());
+            match &facturx {
+                Some(cii) => printer.render_facturx(kind, saved, &data, cii),
+                None => printer.render(kind, saved, &data),
+            }
         })
         .await
         .map_err(|error| ServiceError::Internal(format!("rendering stopped: {error}")))?;

@@ -7,6 +7,7 @@ mod auth;
 mod credit_notes;
 mod customers;
 mod documents;
+mod einvoices;
 mod error;
 mod fec;
 mod idempotency;
@@ -34,7 +35,8 @@ pub use auth::{
     Caller, MAX_EMAIL_BYTES, NewUserInput, THROTTLE_RETENTION, TOKEN_LIFETIME_DAYS, throttle_keys,
 };
 pub use credit_notes::{CreatedCreditNote, NewCreditNoteInput, NoteParticulars};
-pub use documents::RenderedPdf;
+pub use documents::RenderedFile;
+pub use einvoices::EInvoiceFormat;
 pub use error::ServiceError;
 pub use idempotency::{KEEP_HOURS as IDEMPOTENCY_KEEP_HOURS, KeyClaim, StoredAnswer};
 pub use invoices::{NewCustomerInput, NewInvoiceInput, TimelineEvent};

@@ -593,6 +593,21 @@ impl<'a> ApiClient<'a> {
         invoice
     }
 
+    /// Saves the seller's details: a German company with a VAT id, an IBAN and an e-mail.
+    pub async fn save_seller(&self) {
+        let (status, body) = self
+            .put(
+                "/settings/seller",
+                json!({
+                    "name": "Nordlicht Handel GmbH",
+                    "address": {"line1": "Hafenstraße 5", "city": "Hamburg", "postal_code": "20457", "country": "DE"},
+                    "vat_id": "DE811907980", "iban": "DE89 3704 0044 0532 0130 00", "email": "billing@nordlicht.example"
+                }),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+    }
+
     pub async fn customer(&self, name: &str, currency: &str) -> i64 {
         let (status, body) = self
             .post(

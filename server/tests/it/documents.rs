@@ -26,20 +26,6 @@ async fn download(api: &Api<'_>, path: &str) -> (u16, String, String) {
     (status, disposition, squeezed(&pdf_text(&bytes)))
 }
 
-async fn seller(admin: &Api<'_>) {
-    let (status, body) = admin
-        .put(
-            "/settings/seller",
-            json!({
-                "name": "Nordlicht Handel GmbH",
-                "address": {"line1": "Hafenstraße 5", "city": "Hamburg", "postal_code": "20457", "country": "DE"},
-                "vat_id": "DE811907980", "iban": "DE89 3704 0044 0532 0130 00", "email": "billing@nordlicht.example"
-            }),
-        )
-        .await;
-    assert_eq!(status, 200, "{body}");
-}
-
 /// A customer with a VAT id and a name in Japanese and Polish.
 async fn tokyo_customer(admin: &Api<'_>) -> i64 {
     let (status, body) = admin
@@ -88,7 +74,7 @@ on_both_backends! {
         // A logo alone names no one: the seller's details come first.
         let (status, body) = upload_logo(&admin, "logo.png", "image/png", png.clone()).await;
         assert_eq!((status, body["code"].as_str()), (409, Some("seller_missing")), "{body}");
-        seller(&admin).await;
+        admin.save_seller().await;
 
         // Refused by content, size and soundness; nothing is stored.
         let (status, body) = upload_logo(&admin, "logo.png", "image/png", b"<svg onload=alert(1)>".to_vec()).await;
@@ -131,7 +117,7 @@ on_both_backends! {
         }
 
         // Saving the details again keeps the logo; a JPEG replaces it.
-        seller(&admin).await;
+        admin.save_seller().await;
         assert_eq!(admin.get("/settings/seller").await.1["logo_media_type"], "image/png");
         let (status, body) = upload_logo(&admin, "logo.jpg", "image/jpeg", picture(200, 200, image::ImageFormat::Jpeg)).await;
         assert_eq!((status, body["logo_media_type"].as_str()), (200, Some("image/jpeg")), "{body}");
@@ -148,7 +134,7 @@ on_both_backends! {
     async fn a_credit_note_pdf_states_what_the_law_requires(db) {
         let app = TestApp::spawn(db).await;
         let admin = Api::new(&app, Role::Administrator).await;
-        seller(&admin).await;
+        admin.save_seller().await;
         let customer = tokyo_customer(&admin).await;
         let invoice = admin.two_rate_invoice(customer).await;
         let number = invoice["number"].as_str().unwrap();
@@ -216,7 +202,7 @@ on_both_backends! {
     async fn an_invoice_pdf_shows_its_credits_and_the_amount_due(db) {
         let app = TestApp::spawn(db).await;
         let admin = Api::new(&app, Role::Administrator).await;
-        seller(&admin).await;
+        admin.save_seller().await;
         let customer = tokyo_customer(&admin).await;
         let invoice = admin.two_rate_invoice(customer).await;
         let note = admin.note(customer, "EUR", "50.00").await;
@@ -349,7 +335,7 @@ on_both_backends! {
             .await;
         assert_eq!((status, body["errors"][0]["field"].as_str()), (422, Some("iban")), "{body}");
         assert_eq!(admin.get("/settings/seller").await.1["name"], "", "nothing was saved");
-        seller(&admin).await;
+        admin.save_seller().await;
         let (status, body) = admin.get("/settings/seller").await;
         assert_eq!((status, body["vat_id"].as_str()), (200, Some("DE811907980")));
         let viewer = Api::new(&app, Role::Viewer).await;

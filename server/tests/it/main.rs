@@ -15,6 +15,7 @@ mod credit_context;
 mod credit_note_pages;
 mod customer_pages;
 mod documents;
+mod einvoices;
 mod invoice_editor;
 mod invoice_pages;
 mod journal;

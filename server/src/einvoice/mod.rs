@@ -1,0 +1,331 @@
+//! E-invoices: finalized credit notes and issued invoices as the machine-readable documents of
+//! the European standard EN 16931, in its two syntaxes: UBL 2.1 ([`ubl`]) and UN/CEFACT CII
+//! ([`cii`], which Factur-X embeds in a PDF/A-3).
+//!
+//! [`EDocument`] is what both syntaxes say, built once from the document as the API shows it,
+//! so the two files never disagree. [`EDocument::gaps`] names what EN 16931 requires and the
+//! document lacks (the seller's VAT number, a country code…), checked before anything is
+//! written: a file a buyer's system would reject is never produced.
+
+pub mod cii;
+pub mod facturx;
+pub mod ubl;
+mod xml;
+
+use app::domain::{Currency, InvoiceKind, LineInput, MoneyError, totals_by_rate};
+use app::model::{Address, CreditNoteView, CustomerView, InvoiceView, LineView, SellerProfile};
+use app::problem::FieldProblem;
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+/// The specification both syntaxes declare they follow (BT-24).
+pub const EN16931: &str = "urn:cen.eu:en16931:2017";
+
+/// The name Factur-X gives its embedded XML.
+pub const FACTURX_FILE_NAME: &str = "factur-x.xml";
+
+/// A party: the seller or the buyer.
+#[derive(Clone, Debug)]
+pub struct EParty {
+    pub name: String,
+    pub address: Address,
+    pub vat_id: Option<String>,
+    pub email: Option<String>,
+}
+
+/// One line, its amounts as the document states them.
+#[derive(Clone, Debug)]
+pub struct ELine {
+    pub name: String,
+    pub quantity: Decimal,
+    /// The price of one unit before the line's discount.
+    pub unit_price: Decimal,
+    /// The line's discount, when it has one.
+    pub allowance: Option<EAllowance>,
+    /// Quantity × price − discount, rounded as the document rounds it.
+    pub net: Decimal,
+    pub tax_rate: Decimal,
+}
+
+/// A line's discount: `percent` of `base`, which comes to `amount`.
+#[derive(Clone, Copy, Debug)]
+pub struct EAllowance {
+    pub percent: Decimal,
+    pub base: Decimal,
+    pub amount: Decimal,
+}
+
+/// The taxable amount and the tax of one rate.
+#[derive(Clone, Copy, Debug)]
+pub struct ETax {
+    pub rate: Decimal,
+    pub taxable: Decimal,
+    pub tax: Decimal,
+}
+
+/// A credit note or an invoice as EN 16931 sees it.
+#[derive(Clone, Debug)]
+pub struct EDocument {
+    /// UNTDID 1001: 381 credit note, 380 invoice, 384 corrected invoice, 386 prepayment
+    /// invoice.
+    pub type_code: u16,
+    pub number: String,
+    pub issue_date: NaiveDate,
+    pub due_date: Option<NaiveDate>,
+    pub currency: Currency,
+    /// Free text: a credit note's reason.
+    pub note: Option<String>,
+    pub project: Option<String>,
+    /// When the goods were shipped (a credit note's latest ship date of its lines).
+    pub delivery_date: Option<NaiveDate>,
+    /// The invoice a credit note credits, or a correction invoice corrects (BG-3).
+    pub preceding_invoice: Option<(String, NaiveDate)>,
+    pub seller: EParty,
+    pub seller_iban: Option<String>,
+    pub buyer: EParty,
+    pub lines: Vec<ELine>,
+    pub taxes: Vec<ETax>,
+    pub line_total: Decimal,
+    pub tax_total: Decimal,
+    pub grand_total: Decimal,
+}
+
+/// The UNTDID 5305 category of a rate: standard rated, or zero rated at 0 %.
+pub fn tax_category(rate: Decimal) -> &'static str {
+    if rate.is_zero() { "Z" } else { "S" }
+}
+
+fn seller_party(profile: &SellerProfile) -> EParty {
+    EParty {
+        name: profile.name.clone(),
+        address: profile.address.clone(),
+        vat_id: profile.vat_id.clone(),
+        email: profile.email.clone(),
+    }
+}
+
+fn buyer_party(customer: &CustomerView, address: &Address) -> EParty {
+    EParty {
+        name: customer.name.clone(),
+        address: address.clone(),
+        vat_id: customer.vat_id.clone(),
+        email: customer.email.clone(),
+    }
+}
+
+fn line(currency: Currency, line: &LineView) -> Result<ELine, MoneyError> {
+    let allowance = if line.discount_percent.is_zero() {
+        None
+    } else {
+        let base = line
+            .quantity
+            .checked_mul(line.unit_price)
+            .map(|gross| currency.round(gross))
+            .ok_or(MoneyError::TooLarge)?;
+        let amount = base.checked_sub(line.net).ok_or(MoneyError::TooLarge)?;
+        Some(EAllowance {
+            percent: line.discount_percent,
+            base,
+            amount,
+        })
+    };
+    Ok(ELine {
+        name: line.description.clone(),
+        quantity: line.quantity,
+        unit_price: line.unit_price,
+        allowance,
+        net: line.net,
+        tax_rate: line.tax_rate,
+    })
+}
+
+fn lines_and_taxes(
+    currency: Currency,
+    lines: &[LineView],
+) -> Result<(Vec<ELine>, Vec<ETax>), MoneyError> {
+    let inputs: Vec<LineInput> = lines.iter().map(LineView::input).collect();
+    let taxes = totals_by_rate(&inputs, currency)?
+        .into_iter()
+        .map(|rate| ETax {
+            rate: rate.rate,
+            taxable: rate.net,
+            tax: rate.tax,
+        })
+        .collect();
+    let lines = lines
+        .iter()
+        .map(|view| line(currency, view))
+        .collect::<Result<_, _>>()?;
+    Ok((lines, taxes))
+}
+
+impl EDocument {
+    /// A finalized credit note (`number` is its number). A standalone credit's charge is its
+    /// one line, untaxed: EN 16931 wants at least one line.
+    pub fn credit_note(
+        note: &CreditNoteView,
+        number: String,
+        buyer: &CustomerView,
+        seller: &SellerProfile,
+        credited_invoice: Option<(String, NaiveDate)>,
+    ) -> Result<Self, MoneyError> {
+        let currency = note.currency;
+        let (mut lines, mut taxes) = lines_and_taxes(currency, &note.lines)?;
+        if let Some(charge) = &note.charge {
+            lines.push(ELine {
+                name: charge.description.clone(),
+                quantity: Decimal::ONE,
+                unit_price: charge.amount,
+                allowance: None,
+                net: charge.amount,
+                tax_rate: Decimal::ZERO,
+            });
+            taxes.push(ETax {
+                rate: Decimal::ZERO,
+                taxable: charge.amount,
+                tax: currency.zero(),
+            });
+        }
+        Ok(EDocument {
+            type_code: 381,
+            number,
+            issue_date: note.date,
+            due_date: None,
+            currency,
+            note: note.reason.clone(),
+            project: note.project.clone(),
+            delivery_date: note.ship_date,
+            preceding_invoice: credited_invoice,
+            seller: seller_party(seller),
+            seller_iban: seller.iban.clone(),
+            buyer: buyer_party(buyer, &note.billing_address),
+            lines,
+            taxes,
+            line_total: note.subtotal,
+            tax_total: note.tax_total,
+            grand_total: note.total,
+        })
+    }
+
+    /// An issued invoice.
+    pub fn invoice(
+        invoice: &InvoiceView,
+        buyer: &CustomerView,
+        seller: &SellerProfile,
+        corrected_invoice: Option<(String, NaiveDate)>,
+    ) -> Result<Self, MoneyError> {
+        let currency = invoice.currency;
+        let (lines, taxes) = lines_and_taxes(currency, &invoice.lines)?;
+        Ok(EDocument {
+            type_code: match invoice.kind {
+                InvoiceKind::Standard => 380,
+                InvoiceKind::Correction => 384,
+                InvoiceKind::Advance => 386,
+            },
+            number: invoice.number.clone(),
+            issue_date: invoice.issue_date,
+            due_date: invoice.due_date,
+            currency,
+            note: None,
+            project: invoice.project.clone(),
+            delivery_date: None,
+            preceding_invoice: corrected_invoice,
+            seller: seller_party(seller),
+            seller_iban: seller.iban.clone(),
+            buyer: buyer_party(buyer, &buyer.billing_address),
+            lines,
+            taxes,
+            line_total: invoice.subtotal,
+            tax_total: invoice.tax_total,
+            grand_total: invoice.total,
+        })
+    }
+
+    pub fn is_credit_note(&self) -> bool {
+        self.type_code == 381
+    }
+
+    /// What EN 16931 requires and this document lacks, each on the field to complete: the
+    /// seller's details in Settings, the customer's on its page.
+    pub fn gaps(&self) -> Vec<FieldProblem> {
+        let mut gaps = Vec::new();
+        let mut gap = |field: &str, message: &str| {
+            gaps.push(FieldProblem {
+                field: field.to_string(),
+                code: "required".to_string(),
+                message: message.to_string(),
+            })
+        };
+        if self.seller.name.trim().is_empty() {
+            gap(
+                "seller.name",
+                "The seller's name is required (BT-27): save the seller's details in Settings",
+            );
+        }
+        if self.seller.vat_id.is_none() {
+            gap(
+                "seller.vat_id",
+                "The seller's VAT number is required (BT-31): add it in Settings",
+            );
+        }
+        if !is_country_code(&self.seller.address.country) {
+            gap(
+                "seller.address.country",
+                "The seller's country must be a two-letter ISO 3166 code such as FR (BT-40)",
+            );
+        }
+        if !is_country_code(&self.buyer.address.country) {
+            gap(
+                "customer.billing_address.country",
+                "The customer's billing country must be a two-letter ISO 3166 code such as FR \
+                 (BT-55)",
+            );
+        }
+        gaps
+    }
+}
+
+/// A two-letter upper-case code, as ISO 3166-1 alpha-2 writes countries.
+fn is_country_code(text: &str) -> bool {
+    text.len() == 2 && text.bytes().all(|byte| byte.is_ascii_uppercase())
+}
+
+/// An amount with exactly the currency's decimals (`90.00`, `1500` in JPY).
+pub fn amount(currency: Currency, value: Decimal) -> String {
+    let mut rounded = currency.round(value);
+    rounded.rescale(currency.scale());
+    rounded.to_string()
+}
+
+/// A quantity or a percentage without trailing zeros (`2`, `0.5`, `20`).
+pub fn plain(value: Decimal) -> String {
+    value.normalize().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dec(text: &str) -> Decimal {
+        text.parse().expect("a decimal")
+    }
+
+    #[test]
+    fn amounts_carry_the_currencys_decimals_and_no_more() {
+        let eur = Currency::parse("EUR").expect("EUR");
+        let jpy = Currency::parse("JPY").expect("JPY");
+        assert_eq!(amount(eur, dec("90")), "90.00");
+        assert_eq!(amount(eur, dec("-12.5")), "-12.50");
+        assert_eq!(amount(jpy, dec("1500")), "1500");
+        assert_eq!(plain(dec("2.000")), "2");
+        assert_eq!(plain(dec("5.50")), "5.5");
+    }
+
+    #[test]
+    fn countries_are_two_capital_letters() {
+        assert!(is_country_code("FR"));
+        assert!(!is_country_code("fr"));
+        assert!(!is_country_code("France"));
+        assert!(!is_country_code(""));
+    }
+}

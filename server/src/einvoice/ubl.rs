@@ -1,0 +1,205 @@
+//! EN 16931 in the UBL 2.1 syntax: a `CreditNote` (type code 381) or an `Invoice` (380, 384,
+//! 386), elements in the order the UBL 2.1 schemas require.
+
+use super::xml::Xml;
+use super::{EDocument, EN16931, EParty, amount, plain, tax_category};
+
+const CAC: &str = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2";
+const CBC: &str = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2";
+const CREDIT_NOTE: &str = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2";
+const INVOICE: &str = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2";
+
+/// UN/ECE rec. 20 "one": the documents carry quantities without units.
+pub(super) const UNIT: &str = "C62";
+
+/// The document as UBL 2.1 XML.
+pub fn write(document: &EDocument) -> String {
+    let credit = document.is_credit_note();
+    let (root, namespace, type_code, line, quantity) = if credit {
+        (
+            "CreditNote",
+            CREDIT_NOTE,
+            "cbc:CreditNoteTypeCode",
+            "cac:CreditNoteLine",
+            "cbc:CreditedQuantity",
+        )
+    } else {
+        (
+            "Invoice",
+            INVOICE,
+            "cbc:InvoiceTypeCode",
+            "cac:InvoiceLine",
+            "cbc:InvoicedQuantity",
+        )
+    };
+    let currency = document.currency;
+    let money = |value| amount(currency, value);
+    let code = currency.code();
+    let mut xml = Xml::new();
+    xml.open(
+        root,
+        &[("xmlns", namespace), ("xmlns:cac", CAC), ("xmlns:cbc", CBC)],
+    );
+    xml.text("cbc:CustomizationID", EN16931);
+    xml.text("cbc:ID", &document.number);
+    xml.text("cbc:IssueDate", &document.issue_date.to_string());
+    if !credit && let Some(due) = document.due_date {
+        xml.text("cbc:DueDate", &due.to_string());
+    }
+    xml.text(type_code, &document.type_code.to_string());
+    xml.optional("cbc:Note", document.note.as_deref());
+    xml.text("cbc:DocumentCurrencyCode", code);
+    if let Some((number, date)) = &document.preceding_invoice {
+        xml.open("cac:BillingReference", &[]);
+        xml.open("cac:InvoiceDocumentReference", &[]);
+        xml.text("cbc:ID", number);
+        xml.text("cbc:IssueDate", &date.to_string());
+        xml.close("cac:InvoiceDocumentReference");
+        xml.close("cac:BillingReference");
+    }
+    if let Some(project) = document.project.as_deref() {
+        // BT-11: an invoice names its project; a credit note refers to it as a document of
+        // type 50 (price/sales catalogue response, as EN 16931 maps it for credit notes).
+        if credit {
+            xml.open("cac:AdditionalDocumentReference", &[]);
+            xml.text("cbc:ID", project);
+            xml.text("cbc:DocumentTypeCode", "50");
+            xml.close("cac:AdditionalDocumentReference");
+        } else {
+            xml.open("cac:ProjectReference", &[]);
+            xml.text("cbc:ID", project);
+            xml.close("cac:ProjectReference");
+        }
+    }
+    party(&mut xml, "cac:AccountingSupplierParty", &document.seller);
+    party(&mut xml, "cac:AccountingCustomerParty", &document.buyer);
+    if let Some(shipped) = document.delivery_date {
+        xml.open("cac:Delivery", &[]);
+        xml.text("cbc:ActualDeliveryDate", &shipped.to_string());
+        xml.close("cac:Delivery");
+    }
+    if let Some(iban) = document.seller_iban.as_deref() {
+        xml.open("cac:PaymentMeans", &[]);
+        // UNTDID 4461 58: SEPA credit transfer.
+        xml.text("cbc:PaymentMeansCode", "58");
+        xml.open("cac:PayeeFinancialAccount", &[]);
+        xml.text("cbc:ID", &iban.replace(' ', ""));
+        xml.close("cac:PayeeFinancialAccount");
+        xml.close("cac:PaymentMeans");
+    }
+    xml.open("cac:TaxTotal", &[]);
+    xml.text_with(
+        "cbc:TaxAmount",
+        &[("currencyID", code)],
+        &money(document.tax_total),
+    );
+    for rate in &document.taxes {
+        xml.open("cac:TaxSubtotal", &[]);
+        xml.text_with(
+            "cbc:TaxableAmount",
+            &[("currencyID", code)],
+            &money(rate.taxable),
+        );
+        xml.text_with("cbc:TaxAmount", &[("currencyID", code)], &money(rate.tax));
+        tax_category_element(&mut xml, "cac:TaxCategory", rate.rate);
+        xml.close("cac:TaxSubtotal");
+    }
+    xml.close("cac:TaxTotal");
+    xml.open("cac:LegalMonetaryTotal", &[]);
+    for (element, value) in [
+        ("cbc:LineExtensionAmount", document.line_total),
+        ("cbc:TaxExclusiveAmount", document.line_total),
+        ("cbc:TaxInclusiveAmount", document.grand_total),
+        ("cbc:PayableAmount", document.grand_total),
+    ] {
+        xml.text_with(element, &[("currencyID", code)], &money(value));
+    }
+    xml.close("cac:LegalMonetaryTotal");
+    for (index, item) in document.lines.iter().enumerate() {
+        xml.open(line, &[]);
+        xml.text("cbc:ID", &(index + 1).to_string());
+        xml.text_with(quantity, &[("unitCode", UNIT)], &plain(item.quantity));
+        xml.text_with(
+            "cbc:LineExtensionAmount",
+            &[("currencyID", code)],
+            &money(item.net),
+        );
+        if let Some(allowance) = item.allowance {
+            xml.open("cac:AllowanceCharge", &[]);
+            xml.text("cbc:ChargeIndicator", "false");
+            // UNTDID 5189 95: discount.
+            xml.text("cbc:AllowanceChargeReasonCode", "95");
+            xml.text("cbc:AllowanceChargeReason", "Discount");
+            xml.text("cbc:MultiplierFactorNumeric", &plain(allowance.percent));
+            xml.text_with(
+                "cbc:Amount",
+                &[("currencyID", code)],
+                &money(allowance.amount),
+            );
+            xml.text_with(
+                "cbc:BaseAmount",
+                &[("currencyID", code)],
+                &money(allowance.base),
+            );
+            xml.close("cac:AllowanceCharge");
+        }
+        xml.open("cac:Item", &[]);
+        xml.text("cbc:Name", &item.name);
+        tax_category_element(&mut xml, "cac:ClassifiedTaxCategory", item.tax_rate);
+        xml.close("cac:Item");
+        xml.open("cac:Price", &[]);
+        xml.text_with(
+            "cbc:PriceAmount",
+            &[("currencyID", code)],
+            &plain(item.unit_price),
+        );
+        xml.close("cac:Price");
+        xml.close(line);
+    }
+    xml.close(root);
+    xml.finish()
+}
+
+fn party(xml: &mut Xml, role: &str, party: &EParty) {
+    xml.open(role, &[]);
+    xml.open("cac:Party", &[]);
+    xml.open("cac:PostalAddress", &[]);
+    xml.optional("cbc:StreetName", Some(&party.address.line1));
+    xml.optional("cbc:AdditionalStreetName", party.address.line2.as_deref());
+    xml.optional("cbc:CityName", Some(&party.address.city));
+    xml.optional("cbc:PostalZone", Some(&party.address.postal_code));
+    xml.open("cac:Country", &[]);
+    xml.text("cbc:IdentificationCode", &party.address.country);
+    xml.close("cac:Country");
+    xml.close("cac:PostalAddress");
+    if let Some(vat_id) = party.vat_id.as_deref() {
+        xml.open("cac:PartyTaxScheme", &[]);
+        xml.text("cbc:CompanyID", vat_id);
+        tax_scheme(xml);
+        xml.close("cac:PartyTaxScheme");
+    }
+    xml.open("cac:PartyLegalEntity", &[]);
+    xml.text("cbc:RegistrationName", &party.name);
+    xml.close("cac:PartyLegalEntity");
+    if let Some(email) = party.email.as_deref() {
+        xml.open("cac:Contact", &[]);
+        xml.text("cbc:ElectronicMail", email);
+        xml.close("cac:Contact");
+    }
+    xml.close("cac:Party");
+    xml.close(role);
+}
+
+fn tax_category_element(xml: &mut Xml, element: &str, rate: rust_decimal::Decimal) {
+    xml.open(element, &[]);
+    xml.text("cbc:ID", tax_category(rate));
+    xml.text("cbc:Percent", &plain(rate));
+    tax_scheme(xml);
+    xml.close(element);
+}
+
+fn tax_scheme(xml: &mut Xml) {
+    xml.open("cac:TaxScheme", &[]);
+    xml.text("cbc:ID", "VAT");
+    xml.close("cac:TaxScheme");
+}

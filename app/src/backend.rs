@@ -123,6 +123,13 @@ pub trait Desk: Send + Sync + 'static {
         customer_id: i64,
         enabled: bool,
     ) -> Result<(), Problem>;
+    /// The customer's payment reminder schedule: every `days` after the due date, or off.
+    async fn set_customer_reminders(
+        &self,
+        user: &CurrentUser,
+        customer_id: i64,
+        days: Option<u16>,
+    ) -> Result<(), Problem>;
     /// A new customer from the form; answers its id.
     async fn create_customer(
         &self,
@@ -213,6 +220,8 @@ pub enum InvoiceCommand {
     MarkPending,
     Cancel,
     Delete,
+    /// A payment reminder to the customer, now.
+    SendReminder,
 }
 
 /// What a form on the credit-note page asks of the services.

@@ -728,6 +728,10 @@ pub struct CustomerView {
     pub shipping_address: Address,
     /// Whether the customer's users may use the customer portal.
     pub portal_enabled: bool,
+    /// Payment reminders for overdue invoices: every this many days after the due date (and
+    /// after the last reminder); `null`: off.
+    #[serde(default)]
+    pub reminder_days: Option<u16>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -792,6 +796,16 @@ impl TimelineEvent {
             "task_done" => format!("Task done: {}", text("title").unwrap_or_default()),
             "task_reopened" => format!("Task reopened: {}", text("title").unwrap_or_default()),
             "email_queued" => format!("E-mail to {} queued", recipients(&self.data)),
+            "reminder_queued" => format!(
+                "Payment reminder to {} queued{}: {} outstanding",
+                recipients(&self.data),
+                if self.data["automatic"].as_bool() == Some(true) {
+                    " by the customer's schedule"
+                } else {
+                    ""
+                },
+                text("outstanding").unwrap_or_default()
+            ),
             "email_sent" => format!("E-mail sent to {}", recipients(&self.data)),
             "email_delayed" => format!(
                 "E-mail to {} not sent yet ({}); trying again at {}",

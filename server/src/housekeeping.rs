@@ -1,5 +1,6 @@
 //! Removes what has expired — sessions, API tokens, idempotency keys, sign-in throttle rows —
-//! periodically in the server and on demand with `creditdesk purge`.
+//! periodically in the server and on demand with `creditdesk purge`; on the same tick, runs the
+//! customers' payment reminder schedules.
 
 use std::time::Duration;
 
@@ -36,6 +37,11 @@ pub fn spawn_periodic(services: Services) -> tokio::task::JoinHandle<()> {
                 Ok(purged) if purged == Purged::default() => {}
                 Ok(purged) => tracing::info!("housekeeping: {purged}"),
                 Err(error) => tracing::warn!(%error, "housekeeping failed"),
+            }
+            match services.send_due_reminders().await {
+                Ok(0) => {}
+                Ok(queued) => tracing::info!("payment reminders queued: {queued}"),
+                Err(error) => tracing::warn!(%error, "payment reminders failed"),
             }
         }
     })

@@ -235,6 +235,16 @@ impl Desk for Services {
         Ok(Services::set_customer_portal(self, user, customer_id, enabled).await?)
     }
 
+    async fn set_customer_reminders(
+        &self,
+        user: &CurrentUser,
+        customer_id: i64,
+        days: Option<u16>,
+    ) -> Result<(), Problem> {
+        Services::set_customer_reminders(self, user, customer_id, days).await?;
+        Ok(())
+    }
+
     async fn create_customer(
         &self,
         user: &CurrentUser,
@@ -349,6 +359,7 @@ impl Desk for Services {
             InvoiceCommand::MarkPending => drop(self.mark_pending(user, id).await?),
             InvoiceCommand::Cancel => drop(self.cancel_invoice(user, id).await?),
             InvoiceCommand::Delete => self.delete_invoice(user, id).await?,
+            InvoiceCommand::SendReminder => drop(self.send_reminder(user, id).await?),
         }
         Ok(())
     }

@@ -10,6 +10,7 @@ pub mod linking;
 pub mod money;
 pub mod numbering;
 pub mod permissions;
+pub mod reminders;
 pub mod settlement;
 pub mod status;
 pub mod tax;
@@ -37,6 +38,7 @@ pub use numbering::{CreditNoteNumber, NumberError};
 pub use permissions::{
     Email, MIN_PASSWORD_LENGTH, Permission, Role, allows, check_password, check_role_customer,
 };
+pub use reminders::{MAX_REMINDER_DAYS, parse_reminder_days, reminder_due, reminder_refusal};
 pub use settlement::{plan_mark_paid, plan_mark_pending, plan_payment, plan_refund};
 pub use status::{CreditNoteStatus, InvoiceStatus};
 pub use tax::{TaxRule, TaxTable};

@@ -32,6 +32,8 @@ pub enum RuleCode {
     RelatedInvoiceNotIssued,
     /// Administrators never change their own role or deactivate themselves: the desk would
     /// lose its last administrator.
+    /// A reminder for an invoice not yet past its due date.
+    InvoiceNotOverdue,
     OwnAccount,
 }
 
@@ -55,6 +57,7 @@ impl RuleCode {
         RuleCode::InvoiceHasPayments,
         RuleCode::InvoiceHasCreditNotes,
         RuleCode::RelatedInvoiceNotIssued,
+        RuleCode::InvoiceNotOverdue,
         RuleCode::OwnAccount,
     ];
 
@@ -78,6 +81,7 @@ impl RuleCode {
             RuleCode::InvoiceHasPayments => "invoice_has_payments",
             RuleCode::InvoiceHasCreditNotes => "invoice_has_credit_notes",
             RuleCode::RelatedInvoiceNotIssued => "related_invoice_not_issued",
+            RuleCode::InvoiceNotOverdue => "invoice_not_overdue",
             RuleCode::OwnAccount => "own_account",
         }
     }

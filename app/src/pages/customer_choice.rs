@@ -72,6 +72,7 @@ mod tests {
             billing_address: Default::default(),
             shipping_address: Default::default(),
             portal_enabled: false,
+            reminder_days: None,
             created_at: chrono::Utc::now(),
         };
         assert!(matches(&customer, ""));

@@ -13,7 +13,7 @@ use crate::domain::Permission;
 use crate::model::{CustomerListPage, CustomerPage, CustomerTab};
 use crate::problem::Problem;
 use crate::rpc::customers::{
-    CreateCustomer, SetCustomerPortal, load_customer_list, load_customer_page,
+    CreateCustomer, SetCustomerPortal, SetCustomerReminders, load_customer_list, load_customer_page,
 };
 
 #[component]
@@ -120,6 +120,7 @@ pub fn CustomerDetailPage() -> impl IntoView {
     let id = path_id();
     let query = use_query_map();
     let portal = ServerAction::<SetCustomerPortal>::new();
+    let reminders = ServerAction::<SetCustomerReminders>::new();
     let request = move || {
         let query = query.read();
         (
@@ -127,9 +128,10 @@ pub fn CustomerDetailPage() -> impl IntoView {
             query.get("tab"),
             query.get("after"),
             portal.version().get(),
+            reminders.version().get(),
         )
     };
-    let page = Resource::new(request, |(id, tab, after, _)| async move {
+    let page = Resource::new(request, |(id, tab, after, _, _)| async move {
         match id {
             Some(id) => load_customer_page(id, tab, after).await,
             None => Err(Problem::not_found("The customer")),
@@ -140,7 +142,7 @@ pub fn CustomerDetailPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match page.await {
                     Err(problem) => view! { <ProblemMessage problem/> }.into_any(),
-                    Ok(page) => view! { <CustomerDetail page portal/> }.into_any(),
+                    Ok(page) => view! { <CustomerDetail page portal reminders/> }.into_any(),
                 }
             })}
         </Suspense>
@@ -148,8 +150,30 @@ pub fn CustomerDetailPage() -> impl IntoView {
 }
 
 #[component]
-fn CustomerDetail(page: CustomerPage, portal: ServerAction<SetCustomerPortal>) -> impl IntoView {
+fn CustomerDetail(
+    page: CustomerPage,
+    portal: ServerAction<SetCustomerPortal>,
+    reminders: ServerAction<SetCustomerReminders>,
+) -> impl IntoView {
     let customer = page.customer;
+    let schedule = match customer.reminder_days {
+        Some(days) => format!("{days} days after the due date, then every {days} days"),
+        None => "Off".to_string(),
+    };
+    let schedule_form = page.viewer.may(Permission::WriteInvoices).then(|| {
+        let days = customer.reminder_days.map(|days| days.to_string()).unwrap_or_default();
+        view! {
+            <ActionForm action=reminders attr:class="inline" attr:aria-label="Payment reminder schedule">
+                <input type="hidden" name="customer_id" value=customer.id/>
+                <label for="days_after_due">"Days after the due date (blank: off)"</label>
+                <input id="days_after_due" name="days_after_due" type="number" min="1" max="365"
+                    inputmode="numeric" value=days/>
+                <button type="submit">"Save schedule"</button>
+                {field_error(reminders, "days_after_due")}
+                {form_error(reminders)}
+            </ActionForm>
+        }
+    });
     let may_switch = page.viewer.may(Permission::CreateCustomer);
     let portal_state = if customer.portal_enabled { "On" } else { "Off" };
     let switch = may_switch.then(|| {
@@ -222,6 +246,7 @@ fn CustomerDetail(page: CustomerPage, portal: ServerAction<SetCustomerPortal>) -
             <dt>"Shipping address"</dt><dd>{address(&customer.shipping_address)}</dd>
             <dt>"Credit remaining"</dt>{remaining}
             <dt>"Customer portal"</dt><dd>{portal_state} {switch}</dd>
+            <dt>"Payment reminders"</dt><dd>{schedule} {schedule_form}</dd>
         </dl>
         <nav class="tabs" aria-label="Customer">
             {tab_link(CustomerTab::Credits, "Credits")}

@@ -13,6 +13,7 @@ use crate::model::InvoicePage;
 use crate::problem::Problem;
 use crate::rpc::invoices::{
     CancelInvoice, DeleteInvoice, IssueInvoice, MarkInvoicePaid, MarkInvoicePending, RecordPayment,
+    SendInvoiceReminder,
 };
 use crate::rpc::{LinkCreditNotes, UnlinkCreditNote, load_invoice_page};
 
@@ -27,6 +28,7 @@ struct Actions {
     mark_pending: ServerAction<MarkInvoicePending>,
     cancel: ServerAction<CancelInvoice>,
     delete: ServerAction<DeleteInvoice>,
+    remind: ServerAction<SendInvoiceReminder>,
 }
 
 impl Actions {
@@ -40,10 +42,11 @@ impl Actions {
             mark_pending: ServerAction::new(),
             cancel: ServerAction::new(),
             delete: ServerAction::new(),
+            remind: ServerAction::new(),
         }
     }
 
-    fn versions(&self) -> [usize; 8] {
+    fn versions(&self) -> [usize; 9] {
         [
             self.link.version().get(),
             self.unlink.version().get(),
@@ -53,6 +56,7 @@ impl Actions {
             self.mark_pending.version().get(),
             self.cancel.version().get(),
             self.delete.version().get(),
+            self.remind.version().get(),
         ]
     }
 }
@@ -227,6 +231,18 @@ fn InvoiceActions(page: InvoicePage, actions: Actions) -> impl IntoView {
     // A correction invoice corrects an issued standard or advance invoice (the server checks).
     let correct = page.viewer.may(InvoiceAction::Edit.permission())
         && crate::domain::may_be_related(status, invoice.kind);
+    // A payment reminder: for an issued, unpaid invoice; before its due date, disabled with why.
+    let remind = (page.viewer.may(Permission::WriteInvoices) && status == InvoiceStatus::Pending)
+        .then(|| {
+            match crate::domain::reminder_refusal(&invoice.balance(), invoice.due_date, page.today)
+            {
+                None => id_action_form!(actions.remind, "invoice_id", id, "Send reminder now", ""),
+                Some(violation) => view! {
+                    <DisabledAction label="Send reminder now" reason=violation.message/>
+                }
+                .into_any(),
+            }
+        });
     let payment = (state(InvoiceAction::RecordPayment) == ActionState::Enabled).then(|| {
         let today = page.today.to_string();
         view! { <PaymentForm id today action=actions.payment/> }
@@ -239,6 +255,7 @@ fn InvoiceActions(page: InvoicePage, actions: Actions) -> impl IntoView {
                 <div class="action"><A href=format!("/invoices/new?corrects={id}") attr:class="button">"Correction invoice"</A></div>
             })}
             {button(InvoiceAction::MarkPaid, "Mark paid")}
+            {remind}
             {button(InvoiceAction::MarkPending, "Mark pending")}
             {button(InvoiceAction::Cancel, "Cancel invoice")}
             {button(InvoiceAction::Delete, "Delete invoice")}

@@ -118,6 +118,22 @@ pub async fn set_customer_portal(
     Ok(())
 }
 
+/// Sets the customer's payment reminder schedule (blank: off), then shows its page.
+#[server(prefix = "/rpc", endpoint = "set_customer_reminders")]
+pub async fn set_customer_reminders(
+    customer_id: i64,
+    #[server(default)] days_after_due: String,
+) -> Result<(), Problem> {
+    let user = crate::backend::require_user().await?;
+    let days = crate::domain::parse_reminder_days(&days_after_due)
+        .map_err(|message| Problem::validation("days_after_due", message))?;
+    crate::backend::desk()?
+        .set_customer_reminders(&user, customer_id, days)
+        .await?;
+    leptos_axum::redirect(&format!("/customers/{customer_id}"));
+    Ok(())
+}
+
 /// Creates the customer and opens its page.
 #[server(prefix = "/rpc", endpoint = "create_customer")]
 pub async fn create_customer(#[server(default)] form: CustomerForm) -> Result<(), Problem> {

@@ -105,6 +105,16 @@ pub async fn issue_invoice(invoice_id: i64) -> Result<(), Problem> {
     act(invoice_id, crate::backend::InvoiceCommand::Issue, None).await
 }
 
+#[server(prefix = "/rpc", endpoint = "send_invoice_reminder")]
+pub async fn send_invoice_reminder(invoice_id: i64) -> Result<(), Problem> {
+    act(
+        invoice_id,
+        crate::backend::InvoiceCommand::SendReminder,
+        None,
+    )
+    .await
+}
+
 #[server(prefix = "/rpc", endpoint = "mark_invoice_paid")]
 pub async fn mark_invoice_paid(invoice_id: i64) -> Result<(), Problem> {
     act(invoice_id, crate::backend::InvoiceCommand::MarkPaid, None).await

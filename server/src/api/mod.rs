@@ -14,6 +14,7 @@ mod invoices;
 mod journal;
 pub mod openapi;
 mod pagination;
+mod reminders;
 mod resources;
 pub mod sign_in_limit;
 mod tax;
@@ -70,6 +71,7 @@ pub fn router(services: Services) -> Router {
         .route("/customers/{id}", get(customers::read))
         .route("/customers/{id}/credit-notes", get(customers::credit_notes))
         .route("/customers/{id}/portal", put(customers::set_portal))
+        .route("/customers/{id}/reminders", put(reminders::schedule))
         .route("/invoices", post(invoices::create).get(invoices::list))
         .route(
             "/invoices/{id}",
@@ -86,6 +88,7 @@ pub fn router(services: Services) -> Router {
         .route("/invoices/{id}/timeline", get(invoices::timeline))
         .route("/invoices/{id}/pdf", get(documents::invoice_pdf))
         .route("/invoices/{id}/ubl", get(einvoices::invoice_ubl))
+        .route("/invoices/{id}/reminders", post(reminders::send))
         .route("/invoices/{id}/factur-x", get(einvoices::invoice_facturx))
         .route(
             "/invoices/{id}/linkable-credit-notes",

@@ -97,6 +97,14 @@ impl Services {
         id: i64,
     ) -> Result<RenderedFile, ServiceError> {
         let invoice = self.invoice(user, id).await?;
+        self.render_invoice_pdf(&invoice).await
+    }
+
+    /// The PDF of an invoice the caller was allowed to read.
+    pub(super) async fn render_invoice_pdf(
+        &self,
+        invoice: &app::model::InvoiceView,
+    ) -> Result<RenderedFile, ServiceError> {
         let context = self
             .print_context(
                 DocumentKind::Invoice,
@@ -104,7 +112,7 @@ impl Services {
                 invoice.related_invoice_id,
             )
             .await?;
-        let data = context.invoice(&invoice);
+        let data = context.invoice(invoice);
         let file_name = if data.draft {
             format!("draft-invoice-{}.pdf", invoice.id)
         } else {

@@ -18,6 +18,7 @@ mod linking;
 mod logo;
 mod outbox;
 mod portal;
+mod reminders;
 mod seals;
 mod settlement;
 mod views;

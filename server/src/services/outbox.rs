@@ -5,11 +5,11 @@
 use std::str::FromStr;
 
 use app::domain::{CreditNoteAction, RuleCode, Violation, check_credit_note_action};
-use app::model::CurrentUser;
+use app::model::{CurrentUser, SellerProfile};
 use serde::Serialize;
 
 use super::{Caller, Event, ServiceError, Services};
-use crate::storage::{EventKind, MessageContent, MessageRecord, NewMessage};
+use crate::storage::{EventKind, MessageAbout, MessageContent, MessageRecord, NewMessage};
 
 /// At most this many recipients (to and cc together) per message.
 const MAX_RECIPIENTS: usize = 20;
@@ -91,6 +91,39 @@ fn refuse(field: &str, message: impl Into<String>) -> ServiceError {
     )])
 }
 
+/// The customer's own address, when no one else is named.
+pub(super) fn customer_address(email: Option<&str>) -> Result<String, ServiceError> {
+    match email.map(lettre::Address::from_str) {
+        Some(Ok(address)) => Ok(address.to_string()),
+        _ => Err(refuse(
+            "to",
+            "The customer has no valid e-mail address: say whom to send it to",
+        )),
+    }
+}
+
+/// Who messages come from: the seller's address, under the seller's name; answers the mailbox
+/// and the name to sign with.
+pub(super) fn sender(seller: &SellerProfile) -> Result<(String, String), ServiceError> {
+    let Some(address) = seller
+        .email
+        .as_deref()
+        .and_then(|email| lettre::Address::from_str(email).ok())
+    else {
+        return Err(refuse(
+            "from",
+            "Give the seller an e-mail address in Settings: messages are sent from it",
+        ));
+    };
+    let name = if seller.name.is_empty() {
+        address.to_string()
+    } else {
+        seller.name.clone()
+    };
+    let mailbox = lettre::message::Mailbox::new(Some(name.clone()), address).to_string();
+    Ok((mailbox, name))
+}
+
 impl Services {
     /// Queues a finalized credit note for e-mail, its PDF attached. The message is written in
     /// one transaction with its timeline event; the SMTP server is not contacted here.
@@ -134,34 +167,12 @@ impl Services {
             )
         };
         if to.is_empty() {
-            match customer_email.as_deref().map(lettre::Address::from_str) {
-                Some(Ok(address)) => to.push(address.to_string()),
-                _ => {
-                    return Err(refuse(
-                        "to",
-                        "The customer has no valid e-mail address: say whom to send it to",
-                    ));
-                }
-            }
+            to.push(customer_address(customer_email.as_deref())?);
         }
         if to.len() + cc.len() > MAX_RECIPIENTS {
             return Err(refuse("to", format!("At most {MAX_RECIPIENTS} recipients")));
         }
-        let Some(sender) = seller
-            .email
-            .as_deref()
-            .and_then(|email| lettre::Address::from_str(email).ok())
-        else {
-            return Err(refuse(
-                "from",
-                "Give the seller an e-mail address in Settings: messages are sent from it",
-            ));
-        };
-        let seller_name = if seller.name.is_empty() {
-            sender.to_string()
-        } else {
-            seller.name.clone()
-        };
+        let (sender, seller_name) = sender(&seller)?;
         let pdf = self.credit_note_pdf(user, id).await?;
         let body = message.unwrap_or_else(|| {
             format!(
@@ -172,10 +183,9 @@ impl Services {
             )
         });
         let new = NewMessage {
-            credit_note_id: id,
+            about: MessageAbout::CreditNote(id),
             content: MessageContent {
-                sender: lettre::message::Mailbox::new(Some(seller_name.clone()), sender)
-                    .to_string(),
+                sender,
                 to: to.clone(),
                 cc: cc.clone(),
                 subject: format!("Credit note {number} from {seller_name}"),
@@ -256,7 +266,10 @@ impl Services {
             self.record(
                 &mut tx,
                 Caller::CommandLine,
-                Event::note(message.credit_note_id, kind, data),
+                match message.about {
+                    MessageAbout::CreditNote(id) => Event::note(id, kind, data),
+                    MessageAbout::Invoice(id) => Event::invoice(id, kind, data),
+                },
             )
             .await?;
             tx.commit().await?;

@@ -141,6 +141,7 @@ pub(crate) fn customer(record: CustomerRecord) -> CustomerView {
         billing_address: record.billing_address,
         shipping_address: record.shipping_address,
         portal_enabled: record.portal_enabled,
+        reminder_days: record.reminder_days,
         created_at: record.created_at,
     }
 }

@@ -18,6 +18,7 @@ mod ledger;
 mod outbox;
 mod postgres;
 mod records;
+mod reminders;
 pub mod scale;
 mod seals;
 mod sessions;
@@ -36,7 +37,7 @@ pub use journal::{
     JournalEntryRecord, JournalFilter, JournalLineRecord, JournalTx, NewJournalEntry,
 };
 pub use ledger::LedgerTx;
-pub use outbox::{MessageContent, MessageRecord, NewMessage, OutboxTx};
+pub use outbox::{MessageAbout, MessageContent, MessageRecord, NewMessage, OutboxTx};
 pub use postgres::PostgresStorage;
 pub use records::{
     AllocationRecord, ChargeRecord, CommentRecord, ContentRecord, CreditNoteBalanceRecord,
@@ -45,6 +46,7 @@ pub use records::{
     NewUser, Page, StoredResponse, ThrottleRecord, TokenUserRecord, TotalsRecord, UserListRecord,
     UserRecord,
 };
+pub use reminders::{ReminderCandidate, ReminderTx};
 pub use seals::{SealRecord, SealTx};
 pub use sessions::SessionBackend;
 pub use settings::{Logo, SettingsTx, TemplateRecord};
@@ -160,6 +162,7 @@ pub trait Tx:
     + ActivitiesTx
     + SealTx
     + JournalTx
+    + ReminderTx
     + Send
 {
     async fn commit(self: Box<Self>) -> Result<(), StorageError>;

@@ -17,10 +17,37 @@ pub struct MessageContent {
     pub attachment: Vec<u8>,
 }
 
+/// The document a message is about: a credit note sent, or an invoice reminded of. Its
+/// timeline records what becomes of the message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MessageAbout {
+    CreditNote(i64),
+    Invoice(i64),
+}
+
+impl MessageAbout {
+    /// The `credit_note_id` and `invoice_id` columns.
+    pub fn ids(self) -> (Option<i64>, Option<i64>) {
+        match self {
+            MessageAbout::CreditNote(id) => (Some(id), None),
+            MessageAbout::Invoice(id) => (None, Some(id)),
+        }
+    }
+
+    /// From the columns; the schema holds exactly one.
+    pub fn from_ids(credit_note_id: Option<i64>, invoice_id: Option<i64>) -> Option<Self> {
+        match (credit_note_id, invoice_id) {
+            (Some(id), None) => Some(MessageAbout::CreditNote(id)),
+            (None, Some(id)) => Some(MessageAbout::Invoice(id)),
+            _ => None,
+        }
+    }
+}
+
 /// A message to send, as a request writes it.
 #[derive(Clone, Debug)]
 pub struct NewMessage {
-    pub credit_note_id: i64,
+    pub about: MessageAbout,
     pub content: MessageContent,
     pub created_at: DateTime<Utc>,
     pub created_by: Option<String>,
@@ -30,7 +57,7 @@ pub struct NewMessage {
 #[derive(Clone, Debug)]
 pub struct MessageRecord {
     pub id: i64,
-    pub credit_note_id: i64,
+    pub about: MessageAbout,
     pub content: MessageContent,
     /// Attempts made before this one.
     pub attempts: i32,

@@ -53,6 +53,8 @@ pub struct CustomerRecord {
     pub shipping_address: app::model::Address,
     /// Whether the customer's users may use the portal.
     pub portal_enabled: bool,
+    /// Payment reminders every this many days after the due date; `None`: off.
+    pub reminder_days: Option<u16>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -217,6 +219,8 @@ pub enum EventKind {
     EmailDelayed,
     /// The last attempt failed.
     EmailFailed,
+    /// A payment reminder for an overdue invoice was queued.
+    ReminderQueued,
     AttachmentAdded,
     AttachmentRemoved,
     TaskAdded,
@@ -244,6 +248,7 @@ impl EventKind {
             EventKind::EmailSent => "email_sent",
             EventKind::EmailDelayed => "email_delayed",
             EventKind::EmailFailed => "email_failed",
+            EventKind::ReminderQueued => "reminder_queued",
             EventKind::AttachmentAdded => "attachment_added",
             EventKind::AttachmentRemoved => "attachment_removed",
             EventKind::TaskAdded => "task_added",

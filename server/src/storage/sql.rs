@@ -22,6 +22,7 @@ pub mod journal;
 pub mod ledger;
 pub mod lists;
 pub mod outbox;
+pub mod reminders;
 pub mod seals;
 pub mod settings;
 
@@ -118,7 +119,7 @@ pub fn address_json(address: &app::model::Address) -> String {
 }
 
 pub const CUSTOMER_COLUMNS: &str = "SELECT id, name, email, currency, tax_region, vat_id, \
-     billing_address, shipping_address, portal_enabled, created_at FROM customers";
+     billing_address, shipping_address, portal_enabled, reminder_days, created_at FROM customers";
 
 #[derive(sqlx::FromRow)]
 pub struct CustomerRow {
@@ -131,6 +132,7 @@ pub struct CustomerRow {
     billing_address: String,
     shipping_address: String,
     portal_enabled: bool,
+    reminder_days: Option<i32>,
     created_at: DateTime<Utc>,
 }
 
@@ -146,6 +148,7 @@ impl CustomerRow {
             billing_address: address(&self.billing_address),
             shipping_address: address(&self.shipping_address),
             portal_enabled: self.portal_enabled,
+            reminder_days: self.reminder_days.and_then(|days| u16::try_from(days).ok()),
             created_at: self.created_at,
         })
     }
@@ -634,6 +637,7 @@ macro_rules! impl_sql_tx {
         crate::storage::sql::activities::impl_activities_tx!($db);
         crate::storage::sql::seals::impl_seal_tx!($db);
         crate::storage::sql::journal::impl_journal_tx!($db);
+        crate::storage::sql::reminders::impl_reminder_tx!($db);
 
         #[async_trait::async_trait]
         impl crate::storage::Tx for crate::storage::sql::SqlTx<$db> {

@@ -24,6 +24,7 @@ mod linking;
 mod mail;
 mod openapi;
 mod permissions;
+mod reminders;
 mod scale;
 mod seals;
 mod security;

@@ -11,12 +11,14 @@ macro_rules! impl_outbox_tx {
             ) -> Result<i64, crate::storage::StorageError> {
                 let content = &message.content;
                 let recipients = serde_json::json!({"to": content.to, "cc": content.cc});
+                let (credit_note_id, invoice_id) = message.about.ids();
                 let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO outbox (credit_note_id, sender, recipients, subject, body, \
-                     attachment_name, attachment, next_attempt_ms, created_at, created_by) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                    "INSERT INTO outbox (credit_note_id, invoice_id, sender, recipients, subject, \
+                     body, attachment_name, attachment, next_attempt_ms, created_at, created_by) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
                 )
-                .bind(message.credit_note_id)
+                .bind(credit_note_id)
+                .bind(invoice_id)
                 .bind(&content.sender)
                 .bind(recipients.to_string())
                 .bind(&content.subject)
@@ -48,10 +50,11 @@ macro_rules! impl_outbox_tx {
                      WHERE status = 'pending' AND next_attempt_ms <= $2 \
                      AND (claimed_until_ms IS NULL OR claimed_until_ms <= $2) \
                      ORDER BY id LIMIT $3{skip_locked}) \
-                     RETURNING id, credit_note_id, sender, recipients, subject, body, \
+                     RETURNING id, credit_note_id, invoice_id, sender, recipients, subject, body, \
                      attachment_name, attachment, attempts"
                 );
-                let rows: Vec<(i64, i64, String, String, String, String, String, Vec<u8>, i32)> =
+                #[allow(clippy::type_complexity)]
+                let rows: Vec<(i64, Option<i64>, Option<i64>, String, String, String, String, String, Vec<u8>, i32)> =
                     sqlx::query_as(&sql)
                         .bind(hold_until_ms)
                         .bind(now_ms)
@@ -59,7 +62,9 @@ macro_rules! impl_outbox_tx {
                         .fetch_all(&mut *self.tx)
                         .await?;
                 let mut messages = Vec::with_capacity(rows.len());
-                for (id, credit_note_id, sender, recipients, subject, body, name, attachment, attempts) in rows {
+                for (id, credit_note_id, invoice_id, sender, recipients, subject, body, name, attachment, attempts) in rows {
+                    let about = crate::storage::MessageAbout::from_ids(credit_note_id, invoice_id)
+                        .ok_or_else(|| crate::storage::StorageError::Corrupt(format!("outbox {id}: no document")))?;
                     let list = |field: &str| -> Result<Vec<String>, crate::storage::StorageError> {
                         let parsed: serde_json::Value = serde_json::from_str(&recipients)
                             .map_err(|e| crate::storage::StorageError::Corrupt(format!("outbox {id} recipients: {e}")))?;
@@ -70,7 +75,7 @@ macro_rules! impl_outbox_tx {
                     };
                     messages.push(crate::storage::MessageRecord {
                         id,
-                        credit_note_id,
+                        about,
                         content: crate::storage::MessageContent {
                             sender,
                             to: list("to")?,

@@ -123,6 +123,14 @@ pub trait Desk: Send + Sync + 'static {
         customer_id: i64,
         enabled: bool,
     ) -> Result<(), Problem>;
+    /// A file uploaded for import, with its preview.
+    async fn import_page(
+        &self,
+        user: &CurrentUser,
+        id: i64,
+    ) -> Result<crate::model::ImportPage, Problem>;
+    /// Imports an uploaded file.
+    async fn apply_import(&self, user: &CurrentUser, id: i64) -> Result<(), Problem>;
     /// The customer's payment reminder schedule: every `days` after the due date, or off.
     async fn set_customer_reminders(
         &self,

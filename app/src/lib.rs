@@ -68,6 +68,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/journal") view={Lazy::<JournalRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/imports") view={Lazy::<ImportsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/imports/:id") view={Lazy::<ImportRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/portal") view={Lazy::<PortalRoute>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </main>
@@ -99,6 +101,7 @@ fn TopBar() -> impl IntoView {
                                     <A href="/credit-notes">"Credit notes"</A>
                                     <A href="/customers">"Customers"</A>
                                     <A href="/journal">"Journal"</A>
+                                    {user.may(Permission::WriteInvoices).then(|| view! { <A href="/imports">"Import"</A> })}
                                     {user.may(Permission::ManageUsers).then(|| view! { <A href="/settings">"Settings"</A> })}
                                 }.into_any()
                             } else {

@@ -862,3 +862,53 @@ pub struct JournalPage {
     /// The years the FEC can be asked for: this year and the one before.
     pub fec_years: Vec<i32>,
 }
+
+/// What an import did, or would do (a preview).
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportReport {
+    /// A preview: nothing was written.
+    pub dry_run: bool,
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub invoices: Vec<ImportedInvoice>,
+}
+
+/// One invoice of the file, as the import leaves it.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportedInvoice {
+    /// The file's line of its first row (the header is line 1).
+    pub line: usize,
+    pub number: String,
+    /// `created`, `updated` or `unchanged`.
+    pub change: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = String, example = "EUR"))]
+    pub currency: Currency,
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>, example = "100.00"))]
+    pub previous_total: Option<Decimal>,
+    #[cfg_attr(feature = "ssr", schema(value_type = String, example = "120.00"))]
+    pub total: Decimal,
+    /// The new total less payments and credits.
+    #[cfg_attr(feature = "ssr", schema(value_type = String, example = "70.00"))]
+    pub outstanding: Decimal,
+    /// `pending`, or `paid` when payments and credits cover the total.
+    #[cfg_attr(feature = "ssr", schema(value_type = String, example = "pending"))]
+    pub status: InvoiceStatus,
+}
+
+/// A file uploaded for import, and what importing it does now.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportPage {
+    pub id: i64,
+    pub file_name: String,
+    pub uploaded_by: String,
+    pub uploaded_at: DateTime<Utc>,
+    /// When it was imported; a file imported again changes nothing.
+    pub applied_at: Option<DateTime<Utc>>,
+    /// What importing it does now (a preview that wrote nothing), or what is wrong with it.
+    pub preview: Result<ImportReport, crate::problem::Problem>,
+    /// Who is looking, so the page offers only what the role may do.
+    pub viewer: CurrentUser,
+}

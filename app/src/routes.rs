@@ -55,4 +55,6 @@ lazy_pages! {
     PortalRoute => pages::portal::PortalPage,
     SettingsRoute => pages::settings::SettingsPage,
     JournalRoute => pages::journal::JournalPage,
+    ImportsRoute => pages::imports::ImportsPage,
+    ImportRoute => pages::imports::ImportPreviewPage,
 }

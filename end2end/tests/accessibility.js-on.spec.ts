@@ -33,6 +33,7 @@ test('every staff screen passes axe without serious or critical violations', asy
     ['customer credits', `/customers/${customer.id}`],
     ['customer invoices', `/customers/${customer.id}?tab=invoices`],
     ['journal', '/journal'],
+    ['import', '/imports'],
   ];
   for (const [screen, path] of screens) {
     await page.goto(path);

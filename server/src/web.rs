@@ -245,6 +245,19 @@ impl Desk for Services {
         Ok(())
     }
 
+    async fn import_page(
+        &self,
+        user: &CurrentUser,
+        id: i64,
+    ) -> Result<app::model::ImportPage, Problem> {
+        Ok(Services::import_page(self, user, id).await?)
+    }
+
+    async fn apply_import(&self, user: &CurrentUser, id: i64) -> Result<(), Problem> {
+        Services::apply_import(self, user, id).await?;
+        Ok(())
+    }
+
     async fn create_customer(
         &self,
         user: &CurrentUser,
@@ -474,6 +487,10 @@ pub fn router(services: Services, leptos_options: LeptosOptions, config: WebConf
         )
         .route("/journal/fec", axum::routing::get(browser_fec))
         .route(
+            "/imports",
+            axum::routing::post(browser_import_upload).layer(crate::api::IMPORT_FILE.body_limit()),
+        )
+        .route(
             "/settings/logo",
             axum::routing::get(browser_logo)
                 .post(browser_logo_upload)
@@ -675,6 +692,29 @@ async fn browser_logo_upload(
             .map_err(Problem::from),
     };
     back_after_upload("/settings", outcome)
+}
+
+/// The import page's upload: a plain multipart post; the file is kept and its preview shown.
+async fn browser_import_upload(
+    State(state): State<AppState>,
+    session: tower_sessions::Session,
+    form: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> axum::response::Response {
+    let Some(user) = session_user(&state, &session).await else {
+        return axum::response::Redirect::to("/login?next=%2Fimports").into_response();
+    };
+    let uploaded = match crate::api::IMPORT_FILE.file(form).await {
+        Err(error) => Err(error.0),
+        Ok((name, content)) => state
+            .services
+            .upload_import(&user, &name, &content)
+            .await
+            .map_err(Problem::from),
+    };
+    match uploaded {
+        Ok(id) => axum::response::Redirect::to(&format!("/imports/{id}")).into_response(),
+        Err(problem) => back_after_upload("/imports", Err(problem)),
+    }
 }
 
 /// The seller's logo, for the Settings page to show.

@@ -21,6 +21,7 @@ pub mod credit_note_detail;
 pub mod credit_notes;
 pub mod customer_choice;
 pub mod customers;
+pub mod imports;
 pub mod invoice_detail;
 pub mod invoice_editor;
 pub mod invoices;

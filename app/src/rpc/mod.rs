@@ -3,6 +3,7 @@
 pub mod credit_notes;
 pub mod customers;
 pub mod filters;
+pub mod imports;
 pub mod invoice_editor;
 pub mod invoices;
 pub mod journal;

@@ -9,6 +9,7 @@ mod documents;
 mod einvoices;
 mod extract;
 mod idempotency;
+mod imports;
 mod input;
 mod invoices;
 mod journal;
@@ -28,7 +29,7 @@ pub use credit_notes::download_response;
 pub use documents::logo_response;
 pub use extract::{ApiError, ApiJson, ApiPath, ApiQuery, ApiUser};
 pub use journal::fec_download;
-pub use upload::{LOGO, SUPPORTING_FILE};
+pub use upload::{IMPORT_FILE, LOGO, SUPPORTING_FILE};
 
 use crate::services::Services;
 
@@ -89,6 +90,12 @@ pub fn router(services: Services) -> Router {
         .route("/invoices/{id}/pdf", get(documents::invoice_pdf))
         .route("/invoices/{id}/ubl", get(einvoices::invoice_ubl))
         .route("/invoices/{id}/reminders", post(reminders::send))
+        .route(
+            "/imports",
+            post(imports::import).layer(axum::extract::DefaultBodyLimit::max(
+                crate::services::MAX_IMPORT_BYTES,
+            )),
+        )
         .route("/invoices/{id}/factur-x", get(einvoices::invoice_facturx))
         .route(
             "/invoices/{id}/linkable-credit-notes",

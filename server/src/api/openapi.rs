@@ -4,8 +4,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    activities, auth, credit_notes, customers, documents, einvoices, invoices, journal, reminders,
-    tax,
+    activities, auth, credit_notes, customers, documents, einvoices, imports, invoices, journal,
+    reminders, tax,
 };
 
 #[derive(OpenApi)]
@@ -33,7 +33,7 @@ use super::{
         activities::tasks, activities::add_task, activities::change_task,
         journal::list, journal::fec, journal::accounts, journal::set_accounts,
         einvoices::credit_note_ubl, einvoices::credit_note_facturx, einvoices::invoice_ubl,
-        einvoices::invoice_facturx, reminders::send, reminders::schedule,
+        einvoices::invoice_facturx, reminders::send, reminders::schedule, imports::import,
     ),
     modifiers(&BearerAuth, &EveryProblem)
 )]

@@ -20,6 +20,11 @@ pub const SUPPORTING_FILE: Upload = Upload {
     max_bytes: MAX_ATTACHMENT_BYTES,
 };
 
+pub const IMPORT_FILE: Upload = Upload {
+    what: "An import file",
+    max_bytes: crate::services::MAX_IMPORT_BYTES,
+};
+
 pub const LOGO: Upload = Upload {
     what: "A logo",
     max_bytes: MAX_LOGO_BYTES,

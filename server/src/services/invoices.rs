@@ -96,6 +96,19 @@ impl Services {
         input: NewInvoiceInput,
     ) -> Result<InvoiceView, ServiceError> {
         self.authorize_caller(caller, Permission::WriteInvoices)?;
+        let mut tx = self.storage.write().await?;
+        let invoice = self.create_invoice_in(&mut tx, caller, input).await?;
+        tx.commit().await?;
+        Ok(invoice)
+    }
+
+    /// [`Services::create_invoice`] inside the caller's transaction (an import writes many).
+    pub(super) async fn create_invoice_in(
+        &self,
+        tx: &mut Box<dyn Tx>,
+        caller: Caller<'_>,
+        input: NewInvoiceInput,
+    ) -> Result<InvoiceView, ServiceError> {
         if !matches!(input.status, InvoiceStatus::Pending | InvoiceStatus::Draft) {
             return Err(rule(
                 RuleCode::ValidationError,
@@ -103,9 +116,8 @@ impl Services {
                 "A new invoice is \"pending\" or \"draft\"",
             ));
         }
-        let mut tx = self.storage.write().await?;
-        super::require_customer(&mut tx, input.customer_id).await?;
-        let lines = resolve_lines(&mut tx, input.customer_id, input.lines).await?;
+        super::require_customer(tx, input.customer_id).await?;
+        let lines = resolve_lines(tx, input.customer_id, input.lines).await?;
         let terms = InvoiceTerms {
             customer_id: input.customer_id,
             currency: input.currency,
@@ -113,18 +125,18 @@ impl Services {
             related_invoice_id: input.related_invoice_id,
             lines: &lines,
         };
-        check_invoice_content(&mut tx, &terms).await?;
+        check_invoice_content(tx, &terms).await?;
         let chosen = input
             .number
             .map(|number| number.trim().to_string())
             .filter(|number| !number.is_empty());
         let number = match chosen {
             Some(number) => {
-                check_chosen_number(&mut tx, &number).await?;
+                check_chosen_number(tx, &number).await?;
                 number
             }
             None if input.status == InvoiceStatus::Draft => draft_placeholder(),
-            None => next_free_invoice_number(&mut tx, input.issue_date.year()).await?,
+            None => next_free_invoice_number(tx, input.issue_date.year()).await?,
         };
         let id = tx
             .insert_invoice(&NewInvoice {
@@ -146,17 +158,16 @@ impl Services {
                 .await?;
         }
         self.record(
-            &mut tx,
+            tx,
             caller,
             Event::invoice(id, EventKind::InvoiceCreated, serde_json::json!({})),
         )
         .await?;
-        let invoice = super::load_invoice(&mut tx, id).await?;
+        let invoice = super::load_invoice(tx, id).await?;
         if invoice.status != InvoiceStatus::Draft {
-            self.post_invoice(&mut tx, &invoice, Posting::Forward, invoice.issue_date)
+            self.post_invoice(tx, &invoice, Posting::Forward, invoice.issue_date)
                 .await?;
         }
-        tx.commit().await?;
         Ok(invoice)
     }
 

@@ -11,6 +11,7 @@ mod einvoices;
 mod error;
 mod fec;
 mod idempotency;
+mod imports;
 mod invoices;
 mod journal;
 mod lines;
@@ -32,6 +33,7 @@ use crate::storage::{EventKind, Storage};
 /// What list requests filter and page by (the doors build these; storage reads them).
 pub use crate::storage::{CreditNoteFilter, InvoiceFilter, Page};
 pub use activities::{MAX_ATTACHMENT_BYTES, NewTaskInput};
+pub use app::model::{ImportReport, ImportedInvoice};
 pub use auth::{
     Caller, MAX_EMAIL_BYTES, NewUserInput, THROTTLE_RETENTION, TOKEN_LIFETIME_DAYS, throttle_keys,
 };
@@ -40,6 +42,7 @@ pub use documents::RenderedFile;
 pub use einvoices::EInvoiceFormat;
 pub use error::ServiceError;
 pub use idempotency::{KEEP_HOURS as IDEMPOTENCY_KEEP_HOURS, KeyClaim, StoredAnswer};
+pub use imports::{IMPORT_COLUMNS, MAX_IMPORT_BYTES};
 pub use invoices::{NewCustomerInput, NewInvoiceInput, TimelineEvent};
 pub use lines::LineDraft;
 pub use linking::LinkableNote;

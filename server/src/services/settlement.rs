@@ -53,6 +53,17 @@ pub struct CreditNoteChanges {
     pub charge: Option<Charge>,
 }
 
+/// Whose rules an invoice edit follows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum EditRules {
+    /// The editor: a draft or pending invoice, no credit notes linked.
+    Editor,
+    /// An import, the system of record for what invoices say: a pending or paid invoice,
+    /// credit notes linked or not; only the total may not fall below what was paid and
+    /// credited.
+    Import,
+}
+
 impl Services {
     /// Stores an invoice's new paid and credited amounts and status, and records a status
     /// change on its timeline.
@@ -274,7 +285,40 @@ impl Services {
     ) -> Result<InvoiceView, ServiceError> {
         self.authorize(user, InvoiceAction::Edit.permission())?;
         let mut tx = self.storage.write().await?;
-        let invoice = load_invoice_for(&mut tx, id, InvoiceAction::Edit).await?;
+        let updated = self
+            .edit_invoice_in(&mut tx, Caller::User(user), id, changes, EditRules::Editor)
+            .await?;
+        tx.commit().await?;
+        Ok(updated)
+    }
+
+    /// [`Services::edit_invoice`] inside the caller's transaction (an import writes many),
+    /// under the editor's rules or an import's.
+    pub(super) async fn edit_invoice_in(
+        &self,
+        tx: &mut Box<dyn crate::storage::Tx>,
+        caller: Caller<'_>,
+        id: i64,
+        changes: InvoiceChanges,
+        rules: EditRules,
+    ) -> Result<InvoiceView, ServiceError> {
+        let invoice = match rules {
+            EditRules::Editor => load_invoice_for(tx, id, InvoiceAction::Edit).await?,
+            EditRules::Import => {
+                let invoice = load_invoice(tx, id).await?;
+                if !matches!(invoice.status, InvoiceStatus::Pending | InvoiceStatus::Paid) {
+                    return Err(rule(
+                        RuleCode::InvalidStatus,
+                        "number",
+                        format!(
+                            "A {} invoice is not changed by an import",
+                            invoice.status.label().to_lowercase()
+                        ),
+                    ));
+                }
+                invoice
+            }
+        };
         let customer_id = changes.customer_id.unwrap_or(invoice.customer_id);
         let currency = changes.currency.unwrap_or(invoice.currency);
         let moved = customer_id != invoice.customer_id;
@@ -296,14 +340,14 @@ impl Services {
                     ),
                 ));
             }
-            require_customer(&mut tx, customer_id).await?;
+            require_customer(tx, customer_id).await?;
         }
         let lines = match changes.lines {
-            Some(drafts) => resolve_lines(&mut tx, customer_id, drafts).await?,
+            Some(drafts) => resolve_lines(tx, customer_id, drafts).await?,
             None => invoice.lines.iter().map(|l| l.input()).collect(),
         };
         check_invoice_content(
-            &mut tx,
+            tx,
             &InvoiceTerms {
                 customer_id,
                 currency,
@@ -334,8 +378,8 @@ impl Services {
         tx.update_invoice(id, customer_id, currency, due_date, &content, self.now())
             .await?;
         self.record(
-            &mut tx,
-            Caller::User(user),
+            tx,
+            caller,
             Event::invoice(
                 id,
                 EventKind::InvoiceEdited,
@@ -343,28 +387,32 @@ impl Services {
             ),
         )
         .await?;
-        let updated = load_invoice(&mut tx, id).await?;
+        let updated = load_invoice(tx, id).await?;
         if invoice.status != InvoiceStatus::Draft {
             // What the invoice said is reversed; what it says now is posted.
             let today = self.now().date_naive();
-            self.post_invoice(&mut tx, &invoice, Posting::Reversal, today)
+            self.post_invoice(tx, &invoice, Posting::Reversal, today)
                 .await?;
-            self.post_invoice(&mut tx, &updated, Posting::Forward, today)
+            self.post_invoice(tx, &updated, Posting::Forward, today)
                 .await?;
         }
-        // A new total equal to what was paid and credited settles the invoice.
-        if updated.status == InvoiceStatus::Pending
+        // A new total equal to what was paid and credited settles the invoice; a higher one
+        // opens a paid invoice again (only an import changes a paid invoice).
+        let settles = updated.status == InvoiceStatus::Pending
             && updated.outstanding().is_zero()
-            && !settled.is_zero()
-        {
+            && !settled.is_zero();
+        let reopens = updated.status == InvoiceStatus::Paid && !updated.outstanding().is_zero();
+        if settles || reopens {
             let mut balance = updated.balance();
-            balance.status = InvoiceStatus::Paid;
-            self.write_invoice_balance(&mut tx, &updated.balance(), &balance, Caller::User(user))
+            balance.status = if settles {
+                InvoiceStatus::Paid
+            } else {
+                InvoiceStatus::Pending
+            };
+            self.write_invoice_balance(tx, &updated.balance(), &balance, caller)
                 .await?;
         }
-        let updated = load_invoice(&mut tx, id).await?;
-        tx.commit().await?;
-        Ok(updated)
+        load_invoice(tx, id).await
     }
 
     /// Pays part of a credit note out to the customer.

@@ -13,6 +13,7 @@ mod auth;
 mod group_commit;
 mod housekeeping;
 mod idempotency;
+mod imports;
 mod journal;
 mod ledger;
 mod outbox;
@@ -33,6 +34,7 @@ pub use audit::AuditTx;
 pub use auth::AuthTx;
 pub use housekeeping::{PurgeCutoffs, Purged};
 pub use idempotency::IdempotencyTx;
+pub use imports::{ImportTx, ImportUpload};
 pub use journal::{
     JournalEntryRecord, JournalFilter, JournalLineRecord, JournalTx, NewJournalEntry,
 };
@@ -163,6 +165,7 @@ pub trait Tx:
     + SealTx
     + JournalTx
     + ReminderTx
+    + ImportTx
     + Send
 {
     async fn commit(self: Box<Self>) -> Result<(), StorageError>;

@@ -18,6 +18,7 @@ pub mod activities;
 pub mod audit;
 pub mod auth;
 pub mod idempotency;
+pub mod imports;
 pub mod journal;
 pub mod ledger;
 pub mod lists;
@@ -638,6 +639,7 @@ macro_rules! impl_sql_tx {
         crate::storage::sql::seals::impl_seal_tx!($db);
         crate::storage::sql::journal::impl_journal_tx!($db);
         crate::storage::sql::reminders::impl_reminder_tx!($db);
+        crate::storage::sql::imports::impl_import_tx!($db);
 
         #[async_trait::async_trait]
         impl crate::storage::Tx for crate::storage::sql::SqlTx<$db> {

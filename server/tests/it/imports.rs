@@ -1,0 +1,231 @@
+//! CSV imports of invoices on SQLite and PostgreSQL: a preview that writes nothing, invoices
+//! created, updated (outstanding recomputed after payments and credits) and left alone, the
+//! same file twice changing nothing, and every bad row named with nothing written.
+
+use crate::common;
+
+use app::domain::Role;
+use common::{ApiClient as Api, TestApp};
+use serde_json::{Value, json};
+
+const HEADER: &str = "number,customer,currency,issue_date,due_date,description,quantity,unit_price,discount_percent,tax_rate\n";
+
+/// Two invoices: INV-IMP-1 for Acme GmbH (2 chairs at 100.00 and a desk at 50.00 less 10 %,
+/// all at 20 %: 294.00) and INV-IMP-2 for Globex (288.00).
+fn file(chairs: &str) -> String {
+    format!(
+        "{HEADER}INV-IMP-1,Acme GmbH,EUR,2026-03-01,2026-03-31,Chairs,{chairs},100.00,,20\n\
+         INV-IMP-1,Acme GmbH,EUR,2026-03-01,2026-03-31,Desk,1,50.00,10,20\n\
+         INV-IMP-2,Globex,EUR,2026-03-05,,Consulting,3,80.00,0,20\n"
+    )
+}
+
+async fn import(api: &Api<'_>, csv: &str, dry_run: bool) -> (u16, Value) {
+    api.send(
+        api.app
+            .client
+            .post(api.app.url(&format!("/api/v1/imports?dry_run={dry_run}")))
+            .header("content-type", "text/csv")
+            .body(csv.to_string()),
+    )
+    .await
+}
+
+/// The invoice with this number, as the API shows it; `Null` when there is none.
+async fn invoice(api: &Api<'_>, number: &str) -> Value {
+    let (status, body) = api.get(&format!("/invoices?number={number}")).await;
+    assert_eq!(status, 200, "{body}");
+    body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|invoice| invoice["number"] == number)
+        .cloned()
+        .unwrap_or(Value::Null)
+}
+
+fn changes(report: &Value) -> Vec<(String, String)> {
+    report["invoices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|invoice| {
+            (
+                invoice["number"].as_str().unwrap().to_string(),
+                invoice["change"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn pair(number: &str, change: &str) -> (String, String) {
+    (number.to_string(), change.to_string())
+}
+
+on_both_backends! {
+    async fn an_import_creates_updates_and_recomputes_what_is_owed_and_twice_changes_nothing(db) {
+        let app = TestApp::spawn(db).await;
+        let admin = Api::new(&app, Role::Administrator).await;
+        let acme = admin.customer("Acme GmbH", "EUR").await;
+        admin.customer("Globex", "EUR").await;
+
+        // The preview says what would happen, and writes nothing.
+        let (status, preview) = import(&admin, &file("2"), true).await;
+        assert_eq!(status, 200, "{preview}");
+        assert_eq!((preview["dry_run"].as_bool(), preview["created"].as_u64()), (Some(true), Some(2)));
+        assert_eq!(preview["invoices"][0]["total"], "294.00");
+        assert_eq!(preview["invoices"][1]["line"], 4);
+        assert_eq!(invoice(&admin, "INV-IMP-1").await, Value::Null, "a preview writes nothing");
+
+        let (status, report) = import(&admin, &file("2"), false).await;
+        assert_eq!(status, 200, "{report}");
+        assert_eq!(changes(&report), [pair("INV-IMP-1", "created"), pair("INV-IMP-2", "created")]);
+        let first = invoice(&admin, "INV-IMP-1").await;
+        assert_eq!((first["total"].as_str(), first["status"].as_str()), (Some("294.00"), Some("pending")));
+        assert_eq!(first["customer_id"], acme);
+        assert_eq!(invoice(&admin, "INV-IMP-2").await["due_date"], Value::Null);
+
+        // The same file again changes nothing.
+        let (status, again) = import(&admin, &file("2"), false).await;
+        assert_eq!(status, 200, "{again}");
+        assert_eq!((again["created"].as_u64(), again["updated"].as_u64(), again["unchanged"].as_u64()), (Some(0), Some(0), Some(2)));
+        let (_, timeline) = admin.get(&format!("/invoices/{}/timeline", first["id"])).await;
+        assert_eq!(timeline["items"].as_array().unwrap().len(), 1, "only its creation: {timeline}");
+
+        // Paid 50.00, credited 20.00; a new total recomputes what is owed.
+        let id = first["id"].as_i64().unwrap();
+        let (status, body) = admin.post(&format!("/invoices/{id}/payments"), json!({"amount": "50.00", "date": "2026-03-10"})).await;
+        assert_eq!(status, 201, "{body}");
+        let note = admin.note(acme, "EUR", "20.00").await;
+        let (status, body) = admin.post(&format!("/invoices/{id}/allocations"), json!({"allocations": [{"credit_note_id": note["id"]}]})).await;
+        assert_eq!(status, 201, "{body}");
+        let (status, report) = import(&admin, &file("3"), false).await;
+        assert_eq!(status, 200, "{report}");
+        assert_eq!(changes(&report), [pair("INV-IMP-1", "updated"), pair("INV-IMP-2", "unchanged")]);
+        let updated = &report["invoices"][0];
+        assert_eq!((updated["previous_total"].as_str(), updated["total"].as_str()), (Some("294.00"), Some("414.00")));
+        assert_eq!(updated["outstanding"], "344.00", "414.00 − 50.00 paid − 20.00 credited");
+        let now = invoice(&admin, "INV-IMP-1").await;
+        assert_eq!((now["total"].as_str(), now["credited_amount"].as_str(), now["paid_amount"].as_str()), (Some("414.00"), Some("20.00"), Some("50.00")));
+
+        // A total below what was paid and credited is refused on its row; nothing changes.
+        let below = format!("{HEADER}INV-IMP-1,Acme GmbH,EUR,2026-03-01,2026-03-31,Chairs,1,10.00,,20\n");
+        let (status, problem) = import(&admin, &below, false).await;
+        assert_eq!((status, problem["code"].as_str()), (422, Some("import_invalid")), "{problem}");
+        assert_eq!(problem["errors"][0]["field"], "rows[2]", "the invoice's first row");
+        assert!(problem["errors"][0]["message"].as_str().unwrap().contains("below"), "{problem}");
+        assert_eq!(invoice(&admin, "INV-IMP-1").await["total"], "414.00");
+
+        // Exactly what was paid and credited: the invoice is paid, and says so in the report.
+        let settled = format!("{HEADER}INV-IMP-1,Acme GmbH,EUR,2026-03-01,2026-03-31,Settlement,1,70.00,,0\n");
+        let (status, report) = import(&admin, &settled, false).await;
+        assert_eq!(status, 200, "{report}");
+        assert_eq!((report["invoices"][0]["status"].as_str(), report["invoices"][0]["outstanding"].as_str()), (Some("paid"), Some("0.00")));
+        // Back to the larger total: open again, the credit and the payment kept.
+        let (status, report) = import(&admin, &file("3"), false).await;
+        assert_eq!(status, 200, "{report}");
+        let reopened = invoice(&admin, "INV-IMP-1").await;
+        assert_eq!((reopened["status"].as_str(), reopened["credited_amount"].as_str()), (Some("pending"), Some("20.00")));
+        assert_eq!(report["invoices"][0]["outstanding"], "344.00");
+    }
+
+    async fn every_bad_row_is_named_and_nothing_is_written(db) {
+        let app = TestApp::spawn(db).await;
+        let admin = Api::new(&app, Role::Administrator).await;
+        admin.customer("Acme GmbH", "EUR").await;
+        admin.customer("Twin", "EUR").await;
+        admin.customer("Twin", "EUR").await;
+        let csv = format!(
+            "{HEADER}INV-OK-1,Acme GmbH,EUR,2026-03-01,,Chairs,1,10.00,,20\n\
+             INV-BAD-1,Acme GmbH,EUR,2026-13-01,,Chairs,1,10.00,,20\n\
+             INV-BAD-2,Acme GmbH,EUR,2026-03-01,,Chairs,one,10.00,,20\n\
+             INV-BAD-3,Nobody Ltd,EUR,2026-03-01,,Chairs,1,10.00,,20\n\
+             INV-BAD-4,Twin,EUR,2026-03-01,,Chairs,1,10.00,,20\n\
+             INV-OK-1,Acme GmbH,USD,2026-03-01,,Desk,1,10.00,,20\n"
+        );
+        let (status, problem) = import(&admin, &csv, false).await;
+        assert_eq!((status, problem["code"].as_str()), (422, Some("import_invalid")), "{problem}");
+        let fields: Vec<&str> = problem["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+        assert_eq!(fields, ["rows[3].issue_date", "rows[4].quantity", "rows[7].currency"], "{problem}");
+        // Rows that read well but refer to what is not there: named too.
+        let csv = format!(
+            "{HEADER}INV-OK-1,Acme GmbH,EUR,2026-03-01,,Chairs,1,10.00,,20\n\
+             INV-BAD-3,Nobody Ltd,EUR,2026-03-01,,Chairs,1,10.00,,20\n\
+             INV-BAD-4,Twin,EUR,2026-03-01,,Chairs,1,10.00,,20\n\
+             INV-BAD-5,Acme GmbH,EUR,2026-03-01,,Chairs,-1,10.00,,20\n"
+        );
+        let (status, problem) = import(&admin, &csv, false).await;
+        assert_eq!(status, 422, "{problem}");
+        let fields: Vec<&str> = problem["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+        assert_eq!(fields, ["rows[3].customer", "rows[4].customer", "rows[5]"], "{problem}");
+        assert_eq!(invoice(&admin, "INV-OK-1").await, Value::Null, "a good row is not written when another is bad");
+
+        // The header: unknown and missing columns.
+        let (status, problem) = import(&admin, "number,customer,colour\nINV-1,Acme GmbH,red\n", false).await;
+        assert_eq!(status, 422);
+        let fields: Vec<&str> = problem["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+        assert!(fields.contains(&"rows[1].colour") && fields.contains(&"rows[1].unit_price"), "{fields:?}");
+        assert_eq!(import(&admin, "", false).await.0, 422);
+
+        // Who may import, and a clear answer to a bad query.
+        let sales = Api::new(&app, Role::Sales).await;
+        assert_eq!(import(&sales, &file("2"), true).await.0, 403);
+        let (status, body) = admin
+            .send(app.client.post(app.url("/api/v1/imports?dry_run=maybe")).header("content-type", "text/csv").body(file("2")))
+            .await;
+        assert_eq!((status, body["errors"][0]["field"].as_str()), (422, Some("dry_run")));
+    }
+
+    async fn a_file_is_uploaded_previewed_and_imported_in_the_browser(db) {
+        let app = TestApp::spawn(db).await;
+        let admin = Api::new(&app, Role::Administrator).await;
+        admin.customer("Acme GmbH", "EUR").await;
+        admin.customer("Globex", "EUR").await;
+        let manager = app.session(Role::CreditManager).await;
+        let upload = |session: &'_ common::SessionClient<'_>, content: String| {
+            let part = reqwest::multipart::Part::bytes(content.into_bytes()).file_name("march.csv");
+            session.browser.post(app.url("/imports"))
+                .header("origin", app.url(""))
+                .multipart(reqwest::multipart::Form::new().part("file", part))
+                .send()
+        };
+        let (_, page) = manager.page("/imports").await;
+        assert!(page.contains(r#"action="/imports""#) && page.contains("multipart/form-data"), "{page}");
+
+        // A bad file: its errors on their lines, nothing to import.
+        let response = upload(&manager, format!("{HEADER}INV-IMP-9,Nobody Ltd,EUR,2026-03-01,,Chairs,1,10.00,,20\n")).await.unwrap();
+        assert_eq!(response.status(), 303);
+        let bad = response.headers()["location"].to_str().unwrap().to_string();
+        let (_, page) = manager.page(&bad).await;
+        assert!(page.contains("Errors in the file") && page.contains("No customer is named"), "{page}");
+        assert!(!page.contains("Import: create"), "{page}");
+
+        // A good one: the preview, then the import.
+        let response = upload(&manager, file("2")).await.unwrap();
+        let location = response.headers()["location"].to_str().unwrap().to_string();
+        assert!(location.starts_with("/imports/"), "{location}");
+        let (_, page) = manager.page(&location).await;
+        assert!(page.contains("2 to create, 0 to update, 0 unchanged") && page.contains("INV-IMP-1"), "{page}");
+        assert!(page.contains("Not yet: this is a preview"), "{page}");
+        assert_eq!(invoice(&admin, "INV-IMP-1").await, Value::Null, "the preview wrote nothing");
+        let id = location.trim_start_matches("/imports/").to_string();
+        let (status, body) = manager.rpc("apply_import", &[("import_id", &id)]).await;
+        assert!(status < 400, "{status} {body}");
+        assert_eq!(invoice(&admin, "INV-IMP-1").await["total"], "294.00");
+        let (_, page) = manager.page(&location).await;
+        assert!(page.contains("0 to create, 0 to update, 2 unchanged") && page.contains("Imported 20"), "{page}");
+
+        // Sales may not import; an empty upload is refused beside the field.
+        let sales = app.session(Role::Sales).await;
+        let response = upload(&sales, file("2")).await.unwrap();
+        let refused = response.headers()["location"].to_str().unwrap().to_string();
+        assert!(refused.starts_with("/imports?upload_error="), "{refused}");
+        assert_eq!(sales.rpc("apply_import", &[("import_id", &id)]).await.0, 403);
+        let (status, _) = sales.page(&location).await;
+        assert_eq!(status, 403);
+        let response = upload(&manager, String::new()).await.unwrap();
+        let back = response.headers()["location"].to_str().unwrap().to_string();
+        let (_, page) = manager.page(&back).await;
+        assert!(page.contains("Choose a CSV file"), "{page}");
+    }
+}

@@ -324,7 +324,12 @@ impl Services {
         let moved = customer_id != invoice.customer_id;
         if moved || currency != invoice.currency {
             let payments = tx.payment_count(id).await?;
-            let notes = tx.related_credit_note_count(id).await?;
+            // Notes that credit it, and notes applied to it (an import may change a linked
+            // invoice): their amounts are in its currency, for its customer.
+            let notes = tx
+                .related_credit_note_count(id)
+                .await?
+                .saturating_add(i64::try_from(invoice.allocations.len()).unwrap_or(i64::MAX));
             if payments > 0 || notes > 0 {
                 let (field, what) = if moved {
                     ("customer_id", "customer")

@@ -108,6 +108,14 @@ on_both_backends! {
         let now = invoice(&admin, "INV-IMP-1").await;
         assert_eq!((now["total"].as_str(), now["credited_amount"].as_str(), now["paid_amount"].as_str()), (Some("414.00"), Some("20.00"), Some("50.00")));
 
+        // Its customer and currency stay: the payment and the credit are in EUR, for Acme.
+        let dollars = file("3").replace("INV-IMP-1,Acme GmbH,EUR", "INV-IMP-1,Acme GmbH,USD");
+        let (status, problem) = import(&admin, &dollars, false).await;
+        assert_eq!((status, problem["errors"][0]["field"].as_str()), (422, Some("rows[2].currency")), "{problem}");
+        let globex = file("3").replace("INV-IMP-1,Acme GmbH", "INV-IMP-1,Globex");
+        let (status, problem) = import(&admin, &globex, false).await;
+        assert_eq!((status, problem["errors"][0]["field"].as_str()), (422, Some("rows[2].customer")), "{problem}");
+
         // A total below what was paid and credited is refused on its row; nothing changes.
         let below = format!("{HEADER}INV-IMP-1,Acme GmbH,EUR,2026-03-01,2026-03-31,Chairs,1,10.00,,20\n");
         let (status, problem) = import(&admin, &below, false).await;

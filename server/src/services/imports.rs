@@ -99,8 +99,24 @@ fn date(text: &str) -> Result<Option<NaiveDate>, String> {
 }
 
 /// Reads the file's rows, each error on its row and column.
+/// The file without a UTF-8 byte order mark (spreadsheets write one), and its delimiter: a
+/// semicolon when the header has semicolons and no comma (spreadsheets in locales with a
+/// decimal comma write that), else a comma.
+fn dialect(csv: &[u8]) -> (&[u8], u8) {
+    let csv = csv.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(csv);
+    let header = csv.split(|byte| *byte == b'\n').next().unwrap_or_default();
+    let delimiter = if header.contains(&b';') && !header.contains(&b',') {
+        b';'
+    } else {
+        b','
+    };
+    (csv, delimiter)
+}
+
 fn read_rows(csv: &[u8], errors: &mut RowErrors) -> Vec<Row> {
+    let (csv, delimiter) = dialect(csv);
     let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
         .trim(csv::Trim::All)
         .flexible(false)
         .from_reader(csv);
@@ -520,5 +536,41 @@ impl Services {
         tx.import_upload(id)
             .await?
             .ok_or(ServiceError::NotFound("The uploaded file"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spreadsheet_files_read_like_plain_ones() {
+        let plain = "number,customer\nINV-1,Acme\n";
+        assert_eq!(dialect(plain.as_bytes()), (plain.as_bytes(), b','));
+        let excel = b"\xEF\xBB\xBFnumber;customer\nINV-1;Acme, Inc.\n";
+        let (body, delimiter) = dialect(excel);
+        assert_eq!((body.first(), delimiter), (Some(&b'n'), b';'));
+        // A comma in the header wins: commas may sit in quoted texts of later rows only.
+        assert_eq!(dialect(b"number,customer;x\n").1, b',');
+    }
+
+    #[test]
+    fn a_semicolon_file_with_a_byte_order_mark_reads_every_column() {
+        let file = "\u{feff}number;customer;currency;issue_date;due_date;description;quantity;\
+                    unit_price;discount_percent;tax_rate\n\
+                    INV-1;Acme, Inc.;EUR;2026-03-01;;Chairs;2;100.00;;20\n";
+        let mut errors = RowErrors::default();
+        let rows = read_rows(file.as_bytes(), &mut errors);
+        assert!(
+            errors.0.is_empty(),
+            "{:?}",
+            errors.0.iter().map(|e| &e.message).collect::<Vec<_>>()
+        );
+        assert_eq!(rows.len(), 1);
+        assert_eq!(
+            (rows[0].number.as_str(), rows[0].customer.as_str()),
+            ("INV-1", "Acme, Inc.")
+        );
+        assert_eq!(rows[0].draft.quantity, Decimal::from(2));
     }
 }

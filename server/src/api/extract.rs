@@ -251,6 +251,10 @@ const REQUEST_CODES: &[&str] = &[
     "unsupported_media_type",
     "too_many_requests",
     "template_error",
+    "seller_missing",
+    "not_final",
+    "einvoice_incomplete",
+    "import_invalid",
     "internal_error",
 ];
 

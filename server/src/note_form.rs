@@ -121,6 +121,7 @@ pub async fn save_from_form(
                     reason_category,
                     billing_address,
                     shipping_address,
+                    external_reference: None,
                 },
             };
             services

@@ -10,7 +10,7 @@ use app::backend::{
 use app::domain::AllocationRequest;
 use app::model::{
     CreditFromInvoicePage, CreditNoteListPage, CreditNotePage, CreditNoteQuery, CurrentUser,
-    DocumentKind, InvoicePage, InvoiceView, NewCreditNotePage, PortalView,
+    DocumentKind, ImportKind, InvoicePage, InvoiceView, NewCreditNotePage, PortalView,
 };
 use app::problem::Problem;
 use app::{App, shell};
@@ -24,7 +24,7 @@ use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
-use crate::services::{EInvoiceFormat, Services};
+use crate::services::{EInvoiceFormat, ServiceError, Services};
 
 /// A browser session ends after this long without a request.
 pub const IDLE_SESSION_MINUTES: i64 = 60;
@@ -703,11 +703,25 @@ async fn browser_import_upload(
     let Some(user) = session_user(&state, &session).await else {
         return axum::response::Redirect::to("/login?next=%2Fimports").into_response();
     };
-    let uploaded = match crate::api::IMPORT_FILE.file(form).await {
+    let uploaded = match crate::api::IMPORT_FILE.form(form).await {
         Err(error) => Err(error.0),
-        Ok((name, content)) => state
+        Ok(form) => match form.fields.get("kind").map(String::as_str) {
+            None => Ok(ImportKind::Invoices),
+            Some(kind) => ImportKind::parse(kind).ok_or_else(|| {
+                Problem::from(ServiceError::Rules(vec![app::domain::Violation::new(
+                    app::domain::RuleCode::ValidationError,
+                    Some("kind".into()),
+                    "Choose invoices or credit notes",
+                )]))
+            }),
+        }
+        .map(|kind| (kind, form)),
+    };
+    let uploaded = match uploaded {
+        Err(problem) => Err(problem),
+        Ok((kind, form)) => state
             .services
-            .upload_import(&user, &name, &content)
+            .upload_import(&user, kind, &form.file_name, &form.content)
             .await
             .map_err(Problem::from),
     };

@@ -162,6 +162,9 @@ fn CreditNoteDetail(
             <dt>"Latest ship date"</dt><dd>{note.ship_date.map(|date| date.to_string()).unwrap_or_else(|| "—".into())}</dd>
             <dt>"Reason category"</dt><dd>{note.reason_category.map(|c| c.label()).unwrap_or("—")}</dd>
             <dt>"Reason"</dt><dd>{note.reason.clone().unwrap_or_else(|| "—".into())}</dd>
+            {note.external_reference.clone().map(|reference| view! {
+                <dt>"Imported as"</dt><dd>{reference}</dd>
+            })}
             <dt>"Billing address"</dt><dd>{note.billing_address.one_line()}</dd>
             <dt>"Shipping address"</dt><dd>{note.shipping_address.one_line()}</dd>
             <dt>"Subtotal"</dt><dd class="num">{money(note.subtotal)}</dd>

@@ -88,6 +88,7 @@ pub async fn create(
                 reason_category: request.reason_category,
                 billing_address: request.billing_address,
                 shipping_address: request.shipping_address,
+                external_reference: None,
             },
         })
     })?;

@@ -57,6 +57,15 @@ impl Upload {
         self,
         form: Result<Multipart, MultipartRejection>,
     ) -> Result<(String, Vec<u8>), ApiError> {
+        let form = self.form(form).await?;
+        Ok((form.file_name, form.content))
+    }
+
+    /// A multipart upload: its `file` part, and its other (text) fields.
+    pub async fn form(
+        self,
+        form: Result<Multipart, MultipartRejection>,
+    ) -> Result<UploadForm, ApiError> {
         let mut form = form.map_err(|rejection| {
             problem(
                 415,
@@ -75,17 +84,39 @@ impl Upload {
                 )
             }
         };
+        let mut file = None;
+        let mut fields = std::collections::BTreeMap::new();
         while let Some(field) = form.next_field().await.map_err(unreadable)? {
-            if field.name() == Some("file") {
-                let name = field.file_name().unwrap_or_default().to_string();
-                let content = field.bytes().await.map_err(unreadable)?;
-                return Ok((name, content.to_vec()));
+            match field.name().map(str::to_string) {
+                Some(name) if name == "file" => {
+                    let file_name = field.file_name().unwrap_or_default().to_string();
+                    let content = field.bytes().await.map_err(unreadable)?;
+                    file = Some((file_name, content.to_vec()));
+                }
+                Some(name) => {
+                    fields.insert(name, field.text().await.map_err(unreadable)?);
+                }
+                None => {}
             }
         }
-        Err(problem(
-            422,
-            "validation_error",
-            "Send the file as the multipart field `file`",
-        ))
+        let Some((file_name, content)) = file else {
+            return Err(problem(
+                422,
+                "validation_error",
+                "Send the file as the multipart field `file`",
+            ));
+        };
+        Ok(UploadForm {
+            file_name,
+            content,
+            fields,
+        })
     }
+}
+
+/// An uploaded file and the form's other fields.
+pub struct UploadForm {
+    pub file_name: String,
+    pub content: Vec<u8>,
+    pub fields: std::collections::BTreeMap<String, String>,
 }

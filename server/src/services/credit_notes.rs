@@ -13,7 +13,7 @@ use serde_json::json;
 use super::journal::Posting;
 use super::lines::{LineDraft, credit_content_record, resolve_lines};
 use super::{Caller, Event, ServiceError, Services, load_note, load_note_for, rule, views};
-use crate::storage::{CreditNoteFilter, EventKind, NewCreditNote, Page};
+use crate::storage::{CreditNoteFilter, EventKind, NewCreditNote, Page, Tx};
 
 #[derive(Clone, Debug)]
 pub struct NewCreditNoteInput {
@@ -34,6 +34,8 @@ pub struct NoteParticulars {
     pub reason_category: Option<app::domain::ReasonCategory>,
     pub billing_address: Option<Address>,
     pub shipping_address: Option<Address>,
+    /// The number the note had in the system it is imported from.
+    pub external_reference: Option<String>,
 }
 
 /// A created credit note and the warnings that did not block it.
@@ -76,13 +78,26 @@ impl Services {
     ) -> Result<CreatedCreditNote, ServiceError> {
         self.authorize_caller(caller, Permission::WriteCreditNotes)?;
         let mut tx = self.storage.write().await?;
+        let created = self.create_credit_note_in(&mut tx, caller, input).await?;
+        tx.commit().await?;
+        Ok(created)
+    }
+
+    /// [`Self::create_credit_note`] inside the caller's transaction (an import's).
+    pub(super) async fn create_credit_note_in(
+        &self,
+        tx: &mut Box<dyn Tx>,
+        caller: Caller<'_>,
+        input: NewCreditNoteInput,
+    ) -> Result<CreatedCreditNote, ServiceError> {
+        self.authorize_caller(caller, Permission::WriteCreditNotes)?;
         // Lock order: the related invoice (an invoice) before anything else.
         let invoice = match input.related_invoice_id {
-            Some(invoice_id) => Some(super::related_invoice(&mut tx, invoice_id).await?),
+            Some(invoice_id) => Some(super::related_invoice(tx, invoice_id).await?),
             None => None,
         };
-        let customer = super::load_customer(&mut tx, input.customer_id).await?;
-        let lines = resolve_lines(&mut tx, input.customer_id, input.lines).await?;
+        let customer = super::load_customer(tx, input.customer_id).await?;
+        let lines = resolve_lines(tx, input.customer_id, input.lines).await?;
         let content = CreditContent::from_parts(lines, input.charge)?;
         let violations = content.validate(input.currency);
         if !violations.is_empty() {
@@ -142,13 +157,14 @@ impl Services {
                     .shipping_address
                     .unwrap_or(customer.shipping_address),
                 related_invoice_id: input.related_invoice_id,
+                external_reference: input.particulars.external_reference,
                 content: stored_content,
                 charge,
                 created_at: self.now(),
             })
             .await?;
         self.record(
-            &mut tx,
+            tx,
             caller,
             Event::both(
                 input.related_invoice_id,
@@ -158,8 +174,7 @@ impl Services {
             ),
         )
         .await?;
-        let note = load_note(&mut tx, id).await?;
-        tx.commit().await?;
+        let note = load_note(tx, id).await?;
         Ok(CreatedCreditNote { note, warnings })
     }
 

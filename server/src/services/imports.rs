@@ -1,55 +1,74 @@
-//! Importing invoices from CSV: one row per invoice line, the invoice's number on each row.
-//! Every row is read and checked first; then every invoice is written in one transaction, under
-//! the same services (and rules) as the editor and the API, and that transaction is rolled
-//! back on any refusal or for a preview. So a file is imported whole or not at all, a preview
-//! says exactly what the import would do, and the same file twice changes nothing.
+//! Importing invoices or credit notes from CSV: one row per document line, the document's
+//! number on each row. Every row is read and checked first; then every document is written in
+//! one transaction, under the same services (and rules) as the editors and the API, and that
+//! transaction is rolled back on any refusal or for a preview. So a file is imported whole or
+//! not at all, a preview says exactly what the import would do, and the same file twice
+//! changes nothing.
 //!
 //! An invoice is matched by number: a new number creates an issued invoice; a known one is
 //! updated when its lines or due date differ, its outstanding amount recomputed as the new total
 //! less payments and credits. A new total below what was already paid and credited is refused
 //! for that invoice: nothing is marked paid silently and no credit is lost.
+//!
+//! A credit note is matched by the number it had in the system it comes from (kept as its
+//! external reference), or by its own `CN-` number. A new one is created as a draft: it is
+//! approved and finalized here, so the gapless series only ever holds notes finalized here. A
+//! draft or pending note is updated; a finalized one is locked, and a row that would change it
+//! is refused.
 
 use std::collections::BTreeMap;
 
-use app::domain::{Currency, InvoiceKind, InvoiceStatus, Permission, parse_decimal};
-use app::model::{CurrentUser, ImportPage, ImportReport, ImportedInvoice, InvoiceView};
+use app::domain::{
+    Currency, InvoiceKind, InvoiceStatus, Permission, ReasonCategory, is_finalized, parse_decimal,
+};
+use app::model::{
+    CreditNoteView, CurrentUser, ImportFormat, ImportKind, ImportPage, ImportReport,
+    ImportedCreditNote, ImportedInvoice, InvoiceView,
+};
 use app::problem::{FieldProblem, Problem};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use super::credit_notes::{NewCreditNoteInput, NoteParticulars};
 use super::invoices::NewInvoiceInput;
 use super::lines::LineDraft;
-use super::settlement::{EditRules, InvoiceChanges};
-use super::{Caller, ServiceError, Services, load_invoice};
+use super::settlement::{CreditNoteChanges, EditRules, InvoiceChanges};
+use super::{Caller, ServiceError, Services, load_invoice, load_note};
+use crate::storage::Tx;
 
 /// A file is at most this large (the API's body limit says the same).
 pub const MAX_IMPORT_BYTES: usize = 5 * 1024 * 1024;
 /// …and has at most this many rows.
 const MAX_IMPORT_ROWS: usize = 20_000;
 
-/// The columns, in any order; `due_date` and `discount_percent` may be left blank.
-pub const IMPORT_COLUMNS: [&str; 10] = [
-    "number",
-    "customer",
-    "currency",
-    "issue_date",
-    "due_date",
-    "description",
-    "quantity",
-    "unit_price",
-    "discount_percent",
-    "tax_rate",
-];
-
-/// One row, read.
+/// One row, read: its document's number and cells, and its line.
 struct Row {
     line: usize,
     number: String,
-    customer: String,
-    currency: Option<Currency>,
-    issue_date: Option<NaiveDate>,
-    due_date: Option<NaiveDate>,
+    /// The document's cells (customer, currency, dates…), each checked on this row.
+    document: BTreeMap<&'static str, String>,
     draft: LineDraft,
+}
+
+impl Row {
+    fn cell(&self, column: &str) -> &str {
+        self.document.get(column).map_or("", String::as_str)
+    }
+
+    /// A document cell that was checked when the row was read (blank: `None`).
+    fn parsed<T>(
+        &self,
+        column: &str,
+        parse: impl Fn(&str) -> Result<Option<T>, String>,
+    ) -> Option<T> {
+        parse(self.cell(column)).ok().flatten()
+    }
+
+    fn text(&self, column: &str) -> Option<String> {
+        Some(self.cell(column))
+            .filter(|text| !text.is_empty())
+            .map(str::to_string)
+    }
 }
 
 /// Errors on rows and columns: `rows[N].column`, N the file's line.
@@ -98,7 +117,32 @@ fn date(text: &str) -> Result<Option<NaiveDate>, String> {
         .map_err(|_| format!("{text} is not a date (YYYY-MM-DD)"))
 }
 
-/// Reads the file's rows, each error on its row and column.
+fn currency(text: &str) -> Result<Option<Currency>, String> {
+    Currency::parse(text)
+        .map(Some)
+        .map_err(|error| error.to_string())
+}
+
+fn reason_category(text: &str) -> Result<Option<ReasonCategory>, String> {
+    if text.is_empty() {
+        return Ok(None);
+    }
+    ReasonCategory::parse(text).map(Some).ok_or_else(|| {
+        let names: Vec<&str> = ReasonCategory::ALL.iter().map(|c| c.as_str()).collect();
+        format!("{text} is not a reason category ({})", names.join(", "))
+    })
+}
+
+/// Checks a document cell of a row; `Err` says what is wrong with it.
+fn check_document_cell(column: &str, text: &str) -> Result<(), String> {
+    match column {
+        "currency" => currency(text).map(drop),
+        "issue_date" | "due_date" | "date" => date(text).map(drop),
+        "reason_category" => reason_category(text).map(drop),
+        _ => Ok(()),
+    }
+}
+
 /// The file without a UTF-8 byte order mark (spreadsheets write one), and its delimiter: a
 /// semicolon when the header has semicolons and no comma (spreadsheets in locales with a
 /// decimal comma write that), else a comma.
@@ -113,7 +157,8 @@ fn dialect(csv: &[u8]) -> (&[u8], u8) {
     (csv, delimiter)
 }
 
-fn read_rows(csv: &[u8], errors: &mut RowErrors) -> Vec<Row> {
+/// Reads the file's rows, each error on its row and column.
+fn read_rows(csv: &[u8], format: &ImportFormat, errors: &mut RowErrors) -> Vec<Row> {
     let (csv, delimiter) = dialect(csv);
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
@@ -127,15 +172,18 @@ fn read_rows(csv: &[u8], errors: &mut RowErrors) -> Vec<Row> {
             return Vec::new();
         }
     };
-    let position = |name: &str| headers.iter().position(|header| header == name);
     for header in headers.iter() {
-        if !IMPORT_COLUMNS.contains(&header) {
+        if !format.columns.contains(&header) {
             errors.add(1, Some(header), format!("Unknown column {header:?}"));
         }
     }
-    let columns: Vec<Option<usize>> = IMPORT_COLUMNS.iter().map(|name| position(name)).collect();
-    for (name, column) in IMPORT_COLUMNS.iter().zip(&columns) {
-        if column.is_none() && !matches!(*name, "due_date" | "discount_percent") {
+    let positions: BTreeMap<&'static str, usize> = format
+        .columns
+        .iter()
+        .filter_map(|name| Some((*name, headers.iter().position(|header| header == *name)?)))
+        .collect();
+    for name in format.columns {
+        if !positions.contains_key(name) && !format.optional.contains(name) {
             errors.add(1, Some(name), format!("The column {name} is missing"));
         }
     }
@@ -161,43 +209,32 @@ fn read_rows(csv: &[u8], errors: &mut RowErrors) -> Vec<Row> {
             }
         };
         let cell = |name: &str| -> &str {
-            IMPORT_COLUMNS
-                .iter()
-                .position(|column| *column == name)
-                .and_then(|at| columns[at])
-                .and_then(|at| record.get(at))
+            positions
+                .get(name)
+                .and_then(|at| record.get(*at))
                 .unwrap_or("")
         };
         let mut required = |name: &str| -> String {
             let text = cell(name).to_string();
-            if text.is_empty() {
+            if text.is_empty() && !format.optional.contains(&name) {
                 errors.add(line, Some(name), format!("The {name} is required"));
             }
             text
         };
         let number = required("number");
-        let customer = required("customer");
         let description = required("description");
-        let currency = match Currency::parse(cell("currency")) {
-            Ok(currency) => Some(currency),
-            Err(error) => {
-                errors.add(line, Some("currency"), error.to_string());
-                None
-            }
-        };
-        let mut dated = |name: &str, required: bool| match date(cell(name)) {
-            Ok(None) if required => {
-                errors.add(line, Some(name), format!("The {name} is required"));
-                None
-            }
-            Ok(day) => day,
-            Err(message) => {
+        let document: BTreeMap<&'static str, String> = format
+            .document
+            .iter()
+            .map(|name| (*name, required(name)))
+            .collect();
+        for (name, text) in &document {
+            if !text.is_empty()
+                && let Err(message) = check_document_cell(name, text)
+            {
                 errors.add(line, Some(name), message);
-                None
             }
-        };
-        let issue_date = dated("issue_date", true);
-        let due_date = dated("due_date", false);
+        }
         let mut decimal = |name: &str, blank: Option<Decimal>| {
             let text = cell(name);
             match (text.is_empty(), blank) {
@@ -220,36 +257,27 @@ fn read_rows(csv: &[u8], errors: &mut RowErrors) -> Vec<Row> {
         rows.push(Row {
             line,
             number,
-            customer,
-            currency,
-            issue_date,
-            due_date,
+            document,
             draft,
         });
     }
     rows
 }
 
-/// Rows grouped by invoice number, in the file's order; every row of an invoice must agree on
-/// its customer, currency and dates.
+/// Rows grouped by document number, in the file's order; every row of a document must agree
+/// on the document's cells.
 fn group(rows: Vec<Row>, errors: &mut RowErrors) -> Vec<Vec<Row>> {
     let mut order: Vec<String> = Vec::new();
     let mut groups: BTreeMap<String, Vec<Row>> = BTreeMap::new();
     for row in rows {
         if let Some(first) = groups.get(&row.number).and_then(|rows| rows.first()) {
-            let differs = [
-                ("customer", first.customer != row.customer),
-                ("currency", first.currency != row.currency),
-                ("issue_date", first.issue_date != row.issue_date),
-                ("due_date", first.due_date != row.due_date),
-            ];
-            for (column, different) in differs {
-                if different {
+            for (column, text) in &row.document {
+                if first.cell(column) != text {
                     errors.add(
                         row.line,
                         Some(column),
                         format!(
-                            "Invoice {}'s rows disagree on the {column}: line {} says otherwise",
+                            "{}'s rows disagree on the {column}: line {} says otherwise",
                             row.number, first.line
                         ),
                     );
@@ -266,14 +294,10 @@ fn group(rows: Vec<Row>, errors: &mut RowErrors) -> Vec<Vec<Row>> {
         .collect()
 }
 
-/// Whether an invoice already says what the rows say.
-fn unchanged(invoice: &InvoiceView, customer_id: i64, rows: &[Row]) -> bool {
-    let first = &rows[0];
-    invoice.customer_id == customer_id
-        && Some(invoice.currency) == first.currency
-        && invoice.due_date == first.due_date
-        && invoice.lines.len() == rows.len()
-        && invoice.lines.iter().zip(rows).all(|(line, row)| {
+/// Whether each line of a document says what the rows say.
+fn same_lines(lines: &[app::model::LineView], rows: &[Row]) -> bool {
+    lines.len() == rows.len()
+        && lines.iter().zip(rows).all(|(line, row)| {
             line.description == row.draft.description
                 && line.quantity == row.draft.quantity
                 && line.unit_price == row.draft.unit_price
@@ -282,9 +306,37 @@ fn unchanged(invoice: &InvoiceView, customer_id: i64, rows: &[Row]) -> bool {
         })
 }
 
-/// A service refusal on an invoice, put on the rows it came from: `lines[i].x` on the row of
-/// line i, anything else on the invoice's first row.
+/// Whether an invoice already says what the rows say.
+fn invoice_unchanged(invoice: &InvoiceView, customer_id: i64, rows: &[Row]) -> bool {
+    let first = &rows[0];
+    invoice.customer_id == customer_id
+        && Some(invoice.currency) == first.parsed("currency", currency)
+        && invoice.due_date == first.parsed("due_date", date)
+        && same_lines(&invoice.lines, rows)
+}
+
+/// Whether a credit note already says what the rows say.
+fn note_unchanged(
+    note: &CreditNoteView,
+    customer_id: i64,
+    related_invoice_id: Option<i64>,
+    rows: &[Row],
+) -> bool {
+    let first = &rows[0];
+    note.customer_id == customer_id
+        && Some(note.currency) == first.parsed("currency", currency)
+        && Some(note.date) == first.parsed("date", date)
+        && note.related_invoice_id == related_invoice_id
+        && note.reason == first.text("reason")
+        && note.reason_category == first.parsed("reason_category", reason_category)
+        && note.charge.is_none()
+        && same_lines(&note.lines, rows)
+}
+
+/// A service refusal on a document, put on the rows it came from: `lines[i].x` on the row of
+/// line i, anything else on the document's first row.
 fn refusal_on_rows(error: ServiceError, rows: &[Row], errors: &mut RowErrors) -> ServiceError {
+    use app::domain::PathSegment::{Index, Key};
     let problem = match error {
         ServiceError::Rules(_) | ServiceError::Invalid(_) => Problem::from(error),
         other => return other,
@@ -296,20 +348,15 @@ fn refusal_on_rows(error: ServiceError, rows: &[Row], errors: &mut RowErrors) ->
     }
     for field in problem.errors {
         let path = app::domain::FieldPath::from(field.field.clone());
-        // A refusal of the invoice as a whole (its total) names its first row.
+        // A refusal of the document as a whole (its total) names its first row.
         let (line, column) = match path.segments() {
-            [
-                app::domain::PathSegment::Key(list),
-                app::domain::PathSegment::Index(index),
-                app::domain::PathSegment::Key(column),
-            ] if list == "lines" => (
+            [Key(list), Index(index), Key(column)] if list == "lines" => (
                 rows.get(*index).map_or(first, |row| row.line),
                 Some(column.clone()),
             ),
-            [app::domain::PathSegment::Key(key)] if key == "lines" => (first, None),
-            [app::domain::PathSegment::Key(key)] if key == "customer_id" => {
-                (first, Some("customer".to_string()))
-            }
+            [Key(key)] if key == "lines" => (first, None),
+            [Key(key)] if key == "customer_id" => (first, Some("customer".to_string())),
+            [Key(key)] if key == "related_invoice_id" => (first, Some("invoice".to_string())),
             _ => (first, Some(field.field.clone())),
         };
         errors.add(line, column.as_deref(), field.message);
@@ -317,23 +364,82 @@ fn refusal_on_rows(error: ServiceError, rows: &[Row], errors: &mut RowErrors) ->
     ServiceError::Rules(Vec::new())
 }
 
+/// Puts a service's answer for one document on the report, or its refusal on the rows;
+/// answers an error that is not a refusal (storage), which ends the import.
+fn settle<T>(
+    outcome: Result<T, ServiceError>,
+    rows: &[Row],
+    errors: &mut RowErrors,
+    report: impl FnOnce(T),
+) -> Result<(), ServiceError> {
+    match outcome {
+        Ok(done) => {
+            report(done);
+            Ok(())
+        }
+        Err(error) => match refusal_on_rows(error, rows, errors) {
+            ServiceError::Rules(_) => Ok(()),
+            other => Err(other),
+        },
+    }
+}
+
+/// The one customer named on a document's first row, else the error on its row.
+async fn customer_of(
+    tx: &mut Box<dyn Tx>,
+    first: &Row,
+    errors: &mut RowErrors,
+) -> Result<Option<i64>, ServiceError> {
+    let name = first.cell("customer");
+    let customers = tx.customer_ids_by_name(name).await?;
+    match customers.as_slice() {
+        [id] => return Ok(Some(*id)),
+        [] => errors.add(
+            first.line,
+            Some("customer"),
+            format!("No customer is named {name:?}"),
+        ),
+        _ => errors.add(
+            first.line,
+            Some("customer"),
+            format!(
+                "{} customers are named {name:?}: rename one",
+                customers.len()
+            ),
+        ),
+    }
+    Ok(None)
+}
+
+fn count(report: &mut ImportReport, change: &str) {
+    match change {
+        "created" => report.created += 1,
+        "updated" => report.updated += 1,
+        _ => report.unchanged += 1,
+    }
+}
+
 impl Services {
-    /// Imports invoices from a CSV file (administrators, credit managers), or previews the
-    /// import when `dry_run`: the same checks and writes, rolled back.
-    pub async fn import_invoices(
+    /// Imports invoices or credit notes from a CSV file (administrators, credit managers), or
+    /// previews the import when `dry_run`: the same checks and writes, rolled back.
+    pub async fn import(
         &self,
         user: &CurrentUser,
+        kind: ImportKind,
         csv: &[u8],
         dry_run: bool,
     ) -> Result<ImportReport, ServiceError> {
         self.authorize(user, Permission::WriteInvoices)?;
+        if kind == ImportKind::CreditNotes {
+            self.authorize(user, Permission::WriteCreditNotes)?;
+        }
         if csv.len() > MAX_IMPORT_BYTES {
             let mut too_large = RowErrors::default();
             too_large.add(1, None, "A file is at most 5 MiB");
             too_large.into_result()?;
         }
         let mut errors = RowErrors::default();
-        let rows = read_rows(csv, &mut errors);
+        let rows = read_rows(csv, kind.format(), &mut errors);
         let groups = group(rows, &mut errors);
         if groups.is_empty() && errors.0.is_empty() {
             errors.add(1, None, "The file has no rows");
@@ -344,112 +450,39 @@ impl Services {
         let mut tx = self.storage.write().await?;
         let mut report = ImportReport {
             dry_run,
+            kind,
             created: 0,
             updated: 0,
             unchanged: 0,
             invoices: Vec::new(),
+            credit_notes: Vec::new(),
         };
         for rows in &groups {
-            let first = &rows[0];
-            let customers = tx.customer_ids_by_name(&first.customer).await?;
-            let customer_id = match customers.as_slice() {
-                [id] => *id,
-                [] => {
-                    errors.add(
-                        first.line,
-                        Some("customer"),
-                        format!("No customer is named {:?}", first.customer),
-                    );
-                    continue;
-                }
-                _ => {
-                    errors.add(
-                        first.line,
-                        Some("customer"),
-                        format!(
-                            "{} customers are named {:?}: rename one",
-                            customers.len(),
-                            first.customer
-                        ),
-                    );
-                    continue;
-                }
-            };
-            let (Some(currency), Some(issue_date)) = (first.currency, first.issue_date) else {
+            let Some(customer_id) = customer_of(&mut tx, &rows[0], &mut errors).await? else {
                 continue;
             };
-            let drafts: Vec<LineDraft> = rows.iter().map(|row| row.draft.clone()).collect();
-            let existing = match tx.invoice_id_by_number(&first.number).await? {
-                Some(id) => Some(load_invoice(&mut tx, id).await?),
-                None => None,
-            };
-            let outcome = match &existing {
-                Some(invoice) if unchanged(invoice, customer_id, rows) => {
-                    Ok((invoice.clone(), "unchanged"))
-                }
-                Some(invoice) if invoice.issue_date != issue_date => {
-                    errors.add(
-                        first.line,
-                        Some("issue_date"),
-                        format!(
-                            "Invoice {} was issued on {}: an import does not change the issue date",
-                            first.number, invoice.issue_date
-                        ),
-                    );
-                    continue;
-                }
-                Some(invoice) => {
-                    let changes = InvoiceChanges {
-                        customer_id: Some(customer_id),
-                        currency: Some(currency),
-                        due_date: Some(first.due_date),
-                        lines: Some(drafts),
-                    };
-                    self.edit_invoice_in(&mut tx, caller, invoice.id, changes, EditRules::Import)
-                        .await
-                        .map(|updated| (updated, "updated"))
-                }
-                None => {
-                    let input = NewInvoiceInput {
-                        number: Some(first.number.clone()),
+            match kind {
+                ImportKind::Invoices => {
+                    self.import_invoice(
+                        &mut tx,
+                        caller,
                         customer_id,
-                        currency,
-                        issue_date,
-                        due_date: first.due_date,
-                        kind: InvoiceKind::Standard,
-                        status: InvoiceStatus::Pending,
-                        related_invoice_id: None,
-                        project: None,
-                        lines: drafts,
-                    };
-                    self.create_invoice_in(&mut tx, caller, input)
-                        .await
-                        .map(|created| (created, "created"))
+                        rows,
+                        &mut errors,
+                        &mut report,
+                    )
+                    .await?
                 }
-            };
-            match outcome {
-                Ok((invoice, change)) => {
-                    match change {
-                        "created" => report.created += 1,
-                        "updated" => report.updated += 1,
-                        _ => report.unchanged += 1,
-                    }
-                    report.invoices.push(ImportedInvoice {
-                        line: first.line,
-                        number: invoice.number.clone(),
-                        change: change.to_string(),
-                        currency: invoice.currency,
-                        previous_total: existing.as_ref().map(|before| before.total),
-                        total: invoice.total,
-                        outstanding: invoice.outstanding(),
-                        status: invoice.status,
-                    });
-                }
-                Err(error) => {
-                    let error = refusal_on_rows(error, rows, &mut errors);
-                    if !matches!(error, ServiceError::Rules(_)) {
-                        return Err(error);
-                    }
+                ImportKind::CreditNotes => {
+                    self.import_credit_note(
+                        &mut tx,
+                        caller,
+                        customer_id,
+                        rows,
+                        &mut errors,
+                        &mut report,
+                    )
+                    .await?
                 }
             }
         }
@@ -461,10 +494,202 @@ impl Services {
         Ok(report)
     }
 
+    /// Creates, updates or leaves one invoice of the file.
+    async fn import_invoice(
+        &self,
+        tx: &mut Box<dyn Tx>,
+        caller: Caller<'_>,
+        customer_id: i64,
+        rows: &[Row],
+        errors: &mut RowErrors,
+        report: &mut ImportReport,
+    ) -> Result<(), ServiceError> {
+        let first = &rows[0];
+        let (Some(currency), Some(issue_date)) = (
+            first.parsed("currency", currency),
+            first.parsed("issue_date", date),
+        ) else {
+            return Ok(());
+        };
+        let due_date = first.parsed("due_date", date);
+        let drafts: Vec<LineDraft> = rows.iter().map(|row| row.draft.clone()).collect();
+        let existing = match tx.invoice_id_by_number(&first.number).await? {
+            Some(id) => Some(load_invoice(tx, id).await?),
+            None => None,
+        };
+        let outcome = match &existing {
+            Some(invoice) if invoice_unchanged(invoice, customer_id, rows) => {
+                Ok((invoice.clone(), "unchanged"))
+            }
+            Some(invoice) if invoice.issue_date != issue_date => {
+                errors.add(
+                    first.line,
+                    Some("issue_date"),
+                    format!(
+                        "Invoice {} was issued on {}: an import does not change the issue date",
+                        first.number, invoice.issue_date
+                    ),
+                );
+                return Ok(());
+            }
+            Some(invoice) => {
+                let changes = InvoiceChanges {
+                    customer_id: Some(customer_id),
+                    currency: Some(currency),
+                    due_date: Some(due_date),
+                    lines: Some(drafts),
+                };
+                self.edit_invoice_in(tx, caller, invoice.id, changes, EditRules::Import)
+                    .await
+                    .map(|updated| (updated, "updated"))
+            }
+            None => {
+                let input = NewInvoiceInput {
+                    number: Some(first.number.clone()),
+                    customer_id,
+                    currency,
+                    issue_date,
+                    due_date,
+                    kind: InvoiceKind::Standard,
+                    status: InvoiceStatus::Pending,
+                    related_invoice_id: None,
+                    project: None,
+                    lines: drafts,
+                };
+                self.create_invoice_in(tx, caller, input)
+                    .await
+                    .map(|created| (created, "created"))
+            }
+        };
+        settle(outcome, rows, errors, |(invoice, change)| {
+            count(report, change);
+            report.invoices.push(ImportedInvoice {
+                line: first.line,
+                number: invoice.number.clone(),
+                change: change.to_string(),
+                currency: invoice.currency,
+                previous_total: existing.as_ref().map(|before| before.total),
+                total: invoice.total,
+                outstanding: invoice.outstanding(),
+                status: invoice.status,
+            });
+        })
+    }
+
+    /// Creates (as a draft), updates (a draft or pending note) or leaves one credit note of
+    /// the file; a finalized note that the rows would change is refused.
+    async fn import_credit_note(
+        &self,
+        tx: &mut Box<dyn Tx>,
+        caller: Caller<'_>,
+        customer_id: i64,
+        rows: &[Row],
+        errors: &mut RowErrors,
+        report: &mut ImportReport,
+    ) -> Result<(), ServiceError> {
+        let first = &rows[0];
+        let (Some(currency), Some(note_date)) = (
+            first.parsed("currency", currency),
+            first.parsed("date", date),
+        ) else {
+            return Ok(());
+        };
+        let related_invoice_id = match first.text("invoice") {
+            None => None,
+            Some(number) => match tx.invoice_id_by_number(&number).await? {
+                Some(id) => Some(id),
+                None => {
+                    errors.add(
+                        first.line,
+                        Some("invoice"),
+                        format!("No invoice is numbered {number:?}"),
+                    );
+                    return Ok(());
+                }
+            },
+        };
+        let category = first.parsed("reason_category", reason_category);
+        let drafts: Vec<LineDraft> = rows.iter().map(|row| row.draft.clone()).collect();
+        let existing = match tx.credit_note_id_by_number(&first.number).await? {
+            Some(id) => Some(load_note(tx, id).await?),
+            None => None,
+        };
+        let outcome = match &existing {
+            Some(note) if note_unchanged(note, customer_id, related_invoice_id, rows) => {
+                Ok((note.clone(), "unchanged", Vec::new()))
+            }
+            Some(note) if is_finalized(note.status) => {
+                errors.add(
+                    first.line,
+                    None,
+                    format!(
+                        "Credit note {} is finalized: it cannot change; issue another credit note \
+                         for the difference",
+                        note.display_number()
+                    ),
+                );
+                return Ok(());
+            }
+            Some(note) => {
+                let changes = CreditNoteChanges {
+                    customer_id: Some(customer_id),
+                    currency: Some(currency),
+                    related_invoice_id: Some(related_invoice_id),
+                    date: Some(note_date),
+                    reason: Some(first.text("reason")),
+                    reason_category: Some(category),
+                    billing_address: None,
+                    shipping_address: None,
+                    lines: Some(drafts),
+                    charge: None,
+                };
+                self.edit_credit_note_in(tx, caller, note.id, changes)
+                    .await
+                    .map(|updated| (updated, "updated", Vec::new()))
+            }
+            None => {
+                let input = NewCreditNoteInput {
+                    customer_id,
+                    currency,
+                    date: note_date,
+                    reason: first.text("reason"),
+                    related_invoice_id,
+                    lines: drafts,
+                    charge: None,
+                    particulars: NoteParticulars {
+                        reason_category: category,
+                        external_reference: Some(first.number.clone()),
+                        ..Default::default()
+                    },
+                };
+                self.create_credit_note_in(tx, caller, input)
+                    .await
+                    .map(|created| (created.note, "created", created.warnings))
+            }
+        };
+        settle(outcome, rows, errors, |(note, change, warnings)| {
+            count(report, change);
+            report.credit_notes.push(ImportedCreditNote {
+                line: first.line,
+                number: first.number.clone(),
+                id: (!(report.dry_run && change == "created")).then_some(note.id),
+                credit_note_number: note.number.clone(),
+                change: change.to_string(),
+                currency: note.currency,
+                previous_total: existing.as_ref().map(|before| before.total),
+                total: note.total,
+                related_invoice_number: note.related_invoice_number.clone(),
+                status: note.status,
+                warnings,
+            });
+        })
+    }
+
     /// Keeps a file uploaded in the browser for its preview and import; answers its id.
     pub async fn upload_import(
         &self,
         user: &CurrentUser,
+        kind: ImportKind,
         file_name: &str,
         content: &[u8],
     ) -> Result<i64, ServiceError> {
@@ -484,7 +709,7 @@ impl Services {
         };
         let mut tx = self.storage.write().await?;
         let id = tx
-            .insert_import_upload(&name, content, &user.email, self.now())
+            .insert_import_upload(kind, &name, content, &user.email, self.now())
             .await?;
         tx.commit().await?;
         Ok(id)
@@ -498,7 +723,7 @@ impl Services {
     ) -> Result<ImportPage, ServiceError> {
         self.authorize(user, Permission::WriteInvoices)?;
         let upload = self.uploaded(id).await?;
-        let preview = match self.import_invoices(user, &upload.content, true).await {
+        let preview = match self.import(user, upload.kind, &upload.content, true).await {
             Ok(report) => Ok(report),
             Err(error @ (ServiceError::Rules(_) | ServiceError::Invalid(_))) => {
                 Err(Problem::from(error))
@@ -507,6 +732,7 @@ impl Services {
         };
         Ok(ImportPage {
             id,
+            kind: upload.kind,
             file_name: upload.file_name,
             uploaded_by: upload.uploaded_by,
             uploaded_at: upload.uploaded_at,
@@ -524,7 +750,9 @@ impl Services {
     ) -> Result<ImportReport, ServiceError> {
         self.authorize(user, Permission::WriteInvoices)?;
         let upload = self.uploaded(id).await?;
-        let report = self.import_invoices(user, &upload.content, false).await?;
+        let report = self
+            .import(user, upload.kind, &upload.content, false)
+            .await?;
         let mut tx = self.storage.write().await?;
         tx.mark_import_applied(id, self.now()).await?;
         tx.commit().await?;
@@ -560,7 +788,7 @@ mod tests {
                     unit_price;discount_percent;tax_rate\n\
                     INV-1;Acme, Inc.;EUR;2026-03-01;;Chairs;2;100.00;;20\n";
         let mut errors = RowErrors::default();
-        let rows = read_rows(file.as_bytes(), &mut errors);
+        let rows = read_rows(file.as_bytes(), ImportKind::Invoices.format(), &mut errors);
         assert!(
             errors.0.is_empty(),
             "{:?}",
@@ -568,7 +796,7 @@ mod tests {
         );
         assert_eq!(rows.len(), 1);
         assert_eq!(
-            (rows[0].number.as_str(), rows[0].customer.as_str()),
+            (rows[0].number.as_str(), rows[0].cell("customer")),
             ("INV-1", "Acme, Inc.")
         );
         assert_eq!(rows[0].draft.quantity, Decimal::from(2));

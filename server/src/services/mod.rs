@@ -42,7 +42,7 @@ pub use documents::RenderedFile;
 pub use einvoices::EInvoiceFormat;
 pub use error::ServiceError;
 pub use idempotency::{KEEP_HOURS as IDEMPOTENCY_KEEP_HOURS, KeyClaim, StoredAnswer};
-pub use imports::{IMPORT_COLUMNS, MAX_IMPORT_BYTES};
+pub use imports::MAX_IMPORT_BYTES;
 pub use invoices::{NewCustomerInput, NewInvoiceInput, TimelineEvent};
 pub use lines::LineDraft;
 pub use linking::LinkableNote;

@@ -546,16 +546,32 @@ impl Services {
     ) -> Result<CreditNoteView, ServiceError> {
         self.authorize(user, CreditNoteAction::Edit.permission())?;
         let mut tx = self.storage.write().await?;
+        let note = self
+            .edit_credit_note_in(&mut tx, Caller::User(user), id, changes)
+            .await?;
+        tx.commit().await?;
+        Ok(note)
+    }
+
+    /// [`Self::edit_credit_note`] inside the caller's transaction (an import's).
+    pub(super) async fn edit_credit_note_in(
+        &self,
+        tx: &mut Box<dyn Tx>,
+        caller: Caller<'_>,
+        id: i64,
+        changes: CreditNoteChanges,
+    ) -> Result<CreditNoteView, ServiceError> {
+        self.authorize_caller(caller, CreditNoteAction::Edit.permission())?;
         let current_related = tx
             .credit_note_related_invoice(id)
             .await?
             .ok_or(ServiceError::NotFound("The credit note"))?;
         let related_invoice_id = changes.related_invoice_id.unwrap_or(current_related);
         let related = match related_invoice_id {
-            Some(invoice_id) => Some(super::related_invoice(&mut tx, invoice_id).await?),
+            Some(invoice_id) => Some(super::related_invoice(tx, invoice_id).await?),
             None => None,
         };
-        let note = load_note_for(&mut tx, id, CreditNoteAction::Edit).await?;
+        let note = load_note_for(tx, id, CreditNoteAction::Edit).await?;
         if note.related_invoice_id != current_related {
             return Err(ServiceError::Invalid(app::problem::Problem::new(
                 409,
@@ -568,7 +584,7 @@ impl Services {
         let (mut billing_address, mut shipping_address) =
             (note.billing_address.clone(), note.shipping_address.clone());
         if customer_id != note.customer_id {
-            let customer = super::load_customer(&mut tx, customer_id).await?;
+            let customer = super::load_customer(tx, customer_id).await?;
             (billing_address, shipping_address) =
                 (customer.billing_address, customer.shipping_address);
         }
@@ -581,7 +597,7 @@ impl Services {
                 None => CreditContent::Lines(note.lines.iter().map(|l| l.input()).collect()),
             },
             (lines, charge) => {
-                let lines = resolve_lines(&mut tx, customer_id, lines.unwrap_or_default()).await?;
+                let lines = resolve_lines(tx, customer_id, lines.unwrap_or_default()).await?;
                 CreditContent::from_parts(lines, charge)?
             }
         };
@@ -615,8 +631,8 @@ impl Services {
         })
         .await?;
         self.record(
-            &mut tx,
-            Caller::User(user),
+            tx,
+            caller,
             Event::both(
                 related_invoice_id,
                 id,
@@ -627,18 +643,10 @@ impl Services {
         .await?;
         if note.status == CreditNoteStatus::PendingApproval {
             let reason = "edited after it was submitted";
-            self.change_note_status(
-                &mut tx,
-                Caller::User(user),
-                &note,
-                CreditNoteStatus::Draft,
-                Some(reason),
-            )
-            .await?;
+            self.change_note_status(tx, caller, &note, CreditNoteStatus::Draft, Some(reason))
+                .await?;
         }
-        let note = load_note(&mut tx, id).await?;
-        tx.commit().await?;
-        Ok(note)
+        load_note(tx, id).await
     }
 
     /// Sets a credit note's status (no amounts change) and puts it on the note's timeline.

@@ -99,6 +99,7 @@ pub(crate) fn credit_note(record: CreditNoteRecord) -> CreditNoteView {
         related_invoice_id: record.related_invoice_id,
         related_invoice_number: record.related_invoice_number,
         project: record.project,
+        external_reference: record.external_reference,
         ship_date: app::domain::latest_ship_date(
             &record.lines.iter().map(|l| l.ship_date).collect::<Vec<_>>(),
         ),

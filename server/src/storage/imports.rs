@@ -9,6 +9,7 @@ use super::StorageError;
 #[derive(Clone, Debug)]
 pub struct ImportUpload {
     pub id: i64,
+    pub kind: app::model::ImportKind,
     pub file_name: String,
     pub content: Vec<u8>,
     pub uploaded_by: String,
@@ -20,10 +21,14 @@ pub struct ImportUpload {
 pub trait ImportTx: Send {
     /// The id of the invoice with this number, if any.
     async fn invoice_id_by_number(&mut self, number: &str) -> Result<Option<i64>, StorageError>;
+    /// The id of the credit note with this external reference, else with this number.
+    async fn credit_note_id_by_number(&mut self, number: &str)
+    -> Result<Option<i64>, StorageError>;
     /// The ids of the customers with exactly this name (names are not unique).
     async fn customer_ids_by_name(&mut self, name: &str) -> Result<Vec<i64>, StorageError>;
     async fn insert_import_upload(
         &mut self,
+        kind: app::model::ImportKind,
         file_name: &str,
         content: &[u8],
         uploaded_by: &str,

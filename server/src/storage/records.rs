@@ -126,6 +126,8 @@ pub struct CreditNoteRecord {
     pub related_invoice_id: Option<i64>,
     pub related_invoice_number: Option<String>,
     pub project: Option<String>,
+    /// The number the note had in the system it was imported from.
+    pub external_reference: Option<String>,
     pub charge: Option<ChargeRecord>,
     pub totals: TotalsRecord,
     pub allocated_minor: i64,
@@ -177,6 +179,8 @@ pub struct NewCreditNote {
     pub related_invoice_id: Option<i64>,
     /// The related invoice's project, carried on.
     pub project: Option<String>,
+    /// The number the note had in the system it was imported from.
+    pub external_reference: Option<String>,
     pub content: ContentRecord,
     pub charge: Option<ChargeRecord>,
     pub created_at: DateTime<Utc>,

@@ -105,8 +105,8 @@ pub const CREDIT_NOTE_COLUMNS: &str = "SELECT id, number, customer_id, \
      AS related_invoice_number, \
      currency, date, status, reason, reason_category, billing_address, shipping_address, \
      related_invoice_id, charge_code, charge_description, subtotal_minor, tax_total_minor, \
-     total_minor, allocated_minor, refunded_minor, created_at, finalized_at, project \
-     FROM credit_notes";
+     total_minor, allocated_minor, refunded_minor, created_at, finalized_at, project, \
+     external_reference FROM credit_notes";
 
 /// An address column: JSON. Customers created before addresses were required hold `{}`: read
 /// it as empty.
@@ -227,6 +227,7 @@ pub struct CreditNoteRow {
     pub created_at: DateTime<Utc>,
     pub finalized_at: Option<DateTime<Utc>>,
     pub project: Option<String>,
+    pub external_reference: Option<String>,
 }
 
 /// A line row: decimals are stored as exact text (SQLite has no exact decimal type).
@@ -442,6 +443,7 @@ impl CreditNoteRow {
             related_invoice_id: self.related_invoice_id,
             related_invoice_number: self.related_invoice_number,
             project: self.project,
+            external_reference: self.external_reference,
             charge,
             totals: TotalsRecord {
                 subtotal_minor: self.subtotal_minor,

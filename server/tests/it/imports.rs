@@ -1,6 +1,7 @@
-//! CSV imports of invoices on SQLite and PostgreSQL: a preview that writes nothing, invoices
-//! created, updated (outstanding recomputed after payments and credits) and left alone, the
-//! same file twice changing nothing, and every bad row named with nothing written.
+//! CSV imports of invoices and credit notes on SQLite and PostgreSQL: a preview that writes
+//! nothing, invoices created, updated (outstanding recomputed after payments and credits) and
+//! left alone, credit notes created as drafts and locked once finalized, the same file twice
+//! changing nothing, and every bad row named with nothing written.
 
 use crate::common;
 
@@ -20,11 +21,33 @@ fn file(chairs: &str) -> String {
     )
 }
 
+const NOTE_HEADER: &str = "number,customer,currency,date,invoice,reason_category,reason,description,quantity,unit_price,discount_percent,tax_rate\n";
+
+/// Two credit notes from another system: AV-100 credits two chairs of INV-IMP-1 (240.00),
+/// AV-101 is a goodwill credit to Globex at `goodwill` (no tax).
+fn notes_file(goodwill: &str) -> String {
+    format!(
+        "{NOTE_HEADER}AV-100,Acme GmbH,EUR,2026-03-10,INV-IMP-1,return,Two chairs came back,Chairs,2,100.00,,20\n\
+         AV-101,Globex,EUR,2026-03-12,,goodwill,,Late delivery,1,{goodwill},,0\n"
+    )
+}
+
 async fn import(api: &Api<'_>, csv: &str, dry_run: bool) -> (u16, Value) {
+    import_kind(api, "invoices", csv, dry_run).await
+}
+
+async fn import_notes(api: &Api<'_>, csv: &str, dry_run: bool) -> (u16, Value) {
+    import_kind(api, "credit_notes", csv, dry_run).await
+}
+
+async fn import_kind(api: &Api<'_>, kind: &str, csv: &str, dry_run: bool) -> (u16, Value) {
     api.send(
         api.app
             .client
-            .post(api.app.url(&format!("/api/v1/imports?dry_run={dry_run}")))
+            .post(
+                api.app
+                    .url(&format!("/api/v1/imports?kind={kind}&dry_run={dry_run}")),
+            )
             .header("content-type", "text/csv")
             .body(csv.to_string()),
     )
@@ -44,8 +67,32 @@ async fn invoice(api: &Api<'_>, number: &str) -> Value {
         .unwrap_or(Value::Null)
 }
 
+/// An administrator's client, on a desk whose customers Acme GmbH and Globex have the
+/// invoices of `file("2")`.
+async fn with_invoices(app: &TestApp) -> Api<'_> {
+    let admin = Api::new(app, Role::Administrator).await;
+    admin.customer("Acme GmbH", "EUR").await;
+    admin.customer("Globex", "EUR").await;
+    let (status, body) = import(&admin, &file("2"), false).await;
+    assert_eq!(status, 200, "{body}");
+    admin
+}
+
+/// Every credit note, as the API lists them.
+async fn notes(api: &Api<'_>) -> Vec<Value> {
+    let (status, body) = api.get("/credit-notes?limit=100").await;
+    assert_eq!(status, 200, "{body}");
+    body["items"].as_array().unwrap().clone()
+}
+
+/// What the report says of each document: its number in the file and its change.
 fn changes(report: &Value) -> Vec<(String, String)> {
-    report["invoices"]
+    let list = if report["kind"] == "credit_notes" {
+        "credit_notes"
+    } else {
+        "invoices"
+    };
+    report[list]
         .as_array()
         .unwrap()
         .iter()
@@ -235,5 +282,136 @@ on_both_backends! {
         let back = response.headers()["location"].to_str().unwrap().to_string();
         let (_, page) = manager.page(&back).await;
         assert!(page.contains("Choose a CSV file"), "{page}");
+    }
+
+    async fn credit_notes_are_imported_as_drafts_found_again_by_their_number_and_locked_once_final(db) {
+        let app = TestApp::spawn(db).await;
+        let admin = with_invoices(&app).await;
+
+        // The preview says what would happen, and writes nothing.
+        let (status, preview) = import_notes(&admin, &notes_file("30.00"), true).await;
+        assert_eq!(status, 200, "{preview}");
+        assert_eq!((preview["kind"].as_str(), preview["created"].as_u64()), (Some("credit_notes"), Some(2)));
+        assert_eq!(preview["credit_notes"][0]["total"], "240.00", "2 × 100.00 + 20 % tax");
+        assert_eq!(preview["credit_notes"][0]["related_invoice_number"], "INV-IMP-1");
+        assert_eq!(preview["invoices"], json!([]));
+        assert!(notes(&admin).await.is_empty(), "a preview writes nothing");
+
+        // Imported as drafts that keep the file's number; they are approved here like any other.
+        let (status, report) = import_notes(&admin, &notes_file("30.00"), false).await;
+        assert_eq!(status, 200, "{report}");
+        assert_eq!(changes(&report), [pair("AV-100", "created"), pair("AV-101", "created")]);
+        assert_eq!(preview["credit_notes"][0]["id"], Value::Null, "a preview's new note does not exist");
+        let id = report["credit_notes"][0]["id"].as_i64().unwrap();
+        let (_, note) = admin.get(&format!("/credit-notes/{id}")).await;
+        assert_eq!((note["status"].as_str(), note["number"].as_str()), (Some("draft"), None), "{note}");
+        assert_eq!((note["external_reference"].as_str(), note["reason_category"].as_str()), (Some("AV-100"), Some("return")));
+        assert_eq!((note["reason"].as_str(), note["related_invoice_number"].as_str()), (Some("Two chairs came back"), Some("INV-IMP-1")));
+        assert_eq!(note["billing_address"]["city"], "Berlin", "the customer's address");
+
+        // The same file again changes nothing; a changed draft is updated.
+        let (status, again) = import_notes(&admin, &notes_file("30.00"), false).await;
+        assert_eq!(status, 200, "{again}");
+        assert_eq!((again["created"].as_u64(), again["updated"].as_u64(), again["unchanged"].as_u64()), (Some(0), Some(0), Some(2)));
+        let (_, timeline) = admin.get(&format!("/credit-notes/{id}/timeline")).await;
+        assert_eq!(timeline["items"].as_array().unwrap().len(), 1, "only its creation: {timeline}");
+        let (status, report) = import_notes(&admin, &notes_file("35.00"), false).await;
+        assert_eq!(status, 200, "{report}");
+        assert_eq!(changes(&report), [pair("AV-100", "unchanged"), pair("AV-101", "updated")]);
+        let goodwill = &report["credit_notes"][1];
+        assert_eq!((goodwill["previous_total"].as_str(), goodwill["total"].as_str(), goodwill["status"].as_str()), (Some("30.00"), Some("35.00"), Some("draft")));
+        assert_eq!(notes(&admin).await.len(), 2, "updated, not duplicated");
+
+        // Finalized here, it gets the next number of the series, and is then locked: the same
+        // rows leave it alone (found by the file's number or by its own), changed ones are refused.
+        let (status, finalized) = admin.post(&format!("/credit-notes/{id}/finalize"), json!({})).await;
+        assert_eq!(status, 200, "{finalized}");
+        let number = finalized["number"].as_str().unwrap().to_string();
+        assert!(number.starts_with("CN-2026-"), "{number}");
+        let (status, report) = import_notes(&admin, &notes_file("35.00"), false).await;
+        assert_eq!(status, 200, "{report}");
+        assert_eq!(report["credit_notes"][0]["credit_note_number"], number.as_str());
+        assert_eq!(report["unchanged"], 2);
+        let by_own_number = notes_file("35.00").replace("AV-100,", &format!("{number},"));
+        let (status, report) = import_notes(&admin, &by_own_number, true).await;
+        assert_eq!((status, report["credit_notes"][0]["change"].as_str()), (200, Some("unchanged")), "{report}");
+        let more = notes_file("35.00").replace("Chairs,2,", "Chairs,3,");
+        let (status, problem) = import_notes(&admin, &more, false).await;
+        assert_eq!((status, problem["code"].as_str()), (422, Some("import_invalid")), "{problem}");
+        assert_eq!(problem["errors"][0]["field"], "rows[2]", "{problem}");
+        assert!(problem["errors"][0]["message"].as_str().unwrap().contains("is finalized"), "{problem}");
+        let (_, note) = admin.get(&format!("/credit-notes/{id}")).await;
+        assert_eq!(note["total"], "240.00", "the finalized note is untouched");
+
+        // Crediting more than the invoice's total is allowed, with the warning on its row.
+        let over = format!("{NOTE_HEADER}AV-102,Acme GmbH,EUR,2026-03-11,INV-IMP-1,,,Chairs,1,100.00,,20\n");
+        let (status, report) = import_notes(&admin, &over, true).await;
+        assert_eq!(status, 200, "{report}");
+        assert!(!report["credit_notes"][0]["warnings"].as_array().unwrap().is_empty(), "240.00 + 120.00 > 294.00: {report}");
+    }
+
+    async fn every_bad_credit_note_row_is_named_and_nothing_is_written(db) {
+        let app = TestApp::spawn(db).await;
+        let admin = with_invoices(&app).await;
+        // Unreadable cells, and rows of one note that disagree.
+        let csv = format!(
+            "{NOTE_HEADER}AV-1,Acme GmbH,EUR,2026-03-10,,broken,,Chairs,1,10.00,,20\n\
+             AV-2,Acme GmbH,EUR,10/03/2026,,,,Chairs,1,10.00,,20\n\
+             AV-3,Acme GmbH,EUR,2026-03-10,,,Why,Chairs,1,10.00,,20\n\
+             AV-3,Acme GmbH,EUR,2026-03-10,,,Why not,Desk,1,10.00,,20\n"
+        );
+        let (status, problem) = import_notes(&admin, &csv, false).await;
+        assert_eq!((status, problem["code"].as_str()), (422, Some("import_invalid")), "{problem}");
+        let fields: Vec<&str> = problem["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+        assert_eq!(fields, ["rows[2].reason_category", "rows[3].date", "rows[5].reason"], "{problem}");
+        // Rows that read well but break the credit-note rules, each on its column.
+        let csv = format!(
+            "{NOTE_HEADER}AV-OK,Acme GmbH,EUR,2026-03-10,INV-IMP-1,,,Chairs,1,10.00,,20\n\
+             AV-4,Acme GmbH,EUR,2026-03-10,INV-NONE,,,Chairs,1,10.00,,20\n\
+             AV-5,Globex,EUR,2026-03-10,INV-IMP-1,,,Chairs,1,10.00,,20\n\
+             AV-6,Acme GmbH,EUR,2026-02-01,INV-IMP-1,,,Chairs,1,10.00,,20\n\
+             AV-7,Acme GmbH,EUR,2026-03-10,,,,Chairs,1,-10.00,,20\n"
+        );
+        let (status, problem) = import_notes(&admin, &csv, false).await;
+        assert_eq!(status, 422, "{problem}");
+        let fields: Vec<&str> = problem["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+        assert_eq!(fields, ["rows[3].invoice", "rows[4].invoice", "rows[5].date", "rows[6].unit_price"], "{problem}");
+        assert!(notes(&admin).await.is_empty(), "a good row is not written when another is bad");
+
+        // An invoice file is not a credit-note file; an unknown kind is named.
+        let (status, problem) = import_notes(&admin, &file("2"), false).await;
+        let fields: Vec<&str> = problem["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+        assert!(status == 422 && fields.contains(&"rows[1].issue_date") && fields.contains(&"rows[1].date"), "{problem}");
+        let (status, body) = import_kind(&admin, "payments", &notes_file("30.00"), false).await;
+        assert_eq!((status, body["errors"][0]["field"].as_str()), (422, Some("kind")), "{body}");
+        let sales = Api::new(&app, Role::Sales).await;
+        assert_eq!(import_notes(&sales, &notes_file("30.00"), true).await.0, 403);
+    }
+
+    async fn a_credit_note_file_is_previewed_and_imported_in_the_browser(db) {
+        let app = TestApp::spawn(db).await;
+        let admin = with_invoices(&app).await;
+        let manager = app.session(Role::CreditManager).await;
+        let (_, page) = manager.page("/imports").await;
+        assert!(page.contains(r#"name="kind""#) && page.contains(r#"value="credit_notes""#), "{page}");
+
+        let part = reqwest::multipart::Part::bytes(notes_file("30.00").into_bytes()).file_name("credits.csv");
+        let form = reqwest::multipart::Form::new().text("kind", "credit_notes").part("file", part);
+        let response = manager.browser.post(app.url("/imports")).header("origin", app.url("")).multipart(form).send().await.unwrap();
+        assert_eq!(response.status(), 303);
+        let location = response.headers()["location"].to_str().unwrap().to_string();
+        let (_, page) = manager.page(&location).await;
+        assert!(page.contains("2 to create, 0 to update, 0 unchanged") && page.contains("AV-100"), "{page}");
+        assert!(page.contains("New draft") && page.contains("INV-IMP-1"), "{page}");
+        let id = location.trim_start_matches("/imports/").to_string();
+        let (status, body) = manager.rpc("apply_import", &[("import_id", &id)]).await;
+        assert!(status < 400, "{status} {body}");
+        let imported = notes(&admin).await;
+        assert_eq!(imported.len(), 2);
+        let (_, page) = manager.page(&location).await;
+        assert!(page.contains("0 to create, 0 to update, 2 unchanged"), "{page}");
+        let note = imported.iter().find(|note| note["external_reference"] == "AV-100").unwrap();
+        let (_, page) = manager.page(&format!("/credit-notes/{}", note["id"])).await;
+        assert!(page.contains("Imported as") && page.contains("AV-100"), "{page}");
     }
 }

@@ -82,6 +82,7 @@ on_both_backends! {
                 billing_address: app::model::Address::typed("ul. Piotrkowska 1", "", "Łódź", "90-001", "PL"),
                 shipping_address: app::model::Address::default(),
                 related_invoice_id: Some(invoice_id),
+                external_reference: Some("AV-2026-17".into()),
                 content: ContentRecord {
                     lines: Vec::new(),
                     totals: TotalsRecord { subtotal_minor: 500, tax_total_minor: 0, total_minor: 500 },
@@ -106,6 +107,7 @@ on_both_backends! {
         assert_eq!(note.reason_category, Some(app::domain::ReasonCategory::InvoicingError));
         assert_eq!((note.billing_address.city.as_str(), note.billing_address.line2.as_deref()), ("Łódź", None));
         assert_eq!(note.shipping_address, app::model::Address::default());
+        assert_eq!(note.external_reference.as_deref(), Some("AV-2026-17"));
     }
 
     async fn a_text_postgresql_cannot_hold_is_a_422_not_a_database_failure(db) {

@@ -17,6 +17,26 @@ macro_rules! impl_import_tx {
                 )
             }
 
+            async fn credit_note_id_by_number(
+                &mut self,
+                number: &str,
+            ) -> Result<Option<i64>, crate::storage::StorageError> {
+                let by_reference =
+                    sqlx::query_scalar("SELECT id FROM credit_notes WHERE external_reference = $1")
+                        .bind(number)
+                        .fetch_optional(&mut *self.tx)
+                        .await?;
+                if by_reference.is_some() {
+                    return Ok(by_reference);
+                }
+                Ok(
+                    sqlx::query_scalar("SELECT id FROM credit_notes WHERE number = $1")
+                        .bind(number)
+                        .fetch_optional(&mut *self.tx)
+                        .await?,
+                )
+            }
+
             async fn customer_ids_by_name(
                 &mut self,
                 name: &str,
@@ -31,15 +51,17 @@ macro_rules! impl_import_tx {
 
             async fn insert_import_upload(
                 &mut self,
+                kind: app::model::ImportKind,
                 file_name: &str,
                 content: &[u8],
                 uploaded_by: &str,
                 at: chrono::DateTime<chrono::Utc>,
             ) -> Result<i64, crate::storage::StorageError> {
                 Ok(sqlx::query_scalar(
-                    "INSERT INTO import_uploads (file_name, content, uploaded_by, uploaded_at) \
-                     VALUES ($1, $2, $3, $4) RETURNING id",
+                    "INSERT INTO import_uploads (kind, file_name, content, uploaded_by, \
+                     uploaded_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
                 )
+                .bind(kind.as_str())
                 .bind(file_name)
                 .bind(content)
                 .bind(uploaded_by)
@@ -56,29 +78,35 @@ macro_rules! impl_import_tx {
                 let row: Option<(
                     i64,
                     String,
+                    String,
                     Vec<u8>,
                     String,
                     chrono::DateTime<chrono::Utc>,
                     Option<chrono::DateTime<chrono::Utc>>,
                 )> = sqlx::query_as(
-                    "SELECT id, file_name, content, uploaded_by, uploaded_at, applied_at \
+                    "SELECT id, kind, file_name, content, uploaded_by, uploaded_at, applied_at \
                          FROM import_uploads WHERE id = $1",
                 )
                 .bind(id)
                 .fetch_optional(&mut *self.tx)
                 .await?;
-                Ok(row.map(
-                    |(id, file_name, content, uploaded_by, uploaded_at, applied_at)| {
-                        crate::storage::ImportUpload {
-                            id,
-                            file_name,
-                            content,
-                            uploaded_by,
-                            uploaded_at,
-                            applied_at,
-                        }
-                    },
-                ))
+                let Some((id, kind, file_name, content, uploaded_by, uploaded_at, applied_at)) =
+                    row
+                else {
+                    return Ok(None);
+                };
+                let kind = app::model::ImportKind::parse(&kind).ok_or_else(|| {
+                    crate::storage::StorageError::Corrupt(format!("import kind {kind}"))
+                })?;
+                Ok(Some(crate::storage::ImportUpload {
+                    id,
+                    kind,
+                    file_name,
+                    content,
+                    uploaded_by,
+                    uploaded_at,
+                    applied_at,
+                }))
             }
 
             async fn mark_import_applied(

@@ -67,8 +67,9 @@ macro_rules! impl_ledger_tx {
                     "INSERT INTO credit_notes (customer_id, currency, date, status, reason, \
                      related_invoice_id, subtotal_minor, tax_total_minor, total_minor, created_at, \
                      charge_code, charge_description, reason_category, billing_address, \
-                     shipping_address, project) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
+                     shipping_address, project, external_reference) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
+                     $17) \
                      RETURNING id",
                 )
                 .bind(note.customer_id)
@@ -87,6 +88,7 @@ macro_rules! impl_ledger_tx {
                 .bind(crate::storage::sql::address_json(&note.billing_address))
                 .bind(crate::storage::sql::address_json(&note.shipping_address))
                 .bind(&note.project)
+                .bind(&note.external_reference)
                 .fetch_one(&mut *self.tx)
                 .await?;
                 self.insert_lines("credit_note_lines", "credit_note_id", id, &note.content.lines).await?;

@@ -13,6 +13,8 @@ async function expectAccessible(page: Page, screen: string) {
 }
 
 test('every staff screen passes axe without serious or critical violations', async ({ page, request }) => {
+  // Sixteen screens, each loaded, hydrated and analysed: more than one page's default budget.
+  test.setTimeout(120_000);
   const post = await apiAs(request, 'admin@creditdesk.example');
   const { customer, invoice, notes } = await customerWithNotes(post, 'Accessible Ltd', '300.00', ['20.00']);
   await page.goto('/login');

@@ -3,6 +3,7 @@ import { expect, signIn, apiAs, newCustomer, waitForHydration } from './fixtures
 
 /// Importing invoices in the browser: a CSV uploaded, its preview (nothing written yet), the
 /// import, and the invoice it created; a file with a bad row shows the row and writes nothing.
+/// Then a credit note for that invoice, imported as a draft that keeps the file's number.
 export async function importFlow(page: Page, request: APIRequestContext, name: string, js: boolean) {
   const ready = async () => {
     if (js) await waitForHydration(page);
@@ -16,14 +17,15 @@ export async function importFlow(page: Page, request: APIRequestContext, name: s
   const header = 'number,customer,currency,issue_date,due_date,description,quantity,unit_price,discount_percent,tax_rate\n';
   const csv = (quantity: string) =>
     `${header}${number},${name},EUR,2026-03-01,2026-03-31,Chairs,${quantity},100.00,,20\n`;
-  const upload = async (content: string) => {
+  const upload = async (content: string, kind = 'Invoices', file = 'invoices.csv') => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Import' }).click();
     await expect(page.getByRole('heading', { name: 'Import invoices' })).toBeVisible();
     await ready();
     const form = page.getByRole('form', { name: 'Import file' });
-    await form.getByLabel('CSV file').setInputFiles({ name: 'invoices.csv', mimeType: 'text/csv', buffer: Buffer.from(content) });
+    await form.getByLabel('The file holds').selectOption({ label: kind });
+    await form.getByLabel('CSV file').setInputFiles({ name: file, mimeType: 'text/csv', buffer: Buffer.from(content) });
     await form.getByRole('button', { name: 'Preview import' }).click();
-    await expect(page.getByRole('heading', { name: 'Import invoices.csv' })).toBeVisible();
+    await expect(page.getByRole('heading', { name: `Import ${file}` })).toBeVisible();
     await ready();
   };
 
@@ -42,4 +44,19 @@ export async function importFlow(page: Page, request: APIRequestContext, name: s
 
   await page.goto(`/invoices?number=${number}`);
   await expect(page.getByRole('link', { name: number })).toBeVisible();
+
+  // A credit note from the system the invoices came from: a draft here, found by its number.
+  const reference = `AV-${number}`;
+  const notes = 'number,customer,currency,date,invoice,reason_category,reason,description,quantity,unit_price,discount_percent,tax_rate\n' +
+    `${reference},${name},EUR,2026-03-10,${number},return,One chair came back,Chairs,1,100.00,,20\n`;
+  await upload(notes, 'Credit notes', 'credits.csv');
+  const credits = page.getByRole('table', { name: /to create/ });
+  await expect(credits).toContainText(reference);
+  await expect(credits).toContainText('New draft');
+  await expect(credits).toContainText('120.00');
+  await page.getByRole('button', { name: 'Import: create 1, update 0' }).click();
+  await expect(page.getByRole('table', { name: /1 unchanged/ })).toBeVisible();
+  await page.getByRole('link', { name: /^Draft #/ }).click();
+  await expect(page.getByText('Imported as')).toBeVisible();
+  await expect(page.getByText(reference, { exact: true })).toBeVisible();
 }

@@ -560,8 +560,61 @@ async fn browser_document(
     };
     match rendered {
         Ok(file) => crate::api::download_response(file),
-        Err(error) => crate::api::ApiError::from(error).into_response(),
+        Err(error) => {
+            let page = match kind {
+                DocumentKind::CreditNote => format!("/credit-notes/{id}"),
+                DocumentKind::Invoice => format!("/invoices/{id}"),
+            };
+            refused_download(&user, Problem::from(error), &page)
+        }
     }
+}
+
+/// A download the browser asked for (a PDF, an e-invoice, the FEC, a supporting file) and the
+/// desk refused: a plain page that says why, with its status and a way back, rather than the
+/// API's problem JSON (or a download that fails without a reason).
+fn refused_download(user: &CurrentUser, problem: Problem, back: &str) -> axum::response::Response {
+    let escape = |text: &str| quick_xml::escape::escape(text).into_owned();
+    let back = if user.role.is_internal() {
+        back
+    } else {
+        "/portal"
+    };
+    let errors: String = problem
+        .errors
+        .iter()
+        .map(|error| {
+            format!(
+                "<li><code>{}</code>: {}</li>",
+                escape(&error.field),
+                escape(&error.message)
+            )
+        })
+        .collect();
+    let errors = if errors.is_empty() {
+        String::new()
+    } else {
+        format!("<ul>{errors}</ul>")
+    };
+    let html = format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{title} · creditdesk</title>\
+         <link rel=\"stylesheet\" href=\"/pkg/creditdesk.css\"></head>\
+         <body><main><h1>{title}</h1><p class=\"problem\" role=\"alert\">{detail}</p>{errors}\
+         <p><a href=\"{back}\">Back</a></p></main></body></html>",
+        title = escape(&problem.title),
+        detail = escape(&problem.detail),
+        back = escape(back),
+    );
+    let status = axum::http::StatusCode::from_u16(problem.status)
+        .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
+    (
+        status,
+        [(axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        html,
+    )
+        .into_response()
 }
 
 /// The routes of a document's downloads: `/{what}/{id}/pdf`, `…/ubl` and `…/factur-x`.
@@ -600,7 +653,7 @@ async fn browser_fec(
     };
     match crate::api::fec_download(&state.services, &user, &query).await {
         Ok(response) => response,
-        Err(error) => error.into_response(),
+        Err(error) => refused_download(&user, error.0, "/journal"),
     }
 }
 
@@ -628,7 +681,7 @@ async fn browser_attachment(
         .await
     {
         Ok(file) => crate::api::file_response(file),
-        Err(error) => crate::api::ApiError::from(error).into_response(),
+        Err(error) => refused_download(&user, Problem::from(error), &format!("/credit-notes/{id}")),
     }
 }
 

@@ -146,11 +146,11 @@ fn CreditNoteDetail(
         <h1>"Credit note " {note.display_number()}</h1>
         // A download, not a page of the app: the router must let the browser have it.
         <p class="downloads">
-            <a class="button" href=format!("/credit-notes/{id}/pdf") rel="external" download>"Export PDF"</a>
+            <a class="button" href=format!("/credit-notes/{id}/pdf") rel="external">"Export PDF"</a>
             // E-invoices (EN 16931) exist once the note has its number.
             {note.number.is_some().then(|| view! {
-                " "<a class="button" href=format!("/credit-notes/{id}/factur-x") rel="external" download>"Factur-X (PDF/A-3)"</a>
-                " "<a class="button" href=format!("/credit-notes/{id}/ubl") rel="external" download>"UBL (XML)"</a>
+                " "<a class="button" href=format!("/credit-notes/{id}/factur-x") rel="external">"Factur-X (PDF/A-3)"</a>
+                " "<a class="button" href=format!("/credit-notes/{id}/ubl") rel="external">"UBL (XML)"</a>
             })}
         </p>
         <dl class="facts">
@@ -459,7 +459,7 @@ fn DocumentsTab(
                             let label = format!("Remove {}", file.file_name);
                             view! {
                                 <tr>
-                                    <td><a href=href rel="external" download>{file.file_name.clone()}</a></td>
+                                    <td><a href=href rel="external">{file.file_name.clone()}</a></td>
                                     <td>{file.media_type.clone()}</td>
                                     <td class="num">{format!("{:.1} KB", file.size_bytes as f64 / 1024.0)}</td>
                                     <td>{file.uploaded_by.clone().unwrap_or_default()} " · " {file.uploaded_at.format("%Y-%m-%d %H:%M UTC").to_string()}</td>

@@ -119,11 +119,11 @@ fn InvoiceDetail(page: InvoicePage, actions: Actions) -> impl IntoView {
         <h1>"Invoice " {invoice.number.clone()}</h1>
         // A download, not a page of the app: the router must let the browser have it.
         <p class="downloads">
-            <a class="button" href=format!("/invoices/{}/pdf", invoice.id) rel="external" download>"Export PDF"</a>
+            <a class="button" href=format!("/invoices/{}/pdf", invoice.id) rel="external">"Export PDF"</a>
             // E-invoices (EN 16931) exist once the invoice is issued.
             {(invoice.status != InvoiceStatus::Draft).then(|| view! {
-                " "<a class="button" href=format!("/invoices/{}/factur-x", invoice.id) rel="external" download>"Factur-X (PDF/A-3)"</a>
-                " "<a class="button" href=format!("/invoices/{}/ubl", invoice.id) rel="external" download>"UBL (XML)"</a>
+                " "<a class="button" href=format!("/invoices/{}/factur-x", invoice.id) rel="external">"Factur-X (PDF/A-3)"</a>
+                " "<a class="button" href=format!("/invoices/{}/ubl", invoice.id) rel="external">"UBL (XML)"</a>
             })}
         </p>
         <dl class="facts">

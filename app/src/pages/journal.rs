@@ -65,7 +65,7 @@ fn JournalView(page: JournalPage, filters: JournalFilters) -> impl IntoView {
         <p class="hint">
             "FEC (French audit file): "
             {page.fec_years.iter().map(|year| view! {
-                <a href=format!("/journal/fec?year={year}") rel="external" download>{format!("FEC {year}")}</a>
+                <a href=format!("/journal/fec?year={year}") rel="external">{format!("FEC {year}")}</a>
                 " "
             }).collect_view()}
         </p>

@@ -38,7 +38,7 @@ pub fn PortalPage() -> impl IntoView {
                                         <td class="num">{note.currency.format(note.remaining_amount)}</td>
                                         <td>
                                             // A file, not a page: the router must let the browser fetch it.
-                                            <a href=format!("/credit-notes/{}/pdf", note.id) rel="external" download>
+                                            <a href=format!("/credit-notes/{}/pdf", note.id) rel="external">
                                                 "PDF" <span class="visually-hidden">" of " {note.display_number()}</span>
                                             </a>
                                         </td>

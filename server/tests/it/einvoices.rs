@@ -311,6 +311,13 @@ on_both_backends! {
         assert_eq!(status, 409);
         assert_eq!(problem["errors"][0]["field"], "customer.billing_address.country");
         assert_eq!(problem["errors"].as_array().unwrap().len(), 1, "{problem}");
+        // In the browser the refusal is a page that says why and leads back, not JSON.
+        let browser = app.session(Role::Viewer).await;
+        let response = browser.browser.get(app.url(&format!("/credit-notes/{}/ubl", note["id"]))).send().await.unwrap();
+        assert_eq!(response.status(), 409);
+        assert_eq!(response.headers()["content-type"], "text/html; charset=utf-8");
+        let page = response.text().await.unwrap();
+        assert!(page.contains("customer.billing_address.country") && page.contains(&format!("href=\"/credit-notes/{}\"", note["id"])), "{page}");
 
         // A standalone credit's charge is its one, untaxed line.
         let complete = admin.customer("Kaffee Rösterei", "EUR").await;

@@ -27,6 +27,8 @@ pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
+  # A run cut short still says what it saw.
+  [ "${#pids[@]}" -eq 0 ] || cat "$work"/*.out 2>/dev/null || true
   psql "$TEST_POSTGRES_URL" -q -c "DROP DATABASE IF EXISTS creditdesk_fuzz WITH (FORCE)" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
@@ -44,7 +46,7 @@ seed_args=()
 # One database: the demo data, a server of its own, and a run per role. Its output goes to
 # $work/<database>.out; it fails when any run finds a problem or the server panicked.
 fuzz() {
-  local database="$1" url port base server_pid failed=0
+  local database="$1" port="$2" url base server_pid="" failed=0
   if [ "$database" = sqlite ]; then
     url="sqlite:$work/fuzz.db"
   else
@@ -53,11 +55,16 @@ fuzz() {
     url="${TEST_POSTGRES_URL%/*}/creditdesk_fuzz"
   fi
   "$BINARY" --database-url "$url" demo >/dev/null
-  port="$(free_port)"
   RUST_LOG=warn "$BINARY" --database-url "$url" --addr "127.0.0.1:$port" serve >"$work/server-$database.log" 2>&1 &
   server_pid=$!
+  # However this run ends, its server ends with it.
+  trap 'kill "$server_pid" 2>/dev/null || true' EXIT
   base="http://127.0.0.1:$port"
   for _ in $(seq 1 100); do curl -sf "$base/api/v1/openapi.json" >/dev/null && break; sleep 0.1; done
+  if ! kill -0 "$server_pid" 2>/dev/null; then
+    echo "the $database server did not start:"; tail -20 "$work/server-$database.log"
+    return 1
+  fi
 
   # Every token before any run: the runs send failed sign-ins of their own, and the sign-in
   # throttle then refuses this address (429), as it should.
@@ -82,7 +89,7 @@ fuzz() {
     fi
     grep -E "^  [0-9]+ generated" "$work/st-$database.log" || true
   done
-  kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
+  kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true
   if grep -q "panicked" "$work/server-$database.log"; then
     echo "the server panicked:"; grep -A3 "panicked" "$work/server-$database.log" | head -20
     failed=1
@@ -92,9 +99,15 @@ fuzz() {
 
 # The two databases at once, each with its own server: the runs mostly wait on each other's
 # answers, so on two cores this halves the wall time. Their reports follow one another.
+# A port each, told apart before either server binds one.
+ports=("$(free_port)")
+ports+=("$(free_port)")
+while [ "${ports[1]}" = "${ports[0]}" ]; do ports[1]="$(free_port)"; done
+index=0
 for database in sqlite postgres; do
-  fuzz "$database" >"$work/$database.out" 2>&1 &
+  fuzz "$database" "${ports[$index]}" >"$work/$database.out" 2>&1 &
   pids+=($!)
+  index=$((index + 1))
 done
 failed=0
 for index in 0 1; do

@@ -52,59 +52,81 @@ impl Upload {
         )
     }
 
-    /// The `file` part of a multipart upload: its name and content.
-    pub async fn file(
-        self,
-        form: Result<Multipart, MultipartRejection>,
-    ) -> Result<(String, Vec<u8>), ApiError> {
-        let form = self.form(form).await?;
-        Ok((form.file_name, form.content))
+    fn unreadable(self, error: MultipartError) -> ApiError {
+        if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            self.too_large()
+        } else {
+            problem(
+                400,
+                "bad_request",
+                format!("The upload is not a readable form: {error}"),
+            )
+        }
     }
 
-    /// A multipart upload: its `file` part, and its other (text) fields.
-    pub async fn form(
-        self,
-        form: Result<Multipart, MultipartRejection>,
-    ) -> Result<UploadForm, ApiError> {
-        let mut form = form.map_err(|rejection| {
+    fn open(form: Result<Multipart, MultipartRejection>) -> Result<Multipart, ApiError> {
+        form.map_err(|rejection| {
             problem(
                 415,
                 "unsupported_media_type",
                 format!("Send multipart/form-data: {}", rejection.body_text()),
             )
-        })?;
-        let unreadable = |error: MultipartError| {
-            if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                self.too_large()
-            } else {
-                problem(
-                    400,
-                    "bad_request",
-                    format!("The upload is not a readable form: {error}"),
-                )
+        })
+    }
+
+    fn missing_file() -> ApiError {
+        problem(
+            422,
+            "validation_error",
+            "Send the file as the multipart field `file`",
+        )
+    }
+
+    /// The `file` part of a multipart upload: its name and content.
+    pub async fn file(
+        self,
+        form: Result<Multipart, MultipartRejection>,
+    ) -> Result<(String, Vec<u8>), ApiError> {
+        let mut form = Self::open(form)?;
+        while let Some(field) = form.next_field().await.map_err(|e| self.unreadable(e))? {
+            if field.name() == Some("file") {
+                let name = field.file_name().unwrap_or_default().to_string();
+                let content = field.bytes().await.map_err(|e| self.unreadable(e))?;
+                return Ok((name, content.to_vec()));
             }
-        };
+        }
+        Err(Self::missing_file())
+    }
+
+    /// A multipart upload: its first `file` part, and the form's other text fields (parts
+    /// that are files, or not text, are left out).
+    pub async fn form(
+        self,
+        form: Result<Multipart, MultipartRejection>,
+    ) -> Result<UploadForm, ApiError> {
+        let mut form = Self::open(form)?;
         let mut file = None;
         let mut fields = std::collections::BTreeMap::new();
-        while let Some(field) = form.next_field().await.map_err(unreadable)? {
-            match field.name().map(str::to_string) {
-                Some(name) if name == "file" => {
+        while let Some(field) = form.next_field().await.map_err(|e| self.unreadable(e))? {
+            let name = field.name().map(str::to_string);
+            let is_file = field.file_name().is_some();
+            match name {
+                Some(name) if name == "file" && file.is_none() => {
                     let file_name = field.file_name().unwrap_or_default().to_string();
-                    let content = field.bytes().await.map_err(unreadable)?;
+                    let content = field.bytes().await.map_err(|e| self.unreadable(e))?;
                     file = Some((file_name, content.to_vec()));
                 }
-                Some(name) => {
-                    fields.insert(name, field.text().await.map_err(unreadable)?);
+                Some(name) if !is_file => {
+                    let content = field.bytes().await.map_err(|e| self.unreadable(e))?;
+                    if let Ok(text) = String::from_utf8(content.to_vec()) {
+                        fields.insert(name, text);
+                    }
                 }
-                None => {}
+                _ => {}
             }
         }
         let Some((file_name, content)) = file else {
-            return Err(problem(
-                422,
-                "validation_error",
-                "Send the file as the multipart field `file`",
-            ));
+            return Err(Self::missing_file());
         };
         Ok(UploadForm {
             file_name,

@@ -67,7 +67,53 @@ fn visible_to(user: &CurrentUser, note: CreditNoteView) -> Result<CreditNoteView
     }
 }
 
+/// The warning, if any, for a credit of `total` that takes what the invoice's credit notes
+/// (but `excluding`, and cancelled ones) credit above the invoice's total.
+async fn over_credit(
+    tx: &mut Box<dyn Tx>,
+    invoice: &InvoiceView,
+    total: rust_decimal::Decimal,
+    excluding: Option<i64>,
+) -> Result<Vec<String>, ServiceError> {
+    let earlier = tx
+        .find_credit_notes(
+            &CreditNoteFilter {
+                related_invoice_id: Some(invoice.id),
+                ..Default::default()
+            },
+            Page {
+                after: 0,
+                limit: i64::MAX,
+            },
+        )
+        .await?;
+    let credited_before_minor = earlier
+        .iter()
+        .filter(|note| note.status != CreditNoteStatus::Cancelled && Some(note.id) != excluding)
+        .try_fold(0i64, |sum, note| sum.checked_add(note.totals.total_minor))
+        .ok_or_else(|| ServiceError::Internal("credited total overflows".into()))?;
+    let credited_before = invoice.currency.from_minor(credited_before_minor);
+    Ok(
+        over_credit_warning(invoice.total, credited_before, total, invoice.currency)
+            .into_iter()
+            .collect(),
+    )
+}
+
 impl Services {
+    /// The over-credit warning of a saved note, counting the invoice's other notes.
+    pub(super) async fn over_credit_warnings(
+        &self,
+        tx: &mut Box<dyn Tx>,
+        note: &CreditNoteView,
+    ) -> Result<Vec<String>, ServiceError> {
+        let Some(invoice_id) = note.related_invoice_id else {
+            return Ok(Vec::new());
+        };
+        let invoice = super::related_invoice(tx, invoice_id).await?;
+        over_credit(tx, &invoice, note.total, Some(note.id)).await
+    }
+
     /// A new draft credit note: lines or a standalone charge, optionally for an invoice of
     /// the same customer dated no later than the note. Crediting more than the invoice's total
     /// across its notes is allowed, with a warning naming what was credited before.
@@ -111,31 +157,8 @@ impl Services {
                 input.date,
                 &related(invoice),
             )?;
-            let earlier = tx
-                .find_credit_notes(
-                    &CreditNoteFilter {
-                        related_invoice_id: Some(invoice.id),
-                        ..Default::default()
-                    },
-                    Page {
-                        after: 0,
-                        limit: i64::MAX,
-                    },
-                )
-                .await?;
-            let credited_before_minor = earlier
-                .iter()
-                .filter(|note| note.status != CreditNoteStatus::Cancelled)
-                .try_fold(0i64, |sum, note| sum.checked_add(note.totals.total_minor))
-                .ok_or_else(|| ServiceError::Internal("credited total overflows".into()))?;
-            let credited_before = input.currency.from_minor(credited_before_minor);
             let total = content.totals(input.currency).total;
-            warnings.extend(over_credit_warning(
-                invoice.total,
-                credited_before,
-                total,
-                input.currency,
-            ));
+            warnings = over_credit(tx, invoice, total, None).await?;
         }
         let (stored_content, charge) = credit_content_record(&content, input.currency)?;
         let id = tx

@@ -53,6 +53,14 @@ impl From<ServiceError> for Problem {
                 tracing::warn!(?kind, %detail, "a constraint refused a write");
                 constraint_problem(kind, &detail)
             }
+            ServiceError::Storage(StorageError::Contention(detail)) => {
+                tracing::warn!(%detail, "a transaction met another one");
+                Problem::new(
+                    409,
+                    "conflict",
+                    "Another request was changing the same records; nothing was written, try again",
+                )
+            }
             ServiceError::Storage(StorageError::UnstorableText(detail)) => {
                 tracing::warn!(%detail, "the database refused a text");
                 Problem::new(422, "validation_error", app::domain::text::NUL_REFUSED)

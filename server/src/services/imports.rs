@@ -16,10 +16,11 @@
 //! draft or pending note is updated; a finalized one is locked, and a row that would change it
 //! is refused.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use app::domain::{
-    Currency, InvoiceKind, InvoiceStatus, Permission, ReasonCategory, is_finalized, parse_decimal,
+    CreditNoteAction, Currency, InvoiceKind, InvoiceStatus, Permission, ReasonCategory,
+    check_credit_note_action, parse_decimal,
 };
 use app::model::{
     CreditNoteView, CurrentUser, ImportFormat, ImportKind, ImportPage, ImportReport,
@@ -40,6 +41,8 @@ use crate::storage::Tx;
 pub const MAX_IMPORT_BYTES: usize = 5 * 1024 * 1024;
 /// …and has at most this many rows.
 const MAX_IMPORT_ROWS: usize = 20_000;
+/// A document's number in the file (an invoice's number, a credit note's reference).
+const MAX_NUMBER_CHARS: usize = 64;
 
 /// One row, read: its document's number and cells, and its line.
 struct Row {
@@ -208,10 +211,17 @@ fn read_rows(csv: &[u8], format: &ImportFormat, errors: &mut RowErrors) -> Vec<R
                 continue;
             }
         };
+        // PostgreSQL cannot store NUL: say so on the cell, and read the cell as blank.
+        for (name, at) in &positions {
+            if record.get(*at).is_some_and(app::domain::text::holds_nul) {
+                errors.add(line, Some(name), app::domain::text::NUL_REFUSED);
+            }
+        }
         let cell = |name: &str| -> &str {
             positions
                 .get(name)
                 .and_then(|at| record.get(*at))
+                .filter(|text| !app::domain::text::holds_nul(text))
                 .unwrap_or("")
         };
         let mut required = |name: &str| -> String {
@@ -228,6 +238,13 @@ fn read_rows(csv: &[u8], format: &ImportFormat, errors: &mut RowErrors) -> Vec<R
             .iter()
             .map(|name| (*name, required(name)))
             .collect();
+        if number.chars().count() > MAX_NUMBER_CHARS {
+            errors.add(
+                line,
+                Some("number"),
+                format!("A number has at most {MAX_NUMBER_CHARS} characters"),
+            );
+        }
         for (name, text) in &document {
             if !text.is_empty()
                 && let Err(message) = check_document_cell(name, text)
@@ -354,6 +371,9 @@ fn refusal_on_rows(error: ServiceError, rows: &[Row], errors: &mut RowErrors) ->
                 rows.get(*index).map_or(first, |row| row.line),
                 Some(column.clone()),
             ),
+            [Key(list), Index(index)] if list == "lines" => {
+                (rows.get(*index).map_or(first, |row| row.line), None)
+            }
             [Key(key)] if key == "lines" => (first, None),
             [Key(key)] if key == "customer_id" => (first, Some("customer".to_string())),
             [Key(key)] if key == "related_invoice_id" => (first, Some("invoice".to_string())),
@@ -411,6 +431,15 @@ async fn customer_of(
     Ok(None)
 }
 
+/// What one import carries from document to document.
+struct Run<'a> {
+    caller: Caller<'a>,
+    errors: RowErrors,
+    report: ImportReport,
+    /// The credit notes the file has named so far: each at most once.
+    seen_notes: BTreeSet<i64>,
+}
+
 fn count(report: &mut ImportReport, change: &str) {
     match change {
         "created" => report.created += 1,
@@ -445,65 +474,99 @@ impl Services {
             errors.add(1, None, "The file has no rows");
         }
         errors.into_result()?;
-        let mut errors = RowErrors::default();
-        let caller = Caller::User(user);
         let mut tx = self.storage.write().await?;
-        let mut report = ImportReport {
-            dry_run,
-            kind,
-            created: 0,
-            updated: 0,
-            unchanged: 0,
-            invoices: Vec::new(),
-            credit_notes: Vec::new(),
+        let mut run = Run {
+            caller: Caller::User(user),
+            errors: RowErrors::default(),
+            report: ImportReport {
+                dry_run,
+                kind,
+                created: 0,
+                updated: 0,
+                unchanged: 0,
+                invoices: Vec::new(),
+                credit_notes: Vec::new(),
+            },
+            seen_notes: BTreeSet::new(),
         };
+        self.lock_documents(&mut tx, kind, &groups).await?;
         for rows in &groups {
-            let Some(customer_id) = customer_of(&mut tx, &rows[0], &mut errors).await? else {
+            let Some(customer_id) = customer_of(&mut tx, &rows[0], &mut run.errors).await? else {
                 continue;
             };
             match kind {
                 ImportKind::Invoices => {
-                    self.import_invoice(
-                        &mut tx,
-                        caller,
-                        customer_id,
-                        rows,
-                        &mut errors,
-                        &mut report,
-                    )
-                    .await?
+                    self.import_invoice(&mut tx, &mut run, customer_id, rows)
+                        .await?
                 }
                 ImportKind::CreditNotes => {
-                    self.import_credit_note(
-                        &mut tx,
-                        caller,
-                        customer_id,
-                        rows,
-                        &mut errors,
-                        &mut report,
-                    )
-                    .await?
+                    self.import_credit_note(&mut tx, &mut run, customer_id, rows)
+                        .await?
                 }
             }
         }
         // Any refusal, or a preview: the transaction is dropped, so nothing stays.
-        errors.into_result()?;
+        run.errors.into_result()?;
         if !dry_run {
             tx.commit().await?;
         }
-        Ok(report)
+        Ok(run.report)
+    }
+
+    /// Locks every existing row the file may change before any is read to be changed, as
+    /// every transaction does: invoices first, then credit notes, each in id order. A file
+    /// touches many documents in one transaction; taking their locks as it meets them could
+    /// wait on a link that waits on the import.
+    async fn lock_documents(
+        &self,
+        tx: &mut Box<dyn Tx>,
+        kind: ImportKind,
+        groups: &[Vec<Row>],
+    ) -> Result<(), ServiceError> {
+        let mut invoices = BTreeSet::new();
+        let mut notes = BTreeSet::new();
+        for rows in groups {
+            let first = &rows[0];
+            match kind {
+                ImportKind::Invoices => {
+                    invoices.extend(tx.invoice_id_by_number(&first.number).await?);
+                }
+                ImportKind::CreditNotes => {
+                    if let Some(number) = first.text("invoice") {
+                        invoices.extend(tx.invoice_id_by_number(&number).await?);
+                    }
+                    if let Some(id) = tx.credit_note_id_by_number(&first.number).await? {
+                        notes.insert(id);
+                        invoices.extend(tx.credit_note_related_invoice(id).await?.flatten());
+                    }
+                }
+            }
+        }
+        for id in invoices {
+            tx.invoice(id).await?;
+        }
+        if !notes.is_empty() {
+            let ids: Vec<i64> = notes.into_iter().collect();
+            tx.credit_notes(&ids).await?;
+        }
+        Ok(())
     }
 
     /// Creates, updates or leaves one invoice of the file.
     async fn import_invoice(
         &self,
         tx: &mut Box<dyn Tx>,
-        caller: Caller<'_>,
+        run: &mut Run<'_>,
         customer_id: i64,
         rows: &[Row],
-        errors: &mut RowErrors,
-        report: &mut ImportReport,
     ) -> Result<(), ServiceError> {
+        let Run {
+            caller,
+            errors,
+            report,
+            ..
+        } = run;
+        let caller = *caller;
         let first = &rows[0];
         let (Some(currency), Some(issue_date)) = (
             first.parsed("currency", currency),
@@ -581,12 +644,17 @@ impl Services {
     async fn import_credit_note(
         &self,
         tx: &mut Box<dyn Tx>,
-        caller: Caller<'_>,
+        run: &mut Run<'_>,
         customer_id: i64,
         rows: &[Row],
-        errors: &mut RowErrors,
-        report: &mut ImportReport,
     ) -> Result<(), ServiceError> {
+        let Run {
+            caller,
+            errors,
+            report,
+            seen_notes,
+        } = run;
+        let caller = *caller;
         let first = &rows[0];
         let (Some(currency), Some(note_date)) = (
             first.parsed("currency", currency),
@@ -614,39 +682,78 @@ impl Services {
             Some(id) => Some(load_note(tx, id).await?),
             None => None,
         };
-        let outcome = match &existing {
-            Some(note) if note_unchanged(note, customer_id, related_invoice_id, rows) => {
-                Ok((note.clone(), "unchanged", Vec::new()))
-            }
-            Some(note) if is_finalized(note.status) => {
+        if let Some(note) = &existing {
+            // A note's number and reference each name one note: a file that names one twice,
+            // or another customer's, is mistaken, and is not allowed to move it.
+            if !seen_notes.insert(note.id) {
                 errors.add(
                     first.line,
-                    None,
+                    Some("number"),
                     format!(
-                        "Credit note {} is finalized: it cannot change; issue another credit note \
-                         for the difference",
+                        "{} is credit note {} again: another row of the file names it",
+                        first.number,
                         note.display_number()
                     ),
                 );
                 return Ok(());
             }
-            Some(note) => {
-                let changes = CreditNoteChanges {
-                    customer_id: Some(customer_id),
-                    currency: Some(currency),
-                    related_invoice_id: Some(related_invoice_id),
-                    date: Some(note_date),
-                    reason: Some(first.text("reason")),
-                    reason_category: Some(category),
-                    billing_address: None,
-                    shipping_address: None,
-                    lines: Some(drafts),
-                    charge: None,
-                };
-                self.edit_credit_note_in(tx, caller, note.id, changes)
-                    .await
-                    .map(|updated| (updated, "updated", Vec::new()))
+            if note.customer_id != customer_id {
+                errors.add(
+                    first.line,
+                    Some("customer"),
+                    format!(
+                        "{} is credit note {} of {}: an import does not move a note to another customer",
+                        first.number,
+                        note.display_number(),
+                        note.customer_name
+                    ),
+                );
+                return Ok(());
             }
+        }
+        let outcome = match &existing {
+            Some(note) if note_unchanged(note, customer_id, related_invoice_id, rows) => {
+                Ok((note.clone(), "unchanged", Vec::new()))
+            }
+            Some(note) => match check_credit_note_action(
+                note.status,
+                !note.allocations.is_empty(),
+                CreditNoteAction::Edit,
+            ) {
+                Err(refusal) => {
+                    errors.add(
+                        first.line,
+                        None,
+                        format!(
+                            "Credit note {}: {} (issue another credit note for the difference)",
+                            note.display_number(),
+                            refusal.message
+                        ),
+                    );
+                    return Ok(());
+                }
+                Ok(()) => {
+                    let changes = CreditNoteChanges {
+                        customer_id: Some(customer_id),
+                        currency: Some(currency),
+                        related_invoice_id: Some(related_invoice_id),
+                        date: Some(note_date),
+                        reason: Some(first.text("reason")),
+                        reason_category: Some(category),
+                        billing_address: None,
+                        shipping_address: None,
+                        lines: Some(drafts),
+                        charge: None,
+                    };
+                    match self.edit_credit_note_in(tx, caller, note.id, changes).await {
+                        Ok(updated) => {
+                            let warnings = self.over_credit_warnings(tx, &updated).await?;
+                            Ok((updated, "updated", warnings))
+                        }
+                        Err(error) => Err(error),
+                    }
+                }
+            },
             None => {
                 let input = NewCreditNoteInput {
                     customer_id,

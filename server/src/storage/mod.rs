@@ -80,6 +80,10 @@ pub enum StorageError {
     /// The transaction this write shared with others (SQLite's group commit) did not commit.
     #[error("the write was not committed: {0}")]
     CommitFailed(String),
+    /// PostgreSQL ended the transaction because it waited on another that waited on it (a
+    /// deadlock) or could not serialize them: nothing was written, and trying again works.
+    #[error("the transaction met another one: {0}")]
+    Contention(String),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -97,6 +101,10 @@ impl From<sqlx::Error> for StorageError {
             // character_not_in_repertoire, untranslatable_character
             if matches!(db.code().as_deref(), Some("22021" | "22P05")) {
                 return StorageError::UnstorableText(db.message().to_string());
+            }
+            // deadlock_detected, serialization_failure
+            if matches!(db.code().as_deref(), Some("40P01" | "40001")) {
+                return StorageError::Contention(db.message().to_string());
             }
             let kind = match db.kind() {
                 ErrorKind::UniqueViolation => Some(ConstraintKind::Unique),

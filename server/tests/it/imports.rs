@@ -335,6 +335,9 @@ on_both_backends! {
         let by_own_number = notes_file("35.00").replace("AV-100,", &format!("{number},"));
         let (status, report) = import_notes(&admin, &by_own_number, true).await;
         assert_eq!((status, report["credit_notes"][0]["change"].as_str()), (200, Some("unchanged")), "{report}");
+        let twice = format!("{}{number},Acme GmbH,EUR,2026-03-10,INV-IMP-1,return,Two chairs came back,Chairs,2,100.00,,20\n", notes_file("35.00"));
+        let (status, problem) = import_notes(&admin, &twice, true).await;
+        assert_eq!((status, problem["errors"][0]["field"].as_str()), (422, Some("rows[4].number")), "one note, named twice: {problem}");
         let more = notes_file("35.00").replace("Chairs,2,", "Chairs,3,");
         let (status, problem) = import_notes(&admin, &more, false).await;
         assert_eq!((status, problem["code"].as_str()), (422, Some("import_invalid")), "{problem}");
@@ -345,9 +348,16 @@ on_both_backends! {
 
         // Crediting more than the invoice's total is allowed, with the warning on its row.
         let over = format!("{NOTE_HEADER}AV-102,Acme GmbH,EUR,2026-03-11,INV-IMP-1,,,Chairs,1,100.00,,20\n");
-        let (status, report) = import_notes(&admin, &over, true).await;
+        let (status, report) = import_notes(&admin, &over, false).await;
         assert_eq!(status, 200, "{report}");
         assert!(!report["credit_notes"][0]["warnings"].as_array().unwrap().is_empty(), "240.00 + 120.00 > 294.00: {report}");
+        // …and when an update takes it there: the note's own earlier total is not counted twice.
+        let (status, report) = import_notes(&admin, &over.replace("Chairs,1,", "Chairs,2,"), false).await;
+        assert_eq!((status, report["credit_notes"][0]["change"].as_str()), (200, Some("updated")), "{report}");
+        assert!(!report["credit_notes"][0]["warnings"].as_array().unwrap().is_empty(), "{report}");
+        let within = format!("{NOTE_HEADER}AV-102,Acme GmbH,EUR,2026-03-11,INV-IMP-1,,,Chairs,1,10.00,,20\n");
+        let (status, report) = import_notes(&admin, &within, false).await;
+        assert_eq!((status, report["credit_notes"][0]["warnings"].clone()), (200, json!([])), "240.00 + 12.00 ≤ 294.00: {report}");
     }
 
     async fn every_bad_credit_note_row_is_named_and_nothing_is_written(db) {
@@ -358,12 +368,15 @@ on_both_backends! {
             "{NOTE_HEADER}AV-1,Acme GmbH,EUR,2026-03-10,,broken,,Chairs,1,10.00,,20\n\
              AV-2,Acme GmbH,EUR,10/03/2026,,,,Chairs,1,10.00,,20\n\
              AV-3,Acme GmbH,EUR,2026-03-10,,,Why,Chairs,1,10.00,,20\n\
-             AV-3,Acme GmbH,EUR,2026-03-10,,,Why not,Desk,1,10.00,,20\n"
+             AV-3,Acme GmbH,EUR,2026-03-10,,,Why not,Desk,1,10.00,,20\n\
+             {},Acme GmbH,EUR,2026-03-10,,,,Chairs,1,10.00,,20\n\
+             AV-8,Acme GmbH,EUR,2026-03-10,,,Nul\u{0},Chairs,1,10.00,,20\n",
+            "X".repeat(65)
         );
         let (status, problem) = import_notes(&admin, &csv, false).await;
         assert_eq!((status, problem["code"].as_str()), (422, Some("import_invalid")), "{problem}");
         let fields: Vec<&str> = problem["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
-        assert_eq!(fields, ["rows[2].reason_category", "rows[3].date", "rows[5].reason"], "{problem}");
+        assert_eq!(fields, ["rows[2].reason_category", "rows[3].date", "rows[6].number", "rows[7].reason", "rows[5].reason"], "{problem}");
         // Rows that read well but break the credit-note rules, each on its column.
         let csv = format!(
             "{NOTE_HEADER}AV-OK,Acme GmbH,EUR,2026-03-10,INV-IMP-1,,,Chairs,1,10.00,,20\n\
@@ -377,6 +390,14 @@ on_both_backends! {
         let fields: Vec<&str> = problem["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
         assert_eq!(fields, ["rows[3].invoice", "rows[4].invoice", "rows[5].date", "rows[6].unit_price"], "{problem}");
         assert!(notes(&admin).await.is_empty(), "a good row is not written when another is bad");
+
+        // A note is not moved to another customer by a file that names it for another.
+        let (status, body) = import_notes(&admin, &notes_file("30.00"), false).await;
+        assert_eq!(status, 200, "{body}");
+        let moved = notes_file("30.00").replace("AV-101,Globex", "AV-101,Acme GmbH");
+        let (status, problem) = import_notes(&admin, &moved, false).await;
+        assert_eq!((status, problem["errors"][0]["field"].as_str()), (422, Some("rows[3].customer")), "{problem}");
+        assert!(problem["errors"][0]["message"].as_str().unwrap().contains("Globex"), "{problem}");
 
         // An invoice file is not a credit-note file; an unknown kind is named.
         let (status, problem) = import_notes(&admin, &file("2"), false).await;

@@ -921,8 +921,9 @@ const INVOICE_FILE: ImportFormat = ImportFormat {
         "unit_price",
         "discount_percent",
         "tax_rate",
+        "ship_date",
     ],
-    optional: &["due_date", "discount_percent"],
+    optional: &["due_date", "discount_percent", "ship_date"],
     document: &["customer", "currency", "issue_date", "due_date"],
 };
 
@@ -940,8 +941,15 @@ const CREDIT_NOTE_FILE: ImportFormat = ImportFormat {
         "unit_price",
         "discount_percent",
         "tax_rate",
+        "ship_date",
     ],
-    optional: &["invoice", "reason_category", "reason", "discount_percent"],
+    optional: &[
+        "invoice",
+        "reason_category",
+        "reason",
+        "discount_percent",
+        "ship_date",
+    ],
     document: &[
         "customer",
         "currency",

@@ -27,8 +27,9 @@ pub fn ImportsPage() -> impl IntoView {
             "A CSV file with a header row and one row per document line; the rows of a document "
             "share its number. The customer is named as on its page; dates are YYYY-MM-DD; "
             "blank is allowed in " <code>"due_date"</code> ", " <code>"discount_percent"</code>
-            ", and a credit note's " <code>"invoice"</code> ", " <code>"reason_category"</code>
-            " and " <code>"reason"</code> ". Importing a file twice changes nothing."
+            ", " <code>"ship_date"</code> " (a line's, which may also be left out), and a credit "
+            "note's " <code>"invoice"</code> ", " <code>"reason_category"</code> " and "
+            <code>"reason"</code> ". Importing a file twice changes nothing."
         </p>
         <h2>"Invoices"</h2>
         <p><code>{columns(ImportKind::Invoices)}</code></p>

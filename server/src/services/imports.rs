@@ -262,14 +262,22 @@ fn read_rows(csv: &[u8], format: &ImportFormat, errors: &mut RowErrors) -> Vec<R
                 }),
             }
         };
+        let quantity = decimal("quantity", None);
+        let unit_price = decimal("unit_price", None);
+        let discount_percent = decimal("discount_percent", Some(Decimal::ZERO));
+        let tax_rate = Some(decimal("tax_rate", None));
+        let ship_date = date(cell("ship_date")).unwrap_or_else(|message| {
+            errors.add(line, Some("ship_date"), message);
+            None
+        });
         let draft = LineDraft {
             description,
-            quantity: decimal("quantity", None),
-            unit_price: decimal("unit_price", None),
-            discount_percent: decimal("discount_percent", Some(Decimal::ZERO)),
-            tax_rate: Some(decimal("tax_rate", None)),
+            quantity,
+            unit_price,
+            discount_percent,
+            tax_rate,
             tax_category: None,
-            ship_date: None,
+            ship_date,
         };
         rows.push(Row {
             line,
@@ -320,6 +328,7 @@ fn same_lines(lines: &[app::model::LineView], rows: &[Row]) -> bool {
                 && line.unit_price == row.draft.unit_price
                 && line.discount_percent == row.draft.discount_percent
                 && Some(line.tax_rate) == row.draft.tax_rate
+                && line.ship_date == row.draft.ship_date
         })
 }
 

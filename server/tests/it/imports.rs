@@ -435,4 +435,33 @@ on_both_backends! {
         let (_, page) = manager.page(&format!("/credit-notes/{}", note["id"])).await;
         assert!(page.contains("Imported as") && page.contains("AV-100"), "{page}");
     }
+
+    async fn ship_dates_travel_with_imported_lines(db) {
+        let app = TestApp::spawn(db).await;
+        let admin = Api::new(&app, Role::Administrator).await;
+        admin.customer("Acme GmbH", "EUR").await;
+        let invoices = "number,customer,currency,issue_date,description,quantity,unit_price,tax_rate,ship_date\n\
+                        INV-SHIP-1,Acme GmbH,EUR,2026-03-01,Chairs,2,100.00,20,2026-02-27\n\
+                        INV-SHIP-1,Acme GmbH,EUR,2026-03-01,Desk,1,50.00,20,\n";
+        let (status, report) = import(&admin, invoices, false).await;
+        assert_eq!(status, 200, "{report}");
+        let invoice = invoice(&admin, "INV-SHIP-1").await;
+        let (_, invoice) = admin.get(&format!("/invoices/{}", invoice["id"])).await;
+        assert_eq!((invoice["lines"][0]["ship_date"].as_str(), invoice["lines"][1]["ship_date"].as_str()), (Some("2026-02-27"), None), "{invoice}");
+        let (_, again) = import(&admin, invoices, false).await;
+        assert_eq!(again["unchanged"], 1, "{again}");
+        let (_, later) = import(&admin, &invoices.replace("2026-02-27", "2026-02-28"), false).await;
+        assert_eq!(later["updated"], 1, "a new ship date is a change: {later}");
+
+        let notes = "number,customer,currency,date,invoice,description,quantity,unit_price,tax_rate,ship_date\n\
+                     AV-SHIP,Acme GmbH,EUR,2026-03-10,INV-SHIP-1,Chairs,1,100.00,20,2026-02-28\n";
+        let (status, report) = import_notes(&admin, notes, false).await;
+        assert_eq!(status, 200, "{report}");
+        let (_, note) = admin.get(&format!("/credit-notes/{}", report["credit_notes"][0]["id"])).await;
+        assert_eq!(note["ship_date"], "2026-02-28", "the latest ship date of its lines: {note}");
+        let (_, again) = import_notes(&admin, notes, false).await;
+        assert_eq!(again["unchanged"], 1, "{again}");
+        let (status, problem) = import_notes(&admin, &notes.replace("2026-02-28", "last week"), false).await;
+        assert_eq!((status, problem["errors"][0]["field"].as_str()), (422, Some("rows[2].ship_date")), "{problem}");
+    }
 }

@@ -51,6 +51,9 @@ struct Row {
     /// The document's cells (customer, currency, dates…), each checked on this row.
     document: BTreeMap<&'static str, String>,
     draft: LineDraft,
+    /// Whether the file has a `ship_date` column: without one, ship dates are not the file's to
+    /// say, and a document keeps its own.
+    ship_date_given: bool,
 }
 
 impl Row {
@@ -284,6 +287,7 @@ fn read_rows(csv: &[u8], format: &ImportFormat, errors: &mut RowErrors) -> Vec<R
             number,
             document,
             draft,
+            ship_date_given: positions.contains_key("ship_date"),
         });
     }
     rows
@@ -328,8 +332,25 @@ fn same_lines(lines: &[app::model::LineView], rows: &[Row]) -> bool {
                 && line.unit_price == row.draft.unit_price
                 && line.discount_percent == row.draft.discount_percent
                 && Some(line.tax_rate) == row.draft.tax_rate
-                && line.ship_date == row.draft.ship_date
+                && (!row.ship_date_given || line.ship_date == row.draft.ship_date)
         })
+}
+
+/// The lines the rows give a document; a file without ship dates keeps the document's own, line
+/// by line.
+fn drafts(rows: &[Row], current: Option<&[app::model::LineView]>) -> Vec<LineDraft> {
+    rows.iter()
+        .enumerate()
+        .map(|(index, row)| {
+            let mut draft = row.draft.clone();
+            if !row.ship_date_given {
+                draft.ship_date = current
+                    .and_then(|lines| lines.get(index))
+                    .and_then(|line| line.ship_date);
+            }
+            draft
+        })
+        .collect()
 }
 
 /// Whether an invoice already says what the rows say.
@@ -584,11 +605,11 @@ impl Services {
             return Ok(());
         };
         let due_date = first.parsed("due_date", date);
-        let drafts: Vec<LineDraft> = rows.iter().map(|row| row.draft.clone()).collect();
         let existing = match tx.invoice_id_by_number(&first.number).await? {
             Some(id) => Some(load_invoice(tx, id).await?),
             None => None,
         };
+        let drafts = drafts(rows, existing.as_ref().map(|invoice| &invoice.lines[..]));
         let outcome = match &existing {
             Some(invoice) if invoice_unchanged(invoice, customer_id, rows) => {
                 Ok((invoice.clone(), "unchanged"))
@@ -686,11 +707,11 @@ impl Services {
             },
         };
         let category = first.parsed("reason_category", reason_category);
-        let drafts: Vec<LineDraft> = rows.iter().map(|row| row.draft.clone()).collect();
         let existing = match tx.credit_note_id_by_number(&first.number).await? {
             Some(id) => Some(load_note(tx, id).await?),
             None => None,
         };
+        let drafts = drafts(rows, existing.as_ref().map(|note| &note.lines[..]));
         if let Some(note) = &existing {
             // A note's number and reference each name one note: a file that names one twice,
             // or another customer's, is mistaken, and is not allowed to move it.

@@ -452,6 +452,16 @@ on_both_backends! {
         assert_eq!(again["unchanged"], 1, "{again}");
         let (_, later) = import(&admin, &invoices.replace("2026-02-27", "2026-02-28"), false).await;
         assert_eq!(later["updated"], 1, "a new ship date is a change: {later}");
+        // A file without the column leaves ship dates alone, even when it changes the lines.
+        let undated = "number,customer,currency,issue_date,description,quantity,unit_price,tax_rate\n\
+                       INV-SHIP-1,Acme GmbH,EUR,2026-03-01,Chairs,2,100.00,20\n\
+                       INV-SHIP-1,Acme GmbH,EUR,2026-03-01,Desk,1,50.00,20\n";
+        let (_, same) = import(&admin, undated, false).await;
+        assert_eq!(same["unchanged"], 1, "{same}");
+        let (_, more) = import(&admin, &undated.replace("Chairs,2,", "Chairs,3,"), false).await;
+        assert_eq!(more["updated"], 1, "{more}");
+        let (_, now) = admin.get(&format!("/invoices/{}", invoice["id"])).await;
+        assert_eq!((now["lines"][0]["quantity"].as_str(), now["lines"][0]["ship_date"].as_str()), (Some("3"), Some("2026-02-28")), "{now}");
 
         let notes = "number,customer,currency,date,invoice,description,quantity,unit_price,tax_rate,ship_date\n\
                      AV-SHIP,Acme GmbH,EUR,2026-03-10,INV-SHIP-1,Chairs,1,100.00,20,2026-02-28\n";

@@ -329,7 +329,7 @@ impl CreditFromInvoicePage {
     pub fn credited_before(&self) -> Option<Decimal> {
         self.earlier
             .iter()
-            .filter(|note| note.status != CreditNoteStatus::Cancelled)
+            .filter(|note| crate::domain::counts_as_credit(note.status))
             .try_fold(Decimal::ZERO, |sum, note| sum.checked_add(note.total))
     }
 }

@@ -283,6 +283,12 @@ pub fn credit_note_action_state(
     }
 }
 
+/// Whether a note counts in what an invoice has been credited (its notes' totals): every note
+/// but a cancelled one, drafts included, so a warning comes before a note is finalized.
+pub fn counts_as_credit(status: CreditNoteStatus) -> bool {
+    status != CreditNoteStatus::Cancelled
+}
+
 pub fn is_finalized(status: CreditNoteStatus) -> bool {
     !matches!(
         status,
@@ -356,6 +362,25 @@ mod tests {
 
     fn code(result: Result<(), Violation>) -> Option<&'static str> {
         result.err().map(|v| v.code.as_str())
+    }
+
+    #[test]
+    fn only_a_cancelled_note_stops_counting_as_credit() {
+        use CreditNoteStatus as S;
+        let counted: Vec<_> = [
+            S::Draft,
+            S::PendingApproval,
+            S::Available,
+            S::Used,
+            S::Cancelled,
+        ]
+        .into_iter()
+        .filter(|status| counts_as_credit(*status))
+        .collect();
+        assert_eq!(
+            counted,
+            [S::Draft, S::PendingApproval, S::Available, S::Used]
+        );
     }
 
     #[test]

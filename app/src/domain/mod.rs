@@ -23,7 +23,8 @@ pub use credit_note::{
 };
 pub use lifecycle::{
     ActionState, CreditNoteAction, InvoiceAction, InvoiceKind, check_credit_note_action,
-    check_invoice_action, credit_note_action_state, invoice_action_state, is_finalized,
+    check_invoice_action, counts_as_credit, credit_note_action_state, invoice_action_state,
+    is_finalized,
 };
 pub use lines::{
     DocumentTotals, LineAmounts, LineInput, LineSigns, MAX_LINES, RateTotals,

@@ -237,7 +237,7 @@ impl InvoiceGroup {
         let currency = self.notes.first()?.currency;
         self.notes
             .iter()
-            .filter(|note| note.status != CreditNoteStatus::Cancelled)
+            .filter(|note| crate::domain::counts_as_credit(note.status))
             .try_fold(rust_decimal::Decimal::ZERO, |sum, note| {
                 sum.checked_add(note.total)
             })

@@ -1,7 +1,7 @@
 use app::domain::{
     Charge, CreditContent, CreditNoteAction, CreditNoteNumber, CreditNoteStatus, Currency,
     LineInput, Permission, RelatedInvoice, RuleCode, check_credit_note_action,
-    check_related_invoice, is_finalized, over_credit_warning,
+    check_related_invoice, counts_as_credit, is_finalized, over_credit_warning,
 };
 use app::model::{
     Address, CreditFromInvoicePage, CreditNoteListPage, CreditNotePage, CreditNoteQuery,
@@ -89,7 +89,7 @@ async fn over_credit(
         .await?;
     let credited_before_minor = earlier
         .iter()
-        .filter(|note| note.status != CreditNoteStatus::Cancelled && Some(note.id) != excluding)
+        .filter(|note| counts_as_credit(note.status) && Some(note.id) != excluding)
         .try_fold(0i64, |sum, note| sum.checked_add(note.totals.total_minor))
         .ok_or_else(|| ServiceError::Internal("credited total overflows".into()))?;
     let credited_before = invoice.currency.from_minor(credited_before_minor);

@@ -26,8 +26,8 @@ export default defineConfig({
     { name: 'javascript-on', testMatch: /.*\.js-on\.spec\.ts/, use: { javaScriptEnabled: true } },
     { name: 'javascript-off', testMatch: /.*\.js-off\.spec\.ts/, use: { javaScriptEnabled: false } },
   ],
-  // The release build with demo data, on a fresh SQLite database or, when E2E_POSTGRES_URL
-  // names one, on an empty PostgreSQL database.
+  // creditdesk (CREDITDESK_BINARY, see scripts/e2e-server.sh) with demo data, on a fresh SQLite
+  // database or, when E2E_POSTGRES_URL names one, on an empty PostgreSQL database.
   webServer: {
     command: 'bash ../scripts/e2e-server.sh',
     url: `${baseURL}/invoices`,

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Serves the release build with demo data (and scale data when E2E_SCALE is set), for Playwright: on a fresh SQLite database, or on
-# the PostgreSQL database E2E_POSTGRES_URL names (created empty by the caller).
+# Serves creditdesk with demo data (and scale data when E2E_SCALE is set), for Playwright: on a
+# fresh SQLite database, or on the PostgreSQL database E2E_POSTGRES_URL names (created empty by
+# the caller). The server is CREDITDESK_BINARY, by default the release build; the test command
+# passes the debug server its Rust tests built. Either serves the site in target/site.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 STATE="$ROOT/end2end/.state"
+BINARY="${CREDITDESK_BINARY:-$ROOT/target/release/creditdesk}"
 mkdir -p "$STATE"
 if [ -n "${E2E_POSTGRES_URL:-}" ]; then
   export DATABASE_URL="$E2E_POSTGRES_URL"
@@ -15,8 +18,8 @@ fi
 export CREDITDESK_SIGN_IN_BURST=1000
 # E2E_SCALE adds that many synthetic credit notes (the link dialog's 5,000-note customer).
 if [ -n "${E2E_SCALE:-}" ]; then
-  "$ROOT/target/release/creditdesk" demo --scale "$E2E_SCALE"
+  "$BINARY" demo --scale "$E2E_SCALE"
 else
-  "$ROOT/target/release/creditdesk" demo
+  "$BINARY" demo
 fi
-exec "$ROOT/target/release/creditdesk" serve --addr "${E2E_ADDR:-127.0.0.1:3100}"
+exec "$BINARY" serve --addr "${E2E_ADDR:-127.0.0.1:3100}"

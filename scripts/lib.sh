@@ -138,6 +138,13 @@ build_release() {
   (cd "$ROOT" && cargo leptos build --release --split)
 }
 
+# The browser bundle alone, as users get it (target/site): the tests serve it from the debug
+# server `cargo test` already built, instead of compiling the server a third time.
+build_release_frontend() {
+  say "release build of the browser bundle (cargo leptos build --release --split --frontend-only)"
+  (cd "$ROOT" && cargo leptos build --release --split --frontend-only)
+}
+
 # schemathesis from PyPI, in a virtual environment under target/ (hostile-input tests).
 SCHEMATHESIS_VERSION="4.32.5"
 SCHEMATHESIS_VENV="$ROOT/target/tools/schemathesis"

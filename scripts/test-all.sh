@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test: formatting, lints, Rust tests on SQLite and PostgreSQL, the release build,
-# and Playwright in Debian's Chromium against that build.
+# Runs every test: formatting, lints, Rust tests on SQLite and PostgreSQL, the release build of
+# the browser bundle, schemathesis, and Playwright in Debian's Chromium against that bundle served
+# by the server binary the Rust tests built (target/debug/creditdesk).
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 started=$SECONDS
@@ -23,10 +24,13 @@ cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 say "Rust tests on SQLite and PostgreSQL ($(printf '%s' "$TEST_POSTGRES_URL" | sed -E 's#(//[^:/@]+):[^@]*@#\1@#'))"
 cargo test -p app -p server --features app/ssr
 
-build_release
+build_release_frontend
+# The server the Rust tests built: what schemathesis and Playwright talk to.
+export CREDITDESK_BINARY="$ROOT/target/debug/creditdesk"
+[ -x "$CREDITDESK_BINARY" ] || { echo "no $CREDITDESK_BINARY: cargo test should have built it"; exit 1; }
 
 say "hostile API input: schemathesis on SQLite and PostgreSQL, every role"
-bash scripts/api-fuzz.sh
+BINARY="$CREDITDESK_BINARY" bash scripts/api-fuzz.sh
 
 say "Playwright (JavaScript on and off)"
 (cd end2end && npx playwright test)

@@ -247,6 +247,7 @@ const REQUEST_CODES: &[&str] = &[
     "conflict",
     "request_in_progress",
     "idempotency_key_reused",
+    "idempotency_answer_too_large",
     "payload_too_large",
     "unsupported_media_type",
     "too_many_requests",

@@ -1,10 +1,12 @@
-//! `Idempotency-Key` on POST: a retry with the same key and body within 24 hours gets the first
-//! answer again and changes nothing; the same key with another body is 422
-//! `idempotency_key_reused`. Keys belong to the user of the bearer token.
+//! `Idempotency-Key` on POST: a retry with the same key and request within 24 hours gets the
+//! first answer again and changes nothing; the same key with another request (method, path,
+//! query, content type or body) is 422 `idempotency_key_reused`. Keys belong to the user of the
+//! bearer token.
 
 use app::problem::Problem;
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -18,6 +20,10 @@ const HEADER: &str = "idempotency-key";
 const SECRET_PATHS: &[&str] = &["/auth/token"];
 /// Bodies larger than this are refused anyway by the JSON extractor's default limit.
 const MAX_BODY: usize = 2 * 1024 * 1024;
+/// The largest answer kept for replay: as large as the largest request.
+const MAX_KEPT: usize = MAX_BODY;
+/// Kept instead of an answer too large to keep.
+const ANSWER_TOO_LARGE: &str = "idempotency_answer_too_large";
 
 pub async fn layer(State(services): State<Services>, request: Request, next: Next) -> Response {
     let key = request
@@ -70,29 +76,21 @@ async fn replay_or_run(
             "The body is too large",
         ))
     })?;
-    let mut hasher = Sha256::new();
-    hasher.update(parts.uri.path().as_bytes());
-    hasher.update([0]);
-    hasher.update(&bytes);
-    let request_hash: String = hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let request_hash = fingerprint(&parts, &bytes);
 
     let internal = |error: crate::services::ServiceError| fail(Problem::from(error));
-    match services
+    let _lease = match services
         .claim_idempotency_key(user.id, &key, &request_hash)
         .await
         .map_err(internal)?
     {
-        KeyClaim::Run => {}
+        KeyClaim::Run(lease) => lease,
         KeyClaim::Replay(stored) => return Ok(replay(&stored)),
         KeyClaim::Reused => {
             return Err(fail(Problem::new(
                 422,
                 "idempotency_key_reused",
-                "This Idempotency-Key was used with another request body",
+                "This Idempotency-Key was used with another request",
             )));
         }
         KeyClaim::InProgress => {
@@ -102,24 +100,77 @@ async fn replay_or_run(
                 "The first request with this Idempotency-Key is still running",
             )));
         }
-    }
+    };
 
     let response = next
         .run(Request::from_parts(parts, Body::from(bytes)))
         .await;
     let (parts, body) = response.into_parts();
-    let bytes = to_bytes(body, MAX_BODY).await.unwrap_or_default();
+    // Answers are built in memory; this one is read whole so the caller gets all of it.
+    let answer = match to_bytes(body, usize::MAX).await {
+        Ok(bytes) => bytes,
+        Err(_) => {
+            // A server error: a retry may take the key over.
+            let (status, kept) = problem_answer(Problem::internal()).await;
+            services
+                .finish_idempotent_request(user.id, &key, &request_hash, status, kept)
+                .await
+                .map_err(internal)?;
+            return Err(fail(Problem::internal()));
+        }
+    };
+    let (status, kept) = match std::str::from_utf8(&answer) {
+        Ok(text) if answer.len() <= MAX_KEPT => (parts.status.as_u16(), text.to_string()),
+        // A retry gets a problem that says so, never an empty or cut answer.
+        _ => {
+            problem_answer(Problem::new(
+                409,
+                ANSWER_TOO_LARGE,
+                "The first request with this Idempotency-Key ran, but its answer was too large \
+                 to keep for a retry; read the result instead",
+            ))
+            .await
+        }
+    };
     services
-        .finish_idempotent_request(
-            user.id,
-            &key,
-            &request_hash,
-            parts.status.as_u16(),
-            String::from_utf8_lossy(&bytes).into_owned(),
-        )
+        .finish_idempotent_request(user.id, &key, &request_hash, status, kept)
         .await
         .map_err(internal)?;
-    Ok(Response::from_parts(parts, Body::from(bytes)))
+    Ok(Response::from_parts(parts, Body::from(answer)))
+}
+
+/// What identifies a request besides its key: method, path, query, content type and body,
+/// each length-prefixed so no two requests run together into the same bytes.
+fn fingerprint(parts: &Parts, body: &[u8]) -> String {
+    let content_type = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .map(HeaderValue::as_bytes)
+        .unwrap_or_default();
+    let mut hasher = Sha256::new();
+    for field in [
+        parts.method.as_str().as_bytes(),
+        parts.uri.path().as_bytes(),
+        parts.uri.query().unwrap_or_default().as_bytes(),
+        content_type,
+        body,
+    ] {
+        hasher.update((field.len() as u64).to_be_bytes());
+        hasher.update(field);
+    }
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A problem as a kept answer: its status and JSON.
+async fn problem_answer(problem: Problem) -> (u16, String) {
+    let status = problem.status;
+    let body = ApiError(problem).into_response().into_body();
+    let bytes = to_bytes(body, usize::MAX).await.unwrap_or_default();
+    (status, String::from_utf8_lossy(&bytes).into_owned())
 }
 
 fn replay(stored: &StoredAnswer) -> Response {

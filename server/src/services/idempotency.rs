@@ -1,6 +1,8 @@
 //! `Idempotency-Key`s: the first request with a key runs and its answer is kept for 24 hours;
-//! a retry with the same body gets that answer again. A key is claimed atomically, so of any
-//! number of concurrent retries exactly one runs.
+//! a retry with the same request gets that answer again. A key is claimed atomically, so of any
+//! number of concurrent retries exactly one runs. While its request runs, the holder renews the
+//! claim; a claim no longer renewed (its server stopped, or the request was dropped) is taken
+//! over, however long a live request takes.
 
 use chrono::Duration;
 
@@ -9,8 +11,11 @@ use crate::storage::StoredResponse;
 
 /// How long an answer is kept for replay.
 pub const KEEP_HOURS: i64 = 24;
-/// A claim whose request never finished (its server stopped) may be taken over after this.
-const ABANDONED_MINUTES: i64 = 5;
+/// A claim not renewed for this long has lost its holder and may be taken over.
+const CLAIM_LEASE_SECONDS: i64 = 60;
+/// How often a running request renews its claim: well within the lease, so a slow renewal
+/// (a busy database) does not let a live claim lapse.
+pub const CLAIM_RENEWAL: std::time::Duration = std::time::Duration::from_secs(2);
 /// The status stored while the first request with a key is still running.
 const IN_FLIGHT: i32 = 0;
 
@@ -24,19 +29,31 @@ pub struct StoredAnswer {
 /// What to do with a request that carries a key.
 #[derive(Debug)]
 pub enum KeyClaim {
-    /// This request holds the key: run it, then [`Services::finish_idempotent_request`].
-    Run,
+    /// This request holds the key: run it, then [`Services::finish_idempotent_request`]; keep
+    /// the lease until then.
+    Run(ClaimLease),
     /// The key's answer, for a retry with the same body.
     Replay(StoredAnswer),
-    /// The key was used with another body (422 `idempotency_key_reused`).
+    /// The key was used with another request (422 `idempotency_key_reused`).
     Reused,
     /// The first request with the key is still running (409 `request_in_progress`).
     InProgress,
 }
 
+/// Renews a claim while its request runs; dropped (the request finished or was dropped), the
+/// renewals stop and the claim lapses after [`CLAIM_LEASE_SECONDS`] unless it was finished.
+#[derive(Debug)]
+pub struct ClaimLease(tokio::task::JoinHandle<()>);
+
+impl Drop for ClaimLease {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 impl Services {
     /// Claims `key` for this user and request: a new key, or one whose answer expired, was a
-    /// server error or was abandoned, is taken by exactly one request.
+    /// server error or whose holder is gone, is taken by exactly one request.
     pub async fn claim_idempotency_key(
         &self,
         user_id: i64,
@@ -58,11 +75,11 @@ impl Services {
                     key,
                     &claim,
                     now - Duration::hours(KEEP_HOURS),
-                    now - Duration::minutes(ABANDONED_MINUTES),
+                    now - Duration::seconds(CLAIM_LEASE_SECONDS),
                 )
                 .await?;
         let decision = if taken {
-            KeyClaim::Run
+            KeyClaim::Run(self.renew_claim(user_id, key, request_hash))
         } else {
             match tx.stored_response(user_id, key).await? {
                 // Deleted between the two statements (a purge): claim it next time.
@@ -77,6 +94,29 @@ impl Services {
         };
         tx.commit().await?;
         Ok(decision)
+    }
+
+    /// Renews the claim every [`CLAIM_RENEWAL`] until the lease is dropped. A failed renewal
+    /// is tried again at the next tick; the lease leaves slack for a few.
+    fn renew_claim(&self, user_id: i64, key: &str, request_hash: &str) -> ClaimLease {
+        let (services, key, request_hash) =
+            (self.clone(), key.to_string(), request_hash.to_string());
+        ClaimLease(tokio::spawn(async move {
+            let mut ticks = tokio::time::interval(CLAIM_RENEWAL);
+            ticks.tick().await;
+            loop {
+                ticks.tick().await;
+                let renewed = async {
+                    let mut tx = services.storage.write().await?;
+                    tx.renew_claim(user_id, &key, &request_hash, services.now())
+                        .await?;
+                    tx.commit().await
+                };
+                if let Err(error) = renewed.await {
+                    tracing::warn!(%error, "an idempotency claim was not renewed");
+                }
+            }
+        }))
     }
 
     /// Keeps the answer of a request that held `key`. A server error is kept too, but a retry

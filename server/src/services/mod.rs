@@ -41,7 +41,10 @@ pub use credit_notes::{CreatedCreditNote, NewCreditNoteInput, NoteParticulars};
 pub use documents::RenderedFile;
 pub use einvoices::EInvoiceFormat;
 pub use error::ServiceError;
-pub use idempotency::{KEEP_HOURS as IDEMPOTENCY_KEEP_HOURS, KeyClaim, StoredAnswer};
+pub use idempotency::{
+    CLAIM_RENEWAL as IDEMPOTENCY_CLAIM_RENEWAL, ClaimLease, KEEP_HOURS as IDEMPOTENCY_KEEP_HOURS,
+    KeyClaim, StoredAnswer,
+};
 pub use imports::MAX_IMPORT_BYTES;
 pub use invoices::{NewCustomerInput, NewInvoiceInput, TimelineEvent};
 pub use lines::LineDraft;

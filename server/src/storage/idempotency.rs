@@ -20,8 +20,8 @@ pub trait IdempotencyTx: Send {
         response: &StoredResponse,
     ) -> Result<bool, StorageError>;
     /// Takes over a key whose answer is older than `expired_before`, was a server error, or
-    /// whose request started before `abandoned_before` and never finished; `false` when the
-    /// key is live (one conditional update, so concurrent retries cannot both take it).
+    /// whose claim was last renewed before `abandoned_before` (its holder is gone); `false`
+    /// when the key is live (one conditional update, so concurrent retries cannot both take it).
     async fn reclaim_response(
         &mut self,
         user_id: i64,
@@ -30,6 +30,15 @@ pub trait IdempotencyTx: Send {
         expired_before: DateTime<Utc>,
         abandoned_before: DateTime<Utc>,
     ) -> Result<bool, StorageError>;
+    /// Marks the claim on `key` for `request_hash` as still held at `at`; a finished answer is
+    /// left alone.
+    async fn renew_claim(
+        &mut self,
+        user_id: i64,
+        key: &str,
+        request_hash: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StorageError>;
     async fn store_response(
         &mut self,
         user_id: i64,

@@ -16,6 +16,7 @@ mod credit_note_pages;
 mod customer_pages;
 mod documents;
 mod einvoices;
+mod idempotency;
 mod imports;
 mod invoice_editor;
 mod invoice_pages;

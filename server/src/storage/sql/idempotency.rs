@@ -67,6 +67,26 @@ macro_rules! impl_idempotency_tx {
                 Ok(updated.rows_affected() == 1)
             }
 
+            async fn renew_claim(
+                &mut self,
+                user_id: i64,
+                key: &str,
+                request_hash: &str,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> Result<(), crate::storage::StorageError> {
+                sqlx::query(
+                    "UPDATE idempotency_keys SET created_at = $4 \
+                     WHERE user_id = $1 AND key = $2 AND request_hash = $3 AND status = 0",
+                )
+                .bind(user_id)
+                .bind(key)
+                .bind(request_hash)
+                .bind(at)
+                .execute(&mut *self.tx)
+                .await?;
+                Ok(())
+            }
+
             async fn store_response(
                 &mut self,
                 user_id: i64,

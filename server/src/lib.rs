@@ -1,6 +1,7 @@
 //! creditdesk's server: storage, the service layer, the HTTP doors and demo data.
 
 pub mod api;
+pub mod content_disposition;
 pub mod csrf;
 pub mod demo;
 pub mod einvoice;

@@ -81,16 +81,15 @@ pub async fn download(
 
 /// A stored file as a download: its own type (as its content showed), never shown inline.
 pub fn file_response((file, content): (AttachmentView, Vec<u8>)) -> axum::response::Response {
-    let name = file.file_name.replace(['"', '\\'], "_");
     (
         [
             (header::CONTENT_TYPE, file.media_type),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
         ],
+        [(
+            header::CONTENT_DISPOSITION,
+            crate::content_disposition::attachment(&file.file_name),
+        )],
         content,
     )
         .into_response()

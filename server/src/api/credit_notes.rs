@@ -496,13 +496,11 @@ pub async fn pdf(
 pub fn download_response(file: crate::services::RenderedFile) -> axum::response::Response {
     use axum::http::header;
     (
-        [
-            (header::CONTENT_TYPE, file.content_type.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{}\"", file.file_name),
-            ),
-        ],
+        [(header::CONTENT_TYPE, file.content_type.to_string())],
+        [(
+            header::CONTENT_DISPOSITION,
+            crate::content_disposition::attachment(&file.file_name),
+        )],
         file.bytes,
     )
         .into_response()

@@ -108,16 +108,14 @@ pub async fn fec_download(
     let year = fields.finish(|| year)?;
     let file = services.fec(user, year).await?;
     Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "text/tab-separated-values; charset=utf-8".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{}\"", file.file_name),
-            ),
-        ],
+        [(
+            header::CONTENT_TYPE,
+            "text/tab-separated-values; charset=utf-8",
+        )],
+        [(
+            header::CONTENT_DISPOSITION,
+            crate::content_disposition::attachment(&file.file_name),
+        )],
         file.content,
     )
         .into_response())

@@ -65,7 +65,52 @@ async fn pdf_bytes(api: &Api<'_>, path: &str) -> Vec<u8> {
     bytes
 }
 
+/// File names are encoded into the header (RFC 6266): whatever they hold, the header stays
+/// one valid value with one `filename` (a safe ASCII stand-in) and, when that differs, the
+/// exact name as `filename*`.
+#[test]
+fn content_disposition_encodes_what_a_file_name_holds() {
+    let header = |name: &str| {
+        server::content_disposition::attachment(name)
+            .to_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(
+        header("CN-2026-00001.pdf"),
+        "attachment; filename=\"CN-2026-00001.pdf\""
+    );
+    assert_eq!(
+        header("a\r\nSet-Cookie: x=1; \"q\" \u{fc}.pdf"),
+        "attachment; filename=\"a__Set-Cookie: x=1_ _q_ _.pdf\"; \
+         filename*=UTF-8''a%0D%0ASet-Cookie%3A%20x%3D1%3B%20%22q%22%20%C3%BC.pdf"
+    );
+    assert_eq!(
+        header("請求書\\100%.pdf"),
+        "attachment; filename=\"____100_.pdf\"; \
+         filename*=UTF-8''%E8%AB%8B%E6%B1%82%E6%9B%B8%5C100%25.pdf"
+    );
+}
+
 on_both_backends! {
+    async fn a_download_is_named_by_its_document_number_whatever_that_holds(db) {
+        let app = TestApp::spawn(db).await;
+        let admin = Api::new(&app, Role::Administrator).await;
+        admin.save_seller().await;
+        let customer = admin.customer("Acme", "EUR").await;
+        let (status, invoice) = admin
+            .post("/invoices", json!({"number": "Fact \"été\"; 7", "customer_id": customer, "currency": "EUR",
+                "issue_date": "2026-11-01", "lines": [{"description": "Service", "quantity": "1", "unit_price": "10.00", "tax_rate": "0"}]}))
+            .await;
+        assert_eq!(status, 201, "{invoice}");
+        let (status, disposition, _) = admin.file(&format!("/invoices/{}/pdf", invoice["id"])).await;
+        assert_eq!(status, 200);
+        assert_eq!(
+            disposition,
+            "attachment; filename=\"Fact __t___ 7.pdf\"; filename*=UTF-8''Fact%20%22%C3%A9t%C3%A9%22%3B%207.pdf"
+        );
+    }
+
     async fn the_sellers_logo_prints_on_every_document_once_it_passes_its_checks(db) {
         let app = TestApp::spawn(db).await;
         let admin = Api::new(&app, Role::Administrator).await;

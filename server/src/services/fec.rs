@@ -52,9 +52,18 @@ fn amount(amount: Decimal) -> String {
     format!("{:.2}", amount).replace('.', ",")
 }
 
-/// A field never holds the separator or a line break.
+/// A text field: never the separator or a line break, and never read as a formula when the
+/// file is opened in a spreadsheet (names, labels and numbers come from users): one that would
+/// start with `=`, `+`, `-`, `@`, a tab or a line break starts with `'` instead. Amounts and
+/// dates are written by the server and never pass here.
 fn text(value: &str) -> String {
-    value.replace(['\t', '\r', '\n'], " ")
+    let looks_like_formula = value.starts_with(['=', '+', '-', '@', '\t', '\r', '\n']);
+    let value = value.replace(['\t', '\r', '\n'], " ");
+    if looks_like_formula {
+        format!("'{value}")
+    } else {
+        value
+    }
 }
 
 /// The SIREN a French VAT id holds (FR + 2 key characters + 9 digits).
@@ -163,5 +172,8 @@ mod tests {
         assert_eq!(siren(Some("FR32 123456789")).as_deref(), Some("123456789"));
         assert_eq!(siren(Some("DE811907980")), None);
         assert_eq!(text("a\tb\nc"), "a b c");
+        assert_eq!(text("=1+1"), "'=1+1");
+        assert_eq!(text("\t@SUM(1)"), "' @SUM(1)");
+        assert_eq!(text("Facture =1"), "Facture =1");
     }
 }

@@ -47,6 +47,36 @@ async fn services_verify(app: &TestApp) -> usize {
 }
 
 on_both_backends! {
+    async fn no_fec_cell_is_read_as_a_formula(db) {
+        let app = TestApp::spawn(db).await;
+        let admin = Api::new(&app, Role::Administrator).await;
+        let (_, mut chart) = admin.get("/settings/accounts").await;
+        chart["receivable"]["label"] = json!("-Clients douteux");
+        let (status, body) = admin.put("/settings/accounts", chart).await;
+        assert_eq!(status, 200, "{body}");
+        let customer = admin.customer("=HYPERLINK(\"x\")", "EUR").await;
+        let (status, body) = admin
+            .post("/invoices", json!({"number": "@SUM(1)", "customer_id": customer, "currency": "EUR", "issue_date": "2026-03-02",
+                "lines": [{"description": "Service", "quantity": "1", "unit_price": "10.00", "tax_rate": "0"}]}))
+            .await;
+        assert_eq!(status, 201, "{body}");
+
+        let (status, _, text) = fec(&admin, "2026").await;
+        assert_eq!(status, 200, "{text}");
+        let rows: Vec<Vec<&str>> = text.lines().skip(1).map(|line| line.split('\t').collect()).collect();
+        assert!(rows.len() >= 2, "{text}");
+        for cell in rows.iter().flatten() {
+            assert!(!cell.starts_with(['=', '+', '-', '@']), "a spreadsheet would run {cell:?}: {text}");
+        }
+        let receivable = rows.iter().find(|row| row[4] == "411000").unwrap();
+        assert_eq!(receivable[5], "'-Clients douteux", "CompteLib");
+        assert_eq!(receivable[8], "'@SUM(1)", "PieceRef");
+        assert_eq!(receivable[10], "Facture @SUM(1) =HYPERLINK(\"x\")", "EcritureLib: left alone, it starts with text");
+        let revenue = rows.iter().find(|row| row[4] == "706000").unwrap();
+        assert_eq!(revenue[10], "'@SUM(1) 0 %", "EcritureLib");
+        assert_eq!((receivable[11], receivable[12]), ("10,00", "0,00"), "amounts as they are");
+    }
+
     async fn every_change_of_money_posts_a_balanced_entry_that_the_fec_lists(db) {
         let app = TestApp::spawn(db).await;
         let admin = Api::new(&app, Role::Administrator).await;

@@ -12,6 +12,7 @@ pub mod net;
 pub mod note_form;
 pub mod nul_guard;
 pub mod pdf;
+pub mod security_headers;
 pub mod services;
 pub mod storage;
 pub mod web;

@@ -480,7 +480,7 @@ pub fn router(services: Services, leptos_options: LeptosOptions, config: WebConf
     };
     let routes = page_routes();
     let page_desk = desk.clone();
-    document_downloads(Router::new())
+    let router = document_downloads(Router::new())
         .route(
             "/credit-notes/{id}/attachments",
             axum::routing::post(browser_upload).layer(crate::api::SUPPORTING_FILE.body_limit()),
@@ -503,15 +503,24 @@ pub fn router(services: Services, leptos_options: LeptosOptions, config: WebConf
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(page_desk.clone()),
+            move || {
+                provide_context(page_desk.clone());
+                crate::security_headers::provide_nonce();
+            },
             {
                 let leptos_options = leptos_options.clone();
                 move || shell(leptos_options.clone())
             },
         )
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(crate::security_headers::provide_nonce, shell))
         .with_state(state)
         .layer(axum::middleware::from_fn(problem_status))
+        .layer(axum::middleware::from_fn(
+            crate::security_headers::content_security_policy,
+        ))
         .layer(axum::middleware::from_fn(crate::nul_guard::layer))
         .layer(sessions)
         // Pages, server functions and forms are cookie-authenticated: same origin only.
@@ -534,7 +543,8 @@ pub fn router(services: Services, leptos_options: LeptosOptions, config: WebConf
         .layer(axum::middleware::from_fn_with_state(
             config.trusted_proxies,
             crate::net::layer,
-        ))
+        ));
+    crate::security_headers::every_answer(router, config.secure_cookies)
 }
 
 /// The document downloads of the browser pages (session, not bearer token): the PDF, or an

@@ -1,5 +1,5 @@
 //! Hardening: the sign-in throttle under concurrency and behind proxies, what customers can
-//! read, cross-origin posts, and the purge of what expired.
+//! read, cross-origin posts, the purge of what expired, and the pages' security headers.
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -51,7 +51,92 @@ async fn token_status(
     request.send().await.unwrap().status().as_u16()
 }
 
+/// The value of header `name`, empty when absent.
+fn header(response: &reqwest::Response, name: &str) -> String {
+    response
+        .headers()
+        .get(name)
+        .map(|value| value.to_str().unwrap().to_string())
+        .unwrap_or_default()
+}
+
+/// Checks a page's security headers and that each of its inline scripts carries the nonce its
+/// policy allows (else the browser would not hydrate it); answers the nonce.
+async fn page_is_locked_down(app: &TestApp, path: &str) -> String {
+    let response = app.client.get(app.url(path)).send().await.unwrap();
+    assert_eq!(header(&response, "x-frame-options"), "DENY", "{path}");
+    assert_eq!(
+        header(&response, "x-content-type-options"),
+        "nosniff",
+        "{path}"
+    );
+    assert_eq!(
+        header(&response, "referrer-policy"),
+        "same-origin",
+        "{path}"
+    );
+    let policy = header(&response, "content-security-policy");
+    for directive in [
+        "frame-ancestors 'none'",
+        "'wasm-unsafe-eval'",
+        "object-src 'none'",
+        "style-src 'self'",
+    ] {
+        assert!(
+            policy.contains(directive),
+            "{path}: {directive} in {policy}"
+        );
+    }
+    assert!(!policy.contains("unsafe-inline"), "{path}: {policy}");
+    let nonce = policy
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .unwrap_or_else(|| panic!("{path}: a nonce in {policy}"))
+        .to_string();
+    let html = response.text().await.unwrap();
+    let scripts: Vec<&str> = html
+        .split("<script")
+        .skip(1)
+        .map(|tag| &tag[..tag.find('>').unwrap()])
+        .collect();
+    assert!(
+        !scripts.is_empty(),
+        "{path}: the page loads its hydration script: {html}"
+    );
+    for script in scripts {
+        assert!(
+            script.contains(&format!("nonce=\"{nonce}\"")),
+            "{path}: <script{script}> without the nonce {nonce}"
+        );
+    }
+    nonce
+}
+
 on_both_backends! {
+    async fn pages_refuse_framing_and_run_only_their_own_scripts(db) {
+        let app = TestApp::spawn(db).await;
+        let first = page_is_locked_down(&app, "/login").await;
+        let second = page_is_locked_down(&app, "/login").await;
+        assert_ne!(first, second, "a nonce per answer");
+        page_is_locked_down(&app, "/no-such-page").await;
+        let response = app.client.get(app.url("/login")).send().await.unwrap();
+        assert_eq!(header(&response, "strict-transport-security"), "", "plain HTTP: no HSTS");
+
+        // API answers are not pages, but are never sniffed or framed either.
+        let response = app.client.get(app.url("/api/v1/openapi.json")).send().await.unwrap();
+        assert_eq!(header(&response, "x-content-type-options"), "nosniff");
+        assert_eq!(header(&response, "x-frame-options"), "DENY");
+    }
+
+    async fn a_site_with_secure_cookies_asks_browsers_to_stay_on_https(db) {
+        let services = db.services();
+        let config = WebConfig { secure_cookies: true, ..WebConfig::default() };
+        let app = TestApp::spawn_configured(db, services, config).await;
+        let response = app.client.get(app.url("/login")).send().await.unwrap();
+        assert_eq!(header(&response, "strict-transport-security"), "max-age=31536000");
+    }
+
     async fn concurrent_wrong_guesses_are_all_counted_and_lock_the_pair(db) {
         let services = db.services();
         user(&services, "ann@test.example", Role::Viewer, None).await;

@@ -36,12 +36,16 @@ pub fn spawn_periodic(services: Services) -> tokio::task::JoinHandle<()> {
             match services.purge_expired().await {
                 Ok(purged) if purged == Purged::default() => {}
                 Ok(purged) => tracing::info!("housekeeping: {purged}"),
-                Err(error) => tracing::warn!(%error, "housekeeping failed"),
+                Err(error) => {
+                    tracing::warn!(error = %error.to_string().escape_debug(), "housekeeping failed")
+                }
             }
             match services.send_due_reminders().await {
                 Ok(0) => {}
                 Ok(queued) => tracing::info!("payment reminders queued: {queued}"),
-                Err(error) => tracing::warn!(%error, "payment reminders failed"),
+                Err(error) => {
+                    tracing::warn!(error = %error.to_string().escape_debug(), "payment reminders failed")
+                }
             }
         }
     })

@@ -83,7 +83,10 @@ pub fn spawn_worker(
                 // A full batch: more may be due.
                 Ok(tried) if tried > 0 => continue,
                 Ok(_) => {}
-                Err(error) => tracing::error!("the outbox worker: {error}"),
+                Err(error) => tracing::error!(
+                    error = %error.to_string().escape_debug(),
+                    "the outbox worker failed"
+                ),
             }
             services.outbox_wait(POLL).await;
         }

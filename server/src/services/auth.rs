@@ -322,7 +322,7 @@ impl Services {
                     pair.attempts = pair.attempts.saturating_add(1);
                     tx.set_sign_in_throttle(&pair_key, &pair).await?;
                     tx.commit().await?;
-                    tracing::warn!(email = %key, ?client, "sign-in refused: too many attempts from this address");
+                    tracing::warn!(email = ?key, ?client, "sign-in refused: too many attempts from this address");
                     return Err(throttled(until, now));
                 }
                 Verdict::Counted(pair) => pair,
@@ -332,7 +332,7 @@ impl Services {
             match CEILING.count(ceiling, now) {
                 Verdict::Locked(until) => {
                     tx.commit().await?;
-                    tracing::warn!(email = %key, "sign-in refused: too many attempts on this email");
+                    tracing::warn!(email = ?key, "sign-in refused: too many attempts on this email");
                     return Err(throttled(until, now));
                 }
                 Verdict::Counted(ceiling) => {
@@ -361,7 +361,9 @@ impl Services {
                 current_user(user)
             }
             _ => {
-                tracing::warn!(email = %key, ?client, attempts, "failed sign-in");
+                // Debug-formatted: what was typed reaches the log escaped, never as raw control
+                // characters that could forge log lines.
+                tracing::warn!(email = ?key, ?client, attempts, "failed sign-in");
                 Err(ServiceError::Unauthorized)
             }
         }

@@ -50,11 +50,11 @@ impl From<ServiceError> for Problem {
                 Problem::new(409, "conflict", format!("{what} already exists"))
             }
             ServiceError::Storage(StorageError::Constraint { kind, detail }) => {
-                tracing::warn!(?kind, %detail, "a constraint refused a write");
+                tracing::warn!(?kind, ?detail, "a constraint refused a write");
                 constraint_problem(kind, &detail)
             }
             ServiceError::Storage(StorageError::Contention(detail)) => {
-                tracing::warn!(%detail, "a transaction met another one");
+                tracing::warn!(?detail, "a transaction met another one");
                 Problem::new(
                     409,
                     "conflict",
@@ -62,15 +62,15 @@ impl From<ServiceError> for Problem {
                 )
             }
             ServiceError::Storage(StorageError::UnstorableText(detail)) => {
-                tracing::warn!(%detail, "the database refused a text");
+                tracing::warn!(?detail, "the database refused a text");
                 Problem::new(422, "validation_error", app::domain::text::NUL_REFUSED)
             }
             ServiceError::Storage(error) => {
-                tracing::error!(%error, "storage failure");
+                tracing::error!(error = %error.to_string().escape_debug(), "storage failure");
                 Problem::internal()
             }
             ServiceError::Internal(error) => {
-                tracing::error!(%error, "internal failure");
+                tracing::error!(?error, "internal failure");
                 Problem::internal()
             }
         }

@@ -143,7 +143,7 @@ impl Services {
                     Ok(Some(_)) => queued += 1,
                     Ok(None) => {}
                     Err(error) => tracing::warn!(
-                        invoice = %invoice.number, %error, "payment reminder not sent"
+                        invoice = ?invoice.number, error = %error.to_string().escape_debug(), "payment reminder not sent"
                     ),
                 }
             }

@@ -1,5 +1,6 @@
 //! Hardening: the sign-in throttle under concurrency and behind proxies, what customers can
-//! read, cross-origin posts, the purge of what expired, and the pages' security headers.
+//! read, cross-origin posts, the purge of what expired, the pages' security headers, and what
+//! users type reaching the log escaped.
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -113,6 +114,21 @@ async fn page_is_locked_down(app: &TestApp, path: &str) -> String {
     nonce
 }
 
+/// Keeps what a tracing subscriber writes.
+#[derive(Clone, Default)]
+struct LogCapture(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogCapture {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 on_both_backends! {
     async fn pages_refuse_framing_and_run_only_their_own_scripts(db) {
         let app = TestApp::spawn(db).await;
@@ -135,6 +151,28 @@ on_both_backends! {
         let app = TestApp::spawn_configured(db, services, config).await;
         let response = app.client.get(app.url("/login")).send().await.unwrap();
         assert_eq!(header(&response, "strict-transport-security"), "max-age=31536000");
+    }
+
+    async fn what_was_typed_as_an_email_reaches_the_log_escaped(db) {
+        let services = db.services();
+        let log = LogCapture::default();
+        let subscriber = tracing_subscriber::fmt()
+            .with_ansi(false)
+            .with_writer({
+                let log = log.clone();
+                move || log.clone()
+            })
+            .finish();
+        let _logging = tracing::subscriber::set_default(subscriber);
+        let refused = services
+            .authenticate("mallory@test.example\nINFO forged: admin signed in", "wrong", ip("198.51.100.9"))
+            .await;
+        assert!(matches!(refused, Err(ServiceError::Unauthorized)), "{refused:?}");
+        let text = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+        assert!(text.contains(r"mallory@test.example\ninfo forged"), "escaped: {text}");
+        for line in text.lines().filter(|line| line.contains("forged")) {
+            assert!(line.contains("failed sign-in"), "a forged line in the log: {line:?}");
+        }
     }
 
     async fn concurrent_wrong_guesses_are_all_counted_and_lock_the_pair(db) {

@@ -241,6 +241,10 @@ pub enum NoteCommand {
     },
     Finalize,
     Cancel,
+    /// Write off what remains, with the reason.
+    Void {
+        reason: String,
+    },
     Delete,
     Comment {
         text: String,

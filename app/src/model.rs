@@ -139,6 +139,12 @@ pub struct CreditNoteView {
     pub total: Decimal,
     pub allocated_amount: Decimal,
     pub refunded_amount: Decimal,
+    /// What was written off when the remaining credit was voided.
+    #[serde(default)]
+    pub voided_amount: Decimal,
+    /// Why the remaining credit was voided.
+    #[serde(default)]
+    pub void_reason: Option<String>,
     pub allocations: Vec<AllocationView>,
     pub comments: Vec<CommentView>,
     pub created_at: DateTime<Utc>,
@@ -152,6 +158,14 @@ impl CreditNoteView {
 
     pub fn remaining_amount(&self) -> Decimal {
         self.balance().remaining()
+    }
+
+    /// What already settles the note: what keeps it from being cancelled.
+    pub fn settled(&self) -> crate::domain::Settled {
+        crate::domain::Settled {
+            linked: !self.allocations.is_empty(),
+            refunded: !self.refunded_amount.is_zero(),
+        }
     }
 
     /// The number once finalized, else a placeholder naming the draft.
@@ -179,6 +193,8 @@ pub struct LinkCandidate {
     pub total: Decimal,
     pub allocated_amount: Decimal,
     pub refunded_amount: Decimal,
+    #[serde(default)]
+    pub voided_amount: Decimal,
 }
 
 impl LinkCandidate {
@@ -191,6 +207,7 @@ impl LinkCandidate {
             total: self.total,
             allocated: self.allocated_amount,
             refunded: self.refunded_amount,
+            voided: self.voided_amount,
         }
     }
 
@@ -215,6 +232,7 @@ impl From<&CreditNoteView> for LinkCandidate {
             total: note.total,
             allocated_amount: note.allocated_amount,
             refunded_amount: note.refunded_amount,
+            voided_amount: note.voided_amount,
         }
     }
 }
@@ -572,6 +590,8 @@ pub struct PortalCreditNote {
     pub total: Decimal,
     pub allocated_amount: Decimal,
     pub refunded_amount: Decimal,
+    /// Credit written off: it will not be applied or paid out.
+    pub voided_amount: Decimal,
     pub remaining_amount: Decimal,
     /// Which of the customer's invoices it was applied to.
     pub allocations: Vec<PortalAllocation>,
@@ -621,6 +641,7 @@ impl From<CreditNoteView> for PortalCreditNote {
             total: note.total,
             allocated_amount: note.allocated_amount,
             refunded_amount: note.refunded_amount,
+            voided_amount: note.voided_amount,
             remaining_amount,
             allocations: note
                 .allocations
@@ -790,6 +811,10 @@ impl TimelineEvent {
             "credit_note_unlinked" => format!("Credit note {number} unlinked: {amount}"),
             "payment_recorded" => format!("Payment recorded: {amount}"),
             "refund_recorded" => format!("Refund paid out: {amount}"),
+            "credit_voided" => format!(
+                "Remaining credit voided: {amount} ({})",
+                text("reason").unwrap_or_default()
+            ),
             "comment" => format!("Comment: {}", text("text").unwrap_or_default()),
             "attachment_added" => format!("File {} added", text("file_name").unwrap_or_default()),
             "attachment_removed" => {
@@ -798,6 +823,7 @@ impl TimelineEvent {
             "task_added" => format!("Task added: {}", text("title").unwrap_or_default()),
             "task_done" => format!("Task done: {}", text("title").unwrap_or_default()),
             "task_reopened" => format!("Task reopened: {}", text("title").unwrap_or_default()),
+            "draft_deleted" => "Draft deleted".to_string(),
             "email_queued" => format!("E-mail to {} queued", recipients(&self.data)),
             "reminder_queued" => format!(
                 "Payment reminder to {} queued{}: {} outstanding",

@@ -66,6 +66,7 @@ impl Ledger {
                     total: cents(*total),
                     allocated: cents(0),
                     refunded: cents(0),
+                    voided: cents(0),
                 })
                 .collect(),
             allocations: Vec::new(),

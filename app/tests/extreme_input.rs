@@ -216,6 +216,7 @@ proptest! {
                 total: eur.from_minor(*total),
                 allocated: eur.from_minor(*allocated),
                 refunded: eur.zero(),
+                voided: eur.zero(),
             })
             .collect();
         let requests: Vec<_> = amounts

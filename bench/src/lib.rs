@@ -41,6 +41,7 @@ pub fn customer_with_notes(count: usize) -> (InvoiceBalance, Vec<CreditNoteBalan
             total: Decimal::new(1_000, 2),
             allocated: Decimal::new(0, 2),
             refunded: Decimal::new(0, 2),
+            voided: Decimal::new(0, 2),
         })
         .collect();
     (invoice, notes)

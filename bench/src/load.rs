@@ -335,7 +335,8 @@ async fn write_journal_entry(
     for (position, debit, credit) in [(0_i64, change.abs(), 0_i64), (1, 0, change.abs())] {
         sqlx::query(
             "INSERT INTO journal_lines (entry_id, position, account, account_label, label, \
-             debit_minor, credit_minor) VALUES ($1, $2, '419000', 'raw', 'raw', $3, $4)",
+             debit_minor, credit_minor, aux_ledger, aux_account, aux_label) \
+             VALUES ($1, $2, '419000', 'raw', 'raw', $3, $4, 'customer_credit', 'C000001', 'raw')",
         )
         .bind(entry)
         .bind(position)

@@ -243,6 +243,13 @@ async fn run(cli: Cli) -> Result<(), String> {
     if sealed > 0 {
         eprintln!("Sealed {sealed} credit notes finalized before seals existed.");
     }
+    let posted = services
+        .post_legacy_documents()
+        .await
+        .map_err(|error| format!("cannot post the earlier documents to the journal: {error}"))?;
+    if posted > 0 {
+        eprintln!("Posted {posted} documents written before the journal existed.");
+    }
     let outcome = match cli.command.unwrap_or(Command::Serve) {
         Command::Migrate => {
             println!("The {} database is up to date.", storage.backend());
@@ -257,7 +264,6 @@ async fn run(cli: Cli) -> Result<(), String> {
                 let plan = storage::scale::ScalePlan::new(credit_notes)?;
                 let started = std::time::Instant::now();
                 let seeded = services
-                    .storage()
                     .seed_scale(&plan)
                     .await
                     .map_err(|error| format!("cannot add the scale data: {error}"))?;

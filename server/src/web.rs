@@ -152,6 +152,7 @@ impl Desk for Services {
             }
             NoteCommand::Finalize => drop(self.finalize_credit_note(Caller::User(user), id).await?),
             NoteCommand::Cancel => drop(self.cancel_credit_note(user, id).await?),
+            NoteCommand::Void { reason } => drop(self.void_credit_note(user, id, &reason).await?),
             NoteCommand::Delete => self.delete_credit_note(user, id).await?,
             NoteCommand::Comment { text } => drop(self.comment_credit_note(user, id, &text).await?),
             NoteCommand::Refund {

@@ -1,13 +1,17 @@
 //! The ledger's invariants, checked over stored figures: every stored amount equals the sum of
 //! what made it (allocations, payments, refunds), nothing is negative or above its document,
 //! statuses agree with amounts, allocations join documents of one customer and currency, and
-//! credit-note numbers run gapless from 1 each year. `creditdesk audit`, the stress test and
-//! the crash test all ask these questions, so they are written once, here.
+//! credit-note numbers run gapless from 1 each year; and the books agree with the documents:
+//! per customer and currency, the journal's receivable is what the issued invoices are still
+//! owed and its customer credit what the finalized notes still hold. `creditdesk audit`, the
+//! stress test and the crash test all ask these questions, so they are written once, here.
 
 use std::collections::{BTreeMap, HashMap};
 
 use rust_decimal::Decimal;
 
+use super::Currency;
+use super::journal::{Subledger, customer_id_of};
 use super::lifecycle::{InvoiceKind, is_finalized};
 use super::linking::{CreditNoteBalance, InvoiceBalance};
 use super::numbering::CreditNoteNumber;
@@ -42,6 +46,20 @@ pub struct AllocationFigures {
     pub amount: Decimal,
 }
 
+/// A sum of journal lines (debit − credit) on one customer ledger. Lines name their
+/// customer's own account; lines written before they did are summed per document instead.
+#[derive(Clone, Debug)]
+pub struct BookFigures {
+    pub ledger: Subledger,
+    /// The customer's own account the lines name (`C000042`).
+    pub customer_account: Option<String>,
+    /// For lines that name no customer: the documents of their entry.
+    pub invoice_id: Option<i64>,
+    pub credit_note_id: Option<i64>,
+    pub currency: Currency,
+    pub balance: Decimal,
+}
+
 /// Everything the audit reads, from one consistent snapshot.
 #[derive(Clone, Debug, Default)]
 pub struct LedgerFigures {
@@ -50,6 +68,8 @@ pub struct LedgerFigures {
     pub allocations: Vec<AllocationFigures>,
     /// The last credit-note sequence given out, per year.
     pub credit_note_counters: Vec<(i32, i64)>,
+    /// The journal's customer ledgers.
+    pub books: Vec<BookFigures>,
 }
 
 /// One broken invariant: which document, which rule, and the figures that break it.
@@ -80,6 +100,7 @@ pub fn audit(figures: &LedgerFigures) -> AuditReport {
     }
     check_allocations(figures, &mut findings);
     check_numbering(figures, &mut findings);
+    check_books(figures, &mut findings);
     AuditReport {
         invoices: figures.invoices.len(),
         credit_notes: figures.credit_notes.len(),
@@ -191,44 +212,51 @@ fn check_credit_note(note: &CreditNoteFigures, findings: &mut Vec<Finding>) {
             ),
         );
     }
-    if b.total.is_sign_negative() || b.allocated.is_sign_negative() || b.refunded.is_sign_negative()
+    if [b.total, b.allocated, b.refunded, b.voided]
+        .iter()
+        .any(|amount| amount.is_sign_negative())
     {
         find(
             "not_negative",
             format!(
-                "total {}, allocated {}, refunded {}",
-                b.total, b.allocated, b.refunded
+                "total {}, allocated {}, refunded {}, voided {}",
+                b.total, b.allocated, b.refunded, b.voided
             ),
         );
     }
-    if b.allocated.saturating_add(b.refunded) > b.total {
+    if b.allocated
+        .saturating_add(b.refunded)
+        .saturating_add(b.voided)
+        > b.total
+    {
         find(
             "within_total",
             format!(
-                "allocated {} + refunded {} > total {}",
-                b.allocated, b.refunded, b.total
+                "allocated {} + refunded {} + voided {} > total {}",
+                b.allocated, b.refunded, b.voided, b.total
             ),
         );
     }
     let remaining = b.remaining();
+    let untouched = b.allocated.is_zero() && b.refunded.is_zero() && b.voided.is_zero();
     let agrees = match b.status {
-        CreditNoteStatus::Draft | CreditNoteStatus::PendingApproval => {
-            b.allocated.is_zero() && b.refunded.is_zero()
-        }
+        CreditNoteStatus::Draft | CreditNoteStatus::PendingApproval => untouched,
         // A note of zero has nothing to give and stays available.
         CreditNoteStatus::Available => !remaining.is_zero() || b.total.is_zero(),
         CreditNoteStatus::Used => remaining.is_zero(),
-        CreditNoteStatus::Cancelled => b.allocated.is_zero(),
+        // A cancel reverses the whole note: only a note nothing settled may be cancelled.
+        CreditNoteStatus::Cancelled => untouched,
     };
     if !agrees {
         find(
             "status_agrees_with_amounts",
             format!(
-                "{} with total {}, allocated {}, refunded {}",
+                "{} with total {}, allocated {}, refunded {}, voided {}",
                 b.status.as_str(),
                 b.total,
                 b.allocated,
-                b.refunded
+                b.refunded,
+                b.voided
             ),
         );
     }
@@ -305,6 +333,158 @@ fn check_allocations(figures: &LedgerFigures, findings: &mut Vec<Finding>) {
                 ),
             );
         }
+    }
+}
+
+/// One customer ledger in one currency (by its code, so keys sort).
+type BookKey = (i64, &'static str, Subledger);
+
+/// What the documents say each customer ledger holds, as the journal keeps it (debit −
+/// credit): an issued invoice is owed its total (nothing once cancelled) less what paid and
+/// credited it; a finalized note owes the customer what remains of it.
+fn expected_books(figures: &LedgerFigures) -> BTreeMap<BookKey, Decimal> {
+    let mut expected: BTreeMap<BookKey, Decimal> = BTreeMap::new();
+    for invoice in &figures.invoices {
+        let b = &invoice.balance;
+        let owed = match b.status {
+            InvoiceStatus::Draft => continue,
+            InvoiceStatus::Cancelled => Decimal::ZERO,
+            InvoiceStatus::Pending | InvoiceStatus::Paid => b.total,
+        };
+        let owed = owed.saturating_sub(b.paid).saturating_sub(b.credited);
+        let sum = expected
+            .entry((b.customer_id, b.currency.code(), Subledger::Receivable))
+            .or_default();
+        *sum = sum.saturating_add(owed);
+    }
+    for note in &figures.credit_notes {
+        let b = &note.balance;
+        if !matches!(
+            b.status,
+            CreditNoteStatus::Available | CreditNoteStatus::Used
+        ) {
+            continue;
+        }
+        let sum = expected
+            .entry((b.customer_id, b.currency.code(), Subledger::CustomerCredit))
+            .or_default();
+        *sum = sum.saturating_sub(b.remaining());
+    }
+    expected
+}
+
+/// A customer ledger on which the journal and the documents disagree; amounts as the journal
+/// keeps them (debit − credit).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BookDifference {
+    pub customer_id: i64,
+    pub currency: &'static str,
+    pub ledger: Subledger,
+    pub documents: Decimal,
+    pub books: Decimal,
+}
+
+/// Per customer and currency, where the journal's receivable or customer credit differs from
+/// what the issued invoices are still owed or what the finalized notes still hold; and the
+/// findings for journal lines that name no known customer.
+pub fn book_differences(figures: &LedgerFigures) -> (Vec<BookDifference>, Vec<Finding>) {
+    let invoice_customers: HashMap<i64, i64> = figures
+        .invoices
+        .iter()
+        .map(|i| (i.balance.id, i.balance.customer_id))
+        .collect();
+    let note_customers: HashMap<i64, i64> = figures
+        .credit_notes
+        .iter()
+        .map(|n| (n.balance.id, n.balance.customer_id))
+        .collect();
+    let mut unattributed = Vec::new();
+    let mut journal: BTreeMap<BookKey, Decimal> = BTreeMap::new();
+    for book in &figures.books {
+        let customer = match &book.customer_account {
+            Some(account) => customer_id_of(account),
+            None => book
+                .invoice_id
+                .and_then(|id| invoice_customers.get(&id).copied())
+                .or_else(|| {
+                    book.credit_note_id
+                        .and_then(|id| note_customers.get(&id).copied())
+                }),
+        };
+        let Some(customer) = customer else {
+            if !book.balance.is_zero() {
+                unattributed.push(Finding {
+                    document: format!("{} lines", book.ledger.as_str()),
+                    rule: "books_name_their_customer",
+                    detail: format!(
+                        "{} {} on account {:?} of no known customer",
+                        book.balance,
+                        book.currency.code(),
+                        book.customer_account
+                    ),
+                });
+            }
+            continue;
+        };
+        let sum = journal
+            .entry((customer, book.currency.code(), book.ledger))
+            .or_default();
+        *sum = sum.saturating_add(book.balance);
+    }
+    let expected = expected_books(figures);
+    let keys: std::collections::BTreeSet<&BookKey> =
+        expected.keys().chain(journal.keys()).collect();
+    let differences = keys
+        .into_iter()
+        .filter_map(|key @ (customer_id, currency, ledger)| {
+            let documents = expected.get(key).copied().unwrap_or_default();
+            let books = journal.get(key).copied().unwrap_or_default();
+            (documents != books).then_some(BookDifference {
+                customer_id: *customer_id,
+                currency,
+                ledger: *ledger,
+                documents,
+                books,
+            })
+        })
+        .collect();
+    (differences, unattributed)
+}
+
+/// Per customer and currency, the journal's receivable and customer credit equal what the
+/// issued invoices are still owed and what the finalized notes still hold (Code de commerce
+/// art. L123-14: the accounts give a true picture of the ledger they summarise).
+fn check_books(figures: &LedgerFigures, findings: &mut Vec<Finding>) {
+    let (differences, unattributed) = book_differences(figures);
+    findings.extend(unattributed);
+    for difference in differences {
+        let BookDifference {
+            customer_id,
+            currency,
+            ledger,
+            documents,
+            books,
+        } = difference;
+        let (rule, detail) = match ledger {
+            Subledger::Receivable => (
+                "receivable_agrees_with_invoices",
+                format!(
+                    "the journal's receivable is {books}, the issued invoices are owed {documents}"
+                ),
+            ),
+            Subledger::CustomerCredit => (
+                "customer_credit_agrees_with_notes",
+                format!(
+                    "the journal's customer credit is {}, the finalized notes hold {}",
+                    -books, -documents
+                ),
+            ),
+        };
+        findings.push(Finding {
+            document: format!("customer id {customer_id} in {currency}"),
+            rule,
+            detail,
+        });
     }
 }
 
@@ -405,6 +585,7 @@ mod tests {
                 total,
                 allocated,
                 refunded: Decimal::ZERO,
+                voided: Decimal::ZERO,
             },
             allocations: allocated,
             refunds: Decimal::ZERO,
@@ -425,6 +606,32 @@ mod tests {
                 amount: dec!(80.00),
             }],
             credit_note_counters: vec![(2026, 2)],
+            // Invoice 1 is settled; note 2 holds 5.00 for the customer.
+            books: vec![
+                book(Subledger::Receivable, Some("C000001"), None, dec!(0.00)),
+                book(
+                    Subledger::CustomerCredit,
+                    Some("C000001"),
+                    None,
+                    dec!(-5.00),
+                ),
+            ],
+        }
+    }
+
+    fn book(
+        ledger: Subledger,
+        account: Option<&str>,
+        invoice_id: Option<i64>,
+        balance: Decimal,
+    ) -> BookFigures {
+        BookFigures {
+            ledger,
+            customer_account: account.map(str::to_string),
+            invoice_id,
+            credit_note_id: None,
+            currency: eur(),
+            balance,
         }
     }
 
@@ -456,6 +663,75 @@ mod tests {
         assert_eq!(
             rules(&figures),
             ["status_agrees_with_amounts", "status_agrees_with_amounts"]
+        );
+    }
+
+    /// A cancelled note with a refund left −refund of customer credit nobody owes; a voided
+    /// note is used with nothing remaining.
+    #[test]
+    fn a_cancelled_note_was_never_settled_and_a_voided_one_is_used() {
+        let mut figures = ledger();
+        figures.credit_notes[1].refunds = dec!(2.00);
+        figures.credit_notes[1].balance.refunded = dec!(2.00);
+        figures.credit_notes[1].balance.status = CreditNoteStatus::Cancelled;
+        // The journal then holds −5.00 + 5.00 reversed + 2.00 refunded: 2.00 nobody owes.
+        figures.books[1].balance = dec!(2.00);
+        assert_eq!(
+            rules(&figures),
+            [
+                "status_agrees_with_amounts",
+                "customer_credit_agrees_with_notes"
+            ]
+        );
+        figures.credit_notes[1].balance.voided = dec!(3.00);
+        figures.credit_notes[1].balance.status = CreditNoteStatus::Used;
+        figures.books[1].balance = dec!(0.00);
+        assert_eq!(audit(&figures).findings, vec![]);
+        // A cent too much written off: above the total, so something remains below zero.
+        figures.credit_notes[1].balance.voided = dec!(3.01);
+        assert_eq!(
+            rules(&figures),
+            [
+                "within_total",
+                "status_agrees_with_amounts",
+                "customer_credit_agrees_with_notes"
+            ]
+        );
+    }
+
+    /// Code de commerce art. L123-14: the journal's customer ledgers agree with the documents;
+    /// lines written before they named customers count through their document.
+    #[test]
+    fn the_books_agree_with_the_documents_per_customer() {
+        let mut figures = ledger();
+        figures.books[0].balance = dec!(10.00);
+        let report = audit(&figures);
+        assert_eq!(
+            report.findings,
+            [Finding {
+                document: "customer id 1 in EUR".into(),
+                rule: "receivable_agrees_with_invoices",
+                detail: "the journal's receivable is 10.00, the issued invoices are owed 0.00"
+                    .into(),
+            }]
+        );
+        // An older line without a customer counts for its invoice's customer.
+        figures.books[0].balance = dec!(0.00);
+        figures.invoices[0].balance.paid = dec!(10.00);
+        figures.invoices[0].payments = dec!(10.00);
+        figures.invoices[0].balance.status = InvoiceStatus::Pending;
+        figures
+            .books
+            .push(book(Subledger::Receivable, None, Some(1), dec!(10.00)));
+        assert_eq!(audit(&figures).findings, vec![]);
+        // A document with no entry at all is a gap in the books.
+        figures.books.clear();
+        assert_eq!(
+            rules(&figures),
+            [
+                "receivable_agrees_with_invoices",
+                "customer_credit_agrees_with_notes"
+            ]
         );
     }
 

@@ -9,7 +9,9 @@
 //!   credits (the customer's credit balance, not yet applied to an invoice);
 //! - a credit note is linked to an invoice: debit customer credits; credit receivable
 //!   (unlinking writes the reverse);
-//! - a credit note is refunded: debit customer credits; credit bank.
+//! - a credit note is refunded: debit customer credits; credit bank;
+//! - what remains of a credit note is voided: debit customer credits; credit the write-off
+//!   account (the credit balance nobody will claim becomes income, PCG 758).
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -87,6 +89,13 @@ pub struct ChartOfAccounts {
     pub revenue: Account,
     pub vat_payable: Account,
     pub bank: Account,
+    /// Where voided customer credit goes. Charts saved before it existed get the default.
+    #[serde(default = "default_write_off")]
+    pub write_off: Account,
+}
+
+fn default_write_off() -> Account {
+    Account::new("758000", "Produits divers de gestion courante")
 }
 
 impl Default for ChartOfAccounts {
@@ -97,19 +106,21 @@ impl Default for ChartOfAccounts {
             revenue: Account::new("706000", "Prestations de services"),
             vat_payable: Account::new("445710", "TVA collectée"),
             bank: Account::new("512000", "Banque"),
+            write_off: default_write_off(),
         }
     }
 }
 
 impl ChartOfAccounts {
     /// Each account with the name of its field, in a fixed order.
-    pub fn accounts(&self) -> [(&'static str, &Account); 5] {
+    pub fn accounts(&self) -> [(&'static str, &Account); 6] {
         [
             ("receivable", &self.receivable),
             ("customer_credit", &self.customer_credit),
             ("revenue", &self.revenue),
             ("vat_payable", &self.vat_payable),
             ("bank", &self.bank),
+            ("write_off", &self.write_off),
         ]
     }
 
@@ -137,6 +148,55 @@ impl ChartOfAccounts {
     }
 }
 
+/// A customer's own account under receivable and customer credits (FEC `CompAuxNum` and
+/// `CompAuxLib`). Its code comes from the customer's id, which never changes, so every entry
+/// of one customer carries the same code; its name is the customer's when the entry was written.
+pub fn customer_account(customer_id: i64, name: &str) -> Account {
+    Account::new(&format!("C{customer_id:06}"), name)
+}
+
+/// The customer whose own account [`customer_account`] numbered `code`.
+pub fn customer_id_of(code: &str) -> Option<i64> {
+    let digits = code.strip_prefix('C')?;
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// Which customer ledger a line is kept in: what the customer owes, or what it is owed.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Subledger {
+    Receivable,
+    CustomerCredit,
+}
+
+impl Subledger {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Subledger::Receivable => "receivable",
+            Subledger::CustomerCredit => "customer_credit",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Subledger> {
+        [Subledger::Receivable, Subledger::CustomerCredit]
+            .into_iter()
+            .find(|ledger| ledger.as_str() == name)
+    }
+}
+
+/// The customer a receivable or customer-credit line belongs to.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Auxiliary {
+    pub ledger: Subledger,
+    #[cfg_attr(feature = "ssr", schema(example = json!({"code": "C000042", "label": "Acme SAS"})))]
+    pub account: Account,
+}
+
 /// One side of an entry: an amount debited or credited to an account.
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -147,6 +207,23 @@ pub struct JournalLine {
     pub debit: Decimal,
     #[cfg_attr(feature = "ssr", schema(value_type = String, example = "0.00"))]
     pub credit: Decimal,
+    /// The customer, on receivable and customer-credit lines (entries written before the
+    /// journal named customers have none).
+    #[serde(default)]
+    pub auxiliary: Option<Auxiliary>,
+}
+
+impl JournalLine {
+    /// This line, kept in `ledger` under `customer`'s own account.
+    fn for_customer(self, ledger: Subledger, customer: &Account) -> Self {
+        JournalLine {
+            auxiliary: Some(Auxiliary {
+                ledger,
+                account: customer.clone(),
+            }),
+            ..self
+        }
+    }
 }
 
 /// A balanced entry, before it is stored.
@@ -238,6 +315,7 @@ impl JournalEntry {
                     label: line.label.clone(),
                     debit: line.credit,
                     credit: line.debit,
+                    auxiliary: line.auxiliary.clone(),
                 })
                 .collect(),
         }
@@ -257,6 +335,7 @@ fn debit(account: &Account, label: &str, amount: Decimal) -> JournalLine {
         label: label.to_string(),
         debit,
         credit,
+        auxiliary: None,
     }
 }
 
@@ -277,7 +356,8 @@ pub struct SalesDocument<'a> {
     pub number: &'a str,
     pub date: NaiveDate,
     pub currency: Currency,
-    pub customer: &'a str,
+    /// The customer's own account ([`customer_account`]).
+    pub customer: &'a Account,
     pub rates: &'a [RateTotals],
     pub total: Decimal,
 }
@@ -305,8 +385,11 @@ pub fn invoice_issued(
     chart: &ChartOfAccounts,
     invoice: &SalesDocument<'_>,
 ) -> Result<JournalEntry, JournalError> {
-    let label = format!("Facture {} {}", invoice.number, invoice.customer);
-    let mut lines = vec![debit(&chart.receivable, &label, invoice.total)];
+    let label = format!("Facture {} {}", invoice.number, invoice.customer.label);
+    let mut lines = vec![
+        debit(&chart.receivable, &label, invoice.total)
+            .for_customer(Subledger::Receivable, invoice.customer),
+    ];
     lines.extend(revenue_lines(chart, invoice, credit));
     JournalEntry::balanced(
         Journal::Sales,
@@ -322,9 +405,12 @@ pub fn credit_note_finalized(
     chart: &ChartOfAccounts,
     note: &SalesDocument<'_>,
 ) -> Result<JournalEntry, JournalError> {
-    let label = format!("Avoir {} {}", note.number, note.customer);
+    let label = format!("Avoir {} {}", note.number, note.customer.label);
     let mut lines = revenue_lines(chart, note, debit);
-    lines.push(credit(&chart.customer_credit, &label, note.total));
+    lines.push(
+        credit(&chart.customer_credit, &label, note.total)
+            .for_customer(Subledger::CustomerCredit, note.customer),
+    );
     JournalEntry::balanced(
         Journal::Sales,
         note.date,
@@ -335,6 +421,41 @@ pub fn credit_note_finalized(
     )
 }
 
+/// One side of a two-line entry: an account, and the customer ledger it is kept in, if any.
+struct Leg<'a> {
+    account: &'a Account,
+    customer: Option<(Subledger, &'a Account)>,
+}
+
+impl<'a> Leg<'a> {
+    fn plain(account: &'a Account) -> Self {
+        Leg {
+            account,
+            customer: None,
+        }
+    }
+
+    fn customer(account: &'a Account, ledger: Subledger, customer: &'a Account) -> Self {
+        Leg {
+            account,
+            customer: Some((ledger, customer)),
+        }
+    }
+
+    fn line(
+        &self,
+        side: fn(&Account, &str, Decimal) -> JournalLine,
+        label: &str,
+        amount: Decimal,
+    ) -> JournalLine {
+        let line = side(self.account, label, amount);
+        match self.customer {
+            Some((ledger, customer)) => line.for_customer(ledger, customer),
+            None => line,
+        }
+    }
+}
+
 /// A two-line entry: `amount` debited to `to`, credited to `from`.
 #[allow(clippy::too_many_arguments)]
 fn transfer(
@@ -343,24 +464,30 @@ fn transfer(
     reference: &str,
     label: String,
     currency: Currency,
-    to: &Account,
-    from: &Account,
+    to: Leg<'_>,
+    from: Leg<'_>,
     amount: Decimal,
 ) -> Result<JournalEntry, JournalError> {
-    let lines = vec![debit(to, &label, amount), credit(from, &label, amount)];
+    let lines = vec![
+        to.line(debit, &label, amount),
+        from.line(credit, &label, amount),
+    ];
     JournalEntry::balanced(journal, date, reference, label, currency, lines)
 }
 
-/// A payment of `amount` on invoice `invoice`: the bank receives, the receivable falls.
+/// A payment of `amount` on invoice `invoice` of `customer`: the bank receives, the
+/// receivable falls.
 pub fn payment(
     chart: &ChartOfAccounts,
+    customer: &Account,
     invoice: &str,
     date: NaiveDate,
     currency: Currency,
     amount: Decimal,
 ) -> Result<JournalEntry, JournalError> {
     let label = format!("Règlement {invoice}");
-    let (to, from) = (&chart.bank, &chart.receivable);
+    let to = Leg::plain(&chart.bank);
+    let from = Leg::customer(&chart.receivable, Subledger::Receivable, customer);
     transfer(
         Journal::Bank,
         date,
@@ -377,6 +504,7 @@ pub fn payment(
 /// part of the receivable.
 pub fn credit_applied(
     chart: &ChartOfAccounts,
+    customer: &Account,
     note: &str,
     invoice: &str,
     date: NaiveDate,
@@ -384,7 +512,8 @@ pub fn credit_applied(
     amount: Decimal,
 ) -> Result<JournalEntry, JournalError> {
     let label = format!("Imputation {note} sur {invoice}");
-    let (to, from) = (&chart.customer_credit, &chart.receivable);
+    let to = Leg::customer(&chart.customer_credit, Subledger::CustomerCredit, customer);
+    let from = Leg::customer(&chart.receivable, Subledger::Receivable, customer);
     transfer(
         Journal::Miscellaneous,
         date,
@@ -397,17 +526,89 @@ pub fn credit_applied(
     )
 }
 
-/// Credit note `note` refunded for `amount`: the customer's credit is paid out of the bank.
-pub fn refund(
+/// How a customer's credit leaves a note other than onto an invoice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CreditRelease {
+    /// Paid out of the bank.
+    Refund,
+    /// What remained, written off to income.
+    Void,
+}
+
+impl CreditRelease {
+    /// What wrote the entry (its `source`).
+    pub fn source(self) -> &'static str {
+        match self {
+            CreditRelease::Refund => "refund",
+            CreditRelease::Void => "void",
+        }
+    }
+}
+
+/// `amount` of credit note `note` released as `release` says: the customer's credit falls,
+/// the bank (a refund) or the write-off account (a void) takes the other side.
+#[allow(clippy::too_many_arguments)]
+pub fn credit_released(
     chart: &ChartOfAccounts,
+    customer: &Account,
     note: &str,
+    release: CreditRelease,
     date: NaiveDate,
     currency: Currency,
     amount: Decimal,
 ) -> Result<JournalEntry, JournalError> {
-    let label = format!("Remboursement {note}");
-    let (to, from) = (&chart.customer_credit, &chart.bank);
-    transfer(Journal::Bank, date, note, label, currency, to, from, amount)
+    let (journal, label, other) = match release {
+        CreditRelease::Refund => (Journal::Bank, format!("Remboursement {note}"), &chart.bank),
+        CreditRelease::Void => (
+            Journal::Miscellaneous,
+            format!("Extinction du solde de l'avoir {note}"),
+            &chart.write_off,
+        ),
+    };
+    let to = Leg::customer(&chart.customer_credit, Subledger::CustomerCredit, customer);
+    transfer(
+        journal,
+        date,
+        note,
+        label,
+        currency,
+        to,
+        Leg::plain(other),
+        amount,
+    )
+}
+
+/// The account history carried over from before the books opens against (PCG 890).
+pub fn opening_account() -> Account {
+    Account::new("890000", "Bilan d'ouverture")
+}
+
+/// History carried over into the books: `amount` (debit − credit) on `customer`'s `ledger`,
+/// against the opening-balance account.
+pub fn opening_balance(
+    chart: &ChartOfAccounts,
+    customer: &Account,
+    ledger: Subledger,
+    date: NaiveDate,
+    currency: Currency,
+    amount: Decimal,
+) -> Result<JournalEntry, JournalError> {
+    let label = format!("Reprise de solde {}", customer.label);
+    let account = match ledger {
+        Subledger::Receivable => &chart.receivable,
+        Subledger::CustomerCredit => &chart.customer_credit,
+    };
+    let opening = opening_account();
+    transfer(
+        Journal::Miscellaneous,
+        date,
+        "REPRISE",
+        label,
+        currency,
+        Leg::customer(account, ledger, customer),
+        Leg::plain(&opening),
+        amount,
+    )
 }
 
 #[cfg(test)]
@@ -420,6 +621,10 @@ mod tests {
 
     fn amount(text: &str) -> Decimal {
         text.parse().unwrap()
+    }
+
+    fn acme() -> Account {
+        customer_account(42, "Acme")
     }
 
     fn date() -> NaiveDate {
@@ -462,7 +667,7 @@ mod tests {
             number: "CN-2026-00001",
             date: date(),
             currency: eur(),
-            customer: "Acme",
+            customer: &acme(),
             rates: &rates,
             total: amount("172.75"),
         };
@@ -479,10 +684,91 @@ mod tests {
             ]
             .map(|(a, d, c)| (a.to_string(), d.to_string(), c.to_string()))
         );
+        // The customer credit is kept under the customer's own account (FEC CompAuxNum).
+        let customer_line = entry.lines.last().unwrap().auxiliary.clone().unwrap();
+        assert_eq!(
+            (customer_line.ledger, customer_line.account.code.as_str()),
+            (Subledger::CustomerCredit, "C000042")
+        );
+        assert!(entry.lines[..4].iter().all(|line| line.auxiliary.is_none()));
         // An invoice is the mirror image, on the receivable.
         let invoice = invoice_issued(&ChartOfAccounts::default(), &note).unwrap();
         assert_eq!(invoice.lines[0].account.code, "411000");
         assert_eq!(invoice.lines[0].debit, amount("172.75"));
+        assert_eq!(
+            invoice.lines[0].auxiliary.as_ref().map(|aux| aux.ledger),
+            Some(Subledger::Receivable)
+        );
+    }
+
+    /// PCG art. 411-1/419 and the FEC's CompAuxNum: every receivable and customer-credit line
+    /// names its customer, reversals included; bank and write-off lines name none.
+    #[test]
+    fn customer_lines_carry_the_customer_and_others_do_not() {
+        let chart = ChartOfAccounts::default();
+        let customer = acme();
+        let entries = [
+            payment(&chart, &customer, "INV-1", date(), eur(), amount("5")).unwrap(),
+            credit_released(
+                &chart,
+                &customer,
+                "CN-1",
+                CreditRelease::Refund,
+                date(),
+                eur(),
+                amount("5"),
+            )
+            .unwrap(),
+            credit_released(
+                &chart,
+                &customer,
+                "CN-1",
+                CreditRelease::Void,
+                date(),
+                eur(),
+                amount("5"),
+            )
+            .unwrap(),
+            credit_applied(
+                &chart,
+                &customer,
+                "CN-1",
+                "INV-1",
+                date(),
+                eur(),
+                amount("5"),
+            )
+            .unwrap()
+            .reversal(date(), "Annulation".into()),
+        ];
+        for entry in &entries {
+            for line in &entry.lines {
+                let expected = if line.account == chart.receivable {
+                    Some(Subledger::Receivable)
+                } else if line.account == chart.customer_credit {
+                    Some(Subledger::CustomerCredit)
+                } else {
+                    None
+                };
+                assert_eq!(
+                    line.auxiliary.as_ref().map(|aux| aux.ledger),
+                    expected,
+                    "{line:?}"
+                );
+                if expected.is_some() {
+                    assert_eq!(line.auxiliary.as_ref().unwrap().account.code, "C000042");
+                }
+            }
+        }
+        let voided = &entries[2];
+        assert_eq!(
+            sides(voided),
+            [("419000", "5", "0"), ("758000", "0", "5")].map(|(a, d, c)| (
+                a.to_string(),
+                d.to_string(),
+                c.to_string()
+            ))
+        );
     }
 
     #[test]
@@ -492,7 +778,7 @@ mod tests {
             number: "CN-2026-00001",
             date: date(),
             currency: eur(),
-            customer: "Acme",
+            customer: &acme(),
             rates: &rates,
             total: amount("172.74"),
         };
@@ -502,7 +788,7 @@ mod tests {
         ));
         let chart = ChartOfAccounts::default();
         assert!(matches!(
-            payment(&chart, "INV-1", date(), eur(), Decimal::ZERO),
+            payment(&chart, &acme(), "INV-1", date(), eur(), Decimal::ZERO),
             Err(JournalError::Empty(_))
         ));
     }
@@ -518,7 +804,7 @@ mod tests {
             number: "INV-2026-0009",
             date: date(),
             currency: eur(),
-            customer: "Acme",
+            customer: &acme(),
             rates: &rates,
             total: amount("-12.00"),
         };
@@ -539,6 +825,7 @@ mod tests {
         let chart = ChartOfAccounts::default();
         let applied = credit_applied(
             &chart,
+            &acme(),
             "CN-2026-00001",
             "INV-2026-0001",
             date(),

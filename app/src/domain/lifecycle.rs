@@ -96,7 +96,8 @@ pub fn invoice_status_allows(status: InvoiceStatus, action: InvoiceAction) -> bo
         A::RecordPayment | A::MarkPaid | A::LinkCredit => status == S::Pending,
         A::MarkPending => status == S::Paid,
         A::Cancel => matches!(status, S::Draft | S::Pending),
-        A::Delete => matches!(status, S::Draft | S::Pending | S::Cancelled),
+        // An issued invoice keeps its number in the series: it is cancelled, never deleted.
+        A::Delete => status == S::Draft,
     }
 }
 
@@ -148,6 +149,12 @@ pub fn check_invoice_action(
             ),
         ));
     }
+    if action == InvoiceAction::Delete && status != InvoiceStatus::Draft {
+        return Err(Violation::general(
+            RuleCode::InvalidStatus,
+            "An issued invoice is never deleted: its number stays in the series; cancel it instead",
+        ));
+    }
     if !invoice_status_allows(status, action) {
         let code = if action == InvoiceAction::LinkCredit {
             RuleCode::InvoiceNotOpen
@@ -184,6 +191,9 @@ pub enum CreditNoteAction {
     Send,
     /// Remove a supporting file: only before the note is finalized, so what backed it stays.
     RemoveAttachment,
+    /// Write off what remains of a finalized note (with a reason): links and refunds stay as
+    /// they are, the note ends used. What a cancel is for a note already partly settled.
+    VoidRemaining,
 }
 
 impl CreditNoteAction {
@@ -200,6 +210,7 @@ impl CreditNoteAction {
         CreditNoteAction::Delete,
         CreditNoteAction::Send,
         CreditNoteAction::RemoveAttachment,
+        CreditNoteAction::VoidRemaining,
     ];
 
     fn blocked_by_allocations(self) -> bool {
@@ -226,6 +237,7 @@ impl CreditNoteAction {
             CreditNoteAction::Delete => "deleted",
             CreditNoteAction::Send => "sent",
             CreditNoteAction::RemoveAttachment => "stripped of a supporting file",
+            CreditNoteAction::VoidRemaining => "voided",
         }
     }
 }
@@ -239,9 +251,9 @@ impl CreditNoteAction {
             | CreditNoteAction::Comment
             | CreditNoteAction::Send
             | CreditNoteAction::RemoveAttachment => Permission::WriteCreditNotes,
-            CreditNoteAction::Reject | CreditNoteAction::Finalize => {
-                Permission::FinalizeCreditNotes
-            }
+            CreditNoteAction::Reject
+            | CreditNoteAction::Finalize
+            | CreditNoteAction::VoidRemaining => Permission::FinalizeCreditNotes,
             CreditNoteAction::Link | CreditNoteAction::MarkAvailable => Permission::LinkCreditNotes,
             CreditNoteAction::Refund => Permission::RefundCreditNotes,
             CreditNoteAction::Cancel | CreditNoteAction::Delete => {
@@ -262,22 +274,42 @@ pub enum ActionState {
     Absent,
 }
 
+/// What already settles a finalized note: invoices it is linked to and refunds paid out of it.
+/// Links keep it from being edited, cancelled or deleted; refunds keep it from being cancelled,
+/// since reversing the whole note would leave a credit balance nobody owes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Settled {
+    pub linked: bool,
+    pub refunded: bool,
+}
+
+impl Settled {
+    pub const NONE: Settled = Settled {
+        linked: false,
+        refunded: false,
+    };
+    pub const LINKED: Settled = Settled {
+        linked: true,
+        refunded: false,
+    };
+}
+
 /// Whether `role` may take `action` on a note of `status` now: the same checks the server
 /// runs, so a page offers only what the server will accept.
 pub fn credit_note_action_state(
     role: Role,
     status: CreditNoteStatus,
-    has_allocations: bool,
+    settled: Settled,
     action: CreditNoteAction,
 ) -> ActionState {
     if !allows(role, action.permission()) {
         return ActionState::Absent;
     }
     // The status first: what the status rules out is absent, linked or not.
-    if check_credit_note_action(status, false, action).is_err() {
+    if check_credit_note_action(status, Settled::NONE, action).is_err() {
         return ActionState::Absent;
     }
-    match check_credit_note_action(status, has_allocations, action) {
+    match check_credit_note_action(status, settled, action) {
         Ok(()) => ActionState::Enabled,
         Err(violation) => ActionState::Disabled(violation.message),
     }
@@ -296,22 +328,29 @@ pub fn is_finalized(status: CreditNoteStatus) -> bool {
     )
 }
 
-/// Checks a credit-note action: allocations first (409 `credit_note_allocated`), then the lock
-/// of finalized notes (409 `credit_note_finalized`), then the status.
+/// Checks a credit-note action: allocations first (409 `credit_note_allocated`), then refunds
+/// (409 `credit_note_refunded`, for a cancel), then the lock of finalized notes (409
+/// `credit_note_finalized`), then the status.
 pub fn check_credit_note_action(
     status: CreditNoteStatus,
-    has_allocations: bool,
+    settled: Settled,
     action: CreditNoteAction,
 ) -> Result<(), Violation> {
     use CreditNoteAction as A;
     use CreditNoteStatus as S;
-    if has_allocations && action.blocked_by_allocations() {
+    if settled.linked && action.blocked_by_allocations() {
         return Err(Violation::general(
             RuleCode::CreditNoteAllocated,
             format!(
                 "The credit note cannot be {} while it is linked to invoices; unlink it first",
                 action.verb()
             ),
+        ));
+    }
+    if settled.refunded && action == A::Cancel {
+        return Err(Violation::general(
+            RuleCode::CreditNoteRefunded,
+            "Part of the credit note was refunded, so it cannot be cancelled; void the remaining credit instead",
         ));
     }
     let allowed = match action {
@@ -333,7 +372,7 @@ pub fn check_credit_note_action(
         A::Link => status == S::Available,
         A::Refund => status == S::Available,
         A::MarkAvailable => status == S::Used,
-        A::Cancel => status == S::Available,
+        A::Cancel | A::VoidRemaining => status == S::Available,
         // What the customer receives must be final and still stand.
         A::Send => matches!(status, S::Available | S::Used),
     };
@@ -381,6 +420,29 @@ mod tests {
             counted,
             [S::Draft, S::PendingApproval, S::Available, S::Used]
         );
+    }
+
+    /// Invoice numbers run without gaps (CGI art. 242 nonies A, 7°; Directive 2006/112/EC art.
+    /// 226 (2)): an issued invoice is cancelled and keeps its number; only drafts are deleted.
+    #[test]
+    fn only_draft_invoices_are_deleted() {
+        assert_eq!(
+            code(check_invoice_action(
+                InvoiceStatus::Draft,
+                false,
+                InvoiceAction::Delete
+            )),
+            None
+        );
+        for status in [
+            InvoiceStatus::Pending,
+            InvoiceStatus::Paid,
+            InvoiceStatus::Cancelled,
+        ] {
+            let refusal = check_invoice_action(status, false, InvoiceAction::Delete).unwrap_err();
+            assert_eq!(refusal.code, RuleCode::InvalidStatus, "{status:?}");
+            assert!(refusal.message.contains("cancel it instead"), "{status:?}");
+        }
     }
 
     #[test]
@@ -465,14 +527,14 @@ mod tests {
                 CreditNoteAction::Submit,
             ] {
                 assert_eq!(
-                    code(check_credit_note_action(status, false, action)),
+                    code(check_credit_note_action(status, Settled::NONE, action)),
                     Some("credit_note_finalized")
                 );
             }
             assert_eq!(
                 code(check_credit_note_action(
                     status,
-                    true,
+                    Settled::LINKED,
                     CreditNoteAction::Comment
                 )),
                 None
@@ -481,7 +543,7 @@ mod tests {
         assert_eq!(
             code(check_credit_note_action(
                 CreditNoteStatus::Available,
-                false,
+                Settled::NONE,
                 CreditNoteAction::Cancel
             )),
             None
@@ -499,7 +561,7 @@ mod tests {
             assert_eq!(
                 code(check_credit_note_action(
                     CreditNoteStatus::Used,
-                    true,
+                    Settled::LINKED,
                     action
                 )),
                 Some("credit_note_allocated")
@@ -512,7 +574,7 @@ mod tests {
         assert_eq!(
             code(check_credit_note_action(
                 CreditNoteStatus::Draft,
-                false,
+                Settled::NONE,
                 CreditNoteAction::Submit
             )),
             None
@@ -520,7 +582,7 @@ mod tests {
         assert_eq!(
             code(check_credit_note_action(
                 CreditNoteStatus::PendingApproval,
-                false,
+                Settled::NONE,
                 CreditNoteAction::Submit
             )),
             Some("invalid_status")
@@ -528,7 +590,7 @@ mod tests {
         assert_eq!(
             code(check_credit_note_action(
                 CreditNoteStatus::PendingApproval,
-                false,
+                Settled::NONE,
                 CreditNoteAction::Finalize
             )),
             None
@@ -536,7 +598,7 @@ mod tests {
         assert_eq!(
             code(check_credit_note_action(
                 CreditNoteStatus::PendingApproval,
-                false,
+                Settled::NONE,
                 CreditNoteAction::Edit
             )),
             None
@@ -544,7 +606,7 @@ mod tests {
         assert_eq!(
             code(check_credit_note_action(
                 CreditNoteStatus::PendingApproval,
-                false,
+                Settled::NONE,
                 CreditNoteAction::Delete
             )),
             Some("invalid_status")
@@ -552,7 +614,7 @@ mod tests {
         assert_eq!(
             code(check_credit_note_action(
                 CreditNoteStatus::Draft,
-                false,
+                Settled::NONE,
                 CreditNoteAction::Link
             )),
             Some("credit_note_not_available")
@@ -563,8 +625,13 @@ mod tests {
     fn a_page_offers_what_the_role_and_status_allow_and_says_why_links_block() {
         use CreditNoteAction as A;
         use CreditNoteStatus as S;
-        let state =
-            |role, status, linked, action| credit_note_action_state(role, status, linked, action);
+        let state = |role, status, linked, action| {
+            let settled = Settled {
+                linked,
+                refunded: false,
+            };
+            credit_note_action_state(role, status, settled, action)
+        };
         // Sales submit their drafts but never approve them.
         assert_eq!(
             state(Role::Sales, S::Draft, false, A::Submit),
@@ -595,6 +662,70 @@ mod tests {
         );
         assert_eq!(
             state(Role::Viewer, S::Available, false, A::Refund),
+            ActionState::Absent
+        );
+    }
+
+    /// Cancelling reverses the whole note; with 30.00 of 100.00 refunded that would leave
+    /// −30.00 of customer credit nobody owes, so the journal would disagree with the ledger
+    /// (Code de commerce L123-14: the accounts give a true picture). Voiding writes off only
+    /// what remains, and takes the finalize permission.
+    #[test]
+    fn a_refunded_note_is_voided_never_cancelled() {
+        use CreditNoteAction as A;
+        let refunded = Settled {
+            linked: false,
+            refunded: true,
+        };
+        assert_eq!(
+            code(check_credit_note_action(
+                CreditNoteStatus::Available,
+                refunded,
+                A::Cancel
+            )),
+            Some("credit_note_refunded")
+        );
+        match credit_note_action_state(
+            Role::CreditManager,
+            CreditNoteStatus::Available,
+            refunded,
+            A::Cancel,
+        ) {
+            ActionState::Disabled(reason) => assert!(reason.contains("void"), "{reason}"),
+            other => panic!("expected a disabled cancel, got {other:?}"),
+        }
+        let linked_and_refunded = Settled {
+            linked: true,
+            refunded: true,
+        };
+        assert_eq!(
+            credit_note_action_state(
+                Role::CreditManager,
+                CreditNoteStatus::Available,
+                linked_and_refunded,
+                A::VoidRemaining
+            ),
+            ActionState::Enabled
+        );
+        assert_eq!(
+            code(check_credit_note_action(
+                CreditNoteStatus::Used,
+                Settled::NONE,
+                A::VoidRemaining
+            )),
+            Some("invalid_status")
+        );
+        assert_eq!(
+            A::VoidRemaining.permission(),
+            Permission::FinalizeCreditNotes
+        );
+        assert_eq!(
+            credit_note_action_state(
+                Role::Sales,
+                CreditNoteStatus::Available,
+                Settled::NONE,
+                A::VoidRemaining
+            ),
             ActionState::Absent
         );
     }

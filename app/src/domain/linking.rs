@@ -49,14 +49,17 @@ pub struct CreditNoteBalance {
     pub total: Decimal,
     pub allocated: Decimal,
     pub refunded: Decimal,
+    /// What was written off when the remaining credit was voided.
+    pub voided: Decimal,
 }
 
 impl CreditNoteBalance {
-    /// `total − allocated − refunded`.
+    /// `total − allocated − refunded − voided`.
     pub fn remaining(&self) -> Decimal {
         self.total
             .saturating_sub(self.allocated)
             .saturating_sub(self.refunded)
+            .saturating_sub(self.voided)
     }
 }
 
@@ -98,7 +101,13 @@ impl LinkBlock {
 
 /// Whether `note` may be linked to `invoice` at all (amounts aside).
 pub fn link_block(invoice: &InvoiceBalance, note: &CreditNoteBalance) -> Option<LinkBlock> {
-    if check_credit_note_action(note.status, false, CreditNoteAction::Link).is_err() {
+    if check_credit_note_action(
+        note.status,
+        super::lifecycle::Settled::NONE,
+        CreditNoteAction::Link,
+    )
+    .is_err()
+    {
         Some(LinkBlock::NotAvailable)
     } else if note.customer_id != invoice.customer_id {
         Some(LinkBlock::OtherCustomer)
@@ -323,6 +332,7 @@ mod tests {
             total,
             allocated: dec!(0.00),
             refunded: dec!(0.00),
+            voided: dec!(0.00),
         }
     }
 

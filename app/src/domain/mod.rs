@@ -22,7 +22,7 @@ pub use credit_note::{
     credit_lines_from_invoice, latest_ship_date, may_be_related, over_credit_warning,
 };
 pub use lifecycle::{
-    ActionState, CreditNoteAction, InvoiceAction, InvoiceKind, check_credit_note_action,
+    ActionState, CreditNoteAction, InvoiceAction, InvoiceKind, Settled, check_credit_note_action,
     check_invoice_action, counts_as_credit, credit_note_action_state, invoice_action_state,
     is_finalized,
 };
@@ -40,7 +40,7 @@ pub use permissions::{
     Email, MIN_PASSWORD_LENGTH, Permission, Role, allows, check_password, check_role_customer,
 };
 pub use reminders::{MAX_REMINDER_DAYS, parse_reminder_days, reminder_due, reminder_refusal};
-pub use settlement::{plan_mark_paid, plan_mark_pending, plan_payment, plan_refund};
+pub use settlement::{plan_mark_paid, plan_mark_pending, plan_payment, plan_refund, plan_void};
 pub use status::{CreditNoteStatus, InvoiceStatus};
 pub use tax::{TaxRule, TaxTable};
 pub use violation::{FieldPath, PathSegment, RuleCode, Violation};

@@ -94,7 +94,11 @@ pub fn plan_refund(
     note: &CreditNoteBalance,
     amount: Decimal,
 ) -> Result<CreditNoteBalance, Violation> {
-    check_credit_note_action(note.status, false, CreditNoteAction::Refund)?;
+    check_credit_note_action(
+        note.status,
+        super::lifecycle::Settled::NONE,
+        CreditNoteAction::Refund,
+    )?;
     check_amount(amount, note.currency)?;
     if amount > note.remaining() {
         return Err(Violation::new(
@@ -112,6 +116,46 @@ pub fn plan_refund(
         planned.status = CreditNoteStatus::Used;
     }
     Ok(planned)
+}
+
+/// The longest reason a void keeps.
+pub const MAX_VOID_REASON: usize = 500;
+
+/// Writes off what remains of a finalized note: allocations and refunds stay, the remainder
+/// becomes `voided` and the note is used. Returns the new balance and the amount written off.
+pub fn plan_void(
+    note: &CreditNoteBalance,
+    reason: &str,
+) -> Result<(CreditNoteBalance, Decimal), Violation> {
+    check_credit_note_action(
+        note.status,
+        super::lifecycle::Settled::NONE,
+        CreditNoteAction::VoidRemaining,
+    )?;
+    let reason = reason.trim();
+    if reason.is_empty()
+        || reason.chars().count() > MAX_VOID_REASON
+        || super::text::holds_nul(reason)
+    {
+        return Err(Violation::new(
+            RuleCode::ValidationError,
+            Some("reason".into()),
+            format!(
+                "Say why the remaining credit is voided (at most {MAX_VOID_REASON} characters)"
+            ),
+        ));
+    }
+    let written_off = note.remaining();
+    if written_off.is_zero() {
+        return Err(Violation::general(
+            RuleCode::InvalidStatus,
+            "Nothing remains on this credit note to void",
+        ));
+    }
+    let mut planned = note.clone();
+    planned.voided = planned.voided.saturating_add(written_off);
+    planned.status = CreditNoteStatus::Used;
+    Ok((planned, written_off))
 }
 
 #[cfg(test)]
@@ -181,6 +225,7 @@ mod tests {
             total: dec!(50.00),
             allocated: dec!(20.00),
             refunded: dec!(0.00),
+            voided: dec!(0.00),
         };
         assert_eq!(
             plan_refund(&note, dec!(10.00)).unwrap().remaining(),
@@ -197,5 +242,38 @@ mod tests {
         let mut draft = note;
         draft.status = CreditNoteStatus::Draft;
         assert!(plan_refund(&draft, dec!(1)).is_err());
+    }
+
+    /// 100.00 with 30.00 refunded: voiding writes off exactly the 70.00 left, keeps the refund,
+    /// and leaves nothing to link or refund.
+    #[test]
+    fn voiding_writes_off_exactly_what_remains() {
+        let note = CreditNoteBalance {
+            id: 1,
+            customer_id: 1,
+            currency: Currency::parse("EUR").unwrap(),
+            status: CreditNoteStatus::Available,
+            total: dec!(100.00),
+            allocated: dec!(0.00),
+            refunded: dec!(30.00),
+            voided: dec!(0.00),
+        };
+        let (voided, written_off) = plan_void(&note, " goodwill lapsed ").unwrap();
+        assert_eq!(written_off, dec!(70.00));
+        assert_eq!(voided.refunded, dec!(30.00));
+        assert_eq!(voided.remaining(), dec!(0.00));
+        assert_eq!(voided.status, CreditNoteStatus::Used);
+        assert_eq!(
+            plan_void(&note, "  ").unwrap_err().field,
+            Some("reason".into())
+        );
+        assert_eq!(
+            plan_void(&voided, "again").unwrap_err().code,
+            RuleCode::InvalidStatus
+        );
+        assert_eq!(
+            plan_refund(&voided, dec!(1.00)).unwrap_err().code,
+            RuleCode::InvalidStatus
+        );
     }
 }

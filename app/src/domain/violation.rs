@@ -35,6 +35,8 @@ pub enum RuleCode {
     /// A reminder for an invoice not yet past its due date.
     InvoiceNotOverdue,
     OwnAccount,
+    /// Money was refunded out of the credit note: it is voided, never cancelled.
+    CreditNoteRefunded,
 }
 
 impl RuleCode {
@@ -59,6 +61,7 @@ impl RuleCode {
         RuleCode::RelatedInvoiceNotIssued,
         RuleCode::InvoiceNotOverdue,
         RuleCode::OwnAccount,
+        RuleCode::CreditNoteRefunded,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -83,6 +86,7 @@ impl RuleCode {
             RuleCode::RelatedInvoiceNotIssued => "related_invoice_not_issued",
             RuleCode::InvoiceNotOverdue => "invoice_not_overdue",
             RuleCode::OwnAccount => "own_account",
+            RuleCode::CreditNoteRefunded => "credit_note_refunded",
         }
     }
 
@@ -98,7 +102,8 @@ impl RuleCode {
             | RuleCode::InvoiceTermsLocked
             | RuleCode::InvoiceHasPayments
             | RuleCode::InvoiceHasCreditNotes
-            | RuleCode::OwnAccount => 409,
+            | RuleCode::OwnAccount
+            | RuleCode::CreditNoteRefunded => 409,
             _ => 422,
         }
     }

@@ -17,7 +17,7 @@ use crate::problem::Problem;
 use crate::rpc::credit_notes::{
     AddTask, CancelCreditNote, CommentCreditNote, DeleteCreditNote, FinalizeCreditNote,
     RefundCreditNote, RejectCreditNote, RemoveAttachment, SendCreditNote, SetTaskDone,
-    SubmitCreditNote, load_credit_note_page,
+    SubmitCreditNote, VoidCreditNote, load_credit_note_page,
 };
 
 /// The page's forms; their versions reload the page after each post.
@@ -27,6 +27,7 @@ struct Actions {
     reject: ServerAction<RejectCreditNote>,
     finalize: ServerAction<FinalizeCreditNote>,
     cancel: ServerAction<CancelCreditNote>,
+    void: ServerAction<VoidCreditNote>,
     delete: ServerAction<DeleteCreditNote>,
     comment: ServerAction<CommentCreditNote>,
     refund: ServerAction<RefundCreditNote>,
@@ -43,6 +44,7 @@ impl Actions {
             reject: ServerAction::new(),
             finalize: ServerAction::new(),
             cancel: ServerAction::new(),
+            void: ServerAction::new(),
             delete: ServerAction::new(),
             comment: ServerAction::new(),
             refund: ServerAction::new(),
@@ -53,12 +55,13 @@ impl Actions {
         }
     }
 
-    fn versions(&self) -> [usize; 11] {
+    fn versions(&self) -> [usize; 12] {
         [
             self.submit.version().get(),
             self.reject.version().get(),
             self.finalize.version().get(),
             self.cancel.version().get(),
+            self.void.version().get(),
             self.delete.version().get(),
             self.comment.version().get(),
             self.refund.version().get(),
@@ -116,7 +119,7 @@ fn CreditNoteDetail(
     let may_remove = credit_note_action_state(
         page.viewer.role,
         note.status,
-        false,
+        crate::domain::Settled::NONE,
         CreditNoteAction::RemoveAttachment,
     ) == ActionState::Enabled;
     let base = format!("/credit-notes/{}", note.id);
@@ -138,8 +141,8 @@ fn CreditNoteDetail(
         }
         _ => "—".into_any(),
     };
-    let (role, status, linked) = (page.viewer.role, note.status, !note.allocations.is_empty());
-    let state = move |action| credit_note_action_state(role, status, linked, action);
+    let (role, status, settled) = (page.viewer.role, note.status, note.settled());
+    let state = move |action| credit_note_action_state(role, status, settled, action);
     let id = note.id;
     view! {
         <p><A href="/credit-notes">"← Credit notes"</A></p>
@@ -172,6 +175,12 @@ fn CreditNoteDetail(
             <dt>"Total"</dt><dd class="num">{money(note.total)}</dd>
             <dt>"Allocated"</dt><dd class="num">{money(note.allocated_amount)}</dd>
             <dt>"Refunded"</dt><dd class="num">{money(note.refunded_amount)}</dd>
+            {(!note.voided_amount.is_zero()).then(|| view! {
+                <dt>"Voided"</dt>
+                <dd class="num">{money(note.voided_amount)}</dd>
+                <dt>"Why voided"</dt>
+                <dd>{note.void_reason.clone().unwrap_or_default()}</dd>
+            })}
             <dt>"Remaining"</dt><dd class="num">{money(note.remaining_amount())}</dd>
         </dl>
 
@@ -187,6 +196,9 @@ fn CreditNoteDetail(
             <StatusActions id state=state actions/>
             {(state(CreditNoteAction::Refund) == ActionState::Enabled).then(|| view! {
                 <RefundForm id today=page.today.to_string() action=actions.refund/>
+            })}
+            {(state(CreditNoteAction::VoidRemaining) == ActionState::Enabled).then(|| view! {
+                <VoidForm id remaining=money(note.remaining_amount()) action=actions.void/>
             })}
             {(state(CreditNoteAction::Send) == ActionState::Enabled).then(|| view! {
                 <SendForm id action=actions.send/>
@@ -373,6 +385,22 @@ fn RefundForm(id: i64, today: String, action: ServerAction<RefundCreditNote>) ->
             <input type="hidden" name="credit_note_id" value=id/>
             <MoneyFields noun="Refund" today problem=Signal::derive(move || refusal(action))/>
             <button type="submit">"Record refund"</button>
+        </ActionForm>
+    }
+}
+
+/// "Void the remaining credit": a write-off with a reason, for a note partly linked or refunded
+/// (which cannot be cancelled) or whose credit the customer will never use.
+#[component]
+fn VoidForm(id: i64, remaining: String, action: ServerAction<VoidCreditNote>) -> impl IntoView {
+    view! {
+        <ActionForm action=action attr:class="void" attr:aria-label="Void the remaining credit">
+            <h3>"Void the remaining credit"</h3>
+            <p class="hint">{format!("Writes off the {remaining} that remains; links and refunds stay as they are.")}</p>
+            <input type="hidden" name="credit_note_id" value=id/>
+            <label>"Reason for voiding" <input type="text" name="reason" required maxlength="500"/></label>
+            {move || problem_view(refusal(action), "reason")}
+            <button type="submit">"Void remaining credit"</button>
         </ActionForm>
     }
 }

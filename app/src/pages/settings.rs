@@ -336,7 +336,7 @@ fn AccountsForm(
 ) -> impl IntoView {
     let general = form_error(action);
     // Each account: its form name, where a refusal of its number and its name lands, its title.
-    const FIELDS: [(&str, &str, &str, &str); 5] = [
+    const FIELDS: [(&str, &str, &str, &str); 6] = [
         (
             "receivable",
             "receivable.code",
@@ -357,6 +357,12 @@ fn AccountsForm(
             "VAT payable",
         ),
         ("bank", "bank.code", "bank.label", "Bank"),
+        (
+            "write_off",
+            "write_off.code",
+            "write_off.label",
+            "Voided credit",
+        ),
     ];
     view! {
         <h2>"Accounts"</h2>

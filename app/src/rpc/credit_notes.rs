@@ -147,6 +147,19 @@ pub async fn cancel_credit_note(credit_note_id: i64) -> Result<(), Problem> {
     act(credit_note_id, crate::backend::NoteCommand::Cancel, None).await
 }
 
+#[server(prefix = "/rpc", endpoint = "void_credit_note")]
+pub async fn void_credit_note(
+    credit_note_id: i64,
+    #[server(default)] reason: String,
+) -> Result<(), Problem> {
+    act(
+        credit_note_id,
+        crate::backend::NoteCommand::Void { reason },
+        None,
+    )
+    .await
+}
+
 #[server(prefix = "/rpc", endpoint = "delete_credit_note")]
 pub async fn delete_credit_note(credit_note_id: i64) -> Result<(), Problem> {
     act(

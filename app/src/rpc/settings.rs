@@ -213,6 +213,8 @@ pub struct AccountsForm {
     pub vat_payable_label: String,
     pub bank_code: String,
     pub bank_label: String,
+    pub write_off_code: String,
+    pub write_off_label: String,
 }
 
 impl AccountsForm {
@@ -227,6 +229,7 @@ impl AccountsForm {
             revenue: account(&self.revenue_code, &self.revenue_label),
             vat_payable: account(&self.vat_payable_code, &self.vat_payable_label),
             bank: account(&self.bank_code, &self.bank_label),
+            write_off: account(&self.write_off_code, &self.write_off_label),
         }
     }
 }

@@ -430,6 +430,40 @@ pub async fn cancel(
     ))
 }
 
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VoidRequest {
+    /// Why the remaining credit is written off (at most 500 characters).
+    #[schema(example = "The customer waived the rest of the goodwill credit")]
+    reason: String,
+}
+
+/// Writes off what remains of a finalized note: links and refunds stay, the remainder is
+/// posted to the write-off account and the note ends `used`. A note partly linked or refunded
+/// cannot be cancelled (409 `credit_note_refunded` / `credit_note_allocated`); it is voided.
+#[utoipa::path(
+    post,
+    path = "/credit-notes/{id}/void",
+    tag = "credit notes",
+    params(("id" = i64, Path, description = "The id", example = 1)),
+    request_body = VoidRequest,
+    responses((status = 200, body = CreditNoteResource), crate::api::extract::Problems),
+    security(("bearer" = []))
+)]
+pub async fn void(
+    State(services): State<Services>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(request): ApiJson<VoidRequest>,
+) -> Result<axum::Json<CreditNoteResource>, ApiError> {
+    Ok(axum::Json(
+        services
+            .void_credit_note(&user, id, &request.reason)
+            .await?
+            .into(),
+    ))
+}
+
 #[utoipa::path(
     delete,
     path = "/credit-notes/{id}",

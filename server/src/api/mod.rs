@@ -118,6 +118,7 @@ pub fn router(services: Services) -> Router {
         )
         .route("/credit-notes/{id}/refunds", post(credit_notes::refund))
         .route("/credit-notes/{id}/cancel", post(credit_notes::cancel))
+        .route("/credit-notes/{id}/void", post(credit_notes::void))
         .route("/credit-notes/{id}/timeline", get(credit_notes::timeline))
         .route("/credit-notes/{id}/pdf", get(credit_notes::pdf))
         .route("/credit-notes/{id}/ubl", get(einvoices::credit_note_ubl))

@@ -25,7 +25,7 @@ use super::{
         invoices::timeline, invoices::linkable, invoices::link, invoices::unlink, invoices::credit,
         credit_notes::create, credit_notes::list, credit_notes::read, credit_notes::edit,
         credit_notes::remove, credit_notes::submit, credit_notes::reject, credit_notes::finalize, credit_notes::comment,
-        credit_notes::refund, credit_notes::cancel, credit_notes::timeline, credit_notes::pdf,
+        credit_notes::refund, credit_notes::cancel, credit_notes::void, credit_notes::timeline, credit_notes::pdf,
         documents::invoice_pdf, documents::seller, documents::set_seller, documents::logo,
         documents::set_logo, documents::remove_logo, documents::template,
         documents::save_template, documents::reset_template, documents::send,

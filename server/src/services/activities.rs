@@ -173,7 +173,11 @@ impl Services {
             .attachment(credit_note_id, id)
             .await?
             .ok_or(ServiceError::NotFound("The file"))?;
-        check_credit_note_action(note.status, false, CreditNoteAction::RemoveAttachment)?;
+        check_credit_note_action(
+            note.status,
+            app::domain::Settled::NONE,
+            CreditNoteAction::RemoveAttachment,
+        )?;
         tx.delete_attachment(credit_note_id, id).await?;
         let data = serde_json::json!({"attachment_id": id, "file_name": file.file_name});
         self.record(

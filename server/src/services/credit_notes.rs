@@ -296,7 +296,11 @@ impl Services {
         self.authorize_caller(caller, CreditNoteAction::Finalize.permission())?;
         let mut tx = self.storage.write().await?;
         let note = load_note(&mut tx, id).await?;
-        check_credit_note_action(note.status, false, CreditNoteAction::Finalize)?;
+        check_credit_note_action(
+            note.status,
+            app::domain::Settled::NONE,
+            CreditNoteAction::Finalize,
+        )?;
         let year = note.date.year();
         let sequence = tx.next_credit_note_sequence(year).await?;
         let number = CreditNoteNumber::new(year, sequence)
@@ -336,7 +340,11 @@ impl Services {
         }
         let mut tx = self.storage.write().await?;
         let note = load_note(&mut tx, id).await?;
-        check_credit_note_action(note.status, false, CreditNoteAction::Comment)?;
+        check_credit_note_action(
+            note.status,
+            app::domain::Settled::NONE,
+            CreditNoteAction::Comment,
+        )?;
         tx.insert_comment(id, Some(&user.email), text, self.now())
             .await?;
         self.record(

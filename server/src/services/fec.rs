@@ -101,8 +101,13 @@ fn write_fec(entries: &[JournalEntryRecord]) -> Result<String, csv::Error> {
                 date(entry.date),
                 text(&line.account),
                 text(&line.account_label),
-                String::new(),
-                String::new(),
+                // The customer's own account, on receivable and customer-credit lines.
+                line.auxiliary
+                    .as_ref()
+                    .map_or_else(String::new, |aux| text(&aux.account.code)),
+                line.auxiliary
+                    .as_ref()
+                    .map_or_else(String::new, |aux| text(&aux.account.label)),
                 text(&entry.reference),
                 date(entry.date),
                 text(&line.label),

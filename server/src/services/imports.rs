@@ -745,45 +745,44 @@ impl Services {
             Some(note) if note_unchanged(note, customer_id, related_invoice_id, rows) => {
                 Ok((note.clone(), "unchanged", Vec::new()))
             }
-            Some(note) => match check_credit_note_action(
-                note.status,
-                !note.allocations.is_empty(),
-                CreditNoteAction::Edit,
-            ) {
-                Err(refusal) => {
-                    errors.add(
-                        first.line,
-                        None,
-                        format!(
-                            "Credit note {}: {} (issue another credit note for the difference)",
-                            note.display_number(),
-                            refusal.message
-                        ),
-                    );
-                    return Ok(());
-                }
-                Ok(()) => {
-                    let changes = CreditNoteChanges {
-                        customer_id: Some(customer_id),
-                        currency: Some(currency),
-                        related_invoice_id: Some(related_invoice_id),
-                        date: Some(note_date),
-                        reason: Some(first.text("reason")),
-                        reason_category: Some(category),
-                        billing_address: None,
-                        shipping_address: None,
-                        lines: Some(drafts),
-                        charge: None,
-                    };
-                    match self.edit_credit_note_in(tx, caller, note.id, changes).await {
-                        Ok(updated) => {
-                            let warnings = self.over_credit_warnings(tx, &updated).await?;
-                            Ok((updated, "updated", warnings))
+            Some(note) => {
+                match check_credit_note_action(note.status, note.settled(), CreditNoteAction::Edit)
+                {
+                    Err(refusal) => {
+                        errors.add(
+                            first.line,
+                            None,
+                            format!(
+                                "Credit note {}: {} (issue another credit note for the difference)",
+                                note.display_number(),
+                                refusal.message
+                            ),
+                        );
+                        return Ok(());
+                    }
+                    Ok(()) => {
+                        let changes = CreditNoteChanges {
+                            customer_id: Some(customer_id),
+                            currency: Some(currency),
+                            related_invoice_id: Some(related_invoice_id),
+                            date: Some(note_date),
+                            reason: Some(first.text("reason")),
+                            reason_category: Some(category),
+                            billing_address: None,
+                            shipping_address: None,
+                            lines: Some(drafts),
+                            charge: None,
+                        };
+                        match self.edit_credit_note_in(tx, caller, note.id, changes).await {
+                            Ok(updated) => {
+                                let warnings = self.over_credit_warnings(tx, &updated).await?;
+                                Ok((updated, "updated", warnings))
+                            }
+                            Err(error) => Err(error),
                         }
-                        Err(error) => Err(error),
                     }
                 }
-            },
+            }
             None => {
                 let input = NewCreditNoteInput {
                     customer_id,

@@ -17,6 +17,24 @@ use serde::Serialize;
 use super::{ServiceError, Services};
 use crate::storage::{JournalEntryRecord, JournalFilter, JournalLineRecord, NewJournalEntry, Tx};
 
+/// A line as its entry's seal covers it. Lines without a customer seal as they always did,
+/// so entries written before the journal named customers still verify.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum SealedLine<'a> {
+    Plain(&'a str, &'a str, &'a str, i64, i64),
+    Customer(
+        &'a str,
+        &'a str,
+        &'a str,
+        i64,
+        i64,
+        &'a str,
+        &'a str,
+        &'a str,
+    ),
+}
+
 /// What an entry's seal covers, in a fixed order.
 #[derive(Serialize)]
 struct SealedEntry<'a> {
@@ -29,7 +47,7 @@ struct SealedEntry<'a> {
     invoice_id: Option<i64>,
     credit_note_id: Option<i64>,
     created_at_us: i64,
-    lines: Vec<(&'a str, &'a str, &'a str, i64, i64)>,
+    lines: Vec<SealedLine<'a>>,
 }
 
 /// The seal of `entry` after `previous`, the seal of its journal's entry before it.
@@ -48,13 +66,25 @@ pub(super) fn entry_seal(previous: &str, entry: &JournalEntryRecord) -> String {
             .lines
             .iter()
             .map(|line| {
-                (
+                let (account, account_label, label) = (
                     line.account.as_str(),
                     line.account_label.as_str(),
                     line.label.as_str(),
-                    line.debit_minor,
-                    line.credit_minor,
-                )
+                );
+                let (debit, credit) = (line.debit_minor, line.credit_minor);
+                match &line.auxiliary {
+                    None => SealedLine::Plain(account, account_label, label, debit, credit),
+                    Some(aux) => SealedLine::Customer(
+                        account,
+                        account_label,
+                        label,
+                        debit,
+                        credit,
+                        aux.ledger.as_str(),
+                        aux.account.code.as_str(),
+                        aux.account.label.as_str(),
+                    ),
+                }
             })
             .collect(),
     };
@@ -151,6 +181,7 @@ impl Services {
                         label: line.label.clone(),
                         debit_minor: minor(line.debit)?,
                         credit_minor: minor(line.credit)?,
+                        auxiliary: line.auxiliary.clone(),
                     })
                 })
                 .collect::<Result<_, ServiceError>>()?,
@@ -187,7 +218,7 @@ impl Services {
             number: &invoice.number,
             date: invoice.issue_date,
             currency: invoice.currency,
-            customer: &invoice.customer_name,
+            customer: &journal::customer_account(invoice.customer_id, &invoice.customer_name),
             rates: &rates,
             total: invoice.total,
         };
@@ -214,7 +245,7 @@ impl Services {
             number: &number,
             date: note.date,
             currency: note.currency,
-            customer: &note.customer_name,
+            customer: &journal::customer_account(note.customer_id, &note.customer_name),
             rates: &rates,
             total: note.total,
         };
@@ -238,8 +269,16 @@ impl Services {
         posting: Posting,
     ) -> Result<(), ServiceError> {
         let chart = chart(tx).await?;
-        let entry = journal::payment(&chart, &invoice.number, date, invoice.currency, amount)
-            .map_err(posting_failed)?;
+        let customer = journal::customer_account(invoice.customer_id, &invoice.customer_name);
+        let entry = journal::payment(
+            &chart,
+            &customer,
+            &invoice.number,
+            date,
+            invoice.currency,
+            amount,
+        )
+        .map_err(posting_failed)?;
         let (entry, source) = posting.apply(entry, date, ("payment", "payment_reversed"), || {
             format!("Annulation règlement {}", invoice.number)
         });
@@ -247,40 +286,75 @@ impl Services {
     }
 
     /// Posts a credit note applied to an invoice (or, reversed, unlinked from it).
-    #[allow(clippy::too_many_arguments)]
     pub(super) async fn post_application(
         &self,
         tx: &mut Box<dyn Tx>,
         note: (i64, &str),
-        invoice: (i64, &str),
-        currency: Currency,
+        invoice: &InvoiceView,
         amount: rust_decimal::Decimal,
         date: NaiveDate,
         posting: Posting,
     ) -> Result<(), ServiceError> {
         let chart = chart(tx).await?;
-        let entry = journal::credit_applied(&chart, note.1, invoice.1, date, currency, amount)
-            .map_err(posting_failed)?;
+        let customer = journal::customer_account(invoice.customer_id, &invoice.customer_name);
+        let entry = journal::credit_applied(
+            &chart,
+            &customer,
+            note.1,
+            &invoice.number,
+            date,
+            invoice.currency,
+            amount,
+        )
+        .map_err(posting_failed)?;
         let (entry, source) =
             posting.apply(entry, date, ("credit_applied", "credit_unapplied"), || {
-                format!("Désimputation {} de {}", note.1, invoice.1)
+                format!("Désimputation {} de {}", note.1, invoice.number)
             });
-        self.post(tx, entry, source, Some(invoice.0), Some(note.0))
+        self.post(tx, entry, source, Some(invoice.id), Some(note.0))
             .await
     }
 
-    /// Posts a refund of a credit note.
-    pub(super) async fn post_refund(
+    /// Posts credit released from a note: refunded, or what remained voided.
+    pub(super) async fn post_release(
         &self,
         tx: &mut Box<dyn Tx>,
         note: &CreditNoteView,
+        release: journal::CreditRelease,
         amount: rust_decimal::Decimal,
         date: NaiveDate,
     ) -> Result<(), ServiceError> {
         let chart = chart(tx).await?;
-        let entry = journal::refund(&chart, &note.display_number(), date, note.currency, amount)
+        let customer = journal::customer_account(note.customer_id, &note.customer_name);
+        let entry = journal::credit_released(
+            &chart,
+            &customer,
+            &note.display_number(),
+            release,
+            date,
+            note.currency,
+            amount,
+        )
+        .map_err(posting_failed)?;
+        self.post(tx, entry, release.source(), None, Some(note.id))
+            .await
+    }
+
+    /// Posts a balance carried over onto a customer ledger (`amount`, debit − credit).
+    pub(super) async fn post_opening_balance(
+        &self,
+        tx: &mut Box<dyn Tx>,
+        customer: (i64, &str),
+        ledger: journal::Subledger,
+        currency: Currency,
+        amount: rust_decimal::Decimal,
+        date: NaiveDate,
+    ) -> Result<(), ServiceError> {
+        let chart = chart(tx).await?;
+        let account = journal::customer_account(customer.0, customer.1);
+        let entry = journal::opening_balance(&chart, &account, ledger, date, currency, amount)
             .map_err(posting_failed)?;
-        self.post(tx, entry, "refund", None, Some(note.id)).await
+        self.post(tx, entry, "opening_balance", None, None).await
     }
 
     /// Journal entries dated within `from..=to` (staff), in the order they were written,
@@ -345,6 +419,7 @@ impl Services {
             revenue: tidy(chart.revenue),
             vat_payable: tidy(chart.vat_payable),
             bank: tidy(chart.bank),
+            write_off: tidy(chart.write_off),
         };
         let violations: Vec<Violation> = chart
             .violations()
@@ -395,6 +470,7 @@ pub fn entry_view(entry: JournalEntryRecord) -> JournalEntryView {
                 label: line.label,
                 debit: currency.from_minor(line.debit_minor),
                 credit: currency.from_minor(line.credit_minor),
+                auxiliary: line.auxiliary,
             })
             .collect(),
         seal: entry.seal,

@@ -75,8 +75,7 @@ impl Services {
             self.post_application(
                 &mut tx,
                 (*credit_note_id, &number),
-                (invoice_id, &updated.number),
-                currency,
+                &updated,
                 *amount,
                 self.now().date_naive(),
                 Posting::Forward,
@@ -191,8 +190,7 @@ impl Services {
         self.post_application(
             &mut tx,
             (note.balance.id, note.number.as_deref().unwrap_or_default()),
-            (invoice_id, &updated.number),
-            currency,
+            &updated,
             allocation.amount,
             self.now().date_naive(),
             Posting::Reversal,

@@ -14,6 +14,7 @@ mod idempotency;
 mod imports;
 mod invoices;
 mod journal;
+mod journal_backfill;
 mod lines;
 mod linking;
 mod logo;
@@ -328,7 +329,7 @@ async fn load_note_for(
     action: app::domain::CreditNoteAction,
 ) -> Result<app::model::CreditNoteView, ServiceError> {
     let note = load_note(tx, id).await?;
-    app::domain::check_credit_note_action(note.status, !note.allocations.is_empty(), action)?;
+    app::domain::check_credit_note_action(note.status, note.settled(), action)?;
     Ok(note)
 }
 

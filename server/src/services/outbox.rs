@@ -135,7 +135,11 @@ impl Services {
     ) -> Result<QueuedMessage, ServiceError> {
         self.authorize(user, CreditNoteAction::Send.permission())?;
         let note = self.credit_note(user, id).await?;
-        check_credit_note_action(note.status, false, CreditNoteAction::Send)?;
+        check_credit_note_action(
+            note.status,
+            app::domain::Settled::NONE,
+            CreditNoteAction::Send,
+        )?;
         let number = note.display_number();
         let mut violations = Vec::new();
         let mut to = addresses("to", &request.to, &mut violations);

@@ -242,13 +242,14 @@ impl Services {
         Ok(invoice)
     }
 
-    /// Deletes an invoice that no money and no credit note refers to. Linked credit notes
-    /// answer first (409 `invoice_has_allocations`, as the contract says), then payments (409
-    /// `invoice_has_payments`: cancel it instead, which keeps them), then related credit notes.
+    /// Deletes a draft invoice: an issued one keeps its number and is cancelled instead (409
+    /// `invalid_status`). Linked credit notes answer first (409 `invoice_has_allocations`, as
+    /// the contract says), then payments and documents that refer to it. Its timeline stays,
+    /// detached, with the deletion as its last event.
     pub async fn delete_invoice(&self, user: &CurrentUser, id: i64) -> Result<(), ServiceError> {
         self.authorize(user, InvoiceAction::Delete.permission())?;
         let mut tx = self.storage.write().await?;
-        let invoice = load_invoice_for(&mut tx, id, InvoiceAction::Delete).await?;
+        load_invoice_for(&mut tx, id, InvoiceAction::Delete).await?;
         if tx.payment_count(id).await? > 0 {
             return Err(app::domain::Violation::general(
                 RuleCode::InvoiceHasPayments,
@@ -256,18 +257,19 @@ impl Services {
             )
             .into());
         }
-        if tx.related_credit_note_count(id).await? > 0 {
+        if tx.referring_document_count(id).await? > 0 {
             return Err(app::domain::Violation::general(
                 RuleCode::InvoiceHasCreditNotes,
-                "Credit notes refer to this invoice; cancel the invoice instead",
+                "Credit notes or correction invoices refer to this invoice; cancel it instead",
             )
             .into());
         }
-        if invoice.status != InvoiceStatus::Draft {
-            let today = self.now().date_naive();
-            self.post_invoice(&mut tx, &invoice, Posting::Reversal, today)
-                .await?;
-        }
+        self.record(
+            &mut tx,
+            Caller::User(user),
+            Event::invoice(id, EventKind::DraftDeleted, json!({ "invoice_id": id })),
+        )
+        .await?;
         tx.delete_invoice(id).await?;
         tx.commit().await?;
         Ok(())
@@ -327,7 +329,7 @@ impl Services {
             // Notes that credit it, and notes applied to it (an import may change a linked
             // invoice): their amounts are in its currency, for its customer.
             let notes = tx
-                .related_credit_note_count(id)
+                .referring_document_count(id)
                 .await?
                 .saturating_add(i64::try_from(invoice.allocations.len()).unwrap_or(i64::MAX));
             if payments > 0 || notes > 0 {
@@ -341,7 +343,7 @@ impl Services {
                     field,
                     format!(
                         "The {what} of an invoice with payments or credit notes cannot change \
-                         ({payments} payments, {notes} credit notes refer to it)"
+                         ({payments} payments, {notes} credit notes or corrections refer to it)"
                     ),
                 ));
             }
@@ -447,8 +449,14 @@ impl Services {
             planned.status,
         )
         .await?;
-        self.post_refund(&mut tx, &note, currency.round(refund.amount), refund.date)
-            .await?;
+        self.post_release(
+            &mut tx,
+            &note,
+            app::domain::journal::CreditRelease::Refund,
+            currency.round(refund.amount),
+            refund.date,
+        )
+        .await?;
         let amount = currency.round(refund.amount).to_string();
         self.record(
             &mut tx,
@@ -465,7 +473,48 @@ impl Services {
         Ok(note)
     }
 
-    /// Cancels a finalized credit note that is not linked to any invoice.
+    /// Writes off what remains of a finalized credit note, with a reason: links and refunds
+    /// stay, exactly the remainder is posted (customer credit to the write-off account), and
+    /// the note ends used. For a note partly linked or refunded, which cannot be cancelled.
+    pub async fn void_credit_note(
+        &self,
+        user: &CurrentUser,
+        id: i64,
+        reason: &str,
+    ) -> Result<CreditNoteView, ServiceError> {
+        self.authorize(user, CreditNoteAction::VoidRemaining.permission())?;
+        let mut tx = self.storage.write().await?;
+        let note = load_note(&mut tx, id).await?;
+        let (planned, written_off) = app::domain::plan_void(&note.balance(), reason)?;
+        let currency = note.currency;
+        let reason = reason.trim();
+        tx.void_credit_note(id, minor(currency, planned.voided)?, reason)
+            .await?;
+        let today = self.now().date_naive();
+        self.post_release(
+            &mut tx,
+            &note,
+            app::domain::journal::CreditRelease::Void,
+            written_off,
+            today,
+        )
+        .await?;
+        self.record(
+            &mut tx,
+            Caller::User(user),
+            Event::note(
+                id,
+                EventKind::CreditVoided,
+                json!({ "amount": written_off.to_string(), "reason": reason }),
+            ),
+        )
+        .await?;
+        let note = load_note(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(note)
+    }
+
+    /// Cancels a finalized credit note that nothing settled: not linked, nothing refunded.
     pub async fn cancel_credit_note(
         &self,
         user: &CurrentUser,
@@ -501,6 +550,13 @@ impl Services {
         self.authorize(user, CreditNoteAction::Delete.permission())?;
         let mut tx = self.storage.write().await?;
         load_note_for(&mut tx, id, CreditNoteAction::Delete).await?;
+        // The draft's timeline stays, detached, with the deletion as its last event.
+        self.record(
+            &mut tx,
+            Caller::User(user),
+            Event::note(id, EventKind::DraftDeleted, json!({ "credit_note_id": id })),
+        )
+        .await?;
         tx.delete_credit_note(id).await?;
         tx.commit().await?;
         Ok(())

@@ -77,6 +77,7 @@ pub(crate) fn link_candidate(record: CreditNoteBalanceRecord) -> LinkCandidate {
         total: balance.total,
         allocated_amount: balance.allocated,
         refunded_amount: balance.refunded,
+        voided_amount: balance.voided,
     }
 }
 
@@ -115,6 +116,8 @@ pub(crate) fn credit_note(record: CreditNoteRecord) -> CreditNoteView {
         total,
         allocated_amount: amount(record.allocated_minor),
         refunded_amount: amount(record.refunded_minor),
+        voided_amount: amount(record.voided_minor),
+        void_reason: record.void_reason,
         allocations: record.allocations.into_iter().map(allocation).collect(),
         comments: record
             .comments

@@ -27,6 +27,8 @@ pub struct JournalLineRecord {
     pub label: String,
     pub debit_minor: i64,
     pub credit_minor: i64,
+    /// The customer ledger and account of a receivable or customer-credit line.
+    pub auxiliary: Option<app::domain::journal::Auxiliary>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -72,4 +74,19 @@ pub trait JournalTx: Send {
         &mut self,
         filter: &JournalFilter,
     ) -> Result<Vec<JournalEntryRecord>, StorageError>;
+    /// Issued invoices and finalized credit notes that no entry names (written before the
+    /// journal existed), in id order.
+    async fn unposted_documents(&mut self) -> Result<UnpostedDocuments, StorageError>;
+    /// The payments of an invoice: amount (minor units) and date, in the order recorded.
+    async fn payments_of(&mut self, invoice_id: i64)
+    -> Result<Vec<(i64, NaiveDate)>, StorageError>;
+    /// The refunds of a credit note: amount (minor units) and date, in the order recorded.
+    async fn refunds_of(&mut self, note_id: i64) -> Result<Vec<(i64, NaiveDate)>, StorageError>;
+}
+
+/// Documents no journal entry names.
+#[derive(Clone, Debug, Default)]
+pub struct UnpostedDocuments {
+    pub invoices: Vec<i64>,
+    pub credit_notes: Vec<i64>,
 }

@@ -70,6 +70,14 @@ pub trait LedgerTx: Send {
         refunded_minor: i64,
         status: CreditNoteStatus,
     ) -> Result<(), StorageError>;
+    /// Writes off what remains of a credit note (`voided_minor` in all, with the reason) and
+    /// marks it used.
+    async fn void_credit_note(
+        &mut self,
+        id: i64,
+        voided_minor: i64,
+        reason: &str,
+    ) -> Result<(), StorageError>;
     /// Gives a credit note its number and makes it available.
     async fn finalize_credit_note(
         &mut self,
@@ -106,8 +114,9 @@ pub trait LedgerTx: Send {
     async fn set_invoice_number(&mut self, id: i64, number: &str) -> Result<(), StorageError>;
     /// How many payments an invoice has on record.
     async fn payment_count(&mut self, invoice_id: i64) -> Result<i64, StorageError>;
-    /// How many credit notes name this invoice as their related invoice.
-    async fn related_credit_note_count(&mut self, invoice_id: i64) -> Result<i64, StorageError>;
+    /// How many documents refer to this invoice: credit notes that name it as their related
+    /// invoice, and correction invoices that correct it.
+    async fn referring_document_count(&mut self, invoice_id: i64) -> Result<i64, StorageError>;
     /// The next invoice sequence number of `year` (for generated `INV-YYYY-NNNNN` numbers).
     async fn next_invoice_sequence(&mut self, year: i32) -> Result<i64, StorageError>;
     async fn set_credit_note_status(

@@ -37,6 +37,7 @@ pub use idempotency::IdempotencyTx;
 pub use imports::{ImportTx, ImportUpload};
 pub use journal::{
     JournalEntryRecord, JournalFilter, JournalLineRecord, JournalTx, NewJournalEntry,
+    UnpostedDocuments,
 };
 pub use ledger::LedgerTx;
 pub use outbox::{MessageAbout, MessageContent, MessageRecord, NewMessage, OutboxTx};

@@ -132,6 +132,8 @@ pub struct CreditNoteRecord {
     pub totals: TotalsRecord,
     pub allocated_minor: i64,
     pub refunded_minor: i64,
+    pub voided_minor: i64,
+    pub void_reason: Option<String>,
     pub created_at: DateTime<Utc>,
     pub finalized_at: Option<DateTime<Utc>>,
     pub lines: Vec<LineRecord>,
@@ -215,6 +217,8 @@ pub enum EventKind {
     Comment,
     PaymentRecorded,
     RefundRecorded,
+    /// What remained of a credit note was written off.
+    CreditVoided,
     CreditNoteLinked,
     CreditNoteUnlinked,
     EmailQueued,
@@ -230,6 +234,8 @@ pub enum EventKind {
     TaskAdded,
     TaskDone,
     TaskReopened,
+    /// A draft was deleted; its events stay, detached from it.
+    DraftDeleted,
 }
 
 impl EventKind {
@@ -246,6 +252,7 @@ impl EventKind {
             EventKind::Comment => "comment",
             EventKind::PaymentRecorded => "payment_recorded",
             EventKind::RefundRecorded => "refund_recorded",
+            EventKind::CreditVoided => "credit_voided",
             EventKind::CreditNoteLinked => "credit_note_linked",
             EventKind::CreditNoteUnlinked => "credit_note_unlinked",
             EventKind::EmailQueued => "email_queued",
@@ -258,6 +265,7 @@ impl EventKind {
             EventKind::TaskAdded => "task_added",
             EventKind::TaskDone => "task_done",
             EventKind::TaskReopened => "task_reopened",
+            EventKind::DraftDeleted => "draft_deleted",
         }
     }
 }

@@ -105,8 +105,8 @@ pub const CREDIT_NOTE_COLUMNS: &str = "SELECT id, number, customer_id, \
      AS related_invoice_number, \
      currency, date, status, reason, reason_category, billing_address, shipping_address, \
      related_invoice_id, charge_code, charge_description, subtotal_minor, tax_total_minor, \
-     total_minor, allocated_minor, refunded_minor, created_at, finalized_at, project, \
-     external_reference FROM credit_notes";
+     total_minor, allocated_minor, refunded_minor, voided_minor, void_reason, created_at, \
+     finalized_at, project, external_reference FROM credit_notes";
 
 /// An address column: JSON. Customers created before addresses were required hold `{}`: read
 /// it as empty.
@@ -224,10 +224,53 @@ pub struct CreditNoteRow {
     pub total_minor: i64,
     pub allocated_minor: i64,
     pub refunded_minor: i64,
+    pub voided_minor: i64,
+    pub void_reason: Option<String>,
     pub created_at: DateTime<Utc>,
     pub finalized_at: Option<DateTime<Utc>>,
     pub project: Option<String>,
     pub external_reference: Option<String>,
+}
+
+/// A journal line as stored; the customer columns are NULL on lines that name none.
+#[derive(sqlx::FromRow)]
+pub struct JournalLineRow {
+    pub entry_id: i64,
+    account: String,
+    account_label: String,
+    label: String,
+    debit_minor: i64,
+    credit_minor: i64,
+    aux_ledger: Option<String>,
+    aux_account: Option<String>,
+    aux_label: Option<String>,
+}
+
+impl JournalLineRow {
+    pub fn into_record(self) -> Result<super::JournalLineRecord, StorageError> {
+        use app::domain::journal::{Account, Auxiliary, Subledger};
+        let auxiliary = match (self.aux_ledger, self.aux_account, self.aux_label) {
+            (None, None, None) => None,
+            (Some(ledger), Some(code), Some(label)) => Some(Auxiliary {
+                ledger: Subledger::parse(&ledger)
+                    .ok_or_else(|| StorageError::Corrupt(format!("customer ledger {ledger}")))?,
+                account: Account { code, label },
+            }),
+            _ => {
+                return Err(StorageError::Corrupt(
+                    "a journal line with part of its customer".into(),
+                ));
+            }
+        };
+        Ok(super::JournalLineRecord {
+            account: self.account,
+            account_label: self.account_label,
+            label: self.label,
+            debit_minor: self.debit_minor,
+            credit_minor: self.credit_minor,
+            auxiliary,
+        })
+    }
 }
 
 /// A line row: decimals are stored as exact text (SQLite has no exact decimal type).
@@ -330,11 +373,12 @@ pub struct CreditNoteBalanceRow {
     total_minor: i64,
     allocated_minor: i64,
     refunded_minor: i64,
+    voided_minor: i64,
 }
 
 /// The columns of a [`CreditNoteBalanceRow`].
 pub const CREDIT_NOTE_BALANCE_COLUMNS: &str = "SELECT id, number, customer_id, currency, status, \
-     date, total_minor, allocated_minor, refunded_minor FROM credit_notes";
+     date, total_minor, allocated_minor, refunded_minor, voided_minor FROM credit_notes";
 
 impl CreditNoteBalanceRow {
     pub fn into_record(self) -> Result<super::CreditNoteBalanceRecord, StorageError> {
@@ -350,6 +394,7 @@ impl CreditNoteBalanceRow {
                 total: currency.from_minor(self.total_minor),
                 allocated: currency.from_minor(self.allocated_minor),
                 refunded: currency.from_minor(self.refunded_minor),
+                voided: currency.from_minor(self.voided_minor),
             },
             number: self.number,
             date: self.date,
@@ -452,6 +497,8 @@ impl CreditNoteRow {
             },
             allocated_minor: self.allocated_minor,
             refunded_minor: self.refunded_minor,
+            voided_minor: self.voided_minor,
+            void_reason: self.void_reason,
             created_at: self.created_at,
             finalized_at: self.finalized_at,
             lines,

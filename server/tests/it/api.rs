@@ -421,8 +421,11 @@ on_both_backends! {
         assert_eq!((status, code(&body)), (409, "credit_note_finalized"));
         let (status, body) = api.delete(&format!("/credit-notes/{id}")).await;
         assert_eq!((status, code(&body)), (409, "credit_note_finalized"));
-        let (status, cancelled) = api.post(&format!("/credit-notes/{id}/cancel"), json!({})).await;
-        assert_eq!((status, cancelled["status"].as_str()), (200, Some("cancelled")));
+        // Refunded in part: never cancelled (the refund stays paid out); what remains is voided.
+        let (status, body) = api.post(&format!("/credit-notes/{id}/cancel"), json!({})).await;
+        assert_eq!((status, code(&body)), (409, "credit_note_refunded"));
+        let (status, voided) = api.post(&format!("/credit-notes/{id}/void"), json!({"reason": "not needed"})).await;
+        assert_eq!((status, voided["status"].as_str(), voided["remaining_amount"].as_str()), (200, Some("used"), Some("0.00")));
         let (status, body) = api.post(&format!("/credit-notes/{id}/comments"), json!({"text": "still possible"})).await;
         assert_eq!(status, 201, "comments in any status: {body}");
 
@@ -516,6 +519,16 @@ on_both_backends! {
         negative_standard["kind"] = json!("standard");
         let (status, body) = api.post("/invoices", negative_standard).await;
         assert_eq!((status, code(&body)), (422, "validation_error"));
+
+        // A correction refers to its invoice as a credit note does: while it exists, the
+        // corrected invoice keeps its customer and currency (the correction's amounts are in
+        // them, for that customer).
+        let url = app.url(&format!("/api/v1/invoices/{}", original["id"]));
+        let (status, body) = api.send(app.client.patch(&url).json(&json!({"customer_id": globex}))).await;
+        assert_eq!((status, code(&body)), (409, "invoice_terms_locked"), "{body}");
+        assert!(body.to_string().contains("1 credit notes or corrections refer to it"), "{body}");
+        let (status, body) = api.send(app.client.patch(&url).json(&json!({"currency": "USD"}))).await;
+        assert_eq!((status, code(&body)), (409, "invoice_terms_locked"), "{body}");
     }
 
     async fn lines_without_a_rate_take_the_tax_table(db) {

@@ -167,6 +167,19 @@ impl TestDatabase {
         outcome.map_err(|error| error.to_string())
     }
 
+    /// A `SELECT COUNT(*) …` read directly from the database.
+    pub async fn count(&self, sql: &str) -> i64 {
+        use sqlx::Connection;
+        let counted = if self.is_sqlite() {
+            let mut db = sqlx::SqliteConnection::connect(&self.url).await.unwrap();
+            sqlx::query_scalar::<_, i64>(sql).fetch_one(&mut db).await
+        } else {
+            let mut db = sqlx::PgConnection::connect(&self.url).await.unwrap();
+            sqlx::query_scalar::<_, i64>(sql).fetch_one(&mut db).await
+        };
+        counted.unwrap_or_else(|error| panic!("{sql}: {error}"))
+    }
+
     pub fn is_sqlite(&self) -> bool {
         self.url.starts_with("sqlite:")
     }

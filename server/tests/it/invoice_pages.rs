@@ -91,16 +91,24 @@ on_both_backends! {
             .rpc("record_payment", &[("invoice_id", &invoice), ("amount", "10"), ("date", "2026-11-20"), ("method", ""), ("reference", "")])
             .await;
         assert!(status < 400);
+        // An issued invoice keeps its number: never deleted, cancelled instead.
         let (status, body) = admin.rpc("delete_invoice", &[("invoice_id", &invoice)]).await;
         assert_eq!(status, 409, "{body}");
-        assert_eq!(body["code"], "invoice_has_payments");
+        assert_eq!(body["code"], "invalid_status");
         let (status, body) = admin.rpc("cancel_invoice", &[("invoice_id", &invoice)]).await;
         assert!(status < 400, "{status} {body}");
         let (_, html) = admin.page(&page).await;
         assert!(html.contains("Cancelled"));
 
-        // A fresh invoice is deleted, and the browser goes back to the list.
-        let fresh = id(&api.invoice(acme, "EUR", "5.00").await);
+        // A draft is deleted, and the browser goes back to the list.
+        let (status, draft) = api
+            .post("/invoices", serde_json::json!({
+                "customer_id": acme, "currency": "EUR", "issue_date": "2026-11-01", "status": "draft",
+                "lines": [{"description": "Service", "quantity": "1", "unit_price": "5.00", "tax_rate": "0"}]
+            }))
+            .await;
+        assert_eq!(status, 201, "{draft}");
+        let fresh = id(&draft);
         let response = admin
             .browser
             .post(app.url("/rpc/delete_invoice"))

@@ -177,9 +177,9 @@ on_both_backends! {
         assert_eq!(last_year.lines().count(), 1, "only the header: {last_year}");
         assert_eq!(fec(&admin, "twenty").await.0, 422);
 
-        // Deleting an issued invoice takes its entry back with a new one.
+        // Cancelling an issued invoice takes its entry back with a new one.
         let plain = admin.invoice(customer, "EUR", "5.00").await;
-        assert_eq!(admin.delete(&format!("/invoices/{}", plain["id"])).await.0, 204);
+        assert_eq!(admin.post(&format!("/invoices/{}/cancel", plain["id"]), json!({})).await.0, 200);
         let entries = journal(&admin, "").await;
         let last_two: Vec<(&str, &str)> = entries[entries.len() - 2..].iter().map(|e| (e["source"].as_str().unwrap(), e["reference"].as_str().unwrap())).collect();
         let number = plain["number"].as_str().unwrap();
@@ -276,6 +276,7 @@ on_both_backends! {
             ("form[revenue_code]", "70A"), ("form[revenue_label]", "Ventes"),
             ("form[vat_payable_code]", "445710"), ("form[vat_payable_label]", "TVA collectée"),
             ("form[bank_code]", "512100"), ("form[bank_label]", "Banque 2"),
+            ("form[write_off_code]", "758000"), ("form[write_off_label]", "Produits divers"),
         ];
         let (status, body) = admin_session.rpc("save_accounts", &form).await;
         assert_eq!((status, body["errors"][0]["field"].as_str()), (422, Some("revenue.code")), "{body}");

@@ -90,7 +90,7 @@ on_both_backends! {
         let path = format!("/invoices/{}", invoice["id"]);
         api.post(&format!("{path}/payments"), json!({"amount": "30.00", "date": "2026-11-02"})).await;
         let (status, body) = api.delete(&path).await;
-        assert_eq!((status, code(&body)), (409, "invoice_has_payments"), "{body}");
+        assert_eq!((status, code(&body)), (409, "invalid_status"), "issued, so never deleted: {body}");
 
         // Linked credit notes answer first, as the contract says.
         let note = api.note(acme, "EUR", "10.00").await;
@@ -105,14 +105,28 @@ on_both_backends! {
         let (status, cancelled) = api.post(&format!("{path}/cancel"), json!({})).await;
         assert_eq!((status, cancelled["paid_amount"].as_str()), (200, Some("30.00")), "{cancelled}");
         let (status, body) = api.delete(&path).await;
-        assert_eq!((status, code(&body)), (409, "invoice_has_payments"));
+        assert_eq!((status, code(&body)), (409, "invalid_status"));
         let (status, kept) = api.get(&path).await;
         assert_eq!((status, kept["paid_amount"].as_str()), (200, Some("30.00")));
 
-        // An invoice without money or notes can go.
+        // CGI art. 242 nonies A and Directive 2006/112/EC art. 226 (2): invoice numbers run
+        // without gaps, so an issued invoice, even without money or notes, keeps its number;
+        // only a draft can go, and its timeline stays behind, detached.
         let plain = api.invoice(acme, "EUR", "5.00").await;
-        let (status, _) = api.delete(&format!("/invoices/{}", plain["id"])).await;
+        let (status, body) = api.delete(&format!("/invoices/{}", plain["id"])).await;
+        assert_eq!((status, code(&body)), (409, "invalid_status"));
+        assert!(body["detail"].as_str().unwrap().contains("cancel it instead"), "{body}");
+        let mut draft_body = invoice_body(acme, "5.00");
+        draft_body["status"] = json!("draft");
+        let (status, draft) = api.post("/invoices", draft_body).await;
+        assert_eq!(status, 201, "{draft}");
+        let (status, _) = api.delete(&format!("/invoices/{}", draft["id"])).await;
         assert_eq!(status, 204);
+        let detached = |kind: &str| {
+            format!("SELECT COUNT(*) FROM timeline_events WHERE invoice_id IS NULL AND kind = '{kind}'")
+        };
+        assert_eq!(app.db.count(&detached("draft_deleted")).await, 1, "the deletion is on record");
+        assert!(app.db.count(&detached("invoice_created")).await >= 1, "the draft's own events stay");
     }
 
     async fn drafts_are_numbered_when_issued_and_never_collide(db) {

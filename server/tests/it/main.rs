@@ -8,6 +8,7 @@ mod activities;
 mod api;
 mod api_permissions;
 mod auth;
+mod books;
 mod bounds;
 mod cli;
 mod crash;

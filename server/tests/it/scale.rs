@@ -24,7 +24,7 @@ on_both_backends! {
         let app = TestApp::spawn(db).await;
         let api = ApiClient::new(&app, Role::CreditManager).await;
         let plan = ScalePlan::new(6_000).unwrap();
-        let seeded = app.db.storage.seed_scale(&plan).await.unwrap();
+        let seeded = app.db.services().seed_scale(&plan).await.unwrap();
         assert_eq!(
             (seeded.customers, seeded.invoices, seeded.credit_notes),
             (60, 1_500, 6_000)
@@ -83,7 +83,7 @@ on_both_backends! {
         let (status, note) = api.post(&format!("/credit-notes/{}/finalize", draft["id"]), json!({})).await;
         assert_eq!(status, 200, "{note}");
         assert_eq!(note["number"], "CN-2025-05101", "5,100 of the 6,000 scale notes are numbered");
-        let again = app.db.storage.seed_scale(&plan).await.unwrap();
+        let again = app.db.services().seed_scale(&plan).await.unwrap();
         assert_eq!(again.big_customer_id, big + 60);
         let report = app.db.services().audit_ledger().await.unwrap();
         assert_eq!(report.credit_notes, 12_001);

@@ -2,7 +2,7 @@
 //! PostgreSQL's `SUM(bigint)` is `numeric`.
 
 use app::domain::InvoiceKind;
-use app::domain::audit::{AllocationFigures, CreditNoteFigures, InvoiceFigures};
+use app::domain::audit::{AllocationFigures, BookFigures, CreditNoteFigures, InvoiceFigures};
 use chrono::{Datelike, NaiveDate};
 
 use crate::storage::StorageError;
@@ -17,7 +17,7 @@ pub const INVOICES: &str = "SELECT i.id, i.number, i.customer_id, i.currency, i.
      FROM invoices i ORDER BY i.id";
 
 pub const CREDIT_NOTES: &str = "SELECT n.id, n.number, n.customer_id, n.currency, n.date, \
-     n.status, n.total_minor, n.allocated_minor, n.refunded_minor, \
+     n.status, n.total_minor, n.allocated_minor, n.refunded_minor, n.voided_minor, \
      CAST(COALESCE((SELECT SUM(a.amount_minor) FROM allocations a \
      WHERE a.credit_note_id = n.id), 0) AS BIGINT) AS allocations_minor, \
      CAST(COALESCE((SELECT SUM(r.amount_minor) FROM refunds r \
@@ -26,6 +26,16 @@ pub const CREDIT_NOTES: &str = "SELECT n.id, n.number, n.customer_id, n.currency
 
 pub const ALLOCATIONS: &str = "SELECT a.id, a.invoice_id, a.credit_note_id, a.amount_minor, \
      i.currency FROM allocations a JOIN invoices i ON i.id = a.invoice_id ORDER BY a.id";
+
+/// The journal's customer ledgers: lines that name their customer summed per customer
+/// account, older lines on the receivable and customer-credit accounts ($1, $2) per document.
+pub const BOOKS: &str = "SELECT l.aux_ledger, l.aux_account, l.account, \
+     CASE WHEN l.aux_ledger IS NULL THEN e.invoice_id END AS invoice_id, \
+     CASE WHEN l.aux_ledger IS NULL THEN e.credit_note_id END AS credit_note_id, \
+     e.currency, CAST(SUM(l.debit_minor) - SUM(l.credit_minor) AS BIGINT) AS balance_minor \
+     FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id \
+     WHERE l.aux_ledger IS NOT NULL OR l.account IN ($1, $2) \
+     GROUP BY 1, 2, 3, 4, 5, 6";
 
 pub const COUNTERS: &str =
     "SELECT CAST(year AS BIGINT), CAST(last_number AS BIGINT) FROM credit_note_counters";
@@ -98,6 +108,43 @@ impl AllocationRow {
     }
 }
 
+#[derive(sqlx::FromRow)]
+pub struct BookRow {
+    aux_ledger: Option<String>,
+    aux_account: Option<String>,
+    account: String,
+    invoice_id: Option<i64>,
+    credit_note_id: Option<i64>,
+    currency: String,
+    balance_minor: i64,
+}
+
+impl BookRow {
+    /// The row as the audit reads it; an older line's ledger is the account it is on in
+    /// `chart`.
+    pub fn into_figures(
+        self,
+        chart: &app::domain::journal::ChartOfAccounts,
+    ) -> Result<BookFigures, StorageError> {
+        use app::domain::journal::Subledger;
+        let ledger = match &self.aux_ledger {
+            Some(name) => Subledger::parse(name)
+                .ok_or_else(|| StorageError::Corrupt(format!("customer ledger {name}")))?,
+            None if self.account == chart.receivable.code => Subledger::Receivable,
+            None => Subledger::CustomerCredit,
+        };
+        let currency = currency(&self.currency)?;
+        Ok(BookFigures {
+            ledger,
+            customer_account: self.aux_account,
+            invoice_id: self.invoice_id,
+            credit_note_id: self.credit_note_id,
+            currency,
+            balance: currency.from_minor(self.balance_minor),
+        })
+    }
+}
+
 /// Implements [`crate::storage::AuditTx`] for `SqlTx<$db>`.
 macro_rules! impl_audit_tx {
     ($db:ty) => {
@@ -135,11 +182,23 @@ macro_rules! impl_audit_tx {
                         })
                     })
                     .collect::<Result<_, _>>()?;
+                let chart = crate::storage::JournalTx::chart_of_accounts(self)
+                    .await?
+                    .unwrap_or_default();
+                let books = sqlx::query_as::<_, q::BookRow>(q::BOOKS)
+                    .bind(&chart.receivable.code)
+                    .bind(&chart.customer_credit.code)
+                    .fetch_all(&mut *self.tx)
+                    .await?
+                    .into_iter()
+                    .map(|row| row.into_figures(&chart))
+                    .collect::<Result<_, _>>()?;
                 Ok(app::domain::audit::LedgerFigures {
                     invoices,
                     credit_notes,
                     allocations,
                     credit_note_counters,
+                    books,
                 })
             }
         }

@@ -25,6 +25,7 @@ macro_rules! impl_journal_tx {
                         "revenue" => chart.revenue = account,
                         "vat_payable" => chart.vat_payable = account,
                         "bank" => chart.bank = account,
+                        "write_off" => chart.write_off = account,
                         other => {
                             return Err(crate::storage::StorageError::Corrupt(format!(
                                 "account role {other}"
@@ -100,9 +101,11 @@ macro_rules! impl_journal_tx {
                     })
                 };
                 for (position, line) in entry.lines.iter().enumerate() {
+                    let aux = line.auxiliary.as_ref();
                     sqlx::query(
                         "INSERT INTO journal_lines (entry_id, position, account, account_label, \
-                         label, debit_minor, credit_minor) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                         label, debit_minor, credit_minor, aux_ledger, aux_account, aux_label) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
                     )
                     .bind(id)
                     .bind(position as i64)
@@ -111,6 +114,9 @@ macro_rules! impl_journal_tx {
                     .bind(&line.label)
                     .bind(minor(line.debit)?)
                     .bind(minor(line.credit)?)
+                    .bind(aux.map(|aux| aux.ledger.as_str()))
+                    .bind(aux.map(|aux| aux.account.code.as_str()))
+                    .bind(aux.map(|aux| aux.account.label.as_str()))
                     .execute(&mut *self.tx)
                     .await?;
                 }
@@ -120,6 +126,51 @@ macro_rules! impl_journal_tx {
                     .execute(&mut *self.tx)
                     .await?;
                 Ok(id)
+            }
+
+            async fn unposted_documents(
+                &mut self,
+            ) -> Result<crate::storage::UnpostedDocuments, crate::storage::StorageError> {
+                let invoices = sqlx::query_scalar(
+                    "SELECT id FROM invoices i WHERE status <> 'draft' AND NOT EXISTS \
+                     (SELECT 1 FROM journal_entries e WHERE e.invoice_id = i.id) ORDER BY id",
+                )
+                .fetch_all(&mut *self.tx)
+                .await?;
+                let credit_notes = sqlx::query_scalar(
+                    "SELECT id FROM credit_notes n WHERE number IS NOT NULL AND NOT EXISTS \
+                     (SELECT 1 FROM journal_entries e WHERE e.credit_note_id = n.id) ORDER BY id",
+                )
+                .fetch_all(&mut *self.tx)
+                .await?;
+                Ok(crate::storage::UnpostedDocuments {
+                    invoices,
+                    credit_notes,
+                })
+            }
+
+            async fn payments_of(
+                &mut self,
+                invoice_id: i64,
+            ) -> Result<Vec<(i64, chrono::NaiveDate)>, crate::storage::StorageError> {
+                Ok(sqlx::query_as(
+                    "SELECT amount_minor, date FROM payments WHERE invoice_id = $1 ORDER BY id",
+                )
+                .bind(invoice_id)
+                .fetch_all(&mut *self.tx)
+                .await?)
+            }
+
+            async fn refunds_of(
+                &mut self,
+                note_id: i64,
+            ) -> Result<Vec<(i64, chrono::NaiveDate)>, crate::storage::StorageError> {
+                Ok(sqlx::query_as(
+                    "SELECT amount_minor, date FROM refunds WHERE credit_note_id = $1 ORDER BY id",
+                )
+                .bind(note_id)
+                .fetch_all(&mut *self.tx)
+                .await?)
             }
 
             async fn journal_entries(
@@ -157,24 +208,18 @@ macro_rules! impl_journal_tx {
                     std::collections::HashMap::new();
                 for ids in ids.chunks(crate::storage::sql::IDS_PER_QUERY) {
                     let sql = format!(
-                        "SELECT entry_id, account, account_label, label, debit_minor, credit_minor \
+                        "SELECT entry_id, account, account_label, label, debit_minor, credit_minor, \
+                         aux_ledger, aux_account, aux_label \
                          FROM journal_lines WHERE entry_id IN ({}) ORDER BY entry_id, position",
                         crate::storage::sql::placeholders(ids.len())
                     );
-                    let mut query = sqlx::query_as::<_, (i64, String, String, String, i64, i64)>(&sql);
+                    let mut query = sqlx::query_as::<_, crate::storage::sql::JournalLineRow>(&sql);
                     for id in ids {
                         query = query.bind(*id);
                     }
-                    for (entry_id, account, account_label, label, debit_minor, credit_minor) in
-                        query.fetch_all(&mut *self.tx).await?
-                    {
-                        lines.entry(entry_id).or_default().push(crate::storage::JournalLineRecord {
-                            account,
-                            account_label,
-                            label,
-                            debit_minor,
-                            credit_minor,
-                        });
+                    for row in query.fetch_all(&mut *self.tx).await? {
+                        let entry_id = row.entry_id;
+                        lines.entry(entry_id).or_default().push(row.into_record()?);
                     }
                 }
                 rows.into_iter()

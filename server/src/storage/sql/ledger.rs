@@ -300,6 +300,24 @@ macro_rules! impl_ledger_tx {
                 Ok(())
             }
 
+            async fn void_credit_note(
+                &mut self,
+                id: i64,
+                voided_minor: i64,
+                reason: &str,
+            ) -> Result<(), crate::storage::StorageError> {
+                sqlx::query(
+                    "UPDATE credit_notes SET voided_minor = $2, void_reason = $3, status = 'used' \
+                     WHERE id = $1",
+                )
+                .bind(id)
+                .bind(voided_minor)
+                .bind(reason)
+                .execute(&mut *self.tx)
+                .await?;
+                Ok(())
+            }
+
             async fn finalize_credit_note(
                 &mut self,
                 id: i64,
@@ -478,8 +496,11 @@ macro_rules! impl_ledger_tx {
                     .await?)
             }
 
-            async fn related_credit_note_count(&mut self, invoice_id: i64) -> Result<i64, crate::storage::StorageError> {
-                Ok(sqlx::query_scalar("SELECT COUNT(*) FROM credit_notes WHERE related_invoice_id = $1")
+            async fn referring_document_count(&mut self, invoice_id: i64) -> Result<i64, crate::storage::StorageError> {
+                Ok(sqlx::query_scalar(
+                    "SELECT (SELECT COUNT(*) FROM credit_notes WHERE related_invoice_id = $1) \
+                     + (SELECT COUNT(*) FROM invoices WHERE related_invoice_id = $1)",
+                )
                     .bind(invoice_id)
                     .fetch_one(&mut *self.tx)
                     .await?)

@@ -1,8 +1,11 @@
 //! Tamper evidence. Each finalized credit note carries a seal: SHA-256 over the seal of the
 //! note numbered before it in the same year and over what the note says (number, date,
-//! customer, currency, addresses, lines, charge, totals, finalization time). Editing a sealed
-//! note behind the server's back, deleting one, or re-sealing one to hide an edit breaks the
-//! chain at that note; `creditdesk verify` walks every chain and names each broken link.
+//! customer, currency, addresses, reason, lines, charge, totals, finalization time; from seal
+//! version 2 also the project, the external reference and each line's ship date: everything
+//! it prints or exports). Editing a sealed note behind the server's back, deleting one, or
+//! re-sealing one to hide an edit breaks the chain at that note; `creditdesk verify` walks
+//! every chain and names each broken link, recomputing each seal with the version it was made
+//! with, so notes sealed before a version existed still verify.
 //!
 //! What changes legitimately after finalization (allocations, refunds, status, the customer's
 //! current name) is not sealed.
@@ -22,6 +25,25 @@ const LEGACY_SEALS: &str = "credit_note_seals";
 
 /// Notes read per query while walking a chain.
 const PAGE: i64 = 500;
+
+/// The seal version new seals are made with.
+const SEAL_VERSION: i64 = 2;
+
+/// What a version 2 seal adds to version 1: what else the note prints or exports.
+#[derive(Serialize)]
+struct SealedParticulars<'a> {
+    project: Option<&'a str>,
+    external_reference: Option<&'a str>,
+    ship_dates: Vec<Option<String>>,
+}
+
+/// What a version 2 seal covers: version 1's content, then the particulars.
+#[derive(Serialize)]
+struct SealedV2<'a> {
+    version: i64,
+    content: SealedContent<'a>,
+    particulars: SealedParticulars<'a>,
+}
 
 /// What a seal covers, in a fixed order: the note as it was finalized.
 #[derive(Serialize)]
@@ -56,9 +78,34 @@ struct SealedLine<'a> {
     total_minor: i64,
 }
 
-/// The seal of `note` after `previous`.
-fn seal(previous: &str, note: &CreditNoteRecord) -> String {
-    let content = SealedContent {
+/// The seal of `note` after `previous`, as seal `version` covers it (an unknown version never
+/// matches).
+fn seal(previous: &str, note: &CreditNoteRecord, version: i64) -> String {
+    match version {
+        1 => sha256_after(previous, &sealed_content(note)),
+        2 => sha256_after(
+            previous,
+            &SealedV2 {
+                version,
+                content: sealed_content(note),
+                particulars: SealedParticulars {
+                    project: note.project.as_deref(),
+                    external_reference: note.external_reference.as_deref(),
+                    ship_dates: note
+                        .lines
+                        .iter()
+                        .map(|line| line.ship_date.map(|date| date.to_string()))
+                        .collect(),
+                },
+            },
+        ),
+        _ => String::new(),
+    }
+}
+
+/// Version 1's content: what the note said when seals began.
+fn sealed_content(note: &CreditNoteRecord) -> SealedContent<'_> {
+    SealedContent {
         number: note.number.as_deref().unwrap_or_default(),
         date: note.date.to_string(),
         customer_id: note.customer_id,
@@ -90,8 +137,7 @@ fn seal(previous: &str, note: &CreditNoteRecord) -> String {
         tax_total_minor: note.totals.tax_total_minor,
         total_minor: note.totals.total_minor,
         finalized_at_us: note.finalized_at.map(|at| at.timestamp_micros()),
-    };
-    sha256_after(previous, &content)
+    }
 }
 
 /// SHA-256, in hex, over the seal before and the JSON of `content`.
@@ -138,7 +184,8 @@ pub(super) async fn seal_credit_note(tx: &mut Box<dyn Tx>, id: i64) -> Result<()
             .unwrap_or_else(|| GENESIS.to_string()),
         None => GENESIS.to_string(),
     };
-    tx.set_credit_note_seal(id, &seal(&previous, &note)).await?;
+    tx.set_credit_note_seal(id, &seal(&previous, &note, SEAL_VERSION), SEAL_VERSION)
+        .await?;
     Ok(())
 }
 
@@ -231,7 +278,7 @@ impl Services {
                         chain.head = GENESIS.to_string();
                     }
                     Some(stored) => {
-                        if *stored != seal(&chain.head, note) {
+                        if *stored != seal(&chain.head, note, row.version) {
                             report.broken.push(broken(
                                 "its seal does not match what it says or the seal before it: \
                                  it was changed after it was finalized"
@@ -340,5 +387,81 @@ impl Services {
         }
         tx.commit().await?;
         Ok(sealed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::{LineRecord, TotalsRecord};
+
+    fn note() -> CreditNoteRecord {
+        CreditNoteRecord {
+            id: 1,
+            number: Some("CN-2026-00001".into()),
+            customer_id: 7,
+            customer_name: "Acme".into(),
+            currency: app::domain::Currency::parse("EUR").unwrap(),
+            date: chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
+            status: app::domain::CreditNoteStatus::Available,
+            reason: Some("Return".into()),
+            reason_category: None,
+            billing_address: Default::default(),
+            shipping_address: Default::default(),
+            related_invoice_id: None,
+            related_invoice_number: None,
+            project: Some("P-7".into()),
+            external_reference: Some("SRC-1".into()),
+            charge: None,
+            totals: TotalsRecord {
+                subtotal_minor: 1000,
+                tax_total_minor: 0,
+                total_minor: 1000,
+            },
+            allocated_minor: 0,
+            refunded_minor: 0,
+            voided_minor: 0,
+            void_reason: None,
+            created_at: chrono::DateTime::UNIX_EPOCH,
+            finalized_at: None,
+            lines: vec![LineRecord {
+                description: "Kettle".into(),
+                quantity: 1.into(),
+                unit_price_minor: 1000,
+                discount_percent: 0.into(),
+                tax_rate: 0.into(),
+                net_minor: 1000,
+                tax_minor: 0,
+                total_minor: 1000,
+                ship_date: chrono::NaiveDate::from_ymd_opt(2026, 2, 20),
+            }],
+            allocations: Vec::new(),
+            comments: Vec::new(),
+        }
+    }
+
+    /// Version 2 covers what the note prints beyond version 1 (the project, the external
+    /// reference, ship dates); version 1 never looked at them, so seals made before they were
+    /// covered keep verifying.
+    #[test]
+    fn version_two_covers_what_version_one_did_not() {
+        let original = note();
+        let changes: [fn(&mut CreditNoteRecord); 3] = [
+            |note| note.project = Some("P-8".into()),
+            |note| note.external_reference = None,
+            |note| note.lines[0].ship_date = None,
+        ];
+        for change in changes {
+            let mut changed = note();
+            change(&mut changed);
+            assert_eq!(seal(GENESIS, &changed, 1), seal(GENESIS, &original, 1));
+            assert_ne!(seal(GENESIS, &changed, 2), seal(GENESIS, &original, 2));
+        }
+        assert_ne!(seal(GENESIS, &original, 1), seal(GENESIS, &original, 2));
+        assert_eq!(
+            seal(GENESIS, &original, 3),
+            "",
+            "an unknown version never matches"
+        );
     }
 }

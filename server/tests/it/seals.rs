@@ -108,4 +108,28 @@ on_both_backends! {
         let resealed = services.verify_seals().await.unwrap();
         assert_eq!(resealed, sealed, "the same seals as when they were finalized");
     }
+
+    // A seal covers everything the note prints or exports (seal version 2): its project, its
+    // external reference and each line's ship date, changed behind the server's back, break the
+    // chain at that note; so does passing a seal off as version 1, which covered less.
+    async fn a_seal_covers_what_the_note_prints_and_keeps_its_version(db) {
+        let app = TestApp::spawn(db).await;
+        let services = app.db.services();
+        let admin = Api::new(&app, Role::Administrator).await;
+        let customer = admin.customer("Acme", "EUR").await;
+        let mut notes = Vec::new();
+        for price in ["10.00", "20.00", "30.00", "40.00", "50.00"] {
+            notes.push(admin.note(customer, "EUR", price).await["id"].as_i64().unwrap());
+        }
+        assert_eq!(services.verify_seals().await.unwrap().broken, vec![]);
+        app.db.behind_the_back(&format!(
+            "UPDATE credit_notes SET project = 'P-99' WHERE id = {}; \
+             UPDATE credit_notes SET external_reference = 'OLD-7' WHERE id = {}; \
+             UPDATE credit_note_lines SET ship_date = '2026-01-15' WHERE credit_note_id = {}; \
+             UPDATE credit_notes SET seal_version = 1 WHERE id = {};",
+            notes[0], notes[1], notes[2], notes[3]
+        )).await;
+        let broken: Vec<String> = services.verify_seals().await.unwrap().broken.into_iter().map(|link| link.number).collect();
+        assert_eq!(broken, ["CN-2026-00001", "CN-2026-00002", "CN-2026-00003", "CN-2026-00004"]);
+    }
 }

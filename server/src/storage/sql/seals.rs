@@ -21,10 +21,12 @@ macro_rules! impl_seal_tx {
                 &mut self,
                 id: i64,
                 seal: &str,
+                version: i64,
             ) -> Result<(), crate::storage::StorageError> {
-                sqlx::query("UPDATE credit_notes SET seal = $1 WHERE id = $2")
+                sqlx::query("UPDATE credit_notes SET seal = $1, seal_version = $3 WHERE id = $2")
                     .bind(seal)
                     .bind(id)
+                    .bind(version)
                     .execute(&mut *self.tx)
                     .await?;
                 Ok(())
@@ -35,8 +37,8 @@ macro_rules! impl_seal_tx {
                 after: Option<&str>,
                 limit: i64,
             ) -> Result<Vec<crate::storage::SealRecord>, crate::storage::StorageError> {
-                let rows: Vec<(i64, String, Option<String>)> = sqlx::query_as(
-                    "SELECT id, number, seal FROM credit_notes \
+                let rows: Vec<(i64, String, Option<String>, i64)> = sqlx::query_as(
+                    "SELECT id, number, seal, CAST(seal_version AS BIGINT) FROM credit_notes \
                      WHERE number IS NOT NULL AND number > $1 ORDER BY number LIMIT $2",
                 )
                 .bind(after.unwrap_or(""))
@@ -45,7 +47,12 @@ macro_rules! impl_seal_tx {
                 .await?;
                 Ok(rows
                     .into_iter()
-                    .map(|(id, number, seal)| crate::storage::SealRecord { id, number, seal })
+                    .map(|(id, number, seal, version)| crate::storage::SealRecord {
+                        id,
+                        number,
+                        seal,
+                        version,
+                    })
                     .collect())
             }
 

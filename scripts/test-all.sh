@@ -16,6 +16,15 @@ ensure_test_tools
 say "cargo fmt --check"
 cargo fmt --all -- --check
 
+# The browser bundle builds in target/front, apart from the server's target/: it runs beside
+# clippy and the Rust tests, whose last steps (and the bundle's link-time optimisation) use one
+# core each for minutes.
+say "release build of the browser bundle, in the background (log: target/frontend-build.log)"
+mkdir -p target
+build_release_frontend > target/frontend-build.log 2>&1 &
+frontend_pid=$!
+trap 'kill "$frontend_pid" 2>/dev/null || true' EXIT
+
 say "clippy (server features, then the browser bundle)"
 cargo clippy -p app -p server -p creditdesk-bench --all-targets --features app/ssr -- -D warnings
 cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
@@ -24,7 +33,13 @@ cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 say "Rust tests on SQLite and PostgreSQL ($(printf '%s' "$TEST_POSTGRES_URL" | sed -E 's#(//[^:/@]+):[^@]*@#\1@#'))"
 cargo test -p app -p server --features app/ssr
 
-build_release_frontend
+say "waiting for the browser bundle"
+if ! wait "$frontend_pid"; then
+  cat target/frontend-build.log
+  echo "the browser bundle did not build"
+  exit 1
+fi
+tail -n 3 target/frontend-build.log
 # The server the Rust tests built: what schemathesis and Playwright talk to.
 export CREDITDESK_BINARY="$ROOT/target/debug/creditdesk"
 [ -x "$CREDITDESK_BINARY" ] || { echo "no $CREDITDESK_BINARY: cargo test should have built it"; exit 1; }

@@ -20,6 +20,8 @@ impl Services {
             now,
             idempotency_before: now - TimeDelta::hours(IDEMPOTENCY_KEEP_HOURS),
             throttle_before: now - THROTTLE_RETENTION,
+            mail_attachments_before: now
+                - TimeDelta::days(i64::from(self.mail_policy().retention_days)),
         };
         Ok(self.storage().purge(&cutoffs).await?)
     }

@@ -8,7 +8,7 @@ use tracing_subscriber::EnvFilter;
 
 use app::domain::Role;
 use server::net::TrustedProxies;
-use server::services::{Caller, NewUserInput, Services};
+use server::services::{Caller, MailPolicy, NewUserInput, Services};
 use server::{demo, housekeeping, storage, web};
 
 #[derive(Parser)]
@@ -87,6 +87,24 @@ struct Cli {
         global = true
     )]
     smtp_url: Option<String>,
+    /// E-mails (documents and reminders) one user may queue per day.
+    #[arg(
+        long,
+        env = "CREDITDESK_MAIL_DAILY_QUOTA",
+        value_name = "N",
+        default_value_t = MailPolicy::default().daily_quota,
+        global = true
+    )]
+    mail_daily_quota: u32,
+    /// Days a sent message keeps its attached PDF; after that only its record remains.
+    #[arg(
+        long,
+        env = "CREDITDESK_MAIL_RETENTION_DAYS",
+        value_name = "DAYS",
+        default_value_t = MailPolicy::default().retention_days,
+        global = true
+    )]
+    mail_retention_days: u32,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -235,7 +253,12 @@ async fn run(cli: Cli) -> Result<(), String> {
         .map_err(|error| format!("cannot open the database: {error}"))?;
     let printer = server::pdf::Printer::new(cli.templates.as_deref())
         .map_err(|error| format!("cannot use the PDF templates: {error}"))?;
-    let services = Services::new(storage.clone()).with_printer(printer);
+    let services = Services::new(storage.clone())
+        .with_printer(printer)
+        .with_mail_policy(MailPolicy {
+            daily_quota: cli.mail_daily_quota,
+            retention_days: cli.mail_retention_days,
+        });
     let sealed = services
         .seal_legacy_credit_notes()
         .await

@@ -72,6 +72,9 @@ pub enum Permission {
     RefundCreditNotes,
     DownloadCreditNotePdf,
     ManageUsers,
+    /// E-mail documents to addresses other than the customer's own, with a message of one's
+    /// own: otherwise the desk would relay whatever anyone types to anyone.
+    EmailAnyRecipient,
 }
 
 impl Permission {
@@ -90,6 +93,7 @@ impl Permission {
         Permission::RefundCreditNotes,
         Permission::DownloadCreditNotePdf,
         Permission::ManageUsers,
+        Permission::EmailAnyRecipient,
     ];
 }
 
@@ -106,7 +110,8 @@ pub fn allows(role: Role, permission: Permission) -> bool {
         | P::LinkCreditNotes
         | P::FinalizeCreditNotes
         | P::CancelOrDeleteCreditNote
-        | P::RefundCreditNotes => matches!(role, R::Administrator | R::CreditManager),
+        | P::RefundCreditNotes
+        | P::EmailAnyRecipient => matches!(role, R::Administrator | R::CreditManager),
         P::CancelOrDeleteInvoice | P::ManageUsers => role == R::Administrator,
         P::WriteCreditNotes => {
             matches!(

@@ -116,6 +116,9 @@ fn CreditNoteDetail(
     let assignees = page.assignees.clone();
     let related_invoice = page.related_invoice.clone();
     let may_write = page.viewer.may(crate::domain::Permission::WriteCreditNotes);
+    let may_address = page
+        .viewer
+        .may(crate::domain::Permission::EmailAnyRecipient);
     let may_remove = credit_note_action_state(
         page.viewer.role,
         note.status,
@@ -201,7 +204,7 @@ fn CreditNoteDetail(
                 <VoidForm id remaining=money(note.remaining_amount()) action=actions.void/>
             })}
             {(state(CreditNoteAction::Send) == ActionState::Enabled).then(|| view! {
-                <SendForm id action=actions.send/>
+                <SendForm id may_address action=actions.send/>
             })}
         </section>
 
@@ -405,10 +408,11 @@ fn VoidForm(id: i64, remaining: String, action: ServerAction<VoidCreditNote>) ->
     }
 }
 
-/// "Send by e-mail": the PDF goes to the customer's address unless others are given; the
-/// message waits in the outbox and the timeline shows when it left.
+/// "Send by e-mail": the PDF goes to the customer's address unless others are given (only
+/// roles that may address anyone see those fields); the message waits in the outbox and the
+/// timeline shows when it left.
 #[component]
-fn SendForm(id: i64, action: ServerAction<SendCreditNote>) -> impl IntoView {
+fn SendForm(id: i64, may_address: bool, action: ServerAction<SendCreditNote>) -> impl IntoView {
     let on = move |field: &'static str| {
         move || {
             refusal(action).and_then(|p| {
@@ -438,12 +442,20 @@ fn SendForm(id: i64, action: ServerAction<SendCreditNote>) -> impl IntoView {
         <ActionForm action attr:class="send" attr:aria-label="Send by e-mail">
             <h3>"Send by e-mail"</h3>
             <input type="hidden" name="credit_note_id" value=id/>
-            <label>"To" <input type="text" name="to" placeholder="the customer's e-mail address"/></label>
-            {on("to")}
-            <label>"Cc" <input type="text" name="cc"/></label>
-            {on("cc")}
-            <label>"Message" <textarea name="message" rows="3" placeholder="a standard message naming the note"></textarea></label>
-            {on("message")}
+            {if may_address {
+                view! {
+                    <label>"To" <input type="text" name="to" placeholder="the customer's e-mail address"/></label>
+                    {on("to")}
+                    <label>"Cc" <input type="text" name="cc"/></label>
+                    {on("cc")}
+                    <label>"Message" <textarea name="message" rows="3" placeholder="a standard message naming the note"></textarea></label>
+                    {on("message")}
+                }.into_any()
+            } else {
+                view! {
+                    <p class="hint">"It goes to the customer's own e-mail address with the standard message."</p>
+                }.into_any()
+            }}
             {general}
             {queued}
             <button type="submit">"Send by e-mail"</button>

@@ -51,7 +51,7 @@ pub use invoices::{NewCustomerInput, NewInvoiceInput, TimelineEvent};
 pub use lines::LineDraft;
 pub use linking::LinkableNote;
 pub use logo::MAX_LOGO_BYTES;
-pub use outbox::{MAX_ATTEMPTS, MailTransport, QueuedMessage, SendRequest};
+pub use outbox::{MAX_ATTEMPTS, MailPolicy, MailTransport, QueuedMessage, SendRequest};
 pub use portal::SeenCreditNote;
 pub use seals::{BrokenLink, ChainReport, ChainSummary};
 pub use settlement::{CreditNoteChanges, InvoiceChanges, PaymentInput};
@@ -104,6 +104,7 @@ pub struct Services {
     printer: Arc<crate::pdf::Printer>,
     /// Wakes the outbox worker when a request queues a message.
     outbox_queued: Arc<tokio::sync::Notify>,
+    mail_policy: outbox::MailPolicy,
 }
 
 impl Services {
@@ -117,6 +118,7 @@ impl Services {
             clock,
             printer: Arc::default(),
             outbox_queued: Arc::default(),
+            mail_policy: outbox::MailPolicy::default(),
         }
     }
 
@@ -126,6 +128,11 @@ impl Services {
             printer: Arc::new(printer),
             ..self
         }
+    }
+
+    /// Who may e-mail whom, how much, and how long sent PDFs are kept.
+    pub fn mail_policy(&self) -> outbox::MailPolicy {
+        self.mail_policy
     }
 
     pub fn storage(&self) -> &Arc<dyn Storage> {

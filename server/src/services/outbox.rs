@@ -4,7 +4,7 @@
 
 use std::str::FromStr;
 
-use app::domain::{CreditNoteAction, RuleCode, Violation, check_credit_note_action};
+use app::domain::{CreditNoteAction, Permission, RuleCode, Violation, check_credit_note_action};
 use app::model::{CurrentUser, SellerProfile};
 use serde::Serialize;
 
@@ -24,8 +24,28 @@ const LONGEST_RETRY_SECONDS: i64 = 4 * 3600;
 /// How long a worker holds the messages it claimed: longer than an SMTP exchange may last
 /// (lettre gives up after 60 s), so no other worker takes them over meanwhile.
 const HOLD_SECONDS: i64 = 300;
-/// Messages claimed at once.
-const CLAIM_BATCH: i64 = 10;
+/// Messages claimed at once: one, so a claim never outlives its hold while the worker is busy
+/// with the others (another server would then send it a second time).
+const CLAIM_BATCH: i64 = 1;
+
+/// What e-mail a user may send and how long sent documents are kept (settings of the server:
+/// `--mail-daily-quota`, `--mail-retention-days`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MailPolicy {
+    /// Messages one user may queue per day (UTC).
+    pub daily_quota: u32,
+    /// Days a sent message keeps its attached PDF; then only its record remains.
+    pub retention_days: u32,
+}
+
+impl Default for MailPolicy {
+    fn default() -> Self {
+        MailPolicy {
+            daily_quota: 200,
+            retention_days: 90,
+        }
+    }
+}
 
 /// What a "send by e-mail" request asks for; blank `to` means the customer's address.
 #[derive(Clone, Debug, Default)]
@@ -124,7 +144,68 @@ pub(super) fn sender(seller: &SellerProfile) -> Result<(String, String), Service
     Ok((mailbox, name))
 }
 
+/// Who may send to whom: without [`Permission::EmailAnyRecipient`] a document goes to the
+/// customer's own address only, with the standard text.
+fn check_recipients(
+    user: &CurrentUser,
+    customer_email: Option<&str>,
+    to: &[String],
+    cc: &[String],
+    message: Option<&str>,
+) -> Result<(), ServiceError> {
+    if user.may(Permission::EmailAnyRecipient) {
+        return Ok(());
+    }
+    let own = customer_email.and_then(|email| lettre::Address::from_str(email).ok());
+    let only_the_customer = to
+        .iter()
+        .all(|address| own.as_ref().is_some_and(|own| own.to_string() == *address));
+    if only_the_customer && cc.is_empty() && message.is_none() {
+        return Ok(());
+    }
+    Err(ServiceError::Invalid(app::problem::Problem::new(
+        403,
+        "forbidden",
+        "Your role sends documents to the customer's own address with the standard text; \
+         other recipients and messages of your own need a credit manager",
+    )))
+}
+
 impl Services {
+    /// Uses a policy other than the default one.
+    pub fn with_mail_policy(self, mail_policy: MailPolicy) -> Self {
+        Self {
+            mail_policy,
+            ..self
+        }
+    }
+
+    /// Refuses (429) a user who has queued the day's quota of messages already.
+    pub(super) async fn check_mail_quota(
+        &self,
+        tx: &mut Box<dyn crate::storage::Tx>,
+        user: &CurrentUser,
+    ) -> Result<(), ServiceError> {
+        let now = self.now();
+        let day_start = now
+            .date_naive()
+            .and_hms_opt(0, 0, 0)
+            .map_or(now, |midnight| midnight.and_utc());
+        let queued = tx.messages_queued_by(&user.email, day_start).await?;
+        let quota = i64::from(self.mail_policy.daily_quota);
+        if queued >= quota {
+            return Err(ServiceError::Invalid(app::problem::Problem::new(
+                429,
+                "too_many_requests",
+                format!(
+                    "You have queued {queued} e-mails today, your daily limit; the next can go \
+                     tomorrow (an administrator sets the limit)"
+                ),
+            )));
+        }
+        Ok(())
+    }
+
     /// Queues a finalized credit note for e-mail, its PDF attached. The message is written in
     /// one transaction with its timeline event; the SMTP server is not contacted here.
     pub async fn send_credit_note(
@@ -170,6 +251,13 @@ impl Services {
                 tx.seller().await?.unwrap_or_default(),
             )
         };
+        check_recipients(
+            user,
+            customer_email.as_deref(),
+            &to,
+            &cc,
+            message.as_deref(),
+        )?;
         if to.is_empty() {
             to.push(customer_address(customer_email.as_deref())?);
         }
@@ -201,6 +289,7 @@ impl Services {
             created_by: Some(user.email.clone()),
         };
         let mut tx = self.storage.write().await?;
+        self.check_mail_quota(&mut tx, user).await?;
         let message_id = tx.insert_message(&new).await?;
         let data = serde_json::json!({"message_id": message_id, "to": to, "cc": cc});
         self.record(

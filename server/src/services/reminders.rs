@@ -203,6 +203,9 @@ impl Services {
             },
         };
         let mut tx = self.storage.write().await?;
+        if let Caller::User(user) = caller {
+            self.check_mail_quota(&mut tx, user).await?;
+        }
         // Locks the row: a payment or a credit meanwhile is seen, as is another reminder.
         let balance = tx
             .invoice_balance(invoice.id)

@@ -77,6 +77,12 @@ pub trait OutboxTx: Send {
         limit: i64,
     ) -> Result<Vec<MessageRecord>, StorageError>;
     async fn message_sent(&mut self, id: i64, at: DateTime<Utc>) -> Result<(), StorageError>;
+    /// How many messages `created_by` queued since `since`.
+    async fn messages_queued_by(
+        &mut self,
+        created_by: &str,
+        since: DateTime<Utc>,
+    ) -> Result<i64, StorageError>;
     /// A failed attempt: tried again from `next_attempt_ms`.
     async fn message_delayed(
         &mut self,

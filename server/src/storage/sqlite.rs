@@ -161,12 +161,22 @@ impl Storage for SqliteStorage {
         .execute(&mut *tx)
         .await?
         .rows_affected();
+        // A sent message's PDF is kept for the retention period; its record stays for good.
+        let mail_attachments = sqlx::query(
+            "UPDATE outbox SET attachment = $2 WHERE status = 'sent' AND julianday(sent_at) < julianday($1) AND length(attachment) > 0",
+        )
+        .bind(cutoffs.mail_attachments_before)
+        .bind(Vec::<u8>::new())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
         tx.commit().await?;
         Ok(super::Purged {
             sessions,
             api_tokens,
             idempotency_keys,
             throttle_rows,
+            mail_attachments,
         })
     }
 

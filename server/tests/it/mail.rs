@@ -10,7 +10,7 @@ use app::domain::Role;
 use common::{ApiClient as Api, TestApp, free_port, pdf_text};
 use mail_parser::MimeHeaders;
 use serde_json::{Value, json};
-use server::services::{MAX_ATTEMPTS, MailTransport, ManualClock, Services};
+use server::services::{MAX_ATTEMPTS, MailPolicy, MailTransport, ManualClock, Services};
 use server::storage::MessageRecord;
 
 /// An SMTP server on loopback that keeps every message it receives in a maildir.
@@ -304,5 +304,50 @@ on_both_backends! {
         assert_eq!((before, sent.len()), (queued, queued), "every message once");
         let kinds = timeline_kinds(&admin, id).await;
         assert_eq!(kinds.iter().filter(|k| *k == "email_sent").count(), queued);
+    }
+
+    // The desk is not a relay: without an elevated role a note goes to the customer's own
+    // address with the standard text; other addresses and free text need a credit manager.
+    // Each user has a daily quota, and a sent message keeps its PDF for the retention period,
+    // then only its record.
+    async fn mail_goes_to_the_customers_own_address_within_a_daily_quota(db) {
+        let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+        let policy = MailPolicy { daily_quota: 2, retention_days: 30 };
+        let services = Services::with_clock(db.storage.clone(), clock.clone()).with_mail_policy(policy);
+        let app = TestApp::spawn_configured(db, services.clone(), server::web::WebConfig::default()).await;
+        let admin = Api::new(&app, Role::Administrator).await;
+        let (_, note) = finalized_note(&admin).await;
+        let send = format!("/credit-notes/{}/send", note["id"]);
+
+        let sales = Api::new(&app, Role::Sales).await;
+        for refused in [
+            json!({"to": ["someone@elsewhere.example"]}),
+            json!({"cc": ["someone@elsewhere.example"]}),
+            json!({"message": "Click this link"}),
+        ] {
+            let (status, body) = sales.post(&send, refused.clone()).await;
+            assert_eq!((status, body["code"].as_str()), (403, Some("forbidden")), "{refused}: {body}");
+        }
+        assert_eq!(sales.post(&send, json!({})).await.0, 202);
+        assert_eq!(sales.post(&send, json!({"to": ["ap@lodz.example"]})).await.0, 202, "its own address, named");
+        let (status, body) = sales.post(&send, json!({})).await;
+        assert_eq!((status, body["code"].as_str()), (429, Some("too_many_requests")), "{body}");
+        let manager = Api::new(&app, Role::CreditManager).await;
+        let (status, body) = manager.post(&send, json!({"to": ["controller@nordlicht.example"], "message": "For your files."})).await;
+        assert_eq!(status, 202, "a credit manager may, on a quota of its own: {body}");
+
+        // Sent, then kept for 30 days with their PDF; after that only their record.
+        let recorder = Recorder::default();
+        while services.deliver_due(&recorder).await.unwrap() > 0 {}
+        assert_eq!(recorder.sent.lock().unwrap().len(), 3);
+        clock.advance(chrono::Duration::days(29));
+        assert_eq!(services.purge_expired().await.unwrap().mail_attachments, 0);
+        clock.advance(chrono::Duration::days(2));
+        assert_eq!(services.purge_expired().await.unwrap().mail_attachments, 3);
+        assert_eq!(app.db.count("SELECT COUNT(*) FROM outbox").await, 3, "the records stay");
+        assert_eq!(app.db.count("SELECT COUNT(*) FROM outbox WHERE length(attachment) = 0").await, 3);
+        // Another day, another quota (a month on, the API token is renewed).
+        let sales = Api { app: &app, token: Some(app.token("sales@api.example").await) };
+        assert_eq!(sales.post(&send, json!({})).await.0, 202);
     }
 }

@@ -467,7 +467,7 @@ on_both_backends! {
         let purged = services.purge_expired().await.unwrap();
         assert_eq!(
             purged,
-            Purged { sessions: 1, api_tokens: 1, idempotency_keys: 0, throttle_rows: 3 }
+            Purged { sessions: 1, api_tokens: 1, idempotency_keys: 0, throttle_rows: 3, mail_attachments: 0 }
         );
         for key in throttle_keys("nobody@test.example", stranger) {
             assert!(throttle_row(&app.db, &key).await.is_none());

@@ -92,6 +92,20 @@ macro_rules! impl_outbox_tx {
                 Ok(messages)
             }
 
+            async fn messages_queued_by(
+                &mut self,
+                created_by: &str,
+                since: chrono::DateTime<chrono::Utc>,
+            ) -> Result<i64, crate::storage::StorageError> {
+                Ok(sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM outbox WHERE created_by = $1 AND created_at >= $2",
+                )
+                .bind(created_by)
+                .bind(since)
+                .fetch_one(&mut *self.tx)
+                .await?)
+            }
+
             async fn message_sent(
                 &mut self,
                 id: i64,

@@ -27,12 +27,20 @@ pub trait Desk: Send + Sync + 'static {
     /// The services' clock, so session lifetimes follow the same time as everything else.
     fn now(&self) -> DateTime<Utc>;
     async fn user(&self, id: i64) -> Result<Option<CurrentUser>, Problem>;
+    /// Checks a sign-in from a browser that may carry a device token (see [`DEVICE_COOKIE`]).
     async fn authenticate(
         &self,
         email: &str,
         password: &str,
         client: Option<IpAddr>,
+        device: Option<&str>,
     ) -> Result<CurrentUser, Problem>;
+    /// The device token to keep in the browser `user` just signed in from.
+    async fn remember_device(
+        &self,
+        user: &CurrentUser,
+        carried: Option<&str>,
+    ) -> Result<String, Problem>;
     async fn invoice_list_page(
         &self,
         user: &CurrentUser,
@@ -355,6 +363,44 @@ pub async fn sign_in(user: &CurrentUser) -> Result<(), Problem> {
         .insert(SIGNED_IN_AT, desk()?.now().timestamp())
         .await
         .map_err(session_problem)
+}
+
+/// The cookie that marks a browser its user signed in from before: the email's ceiling on
+/// failed sign-ins never refuses a correct password from it.
+pub const DEVICE_COOKIE: &str = "creditdesk_device";
+
+/// Whether cookies are sent over HTTPS only (the server's setting, given to every request).
+#[derive(Clone, Copy, Debug)]
+pub struct SecureCookies(pub bool);
+
+/// The device token the request's browser carries, if any.
+pub fn device_token() -> Option<String> {
+    let parts = use_context::<http::request::Parts>()?;
+    parts
+        .headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|cookies| cookies.split(';'))
+        .filter_map(|cookie| cookie.trim().split_once('='))
+        .find(|(name, _)| *name == DEVICE_COOKIE)
+        .map(|(_, value)| value.to_string())
+        .filter(|value| !value.is_empty() && value.len() <= 64)
+}
+
+/// Keeps `token` in the browser for a year (HttpOnly, same site, Secure as the server says).
+pub fn keep_device_token(token: &str) {
+    let secure = use_context::<SecureCookies>().is_some_and(|SecureCookies(secure)| secure);
+    let cookie = format!(
+        "{DEVICE_COOKIE}={token}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Strict{}",
+        if secure { "; Secure" } else { "" }
+    );
+    if let (Some(response), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(&cookie),
+    ) {
+        response.append_header(http::header::SET_COOKIE, value);
+    }
 }
 
 /// The client's address of the request being served, if the server resolved one.

@@ -45,8 +45,17 @@ impl Desk for Services {
         email: &str,
         password: &str,
         client: Option<std::net::IpAddr>,
+        device: Option<&str>,
     ) -> Result<CurrentUser, Problem> {
-        Ok(Services::authenticate(self, email, password, client).await?)
+        Ok(Services::authenticate_from(self, email, password, client, device).await?)
+    }
+
+    async fn remember_device(
+        &self,
+        user: &CurrentUser,
+        carried: Option<&str>,
+    ) -> Result<String, Problem> {
+        Ok(Services::remember_device(self, user, carried).await?)
     }
 
     async fn invoice_list_page(
@@ -481,6 +490,7 @@ pub fn router(services: Services, leptos_options: LeptosOptions, config: WebConf
     };
     let routes = page_routes();
     let page_desk = desk.clone();
+    let secure_cookies = config.secure_cookies;
     let router = document_downloads(Router::new())
         .route(
             "/credit-notes/{id}/attachments",
@@ -506,6 +516,7 @@ pub fn router(services: Services, leptos_options: LeptosOptions, config: WebConf
             routes,
             move || {
                 provide_context(page_desk.clone());
+                provide_context(app::backend::SecureCookies(secure_cookies));
                 crate::security_headers::provide_nonce();
             },
             {

@@ -149,10 +149,20 @@ pub async fn login(
     password: String,
     #[server(default)] next: Option<String>,
 ) -> Result<CurrentUser, Problem> {
-    let user = crate::backend::desk()?
-        .authenticate(&email, &password, crate::backend::client_ip())
+    let desk = crate::backend::desk()?;
+    let device = crate::backend::device_token();
+    let user = desk
+        .authenticate(
+            &email,
+            &password,
+            crate::backend::client_ip(),
+            device.as_deref(),
+        )
         .await?;
     crate::backend::sign_in(&user).await?;
+    // This browser is now known for the user: the email's ceiling never refuses it.
+    let token = desk.remember_device(&user, device.as_deref()).await?;
+    crate::backend::keep_device_token(&token);
     let home = if user.role.is_internal() {
         "/invoices"
     } else {

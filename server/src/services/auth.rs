@@ -50,6 +50,10 @@ const CEILING: ThrottlePolicy = ThrottlePolicy {
     max_lock: Duration::minutes(15),
 };
 
+/// How long an attempt waits once the email's ceiling is reached, from a browser that never
+/// signed in to it: guessing spread over many addresses is slowed, the owner never locked out.
+const CEILING_SLOWDOWN: std::time::Duration = std::time::Duration::from_secs(3);
+
 /// The longest any throttle row matters: older unlocked rows are purged.
 pub const THROTTLE_RETENTION: Duration = Duration::hours(1);
 
@@ -302,6 +306,20 @@ impl Services {
         password: &str,
         client: Option<std::net::IpAddr>,
     ) -> Result<CurrentUser, ServiceError> {
+        self.authenticate_from(email, password, client, None).await
+    }
+
+    /// [`Self::authenticate`] from a browser that may carry a device token (a cookie set when
+    /// it signed in before). The email's ceiling never refuses a correct password from a device
+    /// known for that user; from anywhere else, past the ceiling, each attempt is slowed down,
+    /// never refused, so a stranger's guessing cannot lock the owner out.
+    pub async fn authenticate_from(
+        &self,
+        email: &str,
+        password: &str,
+        client: Option<std::net::IpAddr>,
+        device: Option<&str>,
+    ) -> Result<CurrentUser, ServiceError> {
         if email.trim().len() > MAX_EMAIL_BYTES {
             return Err(ServiceError::Invalid(app::problem::Problem::validation(
                 "email",
@@ -329,18 +347,31 @@ impl Services {
             };
             tx.set_sign_in_throttle(&pair_key, &counted).await?;
             let ceiling = tx.lock_sign_in_throttle(&email_key, now).await?;
-            match CEILING.count(ceiling, now) {
-                Verdict::Locked(until) => {
-                    tx.commit().await?;
-                    tracing::warn!(email = ?key, "sign-in refused: too many attempts on this email");
-                    return Err(throttled(until, now));
+            let over_ceiling = match CEILING.count(ceiling.clone(), now) {
+                Verdict::Locked(_) => {
+                    let mut ceiling = ceiling;
+                    ceiling.attempts = ceiling.attempts.saturating_add(1);
+                    tx.set_sign_in_throttle(&email_key, &ceiling).await?;
+                    true
                 }
                 Verdict::Counted(ceiling) => {
+                    let locked = ceiling.locked_until.is_some_and(|until| until > now);
                     tx.set_sign_in_throttle(&email_key, &ceiling).await?;
+                    locked
                 }
-            }
+            };
             let user = tx.user_by_email(&key).await?;
+            let known_device = match (device, &user) {
+                (Some(token), Some(user)) => {
+                    tx.device_user(&token_hash(token)).await? == Some(user.id)
+                }
+                _ => false,
+            };
             tx.commit().await?;
+            if over_ceiling && !known_device {
+                tracing::warn!(email = ?key, "sign-in slowed: many attempts on this email");
+                tokio::time::sleep(CEILING_SLOWDOWN).await;
+            }
             (user, counted.attempts)
         };
         let hash = user
@@ -367,6 +398,28 @@ impl Services {
                 Err(ServiceError::Unauthorized)
             }
         }
+    }
+
+    /// A device token for the browser `user` just signed in from: the one it carries when it is
+    /// already known for that user, else a new random one (only its hash is stored).
+    pub async fn remember_device(
+        &self,
+        user: &CurrentUser,
+        carried: Option<&str>,
+    ) -> Result<String, ServiceError> {
+        let mut tx = self.storage.write().await?;
+        if let Some(token) = carried
+            && tx.device_user(&token_hash(token)).await? == Some(user.id)
+        {
+            return Ok(token.to_string());
+        }
+        let mut bytes = [0u8; 32];
+        rand::rng().fill_bytes(&mut bytes);
+        let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+        tx.remember_device(&token_hash(&token), user.id, self.now())
+            .await?;
+        tx.commit().await?;
+        Ok(token)
     }
 
     /// A new random API token for `user`; only its hash is stored.

@@ -47,6 +47,15 @@ pub trait AuthTx: Send {
         throttle: &ThrottleRecord,
     ) -> Result<(), StorageError>;
     async fn delete_sign_in_throttle(&mut self, key: &str) -> Result<(), StorageError>;
+    /// Remembers a browser `user_id` signed in from, by its device token's hash.
+    async fn remember_device(
+        &mut self,
+        token_hash: &str,
+        user_id: i64,
+        at: DateTime<Utc>,
+    ) -> Result<(), StorageError>;
+    /// The user a device token's hash was remembered for.
+    async fn device_user(&mut self, token_hash: &str) -> Result<Option<i64>, StorageError>;
     /// The sign-in throttle row of `key`, read without a lock.
     async fn sign_in_throttle(&mut self, key: &str)
     -> Result<Option<ThrottleRecord>, StorageError>;

@@ -237,6 +237,44 @@ on_both_backends! {
         assert_eq!(throttle_row(&db, &ceiling).await.unwrap().attempts, 7);
     }
 
+    // Guessing spread over many addresses reaches the email's ceiling (50 an hour). That never
+    // locks the owner out: from a browser that signed in before (its device cookie) a correct
+    // password goes straight in; from anywhere else the attempt is slowed, not refused.
+    async fn the_email_ceiling_slows_strangers_and_never_refuses_a_known_device(db) {
+        let app = TestApp::spawn(db).await;
+        let services = app.db.services();
+        user(&services, "ann@test.example", Role::Viewer, None).await;
+        // Her browser signs in once and keeps its device cookie.
+        let response = app.client.post(app.url("/rpc/login"))
+            .form(&[("email", "ann@test.example"), ("password", PASSWORD)])
+            .send().await.unwrap();
+        let cookies: Vec<String> = response.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect();
+        let device = cookies.iter().find(|c| c.starts_with("creditdesk_device=")).unwrap_or_else(|| panic!("{cookies:?}"));
+        assert!(device.contains("HttpOnly") && device.contains("SameSite=Strict"), "{device}");
+        let token = device.trim_start_matches("creditdesk_device=").split(';').next().unwrap().to_string();
+
+        for i in 1..=60 {
+            let _ = services.authenticate("ann@test.example", "guess guess guess", ip(&format!("203.0.113.{i}"))).await;
+        }
+        let started = std::time::Instant::now();
+        let from_her_browser = services
+            .authenticate_from("ann@test.example", PASSWORD, ip("198.51.100.7"), Some(&token))
+            .await;
+        assert!(from_her_browser.is_ok(), "{from_her_browser:?}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(3), "not slowed: {:?}", started.elapsed());
+        // A new browser is slowed past the ceiling, yet the right password still opens.
+        let started = std::time::Instant::now();
+        let elsewhere = services.authenticate("ann@test.example", PASSWORD, ip("198.51.100.8")).await;
+        assert!(elsewhere.is_ok(), "{elsewhere:?}");
+        assert!(started.elapsed() >= std::time::Duration::from_secs(3), "slowed: {:?}", started.elapsed());
+        // Another user's device token is no key to Ann's account.
+        let bob = user(&services, "bob@test.example", Role::Viewer, None).await;
+        let bobs = services.remember_device(&bob, None).await.unwrap();
+        let started = std::time::Instant::now();
+        let _ = services.authenticate_from("ann@test.example", "guess guess guess", ip("198.51.100.9"), Some(&bobs)).await;
+        assert!(started.elapsed() >= std::time::Duration::from_secs(3), "slowed: {:?}", started.elapsed());
+    }
+
     async fn an_ipv6_64_is_one_client_for_the_throttle(db) {
         let services = db.services();
         user(&services, "ann@test.example", Role::Viewer, None).await;

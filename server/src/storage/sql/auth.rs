@@ -184,6 +184,34 @@ macro_rules! impl_auth_tx {
                 Ok(())
             }
 
+            async fn remember_device(
+                &mut self,
+                token_hash: &str,
+                user_id: i64,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> Result<(), crate::storage::StorageError> {
+                sqlx::query(
+                    "INSERT INTO known_devices (token_hash, user_id, created_at) VALUES ($1, $2, $3) \
+                     ON CONFLICT (token_hash) DO NOTHING",
+                )
+                .bind(token_hash)
+                .bind(user_id)
+                .bind(at)
+                .execute(&mut *self.tx)
+                .await?;
+                Ok(())
+            }
+
+            async fn device_user(
+                &mut self,
+                token_hash: &str,
+            ) -> Result<Option<i64>, crate::storage::StorageError> {
+                Ok(sqlx::query_scalar("SELECT user_id FROM known_devices WHERE token_hash = $1")
+                    .bind(token_hash)
+                    .fetch_optional(&mut *self.tx)
+                    .await?)
+            }
+
             async fn delete_sign_in_throttle(
                 &mut self,
                 key: &str,

@@ -12,6 +12,7 @@ use crate::services::{NewTaskInput, Services};
 
 #[utoipa::path(
     post,
+    operation_id = "upload_attachment",
     path = "/credit-notes/{id}/attachments",
     tag = "credit notes",
     params(("id" = i64, Path, description = "The credit note", example = 1)),
@@ -38,6 +39,7 @@ pub async fn upload(
 
 #[utoipa::path(
     get,
+    operation_id = "list_attachments",
     path = "/credit-notes/{id}/attachments",
     tag = "credit notes",
     params(("id" = i64, Path, description = "The credit note", example = 1)),
@@ -55,6 +57,7 @@ pub async fn list(
 
 #[utoipa::path(
     get,
+    operation_id = "download_attachment",
     path = "/credit-notes/{id}/attachments/{attachment_id}",
     tag = "credit notes",
     params(
@@ -97,6 +100,7 @@ pub fn file_response((file, content): (AttachmentView, Vec<u8>)) -> axum::respon
 
 #[utoipa::path(
     delete,
+    operation_id = "delete_attachment",
     path = "/credit-notes/{id}/attachments/{attachment_id}",
     tag = "credit notes",
     params(
@@ -118,6 +122,7 @@ pub async fn remove(
 
 #[utoipa::path(
     get,
+    operation_id = "list_tasks",
     path = "/credit-notes/{id}/tasks",
     tag = "credit notes",
     params(("id" = i64, Path, description = "The credit note", example = 1)),
@@ -148,6 +153,7 @@ pub struct TaskRequest {
 
 #[utoipa::path(
     post,
+    operation_id = "create_task",
     path = "/credit-notes/{id}/tasks",
     tag = "credit notes",
     params(("id" = i64, Path, description = "The credit note", example = 1)),
@@ -187,6 +193,7 @@ pub struct TaskChange {
 
 #[utoipa::path(
     patch,
+    operation_id = "update_task",
     path = "/credit-notes/{id}/tasks/{task_id}",
     tag = "credit notes",
     params(

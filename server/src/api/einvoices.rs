@@ -8,6 +8,7 @@ use crate::services::{EInvoiceFormat, Services};
 
 #[utoipa::path(
     get,
+    operation_id = "download_credit_note_ubl",
     path = "/credit-notes/{id}/ubl",
     tag = "credit notes",
     params(("id" = i64, Path, description = "The id", example = 1)),
@@ -31,6 +32,7 @@ pub async fn credit_note_ubl(
 
 #[utoipa::path(
     get,
+    operation_id = "download_credit_note_facturx",
     path = "/credit-notes/{id}/factur-x",
     tag = "credit notes",
     params(("id" = i64, Path, description = "The id", example = 1)),
@@ -54,6 +56,7 @@ pub async fn credit_note_facturx(
 
 #[utoipa::path(
     get,
+    operation_id = "download_invoice_ubl",
     path = "/invoices/{id}/ubl",
     tag = "invoices",
     params(("id" = i64, Path, description = "The id", example = 1)),
@@ -77,6 +80,7 @@ pub async fn invoice_ubl(
 
 #[utoipa::path(
     get,
+    operation_id = "download_invoice_facturx",
     path = "/invoices/{id}/factur-x",
     tag = "invoices",
     params(("id" = i64, Path, description = "The id", example = 1)),

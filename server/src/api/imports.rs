@@ -8,6 +8,7 @@ use crate::services::{ImportReport, Services};
 
 #[utoipa::path(
     post,
+    operation_id = "import_documents",
     path = "/imports",
     tag = "invoices",
     params(

@@ -72,6 +72,12 @@ fn the_document_is_stable() {
     let doc =
         serde_json::to_value(<server::api::openapi::ApiDoc as utoipa::OpenApi>::openapi()).unwrap();
     insta::assert_json_snapshot!("operations", operations(&doc));
+    // Generated clients name their functions after these: a rename breaks them.
+    let ids: std::collections::BTreeMap<_, _> = each_operation(&doc)
+        .into_iter()
+        .map(|(endpoint, operation)| (endpoint, &operation["operationId"]))
+        .collect();
+    insta::assert_json_snapshot!("operation_ids", ids);
     insta::assert_json_snapshot!("schemas", doc["components"]["schemas"]);
 }
 
@@ -96,4 +102,36 @@ fn every_rule_code_is_documented() {
         doc["components"]["schemas"]["ProblemDetails"]["properties"]["code"]["$ref"],
         "#/components/schemas/ProblemCode"
     );
+}
+
+/// Every operation as `METHOD /path` and its object.
+fn each_operation(doc: &Value) -> Vec<(String, &Value)> {
+    let mut operations = Vec::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (method, operation) in item.as_object().expect("operations") {
+            operations.push((format!("{} {path}", method.to_uppercase()), operation));
+        }
+    }
+    operations
+}
+
+/// Client generators name their functions after operationIds: a clash drops or renames
+/// operations.
+#[test]
+fn every_operation_has_its_own_operation_id() {
+    let doc =
+        serde_json::to_value(<server::api::openapi::ApiDoc as utoipa::OpenApi>::openapi()).unwrap();
+    let mut ids = std::collections::BTreeMap::new();
+    for (endpoint, operation) in each_operation(&doc) {
+        let id = operation["operationId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{endpoint} has no operationId"));
+        assert!(
+            id.contains('_') && id.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+            "{endpoint}: {id} is not verb_noun in snake_case"
+        );
+        if let Some(other) = ids.insert(id, endpoint.clone()) {
+            panic!("{id} names both {other} and {endpoint}");
+        }
+    }
 }

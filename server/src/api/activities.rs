@@ -6,6 +6,7 @@ use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use serde::Deserialize;
 
+use super::extract::{FileBytes, FileUpload};
 use super::input::Fields;
 use super::{ApiError, ApiJson, ApiPath, ApiUser};
 use crate::services::{NewTaskInput, Services};
@@ -16,7 +17,7 @@ use crate::services::{NewTaskInput, Services};
     path = "/credit-notes/{id}/attachments",
     tag = "credit notes",
     params(("id" = i64, Path, description = "The credit note", example = 1)),
-    request_body(content_type = "multipart/form-data", description = "The field `file`: a PDF, PNG or JPEG of at most 10 MiB, recognised by its content"),
+    request_body(content = FileUpload, content_type = "multipart/form-data", description = "The field `file`: a PDF, PNG or JPEG of at most 10 MiB, recognised by its content"),
     responses(
         (status = 201, body = AttachmentView),
         (status = 413, description = "Larger than 10 MiB", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"),
@@ -66,7 +67,7 @@ pub async fn list(
     ),
     responses(
         (status = 200, description = "The file, as uploaded, with the type its content showed", content(
-            (Vec<u8> = "application/pdf"), (Vec<u8> = "image/png"), (Vec<u8> = "image/jpeg")
+            (inline(FileBytes) = "application/pdf"), (inline(FileBytes) = "image/png"), (inline(FileBytes) = "image/jpeg")
         )),
         crate::api::extract::Problems
     ),

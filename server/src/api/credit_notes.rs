@@ -5,6 +5,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use serde::Deserialize;
 
+use super::extract::FileBytes;
 use super::input::{Fields, LineRequest};
 use super::pagination::{List, page};
 use super::resources::CreditNoteResource;
@@ -525,7 +526,7 @@ pub async fn timeline(
     tag = "credit notes",
     params(("id" = i64, Path, description = "The id", example = 1)),
     responses(
-        (status = 200, description = "The credit note as a PDF", content_type = "application/pdf", body = Vec<u8>),
+        (status = 200, description = "The credit note as a PDF", content_type = "application/pdf", body = inline(FileBytes)),
         (status = 404, description = "Unknown id, or not the caller's", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")
     ),
     security(("bearer" = []))

@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
+use super::extract::{FileBytes, FileUpload};
 use super::{ApiError, ApiJson, ApiPath, ApiUser};
 use crate::services::{ServiceError, Services};
 
@@ -15,7 +16,7 @@ use crate::services::{ServiceError, Services};
     tag = "invoices",
     params(("id" = i64, Path, description = "The id", example = 1)),
     responses(
-        (status = 200, description = "The invoice as a PDF", content_type = "application/pdf", body = Vec<u8>),
+        (status = 200, description = "The invoice as a PDF", content_type = "application/pdf", body = inline(FileBytes)),
         crate::api::extract::Problems
     ),
     security(("bearer" = []))
@@ -71,7 +72,7 @@ pub async fn set_seller(
     tag = "settings",
     responses(
         (status = 200, description = "The logo as uploaded", content(
-            (Vec<u8> = "image/png"), (Vec<u8> = "image/jpeg")
+            (inline(FileBytes) = "image/png"), (inline(FileBytes) = "image/jpeg")
         )),
         crate::api::extract::Problems
     ),
@@ -105,7 +106,7 @@ pub fn logo_response(logo: crate::storage::Logo) -> axum::response::Response {
     operation_id = "upload_logo",
     path = "/settings/seller/logo",
     tag = "settings",
-    request_body(content_type = "multipart/form-data", description = "The field `file`: a PNG or JPEG of at most 1 MiB and 4000 pixels a side, recognised by its content"),
+    request_body(content = FileUpload, content_type = "multipart/form-data", description = "The field `file`: a PNG or JPEG of at most 1 MiB and 4000 pixels a side, recognised by its content"),
     responses(
         (status = 200, body = SellerProfile),
         (status = 413, description = "Larger than 1 MiB", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"),

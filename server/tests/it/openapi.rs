@@ -135,3 +135,67 @@ fn every_operation_has_its_own_operation_id() {
         }
     }
 }
+
+/// Media types whose bodies are files: a client reads or sends them as bytes.
+const FILE_TYPES: &[&str] = &[
+    "application/pdf",
+    "application/xml",
+    "application/octet-stream",
+    "multipart/form-data",
+    "text/csv",
+];
+
+/// The schema a `$ref` points to, or the schema itself.
+fn resolve<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
+    match schema["$ref"].as_str() {
+        Some(reference) => {
+            let name = reference.trim_start_matches("#/components/schemas/");
+            &doc["components"]["schemas"][name]
+        }
+        None => schema,
+    }
+}
+
+fn is_binary(schema: &Value) -> bool {
+    schema["type"] == "string" && schema["format"] == "binary"
+}
+
+/// Files are `type: string, format: binary`, which generators turn into files or bytes; an
+/// array of integers, or no schema at all, makes them leave the operation out.
+#[test]
+fn every_file_is_a_binary_string() {
+    let doc =
+        serde_json::to_value(<server::api::openapi::ApiDoc as utoipa::OpenApi>::openapi()).unwrap();
+    let mut files = 0;
+    for (endpoint, operation) in each_operation(&doc) {
+        let request = operation["requestBody"]["content"].as_object();
+        let responses = operation["responses"].as_object().expect("responses");
+        let answers = responses
+            .values()
+            .filter_map(|response| response["content"].as_object());
+        for content in request.into_iter().chain(answers) {
+            for (media_type, body) in content {
+                if !FILE_TYPES.contains(&media_type.as_str()) && !media_type.starts_with("image/") {
+                    continue;
+                }
+                files += 1;
+                let schema = resolve(&doc, &body["schema"]);
+                if media_type == "multipart/form-data" {
+                    let file = &schema["properties"]["file"];
+                    assert!(
+                        is_binary(file),
+                        "{endpoint} {media_type}: the field `file` is {file}"
+                    );
+                } else {
+                    assert!(is_binary(schema), "{endpoint} {media_type}: {schema}");
+                }
+            }
+        }
+    }
+    // PDF, UBL and Factur-X of notes and invoices, attachments and the logo both ways, the CSV
+    // import: the check sees them all.
+    assert!(
+        files >= 14,
+        "only {files} file bodies: are they still described?"
+    );
+}

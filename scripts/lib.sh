@@ -157,6 +157,32 @@ ensure_schemathesis() {
   fi
 }
 
+# What integrators run on the OpenAPI document, from PyPI in a virtual environment under target/:
+# openapi-spec-validator, and openapi-python-client with python-dateutil (which the clients it
+# generates import).
+OPENAPI_SPEC_VALIDATOR_VERSION="0.9.0"
+OPENAPI_PYTHON_CLIENT_VERSION="0.29.1"
+PYTHON_DATEUTIL_VERSION="2.9.0.post0"
+OPENAPI_TOOLS_VENV="$ROOT/target/tools/openapi"
+ensure_openapi_tools() {
+  local wanted=(
+    "openapi-spec-validator==$OPENAPI_SPEC_VALIDATOR_VERSION"
+    "openapi-python-client==$OPENAPI_PYTHON_CLIENT_VERSION"
+    "python-dateutil==$PYTHON_DATEUTIL_VERSION"
+  )
+  if ! "$OPENAPI_TOOLS_VENV/bin/python" - "${wanted[@]}" 2>/dev/null <<'PY'
+import sys
+from importlib.metadata import version
+sys.exit(any(version(name) != wanted for name, wanted in (arg.split("==") for arg in sys.argv[1:])))
+PY
+  then
+    say "installing ${wanted[*]}"
+    command -v python3 >/dev/null || apt_install python3
+    python3 -m venv "$OPENAPI_TOOLS_VENV" 2>/dev/null || { apt_install python3-venv; python3 -m venv "$OPENAPI_TOOLS_VENV"; }
+    "$OPENAPI_TOOLS_VENV/bin/pip" install -q "${wanted[@]}"
+  fi
+}
+
 # A free TCP port on loopback.
 free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: formatting, lints, Rust tests on SQLite and PostgreSQL, the release build of
-# the browser bundle, schemathesis, and Playwright in Debian's Chromium against that bundle served
-# by the server binary the Rust tests built (target/debug/creditdesk).
+# the browser bundle, schemathesis, a generated Python client of the API, and Playwright in
+# Debian's Chromium against that bundle served by the server binary the Rust tests built
+# (target/debug/creditdesk).
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 started=$SECONDS
@@ -11,6 +12,7 @@ ensure_node_tools
 ensure_chromium
 ensure_postgres
 ensure_schemathesis
+ensure_openapi_tools
 ensure_test_tools
 
 say "cargo fmt --check"
@@ -46,6 +48,9 @@ export CREDITDESK_BINARY="$ROOT/target/debug/creditdesk"
 
 say "hostile API input: schemathesis on SQLite and PostgreSQL, every role"
 BINARY="$CREDITDESK_BINARY" bash scripts/api-fuzz.sh
+
+say "the API document with integrators' tools: openapi-spec-validator, a generated Python client's flow"
+BINARY="$CREDITDESK_BINARY" bash scripts/api-client.sh
 
 say "Playwright (JavaScript on and off)"
 (cd end2end && npx playwright test)

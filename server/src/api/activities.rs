@@ -6,16 +6,18 @@ use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use serde::Deserialize;
 
+use super::extract::{FileBytes, FileUpload};
 use super::input::Fields;
 use super::{ApiError, ApiJson, ApiPath, ApiUser};
 use crate::services::{NewTaskInput, Services};
 
 #[utoipa::path(
     post,
+    operation_id = "upload_attachment",
     path = "/credit-notes/{id}/attachments",
     tag = "credit notes",
     params(("id" = i64, Path, description = "The credit note", example = 1)),
-    request_body(content_type = "multipart/form-data", description = "The field `file`: a PDF, PNG or JPEG of at most 10 MiB, recognised by its content"),
+    request_body(content = FileUpload, content_type = "multipart/form-data", description = "The field `file`: a PDF, PNG or JPEG of at most 10 MiB, recognised by its content"),
     responses(
         (status = 201, body = AttachmentView),
         (status = 413, description = "Larger than 10 MiB", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"),
@@ -38,6 +40,7 @@ pub async fn upload(
 
 #[utoipa::path(
     get,
+    operation_id = "list_attachments",
     path = "/credit-notes/{id}/attachments",
     tag = "credit notes",
     params(("id" = i64, Path, description = "The credit note", example = 1)),
@@ -55,6 +58,7 @@ pub async fn list(
 
 #[utoipa::path(
     get,
+    operation_id = "download_attachment",
     path = "/credit-notes/{id}/attachments/{attachment_id}",
     tag = "credit notes",
     params(
@@ -63,7 +67,7 @@ pub async fn list(
     ),
     responses(
         (status = 200, description = "The file, as uploaded, with the type its content showed", content(
-            (Vec<u8> = "application/pdf"), (Vec<u8> = "image/png"), (Vec<u8> = "image/jpeg")
+            (inline(FileBytes) = "application/pdf"), (inline(FileBytes) = "image/png"), (inline(FileBytes) = "image/jpeg")
         )),
         crate::api::extract::Problems
     ),
@@ -97,6 +101,7 @@ pub fn file_response((file, content): (AttachmentView, Vec<u8>)) -> axum::respon
 
 #[utoipa::path(
     delete,
+    operation_id = "delete_attachment",
     path = "/credit-notes/{id}/attachments/{attachment_id}",
     tag = "credit notes",
     params(
@@ -118,6 +123,7 @@ pub async fn remove(
 
 #[utoipa::path(
     get,
+    operation_id = "list_tasks",
     path = "/credit-notes/{id}/tasks",
     tag = "credit notes",
     params(("id" = i64, Path, description = "The credit note", example = 1)),
@@ -148,6 +154,7 @@ pub struct TaskRequest {
 
 #[utoipa::path(
     post,
+    operation_id = "create_task",
     path = "/credit-notes/{id}/tasks",
     tag = "credit notes",
     params(("id" = i64, Path, description = "The credit note", example = 1)),
@@ -187,6 +194,7 @@ pub struct TaskChange {
 
 #[utoipa::path(
     patch,
+    operation_id = "update_task",
     path = "/credit-notes/{id}/tasks/{task_id}",
     tag = "credit notes",
     params(

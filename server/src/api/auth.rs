@@ -23,6 +23,7 @@ pub struct TokenResponse {
 
 #[utoipa::path(
     post,
+    operation_id = "create_token",
     path = "/auth/token",
     tag = "auth",
     request_body = TokenRequest,
@@ -61,6 +62,7 @@ pub struct UserRequest {
 
 #[utoipa::path(
     post,
+    operation_id = "create_user",
     path = "/users",
     tag = "users",
     request_body = UserRequest,
@@ -89,6 +91,7 @@ pub async fn create_user(
 
 #[utoipa::path(
     delete,
+    operation_id = "revoke_token",
     path = "/auth/token",
     tag = "auth",
     responses((status = 204, description = "Revoked"), crate::api::extract::Problems),

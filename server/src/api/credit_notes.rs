@@ -5,6 +5,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use serde::Deserialize;
 
+use super::extract::FileBytes;
 use super::input::{Fields, LineRequest};
 use super::pagination::{List, page};
 use super::resources::CreditNoteResource;
@@ -48,6 +49,7 @@ pub struct CreditNoteRequest {
 
 #[utoipa::path(
     post,
+    operation_id = "create_credit_note",
     path = "/credit-notes",
     tag = "credit notes",
     request_body = CreditNoteRequest,
@@ -102,6 +104,7 @@ pub async fn create(
 
 #[utoipa::path(
     get,
+    operation_id = "list_credit_notes",
     path = "/credit-notes",
     tag = "credit notes",
     params(crate::api::pagination::PageParams, crate::api::pagination::CreditNoteListParams),
@@ -158,6 +161,7 @@ pub async fn list(
 
 #[utoipa::path(
     get,
+    operation_id = "read_credit_note",
     path = "/credit-notes/{id}",
     tag = "credit notes",
     params(("id" = i64, Path, description = "The id", example = 1)),
@@ -176,6 +180,7 @@ pub async fn read(
 
 #[utoipa::path(
     post,
+    operation_id = "submit_credit_note",
     path = "/credit-notes/{id}/submit",
     tag = "credit notes",
     params(("id" = i64, Path, description = "The id", example = 1)),
@@ -201,6 +206,7 @@ pub struct RejectRequest {
 
 #[utoipa::path(
     post,
+    operation_id = "reject_credit_note",
     path = "/credit-notes/{id}/reject",
     tag = "credit notes",
     params(("id" = i64, Path, description = "The id", example = 1)),
@@ -227,6 +233,7 @@ pub async fn reject(
 
 #[utoipa::path(
     post,
+    operation_id = "finalize_credit_note",
     path = "/credit-notes/{id}/finalize",
     tag = "credit notes",
     params(("id" = i64, Path, description = "The id", example = 1)),
@@ -254,6 +261,7 @@ pub struct CommentRequest {
 
 #[utoipa::path(
     post,
+    operation_id = "create_credit_note_comment",
     path = "/credit-notes/{id}/comments",
     tag = "credit notes",
     params(("id" = i64, Path, description = "The id", example = 1)),
@@ -303,6 +311,7 @@ pub struct CreditNotePatch {
 
 #[utoipa::path(
     patch,
+    operation_id = "update_credit_note",
     path = "/credit-notes/{id}",
     tag = "credit notes",
     params(("id" = i64, Path, description = "The id", example = 1)),
@@ -381,6 +390,7 @@ pub struct RefundRequest {
 
 #[utoipa::path(
     post,
+    operation_id = "refund_credit_note",
     path = "/credit-notes/{id}/refunds",
     tag = "credit notes",
     params(("id" = i64, Path, description = "The id", example = 1)),
@@ -414,6 +424,7 @@ pub async fn refund(
 
 #[utoipa::path(
     post,
+    operation_id = "cancel_credit_note",
     path = "/credit-notes/{id}/cancel",
     tag = "credit notes",
     params(("id" = i64, Path, description = "The id", example = 1)),
@@ -443,6 +454,7 @@ pub struct VoidRequest {
 /// cannot be cancelled (409 `credit_note_refunded` / `credit_note_allocated`); it is voided.
 #[utoipa::path(
     post,
+    operation_id = "void_credit_note",
     path = "/credit-notes/{id}/void",
     tag = "credit notes",
     params(("id" = i64, Path, description = "The id", example = 1)),
@@ -466,6 +478,7 @@ pub async fn void(
 
 #[utoipa::path(
     delete,
+    operation_id = "delete_credit_note",
     path = "/credit-notes/{id}",
     tag = "credit notes",
     params(("id" = i64, Path, description = "The id", example = 1)),
@@ -483,6 +496,7 @@ pub async fn remove(
 
 #[utoipa::path(
     get,
+    operation_id = "read_credit_note_timeline",
     path = "/credit-notes/{id}/timeline",
     tag = "credit notes",
     params(("id" = i64, Path, description = "The id", example = 1), crate::api::pagination::PageParams),
@@ -507,11 +521,12 @@ pub async fn timeline(
 
 #[utoipa::path(
     get,
+    operation_id = "download_credit_note_pdf",
     path = "/credit-notes/{id}/pdf",
     tag = "credit notes",
     params(("id" = i64, Path, description = "The id", example = 1)),
     responses(
-        (status = 200, description = "The credit note as a PDF", content_type = "application/pdf", body = Vec<u8>),
+        (status = 200, description = "The credit note as a PDF", content_type = "application/pdf", body = inline(FileBytes)),
         (status = 404, description = "Unknown id, or not the caller's", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json")
     ),
     security(("bearer" = []))

@@ -30,6 +30,7 @@ pub struct CustomerRequest {
 
 #[utoipa::path(
     post,
+    operation_id = "create_customer",
     path = "/customers",
     tag = "customers",
     request_body = CustomerRequest,
@@ -66,6 +67,7 @@ pub async fn create(
 
 #[utoipa::path(
     get,
+    operation_id = "list_customers",
     path = "/customers",
     tag = "customers",
     params(crate::api::pagination::PageParams),
@@ -86,6 +88,7 @@ pub async fn list(
 
 #[utoipa::path(
     get,
+    operation_id = "read_customer",
     path = "/customers/{id}",
     tag = "customers",
     params(("id" = i64, Path, description = "The id", example = 1)),
@@ -102,6 +105,7 @@ pub async fn read(
 
 #[utoipa::path(
     get,
+    operation_id = "list_customer_credit_notes",
     path = "/customers/{id}/credit-notes",
     tag = "customers",
     params(("id" = i64, Path, description = "The id", example = 1), crate::api::pagination::PageParams),
@@ -142,6 +146,7 @@ pub struct PortalSwitch {
 /// sign in, and their open sessions and API tokens stop at once.
 #[utoipa::path(
     put,
+    operation_id = "set_customer_portal",
     path = "/customers/{id}/portal",
     tag = "customers",
     params(("id" = i64, Path, description = "The id", example = 1)),

@@ -5,16 +5,18 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
+use super::extract::{FileBytes, FileUpload};
 use super::{ApiError, ApiJson, ApiPath, ApiUser};
 use crate::services::{ServiceError, Services};
 
 #[utoipa::path(
     get,
+    operation_id = "download_invoice_pdf",
     path = "/invoices/{id}/pdf",
     tag = "invoices",
     params(("id" = i64, Path, description = "The id", example = 1)),
     responses(
-        (status = 200, description = "The invoice as a PDF", content_type = "application/pdf", body = Vec<u8>),
+        (status = 200, description = "The invoice as a PDF", content_type = "application/pdf", body = inline(FileBytes)),
         crate::api::extract::Problems
     ),
     security(("bearer" = []))
@@ -31,6 +33,7 @@ pub async fn invoice_pdf(
 
 #[utoipa::path(
     get,
+    operation_id = "read_seller",
     path = "/settings/seller",
     tag = "settings",
     responses((status = 200, body = SellerProfile), crate::api::extract::Problems),
@@ -46,6 +49,7 @@ pub async fn seller(
 
 #[utoipa::path(
     put,
+    operation_id = "replace_seller",
     path = "/settings/seller",
     tag = "settings",
     request_body = SellerProfile,
@@ -63,11 +67,12 @@ pub async fn set_seller(
 
 #[utoipa::path(
     get,
+    operation_id = "download_logo",
     path = "/settings/seller/logo",
     tag = "settings",
     responses(
         (status = 200, description = "The logo as uploaded", content(
-            (Vec<u8> = "image/png"), (Vec<u8> = "image/jpeg")
+            (inline(FileBytes) = "image/png"), (inline(FileBytes) = "image/jpeg")
         )),
         crate::api::extract::Problems
     ),
@@ -98,9 +103,10 @@ pub fn logo_response(logo: crate::storage::Logo) -> axum::response::Response {
 
 #[utoipa::path(
     put,
+    operation_id = "upload_logo",
     path = "/settings/seller/logo",
     tag = "settings",
-    request_body(content_type = "multipart/form-data", description = "The field `file`: a PNG or JPEG of at most 1 MiB and 4000 pixels a side, recognised by its content"),
+    request_body(content = FileUpload, content_type = "multipart/form-data", description = "The field `file`: a PNG or JPEG of at most 1 MiB and 4000 pixels a side, recognised by its content"),
     responses(
         (status = 200, body = SellerProfile),
         (status = 413, description = "Larger than 1 MiB", body = crate::api::extract::ProblemDetails, content_type = "application/problem+json"),
@@ -122,6 +128,7 @@ pub async fn set_logo(
 
 #[utoipa::path(
     delete,
+    operation_id = "delete_logo",
     path = "/settings/seller/logo",
     tag = "settings",
     responses((status = 200, body = SellerProfile), crate::api::extract::Problems),
@@ -153,6 +160,7 @@ fn kind(name: &str) -> Result<DocumentKind, ApiError> {
 
 #[utoipa::path(
     get,
+    operation_id = "read_template",
     path = "/settings/templates/{kind}",
     tag = "settings",
     params(("kind" = String, Path, description = "`credit_note` or `invoice`", example = "credit_note")),
@@ -171,6 +179,7 @@ pub async fn template(
 
 #[utoipa::path(
     put,
+    operation_id = "replace_template",
     path = "/settings/templates/{kind}",
     tag = "settings",
     params(("kind" = String, Path, description = "`credit_note` or `invoice`", example = "credit_note")),
@@ -199,6 +208,7 @@ pub async fn save_template(
 
 #[utoipa::path(
     delete,
+    operation_id = "reset_template",
     path = "/settings/templates/{kind}",
     tag = "settings",
     params(("kind" = String, Path, description = "`credit_note` or `invoice`", example = "credit_note")),
@@ -234,6 +244,7 @@ pub struct SendBody {
 
 #[utoipa::path(
     post,
+    operation_id = "send_credit_note",
     path = "/credit-notes/{id}/send",
     tag = "credit notes",
     params(("id" = i64, Path, description = "The id", example = 1)),

@@ -282,6 +282,24 @@ pub struct FieldError {
     pub message: String,
 }
 
+// A file sent or answered as it is, for the OpenAPI document: `type: string, format: binary`,
+// which client generators turn into a file or bytes (`Vec<u8>` would read as an array of
+// integers). Not a doc comment: that would be printed with every file.
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+#[allow(dead_code)]
+pub struct FileBytes(Vec<u8>);
+
+// The multipart uploads, for the OpenAPI document.
+/// A form with the file in the field `file`.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct FileUpload {
+    /// The file's bytes; its type is recognised by its content, not its name.
+    #[schema(value_type = String, format = Binary)]
+    pub file: Vec<u8>,
+}
+
 /// The errors every authenticated endpoint may answer, for the OpenAPI document.
 #[derive(utoipa::IntoResponses)]
 #[allow(dead_code)]

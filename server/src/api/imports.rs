@@ -3,18 +3,20 @@
 use app::model::ImportKind;
 use axum::extract::State;
 
+use super::extract::FileBytes;
 use super::{ApiError, ApiQuery, ApiUser, input::Fields};
 use crate::services::{ImportReport, Services};
 
 #[utoipa::path(
     post,
+    operation_id = "import_documents",
     path = "/imports",
     tag = "invoices",
     params(
         ("kind" = Option<String>, Query, description = "What the file holds: `invoices` (the default) or `credit_notes`"),
         ("dry_run" = Option<bool>, Query, description = "`true`: check everything and answer what the import would do, writing nothing"),
     ),
-    request_body(content = String, content_type = "text/csv", description = "UTF-8 CSV (commas, or semicolons throughout) with a header row and one row per document line; the rows of one document share its number and agree on its other columns. At most 5 MiB.\n\nInvoices: `number`, `customer` (the customer's exact name), `currency`, `issue_date`, `due_date` (may be blank), `description`, `quantity`, `unit_price`, `discount_percent` (may be blank), `tax_rate`, `ship_date` (may be blank or left out).\n\nCredit notes: `number` (the note's number where it comes from, kept as its `external_reference`; or its own `CN-` number), `customer`, `currency`, `date`, `invoice` (the credited invoice's number; may be blank), `reason_category` (`return`, `invoicing_error`, `goodwill`, `other`; may be blank), `reason` (may be blank), `description`, `quantity`, `unit_price`, `discount_percent` (may be blank), `tax_rate`, `ship_date` (may be blank or left out)."),
+    request_body(content = inline(FileBytes), content_type = "text/csv", description = "UTF-8 CSV (commas, or semicolons throughout) with a header row and one row per document line; the rows of one document share its number and agree on its other columns. At most 5 MiB.\n\nInvoices: `number`, `customer` (the customer's exact name), `currency`, `issue_date`, `due_date` (may be blank), `description`, `quantity`, `unit_price`, `discount_percent` (may be blank), `tax_rate`, `ship_date` (may be blank or left out).\n\nCredit notes: `number` (the note's number where it comes from, kept as its `external_reference`; or its own `CN-` number), `customer`, `currency`, `date`, `invoice` (the credited invoice's number; may be blank), `reason_category` (`return`, `invoicing_error`, `goodwill`, `other`; may be blank), `reason` (may be blank), `description`, `quantity`, `unit_price`, `discount_percent` (may be blank), `tax_rate`, `ship_date` (may be blank or left out)."),
     responses(
         (status = 200, description = "Imported (or, with `dry_run`, what would be). Each invoice created, updated (lines or due date changed; outstanding = new total − payments − credits) or unchanged. Each credit note created as a draft (approved and finalized like any other), updated (while draft or pending approval) or unchanged", body = ImportReport),
         crate::api::extract::Problems,

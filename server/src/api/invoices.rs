@@ -36,6 +36,7 @@ pub struct InvoiceRequest {
 
 #[utoipa::path(
     post,
+    operation_id = "create_invoice",
     path = "/invoices",
     tag = "invoices",
     request_body = InvoiceRequest,
@@ -96,6 +97,7 @@ pub async fn create(
 
 #[utoipa::path(
     get,
+    operation_id = "list_invoices",
     path = "/invoices",
     tag = "invoices",
     params(crate::api::pagination::PageParams, crate::api::pagination::InvoiceListParams),
@@ -140,6 +142,7 @@ pub async fn list(
 
 #[utoipa::path(
     get,
+    operation_id = "read_invoice",
     path = "/invoices/{id}",
     tag = "invoices",
     params(("id" = i64, Path, description = "The id", example = 1)),
@@ -156,6 +159,7 @@ pub async fn read(
 
 #[utoipa::path(
     get,
+    operation_id = "read_invoice_timeline",
     path = "/invoices/{id}/timeline",
     tag = "invoices",
     params(("id" = i64, Path, description = "The id", example = 1), crate::api::pagination::PageParams),
@@ -177,6 +181,7 @@ pub async fn timeline(
 
 #[utoipa::path(
     get,
+    operation_id = "list_linkable_credit_notes",
     path = "/invoices/{id}/linkable-credit-notes",
     tag = "invoices",
     params(("id" = i64, Path, description = "The id", example = 1), crate::api::pagination::PageParams),
@@ -220,6 +225,7 @@ pub struct AllocationItem {
 
 #[utoipa::path(
     post,
+    operation_id = "link_credit_note",
     path = "/invoices/{id}/allocations",
     tag = "allocations",
     params(("id" = i64, Path, description = "The id", example = 1)),
@@ -267,6 +273,7 @@ pub async fn link(
 
 #[utoipa::path(
     delete,
+    operation_id = "unlink_credit_note",
     path = "/invoices/{id}/allocations/{allocation_id}",
     tag = "allocations",
     params(("id" = i64, Path, description = "The id", example = 1), ("allocation_id" = i64, Path, description = "The allocation", example = 1)),
@@ -299,6 +306,7 @@ pub struct InvoicePatch {
 
 #[utoipa::path(
     patch,
+    operation_id = "update_invoice",
     path = "/invoices/{id}",
     tag = "invoices",
     params(("id" = i64, Path, description = "The id", example = 1)),
@@ -357,6 +365,7 @@ pub struct PaymentRequest {
 
 #[utoipa::path(
     post,
+    operation_id = "record_invoice_payment",
     path = "/invoices/{id}/payments",
     tag = "invoices",
     params(("id" = i64, Path, description = "The id", example = 1)),
@@ -400,6 +409,7 @@ pub async fn pay(
 
 #[utoipa::path(
     post,
+    operation_id = "issue_invoice",
     path = "/invoices/{id}/issue",
     tag = "invoices",
     params(("id" = i64, Path, description = "The id", example = 1)),
@@ -419,6 +429,7 @@ pub async fn issue(
 
 #[utoipa::path(
     post,
+    operation_id = "mark_invoice_paid",
     path = "/invoices/{id}/mark-paid",
     tag = "invoices",
     params(("id" = i64, Path, description = "The id", example = 1)),
@@ -435,6 +446,7 @@ pub async fn mark_paid(
 
 #[utoipa::path(
     post,
+    operation_id = "mark_invoice_pending",
     path = "/invoices/{id}/mark-pending",
     tag = "invoices",
     params(("id" = i64, Path, description = "The id", example = 1)),
@@ -451,6 +463,7 @@ pub async fn mark_pending(
 
 #[utoipa::path(
     post,
+    operation_id = "cancel_invoice",
     path = "/invoices/{id}/cancel",
     tag = "invoices",
     params(("id" = i64, Path, description = "The id", example = 1)),
@@ -467,6 +480,7 @@ pub async fn cancel(
 
 #[utoipa::path(
     delete,
+    operation_id = "delete_invoice",
     path = "/invoices/{id}",
     tag = "invoices",
     params(("id" = i64, Path, description = "The id", example = 1)),
@@ -506,6 +520,7 @@ pub struct CreditLineRequest {
 
 #[utoipa::path(
     post,
+    operation_id = "credit_invoice",
     path = "/invoices/{id}/credit-notes",
     tag = "credit notes",
     params(("id" = i64, Path, description = "The invoice to credit")),

@@ -27,6 +27,7 @@ pub struct JournalParams {
 
 #[utoipa::path(
     get,
+    operation_id = "list_journal_entries",
     path = "/journal",
     tag = "journal",
     params(JournalParams, crate::api::pagination::PageParams),
@@ -66,6 +67,7 @@ pub struct FecParams {
 
 #[utoipa::path(
     get,
+    operation_id = "export_fec",
     path = "/exports/fec",
     tag = "journal",
     params(FecParams),
@@ -123,6 +125,7 @@ pub async fn fec_download(
 
 #[utoipa::path(
     get,
+    operation_id = "read_accounts",
     path = "/settings/accounts",
     tag = "settings",
     responses((status = 200, body = ChartOfAccounts), crate::api::extract::Problems),
@@ -138,6 +141,7 @@ pub async fn accounts(
 
 #[utoipa::path(
     put,
+    operation_id = "replace_accounts",
     path = "/settings/accounts",
     tag = "settings",
     request_body = ChartOfAccounts,

@@ -10,6 +10,7 @@ use crate::services::{QueuedMessage, Services};
 
 #[utoipa::path(
     post,
+    operation_id = "send_invoice_reminder",
     path = "/invoices/{id}/reminders",
     tag = "invoices",
     params(("id" = i64, Path, description = "The id", example = 1)),
@@ -43,6 +44,7 @@ pub struct ReminderSchedule {
 
 #[utoipa::path(
     put,
+    operation_id = "set_reminder_schedule",
     path = "/customers/{id}/reminders",
     tag = "customers",
     params(("id" = i64, Path, description = "The id", example = 1)),

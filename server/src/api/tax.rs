@@ -39,6 +39,7 @@ fn body(table: TaxTable) -> TaxTableBody {
 
 #[utoipa::path(
     get,
+    operation_id = "read_tax_rules",
     path = "/tax-rules",
     tag = "settings",
     responses((status = 200, body = TaxTableBody)),
@@ -54,6 +55,7 @@ pub async fn read(
 
 #[utoipa::path(
     put,
+    operation_id = "replace_tax_rules",
     path = "/tax-rules",
     tag = "settings",
     request_body = TaxTableBody,

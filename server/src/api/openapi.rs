@@ -54,7 +54,8 @@ impl Modify for BearerAuth {
 /// Adds to every operation the problems any request of its kind can meet, so the document
 /// names every status the server really sends: 401 and 403 wherever a token is needed; 400
 /// (malformed JSON or query), 413 (body too large), 415 (not JSON) and 422 (invalid values)
-/// wherever a body or a query string is read; 429 on sign-in (the throttle).
+/// wherever a body or a query string is read; 429 on sign-in (the throttle) and on sending
+/// e-mail (the daily quota).
 struct EveryProblem;
 
 impl Modify for EveryProblem {
@@ -107,6 +108,13 @@ impl Modify for EveryProblem {
                 }
                 if path == "/auth/token" {
                     add("429", "Too many failed sign-ins: wait and try again");
+                }
+                // E-mail counts against the sender's daily quota.
+                if path == "/credit-notes/{id}/send" || path == "/invoices/{id}/reminders" {
+                    add(
+                        "429",
+                        "The daily e-mail quota is used up: send again tomorrow",
+                    );
                 }
             }
         }

@@ -33,17 +33,35 @@ fn line(description: &str, quantity: i64, unit_price: &str, tax_rate: &str) -> L
 /// The password of every demo user.
 pub const DEMO_PASSWORD: &str = "creditdesk-demo";
 
-/// Loads the demo set once; a second run leaves the database as it is.
-pub async fn load(services: &Services) -> Result<String, ServiceError> {
-    if !services
-        .storage()
-        .read()
-        .await?
-        .list_invoices()
-        .await?
-        .is_empty()
+/// The demo's administrator: the mark that the demo wrote a database's data.
+const DEMO_ADMIN: &str = "admin@creditdesk.example";
+
+/// What `demo` did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DemoOutcome {
+    /// Loaded into an empty database; what to sign in with.
+    Loaded(String),
+    /// The demo data are there from an earlier run: nothing was added.
+    AlreadyLoaded,
+    /// The database holds data the demo did not write: nothing was added.
+    ForeignData,
+}
+
+/// Loads the demo set into an empty database. A database the demo filled before is left as it
+/// is, and one that holds anyone else's customers is never touched.
+pub async fn load(services: &Services) -> Result<DemoOutcome, ServiceError> {
     {
-        return Ok("The database already holds invoices; demo data not loaded again.".to_string());
+        let mut tx = services.storage().read().await?;
+        let first_customer = tx
+            .find_customers(crate::storage::Page { after: 0, limit: 1 })
+            .await?;
+        if !first_customer.is_empty() {
+            return Ok(if tx.user_by_email(DEMO_ADMIN).await?.is_some() {
+                DemoOutcome::AlreadyLoaded
+            } else {
+                DemoOutcome::ForeignData
+            });
+        }
     }
     let eur = currency("EUR");
     let usd = currency("USD");
@@ -308,8 +326,8 @@ pub async fn load(services: &Services) -> Result<String, ServiceError> {
         logins.push_str(&format!("\n  {:<16} {email}", role.as_str()));
     }
 
-    Ok(format!(
+    Ok(DemoOutcome::Loaded(format!(
         "Demo data loaded: 3 customers, 4 invoices, 6 credit notes (5 available, 1 draft).\n\
          Sign in at /login with the password `{DEMO_PASSWORD}` as:{logins}"
-    ))
+    )))
 }

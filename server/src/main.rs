@@ -278,22 +278,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             println!("The {} database is up to date.", storage.backend());
             Ok(())
         }
-        Command::Demo { scale } => {
-            let summary = demo::load(&services)
-                .await
-                .map_err(|error| format!("cannot load the demo data: {error}"))?;
-            println!("{summary}");
-            if let Some(credit_notes) = scale {
-                let plan = storage::scale::ScalePlan::new(credit_notes)?;
-                let started = std::time::Instant::now();
-                let seeded = services
-                    .seed_scale(&plan)
-                    .await
-                    .map_err(|error| format!("cannot add the scale data: {error}"))?;
-                println!("{seeded} in {:.1} s", started.elapsed().as_secs_f64());
-            }
-            Ok(())
-        }
+        Command::Demo { scale } => load_demo(&services, scale).await,
         Command::Purge => services
             .purge_expired()
             .await
@@ -440,6 +425,39 @@ async fn run(cli: Cli) -> Result<(), String> {
     };
     storage.close().await;
     outcome
+}
+
+/// `creditdesk demo [--scale N]`: the demo data into an empty database, then the scale data
+/// when asked. A database the demo filled before gets nothing more (so each start of
+/// `scripts/run-demo.sh` adds nothing); one holding anyone else's data is refused.
+async fn load_demo(services: &Services, scale: Option<i64>) -> Result<(), String> {
+    let outcome = demo::load(services)
+        .await
+        .map_err(|error| format!("cannot load the demo data: {error}"))?;
+    match outcome {
+        demo::DemoOutcome::Loaded(summary) => println!("{summary}"),
+        demo::DemoOutcome::AlreadyLoaded => {
+            println!("The demo data are already loaded; nothing was added.");
+            return Ok(());
+        }
+        demo::DemoOutcome::ForeignData => {
+            return Err(
+                "the database holds data the demo did not write; demo data go into an \
+                 empty database only"
+                    .to_string(),
+            );
+        }
+    }
+    if let Some(credit_notes) = scale {
+        let plan = storage::scale::ScalePlan::new(credit_notes)?;
+        let started = std::time::Instant::now();
+        let seeded = services
+            .seed_scale(&plan)
+            .await
+            .map_err(|error| format!("cannot add the scale data: {error}"))?;
+        println!("{seeded} in {:.1} s", started.elapsed().as_secs_f64());
+    }
+    Ok(())
 }
 
 async fn serve(

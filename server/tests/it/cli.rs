@@ -134,7 +134,18 @@ fn demo_loads_once_and_user_create_checks_its_input() {
     assert!(stdout.contains("admin@creditdesk.example"), "{stdout}");
     let (ok, stdout, _) = run(&["demo"], None);
     assert!(ok);
-    assert!(stdout.contains("not loaded again"), "{stdout}");
+    assert!(
+        stdout.contains("already loaded; nothing was added"),
+        "{stdout}"
+    );
+    // The scale data come with the demo, once: a later run adds none.
+    let (ok, stdout, _) = run(&["demo", "--scale", "100"], None);
+    assert!(ok, "{stdout}");
+    assert_eq!(
+        stdout.trim(),
+        "The demo data are already loaded; nothing was added.",
+        "no scale data after the demo declined"
+    );
 
     let create = |email: &str, role: &str, password: &str| {
         run(
@@ -313,11 +324,29 @@ fn session_cookie_when_serving(addr: &str, extra: &[&str]) -> String {
             .send()
             .await
             .unwrap();
-        response
+        // The session cookie; the device cookie beside it follows the same rule.
+        let cookies: Vec<String> = response
             .headers()
-            .get("set-cookie")
+            .get_all("set-cookie")
+            .iter()
             .map(|value| value.to_str().unwrap().to_string())
-            .unwrap_or_default()
+            .collect();
+        let session = cookies
+            .iter()
+            .find(|cookie| cookie.starts_with("creditdesk_session="))
+            .cloned()
+            .unwrap_or_default();
+        if let Some(device) = cookies
+            .iter()
+            .find(|cookie| cookie.starts_with("creditdesk_device="))
+        {
+            assert_eq!(
+                device.contains("Secure"),
+                session.contains("Secure"),
+                "{device} beside {session}"
+            );
+        }
+        session
     });
     let _ = child.kill();
     let _ = child.wait();
@@ -344,6 +373,46 @@ fn session_cookies_are_secure_unless_the_site_is_on_loopback() {
     let loopback = session_cookie_when_serving(&format!("127.0.0.1:{}", free_port()), &[]);
     assert!(loopback.starts_with("creditdesk_session="), "{loopback}");
     assert!(!loopback.contains("Secure"), "{loopback}");
+}
+
+/// `demo` never writes into a database that holds someone else's data.
+#[test]
+fn demo_refuses_a_database_it_did_not_fill() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("books.db").display());
+    let (ok, _, stderr) = run_with(
+        &url,
+        &[
+            "user",
+            "create",
+            "--email",
+            "owner@firm.example",
+            "--role",
+            "administrator",
+            "--password-stdin",
+        ],
+        Some("a long enough password"),
+    );
+    assert!(ok, "{stderr}");
+    // A customer of the firm's own, written as any client would.
+    let (ok, stdout, stderr) = run_with(&url, &["migrate"], None);
+    assert!(ok, "{stdout}{stderr}");
+    let db_path = dir.path().join("books.db");
+    let connection = format!("sqlite:{}", db_path.display());
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        use sqlx::Connection;
+        let mut db = sqlx::SqliteConnection::connect(&connection).await.unwrap();
+        sqlx::query("INSERT INTO customers (name, currency, tax_region, created_at) VALUES ('Firm client', 'EUR', 'FR', '2026-01-01T00:00:00Z')")
+            .execute(&mut db)
+            .await
+            .unwrap();
+    });
+    let (ok, stdout, stderr) = run_with(&url, &["demo", "--scale", "100"], None);
+    assert!(!ok, "{stdout}");
+    assert!(
+        stderr.contains("holds data the demo did not write"),
+        "{stderr}"
+    );
 }
 
 #[tokio::test]

@@ -8,12 +8,7 @@
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
-BINARY="${BINARY:-}"
-if [ -z "$BINARY" ]; then
-  BINARY="target/release/creditdesk"
-  [ -x "$BINARY" ] || BINARY="target/debug/creditdesk"
-fi
-[ -x "$BINARY" ] || { echo "no server binary: build it first (cargo build -p server)"; exit 1; }
+BINARY="$(server_binary)"
 
 ensure_openapi_tools
 

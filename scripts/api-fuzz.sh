@@ -12,12 +12,7 @@ cd "$ROOT"
 
 EXAMPLES="${EXAMPLES:-10}"
 SEED="${SEED:-20261129}"
-BINARY="${BINARY:-}"
-if [ -z "$BINARY" ]; then
-  BINARY="target/release/creditdesk"
-  [ -x "$BINARY" ] || BINARY="target/debug/creditdesk"
-fi
-[ -x "$BINARY" ] || { echo "no server binary: build it first (cargo build -p server)"; exit 1; }
+BINARY="$(server_binary)"
 
 ensure_schemathesis
 ensure_postgres

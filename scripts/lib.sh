@@ -183,6 +183,18 @@ PY
   fi
 }
 
+# The server binary the API checks run: $BINARY when set, else the release build, else the
+# debug one; fails when there is none.
+server_binary() {
+  local binary="${BINARY:-}"
+  if [ -z "$binary" ]; then
+    binary="target/release/creditdesk"
+    [ -x "$binary" ] || binary="target/debug/creditdesk"
+  fi
+  [ -x "$binary" ] || { echo "no server binary: build it first (cargo build -p server)" >&2; return 1; }
+  printf '%s\n' "$binary"
+}
+
 # A free TCP port on loopback.
 free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'

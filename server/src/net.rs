@@ -53,7 +53,8 @@ fn canonical(ip: IpAddr) -> IpAddr {
 
 /// The client's address: the peer itself, unless the peer is a trusted proxy; then the
 /// rightmost `X-Forwarded-For` hop that is not a trusted proxy (hops to its left were written
-/// by the client and prove nothing). A header that does not parse leaves the proxy's address.
+/// by the client and prove nothing). Hops that are no address are skipped; a header without
+/// any leaves the proxy's address.
 pub fn client_address(peer: IpAddr, headers: &HeaderMap, trusted: &TrustedProxies) -> IpAddr {
     let peer = canonical(peer);
     if !trusted.contains(peer) {
@@ -68,8 +69,10 @@ pub fn client_address(peer: IpAddr, headers: &HeaderMap, trusted: &TrustedProxie
     }
     let mut client = peer;
     for hop in hops.iter().rev() {
+        // A value that is no address (a proxy's `unknown`, an empty entry) is skipped: stopping
+        // there would put every client behind that proxy under the proxy's one address.
         let Some(ip) = parse_hop(hop) else {
-            return client;
+            continue;
         };
         client = canonical(ip);
         if !trusted.contains(client) {
@@ -182,6 +185,15 @@ mod tests {
         assert_eq!(
             client_address(ip("10.1.2.3"), &forwarded(&["not an address"]), &trusted),
             ip("10.1.2.3")
+        );
+        // A malformed hop between the proxies and the client is passed over, not a stop.
+        assert_eq!(
+            client_address(
+                ip("10.1.2.3"),
+                &forwarded(&["203.0.113.9, unknown", " , 10.9.9.9"]),
+                &trusted
+            ),
+            ip("203.0.113.9")
         );
         // A mapped IPv4 peer counts as its IPv4 address.
         assert_eq!(

@@ -579,7 +579,7 @@ pub fn credit_released(
 }
 
 /// The account history carried over from before the books opens against (PCG 890).
-pub fn opening_account() -> Account {
+fn opening_account() -> Account {
     Account::new("890000", "Bilan d'ouverture")
 }
 

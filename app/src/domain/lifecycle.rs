@@ -288,10 +288,6 @@ impl Settled {
         linked: false,
         refunded: false,
     };
-    pub const LINKED: Settled = Settled {
-        linked: true,
-        refunded: false,
-    };
 }
 
 /// Whether `role` may take `action` on a note of `status` now: the same checks the server
@@ -398,6 +394,12 @@ pub fn check_credit_note_action(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A note linked to an invoice, nothing refunded.
+    const LINKED: Settled = Settled {
+        linked: true,
+        refunded: false,
+    };
 
     fn code(result: Result<(), Violation>) -> Option<&'static str> {
         result.err().map(|v| v.code.as_str())
@@ -534,7 +536,7 @@ mod tests {
             assert_eq!(
                 code(check_credit_note_action(
                     status,
-                    Settled::LINKED,
+                    LINKED,
                     CreditNoteAction::Comment
                 )),
                 None
@@ -561,7 +563,7 @@ mod tests {
             assert_eq!(
                 code(check_credit_note_action(
                     CreditNoteStatus::Used,
-                    Settled::LINKED,
+                    LINKED,
                     action
                 )),
                 Some("credit_note_allocated")

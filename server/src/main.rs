@@ -8,6 +8,7 @@ use tracing_subscriber::EnvFilter;
 
 use app::domain::Role;
 use server::net::TrustedProxies;
+use server::pdf::{RenderLimits, RenderWorkers};
 use server::services::{Caller, MailPolicy, NewUserInput, Services};
 use server::{demo, housekeeping, storage, web};
 
@@ -76,9 +77,31 @@ struct Cli {
     /// against sample documents at start-up: a broken one stops the server with Typst's error.
     #[arg(long, env = "CREDITDESK_TEMPLATES", value_name = "DIR", global = true)]
     templates: Option<std::path::PathBuf>,
+    /// Seconds one PDF may take to render; a template that runs longer fails that document
+    /// (and is refused when saved).
+    #[arg(
+        long,
+        env = "CREDITDESK_RENDER_SECONDS",
+        value_name = "SECONDS",
+        default_value_t = RenderLimits::default().time.as_secs(),
+        value_parser = clap::value_parser!(u64).range(1..=600),
+        global = true
+    )]
+    render_seconds: u64,
+    /// MiB of memory (address space) a PDF render may use.
+    #[arg(
+        long,
+        env = "CREDITDESK_RENDER_MEMORY_MIB",
+        value_name = "MIB",
+        default_value_t = RenderLimits::default().memory_mib,
+        value_parser = clap::value_parser!(u64).range(256..=65536),
+        global = true
+    )]
+    render_memory_mib: u64,
     /// The SMTP server e-mail leaves through, e.g. `smtp://user:password@mail.example:587?tls=required`
-    /// or `smtps://mail.example`. Without it, messages wait in the outbox until a server that
-    /// has one sends them.
+    /// or `smtps://mail.example`. Credentials need TLS (`smtps://` or `?tls=required`) unless
+    /// the server is on this machine. Without it, messages wait in the outbox until a server
+    /// that has one sends them.
     #[arg(
         long,
         env = "SMTP_URL",
@@ -154,6 +177,13 @@ enum Command {
         #[arg(long, default_value_t = 50)]
         limit: i64,
     },
+    /// A PDF render worker, started by the server itself: reads documents on standard input
+    /// and writes PDFs on standard output.
+    #[command(name = "render-worker", hide = true)]
+    RenderWorker {
+        #[arg(long)]
+        memory_mib: u64,
+    },
     /// Manage users.
     User {
         #[command(subcommand)]
@@ -227,6 +257,15 @@ fn parse_role(name: &str) -> Result<Role, String> {
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(Command::RenderWorker { memory_mib }) = cli.command {
+        return match server::pdf::worker::serve(memory_mib) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("creditdesk render-worker: {error}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     // The scale data goes in with statements of several seconds on purpose: sqlx's warning
     // about slow statements would print each one's whole SQL.
     let default_filter = match cli.command {
@@ -251,7 +290,20 @@ async fn run(cli: Cli) -> Result<(), String> {
     let storage = storage::connect(&cli.database_url)
         .await
         .map_err(|error| format!("cannot open the database: {error}"))?;
-    let printer = server::pdf::Printer::new(cli.templates.as_deref())
+    let program = std::env::current_exe()
+        .map_err(|error| format!("cannot find this program to start PDF workers: {error}"))?;
+    let limits = RenderLimits {
+        time: std::time::Duration::from_secs(cli.render_seconds),
+        memory_mib: cli.render_memory_mib,
+    };
+    let printer = server::pdf::Printer::new(
+        cli.templates.as_deref(),
+        RenderWorkers::new(program, limits),
+    )
+    .map_err(|error| format!("cannot use the PDF templates: {error}"))?;
+    printer
+        .check_directory()
+        .await
         .map_err(|error| format!("cannot use the PDF templates: {error}"))?;
     let services = Services::new(storage.clone())
         .with_printer(printer)
@@ -403,6 +455,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                     }
                 }),
         },
+        Command::RenderWorker { .. } => Err("render-worker is started by the server".into()),
         Command::Serve => {
             let config = web::WebConfig {
                 // Browsers drop Secure cookies on plain HTTP, which a loopback address is

@@ -5,7 +5,9 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::lines::{DocumentTotals, LineInput, LineSigns, document_totals, line_violations};
+use super::lines::{
+    DocumentTotals, LineInput, LineSigns, MAX_LINES, document_totals, line_violations,
+};
 use super::money::Currency;
 use super::violation::{FieldPath, RuleCode, Violation};
 
@@ -226,14 +228,19 @@ pub fn credit_lines_from_invoice(
     if selection.is_empty() {
         return Ok(invoice_lines.to_vec());
     }
+    // A selection as long as a request body allows is refused before any line is looked at.
+    if selection.len() > MAX_LINES {
+        return Err(vec![invalid(
+            "lines",
+            format!("A selection has at most {MAX_LINES} lines"),
+        )]);
+    }
     let mut violations = Vec::new();
     let mut lines = Vec::with_capacity(selection.len());
+    let mut chosen_lines = std::collections::HashSet::with_capacity(selection.len());
     for (i, chosen) in selection.iter().enumerate() {
         let field = |name: &str| FieldPath::item("lines", i, name);
-        if selection[..i]
-            .iter()
-            .any(|earlier| earlier.line == chosen.line)
-        {
+        if !chosen_lines.insert(chosen.line) {
             violations.push(invalid(
                 field("line"),
                 format!("Line {} is chosen twice", chosen.line + 1),
@@ -450,6 +457,36 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(errors.len(), 2);
+    }
+
+    #[test]
+    fn a_selection_longer_than_a_document_is_refused_before_any_line_is_read() {
+        let invoice = vec![line(dec!(4), dec!(250))];
+        // As long as a 2 MB request body allows: comparing each with those before it would
+        // take hours; refused at once with one message.
+        let selection = vec![
+            LineSelection {
+                line: 0,
+                quantity: None,
+            };
+            100_000
+        ];
+        let errors = credit_lines_from_invoice(&invoice, &selection).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(
+            errors[0].message.contains("at most 1000 lines"),
+            "{errors:?}"
+        );
+        // Up to the limit, duplicates are each named.
+        let twice = vec![
+            LineSelection {
+                line: 0,
+                quantity: None,
+            };
+            MAX_LINES
+        ];
+        let errors = credit_lines_from_invoice(&invoice, &twice).unwrap_err();
+        assert_eq!(errors.len(), MAX_LINES - 1);
     }
 
     #[test]

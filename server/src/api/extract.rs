@@ -28,6 +28,9 @@ impl From<ServiceError> for ApiError {
         let retry_after = match &error {
             ServiceError::Throttled {
                 retry_after_seconds,
+            }
+            | ServiceError::RateLimited {
+                retry_after_seconds,
             } => Some(*retry_after_seconds),
             _ => None,
         };

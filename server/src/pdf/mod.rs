@@ -8,6 +8,7 @@
 //! `sys.inputs.data`; [`print::PrintData`] is that JSON.
 
 pub mod print;
+pub mod worker;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -22,6 +23,10 @@ use typst_as_lib::{TypstAsLibError, TypstEngine};
 use typst_layout::PagedDocument;
 
 pub use print::PrintData;
+pub use worker::{RenderLimits, RenderWorkers};
+
+use tokio::time::Instant;
+use worker::RenderJob;
 
 /// The shared layout's file name; templates import it.
 const LAYOUT: &str = "layout.typ";
@@ -64,6 +69,18 @@ pub enum PrintError {
     Output(String),
     #[error("the templates directory {path}: {reason}")]
     Directory { path: String, reason: String },
+    /// The render ran past the wall-clock limit; its worker was stopped.
+    #[error("rendering took longer than {seconds} s, the limit")]
+    TooSlow { seconds: f64 },
+    /// The render's worker died, out of memory (or worse).
+    #[error("rendering used more than {mib} MiB of memory, the limit")]
+    TooBig { mib: u64 },
+    /// Every worker stayed busy until the deadline.
+    #[error("every PDF renderer is busy")]
+    Busy,
+    /// No worker could be started.
+    #[error("{0}")]
+    Worker(String),
 }
 
 /// The template file of a kind of document.
@@ -86,18 +103,35 @@ fn built_in(file: &str) -> Option<&'static str> {
         .map(|(_, source)| *source)
 }
 
-/// Renders documents; holds the templates of the templates directory, if one was given.
-#[derive(Debug, Default)]
+/// Renders documents in worker processes (see [`worker`]); holds the templates of the
+/// templates directory, if one was given.
+#[derive(Debug)]
 pub struct Printer {
     directory: BTreeMap<&'static str, String>,
+    workers: RenderWorkers,
+}
+
+impl Default for Printer {
+    /// The built-in templates, rendered by workers of this very binary with the default limits.
+    fn default() -> Self {
+        let program = std::env::current_exe().unwrap_or_else(|_| "creditdesk".into());
+        Printer {
+            directory: BTreeMap::new(),
+            workers: RenderWorkers::new(program, RenderLimits::default()),
+        }
+    }
 }
 
 impl Printer {
     /// A printer with the built-in templates, overridden by those of `directory` that exist
-    /// there. Each kind is rendered against sample documents, so a broken template stops the
-    /// server at start-up rather than a PDF later.
-    pub fn new(directory: Option<&Path>) -> Result<Self, PrintError> {
-        let mut printer = Printer::default();
+    /// there, rendering with `workers`. [`Printer::check_directory`] then renders each kind
+    /// against the samples, so a broken template stops the server at start-up rather than a
+    /// PDF later.
+    pub fn new(directory: Option<&Path>, workers: RenderWorkers) -> Result<Self, PrintError> {
+        let mut printer = Printer {
+            directory: BTreeMap::new(),
+            workers,
+        };
         if let Some(directory) = directory {
             let fail = |reason: String| PrintError::Directory {
                 path: directory.display().to_string(),
@@ -114,18 +148,34 @@ impl Printer {
                     printer.directory.insert(file, source);
                 }
             }
-            for kind in DocumentKind::ALL {
-                printer
-                    .check(kind, None)
-                    .map_err(|error| fail(format!("{}: {error}", template_file(kind))))?;
-            }
         }
         Ok(printer)
+    }
+
+    /// Renders the samples of each kind with the templates of the directory (a no-op without
+    /// one): Typst's error names the file and line of a broken one.
+    pub async fn check_directory(&self) -> Result<(), PrintError> {
+        if self.directory.is_empty() {
+            return Ok(());
+        }
+        for kind in DocumentKind::ALL {
+            self.check(kind, None)
+                .await
+                .map_err(|error| PrintError::Directory {
+                    path: "--templates".into(),
+                    reason: format!("{}: {error}", template_file(kind)),
+                })?;
+        }
+        Ok(())
     }
 
     /// The template that applies to `kind` when none is saved in Settings.
     pub fn default_template(&self, kind: DocumentKind) -> &str {
         self.source(template_file(kind))
+    }
+
+    pub fn limits(&self) -> RenderLimits {
+        self.workers.limits()
     }
 
     fn source(&self, file: &str) -> &str {
@@ -136,98 +186,125 @@ impl Printer {
             .unwrap_or_default()
     }
 
-    /// Refuses a template that does not render every sample document of its kind.
-    pub fn check(&self, kind: DocumentKind, saved: Option<&str>) -> Result<(), PrintError> {
+    /// Refuses a template that does not render every sample document of its kind, all of
+    /// them within one render's time limit.
+    pub async fn check(&self, kind: DocumentKind, saved: Option<&str>) -> Result<(), PrintError> {
         if saved.is_some_and(|source| source.len() > MAX_TEMPLATE_BYTES) {
             return Err(PrintError::Template(format!(
                 "A template has at most {} KiB",
                 MAX_TEMPLATE_BYTES / 1024
             )));
         }
+        let deadline = Instant::now() + self.limits().time;
         for sample in print::samples(kind) {
-            self.render(kind, saved, &sample)?;
+            let job = self.job(kind, saved, &sample, None)?;
+            self.workers.render(&job, deadline).await?;
         }
         Ok(())
     }
 
-    /// The document as a PDF, from the template saved in Settings if any. CPU-bound (tens of
-    /// milliseconds): async callers run it on a blocking thread.
-    pub fn render(
+    /// The document as a PDF, from the template saved in Settings if any.
+    pub async fn render(
         &self,
         kind: DocumentKind,
         saved: Option<&str>,
         data: &PrintData,
     ) -> Result<Vec<u8>, PrintError> {
-        self.compile(kind, saved, data, None)
+        let job = self.job(kind, saved, data, None)?;
+        self.workers
+            .render(&job, Instant::now() + self.limits().time)
+            .await
     }
 
     /// The document as a Factur-X PDF: PDF/A-3b with `cii` (the document's EN 16931 XML)
     /// attached as `factur-x.xml`, the printed document its human-readable alternative.
     /// Whatever template applies prints it, so a saved template needs nothing for Factur-X.
-    pub fn render_facturx(
+    pub async fn render_facturx(
         &self,
         kind: DocumentKind,
         saved: Option<&str>,
         data: &PrintData,
         cii: &str,
     ) -> Result<Vec<u8>, PrintError> {
-        self.compile(kind, saved, data, Some(cii))
+        let job = self.job(kind, saved, data, Some(cii))?;
+        self.workers
+            .render(&job, Instant::now() + self.limits().time)
+            .await
     }
 
-    fn compile(
+    /// What a worker needs to render the document: the sources and the inputs.
+    fn job(
         &self,
         kind: DocumentKind,
         saved: Option<&str>,
         data: &PrintData,
         facturx: Option<&str>,
-    ) -> Result<Vec<u8>, PrintError> {
+    ) -> Result<RenderJob, PrintError> {
         let template = template_file(kind);
-        let template_source = saved.unwrap_or_else(|| self.source(template));
         let wrapper = format!(
             "#include \"{template}\"\n#pdf.attach(\"{}\", bytes(sys.inputs.facturx), \
              relationship: \"alternative\", mime-type: \"text/xml\", \
              description: \"Factur-X: the document in EN 16931 XML\")\n",
             crate::einvoice::FACTURX_FILE_NAME
         );
-        let main = if facturx.is_some() {
-            FACTURX_MAIN
-        } else {
-            template
-        };
-        let sources = [
-            (template, template_source),
-            (LAYOUT, self.source(LAYOUT)),
-            (FACTURX_MAIN, wrapper.as_str()),
-        ];
-        let engine = TypstEngine::builder()
-            .fonts(FONTS.iter().cloned())
-            .with_static_source_file_resolver(sources)
-            .build();
-        let json = serde_json::to_string(data)
+        let data_json = serde_json::to_string(data)
             .map_err(|error| PrintError::Template(format!("document data: {error}")))?;
-        let mut inputs = Dict::new();
-        inputs.insert("data".into(), json.into_value());
-        if let Some(logo) = &data.logo {
-            inputs.insert("logo".into(), logo.clone().into_value());
-        }
-        let mut options = typst_pdf::PdfOptions::default();
-        if let Some(cii) = facturx {
-            inputs.insert("facturx".into(), cii.into_value());
-            options.standards = typst_pdf::PdfStandards::new(&[typst_pdf::PdfStandard::A_3b])
-                .map_err(|error| PrintError::Template(error.message().to_string()))?;
-            // PDF/A with attachments needs the file's date: when it was made.
-            options.timestamp = now_timestamp();
-        }
-        let document: PagedDocument = engine
-            .compile_with_input(main, inputs)
-            .output
-            .map_err(|error| PrintError::Template(describe(error, &sources)))?;
-        let pdf = typst_pdf::pdf(&document, &options)
-            .map_err(|errors| PrintError::Template(diagnostics(&errors, &sources)))?;
-        match facturx {
-            Some(_) => crate::einvoice::facturx::mark(pdf).map_err(PrintError::Output),
-            None => Ok(pdf),
-        }
+        Ok(RenderJob {
+            main: match facturx {
+                Some(_) => FACTURX_MAIN.to_string(),
+                None => template.to_string(),
+            },
+            sources: vec![
+                (
+                    template.to_string(),
+                    saved.unwrap_or_else(|| self.source(template)).to_string(),
+                ),
+                (LAYOUT.to_string(), self.source(LAYOUT).to_string()),
+                (FACTURX_MAIN.to_string(), wrapper),
+            ],
+            data: data_json,
+            logo: data.logo.as_ref().map(|logo| RenderJob::encode_logo(logo)),
+            facturx: facturx.map(str::to_string),
+        })
+    }
+}
+
+/// Compiles one job: what a worker does with each request.
+fn compile_job(job: &RenderJob) -> Result<Vec<u8>, PrintError> {
+    let sources: Vec<(&str, &str)> = job
+        .sources
+        .iter()
+        .map(|(name, text)| (name.as_str(), text.as_str()))
+        .collect();
+    let engine = TypstEngine::builder()
+        .fonts(FONTS.iter().cloned())
+        .with_static_source_file_resolver(sources.iter().copied())
+        .build();
+    let mut inputs = Dict::new();
+    inputs.insert("data".into(), job.data.as_str().into_value());
+    if let Some(logo) = job.logo_bytes() {
+        inputs.insert(
+            "logo".into(),
+            typst::foundations::Bytes::new(logo).into_value(),
+        );
+    }
+    let mut options = typst_pdf::PdfOptions::default();
+    if let Some(cii) = &job.facturx {
+        inputs.insert("facturx".into(), cii.as_str().into_value());
+        options.standards = typst_pdf::PdfStandards::new(&[typst_pdf::PdfStandard::A_3b])
+            .map_err(|error| PrintError::Template(error.message().to_string()))?;
+        // PDF/A with attachments needs the file's date: when it was made.
+        options.timestamp = now_timestamp();
+    }
+    let document: PagedDocument = engine
+        .compile_with_input(job.main.as_str(), inputs)
+        .output
+        .map_err(|error| PrintError::Template(describe(error, &sources)))?;
+    let pdf = typst_pdf::pdf(&document, &options)
+        .map_err(|errors| PrintError::Template(diagnostics(&errors, &sources)))?;
+    match job.facturx {
+        Some(_) => crate::einvoice::facturx::mark(pdf).map_err(PrintError::Output),
+        None => Ok(pdf),
     }
 }
 

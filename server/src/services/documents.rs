@@ -1,8 +1,6 @@
 //! Printed documents: PDFs of credit notes and invoices, the seller's details they carry, and
 //! the templates saved in Settings.
 
-use std::sync::Arc;
-
 use app::domain::{Permission, RuleCode, Violation};
 use app::model::{CurrentUser, DocumentKind, SellerProfile};
 use chrono::NaiveDate;
@@ -71,6 +69,7 @@ impl Services {
     ) -> Result<RenderedFile, ServiceError> {
         self.authorize(user, Permission::DownloadCreditNotePdf)?;
         let note = self.credit_note(user, id).await?;
+        self.render_limiter.take(user.id)?;
         let context = self
             .print_context(
                 DocumentKind::CreditNote,
@@ -97,6 +96,7 @@ impl Services {
         id: i64,
     ) -> Result<RenderedFile, ServiceError> {
         let invoice = self.invoice(user, id).await?;
+        self.render_limiter.take(user.id)?;
         self.render_invoice_pdf(&invoice).await
     }
 
@@ -154,7 +154,7 @@ impl Services {
         })
     }
 
-    /// Renders on a blocking thread: compiling a template is CPU work. With `facturx` (the
+    /// Renders in a worker process, within the printer's limits. With `facturx` (the
     /// document's CII XML), a Factur-X PDF.
     pub(super) async fn render(
         &self,
@@ -163,27 +163,31 @@ impl Services {
         data: PrintData,
         facturx: Option<String>,
     ) -> Result<Vec<u8>, ServiceError> {
-        let printer = Arc::clone(&self.printer);
-        let rendered = tokio::task::spawn_blocking(move || {
-            let saved = saved.as_ref().map(|t| t.source.as_str());
-            match &facturx {
-                Some(cii) => printer.render_facturx(kind, saved, &data, cii),
-                None => printer.render(kind, saved, &data),
+        let saved = saved.as_ref().map(|t| t.source.as_str());
+        let rendered = match &facturx {
+            Some(cii) => self.printer.render_facturx(kind, saved, &data, cii).await,
+            None => self.printer.render(kind, saved, &data).await,
+        };
+        rendered.map_err(|error| {
+            let template = kind.label().to_lowercase();
+            match error {
+                PrintError::Template(_)
+                | PrintError::TooSlow { .. }
+                | PrintError::TooBig { .. } => ServiceError::Invalid(app::problem::Problem::new(
+                    422,
+                    "template_error",
+                    format!(
+                        "The {template} template fails on this document: {error}. An \
+                             administrator can correct it in Settings."
+                    ),
+                )),
+                PrintError::Busy => ServiceError::Invalid(app::problem::Problem::new(
+                    503,
+                    "renderer_busy",
+                    "Every PDF renderer is busy; try again in a moment",
+                )),
+                other => ServiceError::Internal(other.to_string()),
             }
-        })
-        .await
-        .map_err(|error| ServiceError::Internal(format!("rendering stopped: {error}")))?;
-        rendered.map_err(|error| match error {
-            PrintError::Template(message) => ServiceError::Invalid(app::problem::Problem::new(
-                422,
-                "template_error",
-                format!(
-                    "The {} template fails on this document: {message}. An administrator can \
-                     correct it in Settings.",
-                    kind.label().to_lowercase()
-                ),
-            )),
-            other => ServiceError::Internal(other.to_string()),
         })
     }
 
@@ -242,13 +246,7 @@ impl Services {
                 "source",
             )]));
         }
-        let printer = Arc::clone(&self.printer);
-        let checked = {
-            let source = source.clone();
-            tokio::task::spawn_blocking(move || printer.check(kind, Some(&source)))
-                .await
-                .map_err(|error| ServiceError::Internal(format!("checking stopped: {error}")))?
-        };
+        let checked = self.printer.check(kind, Some(&source)).await;
         if let Err(error) = checked {
             return Err(ServiceError::Rules(vec![Violation::new(
                 RuleCode::ValidationError,

@@ -53,6 +53,7 @@ impl Services {
     ) -> Result<RenderedFile, ServiceError> {
         self.authorize(user, Permission::DownloadCreditNotePdf)?;
         let note = self.credit_note(user, id).await?;
+        self.render_limiter.take(user.id)?;
         let Some(number) = note.number.clone() else {
             return Err(not_final(
                 "A draft credit note has no number yet: e-invoices are for finalized notes",
@@ -91,6 +92,7 @@ impl Services {
         format: EInvoiceFormat,
     ) -> Result<RenderedFile, ServiceError> {
         let invoice = self.invoice(user, id).await?;
+        self.render_limiter.take(user.id)?;
         if invoice.status == InvoiceStatus::Draft {
             return Err(not_final(
                 "A draft invoice is not issued yet: e-invoices are for issued invoices",

@@ -17,6 +17,8 @@ pub enum ServiceError {
     Forbidden,
     #[error("too many failed attempts")]
     Throttled { retry_after_seconds: i64 },
+    #[error("too many documents rendered or exported")]
+    RateLimited { retry_after_seconds: i64 },
     #[error(transparent)]
     Storage(#[from] StorageError),
     #[error("internal error: {0}")]
@@ -45,6 +47,16 @@ impl From<ServiceError> for Problem {
                 429,
                 "too_many_requests",
                 format!("Too many failed attempts; try again in {retry_after_seconds} seconds"),
+            ),
+            ServiceError::RateLimited {
+                retry_after_seconds,
+            } => Problem::new(
+                429,
+                "too_many_requests",
+                format!(
+                    "Too many documents rendered or exported; try again in {retry_after_seconds} \
+                     seconds"
+                ),
             ),
             ServiceError::Storage(StorageError::Duplicate(what)) => {
                 Problem::new(409, "conflict", format!("{what} already exists"))

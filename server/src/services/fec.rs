@@ -131,6 +131,7 @@ impl Services {
     /// Every journal entry dated in `year`, as a FEC file (staff).
     pub async fn fec(&self, user: &CurrentUser, year: i32) -> Result<FecFile, ServiceError> {
         self.authorize(user, Permission::ReadInternalDetails)?;
+        self.render_limiter.take(user.id)?;
         let (Some(from), Some(to)) = (
             NaiveDate::from_ymd_opt(year, 1, 1),
             NaiveDate::from_ymd_opt(year, 12, 31),

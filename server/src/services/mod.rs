@@ -21,6 +21,7 @@ mod logo;
 mod outbox;
 mod portal;
 mod reminders;
+mod render_quota;
 mod seals;
 mod settlement;
 mod views;
@@ -53,6 +54,7 @@ pub use linking::LinkableNote;
 pub use logo::MAX_LOGO_BYTES;
 pub use outbox::{MAX_ATTEMPTS, MailPolicy, MailTransport, QueuedMessage, SendRequest};
 pub use portal::SeenCreditNote;
+pub use render_quota::RenderQuota;
 pub use seals::{BrokenLink, ChainReport, ChainSummary};
 pub use settlement::{CreditNoteChanges, InvoiceChanges, PaymentInput};
 
@@ -105,6 +107,7 @@ pub struct Services {
     /// Wakes the outbox worker when a request queues a message.
     outbox_queued: Arc<tokio::sync::Notify>,
     mail_policy: outbox::MailPolicy,
+    render_limiter: render_quota::RenderLimiter,
 }
 
 impl Services {
@@ -119,6 +122,15 @@ impl Services {
             printer: Arc::default(),
             outbox_queued: Arc::default(),
             mail_policy: outbox::MailPolicy::default(),
+            render_limiter: render_quota::RenderLimiter::new(RenderQuota::default()),
+        }
+    }
+
+    /// These services, allowing each user `quota` renders and exports.
+    pub fn with_render_quota(self, quota: RenderQuota) -> Self {
+        Self {
+            render_limiter: render_quota::RenderLimiter::new(quota),
+            ..self
         }
     }
 

@@ -12,6 +12,7 @@ use app::model::CurrentUser;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
+use server::pdf::{Printer, RenderLimits, RenderWorkers};
 use server::services::{
     Caller, LineDraft, NewCreditNoteInput, NewCustomerInput, NewInvoiceInput, NewUserInput,
     Services,
@@ -141,7 +142,7 @@ impl TestDatabase {
     }
 
     pub fn services(&self) -> Services {
-        Services::new(self.storage.clone())
+        services_on(self.storage.clone())
     }
 }
 
@@ -230,6 +231,22 @@ macro_rules! on_both_backends {
             }
         )+
     };
+}
+
+/// Services on `storage` as the server wires them: PDFs render in workers of the real binary.
+pub fn services_on(storage: Arc<dyn Storage>) -> Services {
+    Services::new(storage).with_printer(test_printer())
+}
+
+/// The printer of [`services_on`], for services made otherwise (with a clock).
+pub fn test_printer() -> Printer {
+    printer(None, RenderLimits::default())
+}
+
+/// A printer whose workers are the `creditdesk` binary this test run built.
+pub fn printer(directory: Option<&std::path::Path>, limits: RenderLimits) -> Printer {
+    let workers = RenderWorkers::new(env!("CARGO_BIN_EXE_creditdesk").into(), limits);
+    Printer::new(directory, workers).expect("the templates directory")
 }
 
 pub fn currency(code: &str) -> Currency {
@@ -335,6 +352,7 @@ pub fn staff(role: Role) -> CurrentUser {
         email: format!("{}@test.example", role.as_str()),
         role,
         customer_id: None,
+        must_change_password: false,
     }
 }
 
@@ -404,7 +422,7 @@ impl TestApp {
         db: TestDatabase,
         clock: Arc<dyn server::services::Clock>,
     ) -> TestApp {
-        let services = Services::with_clock(db.storage.clone(), clock);
+        let services = Services::with_clock(db.storage.clone(), clock).with_printer(test_printer());
         Self::spawn_with(db, services).await
     }
 
@@ -429,7 +447,7 @@ impl TestApp {
     /// process on one PostgreSQL would be. Returns its address.
     pub async fn second_server(&self) -> String {
         let storage = storage::connect(&self.db.url).await.unwrap();
-        serve(Services::new(storage), server::web::WebConfig::default()).await
+        serve(services_on(storage), server::web::WebConfig::default()).await
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -478,6 +496,14 @@ impl<'a> ApiClient<'a> {
     /// A caller without credentials.
     pub fn anonymous(app: &'a TestApp) -> ApiClient<'a> {
         ApiClient { app, token: None }
+    }
+
+    /// A caller holding `token`.
+    pub fn with_token(app: &'a TestApp, token: &str) -> ApiClient<'a> {
+        ApiClient {
+            app,
+            token: Some(token.to_string()),
+        }
     }
 
     /// A new user of `role` holding a fresh token.

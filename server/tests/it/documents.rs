@@ -6,6 +6,7 @@ use crate::common;
 use app::domain::Role;
 use common::{ApiClient as Api, TestApp, pdf_images, pdf_text, user};
 use serde_json::{Value, json};
+use server::pdf::{Printer, RenderLimits, RenderWorkers};
 
 /// Whitespace runs as one space, so assertions need not know the columns' widths.
 fn squeezed(text: &str) -> String {
@@ -388,15 +389,16 @@ on_both_backends! {
     }
 }
 
-#[test]
-fn a_templates_directory_replaces_the_built_in_template_once_it_renders() {
+#[tokio::test]
+async fn a_templates_directory_replaces_the_built_in_template_once_it_renders() {
     let directory = tempfile::tempdir().unwrap();
     std::fs::write(
         directory.path().join("invoice.typ"),
         "#let data = json(bytes(sys.inputs.data))\nHouse style #data.total\n",
     )
     .unwrap();
-    let printer = server::pdf::Printer::new(Some(directory.path())).unwrap();
+    let printer = common::printer(Some(directory.path()), RenderLimits::default());
+    printer.check_directory().await.unwrap();
     assert!(
         printer
             .default_template(app::model::DocumentKind::Invoice)
@@ -409,13 +411,99 @@ fn a_templates_directory_replaces_the_built_in_template_once_it_renders() {
     );
 
     std::fs::write(directory.path().join("credit-note.typ"), "#data.nothing").unwrap();
-    let error = server::pdf::Printer::new(Some(directory.path()))
-        .unwrap_err()
-        .to_string();
+    let printer = common::printer(Some(directory.path()), RenderLimits::default());
+    let error = printer.check_directory().await.unwrap_err().to_string();
     assert!(
         error.contains("credit-note.typ") && error.contains("line 1"),
         "{error}"
     );
-    let missing = server::pdf::Printer::new(Some(&directory.path().join("absent"))).unwrap_err();
+    let workers = RenderWorkers::new(
+        env!("CARGO_BIN_EXE_creditdesk").into(),
+        RenderLimits::default(),
+    );
+    let missing = Printer::new(Some(&directory.path().join("absent")), workers).unwrap_err();
     assert!(missing.to_string().contains("not a directory"));
+}
+
+/// Typst's `while` stops after 10,000 rounds, but `for` over a range does not: 10^10 rounds.
+const ENDLESS_LOOP: &str = "#for a in range(100000) { for b in range(100000) { } }";
+
+/// A string of 2 GB, asked for at once: more than a render's 1 GiB.
+const MEMORY_BOMB: &str = "#let big = \"x\" * 2000000000\n#big.len()";
+
+on_both_backends! {
+    async fn a_template_that_loops_or_eats_memory_is_refused_when_saved_within_ten_seconds(db) {
+        let app = TestApp::spawn(db).await;
+        let admin = Api::new(&app, Role::Administrator).await;
+        let (_, built_in) = admin.get("/settings/templates/credit_note").await;
+        let source = built_in["source"].as_str().unwrap().to_string();
+        for (bad, says) in [(ENDLESS_LOOP, "took longer than 5 s"), (MEMORY_BOMB, "more than 1024 MiB of memory")] {
+            let started = std::time::Instant::now();
+            let (status, body) = admin.put("/settings/templates/credit_note", json!({"source": format!("{source}\n{bad}\n")})).await;
+            let waited = started.elapsed();
+            assert_eq!((status, body["errors"][0]["field"].as_str()), (422, Some("source")), "{body}");
+            let message = body["errors"][0]["message"].as_str().unwrap();
+            assert!(message.contains(says), "{message}");
+            assert!(waited < std::time::Duration::from_secs(10), "refused after {waited:?}");
+            assert_eq!(admin.get("/settings/templates/credit_note").await.1["custom"], false);
+        }
+    }
+
+    async fn each_user_renders_and_exports_within_a_quota(db) {
+        let quota = server::services::RenderQuota {
+            burst: std::num::NonZeroU32::new(3).unwrap(),
+            per_second: std::num::NonZeroU32::MIN,
+        };
+        let services = db.services().with_render_quota(quota);
+        let app = TestApp::spawn_configured(db, services, server::web::WebConfig::default()).await;
+        let admin = Api::new(&app, Role::Administrator).await;
+        let customer = admin.customer("Acme", "EUR").await;
+        let note = admin.note(customer, "EUR", "10.00").await;
+        let pdf = format!("/credit-notes/{}/pdf", note["id"]);
+        assert_eq!(download(&admin, &pdf).await.0, 200);
+        assert_eq!(download(&admin, &pdf).await.0, 200);
+        assert_eq!(admin.file("/exports/fec?year=2026").await.0, 200);
+        // The fourth in the same second: refused with when to come back; nothing rendered.
+        let (status, _, body) = admin.file(&pdf).await;
+        let problem: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!((status, problem["code"].as_str()), (429, Some("too_many_requests")), "{problem}");
+        assert!(problem["detail"].as_str().unwrap().contains("Too many documents rendered or exported"), "{problem}");
+        // Another user has an allowance of their own.
+        let manager = Api::new(&app, Role::CreditManager).await;
+        assert_eq!(download(&manager, &pdf).await.0, 200);
+    }
+
+    async fn a_template_that_loops_on_real_data_fails_that_document_alone(db) {
+        let app = TestApp::spawn(db).await;
+        let admin = Api::new(&app, Role::Administrator).await;
+        let acme = admin.customer("Acme", "EUR").await;
+        let endless = admin.customer("Endless GmbH", "EUR").await;
+        let fine = admin.note(acme, "EUR", "10.00").await;
+        let looping = admin.note(endless, "EUR", "10.00").await;
+        let (_, built_in) = admin.get("/settings/templates/credit_note").await;
+        let source = built_in["source"].as_str().unwrap().to_string();
+        // The samples' customers pass; this customer's documents loop.
+        let trap = format!("{source}\n#if data.customer.name == \"Endless GmbH\" [{ENDLESS_LOOP}]\n");
+        let (status, body) = admin.put("/settings/templates/credit_note", json!({"source": trap})).await;
+        assert_eq!(status, 200, "{body}");
+
+        let fine_pdf = format!("/credit-notes/{}/pdf", fine["id"]);
+        let looping_pdf = format!("/credit-notes/{}/pdf", looping["id"]);
+        let (failed, rendered) = tokio::join!(download(&admin, &looping_pdf), async {
+            // Asked while the other one loops: answered at once.
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            let started = std::time::Instant::now();
+            (download(&admin, &fine_pdf).await, started.elapsed())
+        });
+        let (status, _, body) = failed;
+        let problem: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!((status, problem["code"].as_str()), (422, Some("template_error")), "{body}");
+        assert!(problem["detail"].as_str().unwrap().contains("took longer than 5 s"), "{body}");
+        let ((status, _, text), took) = rendered;
+        assert_eq!(status, 200, "{text}");
+        assert!(text.contains("Acme"), "{text}");
+        assert!(took < std::time::Duration::from_secs(4), "the other document waited {took:?}");
+        // And after it, documents render as before.
+        assert_eq!(download(&admin, &fine_pdf).await.0, 200);
+    }
 }

@@ -97,7 +97,7 @@ on_both_backends! {
 
     async fn a_claim_passes_on_only_once_its_holder_is_gone(db) {
         let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
-        let services = Services::with_clock(db.storage.clone(), clock.clone());
+        let services = Services::with_clock(db.storage.clone(), clock.clone()).with_printer(common::test_printer());
         let user = common::user(&services, "ann@keys.example", Role::Administrator, None).await;
         let claim = || services.claim_idempotency_key(user.id, "slow-1", "hash");
         let KeyClaim::Run(lease) = claim().await.unwrap() else {

@@ -7,7 +7,7 @@ use std::time::Duration;
 use crate::common;
 
 use app::domain::Role;
-use common::{ApiClient as Api, TestApp, free_port, pdf_text};
+use common::{ApiClient as Api, TestApp, free_port, pdf_text, services_on};
 use mail_parser::MimeHeaders;
 use serde_json::{Value, json};
 use server::services::{MAX_ATTEMPTS, MailPolicy, MailTransport, ManualClock, Services};
@@ -22,6 +22,36 @@ struct SmtpServer {
 
 fn smtp_url(port: u16) -> String {
     format!("smtp://127.0.0.1:{port}")
+}
+
+/// A password sent to an SMTP server over the network travels only inside TLS: in clear,
+/// anyone on the path reads it, and STARTTLS can be stripped (`tls=opportunistic`).
+#[test]
+fn smtp_credentials_go_over_tls_unless_the_server_is_on_this_machine() {
+    use server::mail::Smtp;
+    for refused in [
+        "smtp://user:secret@mail.example:587",
+        "smtp://user:secret@mail.example:587?tls=opportunistic",
+        "smtp://user@10.0.0.5:25",
+    ] {
+        let error = Smtp::from_url(refused)
+            .err()
+            .unwrap_or_else(|| panic!("{refused} accepted"));
+        assert!(
+            error.contains("without TLS") && !error.contains("secret"),
+            "{error}"
+        );
+    }
+    for accepted in [
+        "smtp://user:secret@mail.example:587?tls=required",
+        "smtps://user:secret@mail.example",
+        "smtp://user:secret@localhost:2525",
+        "smtp://user:secret@127.0.0.1:2525",
+        "smtp://user:secret@[::1]:2525",
+        "smtp://mail.example:25",
+    ] {
+        assert!(Smtp::from_url(accepted).is_ok(), "{accepted} refused");
+    }
 }
 
 impl SmtpServer {
@@ -228,7 +258,7 @@ on_both_backends! {
 
     async fn a_message_waits_while_the_mail_server_is_down_and_leaves_when_it_is_back(db) {
         let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
-        let services = Services::with_clock(db.storage.clone(), clock.clone());
+        let services = Services::with_clock(db.storage.clone(), clock.clone()).with_printer(common::test_printer());
         let app = TestApp::spawn_with_clock(db, clock.clone()).await;
         let admin = Api::new(&app, Role::Administrator).await;
         let (_, note) = finalized_note(&admin).await;
@@ -259,7 +289,7 @@ on_both_backends! {
 
     async fn a_message_that_keeps_failing_is_given_up_with_its_error(db) {
         let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
-        let services = Services::with_clock(db.storage.clone(), clock.clone());
+        let services = Services::with_clock(db.storage.clone(), clock.clone()).with_printer(common::test_printer());
         let app = TestApp::spawn_with_clock(db, clock.clone()).await;
         let admin = Api::new(&app, Role::Administrator).await;
         let (_, note) = finalized_note(&admin).await;
@@ -280,7 +310,7 @@ on_both_backends! {
 
     async fn workers_on_two_servers_send_each_message_once(db) {
         let first = db.services();
-        let second = Services::new(server::storage::connect(&db.url).await.unwrap());
+        let second = services_on(server::storage::connect(&db.url).await.unwrap());
         let app = TestApp::spawn(db).await;
         let admin = Api::new(&app, Role::Administrator).await;
         let (_, note) = finalized_note(&admin).await;
@@ -313,7 +343,7 @@ on_both_backends! {
     async fn mail_goes_to_the_customers_own_address_within_a_daily_quota(db) {
         let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
         let policy = MailPolicy { daily_quota: 2, retention_days: 30 };
-        let services = Services::with_clock(db.storage.clone(), clock.clone()).with_mail_policy(policy);
+        let services = Services::with_clock(db.storage.clone(), clock.clone()).with_printer(common::test_printer()).with_mail_policy(policy);
         let app = TestApp::spawn_configured(db, services.clone(), server::web::WebConfig::default()).await;
         let admin = Api::new(&app, Role::Administrator).await;
         let (_, note) = finalized_note(&admin).await;

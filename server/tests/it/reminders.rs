@@ -60,7 +60,7 @@ fn at(text: &str) -> chrono::DateTime<chrono::Utc> {
 on_both_backends! {
     async fn a_reminder_states_what_is_owed_after_credits_and_lists_the_notes_applied(db) {
         let clock = Arc::new(ManualClock::new(at("2026-04-20")));
-        let services = Services::with_clock(db.storage.clone(), clock.clone());
+        let services = Services::with_clock(db.storage.clone(), clock.clone()).with_printer(common::test_printer());
         let app = TestApp::spawn_with_clock(db, clock.clone()).await;
         let admin = Api::new(&app, Role::Administrator).await;
         let (customer, invoice) = overdue_invoice(&admin).await;
@@ -146,8 +146,8 @@ on_both_backends! {
 
     async fn a_schedule_reminds_n_days_after_the_due_date_then_every_n_days_once(db) {
         let clock = Arc::new(ManualClock::new(at("2026-04-10")));
-        let first = Services::with_clock(db.storage.clone(), clock.clone());
-        let second = Services::with_clock(server::storage::connect(&db.url).await.unwrap(), clock.clone());
+        let first = Services::with_clock(db.storage.clone(), clock.clone()).with_printer(common::test_printer());
+        let second = Services::with_clock(server::storage::connect(&db.url).await.unwrap(), clock.clone()).with_printer(common::test_printer());
         let app = TestApp::spawn_with_clock(db, clock.clone()).await;
         let admin = Api::new(&app, Role::Administrator).await;
         let (customer, invoice) = overdue_invoice(&admin).await;

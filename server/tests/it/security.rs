@@ -473,7 +473,7 @@ on_both_backends! {
 
     async fn expired_rows_are_purged(db) {
         let clock = Arc::new(ManualClock::new(Utc::now()));
-        let services = Services::with_clock(db.storage.clone(), clock.clone());
+        let services = Services::with_clock(db.storage.clone(), clock.clone()).with_printer(common::test_printer());
         let app = TestApp::spawn_with_clock(db, clock.clone()).await;
         user(&services, "cm@test.example", Role::CreditManager, None).await;
         let session = app.signed_in("cm@test.example").await;

@@ -21,13 +21,48 @@ pub struct Smtp {
 }
 
 impl Smtp {
+    /// The transport of `url`. A URL with credentials must encrypt (`smtps://` or
+    /// `?tls=required`) unless the server is on this machine: otherwise the password would
+    /// cross the network in clear, or be downgraded by whoever strips STARTTLS.
     pub fn from_url(url: &str) -> Result<Self, String> {
+        credentials_stay_encrypted(url)?;
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
             .map_err(|error| format!("SMTP_URL: {error}"))?
             .timeout(Some(Duration::from_secs(60)))
             .build();
         Ok(Smtp { transport })
     }
+}
+
+fn credentials_stay_encrypted(text: &str) -> Result<(), String> {
+    let url = url::Url::parse(text).map_err(|error| format!("SMTP_URL: {error}"))?;
+    if url.username().is_empty() && url.password().is_none() {
+        return Ok(());
+    }
+    let encrypted = url.scheme() == "smtps"
+        || url
+            .query_pairs()
+            .any(|(key, value)| key == "tls" && value == "required");
+    let loopback = match url.host() {
+        // `smtp://` is not a scheme the URL standard knows, so its IPv4 hosts stay text.
+        Some(url::Host::Domain(name)) => {
+            name.eq_ignore_ascii_case("localhost")
+                || name
+                    .parse::<std::net::IpAddr>()
+                    .is_ok_and(|address| address.is_loopback())
+        }
+        Some(url::Host::Ipv4(address)) => address.is_loopback(),
+        Some(url::Host::Ipv6(address)) => address.is_loopback(),
+        None => false,
+    };
+    if encrypted || loopback {
+        return Ok(());
+    }
+    Err(format!(
+        "SMTP_URL: credentials for {} would be sent without TLS; use smtps:// or add \
+         ?tls=required",
+        url.host_str().unwrap_or_default()
+    ))
 }
 
 /// The queued message as MIME: the text, and the PDF attached.

@@ -14,6 +14,14 @@ use crate::storage::{EventKind, NewAttachment, NewTask};
 
 /// The largest supporting file.
 pub const MAX_ATTACHMENT_BYTES: usize = 10 * 1024 * 1024;
+
+/// Supporting files one credit note keeps, and their bytes in all: evidence for one credit
+/// (a return slip, photos, the customer's letter), not an archive.
+pub const MAX_ATTACHMENTS_PER_NOTE: usize = 20;
+pub const MAX_ATTACHMENT_BYTES_PER_NOTE: i64 = 50 * 1024 * 1024;
+
+/// Bytes one user may upload in 24 hours, so one account cannot fill the database's disk.
+pub const DAILY_UPLOAD_BYTES_PER_USER: i64 = 200 * 1024 * 1024;
 /// What supporting files may be.
 const ACCEPTED_TYPES: [&str; 3] = ["application/pdf", "image/png", "image/jpeg"];
 /// File names and task titles are at most this long.
@@ -105,7 +113,37 @@ impl Services {
             .map(|byte| format!("{byte:02x}"))
             .collect();
         let mut tx = self.storage.write().await?;
+        // Locks the note (PostgreSQL: FOR UPDATE), so two uploads at once count each other.
         load_note(&mut tx, credit_note_id).await?;
+        let kept = tx.attachments(credit_note_id).await?;
+        let kept_bytes: i64 = kept.iter().map(|file| file.size_bytes).sum();
+        let size = content.len() as i64;
+        if kept.len() >= MAX_ATTACHMENTS_PER_NOTE
+            || kept_bytes.saturating_add(size) > MAX_ATTACHMENT_BYTES_PER_NOTE
+        {
+            return Err(ServiceError::Invalid(Problem::new(
+                409,
+                "attachment_limit",
+                format!(
+                    "A credit note keeps at most {MAX_ATTACHMENTS_PER_NOTE} supporting files and \
+                     {} MiB in all; remove one first",
+                    MAX_ATTACHMENT_BYTES_PER_NOTE / (1024 * 1024)
+                ),
+            )));
+        }
+        let uploaded = tx
+            .uploaded_bytes_since(&user.email, self.now() - chrono::Duration::hours(24))
+            .await?;
+        if uploaded.saturating_add(size) > DAILY_UPLOAD_BYTES_PER_USER {
+            return Err(ServiceError::Invalid(Problem::new(
+                429,
+                "too_many_requests",
+                format!(
+                    "You uploaded {} MiB of files in the last 24 hours, the most one user may",
+                    DAILY_UPLOAD_BYTES_PER_USER / (1024 * 1024)
+                ),
+            )));
+        }
         let file = NewAttachment {
             credit_note_id,
             file_name: name.clone(),

@@ -30,6 +30,12 @@ pub struct NewTask {
 #[async_trait::async_trait]
 pub trait ActivitiesTx: Send {
     async fn insert_attachment(&mut self, file: &NewAttachment) -> Result<i64, StorageError>;
+    /// Bytes of the supporting files `uploaded_by` stored since `since` (and still kept).
+    async fn uploaded_bytes_since(
+        &mut self,
+        uploaded_by: &str,
+        since: DateTime<Utc>,
+    ) -> Result<i64, StorageError>;
     /// A note's files, oldest first, without their content.
     async fn attachments(
         &mut self,

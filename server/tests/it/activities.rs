@@ -41,6 +41,37 @@ async fn draft(admin: &Api<'_>) -> i64 {
 }
 
 on_both_backends! {
+    async fn a_note_keeps_twenty_files_and_a_user_uploads_200_mib_a_day(db) {
+        let app = TestApp::spawn(db).await;
+        let admin = Api::new(&app, Role::Administrator).await;
+        let note = draft(&admin).await;
+        for i in 0..20 {
+            let (status, body) = upload(&admin, note, &format!("slip-{i}.pdf"), "application/pdf", PDF.to_vec()).await;
+            assert_eq!(status, 201, "{body}");
+        }
+        let (status, body) = upload(&admin, note, "slip-20.pdf", "application/pdf", PDF.to_vec()).await;
+        assert_eq!((status, body["code"].as_str()), (409, Some("attachment_limit")), "{body}");
+        let (_, list) = admin.get(&format!("/credit-notes/{note}/attachments")).await;
+        assert_eq!(list.as_array().unwrap().len(), 20, "nothing stored");
+
+        // Another note of the same user: its own twenty files, but the user's day counts all
+        // of them. The database says the user already sent 199 MiB today.
+        let other = draft(&admin).await;
+        app.db.behind_the_back(&format!(
+            "UPDATE attachments SET size_bytes = {} WHERE credit_note_id = {note} AND file_name = 'slip-0.pdf'",
+            199 * 1024 * 1024
+        )).await;
+        let mut two_mib = PDF.to_vec();
+        two_mib.resize(2 * 1024 * 1024, b' ');
+        let (status, body) = upload(&admin, other, "scan.pdf", "application/pdf", two_mib.clone()).await;
+        assert_eq!((status, body["code"].as_str()), (429, Some("too_many_requests")), "{body}");
+        assert!(body["detail"].as_str().unwrap().contains("200 MiB"), "{body}");
+        // Another user is not held by it.
+        let manager = Api::new(&app, Role::CreditManager).await;
+        let (status, body) = upload(&manager, other, "scan.pdf", "application/pdf", two_mib).await;
+        assert_eq!(status, 201, "{body}");
+    }
+
     async fn supporting_files_are_known_by_content_and_stay_once_the_note_is_final(db) {
         let app = TestApp::spawn(db).await;
         let admin = Api::new(&app, Role::Administrator).await;

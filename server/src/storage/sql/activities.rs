@@ -87,6 +87,22 @@ macro_rules! impl_activities_tx {
                 Ok(id)
             }
 
+            async fn uploaded_bytes_since(
+                &mut self,
+                uploaded_by: &str,
+                since: chrono::DateTime<chrono::Utc>,
+            ) -> Result<i64, crate::storage::StorageError> {
+                let bytes: i64 = sqlx::query_scalar(
+                    "SELECT CAST(COALESCE(SUM(size_bytes), 0) AS BIGINT) FROM attachments \
+                     WHERE uploaded_by = $1 AND uploaded_at >= $2",
+                )
+                .bind(uploaded_by)
+                .bind(since)
+                .fetch_one(&mut *self.tx)
+                .await?;
+                Ok(bytes)
+            }
+
             async fn attachments(
                 &mut self,
                 credit_note_id: i64,

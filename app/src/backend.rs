@@ -26,7 +26,13 @@ pub struct ClientIp(pub IpAddr);
 pub trait Desk: Send + Sync + 'static {
     /// The services' clock, so session lifetimes follow the same time as everything else.
     fn now(&self) -> DateTime<Utc>;
-    async fn user(&self, id: i64) -> Result<Option<CurrentUser>, Problem>;
+    /// The user of a session signed in at `signed_in_at` (Unix seconds): none once their
+    /// password changed after it.
+    async fn session_user(
+        &self,
+        id: i64,
+        signed_in_at: i64,
+    ) -> Result<Option<CurrentUser>, Problem>;
     /// Checks a sign-in from a browser that may carry a device token (see [`DEVICE_COOKIE`]).
     async fn authenticate(
         &self,
@@ -202,6 +208,16 @@ pub enum UserCommand {
     Deactivate {
         user_id: i64,
     },
+    /// Another user's temporary password, to change at their next sign-in.
+    ResetPassword {
+        user_id: i64,
+        password: String,
+    },
+    /// The signed-in user's own new password.
+    ChangeOwnPassword {
+        current: String,
+        new: String,
+    },
 }
 
 /// What the documents section of the settings screen asks of the services.
@@ -291,6 +307,9 @@ pub fn desk() -> Result<DeskHandle, Problem> {
 }
 
 const USER_ID: &str = "user_id";
+/// When the session signed in, in Unix milliseconds (a password change a moment later must
+/// still be after it); sessions from before kept seconds under `signed_in_at`.
+const SIGNED_IN_AT_MS: &str = "signed_in_at_ms";
 const SIGNED_IN_AT: &str = "signed_in_at";
 /// A session ends this long after sign-in, however active (the idle limit is the cookie's).
 pub const ABSOLUTE_SESSION_HOURS: i64 = 12;
@@ -307,37 +326,63 @@ fn session_problem(error: tower_sessions::session::Error) -> Problem {
     Problem::internal()
 }
 
-/// The id of the user signed in to `session`, once its absolute lifetime is checked against
-/// `now` (an expired session is emptied). Pages, server functions and plain routes all read
-/// sessions here.
-pub async fn session_user_id(
-    session: &Session,
-    now: DateTime<Utc>,
-) -> Result<Option<i64>, Problem> {
+/// Who signed in to a session, and when (Unix milliseconds).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SignedIn {
+    pub user_id: i64,
+    pub at_ms: i64,
+}
+
+/// Who signed in to `session`, once its absolute lifetime is checked against `now` (an
+/// expired session is emptied). Pages, server functions and plain routes all read sessions
+/// here.
+pub async fn signed_in(session: &Session, now: DateTime<Utc>) -> Result<Option<SignedIn>, Problem> {
     let Some(user_id) = session.get::<i64>(USER_ID).await.map_err(session_problem)? else {
         return Ok(None);
     };
-    let signed_in_at = session
-        .get::<i64>(SIGNED_IN_AT)
+    let signed_in_at_ms = match session
+        .get::<i64>(SIGNED_IN_AT_MS)
         .await
         .map_err(session_problem)?
-        .unwrap_or(0);
-    let age = now.timestamp() - signed_in_at;
-    if age > ABSOLUTE_SESSION_HOURS * 3600 {
+    {
+        Some(ms) => ms,
+        None => session
+            .get::<i64>(SIGNED_IN_AT)
+            .await
+            .map_err(session_problem)?
+            .unwrap_or(0)
+            .saturating_mul(1000),
+    };
+    let age_ms = now.timestamp_millis().saturating_sub(signed_in_at_ms);
+    if age_ms > ABSOLUTE_SESSION_HOURS * 3600 * 1000 {
         session.flush().await.map_err(session_problem)?;
         return Ok(None);
     }
-    Ok(Some(user_id))
+    Ok(Some(SignedIn {
+        user_id,
+        at_ms: signed_in_at_ms,
+    }))
 }
 
 /// The signed-in user of this request, if any.
 pub async fn current_user() -> Result<Option<CurrentUser>, Problem> {
     let session = session().await?;
     let desk = desk()?;
-    match session_user_id(&session, desk.now()).await? {
-        Some(user_id) => desk.user(user_id).await,
+    match signed_in(&session, desk.now()).await? {
+        Some(signed_in) => desk.session_user(signed_in.user_id, signed_in.at_ms).await,
         None => Ok(None),
     }
+}
+
+/// After the user changed their own password: this session goes on (the change ended every
+/// session signed in before it).
+pub async fn renew_sign_in() -> Result<(), Problem> {
+    let session = session().await?;
+    session.cycle_id().await.map_err(session_problem)?;
+    session
+        .insert(SIGNED_IN_AT_MS, desk()?.now().timestamp_millis())
+        .await
+        .map_err(session_problem)
 }
 
 /// The signed-in user, or 401 `unauthorized`.
@@ -360,7 +405,7 @@ pub async fn sign_in(user: &CurrentUser) -> Result<(), Problem> {
         .await
         .map_err(session_problem)?;
     session
-        .insert(SIGNED_IN_AT, desk()?.now().timestamp())
+        .insert(SIGNED_IN_AT_MS, desk()?.now().timestamp_millis())
         .await
         .map_err(session_problem)
 }

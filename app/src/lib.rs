@@ -66,6 +66,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/customers") view={Lazy::<CustomersRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/customers/:id") view={Lazy::<CustomerRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/account/password") view={Lazy::<ChangePasswordRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/journal") view={Lazy::<JournalRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/imports") view={Lazy::<ImportsRoute>::new()} ssr=SsrMode::Async/>
@@ -111,6 +112,7 @@ fn TopBar() -> impl IntoView {
                                 <nav aria-label="Main">{home}</nav>
                                 <div class="who">
                                     <span>{user.email.clone()} " · " {user.role.as_str().replace('_', " ")}</span>
+                                    <A href="/account/password">"Password"</A>
                                     <ActionForm action=logout>
                                         <button type="submit" class="link">"Sign out"</button>
                                     </ActionForm>

@@ -542,11 +542,14 @@ pub struct CurrentUser {
     pub email: String,
     pub role: crate::domain::Role,
     pub customer_id: Option<i64>,
+    /// An administrator reset the password: the user may do nothing but choose a new one.
+    #[serde(default)]
+    pub must_change_password: bool,
 }
 
 impl CurrentUser {
     pub fn may(&self, permission: crate::domain::Permission) -> bool {
-        crate::domain::allows(self.role, permission)
+        !self.must_change_password && crate::domain::allows(self.role, permission)
     }
 }
 

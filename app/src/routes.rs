@@ -52,6 +52,7 @@ lazy_pages! {
     CustomersRoute => pages::customers::CustomersPage,
     CustomerRoute => pages::customers::CustomerDetailPage,
     LoginRoute => pages::login::LoginPage,
+    ChangePasswordRoute => pages::account::ChangePasswordPage,
     PortalRoute => pages::portal::PortalPage,
     SettingsRoute => pages::settings::SettingsPage,
     JournalRoute => pages::journal::JournalPage,

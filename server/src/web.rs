@@ -32,8 +32,12 @@ pub const IDLE_SESSION_MINUTES: i64 = 60;
 /// The service layer seen through the port the server functions use.
 #[async_trait::async_trait]
 impl Desk for Services {
-    async fn user(&self, id: i64) -> Result<Option<CurrentUser>, Problem> {
-        Ok(Services::user(self, id).await?)
+    async fn session_user(
+        &self,
+        id: i64,
+        signed_in_at_ms: i64,
+    ) -> Result<Option<CurrentUser>, Problem> {
+        Ok(Services::session_user(self, id, signed_in_at_ms).await?)
     }
 
     fn now(&self) -> chrono::DateTime<chrono::Utc> {
@@ -347,6 +351,12 @@ impl Desk for Services {
                 self.change_role(user, user_id, role).await?
             }
             UserCommand::Deactivate { user_id } => self.deactivate_user(user, user_id).await?,
+            UserCommand::ResetPassword { user_id, password } => {
+                self.reset_password(user, user_id, &password).await?
+            }
+            UserCommand::ChangeOwnPassword { current, new } => {
+                self.change_own_password(user, &current, &new).await?
+            }
         }
         Ok(())
     }
@@ -681,11 +691,16 @@ async fn browser_fec(
 
 /// The signed-in user of a browser request, if any.
 async fn session_user(state: &AppState, session: &tower_sessions::Session) -> Option<CurrentUser> {
-    let user_id = app::backend::session_user_id(session, state.services.now())
+    let signed_in = app::backend::signed_in(session, state.services.now())
         .await
         .ok()
         .flatten()?;
-    state.services.user(user_id).await.ok().flatten()
+    state
+        .services
+        .session_user(signed_in.user_id, signed_in.at_ms)
+        .await
+        .ok()
+        .flatten()
 }
 
 /// A supporting file, downloaded from the credit note's Documents tab.

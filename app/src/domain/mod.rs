@@ -37,7 +37,8 @@ pub use linking::{
 pub use money::{Currency, Money, MoneyError, parse_decimal};
 pub use numbering::{CreditNoteNumber, NumberError};
 pub use permissions::{
-    Email, MIN_PASSWORD_LENGTH, Permission, Role, allows, check_password, check_role_customer,
+    Email, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, Permission, Role, allows, check_password,
+    check_password_field, check_role_customer,
 };
 pub use reminders::{MAX_REMINDER_DAYS, parse_reminder_days, reminder_due, reminder_refusal};
 pub use settlement::{plan_mark_paid, plan_mark_pending, plan_payment, plan_refund, plan_void};

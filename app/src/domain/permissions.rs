@@ -200,16 +200,29 @@ impl Email {
 
 /// Passwords are at least this long; there is no other composition rule.
 pub const MIN_PASSWORD_LENGTH: usize = 10;
+/// And at most this long: hashing is deliberately slow, and a request body could carry
+/// megabytes.
+pub const MAX_PASSWORD_LENGTH: usize = 1024;
 
 pub fn check_password(password: &str) -> Result<(), super::Violation> {
-    if password.chars().count() < MIN_PASSWORD_LENGTH {
-        return Err(super::Violation::new(
-            super::RuleCode::ValidationError,
-            Some("password".into()),
-            format!("Use at least {MIN_PASSWORD_LENGTH} characters"),
-        ));
-    }
-    Ok(())
+    check_password_field(password, "password")
+}
+
+/// [`check_password`], naming `field` (a form with several passwords says which one).
+pub fn check_password_field(password: &str, field: &str) -> Result<(), super::Violation> {
+    let length = password.chars().count();
+    let message = if length < MIN_PASSWORD_LENGTH {
+        format!("Use at least {MIN_PASSWORD_LENGTH} characters")
+    } else if length > MAX_PASSWORD_LENGTH {
+        format!("Use at most {MAX_PASSWORD_LENGTH} characters")
+    } else {
+        return Ok(());
+    };
+    Err(super::Violation::new(
+        super::RuleCode::ValidationError,
+        Some(field.into()),
+        message,
+    ))
 }
 
 /// A customer user must name its customer; staff must not.

@@ -16,6 +16,7 @@ macro_rules! id_action_form {
     }};
 }
 
+pub mod account;
 pub mod credit_from_invoice;
 pub mod credit_note_detail;
 pub mod credit_notes;
@@ -81,6 +82,10 @@ pub fn ProblemMessage(problem: Problem) -> impl IntoView {
             here = format!("{here}?{search}");
         }
         return view! { <leptos_router::components::Redirect path=login_href(&here)/> }.into_any();
+    }
+    if problem.code == "password_change_required" {
+        return view! { <leptos_router::components::Redirect path="/account/password"/> }
+            .into_any();
     }
     // The page says what went wrong, and so does its HTTP status.
     #[cfg(feature = "ssr")]

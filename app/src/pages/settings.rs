@@ -1,7 +1,7 @@
 //! Settings (administrators): the tax table, region × category → rate, which proposes the rate
 //! of each new line (one form; blank a row to remove its rule, fill a spare row to add one;
 //! refusals show on their row); the seller's details and the PDF templates that documents
-//! print with; and the users: create, change a staff role, deactivate.
+//! print with; and the users: create, change a staff role, reset a password, deactivate.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -10,8 +10,9 @@ use super::{ProblemMessage, field_error, form_error, problem_view, refusal};
 use crate::domain::Role;
 use crate::model::{SellerProfile, SettingsPage, TemplateSetting, UserSummary};
 use crate::rpc::settings::{
-    ChangeUserRole, CreateUser, DeactivateUser, RemoveLogo, ResetTemplate, SaveAccounts,
-    SaveSeller, SaveTaxTable, SaveTemplate, load_settings, rule_field, template_field,
+    ChangeUserRole, CreateUser, DeactivateUser, RemoveLogo, ResetTemplate, ResetUserPassword,
+    SaveAccounts, SaveSeller, SaveTaxTable, SaveTemplate, load_settings, rule_field,
+    template_field,
 };
 
 /// The page's forms; their versions reload the page after each post.
@@ -21,6 +22,7 @@ struct Actions {
     create_user: ServerAction<CreateUser>,
     change_role: ServerAction<ChangeUserRole>,
     deactivate: ServerAction<DeactivateUser>,
+    reset_password: ServerAction<ResetUserPassword>,
     save_seller: ServerAction<SaveSeller>,
     remove_logo: ServerAction<RemoveLogo>,
     save_accounts: ServerAction<SaveAccounts>,
@@ -38,6 +40,7 @@ pub fn SettingsPage() -> impl IntoView {
         create_user: ServerAction::new(),
         change_role: ServerAction::new(),
         deactivate: ServerAction::new(),
+        reset_password: ServerAction::new(),
         save_seller: ServerAction::new(),
         remove_logo: ServerAction::new(),
         save_accounts: ServerAction::new(),
@@ -51,6 +54,7 @@ pub fn SettingsPage() -> impl IntoView {
                 actions.create_user.version().get(),
                 actions.change_role.version().get(),
                 actions.deactivate.version().get(),
+                actions.reset_password.version().get(),
                 actions.save_seller.version().get(),
                 actions.remove_logo.version().get(),
                 actions.save_accounts.version().get(),
@@ -199,17 +203,32 @@ fn Users(page: SettingsPage, actions: Actions) -> impl IntoView {
                 </ActionForm>
             }
         });
+        // A temporary password the user must replace at their next sign-in.
+        let reset = editable.then(|| {
+            let label = format!("Temporary password for {}", user.email);
+            view! {
+                <ActionForm action=actions.reset_password attr:class="inline">
+                    <input type="hidden" name="user_id" value=user.id/>
+                    <input type="password" name="password" autocomplete="new-password" minlength="10" required aria-label=label/>
+                    <button type="submit">"Reset password"</button>
+                </ActionForm>
+            }
+        });
         view! {
             <tr>
                 <td>{user.email.clone()}</td>
                 <td>{role_cell}</td>
                 <td>{customer_name(user.customer_id)}</td>
                 <td>{status}</td>
-                <td>{deactivate}</td>
+                <td>{deactivate} {reset}</td>
             </tr>
         }
     };
-    let problem = move || refusal(actions.change_role).or_else(|| refusal(actions.deactivate));
+    let problem = move || {
+        refusal(actions.change_role)
+            .or_else(|| refusal(actions.deactivate))
+            .or_else(|| refusal(actions.reset_password))
+    };
     view! {
         <h2>"Users"</h2>
         {move || problem_view(problem(), "")}

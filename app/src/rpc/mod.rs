@@ -172,8 +172,45 @@ pub async fn login(
         .as_deref()
         .and_then(crate::pages::return_path)
         .filter(|path| user.role.is_internal() != path.starts_with("/portal"));
-    leptos_axum::redirect(next.unwrap_or(home));
+    if user.must_change_password {
+        leptos_axum::redirect("/account/password");
+    } else {
+        leptos_axum::redirect(next.unwrap_or(home));
+    }
     Ok(user)
+}
+
+/// The signed-in user's new password, typed twice; then their home page. Every other session of
+/// theirs ends, and their API tokens are revoked.
+#[server(prefix = "/rpc", endpoint = "change_password")]
+pub async fn change_password(
+    #[server(default)] current_password: String,
+    #[server(default)] new_password: String,
+    #[server(default)] repeat_password: String,
+) -> Result<(), Problem> {
+    let user = crate::backend::require_user().await?;
+    if new_password != repeat_password {
+        return Err(Problem::validation(
+            "repeat_password",
+            "The two new passwords differ",
+        ));
+    }
+    crate::backend::desk()?
+        .user_command(
+            &user,
+            crate::backend::UserCommand::ChangeOwnPassword {
+                current: current_password,
+                new: new_password,
+            },
+        )
+        .await?;
+    crate::backend::renew_sign_in().await?;
+    leptos_axum::redirect(if user.role.is_internal() {
+        "/invoices"
+    } else {
+        "/portal"
+    });
+    Ok(())
 }
 
 #[server(prefix = "/rpc", endpoint = "logout")]

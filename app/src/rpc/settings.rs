@@ -133,6 +133,14 @@ pub async fn change_user_role(
     on_users(crate::backend::UserCommand::ChangeRole { user_id, role }).await
 }
 
+#[server(prefix = "/rpc", endpoint = "reset_user_password")]
+pub async fn reset_user_password(
+    user_id: i64,
+    #[server(default)] password: String,
+) -> Result<(), Problem> {
+    on_users(crate::backend::UserCommand::ResetPassword { user_id, password }).await
+}
+
 #[server(prefix = "/rpc", endpoint = "deactivate_user")]
 pub async fn deactivate_user(user_id: i64) -> Result<(), Problem> {
     on_users(crate::backend::UserCommand::Deactivate { user_id }).await

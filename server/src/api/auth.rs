@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use serde::{Deserialize, Serialize};
 
-use super::{ApiError, ApiJson, ApiUser};
+use super::{ApiError, ApiJson, ApiPath, ApiUser};
 use crate::services::{Caller, NewUserInput, Services};
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -106,5 +106,65 @@ pub async fn revoke_token(
     if let Some(token) = super::extract::bearer_token(&parts) {
         services.revoke_token(token).await?;
     }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChangeRequest {
+    current_password: String,
+    new_password: String,
+}
+
+#[utoipa::path(
+    post,
+    operation_id = "change_own_password",
+    path = "/auth/password",
+    tag = "auth",
+    request_body = PasswordChangeRequest,
+    responses((status = 204, description = "Changed; every API token of the user is revoked, this one too"), crate::api::extract::Problems),
+    security(("bearer" = []))
+)]
+/// `POST /auth/password`: the caller's own new password, once the current one is right. The
+/// user's API tokens are revoked (ask for a new one) and their browser sessions end.
+pub async fn change_own_password(
+    State(services): State<Services>,
+    ApiUser(user): ApiUser,
+    ApiJson(request): ApiJson<PasswordChangeRequest>,
+) -> Result<StatusCode, ApiError> {
+    services
+        .change_own_password(&user, &request.current_password, &request.new_password)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordResetRequest {
+    /// A temporary password the user must replace at their next sign-in.
+    password: String,
+}
+
+#[utoipa::path(
+    post,
+    operation_id = "reset_user_password",
+    path = "/users/{id}/password",
+    tag = "auth",
+    params(("id" = i64, Path, description = "The user")),
+    request_body = PasswordResetRequest,
+    responses((status = 204, description = "Reset; the user's sessions and API tokens end"), crate::api::extract::Problems),
+    security(("bearer" = []))
+)]
+/// `POST /users/{id}/password` (administrators): a temporary password; until the user chooses
+/// a new one, every request of theirs but the change answers 403 `password_change_required`.
+pub async fn reset_user_password(
+    State(services): State<Services>,
+    ApiUser(admin): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(request): ApiJson<PasswordResetRequest>,
+) -> Result<StatusCode, ApiError> {
+    services
+        .reset_password(&admin, id, &request.password)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -40,6 +40,8 @@ pub fn router(services: Services) -> Router {
             post(auth::create_token).delete(auth::revoke_token),
         )
         .route("/users", post(auth::create_user))
+        .route("/auth/password", post(auth::change_own_password))
+        .route("/users/{id}/password", post(auth::reset_user_password))
         .route(
             "/openapi.json",
             get(|| async { axum::Json(<openapi::ApiDoc as utoipa::OpenApi>::openapi()) }),

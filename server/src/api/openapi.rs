@@ -17,7 +17,8 @@ use super::{
     ),
     servers((url = "/api/v1")),
     paths(
-        auth::create_token, auth::revoke_token, auth::create_user, tax::read, tax::replace,
+        auth::create_token, auth::revoke_token, auth::create_user,
+        auth::change_own_password, auth::reset_user_password, tax::read, tax::replace,
         customers::create, customers::list, customers::read, customers::credit_notes,
         customers::set_portal,
         invoices::create, invoices::list, invoices::read, invoices::edit, invoices::remove,

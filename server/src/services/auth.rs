@@ -3,7 +3,8 @@
 use std::sync::OnceLock;
 
 use app::domain::{
-    Email, Permission, Role, RuleCode, Violation, check_password, check_role_customer,
+    Email, Permission, Role, RuleCode, Violation, check_password, check_password_field,
+    check_role_customer,
 };
 use app::model::{CurrentUser, UserSummary};
 use base64::Engine;
@@ -92,7 +93,17 @@ fn current_user(record: UserRecord) -> Result<CurrentUser, ServiceError> {
         email: record.email,
         role,
         customer_id: record.customer_id,
+        must_change_password: record.must_change_password,
     })
+}
+
+/// What a user whose password was reset hears from every door but the password change.
+fn password_change_required() -> ServiceError {
+    ServiceError::Invalid(app::problem::Problem::new(
+        403,
+        "password_change_required",
+        "An administrator reset your password: choose a new one first",
+    ))
 }
 
 fn token_hash(token: &str) -> String {
@@ -174,6 +185,9 @@ impl Services {
         user: &CurrentUser,
         permission: Permission,
     ) -> Result<(), ServiceError> {
+        if user.must_change_password {
+            return Err(password_change_required());
+        }
         if user.may(permission) {
             Ok(())
         } else {
@@ -293,6 +307,7 @@ impl Services {
             email: email.as_str().to_string(),
             role: input.role,
             customer_id: input.customer_id,
+            must_change_password: false,
         })
     }
 
@@ -459,10 +474,106 @@ impl Services {
         Ok(())
     }
 
-    pub async fn user(&self, id: i64) -> Result<Option<CurrentUser>, ServiceError> {
+    /// The user of a browser session that signed in at `signed_in_at_ms` (Unix milliseconds):
+    /// none once the password changed after it, so a change or a reset ends every other session.
+    pub async fn session_user(
+        &self,
+        id: i64,
+        signed_in_at_ms: i64,
+    ) -> Result<Option<CurrentUser>, ServiceError> {
         let mut tx = self.storage.read().await?;
-        tx.user_by_id(id).await?.map(current_user).transpose()
+        let Some(record) = tx.user_by_id(id).await? else {
+            return Ok(None);
+        };
+        if record
+            .password_changed_at
+            .is_some_and(|changed| changed.timestamp_millis() > signed_in_at_ms)
+        {
+            return Ok(None);
+        }
+        current_user(record).map(Some)
     }
+
+    /// Changes the signed-in user's own password, once `current` is right. Their API tokens
+    /// are revoked and their other sessions end; the caller's session goes on (its door
+    /// stamps it anew). A user whose password was reset may do this, and only this.
+    pub async fn change_own_password(
+        &self,
+        user: &CurrentUser,
+        current: &str,
+        new: &str,
+    ) -> Result<(), ServiceError> {
+        let mut violations = Vec::new();
+        if let Err(violation) = check_password_field(new, "new_password") {
+            violations.push(violation);
+        } else if new == current {
+            violations.push(Violation::new(
+                RuleCode::ValidationError,
+                Some("new_password".into()),
+                "Choose a password other than the current one",
+            ));
+        }
+        if current.chars().count() > app::domain::MAX_PASSWORD_LENGTH {
+            violations.push(wrong_current_password());
+        }
+        if !violations.is_empty() {
+            return Err(ServiceError::Rules(violations));
+        }
+        let record = {
+            let mut tx = self.storage.read().await?;
+            tx.user_by_id(user.id).await?
+        };
+        let Some(record) = record else {
+            return Err(ServiceError::Unauthorized);
+        };
+        if !password_matches(current.to_string(), record.password_hash).await? {
+            tracing::warn!(
+                user = user.id,
+                "password change refused: wrong current password"
+            );
+            return Err(ServiceError::Rules(vec![wrong_current_password()]));
+        }
+        let hash = hash_password(new.to_string()).await?;
+        let mut tx = self.storage.write().await?;
+        if !tx.set_password(user.id, &hash, false, self.now()).await? {
+            return Err(ServiceError::Unauthorized);
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Gives another user a temporary password (administrators): they must choose a new one
+    /// at their next sign-in, their sessions end and their API tokens are revoked.
+    pub async fn reset_password(
+        &self,
+        user: &CurrentUser,
+        id: i64,
+        temporary: &str,
+    ) -> Result<(), ServiceError> {
+        self.authorize(user, Permission::ManageUsers)?;
+        refuse_own_account(user, id, "reset your own password; change it instead")?;
+        check_password(temporary).map_err(|violation| ServiceError::Rules(vec![violation]))?;
+        let hash = hash_password(temporary.to_string()).await?;
+        let mut tx = self.storage.write().await?;
+        if !tx.set_password(id, &hash, true, self.now()).await? {
+            return Err(ServiceError::NotFound("An active user"));
+        }
+        tx.commit().await?;
+        tracing::info!(
+            user = id,
+            by = user.id,
+            "password reset by an administrator"
+        );
+        Ok(())
+    }
+}
+
+fn wrong_current_password() -> Violation {
+    Violation::new(
+        RuleCode::ValidationError,
+        Some("current_password".into()),
+        "The current password is not right",
+    )
 }
 
 fn refuse_own_account(user: &CurrentUser, id: i64, what: &str) -> Result<(), ServiceError> {

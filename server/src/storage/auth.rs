@@ -19,6 +19,22 @@ pub trait AuthTx: Send {
     async fn users(&mut self) -> Result<Vec<UserListRecord>, StorageError>;
     /// Gives an active staff user another staff role; false when there is no such user.
     async fn set_staff_role(&mut self, id: i64, role: &str) -> Result<bool, StorageError>;
+    /// Replaces an active user's password hash, says whether they must change it at their next
+    /// sign-in, stamps the change (sessions signed in before it end) and revokes their API
+    /// tokens; false when there is no such user.
+    async fn set_password(
+        &mut self,
+        id: i64,
+        password_hash: &str,
+        must_change: bool,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StorageError>;
+    /// Revokes every API token of the user that is still valid.
+    async fn revoke_api_tokens_of(
+        &mut self,
+        user_id: i64,
+        at: DateTime<Utc>,
+    ) -> Result<(), StorageError>;
     /// Deactivates an active user and revokes their API tokens; false when there is no
     /// such user.
     async fn deactivate_user(&mut self, id: i64, at: DateTime<Utc>) -> Result<bool, StorageError>;

@@ -298,6 +298,10 @@ pub struct UserRecord {
     pub password_hash: String,
     pub role: String,
     pub customer_id: Option<i64>,
+    /// Set by an administrator's reset: nothing but a new password until it is changed.
+    pub must_change_password: bool,
+    /// Sessions signed in before this end.
+    pub password_changed_at: Option<DateTime<Utc>>,
 }
 
 /// A user as the settings screen lists them.

@@ -169,4 +169,88 @@ on_both_backends! {
         let again = app.client.delete(app.url("/api/v1/auth/token")).bearer_auth(&token).send().await.unwrap();
         assert_eq!(again.status(), 401);
     }
+
+    async fn users_change_their_password_and_an_administrator_resets_one_to_change_at_next_sign_in(db) {
+        use serde_json::json;
+        let app = TestApp::spawn(db).await;
+        let ann = user(&app.db.services(), "ann@test.example", Role::CreditManager, None).await;
+        let admin = common::ApiClient::new(&app, Role::Administrator).await;
+        let token = app.token("ann@test.example").await;
+        let as_ann = |token: &str| common::ApiClient::with_token(&app, token);
+        let browser = app.signed_in("ann@test.example").await;
+        let page = |client: reqwest::Client, path: &'static str| {
+            let url = app.url(path);
+            async move {
+                // Where the page sends the browser, if it does, then what it says.
+                let response = client.get(url).send().await.unwrap();
+                let location = response.headers().get("location").map(|l| l.to_str().unwrap().to_string());
+                format!("{} {}", location.unwrap_or_default(), response.text().await.unwrap())
+            }
+        };
+        assert!(page(browser.clone(), "/invoices").await.contains("ann@test.example"));
+
+        // Wrong current password, too short a new one, the same one: refused on their fields.
+        let change = |current: &str, new: &str| json!({"current_password": current, "new_password": new});
+        let (status, body) = as_ann(&token).post("/auth/password", change("not the password", "a new long password")).await;
+        assert_eq!((status, body["errors"][0]["field"].as_str()), (422, Some("current_password")), "{body}");
+        let (status, body) = as_ann(&token).post("/auth/password", change(PASSWORD, "short")).await;
+        assert_eq!((status, body["errors"][0]["field"].as_str()), (422, Some("new_password")), "{body}");
+        let (status, body) = as_ann(&token).post("/auth/password", change(PASSWORD, PASSWORD)).await;
+        assert_eq!((status, body["errors"][0]["field"].as_str()), (422, Some("new_password")), "{body}");
+
+        // Changed: the token and the other session end; the old password no longer signs in.
+        let (status, body) = as_ann(&token).post("/auth/password", change(PASSWORD, "a new long password")).await;
+        assert_eq!(status, 204, "{body}");
+        assert_eq!(as_ann(&token).get("/invoices").await.0, 401, "the token was revoked");
+        assert!(!page(browser.clone(), "/invoices").await.contains("ann@test.example"), "the session ended");
+        let sign_in = |password: &'static str| {
+            app.client.post(app.url("/api/v1/auth/token")).json(&json!({"email": "ann@test.example", "password": password})).send()
+        };
+        assert_eq!(sign_in(PASSWORD).await.unwrap().status(), 401);
+        assert_eq!(sign_in("a new long password").await.unwrap().status(), 201);
+
+        // Only an administrator resets, and not their own.
+        let manager = common::ApiClient::new(&app, Role::CreditManager).await;
+        let reset = json!({"password": "temporary password 1"});
+        assert_eq!(manager.post(&format!("/users/{}/password", ann.id), reset.clone()).await.0, 403);
+        let (status, body) = admin.post(&format!("/users/{}/password", ann.id), json!({"password": "short"})).await;
+        assert_eq!((status, body["errors"][0]["field"].as_str()), (422, Some("password")), "{body}");
+        assert_eq!(admin.post("/users/999999/password", reset.clone()).await.0, 404);
+        let (status, body) = admin.post(&format!("/users/{}/password", ann.id), reset.clone()).await;
+        assert_eq!(status, 204, "{body}");
+
+        // With the temporary password Ann signs in, but may do nothing until she changes it.
+        let response = sign_in("temporary password 1").await.unwrap();
+        assert_eq!(response.status(), 201);
+        let token: serde_json::Value = response.json().await.unwrap();
+        let token = token["token"].as_str().unwrap().to_string();
+        let (status, body) = as_ann(&token).get("/invoices").await;
+        assert_eq!((status, body["code"].as_str()), (403, Some("password_change_required")), "{body}");
+        // In the browser, sign-in leads to the password page, and any page back to it.
+        let reset_browser = browser_after_sign_in(&app, "temporary password 1").await;
+        assert_eq!(reset_browser.0, "/account/password");
+        let html = page(reset_browser.1.clone(), "/invoices").await;
+        assert!(html.contains("/account/password"), "{html}");
+        let (status, body) = as_ann(&token).post("/auth/password", change("temporary password 1", "my own password 2")).await;
+        assert_eq!(status, 204, "{body}");
+        let response = sign_in("my own password 2").await.unwrap();
+        let token: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(as_ann(token["token"].as_str().unwrap()).get("/invoices").await.0, 200);
+    }
+}
+
+/// Signs Ann in through the browser's sign-in form: where it sends her, and the browser.
+async fn browser_after_sign_in(app: &TestApp, password: &str) -> (String, reqwest::Client) {
+    let client = browser();
+    let response = client
+        .post(app.url("/rpc/login"))
+        .header("accept", "text/html")
+        .header("referer", app.url("/login"))
+        .form(&[("email", "ann@test.example"), ("password", password)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 302);
+    let location = response.headers()["location"].to_str().unwrap().to_string();
+    (location, client)
 }

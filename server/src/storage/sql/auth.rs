@@ -3,7 +3,7 @@
 /// The user behind an API token, in one statement: every API request asks it, so it runs
 /// outside any transaction (one round trip instead of four on PostgreSQL).
 pub const TOKEN_USER: &str = "SELECT u.id, u.email, u.password_hash, u.role, u.customer_id, \
-     t.expires_at, t.revoked_at FROM api_tokens t JOIN users u ON u.id = t.user_id \
+     u.must_change_password, u.password_changed_at, t.expires_at, t.revoked_at FROM api_tokens t JOIN users u ON u.id = t.user_id \
      WHERE t.token_hash = $1 AND u.deactivated_at IS NULL AND (u.customer_id IS NULL OR \
      u.customer_id IN (SELECT id FROM customers WHERE portal_enabled))";
 
@@ -41,7 +41,8 @@ macro_rules! impl_auth_tx {
                 email: &str,
             ) -> Result<Option<crate::storage::UserRecord>, crate::storage::StorageError> {
                 Ok(sqlx::query_as(
-                    "SELECT id, email, password_hash, role, customer_id FROM users \
+                    "SELECT id, email, password_hash, role, customer_id, must_change_password, \
+                     password_changed_at FROM users \
                      WHERE email = $1 AND deactivated_at IS NULL AND (customer_id IS NULL OR \
                      customer_id IN (SELECT id FROM customers WHERE portal_enabled))",
                 )
@@ -55,7 +56,8 @@ macro_rules! impl_auth_tx {
                 id: i64,
             ) -> Result<Option<crate::storage::UserRecord>, crate::storage::StorageError> {
                 Ok(sqlx::query_as(
-                    "SELECT id, email, password_hash, role, customer_id FROM users \
+                    "SELECT id, email, password_hash, role, customer_id, must_change_password, \
+                     password_changed_at FROM users \
                      WHERE id = $1 AND deactivated_at IS NULL AND (customer_id IS NULL OR \
                      customer_id IN (SELECT id FROM customers WHERE portal_enabled))",
                 )
@@ -91,6 +93,42 @@ macro_rules! impl_auth_tx {
                 Ok(done.rows_affected() == 1)
             }
 
+            async fn set_password(
+                &mut self,
+                id: i64,
+                password_hash: &str,
+                must_change: bool,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> Result<bool, crate::storage::StorageError> {
+                let done = sqlx::query(
+                    "UPDATE users SET password_hash = $2, must_change_password = $3, \
+                     password_changed_at = $4 WHERE id = $1 AND deactivated_at IS NULL",
+                )
+                .bind(id)
+                .bind(password_hash)
+                .bind(must_change)
+                .bind(at)
+                .execute(&mut *self.tx)
+                .await?;
+                self.revoke_api_tokens_of(id, at).await?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn revoke_api_tokens_of(
+                &mut self,
+                user_id: i64,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> Result<(), crate::storage::StorageError> {
+                sqlx::query(
+                    "UPDATE api_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
+                )
+                .bind(user_id)
+                .bind(at)
+                .execute(&mut *self.tx)
+                .await?;
+                Ok(())
+            }
+
             async fn deactivate_user(
                 &mut self,
                 id: i64,
@@ -103,13 +141,7 @@ macro_rules! impl_auth_tx {
                 .bind(at)
                 .execute(&mut *self.tx)
                 .await?;
-                sqlx::query(
-                    "UPDATE api_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
-                )
-                .bind(id)
-                .bind(at)
-                .execute(&mut *self.tx)
-                .await?;
+                self.revoke_api_tokens_of(id, at).await?;
                 Ok(done.rows_affected() == 1)
             }
 

@@ -1,0 +1,37 @@
+//! The signed-in user's own account: changing their password (also where a user whose password
+//! an administrator reset is sent, and all they may do until they choose a new one).
+
+use leptos::prelude::*;
+
+use crate::pages::{field_error, form_error};
+use crate::rpc::ChangePassword;
+
+#[component]
+pub fn ChangePasswordPage() -> impl IntoView {
+    let change = ServerAction::<ChangePassword>::new();
+    view! {
+        <h1>"Change your password"</h1>
+        <p class="hint">
+            "Your other sessions end and your API tokens stop working; this browser stays signed in."
+        </p>
+        <ActionForm action=change attr:class="login">
+            <p>
+                <label for="current_password">"Current password"</label>
+                <input id="current_password" type="password" name="current_password" autocomplete="current-password" required/>
+                {field_error(change, "current_password")}
+            </p>
+            <p>
+                <label for="new_password">"New password"</label>
+                <input id="new_password" type="password" name="new_password" autocomplete="new-password" minlength="10" required/>
+                {field_error(change, "new_password")}
+            </p>
+            <p>
+                <label for="repeat_password">"New password again"</label>
+                <input id="repeat_password" type="password" name="repeat_password" autocomplete="new-password" minlength="10" required/>
+                {field_error(change, "repeat_password")}
+            </p>
+            {form_error(change)}
+            <button type="submit" class="primary">"Change password"</button>
+        </ActionForm>
+    }
+}

@@ -55,8 +55,9 @@ impl Modify for BearerAuth {
 /// Adds to every operation the problems any request of its kind can meet, so the document
 /// names every status the server really sends: 401 and 403 wherever a token is needed; 400
 /// (malformed JSON or query), 413 (body too large), 415 (not JSON) and 422 (invalid values)
-/// wherever a body or a query string is read; 429 on sign-in (the throttle) and on sending
-/// e-mail (the daily quota).
+/// wherever a body or a query string is read; 429 on sign-in (the throttle), on sending
+/// e-mail and uploading files (the daily quotas) and on renders and exports (the rate limit);
+/// 503 when no PDF renderer frees up in time.
 struct EveryProblem;
 
 impl Modify for EveryProblem {
@@ -109,6 +110,28 @@ impl Modify for EveryProblem {
                 }
                 if path == "/auth/token" {
                     add("429", "Too many failed sign-ins: wait and try again");
+                }
+                // Renders and exports count against the user's rate limit, and wait for a
+                // free renderer.
+                let renders = ["/pdf", "/ubl", "/factur-x"]
+                    .iter()
+                    .any(|suffix| path.ends_with(suffix))
+                    || path == "/exports/fec";
+                if renders {
+                    add(
+                        "429",
+                        "Too many documents rendered or exported: wait the seconds the detail names",
+                    );
+                }
+                if path.ends_with("/pdf") || path.ends_with("/factur-x") {
+                    add(
+                        "503",
+                        "Every PDF renderer stayed busy past the time limit: try again",
+                    );
+                }
+                // Supporting files count against the uploader's daily quota.
+                if path == "/credit-notes/{id}/attachments" && operation.request_body.is_some() {
+                    add("429", "The daily upload quota is used up");
                 }
                 // E-mail counts against the sender's daily quota.
                 if path == "/credit-notes/{id}/send" || path == "/invoices/{id}/reminders" {

@@ -118,7 +118,7 @@ pub async fn fec_download(
             header::CONTENT_DISPOSITION,
             crate::content_disposition::attachment(&file.file_name),
         )],
-        file.content,
+        axum::body::Body::from_stream(file.chunks),
     )
         .into_response())
 }

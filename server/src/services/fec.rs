@@ -1,10 +1,19 @@
 //! The FEC (fichier des écritures comptables, French tax procedure code art. A47 A-1): every
 //! journal entry of a fiscal year, one line per debit or credit, 18 tab-separated columns,
 //! dates as YYYYMMDD and amounts with a decimal comma.
+//!
+//! A year of a busy ledger is millions of lines: the file is streamed, a page of entries per
+//! read transaction, so the server holds one page at a time whatever the year's size. Entries
+//! are sealed and never change, so reading them page by page (by id) gives the same file as
+//! one snapshot, plus whatever is posted to the year while it downloads.
+
+use std::collections::HashMap;
 
 use app::domain::Permission;
 use app::model::CurrentUser;
 use chrono::NaiveDate;
+use futures_util::StreamExt;
+use futures_util::stream::BoxStream;
 use rust_decimal::Decimal;
 
 use super::{ServiceError, Services};
@@ -35,13 +44,24 @@ pub const FEC_COLUMNS: [&str; 18] = [
 /// The currency the books are kept in; other currencies also fill `Montantdevise`/`Idevise`.
 const BOOK_CURRENCY: &str = "EUR";
 
-/// Entries read per query.
-const PAGE: i64 = 1000;
+/// Entries read per query, and so held in memory at once.
+const PAGE: i64 = 500;
 
-/// A FEC file: its name (`<SIREN>FEC<closing date>.txt`) and its text.
+/// A FEC file: its name (`<SIREN>FEC<closing date>.txt`), and its text as it is read, the
+/// header and a page of entries per chunk.
 pub struct FecFile {
     pub file_name: String,
-    pub content: String,
+    pub chunks: BoxStream<'static, Result<Vec<u8>, ServiceError>>,
+}
+
+/// Where a FEC being streamed stands: the next page to read, and each journal's last
+/// `EcritureNum` (entries are numbered within their journal, across pages).
+struct FecCursor {
+    services: Services,
+    filter: JournalFilter,
+    numbers: HashMap<&'static str, u64>,
+    header_written: bool,
+    done: bool,
 }
 
 fn date(date: NaiveDate) -> String {
@@ -73,14 +93,20 @@ fn siren(vat_id: Option<&str>) -> Option<String> {
     (digits.len() == 9 && digits.chars().all(|c| c.is_ascii_digit())).then(|| digits.to_string())
 }
 
-/// Writes the entries as FEC lines; entries are numbered within their journal, in order.
-fn write_fec(entries: &[JournalEntryRecord]) -> Result<String, csv::Error> {
+/// Writes the entries as FEC lines (after the header, when `header`); entries are numbered
+/// within their journal, in order, following `numbers`.
+fn write_fec(
+    entries: &[JournalEntryRecord],
+    numbers: &mut HashMap<&'static str, u64>,
+    header: bool,
+) -> Result<Vec<u8>, csv::Error> {
     let mut writer = csv::WriterBuilder::new()
         .delimiter(b'\t')
         .quote_style(csv::QuoteStyle::Never)
         .from_writer(Vec::new());
-    writer.write_record(FEC_COLUMNS)?;
-    let mut numbers: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
+    if header {
+        writer.write_record(FEC_COLUMNS)?;
+    }
     for entry in entries {
         let code = entry.journal.code();
         let number = numbers.entry(code).or_default();
@@ -124,7 +150,28 @@ fn write_fec(entries: &[JournalEntryRecord]) -> Result<String, csv::Error> {
     writer
         .into_inner()
         .map_err(|error| csv::Error::from(error.into_error()))
-        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+}
+
+impl FecCursor {
+    /// The next chunk: the header with the first page, then a page per call; `None` after the
+    /// last page.
+    async fn next_chunk(mut self) -> Result<Option<(Vec<u8>, Self)>, ServiceError> {
+        if self.done {
+            return Ok(None);
+        }
+        let page = {
+            let mut tx = self.services.storage.read().await?;
+            tx.journal_entries(&self.filter).await?
+        };
+        match page.last() {
+            Some(last) if page.len() as i64 == self.filter.limit => self.filter.after = last.id,
+            _ => self.done = true,
+        }
+        let chunk = write_fec(&page, &mut self.numbers, !self.header_written)
+            .map_err(|error| ServiceError::Internal(format!("FEC: {error}")))?;
+        self.header_written = true;
+        Ok(Some((chunk, self)))
+    }
 }
 
 impl Services {
@@ -142,27 +189,34 @@ impl Services {
                 "Use a year like 2026",
             ));
         };
-        let mut tx = self.storage.read().await?;
-        let mut entries = Vec::new();
-        let mut filter = JournalFilter {
-            from: Some(from),
-            to: Some(to),
-            after: 0,
-            limit: PAGE,
+        let seller = {
+            let mut tx = self.storage.read().await?;
+            tx.seller().await?
         };
-        loop {
-            let page = tx.journal_entries(&filter).await?;
-            let Some(last) = page.last() else { break };
-            filter.after = last.id;
-            entries.extend(page);
-        }
-        let seller = tx.seller().await?;
         let siren = siren(seller.as_ref().and_then(|s| s.vat_id.as_deref()));
-        let content =
-            write_fec(&entries).map_err(|error| ServiceError::Internal(format!("FEC: {error}")))?;
+        let cursor = FecCursor {
+            services: self.clone(),
+            filter: JournalFilter {
+                from: Some(from),
+                to: Some(to),
+                after: 0,
+                limit: PAGE,
+            },
+            numbers: HashMap::new(),
+            header_written: false,
+            done: false,
+        };
+        // The first page is read before answering: a database that fails then is an error
+        // status, not a file cut short.
+        let (first, cursor) = cursor
+            .next_chunk()
+            .await?
+            .ok_or_else(|| ServiceError::Internal("FEC: no header".into()))?;
+        let rest = futures_util::stream::try_unfold(cursor, FecCursor::next_chunk);
+        let chunks = futures_util::stream::iter([Ok(first)]).chain(rest).boxed();
         Ok(FecFile {
             file_name: format!("{}FEC{}.txt", siren.unwrap_or_default(), date(to)),
-            content,
+            chunks,
         })
     }
 }

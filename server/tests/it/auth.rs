@@ -236,6 +236,24 @@ on_both_backends! {
         let response = sign_in("my own password 2").await.unwrap();
         let token: serde_json::Value = response.json().await.unwrap();
         assert_eq!(as_ann(token["token"].as_str().unwrap()).get("/invoices").await.0, 200);
+
+        // The password page's form, posted without JavaScript: the browser that changed it
+        // stays signed in, another one of hers does not.
+        let (_, here) = browser_after_sign_in(&app, "my own password 2").await;
+        let (_, elsewhere) = browser_after_sign_in(&app, "my own password 2").await;
+        let response = here
+            .post(app.url("/rpc/change_password"))
+            .header("accept", "text/html")
+            .header("referer", app.url("/account/password"))
+            .form(&[("current_password", "my own password 2"), ("new_password", "third password 3"), ("repeat_password", "third password 3")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 302);
+        assert_eq!(response.headers()["location"], "/invoices");
+        assert!(page(here.clone(), "/invoices").await.contains("ann@test.example"), "this browser goes on");
+        assert!(!page(elsewhere.clone(), "/invoices").await.contains("ann@test.example"), "the other one ended");
+        assert_eq!(sign_in("third password 3").await.unwrap().status(), 201);
     }
 }
 

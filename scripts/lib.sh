@@ -145,6 +145,19 @@ build_release_frontend() {
   (cd "$ROOT" && cargo leptos build --release --split --frontend-only)
 }
 
+# Runs a cargo command whose compilation of this workspace's crates also applies clippy's lints,
+# warnings denied: `cargo clippy` is a check build with clippy-driver in rustc's place, and a
+# real build with the same driver lints the same code while it makes it, so CI pays for one
+# compilation of the dependencies instead of a check-only one and then a real one.
+with_clippy() {
+  (
+    export RUSTC_WORKSPACE_WRAPPER CLIPPY_ARGS
+    RUSTC_WORKSPACE_WRAPPER="$(command -v clippy-driver)"
+    CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"
+    "$@"
+  )
+}
+
 # schemathesis from PyPI, in a virtual environment under target/ (hostile-input tests).
 SCHEMATHESIS_VERSION="4.32.5"
 SCHEMATHESIS_VENV="$ROOT/target/tools/schemathesis"

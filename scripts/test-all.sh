@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test: formatting, lints, Rust tests on SQLite and PostgreSQL, the release build of
-# the browser bundle, schemathesis, a generated Python client of the API, and Playwright in
-# Debian's Chromium against that bundle served by the server binary the Rust tests built
-# (target/debug/creditdesk).
+# Runs every test: formatting, lints (clippy, inside the builds), Rust tests on SQLite and
+# PostgreSQL, the release build of the browser bundle, schemathesis, a generated Python client
+# of the API, and Playwright in Debian's Chromium against that bundle served by the server
+# binary the Rust tests built (target/debug/creditdesk).
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 started=$SECONDS
@@ -19,21 +19,18 @@ say "cargo fmt --check"
 cargo fmt --all -- --check
 
 # The browser bundle builds in target/front, apart from the server's target/: it runs beside
-# clippy and the Rust tests, whose last steps (and the bundle's link-time optimisation) use one
-# core each for minutes.
-say "release build of the browser bundle, in the background (log: target/frontend-build.log)"
+# the Rust tests, whose last steps (and the bundle's link-time optimisation) use one core each
+# for minutes. Both builds apply clippy's lints as they compile (`with_clippy`): the bundle's
+# for the browser's code (hydrate), the tests' for the server's, the tests' and the benchmarks'.
+say "release build of the browser bundle with clippy's lints, in the background (log: target/frontend-build.log)"
 mkdir -p target
-build_release_frontend > target/frontend-build.log 2>&1 &
+with_clippy build_release_frontend > target/frontend-build.log 2>&1 &
 frontend_pid=$!
 trap 'kill "$frontend_pid" 2>/dev/null || true' EXIT
 
-say "clippy (server features, then the browser bundle)"
-cargo clippy -p app -p server -p creditdesk-bench --all-targets --features app/ssr -- -D warnings
-cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
-
 # The URL may hold the test role's password: show it without.
-say "Rust tests on SQLite and PostgreSQL ($(printf '%s' "$TEST_POSTGRES_URL" | sed -E 's#(//[^:/@]+):[^@]*@#\1@#'))"
-cargo test -p app -p server --features app/ssr
+say "Rust tests on SQLite and PostgreSQL ($(printf '%s' "$TEST_POSTGRES_URL" | sed -E 's#(//[^:/@]+):[^@]*@#\1@#')), compiled with clippy's lints"
+with_clippy cargo test -p app -p server -p creditdesk-bench --all-targets --features app/ssr
 
 say "waiting for the browser bundle"
 if ! wait "$frontend_pid"; then

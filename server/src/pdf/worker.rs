@@ -11,6 +11,7 @@
 //! is one status byte ([`ANSWER_PDF`], [`ANSWER_TEMPLATE_ERROR`], [`ANSWER_OUTPUT_ERROR`]) then
 //! the PDF or the message.
 
+use std::os::unix::process::ExitStatusExt;
 use std::path::PathBuf;
 use std::process::Stdio;
 use std::sync::Mutex;
@@ -128,38 +129,59 @@ impl RenderWorkers {
             .await
             .map_err(|_| PrintError::Busy)?
             .map_err(|_| PrintError::Busy)?;
-        let idle = self.idle.lock().ok().and_then(|mut idle| idle.pop());
-        let mut worker = match idle {
-            Some(worker) => worker,
-            None => self.start()?,
-        };
-        match tokio::time::timeout_at(deadline, worker.exchange(&request)).await {
-            Ok(Ok((status, body))) => {
-                if let Ok(mut idle) = self.idle.lock() {
-                    idle.push(worker);
-                }
-                match status {
-                    ANSWER_PDF => Ok(body),
-                    ANSWER_TEMPLATE_ERROR => {
-                        Err(PrintError::Template(String::from_utf8_lossy(&body).into()))
+        // A worker kept idle may have died meanwhile (killed by an operator, say): then the
+        // document goes to a new one, once.
+        let mut fresh_only = false;
+        loop {
+            let idle = match fresh_only {
+                true => None,
+                false => self.idle.lock().ok().and_then(|mut idle| idle.pop()),
+            };
+            let reused = idle.is_some();
+            let mut worker = match idle {
+                Some(worker) => worker,
+                None => self.start()?,
+            };
+            return match tokio::time::timeout_at(deadline, worker.exchange(&request)).await {
+                Ok(Ok((status, body))) => {
+                    if let Ok(mut idle) = self.idle.lock() {
+                        idle.push(worker);
                     }
-                    _ => Err(PrintError::Output(String::from_utf8_lossy(&body).into())),
+                    match status {
+                        ANSWER_PDF => Ok(body),
+                        ANSWER_TEMPLATE_ERROR => {
+                            Err(PrintError::Template(String::from_utf8_lossy(&body).into()))
+                        }
+                        _ => Err(PrintError::Output(String::from_utf8_lossy(&body).into())),
+                    }
                 }
-            }
-            // The worker died in the middle: out of memory (the allocator aborts) or worse.
-            Ok(Err(_)) => {
-                let status =
-                    tokio::time::timeout(Duration::from_secs(1), worker.child.wait()).await;
-                tracing::warn!(?status, "a PDF worker stopped while rendering");
-                Err(PrintError::TooBig {
-                    mib: self.limits.memory_mib,
-                })
-            }
-            Err(_) => {
-                // Dropping the worker kills it (`kill_on_drop`): its loop ends with it.
-                tracing::warn!("a PDF render ran past its time limit; its worker was stopped");
-                Err(too_slow())
-            }
+                Ok(Err(error)) => {
+                    let status =
+                        tokio::time::timeout(Duration::from_secs(1), worker.child.wait()).await;
+                    let status = status.ok().and_then(Result::ok);
+                    // Past its memory cap an allocation fails and the allocator aborts.
+                    if status.and_then(|status| status.signal()) == Some(libc::SIGABRT) {
+                        tracing::warn!("a PDF render ran out of memory; its worker stopped");
+                        return Err(PrintError::TooBig {
+                            mib: self.limits.memory_mib,
+                        });
+                    }
+                    if reused {
+                        tracing::warn!(?status, "an idle PDF worker had stopped; starting another");
+                        fresh_only = true;
+                        continue;
+                    }
+                    Err(PrintError::Worker(format!(
+                        "the PDF worker stopped ({}): {error}",
+                        status.map_or_else(|| "still running".into(), |s| s.to_string())
+                    )))
+                }
+                Err(_) => {
+                    // Dropping the worker kills it (`kill_on_drop`): its loop ends with it.
+                    tracing::warn!("a PDF render ran past its time limit; its worker was stopped");
+                    Err(too_slow())
+                }
+            };
         }
     }
 

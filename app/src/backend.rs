@@ -72,7 +72,14 @@ pub trait Desk: Send + Sync + 'static {
         invoice_id: i64,
         allocation_id: i64,
     ) -> Result<InvoiceView, Problem>;
-    async fn portal(&self, user: &CurrentUser) -> Result<PortalView, Problem>;
+    /// The portal's page of credit notes after `notes_after` and of invoices after
+    /// `invoices_after`.
+    async fn portal(
+        &self,
+        user: &CurrentUser,
+        notes_after: i64,
+        invoices_after: i64,
+    ) -> Result<PortalView, Problem>;
     async fn credit_note_list_page(
         &self,
         user: &CurrentUser,
@@ -97,7 +104,20 @@ pub trait Desk: Send + Sync + 'static {
         reason: Option<String>,
         selection: Vec<crate::domain::LineSelection>,
     ) -> Result<i64, Problem>;
-    async fn new_credit_note_page(&self, user: &CurrentUser) -> Result<NewCreditNotePage, Problem>;
+    /// The new-credit-note form, with the first relatable invoices of `customer_id` if given.
+    async fn new_credit_note_page(
+        &self,
+        user: &CurrentUser,
+        customer_id: Option<i64>,
+    ) -> Result<NewCreditNotePage, Problem>;
+    /// The customer's invoices a credit note can relate to whose numbers start with `typed`:
+    /// one short page, for typing ahead.
+    async fn relatable_invoices(
+        &self,
+        user: &CurrentUser,
+        customer_id: i64,
+        typed: &str,
+    ) -> Result<Vec<crate::model::RelatableInvoice>, Problem>;
     /// A new draft credit note from the form, or the edit of note `id`; answers its id.
     async fn save_credit_note(
         &self,

@@ -307,7 +307,9 @@ pub struct TaskView {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewCreditNotePage {
     pub customers: Vec<CustomerView>,
-    /// The invoices a note can relate to (issued standard and advance invoices), by customer.
+    /// The first invoices the chosen customer's note can relate to (issued standard and
+    /// advance invoices); none before a customer is chosen. The field takes any number, and
+    /// the browser asks the server for more as the user types.
     pub invoices: Vec<RelatableInvoice>,
     pub tax_table: crate::domain::TaxTable,
     /// Today on the server's clock: the date the form proposes.
@@ -558,8 +560,11 @@ impl CurrentUser {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PortalView {
     pub customer_name: String,
+    /// One page of each; the cursors of the next pages, when there are more.
     pub invoices: Vec<PortalInvoice>,
     pub credit_notes: Vec<PortalCreditNote>,
+    pub notes_next: Option<i64>,
+    pub invoices_next: Option<i64>,
 }
 
 /// A credit note as its customer sees it (portal page, API with a customer's token): the

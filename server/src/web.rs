@@ -97,8 +97,13 @@ impl Desk for Services {
         Ok(Services::unlink_credit_note(self, user, invoice_id, allocation_id).await?)
     }
 
-    async fn portal(&self, user: &CurrentUser) -> Result<PortalView, Problem> {
-        Ok(Services::portal(self, user).await?)
+    async fn portal(
+        &self,
+        user: &CurrentUser,
+        notes_after: i64,
+        invoices_after: i64,
+    ) -> Result<PortalView, Problem> {
+        Ok(Services::portal(self, user, notes_after, invoices_after).await?)
     }
 
     async fn credit_note_list_page(
@@ -138,8 +143,21 @@ impl Desk for Services {
         Ok(created.note.id)
     }
 
-    async fn new_credit_note_page(&self, user: &CurrentUser) -> Result<NewCreditNotePage, Problem> {
-        Ok(Services::new_credit_note_page(self, user).await?)
+    async fn new_credit_note_page(
+        &self,
+        user: &CurrentUser,
+        customer_id: Option<i64>,
+    ) -> Result<NewCreditNotePage, Problem> {
+        Ok(Services::new_credit_note_page(self, user, customer_id).await?)
+    }
+
+    async fn relatable_invoices(
+        &self,
+        user: &CurrentUser,
+        customer_id: i64,
+        typed: &str,
+    ) -> Result<Vec<app::model::RelatableInvoice>, Problem> {
+        Ok(Services::relatable_invoices(self, user, customer_id, typed).await?)
     }
 
     async fn save_credit_note(

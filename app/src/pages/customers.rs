@@ -174,6 +174,11 @@ fn CustomerDetail(
             </ActionForm>
         }
     });
+    // The editor opens with this customer chosen and its invoices offered as related.
+    let new_note = page.viewer.may(Permission::WriteCreditNotes).then(|| {
+        let href = format!("/credit-notes/new?customer_id={}", customer.id);
+        view! { <p><A href=href>"New credit note for this customer"</A></p> }
+    });
     let may_switch = page.viewer.may(Permission::CreateCustomer);
     let portal_state = if customer.portal_enabled { "On" } else { "Off" };
     let switch = may_switch.then(|| {
@@ -252,6 +257,7 @@ fn CustomerDetail(
             {tab_link(CustomerTab::Credits, "Credits")}
             {tab_link(CustomerTab::Invoices, "Invoices")}
         </nav>
+        {new_note}
         {list}
         <nav class="paging" aria-label="Pages">
             {next.map(|href| view! { <A href=href>"Next page"</A> })}

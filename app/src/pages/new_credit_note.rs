@@ -14,15 +14,24 @@ use crate::model::NewCreditNotePage;
 use crate::problem::Problem;
 use crate::rpc::credit_notes::load_credit_note_page;
 use crate::rpc::new_credit_note::{
-    AddressInput, NewCreditNoteForm, SaveCreditNote, load_new_credit_note,
+    AddressInput, NewCreditNoteForm, SaveCreditNote, load_new_credit_note, relatable_invoices,
 };
 
 #[component]
 pub fn NewCreditNotePage() -> impl IntoView {
     let query = use_query_map();
     let action = ServerAction::<SaveCreditNote>::new();
-    let page = Resource::new(|| (), |_| load_new_credit_note());
+    // `?customer_id=` chooses the customer up front (the customer page's "New credit note").
+    let customer_id = query
+        .read_untracked()
+        .get("customer_id")
+        .and_then(|id| id.parse::<i64>().ok());
+    let page = Resource::new(|| (), move |_| load_new_credit_note(customer_id));
     let charge = Memo::new(move |_| query.read().get("kind").as_deref() == Some("charge"));
+    let initial = NewCreditNoteForm {
+        customer_id: customer_id.map(|id| id.to_string()).unwrap_or_default(),
+        ..NewCreditNoteForm::default()
+    };
     view! {
         <h1>"New credit note"</h1>
         <nav class="tabs" aria-label="Kind of credit note">
@@ -30,14 +39,17 @@ pub fn NewCreditNotePage() -> impl IntoView {
             <A href="/credit-notes/new?kind=charge">"Standalone charge"</A>
         </nav>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Err(problem) => view! { <ProblemMessage problem/> }.into_any(),
-                    Ok(page) => view! {
-                        <NoteForm page action charge=charge.get() initial=NewCreditNoteForm::default() note_id=None/>
-                    }.into_any(),
-                }
-            })}
+            {move || {
+                let initial = initial.clone();
+                Suspend::new(async move {
+                    match page.await {
+                        Err(problem) => view! { <ProblemMessage problem/> }.into_any(),
+                        Ok(page) => view! {
+                            <NoteForm page action charge=charge.get() initial note_id=None/>
+                        }.into_any(),
+                    }
+                })
+            }}
         </Suspense>
     }
 }
@@ -51,10 +63,8 @@ pub fn EditCreditNotePage() -> impl IntoView {
         let Some(id) = note_id else {
             return Err(Problem::not_found("The credit note"));
         };
-        Ok((
-            load_new_credit_note().await?,
-            load_credit_note_page(id).await?.note,
-        ))
+        let note = load_credit_note_page(id).await?.note;
+        Ok((load_new_credit_note(Some(note.customer_id)).await?, note))
     });
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
@@ -203,46 +213,46 @@ fn AddressFields(
     }
 }
 
-/// The related invoice: the issued invoices of the chosen customer. Every customer's invoices
-/// are in the page, grouped by customer, so the choice works without JavaScript too; with it,
-/// only the chosen customer's group shows. The server checks the choice again.
+/// The related invoice: a number, typed or picked from the chosen customer's invoices the
+/// page brought (the first few). Once the page's code runs, the suggestions follow the chosen
+/// customer and what is typed, from the server. Without JavaScript the number is typed; the
+/// server checks it either way.
 #[component]
 fn RelatedInvoiceChoice(
     page: NewCreditNotePage,
     customer: RwSignal<Option<i64>>,
     chosen: String,
 ) -> impl IntoView {
-    let groups: Vec<(i64, String, Vec<String>)> = page
-        .customers
-        .iter()
-        .map(|c| {
-            let numbers = page
-                .invoices
-                .iter()
-                .filter(|invoice| invoice.customer_id == c.id)
-                .map(|invoice| invoice.number.clone())
-                .collect::<Vec<_>>();
-            (c.id, c.name.clone(), numbers)
-        })
-        .filter(|(_, _, numbers)| !numbers.is_empty())
-        .collect();
+    let suggestions = RwSignal::new(page.invoices);
+    let typed = RwSignal::new(chosen.clone());
+    let first_customer = customer.get_untracked();
+    // Runs in the browser only: asks again when the customer or the typed text changes.
+    Effect::new(move |previous: Option<(Option<i64>, String)>| {
+        let now = (customer.get(), typed.get());
+        let first_run = previous.is_none();
+        if !(first_run && now.0 == first_customer) {
+            let (customer_id, text) = now.clone();
+            leptos::task::spawn_local(async move {
+                let found = match customer_id {
+                    Some(id) => relatable_invoices(id, text).await.unwrap_or_default(),
+                    None => Vec::new(),
+                };
+                suggestions.set(found);
+            });
+        }
+        now
+    });
     view! {
         <label>"Related invoice"
-            <select name="form[related_invoice]">
-                <option value="" selected=chosen.is_empty()>"None"</option>
-                {groups.into_iter().map(|(id, name, numbers)| {
-                    let chosen = chosen.clone();
-                    view! {
-                        <optgroup label=name hidden=move || customer.get().is_some_and(|c| c != id)>
-                            {numbers.into_iter().map(|number| {
-                                let selected = number == chosen;
-                                let label = number.clone();
-                                view! { <option value=number selected=selected>{label}</option> }
-                            }).collect_view()}
-                        </optgroup>
-                    }
-                }).collect_view()}
-            </select>
+            <input type="text" name="form[related_invoice]" list="relatable-invoices"
+                autocomplete="off" placeholder="Invoice number" value=chosen
+                on:input=move |ev| typed.set(event_target_value(&ev))/>
         </label>
+        <datalist id="relatable-invoices">
+            {move || suggestions.get().into_iter().map(|invoice| {
+                let label = format!("{} of {}", invoice.number, invoice.issue_date);
+                view! { <option value=invoice.number>{label}</option> }
+            }).collect_view()}
+        </datalist>
     }
 }

@@ -1,13 +1,31 @@
 //! The customer portal: a customer's own invoices and finalized credit notes, nothing else.
 
 use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
 
 use super::{CreditNoteStatusBadge, InvoiceStatusBadge, ProblemMessage};
 use crate::rpc::portal_overview;
 
+/// A page of credit notes and one of invoices; each list pages on its own (`?notes_after=`,
+/// `?invoices_after=`), keeping the other where it is.
 #[component]
 pub fn PortalPage() -> impl IntoView {
-    let overview = Resource::new(|| (), |_| portal_overview());
+    let query = use_query_map();
+    let cursor = move |name: &str| {
+        query
+            .read()
+            .get(name)
+            .and_then(|value| value.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let cursors = move || (cursor("notes_after"), cursor("invoices_after"));
+    let overview = Resource::new(cursors, |(notes, invoices)| {
+        portal_overview(notes, invoices)
+    });
+    let href = |notes: i64, invoices: i64| {
+        format!("/portal?notes_after={notes}&invoices_after={invoices}")
+    };
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -46,6 +64,11 @@ pub fn PortalPage() -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
+                        {portal.notes_next.map(|next| view! {
+                            <nav class="paging" aria-label="Credit note pages">
+                                <A href=href(next, cursors().1)>"More credit notes"</A>
+                            </nav>
+                        })}
                         <h2>"Your invoices"</h2>
                         <table class="grid">
                             <caption class="visually-hidden">"Your invoices"</caption>
@@ -70,6 +93,11 @@ pub fn PortalPage() -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
+                        {portal.invoices_next.map(|next| view! {
+                            <nav class="paging" aria-label="Invoice pages">
+                                <A href=href(cursors().0, next)>"More invoices"</A>
+                            </nav>
+                        })}
                     }.into_any(),
                 }
             })}

@@ -220,10 +220,16 @@ pub async fn logout() -> Result<(), Problem> {
     Ok(())
 }
 
+/// The portal's page of credit notes and of invoices after these keyset cursors (0: the first).
 #[server(prefix = "/rpc", endpoint = "portal_overview")]
-pub async fn portal_overview() -> Result<PortalView, Problem> {
+pub async fn portal_overview(
+    #[server(default)] notes_after: i64,
+    #[server(default)] invoices_after: i64,
+) -> Result<PortalView, Problem> {
     let user = crate::backend::require_user().await?;
-    crate::backend::desk()?.portal(&user).await
+    crate::backend::desk()?
+        .portal(&user, notes_after, invoices_after)
+        .await
 }
 
 #[server(prefix = "/rpc", endpoint = "unlink_credit_note")]

@@ -239,10 +239,29 @@ pub struct NewCreditNoteForm {
     pub charge_amount: String,
 }
 
+/// The form's choices; with `customer_id`, the first invoices of that customer a note can
+/// relate to.
 #[server(prefix = "/rpc", endpoint = "load_new_credit_note")]
-pub async fn load_new_credit_note() -> Result<NewCreditNotePage, Problem> {
+pub async fn load_new_credit_note(
+    #[server(default)] customer_id: Option<i64>,
+) -> Result<NewCreditNotePage, Problem> {
     let user = crate::backend::require_user().await?;
-    crate::backend::desk()?.new_credit_note_page(&user).await
+    crate::backend::desk()?
+        .new_credit_note_page(&user, customer_id)
+        .await
+}
+
+/// The customer's relatable invoices whose numbers start with `typed` (the related-invoice
+/// field's type-ahead).
+#[server(prefix = "/rpc", endpoint = "relatable_invoices")]
+pub async fn relatable_invoices(
+    customer_id: i64,
+    #[server(default)] typed: String,
+) -> Result<Vec<crate::model::RelatableInvoice>, Problem> {
+    let user = crate::backend::require_user().await?;
+    crate::backend::desk()?
+        .relatable_invoices(&user, customer_id, &typed)
+        .await
 }
 
 impl NewCreditNoteForm {

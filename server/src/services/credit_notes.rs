@@ -359,6 +359,38 @@ impl Services {
     }
 }
 
+/// Invoices offered at once as a note's related invoice: the rest are found by typing.
+const RELATABLE_PAGE: i64 = 50;
+
+async fn relatable(
+    tx: &mut Box<dyn crate::storage::Tx>,
+    customer_id: i64,
+    typed: &str,
+) -> Result<Vec<app::model::RelatableInvoice>, ServiceError> {
+    let typed = typed.trim();
+    let filter = crate::storage::InvoiceFilter {
+        customer_id: Some(customer_id),
+        number_prefix: (!typed.is_empty()).then(|| typed.to_string()),
+        exclude_drafts: true,
+        ..Default::default()
+    };
+    let page = Page {
+        after: 0,
+        limit: RELATABLE_PAGE,
+    };
+    Ok(tx
+        .find_invoices(&filter, page)
+        .await?
+        .into_iter()
+        .filter(|invoice| app::domain::may_be_related(invoice.status, invoice.kind))
+        .map(|invoice| app::model::RelatableInvoice {
+            customer_id: invoice.customer_id,
+            number: invoice.number,
+            issue_date: invoice.issue_date,
+        })
+        .collect())
+}
+
 impl Services {
     /// A draft credit note for an invoice: all its lines, or the chosen lines with reduced
     /// quantities, in the invoice's customer and currency, referring to it.
@@ -442,35 +474,39 @@ impl Services {
         })
     }
 
-    /// What the new-credit-note form offers: customers and the tax table.
+    /// What the new-credit-note form offers: customers, the tax table, and the first
+    /// relatable invoices of `customer_id` when one is chosen.
     pub async fn new_credit_note_page(
         &self,
         user: &CurrentUser,
+        customer_id: Option<i64>,
     ) -> Result<NewCreditNotePage, ServiceError> {
         self.authorize(user, Permission::WriteCreditNotes)?;
         let mut tx = self.storage.read().await?;
         let customers = super::all_customers(&mut tx).await?;
-        let filter = crate::storage::InvoiceFilter {
-            exclude_drafts: true,
-            ..Default::default()
+        let invoices = match customer_id {
+            Some(customer_id) => relatable(&mut tx, customer_id, "").await?,
+            None => Vec::new(),
         };
-        let invoices = tx
-            .find_invoices(&filter, Page::ALL)
-            .await?
-            .into_iter()
-            .filter(|invoice| app::domain::may_be_related(invoice.status, invoice.kind))
-            .map(|invoice| app::model::RelatableInvoice {
-                customer_id: invoice.customer_id,
-                number: invoice.number,
-                issue_date: invoice.issue_date,
-            })
-            .collect();
         Ok(NewCreditNotePage {
             customers,
             invoices,
             tax_table: tx.tax_table().await?,
             today: self.now().date_naive(),
         })
+    }
+
+    /// The customer's invoices a credit note can relate to, numbers starting with `typed`:
+    /// at most one short page (the editor's type-ahead).
+    pub async fn relatable_invoices(
+        &self,
+        user: &CurrentUser,
+        customer_id: i64,
+        typed: &str,
+    ) -> Result<Vec<app::model::RelatableInvoice>, ServiceError> {
+        self.authorize(user, Permission::WriteCreditNotes)?;
+        let mut tx = self.storage.read().await?;
+        relatable(&mut tx, customer_id, typed).await
     }
 
     /// What "credit this invoice" shows: the invoice and the notes already related to it

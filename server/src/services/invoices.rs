@@ -7,7 +7,7 @@ use chrono::Datelike;
 
 use super::journal::Posting;
 use super::lines::{LineDraft, content_record, resolve_lines};
-use super::{Caller, Event, ServiceError, Services, load_invoice, rule, views};
+use super::{Caller, Event, InvoiceFilter, ServiceError, Services, load_invoice, rule, views};
 use crate::storage::{EventKind, NewCustomer, NewInvoice, Page, Tx};
 
 /// VAT identification numbers are at most 14 characters in the EU; other tax ids run longer.
@@ -268,8 +268,15 @@ impl Services {
         })
     }
 
-    /// The portal: a customer user's own invoices (not drafts) and finalized credit notes.
-    pub async fn portal(&self, user: &CurrentUser) -> Result<PortalView, ServiceError> {
+    /// The portal: a customer user's own invoices (not drafts) and finalized credit notes, a
+    /// page of each, from the keyset cursors `notes_after` and `invoices_after`.
+    pub async fn portal(
+        &self,
+        user: &CurrentUser,
+        notes_after: i64,
+        invoices_after: i64,
+    ) -> Result<PortalView, ServiceError> {
+        self.authorize(user, Permission::ReadInvoices)?;
         let (Role::Customer, Some(customer_id)) = (user.role, user.customer_id) else {
             return Err(ServiceError::Forbidden);
         };
@@ -278,24 +285,34 @@ impl Services {
             .customer_name(customer_id)
             .await?
             .ok_or(ServiceError::NotFound("The customer"))?;
+        let filter = InvoiceFilter {
+            customer_id: Some(customer_id),
+            exclude_drafts: true,
+            ..Default::default()
+        };
+        let mut invoices = tx
+            .find_invoices(&filter, super::list_page(invoices_after))
+            .await?;
+        let invoices_next = super::next_cursor(&mut invoices, |invoice| invoice.id);
+        let mut notes = tx
+            .customer_credit_notes(customer_id, None, super::list_page(notes_after))
+            .await?;
+        // The cursor counts every note read; drafts are then left out of the page.
+        let notes_next = super::next_cursor(&mut notes, |note| note.id);
         // Portal types only: staff comments and internal fields never reach a customer.
-        let invoices = tx
-            .customer_invoices(customer_id)
-            .await?
-            .into_iter()
-            .map(|record| app::model::PortalInvoice::from(views::invoice(record)))
-            .collect();
-        let credit_notes = tx
-            .customer_credit_notes(customer_id, None, Page::ALL)
-            .await?
-            .into_iter()
-            .filter(|note| app::domain::is_finalized(note.status))
-            .map(|record| app::model::PortalCreditNote::from(views::credit_note(record)))
-            .collect();
         Ok(PortalView {
             customer_name,
-            invoices,
-            credit_notes,
+            invoices: invoices
+                .into_iter()
+                .map(|record| app::model::PortalInvoice::from(views::invoice(record)))
+                .collect(),
+            credit_notes: notes
+                .into_iter()
+                .filter(|note| app::domain::is_finalized(note.status))
+                .map(|record| app::model::PortalCreditNote::from(views::credit_note(record)))
+                .collect(),
+            notes_next,
+            invoices_next,
         })
     }
 }

@@ -298,7 +298,7 @@ on_both_backends! {
 }
 
 on_both_backends! {
-    async fn the_editor_offers_each_customers_issued_invoices_as_related(db) {
+    async fn the_editor_offers_the_chosen_customers_invoices_and_searches_the_rest(db) {
         let app = TestApp::spawn(db).await;
         let api = Api::new(&app, Role::Administrator).await;
         let acme = api.customer("Acme", "EUR").await;
@@ -308,18 +308,39 @@ on_both_backends! {
         let (status, _) = api.post(&format!("/invoices/{}/cancel", cancelled["id"]), serde_json::json!({})).await;
         assert!(status < 300, "{status}");
         let other = api.invoice(globex, "EUR", "70.00").await;
+        let number = |invoice: &Value| invoice["number"].as_str().unwrap().to_string();
+        let option = |invoice: &Value| format!(r#"<option value="{}""#, number(invoice));
 
+        // No customer chosen: no invoice in the page (it would be every invoice of the books).
         let manager = app.session(Role::CreditManager).await;
         let (status, html) = manager.page("/credit-notes/new").await;
         assert_eq!(status, 200);
-        let option = |invoice: &Value| format!(r#"<option value="{}""#, invoice["number"].as_str().unwrap());
-        assert!(html.contains(&option(&issued)) && html.contains(&option(&other)), "issued invoices are offered");
-        assert!(!html.contains(&option(&cancelled)), "a cancelled invoice is not");
-        // Grouped by customer, so the form works without JavaScript as well.
-        let acme_group = html.find(r#"<optgroup label="Acme""#).expect("Acme's group");
-        let globex_group = html.find(r#"<optgroup label="Globex""#).expect("Globex's group");
-        let issued_at = html.find(&option(&issued)).unwrap();
-        assert!(acme_group < issued_at && (issued_at < globex_group || globex_group < acme_group));
+        assert!(!html.contains(&option(&issued)) && !html.contains(&option(&other)), "{html}");
+        // Chosen in the address (the customer page's link): its issued invoices, no one else's.
+        let (status, html) = manager.page(&format!("/credit-notes/new?customer_id={acme}")).await;
+        assert_eq!(status, 200);
+        assert!(html.contains(&option(&issued)), "{html}");
+        assert!(!html.contains(&option(&other)) && !html.contains(&option(&cancelled)), "{html}");
+
+        // Typing ahead asks the server: by customer, by the number's start, one page at most.
+        let search = |customer: i64, typed: String| {
+            let manager = &manager;
+            async move {
+                let (status, found) = manager.rpc_form("relatable_invoices", &[("customer_id", customer.to_string()), ("typed", typed)]).await;
+                assert_eq!(status, 200, "{found}");
+                found.as_array().unwrap().iter().map(|i| i["number"].as_str().unwrap().to_string()).collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(search(globex, String::new()).await, [number(&other)]);
+        assert_eq!(search(acme, number(&issued)).await, [number(&issued)]);
+        assert!(search(acme, "ZZZ".into()).await.is_empty());
+        for _ in 0..52 {
+            api.invoice(globex, "EUR", "1.00").await;
+        }
+        assert_eq!(search(globex, String::new()).await.len(), 50);
+        let viewer = app.session(Role::Viewer).await;
+        let (status, _) = viewer.rpc_form("relatable_invoices", &[("customer_id", globex.to_string())]).await;
+        assert_eq!(status, 403);
     }
 }
 

@@ -24,6 +24,38 @@ fn form<'a>(name: &'a str, currency: &'a str, region: &'a str) -> Vec<(&'static 
 }
 
 on_both_backends! {
+    async fn the_portal_pages_its_invoices_and_credit_notes_each_on_its_own(db) {
+        let app = TestApp::spawn(db).await;
+        let api = Api::new(&app, Role::Administrator).await;
+        let acme = api.customer("Acme", "EUR").await;
+        let mut numbers = Vec::new();
+        for _ in 0..51 {
+            numbers.push(api.invoice(acme, "EUR", "10.00").await["number"].as_str().unwrap().to_string());
+        }
+        let note = api.note(acme, "EUR", "5.00").await;
+        common::user(&app.db.services(), "ap@acme.example", Role::Customer, Some(acme)).await;
+        let portal = app.signed_in("ap@acme.example").await;
+        let page = |path: String| {
+            let portal = portal.clone();
+            let url = app.url(&path);
+            async move { portal.get(url).send().await.unwrap().text().await.unwrap() }
+        };
+        // The first page: 50 invoices, the way to the next, and the credit note.
+        let first = page("/portal".into()).await;
+        let shown = |html: &str| numbers.iter().filter(|n| html.contains(&format!(">{n}<"))).count();
+        assert_eq!(shown(&first), 50, "{first}");
+        assert!(first.contains(note["number"].as_str().unwrap()), "{first}");
+        let marker = "invoices_after=";
+        let at = first.find(marker).expect("a link to more invoices");
+        let cursor: String = first[at + marker.len()..].chars().take_while(char::is_ascii_digit).collect();
+        // The next page of invoices, the credit notes where they were.
+        let second = page(format!("/portal?notes_after=0&invoices_after={cursor}")).await;
+        assert_eq!(shown(&second), 1, "{second}");
+        assert!(second.contains(&format!(">{}<", numbers[50])), "{second}");
+        assert!(second.contains(note["number"].as_str().unwrap()), "{second}");
+        assert!(!second.contains(marker), "no page after the last");
+    }
+
     async fn the_form_creates_a_customer_and_names_what_is_missing(db) {
         let app = TestApp::spawn(db).await;
         let manager = app.session(Role::CreditManager).await;

@@ -31,9 +31,14 @@ ensure_rust_tools() {
     || { say "adding the wasm32 target"; rustup target add wasm32-unknown-unknown; }
 
   if ! cargo leptos --version 2>/dev/null | grep -q " $CARGO_LEPTOS_VERSION"; then
-    say "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 15 minutes on 2 cores, once)"
-    # no_downloads: cargo-leptos must never fetch tools from the internet.
-    cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads
+    say "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 9 minutes on 2 cores, once)"
+    # no_downloads: cargo-leptos must never fetch tools from the internet. Its own release
+    # profile asks for fat LTO in one codegen unit (10 min 26 s to install here, against
+    # 8 min 56 s without); the tool only drives cargo and rewrites small CSS and JS files, so
+    # opt-level 1 without LTO serves as well.
+    CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+      CARGO_PROFILE_RELEASE_OPT_LEVEL=1 \
+      cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads
   fi
 
   # The wasm-bindgen CLI must match the wasm-bindgen crate in Cargo.lock exactly.

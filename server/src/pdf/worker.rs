@@ -50,7 +50,7 @@ pub struct RenderLimits {
 impl Default for RenderLimits {
     /// 5 s: documents render in tens of milliseconds (BENCHMARKS.md), so this only ever stops
     /// a template that went wrong, and a template is refused at save within 10 s.
-    /// 1 GiB: a worker takes about 100 MiB of address space to render the samples.
+    /// 1 GiB: a warm worker holds about 250 MiB of address space (80 MiB resident).
     fn default() -> Self {
         RenderLimits {
             time: Duration::from_secs(5),

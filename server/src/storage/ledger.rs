@@ -94,11 +94,6 @@ pub trait LedgerTx: Send {
     async fn customer_exists(&mut self, id: i64) -> Result<bool, StorageError>;
     /// Turns the customer portal on or off for a customer; false when there is no such customer.
     async fn set_customer_portal(&mut self, id: i64, enabled: bool) -> Result<bool, StorageError>;
-    /// The customer's invoices that are not drafts, newest first.
-    async fn customer_invoices(
-        &mut self,
-        customer_id: i64,
-    ) -> Result<Vec<InvoiceRecord>, StorageError>;
     async fn customer_name(&mut self, id: i64) -> Result<Option<String>, StorageError>;
     async fn find_invoices(
         &mut self,

@@ -506,6 +506,16 @@ impl<'a> ApiClient<'a> {
         }
     }
 
+    /// `count` issued invoices of 10.00 for the customer; their numbers, oldest first.
+    pub async fn invoices(&self, customer_id: i64, count: usize) -> Vec<String> {
+        let mut numbers = Vec::with_capacity(count);
+        for _ in 0..count {
+            let invoice = self.invoice(customer_id, "EUR", "10.00").await;
+            numbers.push(invoice["number"].as_str().unwrap().to_string());
+        }
+        numbers
+    }
+
     /// A new user of `role` holding a fresh token.
     pub async fn new(app: &'a TestApp, role: Role) -> ApiClient<'a> {
         let email = format!("{}@api.example", role.as_str());

@@ -268,10 +268,7 @@ on_both_backends! {
         let app = TestApp::spawn(db).await;
         let api = Api::new(&app, Role::Administrator).await;
         let acme = api.customer("Acme", "EUR").await;
-        let mut numbers = Vec::new();
-        for _ in 0..51 {
-            numbers.push(api.invoice(acme, "EUR", "10.00").await["number"].as_str().unwrap().to_string());
-        }
+        let numbers = api.invoices(acme, 51).await;
         let (status, body) = api.post(&format!("/invoices/{}/mark-paid", id(&api.get(&format!("/invoices?number={}", numbers[0])).await.1["items"][0])), serde_json::json!({})).await;
         assert!(status < 300, "{body}");
         let session = app.session(Role::Viewer).await;
@@ -334,9 +331,7 @@ on_both_backends! {
         assert_eq!(search(globex, String::new()).await, [number(&other)]);
         assert_eq!(search(acme, number(&issued)).await, [number(&issued)]);
         assert!(search(acme, "ZZZ".into()).await.is_empty());
-        for _ in 0..52 {
-            api.invoice(globex, "EUR", "1.00").await;
-        }
+        api.invoices(globex, 52).await;
         assert_eq!(search(globex, String::new()).await.len(), 50);
         let viewer = app.session(Role::Viewer).await;
         let (status, _) = viewer.rpc_form("relatable_invoices", &[("customer_id", globex.to_string())]).await;

@@ -28,10 +28,7 @@ on_both_backends! {
         let app = TestApp::spawn(db).await;
         let api = Api::new(&app, Role::Administrator).await;
         let acme = api.customer("Acme", "EUR").await;
-        let mut numbers = Vec::new();
-        for _ in 0..51 {
-            numbers.push(api.invoice(acme, "EUR", "10.00").await["number"].as_str().unwrap().to_string());
-        }
+        let numbers = api.invoices(acme, 51).await;
         let note = api.note(acme, "EUR", "5.00").await;
         common::user(&app.db.services(), "ap@acme.example", Role::Customer, Some(acme)).await;
         let portal = app.signed_in("ap@acme.example").await;

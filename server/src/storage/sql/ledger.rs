@@ -420,21 +420,6 @@ macro_rules! impl_ledger_tx {
                 Ok(found.is_some())
             }
 
-            async fn customer_invoices(
-                &mut self,
-                customer_id: i64,
-            ) -> Result<Vec<crate::storage::InvoiceRecord>, crate::storage::StorageError> {
-                let sql = format!(
-                    "{} WHERE i.customer_id = $1 AND i.status <> 'draft' ORDER BY i.issue_date DESC, i.id DESC",
-                    crate::storage::sql::INVOICE_COLUMNS
-                );
-                let rows = sqlx::query_as::<_, crate::storage::sql::InvoiceRow>(&sql)
-                    .bind(customer_id)
-                    .fetch_all(&mut *self.tx)
-                    .await?;
-                self.complete_invoices(rows).await
-            }
-
             async fn customer_name(&mut self, id: i64) -> Result<Option<String>, crate::storage::StorageError> {
                 Ok(sqlx::query_scalar("SELECT name FROM customers WHERE id = $1")
                     .bind(id)

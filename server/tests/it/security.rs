@@ -163,9 +163,12 @@ on_both_backends! {
                 move || log.clone()
             })
             .finish();
-        let _logging = tracing::subscriber::set_default(subscriber);
+        // The subscriber goes with the future, whichever runtime thread polls it after the
+        // password check's blocking task.
+        use tracing::instrument::WithSubscriber;
         let refused = services
             .authenticate("mallory@test.example\nINFO forged: admin signed in", "wrong", ip("198.51.100.9"))
+            .with_subscriber(subscriber)
             .await;
         assert!(matches!(refused, Err(ServiceError::Unauthorized)), "{refused:?}");
         let text = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();

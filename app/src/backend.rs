@@ -104,12 +104,22 @@ pub trait Desk: Send + Sync + 'static {
         reason: Option<String>,
         selection: Vec<crate::domain::LineSelection>,
     ) -> Result<i64, Problem>;
-    /// The new-credit-note form, with the first relatable invoices of `customer_id` if given.
+    /// The new-credit-note form: the customers matching `customer_q` (`customer_id` first),
+    /// and the first relatable invoices of `customer_id` if given.
     async fn new_credit_note_page(
         &self,
         user: &CurrentUser,
         customer_id: Option<i64>,
+        customer_q: &str,
     ) -> Result<NewCreditNotePage, Problem>;
+    /// The customers whose name, currency or region hold every typed word (one short page),
+    /// `chosen` first: what a customer field offers.
+    async fn search_customers(
+        &self,
+        user: &CurrentUser,
+        typed: &str,
+        chosen: Option<i64>,
+    ) -> Result<Vec<crate::model::CustomerView>, Problem>;
     /// The customer's invoices a credit note can relate to whose numbers start with `typed`:
     /// one short page, for typing ahead.
     async fn relatable_invoices(
@@ -178,9 +188,11 @@ pub trait Desk: Send + Sync + 'static {
         user: &CurrentUser,
         form: crate::rpc::customers::CustomerForm,
     ) -> Result<i64, Problem>;
+    /// The settings screen; the new-user form offers the customers matching `customer_q`.
     async fn settings_page(
         &self,
         user: &CurrentUser,
+        customer_q: &str,
     ) -> Result<crate::model::SettingsPage, Problem>;
     async fn save_tax_table(
         &self,
@@ -199,9 +211,12 @@ pub trait Desk: Send + Sync + 'static {
         invoice_id: i64,
         command: InvoiceCommand,
     ) -> Result<(), Problem>;
+    /// The invoice editor: the customers matching `customer_q` (`customer_id` first).
     async fn invoice_editor_page(
         &self,
         user: &CurrentUser,
+        customer_id: Option<i64>,
+        customer_q: &str,
     ) -> Result<crate::model::InvoiceEditorPage, Problem>;
     /// A new invoice from the editor, or the edit of invoice `id`; answers its id.
     async fn save_invoice(
@@ -254,6 +269,8 @@ pub enum DocumentSettingsCommand {
     RemoveLogo,
     /// The accounts later journal entries are written to.
     SaveAccounts(Box<crate::domain::journal::ChartOfAccounts>),
+    /// Closes the books through this date.
+    CloseBooks(chrono::NaiveDate),
 }
 
 /// What a form on the invoice page asks of the services.

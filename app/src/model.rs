@@ -82,6 +82,9 @@ pub struct InvoiceView {
     pub credited_amount: Decimal,
     pub related_invoice_id: Option<i64>,
     pub project: Option<String>,
+    /// Came from another system by import: that system issued it, and only an import changes
+    /// it. An invoice issued here is never changed once issued.
+    pub imported: bool,
     pub allocations: Vec<AllocationView>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -237,6 +240,9 @@ impl From<&CreditNoteView> for LinkCandidate {
     }
 }
 
+/// How many of a document's events its page shows: the latest. The API pages through all.
+pub const TIMELINE_LIMIT: i64 = 100;
+
 /// Everything the invoice page needs: the invoice and the customer's available credit notes
 /// (the candidates of the link dialog).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -245,8 +251,11 @@ pub struct InvoicePage {
     pub candidates: Vec<LinkCandidate>,
     /// Who is looking, so the page offers only what the permission matrix allows.
     pub viewer: CurrentUser,
-    /// The invoice's events, oldest first (staff only; empty for portal users).
+    /// The invoice's latest events ([`TIMELINE_LIMIT`]), oldest first (staff only; empty for
+    /// portal users).
     pub timeline: Vec<TimelineEvent>,
+    /// How many events the invoice has in all.
+    pub timeline_total: i64,
     /// Today on the server's clock: what date forms propose.
     pub today: NaiveDate,
 }
@@ -256,8 +265,10 @@ pub struct InvoicePage {
 pub struct CreditNotePage {
     pub note: CreditNoteView,
     pub viewer: CurrentUser,
-    /// The note's events, oldest first.
+    /// The note's latest events ([`TIMELINE_LIMIT`]), oldest first.
     pub timeline: Vec<TimelineEvent>,
+    /// How many events the note has in all.
+    pub timeline_total: i64,
     /// Supporting files, oldest first.
     pub attachments: Vec<AttachmentView>,
     /// Tasks, oldest first.
@@ -334,24 +345,18 @@ pub struct RelatableInvoice {
     pub issue_date: NaiveDate,
 }
 
-/// What "credit this invoice" shows: the invoice's lines and every note already related to it.
+/// What "credit this invoice" shows: the invoice's lines and the notes already related to it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreditFromInvoicePage {
     pub invoice: InvoiceView,
-    /// Earlier credit notes of this invoice, in every status.
+    /// The first earlier credit notes of this invoice (one list page), in every status.
     pub earlier: Vec<CreditNoteView>,
+    /// How many credit notes relate to the invoice in all.
+    pub earlier_count: i64,
+    /// What every earlier note credits, cancelled ones left out.
+    pub credited_before: Decimal,
     /// Today on the server's clock: the date the form proposes.
     pub today: NaiveDate,
-}
-
-impl CreditFromInvoicePage {
-    /// What the earlier notes credit, cancelled ones left out; `None` past what a decimal holds.
-    pub fn credited_before(&self) -> Option<Decimal> {
-        self.earlier
-            .iter()
-            .filter(|note| crate::domain::counts_as_credit(note.status))
-            .try_fold(Decimal::ZERO, |sum, note| sum.checked_add(note.total))
-    }
 }
 
 /// The filters of the credit-note list, as its URL holds them (typed once parsed).
@@ -369,6 +374,9 @@ pub struct CreditNoteQuery {
     pub related_invoice_number: Option<String>,
     /// Keyset paging: notes with an id above this.
     pub after: i64,
+    /// What the customer filter's search box holds: it narrows the customers the filter
+    /// offers, not the list.
+    pub customer_search: String,
 }
 
 /// The filters of the invoice list, typed once parsed.
@@ -382,6 +390,9 @@ pub struct InvoiceQuery {
     pub currency: Option<Currency>,
     /// Keyset paging: invoices with an id above this.
     pub after: i64,
+    /// What the customer filter's search box holds: it narrows the customers the filter
+    /// offers, not the list.
+    pub customer_search: String,
 }
 
 /// What a PDF is made for: each kind has its own template.
@@ -448,11 +459,13 @@ pub struct SettingsPage {
     pub seller: SellerProfile,
     /// The accounts journal entries are written to.
     pub accounts: crate::domain::journal::ChartOfAccounts,
+    /// How far the books are closed.
+    pub closing: BooksClosing,
     /// The PDF template of each kind of document.
     pub templates: Vec<TemplateSetting>,
     pub users: Vec<UserSummary>,
-    /// Customers a new customer user can belong to: id and name.
-    pub customers: Vec<(i64, String)>,
+    /// Customers a new customer user can belong to: the first matches of the page's search.
+    pub customers: Vec<CustomerView>,
     pub viewer: CurrentUser,
 }
 
@@ -463,6 +476,8 @@ pub struct UserSummary {
     pub email: String,
     pub role: crate::domain::Role,
     pub customer_id: Option<i64>,
+    /// The name of a customer user's customer.
+    pub customer_name: Option<String>,
     pub created_at: DateTime<Utc>,
     pub deactivated_at: Option<DateTime<Utc>>,
 }
@@ -520,8 +535,8 @@ pub struct InvoiceListPage {
     pub invoices: Vec<InvoiceView>,
     /// The cursor of the next page, when there is one.
     pub next_after: Option<i64>,
-    /// The customers a filter can name: id and name.
-    pub customers: Vec<(i64, String)>,
+    /// The customers the filter offers: the chosen one and the first matches of its search.
+    pub customers: Vec<CustomerView>,
     pub viewer: CurrentUser,
 }
 
@@ -531,8 +546,8 @@ pub struct CreditNoteListPage {
     pub notes: Vec<CreditNoteView>,
     /// The cursor of the next page, when there is one.
     pub next_after: Option<i64>,
-    /// The customers a filter can name: id and name.
-    pub customers: Vec<(i64, String)>,
+    /// The customers the filter offers: the chosen one and the first matches of its search.
+    pub customers: Vec<CustomerView>,
     pub viewer: CurrentUser,
 }
 
@@ -1087,4 +1102,12 @@ pub struct ImportPage {
     pub preview: Result<ImportReport, crate::problem::Problem>,
     /// Who is looking, so the page offers only what the role may do.
     pub viewer: CurrentUser,
+}
+
+/// How far the books are closed: nothing is posted on or before `closed_through`.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BooksClosing {
+    /// None while no period was ever closed.
+    pub closed_through: Option<NaiveDate>,
 }

@@ -29,6 +29,18 @@ export async function waitForHydration(page: Page) {
   await expect(page.locator('html[data-hydrated="true"]')).toHaveCount(1, { timeout: 15_000 });
 }
 
+/// Chooses a customer in a customer field: typed into its search box (the list follows as
+/// one types; without JavaScript Enter submits the search and the page comes back with the
+/// matches), then picked by its label, `Name (EUR)` unless told.
+export async function chooseCustomer(page: Page, name: string, js: boolean, label = `${name} (EUR)`) {
+  const search = page.getByLabel('Search by name, currency or region');
+  await search.fill(name);
+  if (!js) await search.press('Enter');
+  const field = page.getByLabel('Customer');
+  await expect(field.locator('option', { hasText: label })).toHaveCount(1);
+  await field.selectOption({ label });
+}
+
 export const DEMO_PASSWORD = 'creditdesk-demo';
 
 /// Signs in through the login page, as a person would.

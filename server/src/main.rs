@@ -325,6 +325,10 @@ async fn run(cli: Cli) -> Result<(), String> {
     if posted > 0 {
         eprintln!("Posted {posted} documents written before the journal existed.");
     }
+    services
+        .index_customer_names()
+        .await
+        .map_err(|error| format!("cannot index the customers' names: {error}"))?;
     let outcome = match cli.command.unwrap_or(Command::Serve) {
         Command::Migrate => {
             println!("The {} database is up to date.", storage.backend());

@@ -58,7 +58,10 @@ pub async fn save_from_form(
                 number: Some(number.to_string()),
                 ..Default::default()
             };
-            let found = services.find_invoices(user, filter, Page::ALL).await?;
+            // Numbers are unique: one row answers.
+            let found = services
+                .find_invoices(user, filter, Page { after: 0, limit: 1 })
+                .await?;
             let invoice = found.first().ok_or_else(|| {
                 Problem::validation("related_invoice", format!("There is no invoice {number}"))
             })?;

@@ -147,8 +147,18 @@ impl Desk for Services {
         &self,
         user: &CurrentUser,
         customer_id: Option<i64>,
+        customer_q: &str,
     ) -> Result<NewCreditNotePage, Problem> {
-        Ok(Services::new_credit_note_page(self, user, customer_id).await?)
+        Ok(Services::new_credit_note_page(self, user, customer_id, customer_q).await?)
+    }
+
+    async fn search_customers(
+        &self,
+        user: &CurrentUser,
+        typed: &str,
+        chosen: Option<i64>,
+    ) -> Result<Vec<app::model::CustomerView>, Problem> {
+        Ok(Services::search_customers(self, user, typed, chosen).await?)
     }
 
     async fn relatable_invoices(
@@ -310,8 +320,12 @@ impl Desk for Services {
         Ok(Services::create_customer(self, crate::services::Caller::User(user), input).await?)
     }
 
-    async fn settings_page(&self, user: &CurrentUser) -> Result<app::model::SettingsPage, Problem> {
-        Ok(Services::settings_page(self, user).await?)
+    async fn settings_page(
+        &self,
+        user: &CurrentUser,
+        customer_q: &str,
+    ) -> Result<app::model::SettingsPage, Problem> {
+        Ok(Services::settings_page(self, user, customer_q).await?)
     }
 
     async fn save_tax_table(
@@ -341,6 +355,9 @@ impl Desk for Services {
             DocumentSettingsCommand::RemoveLogo => drop(self.remove_seller_logo(user).await?),
             DocumentSettingsCommand::SaveAccounts(chart) => {
                 drop(self.set_chart_of_accounts(user, *chart).await?)
+            }
+            DocumentSettingsCommand::CloseBooks(date) => {
+                self.close_books(user, date).await?;
             }
         }
         Ok(())
@@ -418,8 +435,10 @@ impl Desk for Services {
     async fn invoice_editor_page(
         &self,
         user: &CurrentUser,
+        customer_id: Option<i64>,
+        customer_q: &str,
     ) -> Result<app::model::InvoiceEditorPage, Problem> {
-        Ok(Services::invoice_editor_page(self, user).await?)
+        Ok(Services::invoice_editor_page(self, user, customer_id, customer_q).await?)
     }
 
     async fn save_invoice(

@@ -169,7 +169,9 @@ fn check_invoice(invoice: &InvoiceFigures, findings: &mut Vec<Finding>) {
         InvoiceStatus::Paid => outstanding.is_zero(),
         InvoiceStatus::Pending => !outstanding.is_zero() || b.total.is_zero(),
         InvoiceStatus::Draft => b.paid.is_zero() && b.credited.is_zero(),
-        InvoiceStatus::Cancelled => b.credited.is_zero(),
+        // Cancelled by the credit note applied to it (settled), or, before cancelling issued
+        // one, by reversing its entry (nothing credited).
+        InvoiceStatus::Cancelled => b.credited.is_zero() || outstanding.is_zero(),
     };
     if !agrees {
         find(
@@ -315,9 +317,10 @@ fn check_allocations(figures: &LedgerFigures, findings: &mut Vec<Finding>) {
                 ),
             );
         }
+        // A cancelled invoice keeps the credit note that cancelled it.
         if !matches!(
             invoice.balance.status,
-            InvoiceStatus::Pending | InvoiceStatus::Paid
+            InvoiceStatus::Pending | InvoiceStatus::Paid | InvoiceStatus::Cancelled
         ) || !matches!(
             note.balance.status,
             CreditNoteStatus::Available | CreditNoteStatus::Used
@@ -340,16 +343,17 @@ fn check_allocations(figures: &LedgerFigures, findings: &mut Vec<Finding>) {
 type BookKey = (i64, &'static str, Subledger);
 
 /// What the documents say each customer ledger holds, as the journal keeps it (debit −
-/// credit): an issued invoice is owed its total (nothing once cancelled) less what paid and
-/// credited it; a finalized note owes the customer what remains of it.
+/// credit): an issued invoice is owed its total less what paid and credited it (a cancelled one
+/// too when the note that cancelled it is applied to it; nothing when its entry was reversed);
+/// a finalized note owes the customer what remains of it.
 fn expected_books(figures: &LedgerFigures) -> BTreeMap<BookKey, Decimal> {
     let mut expected: BTreeMap<BookKey, Decimal> = BTreeMap::new();
     for invoice in &figures.invoices {
         let b = &invoice.balance;
         let owed = match b.status {
             InvoiceStatus::Draft => continue,
-            InvoiceStatus::Cancelled => Decimal::ZERO,
-            InvoiceStatus::Pending | InvoiceStatus::Paid => b.total,
+            InvoiceStatus::Cancelled if b.credited.is_zero() => Decimal::ZERO,
+            InvoiceStatus::Cancelled | InvoiceStatus::Pending | InvoiceStatus::Paid => b.total,
         };
         let owed = owed.saturating_sub(b.paid).saturating_sub(b.credited);
         let sum = expected

@@ -91,7 +91,8 @@ pub fn invoice_status_allows(status: InvoiceStatus, action: InvoiceAction) -> bo
     use InvoiceAction as A;
     use InvoiceStatus as S;
     match action {
-        A::Edit => matches!(status, S::Draft | S::Pending),
+        // Issued is final: a correction invoice or a credit note changes what it says.
+        A::Edit => status == S::Draft,
         A::Issue => status == S::Draft,
         A::RecordPayment | A::MarkPaid | A::LinkCredit => status == S::Pending,
         A::MarkPending => status == S::Paid,
@@ -140,13 +141,23 @@ pub fn check_invoice_action(
     has_allocations: bool,
     action: InvoiceAction,
 ) -> Result<(), Violation> {
-    if has_allocations && action.blocked_by_allocations() {
+    // A cancelled invoice is done with: its cancelling credit note stays linked to it.
+    let done = status == InvoiceStatus::Cancelled && !invoice_status_allows(status, action);
+    if has_allocations && action.blocked_by_allocations() && !done {
         return Err(Violation::general(
             RuleCode::InvoiceHasAllocations,
             format!(
                 "The invoice cannot be {} while credit notes are linked to it; unlink them first",
                 action.verb()
             ),
+        ));
+    }
+    if action == InvoiceAction::Edit
+        && matches!(status, InvoiceStatus::Pending | InvoiceStatus::Paid)
+    {
+        return Err(Violation::general(
+            RuleCode::InvoiceIssued,
+            "An issued invoice is never changed: issue a correction invoice or a credit note",
         ));
     }
     if action == InvoiceAction::Delete && status != InvoiceStatus::Draft {
@@ -505,6 +516,13 @@ mod tests {
             )),
             Some("invalid_status")
         );
+        // CGI art. 289: an issued invoice is corrected by another document, never in place.
+        for issued in [InvoiceStatus::Pending, InvoiceStatus::Paid] {
+            assert_eq!(
+                code(check_invoice_action(issued, false, InvoiceAction::Edit)),
+                Some("invoice_issued")
+            );
+        }
         assert_eq!(
             code(check_invoice_action(
                 InvoiceStatus::Draft,

@@ -284,6 +284,18 @@ pub fn plan_allocations(
 
 /// The state after removing one allocation of `amount` between `invoice` and `note`: a paid
 /// invoice with money outstanding again becomes pending, a used note becomes available again.
+/// Whether a link to an invoice in `status` may be undone: the credit note that cancelled an
+/// invoice stays applied to it (undone, the invoice would be owed again while cancelled).
+pub fn check_unlink(status: InvoiceStatus) -> Result<(), Violation> {
+    if status == InvoiceStatus::Cancelled {
+        return Err(Violation::general(
+            RuleCode::InvalidStatus,
+            "The credit notes of a cancelled invoice stay linked to it",
+        ));
+    }
+    Ok(())
+}
+
 pub fn plan_unlink(
     invoice: &InvoiceBalance,
     note: &CreditNoteBalance,

@@ -37,6 +37,11 @@ pub enum RuleCode {
     OwnAccount,
     /// Money was refunded out of the credit note: it is voided, never cancelled.
     CreditNoteRefunded,
+    /// An issued invoice is never changed in place (CGI art. 289: an invoice, once issued, is
+    /// corrected by another document that refers to it).
+    InvoiceIssued,
+    /// A date on or before the closing date of the books.
+    PeriodClosed,
 }
 
 impl RuleCode {
@@ -62,6 +67,8 @@ impl RuleCode {
         RuleCode::InvoiceNotOverdue,
         RuleCode::OwnAccount,
         RuleCode::CreditNoteRefunded,
+        RuleCode::InvoiceIssued,
+        RuleCode::PeriodClosed,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -87,6 +94,8 @@ impl RuleCode {
             RuleCode::InvoiceNotOverdue => "invoice_not_overdue",
             RuleCode::OwnAccount => "own_account",
             RuleCode::CreditNoteRefunded => "credit_note_refunded",
+            RuleCode::InvoiceIssued => "invoice_issued",
+            RuleCode::PeriodClosed => "period_closed",
         }
     }
 
@@ -103,7 +112,8 @@ impl RuleCode {
             | RuleCode::InvoiceHasPayments
             | RuleCode::InvoiceHasCreditNotes
             | RuleCode::OwnAccount
-            | RuleCode::CreditNoteRefunded => 409,
+            | RuleCode::CreditNoteRefunded
+            | RuleCode::InvoiceIssued => 409,
             _ => 422,
         }
     }

@@ -11,7 +11,7 @@ use crate::domain::{credit_lines_from_invoice, document_totals, over_credit_warn
 use crate::model::CreditFromInvoicePage;
 use crate::problem::Problem;
 use crate::rpc::credit_notes::{
-    CreditInvoice, CreditRowInput, credit_selection, load_credit_from_invoice,
+    ALL_STATUSES, CreditInvoice, CreditRowInput, credit_selection, load_credit_from_invoice,
 };
 
 #[component]
@@ -38,7 +38,14 @@ pub fn CreditFromInvoicePage() -> impl IntoView {
 
 #[component]
 fn CreditForm(page: CreditFromInvoicePage, action: ServerAction<CreditInvoice>) -> impl IntoView {
-    let credited_before = page.credited_before();
+    let credited_before = page.credited_before;
+    let more = (page.earlier_count > page.earlier.len() as i64).then(|| {
+        let href = format!(
+            "/credit-notes?status={ALL_STATUSES}&invoice={}",
+            page.invoice.number
+        );
+        (href, page.earlier_count)
+    });
     let invoice = page.invoice;
     let currency = invoice.currency;
     let invoice_lines: Vec<_> = invoice.lines.iter().map(|line| line.input()).collect();
@@ -69,10 +76,7 @@ fn CreditForm(page: CreditFromInvoicePage, action: ServerAction<CreditInvoice>) 
         let selection = credit_selection(&posted)?;
         let lines = credit_lines_from_invoice(&invoice_lines, &selection).map_err(Problem::from)?;
         let total = document_totals(&lines, currency).total;
-        let warning = match credited_before {
-            Some(before) => over_credit_warning(invoice_total, before, total, currency),
-            None => Some("The invoice's credited amount is beyond reckoning".to_string()),
-        };
+        let warning = over_credit_warning(invoice_total, credited_before, total, currency);
         Ok::<_, Problem>((total, warning))
     });
     let server_problem = move || action.value().get().and_then(Result::err);
@@ -85,7 +89,7 @@ fn CreditForm(page: CreditFromInvoicePage, action: ServerAction<CreditInvoice>) 
             <dt>"Customer"</dt><dd>{invoice.customer_name.clone()}</dd>
             <dt>"Invoice total"</dt><dd class="num">{currency.format(invoice.total)}</dd>
             <dt>"Credited before"</dt>
-            <dd class="num">{credited_before.map(|c| currency.format(c)).unwrap_or_default()}</dd>
+            <dd class="num">{currency.format(credited_before)}</dd>
         </dl>
         <h2>"Credited before"</h2>
         {if page.earlier.is_empty() {
@@ -115,6 +119,9 @@ fn CreditForm(page: CreditFromInvoicePage, action: ServerAction<CreditInvoice>) 
                         }).collect_view()}
                     </tbody>
                 </table>
+                {more.map(|(href, count)| view! {
+                    <p><A href=href>{format!("All {count} credit notes of this invoice")}</A></p>
+                })}
             }.into_any()
         }}
         <ActionForm action=action attr:aria-label="Credit these lines">

@@ -310,7 +310,7 @@ fn CreditNoteDetail(
                     </ActionForm>
                 })}
 
-                <Timeline events=page.timeline.clone() label="Credit note timeline"/>
+                <Timeline events=page.timeline.clone() total=page.timeline_total label="Credit note timeline"/>
             }.into_any(),
         }}
     }

@@ -6,9 +6,10 @@ use leptos::prelude::*;
 use leptos_router::components::{A, Form};
 use leptos_router::hooks::use_query_map;
 
-use super::{CreditNoteStatusBadge, CustomerFilter, ProblemMessage};
+use super::customer_choice::{CustomerChoice, SEARCH_PARAM};
+use super::{CreditNoteStatusBadge, ProblemMessage};
 use crate::domain::{CreditNoteStatus, Permission};
-use crate::model::{CreditNoteListPage, CreditNoteView};
+use crate::model::{CreditNoteListPage, CreditNoteView, CustomerView};
 use crate::rpc::credit_notes::{
     ALL_STATUSES, BY_INVOICE, CreditNoteFilters, DEFAULT_STATUS, load_credit_note_list,
 };
@@ -35,6 +36,7 @@ pub fn CreditNotesPage() -> impl IntoView {
             status: get("status"),
             number: get("number"),
             customer_id: get("customer_id"),
+            customer_q: get(SEARCH_PARAM),
             currency: get("currency"),
             date_from: get("date_from"),
             date_to: get("date_to"),
@@ -71,7 +73,7 @@ pub fn CreditNotesPage() -> impl IntoView {
 #[component]
 fn FilterForm(
     filters: CreditNoteFilters,
-    customers: Vec<(i64, String)>,
+    customers: Vec<CustomerView>,
     problem: Option<crate::problem::Problem>,
 ) -> impl IntoView {
     let status = filters
@@ -99,7 +101,7 @@ fn FilterForm(
             <label>"Number starts with"
                 <input type="search" name="number" value=text(&filters.number)/>
             </label>
-            <CustomerFilter customers chosen=customer/>
+            <CustomerChoice customers chosen=customer field="customer_id" blank="Every customer" required=false/>
             {error("customer_id")}
             <label>"Currency"
                 <input type="text" name="currency" size="4" maxlength="3" value=text(&filters.currency)/>

@@ -106,11 +106,13 @@ fn InvoiceDetail(page: InvoicePage, actions: Actions) -> impl IntoView {
     let unlink = actions.unlink;
     let page_for_actions = page.clone();
     let timeline = page.timeline;
+    let timeline_total = page.timeline_total;
     let invoice = page.invoice;
     let currency = invoice.currency;
     let open = invoice.status == InvoiceStatus::Pending;
     // The server checks again; this only spares users a button they may not use.
     let may_link = page.viewer.may(Permission::LinkCreditNotes);
+    let may_unlink = may_link && crate::domain::linking::check_unlink(invoice.status).is_ok();
     let self_href = format!("/invoices/{}", invoice.id);
     let may_credit = page.viewer.may(Permission::WriteCreditNotes);
     let credit_href = format!("/invoices/{}/credit", invoice.id);
@@ -167,7 +169,7 @@ fn InvoiceDetail(page: InvoicePage, actions: Actions) -> impl IntoView {
                             <th scope="col">"Credit note"</th>
                             <th scope="col">"Linked on"</th>
                             <th scope="col" class="num">"Amount"</th>
-                            {may_link.then(|| view! { <th scope="col">"Action"</th> })}
+                            {may_unlink.then(|| view! { <th scope="col">"Action"</th> })}
                         </tr>
                     </thead>
                     <tbody>
@@ -180,7 +182,7 @@ fn InvoiceDetail(page: InvoicePage, actions: Actions) -> impl IntoView {
                                     <td>{number}</td>
                                     <td>{allocation.created_at.date_naive().to_string()}</td>
                                     <td class="num">{currency.format(allocation.amount)}</td>
-                                    {may_link.then(|| view! {
+                                    {may_unlink.then(|| view! {
                                         <td>
                                             <ActionForm action=unlink>
                                                 <input type="hidden" name="invoice_id" value=invoice_id/>
@@ -196,7 +198,7 @@ fn InvoiceDetail(page: InvoicePage, actions: Actions) -> impl IntoView {
                 </table>
             }.into_any()
         }}
-        <Timeline events=timeline label="Invoice timeline"/>
+        <Timeline events=timeline total=timeline_total label="Invoice timeline"/>
     }
 }
 

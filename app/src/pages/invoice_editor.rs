@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
-use super::customer_choice::CustomerChoice;
+use super::customer_choice::{CustomerChoice, CustomerSearchForm, SEARCH_FORM, searched};
 use super::line_table::{LineTable, Pricing, row_signals};
 use super::{InvoiceStatusBadge, ProblemMessage, field_error, form_error, path_id, refusal};
 use crate::domain::{Currency, InvoiceKind, InvoiceStatus};
@@ -37,14 +37,19 @@ pub fn NewInvoicePage() -> impl IntoView {
             .get("corrects")
             .map(|id| id.parse::<i64>().ok())
     };
-    let page = Resource::new(corrects, |corrects| async move {
-        let editor = load_invoice_editor().await?;
-        let corrected = match corrects {
-            None => None,
-            Some(None) => return Err(Problem::not_found("The corrected invoice")),
-            Some(Some(id)) => Some(load_invoice_page(id, false).await?.invoice),
-        };
-        Ok::<_, Problem>((editor, corrected))
+    let customer_q = searched();
+    let page = Resource::new(corrects, move |corrects| {
+        let customer_q = customer_q.clone();
+        async move {
+            let corrected = match corrects {
+                None => None,
+                Some(None) => return Err(Problem::not_found("The corrected invoice")),
+                Some(Some(id)) => Some(load_invoice_page(id, false).await?.invoice),
+            };
+            let customer_id = corrected.as_ref().map(|invoice| invoice.customer_id);
+            let editor = load_invoice_editor(customer_id, customer_q).await?;
+            Ok::<_, Problem>((editor, corrected))
+        }
     });
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
@@ -75,14 +80,17 @@ pub fn NewInvoicePage() -> impl IntoView {
 pub fn EditInvoicePage() -> impl IntoView {
     let action = ServerAction::<SaveInvoice>::new();
     let invoice_id = path_id();
-    let page = Resource::new(invoice_id, |invoice_id| async move {
-        let Some(id) = invoice_id else {
-            return Err(Problem::not_found("The invoice"));
-        };
-        Ok((
-            load_invoice_editor().await?,
-            load_invoice_page(id, false).await?.invoice,
-        ))
+    let customer_q = searched();
+    let page = Resource::new(invoice_id, move |invoice_id| {
+        let customer_q = customer_q.clone();
+        async move {
+            let Some(id) = invoice_id else {
+                return Err(Problem::not_found("The invoice"));
+            };
+            let invoice = load_invoice_page(id, false).await?.invoice;
+            let editor = load_invoice_editor(Some(invoice.customer_id), customer_q).await?;
+            Ok((editor, invoice))
+        }
     });
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
@@ -121,18 +129,24 @@ fn InvoiceEditor(
 ) -> impl IntoView {
     let on = move |field: &'static str| field_error(action, field);
     let problem = Signal::derive(move || refusal(action));
-    let customer = RwSignal::new(initial.customer_id.parse::<i64>().ok());
+    let chosen_id = initial.customer_id.parse::<i64>().ok();
+    let customer = RwSignal::new(
+        page.customers
+            .iter()
+            .find(|c| Some(c.id) == chosen_id)
+            .cloned(),
+    );
     let currency = RwSignal::new(initial.currency.clone());
     let rows = row_signals(&initial.lines);
-    let customers = page.customers.clone();
     // The typed currency, else the chosen customer's: the one the server will read amounts in.
     let pricing = Signal::derive(move || {
-        let chosen = customer.get()?;
-        let customer = customers.iter().find(|c| c.id == chosen)?;
-        let currency = Currency::parse(currency.get().trim()).unwrap_or(customer.currency);
-        Some(Pricing {
-            currency,
-            tax_region: customer.tax_region.clone(),
+        customer.with(|customer| {
+            let customer = customer.as_ref()?;
+            let currency = Currency::parse(currency.get().trim()).unwrap_or(customer.currency);
+            Some(Pricing {
+                currency,
+                tax_region: customer.tax_region.clone(),
+            })
         })
     });
     let chosen_customer = initial.customer_id.clone();
@@ -149,12 +163,13 @@ fn InvoiceEditor(
     };
     let draft = initial.status == InvoiceStatus::Draft.as_str();
     view! {
+        <CustomerSearchForm keep=&[]/>
         <ActionForm action=action attr:class="editor" attr:aria-label="Invoice">
             {invoice_id.map(|id| view! { <input type="hidden" name="invoice_id" value=id/> })}
             <div class="fields">
                 // A correction is for the corrected invoice's customer: shown, not chosen.
                 {if correcting {
-                    let name = page.customers.iter().find(|c| c.id.to_string() == chosen_customer).map(|c| c.name.clone()).unwrap_or_default();
+                    let name = customer.with_untracked(|c| c.as_ref().map(|c| c.name.clone())).unwrap_or_default();
                     view! {
                         <p>"Customer: " {name}</p>
                         <input type="hidden" name="form[customer_id]" value=chosen_customer.clone()/>
@@ -162,7 +177,7 @@ fn InvoiceEditor(
                 } else {
                     view! {
                         <CustomerChoice customers=page.customers.clone() chosen=chosen_customer.clone()
-                            on_choose=Callback::new(move |chosen| customer.set(chosen))/>
+                            search_form=SEARCH_FORM on_choose=Callback::new(move |chosen| customer.set(chosen))/>
                     }.into_any()
                 }}
                 {on("customer_id")}

@@ -5,9 +5,10 @@ use leptos::prelude::*;
 use leptos_router::components::{A, Form};
 use leptos_router::hooks::use_query_map;
 
-use super::{CustomerFilter, InvoiceStatusBadge, ProblemMessage, list_href};
+use super::customer_choice::{CustomerChoice, SEARCH_PARAM};
+use super::{InvoiceStatusBadge, ProblemMessage, list_href};
 use crate::domain::{InvoiceStatus, Permission};
-use crate::model::InvoiceView;
+use crate::model::{CustomerView, InvoiceView};
 use crate::problem::Problem;
 use crate::rpc::invoices::{InvoiceFilters, load_invoice_list};
 
@@ -33,6 +34,7 @@ pub fn InvoicesPage() -> impl IntoView {
             status: query.get("status"),
             number: query.get("number"),
             customer_id: query.get("customer_id"),
+            customer_q: query.get(SEARCH_PARAM),
             currency: query.get("currency"),
             after: query.get("after"),
         }
@@ -78,7 +80,7 @@ pub fn InvoicesPage() -> impl IntoView {
 #[component]
 fn InvoiceFilterForm(
     filters: InvoiceFilters,
-    customers: Vec<(i64, String)>,
+    customers: Vec<CustomerView>,
     problem: Option<Problem>,
 ) -> impl IntoView {
     let status = filters.status.clone().unwrap_or_default();
@@ -103,7 +105,7 @@ fn InvoiceFilterForm(
             <label>"Number starts with"
                 <input type="search" name="number" value=text(&filters.number)/>
             </label>
-            <CustomerFilter customers chosen=customer/>
+            <CustomerChoice customers chosen=customer field="customer_id" blank="Every customer" required=false/>
             {error("customer_id")}
             <label>"Currency"
                 <input type="text" name="currency" size="4" maxlength="3" value=text(&filters.currency)/>

@@ -125,24 +125,6 @@ pub fn list_href(
     }
 }
 
-/// A list filter's customer choice: every customer, or one (`chosen` is the id as the URL
-/// holds it).
-#[component]
-pub fn CustomerFilter(customers: Vec<(i64, String)>, chosen: String) -> impl IntoView {
-    view! {
-        <label>"Customer"
-            <select name="customer_id">
-                <option value="" selected=chosen.is_empty()>"Every customer"</option>
-                {customers.into_iter().map(|(id, name)| {
-                    let value = id.to_string();
-                    let selected = value == chosen;
-                    view! { <option value=value selected=selected>{name}</option> }
-                }).collect_view()}
-            </select>
-        </label>
-    }
-}
-
 /// The id the page's path names (`/invoices/:id`): `None` when it is no number, which the
 /// pages answer as "not found".
 pub fn path_id() -> impl Fn() -> Option<i64> + Copy + Send + Sync + 'static {
@@ -200,12 +182,17 @@ pub fn problem_view(problem: Option<Problem>, field: &str) -> impl IntoView + us
     })
 }
 
-/// A document's events, oldest first; nothing when there are none.
+/// A document's latest events, oldest first; nothing when there are none. A long history is
+/// not read whole for a page: `total` says how many there are.
 #[component]
-pub fn Timeline(events: Vec<TimelineEvent>, label: &'static str) -> impl IntoView {
+pub fn Timeline(events: Vec<TimelineEvent>, total: i64, label: &'static str) -> impl IntoView {
+    let shown = events.len() as i64;
     (!events.is_empty()).then(|| {
         view! {
             <h2>"Timeline"</h2>
+            {(total > shown).then(|| view! {
+                <p class="hint">{format!("The last {shown} of {total} events. The API's timeline lists every one.")}</p>
+            })}
             <ol class="timeline" aria-label=label>
                 {events.into_iter().map(|event| view! {
                     <li>

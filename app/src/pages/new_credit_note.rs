@@ -6,11 +6,11 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
-use super::customer_choice::CustomerChoice;
+use super::customer_choice::{CustomerChoice, CustomerSearchForm, SEARCH_FORM, searched};
 use super::line_table::{LineTable, Pricing, row_signals};
 use super::{ProblemMessage, field_error, form_error, path_id, refusal};
 use crate::domain::ReasonCategory;
-use crate::model::NewCreditNotePage;
+use crate::model::{CustomerView, NewCreditNotePage};
 use crate::problem::Problem;
 use crate::rpc::credit_notes::load_credit_note_page;
 use crate::rpc::new_credit_note::{
@@ -26,7 +26,11 @@ pub fn NewCreditNotePage() -> impl IntoView {
         .read_untracked()
         .get("customer_id")
         .and_then(|id| id.parse::<i64>().ok());
-    let page = Resource::new(|| (), move |_| load_new_credit_note(customer_id));
+    let customer_q = searched();
+    let page = Resource::new(
+        || (),
+        move |_| load_new_credit_note(customer_id, customer_q.clone()),
+    );
     let charge = Memo::new(move |_| query.read().get("kind").as_deref() == Some("charge"));
     let initial = NewCreditNoteForm {
         customer_id: customer_id.map(|id| id.to_string()).unwrap_or_default(),
@@ -59,12 +63,17 @@ pub fn NewCreditNotePage() -> impl IntoView {
 pub fn EditCreditNotePage() -> impl IntoView {
     let action = ServerAction::<SaveCreditNote>::new();
     let note_id = path_id();
-    let page = Resource::new(note_id, |note_id| async move {
-        let Some(id) = note_id else {
-            return Err(Problem::not_found("The credit note"));
-        };
-        let note = load_credit_note_page(id).await?.note;
-        Ok((load_new_credit_note(Some(note.customer_id)).await?, note))
+    let customer_q = searched();
+    let page = Resource::new(note_id, move |note_id| {
+        let customer_q = customer_q.clone();
+        async move {
+            let Some(id) = note_id else {
+                return Err(Problem::not_found("The credit note"));
+            };
+            let note = load_credit_note_page(id).await?.note;
+            let page = load_new_credit_note(Some(note.customer_id), customer_q).await?;
+            Ok((page, note))
+        }
     });
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
@@ -100,33 +109,42 @@ fn NoteForm(
     let customer = RwSignal::new(initial.customer_id.parse::<i64>().ok());
     let rows = row_signals(&initial.lines);
     let chosen_customer = initial.customer_id.clone();
-    let customers = page.customers.clone();
+    // The chosen customer, whose currency and tax region price the lines.
+    let holds = RwSignal::new(
+        page.customers
+            .iter()
+            .find(|c| Some(c.id) == customer.get_untracked())
+            .cloned(),
+    );
     let pricing = Signal::derive(move || {
-        let chosen = customer.get()?;
-        customers.iter().find(|c| c.id == chosen).map(|c| Pricing {
-            currency: c.currency,
-            tax_region: c.tax_region.clone(),
+        holds.with(|c| {
+            c.as_ref().map(|c| Pricing {
+                currency: c.currency,
+                tax_region: c.tax_region.clone(),
+            })
         })
     });
     let problem = Signal::derive(move || refusal(action));
     let billing = RwSignal::new(initial.billing.clone());
     let shipping = RwSignal::new(initial.shipping.clone());
-    let address_book = page.customers.clone();
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
     view! {
+        <CustomerSearchForm keep=&["kind", "customer_id"]/>
         <ActionForm action=action attr:class="editor" attr:aria-label="New credit note">
             {note_id.map(|id| view! { <input type="hidden" name="credit_note_id" value=id/> })}
             <input type="hidden" name="form[kind]" value=if charge { "charge" } else { "lines" }/>
             <div class="fields">
-                <CustomerChoice customers=page.customers.clone() chosen=chosen_customer.clone() on_choose=Callback::new(move |chosen: Option<i64>| {
-                    customer.set(chosen);
-                    // A customer's addresses are the note's until edited on the note.
-                    if let Some(c) = chosen.and_then(|id| address_book.iter().find(|c| c.id == id)) {
-                        billing.set(AddressInput::from_address(&c.billing_address));
-                        shipping.set(AddressInput::from_address(&c.shipping_address));
-                    }
-                })/>
+                <CustomerChoice customers=page.customers.clone() chosen=chosen_customer.clone() search_form=SEARCH_FORM
+                    on_choose=Callback::new(move |chosen: Option<CustomerView>| {
+                        customer.set(chosen.as_ref().map(|c| c.id));
+                        // A customer's addresses are the note's until edited on the note.
+                        if let Some(c) = &chosen {
+                            billing.set(AddressInput::from_address(&c.billing_address));
+                            shipping.set(AddressInput::from_address(&c.shipping_address));
+                        }
+                        holds.set(chosen);
+                    })/>
                 {on("customer_id")}
                 <label>"Date" <input type="date" name="form[date]" value=if initial.date.is_empty() { page.today.to_string() } else { initial.date.clone() } required/></label>
                 {on("date")}

@@ -6,13 +6,16 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+use super::customer_choice::{CustomerChoice, CustomerSearchForm, SEARCH_FORM, searched};
 use super::{ProblemMessage, field_error, form_error, problem_view, refusal};
 use crate::domain::Role;
-use crate::model::{SellerProfile, SettingsPage, TemplateSetting, UserSummary};
+use crate::model::{
+    BooksClosing, CustomerView, SellerProfile, SettingsPage, TemplateSetting, UserSummary,
+};
 use crate::rpc::settings::{
-    ChangeUserRole, CreateUser, DeactivateUser, RemoveLogo, ResetTemplate, ResetUserPassword,
-    SaveAccounts, SaveSeller, SaveTaxTable, SaveTemplate, load_settings, rule_field,
-    template_field,
+    ChangeUserRole, CloseBooks, CreateUser, DeactivateUser, RemoveLogo, ResetTemplate,
+    ResetUserPassword, SaveAccounts, SaveSeller, SaveTaxTable, SaveTemplate, load_settings,
+    rule_field, template_field,
 };
 
 /// The page's forms; their versions reload the page after each post.
@@ -26,6 +29,7 @@ struct Actions {
     save_seller: ServerAction<SaveSeller>,
     remove_logo: ServerAction<RemoveLogo>,
     save_accounts: ServerAction<SaveAccounts>,
+    close_books: ServerAction<CloseBooks>,
     save_template: ServerAction<SaveTemplate>,
     reset_template: ServerAction<ResetTemplate>,
 }
@@ -44,9 +48,11 @@ pub fn SettingsPage() -> impl IntoView {
         save_seller: ServerAction::new(),
         remove_logo: ServerAction::new(),
         save_accounts: ServerAction::new(),
+        close_books: ServerAction::new(),
         save_template: ServerAction::new(),
         reset_template: ServerAction::new(),
     };
+    let customer_q = searched();
     let page = Resource::new(
         move || {
             [
@@ -58,11 +64,12 @@ pub fn SettingsPage() -> impl IntoView {
                 actions.save_seller.version().get(),
                 actions.remove_logo.version().get(),
                 actions.save_accounts.version().get(),
+                actions.close_books.version().get(),
                 actions.save_template.version().get(),
                 actions.reset_template.version().get(),
             ]
         },
-        |_| load_settings(),
+        move |_| load_settings(customer_q.clone()),
     );
     // A refused logo upload (a plain form post) comes back in the address.
     let query = use_query_map();
@@ -82,6 +89,7 @@ pub fn SettingsPage() -> impl IntoView {
                         />
                         <Templates templates=page.templates.clone() actions/>
                         <AccountsForm chart=page.accounts.clone() action=actions.save_accounts/>
+                        <ClosingForm closing=page.closing.clone() action=actions.close_books/>
                         <Users page actions/>
                     }.into_any(),
                 }
@@ -160,16 +168,6 @@ fn TaxTableForm(
 #[component]
 fn Users(page: SettingsPage, actions: Actions) -> impl IntoView {
     let me = page.viewer.id;
-    let customers = page.customers.clone();
-    let customer_name = move |id: Option<i64>| {
-        id.and_then(|id| {
-            customers
-                .iter()
-                .find(|(c, _)| *c == id)
-                .map(|(_, name)| name.clone())
-        })
-        .unwrap_or_default()
-    };
     let row = move |user: UserSummary| {
         let active = user.deactivated_at.is_none();
         let editable = active && user.id != me;
@@ -218,7 +216,7 @@ fn Users(page: SettingsPage, actions: Actions) -> impl IntoView {
             <tr>
                 <td>{user.email.clone()}</td>
                 <td>{role_cell}</td>
-                <td>{customer_name(user.customer_id)}</td>
+                <td>{user.customer_name.clone().unwrap_or_default()}</td>
                 <td>{status}</td>
                 <td>{deactivate} {reset}</td>
             </tr>
@@ -250,10 +248,11 @@ fn Users(page: SettingsPage, actions: Actions) -> impl IntoView {
 }
 
 #[component]
-fn NewUserForm(customers: Vec<(i64, String)>, action: ServerAction<CreateUser>) -> impl IntoView {
+fn NewUserForm(customers: Vec<CustomerView>, action: ServerAction<CreateUser>) -> impl IntoView {
     let on = move |field: &'static str| field_error(action, field);
     let general = form_error(action);
     view! {
+        <CustomerSearchForm keep=&[]/>
         <ActionForm action attr:class="customer-form" attr:aria-label="New user">
             <h3>"New user"</h3>
             <label>"E-mail" <input type="email" name="email" required/></label>
@@ -268,12 +267,8 @@ fn NewUserForm(customers: Vec<(i64, String)>, action: ServerAction<CreateUser>) 
                 </select>
             </label>
             {on("role")}
-            <label>"Customer (customer users only)"
-                <select name="customer_id">
-                    <option value="">"None"</option>
-                    {customers.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
-                </select>
-            </label>
+            <CustomerChoice customers chosen=String::new() field="customer_id"
+                label="Customer (customer users only)" blank="None" required=false search_form=SEARCH_FORM/>
             {on("customer_id")}
             {general}
             <button type="submit" class="primary">"Create user"</button>
@@ -401,6 +396,29 @@ fn AccountsForm(
             }).collect_view()}
             {general}
             <button type="submit" class="primary">"Save accounts"</button>
+        </ActionForm>
+    }
+}
+
+/// The closing date of the books: nothing is posted on or before it; it only moves forward.
+#[component]
+fn ClosingForm(closing: BooksClosing, action: ServerAction<CloseBooks>) -> impl IntoView {
+    let general = form_error(action);
+    let now = match closing.closed_through {
+        Some(date) => {
+            format!("The books are closed through {date}: nothing is posted on or before it.")
+        }
+        None => "No period is closed yet.".to_string(),
+    };
+    view! {
+        <h2>"Closing"</h2>
+        <p class="hint">{now}</p>
+        <ActionForm action attr:class="customer-form" attr:aria-label="Close the books">
+            <label>"Close the books through" <input type="date" name="closed_through" required/></label>
+            {field_error(action, "closed_through")}
+            {general}
+            <p class="hint">"A closed period never opens again: later corrections are dated in the open period."</p>
+            <button type="submit" class="danger">"Close the books"</button>
         </ActionForm>
     }
 }

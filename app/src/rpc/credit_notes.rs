@@ -19,6 +19,9 @@ pub struct CreditNoteFilters {
     pub number: Option<String>,
     #[serde(default)]
     pub customer_id: Option<String>,
+    /// The customer search box (see [`crate::pages::customer_choice`]).
+    #[serde(default)]
+    pub customer_q: Option<String>,
     #[serde(default)]
     pub currency: Option<String>,
     #[serde(default)]
@@ -69,6 +72,7 @@ impl CreditNoteFilters {
             date_to,
             related_invoice_number: given(&self.invoice).map(str::to_string),
             after,
+            customer_search: self.customer_q.clone().unwrap_or_default(),
         })
     }
 }

@@ -166,3 +166,16 @@ mod tests {
         assert_eq!(elsewhere.shipping_address().city, "Le Havre");
     }
 }
+
+/// What a customer field offers: the customers matching `typed` (one short page), the
+/// `chosen` one first. Its type-ahead asks again as the user types.
+#[server(prefix = "/rpc", endpoint = "search_customers")]
+pub async fn search_customers(
+    #[server(default)] typed: String,
+    #[server(default)] chosen: Option<i64>,
+) -> Result<Vec<crate::model::CustomerView>, Problem> {
+    let user = crate::backend::require_user().await?;
+    crate::backend::desk()?
+        .search_customers(&user, &typed, chosen)
+        .await
+}

@@ -95,10 +95,17 @@ fn line_rows(invoice: &InvoiceView, sign: Decimal) -> Vec<LineRowInput> {
         .collect()
 }
 
+/// The editor's choices: the customers matching `customer_q` (`customer_id` first) and the
+/// tax table.
 #[server(prefix = "/rpc", endpoint = "load_invoice_editor")]
-pub async fn load_invoice_editor() -> Result<InvoiceEditorPage, Problem> {
+pub async fn load_invoice_editor(
+    #[server(default)] customer_id: Option<i64>,
+    #[server(default)] customer_q: String,
+) -> Result<InvoiceEditorPage, Problem> {
     let user = crate::backend::require_user().await?;
-    crate::backend::desk()?.invoice_editor_page(&user).await
+    crate::backend::desk()?
+        .invoice_editor_page(&user, customer_id, &customer_q)
+        .await
 }
 
 /// Saves the form: a new invoice, or the changes of invoice `invoice_id`. Then opens it.
@@ -152,6 +159,7 @@ mod tests {
             credited_amount: Decimal::ZERO,
             related_invoice_id: None,
             project: Some("Fit-out".into()),
+            imported: false,
             allocations: vec![],
             created_at: chrono::Utc::now(),
             updated_at: chrono::Utc::now(),

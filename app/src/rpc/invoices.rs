@@ -18,6 +18,9 @@ pub struct InvoiceFilters {
     pub number: Option<String>,
     #[serde(default)]
     pub customer_id: Option<String>,
+    /// The customer search box (see [`crate::pages::customer_choice`]).
+    #[serde(default)]
+    pub customer_q: Option<String>,
     #[serde(default)]
     pub currency: Option<String>,
     #[serde(default)]
@@ -44,6 +47,7 @@ impl InvoiceFilters {
             customer_id,
             currency,
             after,
+            customer_search: self.customer_q.clone().unwrap_or_default(),
         })
     }
 }

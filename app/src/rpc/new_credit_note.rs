@@ -239,15 +239,16 @@ pub struct NewCreditNoteForm {
     pub charge_amount: String,
 }
 
-/// The form's choices; with `customer_id`, the first invoices of that customer a note can
-/// relate to.
+/// The form's choices: the customers matching `customer_q` (and the chosen one); with
+/// `customer_id`, the first invoices of that customer a note can relate to.
 #[server(prefix = "/rpc", endpoint = "load_new_credit_note")]
 pub async fn load_new_credit_note(
     #[server(default)] customer_id: Option<i64>,
+    #[server(default)] customer_q: String,
 ) -> Result<NewCreditNotePage, Problem> {
     let user = crate::backend::require_user().await?;
     crate::backend::desk()?
-        .new_credit_note_page(&user, customer_id)
+        .new_credit_note_page(&user, customer_id, &customer_q)
         .await
 }
 

@@ -67,10 +67,13 @@ pub fn on_form_rows(problem: Problem, origin: &[usize]) -> Problem {
     })
 }
 
+/// The settings; the new-user form offers the customers matching `customer_q`.
 #[server(prefix = "/rpc", endpoint = "load_settings")]
-pub async fn load_settings() -> Result<SettingsPage, Problem> {
+pub async fn load_settings(#[server(default)] customer_q: String) -> Result<SettingsPage, Problem> {
     let user = crate::backend::require_user().await?;
-    crate::backend::desk()?.settings_page(&user).await
+    crate::backend::desk()?
+        .settings_page(&user, &customer_q)
+        .await
 }
 
 #[server(prefix = "/rpc", endpoint = "save_tax_table")]
@@ -248,6 +251,14 @@ pub async fn save_accounts(form: AccountsForm) -> Result<(), Problem> {
         Box::new(form.chart()),
     ))
     .await
+}
+
+/// Closes the books through the date typed (YYYY-MM-DD).
+#[server(prefix = "/rpc", endpoint = "close_books")]
+pub async fn close_books(#[server(default)] closed_through: String) -> Result<(), Problem> {
+    let date = chrono::NaiveDate::parse_from_str(closed_through.trim(), "%Y-%m-%d")
+        .map_err(|_| Problem::validation("closed_through", "Give the closing date (YYYY-MM-DD)"))?;
+    on_documents(crate::backend::DocumentSettingsCommand::CloseBooks(date)).await
 }
 
 #[server(prefix = "/rpc", endpoint = "remove_logo")]

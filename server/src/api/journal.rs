@@ -1,7 +1,7 @@
 //! The accounting journal (staff), its FEC export, and the chart of accounts (administrators).
 
 use app::domain::journal::ChartOfAccounts;
-use app::model::JournalEntryView;
+use app::model::{BooksClosing, JournalEntryView};
 use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
@@ -156,5 +156,49 @@ pub async fn set_accounts(
 ) -> Result<axum::Json<ChartOfAccounts>, ApiError> {
     Ok(axum::Json(
         services.set_chart_of_accounts(&user, chart).await?,
+    ))
+}
+
+#[utoipa::path(
+    get,
+    operation_id = "read_closing_date",
+    path = "/settings/closing-date",
+    tag = "settings",
+    responses((status = 200, body = BooksClosing), crate::api::extract::Problems),
+    security(("bearer" = []))
+)]
+/// How far the books are closed: nothing is posted on or before that date (staff).
+pub async fn closing_date(
+    State(services): State<Services>,
+    ApiUser(user): ApiUser,
+) -> Result<axum::Json<BooksClosing>, ApiError> {
+    Ok(axum::Json(services.books_closing(&user).await?))
+}
+
+/// A new closing date.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CloseBooks {
+    /// YYYY-MM-DD: later than the current closing date, before today.
+    pub closed_through: chrono::NaiveDate,
+}
+
+#[utoipa::path(
+    put,
+    operation_id = "close_books",
+    path = "/settings/closing-date",
+    tag = "settings",
+    request_body = CloseBooks,
+    responses((status = 200, body = BooksClosing), crate::api::extract::Problems),
+    security(("bearer" = []))
+)]
+/// Closes the books through a date (administrators); a closing date only moves forward.
+pub async fn close_books(
+    State(services): State<Services>,
+    ApiUser(user): ApiUser,
+    ApiJson(body): ApiJson<CloseBooks>,
+) -> Result<axum::Json<BooksClosing>, ApiError> {
+    Ok(axum::Json(
+        services.close_books(&user, body.closed_through).await?,
     ))
 }

@@ -54,6 +54,10 @@ pub fn router(services: Services) -> Router {
             get(journal::accounts).put(journal::set_accounts),
         )
         .route(
+            "/settings/closing-date",
+            get(journal::closing_date).put(journal::close_books),
+        )
+        .route(
             "/settings/seller",
             get(documents::seller).put(documents::set_seller),
         )

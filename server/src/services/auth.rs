@@ -220,6 +220,7 @@ impl Services {
                 email: record.email,
                 role: Role::parse(&record.role).unwrap_or(Role::Viewer),
                 customer_id: record.customer_id,
+                customer_name: record.customer_name,
                 created_at: record.created_at,
                 deactivated_at: record.deactivated_at,
             })

@@ -67,6 +67,15 @@ fn visible_to(user: &CurrentUser, note: CreditNoteView) -> Result<CreditNoteView
     }
 }
 
+/// The statuses whose notes count in what an invoice has been credited.
+fn credit_counting_statuses() -> Vec<CreditNoteStatus> {
+    CreditNoteStatus::ALL
+        .iter()
+        .copied()
+        .filter(|status| counts_as_credit(*status))
+        .collect()
+}
+
 /// The warning, if any, for a credit of `total` that takes what the invoice's credit notes
 /// (but `excluding`, and cancelled ones) credit above the invoice's total.
 async fn over_credit(
@@ -75,23 +84,9 @@ async fn over_credit(
     total: rust_decimal::Decimal,
     excluding: Option<i64>,
 ) -> Result<Vec<String>, ServiceError> {
-    let earlier = tx
-        .find_credit_notes(
-            &CreditNoteFilter {
-                related_invoice_id: Some(invoice.id),
-                ..Default::default()
-            },
-            Page {
-                after: 0,
-                limit: i64::MAX,
-            },
-        )
+    let (credited_before_minor, _) = tx
+        .credited_total(invoice.id, &credit_counting_statuses(), excluding)
         .await?;
-    let credited_before_minor = earlier
-        .iter()
-        .filter(|note| counts_as_credit(note.status) && Some(note.id) != excluding)
-        .try_fold(0i64, |sum, note| sum.checked_add(note.totals.total_minor))
-        .ok_or_else(|| ServiceError::Internal("credited total overflows".into()))?;
     let credited_before = invoice.currency.from_minor(credited_before_minor);
     Ok(
         over_credit_warning(invoice.total, credited_before, total, invoice.currency)
@@ -143,6 +138,7 @@ impl Services {
             None => None,
         };
         let customer = super::load_customer(tx, input.customer_id).await?;
+        super::periods::require_open(tx, input.date, "date").await?;
         let lines = resolve_lines(tx, input.customer_id, input.lines).await?;
         let content = CreditContent::from_parts(lines, input.charge)?;
         let violations = content.validate(input.currency);
@@ -295,7 +291,19 @@ impl Services {
     ) -> Result<CreditNoteView, ServiceError> {
         self.authorize_caller(caller, CreditNoteAction::Finalize.permission())?;
         let mut tx = self.storage.write().await?;
-        let note = load_note(&mut tx, id).await?;
+        let note = self.finalize_credit_note_in(&mut tx, caller, id).await?;
+        tx.commit().await?;
+        Ok(note)
+    }
+
+    /// [`Services::finalize_credit_note`] inside the caller's transaction.
+    pub(super) async fn finalize_credit_note_in(
+        &self,
+        tx: &mut Box<dyn Tx>,
+        caller: Caller<'_>,
+        id: i64,
+    ) -> Result<CreditNoteView, ServiceError> {
+        let note = load_note(tx, id).await?;
         check_credit_note_action(
             note.status,
             app::domain::Settled::NONE,
@@ -307,9 +315,9 @@ impl Services {
             .map_err(|e| ServiceError::Internal(e.to_string()))?
             .to_string();
         tx.finalize_credit_note(id, &number, self.now()).await?;
-        super::seals::seal_credit_note(&mut tx, id).await?;
+        super::seals::seal_credit_note(tx, id).await?;
         self.record(
-            &mut tx,
+            tx,
             caller,
             Event::both(
                 note.related_invoice_id,
@@ -319,10 +327,9 @@ impl Services {
             ),
         )
         .await?;
-        let note = load_note(&mut tx, id).await?;
-        self.post_credit_note(&mut tx, &note, Posting::Forward, note.date)
+        let note = load_note(tx, id).await?;
+        self.post_credit_note(tx, &note, Posting::Forward, note.date)
             .await?;
-        tx.commit().await?;
         Ok(note)
     }
 
@@ -338,6 +345,13 @@ impl Services {
         if text.is_empty() {
             return Err(rule(RuleCode::ValidationError, "text", "Write the comment"));
         }
+        if text.chars().count() > MAX_COMMENT_CHARS {
+            return Err(rule(
+                RuleCode::ValidationError,
+                "text",
+                format!("A comment has at most {MAX_COMMENT_CHARS} characters"),
+            ));
+        }
         let mut tx = self.storage.write().await?;
         let note = load_note(&mut tx, id).await?;
         check_credit_note_action(
@@ -345,6 +359,17 @@ impl Services {
             app::domain::Settled::NONE,
             CreditNoteAction::Comment,
         )?;
+        // Every read of a note carries its comments: they stay a bounded list.
+        if note.comments.len() >= MAX_COMMENTS_PER_NOTE {
+            return Err(ServiceError::Invalid(app::problem::Problem::new(
+                409,
+                "comment_limit",
+                format!(
+                    "A credit note keeps at most {MAX_COMMENTS_PER_NOTE} comments; the \
+                     timeline keeps the discussion"
+                ),
+            )));
+        }
         tx.insert_comment(id, Some(&user.email), text, self.now())
             .await?;
         self.record(
@@ -358,6 +383,11 @@ impl Services {
         Ok(note)
     }
 }
+
+/// A comment is a remark, not a document: at most this many characters…
+const MAX_COMMENT_CHARS: usize = 4_000;
+/// …and a note carries at most this many (each read of the note carries them all).
+const MAX_COMMENTS_PER_NOTE: usize = 200;
 
 /// Invoices offered at once as a note's related invoice: the rest are found by typing.
 const RELATABLE_PAGE: i64 = 50;
@@ -452,9 +482,10 @@ impl Services {
         self.authorize(user, Permission::ReadInternalDetails)?;
         let mut tx = self.storage.read().await?;
         let note = load_note(&mut tx, id).await?;
-        let timeline = tx
-            .events("credit_note_id", id, Page::ALL)
-            .await?
+        let (events, timeline_total) = tx
+            .latest_events("credit_note_id", id, app::model::TIMELINE_LIMIT)
+            .await?;
+        let timeline = events
             .into_iter()
             .map(super::invoices::timeline_event)
             .collect();
@@ -470,20 +501,23 @@ impl Services {
             note,
             viewer: user.clone(),
             timeline,
+            timeline_total,
             today: self.now().date_naive(),
         })
     }
 
-    /// What the new-credit-note form offers: customers, the tax table, and the first
-    /// relatable invoices of `customer_id` when one is chosen.
+    /// What the new-credit-note form offers: the customers matching `customer_q` (the chosen
+    /// one first), the tax table, and the first relatable invoices of `customer_id` when one
+    /// is chosen.
     pub async fn new_credit_note_page(
         &self,
         user: &CurrentUser,
         customer_id: Option<i64>,
+        customer_q: &str,
     ) -> Result<NewCreditNotePage, ServiceError> {
         self.authorize(user, Permission::WriteCreditNotes)?;
+        let customers = self.search_customers(user, customer_q, customer_id).await?;
         let mut tx = self.storage.read().await?;
-        let customers = super::all_customers(&mut tx).await?;
         let invoices = match customer_id {
             Some(customer_id) => relatable(&mut tx, customer_id, "").await?,
             None => Vec::new(),
@@ -524,12 +558,18 @@ impl Services {
             ..Default::default()
         };
         let earlier = tx
-            .find_credit_notes(&filter, Page::ALL)
+            .find_credit_notes(&filter, super::list_page(0))
             .await?
             .into_iter()
+            .take(super::LIST_PAGE_SIZE as usize)
             .map(views::credit_note)
             .collect();
+        let (credited_minor, earlier_count) = tx
+            .credited_total(invoice_id, &credit_counting_statuses(), None)
+            .await?;
         Ok(CreditFromInvoicePage {
+            credited_before: invoice.currency.from_minor(credited_minor),
+            earlier_count,
             invoice,
             earlier,
             today: self.now().date_naive(),
@@ -558,7 +598,10 @@ impl Services {
             .find_credit_notes(&filter, super::list_page(query.after))
             .await?;
         let next_after = super::next_cursor(&mut notes, |note| note.id);
-        let customers = super::customer_choices(&mut tx).await?;
+        drop(tx);
+        let customers = self
+            .search_customers(user, &query.customer_search, query.customer_id)
+            .await?;
         Ok(CreditNoteListPage {
             notes: notes.into_iter().map(views::credit_note).collect(),
             next_after,

@@ -1,14 +1,15 @@
 //! The customer screens: the list, and a customer's page with its credit notes (and what
 //! remains of them to use) and its invoices.
 
-use std::collections::BTreeMap;
-
-use app::domain::{CreditNoteStatus, Permission};
-use app::model::{CurrentUser, CustomerListPage, CustomerPage, CustomerTab};
-use rust_decimal::Decimal;
+use app::domain::Permission;
+use app::domain::search::{CUSTOMER_SEARCH_LIMIT, customer_search_key, search_words};
+use app::model::{CurrentUser, CustomerListPage, CustomerPage, CustomerTab, CustomerView};
 
 use super::{ServiceError, Services, list_page, next_cursor, views};
 use crate::storage::{CreditNoteFilter, InvoiceFilter, Page};
+
+/// The name the migration leaves in `pending_backfills`.
+const CUSTOMER_SEARCH_KEYS: &str = "customer_search_keys";
 
 impl Services {
     pub async fn customer_list_page(
@@ -25,6 +26,59 @@ impl Services {
             next_after,
             viewer: user.clone(),
         })
+    }
+
+    /// The customers whose name, currency or tax region hold every typed word, by name: one
+    /// short page, what editors and filters offer to choose from. `chosen` comes first when
+    /// given, so a form always shows the customer it holds.
+    pub async fn search_customers(
+        &self,
+        user: &CurrentUser,
+        typed: &str,
+        chosen: Option<i64>,
+    ) -> Result<Vec<CustomerView>, ServiceError> {
+        self.authorize(user, Permission::ReadCustomers)?;
+        let words = search_words(typed);
+        let mut tx = self.storage.read().await?;
+        let mut found: Vec<CustomerView> = Vec::new();
+        if let Some(customer) = match chosen {
+            Some(id) => tx.customer(id).await?,
+            None => None,
+        } {
+            found.push(views::customer(customer));
+        }
+        for customer in tx.search_customers(&words, CUSTOMER_SEARCH_LIMIT).await? {
+            if Some(customer.id) != chosen {
+                found.push(views::customer(customer));
+            }
+        }
+        Ok(found)
+    }
+
+    /// Gives customers created before search keys existed theirs, once (the migration asks
+    /// for it; run at start-up, before any request). Answers how many it wrote.
+    pub async fn index_customer_names(&self) -> Result<u64, ServiceError> {
+        let mut tx = self.storage.write().await?;
+        if !tx.take_pending_backfill(CUSTOMER_SEARCH_KEYS).await? {
+            return Ok(0);
+        }
+        let (mut written, mut after) = (0, 0);
+        loop {
+            let page = tx.find_customers(Page { after, limit: 500 }).await?;
+            let Some(last) = page.last() else { break };
+            after = last.id;
+            for customer in &page {
+                let key = customer_search_key(
+                    &customer.name,
+                    customer.currency.code(),
+                    &customer.tax_region,
+                );
+                tx.set_customer_search_key(customer.id, &key).await?;
+                written += 1;
+            }
+        }
+        tx.commit().await?;
+        Ok(written)
     }
 
     /// Turns the customer portal on or off for a customer: off, its users can no longer sign
@@ -60,19 +114,9 @@ impl Services {
             .await?
             .map(views::customer)
             .ok_or(ServiceError::NotFound("The customer"))?;
-        let available = tx
-            .customer_credit_notes(id, Some(CreditNoteStatus::Available), Page::ALL)
-            .await?;
-        let mut remaining: BTreeMap<&'static str, (app::domain::Currency, Decimal)> =
-            BTreeMap::new();
-        for note in available.into_iter().map(views::credit_note) {
-            let entry = remaining
-                .entry(note.currency.code())
-                .or_insert((note.currency, Decimal::ZERO));
-            entry.1 = entry
-                .1
-                .checked_add(note.remaining_amount())
-                .ok_or_else(|| ServiceError::Internal("remaining credit overflows".into()))?;
+        let mut remaining = Vec::new();
+        for (currency, minor) in tx.customer_remaining_credit(id).await? {
+            remaining.push((currency, currency.from_minor(minor)));
         }
         let (mut notes, mut invoices) = (Vec::new(), Vec::new());
         let next_after = match tab {
@@ -95,7 +139,7 @@ impl Services {
         };
         Ok(CustomerPage {
             customer,
-            remaining: remaining.into_values().collect(),
+            remaining,
             tab,
             notes: notes.into_iter().map(views::credit_note).collect(),
             invoices: invoices.into_iter().map(views::invoice).collect(),

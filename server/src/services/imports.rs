@@ -31,7 +31,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::credit_notes::{NewCreditNoteInput, NoteParticulars};
-use super::invoices::NewInvoiceInput;
+use super::invoices::{Issuer, NewInvoiceInput};
 use super::lines::LineDraft;
 use super::settlement::{CreditNoteChanges, EditRules, InvoiceChanges};
 use super::{Caller, ServiceError, Services, load_invoice, load_note};
@@ -77,9 +77,9 @@ impl Row {
     }
 }
 
-/// Errors on rows and columns: `rows[N].column`, N the file's line.
+/// Errors on rows and columns: `rows[N].column`, N the file's line; said in line order.
 #[derive(Default)]
-struct RowErrors(Vec<FieldProblem>);
+struct RowErrors(Vec<(usize, FieldProblem)>);
 
 impl RowErrors {
     fn add(&mut self, line: usize, column: Option<&str>, message: impl Into<String>) {
@@ -87,11 +87,14 @@ impl RowErrors {
             Some(column) => format!("rows[{line}].{column}"),
             None => format!("rows[{line}]"),
         };
-        self.0.push(FieldProblem {
-            field,
-            code: "validation_error".into(),
-            message: message.into(),
-        });
+        self.0.push((
+            line,
+            FieldProblem {
+                field,
+                code: "validation_error".into(),
+                message: message.into(),
+            },
+        ));
     }
 
     fn into_result(self) -> Result<(), ServiceError> {
@@ -99,8 +102,10 @@ impl RowErrors {
             return Ok(());
         }
         let count = self.0.len();
+        let mut errors = self.0;
+        errors.sort_by_key(|(line, _)| *line);
         Err(ServiceError::Invalid(Problem {
-            errors: self.0,
+            errors: errors.into_iter().map(|(_, problem)| problem).collect(),
             ..Problem::new(
                 422,
                 "import_invalid",
@@ -504,7 +509,6 @@ impl Services {
             errors.add(1, None, "The file has no rows");
         }
         errors.into_result()?;
-        let mut tx = self.storage.write().await?;
         let mut run = Run {
             caller: Caller::User(user),
             errors: RowErrors::default(),
@@ -519,28 +523,113 @@ impl Services {
             },
             seen_notes: BTreeSet::new(),
         };
-        self.lock_documents(&mut tx, kind, &groups).await?;
-        for rows in &groups {
-            let Some(customer_id) = customer_of(&mut tx, &rows[0], &mut run.errors).await? else {
+        let all: Vec<&Vec<Row>> = groups.iter().collect();
+        if dry_run {
+            // Each part in a transaction of its own, rolled back: other writers go in between.
+            for part in self.independent_parts(kind, &groups).await? {
+                let mut tx = self.storage.write().await?;
+                self.import_groups(&mut tx, &mut run, kind, &part).await?;
+            }
+            run.errors.into_result()?;
+        } else {
+            let mut tx = self.storage.write().await?;
+            self.import_groups(&mut tx, &mut run, kind, &all).await?;
+            // Any refusal: the transaction is dropped, so nothing stays.
+            run.errors.into_result()?;
+            tx.commit().await?;
+        }
+        run.report.invoices.sort_by_key(|invoice| invoice.line);
+        run.report.credit_notes.sort_by_key(|note| note.line);
+        Ok(run.report)
+    }
+
+    /// Writes the documents of `groups` in `tx`, each under the rules of the editors.
+    async fn import_groups(
+        &self,
+        tx: &mut Box<dyn Tx>,
+        run: &mut Run<'_>,
+        kind: ImportKind,
+        groups: &[&Vec<Row>],
+    ) -> Result<(), ServiceError> {
+        self.lock_documents(tx, kind, groups).await?;
+        for rows in groups {
+            let Some(customer_id) = customer_of(tx, &rows[0], &mut run.errors).await? else {
                 continue;
             };
             match kind {
-                ImportKind::Invoices => {
-                    self.import_invoice(&mut tx, &mut run, customer_id, rows)
-                        .await?
-                }
+                ImportKind::Invoices => self.import_invoice(tx, run, customer_id, rows).await?,
                 ImportKind::CreditNotes => {
-                    self.import_credit_note(&mut tx, &mut run, customer_id, rows)
-                        .await?
+                    self.import_credit_note(tx, run, customer_id, rows).await?
                 }
             }
         }
-        // Any refusal, or a preview: the transaction is dropped, so nothing stays.
-        run.errors.into_result()?;
-        if !dry_run {
-            tx.commit().await?;
+        Ok(())
+    }
+
+    /// The file's documents in parts that cannot change what another part's preview says, in
+    /// the file's order. A preview writes each part in a transaction of its own and rolls it
+    /// back, so it never holds the database's writer (SQLite has one) for a whole file, and
+    /// still says exactly what the import would do. Invoices are independent of each other. A
+    /// credit note's outcome depends on the other notes of the invoices it relates to (the
+    /// over-credit warning), the one the file names and the one it relates to now: notes that
+    /// share an invoice, directly or through another note, go together.
+    async fn independent_parts<'g>(
+        &self,
+        kind: ImportKind,
+        groups: &'g [Vec<Row>],
+    ) -> Result<Vec<Vec<&'g Vec<Row>>>, ServiceError> {
+        if kind == ImportKind::Invoices {
+            return Ok(groups.iter().map(|rows| vec![rows]).collect());
         }
-        Ok(run.report)
+        let mut tx = self.storage.read().await?;
+        // Union-find over the groups; an invoice joins the groups that touch it.
+        let mut parent: Vec<usize> = (0..groups.len()).collect();
+        fn root(parent: &mut [usize], mut at: usize) -> usize {
+            while parent[at] != at {
+                parent[at] = parent[parent[at]];
+                at = parent[at];
+            }
+            at
+        }
+        let mut first_toucher: BTreeMap<i64, usize> = BTreeMap::new();
+        for (index, rows) in groups.iter().enumerate() {
+            for invoice in self.invoices_touched(&mut tx, &rows[0]).await? {
+                match first_toucher.get(&invoice) {
+                    Some(&other) => {
+                        let (a, b) = (root(&mut parent, index), root(&mut parent, other));
+                        parent[a.max(b)] = a.min(b);
+                    }
+                    None => {
+                        first_toucher.insert(invoice, index);
+                    }
+                }
+            }
+        }
+        let mut parts: BTreeMap<usize, Vec<&'g Vec<Row>>> = BTreeMap::new();
+        for (index, rows) in groups.iter().enumerate() {
+            parts
+                .entry(root(&mut parent, index))
+                .or_default()
+                .push(rows);
+        }
+        Ok(parts.into_values().collect())
+    }
+
+    /// The invoices a credit note's rows touch: the one the file names, and the one the note
+    /// (if it exists) relates to now.
+    async fn invoices_touched(
+        &self,
+        tx: &mut Box<dyn Tx>,
+        first: &Row,
+    ) -> Result<Vec<i64>, ServiceError> {
+        let mut invoices = Vec::new();
+        if let Some(number) = first.text("invoice") {
+            invoices.extend(tx.invoice_id_by_number(&number).await?);
+        }
+        if let Some(id) = tx.credit_note_id_by_number(&first.number).await? {
+            invoices.extend(tx.credit_note_related_invoice(id).await?.flatten());
+        }
+        Ok(invoices)
     }
 
     /// Locks every existing row the file may change before any is read to be changed, as
@@ -551,7 +640,7 @@ impl Services {
         &self,
         tx: &mut Box<dyn Tx>,
         kind: ImportKind,
-        groups: &[Vec<Row>],
+        groups: &[&Vec<Row>],
     ) -> Result<(), ServiceError> {
         let mut invoices = BTreeSet::new();
         let mut notes = BTreeSet::new();
@@ -562,13 +651,8 @@ impl Services {
                     invoices.extend(tx.invoice_id_by_number(&first.number).await?);
                 }
                 ImportKind::CreditNotes => {
-                    if let Some(number) = first.text("invoice") {
-                        invoices.extend(tx.invoice_id_by_number(&number).await?);
-                    }
-                    if let Some(id) = tx.credit_note_id_by_number(&first.number).await? {
-                        notes.insert(id);
-                        invoices.extend(tx.credit_note_related_invoice(id).await?.flatten());
-                    }
+                    invoices.extend(self.invoices_touched(tx, first).await?);
+                    notes.extend(tx.credit_note_id_by_number(&first.number).await?);
                 }
             }
         }
@@ -649,7 +733,7 @@ impl Services {
                     project: None,
                     lines: drafts,
                 };
-                self.create_invoice_in(tx, caller, input)
+                self.create_invoice_in(tx, caller, input, Issuer::OtherSystem)
                     .await
                     .map(|created| (created, "created"))
             }
@@ -928,7 +1012,7 @@ mod tests {
         assert!(
             errors.0.is_empty(),
             "{:?}",
-            errors.0.iter().map(|e| &e.message).collect::<Vec<_>>()
+            errors.0.iter().map(|(_, e)| &e.message).collect::<Vec<_>>()
         );
         assert_eq!(rows.len(), 1);
         assert_eq!(

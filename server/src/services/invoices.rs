@@ -40,6 +40,13 @@ pub struct NewInvoiceInput {
     pub lines: Vec<LineDraft>,
 }
 
+/// Who issued an invoice: creditdesk, or another system whose invoices an import mirrors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Issuer {
+    Here,
+    OtherSystem,
+}
+
 impl Services {
     pub async fn create_customer(
         &self,
@@ -97,7 +104,9 @@ impl Services {
     ) -> Result<InvoiceView, ServiceError> {
         self.authorize_caller(caller, Permission::WriteInvoices)?;
         let mut tx = self.storage.write().await?;
-        let invoice = self.create_invoice_in(&mut tx, caller, input).await?;
+        let invoice = self
+            .create_invoice_in(&mut tx, caller, input, Issuer::Here)
+            .await?;
         tx.commit().await?;
         Ok(invoice)
     }
@@ -108,6 +117,7 @@ impl Services {
         tx: &mut Box<dyn Tx>,
         caller: Caller<'_>,
         input: NewInvoiceInput,
+        issuer: Issuer,
     ) -> Result<InvoiceView, ServiceError> {
         if !matches!(input.status, InvoiceStatus::Pending | InvoiceStatus::Draft) {
             return Err(rule(
@@ -117,6 +127,7 @@ impl Services {
             ));
         }
         super::require_customer(tx, input.customer_id).await?;
+        super::periods::require_open(tx, input.issue_date, "issue_date").await?;
         let lines = resolve_lines(tx, input.customer_id, input.lines).await?;
         let terms = InvoiceTerms {
             customer_id: input.customer_id,
@@ -149,6 +160,7 @@ impl Services {
                 status: input.status,
                 related_invoice_id: input.related_invoice_id,
                 project: input.project,
+                imported: issuer == Issuer::OtherSystem,
                 content: content_record(&lines, input.currency)?,
                 created_at: self.now(),
             })
@@ -175,10 +187,12 @@ impl Services {
     pub async fn invoice_editor_page(
         &self,
         user: &CurrentUser,
+        customer_id: Option<i64>,
+        customer_q: &str,
     ) -> Result<app::model::InvoiceEditorPage, ServiceError> {
         self.authorize(user, Permission::WriteInvoices)?;
+        let customers = self.search_customers(user, customer_q, customer_id).await?;
         let mut tx = self.storage.read().await?;
-        let customers = super::all_customers(&mut tx).await?;
         Ok(app::model::InvoiceEditorPage {
             customers,
             tax_table: tx.tax_table().await?,
@@ -250,20 +264,20 @@ impl Services {
         } else {
             Vec::new()
         };
-        let timeline = if user.may(Permission::ReadInternalDetails) {
-            tx.events("invoice_id", id, Page::ALL)
-                .await?
-                .into_iter()
-                .map(timeline_event)
-                .collect()
+        let (timeline, timeline_total) = if user.may(Permission::ReadInternalDetails) {
+            let (events, total) = tx
+                .latest_events("invoice_id", id, app::model::TIMELINE_LIMIT)
+                .await?;
+            (events.into_iter().map(timeline_event).collect(), total)
         } else {
-            Vec::new()
+            (Vec::new(), 0)
         };
         Ok(InvoicePage {
             invoice,
             candidates,
             viewer: user.clone(),
             timeline,
+            timeline_total,
             today: self.now().date_naive(),
         })
     }
@@ -382,7 +396,10 @@ impl Services {
             .find_invoices(&filter, super::list_page(query.after))
             .await?;
         let next_after = super::next_cursor(&mut invoices, |invoice| invoice.id);
-        let customers = super::customer_choices(&mut tx).await?;
+        drop(tx);
+        let customers = self
+            .search_customers(user, &query.customer_search, query.customer_id)
+            .await?;
         Ok(app::model::InvoiceListPage {
             invoices: invoices.into_iter().map(views::invoice).collect(),
             next_after,
@@ -585,6 +602,7 @@ impl Services {
     pub async fn settings_page(
         &self,
         user: &CurrentUser,
+        customer_q: &str,
     ) -> Result<app::model::SettingsPage, ServiceError> {
         self.authorize(user, Permission::ManageUsers)?;
         let users = self.list_users(user).await?;
@@ -598,14 +616,16 @@ impl Services {
             });
         }
         let accounts = self.chart_of_accounts(user).await?;
+        let closing = self.books_closing(user).await?;
         let mut tx = self.storage.read().await?;
         Ok(app::model::SettingsPage {
             tax_table: tx.tax_table().await?,
             seller: tx.seller().await?.unwrap_or_default(),
             accounts,
+            closing,
             templates,
             users,
-            customers: super::customer_choices(&mut tx).await?,
+            customers: self.search_customers(user, customer_q, None).await?,
             viewer: user.clone(),
         })
     }

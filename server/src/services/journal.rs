@@ -158,6 +158,9 @@ impl Services {
         let created_at =
             chrono::DateTime::from_timestamp_micros(now.timestamp_micros()).unwrap_or(now);
         let head = tx.journal_head(entry.journal).await?;
+        // Read after the head is held: a closing holds every head while it moves the date.
+        let closed_through = tx.closing_date().await?;
+        app::domain::periods::check_open(closed_through, entry.date, None)?;
         let minor = |amount| super::minor(entry.currency, amount);
         let record = JournalEntryRecord {
             id: 0,

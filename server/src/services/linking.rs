@@ -16,9 +16,24 @@ impl Services {
     ) -> Result<InvoiceView, ServiceError> {
         self.authorize(user, Permission::LinkCreditNotes)?;
         let mut tx = self.storage.write().await?;
+        let updated = self
+            .link_credit_notes_in(&mut tx, Caller::User(user), invoice_id, requests)
+            .await?;
+        tx.commit().await?;
+        Ok(updated)
+    }
+
+    /// [`Services::link_credit_notes`] inside the caller's transaction.
+    pub(super) async fn link_credit_notes_in(
+        &self,
+        tx: &mut Box<dyn crate::storage::Tx>,
+        caller: Caller<'_>,
+        invoice_id: i64,
+        requests: Vec<AllocationRequest>,
+    ) -> Result<InvoiceView, ServiceError> {
         // Lock order: the invoice first, then the notes by ascending id. Only balances are
         // read while the write lock is held; the full invoice is read once, for the answer.
-        let invoice = invoice_balance(&mut tx, invoice_id).await?;
+        let invoice = invoice_balance(tx, invoice_id).await?;
         let ids: Vec<i64> = requests.iter().map(|r| r.credit_note_id).collect();
         let notes = tx.credit_note_balances(&ids).await?;
         let balances: Vec<_> = notes.iter().map(|n| n.balance.clone()).collect();
@@ -39,8 +54,8 @@ impl Services {
                 .find(|n| n.balance.id == *credit_note_id)
                 .and_then(|n| n.number.clone());
             self.record(
-                &mut tx,
-                Caller::User(user),
+                tx,
+                caller,
                 Event::both(
                     Some(invoice_id),
                     *credit_note_id,
@@ -63,9 +78,9 @@ impl Services {
             )
             .await?;
         }
-        self.write_invoice_balance(&mut tx, &invoice, &plan.invoice, Caller::User(user))
+        self.write_invoice_balance(tx, &invoice, &plan.invoice, caller)
             .await?;
-        let updated = super::load_invoice(&mut tx, invoice_id).await?;
+        let updated = super::load_invoice(tx, invoice_id).await?;
         for (credit_note_id, amount) in &plan.allocations {
             let number = notes
                 .iter()
@@ -73,7 +88,7 @@ impl Services {
                 .and_then(|n| n.number.clone())
                 .unwrap_or_default();
             self.post_application(
-                &mut tx,
+                tx,
                 (*credit_note_id, &number),
                 &updated,
                 *amount,
@@ -82,7 +97,6 @@ impl Services {
             )
             .await?;
         }
-        tx.commit().await?;
         Ok(updated)
     }
 }
@@ -147,6 +161,7 @@ impl Services {
         self.authorize(user, Permission::LinkCreditNotes)?;
         let mut tx = self.storage.write().await?;
         let invoice = invoice_balance(&mut tx, invoice_id).await?;
+        app::domain::linking::check_unlink(invoice.status)?;
         let allocation = tx
             .allocation(allocation_id)
             .await?

@@ -19,6 +19,7 @@ mod lines;
 mod linking;
 mod logo;
 mod outbox;
+mod periods;
 mod portal;
 mod reminders;
 mod render_quota;
@@ -292,18 +293,6 @@ fn next_cursor<T>(items: &mut Vec<T>, id: impl Fn(&T) -> i64) -> Option<i64> {
     }
 }
 
-/// The customers a list's filter offers: id and name.
-async fn customer_choices(
-    tx: &mut Box<dyn crate::storage::Tx>,
-) -> Result<Vec<(i64, String)>, ServiceError> {
-    Ok(tx
-        .find_customers(crate::storage::Page::ALL)
-        .await?
-        .into_iter()
-        .map(|customer| (customer.id, customer.name))
-        .collect())
-}
-
 /// The invoice a request names as `related_invoice_id`, or 422 on that field.
 async fn related_invoice(
     tx: &mut Box<dyn crate::storage::Tx>,
@@ -350,19 +339,6 @@ async fn load_note_for(
     let note = load_note(tx, id).await?;
     app::domain::check_credit_note_action(note.status, note.settled(), action)?;
     Ok(note)
-}
-
-/// A customer named in a request must exist (422 on `customer_id` otherwise).
-/// Every customer, as editors offer them.
-async fn all_customers(
-    tx: &mut Box<dyn crate::storage::Tx>,
-) -> Result<Vec<app::model::CustomerView>, ServiceError> {
-    Ok(tx
-        .find_customers(crate::storage::Page::ALL)
-        .await?
-        .into_iter()
-        .map(views::customer)
-        .collect())
 }
 
 /// The customer with this id, or 422 on `customer_id`.

@@ -276,6 +276,7 @@ mod tests {
             credited_amount: Decimal::from(50),
             related_invoice_id: None,
             project: None,
+            imported: false,
             allocations: vec![AllocationView {
                 id: 1,
                 credit_note_id: 3,

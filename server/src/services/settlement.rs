@@ -56,11 +56,11 @@ pub struct CreditNoteChanges {
 /// Whose rules an invoice edit follows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum EditRules {
-    /// The editor: a draft or pending invoice, no credit notes linked.
+    /// The editor: a draft (an issued invoice is never changed in place).
     Editor,
-    /// An import, the system of record for what invoices say: a pending or paid invoice,
-    /// credit notes linked or not; only the total may not fall below what was paid and
-    /// credited.
+    /// An import, the system of record for what the invoices it brought say: a pending or
+    /// paid imported invoice, credit notes linked or not; only the total may not fall below
+    /// what was paid and credited. Invoices issued here are not an import's to change.
     Import,
 }
 
@@ -109,6 +109,7 @@ impl Services {
         let invoice = load_invoice(&mut tx, id).await?;
         // The invoice's status first, then the amount in its currency (the domain's order).
         let planned = plan_payment(&invoice.balance(), payment.amount)?;
+        super::periods::require_open(&mut tx, payment.date, "date").await?;
         let amount_minor = minor(invoice.currency, payment.amount)?;
         tx.insert_payment(
             id,
@@ -226,20 +227,83 @@ impl Services {
         id: i64,
     ) -> Result<InvoiceView, ServiceError> {
         self.authorize(user, InvoiceAction::Cancel.permission())?;
+        let caller = Caller::User(user);
         let mut tx = self.storage.write().await?;
         let invoice = load_invoice_for(&mut tx, id, InvoiceAction::Cancel).await?;
-        if invoice.status != InvoiceStatus::Draft {
-            let today = self.now().date_naive();
-            self.post_invoice(&mut tx, &invoice, Posting::Reversal, today)
-                .await?;
-        }
-        let mut planned = invoice.balance();
+        // A draft is no document yet; an issued invoice is cancelled by a credit note.
+        let balance = if invoice.status == InvoiceStatus::Draft {
+            invoice.balance()
+        } else {
+            self.credit_in_full(&mut tx, caller, &invoice)
+                .await?
+                .balance()
+        };
+        let mut planned = balance.clone();
         planned.status = InvoiceStatus::Cancelled;
-        self.write_invoice_balance(&mut tx, &invoice.balance(), &planned, Caller::User(user))
+        self.write_invoice_balance(&mut tx, &balance, &planned, caller)
             .await?;
         let invoice = load_invoice(&mut tx, id).await?;
         tx.commit().await?;
         Ok(invoice)
+    }
+
+    /// The credit note that cancels an issued invoice (CGI art. 272 and 289: an issued invoice
+    /// is annulled by a document that refers to it, never by a change of its own): every line
+    /// credited, finalized and applied to the invoice, which answers settled. An invoice that
+    /// was partly paid is refused: what remains of it is credited by a note of its own.
+    async fn credit_in_full(
+        &self,
+        tx: &mut Box<dyn crate::storage::Tx>,
+        caller: Caller<'_>,
+        invoice: &InvoiceView,
+    ) -> Result<InvoiceView, ServiceError> {
+        if invoice.kind == app::domain::InvoiceKind::Correction {
+            return Err(app::domain::Violation::general(
+                RuleCode::InvalidStatus,
+                "A correction invoice is undone by another correction invoice, not cancelled",
+            )
+            .into());
+        }
+        if !invoice.paid_amount.is_zero() {
+            return Err(app::domain::Violation::general(
+                RuleCode::InvoiceHasPayments,
+                "Payments are recorded on this invoice: credit what remains with a credit note \
+                 (\"Credit this invoice\") instead of cancelling it",
+            )
+            .into());
+        }
+        let created = self
+            .create_credit_note_in(
+                tx,
+                caller,
+                super::credit_notes::NewCreditNoteInput {
+                    customer_id: invoice.customer_id,
+                    currency: invoice.currency,
+                    date: self.now().date_naive().max(invoice.issue_date),
+                    reason: Some(format!("Cancels invoice {}", invoice.number)),
+                    related_invoice_id: Some(invoice.id),
+                    lines: invoice
+                        .lines
+                        .iter()
+                        .map(|line| LineDraft::from(line.input()))
+                        .collect(),
+                    charge: None,
+                    particulars: super::credit_notes::NoteParticulars {
+                        reason_category: Some(app::domain::ReasonCategory::InvoicingError),
+                        ..Default::default()
+                    },
+                },
+            )
+            .await?;
+        let note = self
+            .finalize_credit_note_in(tx, caller, created.note.id)
+            .await?;
+        let request = app::domain::AllocationRequest {
+            credit_note_id: note.id,
+            amount: Some(invoice.outstanding()),
+        };
+        self.link_credit_notes_in(tx, caller, invoice.id, vec![request])
+            .await
     }
 
     /// Deletes a draft invoice: an issued one keeps its number and is cancelled instead (409
@@ -308,6 +372,17 @@ impl Services {
             EditRules::Editor => load_invoice_for(tx, id, InvoiceAction::Edit).await?,
             EditRules::Import => {
                 let invoice = load_invoice(tx, id).await?;
+                if !invoice.imported {
+                    return Err(rule(
+                        RuleCode::InvoiceIssued,
+                        "number",
+                        format!(
+                            "Invoice {} was issued here: an import does not change it (a \
+                             correction invoice or a credit note does)",
+                            invoice.number
+                        ),
+                    ));
+                }
                 if !matches!(invoice.status, InvoiceStatus::Pending | InvoiceStatus::Paid) {
                     return Err(rule(
                         RuleCode::InvalidStatus,
@@ -433,6 +508,7 @@ impl Services {
         let mut tx = self.storage.write().await?;
         let note = load_note(&mut tx, id).await?;
         let planned = plan_refund(&note.balance(), refund.amount)?;
+        super::periods::require_open(&mut tx, refund.date, "date").await?;
         let currency = note.currency;
         tx.insert_refund(
             id,
@@ -662,6 +738,9 @@ impl Services {
             return Err(violations.into());
         }
         let date = changes.date.unwrap_or(note.date);
+        if changes.date.is_some() {
+            super::periods::require_open(tx, date, "date").await?;
+        }
         if let Some(invoice) = &related {
             app::domain::check_related_invoice(
                 customer_id,

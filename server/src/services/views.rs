@@ -58,6 +58,7 @@ pub(crate) fn invoice(record: InvoiceRecord) -> InvoiceView {
         credited_amount: amount(record.credited_minor),
         related_invoice_id: record.related_invoice_id,
         project: record.project,
+        imported: record.imported,
         allocations: record.allocations.into_iter().map(allocation).collect(),
         created_at: record.created_at,
         updated_at: record.updated_at,

@@ -63,6 +63,16 @@ pub trait JournalTx: Send {
     async fn chart_of_accounts(&mut self) -> Result<Option<ChartOfAccounts>, StorageError>;
     async fn save_chart_of_accounts(&mut self, chart: &ChartOfAccounts)
     -> Result<(), StorageError>;
+    /// The date the books are closed through, if they are.
+    async fn closing_date(&mut self) -> Result<Option<NaiveDate>, StorageError>;
+    /// Closes the books through `date`. The caller holds every journal's head first, so no
+    /// entry is being posted meanwhile.
+    async fn set_closing_date(
+        &mut self,
+        date: NaiveDate,
+        at: chrono::DateTime<chrono::Utc>,
+        by: Option<i64>,
+    ) -> Result<(), StorageError>;
     /// The last seal of `journal`, held (PostgreSQL: locked) until the transaction ends.
     async fn journal_head(&mut self, journal: Journal) -> Result<String, StorageError>;
     /// Stores the entry and makes its seal the journal's head; answers its id.

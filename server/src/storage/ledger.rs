@@ -1,6 +1,6 @@
 //! Customers, invoices, credit notes, allocations, payments, refunds and timelines.
 
-use app::domain::{CreditNoteStatus, InvoiceStatus};
+use app::domain::{CreditNoteStatus, Currency, InvoiceStatus};
 use chrono::{DateTime, Utc};
 
 use super::{
@@ -91,6 +91,28 @@ pub trait LedgerTx: Send {
     async fn insert_event(&mut self, event: &NewEvent) -> Result<(), StorageError>;
     async fn customer(&mut self, id: i64) -> Result<Option<CustomerRecord>, StorageError>;
     async fn find_customers(&mut self, page: Page) -> Result<Vec<CustomerRecord>, StorageError>;
+    /// Up to `limit` customers whose search key holds every word (lower case), by name.
+    async fn search_customers(
+        &mut self,
+        words: &[String],
+        limit: i64,
+    ) -> Result<Vec<CustomerRecord>, StorageError>;
+    /// Per currency, what the customer's available notes have left to use, in minor units,
+    /// summed by the database (one row per currency, however many notes).
+    async fn customer_remaining_credit(
+        &mut self,
+        customer_id: i64,
+    ) -> Result<Vec<(Currency, i64)>, StorageError>;
+    /// What the notes related to an invoice credit, in minor units, summed by the database
+    /// over the notes in `statuses` (but note `excluding`), and how many notes relate to it.
+    async fn credited_total(
+        &mut self,
+        invoice_id: i64,
+        statuses: &[CreditNoteStatus],
+        excluding: Option<i64>,
+    ) -> Result<(i64, i64), StorageError>;
+    /// Writes the key a customer is found by.
+    async fn set_customer_search_key(&mut self, id: i64, key: &str) -> Result<(), StorageError>;
     async fn customer_exists(&mut self, id: i64) -> Result<bool, StorageError>;
     /// Turns the customer portal on or off for a customer; false when there is no such customer.
     async fn set_customer_portal(&mut self, id: i64, enabled: bool) -> Result<bool, StorageError>;
@@ -136,6 +158,14 @@ pub trait LedgerTx: Send {
         id: i64,
         page: Page,
     ) -> Result<Vec<EventRecord>, StorageError>;
+    /// The newest `limit` events of an invoice or a credit note, oldest first, and how many
+    /// it has in all.
+    async fn latest_events(
+        &mut self,
+        column: &'static str,
+        id: i64,
+        limit: i64,
+    ) -> Result<(Vec<EventRecord>, i64), StorageError>;
     #[allow(clippy::too_many_arguments)]
     async fn insert_payment(
         &mut self,

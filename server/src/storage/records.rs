@@ -104,6 +104,8 @@ pub struct InvoiceRecord {
     pub credited_minor: i64,
     pub related_invoice_id: Option<i64>,
     pub project: Option<String>,
+    /// Came from another system by import: only an import changes it.
+    pub imported: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub lines: Vec<LineRecord>,
@@ -164,6 +166,8 @@ pub struct NewInvoice {
     pub status: InvoiceStatus,
     pub related_invoice_id: Option<i64>,
     pub project: Option<String>,
+    /// From another system, by import.
+    pub imported: bool,
     pub content: ContentRecord,
     pub created_at: DateTime<Utc>,
 }
@@ -311,6 +315,7 @@ pub struct UserListRecord {
     pub email: String,
     pub role: String,
     pub customer_id: Option<i64>,
+    pub customer_name: Option<String>,
     pub created_at: DateTime<Utc>,
     pub deactivated_at: Option<DateTime<Utc>>,
 }

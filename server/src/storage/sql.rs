@@ -96,8 +96,8 @@ impl<DB: Database> std::ops::DerefMut for TxConnection<DB> {
 
 pub const INVOICE_COLUMNS: &str = "SELECT i.id, i.number, i.customer_id, c.name AS customer_name, \
      i.currency, i.issue_date, i.due_date, i.kind, i.status, i.subtotal_minor, i.tax_total_minor, \
-     i.total_minor, i.paid_minor, i.credited_minor, i.related_invoice_id, i.project, i.created_at, \
-     i.updated_at FROM invoices i JOIN customers c ON c.id = i.customer_id";
+     i.total_minor, i.paid_minor, i.credited_minor, i.related_invoice_id, i.project, i.imported, \
+     i.created_at, i.updated_at FROM invoices i JOIN customers c ON c.id = i.customer_id";
 
 pub const CREDIT_NOTE_COLUMNS: &str = "SELECT id, number, customer_id, \
      (SELECT c.name FROM customers c WHERE c.id = credit_notes.customer_id) AS customer_name, \
@@ -198,6 +198,7 @@ pub struct InvoiceRow {
     pub credited_minor: i64,
     pub related_invoice_id: Option<i64>,
     pub project: Option<String>,
+    pub imported: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -416,6 +417,11 @@ pub fn like_prefix(prefix: &str) -> String {
     pattern
 }
 
+/// A `LIKE` pattern (used with `ESCAPE '\'`) for values holding `part` anywhere.
+pub fn like_contains(part: &str) -> String {
+    format!("%{}", like_prefix(part))
+}
+
 pub fn currency(code: &str) -> Result<Currency, StorageError> {
     Currency::parse(code).map_err(|e| StorageError::Corrupt(e.to_string()))
 }
@@ -447,6 +453,7 @@ impl InvoiceRow {
             credited_minor: self.credited_minor,
             related_invoice_id: self.related_invoice_id,
             project: self.project,
+            imported: self.imported,
             created_at: self.created_at,
             updated_at: self.updated_at,
             lines,

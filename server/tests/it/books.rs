@@ -172,3 +172,117 @@ on_both_backends! {
         assert_eq!(dates, sorted, "posted in date order");
     }
 }
+
+on_both_backends! {
+    // CGI art. 272 and 289 (BOI-TVA-DECLA-30-20-20-30): an issued invoice is annulled by a
+    // credit note that refers to it, never by a change of its own. Cancel makes that note for
+    // every line, finalizes it (the next CN number), applies it, and the invoice ends cancelled
+    // with its number, lines and entry kept; the books still agree and every seal holds.
+    async fn cancelling_an_issued_invoice_issues_and_applies_a_credit_note_for_it(db) {
+        let app = TestApp::spawn(db).await;
+        let admin = Api::new(&app, Role::Administrator).await;
+        let acme = admin.customer("Acme", "EUR").await;
+        let (status, invoice) = admin.post("/invoices", json!({"customer_id": acme, "currency": "EUR", "issue_date": "2026-11-01",
+            "lines": [{"description": "Desk", "quantity": "2", "unit_price": "50.00", "tax_rate": "20"},
+                      {"description": "Delivery", "quantity": "1", "unit_price": "10.00", "tax_rate": "5.5"}]})).await;
+        assert_eq!(status, 201, "{invoice}");
+        let path = format!("/invoices/{}", invoice["id"]);
+        let (status, cancelled) = admin.post(&format!("{path}/cancel"), json!({})).await;
+        assert_eq!(status, 200, "{cancelled}");
+        assert_eq!((cancelled["status"].as_str(), cancelled["number"].as_str()), (Some("cancelled"), invoice["number"].as_str()));
+        assert_eq!((cancelled["credited_amount"].as_str(), cancelled["outstanding"].as_str()), (Some("130.55"), Some("0.00")));
+        assert_eq!(cancelled["lines"], invoice["lines"], "the invoice says what it said");
+
+        let note_id = cancelled["allocations"][0]["credit_note_id"].as_i64().unwrap();
+        let (_, note) = admin.get(&format!("/credit-notes/{note_id}")).await;
+        assert_eq!((note["status"].as_str(), note["total"].as_str()), (Some("used"), Some("130.55")));
+        assert_eq!(note["number"], "CN-2026-00001");
+        assert_eq!(note["related_invoice_id"], invoice["id"]);
+        assert_eq!(note["reason"], format!("Cancels invoice {}", invoice["number"].as_str().unwrap()));
+        let described: Vec<&str> = note["lines"].as_array().unwrap().iter().map(|l| l["description"].as_str().unwrap()).collect();
+        assert_eq!(described, ["Desk", "Delivery"]);
+
+        // The cancelling note stays applied; the invoice is not cancelled twice.
+        let allocation = cancelled["allocations"][0]["id"].as_i64().unwrap();
+        let (status, body) = admin.delete(&format!("{path}/allocations/{allocation}")).await;
+        assert_eq!((status, body["code"].as_str()), (409, Some("invalid_status")), "{body}");
+        let (status, body) = admin.post(&format!("{path}/cancel"), json!({})).await;
+        assert_eq!((status, body["code"].as_str()), (409, Some("invalid_status")), "{body}");
+
+        let services = app.db.services();
+        assert_eq!(services.audit_ledger().await.unwrap().findings, vec![]);
+        assert_eq!(services.verify_seals().await.unwrap().broken.len(), 0);
+
+        // A draft is no document yet: cancelled as it is, with no credit note.
+        let (_, draft) = admin.post("/invoices", json!({"customer_id": acme, "currency": "EUR", "issue_date": "2026-11-02", "status": "draft",
+            "lines": [{"description": "Desk", "quantity": "1", "unit_price": "50.00", "tax_rate": "20"}]})).await;
+        let (status, body) = admin.post(&format!("/invoices/{}/cancel", draft["id"]), json!({})).await;
+        assert_eq!((status, body["status"].as_str(), body["allocations"].as_array().map(Vec::len)), (200, Some("cancelled"), Some(0)));
+        let (_, notes) = admin.get("/credit-notes?status=used").await;
+        assert_eq!(notes["items"].as_array().unwrap().len(), 1, "one note, the first invoice's");
+    }
+}
+
+on_both_backends! {
+    // Code de commerce art. L123-22 and PCG art. 911-4: the entries of a closed period are never
+    // changed. Once the books are closed through a date, nothing dated on or before it is
+    // posted (each refusal names the date), the closing date only moves forward and stays
+    // before today, and only administrators move it.
+    async fn nothing_is_posted_in_a_closed_period(db) {
+        let app = TestApp::spawn(db).await;
+        let admin = Api::new(&app, Role::Administrator).await;
+        let acme = admin.customer("Acme", "EUR").await;
+        let line = json!([{"description": "Desk", "quantity": "1", "unit_price": "100.00", "tax_rate": "20"}]);
+        let (_, invoice) = admin.post("/invoices", json!({"customer_id": acme, "currency": "EUR", "issue_date": "2026-03-01", "lines": line})).await;
+        let (_, draft) = admin.post("/credit-notes", json!({"customer_id": acme, "currency": "EUR", "date": "2026-03-10", "lines": line})).await;
+        let (status, closing) = admin.get("/settings/closing-date").await;
+        assert_eq!((status, &closing["closed_through"]), (200, &Value::Null));
+
+        let (status, closing) = admin.put("/settings/closing-date", json!({"closed_through": "2026-06-30"})).await;
+        assert_eq!((status, closing["closed_through"].as_str()), (200, Some("2026-06-30")), "{closing}");
+        let refused = |body: &Value, field: &str| {
+            assert_eq!(body["code"], "period_closed", "{body}");
+            assert_eq!(body["errors"][0]["field"], field, "{body}");
+            assert!(body["detail"].as_str().unwrap().contains("closed through 2026-06-30"), "{body}");
+        };
+        let (status, body) = admin.post("/invoices", json!({"customer_id": acme, "currency": "EUR", "issue_date": "2026-06-30", "lines": line})).await;
+        assert_eq!(status, 422);
+        refused(&body, "issue_date");
+        let (status, body) = admin.post(&format!("/invoices/{}/payments", invoice["id"]), json!({"amount": "10.00", "date": "2026-06-01"})).await;
+        assert_eq!(status, 422);
+        refused(&body, "date");
+        let (status, body) = admin.post("/credit-notes", json!({"customer_id": acme, "currency": "EUR", "date": "2026-05-01", "lines": line})).await;
+        assert_eq!(status, 422);
+        refused(&body, "date");
+        let (status, body) = admin.post(&format!("/credit-notes/{}/finalize", draft["id"]), json!({})).await;
+        assert_eq!((status, body["code"].as_str()), (422, Some("period_closed")), "its entry would be dated 2026-03-10: {body}");
+        let (_, still) = admin.get(&format!("/credit-notes/{}", draft["id"])).await;
+        assert_eq!((still["status"].as_str(), &still["number"]), (Some("draft"), &Value::Null), "nothing numbered, nothing written");
+
+        // The open period takes them; a reversal is dated today.
+        let (status, body) = admin.post(&format!("/invoices/{}/payments", invoice["id"]), json!({"amount": "10.00", "date": "2026-07-01"})).await;
+        assert_eq!(status, 201, "{body}");
+
+        // Forward only, before today, administrators only.
+        let (status, body) = admin.put("/settings/closing-date", json!({"closed_through": "2026-05-31"})).await;
+        assert_eq!((status, body["errors"][0]["field"].as_str()), (422, Some("closed_through")), "{body}");
+        let today = chrono::Utc::now().date_naive().to_string();
+        let (status, _) = admin.put("/settings/closing-date", json!({"closed_through": today})).await;
+        assert_eq!(status, 422);
+        let manager = Api::new(&app, Role::CreditManager).await;
+        let (status, _) = manager.put("/settings/closing-date", json!({"closed_through": "2026-07-31"})).await;
+        assert_eq!(status, 403);
+        let (_, closing) = manager.get("/settings/closing-date").await;
+        assert_eq!(closing["closed_through"], "2026-06-30");
+        assert_eq!(app.db.services().audit_ledger().await.unwrap().findings, vec![]);
+
+        // The settings page says it, and closes with a plain form post too.
+        let page = app.session(Role::Administrator).await;
+        let (_, html) = page.page("/settings").await;
+        assert!(html.contains("closed through 2026-06-30"), "{html:.200}");
+        let (status, body) = page.rpc("close_books", &[("closed_through", "2026-07-31")]).await;
+        assert!(status < 400, "{status} {body}");
+        let (_, closing) = admin.get("/settings/closing-date").await;
+        assert_eq!(closing["closed_through"], "2026-07-31");
+    }
+}

@@ -92,8 +92,13 @@ on_both_backends! {
         let (_, notes) = api.get("/credit-notes").await;
         assert_eq!(notes["items"], json!([]), "nothing written");
 
-        // Edits run the same checks; the documents stay as they were.
-        let invoice = api.invoice(acme, "EUR", "100.00").await;
+        // Edits (of a draft: an issued invoice is never edited) run the same checks; the
+        // documents stay as they were.
+        let (status, invoice) = api
+            .post("/invoices", json!({"customer_id": acme, "currency": "EUR", "issue_date": "2026-11-01", "status": "draft",
+                "lines": [line("1", "100.00", "0", "0")]}))
+            .await;
+        assert_eq!(status, 201, "{invoice}");
         let (status, draft) = api
             .post("/credit-notes", json!({"customer_id": acme, "currency": "EUR", "date": "2026-11-05", "lines": [line("1", "5.00", "0", "0")]}))
             .await;

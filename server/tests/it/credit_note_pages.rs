@@ -405,3 +405,36 @@ on_both_backends! {
         assert_eq!(body["errors"][0]["field"], "reason_category");
     }
 }
+
+on_both_backends! {
+    // A document's page reads its latest events, not its whole history, and says so.
+    async fn a_long_timeline_shows_its_latest_events_and_how_many_there_are(db) {
+        let app = TestApp::spawn(db).await;
+        let api = Api::new(&app, Role::Administrator).await;
+        let customer = api.customer("Acme", "EUR").await;
+        let note = draft(&api, customer, "Gesture", "5.00").await;
+        for n in 0..105 {
+            let (status, body) = api.post(&format!("/credit-notes/{note}/comments"), serde_json::json!({"text": format!("remark {n}")})).await;
+            assert_eq!(status, 201, "{body}");
+        }
+        let manager = app.session(Role::CreditManager).await;
+        let (status, html) = manager.page(&format!("/credit-notes/{note}")).await;
+        assert_eq!(status, 200);
+        let hint = html.split("The last ").nth(1).expect("the page says it shows part of the timeline");
+        let total: i64 = hint.trim_start_matches("100 of ").split(' ').next().unwrap().parse().unwrap();
+        assert!(hint.starts_with("100 of ") && total >= 106, "{hint:.40}");
+        let timeline = html.split("aria-label=\"Credit note timeline\"").nth(1).unwrap().split("</ol>").next().unwrap();
+        assert_eq!(timeline.matches("<li>").count(), 100);
+        assert!(timeline.contains("remark 104") && !timeline.contains("remark 4<"), "the latest, not the first");
+
+        // Every read of a note carries its comments: a note keeps a bounded number of short ones.
+        let (status, body) = api.post(&format!("/credit-notes/{note}/comments"), serde_json::json!({"text": "x".repeat(4_001)})).await;
+        assert_eq!((status, body["errors"][0]["field"].as_str()), (422, Some("text")), "{body}");
+        for n in 105..200 {
+            let (status, body) = api.post(&format!("/credit-notes/{note}/comments"), serde_json::json!({"text": format!("remark {n}")})).await;
+            assert_eq!(status, 201, "{body}");
+        }
+        let (status, body) = api.post(&format!("/credit-notes/{note}/comments"), serde_json::json!({"text": "one more"})).await;
+        assert_eq!((status, body["code"].as_str()), (409, Some("comment_limit")), "{body}");
+    }
+}

@@ -192,3 +192,101 @@ on_both_backends! {
         assert_eq!(sign_in().await, 401, "off through the API keeps the customer out too");
     }
 }
+
+/// The customers a page's `<select>` offers, by their labels.
+fn offered(html: &str) -> Vec<String> {
+    let mut labels = Vec::new();
+    for part in html.split("<option value=\"").skip(1) {
+        let value: String = part.chars().take_while(|c| *c != '"').collect();
+        if value.is_empty() || value.parse::<i64>().is_err() {
+            continue;
+        }
+        let label = part
+            .split('>')
+            .nth(1)
+            .unwrap_or_default()
+            .split('<')
+            .next()
+            .unwrap_or_default();
+        labels.push(label.replace("&amp;", "&"));
+    }
+    labels
+}
+
+on_both_backends! {
+    // No page lists every customer: editors, list filters and the new-user form offer the
+    // chosen customer and one page of matches, found by the server from what was typed (in
+    // any case, any order, `%` and `_` taken literally); without JavaScript by `?customer_q=`.
+    async fn customer_fields_offer_one_page_of_matches_found_on_the_server(db) {
+        let app = TestApp::spawn(db).await;
+        let api = Api::new(&app, Role::Administrator).await;
+        let mut clients = Vec::new();
+        for n in 0..60 {
+            clients.push(api.customer(&format!("Client {n:02}"), "EUR").await);
+        }
+        api.customer("Łódź Meble Sp. z o.o.", "PLN").await;
+        api.customer("Promo 100% SARL", "EUR").await;
+        let manager = app.session(Role::CreditManager).await;
+
+        let (status, html) = manager.page("/credit-notes/new").await;
+        assert_eq!(status, 200);
+        let first = offered(&html);
+        assert_eq!(first.len(), 50, "one page, by name: {first:?}");
+        assert_eq!(first[0], "Client 00 (EUR)");
+        assert!(html.contains("Search by name, currency or region"), "the search box is there without JavaScript");
+
+        let (_, html) = manager.page("/credit-notes/new?customer_q=MEBLE%20%C5%81%C3%93D%C5%B9").await;
+        assert_eq!(offered(&html), ["Łódź Meble Sp. z o.o. (PLN)"], "Ł and Ó fold on both databases");
+
+        // The chosen customer is offered even beyond the first page.
+        let last = clients[59];
+        let (_, html) = manager.page(&format!("/credit-notes/new?customer_id={last}")).await;
+        assert_eq!(offered(&html)[0], "Client 59 (EUR)");
+        assert!(html.contains(&format!("<option value=\"{last}\" selected")), "{html}");
+
+        for (typed, expected) in [("client 5", 15), ("100%", 1), ("%", 1), ("_", 0), ("pln", 1), ("eur client 07", 1)] {
+            let (status, found) = manager.rpc("search_customers", &[("typed", typed)]).await;
+            assert_eq!(status, 200, "{found}");
+            assert_eq!(found.as_array().unwrap().len(), expected, "{typed}: {found}");
+        }
+        let (_, found) = manager.rpc("search_customers", &[("typed", "meble"), ("chosen", &clients[3].to_string())]).await;
+        let names: Vec<&str> = found.as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+        assert_eq!(names, ["Client 03", "Łódź Meble Sp. z o.o."], "the chosen customer first");
+
+        // The list filters and the invoice editor search the same way.
+        for path in ["/credit-notes?customer_q=meble", "/invoices?customer_q=meble", "/invoices/new?customer_q=meble"] {
+            let (status, html) = manager.page(path).await;
+            assert_eq!(status, 200, "{path}");
+            assert_eq!(offered(&html), ["Łódź Meble Sp. z o.o. (PLN)"], "{path}");
+        }
+        let admin = app.session(Role::Administrator).await;
+        let (_, html) = admin.page("/settings").await;
+        assert!(offered(&html).len() <= 50, "the new-user form offers one page");
+        let (_, html) = admin.page("/settings?customer_q=promo").await;
+        assert!(offered(&html).contains(&"Promo 100% SARL (EUR)".to_string()));
+
+        // Customers never see the staff's customer list.
+        let acme = clients[0];
+        common::user(&app.db.services(), "ap@client.example", Role::Customer, Some(acme)).await;
+        let portal = app.signed_in("ap@client.example").await;
+        let response = portal.post(app.url("/rpc/search_customers")).form(&[("typed", "client")]).send().await.unwrap();
+        assert_eq!(response.status(), 403);
+    }
+
+    // Customers written before search keys existed get theirs once, at the next start.
+    async fn customers_older_than_search_keys_are_found_after_the_next_start(db) {
+        let app = TestApp::spawn(db).await;
+        let api = Api::new(&app, Role::Administrator).await;
+        api.customer("Ötztal Bergbahnen", "EUR").await;
+        app.db.behind_the_back("UPDATE customers SET search_key = ''").await;
+        let services = app.db.services();
+        let admin = common::staff(Role::Administrator);
+        assert!(services.search_customers(&admin, "ötztal", None).await.unwrap().is_empty());
+
+        app.db.behind_the_back("INSERT INTO pending_backfills (name) VALUES ('customer_search_keys') ON CONFLICT DO NOTHING").await;
+        assert_eq!(services.index_customer_names().await.unwrap(), 1);
+        let found = services.search_customers(&admin, "ÖTZTAL eur", None).await.unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(services.index_customer_names().await.unwrap(), 0, "once");
+    }
+}

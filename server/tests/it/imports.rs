@@ -376,7 +376,7 @@ on_both_backends! {
         let (status, problem) = import_notes(&admin, &csv, false).await;
         assert_eq!((status, problem["code"].as_str()), (422, Some("import_invalid")), "{problem}");
         let fields: Vec<&str> = problem["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
-        assert_eq!(fields, ["rows[2].reason_category", "rows[3].date", "rows[6].number", "rows[7].reason", "rows[5].reason"], "{problem}");
+        assert_eq!(fields, ["rows[2].reason_category", "rows[3].date", "rows[5].reason", "rows[6].number", "rows[7].reason"], "in line order: {problem}");
         // Rows that read well but break the credit-note rules, each on its column.
         let csv = format!(
             "{NOTE_HEADER}AV-OK,Acme GmbH,EUR,2026-03-10,INV-IMP-1,,,Chairs,1,10.00,,20\n\
@@ -473,5 +473,97 @@ on_both_backends! {
         assert_eq!(again["unchanged"], 1, "{again}");
         let (status, problem) = import_notes(&admin, &notes.replace("2026-02-28", "last week"), false).await;
         assert_eq!((status, problem["errors"][0]["field"].as_str()), (422, Some("rows[2].ship_date")), "{problem}");
+    }
+}
+
+on_both_backends! {
+    // A preview never holds the database's writer for a whole file (SQLite has one writer; a
+    // preview of thousands of rows held it for seconds): each invoice is previewed in its own
+    // rolled-back transaction, and other requests write in between. It still writes nothing.
+    async fn a_preview_lets_other_writers_in_between_its_documents(db) {
+        let app = TestApp::spawn(db).await;
+        let api = Api::new(&app, Role::Administrator).await;
+        api.customer("Acme GmbH", "EUR").await;
+        let mut csv = String::from(HEADER);
+        for n in 0..1500 {
+            csv.push_str(&format!("INV-BIG-{n},Acme GmbH,EUR,2026-03-01,,Chairs,1,10.00,,20\n"));
+        }
+        let services = app.db.services();
+        let preview = tokio::spawn({
+            let services = services.clone();
+            async move {
+                let admin = common::staff(Role::Administrator);
+                services.import(&admin, app::model::ImportKind::Invoices, csv.as_bytes(), true).await
+            }
+        });
+        let mut written_during = 0;
+        while !preview.is_finished() {
+            common::customer(&services, &format!("Writer {written_during}"), "EUR").await;
+            if !preview.is_finished() {
+                written_during += 1;
+            }
+        }
+        let report = preview.await.unwrap().unwrap();
+        assert_eq!((report.created, report.invoices.len()), (1500, 1500));
+        assert_eq!(report.invoices[0].number, "INV-BIG-0", "in the file's order");
+        eprintln!("a preview of 1,500 invoices let {written_during} other writes in");
+        assert!(written_during >= 100, "only {written_during} writes went in during the preview");
+        let (_, listed) = api.get("/invoices?number=INV-BIG-0").await;
+        assert_eq!(listed["items"], json!([]), "a preview writes nothing");
+    }
+
+    // Credit notes that relate to one invoice are previewed together: the over-credit warning
+    // of the second counts the first, exactly as the import does.
+    async fn a_preview_of_notes_on_one_invoice_warns_as_the_import_does(db) {
+        let app = TestApp::spawn(db).await;
+        let admin = Api::new(&app, Role::Administrator).await;
+        admin.customer("Acme GmbH", "EUR").await;
+        admin.customer("Globex", "EUR").await;
+        let (status, _) = import(&admin, &file("2"), false).await;
+        assert_eq!(status, 200);
+        let notes = format!(
+            "{NOTE_HEADER}AV-1,Acme GmbH,EUR,2026-03-10,INV-IMP-1,return,,Chairs,2,100.00,,20\n\
+             AV-2,Globex,EUR,2026-03-11,,goodwill,,Late,1,5.00,,0\n\
+             AV-3,Acme GmbH,EUR,2026-03-12,INV-IMP-1,return,,Chairs,1,100.00,,20\n"
+        );
+        let (status, preview) = import_notes(&admin, &notes, true).await;
+        assert_eq!(status, 200, "{preview}");
+        let (status, imported) = import_notes(&admin, &notes, false).await;
+        assert_eq!(status, 200, "{imported}");
+        let warnings = |report: &Value| report["credit_notes"].as_array().unwrap().iter().map(|n| n["warnings"].clone()).collect::<Vec<_>>();
+        assert_eq!(warnings(&preview), warnings(&imported));
+        assert!(warnings(&imported)[2].as_array().is_some_and(|w| !w.is_empty()), "240 + 120 credited on 294: {imported}");
+    }
+}
+
+on_both_backends! {
+    // Invoices from another system mirror it: marked imported, changed by its imports alone.
+    // An invoice issued here is final (CGI art. 289): an import that would change it is refused,
+    // as an edit is, and an imported invoice is not edited by hand either.
+    async fn imports_change_only_the_invoices_they_brought(db) {
+        let app = TestApp::spawn(db).await;
+        let admin = Api::new(&app, Role::Administrator).await;
+        let acme = admin.customer("Acme GmbH", "EUR").await;
+        admin.customer("Globex", "EUR").await;
+        let (status, report) = import(&admin, &file("2"), false).await;
+        assert_eq!(status, 200, "{report}");
+        let imported = invoice(&admin, "INV-IMP-1").await;
+        assert_eq!(imported["imported"], true);
+        let (status, body) = admin.patch(&format!("/invoices/{}", imported["id"]), json!({"due_date": "2026-12-31"})).await;
+        assert_eq!((status, body["code"].as_str()), (409, Some("invoice_issued")), "{body}");
+        let (status, report) = import(&admin, &file("3"), false).await;
+        assert_eq!((status, report["updated"].as_u64()), (200, Some(1)), "its system's next file updates it: {report}");
+
+        let (status, here) = admin.post("/invoices", json!({"customer_id": acme, "currency": "EUR", "issue_date": "2026-03-01", "number": "INV-HERE-1",
+            "lines": [{"description": "Chairs", "quantity": "1", "unit_price": "100.00", "tax_rate": "20"}]})).await;
+        assert_eq!(status, 201, "{here}");
+        assert_eq!(here["imported"], false);
+        let csv = format!("{HEADER}INV-HERE-1,Acme GmbH,EUR,2026-03-01,,Chairs,2,100.00,,20\n");
+        let (status, problem) = import(&admin, &csv, true).await;
+        assert_eq!((status, problem["errors"][0]["field"].as_str()), (422, Some("rows[2].number")), "{problem}");
+        assert!(problem["errors"][0]["message"].as_str().unwrap().contains("was issued here"), "{problem}");
+        let unchanged = format!("{HEADER}INV-HERE-1,Acme GmbH,EUR,2026-03-01,,Chairs,1,100.00,,20\n");
+        let (status, report) = import(&admin, &unchanged, false).await;
+        assert_eq!((status, report["unchanged"].as_u64()), (200, Some(1)), "a file that agrees with it changes nothing: {report}");
     }
 }

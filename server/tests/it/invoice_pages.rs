@@ -91,14 +91,20 @@ on_both_backends! {
             .rpc("record_payment", &[("invoice_id", &invoice), ("amount", "10"), ("date", "2026-11-20"), ("method", ""), ("reference", "")])
             .await;
         assert!(status < 400);
-        // An issued invoice keeps its number: never deleted, cancelled instead.
+        // An issued invoice keeps its number: never deleted. Part of it is paid, so it is not
+        // cancelled either: what remains is credited by a note of its own.
         let (status, body) = admin.rpc("delete_invoice", &[("invoice_id", &invoice)]).await;
         assert_eq!(status, 409, "{body}");
         assert_eq!(body["code"], "invalid_status");
         let (status, body) = admin.rpc("cancel_invoice", &[("invoice_id", &invoice)]).await;
+        assert_eq!((status, body["code"].as_str()), (409, Some("invoice_has_payments")), "{body}");
+        // Unpaid, it is cancelled by a credit note, on the page as on the API.
+        let unpaid = id(&api.invoice(acme, "EUR", "20.00").await);
+        let (status, body) = admin.rpc("cancel_invoice", &[("invoice_id", &unpaid)]).await;
         assert!(status < 400, "{status} {body}");
-        let (_, html) = admin.page(&page).await;
-        assert!(html.contains("Cancelled"));
+        let (_, html) = admin.page(&format!("/invoices/{unpaid}")).await;
+        assert!(html.contains("Cancelled") && html.contains("CN-2026-"), "the cancelling note is listed");
+        assert!(!html.contains("aria-label=\"Unlink"), "and stays linked");
 
         // A draft is deleted, and the browser goes back to the list.
         let (status, draft) = api

@@ -209,13 +209,18 @@ on_both_backends! {
         assert_eq!(last_year.lines().count(), 1, "only the header: {last_year}");
         assert_eq!(fec(&admin, "twenty").await.0, 422);
 
-        // Cancelling an issued invoice takes its entry back with a new one.
+        // Cancelling an issued invoice posts the credit note that cancels it and its
+        // application: the invoice's own entry stays (CGI art. 289, PCG art. 420-5).
         let plain = admin.invoice(customer, "EUR", "5.00").await;
-        assert_eq!(admin.post(&format!("/invoices/{}/cancel", plain["id"]), json!({})).await.0, 200);
+        let (status, cancelled) = admin.post(&format!("/invoices/{}/cancel", plain["id"]), json!({})).await;
+        assert_eq!(status, 200, "{cancelled}");
+        let avoir = cancelled["allocations"][0]["credit_note_number"].as_str().unwrap().to_string();
         let entries = journal(&admin, "").await;
-        let last_two: Vec<(&str, &str)> = entries[entries.len() - 2..].iter().map(|e| (e["source"].as_str().unwrap(), e["reference"].as_str().unwrap())).collect();
+        let last_three: Vec<(&str, &str)> = entries[entries.len() - 3..].iter().map(|e| (e["source"].as_str().unwrap(), e["reference"].as_str().unwrap())).collect();
         let number = plain["number"].as_str().unwrap();
-        assert_eq!(last_two, [("invoice_issued", number), ("invoice_reversed", number)]);
+        assert_eq!(last_three[0], ("invoice_issued", number));
+        assert_eq!(last_three[1], ("credit_note_finalized", avoir.as_str()));
+        assert_eq!(last_three[2].0, "credit_applied");
         assert_eq!(services_verify(&app).await, 0);
         assert_eq!(fec(&admin, "").await.0, 422);
     }

@@ -65,6 +65,7 @@ on_both_backends! {
                 status: InvoiceStatus::Pending,
                 related_invoice_id: None,
                 project: Some("Depot".into()),
+                imported: false,
                 content: content.clone(),
                 created_at: now,
             })
@@ -177,6 +178,7 @@ async fn one_writer(
                     status: InvoiceStatus::Pending,
                     related_invoice_id: None,
                     project: None,
+                    imported: false,
                     content: ContentRecord::default(),
                     created_at: chrono::Utc::now(),
                 })

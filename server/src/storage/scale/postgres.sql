@@ -15,7 +15,7 @@ SELECT k,
 FROM generate_series(0::bigint, {NOTES} - 1) AS k;
 
 INSERT INTO customers (id, name, email, currency, tax_region, billing_address, shipping_address,
-                       created_at, portal_enabled)
+                       created_at, portal_enabled, search_key)
 OVERRIDING SYSTEM VALUE
 SELECT {CUSTOMER_BASE} + c + 1,
        'Scale customer ' || lpad((c + 1)::text, 6, '0'),
@@ -25,7 +25,9 @@ SELECT {CUSTOMER_BASE} + c + 1,
        '{"line1":"1 rue de la Paix","line2":null,"city":"Paris","postal_code":"75002","country":"FR"}',
        '{}',
        TIMESTAMPTZ '{FIRST_YEAR}-01-01 00:00:00+00',
-       FALSE
+       FALSE,
+       -- The key the application would write (see app::domain::search).
+       'scale customer ' || lpad((c + 1)::text, 6, '0') || CASE WHEN c % 10 = 9 THEN ' usd' ELSE ' eur' END || ' fr'
 FROM generate_series(0::bigint, {CUSTOMERS} - 1) AS c;
 
 INSERT INTO invoices (id, number, customer_id, currency, issue_date, due_date, kind, status,

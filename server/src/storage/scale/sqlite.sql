@@ -16,7 +16,7 @@ SELECT k,
 FROM series;
 
 INSERT INTO customers (id, name, email, currency, tax_region, billing_address, shipping_address,
-                       created_at, portal_enabled)
+                       created_at, portal_enabled, search_key)
 WITH RECURSIVE series(c) AS (SELECT 0 UNION ALL SELECT c + 1 FROM series WHERE c + 1 < {CUSTOMERS})
 SELECT {CUSTOMER_BASE} + c + 1,
        'Scale customer ' || printf('%06d', c + 1),
@@ -26,7 +26,9 @@ SELECT {CUSTOMER_BASE} + c + 1,
        '{"line1":"1 rue de la Paix","line2":null,"city":"Paris","postal_code":"75002","country":"FR"}',
        '{}',
        '{FIRST_YEAR}-01-01T00:00:00+00:00',
-       FALSE
+       FALSE,
+       -- The key the application would write (see app::domain::search).
+       'scale customer ' || printf('%06d', c + 1) || CASE WHEN c % 10 = 9 THEN ' usd' ELSE ' eur' END || ' fr'
 FROM series;
 
 INSERT INTO invoices (id, number, customer_id, currency, issue_date, due_date, kind, status,

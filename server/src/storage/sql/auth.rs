@@ -70,8 +70,9 @@ macro_rules! impl_auth_tx {
                 &mut self,
             ) -> Result<Vec<crate::storage::UserListRecord>, crate::storage::StorageError> {
                 Ok(sqlx::query_as(
-                    "SELECT id, email, role, customer_id, created_at, deactivated_at FROM users \
-                     ORDER BY email",
+                    "SELECT u.id, u.email, u.role, u.customer_id, c.name AS customer_name, \
+                     u.created_at, u.deactivated_at \
+                     FROM users u LEFT JOIN customers c ON c.id = u.customer_id ORDER BY u.email",
                 )
                 .fetch_all(&mut *self.tx)
                 .await?)

@@ -54,6 +54,34 @@ macro_rules! impl_journal_tx {
                 Ok(())
             }
 
+            async fn closing_date(
+                &mut self,
+            ) -> Result<Option<chrono::NaiveDate>, crate::storage::StorageError> {
+                Ok(sqlx::query_scalar("SELECT closed_through FROM books_closing WHERE id = 1")
+                    .fetch_optional(&mut *self.tx)
+                    .await?)
+            }
+
+            async fn set_closing_date(
+                &mut self,
+                date: chrono::NaiveDate,
+                at: chrono::DateTime<chrono::Utc>,
+                by: Option<i64>,
+            ) -> Result<(), crate::storage::StorageError> {
+                sqlx::query(
+                    "INSERT INTO books_closing (id, closed_through, closed_at, closed_by) \
+                     VALUES (1, $1, $2, $3) ON CONFLICT (id) DO UPDATE SET \
+                     closed_through = excluded.closed_through, closed_at = excluded.closed_at, \
+                     closed_by = excluded.closed_by",
+                )
+                .bind(date)
+                .bind(at)
+                .bind(by)
+                .execute(&mut *self.tx)
+                .await?;
+                Ok(())
+            }
+
             async fn journal_head(
                 &mut self,
                 journal: app::domain::journal::Journal,

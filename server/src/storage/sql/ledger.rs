@@ -12,7 +12,8 @@ macro_rules! impl_ledger_tx {
                 let address = crate::storage::sql::address_json;
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO customers (name, email, currency, tax_region, vat_id, billing_address, \
-                     shipping_address, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                     shipping_address, created_at, search_key) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
                 )
                 .bind(&customer.name)
                 .bind(&customer.email)
@@ -22,6 +23,11 @@ macro_rules! impl_ledger_tx {
                 .bind(address(&customer.billing_address))
                 .bind(address(&customer.shipping_address))
                 .bind(customer.created_at)
+                .bind(app::domain::search::customer_search_key(
+                    &customer.name,
+                    customer.currency.code(),
+                    &customer.tax_region,
+                ))
                 .fetch_one(&mut *self.tx)
                 .await?;
                 Ok(id)
@@ -35,8 +41,9 @@ macro_rules! impl_ledger_tx {
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO invoices (number, customer_id, currency, issue_date, due_date, \
                      status, subtotal_minor, tax_total_minor, total_minor, created_at, updated_at, \
-                     kind, related_invoice_id, project) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13) RETURNING id",
+                     kind, related_invoice_id, project, imported) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13, $14) \
+                     RETURNING id",
                 )
                 .bind(&invoice.number)
                 .bind(invoice.customer_id)
@@ -51,6 +58,7 @@ macro_rules! impl_ledger_tx {
                 .bind(invoice.kind.as_str())
                 .bind(invoice.related_invoice_id)
                 .bind(&invoice.project)
+                .bind(invoice.imported)
                 .fetch_one(&mut *self.tx)
                 .await?;
                 self.insert_lines("invoice_lines", "invoice_id", id, &invoice.content.lines).await?;
@@ -399,6 +407,84 @@ macro_rules! impl_ledger_tx {
                     .collect()
             }
 
+            async fn search_customers(
+                &mut self,
+                words: &[String],
+                limit: i64,
+            ) -> Result<Vec<crate::storage::CustomerRecord>, crate::storage::StorageError> {
+                // One `LIKE` per word; the words are data, bound, with `%`, `_` and `\` escaped.
+                let mut sql = format!("{} WHERE TRUE", crate::storage::sql::CUSTOMER_COLUMNS);
+                for n in 1..=words.len() {
+                    sql.push_str(&format!(" AND search_key LIKE ${n} ESCAPE '\\'"));
+                }
+                sql.push_str(&format!(" ORDER BY name, id LIMIT ${}", words.len() + 1));
+                let mut query = sqlx::query_as::<_, crate::storage::sql::CustomerRow>(&sql);
+                for word in words {
+                    query = query.bind(crate::storage::sql::like_contains(word));
+                }
+                query
+                    .bind(limit)
+                    .fetch_all(&mut *self.tx)
+                    .await?
+                    .into_iter()
+                    .map(crate::storage::sql::CustomerRow::into_record)
+                    .collect()
+            }
+
+            async fn customer_remaining_credit(
+                &mut self,
+                customer_id: i64,
+            ) -> Result<Vec<(app::domain::Currency, i64)>, crate::storage::StorageError> {
+                // BIGINT: PostgreSQL's SUM(bigint) is numeric.
+                let sums: Vec<(String, i64)> = sqlx::query_as(
+                    "SELECT currency, CAST(SUM(total_minor - allocated_minor - refunded_minor \
+                     - voided_minor) AS BIGINT) FROM credit_notes \
+                     WHERE customer_id = $1 AND status = $2 GROUP BY currency ORDER BY currency",
+                )
+                .bind(customer_id)
+                .bind(app::domain::CreditNoteStatus::Available.as_str())
+                .fetch_all(&mut *self.tx)
+                .await?;
+                sums.into_iter()
+                    .map(|(code, minor)| Ok((crate::storage::sql::currency(&code)?, minor)))
+                    .collect()
+            }
+
+            async fn credited_total(
+                &mut self,
+                invoice_id: i64,
+                statuses: &[app::domain::CreditNoteStatus],
+                excluding: Option<i64>,
+            ) -> Result<(i64, i64), crate::storage::StorageError> {
+                let counted: Vec<String> =
+                    (0..statuses.len()).map(|n| format!("${}", n + 3)).collect();
+                let counted = if counted.is_empty() { "NULL".to_string() } else { counted.join(", ") };
+                // BIGINT: PostgreSQL's SUM(bigint) is numeric.
+                let sql = format!(
+                    "SELECT CAST(COALESCE(SUM(CASE WHEN status IN ({counted}) AND id <> $2 \
+                     THEN total_minor ELSE 0 END), 0) AS BIGINT), COUNT(*) \
+                     FROM credit_notes WHERE related_invoice_id = $1"
+                );
+                let mut query = sqlx::query_as(&sql).bind(invoice_id).bind(excluding.unwrap_or(0));
+                for status in statuses {
+                    query = query.bind(status.as_str());
+                }
+                Ok(query.fetch_one(&mut *self.tx).await?)
+            }
+
+            async fn set_customer_search_key(
+                &mut self,
+                id: i64,
+                key: &str,
+            ) -> Result<(), crate::storage::StorageError> {
+                sqlx::query("UPDATE customers SET search_key = $2 WHERE id = $1")
+                    .bind(id)
+                    .bind(key)
+                    .execute(&mut *self.tx)
+                    .await?;
+                Ok(())
+            }
+
             async fn set_customer_portal(
                 &mut self,
                 id: i64,
@@ -576,6 +662,30 @@ macro_rules! impl_ledger_tx {
                     .bind(page.limit)
                     .fetch_all(&mut *self.tx)
                     .await?)
+            }
+
+            async fn latest_events(
+                &mut self,
+                column: &'static str,
+                id: i64,
+                limit: i64,
+            ) -> Result<(Vec<crate::storage::EventRecord>, i64), crate::storage::StorageError> {
+                let sql = format!(
+                    "SELECT id, at, actor, kind, data FROM timeline_events WHERE {column} = $1 \
+                     ORDER BY at DESC, id DESC LIMIT $2"
+                );
+                let mut events: Vec<crate::storage::EventRecord> = sqlx::query_as(&sql)
+                    .bind(id)
+                    .bind(limit)
+                    .fetch_all(&mut *self.tx)
+                    .await?;
+                events.reverse();
+                let count = format!("SELECT COUNT(*) FROM timeline_events WHERE {column} = $1");
+                let total: i64 = sqlx::query_scalar(&count)
+                    .bind(id)
+                    .fetch_one(&mut *self.tx)
+                    .await?;
+                Ok((events, total))
             }
 
             async fn insert_payment(

@@ -1,0 +1,82 @@
+//! Closed periods. Once the books are closed through a date (an administrator's setting, moved
+//! forward only), nothing is posted on or before it: a document, payment, refund or link dated
+//! in a closed period is refused with the closing date named, and reversals and corrections
+//! are dated in the open period (Code de commerce art. L123-22; PCG art. 911-4: an entry of a
+//! closed period is never changed, the correction is a new entry of the open one).
+
+use chrono::NaiveDate;
+
+use super::{FieldPath, RuleCode, Violation};
+
+/// Refuses `date` (of `field`) when the books are closed through it.
+pub fn check_open(
+    closed_through: Option<NaiveDate>,
+    date: NaiveDate,
+    field: Option<&str>,
+) -> Result<(), Violation> {
+    match closed_through {
+        Some(closed) if date <= closed => Err(Violation::new(
+            RuleCode::PeriodClosed,
+            field.map(FieldPath::from),
+            format!("The books are closed through {closed}: nothing is dated {date} or earlier"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Checks a new closing date: later than the current one (a closed period never reopens) and
+/// before `today` (today's work is still being posted).
+pub fn check_new_closing(
+    current: Option<NaiveDate>,
+    new: NaiveDate,
+    today: NaiveDate,
+) -> Result<(), Violation> {
+    let refuse = |message: String| {
+        Err(Violation::new(
+            RuleCode::ValidationError,
+            Some(FieldPath::from("closed_through")),
+            message,
+        ))
+    };
+    if let Some(current) = current
+        && new <= current
+    {
+        return refuse(format!(
+            "The books are already closed through {current}: a closing date only moves forward"
+        ));
+    }
+    if new >= today {
+        return refuse(format!(
+            "Close a day before today ({today}): today's work is still being posted"
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(text: &str) -> NaiveDate {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn nothing_is_dated_on_or_before_the_closing_date() {
+        assert!(check_open(None, day("2020-01-01"), None).is_ok());
+        let closed = Some(day("2026-03-31"));
+        assert!(check_open(closed, day("2026-04-01"), None).is_ok());
+        let refused = check_open(closed, day("2026-03-31"), Some("date")).unwrap_err();
+        assert_eq!(refused.code, RuleCode::PeriodClosed);
+        assert!(refused.message.contains("closed through 2026-03-31"));
+    }
+
+    #[test]
+    fn a_closing_date_moves_forward_and_stays_before_today() {
+        let today = day("2026-12-07");
+        assert!(check_new_closing(None, day("2026-11-30"), today).is_ok());
+        assert!(check_new_closing(Some(day("2026-11-30")), day("2026-10-31"), today).is_err());
+        assert!(check_new_closing(Some(day("2026-11-30")), day("2026-11-30"), today).is_err());
+        assert!(check_new_closing(None, today, today).is_err());
+    }
+}

@@ -441,7 +441,23 @@ pub struct SellerProfile {
     #[serde(default)]
     #[cfg_attr(feature = "ssr", schema(read_only))]
     pub logo_media_type: Option<String>,
+    /// The late-payment penalty rate invoices state (Code de commerce art. L441-9); none: the
+    /// legal default, the ECB's main refinancing rate plus 10 percentage points (art. L441-10).
+    #[serde(default)]
+    pub late_payment_penalty: Option<String>,
+    /// The discount for early payment invoices state; none: no discount for early payment.
+    #[serde(default)]
+    pub early_payment_discount: Option<String>,
 }
+
+/// The penalty rate of Code de commerce art. L441-10 II when no other was agreed.
+pub const DEFAULT_LATE_PAYMENT_PENALTY: &str =
+    "the ECB's main refinancing rate plus 10 percentage points (Code de commerce art. L441-10)";
+/// What invoices say when the seller grants no discount for paying early.
+pub const DEFAULT_EARLY_PAYMENT_DISCOUNT: &str = "no discount for early payment";
+/// The fixed indemnity for recovery costs a late payer owes, in euros (Code de commerce art.
+/// D441-5); invoices state its amount, not a reference to the decree.
+pub const RECOVERY_INDEMNITY_EUR: u32 = 40;
 
 /// The PDF template that applies to a kind of document.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -293,6 +293,9 @@ pub async fn load(services: &Services) -> Result<DemoOutcome, ServiceError> {
         iban: Some("FR76 3000 6000 0112 3456 7890 189".to_string()),
         email: Some("billing@creditdesk.example".to_string()),
         logo_media_type: None,
+        // The legal defaults (Code de commerce art. L441-10).
+        late_payment_penalty: None,
+        early_payment_discount: None,
     };
     let mut tx = services.storage().write().await?;
     tx.replace_tax_table(&table).await?;

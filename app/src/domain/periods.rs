@@ -1,10 +1,11 @@
 //! Closed periods. Once the books are closed through a date (an administrator's setting, moved
 //! forward only), nothing is posted on or before it: a document, payment, refund or link dated
 //! in a closed period is refused with the closing date named, and reversals and corrections
-//! are dated in the open period (Code de commerce art. L123-22; PCG art. 911-4: an entry of a
-//! closed period is never changed, the correction is a new entry of the open one).
+//! are dated in the open period (PCG art. 420-6, règlement CRC 99-03: a closing procedure fixes
+//! the chronology and guarantees that entries cannot change; an entry of a closed period is never
+//! changed, its correction is a new entry of the open one).
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use super::{FieldPath, RuleCode, Violation};
 
@@ -45,6 +46,9 @@ pub fn check_new_closing(
             "The books are already closed through {current}: a closing date only moves forward"
         ));
     }
+    if new.year() < 1900 {
+        return refuse(format!("{new} is no closing date of these books"));
+    }
     if new >= today {
         return refuse(format!(
             "Close a day before today ({today}): today's work is still being posted"
@@ -78,5 +82,6 @@ mod tests {
         assert!(check_new_closing(Some(day("2026-11-30")), day("2026-10-31"), today).is_err());
         assert!(check_new_closing(Some(day("2026-11-30")), day("2026-11-30"), today).is_err());
         assert!(check_new_closing(None, today, today).is_err());
+        assert!(check_new_closing(None, day("0999-12-31"), today).is_err());
     }
 }

@@ -305,6 +305,17 @@ fn SellerForm(seller: SellerProfile, action: ServerAction<SaveSeller>) -> impl I
             {on("iban")}
             <label>"E-mail" <input type="email" name="form[email]" value=text(seller.email.clone())/></label>
             {on("email")}
+            <p class="hint">"Invoices state their payment terms (Code de commerce art. L441-9), and the fixed indemnity of 40 EUR for recovery costs. Blank: the legal default."</p>
+            <label>"Late-payment penalty rate"
+                <input type="text" name="form[late_payment_penalty]" value=text(seller.late_payment_penalty.clone())
+                    placeholder=crate::model::DEFAULT_LATE_PAYMENT_PENALTY/>
+            </label>
+            {on("late_payment_penalty")}
+            <label>"Early-payment discount"
+                <input type="text" name="form[early_payment_discount]" value=text(seller.early_payment_discount.clone())
+                    placeholder=crate::model::DEFAULT_EARLY_PAYMENT_DISCOUNT/>
+            </label>
+            {on("early_payment_discount")}
             {general}
             <button type="submit" class="primary">"Save seller"</button>
         </ActionForm>

@@ -162,6 +162,8 @@ pub struct SellerForm {
     pub vat_id: String,
     pub iban: String,
     pub email: String,
+    pub late_payment_penalty: String,
+    pub early_payment_discount: String,
 }
 
 impl SellerForm {
@@ -180,6 +182,8 @@ impl SellerForm {
             iban: optional(&self.iban),
             email: optional(&self.email),
             logo_media_type: None,
+            late_payment_penalty: optional(&self.late_payment_penalty),
+            early_payment_discount: optional(&self.early_payment_discount),
         }
     }
 }

@@ -57,6 +57,47 @@ pub struct PrintData {
     pub extra_totals: Vec<PrintTotal>,
     /// Free text at the foot of the document.
     pub note: Option<String>,
+    /// An invoice's payment terms (Code de commerce art. L441-9); none on credit notes.
+    pub payment_terms: Option<PaymentTerms>,
+}
+
+/// What an invoice says of its payment: when, the penalty rate and the fixed indemnity if
+/// late, the discount if early.
+#[derive(Clone, Debug, Serialize)]
+pub struct PaymentTerms {
+    /// The due date, or the legal term when the invoice has none.
+    pub due: String,
+    pub late_payment_penalty: String,
+    pub recovery_indemnity: String,
+    pub early_payment_discount: String,
+}
+
+impl PaymentTerms {
+    /// The seller's terms, the legal defaults where the seller set none.
+    fn of(profile: &SellerProfile, due_date: Option<NaiveDate>) -> Self {
+        let or = |text: &Option<String>, default: &str| {
+            text.clone().unwrap_or_else(|| default.to_string())
+        };
+        PaymentTerms {
+            due: match due_date {
+                Some(day) => date(day),
+                // Code de commerce art. L441-10 I: 30 days after delivery unless agreed.
+                None => "30 days after delivery".into(),
+            },
+            late_payment_penalty: or(
+                &profile.late_payment_penalty,
+                app::model::DEFAULT_LATE_PAYMENT_PENALTY,
+            ),
+            recovery_indemnity: format!(
+                "{} EUR (Code de commerce art. D441-5)",
+                app::model::RECOVERY_INDEMNITY_EUR
+            ),
+            early_payment_discount: or(
+                &profile.early_payment_discount,
+                app::model::DEFAULT_EARLY_PAYMENT_DISCOUNT,
+            ),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -252,6 +293,7 @@ pub fn credit_note(
         total: figures.total,
         extra_totals: Vec::new(),
         note: None,
+        payment_terms: None,
     }
 }
 
@@ -315,6 +357,7 @@ pub fn invoice(
         total: figures.total,
         extra_totals,
         note: None,
+        payment_terms: Some(PaymentTerms::of(profile, invoice.due_date)),
     }
 }
 
@@ -376,6 +419,12 @@ pub fn samples(kind: DocumentKind) -> Vec<PrintData> {
             amount: "216.00".into(),
         }],
         note: Some("Thank you.".into()),
+        payment_terms: Some(PaymentTerms {
+            due: "2026-02-28".into(),
+            late_payment_penalty: app::model::DEFAULT_LATE_PAYMENT_PENALTY.into(),
+            recovery_indemnity: "40 EUR".into(),
+            early_payment_discount: app::model::DEFAULT_EARLY_PAYMENT_DISCOUNT.into(),
+        }),
     };
     let bare_party = Party {
         name: String::new(),
@@ -408,6 +457,7 @@ pub fn samples(kind: DocumentKind) -> Vec<PrintData> {
         taxes: Vec::new(),
         extra_totals: Vec::new(),
         note: None,
+        payment_terms: None,
         ..full.clone()
     };
     vec![full, bare]

@@ -296,6 +296,8 @@ fn tidy_seller(seller: SellerProfile) -> SellerProfile {
         email: tidy(seller.email),
         // The logo has its own upload; what was sent here does not count.
         logo_media_type: None,
+        late_payment_penalty: tidy(seller.late_payment_penalty),
+        early_payment_discount: tidy(seller.early_payment_discount),
     }
 }
 
@@ -319,6 +321,11 @@ fn seller_violations(seller: &SellerProfile) -> Vec<Violation> {
         ("vat_id", seller.vat_id.as_ref()),
         ("iban", seller.iban.as_ref()),
         ("email", seller.email.as_ref()),
+        ("late_payment_penalty", seller.late_payment_penalty.as_ref()),
+        (
+            "early_payment_discount",
+            seller.early_payment_discount.as_ref(),
+        ),
         ("address.line1", Some(&seller.address.line1)),
         ("address.line2", seller.address.line2.as_ref()),
         ("address.city", Some(&seller.address.city)),

@@ -17,9 +17,9 @@ type Limiter = RateLimiter<i64, DefaultKeyedStateStore<i64>, DefaultClock>;
 /// How many renders and exports one user may ask for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RenderQuota {
-    /// Asked for at once, then refilled at `per_second`.
+    /// Asked for at once, then refilled one every `refill`.
     pub burst: NonZeroU32,
-    pub per_second: NonZeroU32,
+    pub refill: std::time::Duration,
 }
 
 impl Default for RenderQuota {
@@ -28,7 +28,7 @@ impl Default for RenderQuota {
     fn default() -> Self {
         RenderQuota {
             burst: NonZeroU32::new(100).unwrap_or(NonZeroU32::MIN),
-            per_second: NonZeroU32::new(10).unwrap_or(NonZeroU32::MIN),
+            refill: std::time::Duration::from_millis(100),
         }
     }
 }
@@ -40,7 +40,11 @@ pub(super) struct RenderLimiter {
 
 impl RenderLimiter {
     pub(super) fn new(quota: RenderQuota) -> Self {
-        let quota = Quota::per_second(quota.per_second).allow_burst(quota.burst);
+        // A zero period is no limit governor takes: one a millisecond is the most it refills.
+        let refill = quota.refill.max(std::time::Duration::from_millis(1));
+        let quota = Quota::with_period(refill)
+            .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
+            .allow_burst(quota.burst);
         RenderLimiter {
             limiter: Arc::new(RateLimiter::keyed(quota)),
         }

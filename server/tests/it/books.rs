@@ -174,7 +174,7 @@ on_both_backends! {
 }
 
 on_both_backends! {
-    // CGI art. 272 and 289 (BOI-TVA-DECLA-30-20-20-30): an issued invoice is annulled by a
+    // CGI art. 272 and 289, Directive 2006/112/EC art. 219: an issued invoice is annulled by a
     // credit note that refers to it, never by a change of its own. Cancel makes that note for
     // every line, finalizes it (the next CN number), applies it, and the invoice ends cancelled
     // with its number, lines and entry kept; the books still agree and every seal holds.
@@ -224,8 +224,9 @@ on_both_backends! {
 }
 
 on_both_backends! {
-    // Code de commerce art. L123-22 and PCG art. 911-4: the entries of a closed period are never
-    // changed. Once the books are closed through a date, nothing dated on or before it is
+    // PCG art. 420-6 (règlement CRC 99-03): a closing procedure fixes the chronology and keeps the
+    // entries of a closed period from ever changing. Once the books are closed through a date,
+    // nothing dated on or before it is
     // posted (each refusal names the date), the closing date only moves forward and stays
     // before today, and only administrators move it.
     async fn nothing_is_posted_in_a_closed_period(db) {

@@ -271,9 +271,28 @@ on_both_backends! {
             "Total EUR 172.75",
             "Credited -50.00",
             "Amount due 122.75",
+            // Code de commerce art. L441-9 (payment terms) and D441-5 (the 40 EUR indemnity,
+            // stated as an amount): the legal defaults, the seller having set none.
+            "Payment due: 2026-04-01.",
+            "penalties at the ECB's main refinancing rate plus 10 percentage points",
+            "fixed indemnity for recovery costs of 40 EUR",
+            "Early payment: no discount for early payment.",
         ] {
             assert!(text.contains(expected), "the PDF says {expected:?}: {text}");
         }
+        let note_text = download(&admin, &format!("/credit-notes/{}/pdf", note["id"])).await.2;
+        assert!(!note_text.contains("Payment terms"), "a credit note states no payment terms: {note_text}");
+
+        // Terms the seller agreed with its customers replace the defaults.
+        let (_, mut seller) = admin.get("/settings/seller").await;
+        seller["late_payment_penalty"] = json!("three times the legal interest rate");
+        seller["early_payment_discount"] = json!("2 % if paid within 10 days");
+        let (status, saved) = admin.put("/settings/seller", seller).await;
+        assert_eq!(status, 200, "{saved}");
+        let (_, _, text) = download(&admin, &format!("/invoices/{}/pdf", invoice["id"])).await;
+        assert!(text.contains("penalties at three times the legal interest rate"), "{text}");
+        assert!(text.contains("Early payment: 2 % if paid within 10 days."), "{text}");
+        assert!(text.contains("40 EUR"), "the indemnity is the law's: {text}");
 
         // The invoice page offers the download, and the browser gets it with its session.
         let browser = app.session(Role::Viewer).await;
@@ -452,7 +471,8 @@ on_both_backends! {
     async fn each_user_renders_and_exports_within_a_quota(db) {
         let quota = server::services::RenderQuota {
             burst: std::num::NonZeroU32::new(3).unwrap(),
-            per_second: std::num::NonZeroU32::MIN,
+            // Nothing refills during the test, however slowly documents render.
+            refill: std::time::Duration::from_secs(3600),
         };
         let services = db.services().with_render_quota(quota);
         let app = TestApp::spawn_configured(db, services, server::web::WebConfig::default()).await;
@@ -463,7 +483,7 @@ on_both_backends! {
         assert_eq!(download(&admin, &pdf).await.0, 200);
         assert_eq!(download(&admin, &pdf).await.0, 200);
         assert_eq!(admin.file("/exports/fec?year=2026").await.0, 200);
-        // The fourth in the same second: refused with when to come back; nothing rendered.
+        // The fourth: refused with when to come back; nothing rendered.
         let (status, _, body) = admin.file(&pdf).await;
         let problem: Value = serde_json::from_slice(&body).unwrap();
         assert_eq!((status, problem["code"].as_str()), (429, Some("too_many_requests")), "{problem}");

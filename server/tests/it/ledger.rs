@@ -33,7 +33,7 @@ fn invoice_body(customer_id: i64, price: &str) -> Value {
 }
 
 on_both_backends! {
-    // CGI art. 289 (and BOI-TVA-DECLA-30-20-20): an issued invoice is never changed in place;
+    // CGI art. 289 and Directive 2006/112/EC art. 219: an issued invoice is never changed in place;
     // a correction invoice or a credit note that refers to it changes what is owed.
     async fn an_issued_invoice_is_never_changed_in_place(db) {
         let app = TestApp::spawn(db).await;

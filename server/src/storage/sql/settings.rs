@@ -59,15 +59,17 @@ macro_rules! impl_settings_tx {
                     Option<String>,
                     Option<String>,
                     Option<String>,
+                    Option<String>,
+                    Option<String>,
                 );
                 let row: Option<Row> = sqlx::query_as(
-                    "SELECT name, address, vat_id, iban, email, logo_media_type \
-                     FROM seller_profile WHERE id = 1",
+                    "SELECT name, address, vat_id, iban, email, logo_media_type, \
+                     late_payment_penalty, early_payment_discount FROM seller_profile WHERE id = 1",
                 )
                 .fetch_optional(&mut *self.tx)
                 .await?;
                 Ok(row.map(
-                    |(name, address, vat_id, iban, email, logo_media_type)| {
+                    |(name, address, vat_id, iban, email, logo_media_type, late_payment_penalty, early_payment_discount)| {
                         app::model::SellerProfile {
                             name,
                             address: crate::storage::sql::address(&address),
@@ -75,6 +77,8 @@ macro_rules! impl_settings_tx {
                             iban,
                             email,
                             logo_media_type,
+                            late_payment_penalty,
+                            early_payment_discount,
                         }
                     },
                 ))
@@ -120,10 +124,13 @@ macro_rules! impl_settings_tx {
                 at: chrono::DateTime<chrono::Utc>,
             ) -> Result<(), crate::storage::StorageError> {
                 sqlx::query(
-                    "INSERT INTO seller_profile (id, name, address, vat_id, iban, email, updated_at) \
-                     VALUES (1, $1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO UPDATE SET \
+                    "INSERT INTO seller_profile (id, name, address, vat_id, iban, email, updated_at, \
+                     late_payment_penalty, early_payment_discount) \
+                     VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO UPDATE SET \
                      name = excluded.name, address = excluded.address, vat_id = excluded.vat_id, \
-                     iban = excluded.iban, email = excluded.email, updated_at = excluded.updated_at",
+                     iban = excluded.iban, email = excluded.email, updated_at = excluded.updated_at, \
+                     late_payment_penalty = excluded.late_payment_penalty, \
+                     early_payment_discount = excluded.early_payment_discount",
                 )
                 .bind(&seller.name)
                 .bind(crate::storage::sql::address_json(&seller.address))
@@ -131,6 +138,8 @@ macro_rules! impl_settings_tx {
                 .bind(&seller.iban)
                 .bind(&seller.email)
                 .bind(at)
+                .bind(&seller.late_payment_penalty)
+                .bind(&seller.early_payment_discount)
                 .execute(&mut *self.tx)
                 .await?;
                 Ok(())

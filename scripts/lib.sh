@@ -140,14 +140,37 @@ SQL
 # The release build users get: server binary in target/release, site in target/site.
 build_release() {
   say "release build (cargo leptos build --release --split)"
-  (cd "$ROOT" && cargo leptos build --release --split)
+  (cd "$ROOT" && with_batched_wasm_opt cargo leptos build --release --split)
 }
 
 # The browser bundle alone, as users get it (target/site): the tests serve it from the debug
 # server `cargo test` already built, instead of compiling the server a third time.
 build_release_frontend() {
   say "release build of the browser bundle (cargo leptos build --release --split --frontend-only)"
-  (cd "$ROOT" && cargo leptos build --release --split --frontend-only)
+  (cd "$ROOT" && with_batched_wasm_opt cargo leptos build --release --split --frontend-only)
+}
+
+# Runs a release build of cargo-leptos whose wasm-opt runs, one per file of the split bundle,
+# are queued (scripts/wasm-opt/wasm-opt) and then made in two processes that load Binaryen once
+# each (end2end/wasm-opt-batch.mjs): seconds instead of ten minutes for 400 files.
+with_batched_wasm_opt() {
+  (
+    export WASM_OPT_QUEUE
+    WASM_OPT_QUEUE="$(mktemp)"
+    trap 'rm -f "$WASM_OPT_QUEUE"' EXIT
+    PATH="$ROOT/scripts/wasm-opt:$PATH" "$@"
+    local count
+    count=$(wc -l < "$WASM_OPT_QUEUE")
+    say "optimising $count wasm files (wasm-opt -Oz, in two batches)"
+    split -n r/2 "$WASM_OPT_QUEUE" "$WASM_OPT_QUEUE."
+    for part in "$WASM_OPT_QUEUE".*; do
+      (cd "$ROOT" && xargs -r -a "$part" node "$ROOT/end2end/wasm-opt-batch.mjs") &
+    done
+    local failed=0
+    for job in $(jobs -p); do wait "$job" || failed=1; done
+    rm -f "$WASM_OPT_QUEUE".*
+    return "$failed"
+  )
 }
 
 # Runs a cargo command whose compilation of this workspace's crates also applies clippy's lints,

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: formatting, lints (clippy, inside the builds), Rust tests on SQLite and
-# PostgreSQL, the release build of the browser bundle, schemathesis, a generated Python client
-# of the API, and Playwright in Debian's Chromium against that bundle served by the server
-# binary the Rust tests built (target/debug/creditdesk).
+# PostgreSQL with schemathesis beside them, the release build of the browser bundle, a generated
+# Python client of the API, and Playwright in Debian's Chromium against that bundle served by
+# the server binary the Rust tests built (target/debug/creditdesk).
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 started=$SECONDS
@@ -28,9 +28,35 @@ with_clippy build_release_frontend > target/frontend-build.log 2>&1 &
 frontend_pid=$!
 trap 'kill "$frontend_pid" 2>/dev/null || true' EXIT
 
+rust_tests=(cargo test -p app -p server -p creditdesk-bench --all-targets --features app/ssr)
+say "Rust build: the server, its tests and the benchmarks, compiled with clippy's lints"
+with_clippy "${rust_tests[@]}" --no-run
+
+# The server the Rust tests built: what schemathesis and Playwright talk to.
+export CREDITDESK_BINARY="$ROOT/target/debug/creditdesk"
+[ -x "$CREDITDESK_BINARY" ] || { echo "no $CREDITDESK_BINARY: cargo test should have built it"; exit 1; }
+
+# The Rust tests mostly wait on databases, servers and PDF workers (they keep less than one core
+# busy), so schemathesis runs beside them, against servers and databases of its own.
+say "hostile API input: schemathesis on SQLite and PostgreSQL, every role, in the background (log: target/api-fuzz.log)"
+BINARY="$CREDITDESK_BINARY" bash scripts/api-fuzz.sh > target/api-fuzz.log 2>&1 &
+fuzz_pid=$!
+trap 'kill "$frontend_pid" "$fuzz_pid" 2>/dev/null || true' EXIT
+
 # The URL may hold the test role's password: show it without.
-say "Rust tests on SQLite and PostgreSQL ($(printf '%s' "$TEST_POSTGRES_URL" | sed -E 's#(//[^:/@]+):[^@]*@#\1@#')), compiled with clippy's lints"
-with_clippy cargo test -p app -p server -p creditdesk-bench --all-targets --features app/ssr
+say "Rust tests on SQLite and PostgreSQL ($(printf '%s' "$TEST_POSTGRES_URL" | sed -E 's#(//[^:/@]+):[^@]*@#\1@#'))"
+with_clippy "${rust_tests[@]}"
+
+say "waiting for schemathesis"
+if ! wait "$fuzz_pid"; then
+  cat target/api-fuzz.log
+  echo "schemathesis found problems"
+  exit 1
+fi
+cat target/api-fuzz.log
+
+say "the API document with integrators' tools: openapi-spec-validator, a generated Python client's flow"
+BINARY="$CREDITDESK_BINARY" bash scripts/api-client.sh
 
 say "waiting for the browser bundle"
 if ! wait "$frontend_pid"; then
@@ -39,15 +65,6 @@ if ! wait "$frontend_pid"; then
   exit 1
 fi
 tail -n 3 target/frontend-build.log
-# The server the Rust tests built: what schemathesis and Playwright talk to.
-export CREDITDESK_BINARY="$ROOT/target/debug/creditdesk"
-[ -x "$CREDITDESK_BINARY" ] || { echo "no $CREDITDESK_BINARY: cargo test should have built it"; exit 1; }
-
-say "hostile API input: schemathesis on SQLite and PostgreSQL, every role"
-BINARY="$CREDITDESK_BINARY" bash scripts/api-fuzz.sh
-
-say "the API document with integrators' tools: openapi-spec-validator, a generated Python client's flow"
-BINARY="$CREDITDESK_BINARY" bash scripts/api-client.sh
 
 say "Playwright (JavaScript on and off)"
 (cd end2end && npx playwright test)

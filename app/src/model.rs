@@ -448,6 +448,30 @@ pub struct SellerProfile {
     /// The discount for early payment invoices state; none: no discount for early payment.
     #[serde(default)]
     pub early_payment_discount: Option<String>,
+    /// Legal form, share capital, SIREN, SIRET, RCS city: required before anything is issued.
+    #[serde(default)]
+    pub legal_identity: crate::domain::LegalIdentity,
+}
+
+impl SellerProfile {
+    /// What issuing a document requires of this seller.
+    pub fn issuer_facts(&self) -> crate::domain::IssuerFacts<'_> {
+        let address = &self.address;
+        crate::domain::IssuerFacts {
+            name: &self.name,
+            address_complete: [
+                &address.line1,
+                &address.city,
+                &address.postal_code,
+                &address.country,
+            ]
+            .iter()
+            .all(|part| !part.trim().is_empty()),
+            french: address.country.trim().eq_ignore_ascii_case("FR"),
+            vat_id: self.vat_id.as_deref(),
+            identity: &self.legal_identity,
+        }
+    }
 }
 
 /// The penalty rate of Code de commerce art. L441-10 II when no other was agreed.

@@ -3,7 +3,7 @@ import { test, expect, signIn, figure } from './fixtures';
 test('the link dialog works as plain HTML forms without JavaScript', async ({ page }) => {
   await signIn(page, 'admin@creditdesk.example');
   await page.goto('/invoices/4');
-  await expect(page.getByRole('heading', { name: 'Invoice INV-2026-0004' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Invoice INV-2026-00004' })).toBeVisible();
   await expect(figure(page, 'Outstanding')).toHaveText('2,160.00 EUR');
 
   await page.getByRole('button', { name: 'Link credit notes' }).click();

@@ -3,8 +3,8 @@ import { test, expect, waitForHydration, signIn, figure } from './fixtures';
 test('links a credit note in the hydrated dialog and previews the new outstanding amount', async ({ page }) => {
   await signIn(page, 'credit.manager@creditdesk.example');
   await expect(page).toHaveURL(/\/invoices$/);
-  await page.getByRole('link', { name: 'INV-2026-0001' }).click();
-  await expect(page.getByRole('heading', { name: 'Invoice INV-2026-0001' })).toBeVisible();
+  await page.getByRole('link', { name: 'INV-2026-00001' }).click();
+  await expect(page.getByRole('heading', { name: 'Invoice INV-2026-00001' })).toBeVisible();
   await waitForHydration(page);
   await expect(figure(page, 'Outstanding')).toHaveText('1,200.00 EUR');
 

@@ -17,8 +17,8 @@ test('pages send visitors without a session to sign in, and back', async ({ page
 
 test('a viewer reads invoices but is not offered linking', async ({ page }) => {
   await signIn(page, 'viewer@creditdesk.example');
-  await page.getByRole('link', { name: 'INV-2026-0002' }).click();
-  await expect(page.getByRole('heading', { name: 'Invoice INV-2026-0002' })).toBeVisible();
+  await page.getByRole('link', { name: 'INV-2026-00002' }).click();
+  await expect(page.getByRole('heading', { name: 'Invoice INV-2026-00002' })).toBeVisible();
   await waitForHydration(page);
   await expect(page.getByRole('button', { name: 'Link credit notes' })).toHaveCount(0);
   // Even the dialog's address shows nothing to a viewer.
@@ -35,8 +35,8 @@ test('the portal shows a customer only its own finalized documents', async ({ pa
   await expect(notes).not.toContainText('Draft');
   await expect(notes).not.toContainText('CN-2026-00004'); // Globex's note
   const invoices = page.getByRole('table', { name: 'Your invoices' });
-  await expect(invoices).toContainText('INV-2026-0001');
-  await expect(invoices).not.toContainText('INV-2026-0003'); // Globex's invoice
+  await expect(invoices).toContainText('INV-2026-00001');
+  await expect(invoices).not.toContainText('INV-2026-00003'); // Globex's invoice
   // Its credit notes download as PDF with the browser session.
   const pdfLink = notes.getByRole('link', { name: 'PDF of CN-2026-00001' });
   const pdf = await page.request.get((await pdfLink.getAttribute('href'))!);

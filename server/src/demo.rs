@@ -120,8 +120,54 @@ pub async fn load(services: &Services) -> Result<DemoOutcome, ServiceError> {
         )
         .await?;
 
-    let invoice = |number: &str, customer_id, currency, issue: &str, lines| NewInvoiceInput {
-        number: Some(number.to_string()),
+    // The seller's identity comes first: nothing is issued without it. A small tax table:
+    // rates by the customers' regions.
+    let rule = |region: &str, category: &str, rate: &str| app::domain::TaxRule {
+        region: region.to_string(),
+        category: category.to_string(),
+        rate: rate.parse().expect("demo rates are decimals"),
+    };
+    let table = app::domain::TaxTable {
+        rules: vec![
+            rule("DE", "standard", "19"),
+            rule("DE", "reduced", "7"),
+            rule("FR", "standard", "20"),
+            rule("FR", "reduced", "5.5"),
+            rule("US-NY", "standard", "8.875"),
+        ],
+    };
+    let seller = app::model::SellerProfile {
+        name: "Creditdesk Demo SAS".to_string(),
+        address: app::model::Address {
+            line1: "12 rue de la Paix".to_string(),
+            line2: None,
+            city: "Paris".to_string(),
+            postal_code: "75002".to_string(),
+            country: "FR".to_string(),
+        },
+        vat_id: Some("FR11123456782".to_string()),
+        iban: Some("FR76 3000 6000 0112 3456 7890 189".to_string()),
+        email: Some("billing@creditdesk.example".to_string()),
+        logo_media_type: None,
+        // The legal defaults (Code de commerce art. L441-10).
+        late_payment_penalty: None,
+        early_payment_discount: None,
+        legal_identity: app::domain::LegalIdentity {
+            legal_form: Some("SAS".to_string()),
+            share_capital: Some("10 000,00 EUR".to_string()),
+            siren: Some("123456782".to_string()),
+            siret: Some("12345678200010".to_string()),
+            rcs_city: Some("Paris".to_string()),
+        },
+    };
+    let mut tx = services.storage().write().await?;
+    tx.replace_tax_table(&table).await?;
+    tx.save_seller(&seller, services.now()).await?;
+    tx.commit().await?;
+
+    // Numbered by the series as they are issued, in date order.
+    let invoice = |customer_id, currency, issue: &str, lines| NewInvoiceInput {
+        number: None,
         customer_id,
         currency,
         issue_date: date(issue),
@@ -136,7 +182,6 @@ pub async fn load(services: &Services) -> Result<DemoOutcome, ServiceError> {
         .create_invoice(
             Caller::CommandLine,
             invoice(
-                "INV-2026-0001",
                 acme,
                 eur,
                 "2026-10-01",
@@ -148,7 +193,6 @@ pub async fn load(services: &Services) -> Result<DemoOutcome, ServiceError> {
         .create_invoice(
             Caller::CommandLine,
             invoice(
-                "INV-2026-0002",
                 acme,
                 eur,
                 "2026-10-15",
@@ -163,7 +207,6 @@ pub async fn load(services: &Services) -> Result<DemoOutcome, ServiceError> {
         .create_invoice(
             Caller::CommandLine,
             invoice(
-                "INV-2026-0003",
                 globex,
                 usd,
                 "2026-10-20",
@@ -175,7 +218,6 @@ pub async fn load(services: &Services) -> Result<DemoOutcome, ServiceError> {
         .create_invoice(
             Caller::CommandLine,
             invoice(
-                "INV-2026-0004",
                 initech,
                 eur,
                 "2026-11-02",
@@ -241,12 +283,16 @@ pub async fn load(services: &Services) -> Result<DemoOutcome, ServiceError> {
             vec![line("Consulting day", 1, "600.00", "20")],
         ),
     ];
+    // A note is dated the day it is finalized: each is finalized on its day, in date order.
     for input in finalized {
+        let day = input.date;
         let draft = services
             .create_credit_note(Caller::CommandLine, input)
             .await?
             .note;
+        let noon = day.and_hms_opt(12, 0, 0).expect("noon exists").and_utc();
         services
+            .at_clock(std::sync::Arc::new(crate::services::ManualClock::new(noon)))
             .finalize_credit_note(Caller::CommandLine, draft.id)
             .await?;
     }
@@ -264,43 +310,6 @@ pub async fn load(services: &Services) -> Result<DemoOutcome, ServiceError> {
             ),
         )
         .await?;
-
-    // A small tax table: rates by the customers' regions.
-    let rule = |region: &str, category: &str, rate: &str| app::domain::TaxRule {
-        region: region.to_string(),
-        category: category.to_string(),
-        rate: rate.parse().expect("demo rates are decimals"),
-    };
-    let table = app::domain::TaxTable {
-        rules: vec![
-            rule("DE", "standard", "19"),
-            rule("DE", "reduced", "7"),
-            rule("FR", "standard", "20"),
-            rule("FR", "reduced", "5.5"),
-            rule("US-NY", "standard", "8.875"),
-        ],
-    };
-    let seller = app::model::SellerProfile {
-        name: "Creditdesk Demo SAS".to_string(),
-        address: app::model::Address {
-            line1: "12 rue de la Paix".to_string(),
-            line2: None,
-            city: "Paris".to_string(),
-            postal_code: "75002".to_string(),
-            country: "FR".to_string(),
-        },
-        vat_id: Some("FR32123456789".to_string()),
-        iban: Some("FR76 3000 6000 0112 3456 7890 189".to_string()),
-        email: Some("billing@creditdesk.example".to_string()),
-        logo_media_type: None,
-        // The legal defaults (Code de commerce art. L441-10).
-        late_payment_penalty: None,
-        early_payment_discount: None,
-    };
-    let mut tx = services.storage().write().await?;
-    tx.replace_tax_table(&table).await?;
-    tx.save_seller(&seller, services.now()).await?;
-    tx.commit().await?;
 
     let mut logins = String::new();
     for (email, role, customer_id) in [

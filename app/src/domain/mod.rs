@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod credit_note;
+pub mod identity;
 pub mod journal;
 pub mod lifecycle;
 pub mod lines;
@@ -23,6 +24,7 @@ pub use credit_note::{
     Charge, CreditContent, LineSelection, ReasonCategory, RelatedInvoice, check_related_invoice,
     credit_lines_from_invoice, latest_ship_date, may_be_related, over_credit_warning,
 };
+pub use identity::{IssuerFacts, LegalIdentity, check_issuer, parse_siren, parse_siret};
 pub use lifecycle::{
     ActionState, CreditNoteAction, InvoiceAction, InvoiceKind, Settled, check_credit_note_action,
     check_invoice_action, counts_as_credit, credit_note_action_state, invoice_action_state,
@@ -37,7 +39,7 @@ pub use linking::{
     link_block, linkable, plan_allocations, plan_unlink,
 };
 pub use money::{Currency, Money, MoneyError, parse_decimal};
-pub use numbering::{CreditNoteNumber, NumberError};
+pub use numbering::{CreditNoteNumber, NumberError, check_chronological};
 pub use permissions::{
     Email, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, Permission, Role, allows, check_password,
     check_password_field, check_role_customer,

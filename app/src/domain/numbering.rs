@@ -1,11 +1,18 @@
 //! Credit-note numbers: `CN-YYYY-NNNNN`, the year of the note's date and a gapless sequence
 //! within that year (the counter itself lives in storage).
+//!
+//! A note is numbered and dated when it is finalized, so numbers follow time: CGI annexe II
+//! art. 242 nonies A, I-7° asks for "un numéro unique basé sur une séquence chronologique et
+//! continue". A note drafted last year and finalized this year takes this year's date and number.
 
 use std::fmt;
 use std::str::FromStr;
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
+
+use super::{FieldPath, RuleCode, Violation};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct CreditNoteNumber {
@@ -41,6 +48,37 @@ impl CreditNoteNumber {
     }
 }
 
+impl CreditNoteNumber {
+    /// The number given just before this one in the same series, if any.
+    pub fn previous(self) -> Option<Self> {
+        (self.sequence > 1).then(|| Self {
+            year: self.year,
+            sequence: self.sequence - 1,
+        })
+    }
+}
+
+/// Refuses to number a document dated `date` after one of the same series dated later
+/// (`previous`, dated `previous_date`): the numbers of a series run in date order (CGI annexe II
+/// art. 242 nonies A, I-7°). This happens only when a server's clock runs behind another's.
+pub fn check_chronological(
+    previous: &str,
+    previous_date: NaiveDate,
+    date: NaiveDate,
+) -> Result<(), Violation> {
+    if date < previous_date {
+        return Err(Violation::new(
+            RuleCode::NumberingOutOfOrder,
+            Some(FieldPath::from("date")),
+            format!(
+                "{previous} is dated {previous_date}: a document dated {date} cannot follow it \
+                 in the series (numbers follow time)"
+            ),
+        ));
+    }
+    Ok(())
+}
+
 impl fmt::Display for CreditNoteNumber {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "CN-{:04}-{:05}", self.year, self.sequence)
@@ -67,6 +105,26 @@ impl FromStr for CreditNoteNumber {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// CGI annexe II art. 242 nonies A, I-7°: a chronological and continuous sequence.
+    #[test]
+    fn a_series_runs_in_date_order() {
+        let day = |text: &str| text.parse::<NaiveDate>().unwrap();
+        let first = CreditNoteNumber::new(2026, 1).unwrap();
+        assert_eq!(first.previous(), None);
+        let second = CreditNoteNumber::new(2026, 2).unwrap();
+        assert_eq!(second.previous(), Some(first));
+        assert!(check_chronological("CN-2026-00001", day("2026-03-01"), day("2026-03-01")).is_ok());
+        assert!(check_chronological("CN-2026-00001", day("2026-03-01"), day("2026-03-02")).is_ok());
+        let refused =
+            check_chronological("CN-2026-00001", day("2026-03-02"), day("2026-03-01")).unwrap_err();
+        assert_eq!(refused.code, RuleCode::NumberingOutOfOrder);
+        assert!(
+            refused
+                .message
+                .contains("CN-2026-00001 is dated 2026-03-02")
+        );
+    }
 
     #[test]
     fn formats_and_parses() {

@@ -24,15 +24,14 @@ pub fn search_words(typed: &str) -> Vec<String> {
         .collect()
 }
 
-/// Whether a key holds every word (what the databases' `LIKE` answers, for tests and
-/// checks that hold a customer already).
-pub fn key_matches(key: &str, words: &[String]) -> bool {
-    words.iter().all(|word| key.contains(word.as_str()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What the databases' `LIKE` answers for a key and the words.
+    fn key_matches(key: &str, words: &[String]) -> bool {
+        words.iter().all(|word| key.contains(word.as_str()))
+    }
 
     #[test]
     fn every_typed_word_must_match_in_any_order_and_any_case() {

@@ -42,6 +42,10 @@ pub enum RuleCode {
     InvoiceIssued,
     /// A date on or before the closing date of the books.
     PeriodClosed,
+    /// A document would be numbered after one of its series dated later.
+    NumberingOutOfOrder,
+    /// The seller has not given a mention every issued document must carry.
+    SellerIdentityIncomplete,
 }
 
 impl RuleCode {
@@ -69,6 +73,8 @@ impl RuleCode {
         RuleCode::CreditNoteRefunded,
         RuleCode::InvoiceIssued,
         RuleCode::PeriodClosed,
+        RuleCode::NumberingOutOfOrder,
+        RuleCode::SellerIdentityIncomplete,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -96,6 +102,8 @@ impl RuleCode {
             RuleCode::CreditNoteRefunded => "credit_note_refunded",
             RuleCode::InvoiceIssued => "invoice_issued",
             RuleCode::PeriodClosed => "period_closed",
+            RuleCode::NumberingOutOfOrder => "numbering_out_of_order",
+            RuleCode::SellerIdentityIncomplete => "seller_identity_incomplete",
         }
     }
 
@@ -113,7 +121,9 @@ impl RuleCode {
             | RuleCode::InvoiceHasCreditNotes
             | RuleCode::OwnAccount
             | RuleCode::CreditNoteRefunded
-            | RuleCode::InvoiceIssued => 409,
+            | RuleCode::InvoiceIssued
+            | RuleCode::NumberingOutOfOrder
+            | RuleCode::SellerIdentityIncomplete => 409,
             _ => 422,
         }
     }

@@ -161,7 +161,7 @@ fn CreditNoteDetail(
         </p>
         <dl class="facts">
             <dt>"Customer"</dt><dd>{note.customer_name.clone()}</dd>
-            <dt>"Date"</dt><dd>{note.date.to_string()}</dd>
+            <dt>"Date"</dt><dd>{note.date.to_string()}{note.number.is_none().then_some(" (until finalized)")}</dd>
             <dt>"Status"</dt><dd><CreditNoteStatusBadge status=note.status/></dd>
             <dt>"Related invoice"</dt><dd>{related}</dd>
             <dt>"Project"</dt><dd>{note.project.clone().unwrap_or_else(|| "—".into())}</dd>

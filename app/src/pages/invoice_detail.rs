@@ -131,7 +131,7 @@ fn InvoiceDetail(page: InvoicePage, actions: Actions) -> impl IntoView {
         <dl class="facts">
             <dt>"Customer"</dt><dd>{invoice.customer_name.clone()}</dd>
             <dt>"Currency"</dt><dd>{currency.code()}</dd>
-            <dt>"Issued"</dt><dd>{invoice.issue_date.to_string()}</dd>
+            <dt>"Issued"</dt><dd>{invoice.issue_date.to_string()}{invoice.imported.then_some(" by another system (imported)")}</dd>
             <dt>"Status"</dt><dd><InvoiceStatusBadge status=invoice.status/></dd>
             <dt>"Total"</dt><dd class="num">{currency.format(invoice.total)}</dd>
             <dt>"Paid"</dt><dd class="num">{currency.format(invoice.paid_amount)}</dd>

@@ -207,7 +207,7 @@ fn InvoiceEditor(
                 })}
                 {on("related_invoice_id")}
                 {creating.then(|| view! {
-                    <label>"Number" <input type="text" name="form[number]" value=initial.number.clone() placeholder="next of the series"/></label>
+                    <label>"Number given by another system" <input type="text" name="form[number]" value=initial.number.clone() placeholder="blank: the next of the series"/></label>
                     <label>"Project" <input type="text" name="form[project]" value=initial.project.clone()/></label>
                 })}
                 {on("number")}

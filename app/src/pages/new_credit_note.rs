@@ -148,6 +148,7 @@ fn NoteForm(
                 {on("customer_id")}
                 <label>"Date" <input type="date" name="form[date]" value=if initial.date.is_empty() { page.today.to_string() } else { initial.date.clone() } required/></label>
                 {on("date")}
+                <p class="hint">"Finalizing dates the note that day and numbers it in that year's series."</p>
                 <RelatedInvoiceChoice page=page.clone() customer chosen=initial.related_invoice.clone()/>
                 {on("related_invoice")}
                 <label>"Reason category"

@@ -276,12 +276,14 @@ fn NewUserForm(customers: Vec<CustomerView>, action: ServerAction<CreateUser>) -
     }
 }
 
-/// The seller's details, printed on every document (EU VAT Directive art. 226).
+/// The seller's details, printed on every document (EU VAT Directive art. 226; Code de
+/// commerce art. R123-237).
 #[component]
 fn SellerForm(seller: SellerProfile, action: ServerAction<SaveSeller>) -> impl IntoView {
     let on = move |field: &'static str| field_error(action, field);
     let general = form_error(action);
     let address = seller.address.clone();
+    let identity = seller.legal_identity.clone();
     let text = |value: Option<String>| value.unwrap_or_default();
     view! {
         <h2>"Seller"</h2>
@@ -305,6 +307,17 @@ fn SellerForm(seller: SellerProfile, action: ServerAction<SaveSeller>) -> impl I
             {on("iban")}
             <label>"E-mail" <input type="email" name="form[email]" value=text(seller.email.clone())/></label>
             {on("email")}
+            <p class="hint">"Every document issued states the seller's legal form, share capital and registration (Code de commerce art. R123-237): nothing is issued until they are given. SIREN and RCS city for a company registered in France."</p>
+            <label>"Legal form" <input type="text" name="form[legal_form]" value=text(identity.legal_form.clone()) placeholder="SAS"/></label>
+            {on("legal_identity.legal_form")}
+            <label>"Share capital" <input type="text" name="form[share_capital]" value=text(identity.share_capital.clone()) placeholder="10 000,00 EUR"/></label>
+            {on("legal_identity.share_capital")}
+            <label>"SIREN" <input type="text" name="form[siren]" value=text(identity.siren.clone()) inputmode="numeric"/></label>
+            {on("legal_identity.siren")}
+            <label>"SIRET" <input type="text" name="form[siret]" value=text(identity.siret.clone()) inputmode="numeric"/></label>
+            {on("legal_identity.siret")}
+            <label>"RCS city" <input type="text" name="form[rcs_city]" value=text(identity.rcs_city.clone()) placeholder="Paris"/></label>
+            {on("legal_identity.rcs_city")}
             <p class="hint">"Invoices state their payment terms (Code de commerce art. L441-9), and the fixed indemnity of 40 EUR for recovery costs. Blank: the legal default."</p>
             <label>"Late-payment penalty rate"
                 <input type="text" name="form[late_payment_penalty]" value=text(seller.late_payment_penalty.clone())

@@ -164,6 +164,11 @@ pub struct SellerForm {
     pub email: String,
     pub late_payment_penalty: String,
     pub early_payment_discount: String,
+    pub legal_form: String,
+    pub share_capital: String,
+    pub siren: String,
+    pub siret: String,
+    pub rcs_city: String,
 }
 
 impl SellerForm {
@@ -184,6 +189,13 @@ impl SellerForm {
             logo_media_type: None,
             late_payment_penalty: optional(&self.late_payment_penalty),
             early_payment_discount: optional(&self.early_payment_discount),
+            legal_identity: crate::domain::LegalIdentity {
+                legal_form: optional(&self.legal_form),
+                share_capital: optional(&self.share_capital),
+                siren: optional(&self.siren),
+                siret: optional(&self.siret),
+                rcs_city: optional(&self.rcs_city),
+            },
         }
     }
 }

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 
 use super::xml::Xml;
-use super::{EDocument, EN16931, EParty, amount, plain, tax_category};
+use super::{EDocument, EN16931, EParty, SIRENE_SCHEME, amount, plain, tax_category};
 
 const RSM: &str = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100";
 const RAM: &str =
@@ -174,6 +174,12 @@ fn date_time(xml: &mut Xml, element: &str, prefix: &str, day: NaiveDate) {
 fn party(xml: &mut Xml, role: &str, party: &EParty) {
     xml.open(role, &[]);
     xml.text("ram:Name", &party.name);
+    xml.optional("ram:Description", party.legal_information.as_deref());
+    if let Some(siren) = party.siren.as_deref() {
+        xml.open("ram:SpecifiedLegalOrganization", &[]);
+        xml.text_with("ram:ID", &[("schemeID", SIRENE_SCHEME)], siren);
+        xml.close("ram:SpecifiedLegalOrganization");
+    }
     xml.open("ram:PostalTradeAddress", &[]);
     xml.optional("ram:PostcodeCode", Some(&party.address.postal_code));
     xml.optional("ram:LineOne", Some(&party.address.line1));

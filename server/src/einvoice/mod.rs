@@ -31,7 +31,14 @@ pub struct EParty {
     pub address: Address,
     pub vat_id: Option<String>,
     pub email: Option<String>,
+    /// BT-30: the legal registration, a SIREN (ISO 6523 scheme 0002).
+    pub siren: Option<String>,
+    /// BT-33: the seller's additional legal information (form, capital, RCS).
+    pub legal_information: Option<String>,
 }
+
+/// ISO 6523 ICD of the French SIRENE register: the scheme of a SIREN.
+pub const SIRENE_SCHEME: &str = "0002";
 
 /// One line, its amounts as the document states them.
 #[derive(Clone, Debug)]
@@ -101,6 +108,8 @@ fn seller_party(profile: &SellerProfile) -> EParty {
         address: profile.address.clone(),
         vat_id: profile.vat_id.clone(),
         email: profile.email.clone(),
+        siren: profile.legal_identity.siren.clone(),
+        legal_information: profile.legal_identity.mentions(),
     }
 }
 
@@ -110,6 +119,8 @@ fn buyer_party(customer: &CustomerView, address: &Address) -> EParty {
         address: address.clone(),
         vat_id: customer.vat_id.clone(),
         email: customer.email.clone(),
+        siren: None,
+        legal_information: None,
     }
 }
 

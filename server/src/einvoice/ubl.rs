@@ -2,7 +2,7 @@
 //! 386), elements in the order the UBL 2.1 schemas require.
 
 use super::xml::Xml;
-use super::{EDocument, EN16931, EParty, amount, plain, tax_category};
+use super::{EDocument, EN16931, EParty, SIRENE_SCHEME, amount, plain, tax_category};
 
 const CAC: &str = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2";
 const CBC: &str = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2";
@@ -180,6 +180,10 @@ fn party(xml: &mut Xml, role: &str, party: &EParty) {
     }
     xml.open("cac:PartyLegalEntity", &[]);
     xml.text("cbc:RegistrationName", &party.name);
+    if let Some(siren) = party.siren.as_deref() {
+        xml.text_with("cbc:CompanyID", &[("schemeID", SIRENE_SCHEME)], siren);
+    }
+    xml.optional("cbc:CompanyLegalForm", party.legal_information.as_deref());
     xml.close("cac:PartyLegalEntity");
     if let Some(email) = party.email.as_deref() {
         xml.open("cac:Contact", &[]);

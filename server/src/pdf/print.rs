@@ -107,6 +107,9 @@ pub struct Party {
     pub vat_id: Option<String>,
     pub email: Option<String>,
     pub iban: Option<String>,
+    /// The seller's registration as the law has it printed: "SAS au capital de 10 000,00 EUR
+    /// · SIREN 732 829 320 RCS Paris · SIRET …" (Code de commerce art. R123-237).
+    pub legal_mentions: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -172,6 +175,7 @@ fn seller(profile: &SellerProfile) -> Party {
         vat_id: profile.vat_id.clone(),
         email: profile.email.clone(),
         iban: profile.iban.clone(),
+        legal_mentions: profile.legal_identity.mentions(),
     }
 }
 
@@ -182,6 +186,7 @@ fn customer(customer: &CustomerView, address: &Address) -> Party {
         vat_id: customer.vat_id.clone(),
         email: customer.email.clone(),
         iban: None,
+        legal_mentions: None,
     }
 }
 
@@ -347,7 +352,16 @@ pub fn invoice(
         }),
         linked_invoices: Vec::new(),
         project: invoice.project.clone(),
-        ship_date: None,
+        // The delivery or completion date, when the lines give one (EU VAT Directive art.
+        // 226(7)); without, the template states it is the invoice's date.
+        ship_date: app::domain::latest_ship_date(
+            &invoice
+                .lines
+                .iter()
+                .map(|line| line.ship_date)
+                .collect::<Vec<_>>(),
+        )
+        .map(date),
         reason: None,
         lines: figures.lines,
         charge: None,
@@ -364,7 +378,8 @@ pub fn invoice(
 /// Documents a template must render before it is accepted: every optional part present and
 /// absent, a draft and a final document, names in several scripts.
 pub fn samples(kind: DocumentKind) -> Vec<PrintData> {
-    let party = |name: &str, vat_id: Option<&str>| Party {
+    let party = |name: &str, vat_id: Option<&str>| {
+        Party {
         name: name.into(),
         address_lines: vec![
             "ul. Piotrkowska 1".into(),
@@ -374,6 +389,11 @@ pub fn samples(kind: DocumentKind) -> Vec<PrintData> {
         vat_id: vat_id.map(str::to_string),
         email: Some("billing@example.com".into()),
         iban: Some("DE89 3704 0044 0532 0130 00".into()),
+        legal_mentions: Some(
+            "SAS au capital de 10 000,00 EUR · SIREN 732 829 320 RCS Paris · SIRET 732 829 320 00074"
+                .into(),
+        ),
+    }
     };
     let line = PrintLine {
         description: "Κεφαλαιοποίηση — 東京 service".into(),
@@ -432,6 +452,7 @@ pub fn samples(kind: DocumentKind) -> Vec<PrintData> {
         vat_id: None,
         email: None,
         iban: None,
+        legal_mentions: None,
     };
     let bare = PrintData {
         draft: true,

@@ -282,8 +282,8 @@ impl Services {
         Ok(note)
     }
 
-    /// Numbers a draft (or pending) credit note with the next gapless `CN-YYYY-NNNNN` of its
-    /// date's year and makes it available; from then on it is locked.
+    /// Numbers a draft (or pending) credit note with the next gapless `CN-YYYY-NNNNN` of the
+    /// current year, dates it today and makes it available; from then on it is locked.
     pub async fn finalize_credit_note(
         &self,
         caller: Caller<'_>,
@@ -309,12 +309,36 @@ impl Services {
             app::domain::Settled::NONE,
             CreditNoteAction::Finalize,
         )?;
-        let year = note.date.year();
+        super::documents::require_issuer(tx).await?;
+        // Numbered and dated now: the series follows time, whatever date the draft had.
+        let date = self.today();
+        if let Some(invoice_id) = note.related_invoice_id {
+            let invoice = super::load_invoice(tx, invoice_id).await?;
+            if date < invoice.issue_date {
+                return Err(rule(
+                    RuleCode::DateBeforeInvoice,
+                    "date",
+                    format!(
+                        "Finalized today ({date}), the credit note would be dated before its \
+                         invoice {} ({}): finalize it on or after that day",
+                        invoice.number, invoice.issue_date
+                    ),
+                ));
+            }
+        }
+        let year = date.year();
         let sequence = tx.next_credit_note_sequence(year).await?;
         let number = CreditNoteNumber::new(year, sequence)
-            .map_err(|e| ServiceError::Internal(e.to_string()))?
-            .to_string();
-        tx.finalize_credit_note(id, &number, self.now()).await?;
+            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+        if let Some(previous) = number.previous() {
+            let previous = previous.to_string();
+            if let Some(previous_date) = tx.numbered_credit_note_date(&previous).await? {
+                app::domain::check_chronological(&previous, previous_date, date)?;
+            }
+        }
+        let number = number.to_string();
+        tx.finalize_credit_note(id, &number, date, self.now())
+            .await?;
         super::seals::seal_credit_note(tx, id).await?;
         self.record(
             tx,

@@ -280,6 +280,11 @@ fn tidy(text: Option<String>) -> Option<String> {
         .filter(|text| !text.is_empty())
 }
 
+/// A registration number as stored: the spaces people type between its groups taken out.
+fn digits_only(typed: &str) -> String {
+    typed.split_whitespace().collect()
+}
+
 fn tidy_seller(seller: SellerProfile) -> SellerProfile {
     let address = seller.address;
     SellerProfile {
@@ -298,7 +303,24 @@ fn tidy_seller(seller: SellerProfile) -> SellerProfile {
         logo_media_type: None,
         late_payment_penalty: tidy(seller.late_payment_penalty),
         early_payment_discount: tidy(seller.early_payment_discount),
+        legal_identity: app::domain::LegalIdentity {
+            legal_form: tidy(seller.legal_identity.legal_form),
+            share_capital: tidy(seller.legal_identity.share_capital),
+            siren: tidy(seller.legal_identity.siren).map(|siren| digits_only(&siren)),
+            siret: tidy(seller.legal_identity.siret).map(|siret| digits_only(&siret)),
+            rcs_city: tidy(seller.legal_identity.rcs_city),
+        },
     }
+}
+
+/// Refuses to issue a document while the seller's legal identity is incomplete; answers the
+/// seller otherwise (Code de commerce art. R123-237, CGI annexe II art. 242 nonies A).
+pub(super) async fn require_issuer(
+    tx: &mut Box<dyn crate::storage::Tx>,
+) -> Result<SellerProfile, ServiceError> {
+    let seller = tx.seller().await?.unwrap_or_default();
+    app::domain::check_issuer(&seller.issuer_facts()).map_err(ServiceError::Rules)?;
+    Ok(seller)
 }
 
 fn seller_violations(seller: &SellerProfile) -> Vec<Violation> {
@@ -331,6 +353,18 @@ fn seller_violations(seller: &SellerProfile) -> Vec<Violation> {
         ("address.city", Some(&seller.address.city)),
         ("address.postal_code", Some(&seller.address.postal_code)),
         ("address.country", Some(&seller.address.country)),
+        (
+            "legal_identity.legal_form",
+            seller.legal_identity.legal_form.as_ref(),
+        ),
+        (
+            "legal_identity.share_capital",
+            seller.legal_identity.share_capital.as_ref(),
+        ),
+        (
+            "legal_identity.rcs_city",
+            seller.legal_identity.rcs_city.as_ref(),
+        ),
     ];
     for (field, text) in texts {
         let Some(text) = text else { continue };
@@ -339,6 +373,25 @@ fn seller_violations(seller: &SellerProfile) -> Vec<Violation> {
         } else if text.chars().count() > MAX_SELLER_TEXT_CHARS {
             refuse(field, format!("At most {MAX_SELLER_TEXT_CHARS} characters"));
         }
+    }
+    let identity = &seller.legal_identity;
+    let siren = identity.siren.as_deref().map(app::domain::parse_siren);
+    if let Some(Err(why)) = &siren {
+        refuse("legal_identity.siren", why.clone());
+    }
+    match identity.siret.as_deref().map(app::domain::parse_siret) {
+        Some(Err(why)) => refuse("legal_identity.siret", why),
+        Some(Ok(siret)) => {
+            if let Some(Ok(siren)) = &siren
+                && !siret.starts_with(siren.as_str())
+            {
+                refuse(
+                    "legal_identity.siret",
+                    format!("A SIRET starts with its SIREN ({siren})"),
+                );
+            }
+        }
+        None => {}
     }
     violations
 }

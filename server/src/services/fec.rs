@@ -193,7 +193,14 @@ impl Services {
             let mut tx = self.storage.read().await?;
             tx.seller().await?
         };
-        let siren = siren(seller.as_ref().and_then(|s| s.vat_id.as_deref()));
+        // The SIREN of Settings; a seller that gave none yet is named by its French VAT id.
+        let siren = seller.as_ref().and_then(|seller| {
+            seller
+                .legal_identity
+                .siren
+                .clone()
+                .or_else(|| siren(seller.vat_id.as_deref()))
+        });
         let cursor = FecCursor {
             services: self.clone(),
             filter: JournalFilter {

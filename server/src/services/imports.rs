@@ -20,7 +20,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use app::domain::{
     CreditNoteAction, Currency, InvoiceKind, InvoiceStatus, Permission, ReasonCategory,
-    check_credit_note_action, parse_decimal,
+    check_credit_note_action, is_finalized, parse_decimal,
 };
 use app::model::{
     CreditNoteView, CurrentUser, ImportFormat, ImportKind, ImportPage, ImportReport,
@@ -31,7 +31,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::credit_notes::{NewCreditNoteInput, NoteParticulars};
-use super::invoices::{Issuer, NewInvoiceInput};
+use super::invoices::NewInvoiceInput;
 use super::lines::LineDraft;
 use super::settlement::{CreditNoteChanges, EditRules, InvoiceChanges};
 use super::{Caller, ServiceError, Services, load_invoice, load_note};
@@ -375,9 +375,11 @@ fn note_unchanged(
     rows: &[Row],
 ) -> bool {
     let first = &rows[0];
+    // A finalized note is dated the day it was finalized here; the file keeps its own date.
+    let same_date = is_finalized(note.status) || Some(note.date) == first.parsed("date", date);
     note.customer_id == customer_id
         && Some(note.currency) == first.parsed("currency", currency)
-        && Some(note.date) == first.parsed("date", date)
+        && same_date
         && note.related_invoice_id == related_invoice_id
         && note.reason == first.text("reason")
         && note.reason_category == first.parsed("reason_category", reason_category)
@@ -733,7 +735,7 @@ impl Services {
                     project: None,
                     lines: drafts,
                 };
-                self.create_invoice_in(tx, caller, input, Issuer::OtherSystem)
+                self.create_invoice_in(tx, caller, input)
                     .await
                     .map(|created| (created, "created"))
             }

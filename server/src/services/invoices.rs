@@ -40,13 +40,6 @@ pub struct NewInvoiceInput {
     pub lines: Vec<LineDraft>,
 }
 
-/// Who issued an invoice: creditdesk, or another system whose invoices an import mirrors.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Issuer {
-    Here,
-    OtherSystem,
-}
-
 impl Services {
     pub async fn create_customer(
         &self,
@@ -96,7 +89,8 @@ impl Services {
     }
 
     /// A new invoice, `pending` or `draft`. A draft without a chosen number is numbered when
-    /// it is issued, so drafts never use up numbers of the series.
+    /// it is issued, so drafts never use up numbers of the series. One with a chosen number
+    /// was issued by another system and is marked imported.
     pub async fn create_invoice(
         &self,
         caller: Caller<'_>,
@@ -104,9 +98,7 @@ impl Services {
     ) -> Result<InvoiceView, ServiceError> {
         self.authorize_caller(caller, Permission::WriteInvoices)?;
         let mut tx = self.storage.write().await?;
-        let invoice = self
-            .create_invoice_in(&mut tx, caller, input, Issuer::Here)
-            .await?;
+        let invoice = self.create_invoice_in(&mut tx, caller, input).await?;
         tx.commit().await?;
         Ok(invoice)
     }
@@ -117,7 +109,6 @@ impl Services {
         tx: &mut Box<dyn Tx>,
         caller: Caller<'_>,
         input: NewInvoiceInput,
-        issuer: Issuer,
     ) -> Result<InvoiceView, ServiceError> {
         if !matches!(input.status, InvoiceStatus::Pending | InvoiceStatus::Draft) {
             return Err(rule(
@@ -141,6 +132,13 @@ impl Services {
             .number
             .map(|number| number.trim().to_string())
             .filter(|number| !number.is_empty());
+        // A number chosen by the caller is another system's: creditdesk numbers what it issues
+        // itself, in one series that follows time (CGI annexe II art. 242 nonies A, I-7°), so
+        // an invoice that comes with its own number is marked imported, issued elsewhere.
+        let imported = chosen.is_some();
+        if !imported && input.status != InvoiceStatus::Draft {
+            super::documents::require_issuer(tx).await?;
+        }
         let number = match chosen {
             Some(number) => {
                 check_chosen_number(tx, &number).await?;
@@ -160,7 +158,7 @@ impl Services {
                 status: input.status,
                 related_invoice_id: input.related_invoice_id,
                 project: input.project,
-                imported: issuer == Issuer::OtherSystem,
+                imported,
                 content: content_record(&lines, input.currency)?,
                 created_at: self.now(),
             })
@@ -210,6 +208,9 @@ impl Services {
         let mut tx = self.storage.write().await?;
         let invoice =
             super::load_invoice_for(&mut tx, id, app::domain::InvoiceAction::Issue).await?;
+        if !invoice.imported {
+            super::documents::require_issuer(&mut tx).await?;
+        }
         if invoice.number.starts_with(DRAFT_PREFIX) {
             let number = next_free_invoice_number(&mut tx, invoice.issue_date.year()).await?;
             tx.set_invoice_number(id, &number).await?;

@@ -157,10 +157,10 @@ impl Services {
         let now = self.now();
         let created_at =
             chrono::DateTime::from_timestamp_micros(now.timestamp_micros()).unwrap_or(now);
+        // The closing date comes with the held head: a closing holds every head while it moves
+        // the date, so no entry slips into a period as it closes.
         let head = tx.journal_head(entry.journal).await?;
-        // Read after the head is held: a closing holds every head while it moves the date.
-        let closed_through = tx.closing_date().await?;
-        app::domain::periods::check_open(closed_through, entry.date, None)?;
+        app::domain::periods::check_open(head.closed_through, entry.date, None)?;
         let minor = |amount| super::minor(entry.currency, amount);
         let record = JournalEntryRecord {
             id: 0,
@@ -189,7 +189,7 @@ impl Services {
                 })
                 .collect::<Result<_, ServiceError>>()?,
         };
-        let seal = entry_seal(&head, &record);
+        let seal = entry_seal(&head.seal, &record);
         tx.insert_journal_entry(&NewJournalEntry {
             entry: &entry,
             source,

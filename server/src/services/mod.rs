@@ -127,6 +127,15 @@ impl Services {
         }
     }
 
+    /// These services reading the time from `clock` instead (the demo writes its history on
+    /// the days it happened).
+    pub fn at_clock(&self, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            clock,
+            ..self.clone()
+        }
+    }
+
     /// These services, allowing each user `quota` renders and exports.
     pub fn with_render_quota(self, quota: RenderQuota) -> Self {
         Self {
@@ -155,6 +164,11 @@ impl Services {
     /// The current time, from the clock these services were given.
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
+    }
+
+    /// Today's date (UTC), the date documents are numbered and posted on.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.now().date_naive()
     }
 }
 

@@ -7,6 +7,15 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::StorageError;
 
+/// A journal's head, held for the posting transaction.
+#[derive(Clone, Debug)]
+pub struct JournalHead {
+    /// The seal the next entry chains on.
+    pub seal: String,
+    /// Nothing is posted on or before this date.
+    pub closed_through: Option<NaiveDate>,
+}
+
 /// An entry ready to store: what it says, where it comes from, and its seal.
 #[derive(Clone, Debug)]
 pub struct NewJournalEntry<'a> {
@@ -73,8 +82,9 @@ pub trait JournalTx: Send {
         at: chrono::DateTime<chrono::Utc>,
         by: Option<i64>,
     ) -> Result<(), StorageError>;
-    /// The last seal of `journal`, held (PostgreSQL: locked) until the transaction ends.
-    async fn journal_head(&mut self, journal: Journal) -> Result<String, StorageError>;
+    /// The last seal of `journal`, held (PostgreSQL: locked) until the transaction ends, and
+    /// the closing date of the books, read in the same statement (every posting needs both).
+    async fn journal_head(&mut self, journal: Journal) -> Result<JournalHead, StorageError>;
     /// Stores the entry and makes its seal the journal's head; answers its id.
     async fn insert_journal_entry(
         &mut self,

@@ -78,13 +78,19 @@ pub trait LedgerTx: Send {
         voided_minor: i64,
         reason: &str,
     ) -> Result<(), StorageError>;
-    /// Gives a credit note its number and makes it available.
+    /// Gives a credit note its number and date and makes it available.
     async fn finalize_credit_note(
         &mut self,
         id: i64,
         number: &str,
+        date: chrono::NaiveDate,
         at: DateTime<Utc>,
     ) -> Result<(), StorageError>;
+    /// The date of the credit note numbered `number`, if one is.
+    async fn numbered_credit_note_date(
+        &mut self,
+        number: &str,
+    ) -> Result<Option<chrono::NaiveDate>, StorageError>;
     /// The next credit-note sequence number of `year`, gapless: it is only taken when the
     /// transaction commits.
     async fn next_credit_note_sequence(&mut self, year: i32) -> Result<i64, StorageError>;

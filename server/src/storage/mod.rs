@@ -36,7 +36,7 @@ pub use housekeeping::{PurgeCutoffs, Purged};
 pub use idempotency::IdempotencyTx;
 pub use imports::{ImportTx, ImportUpload};
 pub use journal::{
-    JournalEntryRecord, JournalFilter, JournalLineRecord, JournalTx, NewJournalEntry,
+    JournalEntryRecord, JournalFilter, JournalHead, JournalLineRecord, JournalTx, NewJournalEntry,
     UnpostedDocuments,
 };
 pub use ledger::LedgerTx;

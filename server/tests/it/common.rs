@@ -111,6 +111,7 @@ impl TestDatabase {
                 let dir = tempfile::tempdir().expect("a temporary directory");
                 let url = format!("sqlite:{}", dir.path().join("test.db").display());
                 let storage = storage::connect(&url).await.expect("open SQLite");
+                save_test_issuer(&storage).await;
                 TestDatabase {
                     url,
                     storage,
@@ -132,6 +133,7 @@ impl TestDatabase {
                     .expect("create the test database from the template");
                 let url = database_url(&admin_url, &name);
                 let storage = storage::connect(&url).await.expect("open PostgreSQL");
+                save_test_issuer(&storage).await;
                 TestDatabase {
                     url,
                     storage,
@@ -144,6 +146,43 @@ impl TestDatabase {
     pub fn services(&self) -> Services {
         services_on(self.storage.clone())
     }
+}
+
+/// Today (UTC): the date a credit note takes when it is finalized.
+pub fn today() -> NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+/// The seller of every test database: a French company that has filled in Settings, so it may
+/// issue documents (Code de commerce art. R123-237). Tests of the refusal clear it.
+pub fn test_issuer() -> app::model::SellerProfile {
+    app::model::SellerProfile {
+        name: "Maison Essai SAS".into(),
+        address: app::model::Address {
+            line1: "12 rue de la Paix".into(),
+            line2: None,
+            city: "Paris".into(),
+            postal_code: "75002".into(),
+            country: "FR".into(),
+        },
+        vat_id: Some("FR44732829320".into()),
+        legal_identity: app::domain::LegalIdentity {
+            legal_form: Some("SAS".into()),
+            share_capital: Some("10 000,00 EUR".into()),
+            siren: Some("732829320".into()),
+            siret: Some("73282932000074".into()),
+            rcs_city: Some("Paris".into()),
+        },
+        ..Default::default()
+    }
+}
+
+async fn save_test_issuer(storage: &Arc<dyn Storage>) {
+    let mut tx = storage.write().await.expect("a write transaction");
+    tx.save_seller(&test_issuer(), chrono::Utc::now())
+        .await
+        .expect("save the test seller");
+    tx.commit().await.expect("commit the test seller");
 }
 
 impl TestDatabase {
@@ -650,7 +689,8 @@ impl<'a> ApiClient<'a> {
                 json!({
                     "name": "Nordlicht Handel GmbH",
                     "address": {"line1": "Hafenstraße 5", "city": "Hamburg", "postal_code": "20457", "country": "DE"},
-                    "vat_id": "DE811907980", "iban": "DE89 3704 0044 0532 0130 00", "email": "billing@nordlicht.example"
+                    "vat_id": "DE811907980", "iban": "DE89 3704 0044 0532 0130 00", "email": "billing@nordlicht.example",
+                    "legal_identity": {"legal_form": "GmbH", "share_capital": "25.000,00 EUR"}
                 }),
             )
             .await;

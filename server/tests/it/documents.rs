@@ -118,6 +118,7 @@ on_both_backends! {
         let png = picture(300, 100, image::ImageFormat::Png);
 
         // A logo alone names no one: the seller's details come first.
+        app.db.behind_the_back("DELETE FROM seller_profile").await;
         let (status, body) = upload_logo(&admin, "logo.png", "image/png", png.clone()).await;
         assert_eq!((status, body["code"].as_str()), (409, Some("seller_missing")), "{body}");
         admin.save_seller().await;
@@ -220,7 +221,8 @@ on_both_backends! {
         for expected in [
             "Credit note",
             "CN-2026-00001",
-            "Date 2026-03-10",
+            // Dated the day it was finalized (CGI annexe II art. 242 nonies A, I-7°).
+            &format!("Date {}", common::today()),
             // The invoice it credits, with its date, and the invoice it was applied to.
             &format!("Credits invoice {number} of 2026-03-02"),
             &format!("Applied to {number}"),
@@ -273,6 +275,8 @@ on_both_backends! {
             "Amount due 122.75",
             // Code de commerce art. L441-9 (payment terms) and D441-5 (the 40 EUR indemnity,
             // stated as an amount): the legal defaults, the seller having set none.
+            // EU VAT Directive art. 226(7): the delivery date, here the invoice's own.
+            "Delivered on the invoice date",
             "Payment due: 2026-04-01.",
             "penalties at the ECB's main refinancing rate plus 10 percentage points",
             "fixed indemnity for recovery costs of 40 EUR",
@@ -399,12 +403,63 @@ on_both_backends! {
             .put("/settings/seller", json!({"name": "Seller", "iban": long, "address": {"line1": "", "city": "", "postal_code": "", "country": ""}}))
             .await;
         assert_eq!((status, body["errors"][0]["field"].as_str()), (422, Some("iban")), "{body}");
-        assert_eq!(admin.get("/settings/seller").await.1["name"], "", "nothing was saved");
+        assert_eq!(admin.get("/settings/seller").await.1["name"], "Maison Essai SAS", "nothing was saved");
         admin.save_seller().await;
         let (status, body) = admin.get("/settings/seller").await;
         assert_eq!((status, body["vat_id"].as_str()), (200, Some("DE811907980")));
         let viewer = Api::new(&app, Role::Viewer).await;
         assert_eq!(viewer.get("/settings/seller").await.0, 403);
+    }
+
+    // Code de commerce art. R123-237 (legal form, share capital, SIREN followed by "RCS" and
+    // the registry's city) and CGI annexe II art. 242 nonies A, I-1° and 2° (name, address,
+    // VAT number): nothing is issued without them, and every document prints them.
+    async fn nothing_is_issued_before_the_seller_names_itself_in_full(db) {
+        let app = TestApp::spawn(db).await;
+        let admin = Api::new(&app, Role::Administrator).await;
+        let customer = admin.customer("Acme GmbH", "EUR").await;
+        let note = admin.note(customer, "EUR", "50.00").await;
+        let (_, _, text) = download(&admin, &format!("/credit-notes/{}/pdf", note["id"])).await;
+        assert!(
+            text.contains("Maison Essai SAS · VAT id FR44732829320") && text.contains("SAS au capital de 10 000,00 EUR · SIREN 732 829 320 RCS Paris · SIRET 732 829 320 00074"),
+            "the footer states the registration: {text}"
+        );
+
+        // Registration numbers carry INSEE's check digit, and a SIRET starts with its SIREN.
+        let (_, mut seller) = admin.get("/settings/seller").await;
+        seller["legal_identity"]["siren"] = json!("732 829 321");
+        let (status, body) = admin.put("/settings/seller", seller.clone()).await;
+        assert_eq!((status, body["errors"][0]["field"].as_str()), (422, Some("legal_identity.siren")), "{body}");
+        seller["legal_identity"]["siren"] = json!("552 100 554");
+        let (status, body) = admin.put("/settings/seller", seller.clone()).await;
+        assert_eq!((status, body["errors"][0]["field"].as_str()), (422, Some("legal_identity.siret")), "{body}");
+
+        // Saved without its SIREN and RCS city, the French seller issues nothing more.
+        seller["legal_identity"] = json!({"legal_form": "SAS", "share_capital": "10 000,00 EUR"});
+        let (status, body) = admin.put("/settings/seller", seller).await;
+        assert_eq!(status, 200, "incomplete details are kept: {body}");
+        let (status, draft) = admin.post("/credit-notes", json!({"customer_id": customer, "currency": "EUR", "date": "2026-11-05",
+            "lines": [{"description": "Return", "quantity": "1", "unit_price": "10.00", "tax_rate": "0"}]})).await;
+        assert_eq!(status, 201, "a draft is no document yet: {draft}");
+        let (status, problem) = admin.post(&format!("/credit-notes/{}/finalize", draft["id"]), json!({})).await;
+        assert_eq!((status, problem["code"].as_str()), (409, Some("seller_identity_incomplete")), "{problem}");
+        let fields: Vec<&str> = problem["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+        assert_eq!(fields, ["seller.legal_identity.siren", "seller.legal_identity.rcs_city"], "{problem}");
+        let invoice = json!({"customer_id": customer, "currency": "EUR", "issue_date": "2026-11-01",
+            "lines": [{"description": "Service", "quantity": "1", "unit_price": "10.00", "tax_rate": "0"}]});
+        let (status, problem) = admin.post("/invoices", invoice.clone()).await;
+        assert_eq!((status, problem["code"].as_str()), (409, Some("seller_identity_incomplete")), "{problem}");
+        let mut draft_invoice = invoice.clone();
+        draft_invoice["status"] = json!("draft");
+        let (status, draft_invoice) = admin.post("/invoices", draft_invoice).await;
+        assert_eq!(status, 201, "{draft_invoice}");
+        let (status, problem) = admin.post(&format!("/invoices/{}/issue", draft_invoice["id"]), json!({})).await;
+        assert_eq!((status, problem["code"].as_str()), (409, Some("seller_identity_incomplete")), "{problem}");
+        // Another system's invoice, with its number, is that system's to have issued.
+        let mut theirs = invoice;
+        theirs["number"] = json!("ERP-2026-118");
+        let (status, theirs) = admin.post("/invoices", theirs).await;
+        assert_eq!((status, &theirs["imported"]), (201, &json!(true)), "{theirs}");
     }
 }
 

@@ -236,7 +236,8 @@ on_both_backends! {
         assert_eq!(first(&cii, "GrandTotalAmount"), "36.99");
         assert_eq!(first(&cii, "TaxTotalAmount"), "3.99");
         assert_eq!(first(&cii, "ActualAmount"), "2.00");
-        assert_eq!(first(&cii, "DateTimeString"), "20260310");
+        // Dated the day it was finalized (CGI annexe II art. 242 nonies A, I-7°).
+        assert_eq!(first(&cii, "DateTimeString"), chrono::Utc::now().date_naive().format("%Y%m%d").to_string());
         let text = pdf_text(&pdf);
         assert!(text.contains(number) && text.contains("Nordlicht Handel GmbH"), "{text}");
     }
@@ -244,7 +245,7 @@ on_both_backends! {
     async fn an_issued_invoice_exports_as_ubl_invoice_380_and_as_factur_x(db) {
         let app = TestApp::spawn(db).await;
         let admin = Api::new(&app, Role::Administrator).await;
-        admin.save_seller().await;
+        // The test databases' seller: a French SAS with its full registration.
         let customer = admin.customer("Kaffee Rösterei", "EUR").await;
         let invoice = admin.two_rate_invoice(customer).await;
         let id = invoice["id"].as_i64().unwrap();
@@ -260,6 +261,10 @@ on_both_backends! {
         assert_eq!(count(&ubl, "InvoiceLine"), 2);
         assert_eq!(first(&ubl, "InvoicedQuantity"), "1");
         assert_eq!(first(&ubl, "PayableAmount"), "172.75");
+        // BT-30 (the SIREN, ISO 6523 scheme 0002) and BT-33 (legal form, capital, RCS).
+        let legal = "//*[local-name()='AccountingSupplierParty']//*[local-name()='PartyLegalEntity']";
+        assert_eq!(xpath(&ubl, &format!("string({legal}/*[local-name()='CompanyID'][@schemeID='0002'])")), "732829320");
+        assert!(xpath(&ubl, &format!("string({legal}/*[local-name()='CompanyLegalForm'])")).starts_with("SAS au capital de 10 000,00 EUR"));
 
         let (status, disposition, pdf) = get(&admin, &format!("/invoices/{id}/factur-x")).await;
         assert_eq!(status, 200, "{}", String::from_utf8_lossy(&pdf));
@@ -268,6 +273,7 @@ on_both_backends! {
         assert_eq!(first(&cii, "TypeCode"), "380");
         assert_eq!(first(&cii, "GrandTotalAmount"), "172.75");
         assert_eq!(xpath(&cii, "string(//*[local-name()='DueDateDateTime']/*)"), "20260401");
+        assert_eq!(xpath(&cii, "string(//*[local-name()='SellerTradeParty']/*[local-name()='SpecifiedLegalOrganization']/*[local-name()='ID'][@schemeID='0002'])"), "732829320");
 
         // A draft invoice has none; the browser downloads with its session.
         let (status, draft) = admin
@@ -297,7 +303,9 @@ on_both_backends! {
         assert_eq!(status, 201, "{customer}");
         let note = admin.note(customer["id"].as_i64().unwrap(), "EUR", "25.00").await;
 
-        // No seller saved, a customer whose country is not a code: every gap on its field.
+        // No seller (the details gone from the database since the note was issued), a customer
+        // whose country is not a code: every gap on its field.
+        app.db.behind_the_back("DELETE FROM seller_profile").await;
         let (status, _, body) = get(&admin, &format!("/credit-notes/{}/factur-x", note["id"])).await;
         let problem: Value = serde_json::from_slice(&body).unwrap();
         assert_eq!((status, problem["code"].as_str()), (409, Some("einvoice_incomplete")), "{problem}");

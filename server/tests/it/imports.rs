@@ -554,15 +554,22 @@ on_both_backends! {
         let (status, report) = import(&admin, &file("3"), false).await;
         assert_eq!((status, report["updated"].as_u64()), (200, Some(1)), "its system's next file updates it: {report}");
 
-        let (status, here) = admin.post("/invoices", json!({"customer_id": acme, "currency": "EUR", "issue_date": "2026-03-01", "number": "INV-HERE-1",
+        // Numbered by creditdesk's series: issued here. A number the caller chooses is another
+        // system's (CGI annexe II art. 242 nonies A, I-7°: one chronological series here).
+        let (status, other) = admin.post("/invoices", json!({"customer_id": acme, "currency": "EUR", "issue_date": "2026-03-01", "number": "ERP-77",
+            "lines": [{"description": "Chairs", "quantity": "1", "unit_price": "100.00", "tax_rate": "20"}]})).await;
+        assert_eq!((status, &other["imported"]), (201, &json!(true)), "{other}");
+        let (status, here) = admin.post("/invoices", json!({"customer_id": acme, "currency": "EUR", "issue_date": "2026-03-01",
             "lines": [{"description": "Chairs", "quantity": "1", "unit_price": "100.00", "tax_rate": "20"}]})).await;
         assert_eq!(status, 201, "{here}");
         assert_eq!(here["imported"], false);
-        let csv = format!("{HEADER}INV-HERE-1,Acme GmbH,EUR,2026-03-01,,Chairs,2,100.00,,20\n");
+        let number = here["number"].as_str().unwrap();
+        assert!(number.starts_with("INV-2026-"), "{here}");
+        let csv = format!("{HEADER}{number},Acme GmbH,EUR,2026-03-01,,Chairs,2,100.00,,20\n");
         let (status, problem) = import(&admin, &csv, true).await;
         assert_eq!((status, problem["errors"][0]["field"].as_str()), (422, Some("rows[2].number")), "{problem}");
         assert!(problem["errors"][0]["message"].as_str().unwrap().contains("was issued here"), "{problem}");
-        let unchanged = format!("{HEADER}INV-HERE-1,Acme GmbH,EUR,2026-03-01,,Chairs,1,100.00,,20\n");
+        let unchanged = format!("{HEADER}{number},Acme GmbH,EUR,2026-03-01,,Chairs,1,100.00,,20\n");
         let (status, report) = import(&admin, &unchanged, false).await;
         assert_eq!((status, report["unchanged"].as_u64()), (200, Some(1)), "a file that agrees with it changes nothing: {report}");
     }

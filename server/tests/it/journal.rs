@@ -113,8 +113,9 @@ on_both_backends! {
         let app = TestApp::spawn(db).await;
         let admin = Api::new(&app, Role::Administrator).await;
         let (status, body) = admin
-            .put("/settings/seller", json!({"name": "Maison Dupont SAS", "vat_id": "FR32 123456789",
-                "address": {"line1": "1 rue de Rivoli", "city": "Paris", "postal_code": "75001", "country": "FR"}}))
+            .put("/settings/seller", json!({"name": "Maison Dupont SAS", "vat_id": "FR11 123456782",
+                "address": {"line1": "1 rue de Rivoli", "city": "Paris", "postal_code": "75001", "country": "FR"},
+                "legal_identity": {"legal_form": "SAS", "share_capital": "1 000,00 EUR", "siren": "123 456 782", "rcs_city": "Paris"}}))
             .await;
         assert_eq!(status, 200, "{body}");
         let customer = admin.customer("Acme", "EUR").await;
@@ -183,7 +184,7 @@ on_both_backends! {
 
         let (status, disposition, text) = fec(&admin, "2026").await;
         assert_eq!(status, 200, "{text}");
-        assert_eq!(disposition, "attachment; filename=\"123456789FEC20261231.txt\"");
+        assert_eq!(disposition, "attachment; filename=\"123456782FEC20261231.txt\"");
         let rows: Vec<Vec<&str>> = text.lines().map(|line| line.split('\t').collect()).collect();
         assert_eq!(rows[0].join("|"), "JournalCode|JournalLib|EcritureNum|EcritureDate|CompteNum|CompteLib|CompAuxNum|CompAuxLib|PieceRef|PieceDate|EcritureLib|Debit|Credit|EcritureLet|DateLet|ValidDate|Montantdevise|Idevise");
         assert!(rows.iter().all(|row| row.len() == 18), "18 columns on every line");
@@ -201,7 +202,9 @@ on_both_backends! {
         let numbers: Vec<&str> = balance.keys().copied().collect();
         assert_eq!(numbers, ["BQ000001", "BQ000002", "OD000001", "OD000002", "VT000001", "VT000002", "VT000003"]);
         let note_row = rows.iter().find(|row| row[4] == "419000" && row[2] == "VT000002").unwrap();
-        assert_eq!((note_row[8], note_row[9], note_row[12]), ("CN-2026-00001", "20260312", "39,10"));
+        // PieceDate: the note's date, the day it was finalized.
+        let finalized = common::today().format("%Y%m%d").to_string();
+        assert_eq!((note_row[8], note_row[9], note_row[12]), ("CN-2026-00001", finalized.as_str(), "39,10"));
         let dollar_row = rows.iter().find(|row| row[2] == "VT000003" && row[4] == "411000").unwrap();
         assert_eq!((dollar_row[11], dollar_row[16], dollar_row[17]), ("10,00", "10,00", "USD"));
         assert_eq!(rows.iter().filter(|row| row[17].is_empty()).count(), rows.len() - 3, "euro lines leave the currency columns empty");

@@ -138,8 +138,9 @@ async fn finalized_note(admin: &Api<'_>) -> (i64, Value) {
     let (status, body) = admin
         .put(
             "/settings/seller",
-            json!({"name": "Nordlicht Handel GmbH", "email": "billing@nordlicht.example",
-                   "address": {"line1": "Hafenstraße 5", "city": "Hamburg", "postal_code": "20457", "country": "DE"}}),
+            json!({"name": "Nordlicht Handel GmbH", "email": "billing@nordlicht.example", "vat_id": "DE811907980",
+                   "address": {"line1": "Hafenstraße 5", "city": "Hamburg", "postal_code": "20457", "country": "DE"},
+                   "legal_identity": {"legal_form": "GmbH", "share_capital": "25.000,00 EUR"}}),
         )
         .await;
     assert_eq!(status, 200, "{body}");

@@ -80,9 +80,12 @@ on_both_backends! {
             .post("/credit-notes", json!({"customer_id": big, "currency": "EUR", "date": "2025-12-30",
                 "lines": [{"description": "Return", "quantity": "1", "unit_price": "5.00", "tax_rate": "0"}]}))
             .await;
-        let (status, note) = api.post(&format!("/credit-notes/{}/finalize", draft["id"]), json!({})).await;
-        assert_eq!(status, 200, "{note}");
-        assert_eq!(note["number"], "CN-2025-05101", "5,100 of the 6,000 scale notes are numbered");
+        // Finalized by a server on the last day of 2025, the scale data's last year.
+        let new_years_eve = "2025-12-31T23:00:00Z".parse::<chrono::DateTime<chrono::Utc>>().unwrap();
+        let then = server::services::Services::with_clock(app.db.storage.clone(), std::sync::Arc::new(server::services::ManualClock::new(new_years_eve)))
+            .with_printer(common::test_printer());
+        let note = then.finalize_credit_note(server::services::Caller::CommandLine, draft["id"].as_i64().unwrap()).await.unwrap();
+        assert_eq!(note.number.as_deref(), Some("CN-2025-05101"), "5,100 of the 6,000 scale notes are numbered");
         let again = app.db.services().seed_scale(&plan).await.unwrap();
         assert_eq!(again.big_customer_id, big + 60);
         let report = app.db.services().audit_ledger().await.unwrap();

@@ -33,8 +33,12 @@ on_both_backends! {
                 "lines": [{"description": "Late return", "quantity": "1", "unit_price": "7.00", "tax_rate": "0"}]}))
             .await;
         assert_eq!(status, 201, "{december}");
-        let (status, _) = admin.post(&format!("/credit-notes/{}/finalize", december["id"]), json!({})).await;
-        assert_eq!(status, 200);
+        // Finalized on its day by a server of last December: the 2025 chain.
+        let december_noon = "2025-12-30T12:00:00Z".parse::<chrono::DateTime<chrono::Utc>>().unwrap();
+        let last_year = server::services::Services::with_clock(app.db.storage.clone(), std::sync::Arc::new(server::services::ManualClock::new(december_noon)))
+            .with_printer(common::test_printer());
+        let note = last_year.finalize_credit_note(server::services::Caller::CommandLine, december["id"].as_i64().unwrap()).await.unwrap();
+        assert_eq!(note.number.as_deref(), Some("CN-2025-00001"));
         let mut notes = Vec::new();
         for price in ["10.00", "20.00", "30.00", "40.00"] {
             notes.push(admin.note(customer, "EUR", price).await["id"].as_i64().unwrap());
@@ -131,5 +135,57 @@ on_both_backends! {
         )).await;
         let broken: Vec<String> = services.verify_seals().await.unwrap().broken.into_iter().map(|link| link.number).collect();
         assert_eq!(broken, ["CN-2026-00001", "CN-2026-00002", "CN-2026-00003", "CN-2026-00004"]);
+    }
+}
+
+on_both_backends! {
+    // CGI annexe II art. 242 nonies A, I-7°: "un numéro unique basé sur une séquence
+    // chronologique et continue". A note is dated and numbered the day it is finalized: one
+    // drafted in December and finalized in January takes January's date and the new year's
+    // series, and no note is numbered after one of its series dated later.
+    async fn a_note_is_dated_and_numbered_the_day_it_is_finalized(db) {
+        use std::sync::Arc;
+        use server::services::{Caller, ManualClock, Services};
+        let at = |text: &str| text.parse::<chrono::DateTime<chrono::Utc>>().unwrap();
+        let clock = Arc::new(ManualClock::new(at("2026-12-31T23:00:00Z")));
+        let app = TestApp::spawn_with_clock(db, clock.clone()).await;
+        let api = Api::new(&app, Role::Administrator).await;
+        let acme = api.customer("Acme", "EUR").await;
+        let draft = |date: &'static str| {
+            let api = &api;
+            async move {
+                let (status, draft) = api.post("/credit-notes", json!({"customer_id": acme, "currency": "EUR", "date": date,
+                    "lines": [{"description": "Return", "quantity": "1", "unit_price": "10.00", "tax_rate": "0"}]})).await;
+                assert_eq!(status, 201, "{draft}");
+                draft["id"].as_i64().unwrap()
+            }
+        };
+        let finalize = |id: i64| {
+            let api = &api;
+            async move { api.post(&format!("/credit-notes/{id}/finalize"), json!({})).await }
+        };
+        let (december, late, third, fourth) = (draft("2026-12-15").await, draft("2026-12-20").await, draft("2026-12-21").await, draft("2026-12-22").await);
+
+        let (status, note) = finalize(december).await;
+        assert_eq!((status, note["number"].as_str(), note["date"].as_str()), (200, Some("CN-2026-00001"), Some("2026-12-31")), "{note}");
+        clock.advance(chrono::Duration::hours(2));
+        let (status, note) = finalize(late).await;
+        assert_eq!((status, note["number"].as_str(), note["date"].as_str()), (200, Some("CN-2027-00001"), Some("2027-01-01")),
+            "drafted in 2026, finalized in 2027: {note}");
+
+        // Another server whose clock runs two days ahead numbers the next one…
+        let ahead = Arc::new(ManualClock::new(at("2027-01-03T01:00:00Z")));
+        let other = Services::with_clock(app.db.storage.clone(), ahead).with_printer(common::test_printer());
+        let note = other.finalize_credit_note(Caller::CommandLine, third).await.unwrap();
+        assert_eq!((note.number.as_deref(), note.date.to_string()), (Some("CN-2027-00002"), "2027-01-03".to_string()));
+        // …so this one, dated 2027-01-01, may not follow it; and the refusal takes no number.
+        let (status, problem) = finalize(fourth).await;
+        assert_eq!((status, problem["code"].as_str()), (409, Some("numbering_out_of_order")), "{problem}");
+        assert!(problem["detail"].as_str().unwrap().contains("CN-2027-00002 is dated 2027-01-03"), "{problem}");
+        clock.advance(chrono::Duration::days(2));
+        let (status, note) = finalize(fourth).await;
+        assert_eq!((status, note["number"].as_str(), note["date"].as_str()), (200, Some("CN-2027-00003"), Some("2027-01-03")), "{note}");
+        let (passed, report) = verify_command(&app.db.url);
+        assert!(passed, "the chains stay whole: {report}");
     }
 }

@@ -6,6 +6,7 @@ use crate::common;
 
 use app::domain::Role;
 use common::{ApiClient as Api, TestApp};
+use serde_json::json;
 
 fn rows<'a>(rules: &[(&'a str, &'a str, &'a str)]) -> Vec<(String, &'a str)> {
     rules
@@ -32,12 +33,17 @@ on_both_backends! {
 
         let (status, body) = admin
             .rpc("save_seller", &[("form[name]", "Ελληνικά Είδη ΑΕ"), ("form[line1]", "Ερμού 1"), ("form[city]", "Αθήνα"),
-                ("form[postal_code]", "10563"), ("form[country]", "GR"), ("form[vat_id]", " EL094259216 "), ("form[iban]", ""), ("form[email]", "")])
+                ("form[postal_code]", "10563"), ("form[country]", "GR"), ("form[vat_id]", " EL094259216 "), ("form[iban]", ""), ("form[email]", ""),
+                ("form[legal_form]", "ΑΕ"), ("form[share_capital]", "60.000,00 EUR"), ("form[siren]", ""), ("form[rcs_city]", "")])
             .await;
         assert!(status < 400, "{status} {body}");
         let (_, seller) = api.get("/settings/seller").await;
         assert_eq!((seller["name"].as_str(), seller["vat_id"].as_str()), (Some("Ελληνικά Είδη ΑΕ"), Some("EL094259216")));
+        assert_eq!(seller["legal_identity"], json!({"legal_form": "ΑΕ", "share_capital": "60.000,00 EUR", "siren": null, "siret": null, "rcs_city": null}));
         assert!(seller["iban"].is_null(), "blank optional fields are left out: {seller}");
+        // A SIREN without its check digit is refused beside its field.
+        let (status, body) = admin.rpc("save_seller", &[("form[name]", "Maison"), ("form[siren]", "123 456 789")]).await;
+        assert_eq!((status, body["errors"][0]["field"].as_str()), (422, Some("legal_identity.siren")), "{body}");
         let (status, body) = admin.rpc("save_seller", &[("form[name]", " ")]).await;
         assert_eq!((status, body["errors"][0]["field"].as_str()), (422, Some("name")), "{body}");
 
@@ -78,6 +84,7 @@ on_both_backends! {
             .unwrap();
 
         // Before the seller's details, the refusal shows beside the file field.
+        app.db.behind_the_back("DELETE FROM seller_profile").await;
         let response = upload("logo.png", png.clone()).await.unwrap();
         assert_eq!(response.status(), 303);
         let location = response.headers()["location"].to_str().unwrap().to_string();

@@ -85,16 +85,21 @@ macro_rules! impl_journal_tx {
             async fn journal_head(
                 &mut self,
                 journal: app::domain::journal::Journal,
-            ) -> Result<String, crate::storage::StorageError> {
+            ) -> Result<crate::storage::JournalHead, crate::storage::StorageError> {
                 let sql = format!(
-                    "SELECT seal FROM journal_heads WHERE journal = $1{}",
+                    "SELECT seal, (SELECT closed_through FROM books_closing WHERE id = 1) \
+                     FROM journal_heads WHERE journal = $1{}",
                     self.lock()
                 );
-                let seal: String = sqlx::query_scalar(&sql)
-                    .bind(journal.code())
-                    .fetch_one(&mut *self.tx)
-                    .await?;
-                Ok(seal)
+                let (seal, closed_through): (String, Option<chrono::NaiveDate>) =
+                    sqlx::query_as(&sql)
+                        .bind(journal.code())
+                        .fetch_one(&mut *self.tx)
+                        .await?;
+                Ok(crate::storage::JournalHead {
+                    seal,
+                    closed_through,
+                })
             }
 
             async fn insert_journal_entry(

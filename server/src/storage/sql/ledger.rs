@@ -330,18 +330,33 @@ macro_rules! impl_ledger_tx {
                 &mut self,
                 id: i64,
                 number: &str,
+                date: chrono::NaiveDate,
                 at: chrono::DateTime<chrono::Utc>,
             ) -> Result<(), crate::storage::StorageError> {
                 sqlx::query(
-                    "UPDATE credit_notes SET number = $2, status = 'available', finalized_at = $3 \
-                     WHERE id = $1",
+                    "UPDATE credit_notes SET number = $2, date = $3, status = 'available', \
+                     finalized_at = $4 WHERE id = $1",
                 )
                 .bind(id)
                 .bind(number)
+                .bind(date)
                 .bind(at)
                 .execute(&mut *self.tx)
                 .await?;
                 Ok(())
+            }
+
+            async fn numbered_credit_note_date(
+                &mut self,
+                number: &str,
+            ) -> Result<Option<chrono::NaiveDate>, crate::storage::StorageError> {
+                let date: Option<chrono::NaiveDate> = sqlx::query_scalar(
+                    "SELECT date FROM credit_notes WHERE number = $1",
+                )
+                .bind(number)
+                .fetch_optional(&mut *self.tx)
+                .await?;
+                Ok(date)
             }
 
             async fn next_credit_note_sequence(

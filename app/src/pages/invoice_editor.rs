@@ -217,7 +217,7 @@ fn InvoiceEditor(
                 <fieldset class="choice">
                     <legend>"Save as"</legend>
                     <label><input type="radio" name="form[status]" value="pending" checked=!draft/>" Issued (numbered now)"</label>
-                    <label><input type="radio" name="form[status]" value="draft" checked=draft/>" Draft (numbered when issued)"</label>
+                    <label><input type="radio" name="form[status]" value="draft" checked=draft/>" Draft (dated and numbered when issued)"</label>
                 </fieldset>
             })}
             {on("status")}

@@ -198,7 +198,8 @@ impl Services {
         })
     }
 
-    /// draft → pending; a draft without a number of its own takes the next one of its year.
+    /// draft → pending; a draft without a number of its own is dated today (its due date moves
+    /// with it) and takes the next number of this year.
     pub async fn issue_invoice(
         &self,
         user: &CurrentUser,
@@ -212,7 +213,16 @@ impl Services {
             super::documents::require_issuer(&mut tx).await?;
         }
         if invoice.number.starts_with(DRAFT_PREFIX) {
-            let number = next_free_invoice_number(&mut tx, invoice.issue_date.year()).await?;
+            // Numbered and dated today, as a credit note is when finalized (CGI annexe II art.
+            // 242 nonies A, I-7°): the draft's dates move together, so its term stays.
+            let today = self.today();
+            super::periods::require_open(&mut tx, today, "issue_date").await?;
+            let shift = today - invoice.issue_date;
+            let due_date = invoice
+                .due_date
+                .map(|due| due.checked_add_signed(shift).unwrap_or(due));
+            tx.set_invoice_dates(id, today, due_date).await?;
+            let number = next_free_invoice_number(&mut tx, today.year()).await?;
             tx.set_invoice_number(id, &number).await?;
         }
         let mut balance = invoice.balance();

@@ -135,6 +135,13 @@ pub trait LedgerTx: Send {
     ) -> Result<Vec<CreditNoteRecord>, StorageError>;
     async fn invoice_number_taken(&mut self, number: &str) -> Result<bool, StorageError>;
     async fn set_invoice_number(&mut self, id: i64, number: &str) -> Result<(), StorageError>;
+    /// Dates an invoice as it is issued: its issue date and its due date.
+    async fn set_invoice_dates(
+        &mut self,
+        id: i64,
+        issue_date: chrono::NaiveDate,
+        due_date: Option<chrono::NaiveDate>,
+    ) -> Result<(), StorageError>;
     /// How many payments an invoice has on record.
     async fn payment_count(&mut self, invoice_id: i64) -> Result<i64, StorageError>;
     /// How many documents refer to this invoice: credit notes that name it as their related

@@ -133,6 +133,7 @@ on_both_backends! {
         let acme = api.customer("Acme", "EUR").await;
         let mut draft_body = invoice_body(acme, "10.00");
         draft_body["status"] = json!("draft");
+        draft_body["due_date"] = json!("2026-12-01");
         let (status, draft) = api.post("/invoices", draft_body).await;
         assert_eq!(status, 201);
         assert_eq!(draft["number"].as_str(), Some(format!("DRAFT-{}", id(&draft)).as_str()), "a draft takes no number of the series");
@@ -147,7 +148,13 @@ on_both_backends! {
         assert_eq!(generated["number"], "INV-2026-00002");
 
         let (status, issued) = api.post(&format!("/invoices/{}/issue", id(&draft)), json!({})).await;
-        assert_eq!((status, issued["status"].as_str(), issued["number"].as_str()), (200, Some("pending"), Some("INV-2026-00003")), "{issued}");
+        // Dated the day it is issued, its 30 days' term kept, and numbered in that day's year
+        // (CGI annexe II art. 242 nonies A, I-7°: numbers and dates follow each other).
+        let today = common::today();
+        let expected = if today.format("%Y").to_string() == "2026" { "INV-2026-00003".to_string() } else { format!("INV-{}-00001", today.format("%Y")) };
+        assert_eq!((status, issued["status"].as_str(), issued["number"].as_str()), (200, Some("pending"), Some(expected.as_str())), "{issued}");
+        assert_eq!(issued["issue_date"], today.to_string(), "{issued}");
+        assert_eq!(issued["due_date"], (today + chrono::Days::new(30)).to_string(), "{issued}");
         let (status, body) = api.post(&format!("/invoices/{}/issue", id(&draft)), json!({})).await;
         assert_eq!((status, code(&body)), (409, "invalid_status"));
         let (_, timeline) = api.get(&format!("/invoices/{}/timeline", id(&draft))).await;

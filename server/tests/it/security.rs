@@ -154,6 +154,11 @@ on_both_backends! {
     }
 
     async fn what_was_typed_as_an_email_reaches_the_log_escaped(db) {
+        // One capture at a time: tracing keeps one global level filter, recomputed whenever a
+        // subscriber comes or goes, and the two backends' runs of this test racing there could
+        // leave it off while the other still listens.
+        static ONE_CAPTURE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+        let _capturing = ONE_CAPTURE.lock().await;
         let services = db.services();
         let log = LogCapture::default();
         let subscriber = tracing_subscriber::fmt()

@@ -575,6 +575,21 @@ macro_rules! impl_ledger_tx {
                 Ok(())
             }
 
+            async fn set_invoice_dates(
+                &mut self,
+                id: i64,
+                issue_date: chrono::NaiveDate,
+                due_date: Option<chrono::NaiveDate>,
+            ) -> Result<(), crate::storage::StorageError> {
+                sqlx::query("UPDATE invoices SET issue_date = $2, due_date = $3 WHERE id = $1")
+                    .bind(id)
+                    .bind(issue_date)
+                    .bind(due_date)
+                    .execute(&mut *self.tx)
+                    .await?;
+                Ok(())
+            }
+
             async fn payment_count(&mut self, invoice_id: i64) -> Result<i64, crate::storage::StorageError> {
                 Ok(sqlx::query_scalar("SELECT COUNT(*) FROM payments WHERE invoice_id = $1")
                     .bind(invoice_id)

@@ -200,14 +200,20 @@ pub fn check_related_invoice(
             format!("The related invoice is in {}", invoice.currency),
         ));
     }
-    if note_date < invoice.issue_date {
+    check_dated_after_invoice(note_date, invoice.issue_date)
+}
+
+/// A credit note is never dated before the invoice it relates to (the same day is allowed):
+/// checked when it is drafted, and again when finalizing dates it.
+pub fn check_dated_after_invoice(
+    note_date: chrono::NaiveDate,
+    invoice_date: chrono::NaiveDate,
+) -> Result<(), Violation> {
+    if note_date < invoice_date {
         return Err(Violation::new(
             RuleCode::DateBeforeInvoice,
             Some("date".into()),
-            format!(
-                "The credit note is dated before its invoice ({})",
-                invoice.issue_date
-            ),
+            format!("The credit note is dated before its invoice ({invoice_date})"),
         ));
     }
     Ok(())

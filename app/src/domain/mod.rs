@@ -21,8 +21,9 @@ pub mod text;
 pub mod violation;
 
 pub use credit_note::{
-    Charge, CreditContent, LineSelection, ReasonCategory, RelatedInvoice, check_related_invoice,
-    credit_lines_from_invoice, latest_ship_date, may_be_related, over_credit_warning,
+    Charge, CreditContent, LineSelection, ReasonCategory, RelatedInvoice,
+    check_dated_after_invoice, check_related_invoice, credit_lines_from_invoice, latest_ship_date,
+    may_be_related, over_credit_warning,
 };
 pub use identity::{IssuerFacts, LegalIdentity, check_issuer, parse_siren, parse_siret};
 pub use lifecycle::{

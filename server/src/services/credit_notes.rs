@@ -314,17 +314,7 @@ impl Services {
         let date = self.today();
         if let Some(invoice_id) = note.related_invoice_id {
             let invoice = super::load_invoice(tx, invoice_id).await?;
-            if date < invoice.issue_date {
-                return Err(rule(
-                    RuleCode::DateBeforeInvoice,
-                    "date",
-                    format!(
-                        "Finalized today ({date}), the credit note would be dated before its \
-                         invoice {} ({}): finalize it on or after that day",
-                        invoice.number, invoice.issue_date
-                    ),
-                ));
-            }
+            app::domain::check_dated_after_invoice(date, invoice.issue_date)?;
         }
         let year = date.year();
         let sequence = tx.next_credit_note_sequence(year).await?;

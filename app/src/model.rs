@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::{
     Charge, CreditNoteBalance, CreditNoteStatus, Currency, InvoiceBalance, InvoiceKind,
-    InvoiceStatus, LineInput,
+    InvoiceStatus, LineInput, VatCategory,
 };
 
 /// A document line as shown and answered: what was entered and what it computes to.
@@ -25,6 +25,10 @@ pub struct LineView {
     /// When the line's goods were shipped, if known.
     #[serde(default)]
     pub ship_date: Option<NaiveDate>,
+    /// Why the line is taxed as it is (EN 16931 VAT category).
+    pub vat_category: VatCategory,
+    /// What an untaxed line prints about its VAT (the exempting article, "Autoliquidation").
+    pub vat_exemption_reason: Option<String>,
 }
 
 impl LineView {
@@ -36,6 +40,8 @@ impl LineView {
             discount_percent: self.discount_percent,
             tax_rate: self.tax_rate,
             ship_date: self.ship_date,
+            vat_category: Some(self.vat_category),
+            vat_exemption_reason: self.vat_exemption_reason.clone(),
         }
     }
 }

@@ -107,6 +107,8 @@ fn line() -> impl Strategy<Value = LineInput> {
             discount_percent,
             tax_rate,
             ship_date: None,
+            vat_category: None,
+            vat_exemption_reason: None,
         }
     })
 }
@@ -176,6 +178,8 @@ proptest! {
                 discount_percent,
                 tax_rate,
                 ship_date: None,
+                vat_category: None,
+                vat_exemption_reason: None,
             };
             let lines = vec![line; 3];
             if line_violations(&lines, currency, LineSigns::Any).is_empty() {

@@ -26,6 +26,8 @@ fn line(description: &str, quantity: i64, unit_price: &str, tax_rate: &str) -> L
         discount_percent: Decimal::ZERO,
         tax_rate: Some(tax_rate.parse().expect("demo rates are decimals")),
         tax_category: None,
+        vat_category: None,
+        vat_exemption_reason: None,
         ship_date: None,
     }
 }
@@ -122,10 +124,12 @@ pub async fn load(services: &Services) -> Result<DemoOutcome, ServiceError> {
 
     // The seller's identity comes first: nothing is issued without it. A small tax table:
     // rates by the customers' regions.
-    let rule = |region: &str, category: &str, rate: &str| app::domain::TaxRule {
-        region: region.to_string(),
-        category: category.to_string(),
-        rate: rate.parse().expect("demo rates are decimals"),
+    let rule = |region: &str, category: &str, rate: &str| {
+        app::domain::TaxRule::new(
+            region,
+            category,
+            rate.parse().expect("demo rates are decimals"),
+        )
     };
     let table = app::domain::TaxTable {
         rules: vec![
@@ -134,6 +138,16 @@ pub async fn load(services: &Services) -> Result<DemoOutcome, ServiceError> {
             rule("FR", "standard", "20"),
             rule("FR", "reduced", "5.5"),
             rule("US-NY", "standard", "8.875"),
+            // Untaxed regions say why (CGI annexe II art. 242 nonies A, I-12°): goods to a
+            // business elsewhere in the EU, and exports.
+            app::domain::TaxRule {
+                vat_category: Some(app::domain::VatCategory::IntraCommunity),
+                ..rule("EU-B2B", "standard", "0")
+            },
+            app::domain::TaxRule {
+                vat_category: Some(app::domain::VatCategory::Export),
+                ..rule("EXPORT", "standard", "0")
+            },
         ],
     };
     let seller = app::model::SellerProfile {

@@ -23,6 +23,8 @@ pub fn line_drafts(lines: &[FormLine]) -> Vec<LineDraft> {
             discount_percent: line.discount_percent,
             tax_rate: line.tax_rate,
             tax_category: None,
+            vat_category: None,
+            vat_exemption_reason: None,
             ship_date: line.ship_date,
         })
         .collect()

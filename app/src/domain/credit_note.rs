@@ -320,6 +320,8 @@ mod tests {
             discount_percent: dec!(0),
             tax_rate: dec!(20),
             ship_date: None,
+            vat_category: None,
+            vat_exemption_reason: None,
         }
     }
 
@@ -431,6 +433,31 @@ mod tests {
         assert_eq!(
             code(1, eur, day(5), correction),
             Err(RuleCode::RelatedInvoiceNotIssued)
+        );
+    }
+
+    /// A credit note amends the invoice it credits (Directive 2006/112/EC art. 219): a credited
+    /// export stays an export, with the exemption its invoice printed.
+    #[test]
+    fn a_credited_line_keeps_its_vat_category_and_mention() {
+        let export = LineInput {
+            tax_rate: dec!(0),
+            vat_category: Some(crate::domain::VatCategory::Export),
+            vat_exemption_reason: Some("Exonération de TVA, article 262 I du CGI".into()),
+            ..line(dec!(3), dec!(100))
+        };
+        let lines = credit_lines_from_invoice(
+            &[export],
+            &[LineSelection {
+                line: 0,
+                quantity: Some(dec!(1)),
+            }],
+        )
+        .unwrap();
+        assert_eq!(lines[0].vat_category(), crate::domain::VatCategory::Export);
+        assert_eq!(
+            lines[0].exemption_reason().as_deref(),
+            Some("Exonération de TVA, article 262 I du CGI")
         );
     }
 

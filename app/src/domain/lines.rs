@@ -5,6 +5,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::money::{Currency, MoneyError};
+use super::vat::VatCategory;
 use super::violation::{FieldPath, RuleCode, Violation};
 
 /// What a line says; `discount_percent` and `tax_rate` are percentages ("10", "17.5").
@@ -19,6 +20,12 @@ pub struct LineInput {
     /// carries it on.
     #[serde(default)]
     pub ship_date: Option<chrono::NaiveDate>,
+    /// Why the line is taxed as it is; absent: standard above 0 %, zero rated at 0 %.
+    #[serde(default)]
+    pub vat_category: Option<VatCategory>,
+    /// For an untaxed line: the mention it prints (the exempting article, "Autoliquidation").
+    #[serde(default)]
+    pub vat_exemption_reason: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,6 +56,23 @@ pub const MAX_QUANTITY_DECIMALS: u32 = 6;
 pub const MAX_UNIT_PRICE: Decimal = Decimal::from_parts(3_567_587_328, 232, 0, false, 0);
 
 impl LineInput {
+    /// The line's VAT category: its own, else its rate's.
+    pub fn vat_category(&self) -> VatCategory {
+        self.vat_category
+            .unwrap_or(VatCategory::of_rate(self.tax_rate))
+    }
+
+    /// The exemption reason the line prints: its own, else its category's by law.
+    pub fn exemption_reason(&self) -> Option<String> {
+        let category = self.vat_category();
+        if !category.is_untaxed() {
+            return None;
+        }
+        self.vat_exemption_reason
+            .clone()
+            .or_else(|| category.default_reason().map(str::to_owned))
+    }
+
     /// The line's net, tax and total, or [`MoneyError::TooLarge`] when one of them does not
     /// fit the currency's stored minor units. Never panics, whatever the input.
     pub fn checked_amounts(&self, currency: Currency) -> Result<LineAmounts, MoneyError> {
@@ -146,33 +170,37 @@ pub fn totals_by_rate(
     lines: &[LineInput],
     currency: Currency,
 ) -> Result<Vec<RateTotals>, MoneyError> {
-    let mut rates: Vec<RateTotals> = Vec::new();
-    for line in lines {
-        let amounts = line.checked_amounts(currency)?;
-        let rate = line.tax_rate.normalize();
-        let index = match rates.iter().position(|row| row.rate == rate) {
-            Some(index) => index,
-            None => {
-                rates.push(RateTotals {
-                    rate,
-                    net: currency.zero(),
-                    tax: currency.zero(),
-                });
-                rates.len() - 1
-            }
-        };
-        let row = &mut rates[index];
-        row.net = row
-            .net
-            .checked_add(amounts.net)
-            .ok_or(MoneyError::TooLarge)?;
-        row.tax = row
-            .tax
-            .checked_add(amounts.tax)
-            .ok_or(MoneyError::TooLarge)?;
-    }
+    let mut rates: Vec<RateTotals> = totals_by(lines, currency, |line| line.tax_rate.normalize())?
+        .into_iter()
+        .map(|(rate, net, tax)| RateTotals { rate, net, tax })
+        .collect();
     rates.sort_by_key(|row| row.rate);
     Ok(rates)
+}
+
+/// The net and the tax of the lines that share each `key`, in the order keys first appear:
+/// sums of the lines' own rounded values, so they add up to the document's totals.
+pub(crate) fn totals_by<K: PartialEq>(
+    lines: &[LineInput],
+    currency: Currency,
+    key: impl Fn(&LineInput) -> K,
+) -> Result<Vec<(K, Decimal, Decimal)>, MoneyError> {
+    let mut rows: Vec<(K, Decimal, Decimal)> = Vec::new();
+    for line in lines {
+        let amounts = line.checked_amounts(currency)?;
+        let key = key(line);
+        let index = match rows.iter().position(|row| row.0 == key) {
+            Some(index) => index,
+            None => {
+                rows.push((key, currency.zero(), currency.zero()));
+                rows.len() - 1
+            }
+        };
+        let row = &mut rows[index];
+        row.1 = row.1.checked_add(amounts.net).ok_or(MoneyError::TooLarge)?;
+        row.2 = row.2.checked_add(amounts.tax).ok_or(MoneyError::TooLarge)?;
+    }
+    Ok(rows)
 }
 
 /// Whether a percentage (a discount, a tax rate) lies within 0–100.
@@ -306,6 +334,8 @@ mod tests {
             discount_percent: discount,
             tax_rate: rate,
             ship_date: None,
+            vat_category: None,
+            vat_exemption_reason: None,
         }
     }
 

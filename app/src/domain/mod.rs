@@ -18,6 +18,7 @@ pub mod settlement;
 pub mod status;
 pub mod tax;
 pub mod text;
+pub mod vat;
 pub mod violation;
 
 pub use credit_note::{
@@ -49,4 +50,7 @@ pub use reminders::{MAX_REMINDER_DAYS, parse_reminder_days, reminder_due, remind
 pub use settlement::{plan_mark_paid, plan_mark_pending, plan_payment, plan_refund, plan_void};
 pub use status::{CreditNoteStatus, InvoiceStatus};
 pub use tax::{TaxRule, TaxTable};
+pub use vat::{
+    LineVat, VatBreakdown, VatCategory, check_buyer_identified, line_vat, vat_breakdown,
+};
 pub use violation::{FieldPath, PathSegment, RuleCode, Violation};

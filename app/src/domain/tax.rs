@@ -5,6 +5,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::lines::is_percentage;
+use super::vat::{VatCategory, line_vat};
 use super::violation::{FieldPath, RuleCode, Violation};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -13,6 +14,26 @@ pub struct TaxRule {
     pub category: String,
     /// Percent, e.g. 20 or 17.5.
     pub rate: Decimal,
+    /// Why the rule's lines are taxed as they are; absent: the rate says (standard or zero
+    /// rated). A region of exports, say, has its rules at 0 % in category `export`.
+    #[serde(default)]
+    pub vat_category: Option<VatCategory>,
+    /// The mention the rule's untaxed lines print, when not the category's own.
+    #[serde(default)]
+    pub vat_exemption_reason: Option<String>,
+}
+
+impl TaxRule {
+    /// A rule whose rate alone says how its lines are taxed.
+    pub fn new(region: &str, category: &str, rate: Decimal) -> Self {
+        Self {
+            region: region.into(),
+            category: category.into(),
+            rate,
+            vat_category: None,
+            vat_exemption_reason: None,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,6 +68,14 @@ impl TaxTable {
                     field("rate"),
                     "A tax rate is a percentage between 0 and 100",
                 ));
+            } else if let Err(violation) = line_vat(
+                rule.rate,
+                rule.vat_category,
+                rule.vat_exemption_reason.as_deref(),
+                &format!("rules[{i}]."),
+                "rate",
+            ) {
+                violations.push(violation);
             }
             if self.rules[..i]
                 .iter()
@@ -66,10 +95,14 @@ impl TaxTable {
     }
 
     pub fn rate(&self, region: &str, category: &str) -> Option<Decimal> {
+        self.rule(region, category).map(|rule| rule.rate)
+    }
+
+    /// The rule of a region and a product category.
+    pub fn rule(&self, region: &str, category: &str) -> Option<&TaxRule> {
         self.rules
             .iter()
             .find(|rule| rule.region == region && rule.category == category)
-            .map(|rule| rule.rate)
     }
 
     /// The rate of one line: its own override when given (0–100 %), else the table's rate for
@@ -107,21 +140,9 @@ mod tests {
     fn table() -> TaxTable {
         TaxTable {
             rules: vec![
-                TaxRule {
-                    region: "DE".into(),
-                    category: "standard".into(),
-                    rate: dec!(19),
-                },
-                TaxRule {
-                    region: "DE".into(),
-                    category: "reduced".into(),
-                    rate: dec!(7),
-                },
-                TaxRule {
-                    region: "GB".into(),
-                    category: "standard".into(),
-                    rate: dec!(20),
-                },
+                TaxRule::new("DE", "standard", dec!(19)),
+                TaxRule::new("DE", "reduced", dec!(7)),
+                TaxRule::new("GB", "standard", dec!(20)),
             ],
         }
     }
@@ -152,5 +173,26 @@ mod tests {
             .unwrap_err();
         assert_eq!(error.field, Some(FieldPath::item("lines", 0, "tax_rate")));
         assert_eq!(error.code, RuleCode::ValidationError);
+    }
+
+    /// EN 16931 BR-G-05: an export rule is at 0 %; BR-E-10 (CGI annexe II art. 242 nonies A,
+    /// I-12°): an exempt rule names the article that exempts its lines.
+    #[test]
+    fn a_rule_states_a_category_its_rate_allows() {
+        let mut table = table();
+        table.rules.push(TaxRule {
+            vat_category: Some(VatCategory::Export),
+            ..TaxRule::new("EXPORT", "standard", dec!(20))
+        });
+        table.rules.push(TaxRule {
+            vat_category: Some(VatCategory::Exempt),
+            ..TaxRule::new("FR", "medical", dec!(0))
+        });
+        let fields: Vec<_> = table
+            .violations()
+            .into_iter()
+            .map(|violation| violation.field.unwrap().to_string())
+            .collect();
+        assert_eq!(fields, ["rules[3].rate", "rules[4].vat_exemption_reason"]);
     }
 }

@@ -46,6 +46,8 @@ pub enum RuleCode {
     NumberingOutOfOrder,
     /// The seller has not given a mention every issued document must carry.
     SellerIdentityIncomplete,
+    /// An intra-EU supply or a reverse-charge document names the buyer's VAT number.
+    BuyerVatIdRequired,
 }
 
 impl RuleCode {
@@ -75,6 +77,7 @@ impl RuleCode {
         RuleCode::PeriodClosed,
         RuleCode::NumberingOutOfOrder,
         RuleCode::SellerIdentityIncomplete,
+        RuleCode::BuyerVatIdRequired,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -104,6 +107,7 @@ impl RuleCode {
             RuleCode::PeriodClosed => "period_closed",
             RuleCode::NumberingOutOfOrder => "numbering_out_of_order",
             RuleCode::SellerIdentityIncomplete => "seller_identity_incomplete",
+            RuleCode::BuyerVatIdRequired => "buyer_vat_id_required",
         }
     }
 
@@ -123,7 +127,8 @@ impl RuleCode {
             | RuleCode::CreditNoteRefunded
             | RuleCode::InvoiceIssued
             | RuleCode::NumberingOutOfOrder
-            | RuleCode::SellerIdentityIncomplete => 409,
+            | RuleCode::SellerIdentityIncomplete
+            | RuleCode::BuyerVatIdRequired => 409,
             _ => 422,
         }
     }

@@ -251,7 +251,16 @@ fn CreditNoteDetail(
                                         <td class="num">{line.quantity.to_string()}</td>
                                         <td class="num">{money(line.unit_price)}</td>
                                         <td class="num">{line.discount_percent.to_string()}</td>
-                                        <td class="num">{line.tax_rate.to_string()}</td>
+                                        <td class="num">
+                                            {line.tax_rate.to_string()}
+                                            // Why an untaxed line carries no VAT.
+                                            {line.vat_category.is_untaxed().then(|| view! {
+                                                " "
+                                                <abbr title=line.vat_exemption_reason.clone().unwrap_or_default()>
+                                                    {line.vat_category.code()}
+                                                </abbr>
+                                            })}
+                                        </td>
                                         <td class="num">{money(line.net)}</td>
                                         <td class="num">{money(line.tax)}</td>
                                         <td class="num">{money(line.total)}</td>

@@ -8,7 +8,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::customer_choice::{CustomerChoice, CustomerSearchForm, SEARCH_FORM, searched};
 use super::{ProblemMessage, field_error, form_error, problem_view, refusal};
-use crate::domain::Role;
+use crate::domain::{Role, VatCategory};
 use crate::model::{
     BooksClosing, CustomerView, SellerProfile, SettingsPage, TemplateSetting, UserSummary,
 };
@@ -121,7 +121,7 @@ fn TaxTableForm(
     };
     view! {
         <h2>"Tax table"</h2>
-        <p class="hint">"The rate proposed for a line: the customer's tax region and the line's category. Blank a row to remove it."</p>
+        <p class="hint">"The rate proposed for a line: the customer's tax region and the line's category. A 0 % rule says why no VAT is charged (exempt, reverse charge, intra-EU supply, export) and the mention its lines print. Blank a row to remove it."</p>
         <ActionForm action=save attr:class="tax-table" attr:aria-label="Tax table">
             <table class="grid">
                 <caption class="visually-hidden">"Tax rates"</caption>
@@ -130,6 +130,8 @@ fn TaxTableForm(
                         <th scope="col">"Region"</th>
                         <th scope="col">"Category"</th>
                         <th scope="col">"Rate (%)"</th>
+                        <th scope="col">"VAT category"</th>
+                        <th scope="col">"Exemption mention"</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -151,6 +153,21 @@ fn TaxTableForm(
                                 <td>
                                     <input type="text" inputmode="decimal" name=name("rate") aria-label=label("Rate") value=text(rule.map(|r| r.rate.normalize().to_string()))/>
                                     {error(row, "rate")}
+                                </td>
+                                <td>
+                                    <select name=name("vat_category") aria-label=label("VAT category")>
+                                        <option value="" selected=rule.is_none_or(|r| r.vat_category.is_none())>"By rate"</option>
+                                        {VatCategory::ALL.into_iter().map(|category| view! {
+                                            <option value=category.as_str() selected=rule.is_some_and(|r| r.vat_category == Some(category))>
+                                                {category.label()}
+                                            </option>
+                                        }).collect_view()}
+                                    </select>
+                                    {error(row, "vat_category")}
+                                </td>
+                                <td>
+                                    <input type="text" name=name("vat_exemption_reason") aria-label=label("Exemption mention") placeholder="e.g. Exonération de TVA, article 261-4-4° du CGI" value=text(rule.and_then(|r| r.vat_exemption_reason.clone()))/>
+                                    {error(row, "vat_exemption_reason")}
                                 </td>
                             </tr>
                         }

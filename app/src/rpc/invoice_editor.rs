@@ -140,6 +140,8 @@ mod tests {
             tax: Decimal::new(2000, 2),
             total: Decimal::new(12000, 2),
             ship_date: None,
+            vat_category: crate::domain::VatCategory::Standard,
+            vat_exemption_reason: None,
         };
         let invoice = InvoiceView {
             id: 7,

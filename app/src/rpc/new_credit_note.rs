@@ -164,6 +164,8 @@ pub fn preview_total(
                 discount_percent: line.discount_percent,
                 tax_rate: rate,
                 ship_date: line.ship_date,
+                vat_category: None,
+                vat_exemption_reason: None,
             })
         })
         .collect::<Option<Vec<_>>>()?;
@@ -357,11 +359,11 @@ mod tests {
         assert_eq!(lines.len(), 1);
         assert_eq!((lines[0].row, lines[0].tax_rate), (1, None));
         let table = TaxTable {
-            rules: vec![crate::domain::TaxRule {
-                region: "DE".into(),
-                category: STANDARD_CATEGORY.into(),
-                rate: Decimal::from(19),
-            }],
+            rules: vec![crate::domain::TaxRule::new(
+                "DE",
+                STANDARD_CATEGORY,
+                Decimal::from(19),
+            )],
         };
         // 50.00 net and 19 % from the table.
         assert_eq!(

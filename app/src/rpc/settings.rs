@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{FieldPath, TaxRule, TaxTable, parse_decimal};
+use crate::domain::{FieldPath, TaxRule, TaxTable, VatCategory, parse_decimal};
 use crate::model::SettingsPage;
 use crate::problem::Problem;
 
@@ -16,13 +16,22 @@ pub struct TaxRowInput {
     pub region: String,
     pub category: String,
     pub rate: String,
+    /// Empty: the rate says.
+    pub vat_category: String,
+    pub vat_exemption_reason: String,
 }
 
 impl TaxRowInput {
+    /// A row whose category select was left as it came counts as blank too.
     fn is_blank(&self) -> bool {
-        [&self.region, &self.category, &self.rate]
-            .iter()
-            .all(|text| text.trim().is_empty())
+        [
+            &self.region,
+            &self.category,
+            &self.rate,
+            &self.vat_exemption_reason,
+        ]
+        .iter()
+        .all(|text| text.trim().is_empty())
     }
 }
 
@@ -47,10 +56,22 @@ pub fn tax_table_from_rows(rows: &[TaxRowInput]) -> Result<(TaxTable, Vec<usize>
                 format!("{} is not a rate in percent", input.rate.trim()),
             )
         })?;
+        let vat_category = match input.vat_category.trim() {
+            "" => None,
+            text => Some(VatCategory::parse(text).ok_or_else(|| {
+                Problem::validation(
+                    &rule_field(row, "vat_category").to_string(),
+                    format!("There is no VAT category {text}"),
+                )
+            })?),
+        };
+        let reason = input.vat_exemption_reason.trim();
         table.rules.push(TaxRule {
             region: input.region.trim().to_string(),
             category: input.category.trim().to_string(),
             rate,
+            vat_category,
+            vat_exemption_reason: (!reason.is_empty()).then(|| reason.to_string()),
         });
         origin.push(row);
     }
@@ -321,6 +342,7 @@ mod tests {
             region: region.into(),
             category: category.into(),
             rate: rate.into(),
+            ..Default::default()
         }
     }
 

@@ -1,7 +1,7 @@
 //! Reading request bodies and query strings: every text field is parsed with the domain's
 //! rules, and every problem is reported on its field at once (422 `validation_error`).
 
-use app::domain::{Currency, parse_decimal};
+use app::domain::{Currency, VatCategory, parse_decimal};
 use app::problem::{FieldProblem, Problem};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -88,6 +88,8 @@ impl Fields {
                     tax_rate,
                     tax_category: line.tax_category.clone(),
                     ship_date,
+                    vat_category: line.vat_category,
+                    vat_exemption_reason: line.vat_exemption_reason.clone(),
                 })
             })
             .collect()
@@ -133,6 +135,16 @@ pub struct LineRequest {
     #[serde(default)]
     #[schema(example = "2026-02-27")]
     pub ship_date: Option<String>,
+    /// Why the line is taxed as it is (EN 16931 VAT category). Absent: the tax table's rule
+    /// says when the rate comes from it, else the rate (`standard` above 0 %, `zero_rated` at
+    /// 0 %). Every category but `standard` is at 0 %.
+    #[serde(default)]
+    pub vat_category: Option<VatCategory>,
+    /// What an untaxed line prints about its VAT: the exempting article (required for
+    /// `exempt`); the law's mention for the other untaxed categories when absent.
+    #[serde(default)]
+    #[schema(example = json!(null))]
+    pub vat_exemption_reason: Option<String>,
 }
 
 /// For `PATCH` fields that may be set to null: absent stays `None`, `null` becomes

@@ -1,4 +1,4 @@
-use app::domain::{TaxRule, TaxTable};
+use app::domain::{TaxRule, TaxTable, VatCategory};
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
 
@@ -15,6 +15,15 @@ pub struct TaxRuleBody {
     category: String,
     #[schema(example = "19")]
     rate: String,
+    /// Why the rule's lines are taxed as they are (EN 16931 VAT category); absent or null: the
+    /// rate says (`standard` above 0 %, `zero_rated` at 0 %).
+    #[serde(default)]
+    vat_category: Option<VatCategory>,
+    /// The mention untaxed lines print: the exempting article (required for `exempt`); the
+    /// law's own mention for reverse charge, intra-EU supplies and exports when absent.
+    #[serde(default)]
+    #[schema(example = json!(null))]
+    vat_exemption_reason: Option<String>,
 }
 
 #[derive(Serialize, Deserialize, utoipa::ToSchema)]
@@ -32,6 +41,8 @@ fn body(table: TaxTable) -> TaxTableBody {
                 region: rule.region,
                 category: rule.category,
                 rate: rule.rate.normalize().to_string(),
+                vat_category: rule.vat_category,
+                vat_exemption_reason: rule.vat_exemption_reason,
             })
             .collect(),
     }
@@ -89,6 +100,8 @@ pub async fn replace(
                     region: rule.region,
                     category: rule.category,
                     rate: rate?,
+                    vat_category: rule.vat_category,
+                    vat_exemption_reason: rule.vat_exemption_reason,
                 })
             })
             .collect::<Option<Vec<_>>>()?;

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 
 use super::xml::Xml;
-use super::{EDocument, EN16931, EParty, SIRENE_SCHEME, amount, plain, tax_category};
+use super::{EDocument, EN16931, EParty, SIRENE_SCHEME, amount, plain};
 
 const RSM: &str = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100";
 const RAM: &str =
@@ -71,7 +71,7 @@ pub fn write(document: &EDocument) -> String {
         xml.open("ram:SpecifiedLineTradeSettlement", &[]);
         xml.open("ram:ApplicableTradeTax", &[]);
         xml.text("ram:TypeCode", "VAT");
-        xml.text("ram:CategoryCode", tax_category(line.tax_rate));
+        xml.text("ram:CategoryCode", line.vat_category.code());
         xml.text("ram:RateApplicablePercent", &plain(line.tax_rate));
         xml.close("ram:ApplicableTradeTax");
         if let Some(allowance) = line.allowance {
@@ -105,6 +105,14 @@ pub fn write(document: &EDocument) -> String {
     xml.close("ram:ApplicableHeaderTradeAgreement");
 
     xml.open("ram:ApplicableHeaderTradeDelivery", &[]);
+    if let Some(country) = document.stated_delivery_country() {
+        // BT-80: where an intra-EU supply went (BR-IC-12).
+        xml.open("ram:ShipToTradeParty", &[]);
+        xml.open("ram:PostalTradeAddress", &[]);
+        xml.text("ram:CountryID", country);
+        xml.close("ram:PostalTradeAddress");
+        xml.close("ram:ShipToTradeParty");
+    }
     if let Some(shipped) = document.delivery_date {
         xml.open("ram:ActualDeliverySupplyChainEvent", &[]);
         date_time(&mut xml, "ram:OccurrenceDateTime", "udt", shipped);
@@ -127,8 +135,13 @@ pub fn write(document: &EDocument) -> String {
         xml.open("ram:ApplicableTradeTax", &[]);
         xml.text("ram:CalculatedAmount", &money(rate.tax));
         xml.text("ram:TypeCode", "VAT");
+        // BT-120 and BT-121: why an untaxed category is not taxed.
+        xml.optional("ram:ExemptionReason", rate.exemption_reason.as_deref());
         xml.text("ram:BasisAmount", &money(rate.taxable));
-        xml.text("ram:CategoryCode", tax_category(rate.rate));
+        xml.text("ram:CategoryCode", rate.category.code());
+        if rate.exemption_reason.is_some() {
+            xml.optional("ram:ExemptionReasonCode", rate.category.vatex());
+        }
         xml.text("ram:RateApplicablePercent", &plain(rate.rate));
         xml.close("ram:ApplicableTradeTax");
     }

@@ -12,7 +12,9 @@ pub mod facturx;
 pub mod ubl;
 mod xml;
 
-use app::domain::{Currency, InvoiceKind, LineInput, MoneyError, totals_by_rate};
+use app::domain::{
+    Currency, InvoiceKind, LineInput, MoneyError, VatCategory, latest_ship_date, vat_breakdown,
+};
 use app::model::{Address, CreditNoteView, CustomerView, InvoiceView, LineView, SellerProfile};
 use app::problem::FieldProblem;
 use chrono::NaiveDate;
@@ -52,6 +54,8 @@ pub struct ELine {
     /// Quantity × price − discount, rounded as the document rounds it.
     pub net: Decimal,
     pub tax_rate: Decimal,
+    /// BT-151.
+    pub vat_category: VatCategory,
 }
 
 /// A line's discount: `percent` of `base`, which comes to `amount`.
@@ -62,12 +66,17 @@ pub struct EAllowance {
     pub amount: Decimal,
 }
 
-/// The taxable amount and the tax of one rate.
-#[derive(Clone, Copy, Debug)]
+/// One row of the VAT breakdown (BG-23): the taxable amount and the tax of one category and
+/// rate, and why an untaxed one is not taxed.
+#[derive(Clone, Debug)]
 pub struct ETax {
+    /// BT-118.
+    pub category: VatCategory,
     pub rate: Decimal,
     pub taxable: Decimal,
     pub tax: Decimal,
+    /// BT-120.
+    pub exemption_reason: Option<String>,
 }
 
 /// A credit note or an invoice as EN 16931 sees it.
@@ -83,8 +92,12 @@ pub struct EDocument {
     /// Free text: a credit note's reason.
     pub note: Option<String>,
     pub project: Option<String>,
-    /// When the goods were shipped (a credit note's latest ship date of its lines).
+    /// When the goods were shipped (a credit note's latest ship date of its lines; an
+    /// invoice's, else its date, as its PDF says).
     pub delivery_date: Option<NaiveDate>,
+    /// BT-80: where the goods went (the shipping address's country), stated for intra-EU
+    /// supplies (BR-IC-12).
+    pub delivery_country: Option<String>,
     /// The invoice a credit note credits, or a correction invoice corrects (BG-3).
     pub preceding_invoice: Option<(String, NaiveDate)>,
     pub seller: EParty,
@@ -95,11 +108,6 @@ pub struct EDocument {
     pub line_total: Decimal,
     pub tax_total: Decimal,
     pub grand_total: Decimal,
-}
-
-/// The UNTDID 5305 category of a rate: standard rated, or zero rated at 0 %.
-pub fn tax_category(rate: Decimal) -> &'static str {
-    if rate.is_zero() { "Z" } else { "S" }
 }
 
 fn seller_party(profile: &SellerProfile) -> EParty {
@@ -147,6 +155,7 @@ fn line(currency: Currency, line: &LineView) -> Result<ELine, MoneyError> {
         allowance,
         net: line.net,
         tax_rate: line.tax_rate,
+        vat_category: line.vat_category,
     })
 }
 
@@ -155,12 +164,14 @@ fn lines_and_taxes(
     lines: &[LineView],
 ) -> Result<(Vec<ELine>, Vec<ETax>), MoneyError> {
     let inputs: Vec<LineInput> = lines.iter().map(LineView::input).collect();
-    let taxes = totals_by_rate(&inputs, currency)?
+    let taxes = vat_breakdown(&inputs, currency)?
         .into_iter()
-        .map(|rate| ETax {
-            rate: rate.rate,
-            taxable: rate.net,
-            tax: rate.tax,
+        .map(|row| ETax {
+            category: row.category,
+            rate: row.rate,
+            taxable: row.net,
+            tax: row.tax,
+            exemption_reason: row.exemption_reason,
         })
         .collect();
     let lines = lines
@@ -190,11 +201,14 @@ impl EDocument {
                 allowance: None,
                 net: charge.amount,
                 tax_rate: Decimal::ZERO,
+                vat_category: VatCategory::ZeroRated,
             });
             taxes.push(ETax {
+                category: VatCategory::ZeroRated,
                 rate: Decimal::ZERO,
                 taxable: charge.amount,
                 tax: currency.zero(),
+                exemption_reason: None,
             });
         }
         Ok(EDocument {
@@ -206,6 +220,7 @@ impl EDocument {
             note: note.reason.clone(),
             project: note.project.clone(),
             delivery_date: note.ship_date,
+            delivery_country: Some(note.shipping_address.country.clone()),
             preceding_invoice: credited_invoice,
             seller: seller_party(seller),
             seller_iban: seller.iban.clone(),
@@ -239,7 +254,17 @@ impl EDocument {
             currency,
             note: None,
             project: invoice.project.clone(),
-            delivery_date: None,
+            delivery_date: Some(
+                latest_ship_date(
+                    &invoice
+                        .lines
+                        .iter()
+                        .map(|line| line.ship_date)
+                        .collect::<Vec<_>>(),
+                )
+                .unwrap_or(invoice.issue_date),
+            ),
+            delivery_country: Some(buyer.shipping_address.country.clone()),
             preceding_invoice: corrected_invoice,
             seller: seller_party(seller),
             seller_iban: seller.iban.clone(),
@@ -250,6 +275,15 @@ impl EDocument {
             tax_total: invoice.tax_total,
             grand_total: invoice.total,
         })
+    }
+
+    /// The country the goods went to, stated when the document holds an intra-EU supply.
+    pub fn stated_delivery_country(&self) -> Option<&str> {
+        self.taxes
+            .iter()
+            .any(|row| row.category == VatCategory::IntraCommunity)
+            .then_some(self.delivery_country.as_deref())
+            .flatten()
     }
 
     pub fn is_credit_note(&self) -> bool {
@@ -290,6 +324,34 @@ impl EDocument {
                 "customer.billing_address.country",
                 "The customer's billing country must be a two-letter ISO 3166 code such as FR \
                  (BT-55)",
+            );
+        }
+        let has = |category: VatCategory| self.taxes.iter().any(|row| row.category == category);
+        if self.buyer.vat_id.is_none()
+            && let Some(row) = self
+                .taxes
+                .iter()
+                .find(|row| row.category.needs_buyer_vat_id())
+        {
+            gap(
+                "customer.vat_id",
+                &format!(
+                    "The customer's VAT number is required on a document of VAT category {} \
+                     (BT-48; BR-AE-02, BR-IC-02): add it on the customer's page",
+                    row.category.as_str()
+                ),
+            );
+        }
+        if has(VatCategory::IntraCommunity)
+            && !self
+                .delivery_country
+                .as_deref()
+                .is_some_and(is_country_code)
+        {
+            gap(
+                "customer.shipping_address.country",
+                "An intra-EU supply states the country the goods went to (BT-80, BR-IC-12): \
+                 give the shipping address a two-letter ISO 3166 country code",
             );
         }
         gaps

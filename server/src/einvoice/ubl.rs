@@ -2,7 +2,8 @@
 //! 386), elements in the order the UBL 2.1 schemas require.
 
 use super::xml::Xml;
-use super::{EDocument, EN16931, EParty, SIRENE_SCHEME, amount, plain, tax_category};
+use super::{EDocument, EN16931, EParty, SIRENE_SCHEME, amount, plain};
+use app::domain::VatCategory;
 
 const CAC: &str = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2";
 const CBC: &str = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2";
@@ -73,9 +74,21 @@ pub fn write(document: &EDocument) -> String {
     }
     party(&mut xml, "cac:AccountingSupplierParty", &document.seller);
     party(&mut xml, "cac:AccountingCustomerParty", &document.buyer);
-    if let Some(shipped) = document.delivery_date {
+    let country = document.stated_delivery_country();
+    if document.delivery_date.is_some() || country.is_some() {
         xml.open("cac:Delivery", &[]);
-        xml.text("cbc:ActualDeliveryDate", &shipped.to_string());
+        if let Some(shipped) = document.delivery_date {
+            xml.text("cbc:ActualDeliveryDate", &shipped.to_string());
+        }
+        if let Some(country) = country {
+            xml.open("cac:DeliveryLocation", &[]);
+            xml.open("cac:Address", &[]);
+            xml.open("cac:Country", &[]);
+            xml.text("cbc:IdentificationCode", country);
+            xml.close("cac:Country");
+            xml.close("cac:Address");
+            xml.close("cac:DeliveryLocation");
+        }
         xml.close("cac:Delivery");
     }
     if let Some(iban) = document.seller_iban.as_deref() {
@@ -101,7 +114,13 @@ pub fn write(document: &EDocument) -> String {
             &money(rate.taxable),
         );
         xml.text_with("cbc:TaxAmount", &[("currencyID", code)], &money(rate.tax));
-        tax_category_element(&mut xml, "cac:TaxCategory", rate.rate);
+        tax_category_element(
+            &mut xml,
+            "cac:TaxCategory",
+            rate.category,
+            rate.rate,
+            rate.exemption_reason.as_deref(),
+        );
         xml.close("cac:TaxSubtotal");
     }
     xml.close("cac:TaxTotal");
@@ -145,7 +164,14 @@ pub fn write(document: &EDocument) -> String {
         }
         xml.open("cac:Item", &[]);
         xml.text("cbc:Name", &item.name);
-        tax_category_element(&mut xml, "cac:ClassifiedTaxCategory", item.tax_rate);
+        // A line states its category and rate; the reason goes in the breakdown only.
+        tax_category_element(
+            &mut xml,
+            "cac:ClassifiedTaxCategory",
+            item.vat_category,
+            item.tax_rate,
+            None,
+        );
         xml.close("cac:Item");
         xml.open("cac:Price", &[]);
         xml.text_with(
@@ -194,10 +220,24 @@ fn party(xml: &mut Xml, role: &str, party: &EParty) {
     xml.close(role);
 }
 
-fn tax_category_element(xml: &mut Xml, element: &str, rate: rust_decimal::Decimal) {
+/// A VAT category (BT-118/BT-151), its rate and, in the breakdown, why an untaxed one is not
+/// taxed: the VATEX code (BT-121) of a reason fixed by law, and the mention (BT-120).
+fn tax_category_element(
+    xml: &mut Xml,
+    element: &str,
+    category: VatCategory,
+    rate: rust_decimal::Decimal,
+    reason: Option<&str>,
+) {
     xml.open(element, &[]);
-    xml.text("cbc:ID", tax_category(rate));
+    xml.text("cbc:ID", category.code());
     xml.text("cbc:Percent", &plain(rate));
+    if let Some(reason) = reason {
+        if let Some(code) = category.vatex() {
+            xml.text("cbc:TaxExemptionReasonCode", code);
+        }
+        xml.text("cbc:TaxExemptionReason", reason);
+    }
     tax_scheme(xml);
     xml.close(element);
 }

@@ -1,7 +1,7 @@
 //! What a template receives: the document as JSON (`sys.inputs.data`), with every amount
 //! already formatted, so templates do no arithmetic and cannot round differently.
 
-use app::domain::{Currency, LineInput, totals_by_rate};
+use app::domain::{Currency, LineInput, VatCategory, vat_breakdown};
 use app::model::{Address, CreditNoteView, CustomerView, DocumentKind, InvoiceView, SellerProfile};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -50,6 +50,9 @@ pub struct PrintData {
     pub charge: Option<PrintCharge>,
     /// Taxable amount and tax per rate, lowest rate first.
     pub taxes: Vec<PrintRate>,
+    /// Why untaxed lines carry no VAT, each once (CGI annexe II art. 242 nonies A, I-12°
+    /// and 13°: the exempting article, "Autoliquidation").
+    pub vat_mentions: Vec<String>,
     pub subtotal: String,
     pub tax_total: String,
     pub total: String,
@@ -125,6 +128,8 @@ pub struct PrintLine {
     pub unit_price: String,
     pub discount_percent: String,
     pub tax_rate: String,
+    /// An untaxed line's VAT category code (E, AE, K, G), beside its 0 %.
+    pub vat_code: Option<String>,
     pub net: String,
     pub tax: String,
     pub total: String,
@@ -140,6 +145,8 @@ pub struct PrintCharge {
 #[derive(Clone, Debug, Serialize)]
 pub struct PrintRate {
     pub rate: String,
+    /// An untaxed row's VAT category, with its code ("Export outside the EU (G)").
+    pub category: Option<String>,
     pub net: String,
     pub tax: String,
 }
@@ -198,6 +205,7 @@ fn percent(value: Decimal) -> String {
 struct Figures {
     lines: Vec<PrintLine>,
     taxes: Vec<PrintRate>,
+    vat_mentions: Vec<String>,
     subtotal: String,
     tax_total: String,
     total: String,
@@ -210,7 +218,15 @@ fn figures(
 ) -> Figures {
     let inputs: Vec<LineInput> = lines.iter().map(|line| line.input()).collect();
     // Stored lines always fit (they were checked when written).
-    let taxes = totals_by_rate(&inputs, currency).unwrap_or_default();
+    let taxes = vat_breakdown(&inputs, currency).unwrap_or_default();
+    let mut vat_mentions: Vec<String> = Vec::new();
+    for reason in taxes.iter().filter_map(|row| row.exemption_reason.as_ref()) {
+        if !vat_mentions.contains(reason) {
+            vat_mentions.push(reason.clone());
+        }
+    }
+    let untaxed_code =
+        |category: VatCategory| category.is_untaxed().then(|| category.code().to_string());
     Figures {
         lines: lines
             .iter()
@@ -220,6 +236,7 @@ fn figures(
                 unit_price: currency.figure(line.unit_price),
                 discount_percent: percent(line.discount_percent),
                 tax_rate: percent(line.tax_rate),
+                vat_code: untaxed_code(line.vat_category),
                 net: currency.figure(line.net),
                 tax: currency.figure(line.tax),
                 total: currency.figure(line.total),
@@ -227,12 +244,17 @@ fn figures(
             .collect(),
         taxes: taxes
             .into_iter()
-            .map(|rate| PrintRate {
-                rate: percent(rate.rate),
-                net: currency.figure(rate.net),
-                tax: currency.figure(rate.tax),
+            .map(|row| PrintRate {
+                rate: percent(row.rate),
+                category: row
+                    .category
+                    .is_untaxed()
+                    .then(|| format!("{} ({})", row.category.label(), row.category.code())),
+                net: currency.figure(row.net),
+                tax: currency.figure(row.tax),
             })
             .collect(),
+        vat_mentions,
         subtotal: currency.figure(totals.0),
         tax_total: currency.figure(totals.1),
         total: currency.figure(totals.2),
@@ -261,6 +283,7 @@ pub fn credit_note(
         // A charge carries no tax: it shows as taxable at 0 %.
         figures.taxes = vec![PrintRate {
             rate: "0".into(),
+            category: None,
             net: figures.subtotal.clone(),
             tax: currency.figure(Decimal::ZERO),
         }];
@@ -293,6 +316,7 @@ pub fn credit_note(
         lines: figures.lines,
         charge,
         taxes: figures.taxes,
+        vat_mentions: figures.vat_mentions,
         subtotal: figures.subtotal,
         tax_total: figures.tax_total,
         total: figures.total,
@@ -366,6 +390,7 @@ pub fn invoice(
         lines: figures.lines,
         charge: None,
         taxes: figures.taxes,
+        vat_mentions: figures.vat_mentions,
         subtotal: figures.subtotal,
         tax_total: figures.tax_total,
         total: figures.total,
@@ -401,6 +426,7 @@ pub fn samples(kind: DocumentKind) -> Vec<PrintData> {
         unit_price: "50.00".into(),
         discount_percent: "10".into(),
         tax_rate: "20".into(),
+        vat_code: None,
         net: "90.00".into(),
         tax: "18.00".into(),
         total: "108.00".into(),
@@ -426,11 +452,21 @@ pub fn samples(kind: DocumentKind) -> Vec<PrintData> {
         reason: Some("Returned goods".into()),
         lines: vec![line.clone(), line],
         charge: None,
-        taxes: vec![PrintRate {
-            rate: "20".into(),
-            net: "180.00".into(),
-            tax: "36.00".into(),
-        }],
+        taxes: vec![
+            PrintRate {
+                rate: "20".into(),
+                category: None,
+                net: "180.00".into(),
+                tax: "36.00".into(),
+            },
+            PrintRate {
+                rate: "0".into(),
+                category: Some("Reverse charge (AE)".into()),
+                net: "0.00".into(),
+                tax: "0.00".into(),
+            },
+        ],
+        vat_mentions: vec!["Autoliquidation".into()],
         subtotal: "180.00".into(),
         tax_total: "36.00".into(),
         total: "216.00".into(),
@@ -476,6 +512,7 @@ pub fn samples(kind: DocumentKind) -> Vec<PrintData> {
             amount: "25.00".into(),
         }),
         taxes: Vec::new(),
+        vat_mentions: Vec::new(),
         extra_totals: Vec::new(),
         note: None,
         payment_terms: None,

@@ -310,6 +310,9 @@ impl Services {
             CreditNoteAction::Finalize,
         )?;
         super::documents::require_issuer(tx).await?;
+        let lines: Vec<app::domain::LineInput> =
+            note.lines.iter().map(|line| line.input()).collect();
+        super::documents::require_identified_buyer(tx, note.customer_id, &lines).await?;
         // Numbered and dated now: the series follows time, whatever date the draft had.
         let date = self.today();
         if let Some(invoice_id) = note.related_invoice_id {

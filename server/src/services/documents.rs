@@ -323,6 +323,24 @@ pub(super) async fn require_issuer(
     Ok(seller)
 }
 
+/// Refuses to issue a document whose intra-EU supply or reverse-charge lines lack the buyer's
+/// VAT number (CGI annexe II art. 242 nonies A, I-2°).
+pub(super) async fn require_identified_buyer(
+    tx: &mut Box<dyn crate::storage::Tx>,
+    customer_id: i64,
+    lines: &[app::domain::LineInput],
+) -> Result<(), ServiceError> {
+    if !lines
+        .iter()
+        .any(|line| line.vat_category().needs_buyer_vat_id())
+    {
+        return Ok(());
+    }
+    let vat_id = tx.customer(customer_id).await?.and_then(|c| c.vat_id);
+    app::domain::check_buyer_identified(lines, vat_id.as_deref())
+        .map_err(|violation| ServiceError::Rules(vec![violation]))
+}
+
 fn seller_violations(seller: &SellerProfile) -> Vec<Violation> {
     let mut violations = Vec::new();
     let mut refuse = |field: &str, message: String| {

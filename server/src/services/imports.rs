@@ -285,6 +285,8 @@ fn read_rows(csv: &[u8], format: &ImportFormat, errors: &mut RowErrors) -> Vec<R
             discount_percent,
             tax_rate,
             tax_category: None,
+            vat_category: None,
+            vat_exemption_reason: None,
             ship_date,
         };
         rows.push(Row {

@@ -138,6 +138,7 @@ impl Services {
         let imported = chosen.is_some();
         if !imported && input.status != InvoiceStatus::Draft {
             super::documents::require_issuer(tx).await?;
+            super::documents::require_identified_buyer(tx, input.customer_id, &lines).await?;
         }
         let number = match chosen {
             Some(number) => {
@@ -211,6 +212,10 @@ impl Services {
             super::load_invoice_for(&mut tx, id, app::domain::InvoiceAction::Issue).await?;
         if !invoice.imported {
             super::documents::require_issuer(&mut tx).await?;
+            let lines: Vec<app::domain::LineInput> =
+                invoice.lines.iter().map(|line| line.input()).collect();
+            super::documents::require_identified_buyer(&mut tx, invoice.customer_id, &lines)
+                .await?;
         }
         if invoice.number.starts_with(DRAFT_PREFIX) {
             // Numbered and dated today, as a credit note is when finalized (CGI annexe II art.

@@ -1,6 +1,6 @@
 //! Document lines as requests give them, and the tax rates they take inside the transaction.
 
-use app::domain::{CreditContent, Currency, LineInput, RuleCode, Violation};
+use app::domain::{CreditContent, Currency, LineInput, RuleCode, VatCategory, Violation, line_vat};
 use rust_decimal::Decimal;
 
 use super::{ServiceError, minor};
@@ -18,6 +18,10 @@ pub struct LineDraft {
     /// `standard` when absent.
     pub tax_category: Option<String>,
     pub ship_date: Option<chrono::NaiveDate>,
+    /// Why the line is taxed as it is; absent: the tax table's rule says, else the rate.
+    pub vat_category: Option<VatCategory>,
+    /// An untaxed line's mention; absent: the rule's, else the category's own.
+    pub vat_exemption_reason: Option<String>,
 }
 
 impl From<LineInput> for LineDraft {
@@ -30,12 +34,16 @@ impl From<LineInput> for LineDraft {
             tax_rate: Some(line.tax_rate),
             tax_category: None,
             ship_date: line.ship_date,
+            vat_category: line.vat_category,
+            vat_exemption_reason: line.vat_exemption_reason,
         }
     }
 }
 
 /// Gives every line its tax rate, read in the caller's transaction: its own (0–100 %), else
-/// the table's for the customer's region and the line's category. Every line at fault is named.
+/// the table's for the customer's region and the line's category; and its VAT category and
+/// exemption mention, checked against the rate (EN 16931): the line's own, else those of the
+/// table's rule it took its rate from, else the rate's. Every line at fault is named.
 pub(crate) async fn resolve_lines(
     tx: &mut Box<dyn Tx>,
     customer_id: i64,
@@ -52,9 +60,14 @@ pub(crate) async fn resolve_lines(
     let mut lines = Vec::with_capacity(drafts.len());
     for (i, draft) in drafts.into_iter().enumerate() {
         let field = format!("lines[{i}].tax_rate");
+        // The rule the rate comes from, when it comes from the table.
+        let mut rule = None;
         let rate = match (&context, draft.tax_rate) {
             (Some((table, Some(region))), rate) => {
                 let category = draft.tax_category.as_deref().unwrap_or("standard");
+                if rate.is_none() {
+                    rule = table.rule(region, category);
+                }
                 table.line_rate(region, category, rate, &field)
             }
             (_, Some(rate)) => {
@@ -67,14 +80,27 @@ pub(crate) async fn resolve_lines(
                 "Give a tax_rate, or a customer whose region has rates",
             )),
         };
-        match rate {
-            Ok(tax_rate) => lines.push(LineInput {
+        let vat = rate.and_then(|rate| {
+            let category = draft
+                .vat_category
+                .or(rule.and_then(|rule| rule.vat_category));
+            let reason = draft
+                .vat_exemption_reason
+                .as_deref()
+                .or(rule.and_then(|rule| rule.vat_exemption_reason.as_deref()));
+            line_vat(rate, category, reason, &format!("lines[{i}]."), "tax_rate")
+                .map(|vat| (rate, vat))
+        });
+        match vat {
+            Ok((tax_rate, vat)) => lines.push(LineInput {
                 description: draft.description,
                 quantity: draft.quantity,
                 unit_price: draft.unit_price,
                 discount_percent: draft.discount_percent,
                 tax_rate,
                 ship_date: draft.ship_date,
+                vat_category: Some(vat.category),
+                vat_exemption_reason: vat.exemption_reason,
             }),
             Err(violation) => violations.push(violation),
         }
@@ -107,6 +133,8 @@ pub(crate) fn content_record(
                 tax_minor: minor(currency, amounts.tax)?,
                 total_minor: minor(currency, amounts.total)?,
                 ship_date: line.ship_date,
+                vat_category: line.vat_category(),
+                vat_exemption_reason: line.exemption_reason(),
             })
         })
         .collect::<Result<Vec<_>, ServiceError>>()?;

@@ -1,8 +1,8 @@
 //! Tamper evidence. Each finalized credit note carries a seal: SHA-256 over the seal of the
 //! note numbered before it in the same year and over what the note says (number, date,
 //! customer, currency, addresses, reason, lines, charge, totals, finalization time; from seal
-//! version 2 also the project, the external reference and each line's ship date: everything
-//! it prints or exports). Editing a sealed note behind the server's back, deleting one, or
+//! version 2 also the project, the external reference and each line's ship date; from version
+//! 3 also each line's VAT category and exemption mention: everything it prints or exports). Editing a sealed note behind the server's back, deleting one, or
 //! re-sealing one to hide an edit breaks the chain at that note; `creditdesk verify` walks
 //! every chain and names each broken link, recomputing each seal with the version it was made
 //! with, so notes sealed before a version existed still verify.
@@ -27,7 +27,7 @@ const LEGACY_SEALS: &str = "credit_note_seals";
 const PAGE: i64 = 500;
 
 /// The seal version new seals are made with.
-const SEAL_VERSION: i64 = 2;
+const SEAL_VERSION: i64 = 3;
 
 /// What a version 2 seal adds to version 1: what else the note prints or exports.
 #[derive(Serialize)]
@@ -43,6 +43,13 @@ struct SealedV2<'a> {
     version: i64,
     content: SealedContent<'a>,
     particulars: SealedParticulars<'a>,
+}
+
+/// What a version 3 seal covers: version 2's, then each line's VAT category and mention.
+#[derive(Serialize)]
+struct SealedV3<'a> {
+    v2: SealedV2<'a>,
+    line_vat: Vec<(&'a str, Option<&'a str>)>,
 }
 
 /// What a seal covers, in a fixed order: the note as it was finalized.
@@ -83,23 +90,41 @@ struct SealedLine<'a> {
 fn seal(previous: &str, note: &CreditNoteRecord, version: i64) -> String {
     match version {
         1 => sha256_after(previous, &sealed_content(note)),
-        2 => sha256_after(
+        2 => sha256_after(previous, &sealed_v2(note)),
+        3 => sha256_after(
             previous,
-            &SealedV2 {
-                version,
-                content: sealed_content(note),
-                particulars: SealedParticulars {
-                    project: note.project.as_deref(),
-                    external_reference: note.external_reference.as_deref(),
-                    ship_dates: note
-                        .lines
-                        .iter()
-                        .map(|line| line.ship_date.map(|date| date.to_string()))
-                        .collect(),
-                },
+            &SealedV3 {
+                v2: sealed_v2(note),
+                line_vat: note
+                    .lines
+                    .iter()
+                    .map(|line| {
+                        (
+                            line.vat_category.as_str(),
+                            line.vat_exemption_reason.as_deref(),
+                        )
+                    })
+                    .collect(),
             },
         ),
         _ => String::new(),
+    }
+}
+
+/// Version 2's content: version 1's and the particulars.
+fn sealed_v2(note: &CreditNoteRecord) -> SealedV2<'_> {
+    SealedV2 {
+        version: 2,
+        content: sealed_content(note),
+        particulars: SealedParticulars {
+            project: note.project.as_deref(),
+            external_reference: note.external_reference.as_deref(),
+            ship_dates: note
+                .lines
+                .iter()
+                .map(|line| line.ship_date.map(|date| date.to_string()))
+                .collect(),
+        },
     }
 }
 
@@ -434,6 +459,8 @@ mod tests {
                 tax_minor: 0,
                 total_minor: 1000,
                 ship_date: chrono::NaiveDate::from_ymd_opt(2026, 2, 20),
+                vat_category: app::domain::VatCategory::Export,
+                vat_exemption_reason: Some("Exonération de TVA, article 262 I du CGI".into()),
             }],
             allocations: Vec::new(),
             comments: Vec::new(),
@@ -459,9 +486,26 @@ mod tests {
         }
         assert_ne!(seal(GENESIS, &original, 1), seal(GENESIS, &original, 2));
         assert_eq!(
-            seal(GENESIS, &original, 3),
+            seal(GENESIS, &original, 4),
             "",
             "an unknown version never matches"
         );
+    }
+
+    /// Version 3 covers why each line is taxed as it is (CGI annexe II art. 242 nonies A,
+    /// I-12°: the exemption a line prints is part of the document); version 2 never looked.
+    #[test]
+    fn version_three_covers_each_lines_vat_category_and_mention() {
+        let original = note();
+        let changes: [fn(&mut CreditNoteRecord); 2] = [
+            |note| note.lines[0].vat_category = app::domain::VatCategory::ZeroRated,
+            |note| note.lines[0].vat_exemption_reason = Some("Exonéré".into()),
+        ];
+        for change in changes {
+            let mut changed = note();
+            change(&mut changed);
+            assert_eq!(seal(GENESIS, &changed, 2), seal(GENESIS, &original, 2));
+            assert_ne!(seal(GENESIS, &changed, 3), seal(GENESIS, &original, 3));
+        }
     }
 }

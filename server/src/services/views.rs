@@ -22,6 +22,8 @@ pub(crate) fn line(record: &LineRecord, currency: Currency) -> LineView {
         tax: currency.from_minor(record.tax_minor),
         total: currency.from_minor(record.total_minor),
         ship_date: record.ship_date,
+        vat_category: record.vat_category,
+        vat_exemption_reason: record.vat_exemption_reason.clone(),
     }
 }
 

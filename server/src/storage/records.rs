@@ -17,6 +17,8 @@ pub struct LineRecord {
     pub tax_minor: i64,
     pub total_minor: i64,
     pub ship_date: Option<NaiveDate>,
+    pub vat_category: app::domain::VatCategory,
+    pub vat_exemption_reason: Option<String>,
 }
 
 /// A document's totals in minor units, as the services computed them.

@@ -159,7 +159,8 @@ impl CustomerRow {
 pub fn line_columns(owner_column: &str) -> String {
     format!(
         "SELECT {owner_column} AS owner_id, description, quantity, unit_price_minor, \
-         discount_percent, tax_rate, net_minor, tax_minor, total_minor, ship_date FROM"
+         discount_percent, tax_rate, net_minor, tax_minor, total_minor, ship_date, vat_category, \
+         vat_exemption_reason FROM"
     )
 }
 
@@ -287,6 +288,8 @@ pub struct LineRow {
     pub tax_minor: i64,
     pub total_minor: i64,
     pub ship_date: Option<NaiveDate>,
+    pub vat_category: String,
+    pub vat_exemption_reason: Option<String>,
 }
 
 impl LineRow {
@@ -305,6 +308,10 @@ impl LineRow {
             tax_minor: self.tax_minor,
             total_minor: self.total_minor,
             ship_date: self.ship_date,
+            vat_category: app::domain::VatCategory::parse(&self.vat_category).ok_or_else(|| {
+                StorageError::Corrupt(format!("line VAT category {}", self.vat_category))
+            })?,
+            vat_exemption_reason: self.vat_exemption_reason,
         })
     }
 }
@@ -663,7 +670,8 @@ macro_rules! impl_sql_tx {
                 let sql = format!(
                     "INSERT INTO {table} ({owner_column}, position, description, quantity, \
                      unit_price_minor, discount_percent, tax_rate, net_minor, tax_minor, total_minor, \
-                     ship_date) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+                     ship_date, vat_category, vat_exemption_reason) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
                 );
                 for (position, line) in lines.iter().enumerate() {
                     sqlx::query(&sql)
@@ -678,6 +686,8 @@ macro_rules! impl_sql_tx {
                         .bind(line.tax_minor)
                         .bind(line.total_minor)
                         .bind(line.ship_date)
+                        .bind(line.vat_category.as_str())
+                        .bind(line.vat_exemption_reason.as_deref())
                         .execute(&mut *self.tx)
                         .await?;
                 }

@@ -56,7 +56,7 @@ on_both_backends! {
         let (status, pending) = api.post(&format!("/credit-notes/{note_id}/submit"), json!({})).await;
         assert_eq!((status, pending["status"].as_str()), (200, Some("pending_approval")));
         let (status, final_note) = api.post(&format!("/credit-notes/{note_id}/finalize"), json!({})).await;
-        assert_eq!(status, 200);
+        assert_eq!(status, 200, "{final_note}");
         assert_eq!(final_note["status"], "available");
         assert_eq!(final_note["number"], "CN-2026-00001");
         assert!(final_note["finalized_at"].is_string());

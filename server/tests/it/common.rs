@@ -309,6 +309,8 @@ pub fn priced(price: &str) -> Vec<LineDraft> {
         discount_percent: Decimal::ZERO,
         tax_rate: Decimal::ZERO,
         ship_date: None,
+        vat_category: None,
+        vat_exemption_reason: None,
     })]
 }
 

@@ -355,4 +355,108 @@ on_both_backends! {
         assert_eq!(get(&portal, &format!("/credit-notes/{}/ubl", note["id"])).await.0, 404);
         assert_eq!(get(&portal, &format!("/credit-notes/{}/factur-x", note["id"])).await.0, 404);
     }
+
+    // CGI annexe II art. 242 nonies A, I-12° (an exemption names its article) and I-13°
+    // ("Autoliquidation"); EN 16931 BT-118/BT-120/BT-121 with the rules BR-G-05/-10,
+    // BR-AE-02/-10, BR-E-10 and BR-IC-12: a 0 % line says why, in the PDF and both syntaxes.
+    async fn an_untaxed_line_carries_its_vat_category_and_exemption_in_pdf_ubl_and_cii(db) {
+        let app = TestApp::spawn(db).await;
+        let admin = Api::new(&app, Role::Administrator).await;
+        // The tax table says why its 0 % rules are untaxed; an exemption must name its article.
+        let (status, problem) = admin
+            .put("/tax-rules", json!({"rules": [
+                {"region": "FR", "category": "standard", "rate": "20"},
+                {"region": "FR", "category": "training", "rate": "0", "vat_category": "exempt"},
+            ]}))
+            .await;
+        assert_eq!(status, 422, "{problem}");
+        assert_eq!(problem["errors"][0]["field"], "rules[1].vat_exemption_reason", "{problem}");
+        let (status, table) = admin
+            .put("/tax-rules", json!({"rules": [
+                {"region": "FR", "category": "standard", "rate": "20"},
+                {"region": "FR", "category": "training", "rate": "0", "vat_category": "exempt",
+                 "vat_exemption_reason": "Exonération de TVA, article 261-4-4° a du CGI"},
+                {"region": "EXPORT", "category": "standard", "rate": "0", "vat_category": "export"},
+            ]}))
+            .await;
+        assert_eq!(status, 200, "{table}");
+        assert_eq!(table["rules"][0]["vat_category"], "export");
+
+        // An export: the line's rate and category come from the customer's region.
+        let (status, customer) = admin
+            .post("/customers", json!({"name": "Uhrwerk AG", "currency": "EUR", "tax_region": "EXPORT",
+                "billing_address": {"line1": "Bahnhofstrasse 1", "city": "Zürich", "postal_code": "8001", "country": "CH"}}))
+            .await;
+        assert_eq!(status, 201, "{customer}");
+        let (status, invoice) = admin
+            .post("/invoices", json!({"customer_id": customer["id"], "currency": "EUR", "issue_date": common::today().to_string(),
+                "lines": [{"description": "Watch movements", "quantity": "3", "unit_price": "100.00"}]}))
+            .await;
+        assert_eq!(status, 201, "{invoice}");
+        assert_eq!((invoice["lines"][0]["tax_rate"].as_str(), invoice["lines"][0]["vat_category"].as_str()), (Some("0"), Some("export")));
+        let id = invoice["id"].as_i64().unwrap();
+        let (_, _, body) = get(&admin, &format!("/invoices/{id}/ubl")).await;
+        let ubl = valid_ubl(body, "Invoice");
+        assert_eq!(xpath(&ubl, "string(//*[local-name()='ClassifiedTaxCategory']/*[local-name()='ID'])"), "G");
+        let breakdown = "//*[local-name()='TaxSubtotal']/*[local-name()='TaxCategory']";
+        assert_eq!(xpath(&ubl, &format!("string({breakdown}/*[local-name()='ID'])")), "G");
+        assert_eq!(xpath(&ubl, &format!("string({breakdown}/*[local-name()='TaxExemptionReasonCode'])")), "VATEX-EU-G");
+        assert!(xpath(&ubl, &format!("string({breakdown}/*[local-name()='TaxExemptionReason'])")).contains("article 262 I du CGI"), "{ubl}");
+        let (status, _, pdf) = get(&admin, &format!("/invoices/{id}/factur-x")).await;
+        assert_eq!(status, 200, "{}", String::from_utf8_lossy(&pdf));
+        let cii = facturx_xml(&pdf);
+        let header = "//*[local-name()='ApplicableHeaderTradeSettlement']/*[local-name()='ApplicableTradeTax']";
+        assert_eq!(xpath(&cii, &format!("string({header}/*[local-name()='CategoryCode'])")), "G");
+        assert_eq!(xpath(&cii, &format!("string({header}/*[local-name()='ExemptionReasonCode'])")), "VATEX-EU-G");
+        let text = pdf_text(&pdf);
+        assert!(text.contains("Exonération de TVA, article 262 I du CGI"), "the PDF prints the exemption: {text}");
+
+        // A line may say it itself: reverse charge prints "Autoliquidation", and needs the
+        // buyer's VAT number (BR-AE-02).
+        let reverse_charge_invoice = |customer: i64| {
+            json!({"customer_id": customer, "currency": "EUR", "issue_date": common::today().to_string(),
+                "lines": [
+                    {"description": "Scaffolding", "quantity": "1", "unit_price": "500.00", "tax_rate": "0", "vat_category": "reverse_charge"},
+                    {"description": "Coffee", "quantity": "1", "unit_price": "10.00", "tax_rate": "20"}
+                ]})
+        };
+        // CGI annexe II art. 242 nonies A, I-2°: without the buyer's VAT number such a
+        // document is not issued, and nothing is written.
+        let unidentified = admin.customer("Bau ohne USt-IdNr", "EUR").await;
+        let (status, problem) = admin.post("/invoices", reverse_charge_invoice(unidentified)).await;
+        assert_eq!((status, problem["code"].as_str()), (409, Some("buyer_vat_id_required")), "{problem}");
+        assert_eq!(problem["errors"][0]["field"], "customer.vat_id");
+        let (_, list) = admin.get(&format!("/invoices?customer_id={unidentified}")).await;
+        assert_eq!(list["items"].as_array().map(Vec::len), Some(0), "{list}");
+        let (status, builder) = admin
+            .post("/customers", json!({"name": "Bau GmbH", "currency": "EUR", "tax_region": "DE", "vat_id": "DE811907980",
+                "billing_address": {"line1": "1 Main St", "city": "Berlin", "postal_code": "10115", "country": "DE"}}))
+            .await;
+        assert_eq!(status, 201, "{builder}");
+        let builder = builder["id"].as_i64().unwrap();
+        let (status, invoice) = admin.post("/invoices", reverse_charge_invoice(builder)).await;
+        assert_eq!(status, 201, "{invoice}");
+        assert_eq!(invoice["lines"][0]["vat_exemption_reason"], "Autoliquidation");
+        let (status, _, body) = get(&admin, &format!("/invoices/{}/ubl", invoice["id"])).await;
+        assert_eq!(status, 200);
+        let ubl = valid_ubl(body, "Invoice");
+        // Two breakdown rows: standard 20 % and reverse charge, each with its category.
+        assert_eq!(count(&ubl, "TaxSubtotal"), 2);
+        assert_eq!(xpath(&ubl, &format!("string(({breakdown})[1]/*[local-name()='ID'])")), "S");
+        assert_eq!(xpath(&ubl, &format!("string(({breakdown})[2]/*[local-name()='ID'])")), "AE");
+        assert_eq!(xpath(&ubl, &format!("string(({breakdown})[2]/*[local-name()='TaxExemptionReason'])")), "Autoliquidation");
+        assert_eq!(xpath(&ubl, &format!("count(({breakdown})[1]/*[local-name()='TaxExemptionReason'])")), "0", "a taxed row has no reason (BR-S-10)");
+
+        // What EN 16931 forbids is refused on its field and writes nothing.
+        for (line, field) in [
+            (json!({"description": "Seminar", "quantity": "1", "unit_price": "100.00", "tax_rate": "0", "vat_category": "exempt"}), "lines[0].vat_exemption_reason"),
+            (json!({"description": "Seminar", "quantity": "1", "unit_price": "100.00", "tax_rate": "20", "vat_category": "export"}), "lines[0].tax_rate"),
+            (json!({"description": "Seminar", "quantity": "1", "unit_price": "100.00", "tax_rate": "20", "vat_exemption_reason": "Exonéré"}), "lines[0].vat_exemption_reason"),
+        ] {
+            let (status, problem) = admin
+                .post("/invoices", json!({"customer_id": builder, "currency": "EUR", "issue_date": common::today().to_string(), "lines": [line]}))
+                .await;
+            assert_eq!((status, problem["errors"][0]["field"].as_str()), (422, Some(field)), "{problem}");
+        }
+    }
 }

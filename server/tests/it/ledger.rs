@@ -283,12 +283,13 @@ on_both_backends! {
         let acme = common::customer(&services, "Acme", "EUR").await;
         let admin = common::staff(Role::Administrator);
         services.set_tax_table(&admin, app::domain::TaxTable { rules: vec![
-            app::domain::TaxRule { region: "DE".into(), category: "standard".into(), rate: "19".parse().unwrap() },
-            app::domain::TaxRule { region: "DE".into(), category: "reduced".into(), rate: "7".parse().unwrap() },
+            app::domain::TaxRule::new("DE", "standard", "19".parse().unwrap()),
+            app::domain::TaxRule::new("DE", "reduced", "7".parse().unwrap()),
         ]}).await.unwrap();
         let line = |category: Option<&str>| LineDraft {
             description: "item".into(), quantity: 1.into(), unit_price: common::amount("100.00"),
             discount_percent: 0.into(), tax_rate: None, tax_category: category.map(str::to_string), ship_date: None,
+            vat_category: None, vat_exemption_reason: None,
         };
         let input = |lines| NewInvoiceInput {
             number: None, customer_id: acme, currency: common::currency("EUR"), issue_date: common::date("2026-11-01"),

@@ -20,6 +20,8 @@ fn line(description: &str, quantity: &str, price: i64, net: i64, tax: i64) -> Li
         tax_minor: tax,
         total_minor: net + tax,
         ship_date: None,
+        vat_category: app::domain::VatCategory::Standard,
+        vat_exemption_reason: None,
     }
 }
 

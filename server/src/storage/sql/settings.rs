@@ -8,21 +8,33 @@ macro_rules! impl_settings_tx {
             async fn tax_table(
                 &mut self,
             ) -> Result<app::domain::TaxTable, crate::storage::StorageError> {
-                let rows: Vec<(String, String, String)> = sqlx::query_as(
-                    "SELECT region, category, rate FROM tax_rules ORDER BY region, category",
+                let rows: Vec<(String, String, String, Option<String>, Option<String>)> = sqlx::query_as(
+                    "SELECT region, category, rate, vat_category, vat_exemption_reason FROM tax_rules \
+                     ORDER BY region, category",
                 )
                 .fetch_all(&mut *self.tx)
                 .await?;
                 let rules = rows
                     .into_iter()
-                    .map(|(region, category, rate)| {
+                    .map(|(region, category, rate, vat_category, vat_exemption_reason)| {
                         let rate = rate.parse().map_err(|e| {
                             crate::storage::StorageError::Corrupt(format!("tax rate {rate}: {e}"))
                         })?;
+                        let vat_category = vat_category
+                            .map(|text| {
+                                app::domain::VatCategory::parse(&text).ok_or_else(|| {
+                                    crate::storage::StorageError::Corrupt(format!(
+                                        "tax rule VAT category {text}"
+                                    ))
+                                })
+                            })
+                            .transpose()?;
                         Ok(app::domain::TaxRule {
                             region,
                             category,
                             rate,
+                            vat_category,
+                            vat_exemption_reason,
                         })
                     })
                     .collect::<Result<_, crate::storage::StorageError>>()?;
@@ -38,11 +50,14 @@ macro_rules! impl_settings_tx {
                     .await?;
                 for rule in &table.rules {
                     sqlx::query(
-                        "INSERT INTO tax_rules (region, category, rate) VALUES ($1, $2, $3)",
+                        "INSERT INTO tax_rules (region, category, rate, vat_category, \
+                         vat_exemption_reason) VALUES ($1, $2, $3, $4, $5)",
                     )
                     .bind(&rule.region)
                     .bind(&rule.category)
                     .bind(rule.rate.normalize().to_string())
+                    .bind(rule.vat_category.map(|category| category.as_str()))
+                    .bind(rule.vat_exemption_reason.as_deref())
                     .execute(&mut *self.tx)
                     .await?;
                 }

@@ -457,6 +457,10 @@ pub struct SellerProfile {
     /// Legal form, share capital, SIREN, SIRET, RCS city: required before anything is issued.
     #[serde(default)]
     pub legal_identity: crate::domain::LegalIdentity,
+    /// What its documents are (goods, services, both) and whether it pays VAT on debits: the
+    /// 2026 e-invoicing reform's mentions.
+    #[serde(default)]
+    pub vat_regime: crate::domain::VatRegime,
 }
 
 impl SellerProfile {
@@ -817,6 +821,10 @@ pub struct CustomerView {
     pub tax_region: String,
     /// The customer's VAT identification number, printed on its documents.
     pub vat_id: Option<String>,
+    /// The customer's SIREN, printed on its documents (BT-47): the one given, else the one its
+    /// French VAT number carries.
+    #[serde(default)]
+    pub siren: Option<String>,
     pub billing_address: Address,
     pub shipping_address: Address,
     /// Whether the customer's users may use the customer portal.
@@ -1017,8 +1025,16 @@ const INVOICE_FILE: ImportFormat = ImportFormat {
         "discount_percent",
         "tax_rate",
         "ship_date",
+        "vat_category",
+        "vat_exemption_reason",
     ],
-    optional: &["due_date", "discount_percent", "ship_date"],
+    optional: &[
+        "due_date",
+        "discount_percent",
+        "ship_date",
+        "vat_category",
+        "vat_exemption_reason",
+    ],
     document: &["customer", "currency", "issue_date", "due_date"],
 };
 
@@ -1037,6 +1053,8 @@ const CREDIT_NOTE_FILE: ImportFormat = ImportFormat {
         "discount_percent",
         "tax_rate",
         "ship_date",
+        "vat_category",
+        "vat_exemption_reason",
     ],
     optional: &[
         "invoice",
@@ -1044,6 +1062,8 @@ const CREDIT_NOTE_FILE: ImportFormat = ImportFormat {
         "reason",
         "discount_percent",
         "ship_date",
+        "vat_category",
+        "vat_exemption_reason",
     ],
     document: &[
         "customer",

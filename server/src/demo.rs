@@ -81,6 +81,7 @@ pub async fn load(services: &Services) -> Result<DemoOutcome, ServiceError> {
             currency,
             tax_region: region.to_string(),
             vat_id: Some(vat_id.to_string()).filter(|id| !id.is_empty()),
+            siren: None,
             billing_address: address.clone(),
             shipping_address: address,
         }
@@ -172,6 +173,11 @@ pub async fn load(services: &Services) -> Result<DemoOutcome, ServiceError> {
             siren: Some("123456782".to_string()),
             siret: Some("12345678200010".to_string()),
             rcs_city: Some("Paris".to_string()),
+        },
+        // The 2026 reform's mentions: what the demo seller's documents are.
+        vat_regime: app::domain::VatRegime {
+            operations: Some(app::domain::OperationNature::Mixed),
+            on_debits: false,
         },
     };
     let mut tx = services.storage().write().await?;

@@ -314,6 +314,7 @@ impl Desk for Services {
             currency,
             tax_region: form.tax_region.trim().to_string(),
             vat_id: Some(form.vat_id.trim().to_string()).filter(|id| !id.is_empty()),
+            siren: Some(form.siren.clone()),
             billing_address: form.billing_address(),
             shipping_address: form.shipping_address(),
         };

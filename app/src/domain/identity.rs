@@ -58,7 +58,7 @@ impl LegalIdentity {
 
 /// A registration number as printed: the SIREN's nine digits in threes, then the rest
 /// (`732 829 320 00074`).
-fn grouped(digits: &str) -> String {
+pub fn grouped(digits: &str) -> String {
     let chars: Vec<char> = digits.chars().collect();
     let (siren, establishment) = chars.split_at(chars.len().min(9));
     let mut groups: Vec<String> = siren
@@ -104,6 +104,24 @@ pub fn parse_siren(typed: &str) -> Result<String, String> {
         return Err(format!("{siren} is no SIREN: its check digit is wrong"));
     }
     Ok(siren)
+}
+
+/// The SIREN inside a French VAT number: `FR`, a two-digit key, the SIREN, where the key is
+/// (12 + 3 × (SIREN mod 97)) mod 97 (CGI annexe II art. 242 nonies A, I-2°; the reform's
+/// buyer SIREN, BT-47, is known from it). None when the text is no such number.
+pub fn siren_of_french_vat_id(vat_id: &str) -> Option<String> {
+    let compact: String = vat_id.split_whitespace().collect();
+    let rest = compact
+        .strip_prefix("FR")
+        .or_else(|| compact.strip_prefix("fr"))?;
+    if !all_digits(rest, 11) {
+        return None;
+    }
+    let (key, siren) = rest.split_at(2);
+    let siren = parse_siren(siren).ok()?;
+    let number: u64 = siren.parse().ok()?;
+    let expected = (12 + 3 * (number % 97)) % 97;
+    (key.parse::<u64>().ok()? == expected).then_some(siren)
 }
 
 /// A SIRET with its spaces taken out, or why it is none.
@@ -291,5 +309,18 @@ mod tests {
             ..facts
         };
         assert!(check_issuer(&german).is_ok());
+    }
+
+    /// The French VAT number is FR, a key and the SIREN: the test seller's FR44732829320
+    /// carries SIREN 732 829 320; a wrong key or a foreign number carries none.
+    #[test]
+    fn a_french_vat_number_carries_its_siren() {
+        assert_eq!(
+            siren_of_french_vat_id("FR44 732 829 320").as_deref(),
+            Some("732829320")
+        );
+        assert_eq!(siren_of_french_vat_id("FR45732829320"), None);
+        assert_eq!(siren_of_french_vat_id("DE811907980"), None);
+        assert_eq!(siren_of_french_vat_id("FR4473282932"), None);
     }
 }

@@ -26,7 +26,9 @@ pub use credit_note::{
     check_dated_after_invoice, check_related_invoice, credit_lines_from_invoice, latest_ship_date,
     may_be_related, over_credit_warning,
 };
-pub use identity::{IssuerFacts, LegalIdentity, check_issuer, parse_siren, parse_siret};
+pub use identity::{
+    IssuerFacts, LegalIdentity, check_issuer, parse_siren, parse_siret, siren_of_french_vat_id,
+};
 pub use lifecycle::{
     ActionState, CreditNoteAction, InvoiceAction, InvoiceKind, Settled, check_credit_note_action,
     check_invoice_action, counts_as_credit, credit_note_action_state, invoice_action_state,
@@ -51,6 +53,7 @@ pub use settlement::{plan_mark_paid, plan_mark_pending, plan_payment, plan_refun
 pub use status::{CreditNoteStatus, InvoiceStatus};
 pub use tax::{TaxRule, TaxTable};
 pub use vat::{
-    LineVat, VatBreakdown, VatCategory, check_buyer_identified, line_vat, vat_breakdown,
+    LineVat, OperationNature, VAT_ON_DEBITS_MENTION, VatBreakdown, VatCategory, VatRegime,
+    check_buyer_identified, line_vat, vat_breakdown,
 };
 pub use violation::{FieldPath, PathSegment, RuleCode, Violation};

@@ -277,6 +277,86 @@ pub fn vat_breakdown(
     Ok(rows)
 }
 
+/// What a seller's invoices are (the 2026 e-invoicing reform's mention, CGI annexe II art. 242
+/// nonies A as amended by décret n° 2022-1299): goods only, services only, or both.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OperationNature {
+    Goods,
+    Services,
+    Mixed,
+}
+
+impl OperationNature {
+    pub const ALL: [OperationNature; 3] = [
+        OperationNature::Goods,
+        OperationNature::Services,
+        OperationNature::Mixed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OperationNature::Goods => "goods",
+            OperationNature::Services => "services",
+            OperationNature::Mixed => "mixed",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|nature| nature.as_str() == text)
+    }
+
+    /// How the screens name it.
+    pub fn label(self) -> &'static str {
+        match self {
+            OperationNature::Goods => "Supplies of goods only",
+            OperationNature::Services => "Supplies of services only",
+            OperationNature::Mixed => "Goods and services",
+        }
+    }
+
+    /// The mention documents print.
+    pub fn mention(self) -> &'static str {
+        match self {
+            OperationNature::Goods => "Opérations : exclusivement des livraisons de biens",
+            OperationNature::Services => "Opérations : exclusivement des prestations de services",
+            OperationNature::Mixed => "Opérations : livraisons de biens et prestations de services",
+        }
+    }
+}
+
+/// The mention of a seller that opted to pay VAT on its services when invoiced rather than when
+/// paid (CGI art. 269-2-c; printed since décret n° 2022-1299).
+pub const VAT_ON_DEBITS_MENTION: &str = "Option pour le paiement de la taxe d'après les débits";
+
+/// How the seller accounts for VAT, as its documents state it.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VatRegime {
+    /// What the seller's documents are: goods, services or both.
+    #[serde(default)]
+    pub operations: Option<OperationNature>,
+    /// Whether the seller opted to pay VAT on debits.
+    #[serde(default)]
+    pub on_debits: bool,
+}
+
+impl VatRegime {
+    /// What every document of the seller prints about its VAT regime.
+    pub fn mentions(&self) -> Vec<String> {
+        let mut mentions: Vec<String> = self
+            .operations
+            .map(|nature| nature.mention().to_string())
+            .into_iter()
+            .collect();
+        if self.on_debits {
+            mentions.push(VAT_ON_DEBITS_MENTION.to_string());
+        }
+        mentions
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -424,6 +504,27 @@ mod tests {
         assert!(check_buyer_identified(&reverse, None).is_err());
         let export = [line(dec!(0), Some(VatCategory::Export), None)];
         assert!(check_buyer_identified(&export, None).is_ok());
+    }
+
+    /// Décret n° 2022-1299: documents say whether they are goods, services or both, and carry
+    /// "Option pour le paiement de la taxe d'après les débits" when the seller opted.
+    #[test]
+    fn the_regime_prints_the_reforms_mentions() {
+        assert!(VatRegime::default().mentions().is_empty());
+        let regime = VatRegime {
+            operations: Some(OperationNature::Services),
+            on_debits: true,
+        };
+        assert_eq!(
+            regime.mentions(),
+            [
+                "Opérations : exclusivement des prestations de services",
+                "Option pour le paiement de la taxe d'après les débits"
+            ]
+        );
+        for nature in OperationNature::ALL {
+            assert_eq!(OperationNature::parse(nature.as_str()), Some(nature));
+        }
     }
 
     #[test]

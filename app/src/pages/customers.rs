@@ -107,6 +107,8 @@ fn NewCustomerForm(action: ServerAction<CreateCustomer>) -> impl IntoView {
             {on("tax_region")}
             <label>"VAT id" <input type="text" name="form[vat_id]" placeholder="FR40303265045" maxlength="40"/></label>
             {on("vat_id")}
+            <label>"SIREN" <input type="text" name="form[siren]" inputmode="numeric" placeholder="303 265 045" maxlength="20"/></label>
+            {on("siren")}
             {address("billing", "Billing address", true)}
             {address("shipping", "Shipping address (blank: the billing address)", false)}
             {general}
@@ -247,6 +249,7 @@ fn CustomerDetail(
             <dt>"Currency"</dt><dd>{customer.currency.code()}</dd>
             <dt>"Tax region"</dt><dd>{customer.tax_region.clone()}</dd>
             <dt>"VAT id"</dt><dd>{customer.vat_id.clone().unwrap_or_default()}</dd>
+            <dt>"SIREN"</dt><dd>{customer.siren.clone().unwrap_or_default()}</dd>
             <dt>"Billing address"</dt><dd>{address(&customer.billing_address)}</dd>
             <dt>"Shipping address"</dt><dd>{address(&customer.shipping_address)}</dd>
             <dt>"Credit remaining"</dt>{remaining}

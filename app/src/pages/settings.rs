@@ -8,7 +8,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::customer_choice::{CustomerChoice, CustomerSearchForm, SEARCH_FORM, searched};
 use super::{ProblemMessage, field_error, form_error, problem_view, refusal};
-use crate::domain::{Role, VatCategory};
+use crate::domain::{OperationNature, Role, VatCategory};
 use crate::model::{
     BooksClosing, CustomerView, SellerProfile, SettingsPage, TemplateSetting, UserSummary,
 };
@@ -301,6 +301,7 @@ fn SellerForm(seller: SellerProfile, action: ServerAction<SaveSeller>) -> impl I
     let general = form_error(action);
     let address = seller.address.clone();
     let identity = seller.legal_identity.clone();
+    let regime = seller.vat_regime;
     let text = |value: Option<String>| value.unwrap_or_default();
     view! {
         <h2>"Seller"</h2>
@@ -335,6 +336,19 @@ fn SellerForm(seller: SellerProfile, action: ServerAction<SaveSeller>) -> impl I
             {on("legal_identity.siret")}
             <label>"RCS city" <input type="text" name="form[rcs_city]" value=text(identity.rcs_city.clone()) placeholder="Paris"/></label>
             {on("legal_identity.rcs_city")}
+            <p class="hint">"Documents say what they are and how VAT is paid (the 2026 e-invoicing reform, décret n° 2022-1299)."</p>
+            <label>"Operations"
+                <select name="form[operations]">
+                    <option value="" selected=regime.operations.is_none()>"Not stated"</option>
+                    {OperationNature::ALL.into_iter().map(|nature| view! {
+                        <option value=nature.as_str() selected=regime.operations == Some(nature)>{nature.label()}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+            <label>
+                <input type="checkbox" name="form[vat_on_debits]" value="on" checked=regime.on_debits/>
+                "VAT paid on debits (option of CGI art. 269-2-c)"
+            </label>
             <p class="hint">"Invoices state their payment terms (Code de commerce art. L441-9), and the fixed indemnity of 40 EUR for recovery costs. Blank: the legal default."</p>
             <label>"Late-payment penalty rate"
                 <input type="text" name="form[late_payment_penalty]" value=text(seller.late_payment_penalty.clone())

@@ -20,6 +20,7 @@ pub struct CustomerForm {
     pub currency: String,
     pub tax_region: String,
     pub vat_id: String,
+    pub siren: String,
     pub billing_line1: String,
     pub billing_line2: String,
     pub billing_city: String,

@@ -190,6 +190,10 @@ pub struct SellerForm {
     pub siren: String,
     pub siret: String,
     pub rcs_city: String,
+    /// `goods`, `services`, `mixed`, or blank.
+    pub operations: String,
+    /// A checkbox: present ("on") when checked.
+    pub vat_on_debits: String,
 }
 
 impl SellerForm {
@@ -216,6 +220,10 @@ impl SellerForm {
                 siren: optional(&self.siren),
                 siret: optional(&self.siret),
                 rcs_city: optional(&self.rcs_city),
+            },
+            vat_regime: crate::domain::VatRegime {
+                operations: crate::domain::OperationNature::parse(self.operations.trim()),
+                on_debits: !self.vat_on_debits.trim().is_empty(),
             },
         }
     }

@@ -23,6 +23,11 @@ pub struct CustomerRequest {
     #[serde(default)]
     #[schema(example = "FR40303265045")]
     vat_id: Option<String>,
+    /// The customer's SIREN (9 digits, checked by INSEE's key), printed on its documents as
+    /// the 2026 e-invoicing reform asks (BT-47). A French VAT number carries it already.
+    #[serde(default)]
+    #[schema(example = "303265045")]
+    siren: Option<String>,
     billing_address: Address,
     #[serde(default)]
     shipping_address: Option<Address>,
@@ -54,6 +59,7 @@ pub async fn create(
                 .vat_id
                 .map(|id| id.trim().to_string())
                 .filter(|id| !id.is_empty()),
+            siren: request.siren,
             shipping_address: request
                 .shipping_address
                 .unwrap_or_else(|| request.billing_address.clone()),

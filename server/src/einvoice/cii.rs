@@ -36,10 +36,14 @@ pub fn write(document: &EDocument) -> String {
     xml.text("ram:ID", &document.number);
     xml.text("ram:TypeCode", &document.type_code.to_string());
     date_time(&mut xml, "ram:IssueDateTime", "udt", document.issue_date);
-    if let Some(note) = document
+    // BT-22: the credit note's reason, then what the law has every document state.
+    let reason = document
         .note
         .as_deref()
-        .filter(|note| !note.trim().is_empty())
+        .filter(|note| !note.trim().is_empty());
+    for note in reason
+        .into_iter()
+        .chain(document.legal_notes.iter().map(String::as_str))
     {
         xml.open("ram:IncludedNote", &[]);
         xml.text("ram:Content", note);
@@ -105,12 +109,10 @@ pub fn write(document: &EDocument) -> String {
     xml.close("ram:ApplicableHeaderTradeAgreement");
 
     xml.open("ram:ApplicableHeaderTradeDelivery", &[]);
-    if let Some(country) = document.stated_delivery_country() {
-        // BT-80: where an intra-EU supply went (BR-IC-12).
+    if let Some(delivered_to) = document.stated_delivery_address() {
+        // BG-15: where the goods went.
         xml.open("ram:ShipToTradeParty", &[]);
-        xml.open("ram:PostalTradeAddress", &[]);
-        xml.text("ram:CountryID", country);
-        xml.close("ram:PostalTradeAddress");
+        postal_address(&mut xml, delivered_to);
         xml.close("ram:ShipToTradeParty");
     }
     if let Some(shipped) = document.delivery_date {
@@ -184,6 +186,17 @@ fn date_time(xml: &mut Xml, element: &str, prefix: &str, day: NaiveDate) {
     xml.close(element);
 }
 
+/// An address (BG-5, BG-8, BG-15) in the CII order.
+fn postal_address(xml: &mut Xml, address: &app::model::Address) {
+    xml.open("ram:PostalTradeAddress", &[]);
+    xml.optional("ram:PostcodeCode", Some(&address.postal_code));
+    xml.optional("ram:LineOne", Some(&address.line1));
+    xml.optional("ram:LineTwo", address.line2.as_deref());
+    xml.optional("ram:CityName", Some(&address.city));
+    xml.text("ram:CountryID", &address.country);
+    xml.close("ram:PostalTradeAddress");
+}
+
 fn party(xml: &mut Xml, role: &str, party: &EParty) {
     xml.open(role, &[]);
     xml.text("ram:Name", &party.name);
@@ -193,13 +206,7 @@ fn party(xml: &mut Xml, role: &str, party: &EParty) {
         xml.text_with("ram:ID", &[("schemeID", SIRENE_SCHEME)], siren);
         xml.close("ram:SpecifiedLegalOrganization");
     }
-    xml.open("ram:PostalTradeAddress", &[]);
-    xml.optional("ram:PostcodeCode", Some(&party.address.postal_code));
-    xml.optional("ram:LineOne", Some(&party.address.line1));
-    xml.optional("ram:LineTwo", party.address.line2.as_deref());
-    xml.optional("ram:CityName", Some(&party.address.city));
-    xml.text("ram:CountryID", &party.address.country);
-    xml.close("ram:PostalTradeAddress");
+    postal_address(xml, &party.address);
     if let Some(email) = party.email.as_deref() {
         xml.open("ram:URIUniversalCommunication", &[]);
         xml.text_with("ram:URIID", &[("schemeID", "EM")], email);

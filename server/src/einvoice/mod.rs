@@ -91,13 +91,15 @@ pub struct EDocument {
     pub currency: Currency,
     /// Free text: a credit note's reason.
     pub note: Option<String>,
+    /// What the law has every document of the seller state (BT-22): the nature of its
+    /// operations, the option for VAT on debits (décret n° 2022-1299).
+    pub legal_notes: Vec<String>,
     pub project: Option<String>,
     /// When the goods were shipped (a credit note's latest ship date of its lines; an
     /// invoice's, else its date, as its PDF says).
     pub delivery_date: Option<NaiveDate>,
-    /// BT-80: where the goods went (the shipping address's country), stated for intra-EU
-    /// supplies (BR-IC-12).
-    pub delivery_country: Option<String>,
+    /// Where the goods went (BG-15): the shipping address.
+    pub delivery_address: Option<Address>,
     /// The invoice a credit note credits, or a correction invoice corrects (BG-3).
     pub preceding_invoice: Option<(String, NaiveDate)>,
     pub seller: EParty,
@@ -127,7 +129,7 @@ fn buyer_party(customer: &CustomerView, address: &Address) -> EParty {
         address: address.clone(),
         vat_id: customer.vat_id.clone(),
         email: customer.email.clone(),
-        siren: None,
+        siren: customer.siren.clone(),
         legal_information: None,
     }
 }
@@ -218,9 +220,10 @@ impl EDocument {
             due_date: None,
             currency,
             note: note.reason.clone(),
+            legal_notes: seller.vat_regime.mentions(),
             project: note.project.clone(),
             delivery_date: note.ship_date,
-            delivery_country: Some(note.shipping_address.country.clone()),
+            delivery_address: Some(note.shipping_address.clone()),
             preceding_invoice: credited_invoice,
             seller: seller_party(seller),
             seller_iban: seller.iban.clone(),
@@ -253,6 +256,7 @@ impl EDocument {
             due_date: invoice.due_date,
             currency,
             note: None,
+            legal_notes: seller.vat_regime.mentions(),
             project: invoice.project.clone(),
             delivery_date: Some(
                 latest_ship_date(
@@ -264,7 +268,7 @@ impl EDocument {
                 )
                 .unwrap_or(invoice.issue_date),
             ),
-            delivery_country: Some(buyer.shipping_address.country.clone()),
+            delivery_address: Some(buyer.shipping_address.clone()),
             preceding_invoice: corrected_invoice,
             seller: seller_party(seller),
             seller_iban: seller.iban.clone(),
@@ -277,13 +281,18 @@ impl EDocument {
         })
     }
 
-    /// The country the goods went to, stated when the document holds an intra-EU supply.
-    pub fn stated_delivery_country(&self) -> Option<&str> {
-        self.taxes
+    /// Where the goods went, stated when it is not the buyer's address (the 2026 reform's
+    /// mention, décret n° 2022-1299) or when the document holds an intra-EU supply (BT-80,
+    /// BR-IC-12). A blank shipping address states nothing.
+    pub fn stated_delivery_address(&self) -> Option<&Address> {
+        let address = self.delivery_address.as_ref().filter(|address| {
+            !address.line1.trim().is_empty() || !address.country.trim().is_empty()
+        })?;
+        let intra_community = self
+            .taxes
             .iter()
-            .any(|row| row.category == VatCategory::IntraCommunity)
-            .then_some(self.delivery_country.as_deref())
-            .flatten()
+            .any(|row| row.category == VatCategory::IntraCommunity);
+        (intra_community || *address != self.buyer.address).then_some(address)
     }
 
     pub fn is_credit_note(&self) -> bool {
@@ -344,9 +353,9 @@ impl EDocument {
         }
         if has(VatCategory::IntraCommunity)
             && !self
-                .delivery_country
-                .as_deref()
-                .is_some_and(is_country_code)
+                .delivery_address
+                .as_ref()
+                .is_some_and(|address| is_country_code(&address.country))
         {
             gap(
                 "customer.shipping_address.country",

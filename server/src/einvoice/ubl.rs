@@ -4,6 +4,7 @@
 use super::xml::Xml;
 use super::{EDocument, EN16931, EParty, SIRENE_SCHEME, amount, plain};
 use app::domain::VatCategory;
+use app::model::Address;
 
 const CAC: &str = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2";
 const CBC: &str = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2";
@@ -49,6 +50,9 @@ pub fn write(document: &EDocument) -> String {
     }
     xml.text(type_code, &document.type_code.to_string());
     xml.optional("cbc:Note", document.note.as_deref());
+    for note in &document.legal_notes {
+        xml.text("cbc:Note", note);
+    }
     xml.text("cbc:DocumentCurrencyCode", code);
     if let Some((number, date)) = &document.preceding_invoice {
         xml.open("cac:BillingReference", &[]);
@@ -74,19 +78,16 @@ pub fn write(document: &EDocument) -> String {
     }
     party(&mut xml, "cac:AccountingSupplierParty", &document.seller);
     party(&mut xml, "cac:AccountingCustomerParty", &document.buyer);
-    let country = document.stated_delivery_country();
-    if document.delivery_date.is_some() || country.is_some() {
+    let delivered_to = document.stated_delivery_address();
+    if document.delivery_date.is_some() || delivered_to.is_some() {
         xml.open("cac:Delivery", &[]);
         if let Some(shipped) = document.delivery_date {
             xml.text("cbc:ActualDeliveryDate", &shipped.to_string());
         }
-        if let Some(country) = country {
+        if let Some(delivered_to) = delivered_to {
+            // BG-15: where the goods went.
             xml.open("cac:DeliveryLocation", &[]);
-            xml.open("cac:Address", &[]);
-            xml.open("cac:Country", &[]);
-            xml.text("cbc:IdentificationCode", country);
-            xml.close("cac:Country");
-            xml.close("cac:Address");
+            address(&mut xml, "cac:Address", delivered_to);
             xml.close("cac:DeliveryLocation");
         }
         xml.close("cac:Delivery");
@@ -186,18 +187,23 @@ pub fn write(document: &EDocument) -> String {
     xml.finish()
 }
 
+/// An address (BG-5, BG-8, BG-15) in the UBL order.
+fn address(xml: &mut Xml, element: &str, address: &Address) {
+    xml.open(element, &[]);
+    xml.optional("cbc:StreetName", Some(&address.line1));
+    xml.optional("cbc:AdditionalStreetName", address.line2.as_deref());
+    xml.optional("cbc:CityName", Some(&address.city));
+    xml.optional("cbc:PostalZone", Some(&address.postal_code));
+    xml.open("cac:Country", &[]);
+    xml.text("cbc:IdentificationCode", &address.country);
+    xml.close("cac:Country");
+    xml.close(element);
+}
+
 fn party(xml: &mut Xml, role: &str, party: &EParty) {
     xml.open(role, &[]);
     xml.open("cac:Party", &[]);
-    xml.open("cac:PostalAddress", &[]);
-    xml.optional("cbc:StreetName", Some(&party.address.line1));
-    xml.optional("cbc:AdditionalStreetName", party.address.line2.as_deref());
-    xml.optional("cbc:CityName", Some(&party.address.city));
-    xml.optional("cbc:PostalZone", Some(&party.address.postal_code));
-    xml.open("cac:Country", &[]);
-    xml.text("cbc:IdentificationCode", &party.address.country);
-    xml.close("cac:Country");
-    xml.close("cac:PostalAddress");
+    address(xml, "cac:PostalAddress", &party.address);
     if let Some(vat_id) = party.vat_id.as_deref() {
         xml.open("cac:PartyTaxScheme", &[]);
         xml.text("cbc:CompanyID", vat_id);

@@ -50,6 +50,9 @@ pub struct PrintData {
     pub charge: Option<PrintCharge>,
     /// Taxable amount and tax per rate, lowest rate first.
     pub taxes: Vec<PrintRate>,
+    /// Where the goods go, when not to the customer's address (the 2026 reform's mention,
+    /// décret n° 2022-1299).
+    pub delivery_address: Option<Vec<String>>,
     /// Why untaxed lines carry no VAT, each once (CGI annexe II art. 242 nonies A, I-12°
     /// and 13°: the exempting article, "Autoliquidation").
     pub vat_mentions: Vec<String>,
@@ -113,6 +116,8 @@ pub struct Party {
     /// The seller's registration as the law has it printed: "SAS au capital de 10 000,00 EUR
     /// · SIREN 732 829 320 RCS Paris · SIRET …" (Code de commerce art. R123-237).
     pub legal_mentions: Option<String>,
+    /// The customer's SIREN, grouped (the 2026 e-invoicing reform's buyer mention).
+    pub siren: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -161,6 +166,13 @@ fn date(day: NaiveDate) -> String {
     day.format("%Y-%m-%d").to_string()
 }
 
+/// The delivery address a document states: the shipping address when it is given and is not
+/// the billing address.
+fn delivery_address(billing: &Address, shipping: &Address) -> Option<Vec<String>> {
+    let given = !shipping.line1.trim().is_empty();
+    (given && shipping != billing).then(|| address_lines(shipping))
+}
+
 fn address_lines(address: &Address) -> Vec<String> {
     let place = format!("{} {}", address.postal_code, address.city);
     [
@@ -183,6 +195,8 @@ fn seller(profile: &SellerProfile) -> Party {
         email: profile.email.clone(),
         iban: profile.iban.clone(),
         legal_mentions: profile.legal_identity.mentions(),
+        // The seller's SIREN is among its legal mentions.
+        siren: None,
     }
 }
 
@@ -194,6 +208,10 @@ fn customer(customer: &CustomerView, address: &Address) -> Party {
         email: customer.email.clone(),
         iban: None,
         legal_mentions: None,
+        siren: customer
+            .siren
+            .as_deref()
+            .map(app::domain::identity::grouped),
     }
 }
 
@@ -316,7 +334,8 @@ pub fn credit_note(
         lines: figures.lines,
         charge,
         taxes: figures.taxes,
-        vat_mentions: figures.vat_mentions,
+        delivery_address: delivery_address(&note.billing_address, &note.shipping_address),
+        vat_mentions: [figures.vat_mentions, profile.vat_regime.mentions()].concat(),
         subtotal: figures.subtotal,
         tax_total: figures.tax_total,
         total: figures.total,
@@ -390,7 +409,8 @@ pub fn invoice(
         lines: figures.lines,
         charge: None,
         taxes: figures.taxes,
-        vat_mentions: figures.vat_mentions,
+        delivery_address: delivery_address(&buyer.billing_address, &buyer.shipping_address),
+        vat_mentions: [figures.vat_mentions, profile.vat_regime.mentions()].concat(),
         subtotal: figures.subtotal,
         tax_total: figures.tax_total,
         total: figures.total,
@@ -418,6 +438,7 @@ pub fn samples(kind: DocumentKind) -> Vec<PrintData> {
             "SAS au capital de 10 000,00 EUR · SIREN 732 829 320 RCS Paris · SIRET 732 829 320 00074"
                 .into(),
         ),
+        siren: Some("303 265 045".into()),
     }
     };
     let line = PrintLine {
@@ -467,6 +488,7 @@ pub fn samples(kind: DocumentKind) -> Vec<PrintData> {
             },
         ],
         vat_mentions: vec!["Autoliquidation".into()],
+        delivery_address: Some(vec!["Lager 3".into(), "20457 Hamburg".into(), "DE".into()]),
         subtotal: "180.00".into(),
         tax_total: "36.00".into(),
         total: "216.00".into(),
@@ -489,6 +511,7 @@ pub fn samples(kind: DocumentKind) -> Vec<PrintData> {
         email: None,
         iban: None,
         legal_mentions: None,
+        siren: None,
     };
     let bare = PrintData {
         draft: true,
@@ -513,6 +536,7 @@ pub fn samples(kind: DocumentKind) -> Vec<PrintData> {
         }),
         taxes: Vec::new(),
         vat_mentions: Vec::new(),
+        delivery_address: None,
         extra_totals: Vec::new(),
         note: None,
         payment_terms: None,

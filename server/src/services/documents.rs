@@ -310,6 +310,7 @@ fn tidy_seller(seller: SellerProfile) -> SellerProfile {
             siret: tidy(seller.legal_identity.siret).map(|siret| digits_only(&siret)),
             rcs_city: tidy(seller.legal_identity.rcs_city),
         },
+        vat_regime: seller.vat_regime,
     }
 }
 

@@ -54,6 +54,8 @@ struct Row {
     /// Whether the file has a `ship_date` column: without one, ship dates are not the file's to
     /// say, and a document keeps its own.
     ship_date_given: bool,
+    /// Whether the file has a `vat_category` column; without, lines keep their category.
+    vat_category_given: bool,
 }
 
 impl Row {
@@ -278,6 +280,23 @@ fn read_rows(csv: &[u8], format: &ImportFormat, errors: &mut RowErrors) -> Vec<R
             errors.add(line, Some("ship_date"), message);
             None
         });
+        // Why the line is taxed as it is; blank: its rate says (the rate is checked against it).
+        let vat_category = match cell("vat_category") {
+            "" => None,
+            text => app::domain::VatCategory::parse(text).or_else(|| {
+                errors.add(
+                    line,
+                    Some("vat_category"),
+                    format!(
+                        "There is no VAT category {text:?}: standard, zero_rated, exempt, \
+                         reverse_charge, intra_community or export"
+                    ),
+                );
+                None
+            }),
+        };
+        let vat_exemption_reason =
+            Some(cell("vat_exemption_reason").to_string()).filter(|text| !text.is_empty());
         let draft = LineDraft {
             description,
             quantity,
@@ -285,8 +304,8 @@ fn read_rows(csv: &[u8], format: &ImportFormat, errors: &mut RowErrors) -> Vec<R
             discount_percent,
             tax_rate,
             tax_category: None,
-            vat_category: None,
-            vat_exemption_reason: None,
+            vat_category,
+            vat_exemption_reason,
             ship_date,
         };
         rows.push(Row {
@@ -295,6 +314,7 @@ fn read_rows(csv: &[u8], format: &ImportFormat, errors: &mut RowErrors) -> Vec<R
             document,
             draft,
             ship_date_given: positions.contains_key("ship_date"),
+            vat_category_given: positions.contains_key("vat_category"),
         });
     }
     rows
@@ -340,6 +360,14 @@ fn same_lines(lines: &[app::model::LineView], rows: &[Row]) -> bool {
                 && line.discount_percent == row.draft.discount_percent
                 && Some(line.tax_rate) == row.draft.tax_rate
                 && (!row.ship_date_given || line.ship_date == row.draft.ship_date)
+                && (!row.vat_category_given
+                    || (line.vat_category
+                        == row
+                            .draft
+                            .vat_category
+                            .unwrap_or(app::domain::VatCategory::of_rate(line.tax_rate))
+                        && (row.draft.vat_exemption_reason.is_none()
+                            || line.vat_exemption_reason == row.draft.vat_exemption_reason)))
         })
 }
 
@@ -350,10 +378,16 @@ fn drafts(rows: &[Row], current: Option<&[app::model::LineView]>) -> Vec<LineDra
         .enumerate()
         .map(|(index, row)| {
             let mut draft = row.draft.clone();
+            let current = current.and_then(|lines| lines.get(index));
             if !row.ship_date_given {
-                draft.ship_date = current
-                    .and_then(|lines| lines.get(index))
-                    .and_then(|line| line.ship_date);
+                draft.ship_date = current.and_then(|line| line.ship_date);
+            }
+            // A line of the same rate keeps why it is taxed so when the file does not say.
+            if !row.vat_category_given
+                && let Some(line) = current.filter(|line| Some(line.tax_rate) == draft.tax_rate)
+            {
+                draft.vat_category = Some(line.vat_category);
+                draft.vat_exemption_reason = line.vat_exemption_reason.clone();
             }
             draft
         })

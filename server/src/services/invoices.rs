@@ -20,6 +20,8 @@ pub struct NewCustomerInput {
     pub currency: Currency,
     pub tax_region: String,
     pub vat_id: Option<String>,
+    /// As typed (spaces allowed); checked by INSEE's key.
+    pub siren: Option<String>,
     pub billing_address: app::model::Address,
     pub shipping_address: app::model::Address,
 }
@@ -61,15 +63,28 @@ impl Services {
         {
             violations.push(("vat_id", "A VAT id has at most 40 characters"));
         }
+        let mut violations: Vec<Violation> = violations
+            .into_iter()
+            .map(|(field, message)| {
+                Violation::new(RuleCode::ValidationError, Some(field.into()), message)
+            })
+            .collect();
+        let siren = match input.siren.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(typed) => match app::domain::parse_siren(typed) {
+                Ok(siren) => Some(siren),
+                Err(message) => {
+                    violations.push(Violation::new(
+                        RuleCode::ValidationError,
+                        Some("siren".into()),
+                        message,
+                    ));
+                    None
+                }
+            },
+        };
         if !violations.is_empty() {
-            return Err(ServiceError::Rules(
-                violations
-                    .into_iter()
-                    .map(|(field, message)| {
-                        Violation::new(RuleCode::ValidationError, Some(field.into()), message)
-                    })
-                    .collect(),
-            ));
+            return Err(ServiceError::Rules(violations));
         }
         let mut tx = self.storage.write().await?;
         let id = tx
@@ -79,6 +94,7 @@ impl Services {
                 currency: input.currency,
                 tax_region: input.tax_region,
                 vat_id: input.vat_id,
+                siren,
                 billing_address: input.billing_address,
                 shipping_address: input.shipping_address,
                 created_at: self.now(),

@@ -144,6 +144,12 @@ pub(crate) fn customer(record: CustomerRecord) -> CustomerView {
         email: record.email,
         currency: record.currency,
         tax_region: record.tax_region,
+        siren: record.siren.or_else(|| {
+            record
+                .vat_id
+                .as_deref()
+                .and_then(app::domain::siren_of_french_vat_id)
+        }),
         vat_id: record.vat_id,
         billing_address: record.billing_address,
         shipping_address: record.shipping_address,

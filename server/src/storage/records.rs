@@ -51,6 +51,8 @@ pub struct CustomerRecord {
     pub currency: Currency,
     pub tax_region: String,
     pub vat_id: Option<String>,
+    /// The SIREN given for the customer (a French VAT number carries its own).
+    pub siren: Option<String>,
     pub billing_address: app::model::Address,
     pub shipping_address: app::model::Address,
     /// Whether the customer's users may use the portal.
@@ -152,6 +154,7 @@ pub struct NewCustomer {
     pub currency: Currency,
     pub tax_region: String,
     pub vat_id: Option<String>,
+    pub siren: Option<String>,
     pub billing_address: app::model::Address,
     pub shipping_address: app::model::Address,
     pub created_at: DateTime<Utc>,

@@ -119,7 +119,7 @@ pub fn address_json(address: &app::model::Address) -> String {
     serde_json::to_string(address).unwrap_or_default()
 }
 
-pub const CUSTOMER_COLUMNS: &str = "SELECT id, name, email, currency, tax_region, vat_id, \
+pub const CUSTOMER_COLUMNS: &str = "SELECT id, name, email, currency, tax_region, vat_id, siren, \
      billing_address, shipping_address, portal_enabled, reminder_days, created_at FROM customers";
 
 #[derive(sqlx::FromRow)]
@@ -130,6 +130,7 @@ pub struct CustomerRow {
     currency: String,
     tax_region: String,
     vat_id: Option<String>,
+    siren: Option<String>,
     billing_address: String,
     shipping_address: String,
     portal_enabled: bool,
@@ -146,6 +147,7 @@ impl CustomerRow {
             currency: currency(&self.currency)?,
             tax_region: self.tax_region,
             vat_id: self.vat_id,
+            siren: self.siren,
             billing_address: address(&self.billing_address),
             shipping_address: address(&self.shipping_address),
             portal_enabled: self.portal_enabled,

@@ -173,6 +173,10 @@ pub fn test_issuer() -> app::model::SellerProfile {
             siret: Some("73282932000074".into()),
             rcs_city: Some("Paris".into()),
         },
+        vat_regime: app::domain::VatRegime {
+            operations: Some(app::domain::OperationNature::Goods),
+            on_debits: false,
+        },
         ..Default::default()
     }
 }
@@ -324,6 +328,7 @@ pub async fn customer(services: &Services, name: &str, code: &str) -> i64 {
                 currency: currency(code),
                 tax_region: "DE".into(),
                 vat_id: None,
+                siren: None,
                 billing_address: Default::default(),
                 shipping_address: Default::default(),
             },

@@ -459,4 +459,55 @@ on_both_backends! {
             assert_eq!((status, problem["errors"][0]["field"].as_str()), (422, Some(field)), "{problem}");
         }
     }
+
+    // The 2026 e-invoicing reform's mentions (CGI annexe II art. 242 nonies A as amended by
+    // décret n° 2022-1299): the customer's SIREN (EN 16931 BT-47), checked by INSEE's key or
+    // carried by its French VAT number; the nature of the operations; the option for VAT on
+    // debits. On the PDF and in both syntaxes.
+    async fn the_reforms_mentions_are_printed_and_carried(db) {
+        let app = TestApp::spawn(db).await;
+        let admin = Api::new(&app, Role::Administrator).await;
+        let (_, mut seller) = admin.get("/settings/seller").await;
+        seller["vat_regime"] = json!({"operations": "services", "on_debits": true});
+        seller.as_object_mut().unwrap().remove("logo_media_type");
+        let (status, saved) = admin.put("/settings/seller", seller).await;
+        assert_eq!((status, saved["vat_regime"]["on_debits"].as_bool()), (200, Some(true)), "{saved}");
+        let customer = |siren: Value, vat_id: Value| {
+            json!({"name": "Dupont Distribution", "currency": "EUR", "tax_region": "FR", "siren": siren, "vat_id": vat_id,
+                "billing_address": {"line1": "3 rue du Port", "city": "Nantes", "postal_code": "44000", "country": "FR"},
+                "shipping_address": {"line1": "Zone industrielle, quai 4", "city": "Saint-Nazaire", "postal_code": "44600", "country": "FR"}})
+        };
+        let (status, problem) = admin.post("/customers", customer(json!("303 265 046"), Value::Null)).await;
+        assert_eq!((status, problem["errors"][0]["field"].as_str()), (422, Some("siren")), "{problem}");
+        let (status, given) = admin.post("/customers", customer(json!("303 265 045"), Value::Null)).await;
+        assert_eq!((status, given["siren"].as_str()), (201, Some("303265045")), "{given}");
+        let (status, derived) = admin.post("/customers", customer(Value::Null, json!("FR40303265045"))).await;
+        assert_eq!((status, derived["siren"].as_str()), (201, Some("303265045")), "{derived}");
+
+        let (status, invoice) = admin
+            .post("/invoices", json!({"customer_id": derived["id"], "currency": "EUR", "issue_date": common::today().to_string(),
+                "lines": [{"description": "Pallets", "quantity": "2", "unit_price": "40.00", "tax_rate": "20"}]}))
+            .await;
+        assert_eq!(status, 201, "{invoice}");
+        let (_, _, body) = get(&admin, &format!("/invoices/{}/ubl", invoice["id"])).await;
+        let ubl = valid_ubl(body, "Invoice");
+        let buyer = "//*[local-name()='AccountingCustomerParty']//*[local-name()='PartyLegalEntity']";
+        assert_eq!(xpath(&ubl, &format!("string({buyer}/*[local-name()='CompanyID'][@schemeID='0002'])")), "303265045");
+        let (status, _, pdf) = get(&admin, &format!("/invoices/{}/factur-x", invoice["id"])).await;
+        assert_eq!(status, 200);
+        let cii = facturx_xml(&pdf);
+        assert_eq!(xpath(&cii, "string(//*[local-name()='BuyerTradeParty']/*[local-name()='SpecifiedLegalOrganization']/*[local-name()='ID'][@schemeID='0002'])"), "303265045");
+        let text = pdf_text(&pdf);
+        assert!(text.contains("SIREN: 303 265 045"), "the PDF names the buyer's SIREN: {text}");
+        // Goods delivered elsewhere than the customer's address: the address is stated.
+        assert!(text.contains("Zone industrielle, quai 4"), "{text}");
+        assert_eq!(xpath(&ubl, "string(//*[local-name()='DeliveryLocation']//*[local-name()='CityName'])"), "Saint-Nazaire");
+        assert_eq!(xpath(&cii, "string(//*[local-name()='ShipToTradeParty']//*[local-name()='LineOne'])"), "Zone industrielle, quai 4");
+        assert!(text.contains("Opérations : exclusivement des prestations de services"), "{text}");
+        assert!(text.contains("Option pour le paiement de la taxe d'après les débits"), "{text}");
+        let notes = "//*[local-name()='IncludedNote']/*[local-name()='Content']";
+        assert_eq!(xpath(&cii, &format!("count({notes})")), "2");
+        assert_eq!(xpath(&cii, &format!("string(({notes})[2])")), "Option pour le paiement de la taxe d'après les débits");
+        assert_eq!(xpath(&ubl, "count(/*/*[local-name()='Note'])"), "2");
+    }
 }

@@ -474,6 +474,36 @@ on_both_backends! {
         let (status, problem) = import_notes(&admin, &notes.replace("2026-02-28", "last week"), false).await;
         assert_eq!((status, problem["errors"][0]["field"].as_str()), (422, Some("rows[2].ship_date")), "{problem}");
     }
+
+    // CGI annexe II art. 242 nonies A, I-12°: imported lines say why they are untaxed too, a
+    // file without the column keeps what the lines said, and a wrong category names its row.
+    async fn imported_lines_carry_their_vat_category(db) {
+        let app = TestApp::spawn(db).await;
+        let admin = Api::new(&app, Role::Administrator).await;
+        admin.customer("Acme GmbH", "EUR").await;
+        let invoices = "number,customer,currency,issue_date,description,quantity,unit_price,tax_rate,vat_category,vat_exemption_reason\n\
+                        INV-VAT-1,Acme GmbH,EUR,2026-03-01,Machine,1,900.00,0,export,\n\
+                        INV-VAT-1,Acme GmbH,EUR,2026-03-01,Training,1,100.00,0,exempt,Exonération de TVA article 261-4-4° du CGI\n";
+        let (status, report) = import(&admin, invoices, false).await;
+        assert_eq!(status, 200, "{report}");
+        let id = invoice(&admin, "INV-VAT-1").await["id"].clone();
+        let (_, imported) = admin.get(&format!("/invoices/{id}")).await;
+        assert_eq!((imported["lines"][0]["vat_category"].as_str(), imported["lines"][1]["vat_category"].as_str()), (Some("export"), Some("exempt")), "{imported}");
+        assert!(imported["lines"][0]["vat_exemption_reason"].as_str().unwrap().contains("262 I du CGI"));
+        let (_, again) = import(&admin, invoices, false).await;
+        assert_eq!(again["unchanged"], 1, "{again}");
+        let without = "number,customer,currency,issue_date,description,quantity,unit_price,tax_rate\n\
+                       INV-VAT-1,Acme GmbH,EUR,2026-03-01,Machine,2,900.00,0\n\
+                       INV-VAT-1,Acme GmbH,EUR,2026-03-01,Training,1,100.00,0\n";
+        let (_, changed) = import(&admin, without, false).await;
+        assert_eq!(changed["updated"], 1, "{changed}");
+        let (_, now) = admin.get(&format!("/invoices/{id}")).await;
+        assert_eq!((now["lines"][0]["quantity"].as_str(), now["lines"][0]["vat_category"].as_str(), now["lines"][1]["vat_category"].as_str()), (Some("2"), Some("export"), Some("exempt")), "{now}");
+        let (status, problem) = import(&admin, &invoices.replace(",export,", ",exported,"), false).await;
+        assert_eq!((status, problem["errors"][0]["field"].as_str()), (422, Some("rows[2].vat_category")), "{problem}");
+        let (status, problem) = import(&admin, &invoices.replace("Exonération de TVA article 261-4-4° du CGI", ""), false).await;
+        assert_eq!((status, problem["errors"][0]["field"].as_str()), (422, Some("rows[3].vat_exemption_reason")), "{problem}");
+    }
 }
 
 on_both_backends! {

@@ -33,6 +33,7 @@ fn new_customer(name: &str) -> NewCustomer {
         currency: common::currency("EUR"),
         tax_region: "FR".into(),
         vat_id: None,
+        siren: None,
         billing_address: Default::default(),
         shipping_address: Default::default(),
         created_at: chrono::Utc::now(),

@@ -77,16 +77,17 @@ macro_rules! impl_settings_tx {
                     Option<String>,
                     Option<String>,
                     Option<String>,
+                    Option<String>,
                 );
                 let row: Option<Row> = sqlx::query_as(
                     "SELECT name, address, vat_id, iban, email, logo_media_type, \
-                     late_payment_penalty, early_payment_discount, legal_identity \
+                     late_payment_penalty, early_payment_discount, legal_identity, vat_regime \
                      FROM seller_profile WHERE id = 1",
                 )
                 .fetch_optional(&mut *self.tx)
                 .await?;
                 Ok(row.map(
-                    |(name, address, vat_id, iban, email, logo_media_type, late_payment_penalty, early_payment_discount, legal_identity)| {
+                    |(name, address, vat_id, iban, email, logo_media_type, late_payment_penalty, early_payment_discount, legal_identity, vat_regime)| {
                         app::model::SellerProfile {
                             name,
                             address: crate::storage::sql::address(&address),
@@ -97,6 +98,9 @@ macro_rules! impl_settings_tx {
                             late_payment_penalty,
                             early_payment_discount,
                             legal_identity: legal_identity
+                                .and_then(|json| serde_json::from_str(&json).ok())
+                                .unwrap_or_default(),
+                            vat_regime: vat_regime
                                 .and_then(|json| serde_json::from_str(&json).ok())
                                 .unwrap_or_default(),
                         }
@@ -145,13 +149,13 @@ macro_rules! impl_settings_tx {
             ) -> Result<(), crate::storage::StorageError> {
                 sqlx::query(
                     "INSERT INTO seller_profile (id, name, address, vat_id, iban, email, updated_at, \
-                     late_payment_penalty, early_payment_discount, legal_identity) \
-                     VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO UPDATE SET \
+                     late_payment_penalty, early_payment_discount, legal_identity, vat_regime) \
+                     VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO UPDATE SET \
                      name = excluded.name, address = excluded.address, vat_id = excluded.vat_id, \
                      iban = excluded.iban, email = excluded.email, updated_at = excluded.updated_at, \
                      late_payment_penalty = excluded.late_payment_penalty, \
                      early_payment_discount = excluded.early_payment_discount, \
-                     legal_identity = excluded.legal_identity",
+                     legal_identity = excluded.legal_identity, vat_regime = excluded.vat_regime",
                 )
                 .bind(&seller.name)
                 .bind(crate::storage::sql::address_json(&seller.address))
@@ -162,6 +166,7 @@ macro_rules! impl_settings_tx {
                 .bind(&seller.late_payment_penalty)
                 .bind(&seller.early_payment_discount)
                 .bind(serde_json::to_string(&seller.legal_identity).ok())
+                .bind(serde_json::to_string(&seller.vat_regime).ok())
                 .execute(&mut *self.tx)
                 .await?;
                 Ok(())

@@ -461,6 +461,11 @@ pub struct SellerProfile {
     /// 2026 e-invoicing reform's mentions.
     #[serde(default)]
     pub vat_regime: crate::domain::VatRegime,
+    /// The last day of the fiscal year, `MM-DD` (none: `12-31`): the FEC covers the fiscal year
+    /// and is named with its closing date.
+    #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(example = "12-31"))]
+    pub fiscal_year_end: Option<String>,
 }
 
 impl SellerProfile {

@@ -179,6 +179,8 @@ pub async fn load(services: &Services) -> Result<DemoOutcome, ServiceError> {
             operations: Some(app::domain::OperationNature::Mixed),
             on_debits: false,
         },
+        // The calendar year.
+        fiscal_year_end: None,
     };
     let mut tx = services.storage().write().await?;
     tx.replace_tax_table(&table).await?;

@@ -44,6 +44,7 @@ pub use linking::{
 };
 pub use money::{Currency, Money, MoneyError, parse_decimal};
 pub use numbering::{CreditNoteNumber, NumberError, check_chronological};
+pub use periods::FiscalYearEnd;
 pub use permissions::{
     Email, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, Permission, Role, allows, check_password,
     check_password_field, check_role_customer,

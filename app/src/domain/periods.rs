@@ -57,6 +57,45 @@ pub fn check_new_closing(
     Ok(())
 }
 
+/// The last day of the company's fiscal year, the same month and day every year (Code de
+/// commerce L123-12: the accounts are closed at the end of each fiscal year; a FEC covers one
+/// fiscal year and is named with its closing date, LPF art. A47 A-1). Typed `MM-DD`; none: the
+/// calendar year (`12-31`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FiscalYearEnd {
+    month: u32,
+    day: u32,
+}
+
+impl Default for FiscalYearEnd {
+    fn default() -> Self {
+        Self { month: 12, day: 31 }
+    }
+}
+
+impl FiscalYearEnd {
+    /// `MM-DD`, a day every year has (29 February is not one).
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let refuse = || {
+            format!("{text} is no fiscal year end: give its month and day, such as 12-31 or 06-30")
+        };
+        let (month, day) = text.trim().split_once('-').ok_or_else(refuse)?;
+        let month: u32 = month.parse().map_err(|_| refuse())?;
+        let day: u32 = day.parse().map_err(|_| refuse())?;
+        // 2025 is no leap year: a day that exists in it exists every year.
+        NaiveDate::from_ymd_opt(2025, month, day).ok_or_else(refuse)?;
+        Ok(Self { month, day })
+    }
+
+    /// The fiscal year that closes in `year`: from the day after the previous closing through
+    /// this one.
+    pub fn year_closing_in(self, year: i32) -> Option<(NaiveDate, NaiveDate)> {
+        let to = NaiveDate::from_ymd_opt(year, self.month, self.day)?;
+        let previous = NaiveDate::from_ymd_opt(year - 1, self.month, self.day)?;
+        Some((previous.succ_opt()?, to))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,5 +122,23 @@ mod tests {
         assert!(check_new_closing(Some(day("2026-11-30")), day("2026-11-30"), today).is_err());
         assert!(check_new_closing(None, today, today).is_err());
         assert!(check_new_closing(None, day("0999-12-31"), today).is_err());
+    }
+
+    /// Code de commerce L123-12, LPF art. A47 A-1: a FEC covers the fiscal year, which need not
+    /// be the calendar year.
+    #[test]
+    fn a_fiscal_year_runs_from_the_day_after_the_last_closing() {
+        let june = FiscalYearEnd::parse("06-30").unwrap();
+        assert_eq!(
+            june.year_closing_in(2026),
+            Some((day("2025-07-01"), day("2026-06-30")))
+        );
+        assert_eq!(
+            FiscalYearEnd::default().year_closing_in(2026),
+            Some((day("2026-01-01"), day("2026-12-31")))
+        );
+        for wrong in ["02-29", "13-01", "6/30", "", "06-31"] {
+            assert!(FiscalYearEnd::parse(wrong).is_err(), "{wrong}");
+        }
     }
 }

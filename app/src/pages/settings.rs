@@ -349,6 +349,10 @@ fn SellerForm(seller: SellerProfile, action: ServerAction<SaveSeller>) -> impl I
                 <input type="checkbox" name="form[vat_on_debits]" value="on" checked=regime.on_debits/>
                 "VAT paid on debits (option of CGI art. 269-2-c)"
             </label>
+            <label>"Fiscal year ends (MM-DD)"
+                <input type="text" name="form[fiscal_year_end]" value=text(seller.fiscal_year_end.clone()) placeholder="12-31" size="5"/>
+            </label>
+            {on("fiscal_year_end")}
             <p class="hint">"Invoices state their payment terms (Code de commerce art. L441-9), and the fixed indemnity of 40 EUR for recovery costs. Blank: the legal default."</p>
             <label>"Late-payment penalty rate"
                 <input type="text" name="form[late_payment_penalty]" value=text(seller.late_payment_penalty.clone())

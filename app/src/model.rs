@@ -469,6 +469,20 @@ pub struct SellerProfile {
 }
 
 impl SellerProfile {
+    /// The late-payment penalty rate documents state: the seller's, else the legal default.
+    pub fn late_payment_penalty_or_default(&self) -> String {
+        self.late_payment_penalty
+            .clone()
+            .unwrap_or_else(|| DEFAULT_LATE_PAYMENT_PENALTY.to_string())
+    }
+
+    /// The early-payment discount documents state: the seller's, else none.
+    pub fn early_payment_discount_or_default(&self) -> String {
+        self.early_payment_discount
+            .clone()
+            .unwrap_or_else(|| DEFAULT_EARLY_PAYMENT_DISCOUNT.to_string())
+    }
+
     /// What issuing a document requires of this seller.
     pub fn issuer_facts(&self) -> crate::domain::IssuerFacts<'_> {
         let address = &self.address;

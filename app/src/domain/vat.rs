@@ -316,6 +316,16 @@ impl OperationNature {
         }
     }
 
+    /// The billing mode of the French e-invoicing reform (BT-23, rule BR-FR-08): a document of
+    /// goods, of services, or of both, deposited as an ordinary invoice.
+    pub fn billing_mode(self) -> &'static str {
+        match self {
+            OperationNature::Goods => "B1",
+            OperationNature::Services => "S1",
+            OperationNature::Mixed => "M1",
+        }
+    }
+
     /// The mention documents print.
     pub fn mention(self) -> &'static str {
         match self {

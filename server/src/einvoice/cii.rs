@@ -27,6 +27,11 @@ pub fn write(document: &EDocument) -> String {
         ],
     );
     xml.open("rsm:ExchangedDocumentContext", &[]);
+    if let Some(mode) = document.billing_mode {
+        xml.open("ram:BusinessProcessSpecifiedDocumentContextParameter", &[]);
+        xml.text("ram:ID", mode);
+        xml.close("ram:BusinessProcessSpecifiedDocumentContextParameter");
+    }
     xml.open("ram:GuidelineSpecifiedDocumentContextParameter", &[]);
     xml.text("ram:ID", EN16931);
     xml.close("ram:GuidelineSpecifiedDocumentContextParameter");
@@ -41,12 +46,16 @@ pub fn write(document: &EDocument) -> String {
         .note
         .as_deref()
         .filter(|note| !note.trim().is_empty());
-    for note in reason
-        .into_iter()
-        .chain(document.legal_notes.iter().map(String::as_str))
-    {
+    let notes = reason.map(|text| (text, None)).into_iter().chain(
+        document
+            .legal_notes
+            .iter()
+            .map(|note| (note.text.as_str(), note.subject)),
+    );
+    for (text, subject) in notes {
         xml.open("ram:IncludedNote", &[]);
-        xml.text("ram:Content", note);
+        xml.text("ram:Content", text);
+        xml.optional("ram:SubjectCode", subject);
         xml.close("ram:IncludedNote");
     }
     xml.close("rsm:ExchangedDocument");
@@ -207,9 +216,9 @@ fn party(xml: &mut Xml, role: &str, party: &EParty) {
         xml.close("ram:SpecifiedLegalOrganization");
     }
     postal_address(xml, &party.address);
-    if let Some(email) = party.email.as_deref() {
+    if let Some((scheme, endpoint)) = party.endpoint() {
         xml.open("ram:URIUniversalCommunication", &[]);
-        xml.text_with("ram:URIID", &[("schemeID", "EM")], email);
+        xml.text_with("ram:URIID", &[("schemeID", scheme)], endpoint);
         xml.close("ram:URIUniversalCommunication");
     }
     if let Some(vat_id) = party.vat_id.as_deref() {

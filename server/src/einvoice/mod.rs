@@ -42,6 +42,69 @@ pub struct EParty {
 /// ISO 6523 ICD of the French SIRENE register: the scheme of a SIREN.
 pub const SIRENE_SCHEME: &str = "0002";
 
+/// The scheme of an electronic address of the French e-invoicing directory, which starts with
+/// the SIREN (rules BR-FR-12, BR-FR-13, BR-FR-21).
+pub const FRENCH_DIRECTORY_SCHEME: &str = "0225";
+
+impl EParty {
+    /// The party's electronic address (BT-34, BT-49): its SIREN in the French directory's
+    /// scheme, else its e-mail address.
+    pub fn endpoint(&self) -> Option<(&'static str, &str)> {
+        match (&self.siren, &self.email) {
+            (Some(siren), _) => Some((FRENCH_DIRECTORY_SCHEME, siren.as_str())),
+            (None, Some(email)) => Some(("EM", email.as_str())),
+            (None, None) => None,
+        }
+    }
+}
+
+/// A note (BG-1): its text and, for the mentions the French rules look for, its UNTDID 4451
+/// subject (PMD late-payment penalties, PMT recovery indemnity, AAB early-payment discount).
+#[derive(Clone, Debug)]
+pub struct ENote {
+    pub subject: Option<&'static str>,
+    pub text: String,
+}
+
+/// What every document of the seller states beyond its own content: its VAT regime
+/// (décret n° 2022-1299) and its payment terms (Code de commerce L441-9 and L441-10, carried
+/// with the subject codes of rule BR-FR-05).
+fn legal_notes(seller: &SellerProfile) -> Vec<ENote> {
+    let mut notes: Vec<ENote> = seller
+        .vat_regime
+        .mentions()
+        .into_iter()
+        .map(|text| ENote {
+            subject: None,
+            text,
+        })
+        .collect();
+    notes.extend([
+        ENote {
+            subject: Some("PMD"),
+            text: format!(
+                "Pénalités de retard : {}",
+                seller.late_payment_penalty_or_default()
+            ),
+        },
+        ENote {
+            subject: Some("PMT"),
+            text: format!(
+                "Indemnité forfaitaire pour frais de recouvrement : {} EUR (Code de commerce art. D441-5)",
+                app::model::RECOVERY_INDEMNITY_EUR
+            ),
+        },
+        ENote {
+            subject: Some("AAB"),
+            text: format!(
+                "Escompte pour paiement anticipé : {}",
+                seller.early_payment_discount_or_default()
+            ),
+        },
+    ]);
+    notes
+}
+
 /// One line, its amounts as the document states them.
 #[derive(Clone, Debug)]
 pub struct ELine {
@@ -91,9 +154,11 @@ pub struct EDocument {
     pub currency: Currency,
     /// Free text: a credit note's reason.
     pub note: Option<String>,
-    /// What the law has every document of the seller state (BT-22): the nature of its
-    /// operations, the option for VAT on debits (décret n° 2022-1299).
-    pub legal_notes: Vec<String>,
+    /// What the law has every document of the seller state (BT-22, with its subject code
+    /// BT-21 where the French rules name one).
+    pub legal_notes: Vec<ENote>,
+    /// BT-23: the reform's billing mode (B1 goods, S1 services, M1 both), when the seller says.
+    pub billing_mode: Option<&'static str>,
     pub project: Option<String>,
     /// When the goods were shipped (a credit note's latest ship date of its lines; an
     /// invoice's, else its date, as its PDF says).
@@ -220,7 +285,11 @@ impl EDocument {
             due_date: None,
             currency,
             note: note.reason.clone(),
-            legal_notes: seller.vat_regime.mentions(),
+            legal_notes: legal_notes(seller),
+            billing_mode: seller
+                .vat_regime
+                .operations
+                .map(|nature| nature.billing_mode()),
             project: note.project.clone(),
             delivery_date: note.ship_date,
             delivery_address: Some(note.shipping_address.clone()),
@@ -256,7 +325,11 @@ impl EDocument {
             due_date: invoice.due_date,
             currency,
             note: None,
-            legal_notes: seller.vat_regime.mentions(),
+            legal_notes: legal_notes(seller),
+            billing_mode: seller
+                .vat_regime
+                .operations
+                .map(|nature| nature.billing_mode()),
             project: invoice.project.clone(),
             delivery_date: Some(
                 latest_ship_date(

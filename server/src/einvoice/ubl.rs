@@ -43,6 +43,7 @@ pub fn write(document: &EDocument) -> String {
         &[("xmlns", namespace), ("xmlns:cac", CAC), ("xmlns:cbc", CBC)],
     );
     xml.text("cbc:CustomizationID", EN16931);
+    xml.optional("cbc:ProfileID", document.billing_mode);
     xml.text("cbc:ID", &document.number);
     xml.text("cbc:IssueDate", &document.issue_date.to_string());
     if !credit && let Some(due) = document.due_date {
@@ -50,8 +51,12 @@ pub fn write(document: &EDocument) -> String {
     }
     xml.text(type_code, &document.type_code.to_string());
     xml.optional("cbc:Note", document.note.as_deref());
+    // UBL has no subject code: the French rules read it as a `#CODE#` prefix.
     for note in &document.legal_notes {
-        xml.text("cbc:Note", note);
+        match note.subject {
+            Some(subject) => xml.text("cbc:Note", &format!("#{subject}#{}", note.text)),
+            None => xml.text("cbc:Note", &note.text),
+        }
     }
     xml.text("cbc:DocumentCurrencyCode", code);
     if let Some((number, date)) = &document.preceding_invoice {
@@ -203,6 +208,9 @@ fn address(xml: &mut Xml, element: &str, address: &Address) {
 fn party(xml: &mut Xml, role: &str, party: &EParty) {
     xml.open(role, &[]);
     xml.open("cac:Party", &[]);
+    if let Some((scheme, endpoint)) = party.endpoint() {
+        xml.text_with("cbc:EndpointID", &[("schemeID", scheme)], endpoint);
+    }
     address(xml, "cac:PostalAddress", &party.address);
     if let Some(vat_id) = party.vat_id.as_deref() {
         xml.open("cac:PartyTaxScheme", &[]);

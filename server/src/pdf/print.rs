@@ -81,27 +81,18 @@ pub struct PaymentTerms {
 impl PaymentTerms {
     /// The seller's terms, the legal defaults where the seller set none.
     fn of(profile: &SellerProfile, due_date: Option<NaiveDate>) -> Self {
-        let or = |text: &Option<String>, default: &str| {
-            text.clone().unwrap_or_else(|| default.to_string())
-        };
         PaymentTerms {
             due: match due_date {
                 Some(day) => date(day),
                 // Code de commerce art. L441-10 I: 30 days after delivery unless agreed.
                 None => "30 days after delivery".into(),
             },
-            late_payment_penalty: or(
-                &profile.late_payment_penalty,
-                app::model::DEFAULT_LATE_PAYMENT_PENALTY,
-            ),
+            late_payment_penalty: profile.late_payment_penalty_or_default(),
             recovery_indemnity: format!(
                 "{} EUR (Code de commerce art. D441-5)",
                 app::model::RECOVERY_INDEMNITY_EUR
             ),
-            early_payment_discount: or(
-                &profile.early_payment_discount,
-                app::model::DEFAULT_EARLY_PAYMENT_DISCOUNT,
-            ),
+            early_payment_discount: profile.early_payment_discount_or_default(),
         }
     }
 }

@@ -493,6 +493,8 @@ on_both_backends! {
         let ubl = valid_ubl(body, "Invoice");
         let buyer = "//*[local-name()='AccountingCustomerParty']//*[local-name()='PartyLegalEntity']";
         assert_eq!(xpath(&ubl, &format!("string({buyer}/*[local-name()='CompanyID'][@schemeID='0002'])")), "303265045");
+        // BT-49, the buyer's electronic address in the French directory (rules BR-FR-12, -21).
+        assert_eq!(xpath(&ubl, "string(//*[local-name()='AccountingCustomerParty']//*[local-name()='EndpointID'][@schemeID='0225'])"), "303265045");
         let (status, _, pdf) = get(&admin, &format!("/invoices/{}/factur-x", invoice["id"])).await;
         assert_eq!(status, 200);
         let cii = facturx_xml(&pdf);
@@ -506,8 +508,16 @@ on_both_backends! {
         assert!(text.contains("Opérations : exclusivement des prestations de services"), "{text}");
         assert!(text.contains("Option pour le paiement de la taxe d'après les débits"), "{text}");
         let notes = "//*[local-name()='IncludedNote']/*[local-name()='Content']";
-        assert_eq!(xpath(&cii, &format!("count({notes})")), "2");
         assert_eq!(xpath(&cii, &format!("string(({notes})[2])")), "Option pour le paiement de la taxe d'après les débits");
-        assert_eq!(xpath(&ubl, "count(/*/*[local-name()='Note'])"), "2");
+        // BT-23, the reform's billing mode (rule BR-FR-08): S1, a document of services.
+        assert_eq!(xpath(&cii, "string(//*[local-name()='BusinessProcessSpecifiedDocumentContextParameter']/*[local-name()='ID'])"), "S1");
+        assert_eq!(first(&ubl, "ProfileID"), "S1");
+        // The payment terms as notes with the subject codes rule BR-FR-05 looks for.
+        for subject in ["PMD", "PMT", "AAB"] {
+            let note = format!("string(//*[local-name()='IncludedNote'][*[local-name()='SubjectCode']='{subject}']/*[local-name()='Content'])");
+            assert!(!xpath(&cii, &note).is_empty(), "{subject}: {cii}");
+            assert_eq!(xpath(&ubl, &format!("count(/*/*[local-name()='Note'][starts-with(., '#{subject}#')])")), "1", "{subject}");
+        }
+        assert!(xpath(&ubl, "string(/*/*[local-name()='Note'][starts-with(., '#PMT#')])").contains("40 EUR"));
     }
 }

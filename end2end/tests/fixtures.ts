@@ -13,7 +13,9 @@ export const test = base.extend<{ failOnPageErrors: void }>({
         // status the page then shows; Chromium logs every such response. Those are expected.
         const refusedServerFunction =
           message.text().startsWith('Failed to load resource') && message.location().url.includes('/rpc/');
-        if (!refusedServerFunction) problems.push(`console error: ${message.text()}`);
+        // The resource's address, so a failed load says what was missing.
+        const where = message.location().url;
+        if (!refusedServerFunction) problems.push(`console error: ${message.text()}${where ? ` (${where})` : ''}`);
       });
       await use();
       expect(problems, 'the page reported errors').toEqual([]);

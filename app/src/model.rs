@@ -29,6 +29,9 @@ pub struct LineView {
     pub vat_category: VatCategory,
     /// What an untaxed line prints about its VAT (the exempting article, "Autoliquidation").
     pub vat_exemption_reason: Option<String>,
+    /// What the line sells: goods or services.
+    #[serde(default)]
+    pub nature: crate::domain::LineNature,
 }
 
 impl LineView {
@@ -42,6 +45,7 @@ impl LineView {
             ship_date: self.ship_date,
             vat_category: Some(self.vat_category),
             vat_exemption_reason: self.vat_exemption_reason.clone(),
+            nature: Some(self.nature),
         }
     }
 }
@@ -1046,6 +1050,7 @@ const INVOICE_FILE: ImportFormat = ImportFormat {
         "ship_date",
         "vat_category",
         "vat_exemption_reason",
+        "nature",
     ],
     optional: &[
         "due_date",
@@ -1053,6 +1058,7 @@ const INVOICE_FILE: ImportFormat = ImportFormat {
         "ship_date",
         "vat_category",
         "vat_exemption_reason",
+        "nature",
     ],
     document: &["customer", "currency", "issue_date", "due_date"],
 };
@@ -1074,6 +1080,7 @@ const CREDIT_NOTE_FILE: ImportFormat = ImportFormat {
         "ship_date",
         "vat_category",
         "vat_exemption_reason",
+        "nature",
     ],
     optional: &[
         "invoice",
@@ -1083,6 +1090,7 @@ const CREDIT_NOTE_FILE: ImportFormat = ImportFormat {
         "ship_date",
         "vat_category",
         "vat_exemption_reason",
+        "nature",
     ],
     document: &[
         "customer",

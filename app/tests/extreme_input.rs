@@ -109,6 +109,7 @@ fn line() -> impl Strategy<Value = LineInput> {
             ship_date: None,
             vat_category: None,
             vat_exemption_reason: None,
+            nature: None,
         }
     })
 }
@@ -180,6 +181,7 @@ proptest! {
                 ship_date: None,
                 vat_category: None,
                 vat_exemption_reason: None,
+                nature: None,
             };
             let lines = vec![line; 3];
             if line_violations(&lines, currency, LineSigns::Any).is_empty() {

@@ -49,6 +49,11 @@ fn lines(price: &str) -> Value {
     json!([{"description": "Goods", "quantity": "1", "unit_price": price, "tax_rate": "20"}])
 }
 
+/// A credit note's lines: net of tax, as a note that names no invoice is (CGI art. 289-I-5).
+fn net_lines(price: &str) -> Value {
+    json!([{"description": "Discount", "quantity": "1", "unit_price": price, "tax_rate": "0"}])
+}
+
 /// Makes `size` customers (EUR) with pending invoices, available notes and drafts, through the
 /// API as `api`'s user (an administrator or credit manager). `tag` keeps names apart between runs.
 pub async fn build_world(api: &Api, size: WorldSize, tag: &str) -> Result<World, String> {
@@ -88,7 +93,7 @@ pub async fn build_world(api: &Api, size: WorldSize, tag: &str) -> Result<World,
                     "/credit-notes",
                     Some(
                         json!({"customer_id": docs.id, "currency": "EUR", "date": DATE,
-                                "reason": "stress", "lines": lines(&price)}),
+                                "reason": "stress", "lines": net_lines(&price)}),
                     ),
                 )
                 .await?;
@@ -392,7 +397,7 @@ async fn operate(api: &Api, shared: &Shared, rng: &mut StdRng, tag: &str, expect
             let body = if rng.random_bool(0.5) {
                 json!({"reason": format!("edited by {tag}")})
             } else {
-                json!({"lines": lines(&amount(rng, 9_000))})
+                json!({"lines": net_lines(&amount(rng, 9_000))})
             };
             let answer = api
                 .send(Method::PATCH, &format!("/credit-notes/{note}"), Some(body))

@@ -34,7 +34,7 @@ export async function journalFlow(page: Page, request: APIRequestContext, name: 
     await ready();
   }
   await expect(entry).toBeVisible();
-  await expect(entry.getByRole('row').filter({ hasText: '419000' })).toContainText('42.00');
+  await expect(entry.getByRole('row').filter({ hasText: '419700' })).toContainText('42.00');
   await expect(entry.getByRole('row').filter({ hasText: '706000' })).toContainText('42.00');
 
   await ready();

@@ -18,6 +18,14 @@ fn date(text: &str) -> NaiveDate {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("demo dates are valid")
 }
 
+/// A line of goods sold (the demo seller sells both: lines say which).
+fn goods(description: &str, quantity: i64, unit_price: &str, tax_rate: &str) -> LineDraft {
+    LineDraft {
+        nature: Some(app::domain::LineNature::Goods),
+        ..line(description, quantity, unit_price, tax_rate)
+    }
+}
+
 fn line(description: &str, quantity: i64, unit_price: &str, tax_rate: &str) -> LineDraft {
     LineDraft {
         description: description.to_string(),
@@ -28,6 +36,7 @@ fn line(description: &str, quantity: i64, unit_price: &str, tax_rate: &str) -> L
         tax_category: None,
         vat_category: None,
         vat_exemption_reason: None,
+        nature: None,
         ship_date: None,
     }
 }
@@ -200,18 +209,19 @@ pub async fn load(services: &Services) -> Result<DemoOutcome, ServiceError> {
         project: None,
         lines,
     };
-    services
+    let machines = services
         .create_invoice(
             Caller::CommandLine,
             invoice(
                 acme,
                 eur,
                 "2026-10-01",
-                vec![line("Espresso machines", 4, "250.00", "20")],
+                vec![goods("Espresso machines", 4, "250.00", "20")],
             ),
         )
-        .await?;
-    services
+        .await?
+        .id;
+    let visit = services
         .create_invoice(
             Caller::CommandLine,
             invoice(
@@ -220,12 +230,13 @@ pub async fn load(services: &Services) -> Result<DemoOutcome, ServiceError> {
                 "2026-10-15",
                 vec![
                     line("Service visit", 2, "85.00", "20"),
-                    line("Descaling kit", 10, "12.50", "20"),
+                    goods("Descaling kit", 10, "12.50", "20"),
                 ],
             ),
         )
-        .await?;
-    services
+        .await?
+        .id;
+    let support = services
         .create_invoice(
             Caller::CommandLine,
             invoice(
@@ -235,8 +246,9 @@ pub async fn load(services: &Services) -> Result<DemoOutcome, ServiceError> {
                 vec![line("Annual support", 1, "1200.00", "8.875")],
             ),
         )
-        .await?;
-    services
+        .await?
+        .id;
+    let consulting = services
         .create_invoice(
             Caller::CommandLine,
             invoice(
@@ -246,36 +258,43 @@ pub async fn load(services: &Services) -> Result<DemoOutcome, ServiceError> {
                 vec![line("Consulting day", 3, "600.00", "20")],
             ),
         )
-        .await?;
+        .await?
+        .id;
 
     use app::domain::ReasonCategory::{Goodwill, InvoicingError, Return};
+    // A note that reduces VAT names the invoice it corrects (CGI art. 289-I-5); the freight
+    // refund names none and is net of tax.
     let note =
-        |customer_id, currency, day: &str, reason: &str, category, lines| NewCreditNoteInput {
-            customer_id,
-            currency,
-            date: date(day),
-            reason: Some(reason.to_string()),
-            related_invoice_id: None,
-            lines,
-            charge: None,
-            particulars: crate::services::NoteParticulars {
-                reason_category: Some(category),
-                ..Default::default()
-            },
+        |customer_id, currency, day: &str, related_invoice_id, reason: &str, category, lines| {
+            NewCreditNoteInput {
+                customer_id,
+                currency,
+                date: date(day),
+                reason: Some(reason.to_string()),
+                related_invoice_id,
+                lines,
+                charge: None,
+                particulars: crate::services::NoteParticulars {
+                    reason_category: Some(category),
+                    ..Default::default()
+                },
+            }
         };
     let finalized = [
         note(
             acme,
             eur,
             "2026-10-05",
+            Some(machines),
             "Returned machine",
             Return,
-            vec![line("Espresso machine returned", 1, "250.00", "20")],
+            vec![goods("Espresso machine returned", 1, "250.00", "20")],
         ),
         note(
             acme,
             eur,
             "2026-10-20",
+            Some(visit),
             "Goodwill for late delivery",
             Goodwill,
             vec![line("Goodwill", 1, "50.00", "20")],
@@ -284,6 +303,7 @@ pub async fn load(services: &Services) -> Result<DemoOutcome, ServiceError> {
             acme,
             usd,
             "2026-10-22",
+            None,
             "Freight refund (USD order)",
             InvoicingError,
             vec![line("Freight", 1, "80.00", "0")],
@@ -292,6 +312,7 @@ pub async fn load(services: &Services) -> Result<DemoOutcome, ServiceError> {
             globex,
             usd,
             "2026-10-25",
+            Some(support),
             "Pricing error",
             InvoicingError,
             vec![line("Price correction", 1, "100.00", "8.875")],
@@ -300,6 +321,7 @@ pub async fn load(services: &Services) -> Result<DemoOutcome, ServiceError> {
             initech,
             eur,
             "2026-11-05",
+            Some(consulting),
             "Cancelled consulting day",
             InvoicingError,
             vec![line("Consulting day", 1, "600.00", "20")],
@@ -326,9 +348,10 @@ pub async fn load(services: &Services) -> Result<DemoOutcome, ServiceError> {
                 acme,
                 eur,
                 "2026-11-10",
+                Some(machines),
                 "Damaged packaging (draft)",
                 Return,
-                vec![line("Packaging", 1, "30.00", "20")],
+                vec![goods("Packaging", 1, "30.00", "20")],
             ),
         )
         .await?;

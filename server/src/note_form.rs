@@ -23,8 +23,9 @@ pub fn line_drafts(lines: &[FormLine]) -> Vec<LineDraft> {
             discount_percent: line.discount_percent,
             tax_rate: line.tax_rate,
             tax_category: None,
-            vat_category: None,
-            vat_exemption_reason: None,
+            vat_category: line.vat_category,
+            vat_exemption_reason: line.vat_exemption_reason.clone(),
+            nature: line.nature,
             ship_date: line.ship_date,
         })
         .collect()

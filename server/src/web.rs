@@ -544,7 +544,22 @@ pub fn router(services: Services, leptos_options: LeptosOptions, config: WebConf
             "/credit-notes/{id}/attachments",
             axum::routing::post(browser_upload).layer(crate::api::SUPPORTING_FILE.body_limit()),
         )
-        .route("/journal/fec", axum::routing::get(browser_fec))
+        .route(
+            "/journal/fec",
+            axum::routing::get(
+                |state: State<AppState>, session, query: crate::api::ApiQuery| {
+                    browser_fec(state, session, query, crate::api::FecPart::File)
+                },
+            ),
+        )
+        .route(
+            "/journal/fec/description",
+            axum::routing::get(
+                |state: State<AppState>, session, query: crate::api::ApiQuery| {
+                    browser_fec(state, session, query, crate::api::FecPart::Description)
+                },
+            ),
+        )
         .route(
             "/imports",
             axum::routing::post(browser_import_upload).layer(crate::api::IMPORT_FILE.body_limit()),
@@ -712,16 +727,17 @@ fn document_downloads(router: Router<AppState>) -> Router<AppState> {
     router
 }
 
-/// The journal page's FEC download.
+/// The journal page's downloads: the FEC and its description.
 async fn browser_fec(
     State(state): State<AppState>,
     session: tower_sessions::Session,
     query: crate::api::ApiQuery,
+    part: crate::api::FecPart,
 ) -> axum::response::Response {
     let Some(user) = session_user(&state, &session).await else {
         return axum::response::Redirect::to("/login?next=%2Fjournal").into_response();
     };
-    match crate::api::fec_download(&state.services, &user, &query).await {
+    match crate::api::fec_download(&state.services, &user, &query, part).await {
         Ok(response) => response,
         Err(error) => refused_download(&user, error.0, "/journal"),
     }

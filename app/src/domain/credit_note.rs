@@ -203,6 +203,29 @@ pub fn check_related_invoice(
     check_dated_after_invoice(note_date, invoice.issue_date)
 }
 
+/// What a standalone credit note (one that names no invoice) prints: it leaves the VAT of the
+/// sales it relates to as it was.
+pub const NET_OF_TAX_MENTION: &str = "Avoir net de taxe : sans incidence sur la TVA";
+
+/// A credit note that reduces VAT names the invoice it corrects (CGI art. 289-I-5 and 272-1:
+/// the seller recovers the VAT of a discount only through a document that refers to the
+/// initial invoice); one that names none is net of tax, carries no VAT, and says so
+/// ([`NET_OF_TAX_MENTION`]). Checked when the note is finalized.
+pub fn check_vat_credit_names_invoice(
+    tax_total: Decimal,
+    related_invoice: bool,
+) -> Result<(), Violation> {
+    if tax_total.is_zero() || related_invoice {
+        return Ok(());
+    }
+    Err(Violation::new(
+        RuleCode::InvoiceReferenceRequired,
+        Some("related_invoice_id".into()),
+        "A credit note that reduces VAT names the invoice it corrects: relate it to that \
+         invoice, or credit the amount net of tax (0 %)",
+    ))
+}
+
 /// A credit note is never dated before the invoice it relates to (the same day is allowed):
 /// checked when it is drafted, and again when finalizing dates it.
 pub fn check_dated_after_invoice(
@@ -322,7 +345,21 @@ mod tests {
             ship_date: None,
             vat_category: None,
             vat_exemption_reason: None,
+            nature: None,
         }
+    }
+
+    /// CGI art. 289-I-5 and 272-1: VAT is reduced only by a note that refers to the initial
+    /// invoice; a note without one is net of tax.
+    #[test]
+    fn a_note_that_reduces_vat_names_its_invoice_or_carries_none() {
+        assert!(check_vat_credit_names_invoice(dec!(20.00), true).is_ok());
+        assert!(check_vat_credit_names_invoice(dec!(0.00), false).is_ok());
+        let refused = check_vat_credit_names_invoice(dec!(20.00), false).unwrap_err();
+        assert_eq!(refused.code, RuleCode::InvoiceReferenceRequired);
+        assert_eq!(refused.code.http_status(), 409);
+        let refund = check_vat_credit_names_invoice(dec!(-0.01), false);
+        assert!(refund.is_err(), "any VAT at all, whatever its sign");
     }
 
     #[test]

@@ -1,12 +1,14 @@
 //! The accounting entries the desk writes: each is balanced (debits equal credits) and
 //! append-only; a correction is a new entry that reverses an earlier one.
 //!
-//! The scheme, on the accounts of a [`ChartOfAccounts`]:
-//! - an invoice is issued: debit receivable (total); credit revenue (net) and VAT payable (tax),
-//!   per tax rate;
+//! The scheme, on the accounts of a [`ChartOfAccounts`] (PCG art. 944-70 and 944-44):
+//! - an invoice is issued: debit receivable (total); credit revenue (net) per line nature and
+//!   rate (goods 707, services 706), and the VAT of each rate to its own account (44571x);
 //! - a payment is recorded: debit bank; credit receivable;
-//! - a credit note is finalized: debit revenue and VAT payable per rate; credit customer
-//!   credits (the customer's credit balance, not yet applied to an invoice);
+//! - a credit note is finalized: debit what the invoice credited (a return or a correction
+//!   reverses the revenue account of the lines it credits; goodwill is a discount granted,
+//!   709) and the VAT of each rate; credit customer credits (4197, the customer's credit
+//!   balance, not yet applied to an invoice);
 //! - a credit note is linked to an invoice: debit customer credits; credit receivable
 //!   (unlinking writes the reverse);
 //! - a credit note is refunded: debit customer credits; credit bank;
@@ -18,7 +20,9 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use super::{Currency, RateTotals};
+use super::lines::{LineInput, totals_by};
+use super::money::MoneyError;
+use super::{Currency, LineNature, ReasonCategory};
 
 /// The journals entries are kept in, by their usual French codes.
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -86,49 +90,173 @@ impl Account {
 pub struct ChartOfAccounts {
     pub receivable: Account,
     pub customer_credit: Account,
+    /// Services sold (706), and lines of charts saved before goods had their own account.
     pub revenue: Account,
+    /// Goods sold (707). Charts saved before it existed get the default.
+    #[serde(default = "default_revenue_goods")]
+    pub revenue_goods: Account,
+    /// Discounts and goodwill granted after the sale (709).
+    #[serde(default = "default_discounts")]
+    pub discounts: Account,
+    /// VAT of a rate without an account of its own in `vat_rates`.
     pub vat_payable: Account,
+    /// The VAT account of each rate (one sub-account per rate, 445711 for 20 %…).
+    #[serde(default = "default_vat_rates")]
+    pub vat_rates: Vec<RateAccount>,
     pub bank: Account,
     /// Where voided customer credit goes. Charts saved before it existed get the default.
     #[serde(default = "default_write_off")]
     pub write_off: Account,
 }
 
+/// The account a VAT rate's tax is written to.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RateAccount {
+    /// Percent, e.g. 20 or 5.5.
+    #[cfg_attr(feature = "ssr", schema(value_type = String, example = "20"))]
+    pub rate: Decimal,
+    pub account: Account,
+}
+
 fn default_write_off() -> Account {
     Account::new("758000", "Produits divers de gestion courante")
+}
+
+fn default_revenue_goods() -> Account {
+    Account::new("707000", "Ventes de marchandises")
+}
+
+fn default_discounts() -> Account {
+    Account::new(
+        "709000",
+        "Rabais, remises et ristournes accordés par l'entreprise",
+    )
+}
+
+/// France's rates (CGI art. 278 to 281 nonies), each on its own sub-account of 44571.
+fn default_vat_rates() -> Vec<RateAccount> {
+    [
+        ("20", "445711"),
+        ("10", "445712"),
+        ("5.5", "445713"),
+        ("2.1", "445714"),
+    ]
+    .into_iter()
+    .map(|(rate, code)| RateAccount {
+        rate: rate.parse().unwrap_or_default(),
+        account: Account::new(code, &format!("TVA collectée {} %", rate.replace('.', ","))),
+    })
+    .collect()
 }
 
 impl Default for ChartOfAccounts {
     fn default() -> Self {
         ChartOfAccounts {
             receivable: Account::new("411000", "Clients"),
-            customer_credit: Account::new("419000", "Clients créditeurs"),
+            customer_credit: Account::new("419700", "Clients - Autres avoirs"),
             revenue: Account::new("706000", "Prestations de services"),
+            revenue_goods: default_revenue_goods(),
+            discounts: default_discounts(),
             vat_payable: Account::new("445710", "TVA collectée"),
+            vat_rates: default_vat_rates(),
             bank: Account::new("512000", "Banque"),
             write_off: default_write_off(),
         }
     }
 }
 
+/// Where a line's net amount is booked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum RevenueKind {
+    Goods,
+    Services,
+    /// Granted after the sale: goodwill, discounts (709).
+    Discounts,
+}
+
+impl RevenueKind {
+    /// An invoice line's: what it sells.
+    pub fn of_sale(nature: LineNature) -> Self {
+        match nature {
+            LineNature::Goods => RevenueKind::Goods,
+            LineNature::Services => RevenueKind::Services,
+        }
+    }
+
+    /// A credit note line's: a gesture is a discount granted (709); a return or a correction
+    /// reverses the sale of the line it credits.
+    pub fn of_credit(nature: LineNature, reason: Option<ReasonCategory>) -> Self {
+        match reason {
+            Some(ReasonCategory::Goodwill) => RevenueKind::Discounts,
+            _ => Self::of_sale(nature),
+        }
+    }
+}
+
 impl ChartOfAccounts {
-    /// Each account with the name of its field, in a fixed order.
-    pub fn accounts(&self) -> [(&'static str, &Account); 6] {
+    /// Each account with the name of its field, in a fixed order (the rates' aside).
+    pub fn accounts(&self) -> [(&'static str, &Account); 8] {
         [
             ("receivable", &self.receivable),
             ("customer_credit", &self.customer_credit),
             ("revenue", &self.revenue),
+            ("revenue_goods", &self.revenue_goods),
+            ("discounts", &self.discounts),
             ("vat_payable", &self.vat_payable),
             ("bank", &self.bank),
             ("write_off", &self.write_off),
         ]
     }
 
-    /// What is wrong with each account, by field (`revenue.code`): FEC account numbers are
-    /// digits (at least 3) and every account has a name.
+    /// The account a line's net goes to.
+    pub fn revenue_account(&self, kind: RevenueKind) -> &Account {
+        match kind {
+            RevenueKind::Goods => &self.revenue_goods,
+            RevenueKind::Services => &self.revenue,
+            RevenueKind::Discounts => &self.discounts,
+        }
+    }
+
+    /// The account the VAT of `rate` goes to: the rate's own, else VAT payable.
+    pub fn vat_account(&self, rate: Decimal) -> &Account {
+        self.vat_rates
+            .iter()
+            .find(|row| row.rate == rate)
+            .map_or(&self.vat_payable, |row| &row.account)
+    }
+
+    /// What is wrong with each account, by field (`revenue.code`, `vat_rates[1].rate`): FEC
+    /// account numbers are digits (at least 3), every account has a name, and a rate is a
+    /// percentage given once.
     pub fn violations(&self) -> Vec<(String, String)> {
         let mut found = Vec::new();
-        for (field, account) in self.accounts() {
+        let rates = self
+            .vat_rates
+            .iter()
+            .enumerate()
+            .map(|(i, row)| (format!("vat_rates[{i}].account"), &row.account));
+        let named = self
+            .accounts()
+            .into_iter()
+            .map(|(field, account)| (field.to_string(), account));
+        for (i, row) in self.vat_rates.iter().enumerate() {
+            if !super::lines::is_percentage(row.rate) {
+                found.push((
+                    format!("vat_rates[{i}].rate"),
+                    "A tax rate is a percentage between 0 and 100".to_string(),
+                ));
+            } else if self.vat_rates[..i]
+                .iter()
+                .any(|other| other.rate == row.rate)
+            {
+                found.push((
+                    format!("vat_rates[{i}].rate"),
+                    "This rate already has its account".to_string(),
+                ));
+            }
+        }
+        for (field, account) in named.chain(rates) {
             let code = account.code.trim();
             if code.len() < 3 || code.len() > 20 || !code.chars().all(|c| c.is_ascii_digit()) {
                 found.push((
@@ -349,8 +477,39 @@ fn credit(account: &Account, label: &str, amount: Decimal) -> JournalLine {
     }
 }
 
-/// What a sales document (an invoice or a credit note) moves: its total and, per tax rate,
-/// its net amount and tax.
+/// The net and tax a sales document books on one revenue account at one VAT rate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RevenueRow {
+    pub kind: RevenueKind,
+    pub rate: Decimal,
+    pub net: Decimal,
+    pub tax: Decimal,
+}
+
+/// The lines' net and tax per revenue account (`kind_of` says each line's) and rate, in a
+/// fixed order: sums of the lines' own rounded values, so they add up to the document.
+pub fn revenue_rows(
+    lines: &[LineInput],
+    currency: Currency,
+    kind_of: impl Fn(&LineInput) -> RevenueKind,
+) -> Result<Vec<RevenueRow>, MoneyError> {
+    let mut rows: Vec<RevenueRow> = totals_by(lines, currency, |line| {
+        (kind_of(line), line.tax_rate.normalize())
+    })?
+    .into_iter()
+    .map(|((kind, rate), net, tax)| RevenueRow {
+        kind,
+        rate,
+        net,
+        tax,
+    })
+    .collect();
+    rows.sort_by_key(|row| (row.kind, row.rate));
+    Ok(rows)
+}
+
+/// What a sales document (an invoice or a credit note) moves: its total and, per revenue
+/// account and tax rate, its net amount and tax.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SalesDocument<'a> {
     pub number: &'a str,
@@ -358,27 +517,49 @@ pub struct SalesDocument<'a> {
     pub currency: Currency,
     /// The customer's own account ([`customer_account`]).
     pub customer: &'a Account,
-    pub rates: &'a [RateTotals],
+    pub revenue: &'a [RevenueRow],
     pub total: Decimal,
 }
 
-/// Revenue and VAT lines, one pair per rate, on the side `side` gives.
+/// Revenue lines, one per account and rate, then VAT lines, one per rate on the rate's own
+/// account, on the side `side` gives.
 fn revenue_lines(
     chart: &ChartOfAccounts,
     document: &SalesDocument<'_>,
     side: fn(&Account, &str, Decimal) -> JournalLine,
-) -> Vec<JournalLine> {
-    document
-        .rates
+) -> Result<Vec<JournalLine>, JournalError> {
+    let rate_label = |rate: Decimal| format!("{} {} %", document.number, rate.normalize());
+    let mut lines: Vec<JournalLine> = document
+        .revenue
         .iter()
-        .flat_map(|rate| {
-            let rate_label = format!("{} {} %", document.number, rate.rate.normalize());
-            [
-                side(&chart.revenue, &rate_label, rate.net),
-                side(&chart.vat_payable, &format!("TVA {rate_label}"), rate.tax),
-            ]
+        .map(|row| {
+            side(
+                chart.revenue_account(row.kind),
+                &rate_label(row.rate),
+                row.net,
+            )
         })
-        .collect()
+        .collect();
+    let mut rates: Vec<(Decimal, Decimal)> = Vec::new();
+    for row in document.revenue {
+        match rates.iter_mut().find(|(rate, _)| *rate == row.rate) {
+            Some((_, tax)) => {
+                *tax = tax
+                    .checked_add(row.tax)
+                    .ok_or_else(|| JournalError::TooLarge(document.number.to_string()))?
+            }
+            None => rates.push((row.rate, row.tax)),
+        }
+    }
+    rates.sort_by_key(|(rate, _)| *rate);
+    lines.extend(rates.into_iter().map(|(rate, tax)| {
+        side(
+            chart.vat_account(rate),
+            &format!("TVA {}", rate_label(rate)),
+            tax,
+        )
+    }));
+    Ok(lines)
 }
 
 pub fn invoice_issued(
@@ -390,7 +571,7 @@ pub fn invoice_issued(
         debit(&chart.receivable, &label, invoice.total)
             .for_customer(Subledger::Receivable, invoice.customer),
     ];
-    lines.extend(revenue_lines(chart, invoice, credit));
+    lines.extend(revenue_lines(chart, invoice, credit)?);
     JournalEntry::balanced(
         Journal::Sales,
         invoice.date,
@@ -406,7 +587,7 @@ pub fn credit_note_finalized(
     note: &SalesDocument<'_>,
 ) -> Result<JournalEntry, JournalError> {
     let label = format!("Avoir {} {}", note.number, note.customer.label);
-    let mut lines = revenue_lines(chart, note, debit);
+    let mut lines = revenue_lines(chart, note, debit)?;
     lines.push(
         credit(&chart.customer_credit, &label, note.total)
             .for_customer(Subledger::CustomerCredit, note.customer),
@@ -645,19 +826,26 @@ mod tests {
             .collect()
     }
 
-    fn two_rates() -> Vec<RateTotals> {
+    fn row(kind: RevenueKind, rate: &str, net: &str, tax: &str) -> RevenueRow {
+        RevenueRow {
+            kind,
+            rate: amount(rate),
+            net: amount(net),
+            tax: amount(tax),
+        }
+    }
+
+    fn two_rates() -> Vec<RevenueRow> {
         vec![
-            RateTotals {
-                rate: amount("5.5"),
-                net: amount("50.00"),
-                tax: amount("2.75"),
-            },
-            RateTotals {
-                rate: amount("20"),
-                net: amount("100.00"),
-                tax: amount("20.00"),
-            },
+            row(RevenueKind::Services, "5.5", "50.00", "2.75"),
+            row(RevenueKind::Services, "20", "100.00", "20.00"),
         ]
+    }
+
+    fn expected(rows: &[(&str, &str, &str)]) -> Vec<(String, String, String)> {
+        rows.iter()
+            .map(|(a, d, c)| (a.to_string(), d.to_string(), c.to_string()))
+            .collect()
     }
 
     #[test]
@@ -668,21 +856,20 @@ mod tests {
             date: date(),
             currency: eur(),
             customer: &acme(),
-            rates: &rates,
+            revenue: &rates,
             total: amount("172.75"),
         };
         let entry = credit_note_finalized(&ChartOfAccounts::default(), &note).unwrap();
         assert_eq!(entry.journal, Journal::Sales);
         assert_eq!(
             sides(&entry),
-            [
+            expected(&[
                 ("706000", "50.00", "0"),
-                ("445710", "2.75", "0"),
                 ("706000", "100.00", "0"),
-                ("445710", "20.00", "0"),
-                ("419000", "0", "172.75"),
-            ]
-            .map(|(a, d, c)| (a.to_string(), d.to_string(), c.to_string()))
+                ("445713", "2.75", "0"),
+                ("445711", "20.00", "0"),
+                ("419700", "0", "172.75"),
+            ])
         );
         // The customer credit is kept under the customer's own account (FEC CompAuxNum).
         let customer_line = entry.lines.last().unwrap().auxiliary.clone().unwrap();
@@ -763,7 +950,7 @@ mod tests {
         let voided = &entries[2];
         assert_eq!(
             sides(voided),
-            [("419000", "5", "0"), ("758000", "0", "5")].map(|(a, d, c)| (
+            [("419700", "5", "0"), ("758000", "0", "5")].map(|(a, d, c)| (
                 a.to_string(),
                 d.to_string(),
                 c.to_string()
@@ -779,7 +966,7 @@ mod tests {
             date: date(),
             currency: eur(),
             customer: &acme(),
-            rates: &rates,
+            revenue: &rates,
             total: amount("172.74"),
         };
         assert!(matches!(
@@ -795,29 +982,124 @@ mod tests {
 
     #[test]
     fn a_negative_amount_goes_to_the_other_side() {
-        let rates = [RateTotals {
-            rate: amount("20"),
-            net: amount("-10.00"),
-            tax: amount("-2.00"),
-        }];
+        let rates = [row(RevenueKind::Services, "20", "-10.00", "-2.00")];
         let correction = SalesDocument {
             number: "INV-2026-0009",
             date: date(),
             currency: eur(),
             customer: &acme(),
-            rates: &rates,
+            revenue: &rates,
             total: amount("-12.00"),
         };
         let entry = invoice_issued(&ChartOfAccounts::default(), &correction).unwrap();
         assert_eq!(
             sides(&entry),
-            [
+            expected(&[
                 ("411000", "0", "12.00"),
                 ("706000", "10.00", "0"),
-                ("445710", "2.00", "0")
-            ]
-            .map(|(a, d, c)| (a.to_string(), d.to_string(), c.to_string()))
+                ("445711", "2.00", "0")
+            ])
         );
+    }
+
+    fn sold(description: &str, price: &str, rate: &str, nature: LineNature) -> LineInput {
+        LineInput {
+            description: description.into(),
+            quantity: Decimal::ONE,
+            unit_price: amount(price),
+            discount_percent: Decimal::ZERO,
+            tax_rate: amount(rate),
+            ship_date: None,
+            vat_category: None,
+            vat_exemption_reason: None,
+            nature: Some(nature),
+        }
+    }
+
+    /// PCG art. 944-70: goods sold go to 707, services to 706; each VAT rate has its own
+    /// sub-account of 44571 (PCG art. 944-44), and a rate without one falls back to 44571.
+    #[test]
+    fn an_invoice_books_goods_and_services_apart_and_each_rate_on_its_own_vat_account() {
+        let lines = [
+            sold("Chair", "100.00", "20", LineNature::Goods),
+            sold("Fitting", "50.00", "20", LineNature::Services),
+            sold("Book", "10.00", "5.5", LineNature::Goods),
+            sold("Local tax", "10.00", "8.875", LineNature::Goods),
+        ];
+        let rows = revenue_rows(&lines, eur(), |line| {
+            RevenueKind::of_sale(line.nature.unwrap_or_default())
+        })
+        .unwrap();
+        let invoice = SalesDocument {
+            number: "INV-2026-0001",
+            date: date(),
+            currency: eur(),
+            customer: &acme(),
+            revenue: &rows,
+            total: amount("201.44"),
+        };
+        let entry = invoice_issued(&ChartOfAccounts::default(), &invoice).unwrap();
+        assert_eq!(
+            sides(&entry),
+            expected(&[
+                ("411000", "201.44", "0"),
+                ("707000", "0", "10.00"),
+                ("707000", "0", "10.00"),
+                ("707000", "0", "100.00"),
+                ("706000", "0", "50.00"),
+                ("445713", "0", "0.55"),
+                ("445710", "0", "0.89"),
+                ("445711", "0", "30.00"),
+            ])
+        );
+    }
+
+    /// PCG art. 944-70: a return cancels the sale on the account it was booked to; a gesture
+    /// granted after the sale is a discount (709, "rabais, remises et ristournes accordés").
+    #[test]
+    fn a_credit_reverses_the_sale_it_credits_and_a_gesture_is_a_discount_granted() {
+        let chair = sold("Chair", "100.00", "20", LineNature::Goods);
+        let kind = |reason| RevenueKind::of_credit(LineNature::Goods, reason);
+        assert_eq!(kind(Some(ReasonCategory::Return)), RevenueKind::Goods);
+        assert_eq!(
+            kind(Some(ReasonCategory::InvoicingError)),
+            RevenueKind::Goods
+        );
+        assert_eq!(kind(None), RevenueKind::Goods);
+        assert_eq!(kind(Some(ReasonCategory::Goodwill)), RevenueKind::Discounts);
+        let rows = revenue_rows(std::slice::from_ref(&chair), eur(), |line| {
+            RevenueKind::of_credit(
+                line.nature.unwrap_or_default(),
+                Some(ReasonCategory::Goodwill),
+            )
+        })
+        .unwrap();
+        let note = SalesDocument {
+            number: "CN-2026-00001",
+            date: date(),
+            currency: eur(),
+            customer: &acme(),
+            revenue: &rows,
+            total: amount("120.00"),
+        };
+        let entry = credit_note_finalized(&ChartOfAccounts::default(), &note).unwrap();
+        assert_eq!(
+            sides(&entry),
+            expected(&[
+                ("709000", "100.00", "0"),
+                ("445711", "20.00", "0"),
+                ("419700", "0", "120.00"),
+            ])
+        );
+    }
+
+    #[test]
+    fn a_rate_given_twice_or_out_of_range_is_refused_on_its_row() {
+        let mut chart = ChartOfAccounts::default();
+        chart.vat_rates[1].rate = amount("20");
+        chart.vat_rates[2].rate = amount("101");
+        let fields: Vec<String> = chart.violations().into_iter().map(|(f, _)| f).collect();
+        assert_eq!(fields, ["vat_rates[1].rate", "vat_rates[2].rate"]);
     }
 
     #[test]
@@ -836,7 +1118,7 @@ mod tests {
         let reversed = applied.reversal(date(), "Annulation".into());
         assert_eq!(
             sides(&reversed),
-            [("419000", "0", "40.00"), ("411000", "40.00", "0")].map(|(a, d, c)| (
+            [("419700", "0", "40.00"), ("411000", "40.00", "0")].map(|(a, d, c)| (
                 a.to_string(),
                 d.to_string(),
                 c.to_string()

@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::money::{Currency, MoneyError};
-use super::vat::VatCategory;
+use super::vat::{LineNature, VatCategory};
 use super::violation::{FieldPath, RuleCode, Violation};
 
 /// What a line says; `discount_percent` and `tax_rate` are percentages ("10", "17.5").
@@ -26,6 +26,10 @@ pub struct LineInput {
     /// For an untaxed line: the mention it prints (the exempting article, "Autoliquidation").
     #[serde(default)]
     pub vat_exemption_reason: Option<String>,
+    /// What the line sells; absent: what the seller's operations say (services unless goods
+    /// only).
+    #[serde(default)]
+    pub nature: Option<LineNature>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -336,6 +340,7 @@ mod tests {
             ship_date: None,
             vat_category: None,
             vat_exemption_reason: None,
+            nature: None,
         }
     }
 

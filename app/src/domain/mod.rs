@@ -22,9 +22,9 @@ pub mod vat;
 pub mod violation;
 
 pub use credit_note::{
-    Charge, CreditContent, LineSelection, ReasonCategory, RelatedInvoice,
-    check_dated_after_invoice, check_related_invoice, credit_lines_from_invoice, latest_ship_date,
-    may_be_related, over_credit_warning,
+    Charge, CreditContent, LineSelection, NET_OF_TAX_MENTION, ReasonCategory, RelatedInvoice,
+    check_dated_after_invoice, check_related_invoice, check_vat_credit_names_invoice,
+    credit_lines_from_invoice, latest_ship_date, may_be_related, over_credit_warning,
 };
 pub use identity::{
     IssuerFacts, LegalIdentity, check_issuer, parse_siren, parse_siret, siren_of_french_vat_id,
@@ -54,7 +54,7 @@ pub use settlement::{plan_mark_paid, plan_mark_pending, plan_payment, plan_refun
 pub use status::{CreditNoteStatus, InvoiceStatus};
 pub use tax::{TaxRule, TaxTable};
 pub use vat::{
-    LineVat, OperationNature, VAT_ON_DEBITS_MENTION, VatBreakdown, VatCategory, VatRegime,
-    check_buyer_identified, line_vat, vat_breakdown,
+    LineNature, LineVat, OperationNature, VAT_ON_DEBITS_MENTION, VatBreakdown, VatCategory,
+    VatRegime, check_buyer_identified, line_vat, vat_breakdown,
 };
 pub use violation::{FieldPath, PathSegment, RuleCode, Violation};

@@ -334,6 +334,50 @@ impl OperationNature {
             OperationNature::Mixed => "Opérations : livraisons de biens et prestations de services",
         }
     }
+
+    /// What a line sells when it does not say: goods for a seller of goods only, else
+    /// services.
+    pub fn default_line_nature(self) -> LineNature {
+        match self {
+            OperationNature::Goods => LineNature::Goods,
+            OperationNature::Services | OperationNature::Mixed => LineNature::Services,
+        }
+    }
+}
+
+/// What one line sells: a supply of goods or of services. It chooses the line's revenue
+/// account (PCG 707 or 706) and, for services, when its VAT is due (CGI art. 269-2-c: on
+/// payment, unless the seller opted for debits).
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LineNature {
+    Goods,
+    #[default]
+    Services,
+}
+
+impl LineNature {
+    pub const ALL: [LineNature; 2] = [LineNature::Goods, LineNature::Services];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LineNature::Goods => "goods",
+            LineNature::Services => "services",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|nature| nature.as_str() == text)
+    }
+
+    /// How the screens name it.
+    pub fn label(self) -> &'static str {
+        match self {
+            LineNature::Goods => "Goods",
+            LineNature::Services => "Services",
+        }
+    }
 }
 
 /// The mention of a seller that opted to pay VAT on its services when invoiced rather than when
@@ -353,6 +397,14 @@ pub struct VatRegime {
 }
 
 impl VatRegime {
+    /// What a line sells when it does not say: the seller's operations tell; a seller that
+    /// has not said sells services.
+    pub fn default_line_nature(&self) -> LineNature {
+        self.operations
+            .map(OperationNature::default_line_nature)
+            .unwrap_or_default()
+    }
+
     /// What every document of the seller prints about its VAT regime.
     pub fn mentions(&self) -> Vec<String> {
         let mut mentions: Vec<String> = self
@@ -382,6 +434,7 @@ mod tests {
             ship_date: None,
             vat_category: category,
             vat_exemption_reason: reason.map(str::to_owned),
+            nature: None,
         }
     }
 

@@ -48,6 +48,8 @@ pub enum RuleCode {
     SellerIdentityIncomplete,
     /// An intra-EU supply or a reverse-charge document names the buyer's VAT number.
     BuyerVatIdRequired,
+    /// A credit note that reduces VAT names the invoice it corrects.
+    InvoiceReferenceRequired,
 }
 
 impl RuleCode {
@@ -78,6 +80,7 @@ impl RuleCode {
         RuleCode::NumberingOutOfOrder,
         RuleCode::SellerIdentityIncomplete,
         RuleCode::BuyerVatIdRequired,
+        RuleCode::InvoiceReferenceRequired,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -108,6 +111,7 @@ impl RuleCode {
             RuleCode::NumberingOutOfOrder => "numbering_out_of_order",
             RuleCode::SellerIdentityIncomplete => "seller_identity_incomplete",
             RuleCode::BuyerVatIdRequired => "buyer_vat_id_required",
+            RuleCode::InvoiceReferenceRequired => "invoice_reference_required",
         }
     }
 
@@ -128,7 +132,8 @@ impl RuleCode {
             | RuleCode::InvoiceIssued
             | RuleCode::NumberingOutOfOrder
             | RuleCode::SellerIdentityIncomplete
-            | RuleCode::BuyerVatIdRequired => 409,
+            | RuleCode::BuyerVatIdRequired
+            | RuleCode::InvoiceReferenceRequired => 409,
             _ => 422,
         }
     }

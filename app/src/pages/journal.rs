@@ -66,7 +66,9 @@ fn JournalView(page: JournalPage, filters: JournalFilters) -> impl IntoView {
             "FEC (French audit file): "
             {page.fec_years.iter().map(|year| view! {
                 <a href=format!("/journal/fec?year={year}") rel="external">{format!("FEC {year}")}</a>
-                " "
+                " ("
+                <a href=format!("/journal/fec/description?year={year}") rel="external">{format!("description {year}")}</a>
+                ") "
             }).collect_view()}
         </p>
         <JournalFilterForm filters problem=None/>

@@ -1,10 +1,11 @@
 //! The line rows of a document editor (credit note or invoice): description, quantity, unit
-//! price, discount, tax rate and ship date, posted as `form[lines][i][field]`, each refusal on its row,
-//! and the document total previewed live by the shared domain, as the server will compute it.
+//! price, discount, tax rate, ship date, what the line sells and why it is taxed as it is,
+//! posted as `form[lines][i][field]`, each refusal on its row, and the document total
+//! previewed live by the shared domain, as the server will compute it.
 
 use leptos::prelude::*;
 
-use crate::domain::{Currency, TaxTable};
+use crate::domain::{Currency, LineNature, TaxTable, VatCategory};
 use crate::problem::Problem;
 use crate::rpc::new_credit_note::{LineRowInput, STANDARD_CATEGORY, parse_rows, preview_total};
 
@@ -78,6 +79,8 @@ pub fn LineTable(
                     <th scope="col">"Discount %"</th>
                     <th scope="col">"Tax %"</th>
                     <th scope="col">"Ship date"</th>
+                    <th scope="col">"Sells"</th>
+                    <th scope="col">"VAT"</th>
                 </tr>
             </thead>
             <tbody>
@@ -153,6 +156,29 @@ fn line_row(
                     value=start.ship_date.clone()
                     aria-label=label("Ship date")
                     on:input=move |ev| row.update(|r| r.ship_date = event_target_value(&ev))
+                />
+            </td>
+            <td>
+                <select name=name("nature") aria-label=label("Sells")>
+                    <option value="" selected=start.nature.is_empty()>"As the seller"</option>
+                    {LineNature::ALL.into_iter().map(|nature| view! {
+                        <option value=nature.as_str() selected=start.nature == nature.as_str()>{nature.label()}</option>
+                    }).collect_view()}
+                </select>
+            </td>
+            <td>
+                <select name=name("vat_category") aria-label=label("VAT category")>
+                    <option value="" selected=start.vat_category.is_empty()>"By rate"</option>
+                    {VatCategory::ALL.into_iter().map(|category| view! {
+                        <option value=category.as_str() selected=start.vat_category == category.as_str()>{category.label()}</option>
+                    }).collect_view()}
+                </select>
+                <input
+                    type="text"
+                    name=name("vat_exemption_reason")
+                    value=start.vat_exemption_reason.clone()
+                    aria-label=label("Exemption mention")
+                    placeholder="Mention of an untaxed line"
                 />
             </td>
         </tr>

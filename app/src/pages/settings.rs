@@ -409,7 +409,7 @@ fn AccountsForm(
 ) -> impl IntoView {
     let general = form_error(action);
     // Each account: its form name, where a refusal of its number and its name lands, its title.
-    const FIELDS: [(&str, &str, &str, &str); 6] = [
+    const FIELDS: [(&str, &str, &str, &str); 8] = [
         (
             "receivable",
             "receivable.code",
@@ -422,12 +422,29 @@ fn AccountsForm(
             "customer_credit.label",
             "Customer credits",
         ),
-        ("revenue", "revenue.code", "revenue.label", "Revenue"),
+        (
+            "revenue",
+            "revenue.code",
+            "revenue.label",
+            "Services revenue",
+        ),
+        (
+            "revenue_goods",
+            "revenue_goods.code",
+            "revenue_goods.label",
+            "Goods revenue",
+        ),
+        (
+            "discounts",
+            "discounts.code",
+            "discounts.label",
+            "Discounts granted",
+        ),
         (
             "vat_payable",
             "vat_payable.code",
             "vat_payable.label",
-            "VAT payable",
+            "VAT payable (other rates)",
         ),
         ("bank", "bank.code", "bank.label", "Bank"),
         (
@@ -453,6 +470,47 @@ fn AccountsForm(
                     {field_error(action, label_field)}
                 }
             }).collect_view()}
+            <table class="grid">
+                <caption>"VAT account of each rate"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Rate (%)"</th>
+                        <th scope="col">"Account"</th>
+                        <th scope="col">"Account name"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {(0..chart.vat_rates.len() + SPARE_ROWS).map(|row| {
+                        let rate = chart.vat_rates.get(row);
+                        let name = move |field: &str| format!("form[vat_rates][{row}][{field}]");
+                        let label = |what: &str| format!("{what}, rate row {}", row + 1);
+                        let error = move |field: &'static str| {
+                            let path = format!("vat_rates[{row}].{field}");
+                            move || {
+                                refusal(action)
+                                    .and_then(|p| p.field_message(&path).map(str::to_string))
+                                    .map(|message| view! { <span class="field-error" role="alert">{message}</span> })
+                            }
+                        };
+                        view! {
+                            <tr>
+                                <td>
+                                    <input type="text" inputmode="decimal" name=name("rate") aria-label=label("Rate") value=rate.map(|r| r.rate.normalize().to_string()).unwrap_or_default()/>
+                                    {error("rate")}
+                                </td>
+                                <td>
+                                    <input type="text" inputmode="numeric" name=name("code") aria-label=label("Account") value=rate.map(|r| r.account.code.clone()).unwrap_or_default()/>
+                                    {error("account.code")}
+                                </td>
+                                <td>
+                                    <input type="text" name=name("label") aria-label=label("Account name") value=rate.map(|r| r.account.label.clone()).unwrap_or_default()/>
+                                    {error("account.label")}
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
             {general}
             <button type="submit" class="primary">"Save accounts"</button>
         </ActionForm>

@@ -80,18 +80,10 @@ impl InvoiceForm {
 }
 
 fn line_rows(invoice: &InvoiceView, sign: Decimal) -> Vec<LineRowInput> {
-    let text = |value: Decimal| value.normalize().to_string();
     invoice
         .lines
         .iter()
-        .map(|line| LineRowInput {
-            description: line.description.clone(),
-            quantity: text(line.quantity * sign),
-            unit_price: invoice.currency.round(line.unit_price).to_string(),
-            discount: text(line.discount_percent),
-            tax_rate: text(line.tax_rate),
-            ship_date: line.ship_date.map(|d| d.to_string()).unwrap_or_default(),
-        })
+        .map(|line| LineRowInput::of_line(line, invoice.currency, sign))
         .collect()
 }
 
@@ -142,6 +134,7 @@ mod tests {
             ship_date: None,
             vat_category: crate::domain::VatCategory::Standard,
             vat_exemption_reason: None,
+            nature: crate::domain::LineNature::Goods,
         };
         let invoice = InvoiceView {
             id: 7,

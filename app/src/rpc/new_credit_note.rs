@@ -29,6 +29,43 @@ pub struct LineRowInput {
     /// YYYY-MM-DD, or blank.
     #[serde(default)]
     pub ship_date: String,
+    /// `goods`, `services`, or blank: what the seller's operations say.
+    #[serde(default)]
+    pub nature: String,
+    /// An EN 16931 VAT category (`exempt`, `reverse_charge`…), or blank: the rate's.
+    #[serde(default)]
+    pub vat_category: String,
+    /// An untaxed line's mention, or blank: the category's own.
+    #[serde(default)]
+    pub vat_exemption_reason: String,
+}
+
+impl LineRowInput {
+    /// The row a document's line shows, `sign` applied to its quantity (−1: a correction).
+    /// A VAT category or mention the rate implies is left blank, so a changed rate brings its
+    /// own.
+    pub fn of_line(line: &crate::model::LineView, currency: Currency, sign: Decimal) -> Self {
+        let text = |value: Decimal| value.normalize().to_string();
+        let implied = crate::domain::VatCategory::of_rate(line.tax_rate);
+        let stated_reason = line
+            .vat_exemption_reason
+            .clone()
+            .filter(|reason| Some(reason.as_str()) != line.vat_category.default_reason());
+        LineRowInput {
+            description: line.description.clone(),
+            quantity: text(line.quantity * sign),
+            unit_price: currency.round(line.unit_price).to_string(),
+            discount: text(line.discount_percent),
+            tax_rate: text(line.tax_rate),
+            ship_date: line.ship_date.map(|d| d.to_string()).unwrap_or_default(),
+            nature: line.nature.as_str().to_string(),
+            vat_category: Some(line.vat_category)
+                .filter(|category| *category != implied)
+                .map(|category| category.as_str().to_string())
+                .unwrap_or_default(),
+            vat_exemption_reason: stated_reason.unwrap_or_default(),
+        }
+    }
 }
 
 impl LineRowInput {
@@ -49,6 +86,9 @@ pub struct FormLine {
     pub discount_percent: Decimal,
     pub tax_rate: Option<Decimal>,
     pub ship_date: Option<chrono::NaiveDate>,
+    pub nature: Option<crate::domain::LineNature>,
+    pub vat_category: Option<crate::domain::VatCategory>,
+    pub vat_exemption_reason: Option<String>,
 }
 
 /// The field of a form row (`lines[3].unit_price`).
@@ -108,14 +148,44 @@ pub fn parse_rows(rows: &[LineRowInput], currency: Currency) -> Result<Vec<FormL
                 }
             },
         };
+        // The choices of the row's lists; a value no list offers is named on its row.
+        let mut choice = |field: &str, text: &str, parse: &dyn Fn(&str) -> bool| match text.trim() {
+            "" => Some(None),
+            text if parse(text) => Some(Some(text.to_string())),
+            text => {
+                errors.push(crate::domain::Violation::new(
+                    crate::domain::RuleCode::ValidationError,
+                    Some(FieldPath::item("lines", row, field)),
+                    format!("{text} is not one of the choices"),
+                ));
+                None
+            }
+        };
+        let nature = choice("nature", &input.nature, &|text| {
+            crate::domain::LineNature::parse(text).is_some()
+        })
+        .map(|text| text.as_deref().and_then(crate::domain::LineNature::parse));
+        let vat_category = choice("vat_category", &input.vat_category, &|text| {
+            crate::domain::VatCategory::parse(text).is_some()
+        })
+        .map(|text| text.as_deref().and_then(crate::domain::VatCategory::parse));
         if let (
             Some(quantity),
             Some(unit_price),
             Some(discount_percent),
             Some(tax_rate),
             Some(ship_date),
-        ) = (quantity, unit_price, discount, tax_rate, ship_date)
-        {
+            Some(nature),
+            Some(vat_category),
+        ) = (
+            quantity,
+            unit_price,
+            discount,
+            tax_rate,
+            ship_date,
+            nature,
+            vat_category,
+        ) {
             lines.push(FormLine {
                 row,
                 description: input.description.trim().to_string(),
@@ -124,6 +194,10 @@ pub fn parse_rows(rows: &[LineRowInput], currency: Currency) -> Result<Vec<FormL
                 discount_percent,
                 tax_rate,
                 ship_date,
+                nature,
+                vat_category,
+                vat_exemption_reason: Some(input.vat_exemption_reason.trim().to_string())
+                    .filter(|text| !text.is_empty()),
             });
         }
     }
@@ -166,6 +240,7 @@ pub fn preview_total(
                 ship_date: line.ship_date,
                 vat_category: None,
                 vat_exemption_reason: None,
+                nature: None,
             })
         })
         .collect::<Option<Vec<_>>>()?;
@@ -270,7 +345,6 @@ pub async fn relatable_invoices(
 impl NewCreditNoteForm {
     /// The form filled with what a note says, to edit it.
     pub fn from_note(note: &crate::model::CreditNoteView) -> Self {
-        let text = |value: Decimal| value.normalize().to_string();
         let money = |value: Decimal| note.currency.round(value).to_string();
         let (kind, charge) = match &note.charge {
             Some(charge) => ("charge", Some(charge)),
@@ -291,14 +365,7 @@ impl NewCreditNoteForm {
             lines: note
                 .lines
                 .iter()
-                .map(|line| LineRowInput {
-                    description: line.description.clone(),
-                    quantity: text(line.quantity),
-                    unit_price: money(line.unit_price),
-                    discount: text(line.discount_percent),
-                    tax_rate: text(line.tax_rate),
-                    ship_date: line.ship_date.map(|d| d.to_string()).unwrap_or_default(),
-                })
+                .map(|line| LineRowInput::of_line(line, note.currency, Decimal::ONE))
                 .collect(),
             charge_code: charge.map(|c| c.code.clone()).unwrap_or_default(),
             charge_description: charge.map(|c| c.description.clone()).unwrap_or_default(),
@@ -328,6 +395,92 @@ mod tests {
 
     fn eur() -> Currency {
         Currency::parse("EUR").unwrap()
+    }
+
+    /// A line says what it sells and, at 0 %, why (EN 16931 BT-151, BT-120): the editor's
+    /// lists reach the server as typed, and a value no list offers is refused on its row.
+    #[test]
+    fn a_row_carries_its_nature_and_vat_category_and_refuses_unknown_choices() {
+        let row = |nature: &str, category: &str| LineRowInput {
+            description: "Training".into(),
+            unit_price: "100.00".into(),
+            tax_rate: "0".into(),
+            nature: nature.into(),
+            vat_category: category.into(),
+            vat_exemption_reason: " Exonération de TVA, article 261-4-4° du CGI ".into(),
+            ..Default::default()
+        };
+        let lines = parse_rows(&[row("services", "exempt")], eur()).unwrap();
+        assert_eq!(
+            (
+                lines[0].nature,
+                lines[0].vat_category,
+                lines[0].vat_exemption_reason.as_deref()
+            ),
+            (
+                Some(crate::domain::LineNature::Services),
+                Some(crate::domain::VatCategory::Exempt),
+                Some("Exonération de TVA, article 261-4-4° du CGI")
+            )
+        );
+        let blank = parse_rows(&[row("", "")], eur()).unwrap();
+        assert_eq!((blank[0].nature, blank[0].vat_category), (None, None));
+        let problem =
+            parse_rows(&[LineRowInput::default(), row("software", "Z")], eur()).unwrap_err();
+        assert!(
+            problem.field_message("lines[1].nature").is_some(),
+            "{problem:?}"
+        );
+        assert!(
+            problem.field_message("lines[1].vat_category").is_some(),
+            "{problem:?}"
+        );
+    }
+
+    /// A line shown again for editing states only what its rate does not imply, so a changed
+    /// rate is not held to a category it no longer has.
+    #[test]
+    fn a_line_shown_for_editing_keeps_only_what_its_rate_does_not_imply() {
+        let line = |rate: i64, category, reason: Option<&str>| crate::model::LineView {
+            description: "Chair".into(),
+            quantity: Decimal::ONE,
+            unit_price: Decimal::from(10),
+            discount_percent: Decimal::ZERO,
+            tax_rate: Decimal::from(rate),
+            net: Decimal::from(10),
+            tax: Decimal::ZERO,
+            total: Decimal::from(10),
+            ship_date: None,
+            vat_category: category,
+            vat_exemption_reason: reason.map(str::to_string),
+            nature: crate::domain::LineNature::Goods,
+        };
+        let standard = LineRowInput::of_line(
+            &line(20, crate::domain::VatCategory::Standard, None),
+            eur(),
+            Decimal::ONE,
+        );
+        assert_eq!(
+            (standard.nature.as_str(), standard.vat_category.as_str()),
+            ("goods", "")
+        );
+        let reverse = LineRowInput::of_line(
+            &line(
+                0,
+                crate::domain::VatCategory::ReverseCharge,
+                Some("Autoliquidation"),
+            ),
+            eur(),
+            Decimal::NEGATIVE_ONE,
+        );
+        assert_eq!(
+            (
+                reverse.vat_category.as_str(),
+                reverse.vat_exemption_reason.as_str(),
+                reverse.quantity.as_str()
+            ),
+            ("reverse_charge", "", "-1")
+        );
     }
 
     #[test]

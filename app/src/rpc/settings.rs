@@ -258,7 +258,8 @@ pub async fn save_seller(form: SellerForm) -> Result<(), Problem> {
     .await
 }
 
-/// The chart-of-accounts form as posted: a number and a name per account.
+/// The chart-of-accounts form as posted: a number and a name per account, and a rate, a
+/// number and a name per VAT rate row.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct AccountsForm {
@@ -268,37 +269,88 @@ pub struct AccountsForm {
     pub customer_credit_label: String,
     pub revenue_code: String,
     pub revenue_label: String,
+    pub revenue_goods_code: String,
+    pub revenue_goods_label: String,
+    pub discounts_code: String,
+    pub discounts_label: String,
     pub vat_payable_code: String,
     pub vat_payable_label: String,
     pub bank_code: String,
     pub bank_label: String,
     pub write_off_code: String,
     pub write_off_label: String,
+    pub vat_rates: Vec<RateAccountRow>,
+}
+
+/// One VAT rate row of the accounts form; a row left wholly blank is no rate (the spare rows,
+/// and how a rate's account is removed).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RateAccountRow {
+    pub rate: String,
+    pub code: String,
+    pub label: String,
 }
 
 impl AccountsForm {
-    pub fn chart(&self) -> crate::domain::journal::ChartOfAccounts {
+    /// The chart the form describes, and for each of its rates the form row it came from. A
+    /// rate that is not a number is named on its row.
+    pub fn chart(&self) -> Result<(crate::domain::journal::ChartOfAccounts, Vec<usize>), Problem> {
         let account = |code: &str, label: &str| crate::domain::journal::Account {
             code: code.to_string(),
             label: label.to_string(),
         };
-        crate::domain::journal::ChartOfAccounts {
+        let mut vat_rates = Vec::new();
+        let mut origin = Vec::new();
+        for (row, input) in self.vat_rates.iter().enumerate() {
+            if [&input.rate, &input.code, &input.label]
+                .iter()
+                .all(|text| text.trim().is_empty())
+            {
+                continue;
+            }
+            let rate = parse_decimal(input.rate.trim()).map_err(|_| {
+                Problem::validation(
+                    &FieldPath::item("vat_rates", row, "rate").to_string(),
+                    "A tax rate is a number, e.g. 20 or 5.5",
+                )
+            })?;
+            vat_rates.push(crate::domain::journal::RateAccount {
+                rate,
+                account: account(&input.code, &input.label),
+            });
+            origin.push(row);
+        }
+        let chart = crate::domain::journal::ChartOfAccounts {
             receivable: account(&self.receivable_code, &self.receivable_label),
             customer_credit: account(&self.customer_credit_code, &self.customer_credit_label),
             revenue: account(&self.revenue_code, &self.revenue_label),
+            revenue_goods: account(&self.revenue_goods_code, &self.revenue_goods_label),
+            discounts: account(&self.discounts_code, &self.discounts_label),
             vat_payable: account(&self.vat_payable_code, &self.vat_payable_label),
+            vat_rates,
             bank: account(&self.bank_code, &self.bank_label),
             write_off: account(&self.write_off_code, &self.write_off_label),
-        }
+        };
+        Ok((chart, origin))
     }
 }
 
 #[server(prefix = "/rpc", endpoint = "save_accounts")]
 pub async fn save_accounts(form: AccountsForm) -> Result<(), Problem> {
+    let (chart, origin) = form.chart()?;
     on_documents(crate::backend::DocumentSettingsCommand::SaveAccounts(
-        Box::new(form.chart()),
+        Box::new(chart),
     ))
     .await
+    .map_err(|problem| {
+        // The domain numbers rates over the kept rows; the form shows each on its own row.
+        problem.map_fields(|path| {
+            path.item_of("vat_rates")
+                .and_then(|(rate, within)| Some(within.within("vat_rates", *origin.get(rate)?)))
+                .unwrap_or(path)
+        })
+    })
 }
 
 /// Closes the books through the date typed (YYYY-MM-DD).

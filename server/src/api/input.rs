@@ -1,7 +1,7 @@
 //! Reading request bodies and query strings: every text field is parsed with the domain's
 //! rules, and every problem is reported on its field at once (422 `validation_error`).
 
-use app::domain::{Currency, VatCategory, parse_decimal};
+use app::domain::{Currency, LineNature, VatCategory, parse_decimal};
 use app::problem::{FieldProblem, Problem};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -90,6 +90,7 @@ impl Fields {
                     ship_date,
                     vat_category: line.vat_category,
                     vat_exemption_reason: line.vat_exemption_reason.clone(),
+                    nature: line.nature,
                 })
             })
             .collect()
@@ -145,6 +146,11 @@ pub struct LineRequest {
     #[serde(default)]
     #[schema(example = json!(null))]
     pub vat_exemption_reason: Option<String>,
+    /// What the line sells: `goods` (revenue account 707) or `services` (706, VAT due on
+    /// payment unless the seller opted for debits). Absent: `goods` for a seller of goods
+    /// only, else `services`.
+    #[serde(default)]
+    pub nature: Option<LineNature>,
 }
 
 /// For `PATCH` fields that may be set to null: absent stays `None`, `null` becomes

@@ -73,7 +73,7 @@ pub struct FecParams {
     tag = "journal",
     params(FecParams),
     responses(
-        (status = 200, description = "The FEC file: 18 tab-separated columns, UTF-8", content_type = "text/tab-separated-values", body = String),
+        (status = 200, description = "The FEC file: 18 tab-separated columns, ISO 8859-15", content_type = "text/tab-separated-values", body = String),
         crate::api::extract::Problems
     ),
     security(("bearer" = []))
@@ -84,15 +84,41 @@ pub async fn fec(
     ApiUser(user): ApiUser,
     query: ApiQuery,
 ) -> Result<axum::response::Response, ApiError> {
-    fec_download(&services, &user, &query).await
+    fec_download(&services, &user, &query, FecPart::File).await
 }
 
-/// The FEC of the `year` the query names, as a download (the API's and the journal page's).
-pub async fn fec_download(
-    services: &Services,
-    user: &app::model::CurrentUser,
-    query: &ApiQuery,
+#[utoipa::path(
+    get,
+    operation_id = "export_fec_description",
+    path = "/exports/fec/description",
+    tag = "journal",
+    params(FecParams),
+    responses(
+        (status = 200, description = "The description that goes with the FEC (LPF art. A47 A-1, II): each column's name, nature and meaning, the codes, the character set and separators; ISO 8859-15", content_type = "text/plain", body = String),
+        crate::api::extract::Problems
+    ),
+    security(("bearer" = []))
+)]
+/// The description of the FEC of a fiscal year (staff).
+pub async fn fec_description(
+    State(services): State<Services>,
+    ApiUser(user): ApiUser,
+    query: ApiQuery,
 ) -> Result<axum::response::Response, ApiError> {
+    fec_download(&services, &user, &query, FecPart::Description).await
+}
+
+/// What of a fiscal year's audit file a download is.
+#[derive(Clone, Copy, Debug)]
+pub enum FecPart {
+    /// The FEC itself.
+    File,
+    /// The description that goes with it.
+    Description,
+}
+
+/// The fiscal year `?year=` names, or a 422 on `year`.
+fn fec_year(query: &ApiQuery) -> Result<i32, ApiError> {
     let mut fields = Fields::default();
     let year = match query.get("year") {
         None => {
@@ -108,18 +134,43 @@ pub async fn fec_download(
                 None
             }),
     };
-    let year = fields.finish(|| year)?;
-    let file = services.fec(user, year).await?;
+    fields.finish(|| year)
+}
+
+/// The FEC (or its description) of the `year` the query names, as a download (the API's and
+/// the journal page's).
+pub async fn fec_download(
+    services: &Services,
+    user: &app::model::CurrentUser,
+    query: &ApiQuery,
+    part: FecPart,
+) -> Result<axum::response::Response, ApiError> {
+    let year = fec_year(query)?;
+    let (file_name, content_type, body) = match part {
+        FecPart::File => {
+            let file = services.fec(user, year).await?;
+            (
+                file.file_name,
+                "text/tab-separated-values; charset=iso-8859-15",
+                axum::body::Body::from_stream(file.chunks),
+            )
+        }
+        FecPart::Description => {
+            let (file_name, bytes) = services.fec_description(user, year).await?;
+            (
+                file_name,
+                "text/plain; charset=iso-8859-15",
+                axum::body::Body::from(bytes),
+            )
+        }
+    };
     Ok((
-        [(
-            header::CONTENT_TYPE,
-            "text/tab-separated-values; charset=utf-8",
-        )],
+        [(header::CONTENT_TYPE, content_type)],
         [(
             header::CONTENT_DISPOSITION,
-            crate::content_disposition::attachment(&file.file_name),
+            crate::content_disposition::attachment(&file_name),
         )],
-        axum::body::Body::from_stream(file.chunks),
+        body,
     )
         .into_response())
 }

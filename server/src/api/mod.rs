@@ -28,7 +28,7 @@ pub use activities::file_response;
 pub use credit_notes::download_response;
 pub use documents::logo_response;
 pub use extract::{ApiError, ApiJson, ApiPath, ApiQuery, ApiUser};
-pub use journal::fec_download;
+pub use journal::{FecPart, fec_download};
 pub use upload::{IMPORT_FILE, LOGO, SUPPORTING_FILE};
 
 use crate::services::Services;
@@ -49,6 +49,7 @@ pub fn router(services: Services) -> Router {
         .route("/tax-rules", get(tax::read).put(tax::replace))
         .route("/journal", get(journal::list))
         .route("/exports/fec", get(journal::fec))
+        .route("/exports/fec/description", get(journal::fec_description))
         .route(
             "/settings/accounts",
             get(journal::accounts).put(journal::set_accounts),

@@ -32,7 +32,7 @@ use super::{
         documents::save_template, documents::reset_template, documents::send,
         activities::upload, activities::list, activities::download, activities::remove,
         activities::tasks, activities::add_task, activities::change_task,
-        journal::list, journal::fec, journal::accounts, journal::set_accounts,
+        journal::list, journal::fec, journal::fec_description, journal::accounts, journal::set_accounts,
         journal::closing_date, journal::close_books,
         einvoices::credit_note_ubl, einvoices::credit_note_facturx, einvoices::invoice_ubl,
         einvoices::invoice_facturx, reminders::send, reminders::schedule, imports::import,

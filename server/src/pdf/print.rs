@@ -314,6 +314,16 @@ pub fn credit_note(
         seller: seller(profile),
         logo: None,
         customer: customer(buyer, &note.billing_address),
+        // A note that names no invoice leaves VAT as it was, and says so (CGI art. 289-I-5).
+        vat_mentions: [
+            figures.vat_mentions,
+            (related.is_none() && note.tax_total.is_zero())
+                .then(|| app::domain::NET_OF_TAX_MENTION.to_string())
+                .into_iter()
+                .collect(),
+            profile.vat_regime.mentions(),
+        ]
+        .concat(),
         related_invoice: related.map(|(number, day)| InvoiceReference {
             number,
             date: date(day),
@@ -326,7 +336,6 @@ pub fn credit_note(
         charge,
         taxes: figures.taxes,
         delivery_address: delivery_address(&note.billing_address, &note.shipping_address),
-        vat_mentions: [figures.vat_mentions, profile.vat_regime.mentions()].concat(),
         subtotal: figures.subtotal,
         tax_total: figures.tax_total,
         total: figures.total,

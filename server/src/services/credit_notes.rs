@@ -313,6 +313,10 @@ impl Services {
         let lines: Vec<app::domain::LineInput> =
             note.lines.iter().map(|line| line.input()).collect();
         super::documents::require_identified_buyer(tx, note.customer_id, &lines).await?;
+        app::domain::check_vat_credit_names_invoice(
+            note.tax_total,
+            note.related_invoice_id.is_some(),
+        )?;
         // Numbered and dated now: the series follows time, whatever date the draft had.
         let date = self.today();
         if let Some(invoice_id) = note.related_invoice_id {

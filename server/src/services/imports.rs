@@ -56,6 +56,8 @@ struct Row {
     ship_date_given: bool,
     /// Whether the file has a `vat_category` column; without, lines keep their category.
     vat_category_given: bool,
+    /// Whether the file has a `nature` column; without, lines keep what they sell.
+    nature_given: bool,
 }
 
 impl Row {
@@ -288,8 +290,23 @@ fn read_rows(csv: &[u8], format: &ImportFormat, errors: &mut RowErrors) -> Vec<R
                     line,
                     Some("vat_category"),
                     format!(
-                        "There is no VAT category {text:?}: standard, zero_rated, exempt, \
-                         reverse_charge, intra_community or export"
+                        "There is no VAT category {text:?}: {}",
+                        one_of(app::domain::VatCategory::ALL.map(|category| category.as_str()))
+                    ),
+                );
+                None
+            }),
+        };
+        // What the line sells; blank: the seller's operations say.
+        let nature = match cell("nature") {
+            "" => None,
+            text => app::domain::LineNature::parse(text).or_else(|| {
+                errors.add(
+                    line,
+                    Some("nature"),
+                    format!(
+                        "There is no line nature {text:?}: {}",
+                        one_of(app::domain::LineNature::ALL.map(|nature| nature.as_str()))
                     ),
                 );
                 None
@@ -307,6 +324,7 @@ fn read_rows(csv: &[u8], format: &ImportFormat, errors: &mut RowErrors) -> Vec<R
             vat_category,
             vat_exemption_reason,
             ship_date,
+            nature,
         };
         rows.push(Row {
             line,
@@ -315,9 +333,19 @@ fn read_rows(csv: &[u8], format: &ImportFormat, errors: &mut RowErrors) -> Vec<R
             draft,
             ship_date_given: positions.contains_key("ship_date"),
             vat_category_given: positions.contains_key("vat_category"),
+            nature_given: positions.contains_key("nature"),
         });
     }
     rows
+}
+
+/// The names a cell may hold, as a message lists them: "a, b or c".
+fn one_of<const N: usize>(names: [&str; N]) -> String {
+    match names.split_last() {
+        Some((last, [])) => last.to_string(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
 }
 
 /// Rows grouped by document number, in the file's order; every row of a document must agree
@@ -368,6 +396,8 @@ fn same_lines(lines: &[app::model::LineView], rows: &[Row]) -> bool {
                             .unwrap_or(app::domain::VatCategory::of_rate(line.tax_rate))
                         && (row.draft.vat_exemption_reason.is_none()
                             || line.vat_exemption_reason == row.draft.vat_exemption_reason)))
+                && (!row.nature_given
+                    || row.draft.nature.is_none_or(|nature| nature == line.nature))
         })
 }
 
@@ -388,6 +418,11 @@ fn drafts(rows: &[Row], current: Option<&[app::model::LineView]>) -> Vec<LineDra
             {
                 draft.vat_category = Some(line.vat_category);
                 draft.vat_exemption_reason = line.vat_exemption_reason.clone();
+            }
+            if !row.nature_given
+                && let Some(line) = current
+            {
+                draft.nature = Some(line.nature);
             }
             draft
         })

@@ -7,9 +7,10 @@
 //! entry: entries are never changed.
 
 use app::domain::journal::{
-    self, ChartOfAccounts, JournalEntry, JournalError, JournalLine, SalesDocument,
+    self, ChartOfAccounts, JournalEntry, JournalError, JournalLine, RevenueKind, RevenueRow,
+    SalesDocument,
 };
-use app::domain::{Currency, Permission, RateTotals, RuleCode, Violation, totals_by_rate};
+use app::domain::{Currency, LineInput, LineNature, Permission, RuleCode, Violation};
 use app::model::{CreditNoteView, CurrentUser, InvoiceView, JournalEntryView, JournalPage};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -91,23 +92,28 @@ pub(super) fn entry_seal(previous: &str, entry: &JournalEntryRecord) -> String {
     super::seals::sha256_after(previous, &sealed)
 }
 
-/// Per rate, the net amount and tax of a document's lines; a document without lines (a
-/// standalone credit's charge) is one row of its totals.
-fn rates(
+/// Per revenue account (`kind_of` says each line's) and rate, the net amount and tax of a
+/// document's lines; a document without lines (a standalone credit's charge) is one row of its
+/// totals, on the account `kind_of` gives a services line.
+fn revenue(
     lines: &[app::model::LineView],
     currency: Currency,
-    subtotal: rust_decimal::Decimal,
-    tax: rust_decimal::Decimal,
-) -> Result<Vec<RateTotals>, ServiceError> {
+    totals: (rust_decimal::Decimal, rust_decimal::Decimal),
+    kind_of: impl Fn(LineNature) -> RevenueKind,
+) -> Result<Vec<RevenueRow>, ServiceError> {
     if lines.is_empty() {
-        return Ok(vec![RateTotals {
+        return Ok(vec![RevenueRow {
+            kind: kind_of(LineNature::Services),
             rate: rust_decimal::Decimal::ZERO,
-            net: subtotal,
-            tax,
+            net: totals.0,
+            tax: totals.1,
         }]);
     }
-    let inputs: Vec<_> = lines.iter().map(|line| line.input()).collect();
-    totals_by_rate(&inputs, currency).map_err(|error| ServiceError::Internal(error.to_string()))
+    let inputs: Vec<LineInput> = lines.iter().map(|line| line.input()).collect();
+    journal::revenue_rows(&inputs, currency, |line| {
+        kind_of(line.nature.unwrap_or_default())
+    })
+    .map_err(|error| ServiceError::Internal(error.to_string()))
 }
 
 fn posting_failed(error: JournalError) -> ServiceError {
@@ -211,18 +217,18 @@ impl Services {
         date: NaiveDate,
     ) -> Result<(), ServiceError> {
         let chart = chart(tx).await?;
-        let rates = rates(
+        let rows = revenue(
             &invoice.lines,
             invoice.currency,
-            invoice.subtotal,
-            invoice.tax_total,
+            (invoice.subtotal, invoice.tax_total),
+            RevenueKind::of_sale,
         )?;
         let document = SalesDocument {
             number: &invoice.number,
             date: invoice.issue_date,
             currency: invoice.currency,
             customer: &journal::customer_account(invoice.customer_id, &invoice.customer_name),
-            rates: &rates,
+            revenue: &rows,
             total: invoice.total,
         };
         let entry = journal::invoice_issued(&chart, &document).map_err(posting_failed)?;
@@ -242,14 +248,19 @@ impl Services {
         date: NaiveDate,
     ) -> Result<(), ServiceError> {
         let chart = chart(tx).await?;
-        let rates = rates(&note.lines, note.currency, note.subtotal, note.tax_total)?;
+        let rows = revenue(
+            &note.lines,
+            note.currency,
+            (note.subtotal, note.tax_total),
+            |nature| RevenueKind::of_credit(nature, note.reason_category),
+        )?;
         let number = note.display_number();
         let document = SalesDocument {
             number: &number,
             date: note.date,
             currency: note.currency,
             customer: &journal::customer_account(note.customer_id, &note.customer_name),
-            rates: &rates,
+            revenue: &rows,
             total: note.total,
         };
         let entry = journal::credit_note_finalized(&chart, &document).map_err(posting_failed)?;
@@ -420,7 +431,17 @@ impl Services {
             receivable: tidy(chart.receivable),
             customer_credit: tidy(chart.customer_credit),
             revenue: tidy(chart.revenue),
+            revenue_goods: tidy(chart.revenue_goods),
+            discounts: tidy(chart.discounts),
             vat_payable: tidy(chart.vat_payable),
+            vat_rates: chart
+                .vat_rates
+                .into_iter()
+                .map(|row| journal::RateAccount {
+                    rate: row.rate.normalize(),
+                    account: tidy(row.account),
+                })
+                .collect(),
             bank: tidy(chart.bank),
             write_off: tidy(chart.write_off),
         };

@@ -1,6 +1,8 @@
 //! Document lines as requests give them, and the tax rates they take inside the transaction.
 
-use app::domain::{CreditContent, Currency, LineInput, RuleCode, VatCategory, Violation, line_vat};
+use app::domain::{
+    CreditContent, Currency, LineInput, LineNature, RuleCode, VatCategory, Violation, line_vat,
+};
 use rust_decimal::Decimal;
 
 use super::{ServiceError, minor};
@@ -22,6 +24,8 @@ pub struct LineDraft {
     pub vat_category: Option<VatCategory>,
     /// An untaxed line's mention; absent: the rule's, else the category's own.
     pub vat_exemption_reason: Option<String>,
+    /// What the line sells; absent: what the seller's operations say.
+    pub nature: Option<LineNature>,
 }
 
 impl From<LineInput> for LineDraft {
@@ -36,6 +40,7 @@ impl From<LineInput> for LineDraft {
             ship_date: line.ship_date,
             vat_category: line.vat_category,
             vat_exemption_reason: line.vat_exemption_reason,
+            nature: line.nature,
         }
     }
 }
@@ -43,7 +48,8 @@ impl From<LineInput> for LineDraft {
 /// Gives every line its tax rate, read in the caller's transaction: its own (0–100 %), else
 /// the table's for the customer's region and the line's category; and its VAT category and
 /// exemption mention, checked against the rate (EN 16931): the line's own, else those of the
-/// table's rule it took its rate from, else the rate's. Every line at fault is named.
+/// table's rule it took its rate from, else the rate's; and what it sells: its own nature, else
+/// the seller's operations'. Every line at fault is named.
 pub(crate) async fn resolve_lines(
     tx: &mut Box<dyn Tx>,
     customer_id: i64,
@@ -56,6 +62,13 @@ pub(crate) async fn resolve_lines(
     } else {
         None
     };
+    let default_nature = if drafts.iter().any(|line| line.nature.is_none()) {
+        let seller = tx.seller().await?;
+        seller.map(|seller| seller.vat_regime.default_line_nature())
+    } else {
+        None
+    }
+    .unwrap_or_default();
     let mut violations = Vec::new();
     let mut lines = Vec::with_capacity(drafts.len());
     for (i, draft) in drafts.into_iter().enumerate() {
@@ -101,6 +114,7 @@ pub(crate) async fn resolve_lines(
                 ship_date: draft.ship_date,
                 vat_category: Some(vat.category),
                 vat_exemption_reason: vat.exemption_reason,
+                nature: Some(draft.nature.unwrap_or(default_nature)),
             }),
             Err(violation) => violations.push(violation),
         }
@@ -135,6 +149,7 @@ pub(crate) fn content_record(
                 ship_date: line.ship_date,
                 vat_category: line.vat_category(),
                 vat_exemption_reason: line.exemption_reason(),
+                nature: line.nature.unwrap_or_default(),
             })
         })
         .collect::<Result<Vec<_>, ServiceError>>()?;

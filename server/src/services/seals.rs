@@ -461,6 +461,7 @@ mod tests {
                 ship_date: chrono::NaiveDate::from_ymd_opt(2026, 2, 20),
                 vat_category: app::domain::VatCategory::Export,
                 vat_exemption_reason: Some("Exonération de TVA, article 262 I du CGI".into()),
+                nature: app::domain::LineNature::Goods,
             }],
             allocations: Vec::new(),
             comments: Vec::new(),

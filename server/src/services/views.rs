@@ -24,6 +24,7 @@ pub(crate) fn line(record: &LineRecord, currency: Currency) -> LineView {
         ship_date: record.ship_date,
         vat_category: record.vat_category,
         vat_exemption_reason: record.vat_exemption_reason.clone(),
+        nature: record.nature,
     }
 }
 

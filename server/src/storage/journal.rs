@@ -102,6 +102,14 @@ pub trait JournalTx: Send {
     -> Result<Vec<(i64, NaiveDate)>, StorageError>;
     /// The refunds of a credit note: amount (minor units) and date, in the order recorded.
     async fn refunds_of(&mut self, note_id: i64) -> Result<Vec<(i64, NaiveDate)>, StorageError>;
+    /// Of the documents `ids` (invoices on the receivable ledger, credit notes on the
+    /// customer-credit one), those whose lines on `ledger` add up to zero, each with the date
+    /// of its last entry there: the documents settled, as the FEC letters them.
+    async fn settled_on_ledger(
+        &mut self,
+        ledger: app::domain::journal::Subledger,
+        ids: &[i64],
+    ) -> Result<std::collections::HashMap<i64, NaiveDate>, StorageError>;
 }
 
 /// Documents no journal entry names.

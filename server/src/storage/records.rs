@@ -19,6 +19,7 @@ pub struct LineRecord {
     pub ship_date: Option<NaiveDate>,
     pub vat_category: app::domain::VatCategory,
     pub vat_exemption_reason: Option<String>,
+    pub nature: app::domain::LineNature,
 }
 
 /// A document's totals in minor units, as the services computed them.

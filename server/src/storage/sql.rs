@@ -162,7 +162,7 @@ pub fn line_columns(owner_column: &str) -> String {
     format!(
         "SELECT {owner_column} AS owner_id, description, quantity, unit_price_minor, \
          discount_percent, tax_rate, net_minor, tax_minor, total_minor, ship_date, vat_category, \
-         vat_exemption_reason FROM"
+         vat_exemption_reason, nature FROM"
     )
 }
 
@@ -292,6 +292,7 @@ pub struct LineRow {
     pub ship_date: Option<NaiveDate>,
     pub vat_category: String,
     pub vat_exemption_reason: Option<String>,
+    pub nature: String,
 }
 
 impl LineRow {
@@ -314,6 +315,8 @@ impl LineRow {
                 StorageError::Corrupt(format!("line VAT category {}", self.vat_category))
             })?,
             vat_exemption_reason: self.vat_exemption_reason,
+            nature: app::domain::LineNature::parse(&self.nature)
+                .ok_or_else(|| StorageError::Corrupt(format!("line nature {}", self.nature)))?,
         })
     }
 }
@@ -672,8 +675,8 @@ macro_rules! impl_sql_tx {
                 let sql = format!(
                     "INSERT INTO {table} ({owner_column}, position, description, quantity, \
                      unit_price_minor, discount_percent, tax_rate, net_minor, tax_minor, total_minor, \
-                     ship_date, vat_category, vat_exemption_reason) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+                     ship_date, vat_category, vat_exemption_reason, nature) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
                 );
                 for (position, line) in lines.iter().enumerate() {
                     sqlx::query(&sql)
@@ -690,6 +693,7 @@ macro_rules! impl_sql_tx {
                         .bind(line.ship_date)
                         .bind(line.vat_category.as_str())
                         .bind(line.vat_exemption_reason.as_deref())
+                        .bind(line.nature.as_str())
                         .execute(&mut *self.tx)
                         .await?;
                 }

@@ -67,7 +67,7 @@ on_both_backends! {
         assert_eq!(voided["void_reason"], "Customer waived the rest");
 
         // Exactly the remainder posted: the note's customer credit nets to zero.
-        assert_eq!(account_balance(&admin, "419000", &number).await, 0);
+        assert_eq!(account_balance(&admin, "419700", &number).await, 0);
         assert_eq!(account_balance(&admin, "758000", &number).await, -7000);
         assert_eq!(account_balance(&admin, "512000", &number).await, -3000, "the refund stays paid out");
         let (_, timeline) = admin.get(&format!("/credit-notes/{id}/timeline")).await;
@@ -87,7 +87,7 @@ on_both_backends! {
         let plain = admin.note(customer, "EUR", "20.00").await;
         let (status, body) = admin.post(&format!("/credit-notes/{}/cancel", plain["id"]), json!({})).await;
         assert_eq!((status, body["status"].as_str()), (200, Some("cancelled")), "{body}");
-        assert_eq!(account_balance(&admin, "419000", plain["number"].as_str().unwrap()).await, 0);
+        assert_eq!(account_balance(&admin, "419700", plain["number"].as_str().unwrap()).await, 0);
     }
 
     // The page offers the void (with its reason field) and shows the cancel disabled with the
@@ -235,7 +235,8 @@ on_both_backends! {
         let acme = admin.customer("Acme", "EUR").await;
         let line = json!([{"description": "Desk", "quantity": "1", "unit_price": "100.00", "tax_rate": "20"}]);
         let (_, invoice) = admin.post("/invoices", json!({"customer_id": acme, "currency": "EUR", "issue_date": "2026-03-01", "lines": line})).await;
-        let (_, draft) = admin.post("/credit-notes", json!({"customer_id": acme, "currency": "EUR", "date": "2026-03-10", "lines": line})).await;
+        let (_, draft) = admin.post("/credit-notes", json!({"customer_id": acme, "currency": "EUR", "date": "2026-03-10",
+            "related_invoice_id": invoice["id"], "lines": line})).await;
         let (status, closing) = admin.get("/settings/closing-date").await;
         assert_eq!((status, &closing["closed_through"]), (200, &Value::Null));
 

@@ -315,6 +315,7 @@ pub fn priced(price: &str) -> Vec<LineDraft> {
         ship_date: None,
         vat_category: None,
         vat_exemption_reason: None,
+        nature: None,
     })]
 }
 

@@ -175,6 +175,38 @@ async fn draft_credit(admin: &Api<'_>, customer: i64, invoice: &Value) -> Value 
 }
 
 on_both_backends! {
+    // CGI art. 289-I-5 and 272-1: a credit note reduces VAT only if it refers to the initial
+    // invoice; one that names no invoice is net of tax and says so.
+    async fn a_note_that_reduces_vat_names_its_invoice_else_it_is_net_of_tax(db) {
+        let app = TestApp::spawn(db).await;
+        let admin = Api::new(&app, Role::Administrator).await;
+        let customer = admin.customer("Acme", "EUR").await;
+        let (status, draft) = admin
+            .post("/credit-notes", json!({"customer_id": customer, "currency": "EUR", "date": "2026-11-05",
+                "lines": [{"description": "Gesture", "quantity": "1", "unit_price": "10.00", "tax_rate": "20"}]}))
+            .await;
+        assert_eq!(status, 201, "{draft}");
+        let id = draft["id"].as_i64().unwrap();
+        let (status, body) = admin.post(&format!("/credit-notes/{id}/finalize"), json!({})).await;
+        assert_eq!((status, body["code"].as_str(), body["errors"][0]["field"].as_str()), (409, Some("invoice_reference_required"), Some("related_invoice_id")), "{body}");
+        let (_, unchanged) = admin.get(&format!("/credit-notes/{id}")).await;
+        assert_eq!((unchanged["status"].as_str(), &unchanged["number"]), (Some("draft"), &Value::Null), "nothing numbered");
+
+        // Related to its invoice it may reduce VAT…
+        let invoice = admin.invoice(customer, "EUR", "100.00").await;
+        let (status, body) = admin.patch(&format!("/credit-notes/{id}"), json!({"related_invoice_id": invoice["id"]})).await;
+        assert_eq!(status, 200, "{body}");
+        let (status, body) = admin.post(&format!("/credit-notes/{id}/finalize"), json!({})).await;
+        assert_eq!(status, 200, "{body}");
+        // …and without one it is net of tax, as its PDF says.
+        let net = admin.note(customer, "EUR", "15.00").await;
+        let (status, _, pdf) = get(&admin, &format!("/credit-notes/{}/pdf", net["id"])).await;
+        assert_eq!(status, 200);
+        assert!(pdf_text(&pdf).contains("Avoir net de taxe"), "{}", pdf_text(&pdf));
+        let (_, _, pdf) = get(&admin, &format!("/credit-notes/{id}/pdf")).await;
+        assert!(!pdf_text(&pdf).contains("net de taxe"), "a note that names its invoice does not say it");
+    }
+
     async fn a_finalized_credit_note_exports_as_ubl_and_as_factur_x_that_passes_its_schema(db) {
         let app = TestApp::spawn(db).await;
         let admin = Api::new(&app, Role::Administrator).await;

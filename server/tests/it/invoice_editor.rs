@@ -39,6 +39,52 @@ fn form(customer: i64, status: &str, lines: &[(&str, &str, &str)]) -> Vec<(&'sta
 }
 
 on_both_backends! {
+    // EN 16931 BT-151 and BT-120 (CGI annexe II art. 242 nonies A, I-12°); PCG art. 944-70:
+    // each line of the editor says what it sells and why it is untaxed, and the invoice keeps
+    // it; the page shows the choices again for editing; a value no list offers is refused on
+    // its row.
+    async fn the_editor_line_says_what_it_sells_and_why_it_is_untaxed(db) {
+        let app = TestApp::spawn(db).await;
+        let api = Api::new(&app, Role::Administrator).await;
+        let acme = api.customer("Acme", "EUR").await;
+        let manager = app.session(Role::CreditManager).await;
+        let (_, html) = manager.page("/invoices/new").await;
+        assert!(html.contains(r#"name="form[lines][0][nature]""#) && html.contains(r#"name="form[lines][0][vat_category]""#), "{html}");
+
+        let mut posted = form(acme, "draft", &[("Training", "1", "100.00"), ("Chair", "1", "50.00")]);
+        for (key, value) in [
+            ("form[lines][0][tax_rate]", "0"),
+            ("form[lines][0][nature]", "services"),
+            ("form[lines][0][vat_category]", "exempt"),
+            ("form[lines][0][vat_exemption_reason]", "Exonération de TVA, article 261-4-4° a du CGI"),
+            ("form[lines][1][nature]", "goods"),
+        ] {
+            match posted.iter_mut().find(|(k, _)| *k == key) {
+                Some(entry) => entry.1 = value.to_string(),
+                None => posted.push((key, value.to_string())),
+            }
+        }
+        let mut wrong = posted.clone();
+        wrong.push(("form[lines][1][vat_category]", "Z".to_string()));
+        let (status, body) = manager.rpc_form("save_invoice", &wrong).await;
+        assert_eq!((status, body["errors"][0]["field"].as_str()), (422, Some("lines[1].vat_category")), "{body}");
+
+        let (status, body) = manager.rpc_form("save_invoice", &posted).await;
+        assert!(status < 400, "{status} {body}");
+        let (_, list) = api.get(&format!("/invoices?customer_id={acme}")).await;
+        assert_eq!(list["items"].as_array().map(Vec::len), Some(1), "the refused form wrote nothing: {list}");
+        let id = list["items"][0]["id"].as_i64().unwrap();
+        let (_, invoice) = api.get(&format!("/invoices/{id}")).await;
+        let lines = invoice["lines"].as_array().unwrap();
+        assert_eq!((lines[0]["nature"].as_str(), lines[0]["vat_category"].as_str()), (Some("services"), Some("exempt")), "{invoice}");
+        assert_eq!(lines[0]["vat_exemption_reason"], "Exonération de TVA, article 261-4-4° a du CGI");
+        assert_eq!((lines[1]["nature"].as_str(), lines[1]["vat_category"].as_str()), (Some("goods"), Some("standard")), "{invoice}");
+
+        let (_, html) = manager.page(&format!("/invoices/{id}/edit")).await;
+        assert!(html.contains(r#"<option value="exempt" selected"#), "{html}");
+        assert!(html.contains(r#"<option value="goods" selected"#), "{html}");
+    }
+
     async fn a_draft_is_saved_edited_and_issued_with_the_next_number(db) {
         let app = TestApp::spawn(db).await;
         let api = Api::new(&app, Role::Administrator).await;

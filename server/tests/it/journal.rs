@@ -35,10 +35,16 @@ async fn journal(api: &Api<'_>, query: &str) -> Vec<Value> {
     body["items"].as_array().unwrap().clone()
 }
 
-/// The FEC of `year`: status, file name, text.
+/// The FEC of `year`: status, file name, text (written in ISO 8859-15).
 async fn fec(api: &Api<'_>, year: &str) -> (u16, String, String) {
     let (status, disposition, bytes) = api.file(&format!("/exports/fec?year={year}")).await;
-    (status, disposition, String::from_utf8(bytes).unwrap())
+    (status, disposition, latin9(&bytes))
+}
+
+fn latin9(bytes: &[u8]) -> String {
+    let (text, _, malformed) = encoding_rs::ISO_8859_15.decode(bytes);
+    assert!(!malformed);
+    text.into_owned()
 }
 
 /// Broken links `verify` finds.
@@ -136,7 +142,7 @@ on_both_backends! {
         assert_eq!(receivable[5], "'-Clients douteux", "CompteLib");
         assert_eq!(receivable[8], "'@SUM(1)", "PieceRef");
         assert_eq!(receivable[10], "Facture @SUM(1) =HYPERLINK(\"x\")", "EcritureLib: left alone, it starts with text");
-        let revenue = rows.iter().find(|row| row[4] == "706000").unwrap();
+        let revenue = rows.iter().find(|row| row[4] == "707000").unwrap();
         assert_eq!(revenue[10], "'@SUM(1) 0 %", "EcritureLib");
         assert_eq!((receivable[11], receivable[12]), ("10,00", "0,00"), "amounts as they are");
     }
@@ -180,18 +186,18 @@ on_both_backends! {
         let sources: Vec<&str> = entries.iter().map(|e| e["source"].as_str().unwrap()).collect();
         assert_eq!(sources, ["invoice_issued", "payment", "credit_note_finalized", "credit_applied", "credit_unapplied", "refund"]);
         assert_eq!(sides(&entries[0]), expected(&[
-            ("411000", "172.75", "0.00"), ("706000", "0.00", "50.00"), ("445710", "0.00", "2.75"),
-            ("706000", "0.00", "100.00"), ("445710", "0.00", "20.00"),
+            ("411000", "172.75", "0.00"), ("706000", "0.00", "50.00"), ("706000", "0.00", "100.00"),
+            ("445713", "0.00", "2.75"), ("445711", "0.00", "20.00"),
         ]));
         assert_eq!(sides(&entries[1]), expected(&[("512000", "50.00", "0.00"), ("411000", "0.00", "50.00")]));
         assert_eq!(sides(&entries[2]), expected(&[
-            ("706000", "20.00", "0.00"), ("445710", "1.10", "0.00"), ("706000", "15.00", "0.00"),
-            ("445710", "3.00", "0.00"), ("419000", "0.00", "39.10"),
+            ("706000", "20.00", "0.00"), ("706000", "15.00", "0.00"), ("445713", "1.10", "0.00"),
+            ("445711", "3.00", "0.00"), ("419700", "0.00", "39.10"),
         ]));
         assert_eq!(entries[2]["reference"], "CN-2026-00001");
-        assert_eq!(sides(&entries[3]), expected(&[("419000", "30.00", "0.00"), ("411000", "0.00", "30.00")]));
-        assert_eq!(sides(&entries[4]), expected(&[("419000", "0.00", "30.00"), ("411000", "30.00", "0.00")]));
-        assert_eq!(sides(&entries[5]), expected(&[("419000", "5.00", "0.00"), ("512000", "0.00", "5.00")]));
+        assert_eq!(sides(&entries[3]), expected(&[("419700", "30.00", "0.00"), ("411000", "0.00", "30.00")]));
+        assert_eq!(sides(&entries[4]), expected(&[("419700", "0.00", "30.00"), ("411000", "30.00", "0.00")]));
+        assert_eq!(sides(&entries[5]), expected(&[("419700", "5.00", "0.00"), ("512000", "0.00", "5.00")]));
         let journals: Vec<&str> = entries.iter().map(|e| e["journal"].as_str().unwrap()).collect();
         assert_eq!(journals, ["VT", "BQ", "VT", "OD", "OD", "BQ"]);
         assert_eq!(journal(&admin, "?from=2026-03-10&to=2026-03-10").await.len(), 1, "dated the payment's day");
@@ -233,7 +239,7 @@ on_both_backends! {
         assert!(balance.values().all(|sum| *sum == 0), "every entry balances: {balance:?}");
         let numbers: Vec<&str> = balance.keys().copied().collect();
         assert_eq!(numbers, ["BQ000001", "BQ000002", "OD000001", "OD000002", "VT000001", "VT000002", "VT000003"]);
-        let note_row = rows.iter().find(|row| row[4] == "419000" && row[2] == "VT000002").unwrap();
+        let note_row = rows.iter().find(|row| row[4] == "419700" && row[2] == "VT000002").unwrap();
         // PieceDate: the note's date, the day it was finalized.
         let finalized = common::today().format("%Y%m%d").to_string();
         assert_eq!((note_row[8], note_row[9], note_row[12]), ("CN-2026-00001", finalized.as_str(), "39,10"));
@@ -294,6 +300,120 @@ on_both_backends! {
         assert!(problems.iter().any(|problem| problem.contains("do not balance")), "{problems:?}");
     }
 
+    // PCG art. 944-70: goods sold are credited to 707, services to 706, each line on its own
+    // nature's account; a return reverses the account of the line it returns, a gesture is a
+    // discount granted (709); each VAT rate has its own account (44571x); customer credits go
+    // to 4197 ("clients - autres avoirs").
+    async fn entries_book_each_line_on_its_nature_and_each_credit_on_its_reason(db) {
+        let app = TestApp::spawn(db).await;
+        let admin = Api::new(&app, Role::Administrator).await;
+        let customer = admin.customer("Acme", "EUR").await;
+        let (status, invoice) = admin
+            .post("/invoices", json!({"customer_id": customer, "currency": "EUR", "issue_date": "2026-03-02",
+                "lines": [
+                    {"description": "Chair", "quantity": "2", "unit_price": "50.00", "tax_rate": "20"},
+                    {"description": "Fitting", "quantity": "1", "unit_price": "40.00", "tax_rate": "20", "nature": "services"},
+                    {"description": "Manual", "quantity": "1", "unit_price": "10.00", "tax_rate": "5.5", "nature": "goods"}
+                ]}))
+            .await;
+        assert_eq!(status, 201, "{invoice}");
+        let natures: Vec<&str> = invoice["lines"].as_array().unwrap().iter().map(|line| line["nature"].as_str().unwrap()).collect();
+        assert_eq!(natures, ["goods", "services", "goods"], "a line that does not say sells what the seller sells: goods");
+
+        for (reason, line) in [
+            ("return", json!({"description": "Chair", "quantity": "1", "unit_price": "50.00", "tax_rate": "20", "nature": "goods"})),
+            ("goodwill", json!({"description": "Late fitting", "quantity": "1", "unit_price": "10.00", "tax_rate": "20", "nature": "services"})),
+            ("invoicing_error", json!({"description": "Fitting billed twice", "quantity": "1", "unit_price": "40.00", "tax_rate": "20", "nature": "services"})),
+        ] {
+            let (status, draft) = admin
+                .post("/credit-notes", json!({"customer_id": customer, "currency": "EUR", "date": "2026-03-05",
+                    "related_invoice_id": invoice["id"], "reason_category": reason, "lines": [line]}))
+                .await;
+            assert_eq!(status, 201, "{draft}");
+            let (status, note) = admin.post(&format!("/credit-notes/{}/finalize", draft["id"]), json!({})).await;
+            assert_eq!(status, 200, "{note}");
+        }
+
+        let entries = journal(&admin, "").await;
+        assert_eq!(sides(&entries[0]), expected(&[
+            ("411000", "178.55", "0.00"),
+            ("707000", "0.00", "10.00"), ("707000", "0.00", "100.00"), ("706000", "0.00", "40.00"),
+            ("445713", "0.00", "0.55"), ("445711", "0.00", "28.00"),
+        ]));
+        assert_eq!(sides(&entries[1]), expected(&[("707000", "50.00", "0.00"), ("445711", "10.00", "0.00"), ("419700", "0.00", "60.00")]), "a return");
+        assert_eq!(sides(&entries[2]), expected(&[("709000", "10.00", "0.00"), ("445711", "2.00", "0.00"), ("419700", "0.00", "12.00")]), "a gesture");
+        assert_eq!(sides(&entries[3]), expected(&[("706000", "40.00", "0.00"), ("445711", "8.00", "0.00"), ("419700", "0.00", "48.00")]), "a correction");
+        // The FEC names each account as the chart does.
+        let (_, _, text) = fec(&admin, "2026").await;
+        assert!(text.lines().any(|row| row.contains("\t709000\tRabais, remises et ristournes accordés par l'entreprise\t")), "{text}");
+        assert!(text.lines().any(|row| row.contains("\t445713\tTVA collectée 5,5 %\t")), "{text}");
+    }
+
+    // LPF art. A47 A-1: the FEC's characters are ISO 8859-15 (III-1°) and a description of
+    // its zones, codes and technical form goes with it (II); the receivable lines of a
+    // settled invoice, and the credit lines of a used note, are lettered together
+    // (EcritureLet, DateLet: arrêté du 29 juillet 2013, zones 14 and 15).
+    async fn the_fec_letters_what_is_settled_is_latin_9_and_comes_with_its_description(db) {
+        let app = TestApp::spawn(db).await;
+        let admin = Api::new(&app, Role::Administrator).await;
+        let customer = admin.customer("Crème Brûlée SARL ✓", "EUR").await;
+        let paid = admin.invoice(customer, "EUR", "100.00").await;
+        let open = admin.invoice(customer, "EUR", "50.00").await;
+        let note = admin.note(customer, "EUR", "20.00").await;
+        for (invoice, amount, day) in [(&paid, "70.00", "2026-11-10"), (&open, "10.00", "2026-11-12")] {
+            let (status, body) = admin.post(&format!("/invoices/{}/payments", invoice["id"]), json!({"amount": amount, "date": day})).await;
+            assert_eq!(status, 201, "{body}");
+        }
+        let (status, body) = admin
+            .post(&format!("/invoices/{}/allocations", paid["id"]), json!({"allocations": [{"credit_note_id": note["id"], "amount": "20.00"}]}))
+            .await;
+        assert_eq!(status, 201, "{body}");
+        let (status, body) = admin.post(&format!("/invoices/{}/payments", paid["id"]), json!({"amount": "10.00", "date": "2026-11-20"})).await;
+        assert_eq!(status, 201, "{body}");
+
+        let (status, _, bytes) = admin.file("/exports/fec?year=2026").await;
+        assert_eq!(status, 200);
+        let name = b"Cr\xe8me Br\xfbl\xe9e SARL ?";
+        assert!(bytes.windows(name.len()).any(|window| window == name), "the customer's name in ISO 8859-15, ✓ outside it");
+        let text = latin9(&bytes);
+        let rows: Vec<Vec<&str>> = text.lines().skip(1).map(|line| line.split('\t').collect()).collect();
+        let letters = |reference: &str, account: &str| -> Vec<(String, String)> {
+            rows.iter()
+                .filter(|row| row[4] == account && (row[8] == reference || row[10].contains(reference)))
+                .map(|row| (row[13].to_string(), row[14].to_string()))
+                .collect()
+        };
+        let paid_letter = format!("F{}", paid["id"]);
+        let paid_lines = letters(paid["number"].as_str().unwrap(), "411000");
+        assert_eq!(paid_lines.len(), 4, "issued, two payments and the note applied: {paid_lines:?}");
+        // Lettered on the day of the last of them: the note applied today, after the payments.
+        let today = common::today().format("%Y%m%d").to_string();
+        assert!(paid_lines.iter().all(|line| *line == (paid_letter.clone(), today.clone())), "{paid_lines:?}");
+        let open_lines = letters(open["number"].as_str().unwrap(), "411000");
+        assert!(open_lines.len() == 2 && open_lines.iter().all(|(letter, day)| letter.is_empty() && day.is_empty()), "{open_lines:?}");
+        let note_lines = letters(note["number"].as_str().unwrap(), "419700");
+        assert_eq!(note_lines.len(), 2, "{note_lines:?}");
+        assert!(note_lines.iter().all(|(letter, _)| *letter == format!("A{}", note["id"])), "{note_lines:?}");
+        assert!(rows.iter().filter(|row| !["411000", "419700"].contains(&row[4])).all(|row| row[13].is_empty()), "only customer lines are lettered");
+
+        let (status, disposition, bytes) = admin.file("/exports/fec/description?year=2026").await;
+        assert_eq!(status, 200);
+        assert_eq!(disposition, "attachment; filename=\"732829320FEC20261231_description.txt\"");
+        let description = latin9(&bytes);
+        assert!(description.contains("Jeu de caractères : ISO 8859-15"), "{description}");
+        assert!(description.contains("tabulation (code 09)"), "{description}");
+        for column in ["JournalCode", "CompAuxNum", "EcritureLet", "DateLet", "Idevise"] {
+            assert!(description.contains(&format!(" {column} : ")), "{column}: {description}");
+        }
+        assert!(description.contains("- VT : Ventes") && description.contains("- 445711 : TVA collectée 20 %"), "{description}");
+        let viewer = app.session(Role::Viewer).await;
+        let response = viewer.browser.get(app.url("/journal/fec/description?year=2026")).send().await.unwrap();
+        assert_eq!(response.headers()["content-type"], "text/plain; charset=iso-8859-15");
+        user(&app.db.services(), "portal@fec.example", Role::Customer, Some(customer)).await;
+        let portal = Api { token: Some(app.token("portal@fec.example").await), app: &app };
+        assert_eq!(portal.file("/exports/fec/description?year=2026").await.0, 403);
+    }
+
     async fn the_chart_of_accounts_is_a_setting_used_by_later_entries(db) {
         let app = TestApp::spawn(db).await;
         let admin = Api::new(&app, Role::Administrator).await;
@@ -305,16 +425,18 @@ on_both_backends! {
         assert_eq!(status, 422, "{body}");
         let fields: Vec<&str> = body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
         assert_eq!(fields, ["revenue.code", "revenue.label"]);
-        changed["revenue"] = json!({"code": " 707000 ", "label": "Ventes de marchandises"});
+        changed["revenue"] = chart["revenue"].clone();
+        changed["revenue_goods"] = json!({"code": " 707100 ", "label": "Ventes de marchandises France"});
         let (status, body) = admin.put("/settings/accounts", changed).await;
-        assert_eq!((status, body["revenue"]["code"].as_str()), (200, Some("707000")), "{body}");
+        assert_eq!((status, body["revenue_goods"]["code"].as_str()), (200, Some("707100")), "{body}");
         let manager = Api::new(&app, Role::CreditManager).await;
         assert_eq!(manager.get("/settings/accounts").await.0, 403);
 
         let customer = admin.customer("Acme", "EUR").await;
         admin.note(customer, "EUR", "10.00").await;
         let entries = journal(&admin, "").await;
-        assert_eq!(entries[0]["lines"][0]["account"], json!({"code": "707000", "label": "Ventes de marchandises"}));
+        // The test seller sells goods: its lines go to the goods account saved.
+        assert_eq!(entries[0]["lines"][0]["account"], json!({"code": "707100", "label": "Ventes de marchandises France"}));
     }
 
     async fn the_journal_page_and_the_accounts_form_work_as_plain_html(db) {
@@ -328,7 +450,7 @@ on_both_backends! {
         let (status, html) = viewer.page("/journal").await;
         assert_eq!(status, 200);
         assert!(html.contains(r#"href="/journal""#), "staff see it in the navigation");
-        assert!(html.contains("CN-2026-00001") && html.contains("419000") && html.contains("10.00"), "{html}");
+        assert!(html.contains("CN-2026-00001") && html.contains("419700") && html.contains("10.00"), "{html}");
         assert!(html.contains(r#"href="/journal/fec?year="#), "{html}");
         // Filtered by date in the URL: the invoice of 2026-03-02 only.
         let (_, html) = viewer.page("/journal?from=2026-03-01&to=2026-03-31").await;
@@ -342,21 +464,35 @@ on_both_backends! {
         let admin_session = app.session(Role::Administrator).await;
         let (_, html) = admin_session.page("/settings").await;
         assert!(html.contains("Save accounts") && html.contains("706000"), "{html}");
+        assert!(html.contains(r#"name="form[vat_rates][0][rate]" aria-label="Rate, rate row 1" value="20""#), "{html}");
         let form = [
             ("form[receivable_code]", "411000"), ("form[receivable_label]", "Clients"),
-            ("form[customer_credit_code]", "419000"), ("form[customer_credit_label]", "Clients créditeurs"),
+            ("form[customer_credit_code]", "419700"), ("form[customer_credit_label]", "Clients - Autres avoirs"),
             ("form[revenue_code]", "70A"), ("form[revenue_label]", "Ventes"),
+            ("form[revenue_goods_code]", "707000"), ("form[revenue_goods_label]", "Ventes de marchandises"),
+            ("form[discounts_code]", "709000"), ("form[discounts_label]", "RRR accordés"),
             ("form[vat_payable_code]", "445710"), ("form[vat_payable_label]", "TVA collectée"),
             ("form[bank_code]", "512100"), ("form[bank_label]", "Banque 2"),
             ("form[write_off_code]", "758000"), ("form[write_off_label]", "Produits divers"),
+            // The first rate row, a blank spare row, and a second rate given twice.
+            ("form[vat_rates][0][rate]", "20"), ("form[vat_rates][0][code]", "445711"), ("form[vat_rates][0][label]", "TVA 20 %"),
+            ("form[vat_rates][1][rate]", ""), ("form[vat_rates][1][code]", ""), ("form[vat_rates][1][label]", ""),
+            ("form[vat_rates][2][rate]", "20.0"), ("form[vat_rates][2][code]", "445712"), ("form[vat_rates][2][label]", "TVA 10 %"),
         ];
         let (status, body) = admin_session.rpc("save_accounts", &form).await;
-        assert_eq!((status, body["errors"][0]["field"].as_str()), (422, Some("revenue.code")), "{body}");
+        let fields: Vec<&str> = body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+        assert_eq!((status, fields), (422, vec!["vat_rates[2].rate", "revenue.code"]), "the refusal lands on the form's own row: {body}");
         let mut form = form;
         form[4].1 = "707000";
+        form[22].1 = "10";
         let (status, body) = admin_session.rpc("save_accounts", &form).await;
         assert!(status < 400, "{status} {body}");
-        assert_eq!(admin.get("/settings/accounts").await.1["bank"], json!({"code": "512100", "label": "Banque 2"}));
+        let saved = admin.get("/settings/accounts").await.1;
+        assert_eq!(saved["bank"], json!({"code": "512100", "label": "Banque 2"}));
+        assert_eq!(saved["vat_rates"], json!([
+            {"rate": "10", "account": {"code": "445712", "label": "TVA 10 %"}},
+            {"rate": "20", "account": {"code": "445711", "label": "TVA 20 %"}},
+        ]), "the rates saved replace the default list");
         assert_eq!(viewer.rpc("save_accounts", &form).await.0, 403);
     }
 }

@@ -1,5 +1,8 @@
 //! The journal queries of [`crate::storage::JournalTx`], for both backends.
 
+/// The role a VAT rate's own account is saved under, before the rate: `vat_rate:20`.
+pub const VAT_RATE_ROLE: &str = "vat_rate:";
+
 /// Implements [`crate::storage::JournalTx`] for `SqlTx<$db>`.
 macro_rules! impl_journal_tx {
     ($db:ty) => {
@@ -17,22 +20,34 @@ macro_rules! impl_journal_tx {
                     return Ok(None);
                 }
                 let mut chart = app::domain::journal::ChartOfAccounts::default();
+                // A saved chart lists its rates: the defaults' stand only until it does.
+                if rows.iter().any(|(role, _, _)| role.starts_with(crate::storage::sql::journal::VAT_RATE_ROLE)) {
+                    chart.vat_rates.clear();
+                }
                 for (role, code, label) in rows {
                     let account = app::domain::journal::Account { code, label };
+                    let corrupt =
+                        || crate::storage::StorageError::Corrupt(format!("account role {role}"));
+                    if let Some(rate) = role.strip_prefix(crate::storage::sql::journal::VAT_RATE_ROLE) {
+                        let rate = rate.parse().map_err(|_| corrupt())?;
+                        chart
+                            .vat_rates
+                            .push(app::domain::journal::RateAccount { rate, account });
+                        continue;
+                    }
                     match role.as_str() {
                         "receivable" => chart.receivable = account,
                         "customer_credit" => chart.customer_credit = account,
                         "revenue" => chart.revenue = account,
+                        "revenue_goods" => chart.revenue_goods = account,
+                        "discounts" => chart.discounts = account,
                         "vat_payable" => chart.vat_payable = account,
                         "bank" => chart.bank = account,
                         "write_off" => chart.write_off = account,
-                        other => {
-                            return Err(crate::storage::StorageError::Corrupt(format!(
-                                "account role {other}"
-                            )));
-                        }
+                        _ => return Err(corrupt()),
                     }
                 }
+                chart.vat_rates.sort_by_key(|row| row.rate);
                 Ok(Some(chart))
             }
 
@@ -40,7 +55,17 @@ macro_rules! impl_journal_tx {
                 &mut self,
                 chart: &app::domain::journal::ChartOfAccounts,
             ) -> Result<(), crate::storage::StorageError> {
-                for (role, account) in chart.accounts() {
+                sqlx::query("DELETE FROM chart_of_accounts WHERE role LIKE 'vat_rate:%'")
+                    .execute(&mut *self.tx)
+                    .await?;
+                let rates = chart.vat_rates.iter().map(|row| {
+                    (format!("{}{}", crate::storage::sql::journal::VAT_RATE_ROLE, row.rate.normalize()), &row.account)
+                });
+                let named = chart
+                    .accounts()
+                    .into_iter()
+                    .map(|(role, account)| (role.to_string(), account));
+                for (role, account) in named.chain(rates) {
                     sqlx::query(
                         "INSERT INTO chart_of_accounts (role, code, label) VALUES ($1, $2, $3) \
                          ON CONFLICT (role) DO UPDATE SET code = excluded.code, label = excluded.label",
@@ -204,6 +229,39 @@ macro_rules! impl_journal_tx {
                 .bind(note_id)
                 .fetch_all(&mut *self.tx)
                 .await?)
+            }
+
+            async fn settled_on_ledger(
+                &mut self,
+                ledger: app::domain::journal::Subledger,
+                ids: &[i64],
+            ) -> Result<std::collections::HashMap<i64, chrono::NaiveDate>, crate::storage::StorageError>
+            {
+                let column = match ledger {
+                    app::domain::journal::Subledger::Receivable => "invoice_id",
+                    app::domain::journal::Subledger::CustomerCredit => "credit_note_id",
+                };
+                let mut settled = std::collections::HashMap::new();
+                for ids in ids.chunks(crate::storage::sql::IDS_PER_QUERY) {
+                    // The parameters after the ledger's: $2, $3, …
+                    let list = (2..ids.len() + 2)
+                        .map(|n| format!("${n}"))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let sql = format!(
+                        "SELECT e.{column}, MAX(e.entry_date) FROM journal_lines l \
+                         JOIN journal_entries e ON e.id = l.entry_id \
+                         WHERE l.aux_ledger = $1 AND e.{column} IN ({list}) \
+                         GROUP BY e.{column} HAVING SUM(l.debit_minor) = SUM(l.credit_minor)"
+                    );
+                    let mut query =
+                        sqlx::query_as::<_, (i64, chrono::NaiveDate)>(&sql).bind(ledger.as_str());
+                    for id in ids {
+                        query = query.bind(*id);
+                    }
+                    settled.extend(query.fetch_all(&mut *self.tx).await?);
+                }
+                Ok(settled)
             }
 
             async fn journal_entries(

@@ -58,18 +58,21 @@ impl CreditNoteNumber {
     }
 }
 
-/// Refuses to number a document dated `date` after one of the same series dated later
-/// (`previous`, dated `previous_date`): the numbers of a series run in date order (CGI annexe II
-/// art. 242 nonies A, I-7°). This happens only when a server's clock runs behind another's.
+/// Refuses to number a document dated `date` (its field `field`) after one of the same series
+/// dated later (`previous`, dated `previous_date`): the numbers of a series run in date order
+/// (CGI annexe II art. 242 nonies A, I-7°). A credit note, dated when finalized, meets it only
+/// when a server's clock runs behind another's; an invoice issued with a date of its own meets
+/// it when that date is earlier than the last one issued.
 pub fn check_chronological(
     previous: &str,
     previous_date: NaiveDate,
     date: NaiveDate,
+    field: &str,
 ) -> Result<(), Violation> {
     if date < previous_date {
         return Err(Violation::new(
             RuleCode::NumberingOutOfOrder,
-            Some(FieldPath::from("date")),
+            Some(FieldPath::from(field)),
             format!(
                 "{previous} is dated {previous_date}: a document dated {date} cannot follow it \
                  in the series (numbers follow time)"
@@ -114,10 +117,31 @@ mod tests {
         assert_eq!(first.previous(), None);
         let second = CreditNoteNumber::new(2026, 2).unwrap();
         assert_eq!(second.previous(), Some(first));
-        assert!(check_chronological("CN-2026-00001", day("2026-03-01"), day("2026-03-01")).is_ok());
-        assert!(check_chronological("CN-2026-00001", day("2026-03-01"), day("2026-03-02")).is_ok());
-        let refused =
-            check_chronological("CN-2026-00001", day("2026-03-02"), day("2026-03-01")).unwrap_err();
+        assert!(
+            check_chronological(
+                "CN-2026-00001",
+                day("2026-03-01"),
+                day("2026-03-01"),
+                "date"
+            )
+            .is_ok()
+        );
+        assert!(
+            check_chronological(
+                "CN-2026-00001",
+                day("2026-03-01"),
+                day("2026-03-02"),
+                "date"
+            )
+            .is_ok()
+        );
+        let refused = check_chronological(
+            "CN-2026-00001",
+            day("2026-03-02"),
+            day("2026-03-01"),
+            "date",
+        )
+        .unwrap_err();
         assert_eq!(refused.code, RuleCode::NumberingOutOfOrder);
         assert!(
             refused

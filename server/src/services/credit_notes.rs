@@ -330,7 +330,7 @@ impl Services {
         if let Some(previous) = number.previous() {
             let previous = previous.to_string();
             if let Some(previous_date) = tx.numbered_credit_note_date(&previous).await? {
-                app::domain::check_chronological(&previous, previous_date, date)?;
+                app::domain::check_chronological(&previous, previous_date, date, "date")?;
             }
         }
         let number = number.to_string();

@@ -162,7 +162,11 @@ impl Services {
                 number
             }
             None if input.status == InvoiceStatus::Draft => draft_placeholder(),
-            None => next_free_invoice_number(tx, input.issue_date.year()).await?,
+            None => {
+                let number = next_free_invoice_number(tx, input.issue_date.year()).await?;
+                check_follows_previous(tx, &number, input.issue_date).await?;
+                number
+            }
         };
         let id = tx
             .insert_invoice(&NewInvoice {
@@ -604,6 +608,27 @@ async fn check_chosen_number(tx: &mut Box<dyn Tx>, number: &str) -> Result<(), S
             "number",
             format!("Invoice {number} already exists"),
         ));
+    }
+    Ok(())
+}
+
+/// An invoice issued under `number` with its own date follows the one numbered before it in
+/// time (CGI annexe II art. 242 nonies A, I-7°: one chronological, continuous series).
+async fn check_follows_previous(
+    tx: &mut Box<dyn Tx>,
+    number: &str,
+    date: NaiveDate,
+) -> Result<(), ServiceError> {
+    let previous = number.rsplit_once('-').and_then(|(series, sequence)| {
+        let sequence: u32 = sequence.parse().ok()?;
+        (sequence > 1).then(|| format!("{series}-{:05}", sequence - 1))
+    });
+    let Some(previous) = previous else {
+        return Ok(());
+    };
+    if let Some(id) = tx.invoice_id_by_number(&previous).await? {
+        let before = super::load_invoice(tx, id).await?;
+        app::domain::check_chronological(&previous, before.issue_date, date, "issue_date")?;
     }
     Ok(())
 }

@@ -32,6 +32,12 @@ fn invoice_body(customer_id: i64, price: &str) -> Value {
     })
 }
 
+/// The day before `date` (YYYY-MM-DD).
+fn day_before(date: &str) -> String {
+    let day: chrono::NaiveDate = date.parse().unwrap();
+    day.pred_opt().unwrap().to_string()
+}
+
 on_both_backends! {
     // CGI art. 289 and Directive 2006/112/EC art. 219: an issued invoice is never changed in place;
     // a correction invoice or a credit note that refers to it changes what is owed.
@@ -146,6 +152,13 @@ on_both_backends! {
         assert_eq!((status, code(&body), field(&body)), (409, "number_taken", "number"), "{body}");
         let (_, generated) = api.post("/invoices", invoice_body(acme, "10.00")).await;
         assert_eq!(generated["number"], "INV-2026-00002");
+        // An invoice issued with its own date follows the one numbered before it in time: one
+        // dated earlier is refused on its date, and the number it would have taken stays free.
+        let mut earlier = invoice_body(acme, "10.00");
+        earlier["issue_date"] = json!(day_before(generated["issue_date"].as_str().unwrap()));
+        let (status, body) = api.post("/invoices", earlier).await;
+        assert_eq!((status, code(&body), field(&body)), (409, "numbering_out_of_order", "issue_date"), "{body}");
+        assert!(body["detail"].as_str().unwrap().contains("INV-2026-00002"), "{body}");
 
         let (status, issued) = api.post(&format!("/invoices/{}/issue", id(&draft)), json!({})).await;
         // Dated the day it is issued, its 30 days' term kept, and numbered in that day's year

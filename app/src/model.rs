@@ -802,6 +802,18 @@ pub struct Address {
 }
 
 impl Address {
+    /// Whether a document states this address, where goods went, beside the buyer's
+    /// `billing` address: when it is given and is not that one (the 2026 reform's mention,
+    /// décret n° 2022-1299). A blank address states nothing.
+    pub fn is_other_delivery_address(&self, billing: &Address) -> bool {
+        self.is_given() && self != billing
+    }
+
+    /// Whether the address says anything: a street or a country.
+    pub fn is_given(&self) -> bool {
+        !self.line1.trim().is_empty() || !self.country.trim().is_empty()
+    }
+
     /// The address on one line (`1 Main St, 69001 Lyon, FR`); "—" when there is none.
     pub fn one_line(&self) -> String {
         let place = format!("{} {}", self.postal_code, self.city);

@@ -358,14 +358,14 @@ impl EDocument {
     /// mention, décret n° 2022-1299) or when the document holds an intra-EU supply (BT-80,
     /// BR-IC-12). A blank shipping address states nothing.
     pub fn stated_delivery_address(&self) -> Option<&Address> {
-        let address = self.delivery_address.as_ref().filter(|address| {
-            !address.line1.trim().is_empty() || !address.country.trim().is_empty()
-        })?;
+        let address = self.delivery_address.as_ref()?;
         let intra_community = self
             .taxes
             .iter()
             .any(|row| row.category == VatCategory::IntraCommunity);
-        (intra_community || *address != self.buyer.address).then_some(address)
+        (address.is_other_delivery_address(&self.buyer.address)
+            || intra_community && address.is_given())
+        .then_some(address)
     }
 
     pub fn is_credit_note(&self) -> bool {

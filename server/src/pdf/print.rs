@@ -160,8 +160,9 @@ fn date(day: NaiveDate) -> String {
 /// The delivery address a document states: the shipping address when it is given and is not
 /// the billing address.
 fn delivery_address(billing: &Address, shipping: &Address) -> Option<Vec<String>> {
-    let given = !shipping.line1.trim().is_empty();
-    (given && shipping != billing).then(|| address_lines(shipping))
+    shipping
+        .is_other_delivery_address(billing)
+        .then(|| address_lines(shipping))
 }
 
 fn address_lines(address: &Address) -> Vec<String> {

@@ -73,7 +73,7 @@ def main(base_url):
         create_invoice.sync_detailed(
             client=client,
             body=InvoiceRequest(
-                customer_id=customer.id, currency="EUR", issue_date="2026-03-02", lines=[line]
+                customer_id=customer.id, currency="EUR", issue_date="2026-11-20", lines=[line]
             ),
         ),
         201,
@@ -89,7 +89,7 @@ def main(base_url):
             body=CreditNoteRequest(
                 customer_id=customer.id,
                 currency="EUR",
-                date="2026-03-10",
+                date="2026-11-25",
                 related_invoice_id=invoice.id,
                 reason="Half a day not worked",
                 lines=[credit],

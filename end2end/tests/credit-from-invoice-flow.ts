@@ -1,5 +1,5 @@
 import { Page, APIRequestContext } from '@playwright/test';
-import { expect, signIn, figure, apiAs, waitForHydration, line, newCustomer } from './fixtures';
+import { expect, signIn, figure, apiAs, waitForHydration, line, newCustomer, today } from './fixtures';
 
 /// An invoice of 4 chairs at 25.00 and a desk at 200.00 (300.00 EUR), already credited
 /// 260.00 by a finalized note: a credit of two chairs takes it above the invoice total.
@@ -9,7 +9,7 @@ async function creditedInvoice(request: APIRequestContext, name: string) {
   const invoice = await post('/invoices', {
     customer_id: customer.id,
     currency: 'EUR',
-    issue_date: '2026-11-01',
+    issue_date: today(),
     lines: [
       { description: 'Chair', quantity: '4', unit_price: '25.00', tax_rate: '0' },
       { description: 'Desk', quantity: '1', unit_price: '200.00', tax_rate: '0' },
@@ -18,7 +18,7 @@ async function creditedInvoice(request: APIRequestContext, name: string) {
   const draft = await post('/credit-notes', {
     customer_id: customer.id,
     currency: 'EUR',
-    date: '2026-11-05',
+    date: today(),
     related_invoice_id: invoice.id,
     lines: line('260.00'),
   });

@@ -1,5 +1,5 @@
 import { Page, APIRequestContext } from '@playwright/test';
-import { expect, signIn, figure, apiAs, waitForHydration, customerWithInvoice, line, chooseCustomer } from './fixtures';
+import { expect, signIn, figure, apiAs, waitForHydration, customerWithInvoice, line, chooseCustomer, today } from './fixtures';
 
 /// A customer of its own with an invoice of 100.00 EUR and a draft credit note of 40.00 EUR
 /// related to it, made through the API.
@@ -9,7 +9,7 @@ export async function draftNoteFor(request: APIRequestContext, name: string) {
   const note = await post('/credit-notes', {
     customer_id: customer.id,
     currency: 'EUR',
-    date: '2026-11-05',
+    date: today(),
     related_invoice_id: invoice.id,
     lines: line('40.00'),
   });

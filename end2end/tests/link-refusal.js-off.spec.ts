@@ -1,4 +1,4 @@
-import { test, expect, signIn, figure, apiAs, customerWithNotes } from './fixtures';
+import { test, expect, signIn, figure, apiAs, customerWithNotes, today } from './fixtures';
 
 test('a note the server refuses shows why in its own row without JavaScript', async ({ page, request }) => {
   const post = await apiAs(request, 'admin@creditdesk.example');
@@ -21,7 +21,7 @@ test('a note the server refuses shows why in its own row without JavaScript', as
   const other = await post('/invoices', {
     customer_id: customer.id,
     currency: 'EUR',
-    issue_date: '2026-11-01',
+    issue_date: today(),
     lines: [{ description: 'Other', quantity: '1', unit_price: '100.00', tax_rate: '0' }],
   });
   await post(`/invoices/${other.id}/allocations`, { allocations: [{ credit_note_id: third.id, amount: '25.00' }] });

@@ -254,7 +254,7 @@ pub async fn load(services: &Services) -> Result<DemoOutcome, ServiceError> {
             invoice(
                 initech,
                 eur,
-                "2026-11-02",
+                "2026-11-01",
                 vec![line("Consulting day", 3, "600.00", "20")],
             ),
         )

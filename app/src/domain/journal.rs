@@ -166,6 +166,9 @@ impl Default for ChartOfAccounts {
     }
 }
 
+/// At most this many VAT rates have an account of their own.
+pub const MAX_VAT_RATES: usize = 50;
+
 /// Where a line's net amount is booked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum RevenueKind {
@@ -231,6 +234,14 @@ impl ChartOfAccounts {
     /// percentage given once.
     pub fn violations(&self) -> Vec<(String, String)> {
         let mut found = Vec::new();
+        // A chart lists a country's few rates; a list past this is refused before it is read.
+        if self.vat_rates.len() > MAX_VAT_RATES {
+            found.push((
+                "vat_rates".to_string(),
+                format!("At most {MAX_VAT_RATES} rates have an account of their own"),
+            ));
+            return found;
+        }
         let rates = self
             .vat_rates
             .iter()
@@ -1090,6 +1101,19 @@ mod tests {
                 ("445711", "20.00", "0"),
                 ("419700", "0", "120.00"),
             ])
+        );
+    }
+
+    #[test]
+    fn a_chart_lists_a_bounded_number_of_rates() {
+        let mut chart = ChartOfAccounts::default();
+        let row = chart.vat_rates[0].clone();
+        chart.vat_rates = vec![row; MAX_VAT_RATES + 1];
+        let fields: Vec<String> = chart.violations().into_iter().map(|(f, _)| f).collect();
+        assert_eq!(
+            fields,
+            ["vat_rates"],
+            "refused whole, before each row is compared"
         );
     }
 

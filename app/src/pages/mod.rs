@@ -146,13 +146,17 @@ where
 }
 
 /// What a form's refusal says about `field`, to show beside that field.
-pub fn field_error<A>(action: ServerAction<A>, field: &'static str) -> impl Fn() -> Option<AnyView>
+pub fn field_error<A>(
+    action: ServerAction<A>,
+    field: impl Into<String>,
+) -> impl Fn() -> Option<AnyView>
 where
     A: leptos::server_fn::ServerFn<Output = (), Error = Problem> + Clone + Send + Sync + 'static,
 {
+    let field = field.into();
     move || {
         refusal(action)
-            .and_then(|p| p.field_message(field).map(str::to_string))
+            .and_then(|p| p.field_message(&field).map(str::to_string))
             .map(|message| {
                 view! { <span class="field-error" role="alert">{message}</span> }.into_any()
             })

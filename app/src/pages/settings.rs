@@ -484,14 +484,7 @@ fn AccountsForm(
                         let rate = chart.vat_rates.get(row);
                         let name = move |field: &str| format!("form[vat_rates][{row}][{field}]");
                         let label = |what: &str| format!("{what}, rate row {}", row + 1);
-                        let error = move |field: &'static str| {
-                            let path = format!("vat_rates[{row}].{field}");
-                            move || {
-                                refusal(action)
-                                    .and_then(|p| p.field_message(&path).map(str::to_string))
-                                    .map(|message| view! { <span class="field-error" role="alert">{message}</span> })
-                            }
-                        };
+                        let error = move |field: &str| field_error(action, format!("vat_rates[{row}].{field}"));
                         view! {
                             <tr>
                                 <td>

@@ -91,6 +91,15 @@ pub struct FormLine {
     pub vat_exemption_reason: Option<String>,
 }
 
+/// The value a list of the row names (`parse`), none when it is blank; else the text no list
+/// offers.
+fn chosen<T>(text: &str, parse: fn(&str) -> Option<T>) -> Result<Option<T>, &str> {
+    match text.trim() {
+        "" => Ok(None),
+        text => parse(text).map(Some).ok_or(text),
+    }
+}
+
 /// The field of a form row (`lines[3].unit_price`).
 pub fn row_field(row: usize, field: &str) -> String {
     FieldPath::item("lines", row, field).to_string()
@@ -149,26 +158,19 @@ pub fn parse_rows(rows: &[LineRowInput], currency: Currency) -> Result<Vec<FormL
             },
         };
         // The choices of the row's lists; a value no list offers is named on its row.
-        let mut choice = |field: &str, text: &str, parse: &dyn Fn(&str) -> bool| match text.trim() {
-            "" => Some(None),
-            text if parse(text) => Some(Some(text.to_string())),
-            text => {
-                errors.push(crate::domain::Violation::new(
-                    crate::domain::RuleCode::ValidationError,
-                    Some(FieldPath::item("lines", row, field)),
-                    format!("{text} is not one of the choices"),
-                ));
-                None
-            }
+        let mut unlisted = |field: &str, text: &str| {
+            errors.push(crate::domain::Violation::new(
+                crate::domain::RuleCode::ValidationError,
+                Some(FieldPath::item("lines", row, field)),
+                format!("{text} is not one of the choices"),
+            ))
         };
-        let nature = choice("nature", &input.nature, &|text| {
-            crate::domain::LineNature::parse(text).is_some()
-        })
-        .map(|text| text.as_deref().and_then(crate::domain::LineNature::parse));
-        let vat_category = choice("vat_category", &input.vat_category, &|text| {
-            crate::domain::VatCategory::parse(text).is_some()
-        })
-        .map(|text| text.as_deref().and_then(crate::domain::VatCategory::parse));
+        let nature = chosen(&input.nature, crate::domain::LineNature::parse)
+            .map_err(|text| unlisted("nature", text))
+            .ok();
+        let vat_category = chosen(&input.vat_category, crate::domain::VatCategory::parse)
+            .map_err(|text| unlisted("vat_category", text))
+            .ok();
         if let (
             Some(quantity),
             Some(unit_price),

@@ -277,56 +277,27 @@ struct FecYear {
     seller: Option<app::model::SellerProfile>,
 }
 
-/// What each column holds (A47 A-1, II-1°): its name, then its nature and meaning.
-const COLUMN_MEANINGS: [(&str, &str); 18] = [
-    ("JournalCode", "Texte. Code du journal (voir les codes)"),
-    ("JournalLib", "Texte. Libellé du journal"),
-    (
-        "EcritureNum",
-        "Texte. Numéro de l'écriture, continu par journal sur l'exercice",
-    ),
-    (
-        "EcritureDate",
-        "Date AAAAMMJJ. Date de comptabilisation de l'écriture",
-    ),
-    (
-        "CompteNum",
-        "Texte. Numéro de compte (plan comptable général)",
-    ),
-    ("CompteLib", "Texte. Libellé du compte"),
-    (
-        "CompAuxNum",
-        "Texte. Compte auxiliaire du client (C et son identifiant sur six chiffres), sur les comptes clients et clients créditeurs",
-    ),
-    ("CompAuxLib", "Texte. Nom du client lors de l'écriture"),
-    ("PieceRef", "Texte. Numéro de la facture ou de l'avoir"),
-    ("PieceDate", "Date AAAAMMJJ. Date de la pièce"),
-    ("EcritureLib", "Texte. Libellé de l'écriture"),
-    (
-        "Debit",
-        "Montant au débit, virgule décimale, sans séparateur de milliers",
-    ),
-    (
-        "Credit",
-        "Montant au crédit, virgule décimale, sans séparateur de milliers",
-    ),
-    (
-        "EcritureLet",
-        "Texte. Lettrage : F et l'identifiant de la facture soldée, A et l'identifiant de l'avoir entièrement utilisé",
-    ),
-    (
-        "DateLet",
-        "Date AAAAMMJJ. Date du lettrage : la dernière écriture qui solde la pièce",
-    ),
-    (
-        "ValidDate",
-        "Date AAAAMMJJ. Date de validation de l'écriture (son enregistrement, irréversible)",
-    ),
-    (
-        "Montantdevise",
-        "Montant en devise des écritures tenues dans une autre monnaie que l'euro",
-    ),
-    ("Idevise", "Texte. Code ISO 4217 de cette devise"),
+/// What each column of [`FEC_COLUMNS`] holds, in the same order (A47 A-1, II-1°): its nature
+/// and meaning.
+const COLUMN_MEANINGS: [&str; 18] = [
+    "Texte. Code du journal (voir les codes)",
+    "Texte. Libellé du journal",
+    "Texte. Numéro de l'écriture, continu par journal sur l'exercice",
+    "Date AAAAMMJJ. Date de comptabilisation de l'écriture",
+    "Texte. Numéro de compte (plan comptable général)",
+    "Texte. Libellé du compte",
+    "Texte. Compte auxiliaire du client (C et son identifiant sur six chiffres), sur les comptes clients et clients créditeurs",
+    "Texte. Nom du client lors de l'écriture",
+    "Texte. Numéro de la facture ou de l'avoir",
+    "Date AAAAMMJJ. Date de la pièce",
+    "Texte. Libellé de l'écriture",
+    "Montant au débit, virgule décimale, sans séparateur de milliers",
+    "Montant au crédit, virgule décimale, sans séparateur de milliers",
+    "Texte. Lettrage : F et l'identifiant de la facture soldée, A et l'identifiant de l'avoir entièrement utilisé",
+    "Date AAAAMMJJ. Date du lettrage : la dernière écriture qui solde la pièce",
+    "Date AAAAMMJJ. Date de validation de l'écriture (son enregistrement, irréversible)",
+    "Montant en devise des écritures tenues dans une autre monnaie que l'euro",
+    "Texte. Code ISO 4217 de cette devise",
 ];
 
 impl Services {
@@ -437,7 +408,7 @@ impl Services {
             day(fiscal.from),
             day(fiscal.to),
         );
-        for (position, (name, meaning)) in COLUMN_MEANINGS.iter().enumerate() {
+        for (position, (name, meaning)) in FEC_COLUMNS.iter().zip(COLUMN_MEANINGS).enumerate() {
             text.push_str(&format!("{:>2}. {name} : {meaning}\n", position + 1));
         }
         text.push_str("\nCodes des journaux\n");

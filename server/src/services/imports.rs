@@ -283,35 +283,27 @@ fn read_rows(csv: &[u8], format: &ImportFormat, errors: &mut RowErrors) -> Vec<R
             None
         });
         // Why the line is taxed as it is; blank: its rate says (the rate is checked against it).
-        let vat_category = match cell("vat_category") {
-            "" => None,
-            text => app::domain::VatCategory::parse(text).or_else(|| {
-                errors.add(
-                    line,
-                    Some("vat_category"),
-                    format!(
-                        "There is no VAT category {text:?}: {}",
-                        one_of(app::domain::VatCategory::ALL.map(|category| category.as_str()))
-                    ),
-                );
-                None
-            }),
-        };
+        let vat_category = listed(
+            cell("vat_category"),
+            app::domain::VatCategory::parse,
+            &app::domain::VatCategory::ALL.map(|category| category.as_str()),
+            "VAT category",
+        )
+        .unwrap_or_else(|message| {
+            errors.add(line, Some("vat_category"), message);
+            None
+        });
         // What the line sells; blank: the seller's operations say.
-        let nature = match cell("nature") {
-            "" => None,
-            text => app::domain::LineNature::parse(text).or_else(|| {
-                errors.add(
-                    line,
-                    Some("nature"),
-                    format!(
-                        "There is no line nature {text:?}: {}",
-                        one_of(app::domain::LineNature::ALL.map(|nature| nature.as_str()))
-                    ),
-                );
-                None
-            }),
-        };
+        let nature = listed(
+            cell("nature"),
+            app::domain::LineNature::parse,
+            &app::domain::LineNature::ALL.map(|nature| nature.as_str()),
+            "line nature",
+        )
+        .unwrap_or_else(|message| {
+            errors.add(line, Some("nature"), message);
+            None
+        });
         let vat_exemption_reason =
             Some(cell("vat_exemption_reason").to_string()).filter(|text| !text.is_empty());
         let draft = LineDraft {
@@ -339,8 +331,24 @@ fn read_rows(csv: &[u8], format: &ImportFormat, errors: &mut RowErrors) -> Vec<R
     rows
 }
 
+/// The value of a list (`parse`) a cell names, none when it is blank, or why it names none:
+/// the `what` it holds is one of `names`.
+fn listed<T>(
+    text: &str,
+    parse: fn(&str) -> Option<T>,
+    names: &[&str],
+    what: &str,
+) -> Result<Option<T>, String> {
+    if text.is_empty() {
+        return Ok(None);
+    }
+    parse(text)
+        .map(Some)
+        .ok_or_else(|| format!("There is no {what} {text:?}: {}", one_of(names)))
+}
+
 /// The names a cell may hold, as a message lists them: "a, b or c".
-fn one_of<const N: usize>(names: [&str; N]) -> String {
+fn one_of(names: &[&str]) -> String {
     match names.split_last() {
         Some((last, [])) => last.to_string(),
         Some((last, rest)) => format!("{} or {last}", rest.join(", ")),

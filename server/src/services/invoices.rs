@@ -163,8 +163,9 @@ impl Services {
             }
             None if input.status == InvoiceStatus::Draft => draft_placeholder(),
             None => {
-                let number = next_free_invoice_number(tx, input.issue_date.year()).await?;
-                check_follows_previous(tx, &number, input.issue_date).await?;
+                let year = input.issue_date.year();
+                let (number, sequence) = next_free_invoice_number(tx, year).await?;
+                check_follows_previous(tx, year, sequence, input.issue_date).await?;
                 number
             }
         };
@@ -247,7 +248,7 @@ impl Services {
                 .due_date
                 .map(|due| due.checked_add_signed(shift).unwrap_or(due));
             tx.set_invoice_dates(id, today, due_date).await?;
-            let number = next_free_invoice_number(&mut tx, today.year()).await?;
+            let (number, _) = next_free_invoice_number(&mut tx, today.year()).await?;
             tx.set_invoice_number(id, &number).await?;
         }
         let mut balance = invoice.balance();
@@ -612,20 +613,19 @@ async fn check_chosen_number(tx: &mut Box<dyn Tx>, number: &str) -> Result<(), S
     Ok(())
 }
 
-/// An invoice issued under `number` with its own date follows the one numbered before it in
-/// time (CGI annexe II art. 242 nonies A, I-7°: one chronological, continuous series).
+/// An invoice issued as number `sequence` of `year` with its own date follows the one numbered
+/// before it in time (CGI annexe II art. 242 nonies A, I-7°: one chronological, continuous
+/// series).
 async fn check_follows_previous(
     tx: &mut Box<dyn Tx>,
-    number: &str,
+    year: i32,
+    sequence: i64,
     date: NaiveDate,
 ) -> Result<(), ServiceError> {
-    let previous = number.rsplit_once('-').and_then(|(series, sequence)| {
-        let sequence: u32 = sequence.parse().ok()?;
-        (sequence > 1).then(|| format!("{series}-{:05}", sequence - 1))
-    });
-    let Some(previous) = previous else {
+    if sequence <= 1 {
         return Ok(());
-    };
+    }
+    let previous = invoice_number(year, sequence - 1);
     if let Some(id) = tx.invoice_id_by_number(&previous).await? {
         let before = super::load_invoice(tx, id).await?;
         app::domain::check_chronological(&previous, before.issue_date, date, "issue_date")?;
@@ -633,13 +633,22 @@ async fn check_follows_previous(
     Ok(())
 }
 
-/// The next generated `INV-YYYY-NNNNN` that no invoice carries yet: numbers chosen by hand
-/// inside the series are skipped, never collided with.
-async fn next_free_invoice_number(tx: &mut Box<dyn Tx>, year: i32) -> Result<String, ServiceError> {
+/// Number `sequence` of `year`'s series: `INV-YYYY-NNNNN`.
+fn invoice_number(year: i32, sequence: i64) -> String {
+    format!("INV-{year:04}-{sequence:05}")
+}
+
+/// The next generated `INV-YYYY-NNNNN` that no invoice carries yet, and its sequence: numbers
+/// chosen by hand inside the series are skipped, never collided with.
+async fn next_free_invoice_number(
+    tx: &mut Box<dyn Tx>,
+    year: i32,
+) -> Result<(String, i64), ServiceError> {
     loop {
-        let number = format!("INV-{year:04}-{:05}", tx.next_invoice_sequence(year).await?);
+        let sequence = tx.next_invoice_sequence(year).await?;
+        let number = invoice_number(year, sequence);
         if !tx.invoice_number_taken(&number).await? {
-            return Ok(number);
+            return Ok((number, sequence));
         }
     }
 }

@@ -35,6 +35,11 @@ pub struct LineView {
 }
 
 impl LineView {
+    /// What a document with these lines sells: goods, services or both (none without lines).
+    pub fn operations(lines: &[LineView]) -> Option<crate::domain::OperationNature> {
+        crate::domain::OperationNature::of_lines(lines.iter().map(|line| line.nature))
+    }
+
     pub fn input(&self) -> LineInput {
         LineInput {
             description: self.description.clone(),
@@ -143,6 +148,10 @@ pub struct CreditNoteView {
     /// The number the note had in the system it was imported from.
     #[serde(default)]
     pub external_reference: Option<String>,
+    /// Issued by that system: it keeps that system's number as its own and takes none of this
+    /// desk's series. Notes imported before were finalized here, under a CN number.
+    #[serde(default)]
+    pub imported: bool,
     /// The latest ship date of the credited lines, when they have one.
     pub ship_date: Option<NaiveDate>,
     pub lines: Vec<LineView>,

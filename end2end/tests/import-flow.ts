@@ -3,7 +3,8 @@ import { expect, signIn, apiAs, newCustomer, waitForHydration } from './fixtures
 
 /// Importing invoices in the browser: a CSV uploaded, its preview (nothing written yet), the
 /// import, and the invoice it created; a file with a bad row shows the row and writes nothing.
-/// Then a credit note for that invoice, imported as a draft that keeps the file's number.
+/// Then a credit note for that invoice, imported final under the file's number (the other
+/// system issued it: it takes none of this desk's series).
 export async function importFlow(page: Page, request: APIRequestContext, name: string, js: boolean) {
   const ready = async () => {
     if (js) await waitForHydration(page);
@@ -45,18 +46,19 @@ export async function importFlow(page: Page, request: APIRequestContext, name: s
   await page.goto(`/invoices?number=${number}`);
   await expect(page.getByRole('link', { name: number })).toBeVisible();
 
-  // A credit note from the system the invoices came from: a draft here, found by its number.
+  // A credit note from the system the invoices came from: final at once, under its number.
   const reference = `AV-${number}`;
   const notes = 'number,customer,currency,date,invoice,reason_category,reason,description,quantity,unit_price,discount_percent,tax_rate\n' +
     `${reference},${name},EUR,2026-03-10,${number},return,One chair came back,Chairs,1,100.00,,20\n`;
   await upload(notes, 'Credit notes', 'credits.csv');
   const credits = page.getByRole('table', { name: /to create/ });
   await expect(credits).toContainText(reference);
-  await expect(credits).toContainText('New draft');
+  await expect(credits).toContainText('New');
   await expect(credits).toContainText('120.00');
   await page.getByRole('button', { name: 'Import: create 1, update 0' }).click();
   await expect(page.getByRole('table', { name: /1 unchanged/ })).toBeVisible();
-  await page.getByRole('link', { name: /^Draft #/ }).click();
+  await page.getByRole('table', { name: /1 unchanged/ }).getByRole('link', { name: reference }).click();
+  await expect(page.getByRole('heading', { name: new RegExp(reference) })).toBeVisible();
   await expect(page.getByText('Imported as')).toBeVisible();
-  await expect(page.getByText(reference, { exact: true })).toBeVisible();
+  await expect(page.getByText('Another system, under its own number (imported)')).toBeVisible();
 }

@@ -318,6 +318,13 @@ async fn run(cli: Cli) -> Result<(), String> {
     if sealed > 0 {
         eprintln!("Sealed {sealed} credit notes finalized before seals existed.");
     }
+    let sealed = services
+        .seal_legacy_invoices()
+        .await
+        .map_err(|error| format!("cannot seal the earlier invoices: {error}"))?;
+    if sealed > 0 {
+        eprintln!("Sealed {sealed} invoices issued before invoices were sealed.");
+    }
     let posted = services
         .post_legacy_documents()
         .await

@@ -33,6 +33,8 @@ pub struct CreditNoteFigures {
     pub number: Option<String>,
     /// The year of the note's date: its number must carry it.
     pub year: i32,
+    /// Issued by another system under its own number: outside this desk's series.
+    pub imported: bool,
     pub balance: CreditNoteBalance,
     pub allocations: Decimal,
     pub refunds: Decimal,
@@ -495,7 +497,7 @@ fn check_books(figures: &LedgerFigures, findings: &mut Vec<Finding>) {
 /// Each year's numbers are exactly 1 ..= the counter, each once, in the note's own year.
 fn check_numbering(figures: &LedgerFigures, findings: &mut Vec<Finding>) {
     let mut by_year: BTreeMap<i32, Vec<u32>> = BTreeMap::new();
-    for note in &figures.credit_notes {
+    for note in figures.credit_notes.iter().filter(|note| !note.imported) {
         let Some(text) = &note.number else { continue };
         match text.parse::<CreditNoteNumber>() {
             Ok(number) if number.year() == note.year => by_year
@@ -581,6 +583,7 @@ mod tests {
         CreditNoteFigures {
             number: Some(CreditNoteNumber::new(2026, sequence).unwrap().to_string()),
             year: 2026,
+            imported: false,
             balance: CreditNoteBalance {
                 id,
                 customer_id: 1,
@@ -756,5 +759,17 @@ mod tests {
         figures.credit_notes[1].number = Some("CN-2026-00001".into());
         figures.credit_note_counters = vec![(2026, 2)];
         assert_eq!(rules(&figures), ["gapless_and_unique"]);
+    }
+
+    /// CGI annexe II art. 242 nonies A, I-7°: the series is this desk's own; a note issued by
+    /// another system keeps that system's number and is not counted in it.
+    #[test]
+    fn imported_notes_stand_outside_the_series() {
+        let mut figures = ledger();
+        figures.credit_notes[1].number = Some("AV-100".into());
+        figures.credit_note_counters = vec![(2026, 1)];
+        assert_eq!(rules(&figures), ["number_well_formed"]);
+        figures.credit_notes[1].imported = true;
+        assert_eq!(rules(&figures), Vec::<&str>::new());
     }
 }

@@ -14,6 +14,11 @@
 //! - a credit note is refunded: debit customer credits; credit bank;
 //! - what remains of a credit note is voided: debit customer credits; credit the write-off
 //!   account (the credit balance nobody will claim becomes income, PCG 758).
+//!
+//! VAT on services is due when they are paid, unless the seller opted for debits (CGI art.
+//! 269-2-c): a document's service VAT then waits on VAT awaiting payment (44574), and each
+//! payment, credit applied, refund or void moves the part it settles to the rate's account
+//! (44571x). See [`vat_on_payment_released`].
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -100,6 +105,10 @@ pub struct ChartOfAccounts {
     pub discounts: Account,
     /// VAT of a rate without an account of its own in `vat_rates`.
     pub vat_payable: Account,
+    /// Service VAT not yet due, until the document is paid (44574). Charts saved before it
+    /// existed get the default.
+    #[serde(default = "default_vat_pending")]
+    pub vat_pending: Account,
     /// The VAT account of each rate (one sub-account per rate, 445711 for 20 %…).
     #[serde(default = "default_vat_rates")]
     pub vat_rates: Vec<RateAccount>,
@@ -121,6 +130,10 @@ pub struct RateAccount {
 
 fn default_write_off() -> Account {
     Account::new("758000", "Produits divers de gestion courante")
+}
+
+fn default_vat_pending() -> Account {
+    Account::new("445740", "TVA collectée sur encaissements")
 }
 
 fn default_revenue_goods() -> Account {
@@ -159,6 +172,7 @@ impl Default for ChartOfAccounts {
             revenue_goods: default_revenue_goods(),
             discounts: default_discounts(),
             vat_payable: Account::new("445710", "TVA collectée"),
+            vat_pending: default_vat_pending(),
             vat_rates: default_vat_rates(),
             bank: Account::new("512000", "Banque"),
             write_off: default_write_off(),
@@ -199,7 +213,7 @@ impl RevenueKind {
 
 impl ChartOfAccounts {
     /// Each account with the name of its field, in a fixed order (the rates' aside).
-    pub fn accounts(&self) -> [(&'static str, &Account); 8] {
+    pub fn accounts(&self) -> [(&'static str, &Account); 9] {
         [
             ("receivable", &self.receivable),
             ("customer_credit", &self.customer_credit),
@@ -207,6 +221,7 @@ impl ChartOfAccounts {
             ("revenue_goods", &self.revenue_goods),
             ("discounts", &self.discounts),
             ("vat_payable", &self.vat_payable),
+            ("vat_pending", &self.vat_pending),
             ("bank", &self.bank),
             ("write_off", &self.write_off),
         ]
@@ -529,6 +544,8 @@ pub struct SalesDocument<'a> {
     /// The customer's own account ([`customer_account`]).
     pub customer: &'a Account,
     pub revenue: &'a [RevenueRow],
+    /// Of the VAT in `revenue`, what is due only once paid (services, CGI art. 269-2-c).
+    pub vat_on_payment: &'a [RateTax],
     pub total: Decimal,
 }
 
@@ -563,14 +580,178 @@ fn revenue_lines(
         }
     }
     rates.sort_by_key(|(rate, _)| *rate);
-    lines.extend(rates.into_iter().map(|(rate, tax)| {
-        side(
-            chart.vat_account(rate),
-            &format!("TVA {}", rate_label(rate)),
-            tax,
-        )
-    }));
+    let too_large = || JournalError::TooLarge(document.number.to_string());
+    for (rate, tax) in rates {
+        let waiting = RateTax::of(document.vat_on_payment, rate);
+        let due = tax.checked_sub(waiting).ok_or_else(too_large)?;
+        let label = format!("TVA {}", rate_label(rate));
+        lines.push(side(chart.vat_account(rate), &label, due));
+        lines.push(side(
+            &chart.vat_pending,
+            &format!("{label} sur encaissements"),
+            waiting,
+        ));
+    }
     Ok(lines)
+}
+
+/// A tax amount at one VAT rate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RateTax {
+    pub rate: Decimal,
+    pub tax: Decimal,
+}
+
+impl RateTax {
+    /// The tax `rows` hold at `rate` (zero when none does).
+    fn of(rows: &[RateTax], rate: Decimal) -> Decimal {
+        rows.iter()
+            .filter(|row| row.rate == rate)
+            .map(|row| row.tax)
+            .sum()
+    }
+}
+
+/// The VAT of `lines` that is due only once paid, per rate: a service's, when the seller has
+/// not opted to pay VAT on debits (CGI art. 269-2-c); goods' VAT is due on delivery (art.
+/// 269-2-a). A document of zero or negative total (a correction) reduces VAT at once.
+pub fn vat_due_on_payment(
+    lines: &[LineInput],
+    currency: Currency,
+    on_debits: bool,
+) -> Result<Vec<RateTax>, MoneyError> {
+    let services: Vec<LineInput> = lines
+        .iter()
+        .filter(|line| line.nature.unwrap_or_default() == LineNature::Services)
+        .cloned()
+        .collect();
+    let total = super::lines::checked_document_totals(lines, currency)?.total;
+    if on_debits || total <= Decimal::ZERO {
+        return Ok(Vec::new());
+    }
+    let mut rows: Vec<RateTax> = super::lines::totals_by_rate(&services, currency)?
+        .into_iter()
+        .filter(|row| !row.tax.is_zero())
+        .map(|row| RateTax {
+            rate: row.rate,
+            tax: row.tax,
+        })
+        .collect();
+    rows.sort_by_key(|row| row.rate);
+    Ok(rows)
+}
+
+/// Of the VAT `waiting` on a document of `total`, what is due once `settled` of it is paid
+/// or otherwise settled: each rate's share in proportion, rounded; all of it once settled in
+/// full (BOI-TVA-BASE-20-20: the tax is due on each payment, as it is received).
+pub fn vat_released(
+    waiting: &[RateTax],
+    total: Decimal,
+    settled: Decimal,
+    currency: Currency,
+) -> Result<Vec<RateTax>, MoneyError> {
+    if total <= Decimal::ZERO {
+        return Ok(Vec::new());
+    }
+    let settled = settled.clamp(Decimal::ZERO, total);
+    let share = settled.checked_div(total).ok_or(MoneyError::TooLarge)?;
+    waiting
+        .iter()
+        .map(|row| {
+            let tax = if settled == total {
+                row.tax
+            } else {
+                currency.round(row.tax.checked_mul(share).ok_or(MoneyError::TooLarge)?)
+            };
+            Ok(RateTax {
+                rate: row.rate,
+                tax,
+            })
+        })
+        .collect()
+}
+
+/// Which document VAT awaiting payment was booked for: an invoice's VAT is credited, a
+/// credit note's debited.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VatDocument {
+    Invoice,
+    CreditNote,
+}
+
+/// What of a document's VAT waits for payment, its total, and how much of it is settled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SettledShare<'a> {
+    pub waiting: &'a [RateTax],
+    pub total: Decimal,
+    pub settled: Decimal,
+}
+
+impl SettledShare<'_> {
+    /// The VAT this much settlement makes due, per rate.
+    fn due(&self, currency: Currency) -> Result<Vec<RateTax>, MoneyError> {
+        vat_released(self.waiting, self.total, self.settled, currency)
+    }
+}
+
+/// A document whose VAT awaits payment, before and after a change: a payment, a credit
+/// applied or unapplied, a refund, a void, or an import that changes an invoice.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VatSettlement<'a> {
+    pub document: VatDocument,
+    pub number: &'a str,
+    pub date: NaiveDate,
+    pub currency: Currency,
+    pub before: SettledShare<'a>,
+    pub after: SettledShare<'a>,
+}
+
+/// The entry that moves the VAT a settlement makes due from VAT awaiting payment (44574) to
+/// each rate's account (44571x), or back when a settlement is taken back; none when it moves
+/// nothing. Each change posts the difference of what is due after and before it, so a
+/// document's entries add up to what its settled amount makes due, whatever the order.
+pub fn vat_on_payment_released(
+    chart: &ChartOfAccounts,
+    settlement: &VatSettlement<'_>,
+) -> Result<Option<JournalEntry>, JournalError> {
+    let number = settlement.number;
+    let too_large = || JournalError::TooLarge(number.to_string());
+    let due = |share: &SettledShare<'_>| share.due(settlement.currency).map_err(|_| too_large());
+    let (before, after) = (due(&settlement.before)?, due(&settlement.after)?);
+    let mut rates: Vec<Decimal> = before.iter().chain(&after).map(|row| row.rate).collect();
+    rates.sort();
+    rates.dedup();
+    let label = format!("TVA exigible {number}");
+    let mut lines = Vec::new();
+    for rate in rates {
+        let delta = RateTax::of(&after, rate)
+            .checked_sub(RateTax::of(&before, rate))
+            .ok_or_else(too_large)?;
+        let rate_account = chart.vat_account(rate);
+        let rate_label = format!("{label} {} %", rate.normalize());
+        match settlement.document {
+            VatDocument::Invoice => {
+                lines.push(debit(&chart.vat_pending, &rate_label, delta));
+                lines.push(credit(rate_account, &rate_label, delta));
+            }
+            VatDocument::CreditNote => {
+                lines.push(debit(rate_account, &rate_label, delta));
+                lines.push(credit(&chart.vat_pending, &rate_label, delta));
+            }
+        }
+    }
+    match JournalEntry::balanced(
+        Journal::Miscellaneous,
+        settlement.date,
+        number,
+        label,
+        settlement.currency,
+        lines,
+    ) {
+        Ok(entry) => Ok(Some(entry)),
+        Err(JournalError::Empty(_)) => Ok(None),
+        Err(error) => Err(error),
+    }
 }
 
 pub fn invoice_issued(
@@ -868,6 +1049,7 @@ mod tests {
             currency: eur(),
             customer: &acme(),
             revenue: &rates,
+            vat_on_payment: &[],
             total: amount("172.75"),
         };
         let entry = credit_note_finalized(&ChartOfAccounts::default(), &note).unwrap();
@@ -978,6 +1160,7 @@ mod tests {
             currency: eur(),
             customer: &acme(),
             revenue: &rates,
+            vat_on_payment: &[],
             total: amount("172.74"),
         };
         assert!(matches!(
@@ -1000,6 +1183,7 @@ mod tests {
             currency: eur(),
             customer: &acme(),
             revenue: &rates,
+            vat_on_payment: &[],
             total: amount("-12.00"),
         };
         let entry = invoice_issued(&ChartOfAccounts::default(), &correction).unwrap();
@@ -1047,6 +1231,7 @@ mod tests {
             currency: eur(),
             customer: &acme(),
             revenue: &rows,
+            vat_on_payment: &[],
             total: amount("201.44"),
         };
         let entry = invoice_issued(&ChartOfAccounts::default(), &invoice).unwrap();
@@ -1091,6 +1276,7 @@ mod tests {
             currency: eur(),
             customer: &acme(),
             revenue: &rows,
+            vat_on_payment: &[],
             total: amount("120.00"),
         };
         let entry = credit_note_finalized(&ChartOfAccounts::default(), &note).unwrap();
@@ -1158,5 +1344,143 @@ mod tests {
         chart.revenue.label = " ".into();
         let fields: Vec<String> = chart.violations().into_iter().map(|(f, _)| f).collect();
         assert_eq!(fields, ["revenue.label", "bank.code"]);
+    }
+
+    fn release(
+        document: VatDocument,
+        waiting: &[RateTax],
+        total: &str,
+        settled: (&str, &str),
+    ) -> Option<JournalEntry> {
+        let share = |settled| SettledShare {
+            waiting,
+            total: amount(total),
+            settled: amount(settled),
+        };
+        vat_on_payment_released(
+            &ChartOfAccounts::default(),
+            &VatSettlement {
+                document,
+                number: "INV-2026-0001",
+                date: date(),
+                currency: eur(),
+                before: share(settled.0),
+                after: share(settled.1),
+            },
+        )
+        .unwrap()
+    }
+
+    /// CGI art. 269-2-c: the VAT on services is due when the price is received, unless the
+    /// seller opted for debits; on goods it is due on delivery (art. 269-2-a). Services' VAT
+    /// waits on 44574, goods' goes to its rate's account at once.
+    #[test]
+    fn service_vat_waits_for_payment_unless_the_seller_opted_for_debits() {
+        let lines = [
+            sold("Item", "100.00", "20", LineNature::Services),
+            sold("Item", "50.00", "20", LineNature::Goods),
+            sold("Item", "10.00", "5.5", LineNature::Services),
+        ];
+        let waiting = vat_due_on_payment(&lines, eur(), false).unwrap();
+        assert_eq!(
+            waiting,
+            [
+                RateTax {
+                    rate: amount("5.5"),
+                    tax: amount("0.55")
+                },
+                RateTax {
+                    rate: amount("20"),
+                    tax: amount("20.00")
+                },
+            ]
+        );
+        assert!(vat_due_on_payment(&lines, eur(), true).unwrap().is_empty());
+        // A correction (negative) reduces the VAT at once.
+        let correction = [sold("Item", "-100.00", "20", LineNature::Services)];
+        assert!(
+            vat_due_on_payment(&correction, eur(), false)
+                .unwrap()
+                .is_empty()
+        );
+
+        let rows = vec![
+            row(RevenueKind::Goods, "20", "50.00", "10.00"),
+            row(RevenueKind::Services, "5.5", "10.00", "0.55"),
+            row(RevenueKind::Services, "20", "100.00", "20.00"),
+        ];
+        let invoice = SalesDocument {
+            number: "INV-2026-0001",
+            date: date(),
+            currency: eur(),
+            customer: &acme(),
+            revenue: &rows,
+            vat_on_payment: &waiting,
+            total: amount("190.55"),
+        };
+        let entry = invoice_issued(&ChartOfAccounts::default(), &invoice).unwrap();
+        assert_eq!(
+            sides(&entry),
+            expected(&[
+                ("411000", "190.55", "0"),
+                ("707000", "0", "50.00"),
+                ("706000", "0", "10.00"),
+                ("706000", "0", "100.00"),
+                ("445740", "0", "0.55"),
+                ("445711", "0", "10.00"),
+                ("445740", "0", "20.00"),
+            ])
+        );
+    }
+
+    /// BOI-TVA-BASE-20-20: the tax falls due with each payment, in proportion to it; a
+    /// payment taken back takes its VAT back; settled in full, all of it is due.
+    #[test]
+    fn each_settlement_moves_its_share_of_the_waiting_vat_to_the_rate_account() {
+        let waiting = [RateTax {
+            rate: amount("20"),
+            tax: amount("20.00"),
+        }];
+        let half = release(VatDocument::Invoice, &waiting, "120.00", ("0", "60.00")).unwrap();
+        assert_eq!(half.journal, Journal::Miscellaneous);
+        assert_eq!(
+            sides(&half),
+            expected(&[("445740", "10.00", "0"), ("445711", "0", "10.00")])
+        );
+        // A third, then the rest: rounded shares add up to the whole tax.
+        let third = release(VatDocument::Invoice, &waiting, "120.00", ("0", "40.00")).unwrap();
+        let rest = release(
+            VatDocument::Invoice,
+            &waiting,
+            "120.00",
+            ("40.00", "120.00"),
+        )
+        .unwrap();
+        assert_eq!(third.lines[0].debit + rest.lines[0].debit, amount("20.00"));
+        assert_eq!(third.lines[0].debit, amount("6.67"));
+        // Taken back: the VAT goes back to waiting.
+        let back = release(VatDocument::Invoice, &waiting, "120.00", ("60.00", "0")).unwrap();
+        assert_eq!(
+            sides(&back),
+            expected(&[("445740", "0", "10.00"), ("445711", "10.00", "0")])
+        );
+        // A credit note's VAT is debited: its settlement moves it the other way.
+        let note = release(VatDocument::CreditNote, &waiting, "120.00", ("0", "120.00")).unwrap();
+        assert_eq!(
+            sides(&note),
+            expected(&[("445711", "20.00", "0"), ("445740", "0", "20.00")])
+        );
+        // Nothing waits, or nothing changes: no entry.
+        assert_eq!(
+            release(VatDocument::Invoice, &[], "120.00", ("0", "60.00")),
+            None
+        );
+        assert_eq!(
+            release(VatDocument::Invoice, &waiting, "120.00", ("60.00", "60.00")),
+            None
+        );
+        // Settled beyond the total (never stored) counts as settled in full.
+        let over = release(VatDocument::Invoice, &waiting, "120.00", ("0", "500.00")).unwrap();
+        assert_eq!(over.lines[0].debit, amount("20.00"));
     }
 }

@@ -37,6 +37,11 @@ impl InvoiceBalance {
             .saturating_sub(self.credited)
             .max(self.currency.zero())
     }
+
+    /// What settles it so far: paid and credited.
+    pub fn settled(&self) -> Decimal {
+        self.paid.saturating_add(self.credited)
+    }
 }
 
 /// The figures of a credit note that linking reads and changes.
@@ -60,6 +65,13 @@ impl CreditNoteBalance {
             .saturating_sub(self.allocated)
             .saturating_sub(self.refunded)
             .saturating_sub(self.voided)
+    }
+
+    /// What of it was used so far: applied, refunded or voided.
+    pub fn settled(&self) -> Decimal {
+        self.allocated
+            .saturating_add(self.refunded)
+            .saturating_add(self.voided)
     }
 }
 

@@ -335,6 +335,24 @@ impl OperationNature {
         }
     }
 
+    /// What one document's operations are, from what its lines sell: none for a document
+    /// without lines (a standalone credit's charge).
+    pub fn of_lines(natures: impl IntoIterator<Item = LineNature>) -> Option<Self> {
+        let (mut goods, mut services) = (false, false);
+        for nature in natures {
+            match nature {
+                LineNature::Goods => goods = true,
+                LineNature::Services => services = true,
+            }
+        }
+        match (goods, services) {
+            (true, true) => Some(OperationNature::Mixed),
+            (true, false) => Some(OperationNature::Goods),
+            (false, true) => Some(OperationNature::Services),
+            (false, false) => None,
+        }
+    }
+
     /// What a line sells when it does not say: goods for a seller of goods only, else
     /// services.
     pub fn default_line_nature(self) -> LineNature {
@@ -397,6 +415,12 @@ pub struct VatRegime {
 }
 
 impl VatRegime {
+    /// The nature of a document's operations (décret n° 2022-1299): what its lines sell, or,
+    /// for a document without lines, what the seller's operations are.
+    pub fn operations_of(&self, document: Option<OperationNature>) -> Option<OperationNature> {
+        document.or(self.operations)
+    }
+
     /// What a line sells when it does not say: the seller's operations tell; a seller that
     /// has not said sells services.
     pub fn default_line_nature(&self) -> LineNature {
@@ -405,10 +429,12 @@ impl VatRegime {
             .unwrap_or_default()
     }
 
-    /// What every document of the seller prints about its VAT regime.
-    pub fn mentions(&self) -> Vec<String> {
+    /// What a document of the seller prints about its VAT regime: the nature of its own
+    /// operations (`document`, from its lines; the seller's when it has none), and the option
+    /// for debits.
+    pub fn mentions(&self, document: Option<OperationNature>) -> Vec<String> {
         let mut mentions: Vec<String> = self
-            .operations
+            .operations_of(document)
             .map(|nature| nature.mention().to_string())
             .into_iter()
             .collect();
@@ -573,13 +599,13 @@ mod tests {
     /// "Option pour le paiement de la taxe d'après les débits" when the seller opted.
     #[test]
     fn the_regime_prints_the_reforms_mentions() {
-        assert!(VatRegime::default().mentions().is_empty());
+        assert!(VatRegime::default().mentions(None).is_empty());
         let regime = VatRegime {
             operations: Some(OperationNature::Services),
             on_debits: true,
         };
         assert_eq!(
-            regime.mentions(),
+            regime.mentions(None),
             [
                 "Opérations : exclusivement des prestations de services",
                 "Option pour le paiement de la taxe d'après les débits"
@@ -588,6 +614,39 @@ mod tests {
         for nature in OperationNature::ALL {
             assert_eq!(OperationNature::parse(nature.as_str()), Some(nature));
         }
+    }
+
+    /// Décret n° 2022-1299 (CGI annexe II art. 242 nonies A): each document states the nature
+    /// of its own operations; a goods-only invoice of a seller of both says goods, and a
+    /// document without lines says what the seller's operations are.
+    #[test]
+    fn a_document_states_the_nature_of_its_own_operations() {
+        use LineNature::{Goods, Services};
+        assert_eq!(
+            OperationNature::of_lines([Goods, Goods]),
+            Some(OperationNature::Goods)
+        );
+        assert_eq!(
+            OperationNature::of_lines([Services]),
+            Some(OperationNature::Services)
+        );
+        assert_eq!(
+            OperationNature::of_lines([Goods, Services]),
+            Some(OperationNature::Mixed)
+        );
+        assert_eq!(OperationNature::of_lines([]), None);
+        let regime = VatRegime {
+            operations: Some(OperationNature::Mixed),
+            on_debits: false,
+        };
+        assert_eq!(
+            regime.mentions(Some(OperationNature::Goods)),
+            ["Opérations : exclusivement des livraisons de biens"]
+        );
+        assert_eq!(
+            regime.mentions(None),
+            ["Opérations : livraisons de biens et prestations de services"]
+        );
     }
 
     #[test]

@@ -171,6 +171,9 @@ fn CreditNoteDetail(
             {note.external_reference.clone().map(|reference| view! {
                 <dt>"Imported as"</dt><dd>{reference}</dd>
             })}
+            {note.imported.then(|| view! {
+                <dt>"Issued by"</dt><dd>"Another system, under its own number (imported)"</dd>
+            })}
             <dt>"Billing address"</dt><dd>{note.billing_address.one_line()}</dd>
             <dt>"Shipping address"</dt><dd>{note.shipping_address.one_line()}</dd>
             <dt>"Subtotal"</dt><dd class="num">{money(note.subtotal)}</dd>

@@ -218,7 +218,7 @@ fn CreditNoteImportTable(report: ImportReport) -> impl IntoView {
                             <td>{note.number}</td>
                             <td>{match link {
                                 Some((href, shown)) => view! { <A href=href>{shown}</A> }.into_any(),
-                                None => view! { "New draft" }.into_any(),
+                                None => view! { "New" }.into_any(),
                             }}</td>
                             <td>{note.change}{warnings}</td>
                             <td>{note.related_invoice_number.unwrap_or_default()}</td>

@@ -409,7 +409,7 @@ fn AccountsForm(
 ) -> impl IntoView {
     let general = form_error(action);
     // Each account: its form name, where a refusal of its number and its name lands, its title.
-    const FIELDS: [(&str, &str, &str, &str); 8] = [
+    const FIELDS: [(&str, &str, &str, &str); 9] = [
         (
             "receivable",
             "receivable.code",
@@ -445,6 +445,12 @@ fn AccountsForm(
             "vat_payable.code",
             "vat_payable.label",
             "VAT payable (other rates)",
+        ),
+        (
+            "vat_pending",
+            "vat_pending.code",
+            "vat_pending.label",
+            "VAT awaiting payment",
         ),
         ("bank", "bank.code", "bank.label", "Bank"),
         (

@@ -13,7 +13,8 @@ pub mod ubl;
 mod xml;
 
 use app::domain::{
-    Currency, InvoiceKind, LineInput, MoneyError, VatCategory, latest_ship_date, vat_breakdown,
+    Currency, InvoiceKind, LineInput, MoneyError, OperationNature, VatCategory, latest_ship_date,
+    vat_breakdown,
 };
 use app::model::{Address, CreditNoteView, CustomerView, InvoiceView, LineView, SellerProfile};
 use app::problem::FieldProblem;
@@ -66,13 +67,13 @@ pub struct ENote {
     pub text: String,
 }
 
-/// What every document of the seller states beyond its own content: its VAT regime
-/// (décret n° 2022-1299) and its payment terms (Code de commerce L441-9 and L441-10, carried
+/// What every document of the seller states beyond its own content: its VAT regime and the
+/// nature of the document's operations (décret n° 2022-1299) and its payment terms (Code de commerce L441-9 and L441-10, carried
 /// with the subject codes of rule BR-FR-05).
-fn legal_notes(seller: &SellerProfile) -> Vec<ENote> {
+fn legal_notes(seller: &SellerProfile, operations: Option<OperationNature>) -> Vec<ENote> {
     let mut notes: Vec<ENote> = seller
         .vat_regime
-        .mentions()
+        .mentions(operations)
         .into_iter()
         .map(|text| ENote {
             subject: None,
@@ -285,10 +286,10 @@ impl EDocument {
             due_date: None,
             currency,
             note: note.reason.clone(),
-            legal_notes: legal_notes(seller),
+            legal_notes: legal_notes(seller, LineView::operations(&note.lines)),
             billing_mode: seller
                 .vat_regime
-                .operations
+                .operations_of(LineView::operations(&note.lines))
                 .map(|nature| nature.billing_mode()),
             project: note.project.clone(),
             delivery_date: note.ship_date,
@@ -325,10 +326,10 @@ impl EDocument {
             due_date: invoice.due_date,
             currency,
             note: None,
-            legal_notes: legal_notes(seller),
+            legal_notes: legal_notes(seller, LineView::operations(&invoice.lines)),
             billing_mode: seller
                 .vat_regime
-                .operations
+                .operations_of(LineView::operations(&invoice.lines))
                 .map(|nature| nature.billing_mode()),
             project: invoice.project.clone(),
             delivery_date: Some(

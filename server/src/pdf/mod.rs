@@ -23,10 +23,9 @@ use typst_as_lib::{TypstAsLibError, TypstEngine};
 use typst_layout::PagedDocument;
 
 pub use print::PrintData;
-pub use worker::{RenderLimits, RenderWorkers};
+pub use worker::{RenderJob, RenderLimits, RenderWorkers};
 
 use tokio::time::Instant;
-use worker::RenderJob;
 
 /// The shared layout's file name; templates import it.
 const LAYOUT: &str = "layout.typ";
@@ -232,8 +231,15 @@ impl Printer {
             .await
     }
 
+    /// Renders a job made earlier (an issued document's frozen print).
+    pub async fn render_job(&self, job: &RenderJob) -> Result<Vec<u8>, PrintError> {
+        self.workers
+            .render(job, Instant::now() + self.limits().time)
+            .await
+    }
+
     /// What a worker needs to render the document: the sources and the inputs.
-    fn job(
+    pub fn job(
         &self,
         kind: DocumentKind,
         saved: Option<&str>,

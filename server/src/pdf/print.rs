@@ -322,7 +322,9 @@ pub fn credit_note(
                 .then(|| app::domain::NET_OF_TAX_MENTION.to_string())
                 .into_iter()
                 .collect(),
-            profile.vat_regime.mentions(),
+            profile
+                .vat_regime
+                .mentions(app::model::LineView::operations(&note.lines)),
         ]
         .concat(),
         related_invoice: related.map(|(number, day)| InvoiceReference {
@@ -411,7 +413,13 @@ pub fn invoice(
         charge: None,
         taxes: figures.taxes,
         delivery_address: delivery_address(&buyer.billing_address, &buyer.shipping_address),
-        vat_mentions: [figures.vat_mentions, profile.vat_regime.mentions()].concat(),
+        vat_mentions: [
+            figures.vat_mentions,
+            profile
+                .vat_regime
+                .mentions(app::model::LineView::operations(&invoice.lines)),
+        ]
+        .concat(),
         subtotal: figures.subtotal,
         tax_total: figures.tax_total,
         total: figures.total,

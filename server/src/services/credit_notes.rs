@@ -336,6 +336,9 @@ impl Services {
         let number = number.to_string();
         tx.finalize_credit_note(id, &number, date, self.now())
             .await?;
+        // What it prints is frozen first: the seal covers it.
+        let finalized = load_note(tx, id).await?;
+        self.freeze_credit_note_print(tx, &finalized).await?;
         super::seals::seal_credit_note(tx, id).await?;
         self.record(
             tx,
@@ -348,10 +351,57 @@ impl Services {
             ),
         )
         .await?;
+        self.book_final_note(tx, id).await
+    }
+
+    /// Books a note just made final (finalized here, or imported): what of its VAT waits for
+    /// payment is fixed, and its entry posted, on its date.
+    async fn book_final_note(
+        &self,
+        tx: &mut Box<dyn Tx>,
+        id: i64,
+    ) -> Result<CreditNoteView, ServiceError> {
         let note = load_note(tx, id).await?;
+        let document = crate::storage::SalesDocumentId::CreditNote(id);
+        super::journal::fix_vat_on_payment(tx, document, &note.lines, note.currency).await?;
         self.post_credit_note(tx, &note, Posting::Forward, note.date)
             .await?;
         Ok(note)
+    }
+
+    /// Makes a credit note imported from another system available under that system's
+    /// `number`, on its own date. It is that system's document (CGI annexe II art. 242 nonies
+    /// A, I-7°: one continuous series per issuer; one credit, one avoir number), so it takes no
+    /// number of this desk's series and is not sealed here; it is booked once, as a note
+    /// finalized here is.
+    pub(super) async fn accept_imported_credit_note_in(
+        &self,
+        tx: &mut Box<dyn Tx>,
+        caller: Caller<'_>,
+        id: i64,
+        number: &str,
+    ) -> Result<CreditNoteView, ServiceError> {
+        let note = load_note(tx, id).await?;
+        check_credit_note_action(
+            note.status,
+            app::domain::Settled::NONE,
+            CreditNoteAction::Finalize,
+        )?;
+        super::periods::require_open(tx, note.date, "date").await?;
+        tx.accept_imported_credit_note(id, number, note.date, self.now())
+            .await?;
+        self.record(
+            tx,
+            caller,
+            Event::both(
+                note.related_invoice_id,
+                id,
+                EventKind::CreditNoteFinalized,
+                json!({ "number": number, "imported": true }),
+            ),
+        )
+        .await?;
+        self.book_final_note(tx, id).await
     }
 
     /// Comments are allowed in every status.

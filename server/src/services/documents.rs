@@ -61,7 +61,7 @@ const MAX_SELLER_TEXT_CHARS: usize = 200;
 
 impl Services {
     /// The credit note as a PDF, for whoever may read it (a portal user: its own finalized
-    /// notes only; others answer 404).
+    /// notes only; others answer 404): the one it was finalized with, once finalized.
     pub async fn credit_note_pdf(
         &self,
         user: &CurrentUser,
@@ -70,6 +70,12 @@ impl Services {
         self.authorize(user, Permission::DownloadCreditNotePdf)?;
         let note = self.credit_note(user, id).await?;
         self.render_limiter.take(user.id)?;
+        if let (Some(number), false) = (&note.number, note.imported) {
+            let document = crate::storage::SalesDocumentId::CreditNote(id);
+            if let Some(pdf) = self.issued_pdf(document).await? {
+                return Ok(RenderedFile::pdf(format!("{number}.pdf"), pdf));
+            }
+        }
         let context = self
             .print_context(
                 DocumentKind::CreditNote,
@@ -105,6 +111,12 @@ impl Services {
         &self,
         invoice: &app::model::InvoiceView,
     ) -> Result<RenderedFile, ServiceError> {
+        if invoice.status != app::domain::InvoiceStatus::Draft && !invoice.imported {
+            let document = crate::storage::SalesDocumentId::Invoice(invoice.id);
+            if let Some(pdf) = self.issued_pdf(document).await? {
+                return Ok(RenderedFile::pdf(format!("{}.pdf", invoice.number), pdf));
+            }
+        }
         let context = self
             .print_context(
                 DocumentKind::Invoice,
@@ -133,25 +145,7 @@ impl Services {
         related_invoice_id: Option<i64>,
     ) -> Result<PrintContext, ServiceError> {
         let mut tx = self.storage.read().await?;
-        let buyer = tx
-            .customer(customer_id)
-            .await?
-            .map(views::customer)
-            .ok_or(ServiceError::NotFound("The customer"))?;
-        let related = match related_invoice_id {
-            Some(id) => tx
-                .invoice(id)
-                .await?
-                .map(|invoice| (invoice.number, invoice.issue_date)),
-            None => None,
-        };
-        Ok(PrintContext {
-            buyer,
-            related,
-            seller: tx.seller().await?.unwrap_or_default(),
-            logo: tx.seller_logo().await?,
-            saved: tx.document_template(kind).await?,
-        })
+        print_context_in(&mut tx, kind, customer_id, related_invoice_id).await
     }
 
     /// Renders in a worker process, within the printer's limits. With `facturx` (the
@@ -168,27 +162,7 @@ impl Services {
             Some(cii) => self.printer.render_facturx(kind, saved, &data, cii).await,
             None => self.printer.render(kind, saved, &data).await,
         };
-        rendered.map_err(|error| {
-            let template = kind.label().to_lowercase();
-            match error {
-                PrintError::Template(_)
-                | PrintError::TooSlow { .. }
-                | PrintError::TooBig { .. } => ServiceError::Invalid(app::problem::Problem::new(
-                    422,
-                    "template_error",
-                    format!(
-                        "The {template} template fails on this document: {error}. An \
-                             administrator can correct it in Settings."
-                    ),
-                )),
-                PrintError::Busy => ServiceError::Invalid(app::problem::Problem::new(
-                    503,
-                    "renderer_busy",
-                    "Every PDF renderer is busy; try again in a moment",
-                )),
-                other => ServiceError::Internal(other.to_string()),
-            }
-        })
+        rendered.map_err(|error| render_failed(kind, error))
     }
 
     /// The seller's details (administrators); empty until saved.
@@ -421,4 +395,56 @@ fn seller_violations(seller: &SellerProfile) -> Vec<Violation> {
         refuse("fiscal_year_end", why);
     }
     violations
+}
+
+/// [`Services::print_context`] in the caller's transaction.
+pub(super) async fn print_context_in(
+    tx: &mut Box<dyn crate::storage::Tx>,
+    kind: DocumentKind,
+    customer_id: i64,
+    related_invoice_id: Option<i64>,
+) -> Result<PrintContext, ServiceError> {
+    let buyer = tx
+        .customer(customer_id)
+        .await?
+        .map(views::customer)
+        .ok_or(ServiceError::NotFound("The customer"))?;
+    let related = match related_invoice_id {
+        Some(id) => tx
+            .invoice(id)
+            .await?
+            .map(|invoice| (invoice.number, invoice.issue_date)),
+        None => None,
+    };
+    Ok(PrintContext {
+        buyer,
+        related,
+        seller: tx.seller().await?.unwrap_or_default(),
+        logo: tx.seller_logo().await?,
+        saved: tx.document_template(kind).await?,
+    })
+}
+
+/// A refusal to render `kind` as the caller hears it: the template's fault (an administrator
+/// corrects it), a busy printer (try again), or an internal error.
+pub(super) fn render_failed(kind: DocumentKind, error: PrintError) -> ServiceError {
+    let template = kind.label().to_lowercase();
+    match error {
+        PrintError::Template(_) | PrintError::TooSlow { .. } | PrintError::TooBig { .. } => {
+            ServiceError::Invalid(app::problem::Problem::new(
+                422,
+                "template_error",
+                format!(
+                    "The {template} template fails on this document: {error}. An \
+                     administrator can correct it in Settings."
+                ),
+            ))
+        }
+        PrintError::Busy => ServiceError::Invalid(app::problem::Problem::new(
+            503,
+            "renderer_busy",
+            "Every PDF renderer is busy; try again in a moment",
+        )),
+        other => ServiceError::Internal(other.to_string()),
+    }
 }

@@ -11,10 +11,11 @@
 //! for that invoice: nothing is marked paid silently and no credit is lost.
 //!
 //! A credit note is matched by the number it had in the system it comes from (kept as its
-//! external reference), or by its own `CN-` number. A new one is created as a draft: it is
-//! approved and finalized here, so the gapless series only ever holds notes finalized here. A
-//! draft or pending note is updated; a finalized one is locked, and a row that would change it
-//! is refused.
+//! external reference), or by its own `CN-` number. A new one is that system's document: it is
+//! made available at once under the source's number and date, marked imported, and takes no
+//! number of this desk's gapless series (one credit, one avoir number). A draft or pending
+//! note (notes imported before were drafts, finalized here) is updated; a finalized or
+//! imported one is locked, and a row that would change it is refused.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -576,7 +577,9 @@ impl Services {
     ) -> Result<ImportReport, ServiceError> {
         self.authorize(user, Permission::WriteInvoices)?;
         if kind == ImportKind::CreditNotes {
+            // An imported note is final at once, as one finalized here.
             self.authorize(user, Permission::WriteCreditNotes)?;
+            self.authorize(user, Permission::FinalizeCreditNotes)?;
         }
         if csv.len() > MAX_IMPORT_BYTES {
             let mut too_large = RowErrors::default();
@@ -834,8 +837,9 @@ impl Services {
         })
     }
 
-    /// Creates (as a draft), updates (a draft or pending note) or leaves one credit note of
-    /// the file; a finalized note that the rows would change is refused.
+    /// Creates (available under the source's number), updates (a draft or pending note) or
+    /// leaves one credit note of the file; a finalized note that the rows would change is
+    /// refused.
     async fn import_credit_note(
         &self,
         tx: &mut Box<dyn Tx>,
@@ -963,9 +967,13 @@ impl Services {
                         ..Default::default()
                     },
                 };
-                self.create_credit_note_in(tx, caller, input)
-                    .await
-                    .map(|created| (created.note, "created", created.warnings))
+                match self.create_credit_note_in(tx, caller, input).await {
+                    Ok(created) => self
+                        .accept_imported_credit_note_in(tx, caller, created.note.id, &first.number)
+                        .await
+                        .map(|note| (note, "created", created.warnings)),
+                    Err(error) => Err(error),
+                }
             }
         };
         settle(outcome, rows, errors, |(note, change, warnings)| {

@@ -197,6 +197,13 @@ impl Services {
         .await?;
         let invoice = super::load_invoice(tx, id).await?;
         if invoice.status != InvoiceStatus::Draft {
+            if !imported {
+                self.freeze_invoice_print(tx, &invoice).await?;
+                super::invoice_seals::seal_invoice(tx, id).await?;
+            }
+            let document = crate::storage::SalesDocumentId::Invoice(id);
+            super::journal::fix_vat_on_payment(tx, document, &invoice.lines, invoice.currency)
+                .await?;
             self.post_invoice(tx, &invoice, Posting::Forward, invoice.issue_date)
                 .await?;
         }
@@ -266,6 +273,13 @@ impl Services {
             ),
         )
         .await?;
+        if !issued.imported {
+            self.freeze_invoice_print(&mut tx, &issued).await?;
+            super::invoice_seals::seal_invoice(&mut tx, id).await?;
+        }
+        let document = crate::storage::SalesDocumentId::Invoice(id);
+        super::journal::fix_vat_on_payment(&mut tx, document, &issued.lines, issued.currency)
+            .await?;
         self.post_invoice(&mut tx, &issued, Posting::Forward, issued.issue_date)
             .await?;
         tx.commit().await?;

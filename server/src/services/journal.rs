@@ -7,8 +7,8 @@
 //! entry: entries are never changed.
 
 use app::domain::journal::{
-    self, ChartOfAccounts, JournalEntry, JournalError, JournalLine, RevenueKind, RevenueRow,
-    SalesDocument,
+    self, ChartOfAccounts, JournalEntry, JournalError, JournalLine, RateTax, RevenueKind,
+    RevenueRow, SalesDocument, SettledShare, VatDocument, VatSettlement,
 };
 use app::domain::{Currency, LineInput, LineNature, Permission, RuleCode, Violation};
 use app::model::{CreditNoteView, CurrentUser, InvoiceView, JournalEntryView, JournalPage};
@@ -16,7 +16,9 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::{ServiceError, Services};
-use crate::storage::{JournalEntryRecord, JournalFilter, JournalLineRecord, NewJournalEntry, Tx};
+use crate::storage::{
+    JournalEntryRecord, JournalFilter, JournalLineRecord, NewJournalEntry, SalesDocumentId, Tx,
+};
 
 /// A line as its entry's seal covers it. Lines without a customer seal as they always did,
 /// so entries written before the journal named customers still verify.
@@ -118,6 +120,47 @@ fn revenue(
 
 fn posting_failed(error: JournalError) -> ServiceError {
     ServiceError::Internal(format!("journal: {error}"))
+}
+
+/// What of `document`'s VAT waits for payment, per rate.
+pub(super) async fn waiting_vat(
+    tx: &mut Box<dyn Tx>,
+    document: SalesDocumentId,
+    currency: Currency,
+) -> Result<Vec<RateTax>, ServiceError> {
+    Ok(tx
+        .vat_on_payment(document)
+        .await?
+        .into_iter()
+        .map(|(rate, tax_minor)| RateTax {
+            rate,
+            tax: currency.from_minor(tax_minor),
+        })
+        .collect())
+}
+
+/// Fixes what of a document's VAT waits for payment, from its lines and the seller's option
+/// as they are now: when it is issued or finalized, before it is posted, and when an import
+/// changes an issued invoice. Answers what waits.
+pub(super) async fn fix_vat_on_payment(
+    tx: &mut Box<dyn Tx>,
+    document: SalesDocumentId,
+    lines: &[app::model::LineView],
+    currency: Currency,
+) -> Result<Vec<RateTax>, ServiceError> {
+    let on_debits = tx
+        .seller()
+        .await?
+        .is_some_and(|seller| seller.vat_regime.on_debits);
+    let inputs: Vec<LineInput> = lines.iter().map(|line| line.input()).collect();
+    let waiting = journal::vat_due_on_payment(&inputs, currency, on_debits)
+        .map_err(|error| ServiceError::Internal(error.to_string()))?;
+    let rows = waiting
+        .iter()
+        .map(|row| Ok((row.rate, super::minor(currency, row.tax)?)))
+        .collect::<Result<Vec<_>, ServiceError>>()?;
+    tx.set_vat_on_payment(document, &rows).await?;
+    Ok(waiting)
 }
 
 /// The chart of accounts in force: the one saved in Settings, or the default French one.
@@ -223,12 +266,15 @@ impl Services {
             (invoice.subtotal, invoice.tax_total),
             RevenueKind::of_sale,
         )?;
+        let waiting =
+            waiting_vat(tx, SalesDocumentId::Invoice(invoice.id), invoice.currency).await?;
         let document = SalesDocument {
             number: &invoice.number,
             date: invoice.issue_date,
             currency: invoice.currency,
             customer: &journal::customer_account(invoice.customer_id, &invoice.customer_name),
             revenue: &rows,
+            vat_on_payment: &waiting,
             total: invoice.total,
         };
         let entry = journal::invoice_issued(&chart, &document).map_err(posting_failed)?;
@@ -255,12 +301,14 @@ impl Services {
             |nature| RevenueKind::of_credit(nature, note.reason_category),
         )?;
         let number = note.display_number();
+        let waiting = waiting_vat(tx, SalesDocumentId::CreditNote(note.id), note.currency).await?;
         let document = SalesDocument {
             number: &number,
             date: note.date,
             currency: note.currency,
             customer: &journal::customer_account(note.customer_id, &note.customer_name),
             revenue: &rows,
+            vat_on_payment: &waiting,
             total: note.total,
         };
         let entry = journal::credit_note_finalized(&chart, &document).map_err(posting_failed)?;
@@ -273,7 +321,8 @@ impl Services {
         self.post(tx, entry, source, None, Some(note.id)).await
     }
 
-    /// Posts a payment on an invoice (or, reversed, one taken back).
+    /// Posts a payment on `invoice` (as it was before; or, reversed, one taken back), and the
+    /// VAT it makes due.
     pub(super) async fn post_payment(
         &self,
         tx: &mut Box<dyn Tx>,
@@ -296,7 +345,24 @@ impl Services {
         let (entry, source) = posting.apply(entry, date, ("payment", "payment_reversed"), || {
             format!("Annulation règlement {}", invoice.number)
         });
-        self.post(tx, entry, source, Some(invoice.id), None).await
+        self.post(tx, entry, source, Some(invoice.id), None).await?;
+        // `invoice` is as it was before: its services' VAT falls due with the payment.
+        let before = invoice.balance().settled();
+        let after = match posting {
+            Posting::Forward => before.saturating_add(amount),
+            Posting::Reversal => before.saturating_sub(amount),
+        };
+        let document = SalesDocumentId::Invoice(invoice.id);
+        self.post_vat_due(
+            tx,
+            document,
+            &invoice.number,
+            invoice.currency,
+            invoice.total,
+            (before, after),
+            date,
+        )
+        .await
     }
 
     /// Posts a credit note applied to an invoice (or, reversed, unlinked from it).
@@ -329,7 +395,8 @@ impl Services {
             .await
     }
 
-    /// Posts credit released from a note: refunded, or what remained voided.
+    /// Posts credit released from `note` (as it was before): refunded, or what remained
+    /// voided, and the VAT it makes due.
     pub(super) async fn post_release(
         &self,
         tx: &mut Box<dyn Tx>,
@@ -351,7 +418,83 @@ impl Services {
         )
         .map_err(posting_failed)?;
         self.post(tx, entry, release.source(), None, Some(note.id))
+            .await?;
+        // `note` is as it was before: its services' VAT falls due as it is settled.
+        let before = note.balance().settled();
+        let document = SalesDocumentId::CreditNote(note.id);
+        let settled = (before, before.saturating_add(amount));
+        let number = note.display_number();
+        self.post_vat_due(
+            tx,
+            document,
+            &number,
+            note.currency,
+            note.total,
+            settled,
+            date,
+        )
+        .await
+    }
+
+    /// Posts the VAT a change of a document's settlement makes due, or takes back (a payment,
+    /// a credit applied, a refund, a void, or one taken back): `settled` is how much of its
+    /// `total` was settled before and after. Nothing when none of its VAT waits for payment.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) async fn post_vat_due(
+        &self,
+        tx: &mut Box<dyn Tx>,
+        document: SalesDocumentId,
+        number: &str,
+        currency: Currency,
+        total: rust_decimal::Decimal,
+        settled: (rust_decimal::Decimal, rust_decimal::Decimal),
+        date: NaiveDate,
+    ) -> Result<(), ServiceError> {
+        let waiting = waiting_vat(tx, document, currency).await?;
+        let share = |settled| SettledShare {
+            waiting: &waiting,
+            total,
+            settled,
+        };
+        let shares = (share(settled.0), share(settled.1));
+        self.post_vat_change(tx, document, number, currency, shares, date)
             .await
+    }
+
+    /// Posts what a change of a document makes due from its VAT awaiting payment: the
+    /// difference between what `shares` (before, after) make due.
+    pub(super) async fn post_vat_change(
+        &self,
+        tx: &mut Box<dyn Tx>,
+        document: SalesDocumentId,
+        number: &str,
+        currency: Currency,
+        shares: (SettledShare<'_>, SettledShare<'_>),
+        date: NaiveDate,
+    ) -> Result<(), ServiceError> {
+        if shares.0.waiting.is_empty() && shares.1.waiting.is_empty() {
+            return Ok(());
+        }
+        let chart = chart(tx).await?;
+        let (kind, invoice_id, credit_note_id) = match document {
+            SalesDocumentId::Invoice(id) => (VatDocument::Invoice, Some(id), None),
+            SalesDocumentId::CreditNote(id) => (VatDocument::CreditNote, None, Some(id)),
+        };
+        let settlement = VatSettlement {
+            document: kind,
+            number,
+            date,
+            currency,
+            before: shares.0,
+            after: shares.1,
+        };
+        match journal::vat_on_payment_released(&chart, &settlement).map_err(posting_failed)? {
+            Some(entry) => {
+                self.post(tx, entry, "vat_due", invoice_id, credit_note_id)
+                    .await
+            }
+            None => Ok(()),
+        }
     }
 
     /// Posts a balance carried over onto a customer ledger (`amount`, debit − credit).
@@ -434,6 +577,7 @@ impl Services {
             revenue_goods: tidy(chart.revenue_goods),
             discounts: tidy(chart.discounts),
             vat_payable: tidy(chart.vat_payable),
+            vat_pending: tidy(chart.vat_pending),
             vat_rates: chart
                 .vat_rates
                 .into_iter()

@@ -3,7 +3,7 @@ use app::model::{CurrentUser, InvoiceView};
 
 use super::journal::Posting;
 use super::{Caller, Event, ServiceError, Services, minor, views};
-use crate::storage::EventKind;
+use crate::storage::{EventKind, SalesDocumentId};
 
 impl Services {
     /// Links credit notes to an invoice, all or nothing. The domain's plan runs again here,
@@ -97,7 +97,59 @@ impl Services {
             )
             .await?;
         }
+        let changed: Vec<_> = plan
+            .notes
+            .iter()
+            .filter_map(|after| {
+                let before = notes.iter().find(|n| n.balance.id == after.id)?;
+                Some((
+                    before.number.as_deref().unwrap_or_default(),
+                    &before.balance,
+                    after,
+                ))
+            })
+            .collect();
+        let invoice_change = (updated.number.as_str(), &invoice, &plan.invoice);
+        self.post_link_vat_due(tx, invoice_change, &changed).await?;
         Ok(updated)
+    }
+}
+
+/// A document's number, and its balance before and after a change.
+type Change<'a, B> = (&'a str, &'a B, &'a B);
+
+impl Services {
+    /// Posts the VAT that credit applied (or unapplied) makes due on the invoice and on each
+    /// note, for services whose VAT waits for payment.
+    async fn post_link_vat_due(
+        &self,
+        tx: &mut Box<dyn crate::storage::Tx>,
+        invoice: Change<'_, app::domain::InvoiceBalance>,
+        notes: &[Change<'_, app::domain::CreditNoteBalance>],
+    ) -> Result<(), ServiceError> {
+        let today = self.now().date_naive();
+        let (number, before, after) = invoice;
+        let invoice = (
+            SalesDocumentId::Invoice(before.id),
+            number,
+            before.currency,
+            before.total,
+            (before.settled(), after.settled()),
+        );
+        let notes = notes.iter().map(|(number, before, after)| {
+            (
+                SalesDocumentId::CreditNote(before.id),
+                *number,
+                before.currency,
+                before.total,
+                (before.settled(), after.settled()),
+            )
+        });
+        for (document, number, currency, total, settled) in std::iter::once(invoice).chain(notes) {
+            self.post_vat_due(tx, document, number, currency, total, settled, today)
+                .await?;
+        }
+        Ok(())
     }
 }
 
@@ -211,6 +263,11 @@ impl Services {
             Posting::Reversal,
         )
         .await?;
+        let number = note.number.as_deref().unwrap_or_default();
+        let invoice_change = (updated.number.as_str(), &invoice, &planned_invoice);
+        let note_change = (number, &note.balance, &planned_note);
+        self.post_link_vat_due(&mut tx, invoice_change, &[note_change])
+            .await?;
         tx.commit().await?;
         Ok(updated)
     }

@@ -15,10 +15,24 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::{ServiceError, Services};
-use crate::storage::{CreditNoteRecord, Tx};
+use crate::storage::{CreditNoteRecord, IssuedPrintRecord, SalesDocumentId, Tx};
 
-/// What the first note of each year chains to.
-const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+/// What is wrong with a kept print, if anything: its inputs no longer give its SHA-256 (the
+/// seal covers that SHA-256), or its PDF no longer gives the SHA-256 kept with it.
+pub(super) fn print_problem(print: &IssuedPrintRecord) -> Option<String> {
+    if super::prints::print_sha256(print) != print.sha256 {
+        return Some("what it prints was changed after it was finalized".into());
+    }
+    match (&print.pdf, &print.pdf_sha256) {
+        (Some(pdf), Some(kept)) if sha256_hex(pdf) != *kept => {
+            Some("its kept PDF was changed after it was rendered".into())
+        }
+        _ => None,
+    }
+}
+
+/// What the first note (or invoice) of each year chains to.
+pub(super) const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// The backfill that seals notes finalized before seals existed.
 const LEGACY_SEALS: &str = "credit_note_seals";
@@ -27,7 +41,7 @@ const LEGACY_SEALS: &str = "credit_note_seals";
 const PAGE: i64 = 500;
 
 /// The seal version new seals are made with.
-const SEAL_VERSION: i64 = 3;
+const SEAL_VERSION: i64 = 4;
 
 /// What a version 2 seal adds to version 1: what else the note prints or exports.
 #[derive(Serialize)]
@@ -50,6 +64,14 @@ struct SealedV2<'a> {
 struct SealedV3<'a> {
     v2: SealedV2<'a>,
     line_vat: Vec<(&'a str, Option<&'a str>)>,
+}
+
+/// What a version 4 seal covers: version 3's, then the SHA-256 of what the note prints, as it
+/// was frozen when finalized (see `services::prints`).
+#[derive(Serialize)]
+struct SealedV4<'a> {
+    v3: SealedV3<'a>,
+    print_sha256: Option<&'a str>,
 }
 
 /// What a seal covers, in a fixed order: the note as it was finalized.
@@ -86,28 +108,37 @@ struct SealedLine<'a> {
 }
 
 /// The seal of `note` after `previous`, as seal `version` covers it (an unknown version never
-/// matches).
-fn seal(previous: &str, note: &CreditNoteRecord, version: i64) -> String {
+/// matches); `print` is the SHA-256 of what it prints, from version 4.
+fn seal(previous: &str, note: &CreditNoteRecord, version: i64, print: Option<&str>) -> String {
     match version {
         1 => sha256_after(previous, &sealed_content(note)),
         2 => sha256_after(previous, &sealed_v2(note)),
-        3 => sha256_after(
+        3 => sha256_after(previous, &sealed_v3(note)),
+        4 => sha256_after(
             previous,
-            &SealedV3 {
-                v2: sealed_v2(note),
-                line_vat: note
-                    .lines
-                    .iter()
-                    .map(|line| {
-                        (
-                            line.vat_category.as_str(),
-                            line.vat_exemption_reason.as_deref(),
-                        )
-                    })
-                    .collect(),
+            &SealedV4 {
+                v3: sealed_v3(note),
+                print_sha256: print,
             },
         ),
         _ => String::new(),
+    }
+}
+
+/// Version 3's content: version 2's and each line's VAT category and mention.
+fn sealed_v3(note: &CreditNoteRecord) -> SealedV3<'_> {
+    SealedV3 {
+        v2: sealed_v2(note),
+        line_vat: note
+            .lines
+            .iter()
+            .map(|line| {
+                (
+                    line.vat_category.as_str(),
+                    line.vat_exemption_reason.as_deref(),
+                )
+            })
+            .collect(),
     }
 }
 
@@ -169,12 +200,12 @@ fn sealed_content(note: &CreditNoteRecord) -> SealedContent<'_> {
 pub(super) fn sha256_after(previous: &str, content: &impl Serialize) -> String {
     // Serializing plain fields cannot fail; an empty text would only ever mismatch.
     let json = serde_json::to_string(content).unwrap_or_default();
-    let mut hasher = Sha256::new();
-    hasher.update(previous.as_bytes());
-    hasher.update(b"\n");
-    hasher.update(json.as_bytes());
-    hasher
-        .finalize()
+    sha256_hex(&[previous.as_bytes(), b"\n", json.as_bytes()].concat())
+}
+
+/// SHA-256 of `bytes`, in hex.
+pub(super) fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
         .iter()
         .map(|byte| format!("{byte:02x}"))
         .collect()
@@ -209,8 +240,12 @@ pub(super) async fn seal_credit_note(tx: &mut Box<dyn Tx>, id: i64) -> Result<()
             .unwrap_or_else(|| GENESIS.to_string()),
         None => GENESIS.to_string(),
     };
-    tx.set_credit_note_seal(id, &seal(&previous, &note, SEAL_VERSION), SEAL_VERSION)
-        .await?;
+    let print = tx
+        .issued_print(SalesDocumentId::CreditNote(id))
+        .await?
+        .map(|print| print.sha256);
+    let sealed = seal(&previous, &note, SEAL_VERSION, print.as_deref());
+    tx.set_credit_note_seal(id, &sealed, SEAL_VERSION).await?;
     Ok(())
 }
 
@@ -303,7 +338,14 @@ impl Services {
                         chain.head = GENESIS.to_string();
                     }
                     Some(stored) => {
-                        if *stored != seal(&chain.head, note, row.version) {
+                        let print = tx
+                            .issued_print(SalesDocumentId::CreditNote(note.id))
+                            .await?;
+                        if let Some(problem) = print.as_ref().and_then(print_problem) {
+                            report.broken.push(broken(problem));
+                        }
+                        let print = print.map(|print| print.sha256);
+                        if *stored != seal(&chain.head, note, row.version, print.as_deref()) {
                             report.broken.push(broken(
                                 "its seal does not match what it says or the seal before it: \
                                  it was changed after it was finalized"
@@ -315,6 +357,7 @@ impl Services {
                 }
             }
         }
+        self.verify_invoices(&mut tx, &mut report).await?;
         self.verify_journal(&mut tx, &mut report).await?;
         Ok(report)
     }
@@ -437,6 +480,7 @@ mod tests {
             related_invoice_number: None,
             project: Some("P-7".into()),
             external_reference: Some("SRC-1".into()),
+            imported: false,
             charge: None,
             totals: TotalsRecord {
                 subtotal_minor: 1000,
@@ -482,12 +526,21 @@ mod tests {
         for change in changes {
             let mut changed = note();
             change(&mut changed);
-            assert_eq!(seal(GENESIS, &changed, 1), seal(GENESIS, &original, 1));
-            assert_ne!(seal(GENESIS, &changed, 2), seal(GENESIS, &original, 2));
+            assert_eq!(
+                seal(GENESIS, &changed, 1, None),
+                seal(GENESIS, &original, 1, None)
+            );
+            assert_ne!(
+                seal(GENESIS, &changed, 2, None),
+                seal(GENESIS, &original, 2, None)
+            );
         }
-        assert_ne!(seal(GENESIS, &original, 1), seal(GENESIS, &original, 2));
+        assert_ne!(
+            seal(GENESIS, &original, 1, None),
+            seal(GENESIS, &original, 2, None)
+        );
         assert_eq!(
-            seal(GENESIS, &original, 4),
+            seal(GENESIS, &original, 5, None),
             "",
             "an unknown version never matches"
         );
@@ -505,8 +558,28 @@ mod tests {
         for change in changes {
             let mut changed = note();
             change(&mut changed);
-            assert_eq!(seal(GENESIS, &changed, 2), seal(GENESIS, &original, 2));
-            assert_ne!(seal(GENESIS, &changed, 3), seal(GENESIS, &original, 3));
+            assert_eq!(
+                seal(GENESIS, &changed, 2, None),
+                seal(GENESIS, &original, 2, None)
+            );
+            assert_ne!(
+                seal(GENESIS, &changed, 3, None),
+                seal(GENESIS, &original, 3, None)
+            );
         }
+    }
+
+    /// Version 4 covers what the note prints as it was frozen at finalization (CGI art. 289:
+    /// the document issued is the one kept): another print, or none, is another seal.
+    #[test]
+    fn version_four_covers_the_print() {
+        let original = note();
+        let printed = seal(GENESIS, &original, 4, Some("ab12"));
+        assert_ne!(printed, seal(GENESIS, &original, 4, Some("ab13")));
+        assert_ne!(printed, seal(GENESIS, &original, 4, None));
+        assert_eq!(
+            seal(GENESIS, &original, 3, Some("ab12")),
+            seal(GENESIS, &original, 3, None)
+        );
     }
 }

@@ -473,9 +473,26 @@ impl Services {
         if invoice.status != InvoiceStatus::Draft {
             // What the invoice said is reversed; what it says now is posted.
             let today = self.now().date_naive();
+            let document = crate::storage::SalesDocumentId::Invoice(id);
+            let waited = super::journal::waiting_vat(tx, document, invoice.currency).await?;
             self.post_invoice(tx, &invoice, Posting::Reversal, today)
                 .await?;
+            let waiting =
+                super::journal::fix_vat_on_payment(tx, document, &updated.lines, currency).await?;
             self.post_invoice(tx, &updated, Posting::Forward, today)
+                .await?;
+            // What the amount already settled makes due follows the new total and VAT. (A
+            // changed currency means nothing was settled: nothing is due either side.)
+            let share = |waiting, total| app::domain::journal::SettledShare {
+                waiting,
+                total,
+                settled,
+            };
+            let shares = (
+                share(&waited, invoice.total),
+                share(&waiting, updated.total),
+            );
+            self.post_vat_change(tx, document, &updated.number, currency, shares, today)
                 .await?;
         }
         // A new total equal to what was paid and credited settles the invoice; a higher one

@@ -105,6 +105,7 @@ pub(crate) fn credit_note(record: CreditNoteRecord) -> CreditNoteView {
         related_invoice_number: record.related_invoice_number,
         project: record.project,
         external_reference: record.external_reference,
+        imported: record.imported,
         ship_date: app::domain::latest_ship_date(
             &record.lines.iter().map(|l| l.ship_date).collect::<Vec<_>>(),
         ),

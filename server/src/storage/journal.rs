@@ -110,6 +110,34 @@ pub trait JournalTx: Send {
         ledger: app::domain::journal::Subledger,
         ids: &[i64],
     ) -> Result<std::collections::HashMap<i64, NaiveDate>, StorageError>;
+    /// What of `document`'s VAT waits for payment: per rate, the tax in minor units.
+    async fn vat_on_payment(
+        &mut self,
+        document: SalesDocumentId,
+    ) -> Result<Vec<(rust_decimal::Decimal, i64)>, StorageError>;
+    /// Replaces what of `document`'s VAT waits for payment.
+    async fn set_vat_on_payment(
+        &mut self,
+        document: SalesDocumentId,
+        rows: &[(rust_decimal::Decimal, i64)],
+    ) -> Result<(), StorageError>;
+}
+
+/// An invoice or a credit note, by id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SalesDocumentId {
+    Invoice(i64),
+    CreditNote(i64),
+}
+
+impl SalesDocumentId {
+    /// The column that names such a document, and its id.
+    pub fn column(self) -> (&'static str, i64) {
+        match self {
+            SalesDocumentId::Invoice(id) => ("invoice_id", id),
+            SalesDocumentId::CreditNote(id) => ("credit_note_id", id),
+        }
+    }
 }
 
 /// Documents no journal entry names.

@@ -86,6 +86,15 @@ pub trait LedgerTx: Send {
         date: chrono::NaiveDate,
         at: DateTime<Utc>,
     ) -> Result<(), StorageError>;
+    /// Makes a credit note imported from another system available under that system's
+    /// `number` and `date`, marked imported.
+    async fn accept_imported_credit_note(
+        &mut self,
+        id: i64,
+        number: &str,
+        date: chrono::NaiveDate,
+        at: DateTime<Utc>,
+    ) -> Result<(), StorageError>;
     /// The date of the credit note numbered `number`, if one is.
     async fn numbered_credit_note_date(
         &mut self,

@@ -37,7 +37,7 @@ pub use idempotency::IdempotencyTx;
 pub use imports::{ImportTx, ImportUpload};
 pub use journal::{
     JournalEntryRecord, JournalFilter, JournalHead, JournalLineRecord, JournalTx, NewJournalEntry,
-    UnpostedDocuments,
+    SalesDocumentId, UnpostedDocuments,
 };
 pub use ledger::LedgerTx;
 pub use outbox::{MessageAbout, MessageContent, MessageRecord, NewMessage, OutboxTx};
@@ -50,7 +50,7 @@ pub use records::{
     UserRecord,
 };
 pub use reminders::{ReminderCandidate, ReminderTx};
-pub use seals::{SealRecord, SealTx};
+pub use seals::{IssuedPrintRecord, SealRecord, SealTx};
 pub use sessions::SessionBackend;
 pub use settings::{Logo, SettingsTx, TemplateRecord};
 pub use sqlite::SqliteStorage;

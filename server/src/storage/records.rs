@@ -135,6 +135,8 @@ pub struct CreditNoteRecord {
     pub project: Option<String>,
     /// The number the note had in the system it was imported from.
     pub external_reference: Option<String>,
+    /// Issued by that system: numbered by it, not sealed here.
+    pub imported: bool,
     pub charge: Option<ChargeRecord>,
     pub totals: TotalsRecord,
     pub allocated_minor: i64,

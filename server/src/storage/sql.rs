@@ -106,7 +106,7 @@ pub const CREDIT_NOTE_COLUMNS: &str = "SELECT id, number, customer_id, \
      currency, date, status, reason, reason_category, billing_address, shipping_address, \
      related_invoice_id, charge_code, charge_description, subtotal_minor, tax_total_minor, \
      total_minor, allocated_minor, refunded_minor, voided_minor, void_reason, created_at, \
-     finalized_at, project, external_reference FROM credit_notes";
+     finalized_at, project, external_reference, imported FROM credit_notes";
 
 /// An address column: JSON. Customers created before addresses were required hold `{}`: read
 /// it as empty.
@@ -234,6 +234,7 @@ pub struct CreditNoteRow {
     pub finalized_at: Option<DateTime<Utc>>,
     pub project: Option<String>,
     pub external_reference: Option<String>,
+    pub imported: bool,
 }
 
 /// A journal line as stored; the customer columns are NULL on lines that name none.
@@ -508,6 +509,7 @@ impl CreditNoteRow {
             related_invoice_number: self.related_invoice_number,
             project: self.project,
             external_reference: self.external_reference,
+            imported: self.imported,
             charge,
             totals: TotalsRecord {
                 subtotal_minor: self.subtotal_minor,

@@ -143,11 +143,9 @@ on_both_backends! {
         assert_eq!(upload_logo(&manager, "logo.png", "image/png", png.clone()).await.0, 403);
 
         let customer = admin.customer("Acme", "EUR").await;
-        let note = admin.note(customer, "EUR", "10.00").await;
-        let note_pdf = format!("/credit-notes/{}/pdf", note["id"]);
-        let invoice = admin.two_rate_invoice(customer).await;
-        let invoice_pdf = format!("/invoices/{}/pdf", invoice["id"]);
-        assert_eq!(pdf_images(&pdf_bytes(&admin, &note_pdf).await), vec![], "no logo yet");
+        let before = admin.note(customer, "EUR", "10.00").await;
+        let before_pdf = format!("/credit-notes/{}/pdf", before["id"]);
+        assert_eq!(pdf_images(&pdf_bytes(&admin, &before_pdf).await), vec![], "no logo yet");
 
         // A PNG, whatever its name says, is kept as a PNG and printed on both documents.
         let (status, body) = upload_logo(&admin, "logo.pdf", "application/pdf", png.clone()).await;
@@ -157,6 +155,12 @@ on_both_backends! {
         assert_eq!(response.headers()["content-type"], "image/png");
         assert_eq!(response.bytes().await.unwrap().to_vec(), png, "the logo comes back as uploaded");
         assert_eq!(manager.get("/settings/seller/logo").await.0, 403);
+        // Documents issued from now on print it; one issued before keeps what it printed.
+        let note = admin.note(customer, "EUR", "10.00").await;
+        let note_pdf = format!("/credit-notes/{}/pdf", note["id"]);
+        let invoice = admin.two_rate_invoice(customer).await;
+        let invoice_pdf = format!("/invoices/{}/pdf", invoice["id"]);
+        assert_eq!(pdf_images(&pdf_bytes(&admin, &before_pdf).await), vec![], "kept as issued");
         for path in [&note_pdf, &invoice_pdf] {
             let images = pdf_images(&pdf_bytes(&admin, path).await);
             assert_eq!(images.len(), 1, "{path}: {images:?}");
@@ -168,13 +172,17 @@ on_both_backends! {
         assert_eq!(admin.get("/settings/seller").await.1["logo_media_type"], "image/png");
         let (status, body) = upload_logo(&admin, "logo.jpg", "image/jpeg", picture(200, 200, image::ImageFormat::Jpeg)).await;
         assert_eq!((status, body["logo_media_type"].as_str()), (200, Some("image/jpeg")), "{body}");
-        let images = pdf_images(&pdf_bytes(&admin, &note_pdf).await);
-        assert_eq!(images.iter().map(|image| (image.0, image.1)).collect::<Vec<_>>(), vec![(200, 200)]);
+        let sizes = |images: Vec<(u32, u32, String)>| images.into_iter().map(|image| (image.0, image.1)).collect::<Vec<_>>();
+        let jpeg_note = admin.note(customer, "EUR", "10.00").await;
+        let jpeg_pdf = format!("/credit-notes/{}/pdf", jpeg_note["id"]);
+        assert_eq!(sizes(pdf_images(&pdf_bytes(&admin, &jpeg_pdf).await)), vec![(200, 200)]);
+        assert_eq!(sizes(pdf_images(&pdf_bytes(&admin, &note_pdf).await)), vec![(300, 100)], "kept as issued");
 
         // Removed, documents print without it again.
         let (status, body) = admin.delete("/settings/seller/logo").await;
         assert_eq!((status, body["logo_media_type"].clone()), (200, Value::Null), "{body}");
-        assert_eq!(pdf_images(&pdf_bytes(&admin, &note_pdf).await), vec![]);
+        let plain = admin.note(customer, "EUR", "10.00").await;
+        assert_eq!(pdf_images(&pdf_bytes(&admin, &format!("/credit-notes/{}/pdf", plain["id"])).await), vec![]);
         assert_eq!(admin.get("/settings/seller/logo").await.0, 404);
     }
 
@@ -210,10 +218,14 @@ on_both_backends! {
 
         let (status, note) = admin.post(&format!("/credit-notes/{id}/finalize"), json!({})).await;
         assert_eq!(status, 200, "{note}");
+        let issued = pdf_bytes(&admin, &format!("/credit-notes/{id}/pdf")).await;
         let (status, linked) = admin
             .post(&format!("/invoices/{}/allocations", invoice["id"]), json!({"allocations": [{"credit_note_id": id, "amount": "5.00"}]}))
             .await;
         assert_eq!(status, 201, "{linked}");
+        // CGI art. 289: the document issued is the one kept; a download after the link is
+        // the same file.
+        assert_eq!(pdf_bytes(&admin, &format!("/credit-notes/{id}/pdf")).await, issued);
 
         let (status, disposition, text) = download(&admin, &format!("/credit-notes/{id}/pdf")).await;
         assert_eq!(status, 200);
@@ -223,9 +235,8 @@ on_both_backends! {
             "CN-2026-00001",
             // Dated the day it was finalized (CGI annexe II art. 242 nonies A, I-7°).
             &format!("Date {}", common::today()),
-            // The invoice it credits, with its date, and the invoice it was applied to.
+            // The invoice it credits, with its date.
             &format!("Credits invoice {number} of 2026-03-02"),
-            &format!("Applied to {number}"),
             // Seller and customer, with addresses and VAT ids; the name in its own scripts.
             "Nordlicht Handel GmbH",
             "Hafenstraße 5",
@@ -247,7 +258,9 @@ on_both_backends! {
         assert!(!text.contains("DRAFT"), "{text}");
     }
 
-    async fn an_invoice_pdf_shows_its_credits_and_the_amount_due(db) {
+    // CGI art. 289: the invoice issued is the one kept. Credits applied and terms changed
+    // later do not change it; an invoice issued after the change prints the new terms.
+    async fn an_invoice_pdf_is_kept_as_issued_whatever_follows(db) {
         let app = TestApp::spawn(db).await;
         let admin = Api::new(&app, Role::Administrator).await;
         admin.save_seller().await;
@@ -271,8 +284,6 @@ on_both_backends! {
             "20 % 100.00 20.00",
             "5.5 % 50.00 2.75",
             "Total EUR 172.75",
-            "Credited -50.00",
-            "Amount due 122.75",
             // Code de commerce art. L441-9 (payment terms) and D441-5 (the 40 EUR indemnity,
             // stated as an amount): the legal defaults, the seller having set none.
             // EU VAT Directive art. 226(7): the delivery date, here the invoice's own.
@@ -284,6 +295,7 @@ on_both_backends! {
         ] {
             assert!(text.contains(expected), "the PDF says {expected:?}: {text}");
         }
+        assert!(!text.contains("Credited"), "the credit came after it was issued: {text}");
         let note_text = download(&admin, &format!("/credit-notes/{}/pdf", note["id"])).await.2;
         assert!(!note_text.contains("Payment terms"), "a credit note states no payment terms: {note_text}");
 
@@ -293,7 +305,14 @@ on_both_backends! {
         seller["early_payment_discount"] = json!("2 % if paid within 10 days");
         let (status, saved) = admin.put("/settings/seller", seller).await;
         assert_eq!(status, 200, "{saved}");
-        let (_, _, text) = download(&admin, &format!("/invoices/{}/pdf", invoice["id"])).await;
+        let (_, _, kept) = download(&admin, &format!("/invoices/{}/pdf", invoice["id"])).await;
+        assert!(kept.contains("penalties at the ECB's main refinancing rate"), "issued under the defaults: {kept}");
+        let (status, later) = admin
+            .post("/invoices", json!({"customer_id": customer, "currency": "EUR", "issue_date": common::today(),
+                "lines": [{"description": "Descaling", "quantity": "1", "unit_price": "15.00", "tax_rate": "20"}]}))
+            .await;
+        assert_eq!(status, 201, "{later}");
+        let (_, _, text) = download(&admin, &format!("/invoices/{}/pdf", later["id"])).await;
         assert!(text.contains("penalties at three times the legal interest rate"), "{text}");
         assert!(text.contains("Early payment: 2 % if paid within 10 days."), "{text}");
         assert!(text.contains("40 EUR"), "the indemnity is the law's: {text}");
@@ -355,7 +374,15 @@ on_both_backends! {
         let admin = Api::new(&app, Role::Administrator).await;
         let customer = admin.customer("Acme", "EUR").await;
         let note = admin.note(customer, "EUR", "10.00").await;
-        let pdf = format!("/credit-notes/{}/pdf", note["id"]);
+        let finalized = format!("/credit-notes/{}/pdf", note["id"]);
+        let kept = pdf_bytes(&admin, &finalized).await;
+        // A draft renders live, with the template in force.
+        let (status, draft) = admin
+            .post("/credit-notes", json!({"customer_id": customer, "currency": "EUR", "date": common::today(),
+                "lines": [{"description": "Return", "quantity": "1", "unit_price": "10.00", "tax_rate": "0"}]}))
+            .await;
+        assert_eq!(status, 201, "{draft}");
+        let pdf = format!("/credit-notes/{}/pdf", draft["id"]);
 
         let (status, built_in) = admin.get("/settings/templates/credit_note").await;
         assert_eq!(status, 200, "{built_in}");
@@ -385,12 +412,14 @@ on_both_backends! {
         assert_eq!((status, body["custom"].as_bool()), (200, Some(true)), "{body}");
         let (_, _, text) = download(&admin, &pdf).await;
         assert!(text.contains("Thank you for your business, 谢谢"), "{text}");
+        // A note finalized before keeps what it printed (CGI art. 289).
+        assert_eq!(pdf_bytes(&admin, &finalized).await, kept);
 
         // Removing it brings the built-in template back.
         assert_eq!(admin.delete("/settings/templates/credit_note").await.0, 204);
         let (_, _, text) = download(&admin, &pdf).await;
         assert!(!text.contains("Thank you for your business"), "{text}");
-        assert!(text.contains("CN-2026-00001"), "{text}");
+        assert!(text.contains("DRAFT"), "{text}");
     }
 
     async fn seller_details_are_checked_and_kept(db) {
@@ -553,14 +582,15 @@ on_both_backends! {
         let admin = Api::new(&app, Role::Administrator).await;
         let acme = admin.customer("Acme", "EUR").await;
         let endless = admin.customer("Endless GmbH", "EUR").await;
-        let fine = admin.note(acme, "EUR", "10.00").await;
-        let looping = admin.note(endless, "EUR", "10.00").await;
         let (_, built_in) = admin.get("/settings/templates/credit_note").await;
         let source = built_in["source"].as_str().unwrap().to_string();
         // The samples' customers pass; this customer's documents loop.
         let trap = format!("{source}\n#if data.customer.name == \"Endless GmbH\" [{ENDLESS_LOOP}]\n");
         let (status, body) = admin.put("/settings/templates/credit_note", json!({"source": trap})).await;
         assert_eq!(status, 200, "{body}");
+        // Finalized under it, both keep it: each is printed as issued.
+        let fine = admin.note(acme, "EUR", "10.00").await;
+        let looping = admin.note(endless, "EUR", "10.00").await;
 
         let fine_pdf = format!("/credit-notes/{}/pdf", fine["id"]);
         let looping_pdf = format!("/credit-notes/{}/pdf", looping["id"]);

@@ -551,5 +551,25 @@ on_both_backends! {
             assert_eq!(xpath(&ubl, &format!("count(/*/*[local-name()='Note'][starts-with(., '#{subject}#')])")), "1", "{subject}");
         }
         assert!(xpath(&ubl, "string(/*/*[local-name()='Note'][starts-with(., '#PMT#')])").contains("40 EUR"));
+
+        // Each document states the nature of its own operations (décret n° 2022-1299): goods
+        // only, or goods and services, whatever the seller's usual operations.
+        for (lines, mode, mention) in [
+            (json!([{"description": "Pallets", "quantity": "2", "unit_price": "40.00", "tax_rate": "20", "nature": "goods"}]),
+                "B1", "Opérations : exclusivement des livraisons de biens"),
+            (json!([{"description": "Pallets", "quantity": "2", "unit_price": "40.00", "tax_rate": "20", "nature": "goods"},
+                    {"description": "Fitting", "quantity": "1", "unit_price": "90.00", "tax_rate": "20", "nature": "services"}]),
+                "M1", "Opérations : livraisons de biens et prestations de services"),
+        ] {
+            let (status, invoice) = admin
+                .post("/invoices", json!({"customer_id": derived["id"], "currency": "EUR", "issue_date": common::today().to_string(), "lines": lines}))
+                .await;
+            assert_eq!(status, 201, "{invoice}");
+            let (_, _, body) = get(&admin, &format!("/invoices/{}/ubl", invoice["id"])).await;
+            assert_eq!(first(&valid_ubl(body, "Invoice"), "ProfileID"), mode);
+            let (_, _, pdf) = get(&admin, &format!("/invoices/{}/factur-x", invoice["id"])).await;
+            let text = pdf_text(&pdf);
+            assert!(text.contains(mention) && !text.contains("exclusivement des prestations"), "{text}");
+        }
     }
 }

@@ -1,6 +1,6 @@
 //! CSV imports of invoices and credit notes on SQLite and PostgreSQL: a preview that writes
 //! nothing, invoices created, updated (outstanding recomputed after payments and credits) and
-//! left alone, credit notes created as drafts and locked once finalized, the same file twice
+//! left alone, credit notes imported final under their own number, the same file twice
 //! changing nothing, and every bad row named with nothing written.
 
 use crate::common;
@@ -284,7 +284,10 @@ on_both_backends! {
         assert!(page.contains("Choose a CSV file"), "{page}");
     }
 
-    async fn credit_notes_are_imported_as_drafts_found_again_by_their_number_and_locked_once_final(db) {
+    // CGI annexe II art. 242 nonies A, I-7°: each issuer numbers its documents in one
+    // continuous series. A note imported from another system is that system's avoir: it keeps
+    // its number and takes none of this desk's series (one credit, one avoir number).
+    async fn credit_notes_are_imported_under_their_own_number_found_again_by_it_and_locked(db) {
         let app = TestApp::spawn(db).await;
         let admin = with_invoices(&app).await;
 
@@ -297,67 +300,67 @@ on_both_backends! {
         assert_eq!(preview["invoices"], json!([]));
         assert!(notes(&admin).await.is_empty(), "a preview writes nothing");
 
-        // Imported as drafts that keep the file's number; they are approved here like any other.
+        // Imported final, under the file's number and date, and booked.
         let (status, report) = import_notes(&admin, &notes_file("30.00"), false).await;
         assert_eq!(status, 200, "{report}");
         assert_eq!(changes(&report), [pair("AV-100", "created"), pair("AV-101", "created")]);
         assert_eq!(preview["credit_notes"][0]["id"], Value::Null, "a preview's new note does not exist");
+        assert_eq!((report["credit_notes"][0]["credit_note_number"].as_str(), report["credit_notes"][0]["status"].as_str()), (Some("AV-100"), Some("available")));
         let id = report["credit_notes"][0]["id"].as_i64().unwrap();
         let (_, note) = admin.get(&format!("/credit-notes/{id}")).await;
-        assert_eq!((note["status"].as_str(), note["number"].as_str()), (Some("draft"), None), "{note}");
-        assert_eq!((note["external_reference"].as_str(), note["reason_category"].as_str()), (Some("AV-100"), Some("return")));
+        assert_eq!((note["status"].as_str(), note["number"].as_str(), note["imported"].as_bool()), (Some("available"), Some("AV-100"), Some(true)), "{note}");
+        assert_eq!((note["date"].as_str(), note["external_reference"].as_str(), note["reason_category"].as_str()), (Some("2026-03-10"), Some("AV-100"), Some("return")));
         assert_eq!((note["reason"].as_str(), note["related_invoice_number"].as_str()), (Some("Two chairs came back"), Some("INV-IMP-1")));
         assert_eq!(note["billing_address"]["city"], "Berlin", "the customer's address");
+        let (_, entries) = admin.get("/journal").await;
+        let booked: Vec<(&str, &str)> = entries["items"].as_array().unwrap().iter()
+            .filter(|entry| entry["source"] == "credit_note_finalized")
+            .map(|entry| (entry["reference"].as_str().unwrap(), entry["date"].as_str().unwrap()))
+            .collect();
+        assert_eq!(booked, [("AV-100", "2026-03-10"), ("AV-101", "2026-03-12")], "booked once, on their own dates");
 
-        // The same file again changes nothing; a changed draft is updated.
+        // The desk's own series is untouched: the next note finalized here is its first.
+        let customer = note["customer_id"].as_i64().unwrap();
+        let own = admin.note(customer, "EUR", "10.00").await;
+        assert_eq!(own["number"], "CN-2026-00001", "{own}");
+        let app_services = app.db.services();
+        let audit = app_services.audit_ledger().await.unwrap();
+        assert!(audit.findings.is_empty(), "{:?}", audit.findings);
+        assert!(app_services.verify_seals().await.unwrap().broken.is_empty());
+
+        // The same file again changes nothing; linked like any note.
         let (status, again) = import_notes(&admin, &notes_file("30.00"), false).await;
         assert_eq!(status, 200, "{again}");
         assert_eq!((again["created"].as_u64(), again["updated"].as_u64(), again["unchanged"].as_u64()), (Some(0), Some(0), Some(2)));
         let (_, timeline) = admin.get(&format!("/credit-notes/{id}/timeline")).await;
-        assert_eq!(timeline["items"].as_array().unwrap().len(), 1, "only its creation: {timeline}");
-        let (status, report) = import_notes(&admin, &notes_file("35.00"), false).await;
-        assert_eq!(status, 200, "{report}");
-        assert_eq!(changes(&report), [pair("AV-100", "unchanged"), pair("AV-101", "updated")]);
-        let goodwill = &report["credit_notes"][1];
-        assert_eq!((goodwill["previous_total"].as_str(), goodwill["total"].as_str(), goodwill["status"].as_str()), (Some("30.00"), Some("35.00"), Some("draft")));
-        assert_eq!(notes(&admin).await.len(), 2, "updated, not duplicated");
+        assert_eq!(timeline["items"].as_array().unwrap().len(), 2, "its creation and its import as final: {timeline}");
+        let invoice_id = invoice(&admin, "INV-IMP-1").await["id"].as_i64().unwrap();
+        let (status, linked) = admin
+            .post(&format!("/invoices/{invoice_id}/allocations"), json!({"allocations": [{"credit_note_id": id, "amount": "240.00"}]}))
+            .await;
+        assert_eq!(status, 201, "{linked}");
 
-        // Finalized here, it gets the next number of the series, and is then locked: the same
-        // rows leave it alone (found by the file's number or by its own), changed ones are refused.
-        let (status, finalized) = admin.post(&format!("/credit-notes/{id}/finalize"), json!({})).await;
-        assert_eq!(status, 200, "{finalized}");
-        let number = finalized["number"].as_str().unwrap().to_string();
-        assert!(number.starts_with("CN-2026-"), "{number}");
-        let (status, report) = import_notes(&admin, &notes_file("35.00"), false).await;
-        assert_eq!(status, 200, "{report}");
-        assert_eq!(report["credit_notes"][0]["credit_note_number"], number.as_str());
-        assert_eq!(report["unchanged"], 2);
-        let by_own_number = notes_file("35.00").replace("AV-100,", &format!("{number},"));
-        let (status, report) = import_notes(&admin, &by_own_number, true).await;
-        assert_eq!((status, report["credit_notes"][0]["change"].as_str()), (200, Some("unchanged")), "{report}");
-        let twice = format!("{}{number},Acme GmbH,EUR,2026-03-10,INV-IMP-1,return,Two chairs came back,Chairs,2,100.00,,20\n", notes_file("35.00"));
-        let (status, problem) = import_notes(&admin, &twice, true).await;
-        assert_eq!((status, problem["errors"][0]["field"].as_str()), (422, Some("rows[4].number")), "one note, named twice: {problem}");
-        let more = notes_file("35.00").replace("Chairs,2,", "Chairs,3,");
+        // A file that would change an imported note is refused on its row: the source issues
+        // another note for the difference.
+        let more = notes_file("30.00").replace("Chairs,2,", "Chairs,3,");
         let (status, problem) = import_notes(&admin, &more, false).await;
         assert_eq!((status, problem["code"].as_str()), (422, Some("import_invalid")), "{problem}");
         assert_eq!(problem["errors"][0]["field"], "rows[2]", "{problem}");
-        assert!(problem["errors"][0]["message"].as_str().unwrap().contains("is finalized"), "{problem}");
         let (_, note) = admin.get(&format!("/credit-notes/{id}")).await;
-        assert_eq!(note["total"], "240.00", "the finalized note is untouched");
+        assert_eq!(note["total"], "240.00", "the imported note is untouched");
+        // A note finalized here is found by its own number.
+        let by_own_number = format!("{NOTE_HEADER}CN-2026-00001,Acme GmbH,EUR,2026-11-05,,,,Return,1,10.00,,0\n");
+        let (status, report) = import_notes(&admin, &by_own_number, true).await;
+        assert_eq!((status, report["credit_notes"][0]["change"].as_str()), (200, Some("unchanged")), "{report}");
 
         // Crediting more than the invoice's total is allowed, with the warning on its row.
         let over = format!("{NOTE_HEADER}AV-102,Acme GmbH,EUR,2026-03-11,INV-IMP-1,,,Chairs,1,100.00,,20\n");
         let (status, report) = import_notes(&admin, &over, false).await;
         assert_eq!(status, 200, "{report}");
         assert!(!report["credit_notes"][0]["warnings"].as_array().unwrap().is_empty(), "240.00 + 120.00 > 294.00: {report}");
-        // …and when an update takes it there: the note's own earlier total is not counted twice.
-        let (status, report) = import_notes(&admin, &over.replace("Chairs,1,", "Chairs,2,"), false).await;
-        assert_eq!((status, report["credit_notes"][0]["change"].as_str()), (200, Some("updated")), "{report}");
-        assert!(!report["credit_notes"][0]["warnings"].as_array().unwrap().is_empty(), "{report}");
-        let within = format!("{NOTE_HEADER}AV-102,Acme GmbH,EUR,2026-03-11,INV-IMP-1,,,Chairs,1,10.00,,20\n");
+        let within = format!("{NOTE_HEADER}AV-103,Globex,EUR,2026-03-11,INV-IMP-2,,,Consulting,1,10.00,,20\n");
         let (status, report) = import_notes(&admin, &within, false).await;
-        assert_eq!((status, report["credit_notes"][0]["warnings"].clone()), (200, json!([])), "240.00 + 12.00 ≤ 294.00: {report}");
+        assert_eq!((status, report["credit_notes"][0]["warnings"].clone()), (200, json!([])), "12.00 ≤ 288.00: {report}");
     }
 
     async fn every_bad_credit_note_row_is_named_and_nothing_is_written(db) {
@@ -423,7 +426,7 @@ on_both_backends! {
         let location = response.headers()["location"].to_str().unwrap().to_string();
         let (_, page) = manager.page(&location).await;
         assert!(page.contains("2 to create, 0 to update, 0 unchanged") && page.contains("AV-100"), "{page}");
-        assert!(page.contains("New draft") && page.contains("INV-IMP-1"), "{page}");
+        assert!(page.contains("AV-100") && page.contains("INV-IMP-1") && page.contains("Available"), "{page}");
         let id = location.trim_start_matches("/imports/").to_string();
         let (status, body) = manager.rpc("apply_import", &[("import_id", &id)]).await;
         assert!(status < 400, "{status} {body}");

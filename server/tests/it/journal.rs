@@ -153,7 +153,9 @@ on_both_backends! {
         let (status, body) = admin
             .put("/settings/seller", json!({"name": "Maison Dupont SAS", "vat_id": "FR11 123456782",
                 "address": {"line1": "1 rue de Rivoli", "city": "Paris", "postal_code": "75001", "country": "FR"},
-                "legal_identity": {"legal_form": "SAS", "share_capital": "1 000,00 EUR", "siren": "123 456 782", "rcs_city": "Paris"}}))
+                "legal_identity": {"legal_form": "SAS", "share_capital": "1 000,00 EUR", "siren": "123 456 782", "rcs_city": "Paris"},
+                // Opted for debits: the VAT of its services is due when invoiced, as a goods seller's.
+                "vat_regime": {"on_debits": true}}))
             .await;
         assert_eq!(status, 200, "{body}");
         let customer = admin.customer("Acme", "EUR").await;
@@ -334,19 +336,121 @@ on_both_backends! {
             assert_eq!(status, 200, "{note}");
         }
 
+        // The seller has not opted for debits: the VAT of the services waits for payment on
+        // 44574 (CGI art. 269-2-c), the goods' is due at once.
         let entries = journal(&admin, "").await;
         assert_eq!(sides(&entries[0]), expected(&[
             ("411000", "178.55", "0.00"),
             ("707000", "0.00", "10.00"), ("707000", "0.00", "100.00"), ("706000", "0.00", "40.00"),
-            ("445713", "0.00", "0.55"), ("445711", "0.00", "28.00"),
+            ("445713", "0.00", "0.55"), ("445711", "0.00", "20.00"), ("445740", "0.00", "8.00"),
         ]));
         assert_eq!(sides(&entries[1]), expected(&[("707000", "50.00", "0.00"), ("445711", "10.00", "0.00"), ("419700", "0.00", "60.00")]), "a return");
-        assert_eq!(sides(&entries[2]), expected(&[("709000", "10.00", "0.00"), ("445711", "2.00", "0.00"), ("419700", "0.00", "12.00")]), "a gesture");
-        assert_eq!(sides(&entries[3]), expected(&[("706000", "40.00", "0.00"), ("445711", "8.00", "0.00"), ("419700", "0.00", "48.00")]), "a correction");
+        assert_eq!(sides(&entries[2]), expected(&[("709000", "10.00", "0.00"), ("445740", "2.00", "0.00"), ("419700", "0.00", "12.00")]), "a gesture");
+        assert_eq!(sides(&entries[3]), expected(&[("706000", "40.00", "0.00"), ("445740", "8.00", "0.00"), ("419700", "0.00", "48.00")]), "a correction");
         // The FEC names each account as the chart does.
         let (_, _, text) = fec(&admin, "2026").await;
         assert!(text.lines().any(|row| row.contains("\t709000\tRabais, remises et ristournes accordés par l'entreprise\t")), "{text}");
         assert!(text.lines().any(|row| row.contains("\t445713\tTVA collectée 5,5 %\t")), "{text}");
+    }
+
+    // CGI art. 269-2-c: the VAT on services is due when the price is received, unless the
+    // seller opted to pay it on debits; BOI-TVA-BASE-20-20: it falls due with each payment,
+    // in proportion. It waits on 44574 and moves to the rate's 44571x with each payment or
+    // credit applied (a credit note's the other way), back when one is taken back; what a
+    // document waits on is fixed when it is issued.
+    async fn service_vat_waits_on_44574_and_falls_due_with_each_settlement(db) {
+        let app = TestApp::spawn(db).await;
+        let admin = Api::new(&app, Role::Administrator).await;
+        let seller = |on_debits: bool| {
+            let mut seller = serde_json::to_value(common::test_issuer()).unwrap();
+            seller["vat_regime"] = json!({"operations": "services", "on_debits": on_debits});
+            seller
+        };
+        assert_eq!(admin.put("/settings/seller", seller(false)).await.0, 200);
+        let customer = admin.customer("Acme", "EUR").await;
+        let services_invoice = |price: &str| {
+            json!({"customer_id": customer, "currency": "EUR", "issue_date": common::today(),
+                "lines": [{"description": "Consulting", "quantity": "1", "unit_price": price, "tax_rate": "20"}]})
+        };
+        let (status, invoice) = admin.post("/invoices", services_invoice("1000.00")).await;
+        assert_eq!(status, 201, "{invoice}");
+        let invoice_id = invoice["id"].as_i64().unwrap();
+        assert_eq!(invoice["tax_total"], "200.00");
+        let (status, draft) = admin
+            .post("/credit-notes", json!({"customer_id": customer, "currency": "EUR", "related_invoice_id": invoice_id, "date": common::today(),
+                "lines": [{"description": "Hours not worked", "quantity": "1", "unit_price": "100.00", "tax_rate": "20"}]}))
+            .await;
+        assert_eq!(status, 201, "{draft}");
+        let note_id = draft["id"].as_i64().unwrap();
+        assert_eq!(admin.post(&format!("/credit-notes/{note_id}/finalize"), json!({})).await.0, 200);
+
+        // The balances of 445740 and 445711 (credit − debit), in cents.
+        let vat = |entries: &[Value]| {
+            let mut sums = (0_i64, 0_i64);
+            for (account, debit, credit) in entries.iter().flat_map(sides) {
+                let cents = |text: &str| {
+                    let (units, fraction) = text.split_once('.').unwrap();
+                    units.parse::<i64>().unwrap() * 100 + fraction.parse::<i64>().unwrap()
+                };
+                let net = cents(&credit) - cents(&debit);
+                match account.as_str() {
+                    "445740" => sums.0 += net,
+                    "445711" => sums.1 += net,
+                    _ => {}
+                }
+            }
+            sums
+        };
+        let entries = journal(&admin, "").await;
+        assert_eq!(vat(&entries), (20000 - 2000, 0), "issued: all of it waits");
+
+        // The note applied: its 120.00 settles a tenth of the invoice and all of the note.
+        let (status, linked) = admin
+            .post(&format!("/invoices/{invoice_id}/allocations"), json!({"allocations": [{"credit_note_id": note_id, "amount": "120.00"}]}))
+            .await;
+        assert_eq!(status, 201, "{linked}");
+        let entries = journal(&admin, "").await;
+        type Sides = Vec<(String, String, String)>;
+        let due: Vec<(&str, Sides)> = entries
+            .iter()
+            .filter(|entry| entry["source"] == "vat_due")
+            .map(|entry| (entry["reference"].as_str().unwrap(), sides(entry)))
+            .collect();
+        assert_eq!(due, [
+            (invoice["number"].as_str().unwrap(), expected(&[("445740", "20.00", "0.00"), ("445711", "0.00", "20.00")])),
+            ("CN-2026-00001", expected(&[("445711", "20.00", "0.00"), ("445740", "0.00", "20.00")])),
+        ]);
+        assert_eq!(vat(&entries), (18000, 0));
+        // Unlinked, it waits again; linked again, it is due again.
+        let allocation = linked["allocations"][0]["id"].as_i64().unwrap();
+        assert_eq!(admin.delete(&format!("/invoices/{invoice_id}/allocations/{allocation}")).await.0, 204);
+        assert_eq!(vat(&journal(&admin, "").await), (18000, 0));
+        let (status, _) = admin
+            .post(&format!("/invoices/{invoice_id}/allocations"), json!({"allocations": [{"credit_note_id": note_id, "amount": "120.00"}]}))
+            .await;
+        assert_eq!(status, 201);
+
+        // Half of what remains is paid: its VAT (90.00) falls due.
+        let (status, body) = admin.post(&format!("/invoices/{invoice_id}/payments"), json!({"amount": "540.00", "date": common::today()})).await;
+        assert_eq!(status, 201, "{body}");
+        assert_eq!(vat(&journal(&admin, "").await), (9000, 9000));
+
+        // The seller now opts for debits: what this invoice waits on stays as it was issued;
+        // a new invoice's VAT is due at once and its payment moves none.
+        assert_eq!(admin.put("/settings/seller", seller(true)).await.0, 200);
+        let (status, body) = admin.post(&format!("/invoices/{invoice_id}/payments"), json!({"amount": "540.00", "date": common::today()})).await;
+        assert_eq!(status, 201, "{body}");
+        assert_eq!(vat(&journal(&admin, "").await), (0, 18000), "paid in full: all of its VAT is due, less the note's");
+        let (status, later) = admin.post("/invoices", services_invoice("50.00")).await;
+        assert_eq!(status, 201, "{later}");
+        let (status, body) = admin.post(&format!("/invoices/{}/payments", later["id"]), json!({"amount": "60.00", "date": common::today()})).await;
+        assert_eq!(status, 201, "{body}");
+        let entries = journal(&admin, "").await;
+        assert_eq!(vat(&entries), (0, 19000));
+        // Linked, unlinked and linked again (the invoice's and the note's each time), then two
+        // payments of the first invoice; none for the invoice issued on debits.
+        assert_eq!(entries.iter().filter(|entry| entry["source"] == "vat_due").count(), 8);
+        assert_eq!(services_verify(&app).await, 0);
     }
 
     // LPF art. A47 A-1: the FEC's characters are ISO 8859-15 (III-1°) and a description of
@@ -472,6 +576,7 @@ on_both_backends! {
             ("form[revenue_goods_code]", "707000"), ("form[revenue_goods_label]", "Ventes de marchandises"),
             ("form[discounts_code]", "709000"), ("form[discounts_label]", "RRR accordés"),
             ("form[vat_payable_code]", "445710"), ("form[vat_payable_label]", "TVA collectée"),
+            ("form[vat_pending_code]", "445740"), ("form[vat_pending_label]", "TVA sur encaissements"),
             ("form[bank_code]", "512100"), ("form[bank_label]", "Banque 2"),
             ("form[write_off_code]", "758000"), ("form[write_off_label]", "Produits divers"),
             // The first rate row, a blank spare row, and a second rate given twice.
@@ -484,7 +589,7 @@ on_both_backends! {
         assert_eq!((status, fields), (422, vec!["vat_rates[2].rate", "revenue.code"]), "the refusal lands on the form's own row: {body}");
         let mut form = form;
         form[4].1 = "707000";
-        form[22].1 = "10";
+        form[24].1 = "10";
         let (status, body) = admin_session.rpc("save_accounts", &form).await;
         assert!(status < 400, "{status} {body}");
         let saved = admin.get("/settings/accounts").await.1;

@@ -139,6 +139,85 @@ on_both_backends! {
 }
 
 on_both_backends! {
+    // CGI art. 289 and Code de commerce art. L123-22: what an issued document prints is frozen
+    // when it is issued, and a credit note's seal covers it (version 4); the PDF made from it
+    // is kept with its own SHA-256 and served ever after, whatever the customer became. A
+    // print or a kept PDF changed behind the server's back breaks the chain at that note.
+    async fn an_issued_document_prints_as_issued_and_verify_names_a_changed_print(db) {
+        let app = TestApp::spawn(db).await;
+        let services = app.db.services();
+        let admin = Api::new(&app, Role::Administrator).await;
+        let customer = admin.customer("Acme", "EUR").await;
+        let invoice = admin.invoice(customer, "EUR", "100.00").await;
+        let mut notes = Vec::new();
+        for price in ["10.00", "20.00", "30.00"] {
+            notes.push(admin.note(customer, "EUR", price).await["id"].as_i64().unwrap());
+        }
+        let text = |bytes: Vec<u8>| common::pdf_text(&bytes);
+        let invoice_pdf = format!("/invoices/{}/pdf", invoice["id"]);
+        let first = admin.file(&invoice_pdf).await.2;
+        assert!(text(first.clone()).contains("Acme"));
+        // Renamed since (customers are not edited yet; as the database would hold it): the
+        // documents issued to it still say what they said.
+        app.db.behind_the_back(&format!("UPDATE customers SET name = 'Acme Renamed' WHERE id = {customer}")).await;
+        assert_eq!(admin.file(&invoice_pdf).await.2, first, "the same file");
+        for id in &notes {
+            let printed = text(admin.file(&format!("/credit-notes/{id}/pdf")).await.2);
+            assert!(printed.contains("Acme") && !printed.contains("Renamed"), "{printed}");
+        }
+        assert_eq!(services.verify_seals().await.unwrap().broken, vec![]);
+
+        app.db.behind_the_back(&format!("UPDATE issued_prints SET data = replace(data, 'Acme', 'Acne') WHERE credit_note_id = {}", notes[0])).await;
+        app.db.behind_the_back(&format!("UPDATE issued_prints SET pdf_sha256 = '{}' WHERE credit_note_id = {}", "0".repeat(64), notes[1])).await;
+        let report = services.verify_seals().await.unwrap();
+        let broken: Vec<(&str, &str)> = report.broken.iter().map(|link| (link.number.as_str(), link.problem.as_str())).collect();
+        assert_eq!(broken, [
+            ("CN-2026-00001", "what it prints was changed after it was finalized"),
+            ("CN-2026-00002", "its kept PDF was changed after it was rendered"),
+        ]);
+    }
+}
+
+on_both_backends! {
+    // Code de commerce art. L123-22: invoices issued here are sealed in a chain per year, as
+    // credit notes are; one changed behind the server's back is named by `verify`. Invoices
+    // issued by another system (imported) are not in it. Those issued before invoices were
+    // sealed are sealed once, at start-up, as they are.
+    async fn invoices_are_sealed_in_a_chain_and_verify_names_a_changed_one(db) {
+        let app = TestApp::spawn(db).await;
+        let services = app.db.services();
+        assert_eq!(services.seal_legacy_invoices().await.unwrap(), 0, "a new database has none");
+        let admin = Api::new(&app, Role::Administrator).await;
+        let customer = admin.customer("Acme", "EUR").await;
+        let mut invoices = Vec::new();
+        for price in ["10.00", "20.00", "30.00"] {
+            invoices.push(admin.invoice(customer, "EUR", price).await["id"].as_i64().unwrap());
+        }
+        let (status, imported) = admin
+            .post("/invoices", json!({"customer_id": customer, "currency": "EUR", "issue_date": "2026-11-01", "number": "ERP-1",
+                "lines": [{"description": "Chairs", "quantity": "1", "unit_price": "10.00", "tax_rate": "20"}]}))
+            .await;
+        assert_eq!((status, imported["imported"].as_bool()), (201, Some(true)), "{imported}");
+        let sealed = services.verify_seals().await.unwrap();
+        assert_eq!(sealed.broken, vec![]);
+        let chain = sealed.chains.iter().find(|chain| chain.name == "Invoices 2026").expect("a chain of 2026's invoices");
+        assert_eq!(chain.links, 3, "the imported invoice is not in it");
+
+        // As the database looked before invoices were sealed.
+        app.db.behind_the_back("UPDATE invoices SET seal = NULL; INSERT INTO pending_backfills (name) VALUES ('invoice_seals')").await;
+        assert_eq!(services.verify_seals().await.unwrap().broken.len(), 3);
+        assert_eq!(services.seal_legacy_invoices().await.unwrap(), 3);
+        assert_eq!(services.verify_seals().await.unwrap(), sealed, "the same seals as when they were issued");
+
+        app.db.behind_the_back(&format!("UPDATE invoice_lines SET unit_price_minor = 999 WHERE invoice_id = {}", invoices[1])).await;
+        let report = services.verify_seals().await.unwrap();
+        let broken: Vec<&str> = report.broken.iter().map(|link| link.number.as_str()).collect();
+        assert_eq!(broken, ["INV-2026-00002"], "{report:?}");
+        assert!(report.broken[0].problem.contains("changed after it was issued"), "{report:?}");
+    }
+}
+
+on_both_backends! {
     // CGI annexe II art. 242 nonies A, I-7°: "un numéro unique basé sur une séquence
     // chronologique et continue". A note is dated and numbered the day it is finalized: one
     // drafted in December and finalized in January takes January's date and the new year's

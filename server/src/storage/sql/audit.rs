@@ -17,7 +17,7 @@ pub const INVOICES: &str = "SELECT i.id, i.number, i.customer_id, i.currency, i.
      FROM invoices i ORDER BY i.id";
 
 pub const CREDIT_NOTES: &str = "SELECT n.id, n.number, n.customer_id, n.currency, n.date, \
-     n.status, n.total_minor, n.allocated_minor, n.refunded_minor, n.voided_minor, \
+     n.imported, n.status, n.total_minor, n.allocated_minor, n.refunded_minor, n.voided_minor, \
      CAST(COALESCE((SELECT SUM(a.amount_minor) FROM allocations a \
      WHERE a.credit_note_id = n.id), 0) AS BIGINT) AS allocations_minor, \
      CAST(COALESCE((SELECT SUM(r.amount_minor) FROM refunds r \
@@ -70,6 +70,7 @@ pub struct CreditNoteRow {
     #[sqlx(flatten)]
     note: CreditNoteBalanceRow,
     date: NaiveDate,
+    imported: bool,
     allocations_minor: i64,
     refunds_minor: i64,
 }
@@ -81,6 +82,7 @@ impl CreditNoteRow {
         Ok(CreditNoteFigures {
             number: note.number,
             year: self.date.year(),
+            imported: self.imported,
             balance: note.balance,
             allocations: currency.from_minor(self.allocations_minor),
             refunds: currency.from_minor(self.refunds_minor),

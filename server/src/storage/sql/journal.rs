@@ -42,6 +42,7 @@ macro_rules! impl_journal_tx {
                         "revenue_goods" => chart.revenue_goods = account,
                         "discounts" => chart.discounts = account,
                         "vat_payable" => chart.vat_payable = account,
+                        "vat_pending" => chart.vat_pending = account,
                         "bank" => chart.bank = account,
                         "write_off" => chart.write_off = account,
                         _ => return Err(corrupt()),
@@ -334,6 +335,50 @@ macro_rules! impl_journal_tx {
                         })
                     })
                     .collect()
+            }
+
+            async fn vat_on_payment(
+                &mut self,
+                document: crate::storage::SalesDocumentId,
+            ) -> Result<Vec<(rust_decimal::Decimal, i64)>, crate::storage::StorageError> {
+                let (column, id) = document.column();
+                let rows: Vec<(String, i64)> = sqlx::query_as(&format!(
+                    "SELECT rate, tax_minor FROM vat_on_payment WHERE {column} = $1 ORDER BY rate"
+                ))
+                .bind(id)
+                .fetch_all(&mut *self.tx)
+                .await?;
+                rows.into_iter()
+                    .map(|(rate, tax)| {
+                        let rate = rate.parse().map_err(|_| {
+                            crate::storage::StorageError::Corrupt(format!("VAT rate {rate}"))
+                        })?;
+                        Ok((rate, tax))
+                    })
+                    .collect()
+            }
+
+            async fn set_vat_on_payment(
+                &mut self,
+                document: crate::storage::SalesDocumentId,
+                rows: &[(rust_decimal::Decimal, i64)],
+            ) -> Result<(), crate::storage::StorageError> {
+                let (column, id) = document.column();
+                sqlx::query(&format!("DELETE FROM vat_on_payment WHERE {column} = $1"))
+                    .bind(id)
+                    .execute(&mut *self.tx)
+                    .await?;
+                for (rate, tax_minor) in rows {
+                    sqlx::query(&format!(
+                        "INSERT INTO vat_on_payment ({column}, rate, tax_minor) VALUES ($1, $2, $3)"
+                    ))
+                    .bind(id)
+                    .bind(rate.normalize().to_string())
+                    .bind(tax_minor)
+                    .execute(&mut *self.tx)
+                    .await?;
+                }
+                Ok(())
             }
         }
     };

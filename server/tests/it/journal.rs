@@ -434,6 +434,13 @@ on_both_backends! {
         let (status, body) = admin.post(&format!("/invoices/{invoice_id}/payments"), json!({"amount": "540.00", "date": common::today()})).await;
         assert_eq!(status, 201, "{body}");
         assert_eq!(vat(&journal(&admin, "").await), (9000, 9000));
+        // An invoice cancelled by its avoir: its VAT and the avoir's cancel out, nothing due.
+        let (status, cancelled) = admin.post("/invoices", services_invoice("100.00")).await;
+        assert_eq!(status, 201, "{cancelled}");
+        assert_eq!(vat(&journal(&admin, "").await), (11000, 9000));
+        let (status, body) = admin.post(&format!("/invoices/{}/cancel", cancelled["id"]), json!({})).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(vat(&journal(&admin, "").await), (9000, 9000));
 
         // The seller now opts for debits: what this invoice waits on stays as it was issued;
         // a new invoice's VAT is due at once and its payment moves none.
@@ -447,9 +454,10 @@ on_both_backends! {
         assert_eq!(status, 201, "{body}");
         let entries = journal(&admin, "").await;
         assert_eq!(vat(&entries), (0, 19000));
-        // Linked, unlinked and linked again (the invoice's and the note's each time), then two
-        // payments of the first invoice; none for the invoice issued on debits.
-        assert_eq!(entries.iter().filter(|entry| entry["source"] == "vat_due").count(), 8);
+        // Linked, unlinked and linked again (the invoice's and the note's each time), the
+        // cancelled invoice and its avoir, then two payments of the first invoice; none for the
+        // invoice issued on debits.
+        assert_eq!(entries.iter().filter(|entry| entry["source"] == "vat_due").count(), 10);
         assert_eq!(services_verify(&app).await, 0);
     }
 

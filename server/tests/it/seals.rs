@@ -167,6 +167,23 @@ on_both_backends! {
         }
         assert_eq!(services.verify_seals().await.unwrap().broken, vec![]);
 
+        // The database itself refuses to change a print or to replace a kept PDF.
+        for sql in [
+            format!("UPDATE issued_prints SET data = '{{}}' WHERE credit_note_id = {}", notes[0]),
+            format!("UPDATE issued_prints SET pdf = NULL, pdf_sha256 = NULL WHERE credit_note_id = {}", notes[0]),
+            format!("DELETE FROM issued_prints WHERE credit_note_id = {}", notes[0]),
+            "UPDATE print_assets SET content = content".to_string(),
+        ] {
+            let refused = app.db.try_behind_the_back(&sql).await;
+            assert!(refused.as_ref().unwrap_err().contains("kept as issued"), "{sql}: {refused:?}");
+        }
+        // Someone who drops the guard is named by verify.
+        let drop_guard = if app.db.is_sqlite() {
+            "DROP TRIGGER issued_prints_no_update"
+        } else {
+            "DROP TRIGGER issued_prints_kept ON issued_prints"
+        };
+        app.db.behind_the_back(drop_guard).await;
         app.db.behind_the_back(&format!("UPDATE issued_prints SET data = replace(data, 'Acme', 'Acne') WHERE credit_note_id = {}", notes[0])).await;
         app.db.behind_the_back(&format!("UPDATE issued_prints SET pdf_sha256 = '{}' WHERE credit_note_id = {}", "0".repeat(64), notes[1])).await;
         let report = services.verify_seals().await.unwrap();

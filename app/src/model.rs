@@ -869,6 +869,9 @@ pub struct CustomerView {
     /// French VAT number carries.
     #[serde(default)]
     pub siren: Option<String>,
+    /// A private person, not a business: no SIREN is asked for its documents.
+    #[serde(default)]
+    pub consumer: bool,
     pub billing_address: Address,
     pub shipping_address: Address,
     /// Whether the customer's users may use the customer portal.

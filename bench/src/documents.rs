@@ -99,7 +99,8 @@ pub async fn measure(api: &Api, rounds: usize) -> Result<DocumentsReport, String
             "/customers",
             Some(
                 json!({"name": "Ελληνική Εταιρεία Łódź 東京", "currency": "EUR", "tax_region": "FR",
-                        "vat_id": "EL094259216", "billing_address": crate::stress::address()}),
+                        "vat_id": "EL094259216", "siren": crate::stress::SIREN,
+                        "billing_address": crate::stress::address()}),
             ),
         )
         .await?;

@@ -27,7 +27,8 @@ pub async fn link_pairs(api: &Api, count: usize, tag: &str) -> Result<Vec<LinkPa
                 Method::POST,
                 "/customers",
                 Some(json!({"name": format!("Load {tag} {n}"), "currency": "EUR",
-                            "tax_region": "FR", "billing_address": crate::stress::address()})),
+                            "tax_region": "FR", "siren": crate::stress::SIREN,
+                            "billing_address": crate::stress::address()})),
             )
             .await?;
         let customer = id_of(&customer)?;

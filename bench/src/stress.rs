@@ -40,6 +40,9 @@ pub struct WorldSize {
 
 const DATE: &str = "2026-11-20";
 
+/// A valid SIREN for the drivers' customers, businesses in France (their documents name it).
+pub const SIREN: &str = "303265045";
+
 /// A billing address every made-up customer shares.
 pub fn address() -> Value {
     json!({"line1": "1 rue de la Paix", "city": "Paris", "postal_code": "75002", "country": "FR"})
@@ -65,7 +68,7 @@ pub async fn build_world(api: &Api, size: WorldSize, tag: &str) -> Result<World,
                 "/customers",
                 Some(json!({
                     "name": format!("Stress {tag} {c}"), "currency": "EUR", "tax_region": "FR",
-                    "billing_address": address()
+                    "siren": SIREN, "billing_address": address()
                 })),
             )
             .await?;

@@ -91,6 +91,7 @@ pub async fn load(services: &Services) -> Result<DemoOutcome, ServiceError> {
             tax_region: region.to_string(),
             vat_id: Some(vat_id.to_string()).filter(|id| !id.is_empty()),
             siren: None,
+            consumer: false,
             billing_address: address.clone(),
             shipping_address: address,
         }

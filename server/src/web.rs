@@ -315,6 +315,7 @@ impl Desk for Services {
             tax_region: form.tax_region.trim().to_string(),
             vat_id: Some(form.vat_id.trim().to_string()).filter(|id| !id.is_empty()),
             siren: Some(form.siren.clone()),
+            consumer: !form.consumer.is_empty(),
             billing_address: form.billing_address(),
             shipping_address: form.shipping_address(),
         };

@@ -3,7 +3,8 @@
 //! statuses agree with amounts, allocations join documents of one customer and currency, and
 //! credit-note numbers run gapless from 1 each year; and the books agree with the documents:
 //! per customer and currency, the journal's receivable is what the issued invoices are still
-//! owed and its customer credit what the finalized notes still hold. `creditdesk audit`, the
+//! owed and its customer credit what the finalized notes still hold, and per document its VAT
+//! awaiting payment what its settlement leaves waiting. `creditdesk audit`, the
 //! stress test and the crash test all ask these questions, so they are written once, here.
 
 use std::collections::{BTreeMap, HashMap};
@@ -11,7 +12,7 @@ use std::collections::{BTreeMap, HashMap};
 use rust_decimal::Decimal;
 
 use super::Currency;
-use super::journal::{Subledger, customer_id_of};
+use super::journal::{RateTax, Subledger, customer_id_of};
 use super::lifecycle::{InvoiceKind, is_finalized};
 use super::linking::{CreditNoteBalance, InvoiceBalance};
 use super::numbering::CreditNoteNumber;
@@ -72,6 +73,20 @@ pub struct LedgerFigures {
     pub credit_note_counters: Vec<(i32, i64)>,
     /// The journal's customer ledgers.
     pub books: Vec<BookFigures>,
+    /// Per document some of whose VAT waits for payment, what the journal holds for it.
+    pub vat_waiting: Vec<VatWaitingFigures>,
+}
+
+/// A document some of whose VAT waits for payment (services, without the option for debits):
+/// what waits, fixed when it was issued, and what the journal holds for it on the account of
+/// VAT awaiting payment (44574 of the chart in force).
+#[derive(Clone, Debug)]
+pub struct VatWaitingFigures {
+    pub invoice_id: Option<i64>,
+    pub credit_note_id: Option<i64>,
+    pub waiting: Vec<RateTax>,
+    /// Credit − debit of its entries' lines on that account.
+    pub booked: Decimal,
 }
 
 /// One broken invariant: which document, which rule, and the figures that break it.
@@ -103,6 +118,7 @@ pub fn audit(figures: &LedgerFigures) -> AuditReport {
     check_allocations(figures, &mut findings);
     check_numbering(figures, &mut findings);
     check_books(figures, &mut findings);
+    check_vat_waiting(figures, &mut findings);
     AuditReport {
         invoices: figures.invoices.len(),
         credit_notes: figures.credit_notes.len(),
@@ -457,6 +473,74 @@ pub fn book_differences(figures: &LedgerFigures) -> (Vec<BookDifference>, Vec<Fi
     (differences, unattributed)
 }
 
+/// What of each document's VAT still waits in the journal is what its settlement leaves
+/// waiting: its VAT awaiting payment less the share of what was paid, applied, refunded or
+/// voided (CGI art. 269-2-c). An invoice's waits on the credit side, a credit note's on the
+/// debit side.
+fn check_vat_waiting(figures: &LedgerFigures, findings: &mut Vec<Finding>) {
+    for vat in &figures.vat_waiting {
+        let document = match (vat.invoice_id, vat.credit_note_id) {
+            (Some(id), _) => figures
+                .invoices
+                .iter()
+                .find(|invoice| invoice.balance.id == id)
+                .map(|invoice| {
+                    let balance = &invoice.balance;
+                    let settled = balance.settled();
+                    (
+                        invoice_name(invoice),
+                        balance.currency,
+                        balance.total,
+                        settled,
+                        Decimal::ONE,
+                    )
+                }),
+            (None, Some(id)) => figures
+                .credit_notes
+                .iter()
+                .find(|note| note.balance.id == id)
+                .map(|note| {
+                    let balance = &note.balance;
+                    let settled = balance.settled();
+                    (
+                        note_name(note),
+                        balance.currency,
+                        balance.total,
+                        settled,
+                        -Decimal::ONE,
+                    )
+                }),
+            (None, None) => None,
+        };
+        let Some((name, currency, total, settled, side)) = document else {
+            continue;
+        };
+        let sum = |rows: &[RateTax]| {
+            rows.iter()
+                .try_fold(Decimal::ZERO, |sum, row| sum.checked_add(row.tax))
+        };
+        let due = super::journal::vat_released(&vat.waiting, total, settled, currency).ok();
+        let expected = match (sum(&vat.waiting), due.as_deref().and_then(sum)) {
+            (Some(waiting), Some(due)) => waiting.checked_sub(due).map(|left| left * side),
+            _ => None,
+        };
+        if expected != Some(vat.booked) {
+            let expected = expected.map_or_else(
+                || "too much to add up".to_string(),
+                |left| (left * side).to_string(),
+            );
+            findings.push(Finding {
+                document: name,
+                rule: "vat_awaiting_payment_in_books",
+                detail: format!(
+                    "the journal holds {} of VAT awaiting payment, its settlement leaves {expected}",
+                    vat.booked * side,
+                ),
+            });
+        }
+    }
+}
+
 /// Per customer and currency, the journal's receivable and customer credit equal what the
 /// issued invoices are still owed and what the finalized notes still hold (Code de commerce
 /// art. L123-14: the accounts give a true picture of the ledger they summarise).
@@ -623,6 +707,7 @@ mod tests {
                     dec!(-5.00),
                 ),
             ],
+            vat_waiting: Vec::new(),
         }
     }
 

@@ -124,6 +124,28 @@ pub fn siren_of_french_vat_id(vat_id: &str) -> Option<String> {
     (key.parse::<u64>().ok()? == expected).then_some(siren)
 }
 
+/// Refuses a document to a business established in France (billing `country` FR, not a
+/// private person) whose SIREN is not known: since the 2026 e-invoicing reform its invoices
+/// name the buyer's SIREN (CGI annexe II art. 242 nonies A, as amended by décret n° 2022-1299;
+/// EN 16931 BT-47). `siren` is the one given or carried by its French VAT number.
+pub fn check_buyer_siren(
+    country: &str,
+    consumer: bool,
+    siren: Option<&str>,
+) -> Result<(), Violation> {
+    let french_business = country.trim().eq_ignore_ascii_case("FR") && !consumer;
+    if !french_business || siren.is_some_and(|siren| !siren.is_empty()) {
+        return Ok(());
+    }
+    Err(Violation::new(
+        RuleCode::BuyerSirenRequired,
+        Some("customer.siren".into()),
+        "A business established in France is named by its SIREN on every document since the \
+         2026 e-invoicing reform: give the customer's SIREN or French VAT number, or mark it \
+         a private person",
+    ))
+}
+
 /// A SIRET with its spaces taken out, or why it is none.
 pub fn parse_siret(typed: &str) -> Result<String, String> {
     let siret: String = typed.split_whitespace().collect();
@@ -322,5 +344,19 @@ mod tests {
         assert_eq!(siren_of_french_vat_id("FR45732829320"), None);
         assert_eq!(siren_of_french_vat_id("DE811907980"), None);
         assert_eq!(siren_of_french_vat_id("FR4473282932"), None);
+    }
+
+    /// Décret n° 2022-1299: a document to a business established in France names its SIREN;
+    /// a private person, or a customer abroad, has none to name.
+    #[test]
+    fn a_french_business_customer_is_named_by_its_siren() {
+        assert!(check_buyer_siren("FR", false, Some("303265045")).is_ok());
+        let refused = check_buyer_siren("fr", false, None).unwrap_err();
+        assert_eq!(
+            (refused.code, refused.field.map(|f| f.to_string())),
+            (RuleCode::BuyerSirenRequired, Some("customer.siren".into()))
+        );
+        assert!(check_buyer_siren("FR", true, None).is_ok());
+        assert!(check_buyer_siren("DE", false, None).is_ok());
     }
 }

@@ -27,7 +27,8 @@ pub use credit_note::{
     credit_lines_from_invoice, latest_ship_date, may_be_related, over_credit_warning,
 };
 pub use identity::{
-    IssuerFacts, LegalIdentity, check_issuer, parse_siren, parse_siret, siren_of_french_vat_id,
+    IssuerFacts, LegalIdentity, check_buyer_siren, check_issuer, parse_siren, parse_siret,
+    siren_of_french_vat_id,
 };
 pub use lifecycle::{
     ActionState, CreditNoteAction, InvoiceAction, InvoiceKind, Settled, check_credit_note_action,

@@ -48,6 +48,8 @@ pub enum RuleCode {
     SellerIdentityIncomplete,
     /// An intra-EU supply or a reverse-charge document names the buyer's VAT number.
     BuyerVatIdRequired,
+    /// A document to a business established in France names its SIREN.
+    BuyerSirenRequired,
     /// A credit note that reduces VAT names the invoice it corrects.
     InvoiceReferenceRequired,
 }
@@ -80,6 +82,7 @@ impl RuleCode {
         RuleCode::NumberingOutOfOrder,
         RuleCode::SellerIdentityIncomplete,
         RuleCode::BuyerVatIdRequired,
+        RuleCode::BuyerSirenRequired,
         RuleCode::InvoiceReferenceRequired,
     ];
 
@@ -111,6 +114,7 @@ impl RuleCode {
             RuleCode::NumberingOutOfOrder => "numbering_out_of_order",
             RuleCode::SellerIdentityIncomplete => "seller_identity_incomplete",
             RuleCode::BuyerVatIdRequired => "buyer_vat_id_required",
+            RuleCode::BuyerSirenRequired => "buyer_siren_required",
             RuleCode::InvoiceReferenceRequired => "invoice_reference_required",
         }
     }
@@ -133,6 +137,7 @@ impl RuleCode {
             | RuleCode::NumberingOutOfOrder
             | RuleCode::SellerIdentityIncomplete
             | RuleCode::BuyerVatIdRequired
+            | RuleCode::BuyerSirenRequired
             | RuleCode::InvoiceReferenceRequired => 409,
             _ => 422,
         }

@@ -109,6 +109,7 @@ fn NewCustomerForm(action: ServerAction<CreateCustomer>) -> impl IntoView {
             {on("vat_id")}
             <label>"SIREN" <input type="text" name="form[siren]" inputmode="numeric" placeholder="303 265 045" maxlength="20"/></label>
             {on("siren")}
+            <label><input type="checkbox" name="form[consumer]" value="on"/>" A private person (no SIREN on its documents)"</label>
             {address("billing", "Billing address", true)}
             {address("shipping", "Shipping address (blank: the billing address)", false)}
             {general}
@@ -250,6 +251,7 @@ fn CustomerDetail(
             <dt>"Tax region"</dt><dd>{customer.tax_region.clone()}</dd>
             <dt>"VAT id"</dt><dd>{customer.vat_id.clone().unwrap_or_default()}</dd>
             <dt>"SIREN"</dt><dd>{customer.siren.clone().unwrap_or_default()}</dd>
+            <dt>"Kind"</dt><dd>{if customer.consumer { "A private person" } else { "A business" }}</dd>
             <dt>"Billing address"</dt><dd>{address(&customer.billing_address)}</dd>
             <dt>"Shipping address"</dt><dd>{address(&customer.shipping_address)}</dd>
             <dt>"Credit remaining"</dt>{remaining}

@@ -21,6 +21,8 @@ pub struct CustomerForm {
     pub tax_region: String,
     pub vat_id: String,
     pub siren: String,
+    /// "on" when the customer is a private person (a checkbox).
+    pub consumer: String,
     pub billing_line1: String,
     pub billing_line2: String,
     pub billing_city: String,

@@ -28,6 +28,10 @@ pub struct CustomerRequest {
     #[serde(default)]
     #[schema(example = "303265045")]
     siren: Option<String>,
+    /// A private person, not a business: documents to a business established in France need
+    /// its SIREN (or its French VAT number); a private person's do not.
+    #[serde(default)]
+    consumer: bool,
     billing_address: Address,
     #[serde(default)]
     shipping_address: Option<Address>,
@@ -60,6 +64,7 @@ pub async fn create(
                 .map(|id| id.trim().to_string())
                 .filter(|id| !id.is_empty()),
             siren: request.siren,
+            consumer: request.consumer,
             shipping_address: request
                 .shipping_address
                 .unwrap_or_else(|| request.billing_address.clone()),

@@ -299,22 +299,35 @@ pub(super) async fn require_issuer(
     Ok(seller)
 }
 
-/// Refuses to issue a document whose intra-EU supply or reverse-charge lines lack the buyer's
-/// VAT number (CGI annexe II art. 242 nonies A, I-2°).
+/// Refuses to issue a document whose buyer its lines or the law need identified: the VAT
+/// number for intra-EU supply or reverse-charge lines (CGI annexe II art. 242 nonies A, I-2°),
+/// the SIREN of a business established in France (the 2026 reform, décret n° 2022-1299).
 pub(super) async fn require_identified_buyer(
     tx: &mut Box<dyn crate::storage::Tx>,
     customer_id: i64,
     lines: &[app::domain::LineInput],
 ) -> Result<(), ServiceError> {
-    if !lines
-        .iter()
-        .any(|line| line.vat_category().needs_buyer_vat_id())
-    {
-        return Ok(());
+    let buyer = tx
+        .customer(customer_id)
+        .await?
+        .map(views::customer)
+        .ok_or(ServiceError::NotFound("The customer"))?;
+    let violations: Vec<Violation> = [
+        app::domain::check_buyer_identified(lines, buyer.vat_id.as_deref()),
+        app::domain::check_buyer_siren(
+            &buyer.billing_address.country,
+            buyer.consumer,
+            buyer.siren.as_deref(),
+        ),
+    ]
+    .into_iter()
+    .filter_map(Result::err)
+    .collect();
+    if violations.is_empty() {
+        Ok(())
+    } else {
+        Err(ServiceError::Rules(violations))
     }
-    let vat_id = tx.customer(customer_id).await?.and_then(|c| c.vat_id);
-    app::domain::check_buyer_identified(lines, vat_id.as_deref())
-        .map_err(|violation| ServiceError::Rules(vec![violation]))
 }
 
 fn seller_violations(seller: &SellerProfile) -> Vec<Violation> {

@@ -22,6 +22,8 @@ pub struct NewCustomerInput {
     pub vat_id: Option<String>,
     /// As typed (spaces allowed); checked by INSEE's key.
     pub siren: Option<String>,
+    /// A private person, not a business.
+    pub consumer: bool,
     pub billing_address: app::model::Address,
     pub shipping_address: app::model::Address,
 }
@@ -95,6 +97,7 @@ impl Services {
                 tax_region: input.tax_region,
                 vat_id: input.vat_id,
                 siren,
+                consumer: input.consumer,
                 billing_address: input.billing_address,
                 shipping_address: input.shipping_address,
                 created_at: self.now(),

@@ -153,6 +153,7 @@ pub(crate) fn customer(record: CustomerRecord) -> CustomerView {
                 .and_then(app::domain::siren_of_french_vat_id)
         }),
         vat_id: record.vat_id,
+        consumer: record.consumer,
         billing_address: record.billing_address,
         shipping_address: record.shipping_address,
         portal_enabled: record.portal_enabled,

@@ -54,6 +54,8 @@ pub struct CustomerRecord {
     pub vat_id: Option<String>,
     /// The SIREN given for the customer (a French VAT number carries its own).
     pub siren: Option<String>,
+    /// A private person, not a business.
+    pub consumer: bool,
     pub billing_address: app::model::Address,
     pub shipping_address: app::model::Address,
     /// Whether the customer's users may use the portal.
@@ -158,6 +160,8 @@ pub struct NewCustomer {
     pub tax_region: String,
     pub vat_id: Option<String>,
     pub siren: Option<String>,
+    /// A private person, not a business.
+    pub consumer: bool,
     pub billing_address: app::model::Address,
     pub shipping_address: app::model::Address,
     pub created_at: DateTime<Utc>,

@@ -120,7 +120,8 @@ pub fn address_json(address: &app::model::Address) -> String {
 }
 
 pub const CUSTOMER_COLUMNS: &str = "SELECT id, name, email, currency, tax_region, vat_id, siren, \
-     billing_address, shipping_address, portal_enabled, reminder_days, created_at FROM customers";
+     consumer, billing_address, shipping_address, portal_enabled, reminder_days, created_at \
+     FROM customers";
 
 #[derive(sqlx::FromRow)]
 pub struct CustomerRow {
@@ -131,6 +132,7 @@ pub struct CustomerRow {
     tax_region: String,
     vat_id: Option<String>,
     siren: Option<String>,
+    consumer: bool,
     billing_address: String,
     shipping_address: String,
     portal_enabled: bool,
@@ -148,6 +150,7 @@ impl CustomerRow {
             tax_region: self.tax_region,
             vat_id: self.vat_id,
             siren: self.siren,
+            consumer: self.consumer,
             billing_address: address(&self.billing_address),
             shipping_address: address(&self.shipping_address),
             portal_enabled: self.portal_enabled,

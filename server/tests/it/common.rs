@@ -330,6 +330,7 @@ pub async fn customer(services: &Services, name: &str, code: &str) -> i64 {
                 tax_region: "DE".into(),
                 vat_id: None,
                 siren: None,
+                consumer: false,
                 billing_address: Default::default(),
                 shipping_address: Default::default(),
             },

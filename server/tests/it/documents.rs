@@ -422,6 +422,53 @@ on_both_backends! {
         assert!(text.contains("DRAFT"), "{text}");
     }
 
+    // The 2026 reform (CGI annexe II art. 242 nonies A as amended by décret n° 2022-1299): a
+    // document to a business established in France names its SIREN. Without it (nor a French
+    // VAT number that carries it) no invoice is issued and no note finalized for it; a private
+    // person needs none, and a draft may wait.
+    async fn a_french_business_customer_is_named_by_its_siren_before_anything_is_issued(db) {
+        let app = TestApp::spawn(db).await;
+        let admin = Api::new(&app, Role::Administrator).await;
+        let french = |name: &str, consumer: bool| {
+            json!({"name": name, "currency": "EUR", "tax_region": "FR", "consumer": consumer,
+                "billing_address": {"line1": "3 rue du Port", "city": "Nantes", "postal_code": "44000", "country": "FR"}})
+        };
+        let (status, business) = admin.post("/customers", french("Dupont SARL", false)).await;
+        assert_eq!((status, business["consumer"].as_bool()), (201, Some(false)), "{business}");
+        let (status, person) = admin.post("/customers", french("Jeanne Dupont", true)).await;
+        assert_eq!((status, person["consumer"].as_bool()), (201, Some(true)), "{person}");
+        let invoice = |customer: &Value, status: &str| {
+            json!({"customer_id": customer["id"], "currency": "EUR", "issue_date": common::today(), "status": status,
+                "lines": [{"description": "Pallets", "quantity": "2", "unit_price": "40.00", "tax_rate": "20"}]})
+        };
+        let refused = |problem: &Value| (problem["code"].as_str().map(str::to_string), problem["errors"][0]["field"].as_str().map(str::to_string));
+        let expected = (Some("buyer_siren_required".to_string()), Some("customer.siren".to_string()));
+
+        let (status, problem) = admin.post("/invoices", invoice(&business, "pending")).await;
+        assert_eq!((status, refused(&problem)), (409, expected.clone()), "{problem}");
+        let (status, draft) = admin.post("/invoices", invoice(&business, "draft")).await;
+        assert_eq!(status, 201, "a draft may wait for it: {draft}");
+        let (status, problem) = admin.post(&format!("/invoices/{}/issue", draft["id"]), json!({})).await;
+        assert_eq!((status, refused(&problem)), (409, expected.clone()), "{problem}");
+        let (status, note) = admin
+            .post("/credit-notes", json!({"customer_id": business["id"], "currency": "EUR", "date": common::today(),
+                "lines": [{"description": "Goodwill", "quantity": "1", "unit_price": "5.00", "tax_rate": "0"}]}))
+            .await;
+        assert_eq!(status, 201, "{note}");
+        let (status, problem) = admin.post(&format!("/credit-notes/{}/finalize", note["id"]), json!({})).await;
+        assert_eq!((status, refused(&problem)), (409, expected), "{problem}");
+
+        let (status, issued) = admin.post("/invoices", invoice(&person, "pending")).await;
+        assert_eq!(status, 201, "a private person has no SIREN to give: {issued}");
+
+        // The form says which kind a customer is, also without JavaScript.
+        let browser = app.session(Role::Administrator).await;
+        let (_, page) = browser.page("/customers").await;
+        assert!(page.contains(r#"name="form[consumer]""#), "{page}");
+        let (_, page) = browser.page(&format!("/customers/{}", person["id"])).await;
+        assert!(page.contains("A private person"), "{page}");
+    }
+
     async fn seller_details_are_checked_and_kept(db) {
         let app = TestApp::spawn(db).await;
         let admin = Api::new(&app, Role::Administrator).await;

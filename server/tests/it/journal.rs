@@ -459,6 +459,21 @@ on_both_backends! {
         // invoice issued on debits.
         assert_eq!(entries.iter().filter(|entry| entry["source"] == "vat_due").count(), 10);
         assert_eq!(services_verify(&app).await, 0);
+
+        // The audit finds in the journal what each document's settlement leaves waiting, and
+        // names a document whose VAT awaiting payment disagrees with its books.
+        assert_eq!(admin.put("/settings/seller", seller(false)).await.0, 200);
+        let (status, half) = admin.post("/invoices", services_invoice("100.00")).await;
+        assert_eq!(status, 201, "{half}");
+        let (status, body) = admin.post(&format!("/invoices/{}/payments", half["id"]), json!({"amount": "60.00", "date": common::today()})).await;
+        assert_eq!(status, 201, "{body}");
+        let audit = app.db.services().audit_ledger().await.unwrap();
+        assert!(audit.findings.is_empty(), "{:?}", audit.findings);
+        app.db.behind_the_back(&format!("UPDATE vat_on_payment SET tax_minor = tax_minor + 100 WHERE invoice_id = {}", half["id"])).await;
+        let audit = app.db.services().audit_ledger().await.unwrap();
+        let rules: Vec<(&str, &str)> = audit.findings.iter().map(|f| (f.document.as_str(), f.rule)).collect();
+        let name = format!("invoice {} (id {})", half["number"].as_str().unwrap(), half["id"]);
+        assert_eq!(rules, [(name.as_str(), "vat_awaiting_payment_in_books")], "{:?}", audit.findings);
     }
 
     // LPF art. A47 A-1: the FEC's characters are ISO 8859-15 (III-1°) and a description of

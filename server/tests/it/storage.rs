@@ -35,6 +35,7 @@ fn new_customer(name: &str) -> NewCustomer {
         tax_region: "FR".into(),
         vat_id: None,
         siren: None,
+        consumer: false,
         billing_address: Default::default(),
         shipping_address: Default::default(),
         created_at: chrono::Utc::now(),

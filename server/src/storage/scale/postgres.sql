@@ -15,7 +15,7 @@ SELECT k,
 FROM generate_series(0::bigint, {NOTES} - 1) AS k;
 
 INSERT INTO customers (id, name, email, currency, tax_region, billing_address, shipping_address,
-                       created_at, portal_enabled, search_key)
+                       created_at, portal_enabled, search_key, siren)
 OVERRIDING SYSTEM VALUE
 SELECT {CUSTOMER_BASE} + c + 1,
        'Scale customer ' || lpad((c + 1)::text, 6, '0'),
@@ -27,7 +27,9 @@ SELECT {CUSTOMER_BASE} + c + 1,
        TIMESTAMPTZ '{FIRST_YEAR}-01-01 00:00:00+00',
        FALSE,
        -- The key the application would write (see app::domain::search).
-       'scale customer ' || lpad((c + 1)::text, 6, '0') || CASE WHEN c % 10 = 9 THEN ' usd' ELSE ' eur' END || ' fr'
+       'scale customer ' || lpad((c + 1)::text, 6, '0') || CASE WHEN c % 10 = 9 THEN ' usd' ELSE ' eur' END || ' fr',
+       -- Businesses in France: named by a SIREN (one valid number serves them all).
+       '303265045'
 FROM generate_series(0::bigint, {CUSTOMERS} - 1) AS c;
 
 INSERT INTO invoices (id, number, customer_id, currency, issue_date, due_date, kind, status,

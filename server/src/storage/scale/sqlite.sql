@@ -16,7 +16,7 @@ SELECT k,
 FROM series;
 
 INSERT INTO customers (id, name, email, currency, tax_region, billing_address, shipping_address,
-                       created_at, portal_enabled, search_key)
+                       created_at, portal_enabled, search_key, siren)
 WITH RECURSIVE series(c) AS (SELECT 0 UNION ALL SELECT c + 1 FROM series WHERE c + 1 < {CUSTOMERS})
 SELECT {CUSTOMER_BASE} + c + 1,
        'Scale customer ' || printf('%06d', c + 1),
@@ -28,7 +28,9 @@ SELECT {CUSTOMER_BASE} + c + 1,
        '{FIRST_YEAR}-01-01T00:00:00+00:00',
        FALSE,
        -- The key the application would write (see app::domain::search).
-       'scale customer ' || printf('%06d', c + 1) || CASE WHEN c % 10 = 9 THEN ' usd' ELSE ' eur' END || ' fr'
+       'scale customer ' || printf('%06d', c + 1) || CASE WHEN c % 10 = 9 THEN ' usd' ELSE ' eur' END || ' fr',
+       -- Businesses in France: named by a SIREN (one valid number serves them all).
+       '303265045'
 FROM series;
 
 INSERT INTO invoices (id, number, customer_id, currency, issue_date, due_date, kind, status,

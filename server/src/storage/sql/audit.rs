@@ -147,6 +147,73 @@ impl BookRow {
     }
 }
 
+/// What of each document's VAT waits for payment, per rate.
+pub const VAT_WAITING: &str = "SELECT invoice_id, credit_note_id, rate, tax_minor \
+     FROM vat_on_payment ORDER BY invoice_id, credit_note_id, rate";
+
+/// Per document, credit − debit of its entries' lines on the account of VAT awaiting payment
+/// ($1). Only entries of one document name it alone (those applying a note name both).
+pub const VAT_WAITING_BOOKED: &str = "SELECT e.invoice_id, e.credit_note_id, \
+     CAST(SUM(l.credit_minor) - SUM(l.debit_minor) AS BIGINT) \
+     FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id \
+     WHERE l.account = $1 GROUP BY e.invoice_id, e.credit_note_id";
+
+/// Gathers, per document, what of its VAT waits and what the journal holds for it; amounts in
+/// the currency of the document's balance in `figures`.
+pub fn vat_waiting(
+    rows: Vec<(Option<i64>, Option<i64>, String, i64)>,
+    booked: Vec<(Option<i64>, Option<i64>, i64)>,
+    invoices: &[InvoiceFigures],
+    credit_notes: &[CreditNoteFigures],
+) -> Result<Vec<app::domain::audit::VatWaitingFigures>, StorageError> {
+    let currency_of =
+        |invoice_id: Option<i64>, credit_note_id: Option<i64>| match (invoice_id, credit_note_id) {
+            (Some(id), _) => invoices
+                .iter()
+                .find(|invoice| invoice.balance.id == id)
+                .map(|invoice| invoice.balance.currency),
+            (None, Some(id)) => credit_notes
+                .iter()
+                .find(|note| note.balance.id == id)
+                .map(|note| note.balance.currency),
+            (None, None) => None,
+        };
+    let mut figures: Vec<app::domain::audit::VatWaitingFigures> = Vec::new();
+    for (invoice_id, credit_note_id, rate, tax_minor) in rows {
+        let currency = currency_of(invoice_id, credit_note_id).ok_or_else(|| {
+            StorageError::Corrupt(format!(
+                "VAT awaiting payment of a missing document ({invoice_id:?}, {credit_note_id:?})"
+            ))
+        })?;
+        let row = app::domain::journal::RateTax {
+            rate: rate
+                .parse()
+                .map_err(|_| StorageError::Corrupt(format!("VAT rate {rate}")))?,
+            tax: currency.from_minor(tax_minor),
+        };
+        match figures.last_mut() {
+            Some(last)
+                if (last.invoice_id, last.credit_note_id) == (invoice_id, credit_note_id) =>
+            {
+                last.waiting.push(row)
+            }
+            _ => {
+                let held = booked
+                    .iter()
+                    .find(|(invoice, note, _)| (*invoice, *note) == (invoice_id, credit_note_id))
+                    .map_or(0, |(_, _, minor)| *minor);
+                figures.push(app::domain::audit::VatWaitingFigures {
+                    invoice_id,
+                    credit_note_id,
+                    waiting: vec![row],
+                    booked: currency.from_minor(held),
+                });
+            }
+        }
+    }
+    Ok(figures)
+}
+
 /// Implements [`crate::storage::AuditTx`] for `SqlTx<$db>`.
 macro_rules! impl_audit_tx {
     ($db:ty) => {
@@ -156,18 +223,20 @@ macro_rules! impl_audit_tx {
                 &mut self,
             ) -> Result<app::domain::audit::LedgerFigures, crate::storage::StorageError> {
                 use crate::storage::sql::audit as q;
-                let invoices = sqlx::query_as::<_, q::InvoiceRow>(q::INVOICES)
-                    .fetch_all(&mut *self.tx)
-                    .await?
-                    .into_iter()
-                    .map(q::InvoiceRow::into_figures)
-                    .collect::<Result<_, _>>()?;
-                let credit_notes = sqlx::query_as::<_, q::CreditNoteRow>(q::CREDIT_NOTES)
-                    .fetch_all(&mut *self.tx)
-                    .await?
-                    .into_iter()
-                    .map(q::CreditNoteRow::into_figures)
-                    .collect::<Result<_, _>>()?;
+                let invoices: Vec<app::domain::audit::InvoiceFigures> =
+                    sqlx::query_as::<_, q::InvoiceRow>(q::INVOICES)
+                        .fetch_all(&mut *self.tx)
+                        .await?
+                        .into_iter()
+                        .map(q::InvoiceRow::into_figures)
+                        .collect::<Result<_, _>>()?;
+                let credit_notes: Vec<app::domain::audit::CreditNoteFigures> =
+                    sqlx::query_as::<_, q::CreditNoteRow>(q::CREDIT_NOTES)
+                        .fetch_all(&mut *self.tx)
+                        .await?
+                        .into_iter()
+                        .map(q::CreditNoteRow::into_figures)
+                        .collect::<Result<_, _>>()?;
                 let allocations = sqlx::query_as::<_, q::AllocationRow>(q::ALLOCATIONS)
                     .fetch_all(&mut *self.tx)
                     .await?
@@ -195,12 +264,23 @@ macro_rules! impl_audit_tx {
                     .into_iter()
                     .map(|row| row.into_figures(&chart))
                     .collect::<Result<_, _>>()?;
+                let waiting: Vec<(Option<i64>, Option<i64>, String, i64)> =
+                    sqlx::query_as(q::VAT_WAITING)
+                        .fetch_all(&mut *self.tx)
+                        .await?;
+                let booked: Vec<(Option<i64>, Option<i64>, i64)> =
+                    sqlx::query_as(q::VAT_WAITING_BOOKED)
+                        .bind(&chart.vat_pending.code)
+                        .fetch_all(&mut *self.tx)
+                        .await?;
+                let vat_waiting = q::vat_waiting(waiting, booked, &invoices, &credit_notes)?;
                 Ok(app::domain::audit::LedgerFigures {
                     invoices,
                     credit_notes,
                     allocations,
                     credit_note_counters,
                     books,
+                    vat_waiting,
                 })
             }
         }

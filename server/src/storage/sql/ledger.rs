@@ -12,8 +12,8 @@ macro_rules! impl_ledger_tx {
                 let address = crate::storage::sql::address_json;
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO customers (name, email, currency, tax_region, vat_id, billing_address, \
-                     shipping_address, created_at, search_key, siren) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                     shipping_address, created_at, search_key, siren, consumer) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
                 )
                 .bind(&customer.name)
                 .bind(&customer.email)
@@ -29,6 +29,7 @@ macro_rules! impl_ledger_tx {
                     &customer.tax_region,
                 ))
                 .bind(&customer.siren)
+                .bind(customer.consumer)
                 .fetch_one(&mut *self.tx)
                 .await?;
                 Ok(id)

@@ -36,6 +36,7 @@ const PASSWORD: &str = "crash-test-password";
 pub async fn run(config: CrashConfig) -> Result<CrashReport, String> {
     let mut server =
         ServerProcess::start(&config.binary, &config.database_url, free_addr()).await?;
+    server.ensure_seller().await?;
     let api = server.credit_manager(EMAIL, PASSWORD).await?;
     let tag = format!("crash {}", config.stress.seed);
     let world = stress::build_world(&api, config.world, &tag).await?;

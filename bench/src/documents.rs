@@ -1,6 +1,7 @@
 //! PDF rendering through the API: a credit note and an invoice of realistic size downloaded
 //! one after another, next to the same note read as JSON (the baseline: everything but the
-//! rendering).
+//! rendering). Drafts render on every download; issued documents are rendered once and then
+//! served as kept, so both are measured.
 
 use std::time::{Duration, Instant};
 
@@ -90,8 +91,8 @@ async fn time(api: &Api, case: &str, path: &str, rounds: usize) -> Result<Timing
     })
 }
 
-/// Makes an invoice of 30 lines and a finalized credit note of 12 lines relating to it, then
-/// downloads each `rounds` times.
+/// Makes an invoice of 30 lines and a finalized credit note of 12 lines relating to it, and
+/// a draft of each, then downloads each `rounds` times.
 pub async fn measure(api: &Api, rounds: usize) -> Result<DocumentsReport, String> {
     let customer = api
         .expect(
@@ -131,6 +132,27 @@ pub async fn measure(api: &Api, rounds: usize) -> Result<DocumentsReport, String
         Some(json!({})),
     )
     .await?;
+    // Drafts of the same size: rendered on every download.
+    let draft_invoice = api
+        .expect(
+            Method::POST,
+            "/invoices",
+            Some(
+                json!({"customer_id": customer, "currency": "EUR", "issue_date": "2026-11-01",
+                        "due_date": "2026-12-01", "status": "draft", "lines": lines(30)}),
+            ),
+        )
+        .await?;
+    let draft_invoice = id_of(&draft_invoice)?;
+    let draft_note = api
+        .expect(
+            Method::POST,
+            "/credit-notes",
+            Some(json!({"customer_id": customer, "currency": "EUR", "date": "2026-11-05",
+                        "related_invoice_id": invoice, "reason": "Returned goods", "lines": lines(12)})),
+        )
+        .await?;
+    let draft_note = id_of(&draft_note)?;
     Ok(DocumentsReport {
         baseline: time(
             api,
@@ -142,14 +164,28 @@ pub async fn measure(api: &Api, rounds: usize) -> Result<DocumentsReport, String
         documents: vec![
             time(
                 api,
-                "credit note PDF, 12 lines",
+                "credit note PDF, 12 lines (draft: rendered)",
+                &format!("/credit-notes/{draft_note}/pdf"),
+                rounds,
+            )
+            .await?,
+            time(
+                api,
+                "invoice PDF, 30 lines (draft: rendered)",
+                &format!("/invoices/{draft_invoice}/pdf"),
+                rounds,
+            )
+            .await?,
+            time(
+                api,
+                "credit note PDF, 12 lines (finalized: kept file)",
                 &format!("/credit-notes/{note}/pdf"),
                 rounds,
             )
             .await?,
             time(
                 api,
-                "invoice PDF, 30 lines",
+                "invoice PDF, 30 lines (issued: kept file)",
                 &format!("/invoices/{invoice}/pdf"),
                 rounds,
             )

@@ -78,6 +78,44 @@ impl ServerProcess {
         }
     }
 
+    /// Gives the desk a seller that may issue documents (name, address, VAT number, legal form,
+    /// share capital, SIREN, RCS city: nothing is issued without them), saved by an
+    /// administrator created with the CLI. A new database has none.
+    pub async fn ensure_seller(&self) -> Result<(), String> {
+        let (email, password) = ("proof.admin@creditdesk.example", "proof-admin-password");
+        let (created, output) = self
+            .command(
+                &[
+                    "user",
+                    "create",
+                    "--email",
+                    email,
+                    "--role",
+                    "administrator",
+                    "--password-stdin",
+                ],
+                Some(&format!("{password}\n")),
+            )
+            .await;
+        if !created && !output.contains("already exists") {
+            return Err(format!("cannot create the user {email}: {output}"));
+        }
+        let admin = Api::sign_in(&self.base_url(), email, password).await?;
+        admin
+            .expect(
+                reqwest::Method::PUT,
+                "/settings/seller",
+                Some(serde_json::json!({
+                    "name": "Maison Essai SAS", "vat_id": "FR44732829320",
+                    "address": {"line1": "12 rue de la Paix", "city": "Paris", "postal_code": "75002", "country": "FR"},
+                    "legal_identity": {"legal_form": "SAS", "share_capital": "10 000,00 EUR",
+                        "siren": "732829320", "siret": "73282932000074", "rcs_city": "Paris"}
+                })),
+            )
+            .await?;
+        Ok(())
+    }
+
     /// Creates a credit manager with the CLI (unless it exists) and signs in as them.
     pub async fn credit_manager(&self, email: &str, password: &str) -> Result<Api, String> {
         let (created, output) = self

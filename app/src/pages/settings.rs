@@ -336,7 +336,7 @@ fn SellerForm(seller: SellerProfile, action: ServerAction<SaveSeller>) -> impl I
             {on("legal_identity.siret")}
             <label>"RCS city" <input type="text" name="form[rcs_city]" value=text(identity.rcs_city.clone()) placeholder="Paris"/></label>
             {on("legal_identity.rcs_city")}
-            <p class="hint">"Documents say what they are and how VAT is paid (the 2026 e-invoicing reform, décret n° 2022-1299)."</p>
+            <p class="hint">"Documents say what they are and how VAT is paid (the 2026 e-invoicing reform, décret n° 2022-1299). Each document states what its own lines sell; the operations below are what a line sells when it does not say, and what a document without lines states. Without the option for debits, the VAT of services waits on 445740 until they are paid."</p>
             <label>"Operations"
                 <select name="form[operations]">
                     <option value="" selected=regime.operations.is_none()>"Not stated"</option>

@@ -187,6 +187,7 @@ async fn server_and_api(
     scratch: &Scratch,
 ) -> Result<(ServerProcess, Api), String> {
     let server = ServerProcess::start(binary, &scratch.url, free_addr()).await?;
+    server.ensure_seller().await?;
     let api = server.credit_manager(EMAIL, PASSWORD).await?;
     Ok((server, api))
 }

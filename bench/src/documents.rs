@@ -106,26 +106,8 @@ pub async fn measure(api: &Api, rounds: usize) -> Result<DocumentsReport, String
         )
         .await?;
     let customer = id_of(&customer)?;
-    let invoice = api
-        .expect(
-            Method::POST,
-            "/invoices",
-            Some(
-                json!({"customer_id": customer, "currency": "EUR", "issue_date": "2026-11-01",
-                        "due_date": "2026-12-01", "lines": lines(30)}),
-            ),
-        )
-        .await?;
-    let invoice = id_of(&invoice)?;
-    let note = api
-        .expect(
-            Method::POST,
-            "/credit-notes",
-            Some(json!({"customer_id": customer, "currency": "EUR", "date": "2026-11-05",
-                        "related_invoice_id": invoice, "reason": "Returned goods", "lines": lines(12)})),
-        )
-        .await?;
-    let note = id_of(&note)?;
+    let invoice = new_invoice(api, customer, "pending").await?;
+    let note = new_note(api, customer, invoice).await?;
     api.expect(
         Method::POST,
         &format!("/credit-notes/{note}/finalize"),
@@ -133,26 +115,8 @@ pub async fn measure(api: &Api, rounds: usize) -> Result<DocumentsReport, String
     )
     .await?;
     // Drafts of the same size: rendered on every download.
-    let draft_invoice = api
-        .expect(
-            Method::POST,
-            "/invoices",
-            Some(
-                json!({"customer_id": customer, "currency": "EUR", "issue_date": "2026-11-01",
-                        "due_date": "2026-12-01", "status": "draft", "lines": lines(30)}),
-            ),
-        )
-        .await?;
-    let draft_invoice = id_of(&draft_invoice)?;
-    let draft_note = api
-        .expect(
-            Method::POST,
-            "/credit-notes",
-            Some(json!({"customer_id": customer, "currency": "EUR", "date": "2026-11-05",
-                        "related_invoice_id": invoice, "reason": "Returned goods", "lines": lines(12)})),
-        )
-        .await?;
-    let draft_note = id_of(&draft_note)?;
+    let draft_invoice = new_invoice(api, customer, "draft").await?;
+    let draft_note = new_note(api, customer, invoice).await?;
     Ok(DocumentsReport {
         baseline: time(
             api,
@@ -192,4 +156,32 @@ pub async fn measure(api: &Api, rounds: usize) -> Result<DocumentsReport, String
             .await?,
         ],
     })
+}
+
+/// An invoice of 30 lines for `customer`, `pending` (issued) or `draft`.
+async fn new_invoice(api: &Api, customer: i64, status: &str) -> Result<i64, String> {
+    let invoice = api
+        .expect(
+            Method::POST,
+            "/invoices",
+            Some(
+                json!({"customer_id": customer, "currency": "EUR", "issue_date": "2026-11-01",
+                        "due_date": "2026-12-01", "status": status, "lines": lines(30)}),
+            ),
+        )
+        .await?;
+    id_of(&invoice)
+}
+
+/// A draft credit note of 12 lines crediting `invoice`.
+async fn new_note(api: &Api, customer: i64, invoice: i64) -> Result<i64, String> {
+    let note = api
+        .expect(
+            Method::POST,
+            "/credit-notes",
+            Some(json!({"customer_id": customer, "currency": "EUR", "date": "2026-11-05",
+                        "related_invoice_id": invoice, "reason": "Returned goods", "lines": lines(12)})),
+        )
+        .await?;
+    id_of(&note)
 }

@@ -82,25 +82,13 @@ impl ServerProcess {
     /// share capital, SIREN, RCS city: nothing is issued without them), saved by an
     /// administrator created with the CLI. A new database has none.
     pub async fn ensure_seller(&self) -> Result<(), String> {
-        let (email, password) = ("proof.admin@creditdesk.example", "proof-admin-password");
-        let (created, output) = self
-            .command(
-                &[
-                    "user",
-                    "create",
-                    "--email",
-                    email,
-                    "--role",
-                    "administrator",
-                    "--password-stdin",
-                ],
-                Some(&format!("{password}\n")),
+        let admin = self
+            .user(
+                "proof.admin@creditdesk.example",
+                "proof-admin-password",
+                "administrator",
             )
-            .await;
-        if !created && !output.contains("already exists") {
-            return Err(format!("cannot create the user {email}: {output}"));
-        }
-        let admin = Api::sign_in(&self.base_url(), email, password).await?;
+            .await?;
         admin
             .expect(
                 reqwest::Method::PUT,
@@ -118,6 +106,11 @@ impl ServerProcess {
 
     /// Creates a credit manager with the CLI (unless it exists) and signs in as them.
     pub async fn credit_manager(&self, email: &str, password: &str) -> Result<Api, String> {
+        self.user(email, password, "credit_manager").await
+    }
+
+    /// Creates a user of `role` with the CLI (unless it exists) and signs in as them.
+    async fn user(&self, email: &str, password: &str, role: &str) -> Result<Api, String> {
         let (created, output) = self
             .command(
                 &[
@@ -126,7 +119,7 @@ impl ServerProcess {
                     "--email",
                     email,
                     "--role",
-                    "credit_manager",
+                    role,
                     "--password-stdin",
                 ],
                 Some(&format!("{password}\n")),

@@ -334,7 +334,7 @@ impl Services {
             }
         }
         let number = number.to_string();
-        tx.finalize_credit_note(id, &number, date, self.now())
+        tx.finalize_credit_note(id, &number, date, self.now(), false)
             .await?;
         // What it prints is frozen first: the seal covers it.
         let finalized = load_note(tx, id).await?;
@@ -388,7 +388,7 @@ impl Services {
             CreditNoteAction::Finalize,
         )?;
         super::periods::require_open(tx, note.date, "date").await?;
-        tx.accept_imported_credit_note(id, number, note.date, self.now())
+        tx.finalize_credit_note(id, number, note.date, self.now(), true)
             .await?;
         self.record(
             tx,

@@ -78,22 +78,15 @@ pub trait LedgerTx: Send {
         voided_minor: i64,
         reason: &str,
     ) -> Result<(), StorageError>;
-    /// Gives a credit note its number and date and makes it available.
+    /// Gives a credit note its number and date and makes it available; `imported`: under
+    /// the number of the system that issued it.
     async fn finalize_credit_note(
         &mut self,
         id: i64,
         number: &str,
         date: chrono::NaiveDate,
         at: DateTime<Utc>,
-    ) -> Result<(), StorageError>;
-    /// Makes a credit note imported from another system available under that system's
-    /// `number` and `date`, marked imported.
-    async fn accept_imported_credit_note(
-        &mut self,
-        id: i64,
-        number: &str,
-        date: chrono::NaiveDate,
-        at: DateTime<Utc>,
+        imported: bool,
     ) -> Result<(), StorageError>;
     /// The date of the credit note numbered `number`, if one is.
     async fn numbered_credit_note_date(

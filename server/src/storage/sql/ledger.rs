@@ -334,35 +334,17 @@ macro_rules! impl_ledger_tx {
                 number: &str,
                 date: chrono::NaiveDate,
                 at: chrono::DateTime<chrono::Utc>,
+                imported: bool,
             ) -> Result<(), crate::storage::StorageError> {
                 sqlx::query(
                     "UPDATE credit_notes SET number = $2, date = $3, status = 'available', \
-                     finalized_at = $4 WHERE id = $1",
+                     finalized_at = $4, imported = $5 WHERE id = $1",
                 )
                 .bind(id)
                 .bind(number)
                 .bind(date)
                 .bind(at)
-                .execute(&mut *self.tx)
-                .await?;
-                Ok(())
-            }
-
-            async fn accept_imported_credit_note(
-                &mut self,
-                id: i64,
-                number: &str,
-                date: chrono::NaiveDate,
-                at: chrono::DateTime<chrono::Utc>,
-            ) -> Result<(), crate::storage::StorageError> {
-                sqlx::query(
-                    "UPDATE credit_notes SET number = $2, date = $3, status = 'available', \
-                     finalized_at = $4, imported = TRUE WHERE id = $1",
-                )
-                .bind(id)
-                .bind(number)
-                .bind(date)
-                .bind(at)
+                .bind(imported)
                 .execute(&mut *self.tx)
                 .await?;
                 Ok(())

@@ -1,5 +1,19 @@
 //! The seal queries of [`crate::storage::SealTx`], for both backends.
 
+/// Chain rows (id, number, seal, version) as records.
+pub fn seal_records(
+    rows: Vec<(i64, String, Option<String>, i64)>,
+) -> Vec<crate::storage::SealRecord> {
+    rows.into_iter()
+        .map(|(id, number, seal, version)| crate::storage::SealRecord {
+            id,
+            number,
+            seal,
+            version,
+        })
+        .collect()
+}
+
 /// Implements [`crate::storage::SealTx`] for `SqlTx<$db>`.
 macro_rules! impl_seal_tx {
     ($db:ty) => {
@@ -77,15 +91,7 @@ macro_rules! impl_seal_tx {
                 .bind(limit)
                 .fetch_all(&mut *self.tx)
                 .await?;
-                Ok(rows
-                    .into_iter()
-                    .map(|(id, number, seal, version)| crate::storage::SealRecord {
-                        id,
-                        number,
-                        seal,
-                        version,
-                    })
-                    .collect())
+                Ok(crate::storage::sql::seals::seal_records(rows))
             }
 
             async fn save_print_asset(
@@ -215,15 +221,7 @@ macro_rules! impl_seal_tx {
                 .bind(limit)
                 .fetch_all(&mut *self.tx)
                 .await?;
-                Ok(rows
-                    .into_iter()
-                    .map(|(id, number, seal, version)| crate::storage::SealRecord {
-                        id,
-                        number,
-                        seal,
-                        version,
-                    })
-                    .collect())
+                Ok(crate::storage::sql::seals::seal_records(rows))
             }
 
             async fn take_pending_backfill(

@@ -271,6 +271,8 @@ pub enum DocumentSettingsCommand {
     SaveAccounts(Box<crate::domain::journal::ChartOfAccounts>),
     /// Closes the books through this date.
     CloseBooks(chrono::NaiveDate),
+    /// Keeps a rate, replacing the one of its currency and day.
+    SaveExchangeRate(crate::domain::exchange::ExchangeRate),
 }
 
 /// What a form on the invoice page asks of the services.

@@ -543,6 +543,8 @@ pub struct SettingsPage {
     pub accounts: crate::domain::journal::ChartOfAccounts,
     /// How far the books are closed.
     pub closing: BooksClosing,
+    /// The newest exchange rate of each currency.
+    pub exchange_rates: Vec<crate::domain::exchange::ExchangeRate>,
     /// The PDF template of each kind of document.
     pub templates: Vec<TemplateSetting>,
     pub users: Vec<UserSummary>,

@@ -41,6 +41,24 @@ fn line(description: &str, quantity: i64, unit_price: &str, tax_rate: &str) -> L
     }
 }
 
+/// USD reference rates for every weekday from 1 October 2026 to `today`, drifting so that the
+/// demo's dollar documents settle at other rates than they were booked at.
+fn demo_rates(usd: Currency, today: chrono::NaiveDate) -> Vec<app::domain::exchange::ExchangeRate> {
+    use chrono::Datelike;
+    date("2026-10-01")
+        .iter_days()
+        .take_while(|day| *day <= today)
+        .filter(|day| day.weekday().number_from_monday() <= 5)
+        .enumerate()
+        .map(|(index, day)| app::domain::exchange::ExchangeRate {
+            currency: usd,
+            date: day,
+            // 1.0800 to 1.0900, a tenth of a cent a day.
+            rate: Decimal::new(10_800 + 10 * (index as i64 % 11), 4),
+        })
+        .collect()
+}
+
 /// The password of every demo user.
 pub const DEMO_PASSWORD: &str = "creditdesk-demo";
 
@@ -195,6 +213,12 @@ pub async fn load(services: &Services) -> Result<DemoOutcome, ServiceError> {
     let mut tx = services.storage().write().await?;
     tx.replace_tax_table(&table).await?;
     tx.save_seller(&seller, services.now()).await?;
+    tx.save_exchange_rates(
+        &demo_rates(usd, services.now().date_naive()),
+        "manual",
+        services.now(),
+    )
+    .await?;
     tx.commit().await?;
 
     // Numbered by the series as they are issued, in date order.

@@ -361,6 +361,9 @@ impl Desk for Services {
             DocumentSettingsCommand::CloseBooks(date) => {
                 self.close_books(user, date).await?;
             }
+            DocumentSettingsCommand::SaveExchangeRate(rate) => {
+                self.save_exchange_rates(user, vec![rate]).await?;
+            }
         }
         Ok(())
     }
@@ -564,6 +567,10 @@ pub fn router(services: Services, leptos_options: LeptosOptions, config: WebConf
         .route(
             "/imports",
             axum::routing::post(browser_import_upload).layer(crate::api::IMPORT_FILE.body_limit()),
+        )
+        .route(
+            "/settings/exchange-rates",
+            axum::routing::post(browser_rates_upload).layer(crate::api::RATES_FILE.body_limit()),
         )
         .route(
             "/settings/logo",
@@ -803,6 +810,15 @@ async fn browser_upload(
 /// Back to the page an upload form is on; a refusal goes in the address as `upload_error`,
 /// to show beside the file field.
 fn back_after_upload(page: &str, outcome: Result<(), Problem>) -> axum::response::Response {
+    back_with_error(page, "upload_error", outcome)
+}
+
+/// Back to `page`, with a refusal's message in the address as `param`.
+fn back_with_error(
+    page: &str,
+    param: &str,
+    outcome: Result<(), Problem>,
+) -> axum::response::Response {
     match outcome {
         Ok(()) => axum::response::Redirect::to(page).into_response(),
         Err(problem) => {
@@ -810,8 +826,7 @@ fn back_after_upload(page: &str, outcome: Result<(), Problem>) -> axum::response
                 .field_message("file")
                 .map(str::to_string)
                 .unwrap_or(problem.detail);
-            let query =
-                serde_urlencoded::to_string([("upload_error", message)]).unwrap_or_default();
+            let query = serde_urlencoded::to_string([(param, message)]).unwrap_or_default();
             let joint = if page.contains('?') { '&' } else { '?' };
             axum::response::Redirect::to(&format!("{page}{joint}{query}")).into_response()
         }
@@ -824,19 +839,62 @@ async fn browser_logo_upload(
     session: tower_sessions::Session,
     form: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> axum::response::Response {
+    settings_upload(
+        state,
+        session,
+        form,
+        crate::api::LOGO,
+        "upload_error",
+        |services, user, content| async move {
+            services.set_seller_logo(&user, content).await.map(drop)
+        },
+    )
+    .await
+}
+
+/// The Settings page's ECB rates upload: a plain multipart post, then back to Settings.
+async fn browser_rates_upload(
+    State(state): State<AppState>,
+    session: tower_sessions::Session,
+    form: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> axum::response::Response {
+    settings_upload(
+        state,
+        session,
+        form,
+        crate::api::RATES_FILE,
+        "rates_error",
+        |services, user, content| async move {
+            services.import_ecb_rates(&user, &content).await.map(drop)
+        },
+    )
+    .await
+}
+
+/// A file posted from Settings, handed to `act`; then back to Settings, with a refusal's
+/// message in the address as `param`.
+async fn settings_upload<Act, Done>(
+    state: AppState,
+    session: tower_sessions::Session,
+    form: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+    upload: crate::api::Upload,
+    param: &str,
+    act: Act,
+) -> axum::response::Response
+where
+    Act: FnOnce(Services, CurrentUser, Vec<u8>) -> Done,
+    Done: std::future::Future<Output = Result<(), ServiceError>>,
+{
     let Some(user) = session_user(&state, &session).await else {
         return axum::response::Redirect::to("/login?next=%2Fsettings").into_response();
     };
-    let outcome = match crate::api::LOGO.file(form).await {
+    let outcome = match upload.file(form).await {
         Err(error) => Err(error.0),
-        Ok((_, content)) => state
-            .services
-            .set_seller_logo(&user, content)
+        Ok((_, content)) => act(state.services.clone(), user, content)
             .await
-            .map(drop)
             .map_err(Problem::from),
     };
-    back_after_upload("/settings", outcome)
+    back_with_error("/settings", param, outcome)
 }
 
 /// The import page's upload: a plain multipart post; the file is kept and its preview shown.

@@ -19,6 +19,12 @@
 //! 269-2-c): a document's service VAT then waits on VAT awaiting payment (44574), and each
 //! payment, credit applied, refund or void moves the part it settles to the rate's account
 //! (44571x). See [`vat_on_payment_released`].
+//!
+//! A document in another currency than the books' is booked at the rate it was issued at:
+//! every line keeps its own amount and carries its value in euros ([`BookAmounts`]); a
+//! settlement values the document's side at the document's rate and the bank's at the day's,
+//! and what the two differ by is a realised exchange difference (666 / 766), as is what
+//! rounding each line to the cent leaves over ([`super::exchange`]).
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -116,6 +122,12 @@ pub struct ChartOfAccounts {
     /// Where voided customer credit goes. Charts saved before it existed get the default.
     #[serde(default = "default_write_off")]
     pub write_off: Account,
+    /// Exchange losses (666), and conversion roundings that fall short.
+    #[serde(default = "default_exchange_loss")]
+    pub exchange_loss: Account,
+    /// Exchange gains (766), and conversion roundings left over.
+    #[serde(default = "default_exchange_gain")]
+    pub exchange_gain: Account,
 }
 
 /// The account a VAT rate's tax is written to.
@@ -130,6 +142,14 @@ pub struct RateAccount {
 
 fn default_write_off() -> Account {
     Account::new("758000", "Produits divers de gestion courante")
+}
+
+fn default_exchange_loss() -> Account {
+    Account::new("666000", "Pertes de change")
+}
+
+fn default_exchange_gain() -> Account {
+    Account::new("766000", "Gains de change")
 }
 
 fn default_vat_pending() -> Account {
@@ -176,6 +196,8 @@ impl Default for ChartOfAccounts {
             vat_rates: default_vat_rates(),
             bank: Account::new("512000", "Banque"),
             write_off: default_write_off(),
+            exchange_loss: default_exchange_loss(),
+            exchange_gain: default_exchange_gain(),
         }
     }
 }
@@ -213,7 +235,7 @@ impl RevenueKind {
 
 impl ChartOfAccounts {
     /// Each account with the name of its field, in a fixed order (the rates' aside).
-    pub fn accounts(&self) -> [(&'static str, &Account); 9] {
+    pub fn accounts(&self) -> [(&'static str, &Account); 11] {
         [
             ("receivable", &self.receivable),
             ("customer_credit", &self.customer_credit),
@@ -224,6 +246,8 @@ impl ChartOfAccounts {
             ("vat_pending", &self.vat_pending),
             ("bank", &self.bank),
             ("write_off", &self.write_off),
+            ("exchange_loss", &self.exchange_loss),
+            ("exchange_gain", &self.exchange_gain),
         ]
     }
 
@@ -365,6 +389,20 @@ pub struct JournalLine {
     /// journal named customers have none).
     #[serde(default)]
     pub auxiliary: Option<Auxiliary>,
+    /// The line in the books' currency (EUR), when its entry is in another: `debit` and
+    /// `credit` are then the foreign amounts (the FEC's `Montantdevise`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub booked: Option<BookAmounts>,
+}
+
+/// A line's amounts in the books' currency.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BookAmounts {
+    #[cfg_attr(feature = "ssr", schema(value_type = String, example = "100.00"))]
+    pub debit: Decimal,
+    #[cfg_attr(feature = "ssr", schema(value_type = String, example = "0.00"))]
+    pub credit: Decimal,
 }
 
 impl JournalLine {
@@ -416,32 +454,41 @@ impl JournalEntry {
         currency: Currency,
         lines: Vec<JournalLine>,
     ) -> Result<JournalEntry, JournalError> {
-        let lines: Vec<JournalLine> = lines
-            .into_iter()
-            .filter(|line| !line.debit.is_zero() || !line.credit.is_zero())
-            .collect();
-        let sum = |side: fn(&JournalLine) -> Decimal| {
-            lines.iter().try_fold(Decimal::ZERO, |total, line| {
-                total
-                    .checked_add(side(line))
-                    .ok_or_else(|| JournalError::TooLarge(reference.to_string()))
-            })
+        let moves = |line: &JournalLine| {
+            let booked = line.booked.unwrap_or(BookAmounts {
+                debit: Decimal::ZERO,
+                credit: Decimal::ZERO,
+            });
+            [line.debit, line.credit, booked.debit, booked.credit]
+                .iter()
+                .any(|amount| !amount.is_zero())
         };
-        let (debit, credit) = (sum(|line| line.debit)?, sum(|line| line.credit)?);
-        let one_sided = lines.iter().all(|line| {
-            line.debit >= Decimal::ZERO
-                && line.credit >= Decimal::ZERO
-                && (line.debit.is_zero() || line.credit.is_zero())
-        });
+        let lines: Vec<JournalLine> = lines.into_iter().filter(moves).collect();
         if lines.is_empty() {
             return Err(JournalError::Empty(reference.to_string()));
         }
-        if debit != credit || !one_sided {
-            return Err(JournalError::Unbalanced {
-                reference: reference.to_string(),
-                debit,
-                credit,
-            });
+        let unbalanced = |(debit, credit)| JournalError::Unbalanced {
+            reference: reference.to_string(),
+            debit,
+            credit,
+        };
+        let own = side_totals(
+            reference,
+            lines.iter().map(|line| (line.debit, line.credit)),
+        )?;
+        if own.0 != own.1 {
+            return Err(unbalanced(own));
+        }
+        // A foreign entry balances in euros too, every line valued.
+        let valued: Vec<BookAmounts> = lines.iter().filter_map(|line| line.booked).collect();
+        if !valued.is_empty() {
+            let booked = side_totals(
+                reference,
+                valued.iter().map(|booked| (booked.debit, booked.credit)),
+            )?;
+            if valued.len() != lines.len() || booked.0 != booked.1 {
+                return Err(unbalanced(booked));
+            }
         }
         Ok(JournalEntry {
             journal,
@@ -470,37 +517,147 @@ impl JournalEntry {
                     debit: line.credit,
                     credit: line.debit,
                     auxiliary: line.auxiliary.clone(),
+                    booked: line.booked.map(|booked| BookAmounts {
+                        debit: booked.credit,
+                        credit: booked.debit,
+                    }),
                 })
                 .collect(),
         }
     }
 }
 
-/// `amount` on the debit side of `account`; a negative amount (a correction invoice's) goes
-/// to the credit side instead, so no line is ever negative.
-fn debit(account: &Account, label: &str, amount: Decimal) -> JournalLine {
-    let (debit, credit) = if amount.is_sign_negative() {
-        (Decimal::ZERO, -amount)
-    } else {
-        (amount, Decimal::ZERO)
+/// The debits and the credits of `amounts` (debit, credit per line), each line on one side
+/// and not negative.
+fn side_totals(
+    reference: &str,
+    amounts: impl Iterator<Item = (Decimal, Decimal)>,
+) -> Result<(Decimal, Decimal), JournalError> {
+    let mut totals = (Decimal::ZERO, Decimal::ZERO);
+    for (debit, credit) in amounts {
+        let one_sided = debit >= Decimal::ZERO
+            && credit >= Decimal::ZERO
+            && (debit.is_zero() || credit.is_zero());
+        if !one_sided {
+            return Err(JournalError::Unbalanced {
+                reference: reference.to_string(),
+                debit,
+                credit,
+            });
+        }
+        totals = match (totals.0.checked_add(debit), totals.1.checked_add(credit)) {
+            (Some(debits), Some(credits)) => (debits, credits),
+            _ => return Err(JournalError::TooLarge(reference.to_string())),
+        };
+    }
+    Ok(totals)
+}
+
+/// `amount` (worth `value` in the books, for a foreign entry) on the debit side of `account`,
+/// or the credit side when `on_debit` is false; a negative amount (a correction invoice's)
+/// goes to the other side, so no line is ever negative.
+fn posted(
+    account: &Account,
+    label: &str,
+    amount: Decimal,
+    value: Option<Decimal>,
+    on_debit: bool,
+) -> JournalLine {
+    let negative = |amount: Decimal| amount.is_sign_negative() && !amount.is_zero();
+    let flipped = negative(amount) || (amount.is_zero() && value.is_some_and(negative));
+    let debit_side = on_debit != flipped;
+    let sides = |amount: Decimal| {
+        if debit_side {
+            (amount.abs(), Decimal::ZERO)
+        } else {
+            (Decimal::ZERO, amount.abs())
+        }
     };
+    let (debit, credit) = sides(amount);
     JournalLine {
         account: account.clone(),
         label: label.to_string(),
         debit,
         credit,
         auxiliary: None,
+        booked: value.map(|value| {
+            let (debit, credit) = sides(value);
+            BookAmounts { debit, credit }
+        }),
     }
+}
+
+/// `amount` on the debit side of `account`; a negative amount goes to the credit side.
+fn debit(account: &Account, label: &str, amount: Decimal) -> JournalLine {
+    posted(account, label, amount, None, true)
 }
 
 /// `amount` on the credit side of `account` (a negative one on the debit side).
 fn credit(account: &Account, label: &str, amount: Decimal) -> JournalLine {
-    let line = debit(account, label, amount);
-    JournalLine {
-        debit: line.credit,
-        credit: line.debit,
-        ..line
+    posted(account, label, amount, None, false)
+}
+
+/// Each line valued in the books at `rate` (a document's lines at the rate it was issued at).
+fn at_rate(
+    lines: Vec<JournalLine>,
+    rate: Decimal,
+    number: &str,
+) -> Result<Vec<JournalLine>, JournalError> {
+    let value = |amount| {
+        super::exchange::book_value(amount, rate)
+            .map_err(|_| JournalError::TooLarge(number.to_string()))
+    };
+    lines
+        .into_iter()
+        .map(|line| {
+            let booked = BookAmounts {
+                debit: value(line.debit)?,
+                credit: value(line.credit)?,
+            };
+            Ok(JournalLine {
+                booked: Some(booked),
+                ..line
+            })
+        })
+        .collect()
+}
+
+/// Balances a foreign entry in the books: what its debits in euros exceed its credits by is a
+/// gain, what they fall short by a loss (PCG art. 420-7), on a line of no foreign amount. A
+/// settlement at another rate than its document's makes a realised difference; converting
+/// each line of one document to the cent leaves a rounding.
+fn exchange_difference(
+    chart: &ChartOfAccounts,
+    label: &str,
+    mut lines: Vec<JournalLine>,
+    reference: &str,
+) -> Result<Vec<JournalLine>, JournalError> {
+    let too_large = || JournalError::TooLarge(reference.to_string());
+    let mut difference = Decimal::ZERO;
+    for booked in lines.iter().filter_map(|line| line.booked) {
+        difference = difference
+            .checked_add(booked.debit)
+            .and_then(|sum| sum.checked_sub(booked.credit))
+            .ok_or_else(too_large)?;
     }
+    if difference > Decimal::ZERO {
+        lines.push(posted(
+            &chart.exchange_gain,
+            label,
+            Decimal::ZERO,
+            Some(difference),
+            false,
+        ));
+    } else if difference < Decimal::ZERO {
+        lines.push(posted(
+            &chart.exchange_loss,
+            label,
+            Decimal::ZERO,
+            Some(-difference),
+            true,
+        ));
+    }
+    Ok(lines)
 }
 
 /// The net and tax a sales document books on one revenue account at one VAT rate.
@@ -547,6 +704,27 @@ pub struct SalesDocument<'a> {
     /// Of the VAT in `revenue`, what is due only once paid (services, CGI art. 269-2-c).
     pub vat_on_payment: &'a [RateTax],
     pub total: Decimal,
+    /// The rate it is booked at, when its currency is not the books' (none for documents
+    /// booked before the books were kept in euros).
+    pub rate: Option<Decimal>,
+}
+
+impl SalesDocument<'_> {
+    /// `lines` as the books keep them: valued at the document's rate, balanced by a rounding.
+    fn booked(
+        &self,
+        chart: &ChartOfAccounts,
+        lines: Vec<JournalLine>,
+    ) -> Result<Vec<JournalLine>, JournalError> {
+        match self.rate {
+            None => Ok(lines),
+            Some(rate) => {
+                let lines = at_rate(lines, rate, self.number)?;
+                let label = format!("Écart de conversion {}", self.number);
+                exchange_difference(chart, &label, lines, self.number)
+            }
+        }
+    }
 }
 
 /// Revenue lines, one per account and rate, then VAT lines, one per rate on the rate's own
@@ -704,6 +882,8 @@ pub struct VatSettlement<'a> {
     pub currency: Currency,
     pub before: SettledShare<'a>,
     pub after: SettledShare<'a>,
+    /// The rate the document is booked at, when its currency is not the books'.
+    pub rate: Option<Decimal>,
 }
 
 /// The entry that moves the VAT a settlement makes due from VAT awaiting payment (44574) to
@@ -729,16 +909,24 @@ pub fn vat_on_payment_released(
             .ok_or_else(too_large)?;
         let rate_account = chart.vat_account(rate);
         let rate_label = format!("{label} {} %", rate.normalize());
-        match settlement.document {
-            VatDocument::Invoice => {
-                lines.push(debit(&chart.vat_pending, &rate_label, delta));
-                lines.push(credit(rate_account, &rate_label, delta));
-            }
-            VatDocument::CreditNote => {
-                lines.push(debit(rate_account, &rate_label, delta));
-                lines.push(credit(&chart.vat_pending, &rate_label, delta));
-            }
-        }
+        // In euros, what is due after less what was due before, at the document's rate.
+        let value = match settlement.rate {
+            None => None,
+            Some(book_rate) => Some(
+                super::exchange::settled_value(
+                    book_rate,
+                    RateTax::of(&before, rate),
+                    RateTax::of(&after, rate),
+                )
+                .map_err(|_| too_large())?,
+            ),
+        };
+        let (debited, credited) = match settlement.document {
+            VatDocument::Invoice => (&chart.vat_pending, rate_account),
+            VatDocument::CreditNote => (rate_account, &chart.vat_pending),
+        };
+        lines.push(posted(debited, &rate_label, delta, value, true));
+        lines.push(posted(credited, &rate_label, delta, value, false));
     }
     match JournalEntry::balanced(
         Journal::Miscellaneous,
@@ -764,6 +952,7 @@ pub fn invoice_issued(
             .for_customer(Subledger::Receivable, invoice.customer),
     ];
     lines.extend(revenue_lines(chart, invoice, credit)?);
+    let lines = invoice.booked(chart, lines)?;
     JournalEntry::balanced(
         Journal::Sales,
         invoice.date,
@@ -784,6 +973,7 @@ pub fn credit_note_finalized(
         credit(&chart.customer_credit, &label, note.total)
             .for_customer(Subledger::CustomerCredit, note.customer),
     );
+    let lines = note.booked(chart, lines)?;
     JournalEntry::balanced(
         Journal::Sales,
         note.date,
@@ -817,11 +1007,12 @@ impl<'a> Leg<'a> {
 
     fn line(
         &self,
-        side: fn(&Account, &str, Decimal) -> JournalLine,
+        on_debit: bool,
         label: &str,
         amount: Decimal,
+        value: Option<Decimal>,
     ) -> JournalLine {
-        let line = side(self.account, label, amount);
+        let line = posted(self.account, label, amount, value, on_debit);
         match self.customer {
             Some((ledger, customer)) => line.for_customer(ledger, customer),
             None => line,
@@ -829,9 +1020,31 @@ impl<'a> Leg<'a> {
     }
 }
 
-/// A two-line entry: `amount` debited to `to`, credited to `from`.
+/// An amount moved from one account to another and, when its currency is not the books', what
+/// it is worth in them on each side: the side debited and the side credited may be valued at
+/// different rates (the bank at the day's, a document at the rate it was booked at).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Moved {
+    pub amount: Decimal,
+    /// (debited side, credited side), in the books' currency.
+    pub booked: Option<(Decimal, Decimal)>,
+}
+
+impl Moved {
+    /// An amount in the books' currency, or of a document booked before they were in euros.
+    pub fn unvalued(amount: Decimal) -> Self {
+        Moved {
+            amount,
+            booked: None,
+        }
+    }
+}
+
+/// A two-line entry: `moved` debited to `to`, credited to `from`; in a foreign entry, what the
+/// two sides are worth apart is an exchange difference.
 #[allow(clippy::too_many_arguments)]
 fn transfer(
+    chart: &ChartOfAccounts,
     journal: Journal,
     date: NaiveDate,
     reference: &str,
@@ -839,12 +1052,18 @@ fn transfer(
     currency: Currency,
     to: Leg<'_>,
     from: Leg<'_>,
-    amount: Decimal,
+    moved: Moved,
 ) -> Result<JournalEntry, JournalError> {
+    let (to_value, from_value) = match moved.booked {
+        Some((to, from)) => (Some(to), Some(from)),
+        None => (None, None),
+    };
     let lines = vec![
-        to.line(debit, &label, amount),
-        from.line(credit, &label, amount),
+        to.line(true, &label, moved.amount, to_value),
+        from.line(false, &label, moved.amount, from_value),
     ];
+    let difference = format!("Différence de change {reference}");
+    let lines = exchange_difference(chart, &difference, lines, reference)?;
     JournalEntry::balanced(journal, date, reference, label, currency, lines)
 }
 
@@ -856,12 +1075,13 @@ pub fn payment(
     invoice: &str,
     date: NaiveDate,
     currency: Currency,
-    amount: Decimal,
+    amount: Moved,
 ) -> Result<JournalEntry, JournalError> {
     let label = format!("Règlement {invoice}");
     let to = Leg::plain(&chart.bank);
     let from = Leg::customer(&chart.receivable, Subledger::Receivable, customer);
     transfer(
+        chart,
         Journal::Bank,
         date,
         invoice,
@@ -882,12 +1102,13 @@ pub fn credit_applied(
     invoice: &str,
     date: NaiveDate,
     currency: Currency,
-    amount: Decimal,
+    amount: Moved,
 ) -> Result<JournalEntry, JournalError> {
     let label = format!("Imputation {note} sur {invoice}");
     let to = Leg::customer(&chart.customer_credit, Subledger::CustomerCredit, customer);
     let from = Leg::customer(&chart.receivable, Subledger::Receivable, customer);
     transfer(
+        chart,
         Journal::Miscellaneous,
         date,
         note,
@@ -928,7 +1149,7 @@ pub fn credit_released(
     release: CreditRelease,
     date: NaiveDate,
     currency: Currency,
-    amount: Decimal,
+    amount: Moved,
 ) -> Result<JournalEntry, JournalError> {
     let (journal, label, other) = match release {
         CreditRelease::Refund => (Journal::Bank, format!("Remboursement {note}"), &chart.bank),
@@ -940,6 +1161,7 @@ pub fn credit_released(
     };
     let to = Leg::customer(&chart.customer_credit, Subledger::CustomerCredit, customer);
     transfer(
+        chart,
         journal,
         date,
         note,
@@ -964,7 +1186,7 @@ pub fn opening_balance(
     ledger: Subledger,
     date: NaiveDate,
     currency: Currency,
-    amount: Decimal,
+    amount: Moved,
 ) -> Result<JournalEntry, JournalError> {
     let label = format!("Reprise de solde {}", customer.label);
     let account = match ledger {
@@ -973,6 +1195,7 @@ pub fn opening_balance(
     };
     let opening = opening_account();
     transfer(
+        chart,
         Journal::Miscellaneous,
         date,
         "REPRISE",
@@ -1051,6 +1274,7 @@ mod tests {
             revenue: &rates,
             vat_on_payment: &[],
             total: amount("172.75"),
+            rate: None,
         };
         let entry = credit_note_finalized(&ChartOfAccounts::default(), &note).unwrap();
         assert_eq!(entry.journal, Journal::Sales);
@@ -1088,7 +1312,15 @@ mod tests {
         let chart = ChartOfAccounts::default();
         let customer = acme();
         let entries = [
-            payment(&chart, &customer, "INV-1", date(), eur(), amount("5")).unwrap(),
+            payment(
+                &chart,
+                &customer,
+                "INV-1",
+                date(),
+                eur(),
+                Moved::unvalued(amount("5")),
+            )
+            .unwrap(),
             credit_released(
                 &chart,
                 &customer,
@@ -1096,7 +1328,7 @@ mod tests {
                 CreditRelease::Refund,
                 date(),
                 eur(),
-                amount("5"),
+                Moved::unvalued(amount("5")),
             )
             .unwrap(),
             credit_released(
@@ -1106,7 +1338,7 @@ mod tests {
                 CreditRelease::Void,
                 date(),
                 eur(),
-                amount("5"),
+                Moved::unvalued(amount("5")),
             )
             .unwrap(),
             credit_applied(
@@ -1116,7 +1348,7 @@ mod tests {
                 "INV-1",
                 date(),
                 eur(),
-                amount("5"),
+                Moved::unvalued(amount("5")),
             )
             .unwrap()
             .reversal(date(), "Annulation".into()),
@@ -1162,6 +1394,7 @@ mod tests {
             revenue: &rates,
             vat_on_payment: &[],
             total: amount("172.74"),
+            rate: None,
         };
         assert!(matches!(
             credit_note_finalized(&ChartOfAccounts::default(), &note),
@@ -1169,7 +1402,14 @@ mod tests {
         ));
         let chart = ChartOfAccounts::default();
         assert!(matches!(
-            payment(&chart, &acme(), "INV-1", date(), eur(), Decimal::ZERO),
+            payment(
+                &chart,
+                &acme(),
+                "INV-1",
+                date(),
+                eur(),
+                Moved::unvalued(Decimal::ZERO)
+            ),
             Err(JournalError::Empty(_))
         ));
     }
@@ -1185,6 +1425,7 @@ mod tests {
             revenue: &rates,
             vat_on_payment: &[],
             total: amount("-12.00"),
+            rate: None,
         };
         let entry = invoice_issued(&ChartOfAccounts::default(), &correction).unwrap();
         assert_eq!(
@@ -1233,6 +1474,7 @@ mod tests {
             revenue: &rows,
             vat_on_payment: &[],
             total: amount("201.44"),
+            rate: None,
         };
         let entry = invoice_issued(&ChartOfAccounts::default(), &invoice).unwrap();
         assert_eq!(
@@ -1278,6 +1520,7 @@ mod tests {
             revenue: &rows,
             vat_on_payment: &[],
             total: amount("120.00"),
+            rate: None,
         };
         let entry = credit_note_finalized(&ChartOfAccounts::default(), &note).unwrap();
         assert_eq!(
@@ -1322,7 +1565,7 @@ mod tests {
             "INV-2026-0001",
             date(),
             eur(),
-            amount("40.00"),
+            Moved::unvalued(amount("40.00")),
         )
         .unwrap();
         let reversed = applied.reversal(date(), "Annulation".into());
@@ -1366,6 +1609,7 @@ mod tests {
                 currency: eur(),
                 before: share(settled.0),
                 after: share(settled.1),
+                rate: None,
             },
         )
         .unwrap()
@@ -1417,6 +1661,7 @@ mod tests {
             revenue: &rows,
             vat_on_payment: &waiting,
             total: amount("190.55"),
+            rate: None,
         };
         let entry = invoice_issued(&ChartOfAccounts::default(), &invoice).unwrap();
         assert_eq!(
@@ -1482,5 +1727,130 @@ mod tests {
         // Settled beyond the total (never stored) counts as settled in full.
         let over = release(VatDocument::Invoice, &waiting, "120.00", ("0", "500.00")).unwrap();
         assert_eq!(over.lines[0].debit, amount("20.00"));
+    }
+
+    fn usd() -> Currency {
+        Currency::parse("USD").unwrap()
+    }
+
+    fn books(entry: &JournalEntry) -> Vec<(String, String, String)> {
+        entry
+            .lines
+            .iter()
+            .map(|line| {
+                let booked = line
+                    .booked
+                    .expect("every line of a foreign entry is valued");
+                (
+                    line.account.code.clone(),
+                    booked.debit.normalize().to_string(),
+                    booked.credit.normalize().to_string(),
+                )
+            })
+            .collect()
+    }
+
+    /// Code de commerce L123-22 and PCG art. 420-5: a USD invoice is booked in euros at the
+    /// rate of its date, each line keeping its dollars (FEC `Montantdevise`); converting each
+    /// line to the cent leaves a rounding, booked so the entry balances in both currencies.
+    #[test]
+    fn a_foreign_invoice_is_booked_in_euros_at_its_rate_with_a_rounding_line() {
+        let rows = vec![
+            row(RevenueKind::Services, "20", "10.00", "2.00"),
+            row(RevenueKind::Goods, "20", "10.00", "2.00"),
+        ];
+        let invoice = SalesDocument {
+            number: "INV-2026-0001",
+            date: date(),
+            currency: usd(),
+            customer: &acme(),
+            revenue: &rows,
+            vat_on_payment: &[],
+            total: amount("24.00"),
+            rate: Some(amount("3")),
+        };
+        let entry = invoice_issued(&ChartOfAccounts::default(), &invoice).unwrap();
+        // 24.00 USD is 8.00 EUR; 10.00 is 3.33 twice and 4.00 of VAT is 1.33: 7.99 credited,
+        // a cent short, credited to 766 with no dollars.
+        assert_eq!(
+            books(&entry),
+            expected(&[
+                ("411000", "8", "0"),
+                ("706000", "0", "3.33"),
+                ("707000", "0", "3.33"),
+                ("445711", "0", "1.33"),
+                ("766000", "0", "0.01"),
+            ])
+        );
+        assert_eq!(entry.lines[0].debit, amount("24.00"));
+        assert_eq!(entry.lines[4].credit, Decimal::ZERO);
+        // Cancelled, it comes back to the cent on every account.
+        let reversed = entry.reversal(date(), "Annulation".into());
+        let back = books(&reversed);
+        assert_eq!(back[0], ("411000".into(), "0".into(), "8".into()));
+        assert_eq!(back[4], ("766000".into(), "0.01".into(), "0".into()));
+    }
+
+    /// PCG art. 420-7: a USD invoice booked at 1.10 and paid when the euro buys 1.25 dollars
+    /// brings fewer euros than were booked: the receivable clears at its booked value and the
+    /// difference is a realised exchange loss (666); at a lower rate, a gain (766).
+    #[test]
+    fn a_payment_at_another_rate_books_a_realised_exchange_difference() {
+        let chart = ChartOfAccounts::default();
+        // 110.00 USD booked at 1.10 is 100.00 EUR; received at 1.25 it is 88.00 EUR.
+        let moved = Moved {
+            amount: amount("110.00"),
+            booked: Some((amount("88.00"), amount("100.00"))),
+        };
+        let paid = payment(&chart, &acme(), "INV-1", date(), usd(), moved).unwrap();
+        assert_eq!(
+            books(&paid),
+            expected(&[
+                ("512000", "88", "0"),
+                ("411000", "0", "100"),
+                ("666000", "12", "0"),
+            ])
+        );
+        assert_eq!(paid.lines[2].debit + paid.lines[2].credit, Decimal::ZERO);
+        let moved = Moved {
+            amount: amount("110.00"),
+            booked: Some((amount("110.00"), amount("100.00"))),
+        };
+        let gained = payment(&chart, &acme(), "INV-1", date(), usd(), moved).unwrap();
+        assert_eq!(
+            books(&gained)[2],
+            ("766000".into(), "0".into(), "10".into())
+        );
+        // The same rate on both sides makes no difference line.
+        let moved = Moved {
+            amount: amount("110.00"),
+            booked: Some((amount("100.00"), amount("100.00"))),
+        };
+        let even = payment(&chart, &acme(), "INV-1", date(), usd(), moved).unwrap();
+        assert_eq!(even.lines.len(), 2);
+    }
+
+    #[test]
+    fn a_foreign_entry_with_an_unvalued_line_does_not_balance() {
+        let mut lines = vec![
+            posted(&acme(), "x", amount("10"), Some(amount("5")), true),
+            posted(&acme(), "x", amount("10"), None, false),
+        ];
+        let result = JournalEntry::balanced(
+            Journal::Sales,
+            date(),
+            "X",
+            "x".into(),
+            usd(),
+            lines.clone(),
+        );
+        assert!(matches!(result, Err(JournalError::Unbalanced { .. })));
+        lines[1].booked = Some(BookAmounts {
+            debit: Decimal::ZERO,
+            credit: amount("5"),
+        });
+        assert!(
+            JournalEntry::balanced(Journal::Sales, date(), "X", "x".into(), usd(), lines).is_ok()
+        );
     }
 }

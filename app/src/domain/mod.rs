@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod credit_note;
+pub mod exchange;
 pub mod identity;
 pub mod journal;
 pub mod lifecycle;

@@ -52,6 +52,8 @@ pub enum RuleCode {
     BuyerSirenRequired,
     /// A credit note that reduces VAT names the invoice it corrects.
     InvoiceReferenceRequired,
+    /// A foreign-currency document, payment or refund dated when no exchange rate is in force.
+    ExchangeRateMissing,
 }
 
 impl RuleCode {
@@ -84,6 +86,7 @@ impl RuleCode {
         RuleCode::BuyerVatIdRequired,
         RuleCode::BuyerSirenRequired,
         RuleCode::InvoiceReferenceRequired,
+        RuleCode::ExchangeRateMissing,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -116,6 +119,7 @@ impl RuleCode {
             RuleCode::BuyerVatIdRequired => "buyer_vat_id_required",
             RuleCode::BuyerSirenRequired => "buyer_siren_required",
             RuleCode::InvoiceReferenceRequired => "invoice_reference_required",
+            RuleCode::ExchangeRateMissing => "exchange_rate_missing",
         }
     }
 
@@ -138,7 +142,8 @@ impl RuleCode {
             | RuleCode::SellerIdentityIncomplete
             | RuleCode::BuyerVatIdRequired
             | RuleCode::BuyerSirenRequired
-            | RuleCode::InvoiceReferenceRequired => 409,
+            | RuleCode::InvoiceReferenceRequired
+            | RuleCode::ExchangeRateMissing => 409,
             _ => 422,
         }
     }

@@ -14,8 +14,8 @@ use crate::model::{
 };
 use crate::rpc::settings::{
     ChangeUserRole, CloseBooks, CreateUser, DeactivateUser, RemoveLogo, ResetTemplate,
-    ResetUserPassword, SaveAccounts, SaveSeller, SaveTaxTable, SaveTemplate, load_settings,
-    rule_field, template_field,
+    ResetUserPassword, SaveAccounts, SaveExchangeRate, SaveSeller, SaveTaxTable, SaveTemplate,
+    load_settings, rule_field, template_field,
 };
 
 /// The page's forms; their versions reload the page after each post.
@@ -30,6 +30,7 @@ struct Actions {
     remove_logo: ServerAction<RemoveLogo>,
     save_accounts: ServerAction<SaveAccounts>,
     close_books: ServerAction<CloseBooks>,
+    save_rate: ServerAction<SaveExchangeRate>,
     save_template: ServerAction<SaveTemplate>,
     reset_template: ServerAction<ResetTemplate>,
 }
@@ -49,6 +50,7 @@ pub fn SettingsPage() -> impl IntoView {
         remove_logo: ServerAction::new(),
         save_accounts: ServerAction::new(),
         close_books: ServerAction::new(),
+        save_rate: ServerAction::new(),
         save_template: ServerAction::new(),
         reset_template: ServerAction::new(),
     };
@@ -65,6 +67,7 @@ pub fn SettingsPage() -> impl IntoView {
                 actions.remove_logo.version().get(),
                 actions.save_accounts.version().get(),
                 actions.close_books.version().get(),
+                actions.save_rate.version().get(),
                 actions.save_template.version().get(),
                 actions.reset_template.version().get(),
             ]
@@ -90,6 +93,11 @@ pub fn SettingsPage() -> impl IntoView {
                         <Templates templates=page.templates.clone() actions/>
                         <AccountsForm chart=page.accounts.clone() action=actions.save_accounts/>
                         <ClosingForm closing=page.closing.clone() action=actions.close_books/>
+                        <ExchangeRates
+                            rates=page.exchange_rates.clone()
+                            action=actions.save_rate
+                            upload_error=query.read().get("rates_error")
+                        />
                         <Users page actions/>
                     }.into_any(),
                 }
@@ -409,7 +417,7 @@ fn AccountsForm(
 ) -> impl IntoView {
     let general = form_error(action);
     // Each account: its form name, where a refusal of its number and its name lands, its title.
-    const FIELDS: [(&str, &str, &str, &str); 9] = [
+    const FIELDS: [(&str, &str, &str, &str); 11] = [
         (
             "receivable",
             "receivable.code",
@@ -458,6 +466,18 @@ fn AccountsForm(
             "write_off.code",
             "write_off.label",
             "Voided credit",
+        ),
+        (
+            "exchange_loss",
+            "exchange_loss.code",
+            "exchange_loss.label",
+            "Exchange losses",
+        ),
+        (
+            "exchange_gain",
+            "exchange_gain.code",
+            "exchange_gain.label",
+            "Exchange gains",
         ),
     ];
     view! {
@@ -536,6 +556,71 @@ fn ClosingForm(closing: BooksClosing, action: ServerAction<CloseBooks>) -> impl 
             <p class="hint">"A closed period never opens again: later corrections are dated in the open period."</p>
             <button type="submit" class="danger">"Close the books"</button>
         </ActionForm>
+    }
+}
+
+/// The exchange rates foreign documents are booked at: the latest kept, a form for one rate,
+/// and the upload of the ECB's reference rates file (a plain multipart post).
+#[component]
+fn ExchangeRates(
+    rates: Vec<crate::domain::exchange::ExchangeRate>,
+    action: ServerAction<SaveExchangeRate>,
+    upload_error: Option<String>,
+) -> impl IntoView {
+    let general = form_error(action);
+    let book = crate::domain::exchange::BOOK_CURRENCY;
+    view! {
+        <h2>"Exchange rates"</h2>
+        <p class="hint">{format!(
+            "The books are kept in {book}. A document in another currency is booked at the rate \
+             in force on its date (that day's, or the latest of the {} days before), and cannot \
+             be issued or finalized without one; payments and refunds likewise.",
+            crate::domain::exchange::RATE_IN_FORCE_DAYS
+        )}</p>
+        {if rates.is_empty() {
+            view! { <p>"No rate yet."</p> }.into_any()
+        } else {
+            view! {
+                <table class="grid">
+                    <caption>"The latest rate of each currency"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Day"</th>
+                            <th scope="col">"Currency"</th>
+                            <th scope="col">{format!("Units for 1 {book}")}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {rates.into_iter().map(|rate| view! {
+                            <tr>
+                                <td>{rate.date.to_string()}</td>
+                                <td>{rate.currency.code()}</td>
+                                <td class="amount">{rate.rate.normalize().to_string()}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any()
+        }}
+        <ActionForm action attr:class="customer-form" attr:aria-label="Add an exchange rate">
+            <label>"Currency" <input type="text" name="currency" maxlength="3" placeholder="USD" required/></label>
+            {field_error(action, "currency")}
+            <label>"Day" <input type="date" name="date" required/></label>
+            {field_error(action, "date")}
+            <label>{format!("Units of the currency for 1 {book}")}
+                <input type="text" inputmode="decimal" name="rate" placeholder="1.0921" required/>
+            </label>
+            {field_error(action, "rate")}
+            {general}
+            <button type="submit" class="primary">"Save the rate"</button>
+        </ActionForm>
+        <form method="post" action="/settings/exchange-rates" enctype="multipart/form-data" class="upload" aria-label="Import ECB rates">
+            <label>"ECB reference rates file (eurofxref.csv, eurofxref-hist.csv or an eurofxref XML file)"
+                <input type="file" name="file" accept=".csv,.xml,text/csv,text/xml,application/xml" required/>
+            </label>
+            {upload_error.map(|message| view! { <span class="field-error" role="alert">{message}</span> })}
+            <button type="submit">"Import the rates"</button>
+        </form>
     }
 }
 

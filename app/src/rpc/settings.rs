@@ -281,6 +281,10 @@ pub struct AccountsForm {
     pub bank_label: String,
     pub write_off_code: String,
     pub write_off_label: String,
+    pub exchange_loss_code: String,
+    pub exchange_loss_label: String,
+    pub exchange_gain_code: String,
+    pub exchange_gain_label: String,
     pub vat_rates: Vec<RateAccountRow>,
 }
 
@@ -334,6 +338,8 @@ impl AccountsForm {
             vat_rates,
             bank: account(&self.bank_code, &self.bank_label),
             write_off: account(&self.write_off_code, &self.write_off_label),
+            exchange_loss: account(&self.exchange_loss_code, &self.exchange_loss_label),
+            exchange_gain: account(&self.exchange_gain_code, &self.exchange_gain_label),
         };
         Ok((chart, origin))
     }
@@ -362,6 +368,38 @@ pub async fn close_books(#[server(default)] closed_through: String) -> Result<()
     let date = chrono::NaiveDate::parse_from_str(closed_through.trim(), "%Y-%m-%d")
         .map_err(|_| Problem::validation("closed_through", "Give the closing date (YYYY-MM-DD)"))?;
     on_documents(crate::backend::DocumentSettingsCommand::CloseBooks(date)).await
+}
+
+/// Keeps the exchange rate typed: currency, day, units of the currency one euro buys.
+#[server(prefix = "/rpc", endpoint = "save_exchange_rate")]
+pub async fn save_exchange_rate(
+    #[server(default)] currency: String,
+    #[server(default)] date: String,
+    #[server(default)] rate: String,
+) -> Result<(), Problem> {
+    let currency = crate::domain::Currency::parse(currency.trim().to_uppercase().as_str())
+        .map_err(|_| Problem::validation("currency", "Give a currency code, like USD"))?;
+    let date = chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
+        .map_err(|_| Problem::validation("date", "Give the day of the rate (YYYY-MM-DD)"))?;
+    let rate = parse_decimal(rate.trim())
+        .map_err(|_| Problem::validation("rate", "A rate is a number, like 1.0921"))?;
+    let rate = crate::domain::exchange::ExchangeRate {
+        currency,
+        date,
+        rate,
+    };
+    on_documents(crate::backend::DocumentSettingsCommand::SaveExchangeRate(
+        rate,
+    ))
+    .await
+    // The services name the rate's place in a list; the form holds one.
+    .map_err(|problem| {
+        problem.map_fields(|path| {
+            path.item_of("rates")
+                .map(|(_, within)| within)
+                .unwrap_or(path)
+        })
+    })
 }
 
 #[server(prefix = "/rpc", endpoint = "remove_logo")]

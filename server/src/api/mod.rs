@@ -7,6 +7,7 @@ mod credit_notes;
 mod customers;
 mod documents;
 mod einvoices;
+mod exchange_rates;
 mod extract;
 mod idempotency;
 mod imports;
@@ -29,7 +30,7 @@ pub use credit_notes::download_response;
 pub use documents::logo_response;
 pub use extract::{ApiError, ApiJson, ApiPath, ApiQuery, ApiUser};
 pub use journal::{FecPart, fec_download};
-pub use upload::{IMPORT_FILE, LOGO, SUPPORTING_FILE};
+pub use upload::{IMPORT_FILE, LOGO, RATES_FILE, SUPPORTING_FILE, Upload};
 
 use crate::services::Services;
 
@@ -53,6 +54,14 @@ pub fn router(services: Services) -> Router {
         .route(
             "/settings/accounts",
             get(journal::accounts).put(journal::set_accounts),
+        )
+        .route(
+            "/exchange-rates",
+            get(exchange_rates::list).put(exchange_rates::save),
+        )
+        .route(
+            "/exchange-rates/ecb",
+            post(exchange_rates::import_ecb).layer(upload::RATES_FILE.body_limit()),
         )
         .route(
             "/settings/closing-date",

@@ -4,8 +4,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    activities, auth, credit_notes, customers, documents, einvoices, imports, invoices, journal,
-    reminders, tax,
+    activities, auth, credit_notes, customers, documents, einvoices, exchange_rates, imports,
+    invoices, journal, reminders, tax,
 };
 
 #[derive(OpenApi)]
@@ -34,6 +34,7 @@ use super::{
         activities::tasks, activities::add_task, activities::change_task,
         journal::list, journal::fec, journal::fec_description, journal::accounts, journal::set_accounts,
         journal::closing_date, journal::close_books,
+        exchange_rates::list, exchange_rates::save, exchange_rates::import_ecb,
         einvoices::credit_note_ubl, einvoices::credit_note_facturx, einvoices::invoice_ubl,
         einvoices::invoice_facturx, reminders::send, reminders::schedule, imports::import,
     ),

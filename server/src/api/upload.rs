@@ -25,6 +25,11 @@ pub const IMPORT_FILE: Upload = Upload {
     max_bytes: crate::services::MAX_IMPORT_BYTES,
 };
 
+pub const RATES_FILE: Upload = Upload {
+    what: "A rates file",
+    max_bytes: crate::services::MAX_RATES_FILE_BYTES,
+};
+
 pub const LOGO: Upload = Upload {
     what: "A logo",
     max_bytes: MAX_LOGO_BYTES,

@@ -132,6 +132,9 @@ pub fn write(document: &EDocument) -> String {
     xml.close("ram:ApplicableHeaderTradeDelivery");
 
     xml.open("ram:ApplicableHeaderTradeSettlement", &[]);
+    if let Some((accounting, _)) = document.tax_in_accounting_currency {
+        xml.text("ram:TaxCurrencyCode", accounting.code());
+    }
     xml.text("ram:InvoiceCurrencyCode", currency.code());
     if let Some(iban) = document.seller_iban.as_deref() {
         xml.open("ram:SpecifiedTradeSettlementPaymentMeans", &[]);
@@ -169,6 +172,13 @@ pub fn write(document: &EDocument) -> String {
         &[("currencyID", currency.code())],
         &money(document.tax_total),
     );
+    if let Some((accounting, tax)) = document.tax_in_accounting_currency {
+        xml.text_with(
+            "ram:TaxTotalAmount",
+            &[("currencyID", accounting.code())],
+            &money(tax),
+        );
+    }
     xml.text("ram:GrandTotalAmount", &money(document.grand_total));
     xml.text("ram:DuePayableAmount", &money(document.grand_total));
     xml.close("ram:SpecifiedTradeSettlementHeaderMonetarySummation");

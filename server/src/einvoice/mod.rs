@@ -176,6 +176,9 @@ pub struct EDocument {
     pub line_total: Decimal,
     pub tax_total: Decimal,
     pub grand_total: Decimal,
+    /// BT-6 and BT-111: a foreign document's VAT total in the seller's accounting currency
+    /// (euros), at the rate it is booked at.
+    pub tax_in_accounting_currency: Option<(Currency, Decimal)>,
 }
 
 fn seller_party(profile: &SellerProfile) -> EParty {
@@ -250,6 +253,14 @@ fn lines_and_taxes(
 }
 
 impl EDocument {
+    /// The document with its VAT total in the seller's accounting currency (BT-6, BT-111).
+    pub fn with_tax_in_accounting_currency(self, tax: Option<(Currency, Decimal)>) -> Self {
+        EDocument {
+            tax_in_accounting_currency: tax,
+            ..self
+        }
+    }
+
     /// A finalized credit note (`number` is its number). A standalone credit's charge is its
     /// one line, untaxed: EN 16931 wants at least one line.
     pub fn credit_note(
@@ -303,6 +314,7 @@ impl EDocument {
             line_total: note.subtotal,
             tax_total: note.tax_total,
             grand_total: note.total,
+            tax_in_accounting_currency: None,
         })
     }
 
@@ -352,6 +364,7 @@ impl EDocument {
             line_total: invoice.subtotal,
             tax_total: invoice.tax_total,
             grand_total: invoice.total,
+            tax_in_accounting_currency: None,
         })
     }
 

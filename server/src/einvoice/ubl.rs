@@ -59,6 +59,9 @@ pub fn write(document: &EDocument) -> String {
         }
     }
     xml.text("cbc:DocumentCurrencyCode", code);
+    if let Some((accounting, _)) = document.tax_in_accounting_currency {
+        xml.text("cbc:TaxCurrencyCode", accounting.code());
+    }
     if let Some((number, date)) = &document.preceding_invoice {
         xml.open("cac:BillingReference", &[]);
         xml.open("cac:InvoiceDocumentReference", &[]);
@@ -130,6 +133,16 @@ pub fn write(document: &EDocument) -> String {
         xml.close("cac:TaxSubtotal");
     }
     xml.close("cac:TaxTotal");
+    if let Some((accounting, tax)) = document.tax_in_accounting_currency {
+        // BT-111: the VAT total again, in the accounting currency, without subtotals.
+        xml.open("cac:TaxTotal", &[]);
+        xml.text_with(
+            "cbc:TaxAmount",
+            &[("currencyID", accounting.code())],
+            &money(tax),
+        );
+        xml.close("cac:TaxTotal");
+    }
     xml.open("cac:LegalMonetaryTotal", &[]);
     for (element, value) in [
         ("cbc:LineExtensionAmount", document.line_total),

@@ -59,6 +59,9 @@ pub struct PrintData {
     pub subtotal: String,
     pub tax_total: String,
     pub total: String,
+    /// A foreign document's VAT in euros, at the rate it is booked at (VAT Directive
+    /// 2006/112/EC art. 230; CGI annexe II art. 242 nonies A: the tax is stated in euros).
+    pub book_vat: Option<BookVat>,
     /// Rows under the total: an invoice's credits, payments and the amount due.
     pub extra_totals: Vec<PrintTotal>,
     /// Free text at the foot of the document.
@@ -109,6 +112,16 @@ pub struct Party {
     pub legal_mentions: Option<String>,
     /// The customer's SIREN, grouped (the 2026 e-invoicing reform's buyer mention).
     pub siren: Option<String>,
+}
+
+/// The VAT total in the books' currency, and the rate it was converted at.
+#[derive(Clone, Debug, Serialize)]
+pub struct BookVat {
+    /// "EUR".
+    pub currency: String,
+    /// Units of the document's currency one euro buys: "1.0921".
+    pub rate: String,
+    pub tax_total: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -342,6 +355,7 @@ pub fn credit_note(
         subtotal: figures.subtotal,
         tax_total: figures.tax_total,
         total: figures.total,
+        book_vat: None,
         extra_totals: Vec::new(),
         note: None,
         payment_terms: None,
@@ -423,6 +437,7 @@ pub fn invoice(
         subtotal: figures.subtotal,
         tax_total: figures.tax_total,
         total: figures.total,
+        book_vat: None,
         extra_totals,
         note: None,
         payment_terms: Some(PaymentTerms::of(profile, invoice.due_date)),
@@ -501,6 +516,11 @@ pub fn samples(kind: DocumentKind) -> Vec<PrintData> {
         subtotal: "180.00".into(),
         tax_total: "36.00".into(),
         total: "216.00".into(),
+        book_vat: Some(BookVat {
+            currency: "EUR".into(),
+            rate: "1.0921".into(),
+            tax_total: "32.96".into(),
+        }),
         extra_totals: vec![PrintTotal {
             label: "Amount due".into(),
             amount: "216.00".into(),
@@ -547,6 +567,7 @@ pub fn samples(kind: DocumentKind) -> Vec<PrintData> {
         vat_mentions: Vec::new(),
         delivery_address: None,
         extra_totals: Vec::new(),
+        book_vat: None,
         note: None,
         payment_terms: None,
         ..full.clone()

@@ -323,6 +323,8 @@ impl Services {
             let invoice = super::load_invoice(tx, invoice_id).await?;
             app::domain::check_dated_after_invoice(date, invoice.issue_date)?;
         }
+        let document = crate::storage::SalesDocumentId::CreditNote(id);
+        super::journal::fix_book_rate(tx, document, note.currency, date, "currency").await?;
         let year = date.year();
         let sequence = tx.next_credit_note_sequence(year).await?;
         let number = CreditNoteNumber::new(year, sequence)
@@ -388,6 +390,8 @@ impl Services {
             CreditNoteAction::Finalize,
         )?;
         super::periods::require_open(tx, note.date, "date").await?;
+        let document = crate::storage::SalesDocumentId::CreditNote(id);
+        super::journal::fix_book_rate(tx, document, note.currency, note.date, "currency").await?;
         tx.finalize_credit_note(id, number, note.date, self.now(), true)
             .await?;
         self.record(

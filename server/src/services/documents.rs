@@ -26,25 +26,86 @@ impl RenderedFile {
     }
 }
 
+/// The document a print context is for: its kind, id and currency, its customer, and the
+/// invoice it relates to.
+pub(super) struct PrintSubject {
+    kind: DocumentKind,
+    document: crate::storage::SalesDocumentId,
+    currency: app::domain::Currency,
+    customer_id: i64,
+    related_invoice_id: Option<i64>,
+}
+
+impl PrintSubject {
+    pub fn credit_note(note: &app::model::CreditNoteView) -> Self {
+        PrintSubject {
+            kind: DocumentKind::CreditNote,
+            document: crate::storage::SalesDocumentId::CreditNote(note.id),
+            currency: note.currency,
+            customer_id: note.customer_id,
+            related_invoice_id: note.related_invoice_id,
+        }
+    }
+
+    pub fn invoice(invoice: &app::model::InvoiceView) -> Self {
+        PrintSubject {
+            kind: DocumentKind::Invoice,
+            document: crate::storage::SalesDocumentId::Invoice(invoice.id),
+            currency: invoice.currency,
+            customer_id: invoice.customer_id,
+            related_invoice_id: invoice.related_invoice_id,
+        }
+    }
+}
+
 pub(super) struct PrintContext {
     pub buyer: app::model::CustomerView,
     pub related: Option<(String, NaiveDate)>,
     pub seller: SellerProfile,
     pub logo: Option<Logo>,
     pub saved: Option<TemplateRecord>,
+    /// The rate a foreign document is booked at.
+    pub rate: Option<rust_decimal::Decimal>,
 }
 
 impl PrintContext {
     /// The credit note as its template sees it, with the seller's logo.
     pub fn credit_note(&self, note: &app::model::CreditNoteView) -> PrintData {
-        let data = print::credit_note(note, &self.buyer, &self.seller, self.related.clone());
+        let mut data = print::credit_note(note, &self.buyer, &self.seller, self.related.clone());
+        data.book_vat = self.book_vat(note.currency, note.tax_total);
         self.with_logo(data)
     }
 
     /// The invoice as its template sees it, with the seller's logo.
     pub fn invoice(&self, invoice: &app::model::InvoiceView) -> PrintData {
-        let data = print::invoice(invoice, &self.buyer, &self.seller, self.related.clone());
+        let mut data = print::invoice(invoice, &self.buyer, &self.seller, self.related.clone());
+        data.book_vat = self.book_vat(invoice.currency, invoice.tax_total);
         self.with_logo(data)
+    }
+
+    /// A foreign document's VAT total `tax` in the books' currency, at the rate it is booked at.
+    pub fn tax_in_books(
+        &self,
+        currency: app::domain::Currency,
+        tax: rust_decimal::Decimal,
+    ) -> Option<(app::domain::Currency, rust_decimal::Decimal)> {
+        let book = app::domain::exchange::book_currency();
+        let rate = self.rate.filter(|_| currency != book)?;
+        Some((book, app::domain::exchange::book_value(tax, rate).ok()?))
+    }
+
+    /// The VAT total in euros as a document prints it, with its rate.
+    fn book_vat(
+        &self,
+        currency: app::domain::Currency,
+        tax: rust_decimal::Decimal,
+    ) -> Option<print::BookVat> {
+        let (book, tax) = self.tax_in_books(currency, tax)?;
+        Some(print::BookVat {
+            currency: book.code().to_string(),
+            rate: self.rate?.normalize().to_string(),
+            tax_total: book.figure(tax),
+        })
     }
 
     fn with_logo(&self, mut data: PrintData) -> PrintData {
@@ -76,13 +137,7 @@ impl Services {
                 return Ok(RenderedFile::pdf(format!("{number}.pdf"), pdf));
             }
         }
-        let context = self
-            .print_context(
-                DocumentKind::CreditNote,
-                note.customer_id,
-                note.related_invoice_id,
-            )
-            .await?;
+        let context = self.print_context(PrintSubject::credit_note(&note)).await?;
         let data = context.credit_note(&note);
         let file_name = match &note.number {
             Some(number) => format!("{number}.pdf"),
@@ -117,13 +172,7 @@ impl Services {
                 return Ok(RenderedFile::pdf(format!("{}.pdf", invoice.number), pdf));
             }
         }
-        let context = self
-            .print_context(
-                DocumentKind::Invoice,
-                invoice.customer_id,
-                invoice.related_invoice_id,
-            )
-            .await?;
+        let context = self.print_context(PrintSubject::invoice(invoice)).await?;
         let data = context.invoice(invoice);
         let file_name = if data.draft {
             format!("draft-invoice-{}.pdf", invoice.id)
@@ -140,12 +189,10 @@ impl Services {
     /// invoice's number and date, the seller, and the template saved in Settings.
     pub(super) async fn print_context(
         &self,
-        kind: DocumentKind,
-        customer_id: i64,
-        related_invoice_id: Option<i64>,
+        subject: PrintSubject,
     ) -> Result<PrintContext, ServiceError> {
         let mut tx = self.storage.read().await?;
-        print_context_in(&mut tx, kind, customer_id, related_invoice_id).await
+        print_context_in(&mut tx, subject).await
     }
 
     /// Renders in a worker process, within the printer's limits. With `facturx` (the
@@ -413,16 +460,14 @@ fn seller_violations(seller: &SellerProfile) -> Vec<Violation> {
 /// [`Services::print_context`] in the caller's transaction.
 pub(super) async fn print_context_in(
     tx: &mut Box<dyn crate::storage::Tx>,
-    kind: DocumentKind,
-    customer_id: i64,
-    related_invoice_id: Option<i64>,
+    subject: PrintSubject,
 ) -> Result<PrintContext, ServiceError> {
     let buyer = tx
-        .customer(customer_id)
+        .customer(subject.customer_id)
         .await?
         .map(views::customer)
         .ok_or(ServiceError::NotFound("The customer"))?;
-    let related = match related_invoice_id {
+    let related = match subject.related_invoice_id {
         Some(id) => tx
             .invoice(id)
             .await?
@@ -434,7 +479,8 @@ pub(super) async fn print_context_in(
         related,
         seller: tx.seller().await?.unwrap_or_default(),
         logo: tx.seller_logo().await?,
-        saved: tx.document_template(kind).await?,
+        saved: tx.document_template(subject.kind).await?,
+        rate: super::journal::book_rate(tx, subject.document, subject.currency).await?,
     })
 }
 

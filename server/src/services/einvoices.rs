@@ -60,19 +60,19 @@ impl Services {
             ));
         };
         let context = self
-            .print_context(
-                DocumentKind::CreditNote,
-                note.customer_id,
-                note.related_invoice_id,
-            )
+            .print_context(super::documents::PrintSubject::credit_note(&note))
             .await?;
-        let document = complete(EDocument::credit_note(
-            &note,
-            number,
-            &context.buyer,
-            &context.seller,
-            context.related.clone(),
-        ))?;
+        let tax_in_books = context.tax_in_books(note.currency, note.tax_total);
+        let document = complete(
+            EDocument::credit_note(
+                &note,
+                number,
+                &context.buyer,
+                &context.seller,
+                context.related.clone(),
+            )
+            .map(|document| document.with_tax_in_accounting_currency(tax_in_books)),
+        )?;
         let data = context.credit_note(&note);
         self.einvoice_file(
             DocumentKind::CreditNote,
@@ -99,18 +99,18 @@ impl Services {
             ));
         }
         let context = self
-            .print_context(
-                DocumentKind::Invoice,
-                invoice.customer_id,
-                invoice.related_invoice_id,
-            )
+            .print_context(super::documents::PrintSubject::invoice(&invoice))
             .await?;
-        let document = complete(EDocument::invoice(
-            &invoice,
-            &context.buyer,
-            &context.seller,
-            context.related.clone(),
-        ))?;
+        let tax_in_books = context.tax_in_books(invoice.currency, invoice.tax_total);
+        let document = complete(
+            EDocument::invoice(
+                &invoice,
+                &context.buyer,
+                &context.seller,
+                context.related.clone(),
+            )
+            .map(|document| document.with_tax_in_accounting_currency(tax_in_books)),
+        )?;
         let data = context.invoice(&invoice);
         self.einvoice_file(
             DocumentKind::Invoice,

@@ -48,7 +48,7 @@ pub const FEC_COLUMNS: [&str; 18] = [
 ];
 
 /// The currency the books are kept in; other currencies also fill `Montantdevise`/`Idevise`.
-const BOOK_CURRENCY: &str = "EUR";
+const BOOK_CURRENCY: &str = app::domain::exchange::BOOK_CURRENCY;
 
 /// Entries read per query, and so held in memory at once.
 const PAGE: i64 = 500;
@@ -203,10 +203,22 @@ fn write_fec(
         *number += 1;
         let foreign = entry.currency.code() != BOOK_CURRENCY;
         for line in &entry.lines {
-            let debit = entry.currency.from_minor(line.debit_minor);
-            let credit = entry.currency.from_minor(line.credit_minor);
+            let own_debit = entry.currency.from_minor(line.debit_minor);
+            let own_credit = entry.currency.from_minor(line.credit_minor);
+            // Debit and credit in euros; an entry written before the books were kept in euros
+            // has its own amounts only.
+            let (debit, credit) = match line.booked_minor {
+                Some((debit, credit)) => {
+                    let book = app::domain::exchange::book_currency();
+                    (book.from_minor(debit), book.from_minor(credit))
+                }
+                None => (own_debit, own_credit),
+            };
             let (foreign_amount, foreign_code) = if foreign {
-                (amount(debit.max(credit)), entry.currency.code().to_string())
+                (
+                    amount(own_debit.max(own_credit)),
+                    entry.currency.code().to_string(),
+                )
             } else {
                 (String::new(), String::new())
             };

@@ -200,11 +200,19 @@ impl Services {
         .await?;
         let invoice = super::load_invoice(tx, id).await?;
         if invoice.status != InvoiceStatus::Draft {
+            let document = crate::storage::SalesDocumentId::Invoice(id);
+            super::journal::fix_book_rate(
+                tx,
+                document,
+                invoice.currency,
+                invoice.issue_date,
+                "currency",
+            )
+            .await?;
             if !imported {
                 self.freeze_invoice_print(tx, &invoice).await?;
                 super::invoice_seals::seal_invoice(tx, id).await?;
             }
-            let document = crate::storage::SalesDocumentId::Invoice(id);
             super::journal::fix_vat_on_payment(tx, document, &invoice.lines, invoice.currency)
                 .await?;
             self.post_invoice(tx, &invoice, Posting::Forward, invoice.issue_date)
@@ -276,11 +284,19 @@ impl Services {
             ),
         )
         .await?;
+        let document = crate::storage::SalesDocumentId::Invoice(id);
+        super::journal::fix_book_rate(
+            &mut tx,
+            document,
+            issued.currency,
+            issued.issue_date,
+            "currency",
+        )
+        .await?;
         if !issued.imported {
             self.freeze_invoice_print(&mut tx, &issued).await?;
             super::invoice_seals::seal_invoice(&mut tx, id).await?;
         }
-        let document = crate::storage::SalesDocumentId::Invoice(id);
         super::journal::fix_vat_on_payment(&mut tx, document, &issued.lines, issued.currency)
             .await?;
         self.post_invoice(&mut tx, &issued, Posting::Forward, issued.issue_date)
@@ -700,12 +716,14 @@ impl Services {
         }
         let accounts = self.chart_of_accounts(user).await?;
         let closing = self.books_closing(user).await?;
+        let exchange_rates = self.latest_exchange_rates(user).await?;
         let mut tx = self.storage.read().await?;
         Ok(app::model::SettingsPage {
             tax_table: tx.tax_table().await?,
             seller: tx.seller().await?.unwrap_or_default(),
             accounts,
             closing,
+            exchange_rates,
             templates,
             users,
             customers: self.search_customers(user, customer_q, None).await?,

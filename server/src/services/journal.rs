@@ -7,8 +7,8 @@
 //! entry: entries are never changed.
 
 use app::domain::journal::{
-    self, ChartOfAccounts, JournalEntry, JournalError, JournalLine, RateTax, RevenueKind,
-    RevenueRow, SalesDocument, SettledShare, VatDocument, VatSettlement,
+    self, BookAmounts, ChartOfAccounts, JournalEntry, JournalError, JournalLine, Moved, RateTax,
+    RevenueKind, RevenueRow, SalesDocument, SettledShare, VatDocument, VatSettlement,
 };
 use app::domain::{Currency, LineInput, LineNature, Permission, RuleCode, Violation};
 use app::model::{CreditNoteView, CurrentUser, InvoiceView, JournalEntryView, JournalPage};
@@ -36,6 +36,8 @@ enum SealedLine<'a> {
         &'a str,
         &'a str,
     ),
+    /// A line of a foreign entry: the line, then its debit and credit in euros.
+    Booked(Box<SealedLine<'a>>, i64, i64),
 }
 
 /// What an entry's seal covers, in a fixed order.
@@ -75,7 +77,7 @@ pub(super) fn entry_seal(previous: &str, entry: &JournalEntryRecord) -> String {
                     line.label.as_str(),
                 );
                 let (debit, credit) = (line.debit_minor, line.credit_minor);
-                match &line.auxiliary {
+                let sealed = match &line.auxiliary {
                     None => SealedLine::Plain(account, account_label, label, debit, credit),
                     Some(aux) => SealedLine::Customer(
                         account,
@@ -87,6 +89,10 @@ pub(super) fn entry_seal(previous: &str, entry: &JournalEntryRecord) -> String {
                         aux.account.code.as_str(),
                         aux.account.label.as_str(),
                     ),
+                };
+                match line.booked_minor {
+                    None => sealed,
+                    Some((debit, credit)) => SealedLine::Booked(Box::new(sealed), debit, credit),
                 }
             })
             .collect(),
@@ -163,6 +169,79 @@ pub(super) async fn fix_vat_on_payment(
     Ok(waiting)
 }
 
+/// The rate `document` (of `currency`) is booked at: none in the books' own currency, nor for
+/// a foreign document booked before the books were kept in euros.
+pub(super) async fn book_rate(
+    tx: &mut Box<dyn Tx>,
+    document: SalesDocumentId,
+    currency: Currency,
+) -> Result<Option<rust_decimal::Decimal>, ServiceError> {
+    if currency == app::domain::exchange::book_currency() {
+        return Ok(None);
+    }
+    Ok(tx.document_rate(document).await?)
+}
+
+/// The rate of `currency` in force on `date`, or the refusal naming both (on `field`).
+pub(super) async fn day_rate(
+    tx: &mut Box<dyn Tx>,
+    currency: Currency,
+    date: NaiveDate,
+    field: &str,
+) -> Result<rust_decimal::Decimal, ServiceError> {
+    let latest = tx.latest_rate(currency, date).await?;
+    app::domain::exchange::rate_in_force(latest.as_ref(), date).ok_or_else(|| {
+        ServiceError::Rules(vec![app::domain::exchange::missing_rate(
+            currency, date, field,
+        )])
+    })
+}
+
+/// Fixes the rate a foreign document is booked at: the one in force on its `date`, when it is
+/// issued or finalized (before its print is frozen, which shows it). Refused without one.
+pub(super) async fn fix_book_rate(
+    tx: &mut Box<dyn Tx>,
+    document: SalesDocumentId,
+    currency: Currency,
+    date: NaiveDate,
+    field: &str,
+) -> Result<(), ServiceError> {
+    if currency == app::domain::exchange::book_currency() {
+        return Ok(());
+    }
+    let rate = day_rate(tx, currency, date, field).await?;
+    tx.set_document_rate(document, rate).await?;
+    Ok(())
+}
+
+/// What `amount` paid or refunded on `date` for `document` is worth in euros: at the day's
+/// rate, for a document booked in euros; none for others.
+pub(super) async fn bank_value(
+    tx: &mut Box<dyn Tx>,
+    document: SalesDocumentId,
+    currency: Currency,
+    amount: rust_decimal::Decimal,
+    date: NaiveDate,
+) -> Result<Option<rust_decimal::Decimal>, ServiceError> {
+    if book_rate(tx, document, currency).await?.is_none() {
+        return Ok(None);
+    }
+    let rate = day_rate(tx, currency, date, "date").await?;
+    app::domain::exchange::book_value(amount, rate)
+        .map(Some)
+        .map_err(|error| ServiceError::Internal(error.to_string()))
+}
+
+/// What settling `document` (booked at `rate`) over `range` (low, high) clears in euros.
+fn settled_value(
+    rate: Option<rust_decimal::Decimal>,
+    range: (rust_decimal::Decimal, rust_decimal::Decimal),
+) -> Result<Option<rust_decimal::Decimal>, ServiceError> {
+    rate.map(|rate| app::domain::exchange::settled_value(rate, range.0, range.1))
+        .transpose()
+        .map_err(|error| ServiceError::Internal(error.to_string()))
+}
+
 /// The chart of accounts in force: the one saved in Settings, or the default French one.
 async fn chart(tx: &mut Box<dyn Tx>) -> Result<ChartOfAccounts, ServiceError> {
     Ok(tx.chart_of_accounts().await?.unwrap_or_default())
@@ -211,6 +290,7 @@ impl Services {
         let head = tx.journal_head(entry.journal).await?;
         app::domain::periods::check_open(head.closed_through, entry.date, None)?;
         let minor = |amount| super::minor(entry.currency, amount);
+        let book_minor = |amount| super::minor(app::domain::exchange::book_currency(), amount);
         let record = JournalEntryRecord {
             id: 0,
             journal: entry.journal,
@@ -234,6 +314,12 @@ impl Services {
                         debit_minor: minor(line.debit)?,
                         credit_minor: minor(line.credit)?,
                         auxiliary: line.auxiliary.clone(),
+                        booked_minor: match line.booked {
+                            Some(booked) => {
+                                Some((book_minor(booked.debit)?, book_minor(booked.credit)?))
+                            }
+                            None => None,
+                        },
                     })
                 })
                 .collect::<Result<_, ServiceError>>()?,
@@ -266,8 +352,8 @@ impl Services {
             (invoice.subtotal, invoice.tax_total),
             RevenueKind::of_sale,
         )?;
-        let waiting =
-            waiting_vat(tx, SalesDocumentId::Invoice(invoice.id), invoice.currency).await?;
+        let id = SalesDocumentId::Invoice(invoice.id);
+        let waiting = waiting_vat(tx, id, invoice.currency).await?;
         let document = SalesDocument {
             number: &invoice.number,
             date: invoice.issue_date,
@@ -276,6 +362,7 @@ impl Services {
             revenue: &rows,
             vat_on_payment: &waiting,
             total: invoice.total,
+            rate: book_rate(tx, id, invoice.currency).await?,
         };
         let entry = journal::invoice_issued(&chart, &document).map_err(posting_failed)?;
         let (entry, source) =
@@ -301,7 +388,8 @@ impl Services {
             |nature| RevenueKind::of_credit(nature, note.reason_category),
         )?;
         let number = note.display_number();
-        let waiting = waiting_vat(tx, SalesDocumentId::CreditNote(note.id), note.currency).await?;
+        let id = SalesDocumentId::CreditNote(note.id);
+        let waiting = waiting_vat(tx, id, note.currency).await?;
         let document = SalesDocument {
             number: &number,
             date: note.date,
@@ -310,6 +398,7 @@ impl Services {
             revenue: &rows,
             vat_on_payment: &waiting,
             total: note.total,
+            rate: book_rate(tx, id, note.currency).await?,
         };
         let entry = journal::credit_note_finalized(&chart, &document).map_err(posting_failed)?;
         let (entry, source) = posting.apply(
@@ -322,37 +411,48 @@ impl Services {
     }
 
     /// Posts a payment on `invoice` (as it was before; or, reversed, one taken back), and the
-    /// VAT it makes due.
+    /// VAT it makes due. `bank_value` is what the money is worth in euros, for an invoice
+    /// booked in euros: the receivable clears at the invoice's rate, and the two differ by a
+    /// realised exchange difference.
     pub(super) async fn post_payment(
         &self,
         tx: &mut Box<dyn Tx>,
         invoice: &InvoiceView,
         amount: rust_decimal::Decimal,
+        bank_value: Option<rust_decimal::Decimal>,
         date: NaiveDate,
         posting: Posting,
     ) -> Result<(), ServiceError> {
         let chart = chart(tx).await?;
         let customer = journal::customer_account(invoice.customer_id, &invoice.customer_name);
+        let document = SalesDocumentId::Invoice(invoice.id);
+        // `invoice` is as it was before: the payment settles (or, taken back, unsettles) the
+        // amounts between `before` and `after`.
+        let before = invoice.balance().settled();
+        let after = match posting {
+            Posting::Forward => before.saturating_add(amount),
+            Posting::Reversal => before.saturating_sub(amount),
+        };
+        let rate = book_rate(tx, document, invoice.currency).await?;
+        let receivable = settled_value(rate, (before.min(after), before.max(after)))?;
+        let moved = Moved {
+            amount,
+            booked: receivable.map(|value| (bank_value.unwrap_or(value), value)),
+        };
         let entry = journal::payment(
             &chart,
             &customer,
             &invoice.number,
             date,
             invoice.currency,
-            amount,
+            moved,
         )
         .map_err(posting_failed)?;
         let (entry, source) = posting.apply(entry, date, ("payment", "payment_reversed"), || {
             format!("Annulation règlement {}", invoice.number)
         });
         self.post(tx, entry, source, Some(invoice.id), None).await?;
-        // `invoice` is as it was before: its services' VAT falls due with the payment.
-        let before = invoice.balance().settled();
-        let after = match posting {
-            Posting::Forward => before.saturating_add(amount),
-            Posting::Reversal => before.saturating_sub(amount),
-        };
-        let document = SalesDocumentId::Invoice(invoice.id);
+        // Its services' VAT falls due with the payment.
         self.post_vat_due(
             tx,
             document,
@@ -365,18 +465,36 @@ impl Services {
         .await
     }
 
-    /// Posts a credit note applied to an invoice (or, reversed, unlinked from it).
+    /// Posts a credit note applied to an invoice (or, reversed, unlinked from it). `settles`
+    /// is, for the invoice then the note, the range of its settled amount the credit covers
+    /// (low, high): in a foreign currency, each side clears its own document at that
+    /// document's rate, and the two differ by a realised exchange difference.
+    #[allow(clippy::too_many_arguments)]
     pub(super) async fn post_application(
         &self,
         tx: &mut Box<dyn Tx>,
         note: (i64, &str),
         invoice: &InvoiceView,
         amount: rust_decimal::Decimal,
+        settles: [(rust_decimal::Decimal, rust_decimal::Decimal); 2],
         date: NaiveDate,
         posting: Posting,
     ) -> Result<(), ServiceError> {
         let chart = chart(tx).await?;
         let customer = journal::customer_account(invoice.customer_id, &invoice.customer_name);
+        let invoice_rate =
+            book_rate(tx, SalesDocumentId::Invoice(invoice.id), invoice.currency).await?;
+        let note_rate =
+            book_rate(tx, SalesDocumentId::CreditNote(note.0), invoice.currency).await?;
+        // A note booked before the books were in euros is valued at the invoice's rate (and
+        // the other way round): no difference is made up.
+        let (invoice_rate, note_rate) = (invoice_rate.or(note_rate), note_rate.or(invoice_rate));
+        let receivable = settled_value(invoice_rate, settles[0])?;
+        let credit = settled_value(note_rate, settles[1])?;
+        let moved = Moved {
+            amount,
+            booked: credit.zip(receivable),
+        };
         let entry = journal::credit_applied(
             &chart,
             &customer,
@@ -384,7 +502,7 @@ impl Services {
             &invoice.number,
             date,
             invoice.currency,
-            amount,
+            moved,
         )
         .map_err(posting_failed)?;
         let (entry, source) =
@@ -396,17 +514,26 @@ impl Services {
     }
 
     /// Posts credit released from `note` (as it was before): refunded, or what remained
-    /// voided, and the VAT it makes due.
+    /// voided, and the VAT it makes due. `bank_value` is what a refund is worth in euros, for
+    /// a note booked in euros; a void writes off the credit at the note's own value.
     pub(super) async fn post_release(
         &self,
         tx: &mut Box<dyn Tx>,
         note: &CreditNoteView,
         release: journal::CreditRelease,
         amount: rust_decimal::Decimal,
+        bank_value: Option<rust_decimal::Decimal>,
         date: NaiveDate,
     ) -> Result<(), ServiceError> {
         let chart = chart(tx).await?;
         let customer = journal::customer_account(note.customer_id, &note.customer_name);
+        let before = note.balance().settled();
+        let rate = book_rate(tx, SalesDocumentId::CreditNote(note.id), note.currency).await?;
+        let credit = settled_value(rate, (before, before.saturating_add(amount)))?;
+        let moved = Moved {
+            amount,
+            booked: credit.map(|value| (value, bank_value.unwrap_or(value))),
+        };
         let entry = journal::credit_released(
             &chart,
             &customer,
@@ -414,13 +541,12 @@ impl Services {
             release,
             date,
             note.currency,
-            amount,
+            moved,
         )
         .map_err(posting_failed)?;
         self.post(tx, entry, release.source(), None, Some(note.id))
             .await?;
         // `note` is as it was before: its services' VAT falls due as it is settled.
-        let before = note.balance().settled();
         let document = SalesDocumentId::CreditNote(note.id);
         let settled = (before, before.saturating_add(amount));
         let number = note.display_number();
@@ -487,6 +613,7 @@ impl Services {
             currency,
             before: shares.0,
             after: shares.1,
+            rate: book_rate(tx, document, currency).await?,
         };
         match journal::vat_on_payment_released(&chart, &settlement).map_err(posting_failed)? {
             Some(entry) => {
@@ -509,7 +636,8 @@ impl Services {
     ) -> Result<(), ServiceError> {
         let chart = chart(tx).await?;
         let account = journal::customer_account(customer.0, customer.1);
-        let entry = journal::opening_balance(&chart, &account, ledger, date, currency, amount)
+        let moved = Moved::unvalued(amount);
+        let entry = journal::opening_balance(&chart, &account, ledger, date, currency, moved)
             .map_err(posting_failed)?;
         self.post(tx, entry, "opening_balance", None, None).await
     }
@@ -588,6 +716,8 @@ impl Services {
                 .collect(),
             bank: tidy(chart.bank),
             write_off: tidy(chart.write_off),
+            exchange_loss: tidy(chart.exchange_loss),
+            exchange_gain: tidy(chart.exchange_gain),
         };
         let violations: Vec<Violation> = chart
             .violations()
@@ -639,6 +769,13 @@ pub fn entry_view(entry: JournalEntryRecord) -> JournalEntryView {
                 debit: currency.from_minor(line.debit_minor),
                 credit: currency.from_minor(line.credit_minor),
                 auxiliary: line.auxiliary,
+                booked: line.booked_minor.map(|(debit, credit)| {
+                    let book = app::domain::exchange::book_currency();
+                    BookAmounts {
+                        debit: book.from_minor(debit),
+                        credit: book.from_minor(credit),
+                    }
+                }),
             })
             .collect(),
         seal: entry.seal,

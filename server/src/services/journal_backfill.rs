@@ -166,7 +166,8 @@ impl Services {
                     .await
             }
             Movement::Paid(i, amount) => {
-                self.post_payment(tx, &invoices[i], amount, date, Posting::Forward)
+                // Written before the journal, these documents were never booked in euros.
+                self.post_payment(tx, &invoices[i], amount, None, date, Posting::Forward)
                     .await
             }
             Movement::Finalized(n) => {
@@ -187,17 +188,18 @@ impl Services {
                     (note.0, &note.1),
                     &invoices[invoice],
                     amount,
+                    [(Decimal::ZERO, amount); 2],
                     date,
                     Posting::Forward,
                 )
                 .await
             }
             Movement::Refunded(n, amount) => {
-                self.post_release(tx, &notes[n], CreditRelease::Refund, amount, date)
+                self.post_release(tx, &notes[n], CreditRelease::Refund, amount, None, date)
                     .await
             }
             Movement::Voided(n, amount) => {
-                self.post_release(tx, &notes[n], CreditRelease::Void, amount, date)
+                self.post_release(tx, &notes[n], CreditRelease::Void, amount, None, date)
                     .await
             }
         }

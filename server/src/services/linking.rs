@@ -1,5 +1,6 @@
 use app::domain::{AllocationRequest, Permission, plan_allocations};
 use app::model::{CurrentUser, InvoiceView};
+use rust_decimal::Decimal;
 
 use super::journal::Posting;
 use super::{Caller, Event, ServiceError, Services, minor, views};
@@ -81,17 +82,23 @@ impl Services {
         self.write_invoice_balance(tx, &invoice, &plan.invoice, caller)
             .await?;
         let updated = super::load_invoice(tx, invoice_id).await?;
+        // Each allocation settles the next part of the invoice, and the first of its note.
+        let mut invoice_settled = invoice.settled();
         for (credit_note_id, amount) in &plan.allocations {
-            let number = notes
-                .iter()
-                .find(|n| n.balance.id == *credit_note_id)
-                .and_then(|n| n.number.clone())
-                .unwrap_or_default();
+            let note = notes.iter().find(|n| n.balance.id == *credit_note_id);
+            let number = note.and_then(|n| n.number.clone()).unwrap_or_default();
+            let note_settled = note.map_or(Decimal::ZERO, |n| n.balance.settled());
+            let settles = [
+                (invoice_settled, invoice_settled.saturating_add(*amount)),
+                (note_settled, note_settled.saturating_add(*amount)),
+            ];
+            invoice_settled = settles[0].1;
             self.post_application(
                 tx,
                 (*credit_note_id, &number),
                 &updated,
                 *amount,
+                settles,
                 self.now().date_naive(),
                 Posting::Forward,
             )
@@ -254,11 +261,17 @@ impl Services {
         self.write_invoice_balance(&mut tx, &invoice, &planned_invoice, Caller::User(user))
             .await?;
         let updated = super::load_invoice(&mut tx, invoice_id).await?;
+        // The credit unsettles what it settled: the top of each document's settled amount.
+        let settles = [
+            (planned_invoice.settled(), invoice.settled()),
+            (planned_note.settled(), note.balance.settled()),
+        ];
         self.post_application(
             &mut tx,
             (note.balance.id, note.number.as_deref().unwrap_or_default()),
             &updated,
             allocation.amount,
+            settles,
             self.now().date_naive(),
             Posting::Reversal,
         )

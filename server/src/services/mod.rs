@@ -7,8 +7,10 @@ mod auth;
 mod credit_notes;
 mod customers;
 mod documents;
+mod ecb;
 mod einvoices;
 mod error;
+mod exchange_rates;
 mod fec;
 mod idempotency;
 mod imports;
@@ -46,6 +48,7 @@ pub use credit_notes::{CreatedCreditNote, NewCreditNoteInput, NoteParticulars};
 pub use documents::RenderedFile;
 pub use einvoices::EInvoiceFormat;
 pub use error::ServiceError;
+pub use exchange_rates::{MAX_RATES_FILE_BYTES, MAX_RATES_LISTED};
 pub use idempotency::{
     CLAIM_RENEWAL as IDEMPOTENCY_CLAIM_RENEWAL, ClaimLease, KEEP_HOURS as IDEMPOTENCY_KEEP_HOURS,
     KeyClaim, StoredAnswer,

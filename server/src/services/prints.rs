@@ -14,7 +14,7 @@
 use app::model::DocumentKind;
 use serde::Serialize;
 
-use super::documents::print_context_in;
+use super::documents::{PrintSubject, print_context_in};
 use super::seals::sha256_hex;
 use super::{ServiceError, Services};
 use crate::pdf::{PrintData, RenderJob};
@@ -50,7 +50,7 @@ impl Services {
         note: &app::model::CreditNoteView,
     ) -> Result<(), ServiceError> {
         let kind = DocumentKind::CreditNote;
-        let context = print_context_in(tx, kind, note.customer_id, note.related_invoice_id).await?;
+        let context = print_context_in(tx, PrintSubject::credit_note(note)).await?;
         let data = context.credit_note(note);
         let document = SalesDocumentId::CreditNote(note.id);
         self.freeze_print(tx, document, kind, &data, context.saved.as_ref())
@@ -64,8 +64,7 @@ impl Services {
         invoice: &app::model::InvoiceView,
     ) -> Result<(), ServiceError> {
         let kind = DocumentKind::Invoice;
-        let context =
-            print_context_in(tx, kind, invoice.customer_id, invoice.related_invoice_id).await?;
+        let context = print_context_in(tx, PrintSubject::invoice(invoice)).await?;
         let data = context.invoice(invoice);
         let document = SalesDocumentId::Invoice(invoice.id);
         self.freeze_print(tx, document, kind, &data, context.saved.as_ref())

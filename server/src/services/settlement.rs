@@ -111,6 +111,11 @@ impl Services {
         let planned = plan_payment(&invoice.balance(), payment.amount)?;
         super::periods::require_open(&mut tx, payment.date, "date").await?;
         let amount_minor = minor(invoice.currency, payment.amount)?;
+        let amount = invoice.currency.round(payment.amount);
+        let document = crate::storage::SalesDocumentId::Invoice(id);
+        let bank_value =
+            super::journal::bank_value(&mut tx, document, invoice.currency, amount, payment.date)
+                .await?;
         tx.insert_payment(
             id,
             amount_minor,
@@ -118,13 +123,15 @@ impl Services {
             payment.method.as_deref(),
             payment.reference.as_deref(),
             false,
+            book_minor(bank_value)?,
             self.now(),
         )
         .await?;
         self.post_payment(
             &mut tx,
             &invoice,
-            invoice.currency.round(payment.amount),
+            amount,
+            bank_value,
             payment.date,
             Posting::Forward,
         )
@@ -158,13 +165,19 @@ impl Services {
         let invoice = load_invoice(&mut tx, id).await?;
         let (planned, payment) = plan_mark_paid(&invoice.balance())?;
         if !payment.is_zero() {
+            let today = self.now().date_naive();
+            let document = crate::storage::SalesDocumentId::Invoice(id);
+            let bank_value =
+                super::journal::bank_value(&mut tx, document, invoice.currency, payment, today)
+                    .await?;
             tx.insert_payment(
                 id,
                 minor(invoice.currency, payment)?,
-                self.now().date_naive(),
+                today,
                 None,
                 None,
                 true,
+                book_minor(bank_value)?,
                 self.now(),
             )
             .await?;
@@ -178,9 +191,15 @@ impl Services {
                 ),
             )
             .await?;
-            let today = self.now().date_naive();
-            self.post_payment(&mut tx, &invoice, payment, today, Posting::Forward)
-                .await?;
+            self.post_payment(
+                &mut tx,
+                &invoice,
+                payment,
+                bank_value,
+                today,
+                Posting::Forward,
+            )
+            .await?;
         }
         self.write_invoice_balance(&mut tx, &invoice.balance(), &planned, Caller::User(user))
             .await?;
@@ -207,11 +226,23 @@ impl Services {
             !invoice.allocations.is_empty(),
             mark_paid,
         )?;
+        // Taken back at what they were worth in euros when marked.
+        let bank_value = tx
+            .mark_paid_book_value(id)
+            .await?
+            .map(|minor| app::domain::exchange::book_currency().from_minor(minor));
         tx.remove_mark_paid_payments(id).await?;
         if !mark_paid.is_zero() {
             let today = self.now().date_naive();
-            self.post_payment(&mut tx, &invoice, mark_paid, today, Posting::Reversal)
-                .await?;
+            self.post_payment(
+                &mut tx,
+                &invoice,
+                mark_paid,
+                bank_value,
+                today,
+                Posting::Reversal,
+            )
+            .await?;
         }
         self.write_invoice_balance(&mut tx, &invoice.balance(), &planned, Caller::User(user))
             .await?;
@@ -477,6 +508,16 @@ impl Services {
             let waited = super::journal::waiting_vat(tx, document, invoice.currency).await?;
             self.post_invoice(tx, &invoice, Posting::Reversal, today)
                 .await?;
+            if currency != invoice.currency {
+                super::journal::fix_book_rate(
+                    tx,
+                    document,
+                    currency,
+                    updated.issue_date,
+                    "currency",
+                )
+                .await?;
+            }
             let waiting =
                 super::journal::fix_vat_on_payment(tx, document, &updated.lines, currency).await?;
             self.post_invoice(tx, &updated, Posting::Forward, today)
@@ -527,6 +568,10 @@ impl Services {
         let planned = plan_refund(&note.balance(), refund.amount)?;
         super::periods::require_open(&mut tx, refund.date, "date").await?;
         let currency = note.currency;
+        let document = crate::storage::SalesDocumentId::CreditNote(id);
+        let amount = currency.round(refund.amount);
+        let bank_value =
+            super::journal::bank_value(&mut tx, document, currency, amount, refund.date).await?;
         tx.insert_refund(
             id,
             minor(currency, refund.amount)?,
@@ -546,7 +591,8 @@ impl Services {
             &mut tx,
             &note,
             app::domain::journal::CreditRelease::Refund,
-            currency.round(refund.amount),
+            amount,
+            bank_value,
             refund.date,
         )
         .await?;
@@ -589,6 +635,7 @@ impl Services {
             &note,
             app::domain::journal::CreditRelease::Void,
             written_off,
+            None,
             today,
         )
         .await?;
@@ -822,4 +869,11 @@ impl Services {
         )
         .await
     }
+}
+
+/// A value in euros, in minor units.
+fn book_minor(value: Option<rust_decimal::Decimal>) -> Result<Option<i64>, ServiceError> {
+    value
+        .map(|value| minor(app::domain::exchange::book_currency(), value))
+        .transpose()
 }

@@ -2,6 +2,7 @@
 //! and the chart of accounts they are written to.
 
 use app::domain::Currency;
+use app::domain::exchange::ExchangeRate;
 use app::domain::journal::{ChartOfAccounts, Journal, JournalEntry};
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -38,6 +39,9 @@ pub struct JournalLineRecord {
     pub credit_minor: i64,
     /// The customer ledger and account of a receivable or customer-credit line.
     pub auxiliary: Option<app::domain::journal::Auxiliary>,
+    /// Debit and credit in the books' currency (EUR, minor units), when the entry is in
+    /// another currency and was booked in euros.
+    pub booked_minor: Option<(i64, i64)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -121,6 +125,49 @@ pub trait JournalTx: Send {
         document: SalesDocumentId,
         rows: &[(rust_decimal::Decimal, i64)],
     ) -> Result<(), StorageError>;
+    /// The rate `document` was booked at, if it is in a foreign currency and was booked in
+    /// euros.
+    async fn document_rate(
+        &mut self,
+        document: SalesDocumentId,
+    ) -> Result<Option<rust_decimal::Decimal>, StorageError>;
+    /// Fixes the rate `document` is booked at.
+    async fn set_document_rate(
+        &mut self,
+        document: SalesDocumentId,
+        rate: rust_decimal::Decimal,
+    ) -> Result<(), StorageError>;
+    /// The newest rate of `currency` dated on or before `date`.
+    async fn latest_rate(
+        &mut self,
+        currency: app::domain::Currency,
+        date: NaiveDate,
+    ) -> Result<Option<ExchangeRate>, StorageError>;
+    /// The newest rate of each currency, by currency.
+    async fn latest_rates(&mut self) -> Result<Vec<ExchangeRate>, StorageError>;
+    /// Rates, newest first (by date, then currency), of one currency or all, within
+    /// `from..=to`, at most `limit`.
+    async fn exchange_rates(
+        &mut self,
+        filter: &RateFilter,
+    ) -> Result<Vec<ExchangeRate>, StorageError>;
+    /// Keeps `rates` (replacing a rate of the same currency and date); `source` is `manual` or
+    /// `ecb`.
+    async fn save_exchange_rates(
+        &mut self,
+        rates: &[ExchangeRate],
+        source: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StorageError>;
+}
+
+/// Which rates to read.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RateFilter {
+    pub currency: Option<app::domain::Currency>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub limit: i64,
 }
 
 /// An invoice or a credit note, by id.

@@ -190,12 +190,16 @@ pub trait LedgerTx: Send {
         method: Option<&str>,
         reference: Option<&str>,
         from_mark_paid: bool,
+        book_amount_minor: Option<i64>,
         at: DateTime<Utc>,
     ) -> Result<(), StorageError>;
     /// Removes the payments "mark paid" added and answers their sum in minor units.
     async fn remove_mark_paid_payments(&mut self, invoice_id: i64) -> Result<i64, StorageError>;
     /// The sum of the payments "mark paid" added, in minor units.
     async fn mark_paid_payments(&mut self, invoice_id: i64) -> Result<i64, StorageError>;
+    /// What the payments "mark paid" added were worth in euros (minor units), for a foreign
+    /// invoice booked in euros.
+    async fn mark_paid_book_value(&mut self, invoice_id: i64) -> Result<Option<i64>, StorageError>;
     async fn insert_refund(
         &mut self,
         credit_note_id: i64,

@@ -37,7 +37,7 @@ pub use idempotency::IdempotencyTx;
 pub use imports::{ImportTx, ImportUpload};
 pub use journal::{
     JournalEntryRecord, JournalFilter, JournalHead, JournalLineRecord, JournalTx, NewJournalEntry,
-    SalesDocumentId, UnpostedDocuments,
+    RateFilter, SalesDocumentId, UnpostedDocuments,
 };
 pub use ledger::LedgerTx;
 pub use outbox::{MessageAbout, MessageContent, MessageRecord, NewMessage, OutboxTx};

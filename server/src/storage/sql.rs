@@ -252,6 +252,8 @@ pub struct JournalLineRow {
     aux_ledger: Option<String>,
     aux_account: Option<String>,
     aux_label: Option<String>,
+    book_debit_minor: Option<i64>,
+    book_credit_minor: Option<i64>,
 }
 
 impl JournalLineRow {
@@ -277,8 +279,34 @@ impl JournalLineRow {
             debit_minor: self.debit_minor,
             credit_minor: self.credit_minor,
             auxiliary,
+            booked_minor: match (self.book_debit_minor, self.book_credit_minor) {
+                (Some(debit), Some(credit)) => Some((debit, credit)),
+                (None, None) => None,
+                _ => {
+                    return Err(StorageError::Corrupt(
+                        "a journal line with one side in euros".into(),
+                    ));
+                }
+            },
         })
     }
+}
+
+/// A rate kept as exact text.
+pub fn exact_rate(text: &str) -> Result<rust_decimal::Decimal, StorageError> {
+    text.parse()
+        .map_err(|_| StorageError::Corrupt(format!("exchange rate {text}")))
+}
+
+/// A row of `exchange_rates`: currency, date, rate.
+pub fn exchange_rate(
+    (currency_code, date, rate): (String, chrono::NaiveDate, String),
+) -> Result<app::domain::exchange::ExchangeRate, StorageError> {
+    Ok(app::domain::exchange::ExchangeRate {
+        currency: currency(&currency_code)?,
+        date,
+        rate: exact_rate(&rate)?,
+    })
 }
 
 /// A line row: decimals are stored as exact text (SQLite has no exact decimal type).

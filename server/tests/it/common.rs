@@ -186,7 +186,25 @@ async fn save_test_issuer(storage: &Arc<dyn Storage>) {
     tx.save_seller(&test_issuer(), chrono::Utc::now())
         .await
         .expect("save the test seller");
+    tx.save_exchange_rates(&dollar_at_par(), "manual", chrono::Utc::now())
+        .await
+        .expect("save the test rates");
     tx.commit().await.expect("commit the test seller");
+}
+
+/// The dollar at one euro every day from Christmas 2025 to tomorrow, so that tests of other
+/// matters issue USD documents whose euro amounts read as their dollar ones. Tests of the books
+/// in euros use other currencies and rates of their own.
+fn dollar_at_par() -> Vec<app::domain::exchange::ExchangeRate> {
+    date("2025-12-25")
+        .iter_days()
+        .take_while(|day| *day <= today() + chrono::Days::new(1))
+        .map(|day| app::domain::exchange::ExchangeRate {
+            currency: currency("USD"),
+            date: day,
+            rate: Decimal::ONE,
+        })
+        .collect()
 }
 
 impl TestDatabase {

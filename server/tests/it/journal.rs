@@ -602,6 +602,8 @@ on_both_backends! {
             ("form[vat_pending_code]", "445740"), ("form[vat_pending_label]", "TVA sur encaissements"),
             ("form[bank_code]", "512100"), ("form[bank_label]", "Banque 2"),
             ("form[write_off_code]", "758000"), ("form[write_off_label]", "Produits divers"),
+            ("form[exchange_loss_code]", "666000"), ("form[exchange_loss_label]", "Pertes de change"),
+            ("form[exchange_gain_code]", "766000"), ("form[exchange_gain_label]", "Gains de change"),
             // The first rate row, a blank spare row, and a second rate given twice.
             ("form[vat_rates][0][rate]", "20"), ("form[vat_rates][0][code]", "445711"), ("form[vat_rates][0][label]", "TVA 20 %"),
             ("form[vat_rates][1][rate]", ""), ("form[vat_rates][1][code]", ""), ("form[vat_rates][1][label]", ""),
@@ -612,7 +614,7 @@ on_both_backends! {
         assert_eq!((status, fields), (422, vec!["vat_rates[2].rate", "revenue.code"]), "the refusal lands on the form's own row: {body}");
         let mut form = form;
         form[4].1 = "707000";
-        form[24].1 = "10";
+        form[28].1 = "10";
         let (status, body) = admin_session.rpc("save_accounts", &form).await;
         assert!(status < 400, "{status} {body}");
         let saved = admin.get("/settings/accounts").await.1;

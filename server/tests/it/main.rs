@@ -17,6 +17,7 @@ mod credit_note_pages;
 mod customer_pages;
 mod documents;
 mod einvoices;
+mod exchange;
 mod idempotency;
 mod imports;
 mod invoice_editor;

@@ -45,6 +45,8 @@ macro_rules! impl_journal_tx {
                         "vat_pending" => chart.vat_pending = account,
                         "bank" => chart.bank = account,
                         "write_off" => chart.write_off = account,
+                        "exchange_loss" => chart.exchange_loss = account,
+                        "exchange_gain" => chart.exchange_gain = account,
                         _ => return Err(corrupt()),
                     }
                 }
@@ -159,12 +161,26 @@ macro_rules! impl_journal_tx {
                         ))
                     })
                 };
+                let book = app::domain::exchange::book_currency();
+                let book_minor = |amount: rust_decimal::Decimal| {
+                    book.to_minor(amount).ok_or_else(|| {
+                        crate::storage::StorageError::Corrupt(format!(
+                            "{amount} EUR in the entry for {}",
+                            entry.reference
+                        ))
+                    })
+                };
                 for (position, line) in entry.lines.iter().enumerate() {
                     let aux = line.auxiliary.as_ref();
+                    let (book_debit, book_credit) = match line.booked {
+                        Some(booked) => (Some(book_minor(booked.debit)?), Some(book_minor(booked.credit)?)),
+                        None => (None, None),
+                    };
                     sqlx::query(
                         "INSERT INTO journal_lines (entry_id, position, account, account_label, \
-                         label, debit_minor, credit_minor, aux_ledger, aux_account, aux_label) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                         label, debit_minor, credit_minor, aux_ledger, aux_account, aux_label, \
+                         book_debit_minor, book_credit_minor) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
                     )
                     .bind(id)
                     .bind(position as i64)
@@ -176,6 +192,8 @@ macro_rules! impl_journal_tx {
                     .bind(aux.map(|aux| aux.ledger.as_str()))
                     .bind(aux.map(|aux| aux.account.code.as_str()))
                     .bind(aux.map(|aux| aux.account.label.as_str()))
+                    .bind(book_debit)
+                    .bind(book_credit)
                     .execute(&mut *self.tx)
                     .await?;
                 }
@@ -301,7 +319,7 @@ macro_rules! impl_journal_tx {
                 for ids in ids.chunks(crate::storage::sql::IDS_PER_QUERY) {
                     let sql = format!(
                         "SELECT entry_id, account, account_label, label, debit_minor, credit_minor, \
-                         aux_ledger, aux_account, aux_label \
+                         aux_ledger, aux_account, aux_label, book_debit_minor, book_credit_minor \
                          FROM journal_lines WHERE entry_id IN ({}) ORDER BY entry_id, position",
                         crate::storage::sql::placeholders(ids.len())
                     );
@@ -377,6 +395,132 @@ macro_rules! impl_journal_tx {
                     .bind(tax_minor)
                     .execute(&mut *self.tx)
                     .await?;
+                }
+                Ok(())
+            }
+
+            async fn document_rate(
+                &mut self,
+                document: crate::storage::SalesDocumentId,
+            ) -> Result<Option<rust_decimal::Decimal>, crate::storage::StorageError> {
+                let table = match document {
+                    crate::storage::SalesDocumentId::Invoice(_) => "invoices",
+                    crate::storage::SalesDocumentId::CreditNote(_) => "credit_notes",
+                };
+                let (_, id) = document.column();
+                let rate: Option<Option<String>> = sqlx::query_scalar(&format!(
+                    "SELECT exchange_rate FROM {table} WHERE id = $1"
+                ))
+                .bind(id)
+                .fetch_optional(&mut *self.tx)
+                .await?;
+                rate.flatten()
+                    .map(|rate| crate::storage::sql::exact_rate(&rate))
+                    .transpose()
+            }
+
+            async fn set_document_rate(
+                &mut self,
+                document: crate::storage::SalesDocumentId,
+                rate: rust_decimal::Decimal,
+            ) -> Result<(), crate::storage::StorageError> {
+                let table = match document {
+                    crate::storage::SalesDocumentId::Invoice(_) => "invoices",
+                    crate::storage::SalesDocumentId::CreditNote(_) => "credit_notes",
+                };
+                let (_, id) = document.column();
+                sqlx::query(&format!("UPDATE {table} SET exchange_rate = $1 WHERE id = $2"))
+                    .bind(rate.normalize().to_string())
+                    .bind(id)
+                    .execute(&mut *self.tx)
+                    .await?;
+                Ok(())
+            }
+
+            async fn latest_rate(
+                &mut self,
+                currency: app::domain::Currency,
+                date: chrono::NaiveDate,
+            ) -> Result<Option<app::domain::exchange::ExchangeRate>, crate::storage::StorageError> {
+                let row: Option<(String, chrono::NaiveDate, String)> = sqlx::query_as(
+                    "SELECT currency, rate_date, rate FROM exchange_rates \
+                     WHERE currency = $1 AND rate_date <= $2 ORDER BY rate_date DESC LIMIT 1",
+                )
+                .bind(currency.code())
+                .bind(date)
+                .fetch_optional(&mut *self.tx)
+                .await?;
+                row.map(crate::storage::sql::exchange_rate).transpose()
+            }
+
+            async fn latest_rates(
+                &mut self,
+            ) -> Result<Vec<app::domain::exchange::ExchangeRate>, crate::storage::StorageError> {
+                let rows: Vec<(String, chrono::NaiveDate, String)> = sqlx::query_as(
+                    "SELECT r.currency, r.rate_date, r.rate FROM exchange_rates r \
+                     WHERE r.rate_date = (SELECT MAX(x.rate_date) FROM exchange_rates x \
+                     WHERE x.currency = r.currency) ORDER BY r.currency",
+                )
+                .fetch_all(&mut *self.tx)
+                .await?;
+                rows.into_iter().map(crate::storage::sql::exchange_rate).collect()
+            }
+
+            async fn exchange_rates(
+                &mut self,
+                filter: &crate::storage::RateFilter,
+            ) -> Result<Vec<app::domain::exchange::ExchangeRate>, crate::storage::StorageError> {
+                let rows: Vec<(String, chrono::NaiveDate, String)> = sqlx::query_as(
+                    "SELECT currency, rate_date, rate FROM exchange_rates \
+                     WHERE ($1 IS NULL OR currency = $1) AND ($2 IS NULL OR rate_date >= $2) \
+                     AND ($3 IS NULL OR rate_date <= $3) \
+                     ORDER BY rate_date DESC, currency LIMIT $4",
+                )
+                .bind(filter.currency.map(|currency| currency.code()))
+                .bind(filter.from)
+                .bind(filter.to)
+                .bind(filter.limit)
+                .fetch_all(&mut *self.tx)
+                .await?;
+                rows.into_iter().map(crate::storage::sql::exchange_rate).collect()
+            }
+
+            async fn save_exchange_rates(
+                &mut self,
+                rates: &[app::domain::exchange::ExchangeRate],
+                source: &str,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> Result<(), crate::storage::StorageError> {
+                // The ECB's history is some 200,000 rates: many rows a statement. A day given
+                // twice in one file keeps its last rate.
+                let mut latest: std::collections::BTreeMap<(&str, chrono::NaiveDate), &rust_decimal::Decimal> =
+                    std::collections::BTreeMap::new();
+                for rate in rates {
+                    latest.insert((rate.currency.code(), rate.date), &rate.rate);
+                }
+                let rows: Vec<_> = latest.into_iter().collect();
+                for chunk in rows.chunks(500) {
+                    let values = (0..chunk.len())
+                        .map(|row| {
+                            let first = row * 3;
+                            format!("(${}, ${}, ${}, $1, $2)", first + 3, first + 4, first + 5)
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let sql = format!(
+                        "INSERT INTO exchange_rates (currency, rate_date, rate, source, updated_at) \
+                         VALUES {values} ON CONFLICT (currency, rate_date) DO UPDATE \
+                         SET rate = excluded.rate, source = excluded.source, \
+                         updated_at = excluded.updated_at"
+                    );
+                    let mut query = sqlx::query(&sql).bind(source).bind(at);
+                    for ((currency, date), rate) in chunk {
+                        query = query
+                            .bind(*currency)
+                            .bind(*date)
+                            .bind(rate.normalize().to_string());
+                    }
+                    query.execute(&mut *self.tx).await?;
                 }
                 Ok(())
             }

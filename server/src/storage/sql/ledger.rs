@@ -730,11 +730,12 @@ macro_rules! impl_ledger_tx {
                 method: Option<&str>,
                 reference: Option<&str>,
                 from_mark_paid: bool,
+                book_amount_minor: Option<i64>,
                 at: chrono::DateTime<chrono::Utc>,
             ) -> Result<(), crate::storage::StorageError> {
                 sqlx::query(
-                    "INSERT INTO payments (invoice_id, amount_minor, date, method, reference, from_mark_paid, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    "INSERT INTO payments (invoice_id, amount_minor, date, method, reference, from_mark_paid, \
+                     book_amount_minor, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                 )
                 .bind(invoice_id)
                 .bind(amount_minor)
@@ -742,6 +743,7 @@ macro_rules! impl_ledger_tx {
                 .bind(method)
                 .bind(reference)
                 .bind(from_mark_paid)
+                .bind(book_amount_minor)
                 .bind(at)
                 .execute(&mut *self.tx)
                 .await?;
@@ -756,6 +758,16 @@ macro_rules! impl_ledger_tx {
                 .fetch_one(&mut *self.tx)
                 .await?;
                 Ok(sum.unwrap_or(0))
+            }
+
+            async fn mark_paid_book_value(&mut self, invoice_id: i64) -> Result<Option<i64>, crate::storage::StorageError> {
+                Ok(sqlx::query_scalar(
+                    "SELECT CAST(SUM(book_amount_minor) AS BIGINT) FROM payments \
+                     WHERE invoice_id = $1 AND from_mark_paid = TRUE",
+                )
+                .bind(invoice_id)
+                .fetch_one(&mut *self.tx)
+                .await?)
             }
 
             async fn remove_mark_paid_payments(&mut self, invoice_id: i64) -> Result<i64, crate::storage::StorageError> {

@@ -32,6 +32,9 @@ pub struct LineView {
     /// What the line sells: goods or services.
     #[serde(default)]
     pub nature: crate::domain::LineNature,
+    /// Where its net is booked, when its tax category has an account of its own.
+    #[serde(default)]
+    pub revenue_account: Option<crate::domain::journal::Account>,
 }
 
 impl LineView {
@@ -51,6 +54,7 @@ impl LineView {
             vat_category: Some(self.vat_category),
             vat_exemption_reason: self.vat_exemption_reason.clone(),
             nature: Some(self.nature),
+            revenue_account: self.revenue_account.clone(),
         }
     }
 }
@@ -1003,6 +1007,10 @@ pub struct JournalEntryView {
     pub invoice_id: Option<i64>,
     pub credit_note_id: Option<i64>,
     pub created_at: DateTime<Utc>,
+    /// Its number in its journal and fiscal year, taken when it was written (the FEC's
+    /// `EcritureNum`: the journal's code and six digits); none for entries written before
+    /// numbers were stored, which the FEC numbers in the order they were written.
+    pub number: Option<i64>,
     pub lines: Vec<crate::domain::journal::JournalLine>,
     /// SHA-256 over the seal before it and what it says.
     pub seal: String,

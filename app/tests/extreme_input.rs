@@ -110,6 +110,7 @@ fn line() -> impl Strategy<Value = LineInput> {
             vat_category: None,
             vat_exemption_reason: None,
             nature: None,
+            revenue_account: None,
         }
     })
 }
@@ -182,6 +183,7 @@ proptest! {
                 vat_category: None,
                 vat_exemption_reason: None,
                 nature: None,
+                revenue_account: None,
             };
             let lines = vec![line; 3];
             if line_violations(&lines, currency, LineSigns::Any).is_empty() {

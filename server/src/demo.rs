@@ -38,6 +38,7 @@ fn line(description: &str, quantity: i64, unit_price: &str, tax_rate: &str) -> L
         vat_exemption_reason: None,
         nature: None,
         ship_date: None,
+        revenue_account: None,
     }
 }
 

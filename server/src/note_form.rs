@@ -27,6 +27,7 @@ pub fn line_drafts(lines: &[FormLine]) -> Vec<LineDraft> {
             vat_exemption_reason: line.vat_exemption_reason.clone(),
             nature: line.nature,
             ship_date: line.ship_date,
+            revenue_account: None,
         })
         .collect()
 }

@@ -346,6 +346,7 @@ mod tests {
             vat_category: None,
             vat_exemption_reason: None,
             nature: None,
+            revenue_account: None,
         }
     }
 

@@ -53,16 +53,14 @@ pub fn rate_violations(rate: &ExchangeRate) -> Vec<Violation> {
             format!("The books are kept in {BOOK_CURRENCY}: it needs no rate"),
         ));
     }
-    let max = Decimal::from(1_000_000);
-    if rate.rate <= Decimal::ZERO
-        || rate.rate > max
-        || rate.rate.normalize().scale() > MAX_RATE_SCALE
-    {
+    // No currency buys less than a millionth of a euro or more than a million a euro.
+    let (min, max) = (Decimal::new(1, 6), Decimal::from(1_000_000));
+    if rate.rate < min || rate.rate > max || rate.rate.normalize().scale() > MAX_RATE_SCALE {
         found.push(Violation::new(
             RuleCode::ValidationError,
             Some("rate".into()),
             format!(
-                "A rate is the units of {} one euro buys: above 0, at most 1000000, with at \
+                "A rate is the units of {} one euro buys: from 0.000001 to 1000000, with at \
                  most {MAX_RATE_SCALE} decimals",
                 rate.currency.code()
             ),
@@ -100,6 +98,23 @@ pub fn missing_rate(currency: Currency, date: NaiveDate, field: &str) -> Violati
 pub fn book_value(amount: Decimal, rate: Decimal) -> Result<Decimal, MoneyError> {
     let value = amount.checked_div(rate).ok_or(MoneyError::TooLarge)?;
     Ok(book_currency().round(value))
+}
+
+/// A document's VAT total in the books: the sum of each rate's VAT valued at `rate`, as its
+/// entry books it (a rate's VAT, not each line's, is converted).
+pub fn vat_in_books(
+    lines: &[super::LineInput],
+    currency: Currency,
+    rate: Decimal,
+) -> Result<Decimal, MoneyError> {
+    super::lines::totals_by_rate(lines, currency)?
+        .into_iter()
+        .try_fold(Decimal::ZERO, |total, row| {
+            total
+                .checked_add(book_value(row.tax, rate)?)
+                .ok_or(MoneyError::TooLarge)
+        })
+        .map(|total| book_currency().round(total))
 }
 
 /// The book value of settling a document booked at `rate` from `before` to `after` (amounts of
@@ -189,7 +204,7 @@ mod tests {
     #[test]
     fn a_rate_is_positive_bounded_and_not_for_the_books_currency() {
         assert!(rate_violations(&rate(day(1), "1.0921")).is_empty());
-        for bad in ["0", "-1", "1000001", "1.00000000001"] {
+        for bad in ["0", "-1", "0.0000001", "1000001", "1.00000000001"] {
             assert_eq!(rate_violations(&rate(day(1), bad)).len(), 1, "{bad}");
         }
         let euro = ExchangeRate {

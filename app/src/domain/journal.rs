@@ -87,7 +87,7 @@ pub struct Account {
 }
 
 impl Account {
-    fn new(code: &str, label: &str) -> Self {
+    pub fn new(code: &str, label: &str) -> Self {
         Account {
             code: code.into(),
             label: label.into(),
@@ -307,20 +307,30 @@ impl ChartOfAccounts {
             }
         }
         for (field, account) in named.chain(rates) {
-            let code = account.code.trim();
-            if code.len() < 3 || code.len() > 20 || !code.chars().all(|c| c.is_ascii_digit()) {
-                found.push((
-                    format!("{field}.code"),
-                    "An account number is 3 to 20 digits".to_string(),
-                ));
-            }
-            let label = account.label.trim();
-            if label.is_empty() || label.chars().count() > 100 || super::text::holds_nul(label) {
-                found.push((
-                    format!("{field}.label"),
-                    "Name the account (at most 100 characters)".to_string(),
-                ));
-            }
+            found.extend(account.violations(&field));
+        }
+        found
+    }
+}
+
+impl Account {
+    /// What is wrong with the account, under `field` (`revenue.code`): a FEC account number is
+    /// 3 to 20 digits, and every account has a name.
+    pub fn violations(&self, field: &str) -> Vec<(String, String)> {
+        let mut found = Vec::new();
+        let code = self.code.trim();
+        if code.len() < 3 || code.len() > 20 || !code.chars().all(|c| c.is_ascii_digit()) {
+            found.push((
+                format!("{field}.code"),
+                "An account number is 3 to 20 digits".to_string(),
+            ));
+        }
+        let label = self.label.trim();
+        if label.is_empty() || label.chars().count() > 100 || super::text::holds_nul(label) {
+            found.push((
+                format!("{field}.label"),
+                "Name the account (at most 100 characters)".to_string(),
+            ));
         }
         found
     }
@@ -587,41 +597,6 @@ fn posted(
     }
 }
 
-/// `amount` on the debit side of `account`; a negative amount goes to the credit side.
-fn debit(account: &Account, label: &str, amount: Decimal) -> JournalLine {
-    posted(account, label, amount, None, true)
-}
-
-/// `amount` on the credit side of `account` (a negative one on the debit side).
-fn credit(account: &Account, label: &str, amount: Decimal) -> JournalLine {
-    posted(account, label, amount, None, false)
-}
-
-/// Each line valued in the books at `rate` (a document's lines at the rate it was issued at).
-fn at_rate(
-    lines: Vec<JournalLine>,
-    rate: Decimal,
-    number: &str,
-) -> Result<Vec<JournalLine>, JournalError> {
-    let value = |amount| {
-        super::exchange::book_value(amount, rate)
-            .map_err(|_| JournalError::TooLarge(number.to_string()))
-    };
-    lines
-        .into_iter()
-        .map(|line| {
-            let booked = BookAmounts {
-                debit: value(line.debit)?,
-                credit: value(line.credit)?,
-            };
-            Ok(JournalLine {
-                booked: Some(booked),
-                ..line
-            })
-        })
-        .collect()
-}
-
 /// Balances a foreign entry in the books: what its debits in euros exceed its credits by is a
 /// gain, what they fall short by a loss (PCG art. 420-7), on a line of no foreign amount. A
 /// settlement at another rate than its document's makes a realised difference; converting
@@ -661,33 +636,47 @@ fn exchange_difference(
 }
 
 /// The net and tax a sales document books on one revenue account at one VAT rate.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RevenueRow {
     pub kind: RevenueKind,
+    /// The account of the lines' tax category, when it has its own; else the chart's account
+    /// of `kind`.
+    pub account: Option<Account>,
     pub rate: Decimal,
     pub net: Decimal,
     pub tax: Decimal,
 }
 
-/// The lines' net and tax per revenue account (`kind_of` says each line's) and rate, in a
-/// fixed order: sums of the lines' own rounded values, so they add up to the document.
+/// The lines' net and tax per revenue account (`kind_of` says each line's; a line's own
+/// account, from its tax category, stands for goods and services but not for a discount
+/// granted) and rate, in a fixed order: sums of the lines' own rounded values, so they add up
+/// to the document.
 pub fn revenue_rows(
     lines: &[LineInput],
     currency: Currency,
     kind_of: impl Fn(&LineInput) -> RevenueKind,
 ) -> Result<Vec<RevenueRow>, MoneyError> {
     let mut rows: Vec<RevenueRow> = totals_by(lines, currency, |line| {
-        (kind_of(line), line.tax_rate.normalize())
+        let kind = kind_of(line);
+        let account = match kind {
+            RevenueKind::Discounts => None,
+            _ => line.revenue_account.clone(),
+        };
+        (kind, account, line.tax_rate.normalize())
     })?
     .into_iter()
-    .map(|((kind, rate), net, tax)| RevenueRow {
+    .map(|((kind, account, rate), net, tax)| RevenueRow {
         kind,
+        account,
         rate,
         net,
         tax,
     })
     .collect();
-    rows.sort_by_key(|row| (row.kind, row.rate));
+    rows.sort_by(|a, b| {
+        let code = |row: &RevenueRow| row.account.as_ref().map(|account| account.code.clone());
+        (a.kind, code(a), a.rate).cmp(&(b.kind, code(b), b.rate))
+    });
     Ok(rows)
 }
 
@@ -710,42 +699,50 @@ pub struct SalesDocument<'a> {
 }
 
 impl SalesDocument<'_> {
-    /// `lines` as the books keep them: valued at the document's rate, balanced by a rounding.
-    fn booked(
+    /// What `amount` of the document is worth in the books, when it is booked in euros.
+    fn value(&self, amount: Decimal) -> Result<Option<Decimal>, JournalError> {
+        self.rate
+            .map(|rate| super::exchange::book_value(amount, rate))
+            .transpose()
+            .map_err(|_| JournalError::TooLarge(self.number.to_string()))
+    }
+
+    /// `lines` balanced in euros by a rounding, when the document is booked in euros.
+    fn balanced_in_books(
         &self,
         chart: &ChartOfAccounts,
         lines: Vec<JournalLine>,
     ) -> Result<Vec<JournalLine>, JournalError> {
-        match self.rate {
-            None => Ok(lines),
-            Some(rate) => {
-                let lines = at_rate(lines, rate, self.number)?;
-                let label = format!("Écart de conversion {}", self.number);
-                exchange_difference(chart, &label, lines, self.number)
-            }
-        }
+        let label = format!("Écart de conversion {}", self.number);
+        exchange_difference(chart, &label, lines, self.number)
     }
 }
 
 /// Revenue lines, one per account and rate, then VAT lines, one per rate on the rate's own
-/// account, on the side `side` gives.
+/// account, on the debit side when `on_debit`, else the credit side. In euros, each rate's VAT
+/// is the value of its total ([`super::exchange::vat_in_books`], what the document prints),
+/// of which what waits for payment is its own value.
 fn revenue_lines(
     chart: &ChartOfAccounts,
     document: &SalesDocument<'_>,
-    side: fn(&Account, &str, Decimal) -> JournalLine,
+    on_debit: bool,
 ) -> Result<Vec<JournalLine>, JournalError> {
     let rate_label = |rate: Decimal| format!("{} {} %", document.number, rate.normalize());
-    let mut lines: Vec<JournalLine> = document
-        .revenue
-        .iter()
-        .map(|row| {
-            side(
-                chart.revenue_account(row.kind),
-                &rate_label(row.rate),
-                row.net,
-            )
-        })
-        .collect();
+    let mut lines: Vec<JournalLine> = Vec::new();
+    for row in document.revenue {
+        let account = row
+            .account
+            .as_ref()
+            .unwrap_or_else(|| chart.revenue_account(row.kind));
+        let value = document.value(row.net)?;
+        lines.push(posted(
+            account,
+            &rate_label(row.rate),
+            row.net,
+            value,
+            on_debit,
+        ));
+    }
     let mut rates: Vec<(Decimal, Decimal)> = Vec::new();
     for row in document.revenue {
         match rates.iter_mut().find(|(rate, _)| *rate == row.rate) {
@@ -762,12 +759,25 @@ fn revenue_lines(
     for (rate, tax) in rates {
         let waiting = RateTax::of(document.vat_on_payment, rate);
         let due = tax.checked_sub(waiting).ok_or_else(too_large)?;
+        let waiting_value = document.value(waiting)?;
+        let due_value = match (document.value(tax)?, waiting_value) {
+            (Some(tax), Some(waiting)) => Some(tax.checked_sub(waiting).ok_or_else(too_large)?),
+            _ => None,
+        };
         let label = format!("TVA {}", rate_label(rate));
-        lines.push(side(chart.vat_account(rate), &label, due));
-        lines.push(side(
+        lines.push(posted(
+            chart.vat_account(rate),
+            &label,
+            due,
+            due_value,
+            on_debit,
+        ));
+        lines.push(posted(
             &chart.vat_pending,
             &format!("{label} sur encaissements"),
             waiting,
+            waiting_value,
+            on_debit,
         ));
     }
     Ok(lines)
@@ -947,12 +957,13 @@ pub fn invoice_issued(
     invoice: &SalesDocument<'_>,
 ) -> Result<JournalEntry, JournalError> {
     let label = format!("Facture {} {}", invoice.number, invoice.customer.label);
+    let total = invoice.value(invoice.total)?;
     let mut lines = vec![
-        debit(&chart.receivable, &label, invoice.total)
+        posted(&chart.receivable, &label, invoice.total, total, true)
             .for_customer(Subledger::Receivable, invoice.customer),
     ];
-    lines.extend(revenue_lines(chart, invoice, credit)?);
-    let lines = invoice.booked(chart, lines)?;
+    lines.extend(revenue_lines(chart, invoice, false)?);
+    let lines = invoice.balanced_in_books(chart, lines)?;
     JournalEntry::balanced(
         Journal::Sales,
         invoice.date,
@@ -968,12 +979,13 @@ pub fn credit_note_finalized(
     note: &SalesDocument<'_>,
 ) -> Result<JournalEntry, JournalError> {
     let label = format!("Avoir {} {}", note.number, note.customer.label);
-    let mut lines = revenue_lines(chart, note, debit)?;
+    let mut lines = revenue_lines(chart, note, true)?;
+    let total = note.value(note.total)?;
     lines.push(
-        credit(&chart.customer_credit, &label, note.total)
+        posted(&chart.customer_credit, &label, note.total, total, false)
             .for_customer(Subledger::CustomerCredit, note.customer),
     );
-    let lines = note.booked(chart, lines)?;
+    let lines = note.balanced_in_books(chart, lines)?;
     JournalEntry::balanced(
         Journal::Sales,
         note.date,
@@ -1244,6 +1256,7 @@ mod tests {
     fn row(kind: RevenueKind, rate: &str, net: &str, tax: &str) -> RevenueRow {
         RevenueRow {
             kind,
+            account: None,
             rate: amount(rate),
             net: amount(net),
             tax: amount(tax),
@@ -1449,6 +1462,7 @@ mod tests {
             vat_category: None,
             vat_exemption_reason: None,
             nature: Some(nature),
+            revenue_account: None,
         }
     }
 
@@ -1852,5 +1866,78 @@ mod tests {
         assert!(
             JournalEntry::balanced(Journal::Sales, date(), "X", "x".into(), usd(), lines).is_ok()
         );
+    }
+
+    /// PCG art. 944-70: a line's own account (its tax category's) takes its net; a gesture is
+    /// a discount granted whatever the line's account.
+    #[test]
+    fn a_line_of_its_own_account_is_booked_apart_but_a_gesture_stays_on_709() {
+        let export = Account::new("706100", "Prestations export");
+        let mut own = sold("Audit", "100.00", "0", LineNature::Services);
+        own.revenue_account = Some(export.clone());
+        let plain = sold("Travel", "30.00", "0", LineNature::Services);
+        let lines = [own.clone(), plain, own];
+        let rows = revenue_rows(&lines, eur(), |line| {
+            RevenueKind::of_sale(line.nature.unwrap_or_default())
+        })
+        .unwrap();
+        let booked: Vec<(Option<&str>, String)> = rows
+            .iter()
+            .map(|row| {
+                (
+                    row.account.as_ref().map(|a| a.code.as_str()),
+                    row.net.to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            booked,
+            [
+                (None, "30.00".to_string()),
+                (Some("706100"), "200.00".to_string())
+            ]
+        );
+        let gesture = revenue_rows(&lines, eur(), |_| RevenueKind::Discounts).unwrap();
+        assert_eq!(gesture.len(), 1);
+        assert_eq!(
+            (gesture[0].account.clone(), gesture[0].net.to_string()),
+            (None, "230.00".to_string())
+        );
+    }
+
+    /// VAT Directive art. 230: the VAT in euros the entry books is the sum of each rate's VAT
+    /// converted, the figure the document prints, even when part of it waits for payment.
+    #[test]
+    fn the_vat_booked_in_euros_is_the_vat_the_document_prints() {
+        let lines = [
+            sold("Kettle", "5.00", "20", LineNature::Goods),
+            sold("Fitting", "5.00", "20", LineNature::Services),
+            sold("Manual", "10.00", "10", LineNature::Services),
+        ];
+        let rows = revenue_rows(&lines, usd(), |line| {
+            RevenueKind::of_sale(line.nature.unwrap_or_default())
+        })
+        .unwrap();
+        let waiting = vat_due_on_payment(&lines, usd(), false).unwrap();
+        let invoice = SalesDocument {
+            number: "INV-2026-0002",
+            date: date(),
+            currency: usd(),
+            customer: &acme(),
+            revenue: &rows,
+            vat_on_payment: &waiting,
+            total: amount("23.00"),
+            rate: Some(amount("3")),
+        };
+        let entry = invoice_issued(&ChartOfAccounts::default(), &invoice).unwrap();
+        let vat: Decimal = entry
+            .lines
+            .iter()
+            .filter(|line| line.account.code.starts_with("4457"))
+            .map(|line| line.booked.unwrap().credit - line.booked.unwrap().debit)
+            .sum();
+        let printed = super::super::exchange::vat_in_books(&lines, usd(), amount("3")).unwrap();
+        // 2.00 at 20 % is 0.67, 1.00 at 10 % is 0.33; line by line it would be 0.33 thrice.
+        assert_eq!((vat, printed), (amount("1.00"), amount("1.00")));
     }
 }

@@ -30,6 +30,10 @@ pub struct LineInput {
     /// only).
     #[serde(default)]
     pub nature: Option<LineNature>,
+    /// Where its net is booked, when its tax category has an account of its own (else the
+    /// chart's account of its nature). Taken from the tax rule that priced it.
+    #[serde(default)]
+    pub revenue_account: Option<super::journal::Account>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -341,6 +345,7 @@ mod tests {
             vat_category: None,
             vat_exemption_reason: None,
             nature: None,
+            revenue_account: None,
         }
     }
 

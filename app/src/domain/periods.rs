@@ -94,6 +94,24 @@ impl FiscalYearEnd {
         let previous = NaiveDate::from_ymd_opt(year - 1, self.month, self.day)?;
         Some((previous.succ_opt()?, to))
     }
+
+    /// The fiscal year `date` falls in.
+    pub fn year_of(self, date: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
+        let this = self.year_closing_in(date.year())?;
+        if date <= this.1 {
+            Some(this)
+        } else {
+            self.year_closing_in(date.year() + 1)
+        }
+    }
+
+    /// The fiscal year `date` falls in, as the seller's setting `end` (`MM-DD`; the calendar
+    /// year when absent) has it.
+    pub fn year_of_setting(end: Option<&str>, date: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
+        end.and_then(|end| Self::parse(end).ok())
+            .unwrap_or_default()
+            .year_of(date)
+    }
 }
 
 #[cfg(test)]
@@ -122,6 +140,23 @@ mod tests {
         assert!(check_new_closing(Some(day("2026-11-30")), day("2026-11-30"), today).is_err());
         assert!(check_new_closing(None, today, today).is_err());
         assert!(check_new_closing(None, day("0999-12-31"), today).is_err());
+    }
+
+    #[test]
+    fn a_date_falls_in_the_fiscal_year_that_closes_next() {
+        let june = FiscalYearEnd::parse("06-30").unwrap();
+        assert_eq!(
+            june.year_of(day("2026-06-30")),
+            Some((day("2025-07-01"), day("2026-06-30")))
+        );
+        assert_eq!(
+            june.year_of(day("2026-07-01")),
+            Some((day("2026-07-01"), day("2027-06-30")))
+        );
+        assert_eq!(
+            FiscalYearEnd::year_of_setting(None, day("2026-03-02")),
+            Some((day("2026-01-01"), day("2026-12-31")))
+        );
     }
 
     /// Code de commerce L123-12, LPF art. A47 A-1: a FEC covers the fiscal year, which need not

@@ -21,6 +21,10 @@ pub struct TaxRule {
     /// The mention the rule's untaxed lines print, when not the category's own.
     #[serde(default)]
     pub vat_exemption_reason: Option<String>,
+    /// The revenue account of the category's lines, when not the chart's account of their
+    /// nature (PCG art. 944-70: 706 and 707 subdivided, exports apart say).
+    #[serde(default)]
+    pub revenue_account: Option<super::journal::Account>,
 }
 
 impl TaxRule {
@@ -32,6 +36,7 @@ impl TaxRule {
             rate,
             vat_category: None,
             vat_exemption_reason: None,
+            revenue_account: None,
         }
     }
 }
@@ -76,6 +81,16 @@ impl TaxTable {
                 "rate",
             ) {
                 violations.push(violation);
+            }
+            if let Some(account) = &rule.revenue_account {
+                let prefix = format!("rules[{i}].revenue_account");
+                for (path, message) in account.violations(&prefix) {
+                    violations.push(Violation::new(
+                        RuleCode::ValidationError,
+                        Some(path.into()),
+                        message,
+                    ));
+                }
             }
             if self.rules[..i]
                 .iter()

@@ -461,6 +461,7 @@ mod tests {
             vat_category: category,
             vat_exemption_reason: reason.map(str::to_owned),
             nature: None,
+            revenue_account: None,
         }
     }
 

@@ -54,6 +54,8 @@ pub enum RuleCode {
     InvoiceReferenceRequired,
     /// A foreign-currency document, payment or refund dated when no exchange rate is in force.
     ExchangeRateMissing,
+    /// The fiscal year end moves while entries of the open period are numbered in its years.
+    FiscalYearInUse,
 }
 
 impl RuleCode {
@@ -87,6 +89,7 @@ impl RuleCode {
         RuleCode::BuyerSirenRequired,
         RuleCode::InvoiceReferenceRequired,
         RuleCode::ExchangeRateMissing,
+        RuleCode::FiscalYearInUse,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -120,6 +123,7 @@ impl RuleCode {
             RuleCode::BuyerSirenRequired => "buyer_siren_required",
             RuleCode::InvoiceReferenceRequired => "invoice_reference_required",
             RuleCode::ExchangeRateMissing => "exchange_rate_missing",
+            RuleCode::FiscalYearInUse => "fiscal_year_in_use",
         }
     }
 
@@ -143,7 +147,8 @@ impl RuleCode {
             | RuleCode::BuyerVatIdRequired
             | RuleCode::BuyerSirenRequired
             | RuleCode::InvoiceReferenceRequired
-            | RuleCode::ExchangeRateMissing => 409,
+            | RuleCode::ExchangeRateMissing
+            | RuleCode::FiscalYearInUse => 409,
             _ => 422,
         }
     }

@@ -140,6 +140,7 @@ fn TaxTableForm(
                         <th scope="col">"Rate (%)"</th>
                         <th scope="col">"VAT category"</th>
                         <th scope="col">"Exemption mention"</th>
+                        <th scope="col">"Revenue account (if its own)"</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -176,6 +177,12 @@ fn TaxTableForm(
                                 <td>
                                     <input type="text" name=name("vat_exemption_reason") aria-label=label("Exemption mention") placeholder="e.g. Exonération de TVA, article 261-4-4° du CGI" value=text(rule.and_then(|r| r.vat_exemption_reason.clone()))/>
                                     {error(row, "vat_exemption_reason")}
+                                </td>
+                                <td>
+                                    <input type="text" inputmode="numeric" name=name("revenue_account") aria-label=label("Revenue account") placeholder="706100" value=text(rule.and_then(|r| r.revenue_account.as_ref().map(|a| a.code.clone())))/>
+                                    {error(row, "revenue_account.code")}
+                                    <input type="text" name=name("revenue_account_label") aria-label=label("Revenue account name") placeholder="Prestations de services export" value=text(rule.and_then(|r| r.revenue_account.as_ref().map(|a| a.label.clone())))/>
+                                    {error(row, "revenue_account.label")}
                                 </td>
                             </tr>
                         }

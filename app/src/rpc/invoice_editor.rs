@@ -135,6 +135,7 @@ mod tests {
             vat_category: crate::domain::VatCategory::Standard,
             vat_exemption_reason: None,
             nature: crate::domain::LineNature::Goods,
+            revenue_account: None,
         };
         let invoice = InvoiceView {
             id: 7,

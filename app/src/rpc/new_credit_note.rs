@@ -243,6 +243,7 @@ pub fn preview_total(
                 vat_category: None,
                 vat_exemption_reason: None,
                 nature: None,
+                revenue_account: None,
             })
         })
         .collect::<Option<Vec<_>>>()?;
@@ -456,6 +457,7 @@ mod tests {
             vat_category: category,
             vat_exemption_reason: reason.map(str::to_string),
             nature: crate::domain::LineNature::Goods,
+            revenue_account: None,
         };
         let standard = LineRowInput::of_line(
             &line(20, crate::domain::VatCategory::Standard, None),

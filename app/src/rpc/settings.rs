@@ -19,6 +19,9 @@ pub struct TaxRowInput {
     /// Empty: the rate says.
     pub vat_category: String,
     pub vat_exemption_reason: String,
+    /// Both empty: the chart's account of each line's nature.
+    pub revenue_account: String,
+    pub revenue_account_label: String,
 }
 
 impl TaxRowInput {
@@ -29,6 +32,8 @@ impl TaxRowInput {
             &self.category,
             &self.rate,
             &self.vat_exemption_reason,
+            &self.revenue_account,
+            &self.revenue_account_label,
         ]
         .iter()
         .all(|text| text.trim().is_empty())
@@ -66,12 +71,18 @@ pub fn tax_table_from_rows(rows: &[TaxRowInput]) -> Result<(TaxTable, Vec<usize>
             })?),
         };
         let reason = input.vat_exemption_reason.trim();
+        let (code, name) = (
+            input.revenue_account.trim(),
+            input.revenue_account_label.trim(),
+        );
         table.rules.push(TaxRule {
             region: input.region.trim().to_string(),
             category: input.category.trim().to_string(),
             rate,
             vat_category,
             vat_exemption_reason: (!reason.is_empty()).then(|| reason.to_string()),
+            revenue_account: (!code.is_empty() || !name.is_empty())
+                .then(|| crate::domain::journal::Account::new(code, name)),
         });
         origin.push(row);
     }

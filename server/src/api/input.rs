@@ -91,6 +91,7 @@ impl Fields {
                     vat_category: line.vat_category,
                     vat_exemption_reason: line.vat_exemption_reason.clone(),
                     nature: line.nature,
+                    revenue_account: None,
                 })
             })
             .collect()

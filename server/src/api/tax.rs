@@ -24,6 +24,11 @@ pub struct TaxRuleBody {
     #[serde(default)]
     #[schema(example = json!(null))]
     vat_exemption_reason: Option<String>,
+    /// The revenue account of the category's lines, when not the chart's account of their
+    /// nature (706 services, 707 goods); a line takes it from the rule that prices it.
+    #[serde(default)]
+    #[schema(example = json!({"code": "706100", "label": "Prestations de services export"}))]
+    revenue_account: Option<app::domain::journal::Account>,
 }
 
 #[derive(Serialize, Deserialize, utoipa::ToSchema)]
@@ -43,6 +48,7 @@ fn body(table: TaxTable) -> TaxTableBody {
                 rate: rule.rate.normalize().to_string(),
                 vat_category: rule.vat_category,
                 vat_exemption_reason: rule.vat_exemption_reason,
+                revenue_account: rule.revenue_account,
             })
             .collect(),
     }
@@ -102,6 +108,12 @@ pub async fn replace(
                     rate: rate?,
                     vat_category: rule.vat_category,
                     vat_exemption_reason: rule.vat_exemption_reason,
+                    revenue_account: rule.revenue_account.map(|account| {
+                        app::domain::journal::Account::new(
+                            account.code.trim(),
+                            account.label.trim(),
+                        )
+                    }),
                 })
             })
             .collect::<Option<Vec<_>>>()?;

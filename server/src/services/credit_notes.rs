@@ -323,8 +323,11 @@ impl Services {
             let invoice = super::load_invoice(tx, invoice_id).await?;
             app::domain::check_dated_after_invoice(date, invoice.issue_date)?;
         }
-        let document = crate::storage::SalesDocumentId::CreditNote(id);
-        super::journal::fix_book_rate(tx, document, note.currency, date, "currency").await?;
+        let booking = super::journal::Booking {
+            date,
+            ..super::journal::Booking::of_note(&note)
+        };
+        super::journal::fix_book_rate(tx, booking).await?;
         let year = date.year();
         let sequence = tx.next_credit_note_sequence(year).await?;
         let number = CreditNoteNumber::new(year, sequence)
@@ -390,8 +393,7 @@ impl Services {
             CreditNoteAction::Finalize,
         )?;
         super::periods::require_open(tx, note.date, "date").await?;
-        let document = crate::storage::SalesDocumentId::CreditNote(id);
-        super::journal::fix_book_rate(tx, document, note.currency, note.date, "currency").await?;
+        super::journal::fix_book_rate(tx, super::journal::Booking::of_note(&note)).await?;
         tx.finalize_credit_note(id, number, note.date, self.now(), true)
             .await?;
         self.record(

@@ -72,35 +72,38 @@ impl PrintContext {
     /// The credit note as its template sees it, with the seller's logo.
     pub fn credit_note(&self, note: &app::model::CreditNoteView) -> PrintData {
         let mut data = print::credit_note(note, &self.buyer, &self.seller, self.related.clone());
-        data.book_vat = self.book_vat(note.currency, note.tax_total);
+        data.book_vat = self.book_vat(note.currency, &note.lines);
         self.with_logo(data)
     }
 
     /// The invoice as its template sees it, with the seller's logo.
     pub fn invoice(&self, invoice: &app::model::InvoiceView) -> PrintData {
         let mut data = print::invoice(invoice, &self.buyer, &self.seller, self.related.clone());
-        data.book_vat = self.book_vat(invoice.currency, invoice.tax_total);
+        data.book_vat = self.book_vat(invoice.currency, &invoice.lines);
         self.with_logo(data)
     }
 
-    /// A foreign document's VAT total `tax` in the books' currency, at the rate it is booked at.
+    /// A foreign document's VAT total in the books' currency, at the rate it is booked at, as
+    /// its entry books it.
     pub fn tax_in_books(
         &self,
         currency: app::domain::Currency,
-        tax: rust_decimal::Decimal,
+        lines: &[app::model::LineView],
     ) -> Option<(app::domain::Currency, rust_decimal::Decimal)> {
         let book = app::domain::exchange::book_currency();
         let rate = self.rate.filter(|_| currency != book)?;
-        Some((book, app::domain::exchange::book_value(tax, rate).ok()?))
+        let inputs: Vec<app::domain::LineInput> = lines.iter().map(|line| line.input()).collect();
+        let tax = app::domain::exchange::vat_in_books(&inputs, currency, rate).ok()?;
+        Some((book, tax))
     }
 
     /// The VAT total in euros as a document prints it, with its rate.
     fn book_vat(
         &self,
         currency: app::domain::Currency,
-        tax: rust_decimal::Decimal,
+        lines: &[app::model::LineView],
     ) -> Option<print::BookVat> {
-        let (book, tax) = self.tax_in_books(currency, tax)?;
+        let (book, tax) = self.tax_in_books(currency, lines)?;
         Some(print::BookVat {
             currency: book.code().to_string(),
             rate: self.rate?.normalize().to_string(),
@@ -233,6 +236,30 @@ impl Services {
             return Err(ServiceError::Rules(violations));
         }
         let mut tx = self.storage.write().await?;
+        let fiscal_year = |seller: Option<&SellerProfile>| {
+            seller
+                .and_then(|seller| seller.fiscal_year_end.as_deref())
+                .and_then(|end| app::domain::FiscalYearEnd::parse(end).ok())
+                .unwrap_or_default()
+        };
+        let before = tx.seller().await?;
+        if fiscal_year(before.as_ref()) != fiscal_year(Some(&seller)) {
+            // Entries are numbered per fiscal year as they are written (the FEC's
+            // EcritureNum): the years cannot move under entries of the open period. Every
+            // journal's head is held, so none is being numbered meanwhile.
+            for journal in app::domain::journal::Journal::ALL {
+                tx.journal_head(journal).await?;
+            }
+            let closed_through = tx.closing_date().await?;
+            if tx.entries_dated_after(closed_through).await? {
+                return Err(ServiceError::Rules(vec![app::domain::Violation::new(
+                    app::domain::RuleCode::FiscalYearInUse,
+                    Some("fiscal_year_end".into()),
+                    "The fiscal year end moves only when no entry is dated in the open period: \
+                     close the books through the end of the current fiscal year first",
+                )]));
+            }
+        }
         tx.save_seller(&seller, self.now()).await?;
         let saved = tx.seller().await?.unwrap_or(seller);
         tx.commit().await?;

@@ -154,10 +154,13 @@ fn parse_xml(text: &str) -> Result<Vec<ExchangeRate>, EcbError> {
         }
         if let (Some(code), Some(text)) = (currency, value) {
             let date = date.ok_or_else(|| unreadable("a rate outside a day".into()))?;
-            // Withdrawn currencies are passed over, as in the CSV.
+            // Withdrawn currencies are passed over, as in the CSV, and so is the euro itself.
             let Ok(currency) = Currency::parse(&code) else {
                 continue;
             };
+            if currency == app::domain::exchange::book_currency() {
+                continue;
+            }
             rates.push(ExchangeRate {
                 currency,
                 date,

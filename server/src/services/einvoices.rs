@@ -62,7 +62,7 @@ impl Services {
         let context = self
             .print_context(super::documents::PrintSubject::credit_note(&note))
             .await?;
-        let tax_in_books = context.tax_in_books(note.currency, note.tax_total);
+        let tax_in_books = context.tax_in_books(note.currency, &note.lines);
         let document = complete(
             EDocument::credit_note(
                 &note,
@@ -101,7 +101,7 @@ impl Services {
         let context = self
             .print_context(super::documents::PrintSubject::invoice(&invoice))
             .await?;
-        let tax_in_books = context.tax_in_books(invoice.currency, invoice.tax_total);
+        let tax_in_books = context.tax_in_books(invoice.currency, &invoice.lines);
         let document = complete(
             EDocument::invoice(
                 &invoice,

@@ -199,8 +199,13 @@ fn write_fec(
     }
     for entry in entries {
         let code = entry.journal.code();
+        // Its stored number; an entry written before numbers were stored takes the next in the
+        // order written, which the stored ones continue.
         let number = numbers.entry(code).or_default();
-        *number += 1;
+        *number = match entry.number {
+            Some(stored) => u64::try_from(stored).unwrap_or_default(),
+            None => *number + 1,
+        };
         let foreign = entry.currency.code() != BOOK_CURRENCY;
         for line in &entry.lines {
             let own_debit = entry.currency.from_minor(line.debit_minor);

@@ -318,6 +318,7 @@ fn read_rows(csv: &[u8], format: &ImportFormat, errors: &mut RowErrors) -> Vec<R
             vat_exemption_reason,
             ship_date,
             nature,
+            revenue_account: None,
         };
         rows.push(Row {
             line,

@@ -201,14 +201,8 @@ impl Services {
         let invoice = super::load_invoice(tx, id).await?;
         if invoice.status != InvoiceStatus::Draft {
             let document = crate::storage::SalesDocumentId::Invoice(id);
-            super::journal::fix_book_rate(
-                tx,
-                document,
-                invoice.currency,
-                invoice.issue_date,
-                "currency",
-            )
-            .await?;
+            super::journal::fix_book_rate(tx, super::journal::Booking::of_invoice(&invoice))
+                .await?;
             if !imported {
                 self.freeze_invoice_print(tx, &invoice).await?;
                 super::invoice_seals::seal_invoice(tx, id).await?;
@@ -285,14 +279,8 @@ impl Services {
         )
         .await?;
         let document = crate::storage::SalesDocumentId::Invoice(id);
-        super::journal::fix_book_rate(
-            &mut tx,
-            document,
-            issued.currency,
-            issued.issue_date,
-            "currency",
-        )
-        .await?;
+        super::journal::fix_book_rate(&mut tx, super::journal::Booking::of_invoice(&issued))
+            .await?;
         if !issued.imported {
             self.freeze_invoice_print(&mut tx, &issued).await?;
             super::invoice_seals::seal_invoice(&mut tx, id).await?;

@@ -53,6 +53,9 @@ struct SealedEntry<'a> {
     credit_note_id: Option<i64>,
     created_at_us: i64,
     lines: Vec<SealedLine<'a>>,
+    /// Entries written before numbers were stored seal without one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    number: Option<i64>,
 }
 
 /// The seal of `entry` after `previous`, the seal of its journal's entry before it.
@@ -67,6 +70,7 @@ pub(super) fn entry_seal(previous: &str, entry: &JournalEntryRecord) -> String {
         invoice_id: entry.invoice_id,
         credit_note_id: entry.credit_note_id,
         created_at_us: entry.created_at.timestamp_micros(),
+        number: entry.number,
         lines: entry
             .lines
             .iter()
@@ -112,6 +116,7 @@ fn revenue(
     if lines.is_empty() {
         return Ok(vec![RevenueRow {
             kind: kind_of(LineNature::Services),
+            account: None,
             rate: rust_decimal::Decimal::ZERO,
             net: totals.0,
             tax: totals.1,
@@ -197,21 +202,91 @@ pub(super) async fn day_rate(
     })
 }
 
-/// Fixes the rate a foreign document is booked at: the one in force on its `date`, when it is
-/// issued or finalized (before its print is frozen, which shows it). Refused without one.
+/// What a foreign document is and where its rate comes from.
+pub(super) struct Booking {
+    pub document: SalesDocumentId,
+    pub currency: Currency,
+    /// Its date: the rate in force then, unless `corrects` gives one.
+    pub date: NaiveDate,
+    /// The invoice a credit note corrects: the note takes its rate, so that what it reverses
+    /// of the invoice's revenue and VAT is what the invoice booked.
+    pub corrects: Option<i64>,
+    pub total: rust_decimal::Decimal,
+    /// Where a refusal lands.
+    pub field: &'static str,
+}
+
+impl Booking {
+    pub fn of_invoice(invoice: &InvoiceView) -> Self {
+        Booking {
+            document: SalesDocumentId::Invoice(invoice.id),
+            currency: invoice.currency,
+            date: invoice.issue_date,
+            corrects: invoice.related_invoice_id,
+            total: invoice.total,
+            field: "currency",
+        }
+    }
+
+    pub fn of_note(note: &CreditNoteView) -> Self {
+        Booking {
+            document: SalesDocumentId::CreditNote(note.id),
+            currency: note.currency,
+            date: note.date,
+            corrects: note.related_invoice_id,
+            total: note.total,
+            field: "currency",
+        }
+    }
+}
+
+/// Fixes the rate a foreign document is booked at, when it is issued or finalized (before its
+/// print is frozen, which shows it): its invoice's, for a note that corrects one booked in
+/// euros; else the one in force on its date, and refused without one.
 pub(super) async fn fix_book_rate(
     tx: &mut Box<dyn Tx>,
-    document: SalesDocumentId,
-    currency: Currency,
-    date: NaiveDate,
-    field: &str,
+    booking: Booking,
 ) -> Result<(), ServiceError> {
-    if currency == app::domain::exchange::book_currency() {
+    if booking.currency == app::domain::exchange::book_currency() {
         return Ok(());
     }
-    let rate = day_rate(tx, currency, date, field).await?;
-    tx.set_document_rate(document, rate).await?;
+    let corrected = match booking.corrects {
+        Some(invoice) => book_rate(tx, SalesDocumentId::Invoice(invoice), booking.currency).await?,
+        None => None,
+    };
+    let rate = match corrected {
+        Some(rate) => rate,
+        None => day_rate(tx, booking.currency, booking.date, booking.field).await?,
+    };
+    book_value_checked(booking.total.abs(), rate, booking.currency, booking.field)?;
+    tx.set_document_rate(booking.document, rate).await?;
     Ok(())
+}
+
+/// `amount` of `currency` in euros at `rate`, refused on `field` when it is too large to keep.
+fn book_value_checked(
+    amount: rust_decimal::Decimal,
+    rate: rust_decimal::Decimal,
+    currency: Currency,
+    field: &str,
+) -> Result<rust_decimal::Decimal, ServiceError> {
+    let book = app::domain::exchange::book_currency();
+    app::domain::exchange::book_value(amount, rate)
+        .ok()
+        .filter(|value| book.to_minor(*value).is_some())
+        .ok_or_else(|| {
+            ServiceError::Rules(vec![Violation::new(
+                RuleCode::ValidationError,
+                Some(field.into()),
+                format!(
+                    "{} {} is too large to book in {} at {}",
+                    amount,
+                    currency.code(),
+                    book.code(),
+                    rate.normalize()
+                ),
+            )])
+        })
 }
 
 /// What `amount` paid or refunded on `date` for `document` is worth in euros: at the day's
@@ -227,9 +302,7 @@ pub(super) async fn bank_value(
         return Ok(None);
     }
     let rate = day_rate(tx, currency, date, "date").await?;
-    app::domain::exchange::book_value(amount, rate)
-        .map(Some)
-        .map_err(|error| ServiceError::Internal(error.to_string()))
+    book_value_checked(amount, rate, currency, "amount").map(Some)
 }
 
 /// What settling `document` (booked at `rate`) over `range` (low, high) clears in euros.
@@ -289,6 +362,12 @@ impl Services {
         // the date, so no entry slips into a period as it closes.
         let head = tx.journal_head(entry.journal).await?;
         app::domain::periods::check_open(head.closed_through, entry.date, None)?;
+        let fiscal_year = app::domain::FiscalYearEnd::year_of_setting(
+            head.fiscal_year_end.as_deref(),
+            entry.date,
+        )
+        .ok_or_else(|| ServiceError::Internal(format!("no fiscal year holds {}", entry.date)))?;
+        let number = tx.next_entry_number(entry.journal, fiscal_year).await?;
         let minor = |amount| super::minor(entry.currency, amount);
         let book_minor = |amount| super::minor(app::domain::exchange::book_currency(), amount);
         let record = JournalEntryRecord {
@@ -303,6 +382,7 @@ impl Services {
             credit_note_id,
             created_at,
             seal: String::new(),
+            number: Some(number),
             lines: entry
                 .lines
                 .iter()
@@ -332,6 +412,7 @@ impl Services {
             credit_note_id,
             created_at,
             seal: &seal,
+            number,
         })
         .await?;
         Ok(())
@@ -486,9 +567,12 @@ impl Services {
             book_rate(tx, SalesDocumentId::Invoice(invoice.id), invoice.currency).await?;
         let note_rate =
             book_rate(tx, SalesDocumentId::CreditNote(note.0), invoice.currency).await?;
-        // A note booked before the books were in euros is valued at the invoice's rate (and
-        // the other way round): no difference is made up.
-        let (invoice_rate, note_rate) = (invoice_rate.or(note_rate), note_rate.or(invoice_rate));
+        // A document booked before the books were in euros holds its own amounts there (rate
+        // 1, as the FEC shows them): beside one booked in euros, it is valued so.
+        let unvalued = invoice_rate
+            .or(note_rate)
+            .map(|_| rust_decimal::Decimal::ONE);
+        let (invoice_rate, note_rate) = (invoice_rate.or(unvalued), note_rate.or(unvalued));
         let receivable = settled_value(invoice_rate, settles[0])?;
         let credit = settled_value(note_rate, settles[1])?;
         let moved = Moved {
@@ -757,6 +841,7 @@ pub fn entry_view(entry: JournalEntryRecord) -> JournalEntryView {
         invoice_id: entry.invoice_id,
         credit_note_id: entry.credit_note_id,
         created_at: entry.created_at,
+        number: entry.number,
         lines: entry
             .lines
             .into_iter()

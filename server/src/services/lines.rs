@@ -26,6 +26,9 @@ pub struct LineDraft {
     pub vat_exemption_reason: Option<String>,
     /// What the line sells; absent: what the seller's operations say.
     pub nature: Option<LineNature>,
+    /// The revenue account the line already has (a credited or corrected line's); absent:
+    /// its tax rule's, if the rule has one.
+    pub revenue_account: Option<app::domain::journal::Account>,
 }
 
 impl From<LineInput> for LineDraft {
@@ -41,6 +44,7 @@ impl From<LineInput> for LineDraft {
             vat_category: line.vat_category,
             vat_exemption_reason: line.vat_exemption_reason,
             nature: line.nature,
+            revenue_account: line.revenue_account,
         }
     }
 }
@@ -115,6 +119,9 @@ pub(crate) async fn resolve_lines(
                 vat_category: Some(vat.category),
                 vat_exemption_reason: vat.exemption_reason,
                 nature: Some(draft.nature.unwrap_or(default_nature)),
+                revenue_account: draft
+                    .revenue_account
+                    .or_else(|| rule.and_then(|rule| rule.revenue_account.clone())),
             }),
             Err(violation) => violations.push(violation),
         }
@@ -150,6 +157,7 @@ pub(crate) fn content_record(
                 vat_category: line.vat_category(),
                 vat_exemption_reason: line.exemption_reason(),
                 nature: line.nature.unwrap_or_default(),
+                revenue_account: line.revenue_account.clone(),
             })
         })
         .collect::<Result<Vec<_>, ServiceError>>()?;

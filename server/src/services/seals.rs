@@ -506,6 +506,7 @@ mod tests {
                 vat_category: app::domain::VatCategory::Export,
                 vat_exemption_reason: Some("Exonération de TVA, article 262 I du CGI".into()),
                 nature: app::domain::LineNature::Goods,
+                revenue_account: None,
             }],
             allocations: Vec::new(),
             comments: Vec::new(),

@@ -509,14 +509,8 @@ impl Services {
             self.post_invoice(tx, &invoice, Posting::Reversal, today)
                 .await?;
             if currency != invoice.currency {
-                super::journal::fix_book_rate(
-                    tx,
-                    document,
-                    currency,
-                    updated.issue_date,
-                    "currency",
-                )
-                .await?;
+                super::journal::fix_book_rate(tx, super::journal::Booking::of_invoice(&updated))
+                    .await?;
             }
             let waiting =
                 super::journal::fix_vat_on_payment(tx, document, &updated.lines, currency).await?;

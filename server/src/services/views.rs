@@ -25,6 +25,7 @@ pub(crate) fn line(record: &LineRecord, currency: Currency) -> LineView {
         vat_category: record.vat_category,
         vat_exemption_reason: record.vat_exemption_reason.clone(),
         nature: record.nature,
+        revenue_account: record.revenue_account.clone(),
     }
 }
 

@@ -15,6 +15,8 @@ pub struct JournalHead {
     pub seal: String,
     /// Nothing is posted on or before this date.
     pub closed_through: Option<NaiveDate>,
+    /// The seller's fiscal year end (`MM-DD`), which numbers entries per fiscal year.
+    pub fiscal_year_end: Option<String>,
 }
 
 /// An entry ready to store: what it says, where it comes from, and its seal.
@@ -28,6 +30,8 @@ pub struct NewJournalEntry<'a> {
     pub credit_note_id: Option<i64>,
     pub created_at: DateTime<Utc>,
     pub seal: &'a str,
+    /// Its number in its journal and fiscal year (the FEC's `EcritureNum`).
+    pub number: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -57,6 +61,9 @@ pub struct JournalEntryRecord {
     pub credit_note_id: Option<i64>,
     pub created_at: DateTime<Utc>,
     pub seal: String,
+    /// Its number in its journal and fiscal year; none for entries written before numbers
+    /// were stored (the export numbers them in the order they were written).
+    pub number: Option<i64>,
     pub lines: Vec<JournalLineRecord>,
 }
 
@@ -89,6 +96,16 @@ pub trait JournalTx: Send {
     /// The last seal of `journal`, held (PostgreSQL: locked) until the transaction ends, and
     /// the closing date of the books, read in the same statement (every posting needs both).
     async fn journal_head(&mut self, journal: Journal) -> Result<JournalHead, StorageError>;
+    /// Whether any entry is dated after `date` (at all, without one).
+    async fn entries_dated_after(&mut self, date: Option<NaiveDate>) -> Result<bool, StorageError>;
+    /// The next number of `journal` in the fiscal year `(from, to)`: one after the last taken,
+    /// or, the first time, after the entries the journal already holds in that year. The
+    /// caller holds the journal's head.
+    async fn next_entry_number(
+        &mut self,
+        journal: Journal,
+        fiscal_year: (NaiveDate, NaiveDate),
+    ) -> Result<i64, StorageError>;
     /// Stores the entry and makes its seal the journal's head; answers its id.
     async fn insert_journal_entry(
         &mut self,

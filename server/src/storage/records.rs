@@ -20,6 +20,8 @@ pub struct LineRecord {
     pub vat_category: app::domain::VatCategory,
     pub vat_exemption_reason: Option<String>,
     pub nature: app::domain::LineNature,
+    /// The account of its tax category, when it has its own.
+    pub revenue_account: Option<app::domain::journal::Account>,
 }
 
 /// A document's totals in minor units, as the services computed them.

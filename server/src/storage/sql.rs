@@ -165,7 +165,7 @@ pub fn line_columns(owner_column: &str) -> String {
     format!(
         "SELECT {owner_column} AS owner_id, description, quantity, unit_price_minor, \
          discount_percent, tax_rate, net_minor, tax_minor, total_minor, ship_date, vat_category, \
-         vat_exemption_reason, nature FROM"
+         vat_exemption_reason, nature, revenue_account, revenue_account_label FROM"
     )
 }
 
@@ -292,6 +292,20 @@ impl JournalLineRow {
     }
 }
 
+/// An account kept as its number and name (both, or neither).
+pub fn revenue_account(
+    code: Option<String>,
+    label: Option<String>,
+) -> Result<Option<app::domain::journal::Account>, StorageError> {
+    match (code, label) {
+        (Some(code), Some(label)) => Ok(Some(app::domain::journal::Account { code, label })),
+        (None, None) => Ok(None),
+        _ => Err(StorageError::Corrupt(
+            "a revenue account without its name".into(),
+        )),
+    }
+}
+
 /// A rate kept as exact text.
 pub fn exact_rate(text: &str) -> Result<rust_decimal::Decimal, StorageError> {
     text.parse()
@@ -325,6 +339,8 @@ pub struct LineRow {
     pub vat_category: String,
     pub vat_exemption_reason: Option<String>,
     pub nature: String,
+    pub revenue_account: Option<String>,
+    pub revenue_account_label: Option<String>,
 }
 
 impl LineRow {
@@ -349,6 +365,7 @@ impl LineRow {
             vat_exemption_reason: self.vat_exemption_reason,
             nature: app::domain::LineNature::parse(&self.nature)
                 .ok_or_else(|| StorageError::Corrupt(format!("line nature {}", self.nature)))?,
+            revenue_account: revenue_account(self.revenue_account, self.revenue_account_label)?,
         })
     }
 }
@@ -708,8 +725,9 @@ macro_rules! impl_sql_tx {
                 let sql = format!(
                     "INSERT INTO {table} ({owner_column}, position, description, quantity, \
                      unit_price_minor, discount_percent, tax_rate, net_minor, tax_minor, total_minor, \
-                     ship_date, vat_category, vat_exemption_reason, nature) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+                     ship_date, vat_category, vat_exemption_reason, nature, revenue_account, \
+                     revenue_account_label) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
                 );
                 for (position, line) in lines.iter().enumerate() {
                     sqlx::query(&sql)
@@ -727,6 +745,8 @@ macro_rules! impl_sql_tx {
                         .bind(line.vat_category.as_str())
                         .bind(line.vat_exemption_reason.as_deref())
                         .bind(line.nature.as_str())
+                        .bind(line.revenue_account.as_ref().map(|account| account.code.as_str()))
+                        .bind(line.revenue_account.as_ref().map(|account| account.label.as_str()))
                         .execute(&mut *self.tx)
                         .await?;
                 }

@@ -334,6 +334,7 @@ pub fn priced(price: &str) -> Vec<LineDraft> {
         vat_category: None,
         vat_exemption_reason: None,
         nature: None,
+        revenue_account: None,
     })]
 }
 

@@ -117,8 +117,9 @@ on_both_backends! {
         assert_eq!(euros_on(&admin, "512000").await, 8000);
         assert_eq!(euros_on(&admin, "766000").await, -500);
 
-        // A pound note finalized today at par, applied for 24.00: it clears 24.00 EUR of credit
-        // and 30.00 EUR of receivable, a 6.00 loss.
+        // A pound note that corrects the invoice, finalized today, takes the invoice's rate, not
+        // the day's (it reverses the revenue and VAT the invoice booked): applied for 24.00, it
+        // clears 30.00 EUR of credit and 30.00 EUR of receivable, no difference.
         let today = common::today().to_string();
         save_rate(&admin, "GBP", &today, "1").await;
         let (status, draft) = admin.post("/credit-notes", json!({"customer_id": pounds, "currency": "GBP", "date": today,
@@ -129,12 +130,14 @@ on_both_backends! {
         let (status, body) = admin.post(&format!("/invoices/{id}/allocations"),
             json!({"allocations": [{"credit_note_id": note["id"], "amount": "24.00"}]})).await;
         assert_eq!(status, 201, "{body}");
-        assert_eq!(euros_on(&admin, "666000").await, 600);
+        let finalized: Vec<_> = lines(&admin).await.into_iter().filter(|line| line.0 == "credit_note_finalized").collect();
+        assert_eq!(finalized.iter().find(|line| line.1 == "419700").map(|line| line.3), Some(-3000));
+        assert_eq!(euros_on(&admin, "666000").await, 0);
 
         // The rest paid today at par: 36.00 EUR for 45.00 booked, a 9.00 loss.
         let (status, paid) = admin.post(&format!("/invoices/{id}/payments"), pay("36.00", &today)).await;
         assert_eq!((status, paid["status"].as_str()), (201, Some("paid")), "{paid}");
-        assert_eq!(euros_on(&admin, "666000").await, 1500);
+        assert_eq!(euros_on(&admin, "666000").await, 900);
 
         // Every account that follows a document is back to zero in euros, to the cent.
         assert_eq!(euros_on(&admin, "411000").await, 0, "the receivable clears");
@@ -184,6 +187,17 @@ on_both_backends! {
         let ubl = String::from_utf8(ubl).unwrap();
         assert!(ubl.contains("<cbc:TaxCurrencyCode>EUR</cbc:TaxCurrencyCode>"), "{ubl}");
         assert!(ubl.contains(r#"<cbc:TaxAmount currencyID="EUR">106.25</cbc:TaxAmount>"#), "{ubl}");
+        // Cancelled today, whatever the day's rate: its avoir corrects it at the invoice's rate,
+        // so revenue and VAT come back to zero in euros, with no exchange difference.
+        let (status, body) = admin.post(&format!("/invoices/{id}/cancel"), json!({})).await;
+        assert_eq!(status, 200, "{body}");
+        for account in ["707000", "706000", "445711", "445740", "411000", "419700"] {
+            assert_eq!(euros_on(&admin, account).await, 0, "{account}");
+        }
+        // The invoice's rounding (a cent short, 666) is undone by the avoir's (766).
+        let differences = euros_on(&admin, "666000").await + euros_on(&admin, "766000").await;
+        assert_eq!(differences, 0);
+
         // A euro invoice says nothing of it.
         let euros = admin.customer("Acme SARL", "EUR").await;
         let plain = admin.invoice(euros, "EUR", "10.00").await;

@@ -86,35 +86,60 @@ on_both_backends! {
     }
 
     // LPF art. A47 A-1 and Code de commerce L123-12: the FEC covers one fiscal year, which
-    // closes on the day Settings give, and is named with that closing date.
+    // closes on the day Settings give, and is named with that closing date; each entry takes
+    // its number (EcritureNum) in its journal and fiscal year when it is written, and the seal
+    // covers it; the fiscal year end moves only when no entry is dated in the open period.
     async fn the_fec_covers_the_fiscal_year_the_settings_give(db) {
         let app = TestApp::spawn(db).await;
         let admin = Api::new(&app, Role::Administrator).await;
-        let customer = admin.customer("Exercice SARL", "EUR").await;
-        for day in ["2025-06-30", "2025-07-01", "2026-06-30", "2026-07-01"] {
-            let (status, body) = admin
-                .post("/invoices", json!({"customer_id": customer, "currency": "EUR", "issue_date": day,
-                    "lines": [{"description": format!("Sold {day}"), "quantity": "1", "unit_price": "10.00", "tax_rate": "0"}]}))
-                .await;
-            assert_eq!(status, 201, "{body}");
-        }
         let (_, mut seller) = admin.get("/settings/seller").await;
         seller["fiscal_year_end"] = json!("06-31");
         let (status, problem) = admin.put("/settings/seller", seller.clone()).await;
         assert_eq!((status, problem["errors"][0]["field"].as_str()), (422, Some("fiscal_year_end")), "{problem}");
         seller["fiscal_year_end"] = json!("06-30");
-        let (status, saved) = admin.put("/settings/seller", seller).await;
+        let (status, saved) = admin.put("/settings/seller", seller.clone()).await;
         assert_eq!(status, 200, "{saved}");
+
+        let customer = admin.customer("Exercice SARL", "EUR").await;
+        let sell = |day: &str, number: Option<&str>| json!({"customer_id": customer, "currency": "EUR", "issue_date": day, "number": number,
+            "lines": [{"description": format!("Sold {day}"), "quantity": "1", "unit_price": "10.00", "tax_rate": "0"}]});
+        for day in ["2025-06-30", "2025-07-01", "2026-06-30", "2026-07-01"] {
+            let (status, body) = admin.post("/invoices", sell(day, None)).await;
+            assert_eq!(status, 201, "{body}");
+        }
+        // An invoice of another system, dated in the previous fiscal year, arrives last.
+        let (status, body) = admin.post("/invoices", sell("2025-08-01", Some("EXT-7"))).await;
+        assert_eq!(status, 201, "{body}");
+        let numbers: Vec<(String, i64)> = journal(&admin, "").await.iter()
+            .map(|entry| (entry["date"].as_str().unwrap().to_string(), entry["number"].as_i64().unwrap()))
+            .collect();
+        assert_eq!(numbers, [("2025-06-30", 1), ("2025-07-01", 1), ("2026-06-30", 2), ("2026-07-01", 1), ("2025-08-01", 3)]
+            .map(|(day, number)| (day.to_string(), number)), "numbered in its journal and fiscal year as written");
 
         let (status, disposition, text) = fec(&admin, "2026").await;
         assert_eq!(status, 200, "{text}");
         assert_eq!(disposition, "attachment; filename=\"732829320FEC20260630.txt\"");
-        let dates: Vec<&str> = text.lines().skip(1).filter_map(|line| line.split('\t').nth(3)).collect();
-        assert!(dates.iter().all(|date| ("20250701"..="20260630").contains(date)), "{dates:?}");
-        assert!(dates.contains(&"20250701") && dates.contains(&"20260630"), "{dates:?}");
+        let rows: Vec<Vec<&str>> = text.lines().skip(1).map(|line| line.split('\t').collect()).collect();
+        assert!(rows.iter().all(|row| ("20250701"..="20260630").contains(&row[3])), "{rows:?}");
+        let numbered: std::collections::BTreeSet<(&str, &str)> = rows.iter().map(|row| (row[2], row[3])).collect();
+        assert_eq!(numbered.into_iter().collect::<Vec<_>>(), [("VT000001", "20250701"), ("VT000002", "20260630"), ("VT000003", "20250801")]);
         let (_, _, next) = fec(&admin, "2027").await;
         let dates: Vec<&str> = next.lines().skip(1).filter_map(|line| line.split('\t').nth(3)).collect();
         assert_eq!(dates.first(), Some(&"20260701"), "{next}");
+
+        seller["fiscal_year_end"] = json!("12-31");
+        let (status, problem) = admin.put("/settings/seller", seller).await;
+        assert_eq!((status, problem["code"].as_str()), (409, Some("fiscal_year_in_use")), "{problem}");
+
+        // A number changed behind the server's back breaks the entry's seal.
+        let drop_guard = if app.db.is_sqlite() {
+            "DROP TRIGGER journal_entries_no_update"
+        } else {
+            "DROP TRIGGER journal_entries_append_only ON journal_entries"
+        };
+        app.db.behind_the_back(&format!("{drop_guard}; UPDATE journal_entries SET entry_number = 9 WHERE entry_date = '2026-06-30'")).await;
+        let broken = app.db.services().verify_seals().await.unwrap().broken;
+        assert!(broken.iter().any(|link| link.number.contains("journal VT")), "{:?}", broken.iter().map(|link| &link.number).collect::<Vec<_>>());
     }
 
     async fn no_fec_cell_is_read_as_a_formula(db) {
@@ -351,6 +376,49 @@ on_both_backends! {
         let (_, _, text) = fec(&admin, "2026").await;
         assert!(text.lines().any(|row| row.contains("\t709000\tRabais, remises et ristournes accordés par l'entreprise\t")), "{text}");
         assert!(text.lines().any(|row| row.contains("\t445713\tTVA collectée 5,5 %\t")), "{text}");
+    }
+
+    // PCG art. 944-70: 706 and 707 are subdivided as the business needs. A tax category with
+    // an account of its own books its lines' revenue there; a return of such a line reverses
+    // that account, a gesture stays a discount granted (709).
+    async fn a_tax_category_books_its_revenue_to_its_own_account(db) {
+        let app = TestApp::spawn(db).await;
+        let admin = Api::new(&app, Role::Administrator).await;
+        let rule = |code: &str, label: &str| json!({"rules": [
+            {"region": "DE", "category": "standard", "rate": "20"},
+            {"region": "DE", "category": "consulting", "rate": "20", "revenue_account": {"code": code, "label": label}},
+        ]});
+        let (status, body) = admin.put("/tax-rules", rule("70-61", "")).await;
+        let fields: Vec<&str> = body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+        assert_eq!((status, fields), (422, vec!["rules[1].revenue_account.code", "rules[1].revenue_account.label"]), "{body}");
+        let (status, body) = admin.put("/tax-rules", rule("706100", "Prestations de conseil")).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["rules"][0]["revenue_account"]["code"], "706100", "{body}");
+
+        let customer = admin.customer("Acme GmbH", "EUR").await;
+        let (status, invoice) = admin
+            .post("/invoices", json!({"customer_id": customer, "currency": "EUR", "issue_date": "2026-03-02", "due_date": "2026-04-01",
+                "lines": [
+                    {"description": "Audit", "quantity": "1", "unit_price": "100.00", "tax_category": "consulting", "nature": "services"},
+                    {"description": "Travel", "quantity": "1", "unit_price": "30.00", "nature": "services"}
+                ]}))
+            .await;
+        assert_eq!(status, 201, "{invoice}");
+        assert_eq!(invoice["lines"][0]["revenue_account"]["code"], "706100", "the line keeps the account it was priced with");
+        let entries = journal(&admin, "").await;
+        let credits: Vec<(String, String)> = sides(&entries[0]).into_iter().filter(|(_, _, c)| c != "0.00").map(|(a, _, c)| (a, c)).collect();
+        assert_eq!(credits[..2], [("706000".to_string(), "30.00".to_string()), ("706100".to_string(), "100.00".to_string())]);
+
+        // The rule's account changes later: the invoice's lines keep theirs.
+        assert_eq!(admin.put("/tax-rules", rule("706200", "Autre")).await.0, 200);
+        let (status, note) = admin.post(&format!("/invoices/{}/credit-notes", invoice["id"]), json!({"lines": [{"line": 0, "quantity": "1"}]})).await;
+        assert_eq!(status, 201, "{note}");
+        let (status, finalized) = admin.post(&format!("/credit-notes/{}/finalize", note["id"]), json!({})).await;
+        assert_eq!(status, 200, "{finalized}");
+        let entries = journal(&admin, "").await;
+        assert_eq!(sides(&entries[1])[0], ("706100".to_string(), "100.00".to_string(), "0.00".to_string()), "the return reverses the line's own account");
+        let (_, _, text) = fec(&admin, "2026").await;
+        assert!(text.lines().any(|row| row.contains("\t706100\tPrestations de conseil\t")), "{text}");
     }
 
     // CGI art. 269-2-c: the VAT on services is due when the price is received, unless the

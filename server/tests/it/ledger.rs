@@ -303,6 +303,7 @@ on_both_backends! {
             description: "item".into(), quantity: 1.into(), unit_price: common::amount("100.00"),
             discount_percent: 0.into(), tax_rate: None, tax_category: category.map(str::to_string), ship_date: None,
             vat_category: None, vat_exemption_reason: None, nature: None,
+            revenue_account: None,
         };
         let input = |lines| NewInvoiceInput {
             number: None, customer_id: acme, currency: common::currency("EUR"), issue_date: common::date("2026-11-01"),

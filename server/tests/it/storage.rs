@@ -23,6 +23,7 @@ fn line(description: &str, quantity: &str, price: i64, net: i64, tax: i64) -> Li
         vat_category: app::domain::VatCategory::Standard,
         vat_exemption_reason: None,
         nature: app::domain::LineNature::Services,
+        revenue_account: None,
     }
 }
 

@@ -115,11 +115,12 @@ macro_rules! impl_journal_tx {
                 journal: app::domain::journal::Journal,
             ) -> Result<crate::storage::JournalHead, crate::storage::StorageError> {
                 let sql = format!(
-                    "SELECT seal, (SELECT closed_through FROM books_closing WHERE id = 1) \
+                    "SELECT seal, (SELECT closed_through FROM books_closing WHERE id = 1), \
+                     (SELECT fiscal_year_end FROM seller_profile WHERE id = 1) \
                      FROM journal_heads WHERE journal = $1{}",
                     self.lock()
                 );
-                let (seal, closed_through): (String, Option<chrono::NaiveDate>) =
+                let (seal, closed_through, fiscal_year_end): (String, Option<chrono::NaiveDate>, Option<String>) =
                     sqlx::query_as(&sql)
                         .bind(journal.code())
                         .fetch_one(&mut *self.tx)
@@ -127,7 +128,40 @@ macro_rules! impl_journal_tx {
                 Ok(crate::storage::JournalHead {
                     seal,
                     closed_through,
+                    fiscal_year_end,
                 })
+            }
+
+            async fn entries_dated_after(
+                &mut self,
+                date: Option<chrono::NaiveDate>,
+            ) -> Result<bool, crate::storage::StorageError> {
+                let found: Option<i64> = sqlx::query_scalar(
+                    "SELECT id FROM journal_entries WHERE ($1 IS NULL OR entry_date > $1) LIMIT 1",
+                )
+                .bind(date)
+                .fetch_optional(&mut *self.tx)
+                .await?;
+                Ok(found.is_some())
+            }
+
+            async fn next_entry_number(
+                &mut self,
+                journal: app::domain::journal::Journal,
+                fiscal_year: (chrono::NaiveDate, chrono::NaiveDate),
+            ) -> Result<i64, crate::storage::StorageError> {
+                Ok(sqlx::query_scalar(
+                    "INSERT INTO journal_numbers (journal, closes_on, last_number) VALUES ($1, $2, \
+                     (SELECT COUNT(*) FROM journal_entries WHERE journal = $1 \
+                     AND entry_date >= $3 AND entry_date <= $2) + 1) \
+                     ON CONFLICT (journal, closes_on) DO UPDATE \
+                     SET last_number = journal_numbers.last_number + 1 RETURNING last_number",
+                )
+                .bind(journal.code())
+                .bind(fiscal_year.1)
+                .bind(fiscal_year.0)
+                .fetch_one(&mut *self.tx)
+                .await?)
             }
 
             async fn insert_journal_entry(
@@ -137,8 +171,8 @@ macro_rules! impl_journal_tx {
                 let entry = new.entry;
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO journal_entries (journal, entry_date, reference, label, currency, \
-                     source, invoice_id, credit_note_id, created_at, seal) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                     source, invoice_id, credit_note_id, created_at, seal, entry_number) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
                 )
                 .bind(entry.journal.code())
                 .bind(entry.date)
@@ -150,6 +184,7 @@ macro_rules! impl_journal_tx {
                 .bind(new.credit_note_id)
                 .bind(new.created_at)
                 .bind(new.seal)
+                .bind(new.number)
                 .fetch_one(&mut *self.tx)
                 .await?;
                 let minor = |amount: rust_decimal::Decimal| {
@@ -300,10 +335,11 @@ macro_rules! impl_journal_tx {
                     Option<i64>,
                     chrono::DateTime<chrono::Utc>,
                     String,
+                    Option<i64>,
                 );
                 let rows: Vec<Row> = sqlx::query_as(
                     "SELECT id, journal, entry_date, reference, label, currency, source, \
-                     invoice_id, credit_note_id, created_at, seal FROM journal_entries \
+                     invoice_id, credit_note_id, created_at, seal, entry_number FROM journal_entries \
                      WHERE id > $1 AND ($2 IS NULL OR entry_date >= $2) \
                      AND ($3 IS NULL OR entry_date <= $3) ORDER BY id LIMIT $4",
                 )
@@ -333,7 +369,7 @@ macro_rules! impl_journal_tx {
                     }
                 }
                 rows.into_iter()
-                    .map(|(id, journal, date, reference, label, currency, source, invoice_id, credit_note_id, created_at, seal)| {
+                    .map(|(id, journal, date, reference, label, currency, source, invoice_id, credit_note_id, created_at, seal, number)| {
                         let corrupt = |what: String| crate::storage::StorageError::Corrupt(what);
                         Ok(crate::storage::JournalEntryRecord {
                             id,
@@ -349,6 +385,7 @@ macro_rules! impl_journal_tx {
                             credit_note_id,
                             created_at,
                             seal,
+                            number,
                             lines: lines.remove(&id).unwrap_or_default(),
                         })
                     })

@@ -8,15 +8,16 @@ macro_rules! impl_settings_tx {
             async fn tax_table(
                 &mut self,
             ) -> Result<app::domain::TaxTable, crate::storage::StorageError> {
-                let rows: Vec<(String, String, String, Option<String>, Option<String>)> = sqlx::query_as(
-                    "SELECT region, category, rate, vat_category, vat_exemption_reason FROM tax_rules \
-                     ORDER BY region, category",
+                type Row = (String, String, String, Option<String>, Option<String>, Option<String>, Option<String>);
+                let rows: Vec<Row> = sqlx::query_as(
+                    "SELECT region, category, rate, vat_category, vat_exemption_reason, \
+                     revenue_account, revenue_account_label FROM tax_rules ORDER BY region, category",
                 )
                 .fetch_all(&mut *self.tx)
                 .await?;
                 let rules = rows
                     .into_iter()
-                    .map(|(region, category, rate, vat_category, vat_exemption_reason)| {
+                    .map(|(region, category, rate, vat_category, vat_exemption_reason, account, account_label)| {
                         let rate = rate.parse().map_err(|e| {
                             crate::storage::StorageError::Corrupt(format!("tax rate {rate}: {e}"))
                         })?;
@@ -35,6 +36,7 @@ macro_rules! impl_settings_tx {
                             rate,
                             vat_category,
                             vat_exemption_reason,
+                            revenue_account: crate::storage::sql::revenue_account(account, account_label)?,
                         })
                     })
                     .collect::<Result<_, crate::storage::StorageError>>()?;
@@ -51,13 +53,16 @@ macro_rules! impl_settings_tx {
                 for rule in &table.rules {
                     sqlx::query(
                         "INSERT INTO tax_rules (region, category, rate, vat_category, \
-                         vat_exemption_reason) VALUES ($1, $2, $3, $4, $5)",
+                         vat_exemption_reason, revenue_account, revenue_account_label) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
                     )
                     .bind(&rule.region)
                     .bind(&rule.category)
                     .bind(rule.rate.normalize().to_string())
                     .bind(rule.vat_category.map(|category| category.as_str()))
                     .bind(rule.vat_exemption_reason.as_deref())
+                    .bind(rule.revenue_account.as_ref().map(|account| account.code.as_str()))
+                    .bind(rule.revenue_account.as_ref().map(|account| account.label.as_str()))
                     .execute(&mut *self.tx)
                     .await?;
                 }

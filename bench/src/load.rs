@@ -321,16 +321,35 @@ async fn write_journal_entry(
     } else {
         "current_date"
     };
+    // Numbered as the services number it: the next of its journal in the (calendar) year.
+    let (opens, closes) = if sqlite {
+        ("strftime('%Y-01-01', 'now')", "strftime('%Y-12-31', 'now')")
+    } else {
+        (
+            "CAST(to_char(current_date, 'YYYY-01-01') AS DATE)",
+            "CAST(to_char(current_date, 'YYYY-12-31') AS DATE)",
+        )
+    };
+    let number: i64 = sqlx::query_scalar(&format!(
+        "INSERT INTO journal_numbers (journal, closes_on, last_number) VALUES ('OD', {closes}, \
+         (SELECT COUNT(*) FROM journal_entries WHERE journal = 'OD' \
+         AND entry_date >= {opens} AND entry_date <= {closes}) + 1) \
+         ON CONFLICT (journal, closes_on) DO UPDATE \
+         SET last_number = journal_numbers.last_number + 1 RETURNING last_number"
+    ))
+    .fetch_one(&mut **tx)
+    .await?;
     let entry: i64 = sqlx::query_scalar(&format!(
         "INSERT INTO journal_entries (journal, entry_date, reference, label, currency, source, \
-         invoice_id, credit_note_id, created_at, seal) \
-         VALUES ('OD', {today}, 'raw', 'raw', 'EUR', $1, $2, $3, {}, $4) RETURNING id",
+         invoice_id, credit_note_id, created_at, seal, entry_number) \
+         VALUES ('OD', {today}, 'raw', 'raw', 'EUR', $1, $2, $3, {}, $4, $5) RETURNING id",
         now(sqlite)
     ))
     .bind(kind.to_string())
     .bind(pair.invoice)
     .bind(pair.note)
     .bind(seal.clone())
+    .bind(number)
     .fetch_one(&mut **tx)
     .await?;
     for (position, debit, credit) in [(0_i64, change.abs(), 0_i64), (1, 0, change.abs())] {

@@ -139,7 +139,11 @@ impl Services {
         };
         let customer = super::load_customer(tx, input.customer_id).await?;
         super::periods::require_open(tx, input.date, "date").await?;
-        let lines = resolve_lines(tx, input.customer_id, input.lines).await?;
+        let mut drafts = input.lines;
+        if let Some(invoice) = &invoice {
+            super::lines::inherit_revenue_accounts(&mut drafts, &invoice.lines);
+        }
+        let lines = resolve_lines(tx, input.customer_id, drafts).await?;
         let content = CreditContent::from_parts(lines, input.charge)?;
         let violations = content.validate(input.currency);
         if !violations.is_empty() {

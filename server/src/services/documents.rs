@@ -242,21 +242,33 @@ impl Services {
                 .and_then(|end| app::domain::FiscalYearEnd::parse(end).ok())
                 .unwrap_or_default()
         };
-        let before = tx.seller().await?;
-        if fiscal_year(before.as_ref()) != fiscal_year(Some(&seller)) {
+        let new_end = fiscal_year(Some(&seller));
+        if fiscal_year(tx.seller().await?.as_ref()) != new_end {
             // Entries are numbered per fiscal year as they are written (the FEC's
-            // EcritureNum): the years cannot move under entries of the open period. Every
-            // journal's head is held, so none is being numbered meanwhile.
+            // EcritureNum): the years cannot move under numbered entries. Every journal's head
+            // is held, so none is being numbered meanwhile, and the setting read again.
             for journal in app::domain::journal::Journal::ALL {
                 tx.journal_head(journal).await?;
             }
-            let closed_through = tx.closing_date().await?;
-            if tx.entries_dated_after(closed_through).await? {
+            let old_end = fiscal_year(tx.seller().await?.as_ref());
+            // The first open day's fiscal year, as either setting has it: no entry may lie in
+            // either (its numbers would straddle two partitions).
+            let first_open = tx
+                .closing_date()
+                .await?
+                .and_then(|closed| closed.succ_opt());
+            let from = first_open.and_then(|day| {
+                let old_start = old_end.year_of(day)?.0;
+                let new_start = new_end.year_of(day)?.0;
+                old_start.min(new_start).pred_opt()
+            });
+            let moves = old_end != new_end;
+            if moves && tx.entries_dated_after(from).await? {
                 return Err(ServiceError::Rules(vec![app::domain::Violation::new(
                     app::domain::RuleCode::FiscalYearInUse,
                     Some("fiscal_year_end".into()),
-                    "The fiscal year end moves only when no entry is dated in the open period: \
-                     close the books through the end of the current fiscal year first",
+                    "The fiscal year end moves only when no entry is dated in the fiscal years it \
+                     would change: entries are numbered in their fiscal year as they are written",
                 )]));
             }
         }

@@ -428,6 +428,7 @@ fn drafts(rows: &[Row], current: Option<&[app::model::LineView]>) -> Vec<LineDra
             {
                 draft.vat_category = Some(line.vat_category);
                 draft.vat_exemption_reason = line.vat_exemption_reason.clone();
+                draft.revenue_account = line.revenue_account.clone();
             }
             if !row.nature_given
                 && let Some(line) = current

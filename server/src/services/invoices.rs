@@ -138,7 +138,14 @@ impl Services {
         }
         super::require_customer(tx, input.customer_id).await?;
         super::periods::require_open(tx, input.issue_date, "issue_date").await?;
-        let lines = resolve_lines(tx, input.customer_id, input.lines).await?;
+        let mut drafts = input.lines;
+        if let Some(corrected) = input.related_invoice_id
+            && let Some(corrected) = tx.invoice(corrected).await?
+        {
+            let corrected = super::views::invoice(corrected);
+            super::lines::inherit_revenue_accounts(&mut drafts, &corrected.lines);
+        }
+        let lines = resolve_lines(tx, input.customer_id, drafts).await?;
         let terms = InvoiceTerms {
             customer_id: input.customer_id,
             currency: input.currency,

@@ -222,7 +222,9 @@ impl Booking {
             document: SalesDocumentId::Invoice(invoice.id),
             currency: invoice.currency,
             date: invoice.issue_date,
-            corrects: invoice.related_invoice_id,
+            corrects: invoice
+                .related_invoice_id
+                .filter(|_| invoice.kind == app::domain::InvoiceKind::Correction),
             total: invoice.total,
             field: "currency",
         }

@@ -49,6 +49,25 @@ impl From<LineInput> for LineDraft {
     }
 }
 
+/// Drafts that name no revenue account take the one of the line they repeat in `sources` (the
+/// same description and rate): an edited document's own lines, or those of the invoice a
+/// correction or a credit note corrects. A browser form carries no account, so a line edited
+/// or copied there keeps the account its sale was booked to.
+pub(crate) fn inherit_revenue_accounts(drafts: &mut [LineDraft], sources: &[app::model::LineView]) {
+    for draft in drafts
+        .iter_mut()
+        .filter(|draft| draft.revenue_account.is_none())
+    {
+        draft.revenue_account = sources
+            .iter()
+            .find(|source| {
+                source.description == draft.description
+                    && draft.tax_rate.is_none_or(|rate| rate == source.tax_rate)
+            })
+            .and_then(|source| source.revenue_account.clone());
+    }
+}
+
 /// Gives every line its tax rate, read in the caller's transaction: its own (0–100 %), else
 /// the table's for the customer's region and the line's category; and its VAT category and
 /// exemption mention, checked against the rate (EN 16931): the line's own, else those of the

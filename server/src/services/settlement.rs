@@ -456,7 +456,10 @@ impl Services {
             require_customer(tx, customer_id).await?;
         }
         let lines = match changes.lines {
-            Some(drafts) => resolve_lines(tx, customer_id, drafts).await?,
+            Some(mut drafts) => {
+                super::lines::inherit_revenue_accounts(&mut drafts, &invoice.lines);
+                resolve_lines(tx, customer_id, drafts).await?
+            }
             None => invoice.lines.iter().map(|l| l.input()).collect(),
         };
         check_invoice_content(
@@ -787,7 +790,9 @@ impl Services {
                 None => CreditContent::Lines(note.lines.iter().map(|l| l.input()).collect()),
             },
             (lines, charge) => {
-                let lines = resolve_lines(tx, customer_id, lines.unwrap_or_default()).await?;
+                let mut drafts = lines.unwrap_or_default();
+                super::lines::inherit_revenue_accounts(&mut drafts, &note.lines);
+                let lines = resolve_lines(tx, customer_id, drafts).await?;
                 CreditContent::from_parts(lines, charge)?
             }
         };

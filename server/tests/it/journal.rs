@@ -419,6 +419,22 @@ on_both_backends! {
         assert_eq!(sides(&entries[1])[0], ("706100".to_string(), "100.00".to_string(), "0.00".to_string()), "the return reverses the line's own account");
         let (_, _, text) = fec(&admin, "2026").await;
         assert!(text.lines().any(|row| row.contains("\t706100\tPrestations de conseil\t")), "{text}");
+
+        // A correction invoice typed with the same line, its rate given as a form gives it,
+        // reverses the account the sale was booked to; so does a draft edited the same way.
+        let audit = json!({"description": "Audit", "quantity": "-1", "unit_price": "100.00", "tax_rate": "20", "nature": "services"});
+        let (status, correction) = admin.post("/invoices", json!({"customer_id": customer, "currency": "EUR", "issue_date": "2026-03-05",
+            "kind": "correction", "related_invoice_id": invoice["id"], "lines": [audit]})).await;
+        assert_eq!(status, 201, "{correction}");
+        assert_eq!(correction["lines"][0]["revenue_account"]["code"], "706100", "{correction}");
+        let (status, draft) = admin.post("/invoices", json!({"customer_id": customer, "currency": "EUR", "issue_date": "2026-03-06", "status": "draft",
+            "lines": [{"description": "Audit", "quantity": "1", "unit_price": "100.00", "tax_category": "consulting"}]})).await;
+        assert_eq!(status, 201, "{draft}");
+        assert_eq!(draft["lines"][0]["revenue_account"]["code"], "706200", "a new line takes the rule's account of the day");
+        let (status, edited) = admin.patch(&format!("/invoices/{}", draft["id"]), json!({"lines": [
+            {"description": "Audit", "quantity": "2", "unit_price": "100.00", "tax_rate": "20"}]})).await;
+        assert_eq!(status, 200, "{edited}");
+        assert_eq!(edited["lines"][0]["revenue_account"]["code"], "706200", "{edited}");
     }
 
     // CGI art. 269-2-c: the VAT on services is due when the price is received, unless the

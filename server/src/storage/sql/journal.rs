@@ -115,16 +115,23 @@ macro_rules! impl_journal_tx {
                 journal: app::domain::journal::Journal,
             ) -> Result<crate::storage::JournalHead, crate::storage::StorageError> {
                 let sql = format!(
-                    "SELECT seal, (SELECT closed_through FROM books_closing WHERE id = 1), \
-                     (SELECT fiscal_year_end FROM seller_profile WHERE id = 1) \
-                     FROM journal_heads WHERE journal = $1{}",
+                    "SELECT seal FROM journal_heads WHERE journal = $1{}",
                     self.lock()
                 );
-                let (seal, closed_through, fiscal_year_end): (String, Option<chrono::NaiveDate>, Option<String>) =
-                    sqlx::query_as(&sql)
-                        .bind(journal.code())
-                        .fetch_one(&mut *self.tx)
-                        .await?;
+                let seal: String = sqlx::query_scalar(&sql)
+                    .bind(journal.code())
+                    .fetch_one(&mut *self.tx)
+                    .await?;
+                // Read once the head is held, in a statement of its own: on PostgreSQL a
+                // statement that waited for the lock still sees what was committed when it began,
+                // and a closing or a new fiscal year end commits while holding every head.
+                let (closed_through, fiscal_year_end): (Option<chrono::NaiveDate>, Option<String>) =
+                    sqlx::query_as(
+                        "SELECT (SELECT closed_through FROM books_closing WHERE id = 1), \
+                         (SELECT fiscal_year_end FROM seller_profile WHERE id = 1)",
+                    )
+                    .fetch_one(&mut *self.tx)
+                    .await?;
                 Ok(crate::storage::JournalHead {
                     seal,
                     closed_through,

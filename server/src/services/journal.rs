@@ -307,6 +307,11 @@ pub(super) async fn bank_value(
     book_value_checked(amount, rate, currency, "amount").map(Some)
 }
 
+/// An amount in euros, in minor units as stored.
+pub(super) fn book_minor(amount: rust_decimal::Decimal) -> Result<i64, ServiceError> {
+    super::minor(app::domain::exchange::book_currency(), amount)
+}
+
 /// What settling `document` (booked at `rate`) over `range` (low, high) clears in euros.
 fn settled_value(
     rate: Option<rust_decimal::Decimal>,
@@ -371,7 +376,6 @@ impl Services {
         .ok_or_else(|| ServiceError::Internal(format!("no fiscal year holds {}", entry.date)))?;
         let number = tx.next_entry_number(entry.journal, fiscal_year).await?;
         let minor = |amount| super::minor(entry.currency, amount);
-        let book_minor = |amount| super::minor(app::domain::exchange::book_currency(), amount);
         let record = JournalEntryRecord {
             id: 0,
             journal: entry.journal,

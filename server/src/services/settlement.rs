@@ -123,7 +123,7 @@ impl Services {
             payment.method.as_deref(),
             payment.reference.as_deref(),
             false,
-            book_minor(bank_value)?,
+            bank_value.map(super::journal::book_minor).transpose()?,
             self.now(),
         )
         .await?;
@@ -177,7 +177,7 @@ impl Services {
                 None,
                 None,
                 true,
-                book_minor(bank_value)?,
+                bank_value.map(super::journal::book_minor).transpose()?,
                 self.now(),
             )
             .await?;
@@ -868,11 +868,4 @@ impl Services {
         )
         .await
     }
-}
-
-/// A value in euros, in minor units.
-fn book_minor(value: Option<rust_decimal::Decimal>) -> Result<Option<i64>, ServiceError> {
-    value
-        .map(|value| minor(app::domain::exchange::book_currency(), value))
-        .transpose()
 }

@@ -195,6 +195,14 @@ pub enum SalesDocumentId {
 }
 
 impl SalesDocumentId {
+    /// The table that holds such a document.
+    pub fn table(self) -> &'static str {
+        match self {
+            SalesDocumentId::Invoice(_) => "invoices",
+            SalesDocumentId::CreditNote(_) => "credit_notes",
+        }
+    }
+
     /// The column that names such a document, and its id.
     pub fn column(self) -> (&'static str, i64) {
         match self {

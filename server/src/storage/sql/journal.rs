@@ -447,10 +447,7 @@ macro_rules! impl_journal_tx {
                 &mut self,
                 document: crate::storage::SalesDocumentId,
             ) -> Result<Option<rust_decimal::Decimal>, crate::storage::StorageError> {
-                let table = match document {
-                    crate::storage::SalesDocumentId::Invoice(_) => "invoices",
-                    crate::storage::SalesDocumentId::CreditNote(_) => "credit_notes",
-                };
+                let table = document.table();
                 let (_, id) = document.column();
                 let rate: Option<Option<String>> = sqlx::query_scalar(&format!(
                     "SELECT exchange_rate FROM {table} WHERE id = $1"
@@ -468,10 +465,7 @@ macro_rules! impl_journal_tx {
                 document: crate::storage::SalesDocumentId,
                 rate: rust_decimal::Decimal,
             ) -> Result<(), crate::storage::StorageError> {
-                let table = match document {
-                    crate::storage::SalesDocumentId::Invoice(_) => "invoices",
-                    crate::storage::SalesDocumentId::CreditNote(_) => "credit_notes",
-                };
+                let table = document.table();
                 let (_, id) = document.column();
                 sqlx::query(&format!("UPDATE {table} SET exchange_rate = $1 WHERE id = $2"))
                     .bind(rate.normalize().to_string())

@@ -188,6 +188,13 @@ pub trait Desk: Send + Sync + 'static {
         user: &CurrentUser,
         form: crate::rpc::customers::CustomerForm,
     ) -> Result<i64, Problem>;
+    /// Rewrites a customer from the edit form.
+    async fn update_customer(
+        &self,
+        user: &CurrentUser,
+        customer_id: i64,
+        form: crate::rpc::customers::CustomerForm,
+    ) -> Result<(), Problem>;
     /// The settings screen; the new-user form offers the customers matching `customer_q`.
     async fn settings_page(
         &self,

@@ -2,6 +2,7 @@
 //! Leptos components. Built with `ssr` into the server and with `hydrate` into the browser.
 
 pub mod domain;
+pub mod i18n;
 pub mod model;
 pub mod pages;
 pub mod problem;

@@ -886,6 +886,9 @@ pub struct CustomerView {
     /// after the last reminder); `null`: off.
     #[serde(default)]
     pub reminder_days: Option<u16>,
+    /// What its documents, e-mails and reminders are written in: `en`, `fr` or `de`.
+    #[serde(default)]
+    pub document_language: crate::domain::Language,
     pub created_at: DateTime<Utc>,
 }
 
@@ -902,87 +905,114 @@ pub struct TimelineEvent {
     pub data: serde_json::Value,
 }
 
-/// An e-mail event's recipients, `to` then `cc`, comma-separated.
-fn recipients(data: &serde_json::Value) -> String {
-    ["to", "cc"]
-        .iter()
-        .filter_map(|key| data.get(key).and_then(|list| list.as_array()))
-        .flatten()
-        .filter_map(|address| address.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 impl TimelineEvent {
-    /// A sentence for people ("Credit note CN-2026-00001 linked: 300.00").
-    pub fn describe(&self) -> String {
-        let text = |key: &str| {
-            self.data
-                .get(key)
-                .and_then(|v| v.as_str())
-                .map(str::to_string)
+    /// What happened, typed; `None` for an event this version cannot read.
+    pub fn event(&self) -> Option<crate::domain::timeline::EventData> {
+        crate::domain::timeline::EventData::from_parts(&self.kind, &self.data)
+    }
+
+    /// A sentence for people ("Credit note CN-2026-00001 linked: 300.00 EUR"), amounts in the
+    /// document's currency.
+    pub fn describe(&self, currency: Currency) -> String {
+        use crate::domain::timeline::{EventData as E, StatusCause};
+        let money = |amount: &rust_decimal::Decimal| currency.format(*amount);
+        let Some(event) = self.event() else {
+            return self.kind.replace('_', " ");
         };
-        let number = text("credit_note_number").unwrap_or_default();
-        let amount = text("amount").unwrap_or_default();
-        match self.kind.as_str() {
-            "invoice_created" => "Invoice created".to_string(),
-            "invoice_edited" => "Invoice edited".to_string(),
-            "credit_note_created" => "Credit note created".to_string(),
-            "credit_note_finalized" => format!(
-                "Credit note {} finalized",
-                text("number").unwrap_or_default()
+        match event {
+            E::InvoiceCreated {} => "Invoice created".to_string(),
+            E::InvoiceEdited { .. } => "Invoice edited".to_string(),
+            E::InvoiceIssued { number } => format!("Invoice {number} issued"),
+            E::CreditNoteCreated { .. } => "Credit note created".to_string(),
+            E::CreditNoteEdited {} => "Credit note edited".to_string(),
+            E::CreditNoteFinalized { number, imported } => format!(
+                "Credit note {number} finalized{}",
+                if imported { " (imported)" } else { "" }
             ),
-            "credit_note_edited" => "Credit note edited".to_string(),
-            "credit_note_rejected" => {
-                format!("Sent back to draft: {}", text("reason").unwrap_or_default())
+            E::CreditNoteRejected { reason, .. } => format!("Sent back to draft: {reason}"),
+            E::StatusChanged {
+                from,
+                to,
+                reason,
+                cause,
+            } => {
+                let why = match (cause, reason) {
+                    (Some(StatusCause::EditedAfterSubmission), _) => {
+                        " (edited after it was submitted)".to_string()
+                    }
+                    (None, Some(reason)) => format!(" ({reason})"),
+                    (None, None) => String::new(),
+                };
+                format!(
+                    "Status changed from {} to {}{why}",
+                    from.label(),
+                    to.label()
+                )
             }
-            "invoice_issued" => "Invoice issued".to_string(),
-            "credit_note_linked" => format!("Credit note {number} linked: {amount}"),
-            "credit_note_unlinked" => format!("Credit note {number} unlinked: {amount}"),
-            "payment_recorded" => format!("Payment recorded: {amount}"),
-            "refund_recorded" => format!("Refund paid out: {amount}"),
-            "credit_voided" => format!(
-                "Remaining credit voided: {amount} ({})",
-                text("reason").unwrap_or_default()
+            E::Comment { text } => format!("Comment: {text}"),
+            E::PaymentRecorded {
+                amount, mark_paid, ..
+            } => format!(
+                "Payment recorded: {}{}",
+                money(&amount),
+                if mark_paid { " (marked paid)" } else { "" }
             ),
-            "comment" => format!("Comment: {}", text("text").unwrap_or_default()),
-            "attachment_added" => format!("File {} added", text("file_name").unwrap_or_default()),
-            "attachment_removed" => {
-                format!("File {} removed", text("file_name").unwrap_or_default())
+            E::RefundRecorded { amount, .. } => format!("Refund paid out: {}", money(&amount)),
+            E::CreditVoided { amount, reason } => {
+                format!("Remaining credit voided: {} ({reason})", money(&amount))
             }
-            "task_added" => format!("Task added: {}", text("title").unwrap_or_default()),
-            "task_done" => format!("Task done: {}", text("title").unwrap_or_default()),
-            "task_reopened" => format!("Task reopened: {}", text("title").unwrap_or_default()),
-            "draft_deleted" => "Draft deleted".to_string(),
-            "email_queued" => format!("E-mail to {} queued", recipients(&self.data)),
-            "reminder_queued" => format!(
+            E::CreditNoteLinked {
+                credit_note_number,
+                amount,
+                ..
+            } => format!(
+                "Credit note {} linked: {}",
+                credit_note_number.unwrap_or_default(),
+                money(&amount)
+            ),
+            E::CreditNoteUnlinked {
+                credit_note_number,
+                amount,
+                ..
+            } => format!(
+                "Credit note {} unlinked: {}",
+                credit_note_number.unwrap_or_default(),
+                money(&amount)
+            ),
+            E::EmailQueued { recipients } => format!("E-mail to {} queued", recipients.listed()),
+            E::EmailSent { recipients } => format!("E-mail sent to {}", recipients.listed()),
+            E::EmailDelayed {
+                recipients,
+                error,
+                next_attempt_at,
+            } => format!(
+                "E-mail to {} not sent yet ({error}); trying again at {}",
+                recipients.listed(),
+                next_attempt_at.format("%Y-%m-%d %H:%M UTC")
+            ),
+            E::EmailFailed { recipients, error } => {
+                format!("E-mail to {} failed: {error}", recipients.listed())
+            }
+            E::ReminderQueued {
+                recipients,
+                outstanding,
+                automatic,
+            } => format!(
                 "Payment reminder to {} queued{}: {} outstanding",
-                recipients(&self.data),
-                if self.data["automatic"].as_bool() == Some(true) {
+                recipients.listed(),
+                if automatic {
                     " by the customer's schedule"
                 } else {
                     ""
                 },
-                text("outstanding").unwrap_or_default()
+                money(&outstanding)
             ),
-            "email_sent" => format!("E-mail sent to {}", recipients(&self.data)),
-            "email_delayed" => format!(
-                "E-mail to {} not sent yet ({}); trying again at {}",
-                recipients(&self.data),
-                text("error").unwrap_or_default(),
-                text("next_attempt_at").unwrap_or_default()
-            ),
-            "email_failed" => format!(
-                "E-mail to {} failed: {}",
-                recipients(&self.data),
-                text("error").unwrap_or_default()
-            ),
-            "status_changed" => format!(
-                "Status changed from {} to {}",
-                text("from").unwrap_or_default(),
-                text("to").unwrap_or_default()
-            ),
-            other => other.replace('_', " "),
+            E::AttachmentAdded { file_name, .. } => format!("File {file_name} added"),
+            E::AttachmentRemoved { file_name, .. } => format!("File {file_name} removed"),
+            E::TaskAdded { title, .. } => format!("Task added: {title}"),
+            E::TaskDone { title, .. } => format!("Task done: {title}"),
+            E::TaskReopened { title, .. } => format!("Task reopened: {title}"),
+            E::DraftDeleted { .. } => "Draft deleted".to_string(),
         }
     }
 }

@@ -113,6 +113,7 @@ pub async fn load(services: &Services) -> Result<DemoOutcome, ServiceError> {
             consumer: false,
             billing_address: address.clone(),
             shipping_address: address,
+            document_language: None,
         }
     };
     let acme = services

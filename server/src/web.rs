@@ -305,21 +305,25 @@ impl Desk for Services {
         user: &CurrentUser,
         form: app::rpc::customers::CustomerForm,
     ) -> Result<i64, Problem> {
-        let currency = app::domain::Currency::parse(&form.currency.trim().to_uppercase())
-            .map_err(|error| Problem::validation("currency", error.to_string()))?;
-        let email = Some(form.email.trim().to_string()).filter(|email| !email.is_empty());
-        let input = crate::services::NewCustomerInput {
-            name: form.name.trim().to_string(),
-            email,
-            currency,
-            tax_region: form.tax_region.trim().to_string(),
-            vat_id: Some(form.vat_id.trim().to_string()).filter(|id| !id.is_empty()),
-            siren: Some(form.siren.clone()),
-            consumer: !form.consumer.is_empty(),
-            billing_address: form.billing_address(),
-            shipping_address: form.shipping_address(),
-        };
+        let input = customer_input(&form)?;
         Ok(Services::create_customer(self, crate::services::Caller::User(user), input).await?)
+    }
+
+    async fn update_customer(
+        &self,
+        user: &CurrentUser,
+        customer_id: i64,
+        form: app::rpc::customers::CustomerForm,
+    ) -> Result<(), Problem> {
+        let input = customer_input(&form)?;
+        Services::update_customer(
+            self,
+            crate::services::Caller::User(user),
+            customer_id,
+            input,
+        )
+        .await?;
+        Ok(())
     }
 
     async fn settings_page(
@@ -463,6 +467,33 @@ pub struct AppState {
     pub services: Services,
 }
 
+/// The customer form as the services take it: the currency upper-cased, the language chosen
+/// or left to the tax region (blanks are trimmed by the service).
+fn customer_input(
+    form: &app::rpc::customers::CustomerForm,
+) -> Result<crate::services::NewCustomerInput, Problem> {
+    let currency = app::domain::Currency::parse(&form.currency.trim().to_uppercase())
+        .map_err(|error| Problem::validation("currency", error.to_string()))?;
+    let document_language = match form.document_language.trim() {
+        "" => None,
+        code => Some(app::domain::Language::parse(code).ok_or_else(|| {
+            Problem::validation("document_language", format!("{code} is not en, fr or de"))
+        })?),
+    };
+    Ok(crate::services::NewCustomerInput {
+        name: form.name.clone(),
+        email: Some(form.email.clone()),
+        currency,
+        tax_region: form.tax_region.clone(),
+        vat_id: Some(form.vat_id.clone()),
+        siren: Some(form.siren.clone()),
+        consumer: !form.consumer.is_empty(),
+        billing_address: form.billing_address(),
+        shipping_address: form.shipping_address(),
+        document_language,
+    })
+}
+
 /// Where the built site (wasm, js, css) lives: `LEPTOS_SITE_ROOT`, else `site/` beside the
 /// binary's folder (`target/release/creditdesk` → `target/site`), else `target/site`.
 pub fn site_root() -> String {
@@ -553,6 +584,14 @@ pub fn router(services: Services, leptos_options: LeptosOptions, config: WebConf
             axum::routing::get(
                 |state: State<AppState>, session, query: crate::api::ApiQuery| {
                     browser_fec(state, session, query, crate::api::FecPart::File)
+                },
+            ),
+        )
+        .route(
+            "/journal/datev",
+            axum::routing::get(
+                |state: State<AppState>, session, query: crate::api::ApiQuery| {
+                    browser_fec(state, session, query, crate::api::FecPart::Datev)
                 },
             ),
         )
@@ -735,7 +774,7 @@ fn document_downloads(router: Router<AppState>) -> Router<AppState> {
     router
 }
 
-/// The journal page's downloads: the FEC and its description.
+/// The journal page's downloads: the FEC, its description and the DATEV batch.
 async fn browser_fec(
     State(state): State<AppState>,
     session: tower_sessions::Session,

@@ -202,6 +202,45 @@ impl Default for ChartOfAccounts {
     }
 }
 
+impl ChartOfAccounts {
+    /// DATEV's SKR03, the chart most German tax advisers keep, for a seller whose books are
+    /// German: 19 % and 7 % VAT on accounts of their own, revenue on 8400 (a rate booked
+    /// elsewhere, such as 7 % on 8300, takes its tax category's revenue account). A starting
+    /// point to agree with the tax adviser, like any chart.
+    pub fn skr03() -> Self {
+        ChartOfAccounts {
+            receivable: Account::new("1400", "Forderungen aus Lieferungen und Leistungen"),
+            customer_credit: Account::new("1700", "Sonstige Verbindlichkeiten"),
+            revenue: Account::new("8400", "Erlöse 19 % USt"),
+            revenue_goods: Account::new("8400", "Erlöse 19 % USt"),
+            discounts: Account::new("8700", "Erlösschmälerungen"),
+            vat_payable: Account::new("1770", "Umsatzsteuer"),
+            vat_pending: Account::new("1766", "Umsatzsteuer nicht fällig 19 %"),
+            vat_rates: vec![
+                RateAccount {
+                    rate: Decimal::from(19),
+                    account: Account::new("1776", "Umsatzsteuer 19 %"),
+                },
+                RateAccount {
+                    rate: Decimal::from(7),
+                    account: Account::new("1771", "Umsatzsteuer 7 %"),
+                },
+            ],
+            bank: Account::new("1200", "Bank"),
+            write_off: Account::new("2700", "Sonstige Erträge"),
+            exchange_loss: Account::new("2150", "Aufwendungen aus Kursdifferenzen"),
+            exchange_gain: Account::new("2660", "Erträge aus Kursdifferenzen"),
+        }
+    }
+
+    /// Whether this is SKR03 (its receivable and revenue accounts are SKR03's), as a DATEV
+    /// file declares it.
+    pub fn is_skr03(&self) -> bool {
+        let skr03 = Self::skr03();
+        self.receivable.code == skr03.receivable.code && self.revenue.code == skr03.revenue.code
+    }
+}
+
 /// At most this many VAT rates have an account of their own.
 pub const MAX_VAT_RATES: usize = 50;
 

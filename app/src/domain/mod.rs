@@ -6,6 +6,7 @@ pub mod credit_note;
 pub mod exchange;
 pub mod identity;
 pub mod journal;
+pub mod language;
 pub mod lifecycle;
 pub mod lines;
 pub mod linking;
@@ -19,6 +20,7 @@ pub mod settlement;
 pub mod status;
 pub mod tax;
 pub mod text;
+pub mod timeline;
 pub mod vat;
 pub mod violation;
 
@@ -31,6 +33,7 @@ pub use identity::{
     IssuerFacts, LegalIdentity, check_buyer_siren, check_issuer, parse_siren, parse_siret,
     siren_of_french_vat_id,
 };
+pub use language::Language;
 pub use lifecycle::{
     ActionState, CreditNoteAction, InvoiceAction, InvoiceKind, Settled, check_credit_note_action,
     check_invoice_action, counts_as_credit, credit_note_action_state, invoice_action_state,

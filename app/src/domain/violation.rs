@@ -56,6 +56,8 @@ pub enum RuleCode {
     ExchangeRateMissing,
     /// The fiscal year end moves while entries of the open period are numbered in its years.
     FiscalYearInUse,
+    /// A customer's currency changes while invoices or credit notes are written in it.
+    CustomerCurrencyFixed,
 }
 
 impl RuleCode {
@@ -90,6 +92,7 @@ impl RuleCode {
         RuleCode::InvoiceReferenceRequired,
         RuleCode::ExchangeRateMissing,
         RuleCode::FiscalYearInUse,
+        RuleCode::CustomerCurrencyFixed,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -124,6 +127,7 @@ impl RuleCode {
             RuleCode::InvoiceReferenceRequired => "invoice_reference_required",
             RuleCode::ExchangeRateMissing => "exchange_rate_missing",
             RuleCode::FiscalYearInUse => "fiscal_year_in_use",
+            RuleCode::CustomerCurrencyFixed => "customer_currency_fixed",
         }
     }
 
@@ -148,7 +152,8 @@ impl RuleCode {
             | RuleCode::BuyerSirenRequired
             | RuleCode::InvoiceReferenceRequired
             | RuleCode::ExchangeRateMissing
-            | RuleCode::FiscalYearInUse => 409,
+            | RuleCode::FiscalYearInUse
+            | RuleCode::CustomerCurrencyFixed => 409,
             _ => 422,
         }
     }
@@ -303,6 +308,11 @@ impl Violation {
             field,
             message: message.into(),
         }
+    }
+
+    /// A malformed or missing value of one field (`validation_error`).
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Self::new(RuleCode::ValidationError, Some(field.into()), message)
     }
 }
 

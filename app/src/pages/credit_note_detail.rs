@@ -322,7 +322,7 @@ fn CreditNoteDetail(
                     </ActionForm>
                 })}
 
-                <Timeline events=page.timeline.clone() total=page.timeline_total label="Credit note timeline"/>
+                <Timeline events=page.timeline.clone() total=page.timeline_total label="Credit note timeline" currency=currency/>
             }.into_any(),
         }}
     }

@@ -8,12 +8,13 @@ use leptos_router::hooks::use_query_map;
 
 use super::credit_notes::CreditNoteTable;
 use super::invoices::InvoiceTable;
-use super::{ProblemMessage, field_error, form_error, path_id};
-use crate::domain::Permission;
-use crate::model::{CustomerListPage, CustomerPage, CustomerTab};
+use super::{ProblemMessage, field_error, form_error, path_id, refusal};
+use crate::domain::{Language, Permission};
+use crate::model::{CustomerListPage, CustomerPage, CustomerTab, CustomerView};
 use crate::problem::Problem;
 use crate::rpc::customers::{
-    CreateCustomer, SetCustomerPortal, SetCustomerReminders, load_customer_list, load_customer_page,
+    CreateCustomer, SetCustomerPortal, SetCustomerReminders, UpdateCustomer, load_customer_list,
+    load_customer_page,
 };
 
 #[component]
@@ -80,41 +81,96 @@ fn CustomerList(page: CustomerListPage, create: ServerAction<CreateCustomer>) ->
 /// the billing address. A refusal shows on its field.
 #[component]
 fn NewCustomerForm(action: ServerAction<CreateCustomer>) -> impl IntoView {
-    let on = move |field: &'static str| field_error(action, field);
-    let general = form_error(action);
-    let address = |prefix: &'static str, legend: &'static str, required: bool| {
-        let name = move |field: &str| format!("form[{prefix}_{field}]");
-        view! {
-            <fieldset>
-                <legend>{legend}</legend>
-                <label>"Street" <input type="text" name=name("line1") required=required/></label>
-                <label>"Street, second line" <input type="text" name=name("line2")/></label>
-                <label>"Postal code" <input type="text" name=name("postal_code") required=required/></label>
-                <label>"City" <input type="text" name=name("city") required=required/></label>
-                <label>"Country" <input type="text" name=name("country") required=required/></label>
-            </fieldset>
-        }
-    };
     view! {
         <ActionForm action attr:class="customer-form" attr:aria-label="New customer">
             <h2>"New customer"</h2>
-            <label>"Name" <input type="text" name="form[name]" required/></label>
-            {on("name")}
-            <label>"E-mail" <input type="email" name="form[email]"/></label>
-            <label>"Currency" <input type="text" name="form[currency]" size="4" maxlength="3" required/></label>
-            {on("currency")}
-            <label>"Tax region" <input type="text" name="form[tax_region]" placeholder="FR" required/></label>
-            {on("tax_region")}
-            <label>"VAT id" <input type="text" name="form[vat_id]" placeholder="FR40303265045" maxlength="40"/></label>
-            {on("vat_id")}
-            <label>"SIREN" <input type="text" name="form[siren]" inputmode="numeric" placeholder="303 265 045" maxlength="20"/></label>
-            {on("siren")}
-            <label><input type="checkbox" name="form[consumer]" value="on"/>" A private person (no SIREN on its documents)"</label>
-            {address("billing", "Billing address", true)}
-            {address("shipping", "Shipping address (blank: the billing address)", false)}
-            {general}
+            <CustomerFields action initial=None/>
             <button type="submit" class="primary">"Create customer"</button>
         </ActionForm>
+    }
+}
+
+/// What a customer says, as the new-customer and the edit forms ask it (`initial`: the
+/// customer being edited).
+#[component]
+fn CustomerFields<A>(action: ServerAction<A>, initial: Option<CustomerView>) -> impl IntoView
+where
+    A: leptos::server_fn::ServerFn<Output = (), Error = Problem> + Clone + Send + Sync + 'static,
+{
+    let on = move |field: &'static str| field_error(action, field);
+    let general = form_error(action);
+    let value = |text: Option<&str>| text.unwrap_or_default().to_string();
+    let customer = initial.clone();
+    let address = move |prefix: &'static str, legend: &'static str, required: bool| {
+        let name = move |field: &str| format!("form[{prefix}_{field}]");
+        let typed = customer.as_ref().map(|customer| match prefix {
+            "billing" => customer.billing_address.clone(),
+            _ => customer.shipping_address.clone(),
+        });
+        let typed = typed.unwrap_or_default();
+        view! {
+            <fieldset>
+                <legend>{legend}</legend>
+                <label>"Street" <input type="text" name=name("line1") value=typed.line1 required=required/></label>
+                <label>"Street, second line" <input type="text" name=name("line2") value=typed.line2.unwrap_or_default()/></label>
+                <label>"Postal code" <input type="text" name=name("postal_code") value=typed.postal_code required=required/></label>
+                <label>"City" <input type="text" name=name("city") value=typed.city required=required/></label>
+                <label>"Country" <input type="text" name=name("country") value=typed.country required=required/></label>
+            </fieldset>
+        }
+    };
+    let c = initial.as_ref();
+    let language = c.map(|c| c.document_language);
+    view! {
+        <label>"Name" <input type="text" name="form[name]" value=value(c.map(|c| c.name.as_str())) required/></label>
+        {on("name")}
+        <label>"E-mail" <input type="email" name="form[email]" value=value(c.and_then(|c| c.email.as_deref()))/></label>
+        {on("email")}
+        <label>"Currency" <input type="text" name="form[currency]" size="4" maxlength="3"
+            value=value(c.map(|c| c.currency.code())) required/></label>
+        {on("currency")}
+        <label>"Tax region" <input type="text" name="form[tax_region]" placeholder="FR"
+            value=value(c.map(|c| c.tax_region.as_str())) required/></label>
+        {on("tax_region")}
+        <label>"VAT id" <input type="text" name="form[vat_id]" placeholder="FR40303265045" maxlength="40"
+            value=value(c.and_then(|c| c.vat_id.as_deref()))/></label>
+        {on("vat_id")}
+        <label>"SIREN" <input type="text" name="form[siren]" inputmode="numeric" placeholder="303 265 045" maxlength="20"
+            value=value(c.and_then(|c| c.siren.as_deref()))/></label>
+        {on("siren")}
+        <label><input type="checkbox" name="form[consumer]" value="on" checked=c.is_some_and(|c| c.consumer)/>
+            " A private person (no SIREN on its documents)"</label>
+        <label>"Documents in"
+            <select name="form[document_language]">
+                <option value="" selected=language.is_none()>"The tax region's language"</option>
+                {Language::ALL.into_iter().map(|l| view! {
+                    <option value=l.code() selected=language == Some(l)>{l.native_name()}</option>
+                }).collect_view()}
+            </select>
+        </label>
+        {on("document_language")}
+        {address("billing", "Billing address", true)}
+        {address("shipping", "Shipping address (blank: the billing address)", false)}
+        {general}
+    }
+}
+
+/// The customer's details, as the new-customer form asks them, for those who may create
+/// customers; opened on the customer's page (a `<details>`, so it works without JavaScript).
+#[component]
+fn EditCustomerForm(action: ServerAction<UpdateCustomer>, customer: CustomerView) -> impl IntoView {
+    let id = customer.id;
+    // Open again after a refusal, so the fields and their messages show.
+    let refused = move || refusal(action).is_some();
+    view! {
+        <details class="edit-customer" open=refused>
+            <summary>"Edit customer"</summary>
+            <ActionForm action attr:class="customer-form" attr:aria-label="Edit customer">
+                <input type="hidden" name="customer_id" value=id/>
+                <CustomerFields action initial=Some(customer)/>
+                <button type="submit" class="primary">"Save customer"</button>
+            </ActionForm>
+        </details>
     }
 }
 
@@ -124,6 +180,7 @@ pub fn CustomerDetailPage() -> impl IntoView {
     let query = use_query_map();
     let portal = ServerAction::<SetCustomerPortal>::new();
     let reminders = ServerAction::<SetCustomerReminders>::new();
+    let edit = ServerAction::<UpdateCustomer>::new();
     let request = move || {
         let query = query.read();
         (
@@ -132,9 +189,10 @@ pub fn CustomerDetailPage() -> impl IntoView {
             query.get("after"),
             portal.version().get(),
             reminders.version().get(),
+            edit.version().get(),
         )
     };
-    let page = Resource::new(request, |(id, tab, after, _, _)| async move {
+    let page = Resource::new(request, |(id, tab, after, _, _, _)| async move {
         match id {
             Some(id) => load_customer_page(id, tab, after).await,
             None => Err(Problem::not_found("The customer")),
@@ -145,7 +203,7 @@ pub fn CustomerDetailPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match page.await {
                     Err(problem) => view! { <ProblemMessage problem/> }.into_any(),
-                    Ok(page) => view! { <CustomerDetail page portal reminders/> }.into_any(),
+                    Ok(page) => view! { <CustomerDetail page portal reminders edit/> }.into_any(),
                 }
             })}
         </Suspense>
@@ -157,6 +215,7 @@ fn CustomerDetail(
     page: CustomerPage,
     portal: ServerAction<SetCustomerPortal>,
     reminders: ServerAction<SetCustomerReminders>,
+    edit: ServerAction<UpdateCustomer>,
 ) -> impl IntoView {
     let customer = page.customer;
     let schedule = match customer.reminder_days {
@@ -183,6 +242,8 @@ fn CustomerDetail(
         view! { <p><A href=href>"New credit note for this customer"</A></p> }
     });
     let may_switch = page.viewer.may(Permission::CreateCustomer);
+    let edit_form =
+        may_switch.then(|| view! { <EditCustomerForm action=edit customer=customer.clone()/> });
     let portal_state = if customer.portal_enabled { "On" } else { "Off" };
     let switch = may_switch.then(|| {
         let (value, label) = if customer.portal_enabled {
@@ -254,10 +315,12 @@ fn CustomerDetail(
             <dt>"Kind"</dt><dd>{if customer.consumer { "A private person" } else { "A business" }}</dd>
             <dt>"Billing address"</dt><dd>{address(&customer.billing_address)}</dd>
             <dt>"Shipping address"</dt><dd>{address(&customer.shipping_address)}</dd>
+            <dt>"Documents in"</dt><dd>{customer.document_language.native_name()}</dd>
             <dt>"Credit remaining"</dt>{remaining}
             <dt>"Customer portal"</dt><dd>{portal_state} {switch}</dd>
             <dt>"Payment reminders"</dt><dd>{schedule} {schedule_form}</dd>
         </dl>
+        {edit_form}
         <nav class="tabs" aria-label="Customer">
             {tab_link(CustomerTab::Credits, "Credits")}
             {tab_link(CustomerTab::Invoices, "Invoices")}

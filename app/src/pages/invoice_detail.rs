@@ -198,7 +198,7 @@ fn InvoiceDetail(page: InvoicePage, actions: Actions) -> impl IntoView {
                 </table>
             }.into_any()
         }}
-        <Timeline events=timeline total=timeline_total label="Invoice timeline"/>
+        <Timeline events=timeline total=timeline_total label="Invoice timeline" currency=currency/>
     }
 }
 

@@ -51,6 +51,24 @@ pub fn JournalPage() -> impl IntoView {
     }
 }
 
+/// The journal of a fiscal year as a DATEV batch for a German tax adviser: a plain GET form
+/// (a download, with or without JavaScript).
+#[component]
+fn DatevExportForm(years: Vec<i32>) -> impl IntoView {
+    view! {
+        <form method="get" action="/journal/datev" class="inline datev-export" aria-label="DATEV export">
+            <label>"DATEV batch for the fiscal year "
+                <select name="year">
+                    {years.into_iter().map(|year| view! { <option value=year>{year}</option> }).collect_view()}
+                </select>
+            </label>
+            <label>"Tax adviser number" <input type="text" name="consultant" inputmode="numeric" size="8" maxlength="7" required/></label>
+            <label>"Client number" <input type="text" name="client" inputmode="numeric" size="6" maxlength="5" required/></label>
+            <button type="submit">"Download DATEV file"</button>
+        </form>
+    }
+}
+
 #[component]
 fn JournalView(page: JournalPage, filters: JournalFilters) -> impl IntoView {
     let next_href = page
@@ -71,6 +89,7 @@ fn JournalView(page: JournalPage, filters: JournalFilters) -> impl IntoView {
                 ") "
             }).collect_view()}
         </p>
+        <DatevExportForm years=page.fec_years.clone()/>
         <JournalFilterForm filters problem=None/>
         {if page.entries.is_empty() {
             view! { <p>"No entry in these dates."</p> }.into_any()

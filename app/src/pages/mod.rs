@@ -189,7 +189,12 @@ pub fn problem_view(problem: Option<Problem>, field: &str) -> impl IntoView + us
 /// A document's latest events, oldest first; nothing when there are none. A long history is
 /// not read whole for a page: `total` says how many there are.
 #[component]
-pub fn Timeline(events: Vec<TimelineEvent>, total: i64, label: &'static str) -> impl IntoView {
+pub fn Timeline(
+    events: Vec<TimelineEvent>,
+    total: i64,
+    label: &'static str,
+    currency: crate::domain::Currency,
+) -> impl IntoView {
     let shown = events.len() as i64;
     (!events.is_empty()).then(|| {
         view! {
@@ -201,7 +206,7 @@ pub fn Timeline(events: Vec<TimelineEvent>, total: i64, label: &'static str) -> 
                 {events.into_iter().map(|event| view! {
                     <li>
                         <time datetime=event.at.to_rfc3339()>{event.at.format("%Y-%m-%d %H:%M UTC").to_string()}</time>
-                        " · " {event.describe()}
+                        " · " {event.describe(currency)}
                         {event.actor.clone().map(|actor| view! { <span class="hint">" · " {actor}</span> })}
                     </li>
                 }).collect_view()}

@@ -15,7 +15,7 @@ use crate::model::{
 use crate::rpc::settings::{
     ChangeUserRole, CloseBooks, CreateUser, DeactivateUser, RemoveLogo, ResetTemplate,
     ResetUserPassword, SaveAccounts, SaveExchangeRate, SaveSeller, SaveTaxTable, SaveTemplate,
-    load_settings, rule_field, template_field,
+    UseChart, load_settings, rule_field, template_field,
 };
 
 /// The page's forms; their versions reload the page after each post.
@@ -29,6 +29,7 @@ struct Actions {
     save_seller: ServerAction<SaveSeller>,
     remove_logo: ServerAction<RemoveLogo>,
     save_accounts: ServerAction<SaveAccounts>,
+    use_chart: ServerAction<UseChart>,
     close_books: ServerAction<CloseBooks>,
     save_rate: ServerAction<SaveExchangeRate>,
     save_template: ServerAction<SaveTemplate>,
@@ -49,6 +50,7 @@ pub fn SettingsPage() -> impl IntoView {
         save_seller: ServerAction::new(),
         remove_logo: ServerAction::new(),
         save_accounts: ServerAction::new(),
+        use_chart: ServerAction::new(),
         close_books: ServerAction::new(),
         save_rate: ServerAction::new(),
         save_template: ServerAction::new(),
@@ -66,6 +68,7 @@ pub fn SettingsPage() -> impl IntoView {
                 actions.save_seller.version().get(),
                 actions.remove_logo.version().get(),
                 actions.save_accounts.version().get(),
+                actions.use_chart.version().get(),
                 actions.close_books.version().get(),
                 actions.save_rate.version().get(),
                 actions.save_template.version().get(),
@@ -92,6 +95,7 @@ pub fn SettingsPage() -> impl IntoView {
                         />
                         <Templates templates=page.templates.clone() actions/>
                         <AccountsForm chart=page.accounts.clone() action=actions.save_accounts/>
+                        <ChartPresets action=actions.use_chart/>
                         <ClosingForm closing=page.closing.clone() action=actions.close_books/>
                         <ExchangeRates
                             rates=page.exchange_rates.clone()
@@ -539,6 +543,19 @@ fn AccountsForm(
             </table>
             {general}
             <button type="submit" class="primary">"Save accounts"</button>
+        </ActionForm>
+    }
+}
+
+/// Standard charts to start from: the French PCG, or DATEV's SKR03 for German books.
+#[component]
+fn ChartPresets(action: ServerAction<UseChart>) -> impl IntoView {
+    view! {
+        <ActionForm action attr:class="inline" attr:aria-label="Standard charts">
+            <span class="hint">"Start from a standard chart (later entries only): "</span>
+            <button type="submit" name="chart" value="pcg">"French PCG"</button>
+            <button type="submit" name="chart" value="skr03">"SKR03 (DATEV)"</button>
+            {form_error(action)}
         </ActionForm>
     }
 }

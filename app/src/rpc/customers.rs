@@ -34,6 +34,8 @@ pub struct CustomerForm {
     pub shipping_city: String,
     pub shipping_postal_code: String,
     pub shipping_country: String,
+    /// `en`, `fr` or `de`; blank: the tax region's language.
+    pub document_language: String,
 }
 
 impl CustomerForm {
@@ -132,6 +134,20 @@ pub async fn set_customer_reminders(
         .map_err(|message| Problem::validation("days_after_due", message))?;
     crate::backend::desk()?
         .set_customer_reminders(&user, customer_id, days)
+        .await?;
+    leptos_axum::redirect(&format!("/customers/{customer_id}"));
+    Ok(())
+}
+
+/// Saves what the customer says, then shows its page.
+#[server(prefix = "/rpc", endpoint = "update_customer")]
+pub async fn update_customer(
+    customer_id: i64,
+    #[server(default)] form: CustomerForm,
+) -> Result<(), Problem> {
+    let user = crate::backend::require_user().await?;
+    crate::backend::desk()?
+        .update_customer(&user, customer_id, form)
         .await?;
     leptos_axum::redirect(&format!("/customers/{customer_id}"));
     Ok(())

@@ -373,6 +373,27 @@ pub async fn save_accounts(form: AccountsForm) -> Result<(), Problem> {
     })
 }
 
+/// Replaces the chart with a standard one: `pcg` (the French plan comptable général) or
+/// `skr03` (DATEV's, for German books).
+#[server(prefix = "/rpc", endpoint = "use_chart")]
+pub async fn use_chart(#[server(default)] chart: String) -> Result<(), Problem> {
+    use crate::domain::journal::ChartOfAccounts;
+    let chart = match chart.trim() {
+        "pcg" => ChartOfAccounts::default(),
+        "skr03" => ChartOfAccounts::skr03(),
+        other => {
+            return Err(Problem::validation(
+                "chart",
+                format!("{other} is neither pcg nor skr03"),
+            ));
+        }
+    };
+    on_documents(crate::backend::DocumentSettingsCommand::SaveAccounts(
+        Box::new(chart),
+    ))
+    .await
+}
+
 /// Closes the books through the date typed (YYYY-MM-DD).
 #[server(prefix = "/rpc", endpoint = "close_books")]
 pub async fn close_books(#[server(default)] closed_through: String) -> Result<(), Problem> {

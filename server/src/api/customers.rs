@@ -1,3 +1,4 @@
+use app::domain::Language;
 use app::model::{Address, CustomerView};
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -35,6 +36,38 @@ pub struct CustomerRequest {
     billing_address: Address,
     #[serde(default)]
     shipping_address: Option<Address>,
+    /// What its documents, e-mails and reminders are written in (`en`, `fr`, `de`); absent:
+    /// its tax region's language where creditdesk speaks it, else English.
+    #[serde(default)]
+    document_language: Option<Language>,
+}
+
+/// The fields to change; absent fields keep their value, `null` clears an optional one.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CustomerPatch {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default, deserialize_with = "super::input::present")]
+    email: Option<Option<String>>,
+    /// Fixed once invoices or credit notes of the customer exist (409
+    /// `customer_currency_fixed`).
+    #[serde(default)]
+    currency: Option<String>,
+    #[serde(default)]
+    tax_region: Option<String>,
+    #[serde(default, deserialize_with = "super::input::present")]
+    vat_id: Option<Option<String>>,
+    #[serde(default, deserialize_with = "super::input::present")]
+    siren: Option<Option<String>>,
+    #[serde(default)]
+    consumer: Option<bool>,
+    #[serde(default)]
+    billing_address: Option<Address>,
+    #[serde(default)]
+    shipping_address: Option<Address>,
+    #[serde(default)]
+    document_language: Option<Language>,
 }
 
 #[utoipa::path(
@@ -69,11 +102,54 @@ pub async fn create(
                 .shipping_address
                 .unwrap_or_else(|| request.billing_address.clone()),
             billing_address: request.billing_address,
+            document_language: request.document_language,
         })
     })?;
     let id = services.create_customer(Caller::User(&user), input).await?;
     let customer = services.customer(&user, id).await?;
     Ok((StatusCode::CREATED, axum::Json(customer)))
+}
+
+#[utoipa::path(
+    patch,
+    operation_id = "update_customer",
+    path = "/customers/{id}",
+    tag = "customers",
+    params(("id" = i64, Path, description = "The id", example = 1)),
+    request_body = CustomerPatch,
+    responses((status = 200, body = CustomerView), crate::api::extract::Problems),
+    security(("bearer" = []))
+)]
+pub async fn update(
+    State(services): State<Services>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(patch): ApiJson<CustomerPatch>,
+) -> Result<axum::Json<CustomerView>, ApiError> {
+    let current = services.customer(&user, id).await?;
+    let mut fields = Fields::default();
+    let currency = match patch.currency.as_deref() {
+        Some(code) => fields.currency("currency", code),
+        None => Some(current.currency),
+    };
+    let input = fields.finish(|| {
+        Some(NewCustomerInput {
+            name: patch.name.unwrap_or(current.name),
+            email: patch.email.unwrap_or(current.email),
+            currency: currency?,
+            tax_region: patch.tax_region.unwrap_or(current.tax_region),
+            vat_id: patch.vat_id.unwrap_or(current.vat_id),
+            siren: patch.siren.unwrap_or(current.siren),
+            consumer: patch.consumer.unwrap_or(current.consumer),
+            billing_address: patch.billing_address.unwrap_or(current.billing_address),
+            shipping_address: patch.shipping_address.unwrap_or(current.shipping_address),
+            document_language: Some(patch.document_language.unwrap_or(current.document_language)),
+        })
+    })?;
+    let updated = services
+        .update_customer(Caller::User(&user), id, input)
+        .await?;
+    Ok(axum::Json(updated))
 }
 
 #[utoipa::path(

@@ -108,13 +108,90 @@ pub async fn fec_description(
     fec_download(&services, &user, &query, FecPart::Description).await
 }
 
-/// What of a fiscal year's audit file a download is.
+/// Which of a fiscal year's books files a download is.
 #[derive(Clone, Copy, Debug)]
 pub enum FecPart {
     /// The FEC itself.
     File,
     /// The description that goes with it.
     Description,
+    /// The DATEV batch for a German tax adviser.
+    Datev,
+}
+
+/// The tax adviser and client `?consultant=&client=` name, each in DATEV's range.
+fn datev_client(query: &ApiQuery) -> Result<crate::services::DatevClient, ApiError> {
+    use crate::services::DatevClient;
+    let mut fields = Fields::default();
+    let mut number = |field: &str, range: std::ops::RangeInclusive<u32>, what: &str| {
+        let parsed = query
+            .get(field)
+            .and_then(|text| text.trim().parse::<u32>().ok())
+            .filter(|number| range.contains(number));
+        if parsed.is_none() {
+            fields.error(
+                field,
+                format!(
+                    "Give the {what} at DATEV, a number from {} to {}",
+                    range.start(),
+                    range.end()
+                ),
+            );
+        }
+        parsed
+    };
+    let consultant = number(
+        "consultant",
+        DatevClient::CONSULTANTS,
+        "tax adviser's number (Beraternummer)",
+    );
+    let client = number(
+        "client",
+        DatevClient::CLIENTS,
+        "client's number (Mandantennummer)",
+    );
+    fields.finish(|| {
+        Some(DatevClient {
+            consultant: consultant?,
+            client: client?,
+        })
+    })
+}
+
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct DatevParams {
+    /// The fiscal year, named by the year it closes in.
+    #[param(example = 2026, minimum = 1, maximum = 9999)]
+    year: i32,
+    /// The tax adviser's number at DATEV (Beraternummer).
+    #[param(example = 29098, minimum = 1001, maximum = 9999999)]
+    consultant: u32,
+    /// The client's number at DATEV (Mandantennummer).
+    #[param(example = 55003, minimum = 1, maximum = 99999)]
+    client: u32,
+}
+
+#[utoipa::path(
+    get,
+    operation_id = "export_datev",
+    path = "/exports/datev",
+    tag = "journal",
+    params(DatevParams),
+    responses(
+        (status = 200, description = "The journal of the fiscal year as a DATEV Buchungsstapel (EXTF 700, format version 13): amounts in euros, customers on debtor accounts; Windows-1252, `;`-separated, CRLF", content_type = "text/csv", body = inline(crate::api::extract::FileBytes)),
+        crate::api::extract::Problems
+    ),
+    security(("bearer" = []))
+)]
+/// Every journal entry of a fiscal year as a DATEV batch for a German tax adviser (staff).
+pub async fn datev(
+    State(services): State<Services>,
+    ApiUser(user): ApiUser,
+    query: ApiQuery,
+) -> Result<axum::response::Response, ApiError> {
+    fec_download(&services, &user, &query, FecPart::Datev).await
 }
 
 /// The fiscal year `?year=` names, or a 422 on `year`.
@@ -161,6 +238,14 @@ pub async fn fec_download(
                 file_name,
                 "text/plain; charset=iso-8859-15",
                 axum::body::Body::from(bytes),
+            )
+        }
+        FecPart::Datev => {
+            let file = services.datev(user, year, datev_client(query)?).await?;
+            (
+                file.file_name,
+                "text/csv; charset=windows-1252",
+                axum::body::Body::from_stream(file.chunks),
             )
         }
     };

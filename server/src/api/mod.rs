@@ -51,6 +51,7 @@ pub fn router(services: Services) -> Router {
         .route("/journal", get(journal::list))
         .route("/exports/fec", get(journal::fec))
         .route("/exports/fec/description", get(journal::fec_description))
+        .route("/exports/datev", get(journal::datev))
         .route(
             "/settings/accounts",
             get(journal::accounts).put(journal::set_accounts),
@@ -85,7 +86,10 @@ pub fn router(services: Services) -> Router {
                 .delete(documents::reset_template),
         )
         .route("/customers", post(customers::create).get(customers::list))
-        .route("/customers/{id}", get(customers::read))
+        .route(
+            "/customers/{id}",
+            get(customers::read).patch(customers::update),
+        )
         .route("/customers/{id}/credit-notes", get(customers::credit_notes))
         .route("/customers/{id}/portal", put(customers::set_portal))
         .route("/customers/{id}/reminders", put(reminders::schedule))

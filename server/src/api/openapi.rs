@@ -19,7 +19,7 @@ use super::{
     paths(
         auth::create_token, auth::revoke_token, auth::create_user,
         auth::change_own_password, auth::reset_user_password, tax::read, tax::replace,
-        customers::create, customers::list, customers::read, customers::credit_notes,
+        customers::create, customers::list, customers::read, customers::update, customers::credit_notes,
         customers::set_portal,
         invoices::create, invoices::list, invoices::read, invoices::edit, invoices::remove,
         invoices::pay, invoices::issue, invoices::mark_paid, invoices::mark_pending, invoices::cancel,
@@ -32,7 +32,7 @@ use super::{
         documents::save_template, documents::reset_template, documents::send,
         activities::upload, activities::list, activities::download, activities::remove,
         activities::tasks, activities::add_task, activities::change_task,
-        journal::list, journal::fec, journal::fec_description, journal::accounts, journal::set_accounts,
+        journal::list, journal::fec, journal::fec_description, journal::datev, journal::accounts, journal::set_accounts,
         journal::closing_date, journal::close_books,
         exchange_rates::list, exchange_rates::save, exchange_rates::import_ecb,
         einvoices::credit_note_ubl, einvoices::credit_note_facturx, einvoices::invoice_ubl,

@@ -10,7 +10,8 @@ use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
 use super::{Caller, Event, ServiceError, Services, load_note};
-use crate::storage::{EventKind, NewAttachment, NewTask};
+use crate::storage::{NewAttachment, NewTask};
+use app::domain::timeline::EventData;
 
 /// The largest supporting file.
 pub const MAX_ATTACHMENT_BYTES: usize = 10 * 1024 * 1024;
@@ -154,11 +155,15 @@ impl Services {
             uploaded_at: self.now(),
         };
         let id = tx.insert_attachment(&file).await?;
-        let data = serde_json::json!({"attachment_id": id, "file_name": name, "sha256": sha256});
+        let data = EventData::AttachmentAdded {
+            attachment_id: id,
+            file_name: name,
+            sha256: Some(sha256),
+        };
         self.record(
             &mut tx,
             Caller::User(user),
-            Event::note(credit_note_id, EventKind::AttachmentAdded, data),
+            Event::note(credit_note_id, data),
         )
         .await?;
         let stored = tx
@@ -217,11 +222,14 @@ impl Services {
             CreditNoteAction::RemoveAttachment,
         )?;
         tx.delete_attachment(credit_note_id, id).await?;
-        let data = serde_json::json!({"attachment_id": id, "file_name": file.file_name});
+        let data = EventData::AttachmentRemoved {
+            attachment_id: id,
+            file_name: file.file_name,
+        };
         self.record(
             &mut tx,
             Caller::User(user),
-            Event::note(credit_note_id, EventKind::AttachmentRemoved, data),
+            Event::note(credit_note_id, data),
         )
         .await?;
         tx.commit().await?;
@@ -279,11 +287,11 @@ impl Services {
             created_at: self.now(),
         };
         let id = tx.insert_task(&task).await?;
-        let data = serde_json::json!({"task_id": id, "title": title});
+        let data = EventData::TaskAdded { task_id: id, title };
         self.record(
             &mut tx,
             Caller::User(user),
-            Event::note(credit_note_id, EventKind::TaskAdded, data),
+            Event::note(credit_note_id, data),
         )
         .await?;
         let stored = task_of(&mut tx, credit_note_id, id).await?;
@@ -305,16 +313,16 @@ impl Services {
         if before.done_at.is_some() != done {
             tx.set_task_done(credit_note_id, id, done.then(|| self.now()))
                 .await?;
-            let kind = if done {
-                EventKind::TaskDone
+            let (task_id, title) = (id, before.title);
+            let data = if done {
+                EventData::TaskDone { task_id, title }
             } else {
-                EventKind::TaskReopened
+                EventData::TaskReopened { task_id, title }
             };
-            let data = serde_json::json!({"task_id": id, "title": before.title});
             self.record(
                 &mut tx,
                 Caller::User(user),
-                Event::note(credit_note_id, kind, data),
+                Event::note(credit_note_id, data),
             )
             .await?;
         }

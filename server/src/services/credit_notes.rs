@@ -8,12 +8,12 @@ use app::model::{
     CreditNoteView, CurrentUser, InvoiceView, NewCreditNotePage,
 };
 use chrono::{Datelike, NaiveDate};
-use serde_json::json;
 
 use super::journal::Posting;
 use super::lines::{LineDraft, credit_content_record, resolve_lines};
 use super::{Caller, Event, ServiceError, Services, load_note, load_note_for, rule, views};
-use crate::storage::{CreditNoteFilter, EventKind, NewCreditNote, Page, Tx};
+use crate::storage::{CreditNoteFilter, NewCreditNote, Page, Tx};
+use app::domain::timeline::EventData;
 
 #[derive(Clone, Debug)]
 pub struct NewCreditNoteInput {
@@ -191,9 +191,10 @@ impl Services {
             caller,
             Event::both(
                 input.related_invoice_id,
-                id,
-                EventKind::CreditNoteCreated,
-                json!({ "warnings": warnings }),
+                Some(id),
+                EventData::CreditNoteCreated {
+                    warnings: warnings.clone(),
+                },
             ),
         )
         .await?;
@@ -276,8 +277,11 @@ impl Services {
             Caller::User(user),
             Event::note(
                 id,
-                EventKind::CreditNoteRejected,
-                json!({ "from": note.status, "to": CreditNoteStatus::Draft, "reason": reason }),
+                EventData::CreditNoteRejected {
+                    from: note.status.into(),
+                    to: CreditNoteStatus::Draft.into(),
+                    reason: reason.to_string(),
+                },
             ),
         )
         .await?;
@@ -354,9 +358,11 @@ impl Services {
             caller,
             Event::both(
                 note.related_invoice_id,
-                id,
-                EventKind::CreditNoteFinalized,
-                json!({ "number": number }),
+                Some(id),
+                EventData::CreditNoteFinalized {
+                    number: number.to_string(),
+                    imported: false,
+                },
             ),
         )
         .await?;
@@ -405,9 +411,11 @@ impl Services {
             caller,
             Event::both(
                 note.related_invoice_id,
-                id,
-                EventKind::CreditNoteFinalized,
-                json!({ "number": number, "imported": true }),
+                Some(id),
+                EventData::CreditNoteFinalized {
+                    number: number.to_string(),
+                    imported: true,
+                },
             ),
         )
         .await?;
@@ -456,7 +464,12 @@ impl Services {
         self.record(
             &mut tx,
             Caller::User(user),
-            Event::note(id, EventKind::Comment, json!({ "text": text })),
+            Event::note(
+                id,
+                EventData::Comment {
+                    text: text.to_string(),
+                },
+            ),
         )
         .await?;
         let note = load_note(&mut tx, id).await?;

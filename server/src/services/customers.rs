@@ -1,17 +1,147 @@
 //! The customer screens: the list, and a customer's page with its credit notes (and what
 //! remains of them to use) and its invoices.
 
-use app::domain::Permission;
 use app::domain::search::{CUSTOMER_SEARCH_LIMIT, customer_search_key, search_words};
-use app::model::{CurrentUser, CustomerListPage, CustomerPage, CustomerTab, CustomerView};
+use app::domain::{Currency, Language, Permission, RuleCode, Violation};
+use app::model::{Address, CurrentUser, CustomerListPage, CustomerPage, CustomerTab, CustomerView};
+use chrono::{DateTime, Utc};
 
-use super::{ServiceError, Services, list_page, next_cursor, views};
-use crate::storage::{CreditNoteFilter, InvoiceFilter, Page};
+use super::{Caller, ServiceError, Services, list_page, next_cursor, views};
+use crate::storage::{CreditNoteFilter, InvoiceFilter, NewCustomer, Page};
+
+/// VAT identification numbers are at most 14 characters in the EU; other tax ids run longer.
+const MAX_VAT_ID_CHARS: usize = 40;
+
+/// What a customer says, as a door read it: a new customer, or all of an edited one. Blanks
+/// are trimmed here, once, whichever door it came through.
+#[derive(Clone, Debug)]
+pub struct NewCustomerInput {
+    pub name: String,
+    pub email: Option<String>,
+    pub currency: Currency,
+    pub tax_region: String,
+    pub vat_id: Option<String>,
+    /// As typed (spaces allowed); checked by INSEE's key.
+    pub siren: Option<String>,
+    /// A private person, not a business.
+    pub consumer: bool,
+    pub billing_address: Address,
+    pub shipping_address: Address,
+    /// What its documents are written in; `None`: its tax region's language, else English.
+    pub document_language: Option<Language>,
+}
+
+/// Text with its surrounding blanks trimmed; `None` when nothing is left.
+fn given(text: Option<String>) -> Option<String> {
+    text.map(|text| text.trim().to_string())
+        .filter(|text| !text.is_empty())
+}
+
+/// A customer as it is stored, once it passes the rules of a new customer (every field it
+/// breaks is named at once).
+fn checked_customer(
+    input: NewCustomerInput,
+    created_at: DateTime<Utc>,
+) -> Result<NewCustomer, ServiceError> {
+    let name = input.name.trim().to_string();
+    let tax_region = input.tax_region.trim().to_string();
+    let vat_id = given(input.vat_id);
+    let mut violations = Vec::new();
+    let mut refuse =
+        |field: &str, message: String| violations.push(Violation::invalid(field, message));
+    if name.is_empty() {
+        refuse("name", "Give the customer a name".into());
+    }
+    if tax_region.is_empty() {
+        refuse("tax_region", "Give the customer's tax region".into());
+    }
+    if vat_id
+        .as_ref()
+        .is_some_and(|id| id.chars().count() > MAX_VAT_ID_CHARS)
+    {
+        refuse(
+            "vat_id",
+            format!("A VAT id has at most {MAX_VAT_ID_CHARS} characters"),
+        );
+    }
+    let siren = match given(input.siren) {
+        None => None,
+        Some(typed) => app::domain::parse_siren(&typed)
+            .map_err(|message| refuse("siren", message.to_string()))
+            .ok(),
+    };
+    if !violations.is_empty() {
+        return Err(ServiceError::Rules(violations));
+    }
+    Ok(NewCustomer {
+        document_language: input
+            .document_language
+            .unwrap_or_else(|| Language::of_region(&tax_region)),
+        name,
+        email: given(input.email),
+        currency: input.currency,
+        tax_region,
+        vat_id,
+        siren,
+        consumer: input.consumer,
+        billing_address: input.billing_address,
+        shipping_address: input.shipping_address,
+        created_at,
+    })
+}
 
 /// The name the migration leaves in `pending_backfills`.
 const CUSTOMER_SEARCH_KEYS: &str = "customer_search_keys";
 
 impl Services {
+    pub async fn create_customer(
+        &self,
+        caller: Caller<'_>,
+        input: NewCustomerInput,
+    ) -> Result<i64, ServiceError> {
+        self.authorize_caller(caller, Permission::CreateCustomer)?;
+        let customer = checked_customer(input, self.now())?;
+        let mut tx = self.storage.write().await?;
+        let id = tx.insert_customer(&customer).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Rewrites what a customer says, under the rules of a new customer. Its currency stays
+    /// once invoices or credit notes are its own: they were written in it. Documents already
+    /// issued keep the name and addresses they were issued with.
+    pub async fn update_customer(
+        &self,
+        caller: Caller<'_>,
+        id: i64,
+        input: NewCustomerInput,
+    ) -> Result<CustomerView, ServiceError> {
+        self.authorize_caller(caller, Permission::CreateCustomer)?;
+        let mut tx = self.storage.write().await?;
+        let current = tx
+            .customer(id)
+            .await?
+            .ok_or(ServiceError::NotFound("The customer"))?;
+        let customer = checked_customer(input, current.created_at)?;
+        if customer.currency != current.currency && tx.customer_has_documents(id).await? {
+            return Err(super::rule(
+                RuleCode::CustomerCurrencyFixed,
+                "currency",
+                format!(
+                    "The customer's currency stays {}: invoices or credit notes are written in it",
+                    current.currency.code()
+                ),
+            ));
+        }
+        tx.update_customer(id, &customer).await?;
+        let updated = tx
+            .customer(id)
+            .await?
+            .ok_or(ServiceError::NotFound("The customer"))?;
+        tx.commit().await?;
+        Ok(views::customer(updated))
+    }
+
     pub async fn customer_list_page(
         &self,
         user: &CurrentUser,

@@ -418,13 +418,8 @@ pub(super) async fn require_identified_buyer(
 
 fn seller_violations(seller: &SellerProfile) -> Vec<Violation> {
     let mut violations = Vec::new();
-    let mut refuse = |field: &str, message: String| {
-        violations.push(Violation::new(
-            RuleCode::ValidationError,
-            Some(field.into()),
-            message,
-        ))
-    };
+    let mut refuse =
+        |field: &str, message: String| violations.push(Violation::invalid(field, message));
     if seller.name.is_empty() {
         refuse(
             "name",

@@ -161,7 +161,12 @@ impl Lettering {
 /// `text` in ISO 8859-15, the character set A47 A-1 (III-1°) allows that holds French: a
 /// character it lacks becomes `?`.
 fn latin9(text: &str) -> Vec<u8> {
-    let mut encoder = encoding_rs::ISO_8859_15.new_encoder();
+    encoded(text, encoding_rs::ISO_8859_15)
+}
+
+/// `text` in a single-byte `encoding`; a character it lacks becomes `?`.
+pub(super) fn encoded(text: &str, encoding: &'static encoding_rs::Encoding) -> Vec<u8> {
+    let mut encoder = encoding.new_encoder();
     let mut out = Vec::with_capacity(text.len() + 8);
     let mut rest = text;
     loop {
@@ -286,9 +291,9 @@ impl FecCursor {
 }
 
 /// The fiscal year a FEC covers and what names it.
-struct FecYear {
-    from: NaiveDate,
-    to: NaiveDate,
+pub(super) struct FecYear {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
     /// `<SIREN>FEC<closing date>.txt`.
     file_name: String,
     seller: Option<app::model::SellerProfile>,
@@ -320,7 +325,7 @@ const COLUMN_MEANINGS: [&str; 18] = [
 impl Services {
     /// The fiscal year that closes in `year` (Settings; the calendar year by default) and the
     /// name of its FEC.
-    async fn fec_year(&self, year: i32) -> Result<FecYear, ServiceError> {
+    pub(super) async fn fec_year(&self, year: i32) -> Result<FecYear, ServiceError> {
         let seller = {
             let mut tx = self.storage.read().await?;
             tx.seller().await?

@@ -8,25 +8,8 @@ use chrono::Datelike;
 use super::journal::Posting;
 use super::lines::{LineDraft, content_record, resolve_lines};
 use super::{Caller, Event, InvoiceFilter, ServiceError, Services, load_invoice, rule, views};
-use crate::storage::{EventKind, NewCustomer, NewInvoice, Page, Tx};
-
-/// VAT identification numbers are at most 14 characters in the EU; other tax ids run longer.
-const MAX_VAT_ID_CHARS: usize = 40;
-
-#[derive(Clone, Debug)]
-pub struct NewCustomerInput {
-    pub name: String,
-    pub email: Option<String>,
-    pub currency: Currency,
-    pub tax_region: String,
-    pub vat_id: Option<String>,
-    /// As typed (spaces allowed); checked by INSEE's key.
-    pub siren: Option<String>,
-    /// A private person, not a business.
-    pub consumer: bool,
-    pub billing_address: app::model::Address,
-    pub shipping_address: app::model::Address,
-}
+use crate::storage::{NewInvoice, Page, Tx};
+use app::domain::timeline::EventData;
 
 #[derive(Clone, Debug)]
 pub struct NewInvoiceInput {
@@ -45,68 +28,6 @@ pub struct NewInvoiceInput {
 }
 
 impl Services {
-    pub async fn create_customer(
-        &self,
-        caller: Caller<'_>,
-        input: NewCustomerInput,
-    ) -> Result<i64, ServiceError> {
-        self.authorize_caller(caller, Permission::CreateCustomer)?;
-        let mut violations = Vec::new();
-        if input.name.trim().is_empty() {
-            violations.push(("name", "Give the customer a name"));
-        }
-        if input.tax_region.trim().is_empty() {
-            violations.push(("tax_region", "Give the customer's tax region"));
-        }
-        if input
-            .vat_id
-            .as_ref()
-            .is_some_and(|id| id.chars().count() > MAX_VAT_ID_CHARS)
-        {
-            violations.push(("vat_id", "A VAT id has at most 40 characters"));
-        }
-        let mut violations: Vec<Violation> = violations
-            .into_iter()
-            .map(|(field, message)| {
-                Violation::new(RuleCode::ValidationError, Some(field.into()), message)
-            })
-            .collect();
-        let siren = match input.siren.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(typed) => match app::domain::parse_siren(typed) {
-                Ok(siren) => Some(siren),
-                Err(message) => {
-                    violations.push(Violation::new(
-                        RuleCode::ValidationError,
-                        Some("siren".into()),
-                        message,
-                    ));
-                    None
-                }
-            },
-        };
-        if !violations.is_empty() {
-            return Err(ServiceError::Rules(violations));
-        }
-        let mut tx = self.storage.write().await?;
-        let id = tx
-            .insert_customer(&NewCustomer {
-                name: input.name,
-                email: input.email,
-                currency: input.currency,
-                tax_region: input.tax_region,
-                vat_id: input.vat_id,
-                siren,
-                consumer: input.consumer,
-                billing_address: input.billing_address,
-                shipping_address: input.shipping_address,
-                created_at: self.now(),
-            })
-            .await?;
-        tx.commit().await?;
-        Ok(id)
-    }
-
     /// A new invoice, `pending` or `draft`. A draft without a chosen number is numbered when
     /// it is issued, so drafts never use up numbers of the series. One with a chosen number
     /// was issued by another system and is marked imported.
@@ -199,12 +120,8 @@ impl Services {
             tx.set_invoice_number(id, &format!("{DRAFT_PREFIX}{id}"))
                 .await?;
         }
-        self.record(
-            tx,
-            caller,
-            Event::invoice(id, EventKind::InvoiceCreated, serde_json::json!({})),
-        )
-        .await?;
+        self.record(tx, caller, Event::invoice(id, EventData::InvoiceCreated {}))
+            .await?;
         let invoice = super::load_invoice(tx, id).await?;
         if invoice.status != InvoiceStatus::Draft {
             let document = crate::storage::SalesDocumentId::Invoice(id);
@@ -280,8 +197,9 @@ impl Services {
             Caller::User(user),
             Event::invoice(
                 id,
-                EventKind::InvoiceIssued,
-                serde_json::json!({ "number": issued.number }),
+                EventData::InvoiceIssued {
+                    number: issued.number.clone(),
+                },
             ),
         )
         .await?;

@@ -4,7 +4,8 @@ use rust_decimal::Decimal;
 
 use super::journal::Posting;
 use super::{Caller, Event, ServiceError, Services, minor, views};
-use crate::storage::{EventKind, SalesDocumentId};
+use crate::storage::SalesDocumentId;
+use app::domain::timeline::EventData;
 
 impl Services {
     /// Links credit notes to an invoice, all or nothing. The domain's plan runs again here,
@@ -59,13 +60,12 @@ impl Services {
                 caller,
                 Event::both(
                     Some(invoice_id),
-                    *credit_note_id,
-                    EventKind::CreditNoteLinked,
-                    serde_json::json!({
-                        "allocation_id": allocation_id,
-                        "credit_note_number": number,
-                        "amount": amount.to_string(),
-                    }),
+                    Some(*credit_note_id),
+                    EventData::CreditNoteLinked {
+                        allocation_id,
+                        credit_note_number: number,
+                        amount: *amount,
+                    },
                 ),
             )
             .await?;
@@ -248,13 +248,12 @@ impl Services {
             Caller::User(user),
             Event::both(
                 Some(invoice_id),
-                note.balance.id,
-                EventKind::CreditNoteUnlinked,
-                serde_json::json!({
-                    "allocation_id": allocation_id,
-                    "credit_note_number": note.number,
-                    "amount": allocation.amount.to_string(),
-                }),
+                Some(note.balance.id),
+                EventData::CreditNoteUnlinked {
+                    allocation_id,
+                    credit_note_number: note.number.clone(),
+                    amount: allocation.amount,
+                },
             ),
         )
         .await?;

@@ -6,6 +6,7 @@ mod audit;
 mod auth;
 mod credit_notes;
 mod customers;
+mod datev;
 mod documents;
 mod ecb;
 mod einvoices;
@@ -35,7 +36,8 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-use crate::storage::{EventKind, Storage};
+use crate::storage::Storage;
+use app::domain::timeline::EventData;
 
 /// What list requests filter and page by (the doors build these; storage reads them).
 pub use crate::storage::{CreditNoteFilter, InvoiceFilter, Page};
@@ -45,6 +47,8 @@ pub use auth::{
     Caller, MAX_EMAIL_BYTES, NewUserInput, THROTTLE_RETENTION, TOKEN_LIFETIME_DAYS, throttle_keys,
 };
 pub use credit_notes::{CreatedCreditNote, NewCreditNoteInput, NoteParticulars};
+pub use customers::NewCustomerInput;
+pub use datev::DatevClient;
 pub use documents::RenderedFile;
 pub use einvoices::EInvoiceFormat;
 pub use error::ServiceError;
@@ -54,7 +58,7 @@ pub use idempotency::{
     KeyClaim, StoredAnswer,
 };
 pub use imports::MAX_IMPORT_BYTES;
-pub use invoices::{NewCustomerInput, NewInvoiceInput, TimelineEvent};
+pub use invoices::{NewInvoiceInput, TimelineEvent};
 pub use lines::LineDraft;
 pub use linking::LinkableNote;
 pub use logo::MAX_LOGO_BYTES;
@@ -209,39 +213,22 @@ fn rule(code: app::domain::RuleCode, field: &str, message: impl Into<String>) ->
 pub(crate) struct Event {
     pub invoice_id: Option<i64>,
     pub credit_note_id: Option<i64>,
-    pub kind: EventKind,
-    pub data: serde_json::Value,
+    pub data: EventData,
 }
 
 impl Event {
-    pub fn invoice(id: i64, kind: EventKind, data: serde_json::Value) -> Self {
-        Self {
-            invoice_id: Some(id),
-            credit_note_id: None,
-            kind,
-            data,
-        }
+    pub fn invoice(id: i64, data: EventData) -> Self {
+        Self::both(Some(id), None, data)
     }
 
-    pub fn note(id: i64, kind: EventKind, data: serde_json::Value) -> Self {
-        Self {
-            invoice_id: None,
-            credit_note_id: Some(id),
-            kind,
-            data,
-        }
+    pub fn note(id: i64, data: EventData) -> Self {
+        Self::both(None, Some(id), data)
     }
 
-    pub fn both(
-        invoice_id: Option<i64>,
-        note_id: i64,
-        kind: EventKind,
-        data: serde_json::Value,
-    ) -> Self {
+    pub fn both(invoice_id: Option<i64>, credit_note_id: Option<i64>, data: EventData) -> Self {
         Self {
             invoice_id,
-            credit_note_id: Some(note_id),
-            kind,
+            credit_note_id,
             data,
         }
     }
@@ -256,13 +243,14 @@ impl Services {
         caller: Caller<'_>,
         event: Event,
     ) -> Result<(), ServiceError> {
+        let (kind, data) = event.data.to_parts();
         tx.insert_event(&crate::storage::NewEvent {
             invoice_id: event.invoice_id,
             credit_note_id: event.credit_note_id,
             at: self.now(),
             actor: caller.actor(),
-            kind: event.kind,
-            data: event.data,
+            kind,
+            data,
         })
         .await?;
         Ok(())

@@ -9,7 +9,8 @@ use app::model::{CurrentUser, SellerProfile};
 use serde::Serialize;
 
 use super::{Caller, Event, ServiceError, Services};
-use crate::storage::{EventKind, MessageAbout, MessageContent, MessageRecord, NewMessage};
+use crate::storage::{MessageAbout, MessageContent, MessageRecord, NewMessage};
+use app::domain::timeline::{EventData, Recipients};
 
 /// At most this many recipients (to and cc together) per message.
 const MAX_RECIPIENTS: usize = 20;
@@ -291,13 +292,16 @@ impl Services {
         let mut tx = self.storage.write().await?;
         self.check_mail_quota(&mut tx, user).await?;
         let message_id = tx.insert_message(&new).await?;
-        let data = serde_json::json!({"message_id": message_id, "to": to, "cc": cc});
-        self.record(
-            &mut tx,
-            Caller::User(user),
-            Event::note(id, EventKind::EmailQueued, data),
-        )
-        .await?;
+        let data = EventData::EmailQueued {
+            recipients: Recipients {
+                message_id: Some(message_id),
+                to: to.clone(),
+                cc: cc.clone(),
+                attempt: None,
+            },
+        };
+        self.record(&mut tx, Caller::User(user), Event::note(id, data))
+            .await?;
         tx.commit().await?;
         self.outbox_queued.notify_one();
         Ok(QueuedMessage {
@@ -329,39 +333,40 @@ impl Services {
         for message in &claimed {
             let outcome = transport.send(message).await;
             let attempts = message.attempts.saturating_add(1);
-            let recipients = serde_json::json!({
-                "message_id": message.id, "to": message.content.to, "cc": message.content.cc, "attempt": attempts
-            });
+            let recipients = Recipients {
+                message_id: Some(message.id),
+                to: message.content.to.clone(),
+                cc: message.content.cc.clone(),
+                attempt: Some(attempts),
+            };
             let mut tx = self.storage.write().await?;
-            let (kind, data) = match outcome {
+            let data = match outcome {
                 Ok(()) => {
                     tx.message_sent(message.id, self.now()).await?;
-                    (EventKind::EmailSent, recipients)
+                    EventData::EmailSent { recipients }
                 }
                 Err(error) if attempts >= MAX_ATTEMPTS => {
                     tx.message_failed(message.id, attempts, &error).await?;
-                    let mut data = recipients;
-                    data["error"] = error.into();
-                    (EventKind::EmailFailed, data)
+                    EventData::EmailFailed { recipients, error }
                 }
                 Err(error) => {
                     let next =
                         self.now() + chrono::Duration::seconds(retry_delay_seconds(attempts));
                     tx.message_delayed(message.id, attempts, next.timestamp_millis(), &error)
                         .await?;
-                    let mut data = recipients;
-                    data["error"] = error.into();
-                    data["next_attempt_at"] =
-                        next.format("%Y-%m-%d %H:%M:%S UTC").to_string().into();
-                    (EventKind::EmailDelayed, data)
+                    EventData::EmailDelayed {
+                        recipients,
+                        error,
+                        next_attempt_at: next,
+                    }
                 }
             };
             self.record(
                 &mut tx,
                 Caller::CommandLine,
                 match message.about {
-                    MessageAbout::CreditNote(id) => Event::note(id, kind, data),
-                    MessageAbout::Invoice(id) => Event::invoice(id, kind, data),
+                    MessageAbout::CreditNote(id) => Event::note(id, data),
+                    MessageAbout::Invoice(id) => Event::invoice(id, data),
                 },
             )
             .await?;

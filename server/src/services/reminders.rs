@@ -12,7 +12,8 @@ use chrono::NaiveDate;
 
 use super::outbox::{QueuedMessage, customer_address, sender};
 use super::{Caller, Event, ServiceError, Services, load_invoice, views};
-use crate::storage::{EventKind, MessageAbout, MessageContent, NewMessage};
+use crate::storage::{MessageAbout, MessageContent, NewMessage};
+use app::domain::timeline::{EventData, Recipients};
 
 /// Candidates read per query when the schedule runs.
 const CANDIDATE_BATCH: i64 = 100;
@@ -226,16 +227,18 @@ impl Services {
         }
         let message_id = tx.insert_message(&new).await?;
         tx.set_last_reminded(invoice.id, now).await?;
-        let data = serde_json::json!({
-            "message_id": message_id, "to": [to], "cc": [],
-            "outstanding": outstanding, "automatic": schedule.is_some(),
-        });
-        self.record(
-            &mut tx,
-            caller,
-            Event::invoice(invoice.id, EventKind::ReminderQueued, data),
-        )
-        .await?;
+        let data = EventData::ReminderQueued {
+            recipients: Recipients {
+                message_id: Some(message_id),
+                to: vec![to.clone()],
+                cc: Vec::new(),
+                attempt: None,
+            },
+            outstanding: invoice.outstanding(),
+            automatic: schedule.is_some(),
+        };
+        self.record(&mut tx, caller, Event::invoice(invoice.id, data))
+            .await?;
         tx.commit().await?;
         self.outbox_queued.notify_one();
         Ok(Some(QueuedMessage {

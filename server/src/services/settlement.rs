@@ -9,7 +9,6 @@ use app::domain::{
 use app::model::{CreditNoteView, CurrentUser, InvoiceView};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use serde_json::json;
 
 use super::invoices::{InvoiceTerms, check_invoice_content};
 use super::journal::Posting;
@@ -18,7 +17,8 @@ use super::{
     Caller, Event, ServiceError, Services, load_invoice, load_invoice_for, load_note,
     load_note_for, minor, require_customer, rule,
 };
-use crate::storage::{EventKind, Tx};
+use crate::storage::Tx;
+use app::domain::timeline::{EventData, StatusCause};
 
 #[derive(Clone, Debug)]
 pub struct PaymentInput {
@@ -89,8 +89,12 @@ impl Services {
                 caller,
                 Event::invoice(
                     before.id,
-                    EventKind::StatusChanged,
-                    json!({ "from": before.status, "to": after.status }),
+                    EventData::StatusChanged {
+                        from: before.status.into(),
+                        to: after.status.into(),
+                        reason: None,
+                        cause: None,
+                    },
                 ),
             )
             .await?;
@@ -136,14 +140,16 @@ impl Services {
             Posting::Forward,
         )
         .await?;
-        let amount = invoice.currency.round(payment.amount).to_string();
         self.record(
             &mut tx,
             Caller::User(user),
             Event::invoice(
                 id,
-                EventKind::PaymentRecorded,
-                json!({ "amount": amount, "date": payment.date }),
+                EventData::PaymentRecorded {
+                    amount,
+                    date: Some(payment.date),
+                    mark_paid: false,
+                },
             ),
         )
         .await?;
@@ -186,8 +192,11 @@ impl Services {
                 Caller::User(user),
                 Event::invoice(
                     id,
-                    EventKind::PaymentRecorded,
-                    json!({ "amount": payment.to_string(), "mark_paid": true }),
+                    EventData::PaymentRecorded {
+                        amount: payment,
+                        date: None,
+                        mark_paid: true,
+                    },
                 ),
             )
             .await?;
@@ -362,7 +371,13 @@ impl Services {
         self.record(
             &mut tx,
             Caller::User(user),
-            Event::invoice(id, EventKind::DraftDeleted, json!({ "invoice_id": id })),
+            Event::invoice(
+                id,
+                EventData::DraftDeleted {
+                    invoice_id: Some(id),
+                    credit_note_id: None,
+                },
+            ),
         )
         .await?;
         tx.delete_invoice(id).await?;
@@ -496,11 +511,7 @@ impl Services {
         self.record(
             tx,
             caller,
-            Event::invoice(
-                id,
-                EventKind::InvoiceEdited,
-                json!({ "total": total.to_string() }),
-            ),
+            Event::invoice(id, EventData::InvoiceEdited { total: Some(total) }),
         )
         .await?;
         let updated = load_invoice(tx, id).await?;
@@ -593,14 +604,15 @@ impl Services {
             refund.date,
         )
         .await?;
-        let amount = currency.round(refund.amount).to_string();
         self.record(
             &mut tx,
             Caller::User(user),
             Event::note(
                 id,
-                EventKind::RefundRecorded,
-                json!({ "amount": amount, "date": refund.date }),
+                EventData::RefundRecorded {
+                    amount,
+                    date: refund.date,
+                },
             ),
         )
         .await?;
@@ -641,8 +653,10 @@ impl Services {
             Caller::User(user),
             Event::note(
                 id,
-                EventKind::CreditVoided,
-                json!({ "amount": written_off.to_string(), "reason": reason }),
+                EventData::CreditVoided {
+                    amount: written_off,
+                    reason: reason.to_string(),
+                },
             ),
         )
         .await?;
@@ -691,7 +705,13 @@ impl Services {
         self.record(
             &mut tx,
             Caller::User(user),
-            Event::note(id, EventKind::DraftDeleted, json!({ "credit_note_id": id })),
+            Event::note(
+                id,
+                EventData::DraftDeleted {
+                    invoice_id: None,
+                    credit_note_id: Some(id),
+                },
+            ),
         )
         .await?;
         tx.delete_credit_note(id).await?;
@@ -831,17 +851,12 @@ impl Services {
         self.record(
             tx,
             caller,
-            Event::both(
-                related_invoice_id,
-                id,
-                EventKind::CreditNoteEdited,
-                json!({}),
-            ),
+            Event::both(related_invoice_id, Some(id), EventData::CreditNoteEdited {}),
         )
         .await?;
         if note.status == CreditNoteStatus::PendingApproval {
-            let reason = "edited after it was submitted";
-            self.change_note_status(tx, caller, &note, CreditNoteStatus::Draft, Some(reason))
+            let cause = StatusCause::EditedAfterSubmission;
+            self.change_note_status(tx, caller, &note, CreditNoteStatus::Draft, Some(cause))
                 .await?;
         }
         load_note(tx, id).await
@@ -854,18 +869,15 @@ impl Services {
         caller: Caller<'_>,
         note: &CreditNoteView,
         to: CreditNoteStatus,
-        reason: Option<&str>,
+        cause: Option<StatusCause>,
     ) -> Result<(), ServiceError> {
         tx.set_credit_note_status(note.id, to).await?;
-        let mut data = json!({ "from": note.status, "to": to });
-        if let Some(reason) = reason {
-            data["reason"] = json!(reason);
-        }
-        self.record(
-            tx,
-            caller,
-            Event::note(note.id, EventKind::StatusChanged, data),
-        )
-        .await
+        let data = EventData::StatusChanged {
+            from: note.status.into(),
+            to: to.into(),
+            reason: None,
+            cause,
+        };
+        self.record(tx, caller, Event::note(note.id, data)).await
     }
 }

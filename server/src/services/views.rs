@@ -159,6 +159,7 @@ pub(crate) fn customer(record: CustomerRecord) -> CustomerView {
         shipping_address: record.shipping_address,
         portal_enabled: record.portal_enabled,
         reminder_days: record.reminder_days,
+        document_language: record.document_language,
         created_at: record.created_at,
     }
 }

@@ -67,6 +67,14 @@ pub struct JournalEntryRecord {
     pub lines: Vec<JournalLineRecord>,
 }
 
+/// How much a span of the journal holds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct JournalExtent {
+    pub entries: i64,
+    pub lines: i64,
+    pub longest_account: i64,
+}
+
 /// Which entries to read: dated within `from..=to`, ids above `after`, at most `limit`, in id
 /// order.
 #[derive(Clone, Copy, Debug, Default)]
@@ -115,6 +123,13 @@ pub trait JournalTx: Send {
         &mut self,
         filter: &JournalFilter,
     ) -> Result<Vec<JournalEntryRecord>, StorageError>;
+    /// Of the entries dated within `from..=to`: how many there are, how many lines they
+    /// hold, and their longest account number (0 without entries).
+    async fn journal_extent(
+        &mut self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<JournalExtent, StorageError>;
     /// Issued invoices and finalized credit notes that no entry names (written before the
     /// journal existed), in id order.
     async fn unposted_documents(&mut self) -> Result<UnpostedDocuments, StorageError>;

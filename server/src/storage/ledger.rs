@@ -5,14 +5,22 @@ use chrono::{DateTime, Utc};
 
 use super::{
     AllocationRecord, ContentRecord, CreditNoteBalanceRecord, CreditNoteFilter, CreditNoteRecord,
-    CreditNoteUpdate, CustomerRecord, EventRecord, InvoiceFilter, InvoiceRecord, NewCreditNote,
-    NewCustomer, NewEvent, NewInvoice, Page, StorageError,
+    CreditNoteUpdate, CustomerRecord, CustomerUpdate, EventRecord, InvoiceFilter, InvoiceRecord,
+    NewCreditNote, NewCustomer, NewEvent, NewInvoice, Page, StorageError,
 };
 
 /// Customers, invoices, credit notes, allocations, payments, refunds and timelines.
 #[async_trait::async_trait]
 pub trait LedgerTx: Send {
     async fn insert_customer(&mut self, customer: &NewCustomer) -> Result<i64, StorageError>;
+    /// Rewrites what a customer says (and its search key); false when there is no such customer.
+    async fn update_customer(
+        &mut self,
+        id: i64,
+        customer: &CustomerUpdate,
+    ) -> Result<bool, StorageError>;
+    /// Whether any invoice or credit note is the customer's.
+    async fn customer_has_documents(&mut self, id: i64) -> Result<bool, StorageError>;
     async fn insert_invoice(&mut self, invoice: &NewInvoice) -> Result<i64, StorageError>;
     async fn insert_credit_note(&mut self, note: &NewCreditNote) -> Result<i64, StorageError>;
     async fn list_invoices(&mut self) -> Result<Vec<InvoiceRecord>, StorageError>;

@@ -36,18 +36,18 @@ pub use housekeeping::{PurgeCutoffs, Purged};
 pub use idempotency::IdempotencyTx;
 pub use imports::{ImportTx, ImportUpload};
 pub use journal::{
-    JournalEntryRecord, JournalFilter, JournalHead, JournalLineRecord, JournalTx, NewJournalEntry,
-    RateFilter, SalesDocumentId, UnpostedDocuments,
+    JournalEntryRecord, JournalExtent, JournalFilter, JournalHead, JournalLineRecord, JournalTx,
+    NewJournalEntry, RateFilter, SalesDocumentId, UnpostedDocuments,
 };
 pub use ledger::LedgerTx;
 pub use outbox::{MessageAbout, MessageContent, MessageRecord, NewMessage, OutboxTx};
 pub use postgres::PostgresStorage;
 pub use records::{
     AllocationRecord, ChargeRecord, CommentRecord, ContentRecord, CreditNoteBalanceRecord,
-    CreditNoteFilter, CreditNoteRecord, CreditNoteUpdate, CustomerRecord, EventKind, EventRecord,
-    InvoiceFilter, InvoiceRecord, LineRecord, NewCreditNote, NewCustomer, NewEvent, NewInvoice,
-    NewUser, Page, StoredResponse, ThrottleRecord, TokenUserRecord, TotalsRecord, UserListRecord,
-    UserRecord,
+    CreditNoteFilter, CreditNoteRecord, CreditNoteUpdate, CustomerRecord, CustomerUpdate,
+    EventRecord, InvoiceFilter, InvoiceRecord, LineRecord, NewCreditNote, NewCustomer, NewEvent,
+    NewInvoice, NewUser, Page, StoredResponse, ThrottleRecord, TokenUserRecord, TotalsRecord,
+    UserListRecord, UserRecord,
 };
 pub use reminders::{ReminderCandidate, ReminderTx};
 pub use seals::{IssuedPrintRecord, SealRecord, SealTx};

@@ -64,6 +64,8 @@ pub struct CustomerRecord {
     pub portal_enabled: bool,
     /// Payment reminders every this many days after the due date; `None`: off.
     pub reminder_days: Option<u16>,
+    /// What its documents, e-mails and reminders are written in.
+    pub document_language: app::domain::Language,
     pub created_at: DateTime<Utc>,
 }
 
@@ -166,8 +168,12 @@ pub struct NewCustomer {
     pub consumer: bool,
     pub billing_address: app::model::Address,
     pub shipping_address: app::model::Address,
+    pub document_language: app::domain::Language,
     pub created_at: DateTime<Utc>,
 }
+
+/// What editing a customer rewrites: everything [`NewCustomer`] says but its creation time.
+pub type CustomerUpdate = NewCustomer;
 
 #[derive(Clone, Debug)]
 pub struct NewInvoice {
@@ -221,73 +227,6 @@ pub struct CreditNoteUpdate<'a> {
     pub charge: Option<ChargeRecord>,
 }
 
-/// What happened, as timelines name it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum EventKind {
-    InvoiceCreated,
-    InvoiceIssued,
-    InvoiceEdited,
-    CreditNoteCreated,
-    CreditNoteEdited,
-    CreditNoteFinalized,
-    CreditNoteRejected,
-    StatusChanged,
-    Comment,
-    PaymentRecorded,
-    RefundRecorded,
-    /// What remained of a credit note was written off.
-    CreditVoided,
-    CreditNoteLinked,
-    CreditNoteUnlinked,
-    EmailQueued,
-    EmailSent,
-    /// An attempt failed; the message is tried again later.
-    EmailDelayed,
-    /// The last attempt failed.
-    EmailFailed,
-    /// A payment reminder for an overdue invoice was queued.
-    ReminderQueued,
-    AttachmentAdded,
-    AttachmentRemoved,
-    TaskAdded,
-    TaskDone,
-    TaskReopened,
-    /// A draft was deleted; its events stay, detached from it.
-    DraftDeleted,
-}
-
-impl EventKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EventKind::InvoiceCreated => "invoice_created",
-            EventKind::InvoiceIssued => "invoice_issued",
-            EventKind::InvoiceEdited => "invoice_edited",
-            EventKind::CreditNoteCreated => "credit_note_created",
-            EventKind::CreditNoteEdited => "credit_note_edited",
-            EventKind::CreditNoteFinalized => "credit_note_finalized",
-            EventKind::CreditNoteRejected => "credit_note_rejected",
-            EventKind::StatusChanged => "status_changed",
-            EventKind::Comment => "comment",
-            EventKind::PaymentRecorded => "payment_recorded",
-            EventKind::RefundRecorded => "refund_recorded",
-            EventKind::CreditVoided => "credit_voided",
-            EventKind::CreditNoteLinked => "credit_note_linked",
-            EventKind::CreditNoteUnlinked => "credit_note_unlinked",
-            EventKind::EmailQueued => "email_queued",
-            EventKind::EmailSent => "email_sent",
-            EventKind::EmailDelayed => "email_delayed",
-            EventKind::EmailFailed => "email_failed",
-            EventKind::ReminderQueued => "reminder_queued",
-            EventKind::AttachmentAdded => "attachment_added",
-            EventKind::AttachmentRemoved => "attachment_removed",
-            EventKind::TaskAdded => "task_added",
-            EventKind::TaskDone => "task_done",
-            EventKind::TaskReopened => "task_reopened",
-            EventKind::DraftDeleted => "draft_deleted",
-        }
-    }
-}
-
 /// A timeline entry of an invoice and/or a credit note.
 #[derive(Clone, Debug)]
 pub struct NewEvent {
@@ -295,7 +234,8 @@ pub struct NewEvent {
     pub credit_note_id: Option<i64>,
     pub at: DateTime<Utc>,
     pub actor: Option<String>,
-    pub kind: EventKind,
+    /// `credit_note_linked`, … (`app::domain::timeline::EventData` names them).
+    pub kind: String,
     pub data: serde_json::Value,
 }
 

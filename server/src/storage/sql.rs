@@ -120,8 +120,8 @@ pub fn address_json(address: &app::model::Address) -> String {
 }
 
 pub const CUSTOMER_COLUMNS: &str = "SELECT id, name, email, currency, tax_region, vat_id, siren, \
-     consumer, billing_address, shipping_address, portal_enabled, reminder_days, created_at \
-     FROM customers";
+     consumer, billing_address, shipping_address, portal_enabled, reminder_days, \
+     document_language, created_at FROM customers";
 
 #[derive(sqlx::FromRow)]
 pub struct CustomerRow {
@@ -137,6 +137,7 @@ pub struct CustomerRow {
     shipping_address: String,
     portal_enabled: bool,
     reminder_days: Option<i32>,
+    document_language: String,
     created_at: DateTime<Utc>,
 }
 
@@ -155,6 +156,8 @@ impl CustomerRow {
             shipping_address: address(&self.shipping_address),
             portal_enabled: self.portal_enabled,
             reminder_days: self.reminder_days.and_then(|days| u16::try_from(days).ok()),
+            document_language: app::domain::Language::parse(&self.document_language)
+                .unwrap_or_default(),
             created_at: self.created_at,
         })
     }

@@ -352,6 +352,7 @@ pub async fn customer(services: &Services, name: &str, code: &str) -> i64 {
                 consumer: false,
                 billing_address: Default::default(),
                 shipping_address: Default::default(),
+                document_language: None,
             },
         )
         .await

@@ -290,3 +290,102 @@ on_both_backends! {
         assert_eq!(services.index_customer_names().await.unwrap(), 0, "once");
     }
 }
+
+on_both_backends! {
+    async fn a_customer_is_edited_through_the_api_under_the_rules_of_a_new_one(db) {
+        let app = TestApp::spawn(db).await;
+        let api = Api::new(&app, Role::CreditManager).await;
+        let acme = api.customer("Acme", "EUR").await;
+        let path = format!("/customers/{acme}");
+        let (_, before) = api.get(&path).await;
+        assert_eq!(before["document_language"], "de", "a German tax region writes German documents");
+
+        // Absent fields stay; null clears an optional one; the search finds the new name.
+        let (status, edited) = api
+            .patch(&path, json!({"name": " Acme Handel GmbH ", "email": "ap@acme.example", "siren": "303 265 045",
+                "document_language": "fr", "shipping_address": {"line1": "Dock 4", "city": "Hamburg", "postal_code": "20457", "country": "DE"}}))
+            .await;
+        assert_eq!(status, 200, "{edited}");
+        assert_eq!((edited["name"].as_str(), edited["email"].as_str()), (Some("Acme Handel GmbH"), Some("ap@acme.example")));
+        assert_eq!((edited["siren"].as_str(), edited["document_language"].as_str()), (Some("303265045"), Some("fr")));
+        assert_eq!(edited["billing_address"], before["billing_address"], "absent: kept");
+        assert_eq!(edited["shipping_address"]["city"], "Hamburg");
+        let (_, cleared) = api.patch(&path, json!({"email": null})).await;
+        assert_eq!(cleared["email"], serde_json::Value::Null);
+        let manager = app.session(Role::CreditManager).await;
+        let (status, found) = manager.rpc("search_customers", &[("typed", "handel")]).await;
+        assert_eq!((status, found[0]["id"].as_i64()), (200, Some(acme)), "{found}");
+
+        // The create rules: every broken field named, nothing written.
+        let (status, problem) = api.patch(&path, json!({"name": "  ", "siren": "123456789", "currency": "EURO"})).await;
+        assert_eq!(status, 422, "{problem}");
+        let fields: Vec<&str> = problem["errors"].as_array().unwrap().iter().filter_map(|e| e["field"].as_str()).collect();
+        assert_eq!(fields, ["currency"], "a malformed currency is refused before the rules run");
+        let (status, problem) = api.patch(&path, json!({"name": "  ", "siren": "123456789"})).await;
+        assert_eq!(status, 422, "{problem}");
+        let fields: Vec<&str> = problem["errors"].as_array().unwrap().iter().filter_map(|e| e["field"].as_str()).collect();
+        assert_eq!(fields, ["name", "siren"]);
+        let (status, problem) = api.patch(&path, json!({"document_language": "it"})).await;
+        assert_eq!(status, 422, "{problem}");
+        let (_, after) = api.get(&path).await;
+        assert_eq!((after["name"].as_str(), after["document_language"].as_str()), (Some("Acme Handel GmbH"), Some("fr")));
+
+        // The currency changes while nothing is written in it, then stays.
+        let (status, body) = api.patch(&path, json!({"currency": "USD"})).await;
+        assert_eq!((status, body["currency"].as_str()), (200, Some("USD")), "{body}");
+        api.invoice(acme, "USD", "10.00").await;
+        let (status, problem) = api.patch(&path, json!({"currency": "EUR"})).await;
+        assert_eq!((status, problem["code"].as_str()), (409, Some("customer_currency_fixed")), "{problem}");
+        let (status, _) = api.patch(&path, json!({"currency": "USD", "tax_region": "US"})).await;
+        assert_eq!(status, 200, "the same currency again is no change");
+
+        // Only who may create customers edits them; nobody edits one that is not there.
+        let sales = Api::new(&app, Role::Sales).await;
+        let (status, _) = sales.patch(&path, json!({"name": "Mine"})).await;
+        assert_eq!(status, 403);
+        let (status, _) = api.patch("/customers/999999", json!({"name": "Ghost"})).await;
+        assert_eq!(status, 404);
+        let (status, _) = api.patch(&path, json!({"nickname": "A"})).await;
+        assert_eq!(status, 422, "unknown fields are refused");
+    }
+
+    async fn the_customer_page_edits_a_customer_with_javascript_off(db) {
+        let app = TestApp::spawn(db).await;
+        let api = Api::new(&app, Role::Administrator).await;
+        let acme = api.customer("Acme", "EUR").await;
+        let manager = app.session(Role::CreditManager).await;
+        let page = format!("/customers/{acme}");
+        let (_, html) = manager.page(&page).await;
+        assert!(html.contains("Edit customer") && html.contains("value=\"Acme\""), "prefilled");
+        let id = acme.to_string();
+        let mut edit: Vec<(&str, &str)> = form("Acme Polska", "EUR", "PL");
+        edit.push(("customer_id", &id));
+        edit.push(("form[document_language]", "de"));
+
+        // A refusal on its field, nothing written.
+        let mut blank = edit.clone();
+        blank[0] = ("form[name]", "");
+        let (status, body) = manager.rpc("update_customer", &blank).await;
+        assert_eq!((status, body["errors"][0]["field"].as_str()), (422, Some("name")), "{body}");
+
+        let response = manager
+            .browser
+            .post(app.url("/rpc/update_customer"))
+            .header("accept", "text/html")
+            .header("referer", app.url(&page))
+            .form(&edit)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 302);
+        let (_, html) = manager.page(&page).await;
+        assert!(html.contains("Acme Polska") && html.contains("ul. Piotrkowska 1, 90-001 Łódź, PL"), "{html}");
+        assert!(html.contains("<dd>Deutsch</dd>"), "the document language chosen");
+
+        let sales = app.session(Role::Sales).await;
+        let (_, html) = sales.page(&page).await;
+        assert!(!html.contains("Edit customer"), "only who may create customers edits them");
+        let (status, _) = sales.rpc("update_customer", &edit).await;
+        assert_eq!(status, 403);
+    }
+}

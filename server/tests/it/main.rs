@@ -15,6 +15,7 @@ mod crash;
 mod credit_context;
 mod credit_note_pages;
 mod customer_pages;
+mod datev;
 mod documents;
 mod einvoices;
 mod exchange;

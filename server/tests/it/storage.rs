@@ -39,6 +39,7 @@ fn new_customer(name: &str) -> NewCustomer {
         consumer: false,
         billing_address: Default::default(),
         shipping_address: Default::default(),
+        document_language: app::domain::Language::Fr,
         created_at: chrono::Utc::now(),
     }
 }

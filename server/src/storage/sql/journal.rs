@@ -325,6 +325,28 @@ macro_rules! impl_journal_tx {
                 Ok(settled)
             }
 
+            async fn journal_extent(
+                &mut self,
+                from: chrono::NaiveDate,
+                to: chrono::NaiveDate,
+            ) -> Result<crate::storage::JournalExtent, crate::storage::StorageError> {
+                let (entries, lines, longest_account): (i64, i64, i64) = sqlx::query_as(
+                    "SELECT CAST(COUNT(DISTINCT e.id) AS BIGINT), CAST(COUNT(l.entry_id) AS BIGINT), \
+                     CAST(COALESCE(MAX(LENGTH(l.account)), 0) AS BIGINT) \
+                     FROM journal_entries e LEFT JOIN journal_lines l ON l.entry_id = e.id \
+                     WHERE e.entry_date >= $1 AND e.entry_date <= $2",
+                )
+                .bind(from)
+                .bind(to)
+                .fetch_one(&mut *self.tx)
+                .await?;
+                Ok(crate::storage::JournalExtent {
+                    entries,
+                    lines,
+                    longest_account,
+                })
+            }
+
             async fn journal_entries(
                 &mut self,
                 filter: &crate::storage::JournalFilter,

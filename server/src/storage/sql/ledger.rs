@@ -9,12 +9,34 @@ macro_rules! impl_ledger_tx {
                 &mut self,
                 customer: &crate::storage::NewCustomer,
             ) -> Result<i64, crate::storage::StorageError> {
-                let address = crate::storage::sql::address_json;
+                // The row takes its id and creation time here; what it says is written by the
+                // same statement as an edit.
                 let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO customers (name, email, currency, tax_region, vat_id, billing_address, \
-                     shipping_address, created_at, search_key, siren, consumer) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+                    "INSERT INTO customers (name, currency, tax_region, created_at) \
+                     VALUES ($1, $2, $3, $4) RETURNING id",
                 )
+                .bind(&customer.name)
+                .bind(customer.currency.code())
+                .bind(&customer.tax_region)
+                .bind(customer.created_at)
+                .fetch_one(&mut *self.tx)
+                .await?;
+                crate::storage::LedgerTx::update_customer(self, id, customer).await?;
+                Ok(id)
+            }
+
+            async fn update_customer(
+                &mut self,
+                id: i64,
+                customer: &crate::storage::CustomerUpdate,
+            ) -> Result<bool, crate::storage::StorageError> {
+                let address = crate::storage::sql::address_json;
+                let done = sqlx::query(
+                    "UPDATE customers SET name = $2, email = $3, currency = $4, tax_region = $5, \
+                     vat_id = $6, billing_address = $7, shipping_address = $8, search_key = $9, \
+                     siren = $10, consumer = $11, document_language = $12 WHERE id = $1",
+                )
+                .bind(id)
                 .bind(&customer.name)
                 .bind(&customer.email)
                 .bind(customer.currency.code())
@@ -22,7 +44,6 @@ macro_rules! impl_ledger_tx {
                 .bind(&customer.vat_id)
                 .bind(address(&customer.billing_address))
                 .bind(address(&customer.shipping_address))
-                .bind(customer.created_at)
                 .bind(app::domain::search::customer_search_key(
                     &customer.name,
                     customer.currency.code(),
@@ -30,9 +51,24 @@ macro_rules! impl_ledger_tx {
                 ))
                 .bind(&customer.siren)
                 .bind(customer.consumer)
-                .fetch_one(&mut *self.tx)
+                .bind(customer.document_language.code())
+                .execute(&mut *self.tx)
                 .await?;
-                Ok(id)
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn customer_has_documents(
+                &mut self,
+                id: i64,
+            ) -> Result<bool, crate::storage::StorageError> {
+                let found: Option<i64> = sqlx::query_scalar(
+                    "SELECT id FROM invoices WHERE customer_id = $1 \
+                     UNION ALL SELECT id FROM credit_notes WHERE customer_id = $1 LIMIT 1",
+                )
+                .bind(id)
+                .fetch_optional(&mut *self.tx)
+                .await?;
+                Ok(found.is_some())
             }
 
             async fn insert_invoice(

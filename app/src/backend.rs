@@ -479,6 +479,46 @@ pub fn device_token() -> Option<String> {
         .filter(|value| !value.is_empty() && value.len() <= 64)
 }
 
+/// The language the request asks for (the `lang` cookie, else `Accept-Language`), given to
+/// every page and server function.
+pub fn provide_language() {
+    let language = use_context::<http::request::Parts>().map(|parts| {
+        let chosen = parts
+            .headers
+            .get_all(http::header::COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|cookies| cookies.split(';'))
+            .filter_map(|cookie| cookie.trim().split_once('='))
+            .find(|(name, _)| *name == crate::i18n::LANGUAGE_COOKIE)
+            .map(|(_, value)| value.to_string());
+        let accept = parts
+            .headers
+            .get(http::header::ACCEPT_LANGUAGE)
+            .and_then(|value| value.to_str().ok());
+        crate::i18n::negotiate(chosen.as_deref(), accept)
+    });
+    leptos::prelude::provide_context(language.unwrap_or_default());
+}
+
+/// Keeps the browser's chosen language for a year (read by pages, so not HttpOnly-worthy
+/// secret, but sent to this site only).
+pub fn keep_language(language: crate::domain::Language) {
+    let secure = use_context::<SecureCookies>().is_some_and(|SecureCookies(secure)| secure);
+    let cookie = format!(
+        "{}={}; Path=/; Max-Age=31536000; SameSite=Lax{}",
+        crate::i18n::LANGUAGE_COOKIE,
+        language.code(),
+        if secure { "; Secure" } else { "" }
+    );
+    if let (Some(response), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(&cookie),
+    ) {
+        response.append_header(http::header::SET_COOKIE, value);
+    }
+}
+
 /// Keeps `token` in the browser for a year (HttpOnly, same site, Secure as the server says).
 pub fn keep_device_token(token: &str) {
     let secure = use_context::<SecureCookies>().is_some_and(|SecureCookies(secure)| secure);

@@ -20,19 +20,33 @@ use leptos_router::{SsrMode, StaticSegment, path};
 use leptos_router::hooks::use_location;
 
 use domain::Permission;
+use i18n::{Msg, t};
 use leptos_router::Lazy;
 use routes::*;
 use rpc::{Logout, whoami};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let language = i18n::use_language();
+    // The page's language for the browser: data, not a script (it runs nothing).
+    let catalog = {
+        #[cfg(feature = "ssr")]
+        {
+            i18n::catalog_json(language)
+        }
+        #[cfg(not(feature = "ssr"))]
+        {
+            String::new()
+        }
+    };
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang=language.code()>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
+                <script type="application/json" id="catalog" nonce=leptos::nonce::use_nonce() inner_html=catalog></script>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -79,6 +93,38 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// The language switch: a plain form post (a new page, in the new language, with or without
+/// JavaScript), back to where the user was.
+#[component]
+fn LanguageSwitch() -> impl IntoView {
+    let location = use_location();
+    let current = i18n::use_language();
+    let back = move || {
+        let search = location.search.get();
+        if search.is_empty() {
+            location.pathname.get()
+        } else {
+            format!("{}?{search}", location.pathname.get())
+        }
+    };
+    view! {
+        <form method="post" action="/rpc/set_language" class="language">
+            <input type="hidden" name="back" value=back/>
+            <label>
+                <span class="visually-hidden">{i18n::t(Msg::LanguageLabel)}</span>
+                <select name="language" aria-label=i18n::t(Msg::LanguageLabel)>
+                    {i18n::Language::ALL.into_iter().map(|language| view! {
+                        <option value=language.code() selected=language == current lang=language.code()>
+                            {language.native_name()}
+                        </option>
+                    }).collect_view()}
+                </select>
+            </label>
+            <button type="submit" class="link">{i18n::t(Msg::LanguageApply)}</button>
+        </form>
+    }
+}
+
 /// The top bar: where to go, and who is signed in.
 #[component]
 fn TopBar() -> impl IntoView {
@@ -93,29 +139,29 @@ fn TopBar() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match user.await.ok().flatten() {
                         None => view! {
-                            <nav aria-label="Main"><A href="/login">"Sign in"</A></nav>
+                            <nav aria-label=t(Msg::NavMain)><A href="/login">{t(Msg::NavSignIn)}</A></nav>
                         }.into_any(),
                         Some(user) => {
                             // Only what the role may open: staff screens, or the portal.
                             let home = if user.role.is_internal() {
                                 view! {
-                                    <A href="/invoices">"Invoices"</A>
-                                    <A href="/credit-notes">"Credit notes"</A>
-                                    <A href="/customers">"Customers"</A>
-                                    <A href="/journal">"Journal"</A>
-                                    {user.may(Permission::WriteInvoices).then(|| view! { <A href="/imports">"Import"</A> })}
-                                    {user.may(Permission::ManageUsers).then(|| view! { <A href="/settings">"Settings"</A> })}
+                                    <A href="/invoices">{t(Msg::NavInvoices)}</A>
+                                    <A href="/credit-notes">{t(Msg::NavCreditNotes)}</A>
+                                    <A href="/customers">{t(Msg::NavCustomers)}</A>
+                                    <A href="/journal">{t(Msg::NavJournal)}</A>
+                                    {user.may(Permission::WriteInvoices).then(|| view! { <A href="/imports">{t(Msg::NavImport)}</A> })}
+                                    {user.may(Permission::ManageUsers).then(|| view! { <A href="/settings">{t(Msg::NavSettings)}</A> })}
                                 }.into_any()
                             } else {
-                                view! { <A href="/portal">"Portal"</A> }.into_any()
+                                view! { <A href="/portal">{t(Msg::NavPortal)}</A> }.into_any()
                             };
                             view! {
-                                <nav aria-label="Main">{home}</nav>
+                                <nav aria-label=t(Msg::NavMain)>{home}</nav>
                                 <div class="who">
-                                    <span>{user.email.clone()} " · " {user.role.as_str().replace('_', " ")}</span>
-                                    <A href="/account/password">"Password"</A>
+                                    <span>{user.email.clone()} " · " {t(role_message(user.role))}</span>
+                                    <A href="/account/password">{t(Msg::NavPassword)}</A>
                                     <ActionForm action=logout>
-                                        <button type="submit" class="link">"Sign out"</button>
+                                        <button type="submit" class="link">{t(Msg::NavSignOut)}</button>
                                     </ActionForm>
                                 </div>
                             }.into_any()
@@ -123,6 +169,19 @@ fn TopBar() -> impl IntoView {
                     }
                 })}
             </Suspense>
+            <LanguageSwitch/>
         </header>
+    }
+}
+
+/// A role's name for people.
+fn role_message(role: domain::Role) -> Msg {
+    match role {
+        domain::Role::Administrator => Msg::RoleAdministrator,
+        domain::Role::CreditManager => Msg::RoleCreditManager,
+        domain::Role::SalesManager => Msg::RoleSalesManager,
+        domain::Role::Sales => Msg::RoleSales,
+        domain::Role::Viewer => Msg::RoleViewer,
+        domain::Role::Customer => Msg::RoleCustomer,
     }
 }

@@ -911,25 +911,47 @@ impl TimelineEvent {
         crate::domain::timeline::EventData::from_parts(&self.kind, &self.data)
     }
 
-    /// A sentence for people ("Credit note CN-2026-00001 linked: 300.00 EUR"), amounts in the
-    /// document's currency.
-    pub fn describe(&self, currency: Currency) -> String {
-        use crate::domain::timeline::{EventData as E, StatusCause};
-        let money = |amount: &rust_decimal::Decimal| currency.format(*amount);
+    /// A sentence for people in `language` ("Credit note CN-2026-00001 linked: €300.00"),
+    /// amounts in the document's currency.
+    pub fn describe(&self, language: crate::i18n::Language, currency: Currency) -> String {
+        use crate::domain::timeline::{EventData as E, StatusCause, StatusName};
+        use crate::i18n::{Msg, format, tr, trf};
+        let money = |amount: &rust_decimal::Decimal| format::money(language, *amount, currency);
+        let say = |message: Msg, values: &[(&str, &str)]| trf(language, message, values);
+        let status = |name: StatusName| {
+            tr(
+                language,
+                match name {
+                    StatusName::Draft => Msg::StatusDraft,
+                    StatusName::Pending => Msg::StatusPending,
+                    StatusName::Paid => Msg::StatusPaid,
+                    StatusName::Cancelled => Msg::StatusCancelled,
+                    StatusName::PendingApproval => Msg::StatusPendingApproval,
+                    StatusName::Available => Msg::StatusAvailable,
+                    StatusName::Used => Msg::StatusUsed,
+                },
+            )
+        };
         let Some(event) = self.event() else {
             return self.kind.replace('_', " ");
         };
         match event {
-            E::InvoiceCreated {} => "Invoice created".to_string(),
-            E::InvoiceEdited { .. } => "Invoice edited".to_string(),
-            E::InvoiceIssued { number } => format!("Invoice {number} issued"),
-            E::CreditNoteCreated { .. } => "Credit note created".to_string(),
-            E::CreditNoteEdited {} => "Credit note edited".to_string(),
-            E::CreditNoteFinalized { number, imported } => format!(
-                "Credit note {number} finalized{}",
-                if imported { " (imported)" } else { "" }
+            E::InvoiceCreated {} => say(Msg::TimelineInvoiceCreated, &[]),
+            E::InvoiceEdited { .. } => say(Msg::TimelineInvoiceEdited, &[]),
+            E::InvoiceIssued { number } => say(Msg::TimelineInvoiceIssued, &[("number", &number)]),
+            E::CreditNoteCreated { .. } => say(Msg::TimelineCreditNoteCreated, &[]),
+            E::CreditNoteEdited {} => say(Msg::TimelineCreditNoteEdited, &[]),
+            E::CreditNoteFinalized { number, imported } => say(
+                if imported {
+                    Msg::TimelineCreditNoteImported
+                } else {
+                    Msg::TimelineCreditNoteFinalized
+                },
+                &[("number", &number)],
             ),
-            E::CreditNoteRejected { reason, .. } => format!("Sent back to draft: {reason}"),
+            E::CreditNoteRejected { reason, .. } => {
+                say(Msg::TimelineCreditNoteRejected, &[("reason", &reason)])
+            }
             E::StatusChanged {
                 from,
                 to,
@@ -938,81 +960,106 @@ impl TimelineEvent {
             } => {
                 let why = match (cause, reason) {
                     (Some(StatusCause::EditedAfterSubmission), _) => {
-                        " (edited after it was submitted)".to_string()
+                        Some(tr(language, Msg::TimelineEditedAfterSubmission).to_string())
                     }
-                    (None, Some(reason)) => format!(" ({reason})"),
-                    (None, None) => String::new(),
+                    (None, reason) => reason,
                 };
-                format!(
-                    "Status changed from {} to {}{why}",
-                    from.label(),
-                    to.label()
-                )
+                let (from, to) = (status(from), status(to));
+                match why {
+                    Some(reason) => say(
+                        Msg::TimelineStatusChangedBecause,
+                        &[("from", from), ("to", to), ("reason", &reason)],
+                    ),
+                    None => say(Msg::TimelineStatusChanged, &[("from", from), ("to", to)]),
+                }
             }
-            E::Comment { text } => format!("Comment: {text}"),
+            E::Comment { text } => say(Msg::TimelineComment, &[("text", &text)]),
             E::PaymentRecorded {
                 amount, mark_paid, ..
-            } => format!(
-                "Payment recorded: {}{}",
-                money(&amount),
-                if mark_paid { " (marked paid)" } else { "" }
+            } => say(
+                if mark_paid {
+                    Msg::TimelinePaymentMarkedPaid
+                } else {
+                    Msg::TimelinePaymentRecorded
+                },
+                &[("amount", &money(&amount))],
             ),
-            E::RefundRecorded { amount, .. } => format!("Refund paid out: {}", money(&amount)),
-            E::CreditVoided { amount, reason } => {
-                format!("Remaining credit voided: {} ({reason})", money(&amount))
+            E::RefundRecorded { amount, .. } => {
+                say(Msg::TimelineRefundRecorded, &[("amount", &money(&amount))])
             }
+            E::CreditVoided { amount, reason } => say(
+                Msg::TimelineCreditVoided,
+                &[("amount", &money(&amount)), ("reason", &reason)],
+            ),
             E::CreditNoteLinked {
                 credit_note_number,
                 amount,
                 ..
-            } => format!(
-                "Credit note {} linked: {}",
-                credit_note_number.unwrap_or_default(),
-                money(&amount)
+            } => say(
+                Msg::TimelineCreditNoteLinked,
+                &[
+                    ("number", &credit_note_number.unwrap_or_default()),
+                    ("amount", &money(&amount)),
+                ],
             ),
             E::CreditNoteUnlinked {
                 credit_note_number,
                 amount,
                 ..
-            } => format!(
-                "Credit note {} unlinked: {}",
-                credit_note_number.unwrap_or_default(),
-                money(&amount)
+            } => say(
+                Msg::TimelineCreditNoteUnlinked,
+                &[
+                    ("number", &credit_note_number.unwrap_or_default()),
+                    ("amount", &money(&amount)),
+                ],
             ),
-            E::EmailQueued { recipients } => format!("E-mail to {} queued", recipients.listed()),
-            E::EmailSent { recipients } => format!("E-mail sent to {}", recipients.listed()),
+            E::EmailQueued { recipients } => {
+                say(Msg::TimelineEmailQueued, &[("to", &recipients.listed())])
+            }
+            E::EmailSent { recipients } => {
+                say(Msg::TimelineEmailSent, &[("to", &recipients.listed())])
+            }
             E::EmailDelayed {
                 recipients,
                 error,
                 next_attempt_at,
-            } => format!(
-                "E-mail to {} not sent yet ({error}); trying again at {}",
-                recipients.listed(),
-                next_attempt_at.format("%Y-%m-%d %H:%M UTC")
+            } => say(
+                Msg::TimelineEmailDelayed,
+                &[
+                    ("to", &recipients.listed()),
+                    ("error", &error),
+                    ("at", &format::moment(language, next_attempt_at)),
+                ],
             ),
-            E::EmailFailed { recipients, error } => {
-                format!("E-mail to {} failed: {error}", recipients.listed())
-            }
+            E::EmailFailed { recipients, error } => say(
+                Msg::TimelineEmailFailed,
+                &[("to", &recipients.listed()), ("error", &error)],
+            ),
             E::ReminderQueued {
                 recipients,
                 outstanding,
                 automatic,
-            } => format!(
-                "Payment reminder to {} queued{}: {} outstanding",
-                recipients.listed(),
+            } => say(
                 if automatic {
-                    " by the customer's schedule"
+                    Msg::TimelineReminderQueuedAutomatic
                 } else {
-                    ""
+                    Msg::TimelineReminderQueued
                 },
-                money(&outstanding)
+                &[
+                    ("to", &recipients.listed()),
+                    ("amount", &money(&outstanding)),
+                ],
             ),
-            E::AttachmentAdded { file_name, .. } => format!("File {file_name} added"),
-            E::AttachmentRemoved { file_name, .. } => format!("File {file_name} removed"),
-            E::TaskAdded { title, .. } => format!("Task added: {title}"),
-            E::TaskDone { title, .. } => format!("Task done: {title}"),
-            E::TaskReopened { title, .. } => format!("Task reopened: {title}"),
-            E::DraftDeleted { .. } => "Draft deleted".to_string(),
+            E::AttachmentAdded { file_name, .. } => {
+                say(Msg::TimelineAttachmentAdded, &[("name", &file_name)])
+            }
+            E::AttachmentRemoved { file_name, .. } => {
+                say(Msg::TimelineAttachmentRemoved, &[("name", &file_name)])
+            }
+            E::TaskAdded { title, .. } => say(Msg::TimelineTaskAdded, &[("title", &title)]),
+            E::TaskDone { title, .. } => say(Msg::TimelineTaskDone, &[("title", &title)]),
+            E::TaskReopened { title, .. } => say(Msg::TimelineTaskReopened, &[("title", &title)]),
+            E::DraftDeleted { .. } => say(Msg::TimelineDraftDeleted, &[]),
         }
     }
 }

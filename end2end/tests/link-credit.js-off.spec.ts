@@ -25,13 +25,13 @@ test('the link dialog works as plain HTML forms without JavaScript', async ({ pa
   await expect(figure(page, 'Outstanding')).toHaveText('1,440.00 EUR');
   await expect(page.getByRole('table', { name: 'Linked credit notes' })).toContainText('CN-2026-00005');
   await expect(page.getByRole('list', { name: 'Invoice timeline' })).toContainText(
-    'Credit note CN-2026-00005 linked: 720.00',
+    'Credit note CN-2026-00005 linked: €720.00',
   );
 
   // Unlinking is a plain form post too, and gives the amount back.
   await page.getByRole('button', { name: 'Unlink CN-2026-00005' }).click();
   await expect(figure(page, 'Outstanding')).toHaveText('2,160.00 EUR');
   await expect(page.getByRole('list', { name: 'Invoice timeline' })).toContainText(
-    'Credit note CN-2026-00005 unlinked: 720.00',
+    'Credit note CN-2026-00005 unlinked: €720.00',
   );
 });

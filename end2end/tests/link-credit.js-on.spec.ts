@@ -40,7 +40,7 @@ test('links a credit note in the hydrated dialog and previews the new outstandin
   await expect(linked.getByRole('row', { name: /CN-2026-00001/ })).toContainText('300.00 EUR');
   await expect(linked.getByRole('row', { name: /CN-2026-00002/ })).toContainText('10.00 EUR');
   await expect(page.getByRole('list', { name: 'Invoice timeline' })).toContainText(
-    'Credit note CN-2026-00001 linked: 300.00',
+    'Credit note CN-2026-00001 linked: €300.00',
   );
   expect(await page.evaluate(() => (window as any).__noReload)).toBe(true);
 

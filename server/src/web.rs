@@ -628,6 +628,7 @@ pub fn router(services: Services, leptos_options: LeptosOptions, config: WebConf
                 provide_context(page_desk.clone());
                 provide_context(app::backend::SecureCookies(secure_cookies));
                 crate::security_headers::provide_nonce();
+                app::backend::provide_language();
             },
             {
                 let leptos_options = leptos_options.clone();
@@ -637,7 +638,13 @@ pub fn router(services: Services, leptos_options: LeptosOptions, config: WebConf
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
-        >(crate::security_headers::provide_nonce, shell))
+        >(
+            || {
+                crate::security_headers::provide_nonce();
+                app::backend::provide_language();
+            },
+            shell,
+        ))
         .with_state(state)
         .layer(axum::middleware::from_fn(problem_status))
         .layer(axum::middleware::from_fn(

@@ -22,21 +22,6 @@ pub enum StatusName {
     Used,
 }
 
-impl StatusName {
-    /// A label for people ("Pending approval").
-    pub fn label(self) -> &'static str {
-        match self {
-            StatusName::Draft => "Draft",
-            StatusName::Pending => "Pending",
-            StatusName::Paid => "Paid",
-            StatusName::Cancelled => "Cancelled",
-            StatusName::PendingApproval => "Pending approval",
-            StatusName::Available => "Available",
-            StatusName::Used => "Used",
-        }
-    }
-}
-
 impl From<InvoiceStatus> for StatusName {
     fn from(status: InvoiceStatus) -> Self {
         match status {

@@ -54,11 +54,16 @@ pub fn CreditNoteStatusBadge(status: CreditNoteStatus) -> impl IntoView {
 /// Where sign-in may send a user back to: a page of this site only (a path, never another
 /// host or scheme), and never the sign-in page itself.
 pub fn return_path(next: &str) -> Option<&str> {
-    let local = next.starts_with('/')
-        && !next.starts_with("//")
-        && !next.contains('\\')
-        && !next.chars().any(char::is_control);
-    (local && !next.starts_with("/login")).then_some(next)
+    local_path(next).filter(|next| !next.starts_with("/login"))
+}
+
+/// A path of this site: never another host or scheme.
+pub fn local_path(path: &str) -> Option<&str> {
+    let local = path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.contains('\\')
+        && !path.chars().any(char::is_control);
+    local.then_some(path)
 }
 
 /// The sign-in page, asked to come back to `path` afterwards.
@@ -195,18 +200,20 @@ pub fn Timeline(
     label: &'static str,
     currency: crate::domain::Currency,
 ) -> impl IntoView {
+    use crate::i18n::{Msg, format, t, tf, use_language};
     let shown = events.len() as i64;
+    let language = use_language();
     (!events.is_empty()).then(|| {
         view! {
-            <h2>"Timeline"</h2>
+            <h2>{t(Msg::TimelineTitle)}</h2>
             {(total > shown).then(|| view! {
-                <p class="hint">{format!("The last {shown} of {total} events. The API's timeline lists every one.")}</p>
+                <p class="hint">{tf(Msg::TimelineMore, &[("shown", &shown.to_string()), ("total", &total.to_string())])}</p>
             })}
             <ol class="timeline" aria-label=label>
                 {events.into_iter().map(|event| view! {
                     <li>
-                        <time datetime=event.at.to_rfc3339()>{event.at.format("%Y-%m-%d %H:%M UTC").to_string()}</time>
-                        " · " {event.describe(currency)}
+                        <time datetime=event.at.to_rfc3339()>{format::moment(language, event.at)}</time>
+                        " · " {event.describe(language, currency)}
                         {event.actor.clone().map(|actor| view! { <span class="hint">" · " {actor}</span> })}
                     </li>
                 }).collect_view()}

@@ -141,6 +141,22 @@ pub async fn whoami() -> Result<Option<CurrentUser>, Problem> {
     crate::backend::current_user().await
 }
 
+/// Switches the browser to `language` (a cookie kept for a year), then shows `back` again,
+/// now in that language. Signed in or not: the sign-in page has the switch too.
+#[server(prefix = "/rpc", endpoint = "set_language")]
+pub async fn set_language(
+    #[server(default)] language: String,
+    #[server(default)] back: String,
+) -> Result<(), Problem> {
+    let language = crate::domain::Language::parse(&language).ok_or_else(|| {
+        Problem::validation("language", format!("{language} is not en, fr or de"))
+    })?;
+    crate::backend::keep_language(language);
+    let back = crate::pages::local_path(&back).unwrap_or("/");
+    leptos_axum::redirect(back);
+    Ok(())
+}
+
 /// Signs in, then opens the page the user was sent away from (`next`, when it is a page of
 /// this site that their side of it may open), else their home page.
 #[server(prefix = "/rpc", endpoint = "login")]

@@ -111,7 +111,7 @@ on_both_backends! {
         let (status, body) = manager.rpc("void_credit_note", &[("credit_note_id", &id.to_string()), ("reason", "Goodwill lapsed")]).await;
         assert!(status < 400, "{status} {body}");
         let (_, html) = manager.page(&format!("/credit-notes/{id}")).await;
-        assert!(html.contains("Goodwill lapsed") && html.contains("Remaining credit voided: 70.00 EUR (Goodwill lapsed)"), "{html}");
+        assert!(html.contains("Goodwill lapsed") && html.contains("Remaining credit voided: €70.00 (Goodwill lapsed)"), "{html}");
         assert!(!html.contains("Void the remaining credit"), "nothing remains to void");
     }
 

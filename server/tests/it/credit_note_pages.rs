@@ -420,7 +420,7 @@ on_both_backends! {
         let manager = app.session(Role::CreditManager).await;
         let (status, html) = manager.page(&format!("/credit-notes/{note}")).await;
         assert_eq!(status, 200);
-        let hint = html.split("The last ").nth(1).expect("the page says it shows part of the timeline");
+        let hint = html.split("<p class=\"hint\">The last ").nth(1).expect("the page says it shows part of the timeline");
         let total: i64 = hint.trim_start_matches("100 of ").split(' ').next().unwrap().parse().unwrap();
         assert!(hint.starts_with("100 of ") && total >= 106, "{hint:.40}");
         let timeline = html.split("aria-label=\"Credit note timeline\"").nth(1).unwrap().split("</ol>").next().unwrap();

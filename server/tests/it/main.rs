@@ -24,6 +24,7 @@ mod imports;
 mod invoice_editor;
 mod invoice_pages;
 mod journal;
+mod languages;
 mod ledger;
 mod linking;
 mod mail;

@@ -464,9 +464,8 @@ pub const DEVICE_COOKIE: &str = "creditdesk_device";
 #[derive(Clone, Copy, Debug)]
 pub struct SecureCookies(pub bool);
 
-/// The device token the request's browser carries, if any.
-pub fn device_token() -> Option<String> {
-    let parts = use_context::<http::request::Parts>()?;
+/// The value of the request's cookie `wanted`, if it carries one.
+fn request_cookie(parts: &http::request::Parts, wanted: &str) -> Option<String> {
     parts
         .headers
         .get_all(http::header::COOKIE)
@@ -474,24 +473,21 @@ pub fn device_token() -> Option<String> {
         .filter_map(|value| value.to_str().ok())
         .flat_map(|cookies| cookies.split(';'))
         .filter_map(|cookie| cookie.trim().split_once('='))
-        .find(|(name, _)| *name == DEVICE_COOKIE)
+        .find(|(name, _)| *name == wanted)
         .map(|(_, value)| value.to_string())
-        .filter(|value| !value.is_empty() && value.len() <= 64)
+}
+
+/// The device token the request's browser carries, if any.
+pub fn device_token() -> Option<String> {
+    let parts = use_context::<http::request::Parts>()?;
+    request_cookie(&parts, DEVICE_COOKIE).filter(|value| !value.is_empty() && value.len() <= 64)
 }
 
 /// The language the request asks for (the `lang` cookie, else `Accept-Language`), given to
 /// every page and server function.
 pub fn provide_language() {
     let language = use_context::<http::request::Parts>().map(|parts| {
-        let chosen = parts
-            .headers
-            .get_all(http::header::COOKIE)
-            .iter()
-            .filter_map(|value| value.to_str().ok())
-            .flat_map(|cookies| cookies.split(';'))
-            .filter_map(|cookie| cookie.trim().split_once('='))
-            .find(|(name, _)| *name == crate::i18n::LANGUAGE_COOKIE)
-            .map(|(_, value)| value.to_string());
+        let chosen = request_cookie(&parts, crate::i18n::LANGUAGE_COOKIE);
         let accept = parts
             .headers
             .get(http::header::ACCEPT_LANGUAGE)

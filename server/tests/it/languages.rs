@@ -39,7 +39,8 @@ on_both_backends! {
         assert!(english.contains("<html lang=\"en\"") && english.contains(&format!("Credit note {number} linked: €300.00")));
         // The page carries its own language's texts for the browser, and no other's.
         let catalog = |html: &str| {
-            let start = html.find("id=\"catalog\">").expect("the catalog") + "id=\"catalog\">".len();
+            let tag = html.find("id=\"catalog\"").expect("the catalog");
+            let start = tag + html[tag..].find('>').unwrap() + 1;
             let end = start + html[start..].find("</script>").unwrap();
             serde_json::from_str::<Vec<String>>(&html[start..end]).unwrap()
         };

@@ -1,7 +1,10 @@
 //! What a template receives: the document as JSON (`sys.inputs.data`), with every amount
 //! already formatted, so templates do no arithmetic and cannot round differently.
 
+use std::collections::BTreeMap;
+
 use app::domain::{Currency, LineInput, VatCategory, vat_breakdown};
+use app::i18n::{Language, Msg, format as fmt, tr, trf};
 use app::model::{Address, CreditNoteView, CustomerView, DocumentKind, InvoiceView, SellerProfile};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -22,7 +25,12 @@ fn is_present<S: serde::Serializer>(
 pub struct PrintData {
     /// `credit_note` or `invoice`.
     pub kind: DocumentKind,
-    /// "Credit note", "Invoice".
+    /// What the document is written in: the customer's document language (`en`, `fr`, `de`).
+    pub language: Language,
+    /// The document's words in its language, by name (`from`, `date`, `unit_price`, …): what
+    /// the built-in templates print around the figures.
+    pub labels: BTreeMap<&'static str, &'static str>,
+    /// "Credit note", "Invoice", in the document's language.
     pub title: String,
     /// A draft prints with a "DRAFT — not valid" mark and no number.
     pub draft: bool,
@@ -79,25 +87,99 @@ pub struct PaymentTerms {
     pub late_payment_penalty: String,
     pub recovery_indemnity: String,
     pub early_payment_discount: String,
+    /// All of it as one sentence in the document's language.
+    pub text: String,
 }
 
 impl PaymentTerms {
     /// The seller's terms, the legal defaults where the seller set none.
-    fn of(profile: &SellerProfile, due_date: Option<NaiveDate>) -> Self {
+    fn of(profile: &SellerProfile, due_date: Option<NaiveDate>, language: Language) -> Self {
+        let due = match due_date {
+            Some(day) => date(language, day),
+            // Code de commerce art. L441-10 I: 30 days after delivery unless agreed.
+            None => tr(language, Msg::PdfDueAfterDelivery).to_string(),
+        };
+        let late_payment_penalty = profile.late_payment_penalty_or_default();
+        let recovery_indemnity = format!(
+            "{} (Code de commerce art. D441-5)",
+            fmt::money(
+                language,
+                rust_decimal::Decimal::from(app::model::RECOVERY_INDEMNITY_EUR),
+                app::domain::exchange::book_currency()
+            )
+        );
+        let early_payment_discount = profile.early_payment_discount_or_default();
+        let text = trf(
+            language,
+            Msg::PdfPaymentTermsText,
+            &[
+                ("due", &due),
+                ("penalty", &late_payment_penalty),
+                ("indemnity", &recovery_indemnity),
+                ("discount", &early_payment_discount),
+            ],
+        );
         PaymentTerms {
-            due: match due_date {
-                Some(day) => date(day),
-                // Code de commerce art. L441-10 I: 30 days after delivery unless agreed.
-                None => "30 days after delivery".into(),
-            },
-            late_payment_penalty: profile.late_payment_penalty_or_default(),
-            recovery_indemnity: format!(
-                "{} EUR (Code de commerce art. D441-5)",
-                app::model::RECOVERY_INDEMNITY_EUR
-            ),
-            early_payment_discount: profile.early_payment_discount_or_default(),
+            due,
+            late_payment_penalty,
+            recovery_indemnity,
+            early_payment_discount,
+            text,
         }
     }
+}
+
+/// The words the built-in templates print, in `language`.
+pub fn labels(language: Language) -> BTreeMap<&'static str, &'static str> {
+    [
+        ("draft_mark", Msg::PdfDraftMark),
+        ("draft", Msg::PdfDraft),
+        ("from", Msg::PdfFrom),
+        ("to", Msg::PdfTo),
+        ("deliver_to", Msg::PdfDeliverTo),
+        ("vat_id", Msg::PdfVatId),
+        ("date", Msg::PdfDate),
+        ("due", Msg::PdfDue),
+        ("currency", Msg::PdfCurrency),
+        ("reason", Msg::PdfReason),
+        ("code", Msg::PdfCode),
+        ("description", Msg::PdfDescription),
+        ("amount", Msg::PdfAmount),
+        ("quantity", Msg::PdfQuantity),
+        ("unit_price", Msg::PdfUnitPrice),
+        ("discount", Msg::PdfDiscount),
+        ("vat", Msg::PdfVat),
+        ("net", Msg::PdfNet),
+        ("vat_rate", Msg::PdfVatRate),
+        ("taxable", Msg::PdfTaxable),
+        ("subtotal", Msg::PdfSubtotal),
+        ("total", Msg::PdfTotal),
+        ("credits_invoice", Msg::PdfCreditsInvoice),
+        ("corrects_invoice", Msg::PdfCorrectsInvoice),
+        ("of", Msg::PdfOf),
+        ("applied_to", Msg::PdfAppliedTo),
+        ("project", Msg::PdfProject),
+        ("goods_shipped", Msg::PdfGoodsShipped),
+        ("delivered", Msg::PdfDelivered),
+        ("on_invoice_date", Msg::PdfOnInvoiceDate),
+        ("iban", Msg::PdfIban),
+        ("payment_terms", Msg::PdfPaymentTerms),
+    ]
+    .into_iter()
+    .map(|(name, message)| (name, tr(language, message)))
+    .collect()
+}
+
+/// A document's title in `language`.
+fn title(kind: DocumentKind, language: Language) -> String {
+    tr(
+        language,
+        match kind {
+            DocumentKind::CreditNote => Msg::PdfCreditNote,
+            DocumentKind::Invoice => Msg::PdfInvoice,
+        },
+    )
+    .to_string()
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -122,6 +204,42 @@ pub struct BookVat {
     /// Units of the document's currency one euro buys: "1.0921".
     pub rate: String,
     pub tax_total: String,
+    /// All of it as one sentence in the document's language.
+    pub text: String,
+}
+
+impl BookVat {
+    /// The VAT total `tax` in the books' currency `book`, booked at `rate` units of `currency`
+    /// to one `book`, said in `language`.
+    pub fn new(
+        language: Language,
+        book: Currency,
+        tax: rust_decimal::Decimal,
+        rate: rust_decimal::Decimal,
+        currency: Currency,
+    ) -> Self {
+        let tax_total = fmt::figure(language, tax, book);
+        let rate = match language {
+            Language::En => rate.normalize().to_string(),
+            Language::Fr | Language::De => rate.normalize().to_string().replace('.', ","),
+        };
+        let text = trf(
+            language,
+            Msg::PdfVatInBooks,
+            &[
+                ("book", book.code()),
+                ("tax", &tax_total),
+                ("rate", &rate),
+                ("currency", currency.code()),
+            ],
+        );
+        BookVat {
+            currency: book.code().to_string(),
+            rate,
+            tax_total,
+            text,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -166,8 +284,8 @@ pub struct PrintTotal {
     pub amount: String,
 }
 
-fn date(day: NaiveDate) -> String {
-    day.format("%Y-%m-%d").to_string()
+fn date(language: Language, day: NaiveDate) -> String {
+    fmt::date(language, day)
 }
 
 /// The delivery address a document states: the shipping address when it is given and is not
@@ -235,10 +353,12 @@ struct Figures {
 }
 
 fn figures(
+    language: Language,
     currency: Currency,
     lines: &[app::model::LineView],
     totals: (Decimal, Decimal, Decimal),
 ) -> Figures {
+    let figure = |amount: Decimal| fmt::figure(language, amount, currency);
     let inputs: Vec<LineInput> = lines.iter().map(|line| line.input()).collect();
     // Stored lines always fit (they were checked when written).
     let taxes = vat_breakdown(&inputs, currency).unwrap_or_default();
@@ -256,13 +376,13 @@ fn figures(
             .map(|line| PrintLine {
                 description: line.description.clone(),
                 quantity: line.quantity.normalize().to_string(),
-                unit_price: currency.figure(line.unit_price),
+                unit_price: figure(line.unit_price),
                 discount_percent: percent(line.discount_percent),
                 tax_rate: percent(line.tax_rate),
                 vat_code: untaxed_code(line.vat_category),
-                net: currency.figure(line.net),
-                tax: currency.figure(line.tax),
-                total: currency.figure(line.total),
+                net: figure(line.net),
+                tax: figure(line.tax),
+                total: figure(line.total),
             })
             .collect(),
         taxes: taxes
@@ -273,14 +393,14 @@ fn figures(
                     .category
                     .is_untaxed()
                     .then(|| format!("{} ({})", row.category.label(), row.category.code())),
-                net: currency.figure(row.net),
-                tax: currency.figure(row.tax),
+                net: figure(row.net),
+                tax: figure(row.tax),
             })
             .collect(),
         vat_mentions,
-        subtotal: currency.figure(totals.0),
-        tax_total: currency.figure(totals.1),
-        total: currency.figure(totals.2),
+        subtotal: figure(totals.0),
+        tax_total: figure(totals.1),
+        total: figure(totals.2),
     }
 }
 
@@ -292,7 +412,9 @@ pub fn credit_note(
     related: Option<(String, NaiveDate)>,
 ) -> PrintData {
     let currency = note.currency;
+    let language = buyer.document_language;
     let mut figures = figures(
+        language,
         currency,
         &note.lines,
         (note.subtotal, note.tax_total, note.total),
@@ -300,7 +422,7 @@ pub fn credit_note(
     let charge = note.charge.as_ref().map(|charge| PrintCharge {
         code: charge.code.clone(),
         description: charge.description.clone(),
-        amount: currency.figure(charge.amount),
+        amount: fmt::figure(language, charge.amount, currency),
     });
     if charge.is_some() {
         // A charge carries no tax: it shows as taxable at 0 %.
@@ -308,7 +430,7 @@ pub fn credit_note(
             rate: "0".into(),
             category: None,
             net: figures.subtotal.clone(),
-            tax: currency.figure(Decimal::ZERO),
+            tax: fmt::figure(language, Decimal::ZERO, currency),
         }];
     }
     let mut linked_invoices: Vec<String> = Vec::new();
@@ -319,10 +441,12 @@ pub fn credit_note(
     }
     PrintData {
         kind: DocumentKind::CreditNote,
-        title: DocumentKind::CreditNote.label().to_string(),
+        language,
+        labels: labels(language),
+        title: title(DocumentKind::CreditNote, language),
         draft: note.number.is_none(),
         number: note.number.clone(),
-        date: date(note.date),
+        date: date(language, note.date),
         due_date: None,
         currency: currency.code().to_string(),
         seller: seller(profile),
@@ -342,11 +466,11 @@ pub fn credit_note(
         .concat(),
         related_invoice: related.map(|(number, day)| InvoiceReference {
             number,
-            date: date(day),
+            date: date(language, day),
         }),
         linked_invoices,
         project: note.project.clone(),
-        ship_date: note.ship_date.map(date),
+        ship_date: note.ship_date.map(|day| date(language, day)),
         reason: note.reason.clone(),
         lines: figures.lines,
         charge,
@@ -370,7 +494,9 @@ pub fn invoice(
     related: Option<(String, NaiveDate)>,
 ) -> PrintData {
     let currency = invoice.currency;
+    let language = buyer.document_language;
     let figures = figures(
+        language,
         currency,
         &invoice.lines,
         (invoice.subtotal, invoice.tax_total, invoice.total),
@@ -378,37 +504,39 @@ pub fn invoice(
     let mut extra_totals = Vec::new();
     if !invoice.credited_amount.is_zero() {
         extra_totals.push(PrintTotal {
-            label: "Credited".into(),
-            amount: currency.figure(-invoice.credited_amount),
+            label: tr(language, Msg::PdfCredited).into(),
+            amount: fmt::figure(language, -invoice.credited_amount, currency),
         });
     }
     if !invoice.paid_amount.is_zero() {
         extra_totals.push(PrintTotal {
-            label: "Paid".into(),
-            amount: currency.figure(-invoice.paid_amount),
+            label: tr(language, Msg::PdfPaid).into(),
+            amount: fmt::figure(language, -invoice.paid_amount, currency),
         });
     }
     if !extra_totals.is_empty() {
         extra_totals.push(PrintTotal {
-            label: "Amount due".into(),
-            amount: currency.figure(invoice.balance().outstanding()),
+            label: tr(language, Msg::PdfAmountDue).into(),
+            amount: fmt::figure(language, invoice.balance().outstanding(), currency),
         });
     }
     let draft = invoice.status == app::domain::InvoiceStatus::Draft;
     PrintData {
         kind: DocumentKind::Invoice,
-        title: DocumentKind::Invoice.label().to_string(),
+        language,
+        labels: labels(language),
+        title: title(DocumentKind::Invoice, language),
         draft,
         number: (!draft).then(|| invoice.number.clone()),
-        date: date(invoice.issue_date),
-        due_date: invoice.due_date.map(date),
+        date: date(language, invoice.issue_date),
+        due_date: invoice.due_date.map(|day| date(language, day)),
         currency: currency.code().to_string(),
         seller: seller(profile),
         logo: None,
         customer: customer(buyer, &buyer.billing_address),
         related_invoice: related.map(|(number, day)| InvoiceReference {
             number,
-            date: date(day),
+            date: date(language, day),
         }),
         linked_invoices: Vec::new(),
         project: invoice.project.clone(),
@@ -421,7 +549,7 @@ pub fn invoice(
                 .map(|line| line.ship_date)
                 .collect::<Vec<_>>(),
         )
-        .map(date),
+        .map(|day| date(language, day)),
         reason: None,
         lines: figures.lines,
         charge: None,
@@ -440,7 +568,7 @@ pub fn invoice(
         book_vat: None,
         extra_totals,
         note: None,
-        payment_terms: Some(PaymentTerms::of(profile, invoice.due_date)),
+        payment_terms: Some(PaymentTerms::of(profile, invoice.due_date, language)),
     }
 }
 
@@ -478,7 +606,9 @@ pub fn samples(kind: DocumentKind) -> Vec<PrintData> {
     };
     let full = PrintData {
         kind,
-        title: kind.label().into(),
+        language: Language::En,
+        labels: labels(Language::En),
+        title: title(kind, Language::En),
         draft: false,
         number: Some("CN-2026-00001".into()),
         date: "2026-01-31".into(),
@@ -520,6 +650,7 @@ pub fn samples(kind: DocumentKind) -> Vec<PrintData> {
             currency: "EUR".into(),
             rate: "1.0921".into(),
             tax_total: "32.96".into(),
+            text: "VAT total in EUR: 32.96 EUR (1 EUR = 1.0921 CHF)".into(),
         }),
         extra_totals: vec![PrintTotal {
             label: "Amount due".into(),
@@ -531,6 +662,7 @@ pub fn samples(kind: DocumentKind) -> Vec<PrintData> {
             late_payment_penalty: app::model::DEFAULT_LATE_PAYMENT_PENALTY.into(),
             recovery_indemnity: "40 EUR".into(),
             early_payment_discount: app::model::DEFAULT_EARLY_PAYMENT_DISCOUNT.into(),
+            text: "Payment due: 2026-02-28.".into(),
         }),
     };
     let bare_party = Party {

@@ -104,11 +104,13 @@ impl PrintContext {
         lines: &[app::model::LineView],
     ) -> Option<print::BookVat> {
         let (book, tax) = self.tax_in_books(currency, lines)?;
-        Some(print::BookVat {
-            currency: book.code().to_string(),
-            rate: self.rate?.normalize().to_string(),
-            tax_total: book.figure(tax),
-        })
+        Some(print::BookVat::new(
+            self.buyer.document_language,
+            book,
+            tax,
+            self.rate?,
+            currency,
+        ))
     }
 
     fn with_logo(&self, mut data: PrintData) -> PrintData {

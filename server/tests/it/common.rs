@@ -731,7 +731,7 @@ impl<'a> ApiClient<'a> {
             .post(
                 "/customers",
                 json!({
-                    "name": name, "currency": currency, "tax_region": "DE",
+                    "name": name, "currency": currency, "tax_region": "DE", "document_language": "en",
                     "billing_address": {"line1": "1 Main St", "city": "Berlin", "postal_code": "10115", "country": "DE"}
                 }),
             )

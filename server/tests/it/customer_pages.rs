@@ -296,9 +296,13 @@ on_both_backends! {
     async fn a_customer_is_edited_through_the_api_under_the_rules_of_a_new_one(db) {
         let app = TestApp::spawn(db).await;
         let api = Api::new(&app, Role::CreditManager).await;
-        let acme = api.customer("Acme", "EUR").await;
+        let (status, before) = api
+            .post("/customers", json!({"name": "Acme", "currency": "EUR", "tax_region": "DE",
+                "billing_address": {"line1": "1 Main St", "city": "Berlin", "postal_code": "10115", "country": "DE"}}))
+            .await;
+        assert_eq!(status, 201, "{before}");
+        let acme = before["id"].as_i64().unwrap();
         let path = format!("/customers/{acme}");
-        let (_, before) = api.get(&path).await;
         assert_eq!(before["document_language"], "de", "a German tax region writes German documents");
 
         // Absent fields stay; null clears an optional one; the search finds the new name.

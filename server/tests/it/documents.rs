@@ -234,9 +234,9 @@ on_both_backends! {
             "Credit note",
             "CN-2026-00001",
             // Dated the day it was finalized (CGI annexe II art. 242 nonies A, I-7°).
-            &format!("Date {}", common::today()),
+            &format!("Date {}", app::i18n::format::date(app::domain::Language::En, common::today())),
             // The invoice it credits, with its date.
-            &format!("Credits invoice {number} of 2026-03-02"),
+            &format!("Credits invoice {number} of Mar 2, 2026"),
             // Seller and customer, with addresses and VAT ids; the name in its own scripts.
             "Nordlicht Handel GmbH",
             "Hafenstraße 5",
@@ -279,7 +279,7 @@ on_both_backends! {
         for expected in [
             "Invoice",
             number,
-            "Due 2026-04-01",
+            "Due Apr 1, 2026",
             "東京商事 Łódź",
             "20 % 100.00 20.00",
             "5.5 % 50.00 2.75",
@@ -288,9 +288,9 @@ on_both_backends! {
             // stated as an amount): the legal defaults, the seller having set none.
             // EU VAT Directive art. 226(7): the delivery date, here the invoice's own.
             "Delivered on the invoice date",
-            "Payment due: 2026-04-01.",
+            "Payment due: Apr 1, 2026.",
             "penalties at the ECB's main refinancing rate plus 10 percentage points",
-            "fixed indemnity for recovery costs of 40 EUR",
+            "fixed indemnity for recovery costs of €40.00",
             "Early payment: no discount for early payment.",
         ] {
             assert!(text.contains(expected), "the PDF says {expected:?}: {text}");
@@ -315,7 +315,7 @@ on_both_backends! {
         let (_, _, text) = download(&admin, &format!("/invoices/{}/pdf", later["id"])).await;
         assert!(text.contains("penalties at three times the legal interest rate"), "{text}");
         assert!(text.contains("Early payment: 2 % if paid within 10 days."), "{text}");
-        assert!(text.contains("40 EUR"), "the indemnity is the law's: {text}");
+        assert!(text.contains("€40.00"), "the indemnity is the law's: {text}");
 
         // The invoice page offers the download, and the browser gets it with its session.
         let browser = app.session(Role::Viewer).await;

@@ -82,3 +82,35 @@ on_both_backends! {
         assert!(login.contains("action=\"/rpc/set_language\"") && login.contains(">Se connecter<"), "{login}");
     }
 }
+
+on_both_backends! {
+    async fn a_customers_documents_are_written_in_its_language_whoever_prints_them(db) {
+        let app = TestApp::spawn(db).await;
+        let api = Api::new(&app, Role::Administrator).await;
+        // A German customer (its region's language), and the same note for a French one.
+        let (status, german) = api
+            .post("/customers", json!({"name": "Nordlicht Handel GmbH", "currency": "EUR", "tax_region": "DE",
+                "billing_address": {"line1": "Hafenstraße 1", "city": "Hamburg", "postal_code": "20457", "country": "DE"}}))
+            .await;
+        assert_eq!((status, german["document_language"].as_str()), (201, Some("de")), "{german}");
+        let note = api.note(german["id"].as_i64().unwrap(), "EUR", "1410.00").await;
+        let (status, _, pdf) = api.file(&format!("/credit-notes/{}/pdf", note["id"])).await;
+        assert_eq!(status, 200);
+        let text = common::pdf_text(&pdf);
+        assert!(text.contains("Gutschrift") && text.contains("Einzelpreis") && text.contains("Gesamt EUR"), "{text}");
+        assert!(text.contains("1.410,00"), "German figures: {text}");
+        assert!(!text.contains("Credit note") && !text.contains("Unit price"), "{text}");
+        let day = chrono::NaiveDate::parse_from_str(note["date"].as_str().unwrap(), "%Y-%m-%d").unwrap();
+        assert!(text.contains(&day.format("%d.%m.%Y").to_string()), "German dates: {text}");
+
+        let (_, french) = api
+            .post("/customers", json!({"name": "Initech SARL", "currency": "EUR", "tax_region": "FR", "consumer": true,
+                "billing_address": {"line1": "1 rue de la Paix", "city": "Paris", "postal_code": "75002", "country": "FR"}}))
+            .await;
+        assert_eq!(french["document_language"], "fr");
+        let note = api.note(french["id"].as_i64().unwrap(), "EUR", "1410.00").await;
+        let text = common::pdf_text(&api.file(&format!("/credit-notes/{}/pdf", note["id"])).await.2);
+        assert!(text.contains("Avoir") && text.contains("Prix unitaire") && text.contains("Total TTC"), "{text}");
+        assert!(text.contains(&day.format("%d/%m/%Y").to_string()), "French dates: {text}");
+    }
+}

@@ -11,6 +11,7 @@ use serde::Serialize;
 use super::{Caller, Event, ServiceError, Services};
 use crate::storage::{MessageAbout, MessageContent, MessageRecord, NewMessage};
 use app::domain::timeline::{EventData, Recipients};
+use app::i18n::{Msg, format as fmt, trf};
 
 /// At most this many recipients (to and cc together) per message.
 const MAX_RECIPIENTS: usize = 20;
@@ -244,11 +245,16 @@ impl Services {
         if !violations.is_empty() {
             return Err(ServiceError::Rules(violations));
         }
-        let (customer_email, seller) = {
+        let (customer_email, language, seller) = {
             let mut tx = self.storage.read().await?;
             let customer = tx.customer(note.customer_id).await?;
             (
-                customer.and_then(|customer| customer.email),
+                customer
+                    .as_ref()
+                    .and_then(|customer| customer.email.clone()),
+                customer
+                    .map(|customer| customer.document_language)
+                    .unwrap_or_default(),
                 tx.seller().await?.unwrap_or_default(),
             )
         };
@@ -267,12 +273,17 @@ impl Services {
         }
         let (sender, seller_name) = sender(&seller)?;
         let pdf = self.credit_note_pdf(user, id).await?;
+        // In the customer's language, whoever sends it.
         let body = message.unwrap_or_else(|| {
-            format!(
-                "Hello,\n\nplease find attached our credit note {number} of {} for {}.\n\n\
-                 Kind regards,\n{seller_name}\n",
-                note.date,
-                note.currency.format(note.total),
+            trf(
+                language,
+                Msg::MailCreditNoteBody,
+                &[
+                    ("number", &number),
+                    ("date", &fmt::date(language, note.date)),
+                    ("amount", &fmt::money(language, note.total, note.currency)),
+                    ("seller", &seller_name),
+                ],
             )
         });
         let new = NewMessage {
@@ -281,7 +292,11 @@ impl Services {
                 sender,
                 to: to.clone(),
                 cc: cc.clone(),
-                subject: format!("Credit note {number} from {seller_name}"),
+                subject: trf(
+                    language,
+                    Msg::MailCreditNoteSubject,
+                    &[("number", &number), ("seller", &seller_name)],
+                ),
                 body,
                 attachment_name: pdf.file_name,
                 attachment: pdf.bytes,

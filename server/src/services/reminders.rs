@@ -13,55 +13,70 @@ use chrono::NaiveDate;
 use super::outbox::{QueuedMessage, customer_address, sender};
 use super::{Caller, Event, ServiceError, Services, load_invoice, views};
 use crate::storage::{MessageAbout, MessageContent, NewMessage};
+use app::domain::Language;
 use app::domain::timeline::{EventData, Recipients};
+use app::i18n::{Msg, format as fmt, trf};
 
 /// Candidates read per query when the schedule runs.
 const CANDIDATE_BATCH: i64 = 100;
 
-/// The reminder's text: what the invoice came to, each credit note applied, the payments, and
-/// what is still owed.
-fn reminder_body(invoice: &InvoiceView, seller: &SellerProfile, seller_name: &str) -> String {
+/// The reminder's text in `language`: what the invoice came to, each credit note applied,
+/// the payments, and what is still owed.
+fn reminder_body(
+    invoice: &InvoiceView,
+    seller: &SellerProfile,
+    seller_name: &str,
+    language: Language,
+) -> String {
     let currency = invoice.currency;
-    let money = |amount| currency.format(amount);
-    let due = invoice
-        .due_date
-        .map(|due| format!(", due on {due},"))
-        .unwrap_or_default();
-    let mut body = format!(
-        "Hello,\n\nour invoice {} of {}{due} is not settled yet.\n\n\
-         Invoice total: {}\n",
-        invoice.number,
-        invoice.issue_date,
-        money(invoice.total)
-    );
+    let money = |amount| fmt::money(language, amount, currency);
+    let say = |message, values: &[(&str, &str)]| trf(language, message, values);
+    let number = invoice.number.as_str();
+    let date = fmt::date(language, invoice.issue_date);
+    let mut body = match invoice.due_date {
+        Some(due) => say(
+            Msg::ReminderOpeningDue,
+            &[
+                ("number", number),
+                ("date", &date),
+                ("due", &fmt::date(language, due)),
+            ],
+        ),
+        None => say(Msg::ReminderOpening, &[("number", number), ("date", &date)]),
+    };
+    body.push_str("\n\n");
+    body.push_str(&say(
+        Msg::ReminderTotal,
+        &[("amount", &money(invoice.total))],
+    ));
+    body.push('\n');
     if invoice.allocations.is_empty() {
-        body.push_str("Credit notes applied: none\n");
+        body.push_str(&say(Msg::ReminderCreditsNone, &[]));
+        body.push('\n');
     } else {
-        body.push_str("Credit notes applied:\n");
+        body.push_str(&say(Msg::ReminderCredits, &[]));
+        body.push('\n');
         for allocation in &invoice.allocations {
-            let number = allocation
-                .credit_note_number
-                .as_deref()
-                .unwrap_or("(draft)");
+            let number = allocation.credit_note_number.as_deref().unwrap_or("-");
             body.push_str(&format!("  {number}: -{}\n", money(allocation.amount)));
         }
     }
-    body.push_str(&format!(
-        "Payments received: -{}\nOutstanding: {}\n\n",
-        money(invoice.paid_amount),
-        money(invoice.outstanding())
+    body.push_str(&say(
+        Msg::ReminderPayments,
+        &[("amount", &money(invoice.paid_amount))],
     ));
-    let account = seller
-        .iban
-        .as_deref()
-        .map(|iban| format!(" to IBAN {iban}"))
-        .unwrap_or_default();
-    body.push_str(&format!(
-        "Please pay the outstanding amount{account}, quoting {}. If you have paid it in the \
-         meantime, please disregard this message. The invoice is attached.\n\n\
-         Kind regards,\n{seller_name}\n",
-        invoice.number
+    body.push('\n');
+    body.push_str(&say(
+        Msg::ReminderOutstanding,
+        &[("amount", &money(invoice.outstanding()))],
     ));
+    body.push_str("\n\n");
+    body.push_str(&match seller.iban.as_deref() {
+        Some(iban) => say(Msg::ReminderPayTo, &[("iban", iban), ("number", number)]),
+        None => say(Msg::ReminderPay, &[("number", number)]),
+    });
+    body.push_str("\n\n");
+    body.push_str(&say(Msg::MailRegards, &[("seller", seller_name)]));
     body
 }
 
@@ -171,29 +186,40 @@ impl Services {
         if let Some(violation) = reminder_refusal(&invoice.balance(), invoice.due_date, today) {
             return Err(ServiceError::Rules(vec![violation]));
         }
-        let (customer_email, seller) = {
+        let (customer_email, language, seller) = {
             let mut tx = self.storage.read().await?;
             let customer = tx.customer(invoice.customer_id).await?;
             (
-                customer.and_then(|customer| customer.email),
+                customer
+                    .as_ref()
+                    .and_then(|customer| customer.email.clone()),
+                customer
+                    .map(|customer| customer.document_language)
+                    .unwrap_or_default(),
                 tx.seller().await?.unwrap_or_default(),
             )
         };
         let to = customer_address(customer_email.as_deref())?;
         let (sender, seller_name) = sender(&seller)?;
         let pdf = self.render_invoice_pdf(invoice).await?;
-        let outstanding = invoice.currency.format(invoice.outstanding());
+        // In the customer's language, whoever sends it.
+        let outstanding = fmt::money(language, invoice.outstanding(), invoice.currency);
         let new = NewMessage {
             about: MessageAbout::Invoice(invoice.id),
             content: MessageContent {
                 sender,
                 to: vec![to.clone()],
                 cc: Vec::new(),
-                subject: format!(
-                    "Reminder: invoice {} from {seller_name}, {outstanding} outstanding",
-                    invoice.number
+                subject: trf(
+                    language,
+                    Msg::ReminderSubject,
+                    &[
+                        ("number", &invoice.number),
+                        ("seller", &seller_name),
+                        ("amount", &outstanding),
+                    ],
                 ),
-                body: reminder_body(invoice, &seller, &seller_name),
+                body: reminder_body(invoice, &seller, &seller_name, language),
                 attachment_name: pdf.file_name,
                 attachment: pdf.bytes,
             },
@@ -296,15 +322,24 @@ mod tests {
             iban: Some("DE89 3704 0044 0532 0130 00".into()),
             ..SellerProfile::default()
         };
-        let body = reminder_body(&invoice, &seller, "Nordlicht");
+        let body = reminder_body(&invoice, &seller, "Nordlicht", Language::En);
         for expected in [
-            "our invoice INV-2026-00007 of 2026-03-02, due on 2026-04-01, is not settled yet",
-            &format!("Invoice total: {}", eur.format(Decimal::from(120))),
-            &format!("  CN-2026-00003: -{}", eur.format(Decimal::from(50))),
-            &format!("Payments received: -{}", eur.format(Decimal::from(30))),
-            &format!("Outstanding: {}", eur.format(Decimal::from(40))),
+            "our invoice INV-2026-00007 of Mar 2, 2026, due on Apr 1, 2026, is not settled yet",
+            "Invoice total: €120.00",
+            "  CN-2026-00003: -€50.00",
+            "Payments received: -€30.00",
+            "Outstanding: €40.00",
             "to IBAN DE89 3704 0044 0532 0130 00, quoting INV-2026-00007",
             "Kind regards,\nNordlicht",
+        ] {
+            assert!(body.contains(expected), "{expected:?} in {body}");
+        }
+        // A German customer reads it in German, whoever sends it.
+        let body = reminder_body(&invoice, &seller, "Nordlicht", Language::De);
+        for expected in [
+            "unsere Rechnung INV-2026-00007 vom 02.03.2026, fällig am 01.04.2026, ist noch nicht beglichen",
+            "Offener Betrag: 40,00\u{a0}€",
+            "Mit freundlichen Grüßen\nNordlicht",
         ] {
             assert!(body.contains(expected), "{expected:?} in {body}");
         }

@@ -86,10 +86,9 @@ on_both_backends! {
         assert!(message.content.sender.contains("billing@nordlicht.example"), "{}", message.content.sender);
         assert!(message.content.subject.starts_with(&format!("Reminder: invoice {number}")), "{}", message.content.subject);
         let body = &message.content.body;
-        let eur = app::domain::Currency::parse("EUR").unwrap();
-        let money = |amount: &str| eur.format(amount.parse().unwrap());
+        let money = |amount: &str| format!("€{amount}");
         for expected in [
-            format!("our invoice {number} of 2026-03-02, due on 2026-04-01, is not settled yet"),
+            format!("our invoice {number} of Mar 2, 2026, due on Apr 1, 2026, is not settled yet"),
             format!("Invoice total: {}", money("172.75")),
             format!("{}: -{}", note["number"].as_str().unwrap(), money("50.00")),
             format!("Payments received: -{}", money("30.00")),

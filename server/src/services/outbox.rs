@@ -173,7 +173,29 @@ fn check_recipients(
     )))
 }
 
+/// Who a customer's mail goes to and how it is written: the customer's address and document
+/// language, and the seller who sends it.
+pub(super) struct Addressee {
+    pub email: Option<String>,
+    pub language: app::domain::Language,
+    pub seller: SellerProfile,
+}
+
 impl Services {
+    pub(super) async fn addressee(&self, customer_id: i64) -> Result<Addressee, ServiceError> {
+        let mut tx = self.storage.read().await?;
+        let customer = tx.customer(customer_id).await?;
+        Ok(Addressee {
+            email: customer
+                .as_ref()
+                .and_then(|customer| customer.email.clone()),
+            language: customer
+                .map(|customer| customer.document_language)
+                .unwrap_or_default(),
+            seller: tx.seller().await?.unwrap_or_default(),
+        })
+    }
+
     /// Uses a policy other than the default one.
     pub fn with_mail_policy(self, mail_policy: MailPolicy) -> Self {
         Self {
@@ -245,19 +267,11 @@ impl Services {
         if !violations.is_empty() {
             return Err(ServiceError::Rules(violations));
         }
-        let (customer_email, language, seller) = {
-            let mut tx = self.storage.read().await?;
-            let customer = tx.customer(note.customer_id).await?;
-            (
-                customer
-                    .as_ref()
-                    .and_then(|customer| customer.email.clone()),
-                customer
-                    .map(|customer| customer.document_language)
-                    .unwrap_or_default(),
-                tx.seller().await?.unwrap_or_default(),
-            )
-        };
+        let Addressee {
+            email: customer_email,
+            language,
+            seller,
+        } = self.addressee(note.customer_id).await?;
         check_recipients(
             user,
             customer_email.as_deref(),

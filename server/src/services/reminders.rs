@@ -186,19 +186,11 @@ impl Services {
         if let Some(violation) = reminder_refusal(&invoice.balance(), invoice.due_date, today) {
             return Err(ServiceError::Rules(vec![violation]));
         }
-        let (customer_email, language, seller) = {
-            let mut tx = self.storage.read().await?;
-            let customer = tx.customer(invoice.customer_id).await?;
-            (
-                customer
-                    .as_ref()
-                    .and_then(|customer| customer.email.clone()),
-                customer
-                    .map(|customer| customer.document_language)
-                    .unwrap_or_default(),
-                tx.seller().await?.unwrap_or_default(),
-            )
-        };
+        let super::outbox::Addressee {
+            email: customer_email,
+            language,
+            seller,
+        } = self.addressee(invoice.customer_id).await?;
         let to = customer_address(customer_email.as_deref())?;
         let (sender, seller_name) = sender(&seller)?;
         let pdf = self.render_invoice_pdf(invoice).await?;

@@ -40,10 +40,32 @@ pub fn tr(language: Language, message: Msg) -> &'static str {
 
 /// A message in `language` with its `{placeholders}` filled.
 pub fn trf(language: Language, message: Msg, values: &[(&str, &str)]) -> String {
-    let mut text = tr(language, message).to_string();
-    for (name, value) in values {
-        text = text.replace(&format!("{{{name}}}"), value);
+    fill(tr(language, message), values)
+}
+
+/// `template` with each `{name}` replaced by its value, in one pass: a value that itself
+/// holds `{…}` (an SMTP error, a comment) stays as it is.
+fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut text = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        text.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        let named = after
+            .find('}')
+            .and_then(|end| Some((values.iter().find(|(name, _)| *name == &after[..end])?, end)));
+        match named {
+            Some(((_, value), end)) => {
+                text.push_str(value);
+                rest = &after[end + 1..];
+            }
+            None => {
+                text.push('{');
+                rest = after;
+            }
+        }
     }
+    text.push_str(rest);
     text
 }
 
@@ -173,6 +195,18 @@ mod tests {
             CATALOGS[index(Language::Fr)][Msg::NavCreditNotes as usize],
             "Avoirs"
         );
+    }
+
+    #[test]
+    fn placeholders_are_filled_once_and_values_kept_as_they_are() {
+        assert_eq!(
+            fill(
+                "E-mail to {to} failed: {error}",
+                &[("to", "a@b.c"), ("error", "no {to} here")]
+            ),
+            "E-mail to a@b.c failed: no {to} here"
+        );
+        assert_eq!(fill("{unknown} {x", &[("x", "1")]), "{unknown} {x");
     }
 
     #[test]

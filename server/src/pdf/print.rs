@@ -99,7 +99,11 @@ impl PaymentTerms {
             // Code de commerce art. L441-10 I: 30 days after delivery unless agreed.
             None => tr(language, Msg::PdfDueAfterDelivery).to_string(),
         };
-        let late_payment_penalty = profile.late_payment_penalty_or_default();
+        // The seller's own terms as written; the legal defaults in the document's language.
+        let late_payment_penalty = profile
+            .late_payment_penalty
+            .clone()
+            .unwrap_or_else(|| tr(language, Msg::PdfDefaultLatePaymentPenalty).to_string());
         let recovery_indemnity = format!(
             "{} (Code de commerce art. D441-5)",
             fmt::money(
@@ -108,7 +112,10 @@ impl PaymentTerms {
                 app::domain::exchange::book_currency()
             )
         );
-        let early_payment_discount = profile.early_payment_discount_or_default();
+        let early_payment_discount = profile
+            .early_payment_discount
+            .clone()
+            .unwrap_or_else(|| tr(language, Msg::PdfDefaultEarlyPaymentDiscount).to_string());
         let text = trf(
             language,
             Msg::PdfPaymentTermsText,

@@ -332,7 +332,7 @@ fn document_field(reference: &str) -> String {
     let allowed: String = reference
         .chars()
         .map(|c| {
-            if c.is_ascii_alphanumeric() || "$%&*+-/_".contains(c) {
+            if c.is_ascii_alphanumeric() || "$%&*+-/".contains(c) {
                 c
             } else {
                 '-'
@@ -458,8 +458,16 @@ impl DatevCursor {
         }
         let mut text = self.head.take().unwrap_or_default();
         for entry in &page {
-            let bookings = bookings(entry, self.numbering)
-                .map_err(|error| ServiceError::Internal(format!("DATEV: {error}")))?;
+            // The checks before the first byte rule these out; were one to slip through, the
+            // first page answers 409 and a later one ends the download rather than write a
+            // wrong booking.
+            let bookings = bookings(entry, self.numbering).map_err(|error| {
+                ServiceError::Invalid(app::problem::Problem::new(
+                    409,
+                    "datev_account_unusable",
+                    error.to_string(),
+                ))
+            })?;
             for booking in &bookings {
                 text.push_str(&booking_line(booking));
             }
@@ -474,7 +482,8 @@ impl DatevCursor {
 impl Services {
     /// Every journal entry dated in the fiscal year closing in `year`, as a DATEV batch for
     /// the tax adviser `who` (staff). Refused (409) when the year holds more bookings than a
-    /// batch may, or accounts DATEV cannot number, before a byte is written.
+    /// batch may, accounts DATEV cannot number or customers past its debtor range, before a byte
+    /// is written.
     pub async fn datev(
         &self,
         user: &CurrentUser,
@@ -518,6 +527,15 @@ impl Services {
             digits,
             skr03: chart.is_skr03(),
         };
+        if numbering.debtor(extent.highest_customer).is_none() {
+            return Err(refuse(
+                "datev_customer_number_too_high",
+                format!(
+                    "Customer {} has no debtor account among {}-digit ledger accounts (DATEV numbers debtors 1… to 6… on one digit more)",
+                    extent.highest_customer, digits
+                ),
+            ));
+        }
         let head = header_lines(&BatchHeader {
             created_at: self.now(),
             who,

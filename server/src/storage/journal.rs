@@ -73,6 +73,8 @@ pub struct JournalExtent {
     pub entries: i64,
     pub lines: i64,
     pub longest_account: i64,
+    /// The highest customer id there is (0 without customers): what numbers debtor accounts.
+    pub highest_customer: i64,
 }
 
 /// Which entries to read: dated within `from..=to`, ids above `after`, at most `limit`, in id
@@ -124,7 +126,7 @@ pub trait JournalTx: Send {
         filter: &JournalFilter,
     ) -> Result<Vec<JournalEntryRecord>, StorageError>;
     /// Of the entries dated within `from..=to`: how many there are, how many lines they
-    /// hold, and their longest account number (0 without entries).
+    /// hold, their longest account number (0 without entries), and the highest customer id.
     async fn journal_extent(
         &mut self,
         from: NaiveDate,

@@ -115,7 +115,7 @@ fn check_rules(batch: &Batch, from: &str, to: &str) -> BTreeMap<u64, Decimal> {
             document.len() <= 36
                 && document
                     .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "$%&*+-/_".contains(c)),
+                    .all(|c| c.is_ascii_alphanumeric() || "$%&*+-/".contains(c)),
             "{document}"
         );
         assert!(unquote(&booking[13]).chars().count() <= 60);
@@ -176,6 +176,16 @@ on_both_backends! {
         assert_eq!(fields, ["consultant", "client"], "{problem}");
         let (status, _, _) = admin.file("/exports/datev?year=2026").await;
         assert_eq!(status, 422);
+        // A customer past the debtor range of four-digit accounts (10000–69999) is refused
+        // before a byte is written.
+        app.db.behind_the_back(if app.db.is_sqlite() {
+            "INSERT INTO customers (id, name, currency, tax_region, created_at) VALUES (60000, 'Far', 'EUR', 'DE', '2026-01-01T00:00:00Z')"
+        } else {
+            "INSERT INTO customers (id, name, currency, tax_region, created_at) OVERRIDING SYSTEM VALUE VALUES (60000, 'Far', 'EUR', 'DE', now())"
+        }).await;
+        let (status, _, bytes) = admin.file("/exports/datev?year=2026&consultant=29098&client=55003").await;
+        let problem: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!((status, problem["code"].as_str()), (409, Some("datev_customer_number_too_high")), "{problem}");
         common::user(&app.db.services(), "portal@datev.example", Role::Customer, Some(acme)).await;
         let customer = Api::with_token(&app, &app.token("portal@datev.example").await);
         let (status, _, _) = customer.file("/exports/datev?year=2026&consultant=29098&client=55003").await;

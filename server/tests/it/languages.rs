@@ -112,5 +112,10 @@ on_both_backends! {
         let text = common::pdf_text(&api.file(&format!("/credit-notes/{}/pdf", note["id"])).await.2);
         assert!(text.contains("Avoir") && text.contains("Prix unitaire") && text.contains("Total TTC"), "{text}");
         assert!(text.contains(&day.format("%d/%m/%Y").to_string()), "French dates: {text}");
+        // The legal defaults of the payment terms too (Code de commerce art. L441-10).
+        let invoice = api.invoice(french["id"].as_i64().unwrap(), "EUR", "100.00").await;
+        let text = common::pdf_text(&api.file(&format!("/invoices/{}/pdf", invoice["id"])).await.2);
+        assert!(text.contains("Conditions de paiement") && text.contains("pas d'escompte pour paiement anticipé"), "{text}");
+        assert!(!text.contains("no discount"), "{text}");
     }
 }

@@ -330,9 +330,11 @@ macro_rules! impl_journal_tx {
                 from: chrono::NaiveDate,
                 to: chrono::NaiveDate,
             ) -> Result<crate::storage::JournalExtent, crate::storage::StorageError> {
-                let (entries, lines, longest_account): (i64, i64, i64) = sqlx::query_as(
+                let (entries, lines, longest_account, highest_customer): (i64, i64, i64, i64) =
+                    sqlx::query_as(
                     "SELECT CAST(COUNT(DISTINCT e.id) AS BIGINT), CAST(COUNT(l.entry_id) AS BIGINT), \
-                     CAST(COALESCE(MAX(LENGTH(l.account)), 0) AS BIGINT) \
+                     CAST(COALESCE(MAX(LENGTH(l.account)), 0) AS BIGINT), \
+                     CAST((SELECT COALESCE(MAX(id), 0) FROM customers) AS BIGINT) \
                      FROM journal_entries e LEFT JOIN journal_lines l ON l.entry_id = e.id \
                      WHERE e.entry_date >= $1 AND e.entry_date <= $2",
                 )
@@ -344,6 +346,7 @@ macro_rules! impl_journal_tx {
                     entries,
                     lines,
                     longest_account,
+                    highest_customer,
                 })
             }
 

@@ -1,7 +1,9 @@
-//! Reads the translations (`locales/{en,fr,de}.toml`) and writes `messages.rs`: one `Msg`
-//! variant per key, so a key that does not exist does not compile, and the catalogs of the
-//! server. Refuses a language that lacks a key, has one too many, or whose text names other
-//! `{placeholders}` than English: every key exists in every language.
+//! Reads the translations (`locales/<language>/<area>.toml`: one folder per language, one
+//! file per part of the product, the same files in every folder) and writes `messages.rs`:
+//! one `Msg` variant per key, so a key that does not exist does not compile, and the catalogs
+//! of the server. Refuses a language that lacks a key or a file, has one too many, a key
+//! written in two files, or a text naming other `{placeholders}` than English: every key
+//! exists in every language.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -35,27 +37,58 @@ fn variant(key: &str) -> String {
         .collect()
 }
 
+/// The `.toml` files of a language's folder, by name.
+fn area_files(folder: &std::path::Path) -> BTreeSet<String> {
+    std::fs::read_dir(folder)
+        .map(|entries| {
+            entries
+                .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+                .filter(|name| name.ends_with(".toml"))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 fn main() {
     let dir = std::path::Path::new("locales");
+    println!("cargo::rerun-if-changed={}", dir.display());
     let mut catalogs: Vec<BTreeMap<String, String>> = Vec::new();
+    let mut problems = Vec::new();
+    let areas = area_files(&dir.join(LANGUAGES[0]));
     for language in LANGUAGES {
-        let path = dir.join(format!("{language}.toml"));
-        println!("cargo::rerun-if-changed={}", path.display());
-        let text = std::fs::read_to_string(&path)
-            .unwrap_or_else(|error| panic!("{}: {error}", path.display()));
-        let table: BTreeMap<String, String> =
-            toml::from_str(&text).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
-        catalogs.push(table);
+        let folder = dir.join(language);
+        println!("cargo::rerun-if-changed={}", folder.display());
+        if area_files(&folder) != areas {
+            problems.push(format!(
+                "{language}/ holds other files than en/: {:?}",
+                area_files(&folder)
+            ));
+        }
+        let mut catalog = BTreeMap::new();
+        for area in &areas {
+            let path = folder.join(area);
+            println!("cargo::rerun-if-changed={}", path.display());
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            let table: BTreeMap<String, String> =
+                toml::from_str(&text).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+            for (key, text) in table {
+                if catalog.insert(key.clone(), text).is_some() {
+                    problems.push(format!("{language}: {key} is written in two files"));
+                }
+            }
+        }
+        catalogs.push(catalog);
     }
     let english = &catalogs[0];
-    let mut problems = Vec::new();
     for (language, catalog) in LANGUAGES.iter().zip(&catalogs).skip(1) {
         for (key, text) in english {
             match catalog.get(key) {
-                None => problems.push(format!("{language}.toml lacks {key}")),
+                None => problems.push(format!("{language}/ lacks {key}")),
                 Some(translated) if placeholders(translated) != placeholders(text) => problems
                     .push(format!(
-                        "{language}.toml: {key} names {:?}, English {:?}",
+                        "{language}/: {key} names {:?}, English {:?}",
                         placeholders(translated),
                         placeholders(text)
                     )),
@@ -63,7 +96,7 @@ fn main() {
             }
         }
         for key in catalog.keys().filter(|key| !english.contains_key(*key)) {
-            problems.push(format!("{language}.toml has {key}, which en.toml lacks"));
+            problems.push(format!("{language}/ has {key}, which en/ lacks"));
         }
     }
     assert!(

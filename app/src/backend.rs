@@ -260,6 +260,8 @@ pub enum UserCommand {
         current: String,
         new: String,
     },
+    /// The language the signed-in user chose for the desk.
+    ChooseLanguage(crate::domain::Language),
 }
 
 /// What the documents section of the settings screen asks of the services.

@@ -67,7 +67,7 @@ pub fn App() -> impl IntoView {
             <TopBar/>
             <main>
                 // Async SSR: pages arrive complete, so they read and work with JavaScript off.
-                <Routes fallback=|| view! { <p>"Page not found."</p> }>
+                <Routes fallback=|| view! { <p>{t(Msg::CommonPageNotFound)}</p> }>
                     <Route path=StaticSegment("") view=|| view! { <Redirect path="/invoices"/> }/>
                     <Route path=path!("/invoices") view={Lazy::<InvoicesRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/invoices/new") view={Lazy::<NewInvoiceRoute>::new()} ssr=SsrMode::Async/>
@@ -96,7 +96,7 @@ pub fn App() -> impl IntoView {
 /// The language switch: a plain form post (a new page, in the new language, with or without
 /// JavaScript), back to where the user was.
 #[component]
-fn LanguageSwitch() -> impl IntoView {
+pub fn LanguageSwitch() -> impl IntoView {
     let location = use_location();
     let current = i18n::use_language();
     let back = move || {

@@ -200,9 +200,25 @@ impl CreditNoteView {
     }
 }
 
-/// A credit note's number once finalized, else a placeholder naming the draft.
-fn shown_number(number: Option<&str>, id: i64) -> String {
-    number.map_or_else(|| format!("Draft #{id}"), str::to_string)
+/// A credit note's number once finalized, else the draft's name in the page's language
+/// ("Draft #12", "Brouillon n° 12").
+pub fn shown_number(number: Option<&str>, id: i64) -> String {
+    use crate::i18n::{Msg, tf};
+    number.map_or_else(
+        || tf(Msg::CreditNotesDraftNumber, &[("id", &id.to_string())]),
+        str::to_string,
+    )
+}
+
+/// An invoice's number; a draft's reserved `DRAFT-<id>` in the page's language.
+pub fn shown_invoice_number(number: &str) -> String {
+    use crate::i18n::{Msg, tf};
+    match number.strip_prefix("DRAFT-") {
+        Some(id) if id.bytes().all(|b| b.is_ascii_digit()) => {
+            tf(Msg::InvoicesDraftNumber, &[("id", id)])
+        }
+        _ => number.to_string(),
+    }
 }
 
 /// A credit note as the link dialog lists it: what its rules and its row need, nothing more.
@@ -650,6 +666,9 @@ pub struct CurrentUser {
     /// An administrator reset the password: the user may do nothing but choose a new one.
     #[serde(default)]
     pub must_change_password: bool,
+    /// The language the user chose for the desk; until then, the browser's.
+    #[serde(default)]
+    pub language: Option<crate::domain::Language>,
 }
 
 impl CurrentUser {
@@ -918,20 +937,7 @@ impl TimelineEvent {
         use crate::i18n::{Msg, format, tr, trf};
         let money = |amount: &rust_decimal::Decimal| format::money(language, *amount, currency);
         let say = |message: Msg, values: &[(&str, &str)]| trf(language, message, values);
-        let status = |name: StatusName| {
-            tr(
-                language,
-                match name {
-                    StatusName::Draft => Msg::StatusDraft,
-                    StatusName::Pending => Msg::StatusPending,
-                    StatusName::Paid => Msg::StatusPaid,
-                    StatusName::Cancelled => Msg::StatusCancelled,
-                    StatusName::PendingApproval => Msg::StatusPendingApproval,
-                    StatusName::Available => Msg::StatusAvailable,
-                    StatusName::Used => Msg::StatusUsed,
-                },
-            )
-        };
+        let status = |name: StatusName| tr(language, crate::i18n::status::name(name));
         let Some(event) = self.event() else {
             return self.kind.replace('_', " ");
         };

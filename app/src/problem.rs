@@ -6,7 +6,7 @@ use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{FieldPath, MoneyError, RuleCode, Violation};
+use crate::domain::{FieldPath, RuleCode, Violation};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldProblem {
@@ -15,6 +15,9 @@ pub struct FieldProblem {
     pub field: String,
     pub code: String,
     pub message: String,
+    /// Which rule of the input reader the value broke, so people read it in their language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub says: Option<crate::domain::InputError>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -62,12 +65,9 @@ impl Problem {
             field: field.to_string(),
             code: RuleCode::ValidationError.as_str().to_string(),
             message,
+            says: None,
         });
         problem
-    }
-
-    pub fn invalid_amount(field: &str, error: &MoneyError) -> Self {
-        Self::validation(field, error.to_string())
     }
 
     /// The message for one field, to show next to it in a form.
@@ -128,9 +128,16 @@ impl From<Vec<Violation>> for Problem {
                     .unwrap_or_default(),
                 code: v.code.as_str().to_string(),
                 message: v.message.clone(),
+                says: v.says,
             })
             .collect();
         problem
+    }
+}
+
+impl From<Violation> for Problem {
+    fn from(violation: Violation) -> Self {
+        Problem::from(vec![violation])
     }
 }
 

@@ -40,7 +40,7 @@ export async function creditFromInvoice(page: Page, request: APIRequestContext, 
   await expect(page.getByRole('heading', { name: `Credit invoice ${invoice.number}` })).toBeVisible();
   await ready();
   const before = page.getByRole('table', { name: 'Earlier credit notes of this invoice' });
-  await expect(before.getByRole('row', { name: new RegExp(earlier.number) })).toContainText('260.00 EUR');
+  await expect(before.getByRole('row', { name: new RegExp(earlier.number) })).toContainText('€260.00');
 
   const lines = page.getByRole('table', { name: 'Lines to credit' });
   await page.getByRole('checkbox', { name: 'Credit Desk' }).uncheck();
@@ -53,12 +53,12 @@ export async function creditFromInvoice(page: Page, request: APIRequestContext, 
   await page.getByRole('textbox', { name: 'Quantity of Chair' }).fill('2');
   if (js) {
     // The shared domain previews the total and the warning before anything is sent.
-    await expect(page.getByText(/exceeds the invoice total \(300\.00 EUR\)/)).toBeVisible();
-    await expect(page.getByLabel('Credit note total')).toHaveText('50.00 EUR');
+    await expect(page.getByText(/exceeds the invoice total \(€300\.00\)/)).toBeVisible();
+    await expect(page.getByLabel('Credit note total')).toHaveText('€50.00');
   }
   await page.getByRole('button', { name: 'Create draft credit note' }).click();
   await expect(page.getByRole('heading', { name: /^Credit note Draft #\d+$/ })).toBeVisible();
-  await expect(figure(page, 'Total')).toHaveText('50.00 EUR');
+  await expect(figure(page, 'Total')).toHaveText('€50.00');
   await expect(figure(page, 'Related invoice')).toHaveText(invoice.number);
   await expect(figure(page, 'Status')).toHaveText('Draft');
 }

@@ -47,7 +47,7 @@ export async function creditNoteLife(page: Page, request: APIRequestContext, nam
 
   await expect(page.getByRole('heading', { name: `Credit note Draft #${note.id}` })).toBeVisible();
   await ready();
-  await expect(figure(page, 'Total')).toHaveText('40.00 EUR');
+  await expect(figure(page, 'Total')).toHaveText('€40.00');
   await expect(figure(page, 'Related invoice')).toHaveText(invoice.number);
   // Sales submit; only approvers finalize or reject.
   await expect(page.getByRole('button', { name: 'Approve & finalize' })).toHaveCount(0);
@@ -74,7 +74,7 @@ export async function creditNoteLife(page: Page, request: APIRequestContext, nam
   await page.getByLabel('Unit price of line 1').fill('35.00');
   await page.getByRole('button', { name: 'Save changes' }).click();
   await expect(page.getByRole('heading', { name: `Credit note Draft #${note.id}` })).toBeVisible();
-  await expect(figure(page, 'Total')).toHaveText('35.00 EUR');
+  await expect(figure(page, 'Total')).toHaveText('€35.00');
 
   await ready();
   await page.getByLabel(/I confirm/).check();
@@ -90,15 +90,15 @@ export async function creditNoteLife(page: Page, request: APIRequestContext, nam
   await page.getByLabel('Refund amount').fill('10.00');
   await page.getByLabel('Method').fill('bank transfer');
   await page.getByRole('button', { name: 'Record refund' }).click();
-  await expect(figure(page, 'Refunded')).toHaveText('10.00 EUR');
-  await expect(figure(page, 'Remaining')).toHaveText('25.00 EUR');
+  await expect(figure(page, 'Refunded')).toHaveText('€10.00');
+  await expect(figure(page, 'Remaining')).toHaveText('€25.00');
 
   // More than what remains is refused, said on the page, and nothing changes.
   await ready();
   await page.getByLabel('Refund amount').fill('26.00');
   await page.getByRole('button', { name: 'Record refund' }).click();
   await expect(page.getByRole('alert')).toBeVisible();
-  await expect(figure(page, 'Remaining')).toHaveText('25.00 EUR');
+  await expect(figure(page, 'Remaining')).toHaveText('€25.00');
 
   await ready();
   await page.getByLabel('New comment').fill('Customer called about the chair');

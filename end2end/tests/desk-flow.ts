@@ -14,24 +14,24 @@ export async function invoiceMoney(page: Page, request: APIRequestContext, name:
   await signIn(page, 'credit.manager@creditdesk.example');
   await page.goto(`/invoices/${invoice.id}`);
   await ready();
-  await expect(figure(page, 'Outstanding')).toHaveText('90.00 EUR');
+  await expect(figure(page, 'Outstanding')).toHaveText('€90.00');
   // Too much is refused on the amount's field; nothing changes.
   await page.getByLabel('Payment amount').fill('95.00');
   await page.getByRole('button', { name: 'Record payment' }).click();
   await expect(page.getByRole('alert')).toContainText(/outstanding/i);
-  await expect(figure(page, 'Paid')).toHaveText('0.00 EUR');
+  await expect(figure(page, 'Paid')).toHaveText('€0.00');
   await ready();
   await page.getByLabel('Payment amount').fill('40.00');
   await page.getByLabel('Reference').fill('TX-77');
   await page.getByRole('button', { name: 'Record payment' }).click();
-  await expect(figure(page, 'Paid')).toHaveText('40.00 EUR');
-  await expect(figure(page, 'Outstanding')).toHaveText('50.00 EUR');
+  await expect(figure(page, 'Paid')).toHaveText('€40.00');
+  await expect(figure(page, 'Outstanding')).toHaveText('€50.00');
   // Cancel is for administrators; mark pending is blocked while a note is linked, and says why.
   await expect(page.getByRole('button', { name: 'Cancel invoice' })).toHaveCount(0);
   await ready();
   await page.getByRole('button', { name: 'Mark paid' }).click();
   await expect(figure(page, 'Status')).toHaveText('Paid');
-  await expect(figure(page, 'Outstanding')).toHaveText('0.00 EUR');
+  await expect(figure(page, 'Outstanding')).toHaveText('€0.00');
   await expect(page.getByRole('button', { name: 'Mark pending' })).toBeDisabled();
   await expect(page.getByText('unlink them first')).toBeVisible();
 
@@ -41,7 +41,7 @@ export async function invoiceMoney(page: Page, request: APIRequestContext, name:
   await expect(page.getByRole('heading', { name: 'Customers' })).toBeVisible();
   await page.getByRole('link', { name }).click();
   await expect(page.getByRole('heading', { name })).toBeVisible();
-  await expect(figure(page, 'Credit remaining')).toHaveText('20.00 EUR');
+  await expect(figure(page, 'Credit remaining')).toHaveText('€20.00');
   await expect(page.getByRole('table', { name: 'Credit notes' })).toContainText(notes[0].number);
   await ready();
   await page.getByRole('navigation', { name: 'Customer' }).getByRole('link', { name: 'Invoices' }).click();
@@ -88,9 +88,9 @@ export async function linkPaysInvoice(page: Page, request: APIRequestContext, na
   await dialog.getByRole('checkbox', { name: `Select ${notes[0].number}` }).check();
   await dialog.getByRole('button', { name: 'Link selected' }).click();
   await expect(figure(page, 'Status')).toHaveText('Paid');
-  await expect(figure(page, 'Outstanding')).toHaveText('0.00 EUR');
+  await expect(figure(page, 'Outstanding')).toHaveText('€0.00');
   await ready();
   await page.goto(`/credit-notes/${notes[0].id}`);
   await expect(figure(page, 'Status')).toHaveText('Used');
-  await expect(figure(page, 'Remaining')).toHaveText('0.00 EUR');
+  await expect(figure(page, 'Remaining')).toHaveText('€0.00');
 }

@@ -25,7 +25,9 @@ export async function journalFlow(page: Page, request: APIRequestContext, name: 
   await expect(page).toHaveURL(new RegExp(`from=${day}&to=${day}`));
   const entries = page.getByRole('table', { name: 'Journal entries' });
   // The filtered entries are shown (the unfiltered page starts with the demo's older ones).
-  await expect(entries.locator('tbody').first()).toContainText(day);
+  // English writes the day as "Feb 14, 2026".
+  const shown = new Date(`${day}T00:00:00Z`).toLocaleDateString('en-US', { month: 'short', day: 'numeric', year: 'numeric', timeZone: 'UTC' });
+  await expect(entries.locator('tbody').first()).toContainText(shown);
   // The day's entries may fill more than a page: follow the pages to this note's entry.
   const entry = entries.locator('tbody').filter({ hasText: `Avoir ${note.number} ${name}` });
   for (let pages = 0; pages < 50 && (await entry.count()) === 0; pages++) {

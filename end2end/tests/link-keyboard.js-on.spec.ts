@@ -36,8 +36,8 @@ test('the link dialog works from the keyboard alone', async ({ page, request }) 
   await expect(first).toBeFocused();
   await page.keyboard.press('Space');
   await expect(first).toBeChecked();
-  await expect(page.getByLabel('New outstanding amount')).toHaveText('280.00 EUR');
+  await expect(page.getByLabel('New outstanding amount')).toHaveText('€280.00');
   await page.keyboard.press('Enter');
   await expect(dialog).toHaveCount(0);
-  await expect(figure(page, 'Outstanding')).toHaveText('280.00 EUR');
+  await expect(figure(page, 'Outstanding')).toHaveText('€280.00');
 });

@@ -31,5 +31,5 @@ test('a note the server refuses shows why in its own row without JavaScript', as
   await expect(page.getByRole('alert')).toContainText(message);
   await expect(dialog.getByRole('row', { name: new RegExp(third.number) })).toContainText(message);
   await expect(dialog.getByRole('row', { name: new RegExp(first.number) })).not.toContainText(message);
-  await expect(figure(page, 'Outstanding')).toHaveText('500.00 EUR');
+  await expect(figure(page, 'Outstanding')).toHaveText('€500.00');
 });

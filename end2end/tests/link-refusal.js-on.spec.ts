@@ -16,7 +16,7 @@ test('a note the server refuses shows why in its own row of the hydrated dialog'
   await dialog.getByRole('checkbox', { name: `Select ${first.number}` }).check();
   await dialog.getByRole('checkbox', { name: `Select ${third.number}` }).check();
   await dialog.getByRole('textbox', { name: `Amount for ${third.number}` }).fill('30.00');
-  await expect(dialog.getByRole('status', { name: 'New outstanding amount' })).toHaveText('460.00 EUR');
+  await expect(dialog.getByRole('status', { name: 'New outstanding amount' })).toHaveText('€460.00');
 
   // Meanwhile someone refunds 10.00 of the third note: the server refuses the second request.
   await post(`/credit-notes/${third.id}/refunds`, { amount: '10.00', date: '2026-11-06' });
@@ -25,5 +25,5 @@ test('a note the server refuses shows why in its own row of the hydrated dialog'
   const message = 'Only 20.00 EUR remain on this credit note';
   await expect(dialog.getByRole('row', { name: new RegExp(third.number) })).toContainText(message);
   await expect(dialog.getByRole('row', { name: new RegExp(first.number) })).not.toContainText(message);
-  await expect(figure(page, 'Outstanding')).toHaveText('500.00 EUR');
+  await expect(figure(page, 'Outstanding')).toHaveText('€500.00');
 });

@@ -12,7 +12,7 @@ test('a credit note with lines shows its total live and is created as a draft', 
   await page.getByLabel('Quantity of line 1').fill('2');
   await page.getByLabel('Unit price of line 1').fill('25.00');
   await page.getByLabel('Tax % of line 1').fill('20');
-  await expect(page.getByLabel('Credit note total')).toHaveText('60.00 EUR');
+  await expect(page.getByLabel('Credit note total')).toHaveText('€60.00');
   // A price with too many decimals is refused on its line, and nothing is created.
   await page.getByLabel('Unit price of line 2').fill('1.001');
   await page.getByLabel('Description of line 2').fill('Screws');
@@ -22,6 +22,6 @@ test('a credit note with lines shows its total live and is created as a draft', 
   await page.getByLabel('Description of line 2').fill('');
   await page.getByRole('button', { name: 'Create draft' }).click();
   await expect(page.getByRole('heading', { name: /^Credit note Draft #\d+$/ })).toBeVisible();
-  await expect(figure(page, 'Total')).toHaveText('60.00 EUR');
+  await expect(figure(page, 'Total')).toHaveText('€60.00');
   await expect(figure(page, 'Customer')).toHaveText(customer.name);
 });

@@ -6,7 +6,6 @@ use app::model::CurrentUser;
 use app::problem::Problem;
 use app::rpc::invoice_editor::InvoiceForm;
 use app::rpc::new_credit_note::{on_rows, parse_rows};
-use chrono::NaiveDate;
 
 use crate::services::{Caller, InvoiceChanges, NewInvoiceInput, Services};
 
@@ -20,12 +19,12 @@ pub async fn save_from_form(
     let customer = crate::note_form::chosen_customer(services, user, &form.customer_id).await?;
     let customer_id = customer.id;
     // The currency typed, else the customer's; a correction's is the corrected invoice's.
-    let currency = match form.currency.trim() {
-        "" => customer.currency,
-        code => app::domain::Currency::parse(&code.to_uppercase())
-            .map_err(|_| Problem::validation("currency", format!("{code} is not a currency")))?,
+    let reader = app::rpc::reader();
+    let currency = match reader.text(&form.currency) {
+        None => customer.currency,
+        Some(code) => reader.currency("currency", code)?,
     };
-    let due_date = optional_date(&form.due_date, "due_date", "Give the due date (YYYY-MM-DD)")?;
+    let due_date = reader.optional_date("due_date", &form.due_date)?;
     let lines = parse_rows(&form.lines, currency)?;
     let drafts = crate::note_form::line_drafts(&lines);
     let saved = match id {
@@ -42,12 +41,7 @@ pub async fn save_from_form(
                 .map(|invoice| invoice.id)
         }
         None => {
-            let issue_date = optional_date(
-                &form.issue_date,
-                "issue_date",
-                "Give the issue date (YYYY-MM-DD)",
-            )?
-            .ok_or_else(|| Problem::validation("issue_date", "Give the issue date"))?;
+            let issue_date = reader.date("issue_date", &form.issue_date)?;
             let kind = match form.kind.trim() {
                 "" => InvoiceKind::Standard,
                 kind => InvoiceKind::parse(kind)
@@ -63,12 +57,7 @@ pub async fn save_from_form(
                     ));
                 }
             };
-            let related_invoice_id = match form.corrects.trim() {
-                "" => None,
-                text => Some(text.parse::<i64>().map_err(|_| {
-                    Problem::validation("corrects", "Name the invoice this one corrects")
-                })?),
-            };
+            let related_invoice_id = reader.optional_id("corrects", &form.corrects)?;
             let input = NewInvoiceInput {
                 number: Some(form.number.trim().to_string()).filter(|n| !n.is_empty()),
                 customer_id,
@@ -88,14 +77,4 @@ pub async fn save_from_form(
         }
     };
     saved.map_err(|error| on_rows(Problem::from(error), &lines))
-}
-
-/// A date field that may be left blank.
-fn optional_date(text: &str, field: &str, message: &str) -> Result<Option<NaiveDate>, Problem> {
-    match text.trim() {
-        "" => Ok(None),
-        text => NaiveDate::parse_from_str(text, "%Y-%m-%d")
-            .map(Some)
-            .map_err(|_| Problem::validation(field, message)),
-    }
 }

@@ -53,8 +53,7 @@ pub async fn save_from_form(
     let customer = chosen_customer(services, user, &form.customer_id).await?;
     let customer_id = customer.id;
     let currency = customer.currency;
-    let date = chrono::NaiveDate::parse_from_str(form.date.trim(), "%Y-%m-%d")
-        .map_err(|_| Problem::validation("date", "Give the credit note's date (YYYY-MM-DD)"))?;
+    let date = app::rpc::reader().date("date", &form.date)?;
     let related_invoice_id = match form.related_invoice.trim() {
         "" => None,
         number => {
@@ -82,9 +81,8 @@ pub async fn save_from_form(
         };
     let (billing_address, shipping_address) = (form.billing.address(), form.shipping.address());
     let (lines, charge) = if form.kind == "charge" {
-        let amount = currency
-            .parse_positive_amount(form.charge_amount.trim())
-            .map_err(|error| Problem::invalid_amount("charge.amount", &error))?;
+        let amount =
+            app::rpc::reader().positive_amount("charge.amount", &form.charge_amount, currency)?;
         let charge = Charge {
             code: form.charge_code.trim().to_string(),
             description: form.charge_description.trim().to_string(),

@@ -203,9 +203,7 @@ impl Desk for Services {
             } => {
                 // The amount means something only in the note's own currency.
                 let currency = self.credit_note(user, id).await?.currency;
-                let amount = currency
-                    .parse_positive_amount(amount.trim())
-                    .map_err(|error| Problem::invalid_amount("amount", &error))?;
+                let amount = app::rpc::reader().positive_amount("amount", &amount, currency)?;
                 let refund = PaymentInput {
                     amount,
                     date,
@@ -401,6 +399,7 @@ impl Desk for Services {
             UserCommand::ChangeOwnPassword { current, new } => {
                 self.change_own_password(user, &current, &new).await?
             }
+            UserCommand::ChooseLanguage(language) => self.set_own_language(user, language).await?,
         }
         Ok(())
     }
@@ -420,9 +419,7 @@ impl Desk for Services {
             } => {
                 // The amount means something only in the invoice's own currency.
                 let currency = self.invoice(user, id).await?.currency;
-                let amount = currency
-                    .parse_positive_amount(amount.trim())
-                    .map_err(|error| Problem::invalid_amount("amount", &error))?;
+                let amount = app::rpc::reader().positive_amount("amount", &amount, currency)?;
                 let payment = crate::services::PaymentInput {
                     amount,
                     date,
@@ -582,24 +579,39 @@ pub fn router(services: Services, leptos_options: LeptosOptions, config: WebConf
         .route(
             "/journal/fec",
             axum::routing::get(
-                |state: State<AppState>, session, query: crate::api::ApiQuery| {
-                    browser_fec(state, session, query, crate::api::FecPart::File)
+                |state: State<AppState>,
+                 session,
+                 headers: axum::http::HeaderMap,
+                 query: crate::api::ApiQuery| {
+                    browser_fec(state, session, headers, query, crate::api::FecPart::File)
                 },
             ),
         )
         .route(
             "/journal/datev",
             axum::routing::get(
-                |state: State<AppState>, session, query: crate::api::ApiQuery| {
-                    browser_fec(state, session, query, crate::api::FecPart::Datev)
+                |state: State<AppState>,
+                 session,
+                 headers: axum::http::HeaderMap,
+                 query: crate::api::ApiQuery| {
+                    browser_fec(state, session, headers, query, crate::api::FecPart::Datev)
                 },
             ),
         )
         .route(
             "/journal/fec/description",
             axum::routing::get(
-                |state: State<AppState>, session, query: crate::api::ApiQuery| {
-                    browser_fec(state, session, query, crate::api::FecPart::Description)
+                |state: State<AppState>,
+                 session,
+                 headers: axum::http::HeaderMap,
+                 query: crate::api::ApiQuery| {
+                    browser_fec(
+                        state,
+                        session,
+                        headers,
+                        query,
+                        crate::api::FecPart::Description,
+                    )
                 },
             ),
         )
@@ -681,6 +693,7 @@ pub fn router(services: Services, leptos_options: LeptosOptions, config: WebConf
 async fn browser_document(
     State(state): State<AppState>,
     session: tower_sessions::Session,
+    headers: axum::http::HeaderMap,
     axum::extract::Path(id): axum::extract::Path<i64>,
     kind: DocumentKind,
     format: Option<EInvoiceFormat>,
@@ -704,15 +717,42 @@ async fn browser_document(
                 DocumentKind::CreditNote => format!("/credit-notes/{id}"),
                 DocumentKind::Invoice => format!("/invoices/{id}"),
             };
-            refused_download(&user, Problem::from(error), &page)
+            refused_download(
+                &user,
+                Problem::from(error),
+                &page,
+                request_language(&headers),
+            )
         }
     }
+}
+
+/// The language of a browser request no page renders (a refused download), negotiated as the
+/// pages' is: the one the user chose (the `lang` cookie), else the browser's `Accept-Language`.
+fn request_language(headers: &axum::http::HeaderMap) -> app::i18n::Language {
+    let chosen = headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|cookies| cookies.split(';'))
+        .filter_map(|cookie| cookie.trim().split_once('='))
+        .find(|(name, _)| *name == app::i18n::LANGUAGE_COOKIE)
+        .map(|(_, value)| value);
+    let accept = headers
+        .get(axum::http::header::ACCEPT_LANGUAGE)
+        .and_then(|value| value.to_str().ok());
+    app::i18n::negotiate(chosen, accept)
 }
 
 /// A download the browser asked for (a PDF, an e-invoice, the FEC, a supporting file) and the
 /// desk refused: a plain page that says why, with its status and a way back, rather than the
 /// API's problem JSON (or a download that fails without a reason).
-fn refused_download(user: &CurrentUser, problem: Problem, back: &str) -> axum::response::Response {
+fn refused_download(
+    user: &CurrentUser,
+    problem: Problem,
+    back: &str,
+    language: app::i18n::Language,
+) -> axum::response::Response {
     let escape = |text: &str| quick_xml::escape::escape(text).into_owned();
     let back = if user.role.is_internal() {
         back
@@ -736,15 +776,17 @@ fn refused_download(user: &CurrentUser, problem: Problem, back: &str) -> axum::r
         format!("<ul>{errors}</ul>")
     };
     let html = format!(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+        "<!DOCTYPE html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{title} · creditdesk</title>\
          <link rel=\"stylesheet\" href=\"/pkg/creditdesk.css\"></head>\
          <body><main><h1>{title}</h1><p class=\"problem\" role=\"alert\">{detail}</p>{errors}\
-         <p><a href=\"{back}\">Back</a></p></main></body></html>",
+         <p><a href=\"{back}\">{back_label}</a></p></main></body></html>",
+        lang = language.code(),
         title = escape(&problem.title),
         detail = escape(&problem.detail),
         back = escape(back),
+        back_label = escape(app::i18n::tr(language, app::i18n::Msg::CommonBack)),
     );
     let status = axum::http::StatusCode::from_u16(problem.status)
         .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
@@ -771,8 +813,11 @@ fn document_downloads(router: Router<AppState>) -> Router<AppState> {
             router = router.route(
                 &format!("{prefix}/{{id}}/{suffix}"),
                 axum::routing::get(
-                    move |state: State<AppState>, session, id: axum::extract::Path<i64>| {
-                        browser_document(state, session, id, kind, format)
+                    move |state: State<AppState>,
+                          session,
+                          headers: axum::http::HeaderMap,
+                          id: axum::extract::Path<i64>| {
+                        browser_document(state, session, headers, id, kind, format)
                     },
                 ),
             );
@@ -785,6 +830,7 @@ fn document_downloads(router: Router<AppState>) -> Router<AppState> {
 async fn browser_fec(
     State(state): State<AppState>,
     session: tower_sessions::Session,
+    headers: axum::http::HeaderMap,
     query: crate::api::ApiQuery,
     part: crate::api::FecPart,
 ) -> axum::response::Response {
@@ -793,7 +839,7 @@ async fn browser_fec(
     };
     match crate::api::fec_download(&state.services, &user, &query, part).await {
         Ok(response) => response,
-        Err(error) => refused_download(&user, error.0, "/journal"),
+        Err(error) => refused_download(&user, error.0, "/journal", request_language(&headers)),
     }
 }
 
@@ -815,6 +861,7 @@ async fn session_user(state: &AppState, session: &tower_sessions::Session) -> Op
 async fn browser_attachment(
     State(state): State<AppState>,
     session: tower_sessions::Session,
+    headers: axum::http::HeaderMap,
     axum::extract::Path((id, attachment_id)): axum::extract::Path<(i64, i64)>,
 ) -> axum::response::Response {
     let Some(user) = session_user(&state, &session).await else {
@@ -826,7 +873,12 @@ async fn browser_attachment(
         .await
     {
         Ok(file) => crate::api::file_response(file),
-        Err(error) => refused_download(&user, Problem::from(error), &format!("/credit-notes/{id}")),
+        Err(error) => refused_download(
+            &user,
+            Problem::from(error),
+            &format!("/credit-notes/{id}"),
+            request_language(&headers),
+        ),
     }
 }
 

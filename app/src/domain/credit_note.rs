@@ -109,15 +109,15 @@ impl CreditContent {
                     violations.push(invalid("charge.description", "Describe the charge"));
                 }
                 if charge.amount <= Decimal::ZERO {
-                    violations.push(invalid(
-                        "charge.amount",
-                        "The amount must be greater than zero",
-                    ));
+                    violations.push(
+                        invalid("charge.amount", "The amount must be greater than zero")
+                            .saying(super::InputError::NotPositive),
+                    );
                 } else if currency.to_minor(charge.amount).is_none() {
-                    violations.push(invalid(
-                        "charge.amount",
-                        currency.too_many_decimals().to_string(),
-                    ));
+                    violations.push(
+                        invalid("charge.amount", currency.too_many_decimals().to_string())
+                            .saying(currency.too_many_decimals().into()),
+                    );
                 }
                 violations
             }

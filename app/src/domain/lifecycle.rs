@@ -130,7 +130,7 @@ pub fn invoice_action_state(
     }
     match check_invoice_action(status, has_allocations, action) {
         Ok(()) => ActionState::Enabled,
-        Err(violation) => ActionState::Disabled(violation.message),
+        Err(violation) => ActionState::Disabled(violation),
     }
 }
 
@@ -279,8 +279,8 @@ impl CreditNoteAction {
 pub enum ActionState {
     /// The user may take it now.
     Enabled,
-    /// Shown but blocked, with the reason (links keep it from happening).
-    Disabled(String),
+    /// Shown but blocked, with the rule that blocks it (links keep it from happening).
+    Disabled(Violation),
     /// Not offered: the role may not, or the status makes it meaningless.
     Absent,
 }
@@ -318,7 +318,7 @@ pub fn credit_note_action_state(
     }
     match check_credit_note_action(status, settled, action) {
         Ok(()) => ActionState::Enabled,
-        Err(violation) => ActionState::Disabled(violation.message),
+        Err(violation) => ActionState::Disabled(violation),
     }
 }
 
@@ -672,7 +672,7 @@ mod tests {
         // A linked note cannot be cancelled: shown, disabled, with the reason.
         match state(Role::CreditManager, S::Available, true, A::Cancel) {
             ActionState::Disabled(reason) => {
-                assert!(reason.contains("unlink it first"), "{reason}")
+                assert!(reason.message.contains("unlink it first"), "{reason:?}")
             }
             other => panic!("expected a disabled cancel, got {other:?}"),
         }
@@ -711,7 +711,9 @@ mod tests {
             refunded,
             A::Cancel,
         ) {
-            ActionState::Disabled(reason) => assert!(reason.contains("void"), "{reason}"),
+            ActionState::Disabled(reason) => {
+                assert!(reason.message.contains("void"), "{reason:?}")
+            }
             other => panic!("expected a disabled cancel, got {other:?}"),
         }
         let linked_and_refunded = Settled {

@@ -284,10 +284,13 @@ pub fn line_violations(
                 ),
             ));
         } else if currency.to_minor(line.unit_price).is_none() {
-            violations.push(invalid(
-                field("unit_price"),
-                currency.too_many_decimals().to_string(),
-            ));
+            violations.push(
+                invalid(
+                    field("unit_price"),
+                    currency.too_many_decimals().to_string(),
+                )
+                .saying(currency.too_many_decimals().into()),
+            );
         }
         if !is_percentage(line.discount_percent) {
             violations.push(invalid(

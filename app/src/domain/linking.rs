@@ -231,11 +231,14 @@ pub fn plan_allocations(
                 continue;
             }
             Some(amount) if invoice.currency.to_minor(amount).is_none() => {
-                violations.push(Violation::new(
-                    RuleCode::ValidationError,
-                    field("amount"),
-                    invoice.currency.too_many_decimals().to_string(),
-                ));
+                violations.push(
+                    Violation::new(
+                        RuleCode::ValidationError,
+                        field("amount"),
+                        invoice.currency.too_many_decimals().to_string(),
+                    )
+                    .saying(invoice.currency.too_many_decimals().into()),
+                );
                 continue;
             }
             Some(amount) => amount,

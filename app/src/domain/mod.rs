@@ -5,6 +5,7 @@ pub mod audit;
 pub mod credit_note;
 pub mod exchange;
 pub mod identity;
+pub mod input;
 pub mod journal;
 pub mod language;
 pub mod lifecycle;
@@ -33,6 +34,7 @@ pub use identity::{
     IssuerFacts, LegalIdentity, check_buyer_siren, check_issuer, parse_siren, parse_siret,
     siren_of_french_vat_id,
 };
+pub use input::{InputError, Reader};
 pub use language::Language;
 pub use lifecycle::{
     ActionState, CreditNoteAction, InvoiceAction, InvoiceKind, Settled, check_credit_note_action,

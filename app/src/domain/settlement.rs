@@ -18,14 +18,16 @@ fn check_amount(amount: Decimal, currency: super::Currency) -> Result<(), Violat
             RuleCode::ValidationError,
             Some("amount".into()),
             "The amount must be greater than zero",
-        ));
+        )
+        .saying(super::InputError::NotPositive));
     }
     if currency.to_minor(amount).is_none() {
         return Err(Violation::new(
             RuleCode::ValidationError,
             Some("amount".into()),
             currency.too_many_decimals().to_string(),
-        ));
+        )
+        .saying(currency.too_many_decimals().into()));
     }
     Ok(())
 }

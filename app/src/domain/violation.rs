@@ -95,6 +95,11 @@ impl RuleCode {
         RuleCode::CustomerCurrencyFixed,
     ];
 
+    /// The rule a machine code names.
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|rule| rule.as_str() == code)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             RuleCode::ValidationError => "validation_error",
@@ -294,6 +299,10 @@ pub struct Violation {
     /// The input field at fault, as a path each door renders in its own notation.
     pub field: Option<FieldPath>,
     pub message: String,
+    /// For a typed value the reader refused, which of its rules: people read it in their
+    /// language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub says: Option<super::InputError>,
 }
 
 impl Violation {
@@ -307,6 +316,22 @@ impl Violation {
             code,
             field,
             message: message.into(),
+            says: None,
+        }
+    }
+
+    /// The same violation, saying which rule of the input reader the value broke (so people
+    /// read it in their language, and the API names it in `says`).
+    pub fn saying(mut self, error: super::InputError) -> Self {
+        self.says = Some(error);
+        self
+    }
+
+    /// A typed value of `field` the reader refused.
+    pub fn input(field: &str, error: super::InputError) -> Self {
+        Self {
+            says: Some(error),
+            ..Self::invalid(field, error.to_string())
         }
     }
 

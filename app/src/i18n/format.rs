@@ -67,6 +67,17 @@ pub fn figure(language: Language, amount: Decimal, currency: Currency) -> String
     format!("{}{}", sign(amount, scale), digits(language, amount, scale))
 }
 
+/// A plain number (a quantity, a percentage, a rate) with the decimals it has, trailing zeros
+/// dropped: `2,5` (fr, de), `2.5` (en); `1 250` in French.
+pub fn decimal(language: Language, value: Decimal) -> String {
+    let value = value.normalize();
+    format!(
+        "{}{}",
+        sign(value, value.scale()),
+        digits(language, value, value.scale())
+    )
+}
+
 /// The symbol `language` writes for `currency`, and whether it is letters (a code), which
 /// English then sets apart with a no-break space.
 fn symbol(language: Language, currency: Currency) -> (&'static str, bool) {
@@ -179,6 +190,15 @@ mod tests {
 
     fn currency(code: &str) -> Currency {
         Currency::parse(code).unwrap()
+    }
+
+    #[test]
+    fn plain_numbers_keep_their_decimals_in_each_languages_shape() {
+        assert_eq!(decimal(Language::Fr, dec!(5.50)), "5,5");
+        assert_eq!(decimal(Language::De, dec!(1250)), "1.250");
+        assert_eq!(decimal(Language::Fr, dec!(1250.125)), "1\u{202F}250,125");
+        assert_eq!(decimal(Language::En, dec!(-2.0)), "-2");
+        assert_eq!(decimal(Language::En, dec!(0.25)), "0.25");
     }
 
     /// What ICU 78 (CLDR 48) writes, as `Intl.NumberFormat` gives it.

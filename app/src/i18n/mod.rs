@@ -1,5 +1,5 @@
 //! What people read, in their language: messages from the translation files
-//! (`app/locales/{en,fr,de}.toml`, checked at build time so every key exists in every
+//! (`app/locales/<language>/*.toml`, checked at build time so every key exists in every
 //! language), and amounts and dates in the language's formats ([`format`]).
 //!
 //! The server holds every language: pages, PDFs and e-mails may each be in a different one.
@@ -11,6 +11,8 @@
 //! step fetches locale data from the internet.
 
 pub mod format;
+pub mod refusals;
+pub mod status;
 
 pub use crate::domain::Language;
 

@@ -1,8 +1,9 @@
-//! The signed-in user's own account: changing their password (also where a user whose password
+//! The signed-in user's own account: the language of the desk, and changing their password (also where a user whose password
 //! an administrator reset is sent, and all they may do until they choose a new one).
 
 use leptos::prelude::*;
 
+use crate::i18n::{Msg, t};
 use crate::pages::{field_error, form_error};
 use crate::rpc::ChangePassword;
 
@@ -10,28 +11,29 @@ use crate::rpc::ChangePassword;
 pub fn ChangePasswordPage() -> impl IntoView {
     let change = ServerAction::<ChangePassword>::new();
     view! {
-        <h1>"Change your password"</h1>
-        <p class="hint">
-            "Your other sessions end and your API tokens stop working; this browser stays signed in."
-        </p>
+        <h1>{t(Msg::AccountChangeTitle)}</h1>
+        <p class="hint">{t(Msg::AccountChangeHint)}</p>
         <ActionForm action=change attr:class="login">
             <p>
-                <label for="current_password">"Current password"</label>
+                <label for="current_password">{t(Msg::AccountCurrentPassword)}</label>
                 <input id="current_password" type="password" name="current_password" autocomplete="current-password" required/>
                 {field_error(change, "current_password")}
             </p>
             <p>
-                <label for="new_password">"New password"</label>
+                <label for="new_password">{t(Msg::AccountNewPassword)}</label>
                 <input id="new_password" type="password" name="new_password" autocomplete="new-password" minlength="10" required/>
                 {field_error(change, "new_password")}
             </p>
             <p>
-                <label for="repeat_password">"New password again"</label>
+                <label for="repeat_password">{t(Msg::AccountRepeatPassword)}</label>
                 <input id="repeat_password" type="password" name="repeat_password" autocomplete="new-password" minlength="10" required/>
                 {field_error(change, "repeat_password")}
             </p>
             {form_error(change)}
-            <button type="submit" class="primary">"Change password"</button>
+            <button type="submit" class="primary">{t(Msg::AccountChangeSubmit)}</button>
         </ActionForm>
+        <h2>{t(Msg::AccountLanguageTitle)}</h2>
+        <p class="hint">{t(Msg::AccountLanguageHint)}</p>
+        <crate::LanguageSwitch/>
     }
 }

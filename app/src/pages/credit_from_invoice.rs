@@ -6,8 +6,10 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use super::credit_notes::shown_number;
 use super::{CreditNoteStatusBadge, ProblemMessage, path_id};
 use crate::domain::{credit_lines_from_invoice, document_totals, over_credit_warning};
+use crate::i18n::{Msg, format, t, tf, use_language};
 use crate::model::CreditFromInvoicePage;
 use crate::problem::Problem;
 use crate::rpc::credit_notes::{
@@ -25,7 +27,7 @@ pub fn CreditFromInvoicePage() -> impl IntoView {
         }
     });
     view! {
-        <Suspense fallback=|| view! { <p>"Loading invoice…"</p> }>
+        <Suspense fallback=|| view! { <p>{t(Msg::CreditNotesFromInvoiceLoading)}</p> }>
             {move || Suspend::new(async move {
                 match page.await {
                     Err(problem) => view! { <ProblemMessage problem/> }.into_any(),
@@ -38,6 +40,7 @@ pub fn CreditFromInvoicePage() -> impl IntoView {
 
 #[component]
 fn CreditForm(page: CreditFromInvoicePage, action: ServerAction<CreditInvoice>) -> impl IntoView {
+    let language = use_language();
     let credited_before = page.credited_before;
     let more = (page.earlier_count > page.earlier.len() as i64).then(|| {
         let href = format!(
@@ -79,62 +82,82 @@ fn CreditForm(page: CreditFromInvoicePage, action: ServerAction<CreditInvoice>) 
         let warning = over_credit_warning(invoice_total, credited_before, total, currency);
         Ok::<_, Problem>((total, warning))
     });
-    let server_problem = move || action.value().get().and_then(Result::err);
+    // The domain's rule decides when to warn; the page says it in its language (in the
+    // domain's own words only for a sum beyond what a decimal holds).
+    let over_credit = move |domain_text: String, total: rust_decimal::Decimal| match credited_before
+        .checked_add(total)
+    {
+        Some(credited) => {
+            let before = format::money(language, credited_before, currency);
+            let credited = format::money(language, credited, currency);
+            let invoice_total = format::money(language, invoice_total, currency);
+            tf(
+                Msg::CreditNotesFromInvoiceOverCredit,
+                &[
+                    ("before", before.as_str()),
+                    ("credited", credited.as_str()),
+                    ("total", invoice_total.as_str()),
+                ],
+            )
+        }
+        None => domain_text,
+    };
+    let server_problem = move || super::refusal(action);
     let back = format!("/invoices/{}", invoice.id);
     let number = invoice.number.clone();
     view! {
-        <p><A href=back.clone()>"← Invoice " {number}</A></p>
-        <h1>"Credit invoice " {invoice.number.clone()}</h1>
+        <p><A href=back.clone()>{tf(Msg::CreditNotesFromInvoiceBack, &[("number", number.as_str())])}</A></p>
+        <h1>{tf(Msg::CreditNotesFromInvoiceHeading, &[("number", invoice.number.as_str())])}</h1>
         <dl class="facts">
-            <dt>"Customer"</dt><dd>{invoice.customer_name.clone()}</dd>
-            <dt>"Invoice total"</dt><dd class="num">{currency.format(invoice.total)}</dd>
-            <dt>"Credited before"</dt>
-            <dd class="num">{currency.format(credited_before)}</dd>
+            <dt>{t(Msg::CreditNotesCustomer)}</dt><dd>{invoice.customer_name.clone()}</dd>
+            <dt>{t(Msg::CreditNotesFromInvoiceInvoiceTotal)}</dt><dd class="num">{format::money(language, invoice.total, currency)}</dd>
+            <dt>{t(Msg::CreditNotesFromInvoiceCreditedBefore)}</dt>
+            <dd class="num">{format::money(language, credited_before, currency)}</dd>
         </dl>
-        <h2>"Credited before"</h2>
+        <h2>{t(Msg::CreditNotesFromInvoiceCreditedBefore)}</h2>
         {if page.earlier.is_empty() {
-            view! { <p>"No credit note relates to this invoice yet."</p> }.into_any()
+            view! { <p>{t(Msg::CreditNotesFromInvoiceNoneYet)}</p> }.into_any()
         } else {
             view! {
                 <table class="grid">
-                    <caption class="visually-hidden">"Earlier credit notes of this invoice"</caption>
+                    <caption class="visually-hidden">{t(Msg::CreditNotesFromInvoiceEarlierCaption)}</caption>
                     <thead>
                         <tr>
-                            <th scope="col">"Credit note"</th>
-                            <th scope="col">"Status"</th>
-                            <th scope="col" class="num">"Amount"</th>
+                            <th scope="col">{t(Msg::CreditNotesFromInvoiceCreditNote)}</th>
+                            <th scope="col">{t(Msg::CreditNotesStatus)}</th>
+                            <th scope="col" class="num">{t(Msg::CreditNotesAmount)}</th>
                         </tr>
                     </thead>
                     <tbody>
                         {page.earlier.into_iter().map(|note| {
                             let href = format!("/credit-notes/{}", note.id);
-                            let number = note.display_number();
+                            let number = shown_number(note.number.as_deref(), note.id);
                             view! {
                                 <tr>
                                     <td><A href=href>{number}</A></td>
                                     <td><CreditNoteStatusBadge status=note.status/></td>
-                                    <td class="num">{currency.format(note.total)}</td>
+                                    <td class="num">{format::money(language, note.total, currency)}</td>
                                 </tr>
                             }
                         }).collect_view()}
                     </tbody>
                 </table>
                 {more.map(|(href, count)| view! {
-                    <p><A href=href>{format!("All {count} credit notes of this invoice")}</A></p>
+                    <p><A href=href>{tf(Msg::CreditNotesFromInvoiceAllEarlier, &[("count", &count.to_string())])}</A></p>
                 })}
             }.into_any()
         }}
-        <ActionForm action=action attr:aria-label="Credit these lines">
+        <ActionForm action=action attr:aria-label=t(Msg::CreditNotesFromInvoiceFormLabel)>
             <input type="hidden" name="invoice_id" value=invoice.id/>
             <table class="grid">
-                <caption class="visually-hidden">"Lines to credit"</caption>
+                <caption class="visually-hidden">{t(Msg::CreditNotesFromInvoiceLinesCaption)}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">"Credit"</th>
-                        <th scope="col">"Description"</th>
-                        <th scope="col" class="num">"Invoiced"</th>
-                        <th scope="col" class="num">"Unit price"</th>
-                        <th scope="col">"Quantity to credit"</th>
+                        <th scope="col">{t(Msg::CreditNotesFromInvoiceCredit)}</th>
+                        <th scope="col">{t(Msg::CreditNotesDescription)}</th>
+                        <th scope="col" class="num">{t(Msg::CreditNotesFromInvoiceInvoiced)}</th>
+                        <th scope="col" class="num">{t(Msg::CreditNotesUnitPrice)}</th>
+                        <th scope="col">{t(Msg::CreditNotesFromInvoiceQuantityToCredit)}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -156,21 +179,21 @@ fn CreditForm(page: CreditFromInvoicePage, action: ServerAction<CreditInvoice>) 
                                         type="checkbox"
                                         name=format!("rows[{index}][selected]")
                                         value="on"
-                                        aria-label=format!("Credit {description}")
+                                        aria-label=tf(Msg::CreditNotesFromInvoiceCreditLine, &[("description", description.as_str())])
                                         checked=true
                                         prop:checked=move || selected.get()
                                         on:change=move |ev| selected.set(event_target_checked(&ev))
                                     />
                                 </td>
                                 <td>{line.description.clone()}</td>
-                                <td class="num">{line.quantity.to_string()}</td>
-                                <td class="num">{currency.format(line.unit_price)}</td>
+                                <td class="num">{format::decimal(language, line.quantity)}</td>
+                                <td class="num">{format::money(language, line.unit_price, currency)}</td>
                                 <td>
                                     <input
                                         type="text"
                                         inputmode="decimal"
                                         name=format!("rows[{index}][quantity]")
-                                        aria-label=format!("Quantity of {description}")
+                                        aria-label=tf(Msg::CreditNotesFromInvoiceQuantityOf, &[("description", description.as_str())])
                                         value=initial_quantity
                                         prop:value=move || quantity.get()
                                         on:input=move |ev| quantity.set(event_target_value(&ev))
@@ -185,22 +208,22 @@ fn CreditForm(page: CreditFromInvoicePage, action: ServerAction<CreditInvoice>) 
             <p class="preview" aria-live="polite">
                 {move || match preview.get() {
                     Ok((total, warning)) => view! {
-                        <span>"Credit note total: "
-                            <output aria-label="Credit note total">{currency.format(total)}</output>
+                        <span>{t(Msg::CreditNotesFromInvoiceTotalLabel)} " "
+                            <output aria-label=t(Msg::CreditNotesFromInvoiceTotal)>{format::money(language, total, currency)}</output>
                         </span>
-                        {warning.map(|w| view! { <span class="warning" role="status">{w}</span> })}
+                        {warning.map(|w| view! { <span class="warning" role="status">{over_credit(w, total)}</span> })}
                     }.into_any(),
                     Err(problem) => view! { <span class="error">{problem.detail}</span> }.into_any(),
                 }}
             </p>
-            <label>"Credit note date" <input type="date" name="date" value=page.today.to_string() required/></label>
-            <label>"Reason" <input type="text" name="reason"/></label>
+            <label>{t(Msg::CreditNotesFromInvoiceDate)} <input type="date" name="date" value=page.today.to_string() required/></label>
+            <label>{t(Msg::CreditNotesReason)} <input type="text" name="reason"/></label>
             {move || server_problem().map(|problem| view! {
                 <div class="problem" role="alert">{problem.detail}</div>
             })}
             <div class="actions">
-                <button type="submit" class="primary">"Create draft credit note"</button>
-                <A href=back>"Cancel"</A>
+                <button type="submit" class="primary">{t(Msg::CreditNotesFromInvoiceCreate)}</button>
+                <A href=back>{t(Msg::CreditNotesFormCancel)}</A>
             </div>
         </ActionForm>
     }

@@ -7,11 +7,13 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
+use super::credit_notes::{reason_category_label, shown_number};
 use super::{
     CreditNoteStatusBadge, DisabledAction, MoneyFields, ProblemMessage, Timeline, path_id,
     problem_view, refusal,
 };
 use crate::domain::{ActionState, CreditNoteAction, credit_note_action_state};
+use crate::i18n::{Language, Msg, format, t, tf, use_language};
 use crate::model::{AttachmentView, CreditNotePage, InvoiceView, TaskView};
 use crate::problem::Problem;
 use crate::rpc::credit_notes::{
@@ -88,7 +90,7 @@ pub fn CreditNoteDetailPage() -> impl IntoView {
         },
     );
     view! {
-        <Suspense fallback=|| view! { <p>"Loading credit note…"</p> }>
+        <Suspense fallback=|| view! { <p>{t(Msg::CreditNotesDetailLoading)}</p> }>
             {move || Suspend::new(async move {
                 match page.await {
                     Err(problem) => view! { <ProblemMessage problem/> }.into_any(),
@@ -110,6 +112,7 @@ fn CreditNoteDetail(
     tab: String,
     upload_error: Option<String>,
 ) -> impl IntoView {
+    let language = use_language();
     let note = page.note;
     let attachments = page.attachments.clone();
     let tasks = page.tasks.clone();
@@ -137,7 +140,7 @@ fn CreditNoteDetail(
         view! { <A href=href attr:aria-current=current>{label}</A> }
     };
     let currency = note.currency;
-    let money = move |amount| currency.format(amount);
+    let money = move |amount| format::money(language, amount, currency);
     let related = match (note.related_invoice_id, note.related_invoice_number.clone()) {
         (Some(id), Some(number)) => {
             view! { <A href=format!("/invoices/{id}")>{number}</A> }.into_any()
@@ -147,12 +150,22 @@ fn CreditNoteDetail(
     let (role, status, settled) = (page.viewer.role, note.status, note.settled());
     let state = move |action| credit_note_action_state(role, status, settled, action);
     let id = note.id;
+    let date = format::date(language, note.date);
+    // A draft's date is provisional: finalizing dates it again.
+    let date = if note.number.is_some() {
+        date
+    } else {
+        tf(
+            Msg::CreditNotesDetailDateUntilFinalized,
+            &[("date", date.as_str())],
+        )
+    };
     view! {
-        <p><A href="/credit-notes">"← Credit notes"</A></p>
-        <h1>"Credit note " {note.display_number()}</h1>
+        <p><A href="/credit-notes">{t(Msg::CreditNotesDetailBack)}</A></p>
+        <h1>{tf(Msg::CreditNotesDetailHeading, &[("number", &shown_number(note.number.as_deref(), note.id))])}</h1>
         // A download, not a page of the app: the router must let the browser have it.
         <p class="downloads">
-            <a class="button" href=format!("/credit-notes/{id}/pdf") rel="external">"Export PDF"</a>
+            <a class="button" href=format!("/credit-notes/{id}/pdf") rel="external">{t(Msg::CreditNotesDetailExportPdf)}</a>
             // E-invoices (EN 16931) exist once the note has its number.
             {note.number.is_some().then(|| view! {
                 " "<a class="button" href=format!("/credit-notes/{id}/factur-x") rel="external">"Factur-X (PDF/A-3)"</a>
@@ -160,43 +173,45 @@ fn CreditNoteDetail(
             })}
         </p>
         <dl class="facts">
-            <dt>"Customer"</dt><dd>{note.customer_name.clone()}</dd>
-            <dt>"Date"</dt><dd>{note.date.to_string()}{note.number.is_none().then_some(" (until finalized)")}</dd>
-            <dt>"Status"</dt><dd><CreditNoteStatusBadge status=note.status/></dd>
-            <dt>"Related invoice"</dt><dd>{related}</dd>
-            <dt>"Project"</dt><dd>{note.project.clone().unwrap_or_else(|| "—".into())}</dd>
-            <dt>"Latest ship date"</dt><dd>{note.ship_date.map(|date| date.to_string()).unwrap_or_else(|| "—".into())}</dd>
-            <dt>"Reason category"</dt><dd>{note.reason_category.map(|c| c.label()).unwrap_or("—")}</dd>
-            <dt>"Reason"</dt><dd>{note.reason.clone().unwrap_or_else(|| "—".into())}</dd>
+            <dt>{t(Msg::CreditNotesCustomer)}</dt><dd>{note.customer_name.clone()}</dd>
+            <dt>{t(Msg::CreditNotesDate)}</dt><dd>{date}</dd>
+            <dt>{t(Msg::CreditNotesStatus)}</dt><dd><CreditNoteStatusBadge status=note.status/></dd>
+            <dt>{t(Msg::CreditNotesRelatedInvoice)}</dt><dd>{related}</dd>
+            <dt>{t(Msg::CreditNotesDetailProject)}</dt><dd>{note.project.clone().unwrap_or_else(|| "—".into())}</dd>
+            <dt>{t(Msg::CreditNotesDetailShipDate)}</dt><dd>{note.ship_date.map(|date| format::date(language, date)).unwrap_or_else(|| "—".into())}</dd>
+            <dt>{t(Msg::CreditNotesReasonCategory)}</dt><dd>{note.reason_category.map(reason_category_label).unwrap_or("—")}</dd>
+            <dt>{t(Msg::CreditNotesReason)}</dt><dd>{note.reason.clone().unwrap_or_else(|| "—".into())}</dd>
             {note.external_reference.clone().map(|reference| view! {
-                <dt>"Imported as"</dt><dd>{reference}</dd>
+                <dt>{t(Msg::CreditNotesDetailImportedAs)}</dt><dd>{reference}</dd>
             })}
             {note.imported.then(|| view! {
-                <dt>"Issued by"</dt><dd>"Another system, under its own number (imported)"</dd>
+                <dt>{t(Msg::CreditNotesDetailIssuedBy)}</dt><dd>{t(Msg::CreditNotesDetailIssuedElsewhere)}</dd>
             })}
-            <dt>"Billing address"</dt><dd>{note.billing_address.one_line()}</dd>
-            <dt>"Shipping address"</dt><dd>{note.shipping_address.one_line()}</dd>
-            <dt>"Subtotal"</dt><dd class="num">{money(note.subtotal)}</dd>
-            <dt>"Tax"</dt><dd class="num">{money(note.tax_total)}</dd>
-            <dt>"Total"</dt><dd class="num">{money(note.total)}</dd>
-            <dt>"Allocated"</dt><dd class="num">{money(note.allocated_amount)}</dd>
-            <dt>"Refunded"</dt><dd class="num">{money(note.refunded_amount)}</dd>
+            <dt>{t(Msg::CreditNotesBillingAddress)}</dt><dd>{note.billing_address.one_line()}</dd>
+            <dt>{t(Msg::CreditNotesShippingAddress)}</dt><dd>{note.shipping_address.one_line()}</dd>
+            <dt>{t(Msg::CreditNotesDetailSubtotal)}</dt><dd class="num">{money(note.subtotal)}</dd>
+            <dt>{t(Msg::CreditNotesDetailTax)}</dt><dd class="num">{money(note.tax_total)}</dd>
+            <dt>{t(Msg::CreditNotesTotal)}</dt><dd class="num">{money(note.total)}</dd>
+            <dt>{t(Msg::CreditNotesDetailAllocated)}</dt><dd class="num">{money(note.allocated_amount)}</dd>
+            <dt>{t(Msg::CreditNotesDetailRefunded)}</dt><dd class="num">{money(note.refunded_amount)}</dd>
             {(!note.voided_amount.is_zero()).then(|| view! {
-                <dt>"Voided"</dt>
+                <dt>{t(Msg::CreditNotesDetailVoided)}</dt>
                 <dd class="num">{money(note.voided_amount)}</dd>
-                <dt>"Why voided"</dt>
+                <dt>{t(Msg::CreditNotesDetailWhyVoided)}</dt>
                 <dd>{note.void_reason.clone().unwrap_or_default()}</dd>
             })}
-            <dt>"Remaining"</dt><dd class="num">{money(note.remaining_amount())}</dd>
+            <dt>{t(Msg::CreditNotesRemaining)}</dt><dd class="num">{money(note.remaining_amount())}</dd>
         </dl>
 
         <section aria-labelledby="actions-title" class="actions-panel">
-            <h2 id="actions-title">"Actions"</h2>
+            <h2 id="actions-title">{t(Msg::CreditNotesDetailActions)}</h2>
             {match state(CreditNoteAction::Edit) {
                 ActionState::Enabled => view! {
-                    <p><A href=format!("/credit-notes/{id}/edit")>"Edit"</A></p>
+                    <p><A href=format!("/credit-notes/{id}/edit")>{t(Msg::CreditNotesDetailEdit)}</A></p>
                 }.into_any(),
-                ActionState::Disabled(reason) => view! { <p class="hint">{reason}</p> }.into_any(),
+                ActionState::Disabled(reason) => view! {
+                    <p class="hint">{crate::i18n::refusals::violation_text(language, &reason)}</p>
+                }.into_any(),
                 ActionState::Absent => ().into_any(),
             }}
             <StatusActions id state=state actions/>
@@ -211,11 +226,11 @@ fn CreditNoteDetail(
             })}
         </section>
 
-        <nav class="tabs" aria-label="Credit note">
-            {tab_link("", "Details")}
-            {tab_link("documents", "Documents")}
-            {tab_link("activities", "Activities")}
-            {tab_link("invoice", "Related invoice")}
+        <nav class="tabs" aria-label=t(Msg::CreditNotesDetailTabs)>
+            {tab_link("", t(Msg::CreditNotesDetailTabDetails))}
+            {tab_link("documents", t(Msg::CreditNotesDetailDocuments))}
+            {tab_link("activities", t(Msg::CreditNotesDetailActivities))}
+            {tab_link("invoice", t(Msg::CreditNotesRelatedInvoice))}
         </nav>
         {match tab.as_str() {
             "documents" => view! {
@@ -226,36 +241,39 @@ fn CreditNoteDetail(
             }.into_any(),
             "invoice" => view! { <RelatedInvoiceTab invoice=related_invoice/> }.into_any(),
             _ => view! {
-                <h2>"Lines"</h2>
+                <h2>{t(Msg::CreditNotesDetailLines)}</h2>
                 {match &note.charge {
                     Some(charge) => view! {
-                        <p>"Standalone credit: " {charge.code.clone()} " — " {charge.description.clone()}
-                           " · " {money(charge.amount)}</p>
+                        <p>{tf(Msg::CreditNotesDetailStandaloneCredit, &[
+                            ("code", charge.code.as_str()),
+                            ("description", charge.description.as_str()),
+                            ("amount", &money(charge.amount)),
+                        ])}</p>
                     }.into_any(),
                     None => view! {
                         <table class="grid">
-                            <caption class="visually-hidden">"Lines"</caption>
+                            <caption class="visually-hidden">{t(Msg::CreditNotesDetailLines)}</caption>
                             <thead>
                                 <tr>
-                                    <th scope="col">"Description"</th>
-                                    <th scope="col" class="num">"Quantity"</th>
-                                    <th scope="col" class="num">"Unit price"</th>
-                                    <th scope="col" class="num">"Discount %"</th>
-                                    <th scope="col" class="num">"Tax %"</th>
-                                    <th scope="col" class="num">"Net"</th>
-                                    <th scope="col" class="num">"Tax"</th>
-                                    <th scope="col" class="num">"Total"</th>
+                                    <th scope="col">{t(Msg::CreditNotesDescription)}</th>
+                                    <th scope="col" class="num">{t(Msg::CreditNotesDetailQuantity)}</th>
+                                    <th scope="col" class="num">{t(Msg::CreditNotesUnitPrice)}</th>
+                                    <th scope="col" class="num">{t(Msg::CreditNotesDetailDiscountPercent)}</th>
+                                    <th scope="col" class="num">{t(Msg::CreditNotesDetailTaxPercent)}</th>
+                                    <th scope="col" class="num">{t(Msg::CreditNotesDetailNet)}</th>
+                                    <th scope="col" class="num">{t(Msg::CreditNotesDetailTax)}</th>
+                                    <th scope="col" class="num">{t(Msg::CreditNotesTotal)}</th>
                                 </tr>
                             </thead>
                             <tbody>
                                 {note.lines.iter().map(|line| view! {
                                     <tr>
                                         <td>{line.description.clone()}</td>
-                                        <td class="num">{line.quantity.to_string()}</td>
+                                        <td class="num">{format::decimal(language, line.quantity)}</td>
                                         <td class="num">{money(line.unit_price)}</td>
-                                        <td class="num">{line.discount_percent.to_string()}</td>
+                                        <td class="num">{format::decimal(language, line.discount_percent)}</td>
                                         <td class="num">
-                                            {line.tax_rate.to_string()}
+                                            {format::decimal(language, line.tax_rate)}
                                             // Why an untaxed line carries no VAT.
                                             {line.vat_category.is_untaxed().then(|| view! {
                                                 " "
@@ -274,25 +292,25 @@ fn CreditNoteDetail(
                     }.into_any(),
                 }}
 
-                <h2>"Linked invoices"</h2>
+                <h2>{t(Msg::CreditNotesDetailLinkedInvoices)}</h2>
                 {if note.allocations.is_empty() {
-                    view! { <p>"This credit note is not linked to any invoice."</p> }.into_any()
+                    view! { <p>{t(Msg::CreditNotesDetailNotLinked)}</p> }.into_any()
                 } else {
                     view! {
                         <table class="grid">
-                            <caption class="visually-hidden">"Linked invoices"</caption>
+                            <caption class="visually-hidden">{t(Msg::CreditNotesDetailLinkedInvoices)}</caption>
                             <thead>
                                 <tr>
-                                    <th scope="col">"Invoice"</th>
-                                    <th scope="col">"Linked on"</th>
-                                    <th scope="col" class="num">"Amount"</th>
+                                    <th scope="col">{t(Msg::CreditNotesInvoice)}</th>
+                                    <th scope="col">{t(Msg::CreditNotesDetailLinkedOn)}</th>
+                                    <th scope="col" class="num">{t(Msg::CreditNotesAmount)}</th>
                                 </tr>
                             </thead>
                             <tbody>
                                 {note.allocations.clone().into_iter().map(|allocation| view! {
                                     <tr>
                                         <td><A href=format!("/invoices/{}", allocation.invoice_id)>{allocation.invoice_number.clone()}</A></td>
-                                        <td>{allocation.created_at.date_naive().to_string()}</td>
+                                        <td>{format::date(language, allocation.created_at.date_naive())}</td>
                                         <td class="num">{money(allocation.amount)}</td>
                                     </tr>
                                 }).collect_view()}
@@ -301,14 +319,14 @@ fn CreditNoteDetail(
                     }.into_any()
                 }}
 
-                <h2>"Comments"</h2>
-                <ul class="comments" aria-label="Comments">
+                <h2>{t(Msg::CreditNotesDetailComments)}</h2>
+                <ul class="comments" aria-label=t(Msg::CreditNotesDetailComments)>
                     {note.comments.iter().map(|comment| view! {
                         <li>
                             <p>{comment.text.clone()}</p>
                             <span class="hint">
                                 {comment.author.clone().unwrap_or_default()} " · "
-                                {comment.created_at.format("%Y-%m-%d %H:%M UTC").to_string()}
+                                {format::moment(language, comment.created_at)}
                             </span>
                         </li>
                     }).collect_view()}
@@ -316,13 +334,13 @@ fn CreditNoteDetail(
                 {(state(CreditNoteAction::Comment) == ActionState::Enabled).then(|| view! {
                     <ActionForm action=actions.comment attr:class="comment-form">
                         <input type="hidden" name="credit_note_id" value=id/>
-                        <label>"New comment" <textarea name="text" required rows="2"></textarea></label>
+                        <label>{t(Msg::CreditNotesDetailNewComment)} <textarea name="text" required rows="2"></textarea></label>
                         {move || problem_view(refusal(actions.comment), "text")}
-                        <button type="submit">"Add comment"</button>
+                        <button type="submit">{t(Msg::CreditNotesDetailAddComment)}</button>
                     </ActionForm>
                 })}
 
-                <Timeline events=page.timeline.clone() total=page.timeline_total label="Credit note timeline" currency=currency/>
+                <Timeline events=page.timeline.clone() total=page.timeline_total label=t(Msg::CreditNotesDetailTimelineLabel) currency=currency/>
             }.into_any(),
         }}
     }
@@ -358,8 +376,8 @@ fn StatusActions(
         ActionState::Enabled => view! {
             <ActionForm action=actions.reject attr:class="action">
                 <input type="hidden" name="credit_note_id" value=id/>
-                <label>"Reason for rejecting" <input type="text" name="reason" required/></label>
-                <button type="submit">"Reject"</button>
+                <label>{t(Msg::CreditNotesDetailRejectReason)} <input type="text" name="reason" required/></label>
+                <button type="submit">{t(Msg::CreditNotesDetailReject)}</button>
                 {move || problem_view(refusal(actions.reject), "reason")}
             </ActionForm>
         }
@@ -372,9 +390,9 @@ fn StatusActions(
                 <input type="hidden" name="credit_note_id" value=id/>
                 <label>
                     <input type="checkbox" name="confirm" value="yes" required/>
-                    " I confirm: the credit note gets its number and is locked. This cannot be undone."
+                    " " {t(Msg::CreditNotesDetailConfirmFinalize)}
                 </label>
-                <button type="submit" class="primary">"Approve & finalize"</button>
+                <button type="submit" class="primary">{t(Msg::CreditNotesDetailApproveFinalize)}</button>
                 {move || problem_view(refusal(actions.finalize), "confirm")}
             </ActionForm>
         }
@@ -383,11 +401,11 @@ fn StatusActions(
     };
     view! {
         <div class="action-list">
-            {simple(CreditNoteAction::Submit, "Submit for approval")}
+            {simple(CreditNoteAction::Submit, t(Msg::CreditNotesDetailSubmit))}
             {reject}
             {finalize}
-            {simple(CreditNoteAction::Cancel, "Cancel")}
-            {simple(CreditNoteAction::Delete, "Delete")}
+            {simple(CreditNoteAction::Cancel, t(Msg::CreditNotesDetailCancelNote))}
+            {simple(CreditNoteAction::Delete, t(Msg::CreditNotesDetailDelete))}
         </div>
     }
 }
@@ -395,11 +413,11 @@ fn StatusActions(
 #[component]
 fn RefundForm(id: i64, today: String, action: ServerAction<RefundCreditNote>) -> impl IntoView {
     view! {
-        <ActionForm action=action attr:class="refund" attr:aria-label="Record a refund">
-            <h3>"Record a refund"</h3>
+        <ActionForm action=action attr:class="refund" attr:aria-label=t(Msg::CreditNotesDetailRefundTitle)>
+            <h3>{t(Msg::CreditNotesDetailRefundTitle)}</h3>
             <input type="hidden" name="credit_note_id" value=id/>
             <MoneyFields noun="Refund" today problem=Signal::derive(move || refusal(action))/>
-            <button type="submit">"Record refund"</button>
+            <button type="submit">{t(Msg::CreditNotesDetailRecordRefund)}</button>
         </ActionForm>
     }
 }
@@ -409,13 +427,13 @@ fn RefundForm(id: i64, today: String, action: ServerAction<RefundCreditNote>) ->
 #[component]
 fn VoidForm(id: i64, remaining: String, action: ServerAction<VoidCreditNote>) -> impl IntoView {
     view! {
-        <ActionForm action=action attr:class="void" attr:aria-label="Void the remaining credit">
-            <h3>"Void the remaining credit"</h3>
-            <p class="hint">{format!("Writes off the {remaining} that remains; links and refunds stay as they are.")}</p>
+        <ActionForm action=action attr:class="void" attr:aria-label=t(Msg::CreditNotesDetailVoidTitle)>
+            <h3>{t(Msg::CreditNotesDetailVoidTitle)}</h3>
+            <p class="hint">{tf(Msg::CreditNotesDetailVoidHint, &[("amount", remaining.as_str())])}</p>
             <input type="hidden" name="credit_note_id" value=id/>
-            <label>"Reason for voiding" <input type="text" name="reason" required maxlength="500"/></label>
+            <label>{t(Msg::CreditNotesDetailVoidReason)} <input type="text" name="reason" required maxlength="500"/></label>
             {move || problem_view(refusal(action), "reason")}
-            <button type="submit">"Void remaining credit"</button>
+            <button type="submit">{t(Msg::CreditNotesDetailVoid)}</button>
         </ActionForm>
     }
 }
@@ -447,30 +465,31 @@ fn SendForm(id: i64, may_address: bool, action: ServerAction<SendCreditNote>) ->
             .map(|p| view! { <p class="problem" role="alert">{p.detail}</p> })
     };
     let queued = move || {
-        (action.version().get() > 0 && refusal(action).is_none() && !action.pending().get())
-            .then(|| view! { <p class="notice" role="status">"Queued for sending: the timeline shows when it has left."</p> })
+        (action.version().get() > 0 && refusal(action).is_none() && !action.pending().get()).then(
+            || view! { <p class="notice" role="status">{t(Msg::CreditNotesDetailSendQueued)}</p> },
+        )
     };
     view! {
-        <ActionForm action attr:class="send" attr:aria-label="Send by e-mail">
-            <h3>"Send by e-mail"</h3>
+        <ActionForm action attr:class="send" attr:aria-label=t(Msg::CreditNotesDetailSend)>
+            <h3>{t(Msg::CreditNotesDetailSend)}</h3>
             <input type="hidden" name="credit_note_id" value=id/>
             {if may_address {
                 view! {
-                    <label>"To" <input type="text" name="to" placeholder="the customer's e-mail address"/></label>
+                    <label>{t(Msg::CreditNotesDetailTo)} <input type="text" name="to" placeholder=t(Msg::CreditNotesDetailToPlaceholder)/></label>
                     {on("to")}
-                    <label>"Cc" <input type="text" name="cc"/></label>
+                    <label>{t(Msg::CreditNotesDetailCc)} <input type="text" name="cc"/></label>
                     {on("cc")}
-                    <label>"Message" <textarea name="message" rows="3" placeholder="a standard message naming the note"></textarea></label>
+                    <label>{t(Msg::CreditNotesDetailMessage)} <textarea name="message" rows="3" placeholder=t(Msg::CreditNotesDetailMessagePlaceholder)></textarea></label>
                     {on("message")}
                 }.into_any()
             } else {
                 view! {
-                    <p class="hint">"It goes to the customer's own e-mail address with the standard message."</p>
+                    <p class="hint">{t(Msg::CreditNotesDetailSendHint)}</p>
                 }.into_any()
             }}
             {general}
             {queued}
-            <button type="submit">"Send by e-mail"</button>
+            <button type="submit">{t(Msg::CreditNotesDetailSend)}</button>
         </ActionForm>
     }
 }
@@ -486,41 +505,43 @@ fn DocumentsTab(
     upload_error: Option<String>,
     actions: Actions,
 ) -> impl IntoView {
+    let language = use_language();
     let remove = actions.remove_attachment;
     view! {
-        <h2>"Documents"</h2>
+        <h2>{t(Msg::CreditNotesDetailDocuments)}</h2>
         {if files.is_empty() {
-            view! { <p>"No supporting files yet."</p> }.into_any()
+            view! { <p>{t(Msg::CreditNotesDetailNoFiles)}</p> }.into_any()
         } else {
             view! {
                 <table class="grid">
-                    <caption class="visually-hidden">"Supporting files"</caption>
+                    <caption class="visually-hidden">{t(Msg::CreditNotesDetailFilesCaption)}</caption>
                     <thead>
                         <tr>
-                            <th scope="col">"File"</th>
-                            <th scope="col">"Type"</th>
-                            <th scope="col" class="num">"Size"</th>
-                            <th scope="col">"Uploaded"</th>
+                            <th scope="col">{t(Msg::CreditNotesDetailFile)}</th>
+                            <th scope="col">{t(Msg::CreditNotesDetailFileType)}</th>
+                            <th scope="col" class="num">{t(Msg::CreditNotesDetailFileSize)}</th>
+                            <th scope="col">{t(Msg::CreditNotesDetailUploaded)}</th>
                             <th scope="col">"SHA-256"</th>
-                            <th scope="col">"Action"</th>
+                            <th scope="col">{t(Msg::CreditNotesDetailAction)}</th>
                         </tr>
                     </thead>
                     <tbody>
                         {files.into_iter().map(|file| {
                             let href = format!("/credit-notes/{id}/attachments/{}", file.id);
-                            let label = format!("Remove {}", file.file_name);
+                            let label = tf(Msg::CreditNotesDetailRemoveFile, &[("file", file.file_name.as_str())]);
+                            let size = kilobytes(language, file.size_bytes as f64);
                             view! {
                                 <tr>
                                     <td><a href=href rel="external">{file.file_name.clone()}</a></td>
                                     <td>{file.media_type.clone()}</td>
-                                    <td class="num">{format!("{:.1} KB", file.size_bytes as f64 / 1024.0)}</td>
-                                    <td>{file.uploaded_by.clone().unwrap_or_default()} " · " {file.uploaded_at.format("%Y-%m-%d %H:%M UTC").to_string()}</td>
+                                    <td class="num">{tf(Msg::CreditNotesDetailKilobytes, &[("size", size.as_str())])}</td>
+                                    <td>{file.uploaded_by.clone().unwrap_or_default()} " · " {format::moment(language, file.uploaded_at)}</td>
                                     <td><code title=file.sha256.clone()>{file.sha256.chars().take(12).collect::<String>()} "…"</code></td>
                                     <td>{may_remove.then(|| view! {
                                         <ActionForm action=remove attr:class="inline">
                                             <input type="hidden" name="credit_note_id" value=id/>
                                             <input type="hidden" name="attachment_id" value=file.id/>
-                                            <button type="submit" class="danger" aria-label=label>"Remove"</button>
+                                            <button type="submit" class="danger" aria-label=label>{t(Msg::CreditNotesDetailRemove)}</button>
                                         </ActionForm>
                                     })}</td>
                                 </tr>
@@ -532,14 +553,23 @@ fn DocumentsTab(
         }}
         {move || problem_view(refusal(remove), "")}
         {may_write.then(|| view! {
-            <form method="post" action=format!("/credit-notes/{id}/attachments") enctype="multipart/form-data" class="upload" aria-label="Add a supporting file">
-                <label>"Add a file (PDF, PNG or JPEG, at most 10 MiB)"
+            <form method="post" action=format!("/credit-notes/{id}/attachments") enctype="multipart/form-data" class="upload" aria-label=t(Msg::CreditNotesDetailUploadLabel)>
+                <label>{t(Msg::CreditNotesDetailUploadField)}
                     <input type="file" name="file" accept="application/pdf,image/png,image/jpeg,.pdf,.png,.jpg,.jpeg" required/>
                 </label>
                 {upload_error.clone().map(|message| view! { <span class="field-error" role="alert">{message}</span> })}
-                <button type="submit">"Upload"</button>
+                <button type="submit">{t(Msg::CreditNotesDetailUpload)}</button>
             </form>
         })}
+    }
+}
+
+/// A file's size in kilobytes with one decimal, as `language` writes decimals (`12.5`, `12,5`).
+fn kilobytes(language: Language, bytes: f64) -> String {
+    let size = format!("{:.1}", bytes / 1024.0);
+    match language {
+        Language::En => size,
+        Language::Fr | Language::De => size.replace('.', ","),
     }
 }
 
@@ -555,35 +585,40 @@ fn ActivitiesTab(
 ) -> impl IntoView {
     let (add, toggle) = (actions.add_task, actions.set_task_done);
     let on = move |field: &'static str| move || problem_view(refusal(add), field);
+    let language = use_language();
     view! {
-        <h2>"Activities"</h2>
+        <h2>{t(Msg::CreditNotesDetailActivities)}</h2>
         {if tasks.is_empty() {
-            view! { <p>"No tasks yet."</p> }.into_any()
+            view! { <p>{t(Msg::CreditNotesDetailNoTasks)}</p> }.into_any()
         } else {
             view! {
                 <table class="grid">
-                    <caption class="visually-hidden">"Tasks"</caption>
+                    <caption class="visually-hidden">{t(Msg::CreditNotesDetailTasks)}</caption>
                     <thead>
                         <tr>
-                            <th scope="col">"Task"</th>
-                            <th scope="col">"Due"</th>
-                            <th scope="col">"Assignee"</th>
-                            <th scope="col">"Status"</th>
+                            <th scope="col">{t(Msg::CreditNotesDetailTask)}</th>
+                            <th scope="col">{t(Msg::CreditNotesDetailDue)}</th>
+                            <th scope="col">{t(Msg::CreditNotesDetailAssignee)}</th>
+                            <th scope="col">{t(Msg::CreditNotesStatus)}</th>
                         </tr>
                     </thead>
                     <tbody>
                         {tasks.into_iter().map(|task| {
                             let done = task.done_at.is_some();
                             let status = match task.done_at {
-                                Some(at) => format!("Done {}", at.date_naive()),
-                                None => "Open".to_string(),
+                                Some(at) => tf(Msg::CreditNotesDetailTaskDone, &[("date", &format::date(language, at.date_naive()))]),
+                                None => t(Msg::CreditNotesDetailTaskOpen).to_string(),
                             };
-                            let (value, label) = if done { ("false", "Reopen") } else { ("true", "Mark done") };
-                            let aria = format!("{label}: {}", task.title);
+                            let (value, label) = if done {
+                                ("false", t(Msg::CreditNotesDetailReopen))
+                            } else {
+                                ("true", t(Msg::CreditNotesDetailMarkDone))
+                            };
+                            let aria = tf(Msg::CreditNotesDetailTaskAction, &[("action", label), ("task", task.title.as_str())]);
                             view! {
                                 <tr>
                                     <td>{task.title.clone()}</td>
-                                    <td>{task.due_date.map(|d| d.to_string()).unwrap_or_default()}</td>
+                                    <td>{task.due_date.map(|d| format::date(language, d)).unwrap_or_default()}</td>
                                     <td>{task.assignee.clone().unwrap_or_default()}</td>
                                     <td>
                                         {status} " "
@@ -604,21 +639,21 @@ fn ActivitiesTab(
             }.into_any()
         }}
         {may_write.then(|| view! {
-            <ActionForm action=add attr:class="task-form" attr:aria-label="New task">
-                <h3>"New task"</h3>
+            <ActionForm action=add attr:class="task-form" attr:aria-label=t(Msg::CreditNotesDetailNewTask)>
+                <h3>{t(Msg::CreditNotesDetailNewTask)}</h3>
                 <input type="hidden" name="credit_note_id" value=id/>
-                <label>"Title" <input type="text" name="title" maxlength="200" required/></label>
+                <label>{t(Msg::CreditNotesDetailTaskTitle)} <input type="text" name="title" maxlength="200" required/></label>
                 {on("title")}
-                <label>"Due" <input type="date" name="due_date" min=today/></label>
+                <label>{t(Msg::CreditNotesDetailDue)} <input type="date" name="due_date" min=today/></label>
                 {on("due_date")}
-                <label>"Assignee"
+                <label>{t(Msg::CreditNotesDetailAssignee)}
                     <select name="assignee_id">
-                        <option value="">"Nobody"</option>
+                        <option value="">{t(Msg::CreditNotesDetailNobody)}</option>
                         {assignees.into_iter().map(|(user, email)| view! { <option value=user>{email}</option> }).collect_view()}
                     </select>
                 </label>
                 {on("assignee_id")}
-                <button type="submit">"Add task"</button>
+                <button type="submit">{t(Msg::CreditNotesDetailAddTask)}</button>
             </ActionForm>
         })}
     }
@@ -627,20 +662,21 @@ fn ActivitiesTab(
 /// The invoice the note credits, with a link back to it.
 #[component]
 fn RelatedInvoiceTab(invoice: Option<InvoiceView>) -> impl IntoView {
+    let language = use_language();
     view! {
-        <h2>"Related invoice"</h2>
+        <h2>{t(Msg::CreditNotesRelatedInvoice)}</h2>
         {match invoice {
-            None => view! { <p>"This credit note does not relate to an invoice."</p> }.into_any(),
+            None => view! { <p>{t(Msg::CreditNotesDetailNoRelatedInvoice)}</p> }.into_any(),
             Some(invoice) => {
                 let currency = invoice.currency;
                 let (href, number) = (format!("/invoices/{}", invoice.id), invoice.number.clone());
                 view! {
                     <dl class="facts">
-                        <dt>"Invoice"</dt>
+                        <dt>{t(Msg::CreditNotesInvoice)}</dt>
                         <dd><A href=href>{number}</A></dd>
-                        <dt>"Issued"</dt><dd>{invoice.issue_date.to_string()}</dd>
-                        <dt>"Total"</dt><dd class="num">{currency.format(invoice.total)}</dd>
-                        <dt>"Outstanding"</dt><dd class="num">{currency.format(invoice.outstanding())}</dd>
+                        <dt>{t(Msg::CreditNotesDetailIssued)}</dt><dd>{format::date(language, invoice.issue_date)}</dd>
+                        <dt>{t(Msg::CreditNotesTotal)}</dt><dd class="num">{format::money(language, invoice.total, currency)}</dd>
+                        <dt>{t(Msg::CreditNotesDetailOutstanding)}</dt><dd class="num">{format::money(language, invoice.outstanding(), currency)}</dd>
                     </dl>
                 }.into_any()
             }

@@ -8,7 +8,8 @@ use leptos_router::hooks::use_query_map;
 
 use super::customer_choice::{CustomerChoice, SEARCH_PARAM};
 use super::{CreditNoteStatusBadge, ProblemMessage};
-use crate::domain::{CreditNoteStatus, Permission};
+use crate::domain::{CreditNoteStatus, Permission, ReasonCategory};
+use crate::i18n::{Language, Msg, format, t, tf, use_language};
 use crate::model::{CreditNoteListPage, CreditNoteView, CustomerView};
 use crate::rpc::credit_notes::{
     ALL_STATUSES, BY_INVOICE, CreditNoteFilters, DEFAULT_STATUS, load_credit_note_list,
@@ -25,6 +26,29 @@ const FILTER_KEYS: [&str; 8] = [
     "invoice",
     "view",
 ];
+
+pub use crate::model::shown_number;
+
+/// A reason category as people read it, in the page's language.
+pub fn reason_category_label(category: ReasonCategory) -> &'static str {
+    t(match category {
+        ReasonCategory::Return => Msg::CreditNotesCategoryReturn,
+        ReasonCategory::InvoicingError => Msg::CreditNotesCategoryInvoicingError,
+        ReasonCategory::Goodwill => Msg::CreditNotesCategoryGoodwill,
+        ReasonCategory::Other => Msg::CreditNotesCategoryOther,
+    })
+}
+
+/// A status as people read it, in the page's language.
+fn status_label(status: CreditNoteStatus) -> &'static str {
+    t(match status {
+        CreditNoteStatus::Draft => Msg::StatusDraft,
+        CreditNoteStatus::PendingApproval => Msg::StatusPendingApproval,
+        CreditNoteStatus::Available => Msg::StatusAvailable,
+        CreditNoteStatus::Used => Msg::StatusUsed,
+        CreditNoteStatus::Cancelled => Msg::StatusCancelled,
+    })
+}
 
 #[component]
 pub fn CreditNotesPage() -> impl IntoView {
@@ -47,8 +71,8 @@ pub fn CreditNotesPage() -> impl IntoView {
     };
     let page = Resource::new(filters, load_credit_note_list);
     view! {
-        <h1>"Credit notes"</h1>
-        <Suspense fallback=|| view! { <p>"Loading credit notes…"</p> }>
+        <h1>{t(Msg::NavCreditNotes)}</h1>
+        <Suspense fallback=|| view! { <p>{t(Msg::CreditNotesListLoading)}</p> }>
             {move || Suspend::new(async move {
                 let filters = filters();
                 match page.await {
@@ -59,7 +83,7 @@ pub fn CreditNotesPage() -> impl IntoView {
                     Err(problem) => view! { <ProblemMessage problem/> }.into_any(),
                     Ok(page) => view! {
                         {page.viewer.may(Permission::WriteCreditNotes).then(|| view! {
-                            <p><A href="/credit-notes/new">"New credit note"</A></p>
+                            <p><A href="/credit-notes/new">{t(Msg::CreditNotesNewTitle)}</A></p>
                         })}
                         <FilterForm filters=filters.clone() customers=page.customers.clone() problem=None/>
                         <CreditNoteList page filters/>
@@ -88,39 +112,39 @@ fn FilterForm(
     };
     let text = |value: &Option<String>| value.clone().unwrap_or_default();
     view! {
-        <Form method="GET" action="/credit-notes" attr:class="filters" attr:aria-label="Filter credit notes">
-            <label>"Status"
+        <Form method="GET" action="/credit-notes" attr:class="filters" attr:aria-label=t(Msg::CreditNotesListFilterLabel)>
+            <label>{t(Msg::CreditNotesStatus)}
                 <select name="status">
-                    <option value=ALL_STATUSES selected=status == ALL_STATUSES>"Every status"</option>
+                    <option value=ALL_STATUSES selected=status == ALL_STATUSES>{t(Msg::CreditNotesListEveryStatus)}</option>
                     {CreditNoteStatus::ALL.iter().map(|s| view! {
-                        <option value=s.as_str() selected=status == s.as_str()>{s.label()}</option>
+                        <option value=s.as_str() selected=status == s.as_str()>{status_label(*s)}</option>
                     }).collect_view()}
                 </select>
                 {error("status")}
             </label>
-            <label>"Number starts with"
+            <label>{t(Msg::CreditNotesListNumberStartsWith)}
                 <input type="search" name="number" value=text(&filters.number)/>
             </label>
-            <CustomerChoice customers chosen=customer field="customer_id" blank="Every customer" required=false/>
+            <CustomerChoice customers chosen=customer field="customer_id" blank=t(Msg::CreditNotesListEveryCustomer) required=false/>
             {error("customer_id")}
-            <label>"Currency"
+            <label>{t(Msg::CreditNotesListCurrency)}
                 <input type="text" name="currency" size="4" maxlength="3" value=text(&filters.currency)/>
                 {error("currency")}
             </label>
-            <label>"From"
+            <label>{t(Msg::CreditNotesListFrom)}
                 <input type="date" name="date_from" value=text(&filters.date_from)/>
                 {error("date_from")}
             </label>
-            <label>"To"
+            <label>{t(Msg::CreditNotesListTo)}
                 <input type="date" name="date_to" value=text(&filters.date_to)/>
                 {error("date_to")}
             </label>
-            <label>"Related invoice"
+            <label>{t(Msg::CreditNotesRelatedInvoice)}
                 <input type="search" name="invoice" placeholder="INV-2026-00001" value=text(&filters.invoice)/>
             </label>
             // The chosen view stays when filters change.
             {filters.view.clone().map(|view| view! { <input type="hidden" name="view" value=view/> })}
-            <button type="submit">"Filter"</button>
+            <button type="submit">{t(Msg::CreditNotesListFilter)}</button>
         </Form>
     }
 }
@@ -168,54 +192,55 @@ fn CreditNoteList(page: CreditNoteListPage, filters: CreditNoteFilters) -> impl 
         None,
     );
     view! {
-        <nav class="tabs" aria-label="Views">
-            <A href=list_href>"List"</A>
-            <A href=grouped_href>"Grouped by invoice"</A>
+        <nav class="tabs" aria-label=t(Msg::CreditNotesListViews)>
+            <A href=list_href>{t(Msg::CreditNotesListViewList)}</A>
+            <A href=grouped_href>{t(Msg::CreditNotesListViewGrouped)}</A>
         </nav>
         {if page.notes.is_empty() {
-            view! { <p>"No credit note matches these filters."</p> }.into_any()
+            view! { <p>{t(Msg::CreditNotesListEmpty)}</p> }.into_any()
         } else if grouped {
             view! { <GroupedByInvoice notes=page.notes/> }.into_any()
         } else {
             view! { <CreditNoteTable notes=page.notes/> }.into_any()
         }}
-        <nav class="paging" aria-label="Pages">
-            {first_page.then(|| view! { <A href=first_href>"First page"</A> })}
-            {next_href.map(|href| view! { <A href=href>"Next page"</A> })}
+        <nav class="paging" aria-label=t(Msg::CreditNotesListPages)>
+            {first_page.then(|| view! { <A href=first_href>{t(Msg::CreditNotesListFirstPage)}</A> })}
+            {next_href.map(|href| view! { <A href=href>{t(Msg::CreditNotesListNextPage)}</A> })}
         </nav>
     }
 }
 
 #[component]
 pub fn CreditNoteTable(notes: Vec<CreditNoteView>) -> impl IntoView {
+    let language = use_language();
     view! {
         <table class="grid">
-            <caption class="visually-hidden">"Credit notes"</caption>
+            <caption class="visually-hidden">{t(Msg::NavCreditNotes)}</caption>
             <thead>
                 <tr>
-                    <th scope="col">"Number"</th>
-                    <th scope="col">"Customer"</th>
-                    <th scope="col">"Date"</th>
-                    <th scope="col">"Status"</th>
-                    <th scope="col">"Related invoice"</th>
-                    <th scope="col" class="num">"Total"</th>
-                    <th scope="col" class="num">"Remaining"</th>
+                    <th scope="col">{t(Msg::CreditNotesListNumber)}</th>
+                    <th scope="col">{t(Msg::CreditNotesCustomer)}</th>
+                    <th scope="col">{t(Msg::CreditNotesDate)}</th>
+                    <th scope="col">{t(Msg::CreditNotesStatus)}</th>
+                    <th scope="col">{t(Msg::CreditNotesRelatedInvoice)}</th>
+                    <th scope="col" class="num">{t(Msg::CreditNotesTotal)}</th>
+                    <th scope="col" class="num">{t(Msg::CreditNotesRemaining)}</th>
                 </tr>
             </thead>
             <tbody>
                 {notes.into_iter().map(|note| {
                     let href = format!("/credit-notes/{}", note.id);
                     let currency = note.currency;
-                    let remaining = currency.format(note.remaining_amount());
-                    let number = note.display_number();
+                    let remaining = format::money(language, note.remaining_amount(), currency);
+                    let number = shown_number(note.number.as_deref(), note.id);
                     view! {
                         <tr>
                             <td><A href=href>{number}</A></td>
                             <td>{note.customer_name.clone()}</td>
-                            <td>{note.date.to_string()}</td>
+                            <td>{format::date(language, note.date)}</td>
                             <td><CreditNoteStatusBadge status=note.status/></td>
                             <td>{note.related_invoice_number.clone().unwrap_or_default()}</td>
-                            <td class="num">{currency.format(note.total)}</td>
+                            <td class="num">{format::money(language, note.total, currency)}</td>
                             <td class="num">{remaining}</td>
                         </tr>
                     }
@@ -234,7 +259,7 @@ struct InvoiceGroup {
 impl InvoiceGroup {
     /// What the group's notes credit, cancelled ones left out: one currency per invoice, so
     /// only groups under an invoice have a total.
-    fn credited(&self) -> Option<String> {
+    fn credited(&self, language: Language) -> Option<String> {
         self.invoice.as_ref()?;
         let currency = self.notes.first()?.currency;
         self.notes
@@ -243,7 +268,7 @@ impl InvoiceGroup {
             .try_fold(rust_decimal::Decimal::ZERO, |sum, note| {
                 sum.checked_add(note.total)
             })
-            .map(|sum| currency.format(sum))
+            .map(|sum| format::money(language, sum, currency))
     }
 }
 
@@ -267,30 +292,32 @@ fn group_by_invoice(notes: Vec<CreditNoteView>) -> Vec<InvoiceGroup> {
 /// Each related invoice with its credit notes (status and amount) and its credited total.
 #[component]
 fn GroupedByInvoice(notes: Vec<CreditNoteView>) -> impl IntoView {
+    let language = use_language();
     group_by_invoice(notes)
         .into_iter()
         .map(|group| {
-            let credited = group.credited();
+            let credited = group.credited(language);
             let title = match &group.invoice {
-                Some((id, number)) => view! {
-                    <A href=format!("/invoices/{id}")>{format!("Invoice {number}")}</A>
+                Some((id, number)) => {
+                    let label = tf(Msg::CreditNotesListGroupInvoice, &[("number", number.as_str())]);
+                    view! { <A href=format!("/invoices/{id}")>{label}</A> }
                 }
                 .into_any(),
-                None => "No related invoice".into_any(),
+                None => t(Msg::CreditNotesListNoRelatedInvoice).into_any(),
             };
             let label = match &group.invoice {
-                Some((_, number)) => format!("Credit notes of invoice {number}"),
-                None => "Credit notes without a related invoice".to_string(),
+                Some((_, number)) => tf(Msg::CreditNotesListGroupLabel, &[("number", number.as_str())]),
+                None => t(Msg::CreditNotesListGroupLabelNone).to_string(),
             };
             view! {
                 <section class="group" aria-label=label>
                     <h2>{title}</h2>
-                    {credited.map(|total| view! { <p>"Credited total: " <strong>{total}</strong></p> })}
+                    {credited.map(|total| view! { <p>{t(Msg::CreditNotesListCreditedTotal)} " " <strong>{total}</strong></p> })}
                     <ul class="group-notes">
                         {group.notes.into_iter().map(|note| {
                             let href = format!("/credit-notes/{}", note.id);
-                            let number = note.display_number();
-                            let amount = note.currency.format(note.total);
+                            let number = shown_number(note.number.as_deref(), note.id);
+                            let amount = format::money(language, note.total, note.currency);
                             view! {
                                 <li>
                                     <A href=href>{number}</A> " "

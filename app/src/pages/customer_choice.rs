@@ -7,6 +7,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+use crate::i18n::{Msg, t};
 use crate::model::CustomerView;
 use crate::rpc::customers::search_customers;
 
@@ -50,9 +51,9 @@ pub fn CustomerChoice(
     /// The field's name in its form.
     #[prop(default = "form[customer_id]")]
     field: &'static str,
-    #[prop(default = "Customer")] label: &'static str,
+    #[prop(default = t(Msg::CustomersCustomer))] label: &'static str,
     /// What the empty choice says.
-    #[prop(default = "Choose…")]
+    #[prop(default = t(Msg::CustomersChoose))]
     blank: &'static str,
     #[prop(default = true)] required: bool,
     /// The GET form the search box belongs to when the field's own form posts (see
@@ -75,12 +76,12 @@ pub fn CustomerChoice(
         });
     };
     view! {
-        <label>"Search by name, currency or region"
+        <label>{t(Msg::CustomersSearchLabel)}
             <input type="search" name=SEARCH_PARAM form=search_form value=searched() autocomplete="off"
                 on:input=move |ev| search(event_target_value(&ev))/>
         </label>
         {search_form.map(|form| view! {
-            <button type="submit" form=form hidden=move || hydrated.get()>"Search customers"</button>
+            <button type="submit" form=form hidden=move || hydrated.get()>{t(Msg::CustomersSearch)}</button>
         })}
         <label>{label}
             <select name=field required=required on:change=move |ev| {

@@ -10,6 +10,7 @@ use super::credit_notes::CreditNoteTable;
 use super::invoices::InvoiceTable;
 use super::{ProblemMessage, field_error, form_error, path_id, refusal};
 use crate::domain::{Language, Permission};
+use crate::i18n::{Msg, format, t, tf, use_language};
 use crate::model::{CustomerListPage, CustomerPage, CustomerTab, CustomerView};
 use crate::problem::Problem;
 use crate::rpc::customers::{
@@ -24,8 +25,8 @@ pub fn CustomersPage() -> impl IntoView {
     let after = move || query.read().get("after");
     let page = Resource::new(after, load_customer_list);
     view! {
-        <h1>"Customers"</h1>
-        <Suspense fallback=|| view! { <p>"Loading customers…"</p> }>
+        <h1>{t(Msg::NavCustomers)}</h1>
+        <Suspense fallback=|| view! { <p>{t(Msg::CustomersLoadingList)}</p> }>
             {move || Suspend::new(async move {
                 match page.await {
                     Err(problem) => view! { <ProblemMessage problem/> }.into_any(),
@@ -44,17 +45,17 @@ fn CustomerList(page: CustomerListPage, create: ServerAction<CreateCustomer>) ->
         .map(|after| format!("/customers?after={after}"));
     view! {
         {if page.customers.is_empty() {
-            view! { <p>"No customer yet."</p> }.into_any()
+            view! { <p>{t(Msg::CustomersEmpty)}</p> }.into_any()
         } else {
             view! {
                 <table class="grid">
-                    <caption class="visually-hidden">"Customers"</caption>
+                    <caption class="visually-hidden">{t(Msg::NavCustomers)}</caption>
                     <thead>
                         <tr>
-                            <th scope="col">"Name"</th>
-                            <th scope="col">"E-mail"</th>
-                            <th scope="col">"Currency"</th>
-                            <th scope="col">"Tax region"</th>
+                            <th scope="col">{t(Msg::CustomersName)}</th>
+                            <th scope="col">{t(Msg::CustomersEmail)}</th>
+                            <th scope="col">{t(Msg::CustomersCurrency)}</th>
+                            <th scope="col">{t(Msg::CustomersTaxRegion)}</th>
                         </tr>
                     </thead>
                     <tbody>
@@ -70,8 +71,8 @@ fn CustomerList(page: CustomerListPage, create: ServerAction<CreateCustomer>) ->
                 </table>
             }.into_any()
         }}
-        <nav class="paging" aria-label="Pages">
-            {next.map(|href| view! { <A href=href>"Next page"</A> })}
+        <nav class="paging" aria-label=t(Msg::CommonPages)>
+            {next.map(|href| view! { <A href=href>{t(Msg::CommonNextPage)}</A> })}
         </nav>
         {may_create.then(|| view! { <NewCustomerForm action=create/> })}
     }
@@ -82,10 +83,10 @@ fn CustomerList(page: CustomerListPage, create: ServerAction<CreateCustomer>) ->
 #[component]
 fn NewCustomerForm(action: ServerAction<CreateCustomer>) -> impl IntoView {
     view! {
-        <ActionForm action attr:class="customer-form" attr:aria-label="New customer">
-            <h2>"New customer"</h2>
+        <ActionForm action attr:class="customer-form" attr:aria-label=t(Msg::CustomersNew)>
+            <h2>{t(Msg::CustomersNew)}</h2>
             <CustomerFields action initial=None/>
-            <button type="submit" class="primary">"Create customer"</button>
+            <button type="submit" class="primary">{t(Msg::CustomersCreate)}</button>
         </ActionForm>
     }
 }
@@ -111,46 +112,46 @@ where
         view! {
             <fieldset>
                 <legend>{legend}</legend>
-                <label>"Street" <input type="text" name=name("line1") value=typed.line1 required=required/></label>
-                <label>"Street, second line" <input type="text" name=name("line2") value=typed.line2.unwrap_or_default()/></label>
-                <label>"Postal code" <input type="text" name=name("postal_code") value=typed.postal_code required=required/></label>
-                <label>"City" <input type="text" name=name("city") value=typed.city required=required/></label>
-                <label>"Country" <input type="text" name=name("country") value=typed.country required=required/></label>
+                <label>{t(Msg::CustomersStreet)} <input type="text" name=name("line1") value=typed.line1 required=required/></label>
+                <label>{t(Msg::CustomersStreetSecondLine)} <input type="text" name=name("line2") value=typed.line2.unwrap_or_default()/></label>
+                <label>{t(Msg::CustomersPostalCode)} <input type="text" name=name("postal_code") value=typed.postal_code required=required/></label>
+                <label>{t(Msg::CustomersCity)} <input type="text" name=name("city") value=typed.city required=required/></label>
+                <label>{t(Msg::CustomersCountry)} <input type="text" name=name("country") value=typed.country required=required/></label>
             </fieldset>
         }
     };
     let c = initial.as_ref();
     let language = c.map(|c| c.document_language);
     view! {
-        <label>"Name" <input type="text" name="form[name]" value=value(c.map(|c| c.name.as_str())) required/></label>
+        <label>{t(Msg::CustomersName)} <input type="text" name="form[name]" value=value(c.map(|c| c.name.as_str())) required/></label>
         {on("name")}
-        <label>"E-mail" <input type="email" name="form[email]" value=value(c.and_then(|c| c.email.as_deref()))/></label>
+        <label>{t(Msg::CustomersEmail)} <input type="email" name="form[email]" value=value(c.and_then(|c| c.email.as_deref()))/></label>
         {on("email")}
-        <label>"Currency" <input type="text" name="form[currency]" size="4" maxlength="3"
+        <label>{t(Msg::CustomersCurrency)} <input type="text" name="form[currency]" size="4" maxlength="3"
             value=value(c.map(|c| c.currency.code())) required/></label>
         {on("currency")}
-        <label>"Tax region" <input type="text" name="form[tax_region]" placeholder="FR"
+        <label>{t(Msg::CustomersTaxRegion)} <input type="text" name="form[tax_region]" placeholder="FR"
             value=value(c.map(|c| c.tax_region.as_str())) required/></label>
         {on("tax_region")}
-        <label>"VAT id" <input type="text" name="form[vat_id]" placeholder="FR40303265045" maxlength="40"
+        <label>{t(Msg::CustomersVatId)} <input type="text" name="form[vat_id]" placeholder="FR40303265045" maxlength="40"
             value=value(c.and_then(|c| c.vat_id.as_deref()))/></label>
         {on("vat_id")}
         <label>"SIREN" <input type="text" name="form[siren]" inputmode="numeric" placeholder="303 265 045" maxlength="20"
             value=value(c.and_then(|c| c.siren.as_deref()))/></label>
         {on("siren")}
         <label><input type="checkbox" name="form[consumer]" value="on" checked=c.is_some_and(|c| c.consumer)/>
-            " A private person (no SIREN on its documents)"</label>
-        <label>"Documents in"
+            " " {t(Msg::CustomersConsumerChoice)}</label>
+        <label>{t(Msg::CustomersDocumentsIn)}
             <select name="form[document_language]">
-                <option value="" selected=language.is_none()>"The tax region's language"</option>
+                <option value="" selected=language.is_none()>{t(Msg::CustomersTaxRegionLanguage)}</option>
                 {Language::ALL.into_iter().map(|l| view! {
                     <option value=l.code() selected=language == Some(l)>{l.native_name()}</option>
                 }).collect_view()}
             </select>
         </label>
         {on("document_language")}
-        {address("billing", "Billing address", true)}
-        {address("shipping", "Shipping address (blank: the billing address)", false)}
+        {address("billing", t(Msg::CustomersBillingAddress), true)}
+        {address("shipping", t(Msg::CustomersShippingAddressBlank), false)}
         {general}
     }
 }
@@ -164,11 +165,11 @@ fn EditCustomerForm(action: ServerAction<UpdateCustomer>, customer: CustomerView
     let refused = move || refusal(action).is_some();
     view! {
         <details class="edit-customer" open=refused>
-            <summary>"Edit customer"</summary>
-            <ActionForm action attr:class="customer-form" attr:aria-label="Edit customer">
+            <summary>{t(Msg::CustomersEdit)}</summary>
+            <ActionForm action attr:class="customer-form" attr:aria-label=t(Msg::CustomersEdit)>
                 <input type="hidden" name="customer_id" value=id/>
                 <CustomerFields action initial=Some(customer)/>
-                <button type="submit" class="primary">"Save customer"</button>
+                <button type="submit" class="primary">{t(Msg::CustomersSave)}</button>
             </ActionForm>
         </details>
     }
@@ -199,7 +200,7 @@ pub fn CustomerDetailPage() -> impl IntoView {
         }
     });
     view! {
-        <Suspense fallback=|| view! { <p>"Loading customer…"</p> }>
+        <Suspense fallback=|| view! { <p>{t(Msg::CustomersLoading)}</p> }>
             {move || Suspend::new(async move {
                 match page.await {
                     Err(problem) => view! { <ProblemMessage problem/> }.into_any(),
@@ -217,20 +218,24 @@ fn CustomerDetail(
     reminders: ServerAction<SetCustomerReminders>,
     edit: ServerAction<UpdateCustomer>,
 ) -> impl IntoView {
+    let language = use_language();
     let customer = page.customer;
     let schedule = match customer.reminder_days {
-        Some(days) => format!("{days} days after the due date, then every {days} days"),
-        None => "Off".to_string(),
+        Some(days) => tf(
+            Msg::CustomersReminderSchedule,
+            &[("days", &days.to_string())],
+        ),
+        None => t(Msg::CustomersOff).to_string(),
     };
     let schedule_form = page.viewer.may(Permission::WriteInvoices).then(|| {
         let days = customer.reminder_days.map(|days| days.to_string()).unwrap_or_default();
         view! {
-            <ActionForm action=reminders attr:class="inline" attr:aria-label="Payment reminder schedule">
+            <ActionForm action=reminders attr:class="inline" attr:aria-label=t(Msg::CustomersReminderScheduleLabel)>
                 <input type="hidden" name="customer_id" value=customer.id/>
-                <label for="days_after_due">"Days after the due date (blank: off)"</label>
+                <label for="days_after_due">{t(Msg::CustomersDaysAfterDue)}</label>
                 <input id="days_after_due" name="days_after_due" type="number" min="1" max="365"
                     inputmode="numeric" value=days/>
-                <button type="submit">"Save schedule"</button>
+                <button type="submit">{t(Msg::CustomersSaveSchedule)}</button>
                 {field_error(reminders, "days_after_due")}
                 {form_error(reminders)}
             </ActionForm>
@@ -239,17 +244,21 @@ fn CustomerDetail(
     // The editor opens with this customer chosen and its invoices offered as related.
     let new_note = page.viewer.may(Permission::WriteCreditNotes).then(|| {
         let href = format!("/credit-notes/new?customer_id={}", customer.id);
-        view! { <p><A href=href>"New credit note for this customer"</A></p> }
+        view! { <p><A href=href>{t(Msg::CustomersNewCreditNote)}</A></p> }
     });
     let may_switch = page.viewer.may(Permission::CreateCustomer);
     let edit_form =
         may_switch.then(|| view! { <EditCustomerForm action=edit customer=customer.clone()/> });
-    let portal_state = if customer.portal_enabled { "On" } else { "Off" };
+    let portal_state = if customer.portal_enabled {
+        t(Msg::CustomersOn)
+    } else {
+        t(Msg::CustomersOff)
+    };
     let switch = may_switch.then(|| {
         let (value, label) = if customer.portal_enabled {
-            ("off", "Turn the portal off")
+            ("off", t(Msg::CustomersPortalTurnOff))
         } else {
-            ("on", "Turn the portal on")
+            ("on", t(Msg::CustomersPortalTurnOn))
         };
         view! {
             <ActionForm action=portal attr:class="inline">
@@ -266,11 +275,11 @@ fn CustomerDetail(
         view! { <A href=href attr:aria-current=current>{label}</A> }
     };
     let remaining = if page.remaining.is_empty() {
-        view! { <dd>"None"</dd> }.into_any()
+        view! { <dd>{t(Msg::CustomersNone)}</dd> }.into_any()
     } else {
         page.remaining
             .iter()
-            .map(|(currency, amount)| view! { <dd class="num">{currency.format(*amount)}</dd> })
+            .map(|(currency, amount)| view! { <dd class="num">{format::money(language, *amount, *currency)}</dd> })
             .collect_view()
             .into_any()
     };
@@ -292,43 +301,43 @@ fn CustomerDetail(
     };
     let list = match page.tab {
         CustomerTab::Credits if page.notes.is_empty() => {
-            view! { <p>"This customer has no credit note."</p> }.into_any()
+            view! { <p>{t(Msg::CustomersNoCreditNote)}</p> }.into_any()
         }
         CustomerTab::Credits => view! { <CreditNoteTable notes=page.notes/> }.into_any(),
         CustomerTab::Invoices if page.invoices.is_empty() => {
-            view! { <p>"This customer has no invoice."</p> }.into_any()
+            view! { <p>{t(Msg::CustomersNoInvoice)}</p> }.into_any()
         }
         CustomerTab::Invoices => {
-            view! { <InvoiceTable invoices=page.invoices caption="Invoices" staff=true/> }
+            view! { <InvoiceTable invoices=page.invoices caption=t(Msg::NavInvoices) staff=true/> }
                 .into_any()
         }
     };
     view! {
-        <p><A href="/customers">"← All customers"</A></p>
+        <p><A href="/customers">{t(Msg::CustomersAll)}</A></p>
         <h1>{customer.name.clone()}</h1>
         <dl class="facts">
-            <dt>"E-mail"</dt><dd>{customer.email.clone().unwrap_or_default()}</dd>
-            <dt>"Currency"</dt><dd>{customer.currency.code()}</dd>
-            <dt>"Tax region"</dt><dd>{customer.tax_region.clone()}</dd>
-            <dt>"VAT id"</dt><dd>{customer.vat_id.clone().unwrap_or_default()}</dd>
+            <dt>{t(Msg::CustomersEmail)}</dt><dd>{customer.email.clone().unwrap_or_default()}</dd>
+            <dt>{t(Msg::CustomersCurrency)}</dt><dd>{customer.currency.code()}</dd>
+            <dt>{t(Msg::CustomersTaxRegion)}</dt><dd>{customer.tax_region.clone()}</dd>
+            <dt>{t(Msg::CustomersVatId)}</dt><dd>{customer.vat_id.clone().unwrap_or_default()}</dd>
             <dt>"SIREN"</dt><dd>{customer.siren.clone().unwrap_or_default()}</dd>
-            <dt>"Kind"</dt><dd>{if customer.consumer { "A private person" } else { "A business" }}</dd>
-            <dt>"Billing address"</dt><dd>{address(&customer.billing_address)}</dd>
-            <dt>"Shipping address"</dt><dd>{address(&customer.shipping_address)}</dd>
-            <dt>"Documents in"</dt><dd>{customer.document_language.native_name()}</dd>
-            <dt>"Credit remaining"</dt>{remaining}
-            <dt>"Customer portal"</dt><dd>{portal_state} {switch}</dd>
-            <dt>"Payment reminders"</dt><dd>{schedule} {schedule_form}</dd>
+            <dt>{t(Msg::CustomersKind)}</dt><dd>{if customer.consumer { t(Msg::CustomersPrivatePerson) } else { t(Msg::CustomersBusiness) }}</dd>
+            <dt>{t(Msg::CustomersBillingAddress)}</dt><dd>{address(&customer.billing_address)}</dd>
+            <dt>{t(Msg::CustomersShippingAddress)}</dt><dd>{address(&customer.shipping_address)}</dd>
+            <dt>{t(Msg::CustomersDocumentsIn)}</dt><dd>{customer.document_language.native_name()}</dd>
+            <dt>{t(Msg::CustomersCreditRemaining)}</dt>{remaining}
+            <dt>{t(Msg::CustomersPortal)}</dt><dd>{portal_state} {switch}</dd>
+            <dt>{t(Msg::CustomersPaymentReminders)}</dt><dd>{schedule} {schedule_form}</dd>
         </dl>
         {edit_form}
-        <nav class="tabs" aria-label="Customer">
-            {tab_link(CustomerTab::Credits, "Credits")}
-            {tab_link(CustomerTab::Invoices, "Invoices")}
+        <nav class="tabs" aria-label=t(Msg::CustomersCustomer)>
+            {tab_link(CustomerTab::Credits, t(Msg::CustomersTabCredits))}
+            {tab_link(CustomerTab::Invoices, t(Msg::NavInvoices))}
         </nav>
         {new_note}
         {list}
-        <nav class="paging" aria-label="Pages">
-            {next.map(|href| view! { <A href=href>"Next page"</A> })}
+        <nav class="paging" aria-label=t(Msg::CommonPages)>
+            {next.map(|href| view! { <A href=href>{t(Msg::CommonNextPage)}</A> })}
         </nav>
     }
 }

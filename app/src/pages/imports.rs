@@ -8,6 +8,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::{ProblemMessage, path_id, problem_view, refusal};
 use crate::domain::Permission;
+use crate::i18n::{Msg, format, status, t, tf, use_language};
 use crate::model::{ImportKind, ImportPage, ImportReport};
 use crate::problem::Problem;
 use crate::rpc::imports::{ApplyImport, load_import_page};
@@ -17,48 +18,58 @@ fn columns(kind: ImportKind) -> String {
     kind.format().columns.join(", ")
 }
 
+/// What a file holds, for people.
+fn kind_message(kind: ImportKind) -> Msg {
+    match kind {
+        ImportKind::Invoices => Msg::ImportsKindInvoices,
+        ImportKind::CreditNotes => Msg::ImportsKindCreditNotes,
+    }
+}
+
+/// What importing does to a document (`created`, `updated`, `unchanged`), for people; another
+/// code as it is.
+fn change_text(change: &str) -> String {
+    match change {
+        "created" => t(Msg::ImportsChangeCreated).to_string(),
+        "updated" => t(Msg::ImportsChangeUpdated).to_string(),
+        "unchanged" => t(Msg::ImportsChangeUnchanged).to_string(),
+        other => other.to_string(),
+    }
+}
+
 #[component]
 pub fn ImportsPage() -> impl IntoView {
     let query = use_query_map();
     let upload_error = move || query.read().get("upload_error");
     view! {
-        <h1>"Import invoices or credit notes"</h1>
+        <h1>{t(Msg::ImportsTitle)}</h1>
         <p>
-            "A CSV file with a header row and one row per document line; the rows of a document "
-            "share its number. The customer is named as on its page; dates are YYYY-MM-DD; "
-            "blank is allowed in " <code>"due_date"</code> ", " <code>"discount_percent"</code>
-            ", " <code>"ship_date"</code> " (a line's, which may also be left out), and a credit "
-            "note's " <code>"invoice"</code> ", " <code>"reason_category"</code> " and "
-            <code>"reason"</code> ". Importing a file twice changes nothing."
+            {t(Msg::ImportsFormatIntro)} <code>"due_date"</code> ", " <code>"discount_percent"</code>
+            ", " <code>"ship_date"</code> {t(Msg::ImportsFormatLineShipDate)} <code>"invoice"</code>
+            ", " <code>"reason_category"</code> {t(Msg::ImportsFormatAnd)} <code>"reason"</code>
+            {t(Msg::ImportsFormatTwice)}
         </p>
-        <h2>"Invoices"</h2>
+        <h2>{t(Msg::ImportsKindInvoices)}</h2>
         <p><code>{columns(ImportKind::Invoices)}</code></p>
-        <p>
-            "A new number creates an issued invoice. A known number updates the invoice when its "
-            "lines or due date differ: what is owed becomes the new total less payments and "
-            "credits, and a total below them is refused."
-        </p>
-        <h2>"Credit notes"</h2>
+        <p>{t(Msg::ImportsInvoicesHint)}</p>
+        <h2>{t(Msg::ImportsKindCreditNotes)}</h2>
         <p><code>{columns(ImportKind::CreditNotes)}</code></p>
         <p>
-            "The number is the note's number where it comes from: a new one creates a draft, "
-            "approved and finalized here like any other (and then numbered CN-YYYY-NNNNN). A "
-            "known one updates the note while it is a draft or pending approval; a finalized "
-            "note cannot change. " <code>"invoice"</code> " is the number of the invoice it credits."
+            {t(Msg::ImportsCreditNotesHint)} <code>"invoice"</code> {t(Msg::ImportsCreditNotesInvoice)}
         </p>
-        <form method="post" action="/imports" enctype="multipart/form-data" class="upload" aria-label="Import file">
-            <label>"The file holds"
+        <form method="post" action="/imports" enctype="multipart/form-data" class="upload" aria-label=t(Msg::ImportsFileLabel)>
+            <label>{t(Msg::ImportsHolds)}
                 <select name="kind">
                     {ImportKind::ALL.into_iter().map(|kind| view! {
-                        <option value=kind.as_str()>{kind.label()}</option>
+                        <option value=kind.as_str()>{t(kind_message(kind))}</option>
                     }).collect_view()}
                 </select>
             </label>
-            <label>"CSV file (at most 5 MiB)"
+            <label>{t(Msg::ImportsCsvFile)}
                 <input type="file" name="file" accept="text/csv,.csv" required/>
             </label>
             {move || upload_error().map(|message| view! { <span class="field-error" role="alert">{message}</span> })}
-            <button type="submit" class="primary">"Preview import"</button>
+            <button type="submit" class="primary">{t(Msg::ImportsPreview)}</button>
         </form>
     }
 }
@@ -77,8 +88,8 @@ pub fn ImportPreviewPage() -> impl IntoView {
         },
     );
     view! {
-        <p><A href="/imports">"← Import another file"</A></p>
-        <Suspense fallback=|| view! { <p>"Checking the file…"</p> }>
+        <p><A href="/imports">{t(Msg::ImportsAnotherFile)}</A></p>
+        <Suspense fallback=|| view! { <p>{t(Msg::ImportsChecking)}</p> }>
             {move || Suspend::new(async move {
                 match page.await {
                     Err(problem) => view! { <ProblemMessage problem/> }.into_any(),
@@ -91,19 +102,32 @@ pub fn ImportPreviewPage() -> impl IntoView {
 
 #[component]
 fn ImportPreview(page: ImportPage, apply: ServerAction<ApplyImport>) -> impl IntoView {
-    let when = page.uploaded_at.format("%Y-%m-%d %H:%M UTC").to_string();
-    let applied = page
-        .applied_at
-        .map(|at| format!("Imported {}", at.format("%Y-%m-%d %H:%M UTC")));
+    let language = use_language();
+    let uploaded = tf(
+        Msg::ImportsUploadedBy,
+        &[
+            ("when", &format::moment(language, page.uploaded_at)),
+            ("user", &page.uploaded_by),
+        ],
+    );
+    let applied = page.applied_at.map(|at| {
+        tf(
+            Msg::ImportsImportedAt,
+            &[("when", &format::moment(language, at))],
+        )
+    });
     let may_import = page.viewer.may(Permission::WriteInvoices);
     let body = match page.preview {
         Err(problem) => view! { <ImportErrors problem/> }.into_any(),
         Ok(report) => {
             let changes = report.created + report.updated;
             let button = (may_import && changes > 0).then(|| {
-                let label = format!(
-                    "Import: create {}, update {}",
-                    report.created, report.updated
+                let label = tf(
+                    Msg::ImportsApply,
+                    &[
+                        ("created", &report.created.to_string()),
+                        ("updated", &report.updated.to_string()),
+                    ],
                 );
                 view! {
                     <ActionForm action=apply attr:class="action">
@@ -114,11 +138,11 @@ fn ImportPreview(page: ImportPage, apply: ServerAction<ApplyImport>) -> impl Int
                 }
             });
             let settled = (changes == 0).then(|| {
-                let documents = match report.kind {
-                    ImportKind::Invoices => "invoice",
-                    ImportKind::CreditNotes => "credit note",
+                let message = match report.kind {
+                    ImportKind::Invoices => t(Msg::ImportsSettledInvoices),
+                    ImportKind::CreditNotes => t(Msg::ImportsSettledCreditNotes),
                 };
-                view! { <p role="status">{format!("Every {documents} already says what the file says: nothing to import.")}</p> }
+                view! { <p role="status">{message}</p> }
             });
             let table = match report.kind {
                 ImportKind::Invoices => view! { <ImportTable report/> }.into_any(),
@@ -128,11 +152,11 @@ fn ImportPreview(page: ImportPage, apply: ServerAction<ApplyImport>) -> impl Int
         }
     };
     view! {
-        <h1>"Import " {page.file_name.clone()}</h1>
+        <h1>{tf(Msg::ImportsFileTitle, &[("file", &page.file_name)])}</h1>
         <dl class="facts">
-            <dt>"Holds"</dt><dd>{page.kind.label()}</dd>
-            <dt>"Uploaded"</dt><dd>{when} " by " {page.uploaded_by.clone()}</dd>
-            <dt>"Imported"</dt><dd>{applied.unwrap_or_else(|| "Not yet: this is a preview".to_string())}</dd>
+            <dt>{t(Msg::ImportsFactHolds)}</dt><dd>{t(kind_message(page.kind))}</dd>
+            <dt>{t(Msg::ImportsFactUploaded)}</dt><dd>{uploaded}</dd>
+            <dt>{t(Msg::ImportsFactImported)}</dt><dd>{applied.unwrap_or_else(|| t(Msg::ImportsNotYet).to_string())}</dd>
         </dl>
         {body}
     }
@@ -140,27 +164,32 @@ fn ImportPreview(page: ImportPage, apply: ServerAction<ApplyImport>) -> impl Int
 
 /// How many documents the import creates, updates and leaves.
 fn counts(report: &ImportReport) -> String {
-    format!(
-        "{} to create, {} to update, {} unchanged",
-        report.created, report.updated, report.unchanged
+    tf(
+        Msg::ImportsCounts,
+        &[
+            ("created", &report.created.to_string()),
+            ("updated", &report.updated.to_string()),
+            ("unchanged", &report.unchanged.to_string()),
+        ],
     )
 }
 
 /// What importing does to each invoice.
 #[component]
 fn ImportTable(report: ImportReport) -> impl IntoView {
+    let language = use_language();
     view! {
         <table class="grid">
             <caption>{counts(&report)}</caption>
             <thead>
                 <tr>
-                    <th scope="col">"Line"</th>
-                    <th scope="col">"Invoice"</th>
-                    <th scope="col">"Change"</th>
-                    <th scope="col" class="num">"Total before"</th>
-                    <th scope="col" class="num">"Total"</th>
-                    <th scope="col" class="num">"Outstanding"</th>
-                    <th scope="col">"Status"</th>
+                    <th scope="col">{t(Msg::ImportsLine)}</th>
+                    <th scope="col">{t(Msg::ImportsInvoice)}</th>
+                    <th scope="col">{t(Msg::ImportsChange)}</th>
+                    <th scope="col" class="num">{t(Msg::ImportsTotalBefore)}</th>
+                    <th scope="col" class="num">{t(Msg::ImportsTotal)}</th>
+                    <th scope="col" class="num">{t(Msg::ImportsOutstanding)}</th>
+                    <th scope="col">{t(Msg::ImportsStatus)}</th>
                 </tr>
             </thead>
             <tbody>
@@ -170,11 +199,11 @@ fn ImportTable(report: ImportReport) -> impl IntoView {
                         <tr>
                             <td class="num">{invoice.line}</td>
                             <td>{invoice.number}</td>
-                            <td>{invoice.change}</td>
-                            <td class="num">{invoice.previous_total.map(|total| currency.format(total)).unwrap_or_default()}</td>
-                            <td class="num">{currency.format(invoice.total)}</td>
-                            <td class="num">{currency.format(invoice.outstanding)}</td>
-                            <td>{invoice.status.label()}</td>
+                            <td>{change_text(&invoice.change)}</td>
+                            <td class="num">{invoice.previous_total.map(|total| format::money(language, total, currency)).unwrap_or_default()}</td>
+                            <td class="num">{format::money(language, invoice.total, currency)}</td>
+                            <td class="num">{format::money(language, invoice.outstanding, currency)}</td>
+                            <td>{t(status::invoice(invoice.status))}</td>
                         </tr>
                     }
                 }).collect_view()}
@@ -186,19 +215,20 @@ fn ImportTable(report: ImportReport) -> impl IntoView {
 /// What importing does to each credit note.
 #[component]
 fn CreditNoteImportTable(report: ImportReport) -> impl IntoView {
+    let language = use_language();
     view! {
         <table class="grid">
             <caption>{counts(&report)}</caption>
             <thead>
                 <tr>
-                    <th scope="col">"Line"</th>
-                    <th scope="col">"Number in the file"</th>
-                    <th scope="col">"Credit note"</th>
-                    <th scope="col">"Change"</th>
-                    <th scope="col">"Invoice"</th>
-                    <th scope="col" class="num">"Total before"</th>
-                    <th scope="col" class="num">"Total"</th>
-                    <th scope="col">"Status"</th>
+                    <th scope="col">{t(Msg::ImportsLine)}</th>
+                    <th scope="col">{t(Msg::ImportsNumberInFile)}</th>
+                    <th scope="col">{t(Msg::ImportsCreditNote)}</th>
+                    <th scope="col">{t(Msg::ImportsChange)}</th>
+                    <th scope="col">{t(Msg::ImportsInvoice)}</th>
+                    <th scope="col" class="num">{t(Msg::ImportsTotalBefore)}</th>
+                    <th scope="col" class="num">{t(Msg::ImportsTotal)}</th>
+                    <th scope="col">{t(Msg::ImportsStatus)}</th>
                 </tr>
             </thead>
             <tbody>
@@ -206,7 +236,9 @@ fn CreditNoteImportTable(report: ImportReport) -> impl IntoView {
                     let currency = note.currency;
                     // A preview's new notes do not exist yet: no link.
                     let link = note.id.map(|id| {
-                        let shown = note.credit_note_number.clone().unwrap_or_else(|| format!("Draft #{id}"));
+                        let shown = note.credit_note_number.clone().unwrap_or_else(|| {
+                            tf(Msg::ImportsDraftNumber, &[("id", &id.to_string())])
+                        });
                         (format!("/credit-notes/{id}"), shown)
                     });
                     let warnings = (!note.warnings.is_empty()).then(|| view! {
@@ -218,13 +250,13 @@ fn CreditNoteImportTable(report: ImportReport) -> impl IntoView {
                             <td>{note.number}</td>
                             <td>{match link {
                                 Some((href, shown)) => view! { <A href=href>{shown}</A> }.into_any(),
-                                None => view! { "New" }.into_any(),
+                                None => t(Msg::ImportsNew).into_any(),
                             }}</td>
-                            <td>{note.change}{warnings}</td>
+                            <td>{change_text(&note.change)}{warnings}</td>
                             <td>{note.related_invoice_number.unwrap_or_default()}</td>
-                            <td class="num">{note.previous_total.map(|total| currency.format(total)).unwrap_or_default()}</td>
-                            <td class="num">{currency.format(note.total)}</td>
-                            <td>{note.status.label()}</td>
+                            <td class="num">{note.previous_total.map(|total| format::money(language, total, currency)).unwrap_or_default()}</td>
+                            <td class="num">{format::money(language, note.total, currency)}</td>
+                            <td>{t(status::credit_note(note.status))}</td>
                         </tr>
                     }
                 }).collect_view()}
@@ -253,12 +285,12 @@ fn ImportErrors(problem: Problem) -> impl IntoView {
     view! {
         <p class="problem" role="alert">{problem.detail.clone()}</p>
         <table class="grid">
-            <caption>"Errors in the file"</caption>
+            <caption>{t(Msg::ImportsErrorsCaption)}</caption>
             <thead>
                 <tr>
-                    <th scope="col">"Line"</th>
-                    <th scope="col">"Column"</th>
-                    <th scope="col">"Problem"</th>
+                    <th scope="col">{t(Msg::ImportsLine)}</th>
+                    <th scope="col">{t(Msg::ImportsColumn)}</th>
+                    <th scope="col">{t(Msg::ImportsProblem)}</th>
                 </tr>
             </thead>
             <tbody>

@@ -9,6 +9,7 @@ use super::{
 use crate::domain::{
     ActionState, InvoiceAction, InvoiceKind, InvoiceStatus, Permission, invoice_action_state,
 };
+use crate::i18n::{Msg, format, t, tf, use_language};
 use crate::model::InvoicePage;
 use crate::problem::Problem;
 use crate::rpc::invoices::{
@@ -81,7 +82,7 @@ pub fn InvoiceDetailPage() -> impl IntoView {
     );
 
     view! {
-        <Transition fallback=|| view! { <p>"Loading invoice…"</p> }>
+        <Transition fallback=|| view! { <p>{t(Msg::InvoicesDetailLoading)}</p> }>
             {move || Suspend::new(async move {
                 match page.await {
                     (_, Err(problem)) => view! { <ProblemMessage problem/> }.into_any(),
@@ -103,6 +104,7 @@ pub fn InvoiceDetailPage() -> impl IntoView {
 
 #[component]
 fn InvoiceDetail(page: InvoicePage, actions: Actions) -> impl IntoView {
+    let language = use_language();
     let unlink = actions.unlink;
     let page_for_actions = page.clone();
     let timeline = page.timeline;
@@ -116,12 +118,18 @@ fn InvoiceDetail(page: InvoicePage, actions: Actions) -> impl IntoView {
     let self_href = format!("/invoices/{}", invoice.id);
     let may_credit = page.viewer.may(Permission::WriteCreditNotes);
     let credit_href = format!("/invoices/{}/credit", invoice.id);
+    let issued = format::date(language, invoice.issue_date);
+    let issued = if invoice.imported {
+        tf(Msg::InvoicesDetailIssuedImported, &[("date", &issued)])
+    } else {
+        issued
+    };
     view! {
-        <p><A href="/invoices">"← All invoices"</A></p>
-        <h1>"Invoice " {invoice.number.clone()}</h1>
+        <p><A href="/invoices">{t(Msg::InvoicesDetailBack)}</A></p>
+        <h1>{tf(Msg::InvoicesDetailTitle, &[("number", &crate::model::shown_invoice_number(&invoice.number))])}</h1>
         // A download, not a page of the app: the router must let the browser have it.
         <p class="downloads">
-            <a class="button" href=format!("/invoices/{}/pdf", invoice.id) rel="external">"Export PDF"</a>
+            <a class="button" href=format!("/invoices/{}/pdf", invoice.id) rel="external">{t(Msg::InvoicesDetailExportPdf)}</a>
             // E-invoices (EN 16931) exist once the invoice is issued.
             {(invoice.status != InvoiceStatus::Draft).then(|| view! {
                 " "<a class="button" href=format!("/invoices/{}/factur-x", invoice.id) rel="external">"Factur-X (PDF/A-3)"</a>
@@ -129,65 +137,65 @@ fn InvoiceDetail(page: InvoicePage, actions: Actions) -> impl IntoView {
             })}
         </p>
         <dl class="facts">
-            <dt>"Customer"</dt><dd>{invoice.customer_name.clone()}</dd>
-            <dt>"Currency"</dt><dd>{currency.code()}</dd>
-            <dt>"Issued"</dt><dd>{invoice.issue_date.to_string()}{invoice.imported.then_some(" by another system (imported)")}</dd>
-            <dt>"Status"</dt><dd><InvoiceStatusBadge status=invoice.status/></dd>
-            <dt>"Total"</dt><dd class="num">{currency.format(invoice.total)}</dd>
-            <dt>"Paid"</dt><dd class="num">{currency.format(invoice.paid_amount)}</dd>
-            <dt>"Credited"</dt><dd class="num">{currency.format(invoice.credited_amount)}</dd>
-            <dt>"Outstanding"</dt><dd class="num">{currency.format(invoice.outstanding())}</dd>
+            <dt>{t(Msg::InvoicesFieldCustomer)}</dt><dd>{invoice.customer_name.clone()}</dd>
+            <dt>{t(Msg::InvoicesFieldCurrency)}</dt><dd>{currency.code()}</dd>
+            <dt>{t(Msg::InvoicesFieldIssued)}</dt><dd>{issued}</dd>
+            <dt>{t(Msg::InvoicesFieldStatus)}</dt><dd><InvoiceStatusBadge status=invoice.status/></dd>
+            <dt>{t(Msg::InvoicesFieldTotal)}</dt><dd class="num">{format::money(language, invoice.total, currency)}</dd>
+            <dt>{t(Msg::InvoicesFieldPaid)}</dt><dd class="num">{format::money(language, invoice.paid_amount, currency)}</dd>
+            <dt>{t(Msg::InvoicesFieldCredited)}</dt><dd class="num">{format::money(language, invoice.credited_amount, currency)}</dd>
+            <dt>{t(Msg::InvoicesFieldOutstanding)}</dt><dd class="num">{format::money(language, invoice.outstanding(), currency)}</dd>
         </dl>
         // Credit notes relate to issued invoices only: pending or paid, not corrections.
         {(may_credit
             && invoice.kind != InvoiceKind::Correction
             && matches!(invoice.status, InvoiceStatus::Pending | InvoiceStatus::Paid)).then(|| view! {
-            <p><A href=credit_href>"Credit this invoice"</A></p>
+            <p><A href=credit_href>{t(Msg::InvoicesDetailCredit)}</A></p>
         })}
         <InvoiceActions page=page_for_actions actions/>
         {if open && may_link {
             view! {
                 <Form method="GET" action=self_href>
                     <input type="hidden" name="link" value="open"/>
-                    <button type="submit" class="primary">"Link credit notes"</button>
+                    <button type="submit" class="primary">{t(Msg::InvoicesDetailLink)}</button>
                 </Form>
             }.into_any()
         } else if may_link {
-            view! { <p class="hint">"Only pending invoices take credit notes."</p> }.into_any()
+            view! { <p class="hint">{t(Msg::InvoicesDetailPendingOnly)}</p> }.into_any()
         } else {
             ().into_any()
         }}
-        <h2>"Linked credit notes"</h2>
+        <h2>{t(Msg::InvoicesDetailLinked)}</h2>
         {if invoice.allocations.is_empty() {
-            view! { <p>"No credit note is linked to this invoice."</p> }.into_any()
+            view! { <p>{t(Msg::InvoicesDetailLinkedEmpty)}</p> }.into_any()
         } else {
             view! {
                 <table class="grid">
-                    <caption class="visually-hidden">"Linked credit notes"</caption>
+                    <caption class="visually-hidden">{t(Msg::InvoicesDetailLinked)}</caption>
                     <thead>
                         <tr>
-                            <th scope="col">"Credit note"</th>
-                            <th scope="col">"Linked on"</th>
-                            <th scope="col" class="num">"Amount"</th>
-                            {may_unlink.then(|| view! { <th scope="col">"Action"</th> })}
+                            <th scope="col">{t(Msg::InvoicesDetailCreditNote)}</th>
+                            <th scope="col">{t(Msg::InvoicesDetailLinkedOn)}</th>
+                            <th scope="col" class="num">{t(Msg::InvoicesFieldAmount)}</th>
+                            {may_unlink.then(|| view! { <th scope="col">{t(Msg::InvoicesDetailAction)}</th> })}
                         </tr>
                     </thead>
                     <tbody>
                         {invoice.allocations.iter().map(|allocation| {
                             let number = allocation.credit_note_number.clone().unwrap_or_default();
-                            let label = format!("Unlink {number}");
+                            let label = tf(Msg::InvoicesDetailUnlinkLabel, &[("number", &number)]);
                             let (invoice_id, allocation_id) = (allocation.invoice_id, allocation.id);
                             view! {
                                 <tr>
                                     <td>{number}</td>
-                                    <td>{allocation.created_at.date_naive().to_string()}</td>
-                                    <td class="num">{currency.format(allocation.amount)}</td>
+                                    <td>{format::date(language, allocation.created_at.date_naive())}</td>
+                                    <td class="num">{format::money(language, allocation.amount, currency)}</td>
                                     {may_unlink.then(|| view! {
                                         <td>
                                             <ActionForm action=unlink>
                                                 <input type="hidden" name="invoice_id" value=invoice_id/>
                                                 <input type="hidden" name="allocation_id" value=allocation_id/>
-                                                <button type="submit" aria-label=label.clone()>"Unlink"</button>
+                                                <button type="submit" aria-label=label.clone()>{t(Msg::InvoicesDetailUnlink)}</button>
                                             </ActionForm>
                                         </td>
                                     })}
@@ -198,7 +206,7 @@ fn InvoiceDetail(page: InvoicePage, actions: Actions) -> impl IntoView {
                 </table>
             }.into_any()
         }}
-        <Timeline events=timeline total=timeline_total label="Invoice timeline" currency=currency/>
+        <Timeline events=timeline total=timeline_total label=t(Msg::InvoicesDetailTimeline) currency=currency/>
     }
 }
 
@@ -238,9 +246,15 @@ fn InvoiceActions(page: InvoicePage, actions: Actions) -> impl IntoView {
         .then(|| {
             match crate::domain::reminder_refusal(&invoice.balance(), invoice.due_date, page.today)
             {
-                None => id_action_form!(actions.remind, "invoice_id", id, "Send reminder now", ""),
+                None => id_action_form!(
+                    actions.remind,
+                    "invoice_id",
+                    id,
+                    t(Msg::InvoicesActionRemind),
+                    ""
+                ),
                 Some(violation) => view! {
-                    <DisabledAction label="Send reminder now" reason=violation.message/>
+                    <DisabledAction label=t(Msg::InvoicesActionRemind) reason=violation/>
                 }
                 .into_any(),
             }
@@ -251,16 +265,16 @@ fn InvoiceActions(page: InvoicePage, actions: Actions) -> impl IntoView {
     });
     view! {
         <div class="action-list">
-            {button(InvoiceAction::Issue, "Issue invoice")}
-            {button(InvoiceAction::Edit, "Edit invoice")}
+            {button(InvoiceAction::Issue, t(Msg::InvoicesActionIssue))}
+            {button(InvoiceAction::Edit, t(Msg::InvoicesActionEdit))}
             {correct.then(|| view! {
-                <div class="action"><A href=format!("/invoices/new?corrects={id}") attr:class="button">"Correction invoice"</A></div>
+                <div class="action"><A href=format!("/invoices/new?corrects={id}") attr:class="button">{t(Msg::InvoicesActionCorrection)}</A></div>
             })}
-            {button(InvoiceAction::MarkPaid, "Mark paid")}
+            {button(InvoiceAction::MarkPaid, t(Msg::InvoicesActionMarkPaid))}
             {remind}
-            {button(InvoiceAction::MarkPending, "Mark pending")}
-            {button(InvoiceAction::Cancel, "Cancel invoice")}
-            {button(InvoiceAction::Delete, "Delete invoice")}
+            {button(InvoiceAction::MarkPending, t(Msg::InvoicesActionMarkPending))}
+            {button(InvoiceAction::Cancel, t(Msg::InvoicesActionCancel))}
+            {button(InvoiceAction::Delete, t(Msg::InvoicesActionDelete))}
         </div>
         {payment}
     }
@@ -269,11 +283,11 @@ fn InvoiceActions(page: InvoicePage, actions: Actions) -> impl IntoView {
 #[component]
 fn PaymentForm(id: i64, today: String, action: ServerAction<RecordPayment>) -> impl IntoView {
     view! {
-        <ActionForm action=action attr:class="refund" attr:aria-label="Record a payment">
-            <h3>"Record a payment"</h3>
+        <ActionForm action=action attr:class="refund" attr:aria-label=t(Msg::InvoicesPaymentTitle)>
+            <h3>{t(Msg::InvoicesPaymentTitle)}</h3>
             <input type="hidden" name="invoice_id" value=id/>
             <MoneyFields noun="Payment" today problem=Signal::derive(move || refusal(action)) with_reference=true/>
-            <button type="submit">"Record payment"</button>
+            <button type="submit">{t(Msg::InvoicesPaymentSubmit)}</button>
         </ActionForm>
     }
 }

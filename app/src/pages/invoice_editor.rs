@@ -11,6 +11,7 @@ use super::customer_choice::{CustomerChoice, CustomerSearchForm, SEARCH_FORM, se
 use super::line_table::{LineTable, Pricing, row_signals};
 use super::{InvoiceStatusBadge, ProblemMessage, field_error, form_error, path_id, refusal};
 use crate::domain::{Currency, InvoiceKind, InvoiceStatus};
+use crate::i18n::{Msg, format, t, tf, use_language};
 use crate::model::{InvoiceEditorPage, InvoiceView};
 use crate::problem::Problem;
 use crate::rpc::invoice_editor::{InvoiceForm, SaveInvoice, load_invoice_editor};
@@ -52,20 +53,20 @@ pub fn NewInvoicePage() -> impl IntoView {
         }
     });
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+        <Suspense fallback=|| view! { <p>{t(Msg::InvoicesEditorLoading)}</p> }>
             {move || Suspend::new(async move {
                 match page.await {
                     Err(problem) => view! { <ProblemMessage problem/> }.into_any(),
                     Ok((page, None)) => view! {
-                        <h1>"New invoice"</h1>
+                        <h1>{t(Msg::InvoicesEditorNewTitle)}</h1>
                         <InvoiceEditor page action initial=InvoiceForm::default() purpose=Purpose::New/>
                     }.into_any(),
                     Ok((page, Some(corrected))) => {
                         let initial = InvoiceForm::correction_of(&corrected);
                         let purpose = Purpose::Correct;
                         view! {
-                            <h1>"Correction invoice for " {corrected.number.clone()}</h1>
-                            <p class="hint">"A correction invoice carries negative amounts: keep the lines that are corrected, with their quantities negative."</p>
+                            <h1>{tf(Msg::InvoicesEditorCorrectionTitle, &[("number", &corrected.number)])}</h1>
+                            <p class="hint">{t(Msg::InvoicesEditorCorrectionHint)}</p>
                             <InvoiceEditor page action initial purpose/>
                         }.into_any()
                     }
@@ -93,12 +94,12 @@ pub fn EditInvoicePage() -> impl IntoView {
         }
     });
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+        <Suspense fallback=|| view! { <p>{t(Msg::InvoicesEditorLoading)}</p> }>
             {move || Suspend::new(async move {
                 match page.await {
                     Err(problem) => view! { <ProblemMessage problem/> }.into_any(),
                     Ok((page, invoice)) => view! {
-                        <h1>"Edit invoice " {invoice.number.clone()}</h1>
+                        <h1>{tf(Msg::InvoicesEditorEditTitle, &[("number", &crate::model::shown_invoice_number(&invoice.number))])}</h1>
                         <Facts invoice=invoice.clone()/>
                         <InvoiceEditor page action initial=InvoiceForm::from_invoice(&invoice) purpose=Purpose::Edit(invoice.id)/>
                     }.into_any(),
@@ -111,11 +112,17 @@ pub fn EditInvoicePage() -> impl IntoView {
 /// What an edit keeps: the number, kind and issue date are set when the invoice is made.
 #[component]
 fn Facts(invoice: InvoiceView) -> impl IntoView {
+    let language = use_language();
+    let kind = match invoice.kind {
+        InvoiceKind::Standard => Msg::InvoicesKindStandard,
+        InvoiceKind::Advance => Msg::InvoicesKindAdvance,
+        InvoiceKind::Correction => Msg::InvoicesKindCorrection,
+    };
     view! {
         <dl class="facts">
-            <dt>"Kind"</dt><dd>{invoice.kind.as_str()}</dd>
-            <dt>"Issued"</dt><dd>{invoice.issue_date.to_string()}</dd>
-            <dt>"Status"</dt><dd><InvoiceStatusBadge status=invoice.status/></dd>
+            <dt>{t(Msg::InvoicesFieldKind)}</dt><dd>{t(kind)}</dd>
+            <dt>{t(Msg::InvoicesFieldIssued)}</dt><dd>{format::date(language, invoice.issue_date)}</dd>
+            <dt>{t(Msg::InvoicesFieldStatus)}</dt><dd><InvoiceStatusBadge status=invoice.status/></dd>
         </dl>
     }
 }
@@ -164,14 +171,14 @@ fn InvoiceEditor(
     let draft = initial.status == InvoiceStatus::Draft.as_str();
     view! {
         <CustomerSearchForm keep=&[]/>
-        <ActionForm action=action attr:class="editor" attr:aria-label="Invoice">
+        <ActionForm action=action attr:class="editor" attr:aria-label=t(Msg::InvoicesEditorFormLabel)>
             {invoice_id.map(|id| view! { <input type="hidden" name="invoice_id" value=id/> })}
             <div class="fields">
                 // A correction is for the corrected invoice's customer: shown, not chosen.
                 {if correcting {
                     let name = customer.with_untracked(|c| c.as_ref().map(|c| c.name.clone())).unwrap_or_default();
                     view! {
-                        <p>"Customer: " {name}</p>
+                        <p>{tf(Msg::InvoicesEditorCustomer, &[("name", &name)])}</p>
                         <input type="hidden" name="form[customer_id]" value=chosen_customer.clone()/>
                     }.into_any()
                 } else {
@@ -181,23 +188,23 @@ fn InvoiceEditor(
                     }.into_any()
                 }}
                 {on("customer_id")}
-                <label>"Currency"
+                <label>{t(Msg::InvoicesFieldCurrency)}
                     <input type="text" name="form[currency]" value=initial.currency.clone() maxlength="3"
-                        placeholder="the customer's" readonly=correcting
+                        placeholder=t(Msg::InvoicesEditorCurrencyPlaceholder) readonly=correcting
                         on:input=move |ev| currency.set(event_target_value(&ev))/>
                 </label>
                 {on("currency")}
                 {creating.then(|| view! {
-                    <label>"Issue date" <input type="date" name="form[issue_date]" value=issue_date.clone() required/></label>
+                    <label>{t(Msg::InvoicesEditorIssueDate)} <input type="date" name="form[issue_date]" value=issue_date.clone() required/></label>
                 })}
                 {on("issue_date")}
-                <label>"Due date" <input type="date" name="form[due_date]" value=initial.due_date.clone()/></label>
+                <label>{t(Msg::InvoicesEditorDueDate)} <input type="date" name="form[due_date]" value=initial.due_date.clone()/></label>
                 {on("due_date")}
                 {(creating && !correcting).then(|| view! {
-                    <label>"Kind"
+                    <label>{t(Msg::InvoicesFieldKind)}
                         <select name="form[kind]">
-                            <option value="standard" selected=initial.kind != "advance">"Standard"</option>
-                            <option value="advance" selected=initial.kind == "advance">"Advance"</option>
+                            <option value="standard" selected=initial.kind != "advance">{t(Msg::InvoicesEditorKindStandard)}</option>
+                            <option value="advance" selected=initial.kind == "advance">{t(Msg::InvoicesEditorKindAdvance)}</option>
                         </select>
                     </label>
                 })}
@@ -207,24 +214,24 @@ fn InvoiceEditor(
                 })}
                 {on("related_invoice_id")}
                 {creating.then(|| view! {
-                    <label>"Number given by another system" <input type="text" name="form[number]" value=initial.number.clone() placeholder="blank: the next of the series"/></label>
-                    <label>"Project" <input type="text" name="form[project]" value=initial.project.clone()/></label>
+                    <label>{t(Msg::InvoicesEditorExternalNumber)} <input type="text" name="form[number]" value=initial.number.clone() placeholder=t(Msg::InvoicesEditorExternalNumberPlaceholder)/></label>
+                    <label>{t(Msg::InvoicesEditorProject)} <input type="text" name="form[project]" value=initial.project.clone()/></label>
                 })}
                 {on("number")}
             </div>
             <LineTable noun="Invoice" rows problem pricing table=page.tax_table.clone()/>
             {creating.then(|| view! {
                 <fieldset class="choice">
-                    <legend>"Save as"</legend>
-                    <label><input type="radio" name="form[status]" value="pending" checked=!draft/>" Issued (numbered now)"</label>
-                    <label><input type="radio" name="form[status]" value="draft" checked=draft/>" Draft (dated and numbered when issued)"</label>
+                    <legend>{t(Msg::InvoicesEditorSaveAs)}</legend>
+                    <label><input type="radio" name="form[status]" value="pending" checked=!draft/>" "{t(Msg::InvoicesEditorSaveIssued)}</label>
+                    <label><input type="radio" name="form[status]" value="draft" checked=draft/>" "{t(Msg::InvoicesEditorSaveDraft)}</label>
                 </fieldset>
             })}
             {on("status")}
             {form_error(action)}
             <div class="actions">
-                <button type="submit" class="primary">{if creating { "Save invoice" } else { "Save changes" }}</button>
-                <A href=cancel_href>"Cancel"</A>
+                <button type="submit" class="primary">{if creating { t(Msg::InvoicesEditorSaveInvoice) } else { t(Msg::InvoicesEditorSaveChanges) }}</button>
+                <A href=cancel_href>{t(Msg::InvoicesEditorCancel)}</A>
             </div>
         </ActionForm>
     }

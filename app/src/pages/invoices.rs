@@ -8,6 +8,7 @@ use leptos_router::hooks::use_query_map;
 use super::customer_choice::{CustomerChoice, SEARCH_PARAM};
 use super::{InvoiceStatusBadge, ProblemMessage, list_href};
 use crate::domain::{InvoiceStatus, Permission};
+use crate::i18n::{Msg, format, t, use_language};
 use crate::model::{CustomerView, InvoiceView};
 use crate::problem::Problem;
 use crate::rpc::invoices::{InvoiceFilters, load_invoice_list};
@@ -41,8 +42,8 @@ pub fn InvoicesPage() -> impl IntoView {
     };
     let page = Resource::new(filters, load_invoice_list);
     view! {
-        <h1>"Invoices"</h1>
-        <Suspense fallback=|| view! { <p>"Loading invoices…"</p> }>
+        <h1>{t(Msg::NavInvoices)}</h1>
+        <Suspense fallback=|| view! { <p>{t(Msg::InvoicesListLoading)}</p> }>
             {move || Suspend::new(async move {
                 let filters = filters();
                 match page.await {
@@ -57,17 +58,17 @@ pub fn InvoicesPage() -> impl IntoView {
                         let next_href = page.next_after.map(|after| page_href(&filters, Some(after)));
                         view! {
                             {page.viewer.may(Permission::WriteInvoices).then(|| view! {
-                                <p><A href="/invoices/new">"New invoice"</A></p>
+                                <p><A href="/invoices/new">{t(Msg::InvoicesListNew)}</A></p>
                             })}
                             <InvoiceFilterForm filters=filters.clone() customers=page.customers.clone() problem=None/>
                             {if page.invoices.is_empty() {
-                                view! { <p>"No invoice matches these filters."</p> }.into_any()
+                                view! { <p>{t(Msg::InvoicesListEmpty)}</p> }.into_any()
                             } else {
-                                view! { <InvoiceTable invoices=page.invoices caption="Invoices" staff=true/> }.into_any()
+                                view! { <InvoiceTable invoices=page.invoices caption=t(Msg::NavInvoices) staff=true/> }.into_any()
                             }}
-                            <nav class="paging" aria-label="Pages">
-                                {first_page.then(|| view! { <A href=first_href>"First page"</A> })}
-                                {next_href.map(|href| view! { <A href=href>"Next page"</A> })}
+                            <nav class="paging" aria-label=t(Msg::InvoicesListPages)>
+                                {first_page.then(|| view! { <A href=first_href>{t(Msg::InvoicesListFirstPage)}</A> })}
+                                {next_href.map(|href| view! { <A href=href>{t(Msg::InvoicesListNextPage)}</A> })}
                             </nav>
                         }.into_any()
                     }
@@ -92,26 +93,26 @@ fn InvoiceFilterForm(
     };
     let text = |value: &Option<String>| value.clone().unwrap_or_default();
     view! {
-        <Form method="GET" action="/invoices" attr:class="filters" attr:aria-label="Filter invoices">
-            <label>"Status"
+        <Form method="GET" action="/invoices" attr:class="filters" attr:aria-label=t(Msg::InvoicesFilterLabel)>
+            <label>{t(Msg::InvoicesFieldStatus)}
                 <select name="status">
-                    <option value="" selected=status.is_empty()>"Every status"</option>
+                    <option value="" selected=status.is_empty()>{t(Msg::InvoicesFilterEveryStatus)}</option>
                     {InvoiceStatus::ALL.iter().map(|s| view! {
-                        <option value=s.as_str() selected=status == s.as_str()>{s.label()}</option>
+                        <option value=s.as_str() selected=status == s.as_str()>{t(status_message(*s))}</option>
                     }).collect_view()}
                 </select>
             </label>
             {error("status")}
-            <label>"Number starts with"
+            <label>{t(Msg::InvoicesFilterNumber)}
                 <input type="search" name="number" value=text(&filters.number)/>
             </label>
-            <CustomerChoice customers chosen=customer field="customer_id" blank="Every customer" required=false/>
+            <CustomerChoice customers chosen=customer field="customer_id" blank=t(Msg::InvoicesFilterEveryCustomer) required=false/>
             {error("customer_id")}
-            <label>"Currency"
+            <label>{t(Msg::InvoicesFieldCurrency)}
                 <input type="text" name="currency" size="4" maxlength="3" value=text(&filters.currency)/>
             </label>
             {error("currency")}
-            <button type="submit">"Filter"</button>
+            <button type="submit">{t(Msg::InvoicesFilterSubmit)}</button>
         </Form>
     }
 }
@@ -124,22 +125,23 @@ pub fn InvoiceTable(
     caption: &'static str,
     staff: bool,
 ) -> impl IntoView {
+    let language = use_language();
     view! {
         <table class="grid">
             <caption class="visually-hidden">{caption}</caption>
             <thead>
                 <tr>
-                    <th scope="col">"Number"</th>
-                    {staff.then(|| view! { <th scope="col">"Customer"</th> })}
-                    <th scope="col">"Issued"</th>
-                    <th scope="col">"Status"</th>
-                    <th scope="col" class="num">"Total"</th>
-                    <th scope="col" class="num">"Outstanding"</th>
+                    <th scope="col">{t(Msg::InvoicesFieldNumber)}</th>
+                    {staff.then(|| view! { <th scope="col">{t(Msg::InvoicesFieldCustomer)}</th> })}
+                    <th scope="col">{t(Msg::InvoicesFieldIssued)}</th>
+                    <th scope="col">{t(Msg::InvoicesFieldStatus)}</th>
+                    <th scope="col" class="num">{t(Msg::InvoicesFieldTotal)}</th>
+                    <th scope="col" class="num">{t(Msg::InvoicesFieldOutstanding)}</th>
                 </tr>
             </thead>
             <tbody>
-                {invoices.into_iter().map(|invoice| {
-                    let number = invoice.number.clone();
+                {invoices.into_iter().map(move |invoice| {
+                    let number = crate::model::shown_invoice_number(&invoice.number);
                     let number = if staff {
                         let href = format!("/invoices/{}", invoice.id);
                         view! { <A href=href>{number}</A> }.into_any()
@@ -150,14 +152,24 @@ pub fn InvoiceTable(
                         <tr>
                             <td>{number}</td>
                             {staff.then(|| view! { <td>{invoice.customer_name.clone()}</td> })}
-                            <td>{invoice.issue_date.to_string()}</td>
+                            <td>{format::date(language, invoice.issue_date)}</td>
                             <td><InvoiceStatusBadge status=invoice.status/></td>
-                            <td class="num">{invoice.currency.format(invoice.total)}</td>
-                            <td class="num">{invoice.currency.format(invoice.outstanding())}</td>
+                            <td class="num">{format::money(language, invoice.total, invoice.currency)}</td>
+                            <td class="num">{format::money(language, invoice.outstanding(), invoice.currency)}</td>
                         </tr>
                     }
                 }).collect_view()}
             </tbody>
         </table>
+    }
+}
+
+/// A status as the filter's choices name it (the shared status texts).
+fn status_message(status: InvoiceStatus) -> Msg {
+    match status {
+        InvoiceStatus::Draft => Msg::StatusDraft,
+        InvoiceStatus::Pending => Msg::StatusPending,
+        InvoiceStatus::Paid => Msg::StatusPaid,
+        InvoiceStatus::Cancelled => Msg::StatusCancelled,
     }
 }

@@ -7,6 +7,7 @@ use leptos_router::components::{A, Form};
 use leptos_router::hooks::use_query_map;
 
 use super::{ProblemMessage, list_href};
+use crate::i18n::{Msg, format, t, tf, use_language};
 use crate::model::{JournalEntryView, JournalPage};
 use crate::problem::Problem;
 use crate::rpc::journal::{JournalFilters, load_journal};
@@ -35,8 +36,8 @@ pub fn JournalPage() -> impl IntoView {
     };
     let page = Resource::new(filters, load_journal);
     view! {
-        <h1>"Journal"</h1>
-        <Suspense fallback=|| view! { <p>"Loading the journal…"</p> }>
+        <h1>{t(Msg::NavJournal)}</h1>
+        <Suspense fallback=|| view! { <p>{t(Msg::JournalLoading)}</p> }>
             {move || Suspend::new(async move {
                 let filters = filters();
                 match page.await {
@@ -56,15 +57,15 @@ pub fn JournalPage() -> impl IntoView {
 #[component]
 fn DatevExportForm(years: Vec<i32>) -> impl IntoView {
     view! {
-        <form method="get" action="/journal/datev" class="inline datev-export" aria-label="DATEV export">
-            <label>"DATEV batch for the fiscal year "
+        <form method="get" action="/journal/datev" class="inline datev-export" aria-label=t(Msg::JournalDatevExport)>
+            <label>{t(Msg::JournalDatevYear)}
                 <select name="year">
                     {years.into_iter().map(|year| view! { <option value=year>{year}</option> }).collect_view()}
                 </select>
             </label>
-            <label>"Tax adviser number" <input type="text" name="consultant" inputmode="numeric" size="8" maxlength="7" required/></label>
-            <label>"Client number" <input type="text" name="client" inputmode="numeric" size="6" maxlength="5" required/></label>
-            <button type="submit">"Download DATEV file"</button>
+            <label>{t(Msg::JournalDatevConsultant)} <input type="text" name="consultant" inputmode="numeric" size="8" maxlength="7" required/></label>
+            <label>{t(Msg::JournalDatevClient)} <input type="text" name="client" inputmode="numeric" size="6" maxlength="5" required/></label>
+            <button type="submit">{t(Msg::JournalDatevDownload)}</button>
         </form>
     }
 }
@@ -81,24 +82,24 @@ fn JournalView(page: JournalPage, filters: JournalFilters) -> impl IntoView {
     let first_href = page_href(&filters, None);
     view! {
         <p class="hint">
-            "FEC (French audit file): "
+            {t(Msg::JournalFec)}
             {page.fec_years.iter().map(|year| view! {
                 <a href=format!("/journal/fec?year={year}") rel="external">{format!("FEC {year}")}</a>
                 " ("
-                <a href=format!("/journal/fec/description?year={year}") rel="external">{format!("description {year}")}</a>
+                <a href=format!("/journal/fec/description?year={year}") rel="external">{tf(Msg::JournalFecDescription, &[("year", &year.to_string())])}</a>
                 ") "
             }).collect_view()}
         </p>
         <DatevExportForm years=page.fec_years.clone()/>
         <JournalFilterForm filters problem=None/>
         {if page.entries.is_empty() {
-            view! { <p>"No entry in these dates."</p> }.into_any()
+            view! { <p>{t(Msg::JournalEmpty)}</p> }.into_any()
         } else {
             view! { <JournalTable entries=page.entries/> }.into_any()
         }}
-        <nav class="paging" aria-label="Pages">
-            {first_page.then(|| view! { <A href=first_href>"First page"</A> })}
-            {next_href.map(|href| view! { <A href=href>"Next page"</A> })}
+        <nav class="paging" aria-label=t(Msg::CommonPages)>
+            {first_page.then(|| view! { <A href=first_href>{t(Msg::JournalFirstPage)}</A> })}
+            {next_href.map(|href| view! { <A href=href>{t(Msg::CommonNextPage)}</A> })}
         </nav>
     }
 }
@@ -112,12 +113,12 @@ fn JournalFilterForm(filters: JournalFilters, problem: Option<Problem>) -> impl 
     };
     let text = |value: &Option<String>| value.clone().unwrap_or_default();
     view! {
-        <Form method="GET" action="/journal" attr:class="filters" attr:aria-label="Filter the journal">
-            <label>"From" <input type="date" name="from" value=text(&filters.from)/></label>
+        <Form method="GET" action="/journal" attr:class="filters" attr:aria-label=t(Msg::JournalFilterLabel)>
+            <label>{t(Msg::JournalFrom)} <input type="date" name="from" value=text(&filters.from)/></label>
             {error("from")}
-            <label>"To" <input type="date" name="to" value=text(&filters.to)/></label>
+            <label>{t(Msg::JournalTo)} <input type="date" name="to" value=text(&filters.to)/></label>
             {error("to")}
-            <button type="submit">"Filter"</button>
+            <button type="submit">{t(Msg::JournalFilter)}</button>
         </Form>
     }
 }
@@ -125,18 +126,19 @@ fn JournalFilterForm(filters: JournalFilters, problem: Option<Problem>) -> impl 
 /// Each entry is a group of rows: its lines, under its date, journal and reference.
 #[component]
 fn JournalTable(entries: Vec<JournalEntryView>) -> impl IntoView {
+    let language = use_language();
     view! {
         <table class="grid journal">
-            <caption class="visually-hidden">"Journal entries"</caption>
+            <caption class="visually-hidden">{t(Msg::JournalCaption)}</caption>
             <thead>
                 <tr>
-                    <th scope="col">"Date"</th>
-                    <th scope="col">"Journal"</th>
-                    <th scope="col">"Reference"</th>
-                    <th scope="col">"Account"</th>
-                    <th scope="col">"Label"</th>
-                    <th scope="col" class="num">"Debit"</th>
-                    <th scope="col" class="num">"Credit"</th>
+                    <th scope="col">{t(Msg::JournalDate)}</th>
+                    <th scope="col">{t(Msg::JournalJournal)}</th>
+                    <th scope="col">{t(Msg::JournalReference)}</th>
+                    <th scope="col">{t(Msg::JournalAccount)}</th>
+                    <th scope="col">{t(Msg::JournalLabel)}</th>
+                    <th scope="col" class="num">{t(Msg::JournalDebit)}</th>
+                    <th scope="col" class="num">{t(Msg::JournalCredit)}</th>
                 </tr>
             </thead>
             {entries.into_iter().map(|entry| {
@@ -147,15 +149,15 @@ fn JournalTable(entries: Vec<JournalEntryView>) -> impl IntoView {
                     (None, None) => None,
                 };
                 let reference = entry.reference.clone();
-                let date = entry.date.to_string();
+                let date = format::date(language, entry.date);
                 let journal = entry.journal.code();
-                let seal = format!("Seal {}", entry.seal);
+                let seal = tf(Msg::JournalSeal, &[("seal", &entry.seal)]);
                 view! {
                     <tbody title=seal>
                         {entry.lines.into_iter().enumerate().map(|(index, line)| {
                             let first = index == 0;
                             let amount = |value: rust_decimal::Decimal| {
-                                if value.is_zero() { String::new() } else { currency.format(value) }
+                                if value.is_zero() { String::new() } else { format::money(language, value, currency) }
                             };
                             view! {
                                 <tr>

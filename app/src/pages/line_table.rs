@@ -6,6 +6,7 @@
 use leptos::prelude::*;
 
 use crate::domain::{Currency, LineNature, TaxTable, VatCategory};
+use crate::i18n::{Language, Msg, format, tr, trf, use_language};
 use crate::problem::Problem;
 use crate::rpc::new_credit_note::{LineRowInput, STANDARD_CATEGORY, parse_rows, preview_total};
 
@@ -33,7 +34,8 @@ pub struct Pricing {
 }
 
 /// The rows as a table, the refusals on their rows, and the live total (`noun` names the
-/// document: "Credit note", "Invoice").
+/// document: "Invoice" for an invoice, anything else for a credit note; its caption and total
+/// are said in the page's language).
 #[component]
 pub fn LineTable(
     noun: &'static str,
@@ -42,6 +44,7 @@ pub fn LineTable(
     #[prop(into)] pricing: Signal<Option<Pricing>>,
     table: TaxTable,
 ) -> impl IntoView {
+    let language = use_language();
     let preview_rows = rows.clone();
     let preview_table = table.clone();
     let preview = Memo::new(move |_| {
@@ -57,35 +60,58 @@ pub fn LineTable(
             &preview_table,
             &pricing.tax_region,
         )?;
-        Some(pricing.currency.format(total))
+        Some(format::money(language, total, pricing.currency))
     });
     // The rate the table proposes for the customer, shown where no rate is typed.
     let proposed_rate = Signal::derive(move || {
         let pricing = pricing.get()?;
         table
             .rate(&pricing.tax_region, STANDARD_CATEGORY)
-            .map(|rate| format!("{rate} (table)"))
+            .map(|rate| {
+                trf(
+                    language,
+                    Msg::InvoicesLinesProposedRate,
+                    &[("rate", &rate.to_string())],
+                )
+            })
     });
-    let caption = format!("{noun} lines");
-    let total_label = format!("{noun} total");
+    let invoice = noun == "Invoice";
+    let (caption, total_label, total_text) = if invoice {
+        (
+            Msg::InvoicesLinesCaptionInvoice,
+            Msg::InvoicesLinesTotalInvoice,
+            Msg::InvoicesLinesTotalInvoiceLabel,
+        )
+    } else {
+        (
+            Msg::InvoicesLinesCaptionCreditNote,
+            Msg::InvoicesLinesTotalCreditNote,
+            Msg::InvoicesLinesTotalCreditNoteLabel,
+        )
+    };
+    let (caption, total_label, total_text) = (
+        tr(language, caption),
+        tr(language, total_label),
+        tr(language, total_text),
+    );
     view! {
         <table class="grid">
             <caption class="visually-hidden">{caption}</caption>
             <thead>
                 <tr>
-                    <th scope="col">"Description"</th>
-                    <th scope="col">"Quantity"</th>
-                    <th scope="col">"Unit price"</th>
-                    <th scope="col">"Discount %"</th>
-                    <th scope="col">"Tax %"</th>
-                    <th scope="col">"Ship date"</th>
-                    <th scope="col">"Sells"</th>
-                    <th scope="col">"VAT"</th>
+                    <th scope="col">{tr(language, Msg::InvoicesLinesDescription)}</th>
+                    <th scope="col">{tr(language, Msg::InvoicesLinesQuantity)}</th>
+                    <th scope="col">{tr(language, Msg::InvoicesLinesUnitPrice)}</th>
+                    <th scope="col">{tr(language, Msg::InvoicesLinesDiscount)}</th>
+                    <th scope="col">{tr(language, Msg::InvoicesLinesTax)}</th>
+                    <th scope="col">{tr(language, Msg::InvoicesLinesShipDate)}</th>
+                    <th scope="col">{tr(language, Msg::InvoicesLinesSells)}</th>
+                    <th scope="col">{tr(language, Msg::InvoicesLinesVat)}</th>
                 </tr>
             </thead>
             <tbody>
                 {rows.into_iter().enumerate().map(|(index, row)| {
-                    line_row(index, row, problem, proposed_rate)
+                    line_row(language, index, row, problem, proposed_rate)
                 }).collect_view()}
             </tbody>
         </table>
@@ -94,20 +120,21 @@ pub fn LineTable(
         })}
         <p class="preview" aria-live="polite">
             {move || preview.get().map(|total| view! {
-                <span>{format!("{total_label}: ")} <output aria-label=total_label.clone()>{total}</output></span>
+                <span>{total_text} " " <output aria-label=total_label>{total}</output></span>
             })}
         </p>
     }
 }
 
 fn line_row(
+    language: Language,
     index: usize,
     row: RwSignal<LineRowInput>,
     problem: Signal<Option<Problem>>,
     proposed_rate: Signal<Option<String>>,
 ) -> impl IntoView {
     let name = move |field: &str| format!("form[lines][{index}][{field}]");
-    let label = move |field: &str| format!("{field} of line {}", index + 1);
+    let label = move |message: Msg| trf(language, message, &[("line", &(index + 1).to_string())]);
     let messages = move || {
         problem
             .get()
@@ -143,7 +170,7 @@ fn line_row(
                     type="text"
                     name=name("tax_rate")
                     value=start.tax_rate.clone()
-                    aria-label=label("Tax %")
+                    aria-label=label(Msg::InvoicesLinesTaxOfLine)
                     placeholder=move || proposed_rate.get().unwrap_or_default()
                     on:input=move |ev| row.update(|r| r.tax_rate = event_target_value(&ev))
                 />
@@ -154,43 +181,62 @@ fn line_row(
                     type="date"
                     name=name("ship_date")
                     value=start.ship_date.clone()
-                    aria-label=label("Ship date")
+                    aria-label=label(Msg::InvoicesLinesShipDateOfLine)
                     on:input=move |ev| row.update(|r| r.ship_date = event_target_value(&ev))
                 />
             </td>
             <td>
-                <select name=name("nature") aria-label=label("Sells")>
-                    <option value="" selected=start.nature.is_empty()>"As the seller"</option>
+                <select name=name("nature") aria-label=label(Msg::InvoicesLinesSellsOfLine)>
+                    <option value="" selected=start.nature.is_empty()>{tr(language, Msg::InvoicesLinesAsSeller)}</option>
                     {LineNature::ALL.into_iter().map(|nature| view! {
-                        <option value=nature.as_str() selected=start.nature == nature.as_str()>{nature.label()}</option>
+                        <option value=nature.as_str() selected=start.nature == nature.as_str()>{tr(language, nature_label(nature))}</option>
                     }).collect_view()}
                 </select>
             </td>
             <td>
-                <select name=name("vat_category") aria-label=label("VAT category")>
-                    <option value="" selected=start.vat_category.is_empty()>"By rate"</option>
+                <select name=name("vat_category") aria-label=label(Msg::InvoicesLinesVatCategoryOfLine)>
+                    <option value="" selected=start.vat_category.is_empty()>{tr(language, Msg::InvoicesLinesByRate)}</option>
                     {VatCategory::ALL.into_iter().map(|category| view! {
-                        <option value=category.as_str() selected=start.vat_category == category.as_str()>{category.label()}</option>
+                        <option value=category.as_str() selected=start.vat_category == category.as_str()>{tr(language, category_label(category))}</option>
                     }).collect_view()}
                 </select>
                 <input
                     type="text"
                     name=name("vat_exemption_reason")
                     value=start.vat_exemption_reason.clone()
-                    aria-label=label("Exemption mention")
-                    placeholder="Mention of an untaxed line"
+                    aria-label=label(Msg::InvoicesLinesExemptionOfLine)
+                    placeholder=tr(language, Msg::InvoicesLinesExemptionPlaceholder)
                 />
             </td>
         </tr>
     }
 }
 
-fn field_label(field: &str) -> &'static str {
+/// How a text field of a row is named to people, with its line's number.
+fn field_label(field: &str) -> Msg {
     match field {
-        "description" => "Description",
-        "quantity" => "Quantity",
-        "unit_price" => "Unit price",
-        "discount" => "Discount %",
-        _ => "Tax %",
+        "description" => Msg::InvoicesLinesDescriptionOfLine,
+        "quantity" => Msg::InvoicesLinesQuantityOfLine,
+        "unit_price" => Msg::InvoicesLinesUnitPriceOfLine,
+        "discount" => Msg::InvoicesLinesDiscountOfLine,
+        _ => Msg::InvoicesLinesTaxOfLine,
+    }
+}
+
+fn nature_label(nature: LineNature) -> Msg {
+    match nature {
+        LineNature::Goods => Msg::InvoicesLinesNatureGoods,
+        LineNature::Services => Msg::InvoicesLinesNatureServices,
+    }
+}
+
+fn category_label(category: VatCategory) -> Msg {
+    match category {
+        VatCategory::Standard => Msg::InvoicesLinesVatStandard,
+        VatCategory::ZeroRated => Msg::InvoicesLinesVatZeroRated,
+        VatCategory::Exempt => Msg::InvoicesLinesVatExempt,
+        VatCategory::ReverseCharge => Msg::InvoicesLinesVatReverseCharge,
+        VatCategory::IntraCommunity => Msg::InvoicesLinesVatIntraCommunity,
+        VatCategory::Export => Msg::InvoicesLinesVatExport,
     }
 }

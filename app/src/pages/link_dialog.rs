@@ -7,6 +7,7 @@ use leptos::wasm_bindgen::JsCast;
 use leptos_router::components::A;
 
 use crate::domain::{AllocationRequest, InvoiceBalance, LinkableRow, linkable, plan_allocations};
+use crate::i18n::{Language, Msg, format, tr, trf, use_language};
 use crate::model::{InvoicePage, LinkCandidate};
 use crate::problem::Problem;
 use crate::rpc::{LinkCreditNotes, LinkRowInput, link_requests, note_messages};
@@ -20,6 +21,7 @@ struct RowState {
 
 #[component]
 pub fn LinkDialog(page: InvoicePage, action: ServerAction<LinkCreditNotes>) -> impl IntoView {
+    let language = use_language();
     let invoice = page.invoice;
     let currency = invoice.currency;
     let balance = invoice.balance();
@@ -58,7 +60,7 @@ pub fn LinkDialog(page: InvoicePage, action: ServerAction<LinkCreditNotes>) -> i
             .map_err(Problem::from)
     });
 
-    let server_problem = move || action.value().get().and_then(Result::err);
+    let server_problem = move || super::refusal(action);
     let close_href = format!("/invoices/{}", invoice.id);
     let has_rows = !rows.is_empty();
     let reason_invoice = invoice.balance();
@@ -125,10 +127,10 @@ pub fn LinkDialog(page: InvoicePage, action: ServerAction<LinkCreditNotes>) -> i
     view! {
         <section class="dialog" role="dialog" aria-modal="true" aria-labelledby="link-dialog-title"
             node_ref=dialog on:keydown=on_keydown>
-            <h2 id="link-dialog-title">"Link credit notes"</h2>
+            <h2 id="link-dialog-title">{tr(language, Msg::InvoicesLinkTitle)}</h2>
             <p>
-                "Invoice " {invoice.number.clone()} " · outstanding "
-                <strong>{currency.format(invoice.outstanding())}</strong>
+                {trf(language, Msg::InvoicesLinkSummary, &[("number", &invoice.number)])} " "
+                <strong>{format::money(language, invoice.outstanding(), currency)}</strong>
             </p>
             <ActionForm action=action>
                 <input type="hidden" name="invoice_id" value=invoice.id/>
@@ -136,44 +138,44 @@ pub fn LinkDialog(page: InvoicePage, action: ServerAction<LinkCreditNotes>) -> i
                 {if has_rows {
                     view! {
                         <table class="grid">
-                            <caption class="visually-hidden">"Available credit notes of this customer"</caption>
+                            <caption class="visually-hidden">{tr(language, Msg::InvoicesLinkCaption)}</caption>
                             <thead>
                                 <tr>
-                                    <th scope="col">"Link"</th>
-                                    <th scope="col">"Credit note"</th>
-                                    <th scope="col">"Date"</th>
-                                    <th scope="col" class="num">"Remaining"</th>
-                                    <th scope="col">"Amount to link"</th>
-                                    <th scope="col">"Note"</th>
+                                    <th scope="col">{tr(language, Msg::InvoicesLinkSelectColumn)}</th>
+                                    <th scope="col">{tr(language, Msg::InvoicesLinkCreditNote)}</th>
+                                    <th scope="col">{tr(language, Msg::InvoicesLinkDate)}</th>
+                                    <th scope="col" class="num">{tr(language, Msg::InvoicesLinkRemaining)}</th>
+                                    <th scope="col">{tr(language, Msg::InvoicesLinkAmount)}</th>
+                                    <th scope="col">{tr(language, Msg::InvoicesLinkNote)}</th>
                                 </tr>
                             </thead>
                             <tbody>
                                 {rows.into_iter().enumerate().map(|(index, state)| {
-                                    link_row(index, state, &reason_invoice, server_problem)
+                                    link_row(language, index, state, &reason_invoice, server_problem)
                                 }).collect_view()}
                             </tbody>
                         </table>
                     }.into_any()
                 } else {
-                    view! { <p>"This customer has no available credit notes."</p> }.into_any()
+                    view! { <p>{tr(language, Msg::InvoicesLinkEmpty)}</p> }.into_any()
                 }}
                 <p class="preview" aria-live="polite">
                     {move || match preview.get() {
-                        Ok(None) => view! { <span>"Select credit notes to link."</span> }.into_any(),
+                        Ok(None) => view! { <span>{tr(language, Msg::InvoicesLinkPrompt)}</span> }.into_any(),
                         Ok(Some(outstanding)) => view! {
-                            <span>"New outstanding amount: "
-                                <output aria-label="New outstanding amount">{currency.format(outstanding)}</output>
+                            <span>{tr(language, Msg::InvoicesLinkNewOutstandingLabel)} " "
+                                <output aria-label=tr(language, Msg::InvoicesLinkNewOutstanding)>{format::money(language, outstanding, currency)}</output>
                             </span>
                         }.into_any(),
-                        Err(problem) => view! { <span class="error">{problem.detail}</span> }.into_any(),
+                        Err(problem) => view! { <span class="error">{crate::i18n::refusals::problem_detail(language, &problem)}</span> }.into_any(),
                     }}
                 </p>
                 {move || server_problem().map(|problem| view! {
                     <div class="problem" role="alert">{problem.detail}</div>
                 })}
                 <div class="actions">
-                    <button type="submit" class="primary">"Link selected"</button>
-                    <A href=close_href>"Cancel"</A>
+                    <button type="submit" class="primary">{tr(language, Msg::InvoicesLinkSubmit)}</button>
+                    <A href=close_href>{tr(language, Msg::InvoicesLinkCancel)}</A>
                 </div>
             </ActionForm>
         </section>
@@ -197,6 +199,7 @@ fn focusables(dialog: &leptos::web_sys::HtmlElement) -> Vec<leptos::web_sys::Htm
 }
 
 fn link_row(
+    language: Language,
     index: usize,
     state: RowState,
     invoice: &InvoiceBalance,
@@ -209,9 +212,9 @@ fn link_row(
         amount,
     } = state;
     let number = note.display_number();
-    let reason = row
-        .reason
-        .map(|block| block.explain(invoice, &note.balance()));
+    let reason = row.reason.map(|block| {
+        crate::i18n::refusals::link_block_text(language, block, invoice, &note.balance())
+    });
     // The server names each refused note by its id (`credit_notes[42].amount`): its own row.
     let note_id = note.id;
     let row_errors = move || {
@@ -219,7 +222,7 @@ fn link_row(
             .map(|problem| note_messages(&problem, note_id))
             .unwrap_or_default()
     };
-    let remaining = note.currency.format(note.remaining_amount());
+    let remaining = format::money(language, note.remaining_amount(), note.currency);
     view! {
         <tr class:disabled=!row.selectable>
             <td>
@@ -228,22 +231,22 @@ fn link_row(
                     type="checkbox"
                     name=format!("rows[{index}][selected]")
                     value="on"
-                    aria-label=format!("Select {number}")
+                    aria-label=trf(language, Msg::InvoicesLinkSelect, &[("number", &number)])
                     disabled=!row.selectable
                     prop:checked=move || selected.get()
                     on:change=move |ev| selected.set(event_target_checked(&ev))
                 />
             </td>
             <td>{number.clone()}</td>
-            <td>{note.date.to_string()}</td>
+            <td>{format::date(language, note.date)}</td>
             <td class="num">{remaining.clone()}</td>
             <td>
                 <input
                     type="text"
                     inputmode="decimal"
                     name=format!("rows[{index}][amount]")
-                    aria-label=format!("Amount for {number}")
-                    placeholder=note.remaining_amount().to_string()
+                    aria-label=trf(language, Msg::InvoicesLinkAmountFor, &[("number", &number)])
+                    placeholder=format::figure(language, note.remaining_amount(), note.currency)
                     disabled=!row.selectable
                     prop:value=move || amount.get()
                     on:input=move |ev| amount.set(event_target_value(&ev))

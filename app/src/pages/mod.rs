@@ -43,12 +43,14 @@ use crate::problem::Problem;
 /// A status shown as a labelled badge.
 #[component]
 pub fn InvoiceStatusBadge(status: InvoiceStatus) -> impl IntoView {
-    view! { <span class=format!("badge badge-{}", status.as_str())>{status.label()}</span> }
+    let label = crate::i18n::t(crate::i18n::status::invoice(status));
+    view! { <span class=format!("badge badge-{}", status.as_str())>{label}</span> }
 }
 
 #[component]
 pub fn CreditNoteStatusBadge(status: CreditNoteStatus) -> impl IntoView {
-    view! { <span class=format!("badge badge-{}", status.as_str())>{status.label()}</span> }
+    let label = crate::i18n::t(crate::i18n::status::credit_note(status));
+    view! { <span class=format!("badge badge-{}", status.as_str())>{label}</span> }
 }
 
 /// Where sign-in may send a user back to: a page of this site only (a path, never another
@@ -100,6 +102,7 @@ pub fn ProblemMessage(problem: Problem) -> impl IntoView {
                 .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
         );
     }
+    let problem = crate::i18n::refusals::localize(problem, crate::i18n::use_language());
     view! {
         <div class="problem" role="alert">
             <strong>{problem.title.clone()}</strong>
@@ -147,7 +150,11 @@ pub fn refusal<A>(action: ServerAction<A>) -> Option<Problem>
 where
     A: leptos::server_fn::ServerFn<Output = (), Error = Problem> + Clone + Send + Sync + 'static,
 {
-    action.value().get().and_then(Result::err)
+    action
+        .value()
+        .get()
+        .and_then(Result::err)
+        .map(|problem| crate::i18n::refusals::localize(problem, crate::i18n::use_language()))
 }
 
 /// What a form's refusal says about `field`, to show beside that field.
@@ -224,8 +231,9 @@ pub fn Timeline(
 
 /// An action the page shows but blocks, with the reason beside it.
 #[component]
-pub fn DisabledAction(label: &'static str, reason: String) -> impl IntoView {
+pub fn DisabledAction(label: &'static str, reason: crate::domain::Violation) -> impl IntoView {
     let why = format!("why-{}", label.to_lowercase().replace(' ', "-"));
+    let reason = crate::i18n::refusals::violation_text(crate::i18n::use_language(), &reason);
     view! {
         <div class="action">
             <button type="button" disabled aria-describedby=why.clone()>{label}</button>
@@ -234,8 +242,9 @@ pub fn DisabledAction(label: &'static str, reason: String) -> impl IntoView {
     }
 }
 
-/// The fields of a payment or a refund (`noun`): amount, date, method and, for payments, a
-/// reference; a refusal shows on the field it names, else under the fields.
+/// The fields of a payment or a refund (`noun`: `"Payment"` or `"Refund"`, which picks the
+/// labels): amount, date, method and, for payments, a reference; a refusal shows on the field
+/// it names, else under the fields.
 #[component]
 pub fn MoneyFields(
     noun: &'static str,
@@ -243,6 +252,11 @@ pub fn MoneyFields(
     #[prop(into)] problem: Signal<Option<Problem>>,
     #[prop(optional)] with_reference: bool,
 ) -> impl IntoView {
+    use crate::i18n::{Msg, t};
+    let (amount_label, date_label) = match noun {
+        "Refund" => (Msg::CommonRefundAmount, Msg::CommonRefundDate),
+        _ => (Msg::CommonPaymentAmount, Msg::CommonPaymentDate),
+    };
     let on = move |field: &'static str| {
         move || {
             problem
@@ -258,12 +272,12 @@ pub fn MoneyFields(
             .map(|p| view! { <p class="problem" role="alert">{p.detail}</p> })
     };
     view! {
-        <label>{format!("{noun} amount")} <input type="text" inputmode="decimal" name="amount" required/></label>
+        <label>{t(amount_label)} <input type="text" inputmode="decimal" name="amount" required/></label>
         {on("amount")}
-        <label>{format!("{noun} date")} <input type="date" name="date" value=today required/></label>
+        <label>{t(date_label)} <input type="date" name="date" value=today required/></label>
         {on("date")}
-        <label>"Method" <input type="text" name="method" placeholder="bank transfer"/></label>
-        {with_reference.then(|| view! { <label>"Reference" <input type="text" name="reference"/></label> })}
+        <label>{t(Msg::CommonMethod)} <input type="text" name="method" placeholder=t(Msg::CommonMethodPlaceholder)/></label>
+        {with_reference.then(|| view! { <label>{t(Msg::CommonReference)} <input type="text" name="reference"/></label> })}
         {general}
     }
 }

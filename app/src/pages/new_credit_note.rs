@@ -6,10 +6,12 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
+use super::credit_notes::{reason_category_label, shown_number};
 use super::customer_choice::{CustomerChoice, CustomerSearchForm, SEARCH_FORM, searched};
 use super::line_table::{LineTable, Pricing, row_signals};
 use super::{ProblemMessage, field_error, form_error, path_id, refusal};
 use crate::domain::ReasonCategory;
+use crate::i18n::{Msg, format, t, tf, use_language};
 use crate::model::{CustomerView, NewCreditNotePage};
 use crate::problem::Problem;
 use crate::rpc::credit_notes::load_credit_note_page;
@@ -37,12 +39,12 @@ pub fn NewCreditNotePage() -> impl IntoView {
         ..NewCreditNoteForm::default()
     };
     view! {
-        <h1>"New credit note"</h1>
-        <nav class="tabs" aria-label="Kind of credit note">
-            <A href="/credit-notes/new">"With lines"</A>
-            <A href="/credit-notes/new?kind=charge">"Standalone charge"</A>
+        <h1>{t(Msg::CreditNotesNewTitle)}</h1>
+        <nav class="tabs" aria-label=t(Msg::CreditNotesNewKind)>
+            <A href="/credit-notes/new">{t(Msg::CreditNotesNewWithLines)}</A>
+            <A href="/credit-notes/new?kind=charge">{t(Msg::CreditNotesNewStandaloneCharge)}</A>
         </nav>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+        <Suspense fallback=|| view! { <p>{t(Msg::CreditNotesLoading)}</p> }>
             {move || {
                 let initial = initial.clone();
                 Suspend::new(async move {
@@ -76,7 +78,7 @@ pub fn EditCreditNotePage() -> impl IntoView {
         }
     });
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+        <Suspense fallback=|| view! { <p>{t(Msg::CreditNotesLoading)}</p> }>
             {move || Suspend::new(async move {
                 match page.await {
                     Err(problem) => view! { <ProblemMessage problem/> }.into_any(),
@@ -84,9 +86,9 @@ pub fn EditCreditNotePage() -> impl IntoView {
                         let initial = NewCreditNoteForm::from_note(&note);
                         let charge = initial.kind == "charge";
                         view! {
-                            <h1>"Edit credit note " {note.display_number()}</h1>
+                            <h1>{tf(Msg::CreditNotesNewEditTitle, &[("number", &shown_number(note.number.as_deref(), note.id))])}</h1>
                             {(note.status == crate::domain::CreditNoteStatus::PendingApproval).then(|| view! {
-                                <p class="hint">"Saving sends it back to draft: it is submitted again for approval."</p>
+                                <p class="hint">{t(Msg::CreditNotesNewEditHint)}</p>
                             })}
                             <NoteForm page action charge initial note_id=Some(note.id)/>
                         }.into_any()
@@ -131,7 +133,7 @@ fn NoteForm(
     Effect::new(move |_| hydrated.set(true));
     view! {
         <CustomerSearchForm keep=&["kind", "customer_id"]/>
-        <ActionForm action=action attr:class="editor" attr:aria-label="New credit note">
+        <ActionForm action=action attr:class="editor" attr:aria-label=t(Msg::CreditNotesNewTitle)>
             {note_id.map(|id| view! { <input type="hidden" name="credit_note_id" value=id/> })}
             <input type="hidden" name="form[kind]" value=if charge { "charge" } else { "lines" }/>
             <div class="fields">
@@ -146,41 +148,41 @@ fn NoteForm(
                         holds.set(chosen);
                     })/>
                 {on("customer_id")}
-                <label>"Date" <input type="date" name="form[date]" value=if initial.date.is_empty() { page.today.to_string() } else { initial.date.clone() } required/></label>
+                <label>{t(Msg::CreditNotesDate)} <input type="date" name="form[date]" value=if initial.date.is_empty() { page.today.to_string() } else { initial.date.clone() } required/></label>
                 {on("date")}
-                <p class="hint">"Finalizing dates the note that day and numbers it in that year's series."</p>
+                <p class="hint">{t(Msg::CreditNotesNewDateHint)}</p>
                 <RelatedInvoiceChoice page=page.clone() customer chosen=initial.related_invoice.clone()/>
                 {on("related_invoice")}
-                <label>"Reason category"
+                <label>{t(Msg::CreditNotesReasonCategory)}
                     <select name="form[reason_category]">
-                        <option value="" selected=initial.reason_category.is_empty()>"Not given"</option>
+                        <option value="" selected=initial.reason_category.is_empty()>{t(Msg::CreditNotesNewNotGiven)}</option>
                         {ReasonCategory::ALL.into_iter().map(|category| {
                             let selected = initial.reason_category == category.as_str();
-                            view! { <option value=category.as_str() selected=selected>{category.label()}</option> }
+                            view! { <option value=category.as_str() selected=selected>{reason_category_label(category)}</option> }
                         }).collect_view()}
                     </select>
                 </label>
                 {on("reason_category")}
-                <label>"Reason" <input type="text" name="form[reason]" value=initial.reason.clone()/></label>
+                <label>{t(Msg::CreditNotesReason)} <input type="text" name="form[reason]" value=initial.reason.clone()/></label>
             </div>
             <div class="addresses">
-                <AddressFields legend="Billing address" prefix="billing" address=billing initial=initial.billing.clone()/>
-                <AddressFields legend="Shipping address" prefix="shipping" address=shipping initial=initial.shipping.clone()/>
+                <AddressFields legend=t(Msg::CreditNotesBillingAddress) prefix="billing" address=billing initial=initial.billing.clone()/>
+                <AddressFields legend=t(Msg::CreditNotesShippingAddress) prefix="shipping" address=shipping initial=initial.shipping.clone()/>
             </div>
             // Copying needs the page's code; without it, blank fields take the customer's.
             <div class="actions" hidden=move || !hydrated.get()>
-                <button type="button" on:click=move |_| shipping.set(billing.get_untracked())>"Copy billing → shipping"</button>
-                <button type="button" on:click=move |_| billing.set(shipping.get_untracked())>"Copy shipping → billing"</button>
+                <button type="button" on:click=move |_| shipping.set(billing.get_untracked())>{t(Msg::CreditNotesNewCopyToShipping)}</button>
+                <button type="button" on:click=move |_| billing.set(shipping.get_untracked())>{t(Msg::CreditNotesNewCopyToBilling)}</button>
             </div>
             {if charge {
                 view! {
                     <fieldset>
-                        <legend>"Standalone charge"</legend>
-                        <label>"Charge code" <input type="text" name="form[charge_code]" required value=initial.charge_code.clone()/></label>
+                        <legend>{t(Msg::CreditNotesNewStandaloneCharge)}</legend>
+                        <label>{t(Msg::CreditNotesNewChargeCode)} <input type="text" name="form[charge_code]" required value=initial.charge_code.clone()/></label>
                         {on("charge.code")}
-                        <label>"Charge description" <input type="text" name="form[charge_description]" required value=initial.charge_description.clone()/></label>
+                        <label>{t(Msg::CreditNotesNewChargeDescription)} <input type="text" name="form[charge_description]" required value=initial.charge_description.clone()/></label>
                         {on("charge.description")}
-                        <label>"Charge amount" <input type="text" inputmode="decimal" name="form[charge_amount]" required value=initial.charge_amount.clone()/></label>
+                        <label>{t(Msg::CreditNotesNewChargeAmount)} <input type="text" inputmode="decimal" name="form[charge_amount]" required value=initial.charge_amount.clone()/></label>
                         {on("charge.amount")}
                     </fieldset>
                 }.into_any()
@@ -191,8 +193,8 @@ fn NoteForm(
             }}
             {form_error(action)}
             <div class="actions">
-                <button type="submit" class="primary">{if note_id.is_some() { "Save changes" } else { "Create draft" }}</button>
-                <A href="/credit-notes">"Cancel"</A>
+                <button type="submit" class="primary">{if note_id.is_some() { t(Msg::CreditNotesNewSave) } else { t(Msg::CreditNotesNewCreateDraft) }}</button>
+                <A href="/credit-notes">{t(Msg::CreditNotesFormCancel)}</A>
             </div>
         </ActionForm>
     }
@@ -214,7 +216,7 @@ fn AddressFields(
         view! {
             <label>{label}
                 <input type="text" name=format!("form[{prefix}][{name}]") value=start
-                    placeholder="the customer's"
+                    placeholder=t(Msg::CreditNotesNewAddressPlaceholder)
                     prop:value=move || address.with(get)
                     on:input=move |ev| address.update(|a| set(a, event_target_value(&ev)))/>
             </label>
@@ -223,11 +225,11 @@ fn AddressFields(
     view! {
         <fieldset aria-label=legend>
             <legend>{legend}</legend>
-            {field("Street", "line1", initial.line1, |a| a.line1.clone(), |a, v| a.line1 = v)}
-            {field("Street, second line", "line2", initial.line2, |a| a.line2.clone(), |a, v| a.line2 = v)}
-            {field("City", "city", initial.city, |a| a.city.clone(), |a, v| a.city = v)}
-            {field("Postal code", "postal_code", initial.postal_code, |a| a.postal_code.clone(), |a, v| a.postal_code = v)}
-            {field("Country", "country", initial.country, |a| a.country.clone(), |a, v| a.country = v)}
+            {field(t(Msg::CreditNotesNewStreet), "line1", initial.line1, |a| a.line1.clone(), |a, v| a.line1 = v)}
+            {field(t(Msg::CreditNotesNewStreet2), "line2", initial.line2, |a| a.line2.clone(), |a, v| a.line2 = v)}
+            {field(t(Msg::CreditNotesNewCity), "city", initial.city, |a| a.city.clone(), |a, v| a.city = v)}
+            {field(t(Msg::CreditNotesNewPostalCode), "postal_code", initial.postal_code, |a| a.postal_code.clone(), |a, v| a.postal_code = v)}
+            {field(t(Msg::CreditNotesNewCountry), "country", initial.country, |a| a.country.clone(), |a, v| a.country = v)}
         </fieldset>
     }
 }
@@ -245,6 +247,7 @@ fn RelatedInvoiceChoice(
     let suggestions = RwSignal::new(page.invoices);
     let typed = RwSignal::new(chosen.clone());
     let first_customer = customer.get_untracked();
+    let language = use_language();
     // Runs in the browser only: asks again when the customer or the typed text changes.
     Effect::new(move |previous: Option<(Option<i64>, String)>| {
         let now = (customer.get(), typed.get());
@@ -262,14 +265,17 @@ fn RelatedInvoiceChoice(
         now
     });
     view! {
-        <label>"Related invoice"
+        <label>{t(Msg::CreditNotesRelatedInvoice)}
             <input type="text" name="form[related_invoice]" list="relatable-invoices"
-                autocomplete="off" placeholder="Invoice number" value=chosen
+                autocomplete="off" placeholder=t(Msg::CreditNotesNewInvoiceNumber) value=chosen
                 on:input=move |ev| typed.set(event_target_value(&ev))/>
         </label>
         <datalist id="relatable-invoices">
             {move || suggestions.get().into_iter().map(|invoice| {
-                let label = format!("{} of {}", invoice.number, invoice.issue_date);
+                let label = tf(Msg::CreditNotesNewRelatableInvoice, &[
+                    ("number", invoice.number.as_str()),
+                    ("date", &format::date(language, invoice.issue_date)),
+                ]);
                 view! { <option value=invoice.number>{label}</option> }
             }).collect_view()}
         </datalist>

@@ -9,8 +9,10 @@ use leptos_router::hooks::use_query_map;
 use super::customer_choice::{CustomerChoice, CustomerSearchForm, SEARCH_FORM, searched};
 use super::{ProblemMessage, field_error, form_error, problem_view, refusal};
 use crate::domain::{OperationNature, Role, VatCategory};
+use crate::i18n::{Msg, format, t, tf, use_language};
 use crate::model::{
-    BooksClosing, CustomerView, SellerProfile, SettingsPage, TemplateSetting, UserSummary,
+    BooksClosing, CustomerView, DocumentKind, SellerProfile, SettingsPage, TemplateSetting,
+    UserSummary,
 };
 use crate::rpc::settings::{
     ChangeUserRole, CloseBooks, CreateUser, DeactivateUser, RemoveLogo, ResetTemplate,
@@ -38,6 +40,39 @@ struct Actions {
 
 /// Blank rows offered under the table for new rules.
 const SPARE_ROWS: usize = 3;
+
+/// A role's name for people.
+fn role_message(role: Role) -> Msg {
+    match role {
+        Role::Administrator => Msg::RoleAdministrator,
+        Role::CreditManager => Msg::RoleCreditManager,
+        Role::SalesManager => Msg::RoleSalesManager,
+        Role::Sales => Msg::RoleSales,
+        Role::Viewer => Msg::RoleViewer,
+        Role::Customer => Msg::RoleCustomer,
+    }
+}
+
+/// A VAT category's name for people.
+fn vat_category_message(category: VatCategory) -> Msg {
+    match category {
+        VatCategory::Standard => Msg::SettingsVatCategoryStandard,
+        VatCategory::ZeroRated => Msg::SettingsVatCategoryZeroRated,
+        VatCategory::Exempt => Msg::SettingsVatCategoryExempt,
+        VatCategory::ReverseCharge => Msg::SettingsVatCategoryReverseCharge,
+        VatCategory::IntraCommunity => Msg::SettingsVatCategoryIntraCommunity,
+        VatCategory::Export => Msg::SettingsVatCategoryExport,
+    }
+}
+
+/// What the seller's operations are, for people.
+fn operation_message(nature: OperationNature) -> Msg {
+    match nature {
+        OperationNature::Goods => Msg::SettingsOperationsGoods,
+        OperationNature::Services => Msg::SettingsOperationsServices,
+        OperationNature::Mixed => Msg::SettingsOperationsMixed,
+    }
+}
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
@@ -80,8 +115,8 @@ pub fn SettingsPage() -> impl IntoView {
     // A refused logo upload (a plain form post) comes back in the address.
     let query = use_query_map();
     view! {
-        <h1>"Settings"</h1>
-        <Suspense fallback=|| view! { <p>"Loading settings…"</p> }>
+        <h1>{t(Msg::NavSettings)}</h1>
+        <Suspense fallback=|| view! { <p>{t(Msg::SettingsLoading)}</p> }>
             {move || Suspend::new(async move {
                 match page.await {
                     Err(problem) => view! { <ProblemMessage problem/> }.into_any(),
@@ -132,19 +167,19 @@ fn TaxTableForm(
             .map(|p| view! { <p class="problem" role="alert">{p.detail}</p> })
     };
     view! {
-        <h2>"Tax table"</h2>
-        <p class="hint">"The rate proposed for a line: the customer's tax region and the line's category. A 0 % rule says why no VAT is charged (exempt, reverse charge, intra-EU supply, export) and the mention its lines print. Blank a row to remove it."</p>
-        <ActionForm action=save attr:class="tax-table" attr:aria-label="Tax table">
+        <h2>{t(Msg::SettingsTaxTitle)}</h2>
+        <p class="hint">{t(Msg::SettingsTaxHint)}</p>
+        <ActionForm action=save attr:class="tax-table" attr:aria-label=t(Msg::SettingsTaxTitle)>
             <table class="grid">
-                <caption class="visually-hidden">"Tax rates"</caption>
+                <caption class="visually-hidden">{t(Msg::SettingsTaxCaption)}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">"Region"</th>
-                        <th scope="col">"Category"</th>
-                        <th scope="col">"Rate (%)"</th>
-                        <th scope="col">"VAT category"</th>
-                        <th scope="col">"Exemption mention"</th>
-                        <th scope="col">"Revenue account (if its own)"</th>
+                        <th scope="col">{t(Msg::SettingsTaxRegion)}</th>
+                        <th scope="col">{t(Msg::SettingsTaxCategory)}</th>
+                        <th scope="col">{t(Msg::SettingsRatePercent)}</th>
+                        <th scope="col">{t(Msg::SettingsTaxVatCategory)}</th>
+                        <th scope="col">{t(Msg::SettingsTaxExemption)}</th>
+                        <th scope="col">{t(Msg::SettingsTaxRevenueAccountOwn)}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -152,40 +187,40 @@ fn TaxTableForm(
                         let rule = rules.get(row);
                         let text = |value: Option<String>| value.unwrap_or_default();
                         let name = move |field: &str| format!("rules[{row}][{field}]");
-                        let label = |what: &str| format!("{what}, row {}", row + 1);
+                        let label = move |message: Msg| tf(message, &[("row", &(row + 1).to_string())]);
                         view! {
                             <tr>
                                 <td>
-                                    <input type="text" name=name("region") aria-label=label("Region") value=text(rule.map(|r| r.region.clone()))/>
+                                    <input type="text" name=name("region") aria-label=label(Msg::SettingsTaxRegionRow) value=text(rule.map(|r| r.region.clone()))/>
                                     {error(row, "region")}
                                 </td>
                                 <td>
-                                    <input type="text" name=name("category") aria-label=label("Category") value=text(rule.map(|r| r.category.clone()))/>
+                                    <input type="text" name=name("category") aria-label=label(Msg::SettingsTaxCategoryRow) value=text(rule.map(|r| r.category.clone()))/>
                                     {error(row, "category")}
                                 </td>
                                 <td>
-                                    <input type="text" inputmode="decimal" name=name("rate") aria-label=label("Rate") value=text(rule.map(|r| r.rate.normalize().to_string()))/>
+                                    <input type="text" inputmode="decimal" name=name("rate") aria-label=label(Msg::SettingsTaxRateRow) value=text(rule.map(|r| r.rate.normalize().to_string()))/>
                                     {error(row, "rate")}
                                 </td>
                                 <td>
-                                    <select name=name("vat_category") aria-label=label("VAT category")>
-                                        <option value="" selected=rule.is_none_or(|r| r.vat_category.is_none())>"By rate"</option>
+                                    <select name=name("vat_category") aria-label=label(Msg::SettingsTaxVatCategoryRow)>
+                                        <option value="" selected=rule.is_none_or(|r| r.vat_category.is_none())>{t(Msg::SettingsTaxByRate)}</option>
                                         {VatCategory::ALL.into_iter().map(|category| view! {
                                             <option value=category.as_str() selected=rule.is_some_and(|r| r.vat_category == Some(category))>
-                                                {category.label()}
+                                                {t(vat_category_message(category))}
                                             </option>
                                         }).collect_view()}
                                     </select>
                                     {error(row, "vat_category")}
                                 </td>
                                 <td>
-                                    <input type="text" name=name("vat_exemption_reason") aria-label=label("Exemption mention") placeholder="e.g. Exonération de TVA, article 261-4-4° du CGI" value=text(rule.and_then(|r| r.vat_exemption_reason.clone()))/>
+                                    <input type="text" name=name("vat_exemption_reason") aria-label=label(Msg::SettingsTaxExemptionRow) placeholder=t(Msg::SettingsTaxExemptionPlaceholder) value=text(rule.and_then(|r| r.vat_exemption_reason.clone()))/>
                                     {error(row, "vat_exemption_reason")}
                                 </td>
                                 <td>
-                                    <input type="text" inputmode="numeric" name=name("revenue_account") aria-label=label("Revenue account") placeholder="706100" value=text(rule.and_then(|r| r.revenue_account.as_ref().map(|a| a.code.clone())))/>
+                                    <input type="text" inputmode="numeric" name=name("revenue_account") aria-label=label(Msg::SettingsTaxRevenueAccountRow) placeholder="706100" value=text(rule.and_then(|r| r.revenue_account.as_ref().map(|a| a.code.clone())))/>
                                     {error(row, "revenue_account.code")}
-                                    <input type="text" name=name("revenue_account_label") aria-label=label("Revenue account name") placeholder="Prestations de services export" value=text(rule.and_then(|r| r.revenue_account.as_ref().map(|a| a.label.clone())))/>
+                                    <input type="text" name=name("revenue_account_label") aria-label=label(Msg::SettingsTaxRevenueAccountNameRow) placeholder="Prestations de services export" value=text(rule.and_then(|r| r.revenue_account.as_ref().map(|a| a.label.clone())))/>
                                     {error(row, "revenue_account.label")}
                                 </td>
                             </tr>
@@ -194,7 +229,7 @@ fn TaxTableForm(
                 </tbody>
             </table>
             {general}
-            <button type="submit" class="primary">"Save tax table"</button>
+            <button type="submit" class="primary">{t(Msg::SettingsTaxSave)}</button>
         </ActionForm>
     }
 }
@@ -203,48 +238,52 @@ fn TaxTableForm(
 /// viewer themself can be deactivated. A new user gets a role, and customer users a customer.
 #[component]
 fn Users(page: SettingsPage, actions: Actions) -> impl IntoView {
+    let language = use_language();
     let me = page.viewer.id;
     let row = move |user: UserSummary| {
         let active = user.deactivated_at.is_none();
         let editable = active && user.id != me;
         let status = match user.deactivated_at {
-            Some(at) => format!("Deactivated {}", at.date_naive()),
-            None => "Active".to_string(),
+            Some(at) => tf(
+                Msg::SettingsUsersDeactivated,
+                &[("date", &format::date(language, at.date_naive()))],
+            ),
+            None => t(Msg::SettingsUsersActive).to_string(),
         };
         let role_cell = if editable && user.role.is_internal() {
-            let label = format!("Role of {}", user.email);
+            let label = tf(Msg::SettingsUsersRoleOf, &[("email", &user.email)]);
             view! {
                 <ActionForm action=actions.change_role attr:class="inline">
                     <input type="hidden" name="user_id" value=user.id/>
                     <select name="role" aria-label=label>
                         {Role::ALL.iter().filter(|r| r.is_internal()).map(|r| view! {
-                            <option value=r.as_str() selected=*r == user.role>{r.as_str().replace('_', " ")}</option>
+                            <option value=r.as_str() selected=*r == user.role>{t(role_message(*r))}</option>
                         }).collect_view()}
                     </select>
-                    <button type="submit">"Change role"</button>
+                    <button type="submit">{t(Msg::SettingsUsersChangeRole)}</button>
                 </ActionForm>
             }
             .into_any()
         } else {
-            user.role.as_str().replace('_', " ").into_any()
+            t(role_message(user.role)).into_any()
         };
         let deactivate = editable.then(|| {
-            let label = format!("Deactivate {}", user.email);
+            let label = tf(Msg::SettingsUsersDeactivateUser, &[("email", &user.email)]);
             view! {
                 <ActionForm action=actions.deactivate attr:class="inline">
                     <input type="hidden" name="user_id" value=user.id/>
-                    <button type="submit" class="danger" aria-label=label>"Deactivate"</button>
+                    <button type="submit" class="danger" aria-label=label>{t(Msg::SettingsUsersDeactivate)}</button>
                 </ActionForm>
             }
         });
         // A temporary password the user must replace at their next sign-in.
         let reset = editable.then(|| {
-            let label = format!("Temporary password for {}", user.email);
+            let label = tf(Msg::SettingsUsersTemporaryPassword, &[("email", &user.email)]);
             view! {
                 <ActionForm action=actions.reset_password attr:class="inline">
                     <input type="hidden" name="user_id" value=user.id/>
                     <input type="password" name="password" autocomplete="new-password" minlength="10" required aria-label=label/>
-                    <button type="submit">"Reset password"</button>
+                    <button type="submit">{t(Msg::SettingsUsersResetPassword)}</button>
                 </ActionForm>
             }
         });
@@ -264,17 +303,17 @@ fn Users(page: SettingsPage, actions: Actions) -> impl IntoView {
             .or_else(|| refusal(actions.reset_password))
     };
     view! {
-        <h2>"Users"</h2>
+        <h2>{t(Msg::SettingsUsersTitle)}</h2>
         {move || problem_view(problem(), "")}
         <table class="grid">
-            <caption class="visually-hidden">"Users"</caption>
+            <caption class="visually-hidden">{t(Msg::SettingsUsersTitle)}</caption>
             <thead>
                 <tr>
-                    <th scope="col">"E-mail"</th>
-                    <th scope="col">"Role"</th>
-                    <th scope="col">"Customer"</th>
-                    <th scope="col">"Status"</th>
-                    <th scope="col">"Action"</th>
+                    <th scope="col">{t(Msg::SettingsEmail)}</th>
+                    <th scope="col">{t(Msg::SettingsRole)}</th>
+                    <th scope="col">{t(Msg::SettingsCustomer)}</th>
+                    <th scope="col">{t(Msg::SettingsUsersStatus)}</th>
+                    <th scope="col">{t(Msg::SettingsUsersAction)}</th>
                 </tr>
             </thead>
             <tbody>{page.users.into_iter().map(row).collect_view()}</tbody>
@@ -289,25 +328,25 @@ fn NewUserForm(customers: Vec<CustomerView>, action: ServerAction<CreateUser>) -
     let general = form_error(action);
     view! {
         <CustomerSearchForm keep=&[]/>
-        <ActionForm action attr:class="customer-form" attr:aria-label="New user">
-            <h3>"New user"</h3>
-            <label>"E-mail" <input type="email" name="email" required/></label>
+        <ActionForm action attr:class="customer-form" attr:aria-label=t(Msg::SettingsNewUserTitle)>
+            <h3>{t(Msg::SettingsNewUserTitle)}</h3>
+            <label>{t(Msg::SettingsEmail)} <input type="email" name="email" required/></label>
             {on("email")}
-            <label>"Password" <input type="password" name="password" autocomplete="new-password" required/></label>
+            <label>{t(Msg::SettingsNewUserPassword)} <input type="password" name="password" autocomplete="new-password" required/></label>
             {on("password")}
-            <label>"Role"
+            <label>{t(Msg::SettingsRole)}
                 <select name="role">
                     {Role::ALL.iter().map(|r| view! {
-                        <option value=r.as_str() selected=*r == Role::Viewer>{r.as_str().replace('_', " ")}</option>
+                        <option value=r.as_str() selected=*r == Role::Viewer>{t(role_message(*r))}</option>
                     }).collect_view()}
                 </select>
             </label>
             {on("role")}
             <CustomerChoice customers chosen=String::new() field="customer_id"
-                label="Customer (customer users only)" blank="None" required=false search_form=SEARCH_FORM/>
+                label=t(Msg::SettingsNewUserCustomer) blank=t(Msg::SettingsNewUserNoCustomer) required=false search_form=SEARCH_FORM/>
             {on("customer_id")}
             {general}
-            <button type="submit" class="primary">"Create user"</button>
+            <button type="submit" class="primary">{t(Msg::SettingsNewUserCreate)}</button>
         </ActionForm>
     }
 }
@@ -323,68 +362,68 @@ fn SellerForm(seller: SellerProfile, action: ServerAction<SaveSeller>) -> impl I
     let regime = seller.vat_regime;
     let text = |value: Option<String>| value.unwrap_or_default();
     view! {
-        <h2>"Seller"</h2>
-        <p class="hint">"Who issues the documents: printed on every PDF."</p>
-        <ActionForm action attr:class="customer-form" attr:aria-label="Seller">
-            <label>"Name" <input type="text" name="form[name]" value=seller.name.clone() required/></label>
+        <h2>{t(Msg::SettingsSellerTitle)}</h2>
+        <p class="hint">{t(Msg::SettingsSellerHint)}</p>
+        <ActionForm action attr:class="customer-form" attr:aria-label=t(Msg::SettingsSellerTitle)>
+            <label>{t(Msg::SettingsSellerName)} <input type="text" name="form[name]" value=seller.name.clone() required/></label>
             {on("name")}
-            <label>"Address" <input type="text" name="form[line1]" value=address.line1.clone()/></label>
+            <label>{t(Msg::SettingsSellerAddress)} <input type="text" name="form[line1]" value=address.line1.clone()/></label>
             {on("address.line1")}
-            <label>"Address, second line" <input type="text" name="form[line2]" value=text(address.line2.clone())/></label>
+            <label>{t(Msg::SettingsSellerAddressLine2)} <input type="text" name="form[line2]" value=text(address.line2.clone())/></label>
             {on("address.line2")}
-            <label>"Postal code" <input type="text" name="form[postal_code]" value=address.postal_code.clone()/></label>
+            <label>{t(Msg::SettingsSellerPostalCode)} <input type="text" name="form[postal_code]" value=address.postal_code.clone()/></label>
             {on("address.postal_code")}
-            <label>"City" <input type="text" name="form[city]" value=address.city.clone()/></label>
+            <label>{t(Msg::SettingsSellerCity)} <input type="text" name="form[city]" value=address.city.clone()/></label>
             {on("address.city")}
-            <label>"Country" <input type="text" name="form[country]" value=address.country.clone()/></label>
+            <label>{t(Msg::SettingsSellerCountry)} <input type="text" name="form[country]" value=address.country.clone()/></label>
             {on("address.country")}
-            <label>"VAT id" <input type="text" name="form[vat_id]" value=text(seller.vat_id.clone())/></label>
+            <label>{t(Msg::SettingsSellerVatId)} <input type="text" name="form[vat_id]" value=text(seller.vat_id.clone())/></label>
             {on("vat_id")}
-            <label>"IBAN" <input type="text" name="form[iban]" value=text(seller.iban.clone())/></label>
+            <label>{t(Msg::SettingsSellerIban)} <input type="text" name="form[iban]" value=text(seller.iban.clone())/></label>
             {on("iban")}
-            <label>"E-mail" <input type="email" name="form[email]" value=text(seller.email.clone())/></label>
+            <label>{t(Msg::SettingsEmail)} <input type="email" name="form[email]" value=text(seller.email.clone())/></label>
             {on("email")}
-            <p class="hint">"Every document issued states the seller's legal form, share capital and registration (Code de commerce art. R123-237): nothing is issued until they are given. SIREN and RCS city for a company registered in France."</p>
-            <label>"Legal form" <input type="text" name="form[legal_form]" value=text(identity.legal_form.clone()) placeholder="SAS"/></label>
+            <p class="hint">{t(Msg::SettingsSellerLegalHint)}</p>
+            <label>{t(Msg::SettingsSellerLegalForm)} <input type="text" name="form[legal_form]" value=text(identity.legal_form.clone()) placeholder="SAS"/></label>
             {on("legal_identity.legal_form")}
-            <label>"Share capital" <input type="text" name="form[share_capital]" value=text(identity.share_capital.clone()) placeholder="10 000,00 EUR"/></label>
+            <label>{t(Msg::SettingsSellerShareCapital)} <input type="text" name="form[share_capital]" value=text(identity.share_capital.clone()) placeholder=t(Msg::SettingsSellerShareCapitalPlaceholder)/></label>
             {on("legal_identity.share_capital")}
-            <label>"SIREN" <input type="text" name="form[siren]" value=text(identity.siren.clone()) inputmode="numeric"/></label>
+            <label>{t(Msg::SettingsSellerSiren)} <input type="text" name="form[siren]" value=text(identity.siren.clone()) inputmode="numeric"/></label>
             {on("legal_identity.siren")}
-            <label>"SIRET" <input type="text" name="form[siret]" value=text(identity.siret.clone()) inputmode="numeric"/></label>
+            <label>{t(Msg::SettingsSellerSiret)} <input type="text" name="form[siret]" value=text(identity.siret.clone()) inputmode="numeric"/></label>
             {on("legal_identity.siret")}
-            <label>"RCS city" <input type="text" name="form[rcs_city]" value=text(identity.rcs_city.clone()) placeholder="Paris"/></label>
+            <label>{t(Msg::SettingsSellerRcsCity)} <input type="text" name="form[rcs_city]" value=text(identity.rcs_city.clone()) placeholder="Paris"/></label>
             {on("legal_identity.rcs_city")}
-            <p class="hint">"Documents say what they are and how VAT is paid (the 2026 e-invoicing reform, décret n° 2022-1299). Each document states what its own lines sell; the operations below are what a line sells when it does not say, and what a document without lines states. Without the option for debits, the VAT of services waits on 445740 until they are paid."</p>
-            <label>"Operations"
+            <p class="hint">{t(Msg::SettingsSellerRegimeHint)}</p>
+            <label>{t(Msg::SettingsSellerOperations)}
                 <select name="form[operations]">
-                    <option value="" selected=regime.operations.is_none()>"Not stated"</option>
+                    <option value="" selected=regime.operations.is_none()>{t(Msg::SettingsSellerNotStated)}</option>
                     {OperationNature::ALL.into_iter().map(|nature| view! {
-                        <option value=nature.as_str() selected=regime.operations == Some(nature)>{nature.label()}</option>
+                        <option value=nature.as_str() selected=regime.operations == Some(nature)>{t(operation_message(nature))}</option>
                     }).collect_view()}
                 </select>
             </label>
             <label>
                 <input type="checkbox" name="form[vat_on_debits]" value="on" checked=regime.on_debits/>
-                "VAT paid on debits (option of CGI art. 269-2-c)"
+                {t(Msg::SettingsSellerVatOnDebits)}
             </label>
-            <label>"Fiscal year ends (MM-DD)"
+            <label>{t(Msg::SettingsSellerFiscalYearEnd)}
                 <input type="text" name="form[fiscal_year_end]" value=text(seller.fiscal_year_end.clone()) placeholder="12-31" size="5"/>
             </label>
             {on("fiscal_year_end")}
-            <p class="hint">"Invoices state their payment terms (Code de commerce art. L441-9), and the fixed indemnity of 40 EUR for recovery costs. Blank: the legal default."</p>
-            <label>"Late-payment penalty rate"
+            <p class="hint">{t(Msg::SettingsSellerTermsHint)}</p>
+            <label>{t(Msg::SettingsSellerLatePaymentPenalty)}
                 <input type="text" name="form[late_payment_penalty]" value=text(seller.late_payment_penalty.clone())
-                    placeholder=crate::model::DEFAULT_LATE_PAYMENT_PENALTY/>
+                    placeholder=t(Msg::PdfDefaultLatePaymentPenalty)/>
             </label>
             {on("late_payment_penalty")}
-            <label>"Early-payment discount"
+            <label>{t(Msg::SettingsSellerEarlyPaymentDiscount)}
                 <input type="text" name="form[early_payment_discount]" value=text(seller.early_payment_discount.clone())
-                    placeholder=crate::model::DEFAULT_EARLY_PAYMENT_DISCOUNT/>
+                    placeholder=t(Msg::PdfDefaultEarlyPaymentDiscount)/>
             </label>
             {on("early_payment_discount")}
             {general}
-            <button type="submit" class="primary">"Save seller"</button>
+            <button type="submit" class="primary">{t(Msg::SettingsSellerSave)}</button>
         </ActionForm>
     }
 }
@@ -398,24 +437,24 @@ fn LogoForm(
     remove: ServerAction<RemoveLogo>,
 ) -> impl IntoView {
     view! {
-        <h3>"Logo"</h3>
+        <h3>{t(Msg::SettingsLogoTitle)}</h3>
         {if has_logo {
             view! {
-                <img class="logo-preview" src="/settings/logo" alt="The seller's logo"/>
+                <img class="logo-preview" src="/settings/logo" alt=t(Msg::SettingsLogoAlt)/>
                 <ActionForm action=remove attr:class="inline">
-                    <button type="submit" class="danger">"Remove the logo"</button>
+                    <button type="submit" class="danger">{t(Msg::SettingsLogoRemove)}</button>
                 </ActionForm>
                 {move || problem_view(refusal(remove), "")}
             }.into_any()
         } else {
-            view! { <p>"Documents print without a logo."</p> }.into_any()
+            view! { <p>{t(Msg::SettingsLogoNone)}</p> }.into_any()
         }}
-        <form method="post" action="/settings/logo" enctype="multipart/form-data" class="upload" aria-label="Logo">
-            <label>"Logo file (PNG or JPEG, at most 1 MiB)"
+        <form method="post" action="/settings/logo" enctype="multipart/form-data" class="upload" aria-label=t(Msg::SettingsLogoTitle)>
+            <label>{t(Msg::SettingsLogoFile)}
                 <input type="file" name="file" accept="image/png,image/jpeg,.png,.jpg,.jpeg" required/>
             </label>
             {upload_error.map(|message| view! { <span class="field-error" role="alert">{message}</span> })}
-            <button type="submit">"Upload logo"</button>
+            <button type="submit">{t(Msg::SettingsLogoUpload)}</button>
         </form>
     }
 }
@@ -427,113 +466,130 @@ fn AccountsForm(
     action: ServerAction<SaveAccounts>,
 ) -> impl IntoView {
     let general = form_error(action);
-    // Each account: its form name, where a refusal of its number and its name lands, its title.
-    const FIELDS: [(&str, &str, &str, &str); 11] = [
+    // Each account: its form name, where a refusal of its number and its name lands, and the
+    // labels of its two fields.
+    const FIELDS: [(&str, &str, &str, Msg, Msg); 11] = [
         (
             "receivable",
             "receivable.code",
             "receivable.label",
-            "Receivable",
+            Msg::SettingsAccountsReceivable,
+            Msg::SettingsAccountsReceivableName,
         ),
         (
             "customer_credit",
             "customer_credit.code",
             "customer_credit.label",
-            "Customer credits",
+            Msg::SettingsAccountsCustomerCredit,
+            Msg::SettingsAccountsCustomerCreditName,
         ),
         (
             "revenue",
             "revenue.code",
             "revenue.label",
-            "Services revenue",
+            Msg::SettingsAccountsRevenue,
+            Msg::SettingsAccountsRevenueName,
         ),
         (
             "revenue_goods",
             "revenue_goods.code",
             "revenue_goods.label",
-            "Goods revenue",
+            Msg::SettingsAccountsRevenueGoods,
+            Msg::SettingsAccountsRevenueGoodsName,
         ),
         (
             "discounts",
             "discounts.code",
             "discounts.label",
-            "Discounts granted",
+            Msg::SettingsAccountsDiscounts,
+            Msg::SettingsAccountsDiscountsName,
         ),
         (
             "vat_payable",
             "vat_payable.code",
             "vat_payable.label",
-            "VAT payable (other rates)",
+            Msg::SettingsAccountsVatPayable,
+            Msg::SettingsAccountsVatPayableName,
         ),
         (
             "vat_pending",
             "vat_pending.code",
             "vat_pending.label",
-            "VAT awaiting payment",
+            Msg::SettingsAccountsVatPending,
+            Msg::SettingsAccountsVatPendingName,
         ),
-        ("bank", "bank.code", "bank.label", "Bank"),
+        (
+            "bank",
+            "bank.code",
+            "bank.label",
+            Msg::SettingsAccountsBank,
+            Msg::SettingsAccountsBankName,
+        ),
         (
             "write_off",
             "write_off.code",
             "write_off.label",
-            "Voided credit",
+            Msg::SettingsAccountsWriteOff,
+            Msg::SettingsAccountsWriteOffName,
         ),
         (
             "exchange_loss",
             "exchange_loss.code",
             "exchange_loss.label",
-            "Exchange losses",
+            Msg::SettingsAccountsExchangeLoss,
+            Msg::SettingsAccountsExchangeLossName,
         ),
         (
             "exchange_gain",
             "exchange_gain.code",
             "exchange_gain.label",
-            "Exchange gains",
+            Msg::SettingsAccountsExchangeGain,
+            Msg::SettingsAccountsExchangeGainName,
         ),
     ];
     view! {
-        <h2>"Accounts"</h2>
-        <p class="hint">"The accounts journal entries are written to; entries already written keep theirs."</p>
-        <ActionForm action attr:class="customer-form" attr:aria-label="Accounts">
-            {chart.accounts().into_iter().zip(FIELDS).map(|((_, account), (name, code_field, label_field, title))| {
+        <h2>{t(Msg::SettingsAccountsTitle)}</h2>
+        <p class="hint">{t(Msg::SettingsAccountsHint)}</p>
+        <ActionForm action attr:class="customer-form" attr:aria-label=t(Msg::SettingsAccountsTitle)>
+            {chart.accounts().into_iter().zip(FIELDS).map(|((_, account), (name, code_field, label_field, code_title, label_title))| {
                 view! {
-                    <label>{format!("{title} account")}
+                    <label>{t(code_title)}
                         <input type="text" inputmode="numeric" name=format!("form[{name}_code]") value=account.code.clone() required/>
                     </label>
                     {field_error(action, code_field)}
-                    <label>{format!("{title} account name")}
+                    <label>{t(label_title)}
                         <input type="text" name=format!("form[{name}_label]") value=account.label.clone() required/>
                     </label>
                     {field_error(action, label_field)}
                 }
             }).collect_view()}
             <table class="grid">
-                <caption>"VAT account of each rate"</caption>
+                <caption>{t(Msg::SettingsAccountsVatCaption)}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">"Rate (%)"</th>
-                        <th scope="col">"Account"</th>
-                        <th scope="col">"Account name"</th>
+                        <th scope="col">{t(Msg::SettingsRatePercent)}</th>
+                        <th scope="col">{t(Msg::SettingsAccountsAccount)}</th>
+                        <th scope="col">{t(Msg::SettingsAccountsAccountName)}</th>
                     </tr>
                 </thead>
                 <tbody>
                     {(0..chart.vat_rates.len() + SPARE_ROWS).map(|row| {
                         let rate = chart.vat_rates.get(row);
                         let name = move |field: &str| format!("form[vat_rates][{row}][{field}]");
-                        let label = |what: &str| format!("{what}, rate row {}", row + 1);
+                        let label = move |message: Msg| tf(message, &[("row", &(row + 1).to_string())]);
                         let error = move |field: &str| field_error(action, format!("vat_rates[{row}].{field}"));
                         view! {
                             <tr>
                                 <td>
-                                    <input type="text" inputmode="decimal" name=name("rate") aria-label=label("Rate") value=rate.map(|r| r.rate.normalize().to_string()).unwrap_or_default()/>
+                                    <input type="text" inputmode="decimal" name=name("rate") aria-label=label(Msg::SettingsAccountsRateRow) value=rate.map(|r| r.rate.normalize().to_string()).unwrap_or_default()/>
                                     {error("rate")}
                                 </td>
                                 <td>
-                                    <input type="text" inputmode="numeric" name=name("code") aria-label=label("Account") value=rate.map(|r| r.account.code.clone()).unwrap_or_default()/>
+                                    <input type="text" inputmode="numeric" name=name("code") aria-label=label(Msg::SettingsAccountsAccountRow) value=rate.map(|r| r.account.code.clone()).unwrap_or_default()/>
                                     {error("account.code")}
                                 </td>
                                 <td>
-                                    <input type="text" name=name("label") aria-label=label("Account name") value=rate.map(|r| r.account.label.clone()).unwrap_or_default()/>
+                                    <input type="text" name=name("label") aria-label=label(Msg::SettingsAccountsAccountNameRow) value=rate.map(|r| r.account.label.clone()).unwrap_or_default()/>
                                     {error("account.label")}
                                 </td>
                             </tr>
@@ -542,7 +598,7 @@ fn AccountsForm(
                 </tbody>
             </table>
             {general}
-            <button type="submit" class="primary">"Save accounts"</button>
+            <button type="submit" class="primary">{t(Msg::SettingsAccountsSave)}</button>
         </ActionForm>
     }
 }
@@ -551,9 +607,9 @@ fn AccountsForm(
 #[component]
 fn ChartPresets(action: ServerAction<UseChart>) -> impl IntoView {
     view! {
-        <ActionForm action attr:class="inline" attr:aria-label="Standard charts">
-            <span class="hint">"Start from a standard chart (later entries only): "</span>
-            <button type="submit" name="chart" value="pcg">"French PCG"</button>
+        <ActionForm action attr:class="inline" attr:aria-label=t(Msg::SettingsChartsLabel)>
+            <span class="hint">{t(Msg::SettingsChartsHint)}</span>
+            <button type="submit" name="chart" value="pcg">{t(Msg::SettingsChartsPcg)}</button>
             <button type="submit" name="chart" value="skr03">"SKR03 (DATEV)"</button>
             {form_error(action)}
         </ActionForm>
@@ -563,22 +619,24 @@ fn ChartPresets(action: ServerAction<UseChart>) -> impl IntoView {
 /// The closing date of the books: nothing is posted on or before it; it only moves forward.
 #[component]
 fn ClosingForm(closing: BooksClosing, action: ServerAction<CloseBooks>) -> impl IntoView {
+    let language = use_language();
     let general = form_error(action);
     let now = match closing.closed_through {
-        Some(date) => {
-            format!("The books are closed through {date}: nothing is posted on or before it.")
-        }
-        None => "No period is closed yet.".to_string(),
+        Some(date) => tf(
+            Msg::SettingsClosingClosedThrough,
+            &[("date", &format::date(language, date))],
+        ),
+        None => t(Msg::SettingsClosingNone).to_string(),
     };
     view! {
-        <h2>"Closing"</h2>
+        <h2>{t(Msg::SettingsClosingTitle)}</h2>
         <p class="hint">{now}</p>
-        <ActionForm action attr:class="customer-form" attr:aria-label="Close the books">
-            <label>"Close the books through" <input type="date" name="closed_through" required/></label>
+        <ActionForm action attr:class="customer-form" attr:aria-label=t(Msg::SettingsClosingClose)>
+            <label>{t(Msg::SettingsClosingDate)} <input type="date" name="closed_through" required/></label>
             {field_error(action, "closed_through")}
             {general}
-            <p class="hint">"A closed period never opens again: later corrections are dated in the open period."</p>
-            <button type="submit" class="danger">"Close the books"</button>
+            <p class="hint">{t(Msg::SettingsClosingHint)}</p>
+            <button type="submit" class="danger">{t(Msg::SettingsClosingClose)}</button>
         </ActionForm>
     }
 }
@@ -591,33 +649,30 @@ fn ExchangeRates(
     action: ServerAction<SaveExchangeRate>,
     upload_error: Option<String>,
 ) -> impl IntoView {
+    let language = use_language();
     let general = form_error(action);
     let book = crate::domain::exchange::BOOK_CURRENCY;
+    let days = crate::domain::exchange::RATE_IN_FORCE_DAYS.to_string();
     view! {
-        <h2>"Exchange rates"</h2>
-        <p class="hint">{format!(
-            "The books are kept in {book}. A document in another currency is booked at the rate \
-             in force on its date (that day's, or the latest of the {} days before), and cannot \
-             be issued or finalized without one; payments and refunds likewise.",
-            crate::domain::exchange::RATE_IN_FORCE_DAYS
-        )}</p>
+        <h2>{t(Msg::SettingsRatesTitle)}</h2>
+        <p class="hint">{tf(Msg::SettingsRatesHint, &[("book", book), ("days", days.as_str())])}</p>
         {if rates.is_empty() {
-            view! { <p>"No rate yet."</p> }.into_any()
+            view! { <p>{t(Msg::SettingsRatesNone)}</p> }.into_any()
         } else {
             view! {
                 <table class="grid">
-                    <caption>"The latest rate of each currency"</caption>
+                    <caption>{t(Msg::SettingsRatesCaption)}</caption>
                     <thead>
                         <tr>
-                            <th scope="col">"Day"</th>
-                            <th scope="col">"Currency"</th>
-                            <th scope="col">{format!("Units for 1 {book}")}</th>
+                            <th scope="col">{t(Msg::SettingsRatesDay)}</th>
+                            <th scope="col">{t(Msg::SettingsRatesCurrency)}</th>
+                            <th scope="col">{tf(Msg::SettingsRatesUnitsFor, &[("book", book)])}</th>
                         </tr>
                     </thead>
                     <tbody>
                         {rates.into_iter().map(|rate| view! {
                             <tr>
-                                <td>{rate.date.to_string()}</td>
+                                <td>{format::date(language, rate.date)}</td>
                                 <td>{rate.currency.code()}</td>
                                 <td class="amount">{rate.rate.normalize().to_string()}</td>
                             </tr>
@@ -626,24 +681,24 @@ fn ExchangeRates(
                 </table>
             }.into_any()
         }}
-        <ActionForm action attr:class="customer-form" attr:aria-label="Add an exchange rate">
-            <label>"Currency" <input type="text" name="currency" maxlength="3" placeholder="USD" required/></label>
+        <ActionForm action attr:class="customer-form" attr:aria-label=t(Msg::SettingsRatesAdd)>
+            <label>{t(Msg::SettingsRatesCurrency)} <input type="text" name="currency" maxlength="3" placeholder="USD" required/></label>
             {field_error(action, "currency")}
-            <label>"Day" <input type="date" name="date" required/></label>
+            <label>{t(Msg::SettingsRatesDay)} <input type="date" name="date" required/></label>
             {field_error(action, "date")}
-            <label>{format!("Units of the currency for 1 {book}")}
+            <label>{tf(Msg::SettingsRatesUnitsOfCurrency, &[("book", book)])}
                 <input type="text" inputmode="decimal" name="rate" placeholder="1.0921" required/>
             </label>
             {field_error(action, "rate")}
             {general}
-            <button type="submit" class="primary">"Save the rate"</button>
+            <button type="submit" class="primary">{t(Msg::SettingsRatesSave)}</button>
         </ActionForm>
-        <form method="post" action="/settings/exchange-rates" enctype="multipart/form-data" class="upload" aria-label="Import ECB rates">
-            <label>"ECB reference rates file (eurofxref.csv, eurofxref-hist.csv or an eurofxref XML file)"
+        <form method="post" action="/settings/exchange-rates" enctype="multipart/form-data" class="upload" aria-label=t(Msg::SettingsRatesImportLabel)>
+            <label>{t(Msg::SettingsRatesFile)}
                 <input type="file" name="file" accept=".csv,.xml,text/csv,text/xml,application/xml" required/>
             </label>
             {upload_error.map(|message| view! { <span class="field-error" role="alert">{message}</span> })}
-            <button type="submit">"Import the rates"</button>
+            <button type="submit">{t(Msg::SettingsRatesImport)}</button>
         </form>
     }
 }
@@ -655,16 +710,28 @@ fn Templates(templates: Vec<TemplateSetting>, actions: Actions) -> impl IntoView
     let save = actions.save_template;
     let reset = actions.reset_template;
     view! {
-        <h2>"PDF templates"</h2>
-        <p class="hint">"Typst templates; the document arrives as JSON in " <code>"sys.inputs.data"</code> ". A template is tried on sample documents before it is saved."</p>
+        <h2>{t(Msg::SettingsTemplatesTitle)}</h2>
+        <p class="hint">{t(Msg::SettingsTemplatesHintBefore)} <code>"sys.inputs.data"</code> {t(Msg::SettingsTemplatesHintAfter)}</p>
         {templates.into_iter().map(|template| {
             let kind = template.kind.as_str();
-            let title = format!("{} template", template.kind.label());
+            let (title, save_label) = match template.kind {
+                DocumentKind::CreditNote => (
+                    t(Msg::SettingsTemplatesCreditNote),
+                    t(Msg::SettingsTemplatesSaveCreditNote),
+                ),
+                DocumentKind::Invoice => (
+                    t(Msg::SettingsTemplatesInvoice),
+                    t(Msg::SettingsTemplatesSaveInvoice),
+                ),
+            };
             let field_id = format!("template-{kind}");
-            let state = if template.custom { "Edited in Settings" } else { "Built-in" };
-            let save_label = format!("Save the {}", title.to_lowercase());
-            let field_label = title.clone();
-            let heading = title.clone();
+            let state = if template.custom {
+                t(Msg::SettingsTemplatesCustom)
+            } else {
+                t(Msg::SettingsTemplatesBuiltIn)
+            };
+            let field_label = title;
+            let heading = title;
             let field = template_field(template.kind);
             let refused = move || {
                 refusal(save)
@@ -679,12 +746,12 @@ fn Templates(templates: Vec<TemplateSetting>, actions: Actions) -> impl IntoView
                         <label for=field_id.clone() class="visually-hidden">{field_label}</label>
                         <textarea id=field_id name="source" rows="16" spellcheck="false" class="code">{template.source.clone()}</textarea>
                         {refused}
-                        <button type="submit" class="primary">"Save template"</button>
+                        <button type="submit" class="primary">{t(Msg::SettingsTemplatesSave)}</button>
                     </ActionForm>
                     {template.custom.then(|| view! {
                         <ActionForm action=reset attr:class="inline">
                             <input type="hidden" name="kind" value=kind/>
-                            <button type="submit">"Back to the built-in template"</button>
+                            <button type="submit">{t(Msg::SettingsTemplatesReset)}</button>
                         </ActionForm>
                     })}
                 </section>

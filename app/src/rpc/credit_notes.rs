@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::filters::{FilterReader, given};
-use crate::domain::{CreditNoteStatus, FieldPath, LineSelection, parse_decimal};
+use crate::domain::{CreditNoteStatus, FieldPath, LineSelection};
 use crate::model::{CreditFromInvoicePage, CreditNoteListPage, CreditNotePage, CreditNoteQuery};
 use crate::problem::Problem;
 
@@ -194,8 +194,7 @@ pub async fn refund_credit_note(
     #[server(default)] date: String,
     #[server(default)] method: String,
 ) -> Result<(), Problem> {
-    let date = chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
-        .map_err(|_| Problem::validation("date", "Give the refund's date (YYYY-MM-DD)"))?;
+    let date = super::reader().date("date", &date)?;
     let method = Some(method.trim().to_string()).filter(|m| !m.is_empty());
     act(
         credit_note_id,
@@ -227,13 +226,7 @@ pub async fn add_task(
     #[server(default)] due_date: String,
     #[server(default)] assignee_id: String,
 ) -> Result<(), Problem> {
-    let due_date = match due_date.trim() {
-        "" => None,
-        text => Some(
-            chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                .map_err(|_| Problem::validation("due_date", "Use a date like 2026-12-01"))?,
-        ),
-    };
+    let due_date = super::reader().optional_date("due_date", &due_date)?;
     let assignee_id =
         match assignee_id.trim() {
             "" => None,
@@ -324,12 +317,9 @@ pub fn credit_selection(rows: &[CreditRowInput]) -> Result<Vec<LineSelection>, P
     for row in rows.iter().filter(|row| row.selected.is_some()) {
         let quantity = match row.quantity.as_deref().map(str::trim) {
             None | Some("") => None,
-            Some(text) => Some(parse_decimal(text).map_err(|_| {
-                Problem::validation(
-                    &line_field(row.line, "quantity").to_string(),
-                    format!("{text} is not a quantity"),
-                )
-            })?),
+            Some(text) => {
+                Some(super::reader().decimal(&line_field(row.line, "quantity").to_string(), text)?)
+            }
         };
         selection.push(LineSelection {
             line: row.line,
@@ -373,8 +363,7 @@ pub async fn credit_invoice(
     #[server(default)] rows: Vec<CreditRowInput>,
 ) -> Result<(), Problem> {
     let user = crate::backend::require_user().await?;
-    let date = chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
-        .map_err(|_| Problem::validation("date", "Give the credit note's date (YYYY-MM-DD)"))?;
+    let date = super::reader().date("date", &date)?;
     let selection = credit_selection(&rows)?;
     let reason = Some(reason.trim().to_string()).filter(|r| !r.is_empty());
     let note_id = crate::backend::desk()?

@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use crate::domain::Currency;
+use crate::domain::{Currency, Reader, Violation};
 use crate::problem::Problem;
 
 /// The value of a filter, unless it is absent or blank.
@@ -11,49 +11,43 @@ pub fn given(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 
-/// Collects what is wrong while filters are read.
+/// Collects what is wrong while filters are read, with the shared reader's rules.
 #[derive(Default)]
 pub struct FilterReader {
-    errors: Vec<(&'static str, String)>,
+    errors: Vec<Violation>,
 }
 
 impl FilterReader {
     pub fn fail(&mut self, field: &'static str, message: String) {
-        self.errors.push((field, message));
+        self.errors.push(Violation::invalid(field, message));
     }
 
-    /// A record id (0 or more).
+    fn read<T>(&mut self, read: Result<T, Violation>) -> Option<T> {
+        read.map_err(|violation| self.errors.push(violation)).ok()
+    }
+
+    /// A record id.
     pub fn id(&mut self, field: &'static str, value: &Option<String>) -> Option<i64> {
         let text = given(value)?;
-        match text.parse::<i64>() {
-            Ok(id) if id >= 0 => Some(id),
-            _ => {
-                self.fail(field, format!("{text} is not an id"));
-                None
-            }
-        }
+        self.read(Reader::API.id(field, text))
     }
 
     /// An ISO currency code, in any case.
     pub fn currency(&mut self, field: &'static str, value: &Option<String>) -> Option<Currency> {
-        let code = given(value)?;
-        Currency::parse(&code.to_uppercase())
-            .map_err(|e| self.fail(field, e.to_string()))
-            .ok()
+        let text = given(value)?;
+        self.read(Reader::API.currency(field, text))
     }
 
-    /// A date as `YYYY-MM-DD`.
+    /// A date as `YYYY-MM-DD` (the URL's form, whatever the page's language).
     pub fn date(&mut self, field: &'static str, value: &Option<String>) -> Option<NaiveDate> {
         let text = given(value)?;
-        NaiveDate::parse_from_str(text, "%Y-%m-%d")
-            .map_err(|_| self.fail(field, format!("{text} is not a date (YYYY-MM-DD)")))
-            .ok()
+        self.read(Reader::API.date(field, text))
     }
 
     /// `value` when every filter was read, else the first fault.
     pub fn finish<T>(self, value: T) -> Result<T, Problem> {
         match self.errors.into_iter().next() {
-            Some((field, message)) => Err(Problem::validation(field, message)),
+            Some(violation) => Err(Problem::from(violation)),
             None => Ok(value),
         }
     }

@@ -93,8 +93,7 @@ pub async fn record_payment(
     #[server(default)] method: String,
     #[server(default)] reference: String,
 ) -> Result<(), Problem> {
-    let date = chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
-        .map_err(|_| Problem::validation("date", "Give the payment's date (YYYY-MM-DD)"))?;
+    let date = super::reader().date("date", &date)?;
     let command = crate::backend::InvoiceCommand::Payment {
         amount,
         date,

@@ -13,7 +13,7 @@ pub mod settings;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{AllocationRequest, Currency, FieldPath};
+use crate::domain::{AllocationRequest, Currency, FieldPath, Reader};
 use crate::model::{CurrentUser, InvoicePage, PortalView};
 use crate::problem::Problem;
 
@@ -90,23 +90,29 @@ pub fn on_notes(problem: Problem, rows: &[LinkRowInput]) -> Problem {
     })
 }
 
-/// Turns the posted rows into allocation requests, parsing amounts in the invoice currency.
+/// The reader of what a person typed on this page, in the page's language.
+pub fn reader() -> Reader {
+    Reader::typed_in(crate::i18n::use_language())
+}
+
+/// Turns the posted rows into allocation requests, reading amounts of the invoice currency as
+/// the page's language writes them (`12,50` in French): the browser's preview and the server
+/// read them alike.
 pub fn link_requests(
     rows: &[LinkRowInput],
     currency: Currency,
 ) -> Result<Vec<AllocationRequest>, Problem> {
+    let reader = reader();
     let mut requests = Vec::new();
     for (index, row) in rows.iter().enumerate() {
         if !row.is_selected() {
             continue;
         }
-        let amount = match row.amount.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(text) => Some(currency.parse_positive_amount(text).map_err(|error| {
-                let field = note_field(row.credit_note_id, "amount")
-                    .map_or_else(|| format!("rows[{index}].amount"), |f| f.to_string());
-                Problem::invalid_amount(&field, &error)
-            })?),
+        let field = note_field(row.credit_note_id, "amount")
+            .map_or_else(|| format!("rows[{index}].amount"), |f| f.to_string());
+        let amount = match row.amount.as_deref().and_then(|text| reader.text(text)) {
+            None => None,
+            Some(text) => Some(reader.positive_amount(&field, text, currency)?),
         };
         requests.push(AllocationRequest {
             credit_note_id: row.credit_note_id,
@@ -123,8 +129,7 @@ pub async fn link_credit_notes(
     #[server(default)] rows: Vec<LinkRowInput>,
 ) -> Result<(), Problem> {
     let user = crate::backend::require_user().await?;
-    let currency = Currency::parse(&currency)
-        .map_err(|error| Problem::validation("currency", error.to_string()))?;
+    let currency = reader().currency("currency", &currency)?;
     let requests = link_requests(&rows, currency)?;
     crate::backend::desk()?
         .link_credit_notes(&user, invoice_id, requests)
@@ -152,6 +157,12 @@ pub async fn set_language(
         Problem::validation("language", format!("{language} is not en, fr or de"))
     })?;
     crate::backend::keep_language(language);
+    // A signed-in user keeps the choice: their next sign-in, in any browser, opens in it.
+    if let Some(user) = crate::backend::current_user().await? {
+        crate::backend::desk()?
+            .user_command(&user, crate::backend::UserCommand::ChooseLanguage(language))
+            .await?;
+    }
     let back = crate::pages::local_path(&back).unwrap_or("/");
     leptos_axum::redirect(back);
     Ok(())
@@ -179,21 +190,30 @@ pub async fn login(
     // This browser is now known for the user: the email's ceiling never refuses it.
     let token = desk.remember_device(&user, device.as_deref()).await?;
     crate::backend::keep_device_token(&token);
+    if let Some(language) = user.language {
+        crate::backend::keep_language(language);
+    }
+    leptos_axum::redirect(&after_sign_in(&user, next.as_deref()));
+    Ok(user)
+}
+
+/// Where a signed-in `user` goes: the page they were sent away from (`next`, when it is a page
+/// of this site their side of it may open), else their home page; first of all a new password
+/// when an administrator reset theirs.
+pub fn after_sign_in(user: &CurrentUser, next: Option<&str>) -> String {
     let home = if user.role.is_internal() {
         "/invoices"
     } else {
         "/portal"
     };
     let next = next
-        .as_deref()
         .and_then(crate::pages::return_path)
         .filter(|path| user.role.is_internal() != path.starts_with("/portal"));
     if user.must_change_password {
-        leptos_axum::redirect("/account/password");
+        "/account/password".to_string()
     } else {
-        leptos_axum::redirect(next.unwrap_or(home));
+        next.unwrap_or(home).to_string()
     }
-    Ok(user)
 }
 
 /// The signed-in user's new password, typed twice; then their home page. Every other session of

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{Currency, FieldPath, LineInput, TaxTable, document_totals, parse_decimal};
+use crate::domain::{Currency, FieldPath, LineInput, TaxTable, document_totals};
 use crate::model::NewCreditNotePage;
 use crate::problem::Problem;
 
@@ -113,27 +113,20 @@ pub fn parse_rows(rows: &[LineRowInput], currency: Currency) -> Result<Vec<FormL
         if input.is_blank() {
             continue;
         }
+        let reader = super::reader();
+        let at = |field: &str| FieldPath::item("lines", row, field).to_string();
         let mut number = |field: &str, text: &str, default: Option<Decimal>| {
-            let text = text.trim();
-            if text.is_empty()
+            if reader.text(text).is_none()
                 && let Some(default) = default
             {
                 return Some(default);
             }
             let parsed = if field == "unit_price" {
-                currency.parse_amount(text)
+                reader.amount(&at(field), text, currency)
             } else {
-                parse_decimal(text)
+                reader.decimal(&at(field), text)
             };
-            parsed
-                .map_err(|error| {
-                    errors.push(crate::domain::Violation::new(
-                        crate::domain::RuleCode::ValidationError,
-                        Some(FieldPath::item("lines", row, field)),
-                        error.to_string(),
-                    ))
-                })
-                .ok()
+            parsed.map_err(|violation| errors.push(violation)).ok()
         };
         let quantity = number("quantity", &input.quantity, Some(Decimal::ONE));
         let unit_price = number("unit_price", &input.unit_price, None);
@@ -143,20 +136,10 @@ pub fn parse_rows(rows: &[LineRowInput], currency: Currency) -> Result<Vec<FormL
         } else {
             number("tax_rate", &input.tax_rate, None).map(Some)
         };
-        let ship_date = match input.ship_date.trim() {
-            "" => Some(None),
-            text => match chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-                Ok(date) => Some(Some(date)),
-                Err(_) => {
-                    errors.push(crate::domain::Violation::new(
-                        crate::domain::RuleCode::ValidationError,
-                        Some(FieldPath::item("lines", row, "ship_date")),
-                        format!("{text} is not a date (YYYY-MM-DD)"),
-                    ));
-                    None
-                }
-            },
-        };
+        let ship_date = reader
+            .optional_date(&at("ship_date"), &input.ship_date)
+            .map_err(|violation| errors.push(violation))
+            .ok();
         // The choices of the row's lists; a value no list offers is named on its row.
         let mut unlisted = |field: &str, text: &str| {
             errors.push(crate::domain::Violation::new(

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{FieldPath, TaxRule, TaxTable, VatCategory, parse_decimal};
+use crate::domain::{FieldPath, TaxRule, TaxTable, VatCategory};
 use crate::model::SettingsPage;
 use crate::problem::Problem;
 
@@ -55,12 +55,7 @@ pub fn tax_table_from_rows(rows: &[TaxRowInput]) -> Result<(TaxTable, Vec<usize>
         .enumerate()
         .filter(|(_, input)| !input.is_blank())
     {
-        let rate = parse_decimal(input.rate.trim()).map_err(|_| {
-            Problem::validation(
-                &rule_field(row, "rate").to_string(),
-                format!("{} is not a rate in percent", input.rate.trim()),
-            )
-        })?;
+        let rate = super::reader().decimal(&rule_field(row, "rate").to_string(), &input.rate)?;
         let vat_category = match input.vat_category.trim() {
             "" => None,
             text => Some(VatCategory::parse(text).ok_or_else(|| {
@@ -144,12 +139,7 @@ pub async fn create_user(
     #[server(default)] customer_id: String,
 ) -> Result<(), Problem> {
     let role = self::role(&role)?;
-    let customer_id = match customer_id.trim() {
-        "" => None,
-        text => Some(text.parse::<i64>().map_err(|_| {
-            Problem::validation("customer_id", format!("{text} is not a customer"))
-        })?),
-    };
+    let customer_id = super::reader().optional_id("customer_id", &customer_id)?;
     on_users(crate::backend::UserCommand::Create {
         email,
         password,
@@ -326,12 +316,10 @@ impl AccountsForm {
             {
                 continue;
             }
-            let rate = parse_decimal(input.rate.trim()).map_err(|_| {
-                Problem::validation(
-                    &FieldPath::item("vat_rates", row, "rate").to_string(),
-                    "A tax rate is a number, e.g. 20 or 5.5",
-                )
-            })?;
+            let rate = super::reader().decimal(
+                &FieldPath::item("vat_rates", row, "rate").to_string(),
+                &input.rate,
+            )?;
             vat_rates.push(crate::domain::journal::RateAccount {
                 rate,
                 account: account(&input.code, &input.label),
@@ -397,8 +385,7 @@ pub async fn use_chart(#[server(default)] chart: String) -> Result<(), Problem> 
 /// Closes the books through the date typed (YYYY-MM-DD).
 #[server(prefix = "/rpc", endpoint = "close_books")]
 pub async fn close_books(#[server(default)] closed_through: String) -> Result<(), Problem> {
-    let date = chrono::NaiveDate::parse_from_str(closed_through.trim(), "%Y-%m-%d")
-        .map_err(|_| Problem::validation("closed_through", "Give the closing date (YYYY-MM-DD)"))?;
+    let date = super::reader().date("closed_through", &closed_through)?;
     on_documents(crate::backend::DocumentSettingsCommand::CloseBooks(date)).await
 }
 
@@ -409,12 +396,10 @@ pub async fn save_exchange_rate(
     #[server(default)] date: String,
     #[server(default)] rate: String,
 ) -> Result<(), Problem> {
-    let currency = crate::domain::Currency::parse(currency.trim().to_uppercase().as_str())
-        .map_err(|_| Problem::validation("currency", "Give a currency code, like USD"))?;
-    let date = chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
-        .map_err(|_| Problem::validation("date", "Give the day of the rate (YYYY-MM-DD)"))?;
-    let rate = parse_decimal(rate.trim())
-        .map_err(|_| Problem::validation("rate", "A rate is a number, like 1.0921"))?;
+    let reader = super::reader();
+    let currency = reader.currency("currency", &currency)?;
+    let date = reader.date("date", &date)?;
+    let rate = reader.decimal("rate", &rate)?;
     let rate = crate::domain::exchange::ExchangeRate {
         currency,
         date,

@@ -283,6 +283,12 @@ pub struct FieldError {
     pub field: String,
     pub code: String,
     pub message: String,
+    /// For a typed value the shared reader refused, which of its rules: `rule` is one of
+    /// `required`, `too_long` (with `max`), `not_a_number`, `too_many_decimals` (with
+    /// `scale`), `negative`, `not_positive`, `too_large`, `not_a_date`, `not_a_currency`,
+    /// `not_an_id`.
+    #[schema(value_type = Option<Object>, example = json!({"rule": "too_many_decimals", "scale": 2}))]
+    pub says: Option<serde_json::Value>,
 }
 
 // A file sent or answered as it is, for the OpenAPI document: `type: string, format: binary`,

@@ -1,7 +1,7 @@
 //! Reading request bodies and query strings: every text field is parsed with the domain's
 //! rules, and every problem is reported on its field at once (422 `validation_error`).
 
-use app::domain::{Currency, LineNature, VatCategory, parse_decimal};
+use app::domain::{Currency, LineNature, Reader, VatCategory, Violation};
 use app::problem::{FieldProblem, Problem};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -10,7 +10,8 @@ use serde::Deserialize;
 use super::ApiError;
 use crate::services::LineDraft;
 
-/// Collects field errors while a request is read.
+/// Collects field errors while a request is read, with the shared reader's rules
+/// ([`Reader::API`]: decimals with a point, ISO dates).
 #[derive(Default)]
 pub struct Fields {
     errors: Vec<FieldProblem>,
@@ -18,36 +19,31 @@ pub struct Fields {
 
 impl Fields {
     pub fn error(&mut self, field: &str, message: impl Into<String>) {
-        self.errors.push(FieldProblem {
-            field: field.to_string(),
-            code: "validation_error".into(),
-            message: message.into(),
-        });
+        self.refused(Violation::invalid(field, message));
+    }
+
+    fn refused(&mut self, violation: Violation) {
+        self.errors.extend(Problem::from(vec![violation]).errors);
+    }
+
+    fn read<T>(&mut self, read: Result<T, Violation>) -> Option<T> {
+        read.map_err(|violation| self.refused(violation)).ok()
     }
 
     pub fn currency(&mut self, field: &str, code: &str) -> Option<Currency> {
-        Currency::parse(code)
-            .map_err(|e| self.error(field, e.to_string()))
-            .ok()
+        self.read(Reader::API.currency(field, code))
     }
 
     pub fn decimal(&mut self, field: &str, text: &str) -> Option<Decimal> {
-        parse_decimal(text)
-            .map_err(|e| self.error(field, e.to_string()))
-            .ok()
+        self.read(Reader::API.decimal(field, text))
     }
 
     pub fn date(&mut self, field: &str, text: &str) -> Option<NaiveDate> {
-        NaiveDate::parse_from_str(text, "%Y-%m-%d")
-            .map_err(|_| self.error(field, "Use a date like 2026-11-23"))
-            .ok()
+        self.read(Reader::API.date(field, text))
     }
 
     pub fn id(&mut self, field: &str, text: &str) -> Option<i64> {
-        text.parse::<i64>().ok().filter(|id| *id > 0).or_else(|| {
-            self.error(field, "Use a positive whole number");
-            None
-        })
+        self.read(Reader::API.id(field, text))
     }
 
     /// Reads lines as decimals; a unit price with more decimals than `currency` has (when the
@@ -62,10 +58,11 @@ impl Fields {
                 let field = |name: &str| format!("lines[{i}].{name}");
                 let quantity = self.decimal(&field("quantity"), &line.quantity);
                 let unit_price = match currency {
-                    Some(currency) => currency
-                        .parse_amount(&line.unit_price)
-                        .map_err(|e| self.error(&field("unit_price"), e.to_string()))
-                        .ok(),
+                    Some(currency) => self.read(Reader::API.amount(
+                        &field("unit_price"),
+                        &line.unit_price,
+                        currency,
+                    )),
                     None => self.decimal(&field("unit_price"), &line.unit_price),
                 };
                 let discount = self.decimal(

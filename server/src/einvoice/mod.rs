@@ -395,6 +395,7 @@ impl EDocument {
                 field: field.to_string(),
                 code: "required".to_string(),
                 message: message.to_string(),
+                says: None,
             })
         };
         if self.seller.name.trim().is_empty() {

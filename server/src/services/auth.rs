@@ -3,7 +3,7 @@
 use std::sync::OnceLock;
 
 use app::domain::{
-    Email, Permission, Role, RuleCode, Violation, check_password, check_password_field,
+    Email, Language, Permission, Role, RuleCode, Violation, check_password, check_password_field,
     check_role_customer,
 };
 use app::model::{CurrentUser, UserSummary};
@@ -94,6 +94,7 @@ fn current_user(record: UserRecord) -> Result<CurrentUser, ServiceError> {
         role,
         customer_id: record.customer_id,
         must_change_password: record.must_change_password,
+        language: record.language.as_deref().and_then(Language::parse),
     })
 }
 
@@ -309,6 +310,7 @@ impl Services {
             role: input.role,
             customer_id: input.customer_id,
             must_change_password: false,
+            language: None,
         })
     }
 
@@ -539,6 +541,19 @@ impl Services {
         if !tx.set_password(user.id, &hash, false, self.now()).await? {
             return Err(ServiceError::Unauthorized);
         }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Keeps the language the signed-in user chose for the desk: their next sign-in, in any
+    /// browser, opens in it.
+    pub async fn set_own_language(
+        &self,
+        user: &CurrentUser,
+        language: Language,
+    ) -> Result<(), ServiceError> {
+        let mut tx = self.storage.write().await?;
+        tx.set_user_language(user.id, language.code()).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -20,8 +20,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use app::domain::{
-    CreditNoteAction, Currency, InvoiceKind, InvoiceStatus, Permission, ReasonCategory,
-    check_credit_note_action, is_finalized, parse_decimal,
+    CreditNoteAction, Currency, InvoiceKind, InvoiceStatus, Permission, Reader, ReasonCategory,
+    Violation, check_credit_note_action, is_finalized,
 };
 use app::model::{
     CreditNoteView, CurrentUser, ImportFormat, ImportKind, ImportPage, ImportReport,
@@ -70,9 +70,9 @@ impl Row {
     fn parsed<T>(
         &self,
         column: &str,
-        parse: impl Fn(&str) -> Result<Option<T>, String>,
+        parse: impl Fn(&str, &str) -> Result<Option<T>, Violation>,
     ) -> Option<T> {
-        parse(self.cell(column)).ok().flatten()
+        parse(column, self.cell(column)).ok().flatten()
     }
 
     fn text(&self, column: &str) -> Option<String> {
@@ -98,8 +98,17 @@ impl RowErrors {
                 field,
                 code: "validation_error".into(),
                 message: message.into(),
+                says: None,
             },
         ));
+    }
+
+    /// A cell the shared reader refused (`violation`), named on its row and column.
+    fn refused(&mut self, line: usize, column: &str, violation: Violation) {
+        self.add(line, Some(column), violation.message);
+        if let Some((_, problem)) = self.0.last_mut() {
+            problem.says = violation.says;
+        }
     }
 
     fn into_result(self) -> Result<(), ServiceError> {
@@ -123,38 +132,37 @@ impl RowErrors {
     }
 }
 
-fn date(text: &str) -> Result<Option<NaiveDate>, String> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Ok(None);
-    }
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map(Some)
-        .map_err(|_| format!("{text} is not a date (YYYY-MM-DD)"))
+fn date(column: &str, text: &str) -> Result<Option<NaiveDate>, Violation> {
+    Reader::API.optional_date(column, text)
 }
 
-fn currency(text: &str) -> Result<Option<Currency>, String> {
-    Currency::parse(text)
-        .map(Some)
-        .map_err(|error| error.to_string())
+fn currency(column: &str, text: &str) -> Result<Option<Currency>, Violation> {
+    let reader = Reader::API;
+    reader
+        .text(text)
+        .map(|code| reader.currency(column, code))
+        .transpose()
 }
 
-fn reason_category(text: &str) -> Result<Option<ReasonCategory>, String> {
+fn reason_category(column: &str, text: &str) -> Result<Option<ReasonCategory>, Violation> {
     if text.is_empty() {
         return Ok(None);
     }
     ReasonCategory::parse(text).map(Some).ok_or_else(|| {
         let names: Vec<&str> = ReasonCategory::ALL.iter().map(|c| c.as_str()).collect();
-        format!("{text} is not a reason category ({})", names.join(", "))
+        Violation::invalid(
+            column,
+            format!("{text} is not a reason category ({})", names.join(", ")),
+        )
     })
 }
 
 /// Checks a document cell of a row; `Err` says what is wrong with it.
-fn check_document_cell(column: &str, text: &str) -> Result<(), String> {
+fn check_document_cell(column: &str, text: &str) -> Result<(), Violation> {
     match column {
-        "currency" => currency(text).map(drop),
-        "issue_date" | "due_date" | "date" => date(text).map(drop),
-        "reason_category" => reason_category(text).map(drop),
+        "currency" => currency(column, text).map(drop),
+        "issue_date" | "due_date" | "date" => date(column, text).map(drop),
+        "reason_category" => reason_category(column, text).map(drop),
         _ => Ok(()),
     }
 }
@@ -260,17 +268,17 @@ fn read_rows(csv: &[u8], format: &ImportFormat, errors: &mut RowErrors) -> Vec<R
         }
         for (name, text) in &document {
             if !text.is_empty()
-                && let Err(message) = check_document_cell(name, text)
+                && let Err(violation) = check_document_cell(name, text)
             {
-                errors.add(line, Some(name), message);
+                errors.refused(line, name, violation);
             }
         }
         let mut decimal = |name: &str, blank: Option<Decimal>| {
             let text = cell(name);
             match (text.is_empty(), blank) {
                 (true, Some(value)) => value,
-                _ => parse_decimal(text).unwrap_or_else(|error| {
-                    errors.add(line, Some(name), format!("{name}: {error}"));
+                _ => Reader::API.decimal(name, text).unwrap_or_else(|violation| {
+                    errors.refused(line, name, violation);
                     Decimal::ZERO
                 }),
             }
@@ -279,8 +287,8 @@ fn read_rows(csv: &[u8], format: &ImportFormat, errors: &mut RowErrors) -> Vec<R
         let unit_price = decimal("unit_price", None);
         let discount_percent = decimal("discount_percent", Some(Decimal::ZERO));
         let tax_rate = Some(decimal("tax_rate", None));
-        let ship_date = date(cell("ship_date")).unwrap_or_else(|message| {
-            errors.add(line, Some("ship_date"), message);
+        let ship_date = date("ship_date", cell("ship_date")).unwrap_or_else(|violation| {
+            errors.refused(line, "ship_date", violation);
             None
         });
         // Why the line is taxed as it is; blank: its rate says (the rate is checked against it).

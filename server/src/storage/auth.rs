@@ -19,6 +19,8 @@ pub trait AuthTx: Send {
     async fn users(&mut self) -> Result<Vec<UserListRecord>, StorageError>;
     /// Gives an active staff user another staff role; false when there is no such user.
     async fn set_staff_role(&mut self, id: i64, role: &str) -> Result<bool, StorageError>;
+    /// Keeps the language a user chose for the desk.
+    async fn set_user_language(&mut self, id: i64, language: &str) -> Result<(), StorageError>;
     /// Replaces an active user's password hash, says whether they must change it at their next
     /// sign-in, stamps the change (sessions signed in before it end) and revokes their API
     /// tokens; false when there is no such user.

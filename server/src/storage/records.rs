@@ -260,6 +260,8 @@ pub struct UserRecord {
     pub must_change_password: bool,
     /// Sessions signed in before this end.
     pub password_changed_at: Option<DateTime<Utc>>,
+    /// The language the user chose for the desk (`en`, `fr`, `de`); none until chosen.
+    pub language: Option<String>,
 }
 
 /// A user as the settings screen lists them.

@@ -280,7 +280,7 @@ on_both_backends! {
         // The settings page says it, and closes with a plain form post too.
         let page = app.session(Role::Administrator).await;
         let (_, html) = page.page("/settings").await;
-        assert!(html.contains("closed through 2026-06-30"), "{html:.200}");
+        assert!(html.contains("closed through Jun 30, 2026"), "{html:.200}");
         let (status, body) = page.rpc("close_books", &[("closed_through", "2026-07-31")]).await;
         assert!(status < 400, "{status} {body}");
         let (_, closing) = admin.get("/settings/closing-date").await;

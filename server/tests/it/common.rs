@@ -421,6 +421,7 @@ pub fn staff(role: Role) -> CurrentUser {
         role,
         customer_id: None,
         must_change_password: false,
+        language: None,
     }
 }
 
@@ -777,6 +778,18 @@ impl<'a> ApiClient<'a> {
     }
 }
 
+/// A page's HTML without the catalog of its language's texts (`<script id="catalog">`),
+/// which holds every label of the desk: what a test finds is what the page shows.
+pub fn shown(html: &str) -> String {
+    let Some(tag) = html.find("<script type=\"application/json\" id=\"catalog\"") else {
+        return html.to_string();
+    };
+    match html[tag..].find("</script>") {
+        Some(end) => format!("{}{}", &html[..tag], &html[tag + end + "</script>".len()..]),
+        None => html.to_string(),
+    }
+}
+
 /// A signed-in browser: pages and server functions with its session cookie.
 pub struct SessionClient<'a> {
     pub app: &'a TestApp,
@@ -784,7 +797,8 @@ pub struct SessionClient<'a> {
 }
 
 impl SessionClient<'_> {
-    /// A page: its status and HTML.
+    /// A page: its status and HTML, without the texts it carries for the browser (see
+    /// [`shown`]).
     pub async fn page(&self, path: &str) -> (u16, String) {
         let response = self
             .browser
@@ -797,7 +811,7 @@ impl SessionClient<'_> {
             .text()
             .await
             .unwrap_or_else(|e| panic!("GET {path}: {status}, the page never finished: {e}"));
-        (status, body)
+        (status, shown(&body))
     }
 
     /// A server function called as a form post: its status and JSON body (a problem on

@@ -57,7 +57,7 @@ on_both_backends! {
         // A bad date is said on its field, with a 422.
         let (status, html) = session.page("/credit-notes?date_from=28/11/2026").await;
         assert_eq!(status, 200, "the form stays usable");
-        assert!(html.contains("28/11/2026 is not a date (YYYY-MM-DD)"));
+        assert!(html.contains("not a date: use YYYY-MM-DD"));
     }
 
     async fn the_page_offers_only_allowed_actions_and_forms_change_the_note(db) {
@@ -101,7 +101,7 @@ on_both_backends! {
             .await;
         assert!(status < 400, "{status} {body}");
         let (_, html) = manager.page(&format!("/credit-notes/{note}")).await;
-        assert!(html.contains("25.00 EUR"), "25.00 remain");
+        assert!(html.contains("€25.00"), "25.00 remain");
         assert!(!html.contains(">Delete<"), "a finalized note is never deleted");
     }
 
@@ -226,7 +226,7 @@ on_both_backends! {
         let (status, html) = session.page("/credit-notes?status=all&view=by-invoice").await;
         assert_eq!(status, 200);
         assert!(html.contains(&format!("Credit notes of invoice {number}")), "{html}");
-        assert!(html.contains("Credited total: <strong>42.50 EUR</strong>"), "{html}");
+        assert!(html.contains("Credited total:") && html.contains("<strong>€42.50</strong>"), "{html}");
         // The flat list names the related invoice on each row.
         let (_, html) = session.page(&format!("/credit-notes?invoice={number}")).await;
         assert_eq!(html.matches(&format!("<td>{number}</td>")).count(), 2, "two available notes");

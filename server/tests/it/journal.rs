@@ -667,7 +667,7 @@ on_both_backends! {
         let (_, html) = viewer.page("/journal?from=2026-03-01&to=2026-03-31").await;
         assert!(html.contains("INV-2026") && !html.contains("CN-2026-00001"), "{html}");
         let (_, html) = viewer.page("/journal?from=yesterday").await;
-        assert!(html.contains("yesterday is not a date"), "{html}");
+        assert!(html.contains("not a date: use YYYY-MM-DD"), "{html}");
         let response = viewer.browser.get(app.url("/journal/fec?year=2026")).send().await.unwrap();
         assert_eq!(response.status(), 200);
         assert!(response.text().await.unwrap().starts_with("JournalCode\tJournalLib"));

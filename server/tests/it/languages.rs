@@ -119,3 +119,386 @@ on_both_backends! {
         assert!(!text.contains("no discount"), "{text}");
     }
 }
+
+/// Words only English writes, whole and lowercase: a French or German page that shows one
+/// shows an English label. Words French or German write too ("total", "note", "page", "date",
+/// "description", "documents", "services", "filter", "export", "comment", "an", "on", "will")
+/// are left out, and the data of the pages below is chosen to hold none.
+const ENGLISH_ONLY: &[&str] = &[
+    "the",
+    "and",
+    "of",
+    "to",
+    "with",
+    "for",
+    "is",
+    "are",
+    "this",
+    "that",
+    "no",
+    "not",
+    "from",
+    "by",
+    "at",
+    "or",
+    "your",
+    "you",
+    "be",
+    "has",
+    "have",
+    "its",
+    "it",
+    "invoice",
+    "invoices",
+    "credit",
+    "customer",
+    "customers",
+    "amount",
+    "amounts",
+    "save",
+    "cancel",
+    "create",
+    "delete",
+    "edit",
+    "link",
+    "linked",
+    "unlink",
+    "paid",
+    "pending",
+    "draft",
+    "drafts",
+    "outstanding",
+    "issued",
+    "issue",
+    "add",
+    "search",
+    "print",
+    "send",
+    "sent",
+    "remove",
+    "previous",
+    "next",
+    "loading",
+    "settings",
+    "sign",
+    "back",
+    "new",
+    "all",
+    "show",
+    "currency",
+    "reason",
+    "refund",
+    "refunds",
+    "payment",
+    "payments",
+    "method",
+    "reference",
+    "due",
+    "lines",
+    "line",
+    "quantity",
+    "price",
+    "unit",
+    "discount",
+    "rate",
+    "rates",
+    "tax",
+    "approve",
+    "approval",
+    "submit",
+    "finalize",
+    "reject",
+    "void",
+    "tasks",
+    "task",
+    "comments",
+    "attachments",
+    "file",
+    "files",
+    "upload",
+    "download",
+    "account",
+    "password",
+    "role",
+    "users",
+    "user",
+    "yes",
+    "none",
+    "nothing",
+    "only",
+    "when",
+    "which",
+    "where",
+    "what",
+    "who",
+    "here",
+    "open",
+    "close",
+    "closed",
+    "books",
+    "entries",
+    "entry",
+    "accounts",
+    "chart",
+    "seller",
+    "template",
+    "templates",
+    "reminder",
+    "reminders",
+    "schedule",
+    "days",
+    "timeline",
+    "events",
+    "event",
+    "choose",
+    "select",
+    "selected",
+    "goods",
+    "address",
+    "billing",
+    "shipping",
+    "city",
+    "country",
+    "vat",
+    "exchange",
+    "imports",
+    "rows",
+    "row",
+    "errors",
+    "error",
+    "preview",
+    "available",
+    "used",
+    "cancelled",
+    "number",
+    "remaining",
+    "subtotal",
+    "language",
+    "found",
+    "more",
+];
+
+/// What a person reads on a page: its text and the labels of its
+/// attributes. Written by hand: the test needs text nodes and four attributes, not a DOM.
+fn readable_text(html: &str) -> Vec<String> {
+    let mut chunks = Vec::new();
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        chunks.push(rest[..open].to_string());
+        let Some(close) = rest[open..].find('>') else {
+            break;
+        };
+        let tag = &rest[open + 1..open + close];
+        for attribute in ["aria-label=\"", "placeholder=\"", "title=\"", "alt=\""] {
+            if let Some(start) = tag.find(attribute) {
+                let value = &tag[start + attribute.len()..];
+                chunks.push(value[..value.find('"').unwrap_or(value.len())].to_string());
+            }
+        }
+        rest = &rest[open + close + 1..];
+        // Scripts, styles, machine names (`<code>`: CSV columns, files) and what a user wrote
+        // (`<textarea>`: templates) are not labels.
+        for skipped in ["script", "style", "code", "textarea"] {
+            if tag.starts_with(skipped) {
+                let end = format!("</{skipped}>");
+                rest = rest.find(&end).map_or("", |at| &rest[at + end.len()..]);
+            }
+        }
+    }
+    chunks
+        .into_iter()
+        .map(|chunk| {
+            chunk
+                .replace("&amp;", "&")
+                .replace("&#x27;", "'")
+                .replace("&quot;", "\"")
+        })
+        .filter(|chunk| !chunk.trim().is_empty())
+        .collect()
+}
+
+/// The English words `text` holds; e-mail addresses, paths and addresses of the web aside.
+fn english_words(text: &str) -> Vec<String> {
+    text.split_whitespace()
+        .filter(|chunk| !chunk.contains('@') && !chunk.contains('/') && !chunk.contains('#'))
+        .flat_map(|chunk| chunk.split(|c: char| !c.is_alphanumeric()))
+        .map(str::to_lowercase)
+        .filter(|word| ENGLISH_ONLY.contains(&word.as_str()))
+        .collect()
+}
+
+on_both_backends! {
+    async fn every_screen_in_french_and_german_holds_no_english_label(db) {
+        let app = TestApp::spawn(db).await;
+        let api = Api::new(&app, Role::Administrator).await;
+        api.save_seller().await;
+        // Data without English words: the walk finds the interface's, not the test's.
+        let (status, dupont) = api
+            .post("/customers", json!({"name": "Dupont SARL", "currency": "EUR", "tax_region": "FR", "siren": "732829320",
+                "billing_address": {"line1": "1 rue de la Paix", "city": "Paris", "postal_code": "75002", "country": "FR"}}))
+            .await;
+        assert_eq!(status, 201, "{dupont}");
+        let dupont = dupont["id"].as_i64().unwrap();
+        let (status, invoice) = api
+            .post("/invoices", json!({"customer_id": dupont, "currency": "EUR", "issue_date": "2026-11-01", "due_date": "2026-11-15",
+                "lines": [{"description": "Chaise", "quantity": "4", "unit_price": "100.00", "tax_rate": "20"}]}))
+            .await;
+        assert_eq!(status, 201, "{invoice}");
+        let (status, draft_invoice) = api
+            .post("/invoices", json!({"customer_id": dupont, "currency": "EUR", "issue_date": "2026-11-02", "status": "draft",
+                "lines": [{"description": "Bureau", "quantity": "1", "unit_price": "250.00", "tax_rate": "20"}]}))
+            .await;
+        assert_eq!(status, 201, "{draft_invoice}");
+        let (status, draft_note) = api
+            .post("/credit-notes", json!({"customer_id": dupont, "currency": "EUR", "date": "2026-11-05", "related_invoice_id": invoice["id"],
+                "lines": [{"description": "Chaise", "quantity": "1", "unit_price": "100.00", "tax_rate": "20"}]}))
+            .await;
+        assert_eq!(status, 201, "{draft_note}");
+        let (status, note) = api
+            .post("/credit-notes", json!({"customer_id": dupont, "currency": "EUR", "date": "2026-11-05", "related_invoice_id": invoice["id"],
+                "lines": [{"description": "Chaise", "quantity": "1", "unit_price": "100.00", "tax_rate": "20"}]}))
+            .await;
+        assert_eq!(status, 201, "{note}");
+        let (status, note) = api.post(&format!("/credit-notes/{}/finalize", note["id"]), json!({})).await;
+        assert_eq!(status, 200, "{note}");
+        let (status, second) = api
+            .post("/credit-notes", json!({"customer_id": dupont, "currency": "EUR", "date": "2026-11-06",
+                "lines": [{"description": "Geste commercial", "quantity": "1", "unit_price": "30.00", "tax_rate": "0"}]}))
+            .await;
+        assert_eq!(status, 201, "{second}");
+        let (status, _) = api.post(&format!("/credit-notes/{}/finalize", second["id"]), json!({})).await;
+        assert_eq!(status, 200);
+        let (status, body) = api
+            .post(&format!("/invoices/{}/allocations", invoice["id"]), json!({"allocations": [{"credit_note_id": note["id"], "amount": "50.00"}]}))
+            .await;
+        assert_eq!(status, 201, "{body}");
+        let (status, import) = api
+            .send(
+                app.client
+                    .post(app.url("/api/v1/imports?kind=invoices&dry_run=false"))
+                    .header("content-type", "text/csv")
+                    .body("number,customer,currency,issue_date,due_date,description,quantity,unit_price,discount_percent,tax_rate\n\
+                           F-IMP-1,Dupont SARL,EUR,2026-10-01,2026-10-31,Chaise,2,100.00,,20\n"),
+            )
+            .await;
+        assert_eq!(status, 200, "{import}");
+        let (status, _) = api.put(&format!("/customers/{dupont}/portal"), json!({"enabled": true})).await;
+        assert_eq!(status, 200);
+        common::user(&app.db.services(), "compta@dupont.example", Role::Customer, Some(dupont)).await;
+
+        let (invoice, draft_invoice) = (invoice["id"].as_i64().unwrap(), draft_invoice["id"].as_i64().unwrap());
+        let (note, draft_note) = (note["id"].as_i64().unwrap(), draft_note["id"].as_i64().unwrap());
+        let staff_pages = [
+            "/invoices".to_string(),
+            "/invoices?status=pending".to_string(),
+            "/invoices/new".to_string(),
+            format!("/invoices/{invoice}"),
+            format!("/invoices/{invoice}?link=open"),
+            format!("/invoices/{invoice}/credit"),
+            format!("/invoices/{draft_invoice}"),
+            format!("/invoices/{draft_invoice}/edit"),
+            format!("/invoices/new?corrects={invoice}"),
+            "/invoices/999999".to_string(),
+            "/credit-notes".to_string(),
+            "/credit-notes/new".to_string(),
+            format!("/credit-notes/{note}"),
+            format!("/credit-notes/{note}?tab=documents"),
+            format!("/credit-notes/{note}?tab=activities"),
+            format!("/credit-notes/{draft_note}"),
+            format!("/credit-notes/{draft_note}/edit"),
+            "/customers".to_string(),
+            format!("/customers/{dupont}"),
+            format!("/customers/{dupont}?tab=invoices"),
+            "/settings".to_string(),
+            "/journal".to_string(),
+            "/imports".to_string(),
+            "/account/password".to_string(),
+        ];
+        let administrator = app.session(Role::Administrator).await;
+        let customer = app.signed_in("compta@dupont.example").await;
+        let anonymous = common::browser();
+        let mut english = Vec::new();
+        for language in ["fr", "de"] {
+            let mut walk = vec![];
+            for page in &staff_pages {
+                walk.push((&administrator.browser, page.clone()));
+            }
+            walk.push((&customer, "/portal".to_string()));
+            walk.push((&anonymous, "/login".to_string()));
+            for (browser, page) in walk {
+                let response = browser.get(app.url(&page)).header("accept-language", language).send().await.unwrap();
+                let status = response.status().as_u16();
+                let html = response.text().await.unwrap();
+                assert!(status == 200 || (status == 404 && page.ends_with("999999")), "{page}: {status}");
+                assert!(html.contains(&format!("<html lang=\"{language}\"")), "{page}");
+                for text in readable_text(&html) {
+                    let words = english_words(&text);
+                    if !words.is_empty() {
+                        english.push(format!("{language} {page}: {:?} in {:?}", words, text.trim()));
+                    }
+                }
+            }
+        }
+        english.dedup();
+        assert!(english.is_empty(), "{} English labels:\n{}", english.len(), english.join("\n"));
+    }
+}
+
+on_both_backends! {
+    async fn one_reader_takes_what_people_type_in_their_language_and_the_api_keeps_the_contract(db) {
+        let app = TestApp::spawn(db).await;
+        let api = Api::new(&app, Role::Administrator).await;
+        let acme = api.customer("Acme", "EUR").await;
+        let invoice = api.invoice(acme, "EUR", "100.00").await;
+        let id = invoice["id"].as_i64().unwrap().to_string();
+
+        // The API reads the contract's decimals only, and names the rule the value broke.
+        let (status, body) = api.post(&format!("/invoices/{id}/payments"), json!({"amount": "12,50", "date": "2026-11-10"})).await;
+        assert_eq!((status, body["errors"][0]["field"].as_str()), (422, Some("amount")), "{body}");
+        assert_eq!(body["errors"][0]["says"], json!({"rule": "not_a_number"}), "{body}");
+        let (status, body) = api.post(&format!("/invoices/{id}/payments"), json!({"amount": "1.005", "date": "2026-11-10"})).await;
+        assert_eq!((status, body["errors"][0]["says"].clone()), (422, json!({"rule": "too_many_decimals", "scale": 2})), "{body}");
+
+        // A French user types a decimal comma and a French date: the same payment is recorded.
+        let manager = app.session(Role::CreditManager).await;
+        let french = |name: &'static str, form: Vec<(&'static str, String)>| {
+            let request = manager.browser.post(app.url(&format!("/rpc/{name}"))).header("accept-language", "fr-FR").form(&form);
+            async move {
+                let response = request.send().await.unwrap();
+                (response.status().as_u16(), response.text().await.unwrap())
+            }
+        };
+        let form = |amount: &str, date: &str| {
+            vec![
+                ("invoice_id", id.clone()),
+                ("amount", amount.to_string()),
+                ("date", date.to_string()),
+                ("method", String::new()),
+                ("reference", String::new()),
+            ]
+        };
+        let (status, body) = french("record_payment", form("12,50", "10/11/2026")).await;
+        assert!(status < 400, "{status} {body}");
+        let (_, paid) = api.get(&format!("/invoices/{id}")).await;
+        assert_eq!(paid["outstanding"], "87.50", "{paid}");
+        // Refused in French, on its field, with the same rule as the API's.
+        let (status, body) = french("record_payment", form("1,005", "10/11/2026")).await;
+        let problem: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!((status, problem["errors"][0]["says"].clone()), (422, json!({"rule": "too_many_decimals", "scale": 2})), "{body}");
+        let (_, page) = manager.page(&format!("/invoices/{id}")).await;
+        assert!(page.contains("€87.50"), "English pages write English amounts");
+
+        // Imports read the contract's decimals, with the same rules.
+        let (status, body) = api
+            .send(
+                app.client
+                    .post(app.url("/api/v1/imports?kind=invoices&dry_run=true"))
+                    .header("content-type", "text/csv")
+                    .body("number,customer,currency,issue_date,due_date,description,quantity,unit_price,discount_percent,tax_rate\n\
+                           F-1,Acme,eur,2026-10-01,2026-10-31,Chaise,\"1,5\",100.00,,20\n"),
+            )
+            .await;
+        assert_eq!((status, body["errors"][0]["field"].as_str()), (422, Some("rows[2].quantity")), "{body}");
+        assert_eq!(body["errors"][0]["says"], json!({"rule": "not_a_number"}), "{body}");
+    }
+}

@@ -151,7 +151,7 @@ on_both_backends! {
             .unwrap();
         user(&services, "portal@acme.example", Role::Customer, Some(acme)).await;
         let browser = app.signed_in("portal@acme.example").await;
-        let html = browser.get(app.url("/portal")).send().await.unwrap().text().await.unwrap();
+        let html = common::shown(&browser.get(app.url("/portal")).send().await.unwrap().text().await.unwrap());
         assert!(html.contains("INV-ACME"));
         assert!(html.contains("CN-2026-00001"), "its finalized note");
         assert!(!html.contains("INV-GLOBEX"));

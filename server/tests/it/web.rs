@@ -25,7 +25,7 @@ on_both_backends! {
         // A viewer sees the invoice but is offered neither the button nor the dialog.
         user(&services, "viewer@test.example", Role::Viewer, None).await;
         let viewer = app.signed_in("viewer@test.example").await;
-        let html = viewer.get(app.url(&format!("/invoices/{inv}?link=open"))).send().await.unwrap().text().await.unwrap();
+        let html = common::shown(&viewer.get(app.url(&format!("/invoices/{inv}?link=open"))).send().await.unwrap().text().await.unwrap());
         assert!(html.contains("INV-7"));
         assert!(!html.contains("Link credit notes"));
         assert!(!html.contains("role=\"dialog\""));

@@ -3,7 +3,7 @@
 /// The user behind an API token, in one statement: every API request asks it, so it runs
 /// outside any transaction (one round trip instead of four on PostgreSQL).
 pub const TOKEN_USER: &str = "SELECT u.id, u.email, u.password_hash, u.role, u.customer_id, \
-     u.must_change_password, u.password_changed_at, t.expires_at, t.revoked_at FROM api_tokens t JOIN users u ON u.id = t.user_id \
+     u.must_change_password, u.password_changed_at, u.language, t.expires_at, t.revoked_at FROM api_tokens t JOIN users u ON u.id = t.user_id \
      WHERE t.token_hash = $1 AND u.deactivated_at IS NULL AND (u.customer_id IS NULL OR \
      u.customer_id IN (SELECT id FROM customers WHERE portal_enabled))";
 
@@ -42,7 +42,7 @@ macro_rules! impl_auth_tx {
             ) -> Result<Option<crate::storage::UserRecord>, crate::storage::StorageError> {
                 Ok(sqlx::query_as(
                     "SELECT id, email, password_hash, role, customer_id, must_change_password, \
-                     password_changed_at FROM users \
+                     password_changed_at, language FROM users \
                      WHERE email = $1 AND deactivated_at IS NULL AND (customer_id IS NULL OR \
                      customer_id IN (SELECT id FROM customers WHERE portal_enabled))",
                 )
@@ -57,7 +57,7 @@ macro_rules! impl_auth_tx {
             ) -> Result<Option<crate::storage::UserRecord>, crate::storage::StorageError> {
                 Ok(sqlx::query_as(
                     "SELECT id, email, password_hash, role, customer_id, must_change_password, \
-                     password_changed_at FROM users \
+                     password_changed_at, language FROM users \
                      WHERE id = $1 AND deactivated_at IS NULL AND (customer_id IS NULL OR \
                      customer_id IN (SELECT id FROM customers WHERE portal_enabled))",
                 )
@@ -92,6 +92,19 @@ macro_rules! impl_auth_tx {
                 .execute(&mut *self.tx)
                 .await?;
                 Ok(done.rows_affected() == 1)
+            }
+
+            async fn set_user_language(
+                &mut self,
+                id: i64,
+                language: &str,
+            ) -> Result<(), crate::storage::StorageError> {
+                sqlx::query("UPDATE users SET language = $2 WHERE id = $1")
+                    .bind(id)
+                    .bind(language)
+                    .execute(&mut *self.tx)
+                    .await?;
+                Ok(())
             }
 
             async fn set_password(

@@ -468,8 +468,11 @@ pub struct SecureCookies(pub bool);
 
 /// The value of the request's cookie `wanted`, if it carries one.
 fn request_cookie(parts: &http::request::Parts, wanted: &str) -> Option<String> {
-    parts
-        .headers
+    header_cookie(&parts.headers, wanted)
+}
+
+fn header_cookie(headers: &http::HeaderMap, wanted: &str) -> Option<String> {
+    headers
         .get_all(http::header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
@@ -488,15 +491,17 @@ pub fn device_token() -> Option<String> {
 /// The language the request asks for (the `lang` cookie, else `Accept-Language`), given to
 /// every page and server function.
 pub fn provide_language() {
-    let language = use_context::<http::request::Parts>().map(|parts| {
-        let chosen = request_cookie(&parts, crate::i18n::LANGUAGE_COOKIE);
-        let accept = parts
-            .headers
-            .get(http::header::ACCEPT_LANGUAGE)
-            .and_then(|value| value.to_str().ok());
-        crate::i18n::negotiate(chosen.as_deref(), accept)
-    });
+    let language = use_context::<http::request::Parts>().map(|parts| language_of(&parts.headers));
     leptos::prelude::provide_context(language.unwrap_or_default());
+}
+
+/// The language a request's headers ask for: its `lang` cookie, else its `Accept-Language`.
+pub fn language_of(headers: &http::HeaderMap) -> crate::domain::Language {
+    let chosen = header_cookie(headers, crate::i18n::LANGUAGE_COOKIE);
+    let accept = headers
+        .get(http::header::ACCEPT_LANGUAGE)
+        .and_then(|value| value.to_str().ok());
+    crate::i18n::negotiate(chosen.as_deref(), accept)
 }
 
 /// Keeps the browser's chosen language for a year (read by pages, so not HttpOnly-worthy

@@ -196,12 +196,18 @@ impl CreditNoteView {
 
     /// The number once finalized, else a placeholder naming the draft.
     pub fn display_number(&self) -> String {
-        shown_number(self.number.as_deref(), self.id)
+        english_number(self.number.as_deref(), self.id)
     }
 }
 
+/// A credit note's number once finalized, else a placeholder naming the draft, in English
+/// (server messages and the API); pages say it in their language ([`shown_number`]).
+fn english_number(number: Option<&str>, id: i64) -> String {
+    number.map_or_else(|| format!("Draft #{id}"), str::to_string)
+}
+
 /// A credit note's number once finalized, else the draft's name in the page's language
-/// ("Draft #12", "Brouillon n° 12").
+/// ("Draft #12", "Brouillon n° 12"). For pages only: elsewhere it would be English.
 pub fn shown_number(number: Option<&str>, id: i64) -> String {
     use crate::i18n::{Msg, tf};
     number.map_or_else(
@@ -210,7 +216,7 @@ pub fn shown_number(number: Option<&str>, id: i64) -> String {
     )
 }
 
-/// An invoice's number; a draft's reserved `DRAFT-<id>` in the page's language.
+/// An invoice's number; a draft's reserved `DRAFT-<id>` in the page's language (pages only).
 pub fn shown_invoice_number(number: &str) -> String {
     use crate::i18n::{Msg, tf};
     match number.strip_prefix("DRAFT-") {
@@ -258,7 +264,7 @@ impl LinkCandidate {
     }
 
     pub fn display_number(&self) -> String {
-        shown_number(self.number.as_deref(), self.id)
+        english_number(self.number.as_deref(), self.id)
     }
 }
 
@@ -786,7 +792,7 @@ impl From<CreditNoteView> for PortalCreditNote {
 impl PortalCreditNote {
     /// The number once finalized, else a placeholder naming the draft.
     pub fn display_number(&self) -> String {
-        shown_number(self.number.as_deref(), self.id)
+        english_number(self.number.as_deref(), self.id)
     }
 }
 

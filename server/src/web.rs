@@ -730,18 +730,7 @@ async fn browser_document(
 /// The language of a browser request no page renders (a refused download), negotiated as the
 /// pages' is: the one the user chose (the `lang` cookie), else the browser's `Accept-Language`.
 fn request_language(headers: &axum::http::HeaderMap) -> app::i18n::Language {
-    let chosen = headers
-        .get_all(axum::http::header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|cookies| cookies.split(';'))
-        .filter_map(|cookie| cookie.trim().split_once('='))
-        .find(|(name, _)| *name == app::i18n::LANGUAGE_COOKIE)
-        .map(|(_, value)| value);
-    let accept = headers
-        .get(axum::http::header::ACCEPT_LANGUAGE)
-        .and_then(|value| value.to_str().ok());
-    app::i18n::negotiate(chosen, accept)
+    app::backend::language_of(headers)
 }
 
 /// A download the browser asked for (a PDF, an e-invoice, the FEC, a supporting file) and the
@@ -754,6 +743,7 @@ fn refused_download(
     language: app::i18n::Language,
 ) -> axum::response::Response {
     let escape = |text: &str| quick_xml::escape::escape(text).into_owned();
+    let problem = app::i18n::refusals::localize(problem, language);
     let back = if user.role.is_internal() {
         back
     } else {

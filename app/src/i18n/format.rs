@@ -78,6 +78,17 @@ pub fn decimal(language: Language, value: Decimal) -> String {
     )
 }
 
+/// A number as it is put in a field for a person to edit: the language's decimal separator,
+/// no grouping (`1410,5` in French and German, `1410.5` in English), so what the reader reads
+/// back is the same number whatever the currency's decimals (`12,500` is never twelve thousand).
+pub fn editable(language: Language, value: Decimal) -> String {
+    let text = value.to_string();
+    match language {
+        Language::En => text,
+        Language::Fr | Language::De => text.replace('.', ","),
+    }
+}
+
 /// The symbol `language` writes for `currency`, and whether it is letters (a code), which
 /// English then sets apart with a no-break space.
 fn symbol(language: Language, currency: Currency) -> (&'static str, bool) {
@@ -135,19 +146,26 @@ pub fn moment(language: Language, at: DateTime<Utc>) -> String {
 
 /// A decimal as a person of `language` types it, for the shared reader ([`crate::domain::parse_decimal`]):
 /// blanks between groups dropped; in French and German the comma is the decimal separator and a
-/// point only groups thousands (`1.410,50`), or, in French where nobody groups with points, a
-/// point alone is a decimal point (`12.5` typed on a keypad); in English commas group.
+/// point groups thousands (`1.410,50`, German `1.410`), or, when it groups nothing, is a
+/// decimal point (`12.5` typed on a keypad, `100.00` pasted); in English commas group.
 pub fn parse_decimal(language: Language, text: &str) -> Result<Decimal, MoneyError> {
     let compact: String = text
         .trim()
         .chars()
         .filter(|c| !matches!(*c, ' ' | NBSP | FR_GROUP))
         .collect();
+    // Without a comma, a point that does not group thousands (`100.00`, `5.5`) is a decimal
+    // point, as a keypad or a pasted figure writes it; in German `1.410` still groups.
+    let groups_thousands = |text: &str| {
+        let mut groups = text.trim_start_matches('-').split('.');
+        let first = groups.next().unwrap_or_default();
+        !first.is_empty() && first.len() <= 3 && groups.all(|g| g.len() == 3)
+    };
     let (group, decimal) = match language {
         Language::En => (',', '.'),
-        Language::De => ('.', ','),
-        Language::Fr if compact.contains(',') => ('.', ','),
-        Language::Fr => ('\0', '.'),
+        Language::Fr | Language::De if compact.contains(',') => ('.', ','),
+        Language::De if groups_thousands(&compact) => ('.', ','),
+        Language::Fr | Language::De => ('\0', '.'),
     };
     let (whole, fraction) = match compact.split_once(decimal) {
         Some((whole, fraction)) => (whole, Some(fraction)),
@@ -277,6 +295,19 @@ mod tests {
         assert_eq!(read(Language::De, "1.410,50"), Some(dec!(1410.50)));
         assert_eq!(read(Language::De, "1.410"), Some(dec!(1410)));
         assert_eq!(read(Language::De, "-12,50"), Some(dec!(-12.50)));
+        assert_eq!(
+            read(Language::De, "100.00"),
+            Some(dec!(100.00)),
+            "a point that groups nothing is a decimal point"
+        );
+        assert_eq!(read(Language::De, "5.5"), Some(dec!(5.5)));
+        // What a field is filled with reads back as the same number, whatever its decimals.
+        for value in [dec!(12.500), dec!(1.000), dec!(1410.5), dec!(-3)] {
+            for language in Language::ALL {
+                let text = editable(language, value);
+                assert_eq!(parse_decimal(language, &text).ok(), Some(value), "{text}");
+            }
+        }
         assert_eq!(read(Language::En, "1,410.50"), Some(dec!(1410.50)));
         assert_eq!(read(Language::En, "1410.5"), Some(dec!(1410.5)));
         assert_eq!(

@@ -74,8 +74,12 @@ fn said(language: Language, english: &str, code: &str, says: Option<InputError>)
     }
     match (says, RuleCode::parse(code)) {
         (Some(error), _) => input_text(language, error),
+        // A rule that has no text of its own in the catalog yet: said generally, with the
+        // server's sentence so the person still learns what is wrong.
+        (None, Some(RuleCode::ValidationError) | None) => {
+            trf(language, Msg::ProblemUntranslated, &[("sentence", english)])
+        }
         (None, Some(rule)) => tr(language, rule_message(rule)).to_string(),
-        (None, None) => tr(language, Msg::RuleValidationError).to_string(),
     }
 }
 
@@ -131,10 +135,13 @@ pub fn problem_detail(language: Language, problem: &Problem) -> String {
     let message = match (problem.code.as_str(), problem.status) {
         ("bad_request", _) => Msg::ProblemFormUnreadable,
         ("unreachable", _) => Msg::ProblemUnreachable,
+        ("password_change_required", _) => Msg::ProblemPasswordChangeRequired,
+        (_, 401) => Msg::ProblemUnauthorized,
+        (_, 409) => Msg::ProblemConflict,
         (_, 403) => Msg::ProblemForbidden,
         (_, 429) => Msg::ProblemTooMany,
         (_, 404) => Msg::RuleNotFound,
-        (_, 409 | 422) => Msg::RuleInvalidStatus,
+        (_, 422) => Msg::RuleInvalidStatus,
         _ => Msg::ProblemInternal,
     };
     tr(language, message).to_string()

@@ -59,7 +59,7 @@ fn CreditForm(page: CreditFromInvoicePage, action: ServerAction<CreditInvoice>) 
         .map(|line| {
             (
                 RwSignal::new(true),
-                RwSignal::new(line.quantity.to_string()),
+                RwSignal::new(format::editable(language, line.quantity)),
             )
         })
         .collect();

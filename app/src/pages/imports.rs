@@ -236,9 +236,7 @@ fn CreditNoteImportTable(report: ImportReport) -> impl IntoView {
                     let currency = note.currency;
                     // A preview's new notes do not exist yet: no link.
                     let link = note.id.map(|id| {
-                        let shown = note.credit_note_number.clone().unwrap_or_else(|| {
-                            tf(Msg::ImportsDraftNumber, &[("id", &id.to_string())])
-                        });
+                        let shown = crate::model::shown_number(note.credit_note_number.as_deref(), id);
                         (format!("/credit-notes/{id}"), shown)
                     });
                     let warnings = (!note.warnings.is_empty()).then(|| view! {

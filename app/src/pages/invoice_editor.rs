@@ -10,7 +10,7 @@ use leptos_router::hooks::use_query_map;
 use super::customer_choice::{CustomerChoice, CustomerSearchForm, SEARCH_FORM, searched};
 use super::line_table::{LineTable, Pricing, row_signals};
 use super::{InvoiceStatusBadge, ProblemMessage, field_error, form_error, path_id, refusal};
-use crate::domain::{Currency, InvoiceKind, InvoiceStatus};
+use crate::domain::{InvoiceKind, InvoiceStatus};
 use crate::i18n::{Msg, format, t, tf, use_language};
 use crate::model::{InvoiceEditorPage, InvoiceView};
 use crate::problem::Problem;
@@ -149,7 +149,9 @@ fn InvoiceEditor(
     let pricing = Signal::derive(move || {
         customer.with(|customer| {
             let customer = customer.as_ref()?;
-            let currency = Currency::parse(currency.get().trim()).unwrap_or(customer.currency);
+            let currency = crate::domain::Reader::API
+                .currency("currency", &currency.get())
+                .unwrap_or(customer.currency);
             Some(Pricing {
                 currency,
                 tax_region: customer.tax_region.clone(),

@@ -71,7 +71,7 @@ pub fn LineTable(
                 trf(
                     language,
                     Msg::InvoicesLinesProposedRate,
-                    &[("rate", &rate.to_string())],
+                    &[("rate", &format::decimal(language, rate))],
                 )
             })
     });

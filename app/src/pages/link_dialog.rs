@@ -211,7 +211,7 @@ fn link_row(
         selected,
         amount,
     } = state;
-    let number = note.display_number();
+    let number = crate::model::shown_number(note.number.as_deref(), note.id);
     let reason = row.reason.map(|block| {
         crate::i18n::refusals::link_block_text(language, block, invoice, &note.balance())
     });

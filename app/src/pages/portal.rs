@@ -51,7 +51,7 @@ pub fn PortalPage() -> impl IntoView {
                             <tbody>
                                 {portal.credit_notes.iter().map(|note| view! {
                                     <tr>
-                                        <td>{note.display_number()}</td>
+                                        <td>{crate::model::shown_number(note.number.as_deref(), note.id)}</td>
                                         <td>{format::date(language, note.date)}</td>
                                         <td><CreditNoteStatusBadge status=note.status/></td>
                                         <td class="num">{format::money(language, note.total, note.currency)}</td>
@@ -59,7 +59,7 @@ pub fn PortalPage() -> impl IntoView {
                                         <td>
                                             // A file, not a page: the router must let the browser fetch it.
                                             <a href=format!("/credit-notes/{}/pdf", note.id) rel="external">
-                                                "PDF" <span class="visually-hidden">" " {tf(Msg::PortalPdfOf, &[("number", &note.display_number())])}</span>
+                                                "PDF" <span class="visually-hidden">" " {tf(Msg::PortalPdfOf, &[("number", &crate::model::shown_number(note.number.as_deref(), note.id))])}</span>
                                             </a>
                                         </td>
                                     </tr>

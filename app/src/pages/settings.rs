@@ -150,6 +150,7 @@ fn TaxTableForm(
     rules: Vec<crate::domain::TaxRule>,
     save: ServerAction<SaveTaxTable>,
 ) -> impl IntoView {
+    let language = use_language();
     let rows = rules.len() + SPARE_ROWS;
     let error = move |row: usize, field: &'static str| {
         move || {
@@ -199,7 +200,7 @@ fn TaxTableForm(
                                     {error(row, "category")}
                                 </td>
                                 <td>
-                                    <input type="text" inputmode="decimal" name=name("rate") aria-label=label(Msg::SettingsTaxRateRow) value=text(rule.map(|r| r.rate.normalize().to_string()))/>
+                                    <input type="text" inputmode="decimal" name=name("rate") aria-label=label(Msg::SettingsTaxRateRow) value=text(rule.map(|r| format::editable(language, r.rate.normalize())))/>
                                     {error(row, "rate")}
                                 </td>
                                 <td>
@@ -465,6 +466,7 @@ fn AccountsForm(
     chart: crate::domain::journal::ChartOfAccounts,
     action: ServerAction<SaveAccounts>,
 ) -> impl IntoView {
+    let language = use_language();
     let general = form_error(action);
     // Each account: its form name, where a refusal of its number and its name lands, and the
     // labels of its two fields.
@@ -581,7 +583,7 @@ fn AccountsForm(
                         view! {
                             <tr>
                                 <td>
-                                    <input type="text" inputmode="decimal" name=name("rate") aria-label=label(Msg::SettingsAccountsRateRow) value=rate.map(|r| r.rate.normalize().to_string()).unwrap_or_default()/>
+                                    <input type="text" inputmode="decimal" name=name("rate") aria-label=label(Msg::SettingsAccountsRateRow) value=rate.map(|r| format::editable(language, r.rate.normalize())).unwrap_or_default()/>
                                     {error("rate")}
                                 </td>
                                 <td>

@@ -58,7 +58,7 @@ impl CreditNoteFilters {
             }),
         };
         let customer_id = read.id("customer_id", &self.customer_id);
-        let after = read.id("after", &self.after).unwrap_or(0);
+        let after = read.cursor("after", &self.after).unwrap_or(0);
         let currency = read.currency("currency", &self.currency);
         let date_from = read.date("date_from", &self.date_from);
         let date_to = read.date("date_to", &self.date_to);
@@ -227,13 +227,9 @@ pub async fn add_task(
     #[server(default)] assignee_id: String,
 ) -> Result<(), Problem> {
     let due_date = super::reader().optional_date("due_date", &due_date)?;
-    let assignee_id =
-        match assignee_id.trim() {
-            "" => None,
-            text => Some(text.parse::<i64>().map_err(|_| {
-                Problem::validation("assignee_id", "Tasks go to an active staff user")
-            })?),
-        };
+    let assignee_id = super::reader()
+        .optional_id("assignee_id", &assignee_id)
+        .map_err(|_| Problem::validation("assignee_id", "Tasks go to an active staff user"))?;
     let tab = format!("/credit-notes/{credit_note_id}?tab=activities");
     act(
         credit_note_id,

@@ -70,7 +70,7 @@ pub async fn load_customer_list(
 ) -> Result<CustomerListPage, Problem> {
     let user = crate::backend::require_user().await?;
     let mut read = FilterReader::default();
-    let after = read.id("after", &after).unwrap_or(0);
+    let after = read.cursor("after", &after).unwrap_or(0);
     read.finish(())?;
     crate::backend::desk()?
         .customer_list_page(&user, after)
@@ -92,7 +92,7 @@ pub async fn load_customer_page(
             CustomerTab::default()
         }),
     };
-    let after = read.id("after", &after).unwrap_or(0);
+    let after = read.cursor("after", &after).unwrap_or(0);
     read.finish(())?;
     crate::backend::desk()?
         .customer_page(&user, customer_id, tab, after)

@@ -32,6 +32,15 @@ impl FilterReader {
         self.read(Reader::API.id(field, text))
     }
 
+    /// A page's keyset cursor: the last id of the page before (0: from the start).
+    pub fn cursor(&mut self, field: &'static str, value: &Option<String>) -> Option<i64> {
+        let text = given(value)?;
+        match text.parse::<i64>() {
+            Ok(0) => Some(0),
+            _ => self.read(Reader::API.id(field, text)),
+        }
+    }
+
     /// An ISO currency code, in any case.
     pub fn currency(&mut self, field: &'static str, value: &Option<String>) -> Option<Currency> {
         let text = given(value)?;

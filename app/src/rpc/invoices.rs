@@ -38,7 +38,7 @@ impl InvoiceFilters {
             })
         });
         let customer_id = read.id("customer_id", &self.customer_id);
-        let after = read.id("after", &self.after).unwrap_or(0);
+        let after = read.cursor("after", &self.after).unwrap_or(0);
         let currency = read.currency("currency", &self.currency);
         read.finish(InvoiceQuery {
             status,

@@ -25,7 +25,7 @@ pub async fn load_journal(
     let mut read = FilterReader::default();
     let from = read.date("from", &filters.from);
     let to = read.date("to", &filters.to);
-    let after = read.id("after", &filters.after).unwrap_or(0);
+    let after = read.cursor("after", &filters.after).unwrap_or(0);
     read.finish(())?;
     crate::backend::desk()?
         .journal_page(&user, from, to, after)

@@ -45,7 +45,9 @@ impl LineRowInput {
     /// A VAT category or mention the rate implies is left blank, so a changed rate brings its
     /// own.
     pub fn of_line(line: &crate::model::LineView, currency: Currency, sign: Decimal) -> Self {
-        let text = |value: Decimal| value.normalize().to_string();
+        // In the page's language, as the person edits them and the reader reads them back.
+        let language = crate::i18n::use_language();
+        let text = |value: Decimal| crate::i18n::format::editable(language, value.normalize());
         let implied = crate::domain::VatCategory::of_rate(line.tax_rate);
         let stated_reason = line
             .vat_exemption_reason
@@ -54,7 +56,7 @@ impl LineRowInput {
         LineRowInput {
             description: line.description.clone(),
             quantity: text(line.quantity * sign),
-            unit_price: currency.round(line.unit_price).to_string(),
+            unit_price: crate::i18n::format::editable(language, currency.round(line.unit_price)),
             discount: text(line.discount_percent),
             tax_rate: text(line.tax_rate),
             ship_date: line.ship_date.map(|d| d.to_string()).unwrap_or_default(),

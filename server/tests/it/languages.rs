@@ -120,6 +120,22 @@ on_both_backends! {
     }
 }
 
+/// Imports invoice `rows` (CSV, after the header) through the API.
+async fn import_invoices(api: &Api<'_>, rows: &str, dry_run: bool) -> (u16, serde_json::Value) {
+    let header = "number,customer,currency,issue_date,due_date,description,quantity,unit_price,discount_percent,tax_rate\n";
+    api.send(
+        api.app
+            .client
+            .post(
+                api.app
+                    .url(&format!("/api/v1/imports?kind=invoices&dry_run={dry_run}")),
+            )
+            .header("content-type", "text/csv")
+            .body(format!("{header}{rows}")),
+    )
+    .await
+}
+
 /// Words only English writes, whole and lowercase: a French or German page that shows one
 /// shows an English label. Words French or German write too ("total", "note", "page", "date",
 /// "description", "documents", "services", "filter", "export", "comment", "an", "on", "will")
@@ -372,15 +388,7 @@ on_both_backends! {
             .post(&format!("/invoices/{}/allocations", invoice["id"]), json!({"allocations": [{"credit_note_id": note["id"], "amount": "50.00"}]}))
             .await;
         assert_eq!(status, 201, "{body}");
-        let (status, import) = api
-            .send(
-                app.client
-                    .post(app.url("/api/v1/imports?kind=invoices&dry_run=false"))
-                    .header("content-type", "text/csv")
-                    .body("number,customer,currency,issue_date,due_date,description,quantity,unit_price,discount_percent,tax_rate\n\
-                           F-IMP-1,Dupont SARL,EUR,2026-10-01,2026-10-31,Chaise,2,100.00,,20\n"),
-            )
-            .await;
+        let (status, import) = import_invoices(&api, "F-IMP-1,Dupont SARL,EUR,2026-10-01,2026-10-31,Chaise,2,100.00,,20\n", false).await;
         assert_eq!(status, 200, "{import}");
         let (status, _) = api.put(&format!("/customers/{dupont}/portal"), json!({"enabled": true})).await;
         assert_eq!(status, 200);
@@ -489,15 +497,7 @@ on_both_backends! {
         assert!(page.contains("€87.50"), "English pages write English amounts");
 
         // Imports read the contract's decimals, with the same rules.
-        let (status, body) = api
-            .send(
-                app.client
-                    .post(app.url("/api/v1/imports?kind=invoices&dry_run=true"))
-                    .header("content-type", "text/csv")
-                    .body("number,customer,currency,issue_date,due_date,description,quantity,unit_price,discount_percent,tax_rate\n\
-                           F-1,Acme,eur,2026-10-01,2026-10-31,Chaise,\"1,5\",100.00,,20\n"),
-            )
-            .await;
+        let (status, body) = import_invoices(&api, "F-1,Acme,eur,2026-10-01,2026-10-31,Chaise,\"1,5\",100.00,,20\n", true).await;
         assert_eq!((status, body["errors"][0]["field"].as_str()), (422, Some("rows[2].quantity")), "{body}");
         assert_eq!(body["errors"][0]["says"], json!({"rule": "not_a_number"}), "{body}");
     }

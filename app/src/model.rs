@@ -1302,6 +1302,8 @@ pub struct ImportedCreditNote {
     pub status: CreditNoteStatus,
     /// What did not block it: crediting more than the invoice's total, say.
     pub warnings: Vec<String>,
+    /// The over-credit warning among them, as figures.
+    pub over_credit: Option<crate::domain::OverCredit>,
 }
 
 /// A file uploaded for import, and what importing it does now.

@@ -878,6 +878,7 @@ async fn browser_upload(
     State(state): State<AppState>,
     session: tower_sessions::Session,
     axum::extract::Path(id): axum::extract::Path<i64>,
+    headers: axum::http::HeaderMap,
     form: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> axum::response::Response {
     let Some(user) = session_user(&state, &session).await else {
@@ -892,24 +893,35 @@ async fn browser_upload(
             .map(drop)
             .map_err(Problem::from),
     };
-    back_after_upload(&format!("/credit-notes/{id}?tab=documents"), outcome)
+    back_after_upload(
+        &format!("/credit-notes/{id}?tab=documents"),
+        outcome,
+        request_language(&headers),
+    )
 }
 
 /// Back to the page an upload form is on; a refusal goes in the address as `upload_error`,
 /// to show beside the file field.
-fn back_after_upload(page: &str, outcome: Result<(), Problem>) -> axum::response::Response {
-    back_with_error(page, "upload_error", outcome)
+fn back_after_upload(
+    page: &str,
+    outcome: Result<(), Problem>,
+    language: app::i18n::Language,
+) -> axum::response::Response {
+    back_with_error(page, "upload_error", outcome, language)
 }
 
-/// Back to `page`, with a refusal's message in the address as `param`.
+/// Back to `page`, with a refusal's message in the address as `param`, said in the page's
+/// language.
 fn back_with_error(
     page: &str,
     param: &str,
     outcome: Result<(), Problem>,
+    language: app::i18n::Language,
 ) -> axum::response::Response {
     match outcome {
         Ok(()) => axum::response::Redirect::to(page).into_response(),
         Err(problem) => {
+            let problem = app::i18n::refusals::localize(problem, language);
             let message = problem
                 .field_message("file")
                 .map(str::to_string)
@@ -925,11 +937,13 @@ fn back_with_error(
 async fn browser_logo_upload(
     State(state): State<AppState>,
     session: tower_sessions::Session,
+    headers: axum::http::HeaderMap,
     form: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> axum::response::Response {
     settings_upload(
         state,
         session,
+        request_language(&headers),
         form,
         crate::api::LOGO,
         "upload_error",
@@ -944,11 +958,13 @@ async fn browser_logo_upload(
 async fn browser_rates_upload(
     State(state): State<AppState>,
     session: tower_sessions::Session,
+    headers: axum::http::HeaderMap,
     form: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> axum::response::Response {
     settings_upload(
         state,
         session,
+        request_language(&headers),
         form,
         crate::api::RATES_FILE,
         "rates_error",
@@ -964,6 +980,7 @@ async fn browser_rates_upload(
 async fn settings_upload<Act, Done>(
     state: AppState,
     session: tower_sessions::Session,
+    language: app::i18n::Language,
     form: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
     upload: crate::api::Upload,
     param: &str,
@@ -982,13 +999,14 @@ where
             .await
             .map_err(Problem::from),
     };
-    back_with_error("/settings", param, outcome)
+    back_with_error("/settings", param, outcome, language)
 }
 
 /// The import page's upload: a plain multipart post; the file is kept and its preview shown.
 async fn browser_import_upload(
     State(state): State<AppState>,
     session: tower_sessions::Session,
+    headers: axum::http::HeaderMap,
     form: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> axum::response::Response {
     let Some(user) = session_user(&state, &session).await else {
@@ -1018,7 +1036,7 @@ async fn browser_import_upload(
     };
     match uploaded {
         Ok(id) => axum::response::Redirect::to(&format!("/imports/{id}")).into_response(),
-        Err(problem) => back_after_upload("/imports", Err(problem)),
+        Err(problem) => back_after_upload("/imports", Err(problem), request_language(&headers)),
     }
 }
 

@@ -306,24 +306,56 @@ pub fn credit_lines_from_invoice(
     }
 }
 
-/// A warning, not a block: crediting `new_total` on an invoice that already had `credited_before`
-/// credited would credit more than the invoice's `invoice_total`.
+/// A warning, not a block: a credit note takes what an invoice has credited past its total.
+/// Figures, so each page says it in its reader's language; the API's `warnings` say it in
+/// English.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OverCredit {
+    #[cfg_attr(feature = "ssr", schema(value_type = String, example = "100.00"))]
+    pub invoice_total: Decimal,
+    /// By the invoice's other credit notes (cancelled ones aside).
+    #[cfg_attr(feature = "ssr", schema(value_type = String, example = "60.00"))]
+    pub credited_before: Decimal,
+    /// With this note; none for a sum beyond what a decimal holds.
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>, example = "110.00"))]
+    pub credited: Option<Decimal>,
+    #[cfg_attr(feature = "ssr", schema(value_type = String, example = "EUR"))]
+    pub currency: Currency,
+}
+
+impl OverCredit {
+    /// The warning in English, as the API says it.
+    pub fn sentence(&self) -> String {
+        let credited = self
+            .credited
+            .map_or_else(|| "more".into(), |c| self.currency.format(c));
+        format!(
+            "This invoice already has {} credited; with this credit note the credited amount ({credited}) exceeds the invoice total ({})",
+            self.currency.format(self.credited_before),
+            self.currency.format(self.invoice_total),
+        )
+    }
+}
+
+/// Crediting `new_total` on an invoice that already had `credited_before` credited: an
+/// [`OverCredit`] when that is more than the invoice's `invoice_total`.
 pub fn over_credit_warning(
     invoice_total: Decimal,
     credited_before: Decimal,
     new_total: Decimal,
     currency: Currency,
-) -> Option<String> {
+) -> Option<OverCredit> {
     // A sum beyond what a decimal holds exceeds any invoice total.
     let credited = credited_before.checked_add(new_total);
-    credited.is_none_or(|credited| credited > invoice_total).then(|| {
-        let credited = credited.map_or_else(|| "more".into(), |c| currency.format(c));
-        format!(
-            "This invoice already has {} credited; with this credit note the credited amount ({credited}) exceeds the invoice total ({})",
-            currency.format(credited_before),
-            currency.format(invoice_total),
-        )
-    })
+    credited
+        .is_none_or(|credited| credited > invoice_total)
+        .then_some(OverCredit {
+            invoice_total,
+            credited_before,
+            credited,
+            currency,
+        })
 }
 
 #[cfg(test)]
@@ -567,6 +599,8 @@ mod tests {
             None
         );
         let warning = over_credit_warning(dec!(100), dec!(60), dec!(50), eur()).unwrap();
-        assert!(warning.contains("60.00 EUR credited"), "{warning}");
+        assert_eq!(warning.credited, Some(dec!(110)));
+        let sentence = warning.sentence();
+        assert!(sentence.contains("60.00 EUR credited"), "{sentence}");
     }
 }

@@ -138,7 +138,19 @@ pub struct RateAccount {
     #[cfg_attr(feature = "ssr", schema(value_type = String, example = "20"))]
     pub rate: Decimal,
     pub account: Account,
+    /// Where the rate's goods and services are booked, when not on the chart's account of
+    /// their nature: German charts keep revenue by rate (SKR03: 7 % on 8300, 19 % on 8400),
+    /// and the VAT return is read from those accounts. Charts saved before it existed have none.
+    #[serde(default)]
+    pub revenue: Option<Account>,
 }
+
+/// SKR03's automatic revenue accounts (Automatikkonten) and the VAT rate each computes. DATEV
+/// fills the VAT return from them, so a line taxed at another rate must never be booked there.
+pub const SKR03_AUTOMATIC_REVENUE: [(&str, Decimal); 2] = [
+    ("8400", Decimal::from_parts(19, 0, 0, false, 0)),
+    ("8300", Decimal::from_parts(7, 0, 0, false, 0)),
+];
 
 fn default_write_off() -> Account {
     Account::new("758000", "Produits divers de gestion courante")
@@ -179,6 +191,7 @@ fn default_vat_rates() -> Vec<RateAccount> {
     .map(|(rate, code)| RateAccount {
         rate: rate.parse().unwrap_or_default(),
         account: Account::new(code, &format!("TVA collectée {} %", rate.replace('.', ","))),
+        revenue: None,
     })
     .collect()
 }
@@ -204,9 +217,11 @@ impl Default for ChartOfAccounts {
 
 impl ChartOfAccounts {
     /// DATEV's SKR03, the chart most German tax advisers keep, for a seller whose books are
-    /// German: 19 % and 7 % VAT on accounts of their own, revenue on 8400 (a rate booked
-    /// elsewhere, such as 7 % on 8300, takes its tax category's revenue account). A starting
-    /// point to agree with the tax adviser, like any chart.
+    /// German: 19 % and 7 % VAT and revenue on accounts of their own (8400 and 8300). Untaxed
+    /// sales (exports 8120, intra-EU deliveries 8125, reverse charge 8337) take their tax
+    /// rule's revenue account: booked on an automatic account they are refused
+    /// ([`JournalError::RateOnAutomaticAccount`]). A starting point to agree with the tax
+    /// adviser, like any chart.
     pub fn skr03() -> Self {
         ChartOfAccounts {
             receivable: Account::new("1400", "Forderungen aus Lieferungen und Leistungen"),
@@ -220,10 +235,12 @@ impl ChartOfAccounts {
                 RateAccount {
                     rate: Decimal::from(19),
                     account: Account::new("1776", "Umsatzsteuer 19 %"),
+                    revenue: Some(Account::new("8400", "Erlöse 19 % USt")),
                 },
                 RateAccount {
                     rate: Decimal::from(7),
                     account: Account::new("1771", "Umsatzsteuer 7 %"),
+                    revenue: Some(Account::new("8300", "Erlöse 7 % USt")),
                 },
             ],
             bank: Account::new("1200", "Bank"),
@@ -290,13 +307,32 @@ impl ChartOfAccounts {
         ]
     }
 
-    /// The account a line's net goes to.
-    pub fn revenue_account(&self, kind: RevenueKind) -> &Account {
+    /// The account a line's net at `rate` goes to: the rate's revenue account when it has one
+    /// (a discount granted aside), else the account of the line's nature.
+    pub fn revenue_account(&self, kind: RevenueKind, rate: Decimal) -> &Account {
+        let by_rate = || {
+            self.vat_rates
+                .iter()
+                .find(|row| row.rate == rate)
+                .and_then(|row| row.revenue.as_ref())
+        };
         match kind {
-            RevenueKind::Goods => &self.revenue_goods,
-            RevenueKind::Services => &self.revenue,
             RevenueKind::Discounts => &self.discounts,
+            RevenueKind::Goods => by_rate().unwrap_or(&self.revenue_goods),
+            RevenueKind::Services => by_rate().unwrap_or(&self.revenue),
         }
+    }
+
+    /// The VAT rate an account computes by itself, when this is SKR03 and the account is one
+    /// of its automatic revenue accounts.
+    pub fn automatic_rate(&self, code: &str) -> Option<Decimal> {
+        if !self.is_skr03() {
+            return None;
+        }
+        SKR03_AUTOMATIC_REVENUE
+            .iter()
+            .find(|(automatic, _)| *automatic == code)
+            .map(|(_, rate)| *rate)
     }
 
     /// The account the VAT of `rate` goes to: the rate's own, else VAT payable.
@@ -320,11 +356,13 @@ impl ChartOfAccounts {
             ));
             return found;
         }
-        let rates = self
-            .vat_rates
-            .iter()
-            .enumerate()
-            .map(|(i, row)| (format!("vat_rates[{i}].account"), &row.account));
+        let rates = self.vat_rates.iter().enumerate().flat_map(|(i, row)| {
+            let revenue = row
+                .revenue
+                .as_ref()
+                .map(|account| (format!("vat_rates[{i}].revenue"), account));
+            std::iter::once((format!("vat_rates[{i}].account"), &row.account)).chain(revenue)
+        });
         let named = self
             .accounts()
             .into_iter()
@@ -491,6 +529,15 @@ pub enum JournalError {
     TooLarge(String),
     #[error("the entry for {0} moves no money")]
     Empty(String),
+    #[error(
+        "{reference} books sales at {rate} % on {account}, the chart's automatic account for {automatic_rate} % VAT: give the rate, or the lines' tax rule, a revenue account of its own"
+    )]
+    RateOnAutomaticAccount {
+        reference: String,
+        account: String,
+        rate: Decimal,
+        automatic_rate: Decimal,
+    },
 }
 
 impl JournalEntry {
@@ -772,7 +819,17 @@ fn revenue_lines(
         let account = row
             .account
             .as_ref()
-            .unwrap_or_else(|| chart.revenue_account(row.kind));
+            .unwrap_or_else(|| chart.revenue_account(row.kind, row.rate));
+        if let Some(automatic_rate) = chart.automatic_rate(&account.code)
+            && automatic_rate != row.rate
+        {
+            return Err(JournalError::RateOnAutomaticAccount {
+                reference: document.number.to_string(),
+                account: account.code.clone(),
+                rate: row.rate.normalize(),
+                automatic_rate,
+            });
+        }
         let value = document.value(row.net)?;
         lines.push(posted(
             account,
@@ -1543,6 +1600,72 @@ mod tests {
                 ("445711", "0", "30.00"),
             ])
         );
+    }
+
+    /// DATEV SKR03 (Kontenrahmen, class 8): 8400 "Erlöse 19 % USt" and 8300 "Erlöse 7 % USt"
+    /// are automatic accounts from which the VAT return (§ 18 UStG, UStVA Kz 81 and 86) is
+    /// read; untaxed sales have accounts of their own (8120 exports, § 4 Nr. 1a UStG). Each
+    /// rate's sales go to its account, and a 0 % sale that would land on 8400 is refused
+    /// rather than declared as taxed at 19 %.
+    #[test]
+    fn skr03_books_each_rate_on_its_revenue_account_and_never_untaxed_sales_on_an_automatic_one() {
+        let skr03 = ChartOfAccounts::skr03();
+        let lines = [
+            sold("Beratung", "100.00", "19", LineNature::Services),
+            sold("Buch", "10.00", "7", LineNature::Goods),
+        ];
+        let of_sale = |line: &LineInput| RevenueKind::of_sale(line.nature.unwrap_or_default());
+        let rows = revenue_rows(&lines, eur(), of_sale).unwrap();
+        let invoice = SalesDocument {
+            number: "INV-2026-0001",
+            date: date(),
+            currency: eur(),
+            customer: &acme(),
+            revenue: &rows,
+            vat_on_payment: &[],
+            total: amount("129.70"),
+            rate: None,
+        };
+        let entry = invoice_issued(&skr03, &invoice).unwrap();
+        assert_eq!(
+            sides(&entry),
+            expected(&[
+                ("1400", "129.70", "0"),
+                ("8300", "0", "10.00"),
+                ("8400", "0", "100.00"),
+                ("1771", "0", "0.70"),
+                ("1776", "0", "19.00"),
+            ])
+        );
+
+        let mut export = sold("Maschine", "500.00", "0", LineNature::Goods);
+        let rows = revenue_rows(std::slice::from_ref(&export), eur(), of_sale).unwrap();
+        let untaxed = SalesDocument {
+            revenue: &rows,
+            total: amount("500.00"),
+            ..invoice
+        };
+        assert_eq!(
+            invoice_issued(&skr03, &untaxed).unwrap_err(),
+            JournalError::RateOnAutomaticAccount {
+                reference: "INV-2026-0001".into(),
+                account: "8400".into(),
+                rate: Decimal::ZERO,
+                automatic_rate: Decimal::from(19),
+            }
+        );
+        // The tax rule of exports names 8120: booked there.
+        export.revenue_account = Some(Account::new("8120", "Steuerfreie Umsätze § 4 Nr. 1a UStG"));
+        let rows = revenue_rows(std::slice::from_ref(&export), eur(), of_sale).unwrap();
+        let exported = SalesDocument {
+            revenue: &rows,
+            ..untaxed
+        };
+        let entry = invoice_issued(&skr03, &exported).unwrap();
+        assert_eq!(entry.lines[1].account.code, "8120");
+        // A French chart has no automatic accounts: its 0 % sales stay on 707.
+        let pcg = invoice_issued(&ChartOfAccounts::default(), &untaxed).unwrap();
+        assert_eq!(pcg.lines[1].account.code, "707000");
     }
 
     /// PCG art. 944-70: a return cancels the sale on the account it was booked to; a gesture

@@ -26,9 +26,10 @@ pub mod vat;
 pub mod violation;
 
 pub use credit_note::{
-    Charge, CreditContent, LineSelection, NET_OF_TAX_MENTION, ReasonCategory, RelatedInvoice,
-    check_dated_after_invoice, check_related_invoice, check_vat_credit_names_invoice,
-    credit_lines_from_invoice, latest_ship_date, may_be_related, over_credit_warning,
+    Charge, CreditContent, LineSelection, NET_OF_TAX_MENTION, OverCredit, ReasonCategory,
+    RelatedInvoice, check_dated_after_invoice, check_related_invoice,
+    check_vat_credit_names_invoice, credit_lines_from_invoice, latest_ship_date, may_be_related,
+    over_credit_warning,
 };
 pub use identity::{
     IssuerFacts, LegalIdentity, check_buyer_siren, check_issuer, parse_siren, parse_siret,

@@ -58,6 +58,9 @@ pub enum RuleCode {
     FiscalYearInUse,
     /// A customer's currency changes while invoices or credit notes are written in it.
     CustomerCurrencyFixed,
+    /// Sales at one VAT rate would be booked on an automatic account of another (SKR03's
+    /// 8400 computes 19 %, 8300 7 %): the VAT return read from it would be wrong.
+    AutomaticAccountRate,
 }
 
 impl RuleCode {
@@ -93,6 +96,7 @@ impl RuleCode {
         RuleCode::ExchangeRateMissing,
         RuleCode::FiscalYearInUse,
         RuleCode::CustomerCurrencyFixed,
+        RuleCode::AutomaticAccountRate,
     ];
 
     /// The rule a machine code names.
@@ -133,6 +137,7 @@ impl RuleCode {
             RuleCode::ExchangeRateMissing => "exchange_rate_missing",
             RuleCode::FiscalYearInUse => "fiscal_year_in_use",
             RuleCode::CustomerCurrencyFixed => "customer_currency_fixed",
+            RuleCode::AutomaticAccountRate => "automatic_account_rate",
         }
     }
 
@@ -158,7 +163,8 @@ impl RuleCode {
             | RuleCode::InvoiceReferenceRequired
             | RuleCode::ExchangeRateMissing
             | RuleCode::FiscalYearInUse
-            | RuleCode::CustomerCurrencyFixed => 409,
+            | RuleCode::CustomerCurrencyFixed
+            | RuleCode::AutomaticAccountRate => 409,
             _ => 422,
         }
     }

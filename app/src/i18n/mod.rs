@@ -13,6 +13,7 @@
 pub mod format;
 pub mod refusals;
 pub mod status;
+pub mod warnings;
 
 pub use crate::domain::Language;
 

@@ -43,6 +43,7 @@ pub fn rule_message(code: RuleCode) -> Msg {
         RuleCode::ExchangeRateMissing => Msg::RuleExchangeRateMissing,
         RuleCode::FiscalYearInUse => Msg::RuleFiscalYearInUse,
         RuleCode::CustomerCurrencyFixed => Msg::RuleCustomerCurrencyFixed,
+        RuleCode::AutomaticAccountRate => Msg::RuleAutomaticAccountRate,
     }
 }
 
@@ -133,6 +134,10 @@ pub fn problem_detail(language: Language, problem: &Problem) -> String {
         return tr(language, rule_message(rule)).to_string();
     }
     let message = match (problem.code.as_str(), problem.status) {
+        ("import_invalid", _) => {
+            let count = problem.errors.len().to_string();
+            return trf(language, Msg::ProblemImportInvalid, &[("count", &count)]);
+        }
         ("bad_request", _) => Msg::ProblemFormUnreadable,
         ("unreachable", _) => Msg::ProblemUnreachable,
         ("password_change_required", _) => Msg::ProblemPasswordChangeRequired,
@@ -141,7 +146,7 @@ pub fn problem_detail(language: Language, problem: &Problem) -> String {
         (_, 403) => Msg::ProblemForbidden,
         (_, 429) => Msg::ProblemTooMany,
         (_, 404) => Msg::RuleNotFound,
-        (_, 422) => Msg::RuleInvalidStatus,
+        (_, 422) => Msg::RuleValidationError,
         _ => Msg::ProblemInternal,
     };
     tr(language, message).to_string()

@@ -9,7 +9,7 @@ use leptos_router::components::A;
 use super::credit_notes::shown_number;
 use super::{CreditNoteStatusBadge, ProblemMessage, path_id};
 use crate::domain::{credit_lines_from_invoice, document_totals, over_credit_warning};
-use crate::i18n::{Msg, format, t, tf, use_language};
+use crate::i18n::{Msg, format, t, tf, use_language, warnings};
 use crate::model::CreditFromInvoicePage;
 use crate::problem::Problem;
 use crate::rpc::credit_notes::{
@@ -82,26 +82,6 @@ fn CreditForm(page: CreditFromInvoicePage, action: ServerAction<CreditInvoice>) 
         let warning = over_credit_warning(invoice_total, credited_before, total, currency);
         Ok::<_, Problem>((total, warning))
     });
-    // The domain's rule decides when to warn; the page says it in its language (in the
-    // domain's own words only for a sum beyond what a decimal holds).
-    let over_credit = move |domain_text: String, total: rust_decimal::Decimal| match credited_before
-        .checked_add(total)
-    {
-        Some(credited) => {
-            let before = format::money(language, credited_before, currency);
-            let credited = format::money(language, credited, currency);
-            let invoice_total = format::money(language, invoice_total, currency);
-            tf(
-                Msg::CreditNotesFromInvoiceOverCredit,
-                &[
-                    ("before", before.as_str()),
-                    ("credited", credited.as_str()),
-                    ("total", invoice_total.as_str()),
-                ],
-            )
-        }
-        None => domain_text,
-    };
     let server_problem = move || super::refusal(action);
     let back = format!("/invoices/{}", invoice.id);
     let number = invoice.number.clone();
@@ -211,7 +191,7 @@ fn CreditForm(page: CreditFromInvoicePage, action: ServerAction<CreditInvoice>) 
                         <span>{t(Msg::CreditNotesFromInvoiceTotalLabel)} " "
                             <output aria-label=t(Msg::CreditNotesFromInvoiceTotal)>{format::money(language, total, currency)}</output>
                         </span>
-                        {warning.map(|w| view! { <span class="warning" role="status">{over_credit(w, total)}</span> })}
+                        {warning.map(|w| view! { <span class="warning" role="status">{warnings::over_credit(language, &w)}</span> })}
                     }.into_any(),
                     Err(problem) => view! { <span class="error">{problem.detail}</span> }.into_any(),
                 }}

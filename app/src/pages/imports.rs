@@ -239,8 +239,13 @@ fn CreditNoteImportTable(report: ImportReport) -> impl IntoView {
                         let shown = crate::model::shown_number(note.credit_note_number.as_deref(), id);
                         (format!("/credit-notes/{id}"), shown)
                     });
-                    let warnings = (!note.warnings.is_empty()).then(|| view! {
-                        <span class="warning">{note.warnings.join(" ")}</span>
+                    // Said in the page's language when its figures are known.
+                    let said = match &note.over_credit {
+                        Some(warning) => crate::i18n::warnings::over_credit(language, warning),
+                        None => note.warnings.join(" "),
+                    };
+                    let warnings = (!said.is_empty()).then(|| view! {
+                        <span class="warning">{said}</span>
                     });
                     view! {
                         <tr>
@@ -266,6 +271,7 @@ fn CreditNoteImportTable(report: ImportReport) -> impl IntoView {
 /// Why the file cannot be imported: each error on its line and column.
 #[component]
 fn ImportErrors(problem: Problem) -> impl IntoView {
+    let problem = crate::i18n::refusals::localize(problem, use_language());
     let rows: Vec<(String, String, String)> = problem
         .errors
         .iter()

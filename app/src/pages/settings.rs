@@ -572,6 +572,8 @@ fn AccountsForm(
                         <th scope="col">{t(Msg::SettingsRatePercent)}</th>
                         <th scope="col">{t(Msg::SettingsAccountsAccount)}</th>
                         <th scope="col">{t(Msg::SettingsAccountsAccountName)}</th>
+                        <th scope="col">{t(Msg::SettingsAccountsRateRevenue)}</th>
+                        <th scope="col">{t(Msg::SettingsAccountsRateRevenueName)}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -593,6 +595,14 @@ fn AccountsForm(
                                 <td>
                                     <input type="text" name=name("label") aria-label=label(Msg::SettingsAccountsAccountNameRow) value=rate.map(|r| r.account.label.clone()).unwrap_or_default()/>
                                     {error("account.label")}
+                                </td>
+                                <td>
+                                    <input type="text" inputmode="numeric" name=name("revenue_code") aria-label=label(Msg::SettingsAccountsRateRevenueRow) value=rate.and_then(|r| r.revenue.as_ref().map(|a| a.code.clone())).unwrap_or_default()/>
+                                    {error("revenue.code")}
+                                </td>
+                                <td>
+                                    <input type="text" name=name("revenue_label") aria-label=label(Msg::SettingsAccountsRateRevenueNameRow) value=rate.and_then(|r| r.revenue.as_ref().map(|a| a.label.clone())).unwrap_or_default()/>
+                                    {error("revenue.label")}
                                 </td>
                             </tr>
                         }

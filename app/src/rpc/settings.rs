@@ -297,6 +297,9 @@ pub struct RateAccountRow {
     pub rate: String,
     pub code: String,
     pub label: String,
+    /// The rate's revenue account; both blank: the chart's account of each line's nature.
+    pub revenue_code: String,
+    pub revenue_label: String,
 }
 
 impl AccountsForm {
@@ -310,9 +313,15 @@ impl AccountsForm {
         let mut vat_rates = Vec::new();
         let mut origin = Vec::new();
         for (row, input) in self.vat_rates.iter().enumerate() {
-            if [&input.rate, &input.code, &input.label]
-                .iter()
-                .all(|text| text.trim().is_empty())
+            if [
+                &input.rate,
+                &input.code,
+                &input.label,
+                &input.revenue_code,
+                &input.revenue_label,
+            ]
+            .iter()
+            .all(|text| text.trim().is_empty())
             {
                 continue;
             }
@@ -320,9 +329,13 @@ impl AccountsForm {
                 &FieldPath::item("vat_rates", row, "rate").to_string(),
                 &input.rate,
             )?;
+            let revenue = (!input.revenue_code.trim().is_empty()
+                || !input.revenue_label.trim().is_empty())
+            .then(|| account(&input.revenue_code, &input.revenue_label));
             vat_rates.push(crate::domain::journal::RateAccount {
                 rate,
                 account: account(&input.code, &input.label),
+                revenue,
             });
             origin.push(row);
         }

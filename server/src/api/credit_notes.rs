@@ -97,8 +97,9 @@ pub async fn create(
     let created = services
         .create_credit_note(Caller::User(&user), input)
         .await?;
+    let warnings = created.warnings();
     let mut resource = CreditNoteResource::from(created.note);
-    resource.warnings = created.warnings;
+    resource.warnings = warnings;
     Ok((StatusCode::CREATED, axum::Json(resource)))
 }
 

@@ -566,7 +566,8 @@ pub async fn credit(
     let created = services
         .credit_invoice(&user, id, date, reason, selection)
         .await?;
+    let warnings = created.warnings();
     let mut resource = CreditNoteResource::from(created.note);
-    resource.warnings = created.warnings;
+    resource.warnings = warnings;
     Ok((StatusCode::CREATED, axum::Json(resource)))
 }

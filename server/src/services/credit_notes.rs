@@ -1,6 +1,6 @@
 use app::domain::{
     Charge, CreditContent, CreditNoteAction, CreditNoteNumber, CreditNoteStatus, Currency,
-    LineInput, Permission, RelatedInvoice, RuleCode, check_credit_note_action,
+    LineInput, OverCredit, Permission, RelatedInvoice, RuleCode, check_credit_note_action,
     check_related_invoice, counts_as_credit, is_finalized, over_credit_warning,
 };
 use app::model::{
@@ -38,11 +38,18 @@ pub struct NoteParticulars {
     pub external_reference: Option<String>,
 }
 
-/// A created credit note and the warnings that did not block it.
+/// A created credit note and the warning that did not block it.
 #[derive(Clone, Debug)]
 pub struct CreatedCreditNote {
     pub note: CreditNoteView,
-    pub warnings: Vec<String>,
+    pub over_credit: Option<OverCredit>,
+}
+
+impl CreatedCreditNote {
+    /// What did not block it, in the API's English.
+    pub fn warnings(&self) -> Vec<String> {
+        self.over_credit.iter().map(OverCredit::sentence).collect()
+    }
 }
 
 /// What the credit-note rules need to know of a related invoice.
@@ -83,27 +90,28 @@ async fn over_credit(
     invoice: &InvoiceView,
     total: rust_decimal::Decimal,
     excluding: Option<i64>,
-) -> Result<Vec<String>, ServiceError> {
+) -> Result<Option<OverCredit>, ServiceError> {
     let (credited_before_minor, _) = tx
         .credited_total(invoice.id, &credit_counting_statuses(), excluding)
         .await?;
     let credited_before = invoice.currency.from_minor(credited_before_minor);
-    Ok(
-        over_credit_warning(invoice.total, credited_before, total, invoice.currency)
-            .into_iter()
-            .collect(),
-    )
+    Ok(over_credit_warning(
+        invoice.total,
+        credited_before,
+        total,
+        invoice.currency,
+    ))
 }
 
 impl Services {
     /// The over-credit warning of a saved note, counting the invoice's other notes.
-    pub(super) async fn over_credit_warnings(
+    pub(super) async fn over_credit_of(
         &self,
         tx: &mut Box<dyn Tx>,
         note: &CreditNoteView,
-    ) -> Result<Vec<String>, ServiceError> {
+    ) -> Result<Option<OverCredit>, ServiceError> {
         let Some(invoice_id) = note.related_invoice_id else {
-            return Ok(Vec::new());
+            return Ok(None);
         };
         let invoice = super::related_invoice(tx, invoice_id).await?;
         over_credit(tx, &invoice, note.total, Some(note.id)).await
@@ -149,7 +157,7 @@ impl Services {
         if !violations.is_empty() {
             return Err(violations.into());
         }
-        let mut warnings = Vec::new();
+        let mut over_credit_found = None;
         if let Some(invoice) = &invoice {
             check_related_invoice(
                 input.customer_id,
@@ -158,7 +166,7 @@ impl Services {
                 &related(invoice),
             )?;
             let total = content.totals(input.currency).total;
-            warnings = over_credit(tx, invoice, total, None).await?;
+            over_credit_found = over_credit(tx, invoice, total, None).await?;
         }
         let (stored_content, charge) = credit_content_record(&content, input.currency)?;
         let id = tx
@@ -193,13 +201,16 @@ impl Services {
                 input.related_invoice_id,
                 Some(id),
                 EventData::CreditNoteCreated {
-                    warnings: warnings.clone(),
+                    warnings: over_credit_found.iter().map(OverCredit::sentence).collect(),
                 },
             ),
         )
         .await?;
         let note = load_note(tx, id).await?;
-        Ok(CreatedCreditNote { note, warnings })
+        Ok(CreatedCreditNote {
+            note,
+            over_credit: over_credit_found,
+        })
     }
 
     pub async fn credit_note(

@@ -15,7 +15,7 @@
 //! (Festschreibung 0) for the tax adviser to review.
 
 use app::domain::Permission;
-use app::domain::journal::customer_id_of;
+use app::domain::journal::{SKR03_AUTOMATIC_REVENUE, customer_id_of};
 use app::model::CurrentUser;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use futures_util::StreamExt;
@@ -33,10 +33,6 @@ pub const MAX_BOOKINGS: i64 = 99_999;
 
 /// The shortest and longest ledger account numbers DATEV knows (header field 14).
 const ACCOUNT_DIGITS: std::ops::RangeInclusive<usize> = 4..=8;
-
-/// SKR03 revenue accounts that compute their VAT themselves (Automatikkonten "AM"); our
-/// entries book that VAT on its own line, so bookings on them switch the automatic off.
-const SKR03_AUTOMATIC: [&str; 2] = ["8300", "8400"];
 
 /// The 125 column names of format version 13, as DATEV's sample file writes them.
 pub const COLUMNS: [&str; 125] = [
@@ -266,11 +262,13 @@ pub fn bookings(
         return Ok(Vec::new());
     };
     let against = moves[pivot].0;
+    // SKR03's automatic revenue accounts compute their VAT themselves; our entries book that
+    // VAT on its own line, so bookings on them switch the automatic off.
     let automatic = |account: u64| {
         numbering.skr03
-            && SKR03_AUTOMATIC
+            && SKR03_AUTOMATIC_REVENUE
                 .iter()
-                .any(|code| code.parse() == Ok(account))
+                .any(|(code, _)| code.parse() == Ok(account))
     };
     Ok(moves
         .iter()

@@ -922,7 +922,7 @@ impl Services {
         }
         let outcome = match &existing {
             Some(note) if note_unchanged(note, customer_id, related_invoice_id, rows) => {
-                Ok((note.clone(), "unchanged", Vec::new()))
+                Ok((note.clone(), "unchanged", None))
             }
             Some(note) => {
                 match check_credit_note_action(note.status, note.settled(), CreditNoteAction::Edit)
@@ -954,8 +954,8 @@ impl Services {
                         };
                         match self.edit_credit_note_in(tx, caller, note.id, changes).await {
                             Ok(updated) => {
-                                let warnings = self.over_credit_warnings(tx, &updated).await?;
-                                Ok((updated, "updated", warnings))
+                                let over_credit = self.over_credit_of(tx, &updated).await?;
+                                Ok((updated, "updated", over_credit))
                             }
                             Err(error) => Err(error),
                         }
@@ -981,12 +981,12 @@ impl Services {
                     Ok(created) => self
                         .accept_imported_credit_note_in(tx, caller, created.note.id, &first.number)
                         .await
-                        .map(|note| (note, "created", created.warnings)),
+                        .map(|note| (note, "created", created.over_credit)),
                     Err(error) => Err(error),
                 }
             }
         };
-        settle(outcome, rows, errors, |(note, change, warnings)| {
+        settle(outcome, rows, errors, |(note, change, over_credit)| {
             count(report, change);
             report.credit_notes.push(ImportedCreditNote {
                 line: first.line,
@@ -999,7 +999,11 @@ impl Services {
                 total: note.total,
                 related_invoice_number: note.related_invoice_number.clone(),
                 status: note.status,
-                warnings,
+                warnings: over_credit
+                    .iter()
+                    .map(app::domain::OverCredit::sentence)
+                    .collect(),
+                over_credit,
             });
         })
     }

@@ -130,7 +130,15 @@ fn revenue(
 }
 
 fn posting_failed(error: JournalError) -> ServiceError {
-    ServiceError::Internal(format!("journal: {error}"))
+    match error {
+        // The chart, not the document, is wrong: said so, and nothing is written.
+        JournalError::RateOnAutomaticAccount { .. } => ServiceError::Rules(vec![Violation::new(
+            RuleCode::AutomaticAccountRate,
+            None,
+            error.to_string(),
+        )]),
+        _ => ServiceError::Internal(format!("journal: {error}")),
+    }
 }
 
 /// What of `document`'s VAT waits for payment, per rate.
@@ -802,6 +810,7 @@ impl Services {
                 .map(|row| journal::RateAccount {
                     rate: row.rate.normalize(),
                     account: tidy(row.account),
+                    revenue: row.revenue.map(tidy),
                 })
                 .collect(),
             bank: tidy(chart.bank),

@@ -145,6 +145,36 @@ on_both_backends! {
             .post(&format!("/invoices/{}/payments", invoice["id"]), json!({"amount": "1190.00", "date": "2026-11-20"}))
             .await;
         assert_eq!(status, 201, "{body}");
+        // 7 % sales on SKR03's 8300, its VAT on 1771.
+        let (status, reduced) = admin
+            .post("/invoices", json!({
+                "customer_id": acme, "currency": "EUR", "issue_date": "2026-11-03",
+                "lines": [{"description": "Fachbuch", "quantity": "2", "unit_price": "50.00", "tax_rate": "7", "nature": "goods"}]
+            }))
+            .await;
+        assert_eq!(status, 201, "{reduced}");
+        // An untaxed sale would land on 8400, the automatic account of 19 %: refused, nothing
+        // written, until its tax rule or its rate names a revenue account.
+        let export = json!({
+            "customer_id": acme, "currency": "EUR", "issue_date": "2026-11-04",
+            "lines": [{"description": "Maschine (Ausfuhr)", "quantity": "1", "unit_price": "500.00", "tax_rate": "0",
+                       "vat_category": "export", "vat_exemption_reason": "Steuerfreie Ausfuhr, § 4 Nr. 1a UStG"}]
+        });
+        let (status, problem) = admin.post("/invoices", export.clone()).await;
+        assert_eq!((status, problem["code"].as_str()), (409, Some("automatic_account_rate")), "{problem}");
+        assert!(problem["detail"].as_str().unwrap().contains("8400"), "{problem}");
+        let mut chart = app::domain::journal::ChartOfAccounts::skr03();
+        chart.vat_rates.push(app::domain::journal::RateAccount {
+            rate: Decimal::ZERO,
+            account: app::domain::journal::Account::new("1770", "Umsatzsteuer"),
+            revenue: Some(app::domain::journal::Account::new("8120", "Steuerfreie Umsätze § 4 Nr. 1a UStG")),
+        });
+        let (status, body) = admin.put("/settings/accounts", serde_json::to_value(chart).unwrap()).await;
+        assert_eq!(status, 200, "{body}");
+        let untaxed = body["vat_rates"].as_array().unwrap().iter().find(|row| row["rate"] == "0").unwrap();
+        assert_eq!(untaxed["revenue"]["code"], "8120", "{body}");
+        let (status, body) = admin.post("/invoices", export).await;
+        assert_eq!(status, 201, "{body}");
 
         let (status, disposition, bytes) = admin.file("/exports/datev?year=2026&consultant=29098&client=55003").await;
         assert_eq!(status, 200, "{}", String::from_utf8_lossy(&bytes));
@@ -157,9 +187,12 @@ on_both_backends! {
         // The customer's debtor account is 10000 + its id: invoiced, then paid.
         let debtor = 10_000 + acme as u64;
         let euro = |text: &str| text.parse::<Decimal>().unwrap();
-        assert_eq!(moved.get(&debtor), Some(&Decimal::ZERO), "{moved:?}");
+        assert_eq!(moved.get(&debtor), Some(&euro("607.00")), "the 7 % and export invoices stay open: {moved:?}");
         assert_eq!(moved.get(&8400), Some(&euro("-1000.00")), "revenue, net");
         assert_eq!(moved.get(&1776), Some(&euro("-190.00")), "VAT 19 % on its own account");
+        assert_eq!(moved.get(&8300), Some(&euro("-100.00")), "7 % revenue on 8300");
+        assert_eq!(moved.get(&1771), Some(&euro("-7.00")), "VAT 7 % on its own account");
+        assert_eq!(moved.get(&8120), Some(&euro("-500.00")), "exports on 8120");
         assert_eq!(moved.get(&1200), Some(&euro("1190.00")), "the bank");
         let revenue = batch.bookings.iter().find(|b| b[6] == "8400").unwrap();
         assert_eq!(revenue[8], "\"40\"", "the automatic account does not compute VAT again");

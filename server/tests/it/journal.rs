@@ -696,17 +696,22 @@ on_both_backends! {
         let (status, body) = admin_session.rpc("save_accounts", &form).await;
         let fields: Vec<&str> = body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
         assert_eq!((status, fields), (422, vec!["vat_rates[2].rate", "revenue.code"]), "the refusal lands on the form's own row: {body}");
-        let mut form = form;
+        let mut form = form.to_vec();
         form[4].1 = "707000";
         form[28].1 = "10";
+        // A rate may book its sales on a revenue account of its own.
+        form.push(("form[vat_rates][2][revenue_code]", "706110"));
+        form.push(("form[vat_rates][2][revenue_label]", "Prestations à 10 %"));
         let (status, body) = admin_session.rpc("save_accounts", &form).await;
         assert!(status < 400, "{status} {body}");
         let saved = admin.get("/settings/accounts").await.1;
         assert_eq!(saved["bank"], json!({"code": "512100", "label": "Banque 2"}));
         assert_eq!(saved["vat_rates"], json!([
-            {"rate": "10", "account": {"code": "445712", "label": "TVA 10 %"}},
-            {"rate": "20", "account": {"code": "445711", "label": "TVA 20 %"}},
+            {"rate": "10", "account": {"code": "445712", "label": "TVA 10 %"}, "revenue": {"code": "706110", "label": "Prestations à 10 %"}},
+            {"rate": "20", "account": {"code": "445711", "label": "TVA 20 %"}, "revenue": null},
         ]), "the rates saved replace the default list");
+        let (_, page) = admin_session.page("/settings").await;
+        assert!(page.contains(r#"name="form[vat_rates][0][revenue_code]""#) && page.contains(r#"value="706110""#), "{page}");
         assert_eq!(viewer.rpc("save_accounts", &form).await.0, 403);
     }
 }

@@ -3,6 +3,9 @@
 /// The role a VAT rate's own account is saved under, before the rate: `vat_rate:20`.
 pub const VAT_RATE_ROLE: &str = "vat_rate:";
 
+/// The role a VAT rate's own revenue account is saved under, before the rate: `revenue_rate:7`.
+pub const REVENUE_RATE_ROLE: &str = "revenue_rate:";
+
 /// Implements [`crate::storage::JournalTx`] for `SqlTx<$db>`.
 macro_rules! impl_journal_tx {
     ($db:ty) => {
@@ -20,6 +23,7 @@ macro_rules! impl_journal_tx {
                     return Ok(None);
                 }
                 let mut chart = app::domain::journal::ChartOfAccounts::default();
+                let mut revenue_by_rate = Vec::new();
                 // A saved chart lists its rates: the defaults' stand only until it does.
                 if rows.iter().any(|(role, _, _)| role.starts_with(crate::storage::sql::journal::VAT_RATE_ROLE)) {
                     chart.vat_rates.clear();
@@ -30,9 +34,16 @@ macro_rules! impl_journal_tx {
                         || crate::storage::StorageError::Corrupt(format!("account role {role}"));
                     if let Some(rate) = role.strip_prefix(crate::storage::sql::journal::VAT_RATE_ROLE) {
                         let rate = rate.parse().map_err(|_| corrupt())?;
-                        chart
-                            .vat_rates
-                            .push(app::domain::journal::RateAccount { rate, account });
+                        chart.vat_rates.push(app::domain::journal::RateAccount {
+                            rate,
+                            account,
+                            revenue: None,
+                        });
+                        continue;
+                    }
+                    if let Some(rate) = role.strip_prefix(crate::storage::sql::journal::REVENUE_RATE_ROLE) {
+                        let rate: rust_decimal::Decimal = rate.parse().map_err(|_| corrupt())?;
+                        revenue_by_rate.push((rate, account));
                         continue;
                     }
                     match role.as_str() {
@@ -50,6 +61,12 @@ macro_rules! impl_journal_tx {
                         _ => return Err(corrupt()),
                     }
                 }
+                for (rate, account) in revenue_by_rate {
+                    let row = chart.vat_rates.iter_mut().find(|row| row.rate == rate).ok_or_else(|| {
+                        crate::storage::StorageError::Corrupt(format!("revenue account of rate {rate} without its VAT account"))
+                    })?;
+                    row.revenue = Some(account);
+                }
                 chart.vat_rates.sort_by_key(|row| row.rate);
                 Ok(Some(chart))
             }
@@ -58,17 +75,24 @@ macro_rules! impl_journal_tx {
                 &mut self,
                 chart: &app::domain::journal::ChartOfAccounts,
             ) -> Result<(), crate::storage::StorageError> {
-                sqlx::query("DELETE FROM chart_of_accounts WHERE role LIKE 'vat_rate:%'")
-                    .execute(&mut *self.tx)
-                    .await?;
-                let rates = chart.vat_rates.iter().map(|row| {
-                    (format!("{}{}", crate::storage::sql::journal::VAT_RATE_ROLE, row.rate.normalize()), &row.account)
-                });
-                let named = chart
+                sqlx::query(
+                    "DELETE FROM chart_of_accounts WHERE role LIKE 'vat_rate:%' OR role LIKE 'revenue_rate:%'",
+                )
+                .execute(&mut *self.tx)
+                .await?;
+                let mut saved: Vec<(String, &app::domain::journal::Account)> = chart
                     .accounts()
                     .into_iter()
-                    .map(|(role, account)| (role.to_string(), account));
-                for (role, account) in named.chain(rates) {
+                    .map(|(role, account)| (role.to_string(), account))
+                    .collect();
+                for row in &chart.vat_rates {
+                    let rate = row.rate.normalize();
+                    saved.push((format!("{}{rate}", crate::storage::sql::journal::VAT_RATE_ROLE), &row.account));
+                    if let Some(revenue) = &row.revenue {
+                        saved.push((format!("{}{rate}", crate::storage::sql::journal::REVENUE_RATE_ROLE), revenue));
+                    }
+                }
+                for (role, account) in saved {
                     sqlx::query(
                         "INSERT INTO chart_of_accounts (role, code, label) VALUES ($1, $2, $3) \
                          ON CONFLICT (role) DO UPDATE SET code = excluded.code, label = excluded.label",

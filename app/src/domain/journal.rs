@@ -250,11 +250,24 @@ impl ChartOfAccounts {
         }
     }
 
-    /// Whether this is SKR03 (its receivable and revenue accounts are SKR03's), as a DATEV
-    /// file declares it.
+    /// Whether this is SKR03, as a DATEV file declares it: SKR03's receivable account, and
+    /// sales on one of its automatic revenue accounts (by nature or by rate), which must then
+    /// never compute their VAT a second time.
     pub fn is_skr03(&self) -> bool {
-        let skr03 = Self::skr03();
-        self.receivable.code == skr03.receivable.code && self.revenue.code == skr03.revenue.code
+        let automatic = |account: &Account| {
+            SKR03_AUTOMATIC_REVENUE
+                .iter()
+                .any(|(code, _)| *code == account.code)
+        };
+        self.receivable.code == Self::skr03().receivable.code
+            && ([&self.revenue, &self.revenue_goods]
+                .into_iter()
+                .any(automatic)
+                || self
+                    .vat_rates
+                    .iter()
+                    .filter_map(|row| row.revenue.as_ref())
+                    .any(automatic))
     }
 }
 
@@ -804,6 +817,34 @@ impl SalesDocument<'_> {
     }
 }
 
+/// Refuses sales at one rate that the chart would book on an automatic account of another
+/// (SKR03's 8400 computes 19 %, 8300 7 %): the VAT return read from it would be wrong. Checked
+/// when a document is posted, not when its posting is reversed: a reversal undoes what was
+/// booked, under whatever chart it was booked.
+pub fn check_automatic_accounts(
+    chart: &ChartOfAccounts,
+    reference: &str,
+    revenue: &[RevenueRow],
+) -> Result<(), JournalError> {
+    for row in revenue.iter().filter(|row| !row.net.is_zero()) {
+        let account = row
+            .account
+            .as_ref()
+            .unwrap_or_else(|| chart.revenue_account(row.kind, row.rate));
+        if let Some(automatic_rate) = chart.automatic_rate(&account.code)
+            && automatic_rate != row.rate
+        {
+            return Err(JournalError::RateOnAutomaticAccount {
+                reference: reference.to_string(),
+                account: account.code.clone(),
+                rate: row.rate.normalize(),
+                automatic_rate,
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Revenue lines, one per account and rate, then VAT lines, one per rate on the rate's own
 /// account, on the debit side when `on_debit`, else the credit side. In euros, each rate's VAT
 /// is the value of its total ([`super::exchange::vat_in_books`], what the document prints),
@@ -820,16 +861,6 @@ fn revenue_lines(
             .account
             .as_ref()
             .unwrap_or_else(|| chart.revenue_account(row.kind, row.rate));
-        if let Some(automatic_rate) = chart.automatic_rate(&account.code)
-            && automatic_rate != row.rate
-        {
-            return Err(JournalError::RateOnAutomaticAccount {
-                reference: document.number.to_string(),
-                account: account.code.clone(),
-                rate: row.rate.normalize(),
-                automatic_rate,
-            });
-        }
         let value = document.value(row.net)?;
         lines.push(posted(
             account,
@@ -1646,13 +1677,24 @@ mod tests {
             ..invoice
         };
         assert_eq!(
-            invoice_issued(&skr03, &untaxed).unwrap_err(),
+            check_automatic_accounts(&skr03, "INV-2026-0001", untaxed.revenue).unwrap_err(),
             JournalError::RateOnAutomaticAccount {
                 reference: "INV-2026-0001".into(),
                 account: "8400".into(),
                 rate: Decimal::ZERO,
                 automatic_rate: Decimal::from(19),
             }
+        );
+        // A line of nothing books nothing there.
+        let free = [sold("Muster", "0.00", "0", LineNature::Goods)];
+        let free = revenue_rows(&free, eur(), of_sale).unwrap();
+        assert_eq!(
+            check_automatic_accounts(&skr03, "INV-2026-0002", &free),
+            Ok(())
+        );
+        assert_eq!(
+            check_automatic_accounts(&skr03, "INV-2026-0001", invoice.revenue),
+            Ok(())
         );
         // The tax rule of exports names 8120: booked there.
         export.revenue_account = Some(Account::new("8120", "Steuerfreie Umsätze § 4 Nr. 1a UStG"));
@@ -1661,6 +1703,10 @@ mod tests {
             revenue: &rows,
             ..untaxed
         };
+        assert_eq!(
+            check_automatic_accounts(&skr03, "INV-2026-0001", exported.revenue),
+            Ok(())
+        );
         let entry = invoice_issued(&skr03, &exported).unwrap();
         assert_eq!(entry.lines[1].account.code, "8120");
         // A French chart has no automatic accounts: its 0 % sales stay on 707.

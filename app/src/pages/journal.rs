@@ -152,6 +152,7 @@ fn JournalTable(entries: Vec<JournalEntryView>) -> impl IntoView {
                 let date = format::date(language, entry.date);
                 let journal = entry.journal.code();
                 let seal = tf(Msg::JournalSeal, &[("seal", &entry.seal)]);
+                let what_wrote = source_message(&entry.source).map_or_else(|| entry.source.clone(), |message| t(message).to_string());
                 view! {
                     <tbody title=seal>
                         {entry.lines.into_iter().enumerate().map(|(index, line)| {
@@ -165,10 +166,11 @@ fn JournalTable(entries: Vec<JournalEntryView>) -> impl IntoView {
                                     <td>{first.then_some(journal)}</td>
                                     <td>{first.then(|| {
                                         let text = reference.clone();
-                                        match href.clone() {
+                                        let link = match href.clone() {
                                             Some(href) => view! { <A href=href>{text}</A> }.into_any(),
                                             None => text.into_any(),
-                                        }
+                                        };
+                                        view! { {link} " " <span class="hint">{what_wrote.clone()}</span> }
                                     })}</td>
                                     <td>{line.account.code.clone()} " " <span class="hint">{line.account.label.clone()}</span></td>
                                     <td>{line.label.clone()}</td>
@@ -182,4 +184,25 @@ fn JournalTable(entries: Vec<JournalEntryView>) -> impl IntoView {
             }).collect_view()}
         </table>
     }
+}
+
+/// What wrote an entry, in the page's language. The lines' own labels are the books' text and
+/// stay as written: French, as the accounts of a business established in France are kept
+/// (Code de commerce art. L123-22).
+fn source_message(source: &str) -> Option<Msg> {
+    Some(match source {
+        "invoice_issued" => Msg::JournalSourceInvoiceIssued,
+        "invoice_reversed" => Msg::JournalSourceInvoiceReversed,
+        "credit_note_finalized" => Msg::JournalSourceCreditNoteFinalized,
+        "credit_note_reversed" => Msg::JournalSourceCreditNoteReversed,
+        "payment" => Msg::JournalSourcePayment,
+        "payment_reversed" => Msg::JournalSourcePaymentReversed,
+        "credit_applied" => Msg::JournalSourceCreditApplied,
+        "credit_unapplied" => Msg::JournalSourceCreditUnapplied,
+        "refund" => Msg::JournalSourceRefund,
+        "void" => Msg::JournalSourceVoid,
+        "vat_due" => Msg::JournalSourceVatDue,
+        "opening_balance" => Msg::JournalSourceOpeningBalance,
+        _ => return None,
+    })
 }

@@ -459,6 +459,10 @@ impl Services {
             total: invoice.total,
             rate: book_rate(tx, id, invoice.currency).await?,
         };
+        if posting == Posting::Forward {
+            journal::check_automatic_accounts(&chart, &invoice.number, &rows)
+                .map_err(posting_failed)?;
+        }
         let entry = journal::invoice_issued(&chart, &document).map_err(posting_failed)?;
         let (entry, source) =
             posting.apply(entry, date, ("invoice_issued", "invoice_reversed"), || {
@@ -495,6 +499,9 @@ impl Services {
             total: note.total,
             rate: book_rate(tx, id, note.currency).await?,
         };
+        if posting == Posting::Forward {
+            journal::check_automatic_accounts(&chart, &number, &rows).map_err(posting_failed)?;
+        }
         let entry = journal::credit_note_finalized(&chart, &document).map_err(posting_failed)?;
         let (entry, source) = posting.apply(
             entry,

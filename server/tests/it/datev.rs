@@ -173,8 +173,8 @@ on_both_backends! {
         assert_eq!(status, 200, "{body}");
         let untaxed = body["vat_rates"].as_array().unwrap().iter().find(|row| row["rate"] == "0").unwrap();
         assert_eq!(untaxed["revenue"]["code"], "8120", "{body}");
-        let (status, body) = admin.post("/invoices", export).await;
-        assert_eq!(status, 201, "{body}");
+        let (status, exported) = admin.post("/invoices", export).await;
+        assert_eq!(status, 201, "{exported}");
 
         let (status, disposition, bytes) = admin.file("/exports/datev?year=2026&consultant=29098&client=55003").await;
         assert_eq!(status, 200, "{}", String::from_utf8_lossy(&bytes));

@@ -663,6 +663,11 @@ on_both_backends! {
         assert!(html.contains(r#"href="/journal""#), "staff see it in the navigation");
         assert!(html.contains("CN-2026-00001") && html.contains("419700") && html.contains("10.00"), "{html}");
         assert!(html.contains(r#"href="/journal/fec?year="#), "{html}");
+        assert!(html.contains("Credit note finalized") && html.contains("Invoice issued"), "what wrote each entry: {html}");
+        // In German, what wrote each entry; its lines keep the books' French (Code de commerce
+        // art. L123-22: the accounts are kept in French).
+        let german = viewer.browser.get(app.url("/journal")).header("accept-language", "de").send().await.unwrap().text().await.unwrap();
+        assert!(german.contains("Gutschrift abgeschlossen") && german.contains("Rechnung ausgestellt"), "{german}");
         // Filtered by date in the URL: the invoice of 2026-03-02 only.
         let (_, html) = viewer.page("/journal?from=2026-03-01&to=2026-03-31").await;
         assert!(html.contains("INV-2026") && !html.contains("CN-2026-00001"), "{html}");
@@ -711,7 +716,8 @@ on_both_backends! {
             {"rate": "20", "account": {"code": "445711", "label": "TVA 20 %"}, "revenue": null},
         ]), "the rates saved replace the default list");
         let (_, page) = admin_session.page("/settings").await;
-        assert!(page.contains(r#"name="form[vat_rates][0][revenue_code]""#) && page.contains(r#"value="706110""#), "{page}");
+        let row = page.split(r#"name="form[vat_rates][0][revenue_code]""#).nth(1).and_then(|rest| rest.split('>').next()).unwrap_or_default();
+        assert!(row.contains(r#"value="706110""#), "the first rate row shows its revenue account: {row}");
         assert_eq!(viewer.rpc("save_accounts", &form).await.0, 403);
     }
 }

@@ -16,7 +16,8 @@ pub async fn save_from_form(
     id: Option<i64>,
     form: InvoiceForm,
 ) -> Result<i64, Problem> {
-    let customer = crate::note_form::chosen_customer(services, user, &form.customer_id).await?;
+    let customer =
+        crate::web::note_form::chosen_customer(services, user, &form.customer_id).await?;
     let customer_id = customer.id;
     // The currency typed, else the customer's; a correction's is the corrected invoice's.
     let reader = app::rpc::reader();
@@ -26,7 +27,7 @@ pub async fn save_from_form(
     };
     let due_date = reader.optional_date("due_date", &form.due_date)?;
     let lines = parse_rows(&form.lines, currency)?;
-    let drafts = crate::note_form::line_drafts(&lines);
+    let drafts = crate::web::note_form::line_drafts(&lines);
     let saved = match id {
         Some(id) => {
             let changes = InvoiceChanges {

@@ -61,8 +61,14 @@ async fn time(api: &Api, case: &str, path: &str, rounds: usize) -> Result<Timing
     let mut bytes = 0;
     // Two unmeasured requests warm connections and caches.
     for i in 0..rounds + 2 {
-        let started = Instant::now();
-        let (status, size) = api.download(path).await?;
+        let mut started = Instant::now();
+        let (mut status, mut size) = api.download(path).await?;
+        // Past a user's render quota: asked again once it refills, and only that is timed.
+        while status == 429 {
+            tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+            started = Instant::now();
+            (status, size) = api.download(path).await?;
+        }
         let elapsed = started.elapsed();
         if status != 200 {
             return Err(format!("{case}: GET {path} answered {status}"));
@@ -117,46 +123,46 @@ pub async fn measure(api: &Api, rounds: usize) -> Result<DocumentsReport, String
     // Drafts of the same size: rendered on every download.
     let draft_invoice = new_invoice(api, customer, "draft").await?;
     let draft_note = new_note(api, customer, invoice).await?;
+    let baseline = time(
+        api,
+        "credit note as JSON (baseline)",
+        &format!("/credit-notes/{note}"),
+        rounds,
+    )
+    .await?;
+    let cases = [
+        (
+            "credit note PDF, 12 lines (draft: rendered)",
+            format!("/credit-notes/{draft_note}/pdf"),
+        ),
+        (
+            "invoice PDF, 30 lines (draft: rendered)",
+            format!("/invoices/{draft_invoice}/pdf"),
+        ),
+        (
+            "credit note PDF, 12 lines (finalized: kept file)",
+            format!("/credit-notes/{note}/pdf"),
+        ),
+        (
+            "invoice PDF, 30 lines (issued: kept file)",
+            format!("/invoices/{invoice}/pdf"),
+        ),
+    ];
+    let mut documents = Vec::new();
+    for (case, path) in cases {
+        // Each user may render 100 documents at once, then 10 a second (the server's default
+        // render quota): every case starts with a full allowance, so none is refused.
+        tokio::time::sleep(ALLOWANCE_REFILLED).await;
+        documents.push(time(api, case, &path, rounds).await?);
+    }
     Ok(DocumentsReport {
-        baseline: time(
-            api,
-            "credit note as JSON (baseline)",
-            &format!("/credit-notes/{note}"),
-            rounds,
-        )
-        .await?,
-        documents: vec![
-            time(
-                api,
-                "credit note PDF, 12 lines (draft: rendered)",
-                &format!("/credit-notes/{draft_note}/pdf"),
-                rounds,
-            )
-            .await?,
-            time(
-                api,
-                "invoice PDF, 30 lines (draft: rendered)",
-                &format!("/invoices/{draft_invoice}/pdf"),
-                rounds,
-            )
-            .await?,
-            time(
-                api,
-                "credit note PDF, 12 lines (finalized: kept file)",
-                &format!("/credit-notes/{note}/pdf"),
-                rounds,
-            )
-            .await?,
-            time(
-                api,
-                "invoice PDF, 30 lines (issued: kept file)",
-                &format!("/invoices/{invoice}/pdf"),
-                rounds,
-            )
-            .await?,
-        ],
+        baseline,
+        documents,
     })
 }
+
+/// How long a user's spent rendering allowance takes to fill again: 100 at 10 a second.
+const ALLOWANCE_REFILLED: std::time::Duration = std::time::Duration::from_secs(11);
 
 /// An invoice of 30 lines for `customer`, `pending` (issued) or `draft`.
 async fn new_invoice(api: &Api, customer: i64, status: &str) -> Result<i64, String> {

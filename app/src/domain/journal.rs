@@ -145,6 +145,9 @@ pub struct RateAccount {
     pub revenue: Option<Account>,
 }
 
+/// SKR03's receivable account, by which a chart is known as SKR03.
+const SKR03_RECEIVABLE: &str = "1400";
+
 /// SKR03's automatic revenue accounts (Automatikkonten) and the VAT rate each computes. DATEV
 /// fills the VAT return from them, so a line taxed at another rate must never be booked there.
 pub const SKR03_AUTOMATIC_REVENUE: [(&str, Decimal); 2] = [
@@ -224,7 +227,10 @@ impl ChartOfAccounts {
     /// adviser, like any chart.
     pub fn skr03() -> Self {
         ChartOfAccounts {
-            receivable: Account::new("1400", "Forderungen aus Lieferungen und Leistungen"),
+            receivable: Account::new(
+                SKR03_RECEIVABLE,
+                "Forderungen aus Lieferungen und Leistungen",
+            ),
             customer_credit: Account::new("1700", "Sonstige Verbindlichkeiten"),
             revenue: Account::new("8400", "Erlöse 19 % USt"),
             revenue_goods: Account::new("8400", "Erlöse 19 % USt"),
@@ -259,7 +265,7 @@ impl ChartOfAccounts {
                 .iter()
                 .any(|(code, _)| *code == account.code)
         };
-        self.receivable.code == Self::skr03().receivable.code
+        self.receivable.code == SKR03_RECEIVABLE
             && ([&self.revenue, &self.revenue_goods]
                 .into_iter()
                 .any(automatic)
@@ -334,18 +340,6 @@ impl ChartOfAccounts {
             RevenueKind::Goods => by_rate().unwrap_or(&self.revenue_goods),
             RevenueKind::Services => by_rate().unwrap_or(&self.revenue),
         }
-    }
-
-    /// The VAT rate an account computes by itself, when this is SKR03 and the account is one
-    /// of its automatic revenue accounts.
-    pub fn automatic_rate(&self, code: &str) -> Option<Decimal> {
-        if !self.is_skr03() {
-            return None;
-        }
-        SKR03_AUTOMATIC_REVENUE
-            .iter()
-            .find(|(automatic, _)| *automatic == code)
-            .map(|(_, rate)| *rate)
     }
 
     /// The account the VAT of `rate` goes to: the rate's own, else VAT payable.
@@ -826,12 +820,18 @@ pub fn check_automatic_accounts(
     reference: &str,
     revenue: &[RevenueRow],
 ) -> Result<(), JournalError> {
+    if !chart.is_skr03() {
+        return Ok(());
+    }
     for row in revenue.iter().filter(|row| !row.net.is_zero()) {
         let account = row
             .account
             .as_ref()
             .unwrap_or_else(|| chart.revenue_account(row.kind, row.rate));
-        if let Some(automatic_rate) = chart.automatic_rate(&account.code)
+        let automatic = SKR03_AUTOMATIC_REVENUE
+            .iter()
+            .find(|(code, _)| *code == account.code);
+        if let Some(&(_, automatic_rate)) = automatic
             && automatic_rate != row.rate
         {
             return Err(JournalError::RateOnAutomaticAccount {
@@ -1362,6 +1362,22 @@ mod tests {
         customer_account(42, "Acme")
     }
 
+    static ACME: std::sync::LazyLock<Account> = std::sync::LazyLock::new(acme);
+
+    /// A document of Acme's in euros, dated [`date`], nothing waiting for payment.
+    fn document<'a>(number: &'a str, revenue: &'a [RevenueRow], total: &str) -> SalesDocument<'a> {
+        SalesDocument {
+            number,
+            date: date(),
+            currency: eur(),
+            customer: &ACME,
+            revenue,
+            vat_on_payment: &[],
+            total: amount(total),
+            rate: None,
+        }
+    }
+
     fn date() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 3, 2).unwrap()
     }
@@ -1406,16 +1422,7 @@ mod tests {
     #[test]
     fn a_credit_note_reverses_revenue_and_vat_per_rate_into_customer_credit() {
         let rates = two_rates();
-        let note = SalesDocument {
-            number: "CN-2026-00001",
-            date: date(),
-            currency: eur(),
-            customer: &acme(),
-            revenue: &rates,
-            vat_on_payment: &[],
-            total: amount("172.75"),
-            rate: None,
-        };
+        let note = document("CN-2026-00001", &rates, "172.75");
         let entry = credit_note_finalized(&ChartOfAccounts::default(), &note).unwrap();
         assert_eq!(entry.journal, Journal::Sales);
         assert_eq!(
@@ -1526,16 +1533,7 @@ mod tests {
     #[test]
     fn an_entry_that_does_not_balance_is_refused() {
         let rates = two_rates();
-        let note = SalesDocument {
-            number: "CN-2026-00001",
-            date: date(),
-            currency: eur(),
-            customer: &acme(),
-            revenue: &rates,
-            vat_on_payment: &[],
-            total: amount("172.74"),
-            rate: None,
-        };
+        let note = document("CN-2026-00001", &rates, "172.74");
         assert!(matches!(
             credit_note_finalized(&ChartOfAccounts::default(), &note),
             Err(JournalError::Unbalanced { .. })
@@ -1557,16 +1555,7 @@ mod tests {
     #[test]
     fn a_negative_amount_goes_to_the_other_side() {
         let rates = [row(RevenueKind::Services, "20", "-10.00", "-2.00")];
-        let correction = SalesDocument {
-            number: "INV-2026-0009",
-            date: date(),
-            currency: eur(),
-            customer: &acme(),
-            revenue: &rates,
-            vat_on_payment: &[],
-            total: amount("-12.00"),
-            rate: None,
-        };
+        let correction = document("INV-2026-0009", &rates, "-12.00");
         let entry = invoice_issued(&ChartOfAccounts::default(), &correction).unwrap();
         assert_eq!(
             sides(&entry),
@@ -1607,16 +1596,7 @@ mod tests {
             RevenueKind::of_sale(line.nature.unwrap_or_default())
         })
         .unwrap();
-        let invoice = SalesDocument {
-            number: "INV-2026-0001",
-            date: date(),
-            currency: eur(),
-            customer: &acme(),
-            revenue: &rows,
-            vat_on_payment: &[],
-            total: amount("201.44"),
-            rate: None,
-        };
+        let invoice = document("INV-2026-0001", &rows, "201.44");
         let entry = invoice_issued(&ChartOfAccounts::default(), &invoice).unwrap();
         assert_eq!(
             sides(&entry),
@@ -1647,16 +1627,7 @@ mod tests {
         ];
         let of_sale = |line: &LineInput| RevenueKind::of_sale(line.nature.unwrap_or_default());
         let rows = revenue_rows(&lines, eur(), of_sale).unwrap();
-        let invoice = SalesDocument {
-            number: "INV-2026-0001",
-            date: date(),
-            currency: eur(),
-            customer: &acme(),
-            revenue: &rows,
-            vat_on_payment: &[],
-            total: amount("129.70"),
-            rate: None,
-        };
+        let invoice = document("INV-2026-0001", &rows, "129.70");
         let entry = invoice_issued(&skr03, &invoice).unwrap();
         assert_eq!(
             sides(&entry),
@@ -1670,14 +1641,9 @@ mod tests {
         );
 
         let mut export = sold("Maschine", "500.00", "0", LineNature::Goods);
-        let rows = revenue_rows(std::slice::from_ref(&export), eur(), of_sale).unwrap();
-        let untaxed = SalesDocument {
-            revenue: &rows,
-            total: amount("500.00"),
-            ..invoice
-        };
+        let untaxed = revenue_rows(std::slice::from_ref(&export), eur(), of_sale).unwrap();
         assert_eq!(
-            check_automatic_accounts(&skr03, "INV-2026-0001", untaxed.revenue).unwrap_err(),
+            check_automatic_accounts(&skr03, "INV-2026-0001", &untaxed).unwrap_err(),
             JournalError::RateOnAutomaticAccount {
                 reference: "INV-2026-0001".into(),
                 account: "8400".into(),
@@ -1699,18 +1665,23 @@ mod tests {
         // The tax rule of exports names 8120: booked there.
         export.revenue_account = Some(Account::new("8120", "Steuerfreie Umsätze § 4 Nr. 1a UStG"));
         let rows = revenue_rows(std::slice::from_ref(&export), eur(), of_sale).unwrap();
-        let exported = SalesDocument {
-            revenue: &rows,
-            ..untaxed
-        };
         assert_eq!(
-            check_automatic_accounts(&skr03, "INV-2026-0001", exported.revenue),
+            check_automatic_accounts(&skr03, "INV-2026-0001", &rows),
             Ok(())
         );
+        let exported = document("INV-2026-0001", &rows, "500.00");
         let entry = invoice_issued(&skr03, &exported).unwrap();
         assert_eq!(entry.lines[1].account.code, "8120");
         // A French chart has no automatic accounts: its 0 % sales stay on 707.
-        let pcg = invoice_issued(&ChartOfAccounts::default(), &untaxed).unwrap();
+        let pcg = invoice_issued(
+            &ChartOfAccounts::default(),
+            &document("INV-2026-0001", &untaxed, "500.00"),
+        )
+        .unwrap();
+        assert_eq!(
+            check_automatic_accounts(&ChartOfAccounts::default(), "INV-2026-0001", &untaxed),
+            Ok(())
+        );
         assert_eq!(pcg.lines[1].account.code, "707000");
     }
 
@@ -1734,16 +1705,7 @@ mod tests {
             )
         })
         .unwrap();
-        let note = SalesDocument {
-            number: "CN-2026-00001",
-            date: date(),
-            currency: eur(),
-            customer: &acme(),
-            revenue: &rows,
-            vat_on_payment: &[],
-            total: amount("120.00"),
-            rate: None,
-        };
+        let note = document("CN-2026-00001", &rows, "120.00");
         let entry = credit_note_finalized(&ChartOfAccounts::default(), &note).unwrap();
         assert_eq!(
             sides(&entry),
@@ -1876,14 +1838,8 @@ mod tests {
             row(RevenueKind::Services, "20", "100.00", "20.00"),
         ];
         let invoice = SalesDocument {
-            number: "INV-2026-0001",
-            date: date(),
-            currency: eur(),
-            customer: &acme(),
-            revenue: &rows,
             vat_on_payment: &waiting,
-            total: amount("190.55"),
-            rate: None,
+            ..document("INV-2026-0001", &rows, "190.55")
         };
         let entry = invoice_issued(&ChartOfAccounts::default(), &invoice).unwrap();
         assert_eq!(
@@ -1982,14 +1938,9 @@ mod tests {
             row(RevenueKind::Goods, "20", "10.00", "2.00"),
         ];
         let invoice = SalesDocument {
-            number: "INV-2026-0001",
-            date: date(),
             currency: usd(),
-            customer: &acme(),
-            revenue: &rows,
-            vat_on_payment: &[],
-            total: amount("24.00"),
             rate: Some(amount("3")),
+            ..document("INV-2026-0001", &rows, "24.00")
         };
         let entry = invoice_issued(&ChartOfAccounts::default(), &invoice).unwrap();
         // 24.00 USD is 8.00 EUR; 10.00 is 3.33 twice and 4.00 of VAT is 1.33: 7.99 credited,
@@ -2128,14 +2079,10 @@ mod tests {
         .unwrap();
         let waiting = vat_due_on_payment(&lines, usd(), false).unwrap();
         let invoice = SalesDocument {
-            number: "INV-2026-0002",
-            date: date(),
             currency: usd(),
-            customer: &acme(),
-            revenue: &rows,
             vat_on_payment: &waiting,
-            total: amount("23.00"),
             rate: Some(amount("3")),
+            ..document("INV-2026-0002", &rows, "23.00")
         };
         let entry = invoice_issued(&ChartOfAccounts::default(), &invoice).unwrap();
         let vat: Decimal = entry
